@@ -1,0 +1,58 @@
+"""corridor_sim: simulate the energy and oil corridors from Central Asia and the Caspian to Europe.
+
+The public API is small and flat:
+
+- :func:`facts`, :func:`fact` — the documented-figures catalogue (seed facts and labelled assumptions);
+- :class:`Scenario`, :func:`run`, :func:`sweep`, :func:`monte_carlo` — scenario runs and capacity studies;
+- :class:`Result` — tidy result tables with ``summary()``, ``save()`` and ``Result.load()``;
+- :class:`CorridorSimError` — the base of every error the library raises.
+
+Models live in :mod:`corridor_sim.models` (``oil``, ``caspian``, ``serbia``), solvers in
+:mod:`corridor_sim.engines` (``commodity``, ``power``), figures in :mod:`corridor_sim.plotting`.
+Heavy modules are imported on first use, so ``import corridor_sim`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from corridor_sim.errors import CorridorSimError
+from corridor_sim.results.result import Result
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CorridorSimError",
+    "Result",
+    "Scenario",
+    "__version__",
+    "fact",
+    "facts",
+    "monte_carlo",
+    "run",
+    "sweep",
+]
+
+_LAZY = {
+    "facts": ("corridor_sim.catalogue", "facts"),
+    "fact": ("corridor_sim.catalogue", "fact"),
+    "Scenario": ("corridor_sim.scenarios.scenario", "Scenario"),
+    "run": ("corridor_sim.scenarios.runner", "run"),
+    "sweep": ("corridor_sim.scenarios.runner", "sweep"),
+    "monte_carlo": ("corridor_sim.scenarios.runner", "monte_carlo"),
+}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - returns the lazily imported object
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    msg = f"module 'corridor_sim' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

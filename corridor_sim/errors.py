@@ -1,0 +1,103 @@
+"""Exceptions raised by corridor_sim.
+
+Everything the library raises on purpose derives from :class:`CorridorSimError`,
+so a notebook can catch one class. Each subclass also derives from the builtin
+that fits (``ValueError``, ``LookupError``, ``RuntimeError``, ``ImportError``),
+so generic handlers keep working.
+
+Messages name the field, the offending value and the expected form.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "ConvergenceError",
+    "CorridorSimError",
+    "FactError",
+    "InfeasibleError",
+    "OptionalDependencyError",
+    "ScenarioError",
+    "SolverError",
+    "SpecError",
+    "UnitError",
+    "UnknownNameError",
+    "suggest",
+]
+
+
+class CorridorSimError(Exception):
+    """Base class of every error corridor_sim raises on purpose."""
+
+
+class SpecError(CorridorSimError, ValueError):
+    """A model or network parameter has a wrong value (negative, NaN, wrong type)."""
+
+
+class UnknownNameError(CorridorSimError, LookupError):
+    """A name (node, element, parameter, model, site) is not known."""
+
+    def __str__(self) -> str:  # LookupError would quote the message like a KeyError
+        return str(self.args[0]) if self.args else ""
+
+
+class FactError(UnknownNameError):
+    """A fact or assumption id is not in the catalogue, or the catalogue is malformed."""
+
+
+class UnitError(CorridorSimError, ValueError):
+    """A quantity was given in a unit that does not fit, or a conversion is undefined."""
+
+
+class ScenarioError(CorridorSimError, ValueError):
+    """A scenario file or object is invalid (unknown key, wrong type, bad value)."""
+
+
+class InfeasibleError(CorridorSimError, RuntimeError):
+    """An optimisation problem has no solution; the message says which constraint fails."""
+
+
+class SolverError(CorridorSimError, RuntimeError):
+    """A solver failed for a reason other than infeasibility (unbounded, numerical trouble)."""
+
+
+class ConvergenceError(CorridorSimError, RuntimeError):
+    """A power flow did not converge."""
+
+
+class OptionalDependencyError(CorridorSimError, ImportError):
+    """An optional dependency (Dask, pyarrow, ...) is needed but not installed."""
+
+
+def suggest(name: str, candidates: Iterable[str], *, n: int = 3) -> str:
+    """Return a short "did you mean" phrase for `name` among `candidates`.
+
+    Parameters
+    ----------
+    name : str
+        The unknown name the user typed.
+    candidates : iterable of str
+        The valid names.
+    n : int, default 3
+        Most suggestions to give.
+
+    Returns
+    -------
+    str
+        ``"did you mean 'a', 'b'?"`` or, when nothing is close, the list of valid
+        names (shortened to 12).
+
+    Examples
+    --------
+    >>> suggest("aktua", ["aktau", "baku", "ceyhan"])
+    "did you mean 'aktau'?"
+    """
+    pool = sorted(set(candidates))
+    close = difflib.get_close_matches(name, pool, n=n, cutoff=0.5)
+    if close:
+        return "did you mean " + ", ".join(repr(c) for c in close) + "?"
+    shown = ", ".join(repr(c) for c in pool[:12])
+    more = f", ... ({len(pool)} in all)" if len(pool) > 12 else ""
+    return f"expected one of {shown}{more}"

@@ -1,0 +1,249 @@
+"""The :class:`Result` container: tidy tables, a summary and metadata.
+
+A Result is what every engine and scenario run hands back. Its tables are
+long-format pandas DataFrames (one row per element and period, value columns
+carrying their unit in the name) so that results of many scenarios concatenate
+and pivot without reshaping.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
+
+__all__ = ["SUMMARY_COLUMNS", "Result", "summary_frame"]
+
+#: Columns of :meth:`Result.summary`.
+SUMMARY_COLUMNS = ("metric", "value", "unit")
+
+#: Tables that every Result exposes as attributes (empty DataFrame when absent).
+STANDARD_TABLES = ("flows", "utilisation", "bottlenecks", "prices", "unmet", "storage")
+
+
+def summary_frame(rows: list[tuple[str, float, str]] | pd.DataFrame) -> pd.DataFrame:
+    """Build a summary DataFrame with columns ``metric``, ``value``, ``unit``.
+
+    Parameters
+    ----------
+    rows : list of (metric, value, unit) tuples, or DataFrame
+        The summary rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``metric`` (str), ``value`` (float) and ``unit`` (str).
+
+    Examples
+    --------
+    >>> summary_frame([("delivered", 1.7, "Mt")])
+          metric  value unit
+    0  delivered    1.7   Mt
+    """
+    if isinstance(rows, pd.DataFrame):
+        frame = rows.loc[:, list(SUMMARY_COLUMNS)].copy()
+    else:
+        frame = pd.DataFrame(list(rows), columns=list(SUMMARY_COLUMNS))
+    frame["value"] = frame["value"].astype(float)
+    frame["metric"] = frame["metric"].astype(str)
+    frame["unit"] = frame["unit"].astype(str)
+    return frame.reset_index(drop=True)
+
+
+def _jsonable(value: Any) -> Any:  # noqa: ANN401 - metadata is free-form
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        f = float(value)
+        return f if math.isfinite(f) else str(f)
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    return str(value)
+
+
+@dataclass
+class Result:
+    """Outcome of a simulation: named tidy tables, a summary and metadata.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        The result tables, e.g. ``flows``, ``utilisation``, ``bottlenecks``,
+        ``prices``, ``unmet``, ``storage`` and any model-specific ones.
+    summary_table : DataFrame, optional
+        Headline figures with columns ``metric``, ``value``, ``unit``.
+    meta : dict, optional
+        Free-form metadata (model, year, scenario name, seed, solver status).
+
+    Notes
+    -----
+    The six standard tables are reachable as attributes (``result.flows``);
+    a table the run did not produce is an empty DataFrame. Other tables are
+    reached with :meth:`table` or by attribute as well.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = Result({"flows": pd.DataFrame({"arc": ["a"], "flow_kt": [1.0]})})
+    >>> r.flows.loc[0, "flow_kt"]
+    np.float64(1.0)
+    >>> r.summary().columns.tolist()
+    ['metric', 'value', 'unit']
+    """
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    summary_table: pd.DataFrame = field(default_factory=lambda: summary_frame([]))
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, frame in self.tables.items():
+            if not isinstance(frame, pd.DataFrame):
+                msg = (
+                    f"Result table {name!r} is a {type(frame).__name__}: "
+                    "expected a pandas DataFrame"
+                )
+                raise TypeError(msg)
+        self.summary_table = summary_frame(self.summary_table)
+
+    # -- access ---------------------------------------------------------------
+    def table(self, name: str) -> pd.DataFrame:
+        """Return the table called `name`.
+
+        Raises
+        ------
+        UnknownNameError
+            If the Result has no such table; the message lists the ones it has.
+        """
+        try:
+            return self.tables[name]
+        except KeyError:
+            msg = f"Result has no table {name!r}: {suggest(name, self.tables)}"
+            raise UnknownNameError(msg) from None
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name.startswith("_") or name in {"tables", "summary_table", "meta"}:
+            raise AttributeError(name)
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        if name in STANDARD_TABLES:
+            return pd.DataFrame()
+        msg = f"Result has no attribute or table {name!r}: {suggest(name, tables)}"
+        raise AttributeError(msg)
+
+    def summary(self) -> pd.DataFrame:
+        """Headline figures as a DataFrame with columns ``metric``, ``value``, ``unit``."""
+        return self.summary_table.copy()
+
+    def metric(self, name: str) -> float:
+        """Return the value of one summary metric.
+
+        Raises
+        ------
+        UnknownNameError
+            If no summary row has that metric name.
+        """
+        rows = self.summary_table.loc[self.summary_table["metric"] == name, "value"]
+        if rows.empty:
+            msg = (
+                f"summary has no metric {name!r}: "
+                f"{suggest(name, self.summary_table['metric'].tolist())}"
+            )
+            raise UnknownNameError(msg)
+        return float(rows.iloc[0])
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{k}[{len(v)}]" for k, v in self.tables.items())
+        label = self.meta.get("scenario") or self.meta.get("model") or "result"
+        return f"Result({label!s}: {shapes})"
+
+    # -- persistence ------------------------------------------------------------
+    def save(self, directory: str | Path) -> Path:
+        """Write every table as CSV, plus ``summary.csv`` and ``meta.json``.
+
+        Parameters
+        ----------
+        directory : str or Path
+            Created if missing. Existing files of the same names are replaced.
+
+        Returns
+        -------
+        Path
+            The directory written.
+        """
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        dtypes: dict[str, dict[str, str]] = {}
+        for name, frame in self.tables.items():
+            flat = frame.reset_index(drop=True)
+            flat.to_csv(out / f"{name}.csv", index=False)
+            dtypes[name] = {str(c): str(t) for c, t in flat.dtypes.items()}
+        self.summary_table.to_csv(out / "summary.csv", index=False)
+        payload = {"meta": _jsonable(self.meta), "tables": list(self.tables), "dtypes": dtypes}
+        (out / "meta.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        return out
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Result:
+        """Read a Result written by :meth:`save`.
+
+        Raises
+        ------
+        ScenarioError
+            If the directory has no ``meta.json`` (not a saved Result).
+        """
+        src = Path(directory)
+        meta_path = src / "meta.json"
+        if not meta_path.is_file():
+            msg = f"{src}: no meta.json here; expected a directory written by Result.save()"
+            raise ScenarioError(msg)
+        payload = json.loads(meta_path.read_text(encoding="utf-8"))
+        tables: dict[str, pd.DataFrame] = {}
+        for name in payload["tables"]:
+            types = payload["dtypes"].get(name, {})
+            path = src / f"{name}.csv"
+            frame = pd.read_csv(path) if path.stat().st_size > 1 else pd.DataFrame()
+            for col, kind in types.items():
+                if col not in frame.columns:
+                    continue
+                if kind.startswith("datetime"):
+                    frame[col] = pd.to_datetime(frame[col])
+                elif kind == "object":
+                    frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+                else:
+                    frame[col] = frame[col].astype(kind)
+            tables[name] = frame
+        summary = pd.read_csv(src / "summary.csv", keep_default_na=False, na_values=[""])
+        return cls(tables=tables, summary_table=summary, meta=payload["meta"])
+
+    def equals(self, other: Result, *, rtol: float = 1e-9) -> bool:
+        """True when both Results have the same tables and summary (floats within `rtol`)."""
+        if set(self.tables) != set(other.tables):
+            return False
+        pairs = [(self.tables[k], other.tables[k]) for k in self.tables]
+        pairs.append((self.summary_table, other.summary_table))
+        for left, right in pairs:
+            try:
+                pd.testing.assert_frame_equal(
+                    left.reset_index(drop=True),
+                    right.reset_index(drop=True),
+                    check_dtype=False,
+                    rtol=rtol,
+                )
+            except AssertionError:
+                return False
+        return True
