@@ -1,0 +1,19 @@
+"""The facts catalogue: documented seed figures and labelled assumptions, one table.
+
+Every number a model uses is a row here, read by id:
+
+>>> from corridor_sim.catalogue import fact, value
+>>> value("oil.abc.volume_2023", unit="Mt")
+1.06
+>>> fact("oil.abc.volume_2023").status
+<Status.ACTUAL: 'actual'>
+
+The rows live in ``corridor_sim/catalogue/data/*.csv`` (``seeds.csv`` for figures
+quoted from the seed texts, ``assumptions_<domain>.csv`` for assumptions); all
+files are read and concatenated, and ids are unique across them. See
+``docs/facts.md``.
+"""
+
+from corridor_sim.catalogue._loader import COLUMNS, Fact, Status, clear_cache, fact, facts, value
+
+__all__ = ["COLUMNS", "Fact", "Status", "clear_cache", "fact", "facts", "value"]

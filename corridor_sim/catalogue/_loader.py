@@ -1,0 +1,389 @@
+"""Read, validate and look up the facts catalogue (``catalogue/data/*.csv``).
+
+Every CSV file in :mod:`corridor_sim.catalogue`'s ``data`` folder is read with
+:mod:`importlib.resources`, validated and concatenated into one table. The
+table is cached; the public functions hand out copies, so callers cannot alter
+the catalogue.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import pandas as pd
+
+from corridor_sim.errors import FactError, SpecError, UnitError, UnknownNameError, suggest
+
+__all__ = ["COLUMNS", "Fact", "Status", "fact", "facts", "value"]
+
+#: The columns of every catalogue CSV file, in this order.
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "subject",
+    "value",
+    "unit",
+    "year",
+    "status",
+    "source",
+    "quote",
+    "translation_en",
+    "reason",
+    "reference",
+)
+
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+_SEED_RE = re.compile(r"^\d{3}_[0-9a-f]+\.txt$")
+
+
+class Status(StrEnum):
+    """What kind of figure a catalogue row is (a closed vocabulary).
+
+    ``actual`` happened or exists; ``planned`` is a stated plan with a date or a
+    project; ``target`` is a policy goal; ``potential`` is what could be done
+    (an export potential, an expandable capacity); ``reserve`` is a stand-by
+    route or capacity; ``resource`` is a natural-resource endowment (oil, gas
+    reserves in the ground); ``agreement`` is a signed document or an agreed
+    share; ``assumption`` is a value the seeds do not give, chosen by us and
+    cited from ``REFERENCES.md`` or labelled engineering judgement.
+    """
+
+    ACTUAL = "actual"
+    PLANNED = "planned"
+    TARGET = "target"
+    POTENTIAL = "potential"
+    RESERVE = "reserve"
+    RESOURCE = "resource"
+    AGREEMENT = "agreement"
+    ASSUMPTION = "assumption"
+
+
+_STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One row of the catalogue: a documented figure or a labelled assumption.
+
+    Parameters
+    ----------
+    id : str
+        Dotted lowercase id, domain first (``"oil.abc.volume_2023"``).
+    subject : str
+        What the figure is about, in English.
+    value : float or None
+        The number, in `unit`; ``None`` for a qualitative row (an agreement, a route).
+    unit : str
+        Unit of `value` (``"Mt"``, ``"GW"``, ``"%"``, ``"bbl/t"``); for qualitative
+        rows the kind of thing (``"agreement"``, ``"route"``).
+    year : int or None
+        The year the figure applies to (see ``docs/facts.md`` for the convention).
+    status : Status
+        Kind of figure (actual, planned, ..., assumption).
+    source : str
+        Seed file name for seed facts; ``"REFERENCES.md <key>"`` or
+        ``"engineering judgement"`` for assumptions.
+    quote : str
+        Verbatim excerpt from the seed (original language) or from REFERENCES.md.
+    translation_en : str
+        English translation of a non-English quote (empty otherwise).
+    reason : str
+        Why this value (required for assumptions).
+    reference : str
+        Public URL of the reference, where there is one.
+    """
+
+    id: str
+    subject: str
+    value: float | None
+    unit: str
+    year: int | None
+    status: Status
+    source: str
+    quote: str
+    translation_en: str
+    reason: str
+    reference: str
+
+    @property
+    def is_assumption(self) -> bool:
+        """Whether the row is a labelled assumption rather than a seed fact."""
+        return self.status is Status.ASSUMPTION
+
+
+def _data_files() -> list[Traversable]:
+    """Return the catalogue CSV files shipped in the package, sorted by name."""
+    folder = resources.files("corridor_sim.catalogue").joinpath("data")
+    return sorted(
+        (f for f in folder.iterdir() if f.name.endswith(".csv") and f.is_file()),
+        key=lambda f: f.name,
+    )
+
+
+def _read_one(file: Traversable | Path) -> pd.DataFrame:
+    """Read and check one catalogue CSV file (columns, ids, values, statuses)."""
+    name = file.name
+    text = file.read_text(encoding="utf-8")
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    cols = tuple(frame.columns)
+    if cols != COLUMNS:
+        missing = [c for c in COLUMNS if c not in cols]
+        extra = [c for c in cols if c not in COLUMNS]
+        msg = (
+            f"catalogue file {name}: columns {list(cols)} do not match the expected "
+            f"{list(COLUMNS)} (missing {missing}, unexpected {extra}, or wrong order)"
+        )
+        raise FactError(msg)
+    frame = frame.apply(lambda col: col.str.strip())
+    is_assumption_file = name.startswith("assumptions_")
+    for line, row in enumerate(frame.itertuples(index=False), start=2):
+        _check_row(row._asdict(), where=f"{name} line {line}", assumption_file=is_assumption_file)
+    frame["value"] = pd.to_numeric(frame["value"].replace("", None), errors="raise").astype(float)
+    frame["year"] = pd.to_numeric(frame["year"].replace("", None)).astype("Int64")
+    frame["file"] = name
+    return frame
+
+
+def _check_row(row: dict[str, str], *, where: str, assumption_file: bool) -> None:
+    """Raise FactError if one catalogue row breaks a rule."""
+    fid = row["id"]
+    if not _ID_RE.match(fid):
+        msg = (
+            f"{where}: id {fid!r} is not a dotted lowercase id with the domain first, "
+            "e.g. 'oil.abc.volume_2023'"
+        )
+        raise FactError(msg)
+    status = row["status"]
+    if status not in _STATUSES:
+        msg = f"{where}: status {status!r} of {fid!r} is unknown; {suggest(status, _STATUSES)}"
+        raise FactError(msg)
+    if row["value"]:
+        try:
+            number = float(row["value"])
+        except ValueError as err:
+            msg = f"{where}: value {row['value']!r} of {fid!r} is not a number (or empty)"
+            raise FactError(msg) from err
+        if not math.isfinite(number):
+            msg = f"{where}: value {row['value']!r} of {fid!r} must be finite"
+            raise FactError(msg)
+    if row["year"] and not row["year"].isdigit():
+        msg = f"{where}: year {row['year']!r} of {fid!r} is not a four-digit year (or empty)"
+        raise FactError(msg)
+    if not row["unit"]:
+        msg = f"{where}: {fid!r} has no unit (use e.g. 'Mt', 'GW', '%', or 'agreement')"
+        raise FactError(msg)
+    if not row["subject"]:
+        msg = f"{where}: {fid!r} has no subject"
+        raise FactError(msg)
+    if status == Status.ASSUMPTION:
+        if not row["reason"]:
+            msg = f"{where}: assumption {fid!r} has no reason (say why this value, one sentence)"
+            raise FactError(msg)
+        if not row["source"]:
+            msg = (
+                f"{where}: assumption {fid!r} has no source "
+                "(a REFERENCES.md key such as 'REFERENCES.md A14', or 'engineering judgement')"
+            )
+            raise FactError(msg)
+    else:
+        if assumption_file:
+            msg = (
+                f"{where}: {fid!r} has status {status!r} in an assumptions file; "
+                "rows in assumptions_*.csv must have status 'assumption'"
+            )
+            raise FactError(msg)
+        if not _SEED_RE.match(row["source"]):
+            msg = (
+                f"{where}: seed fact {fid!r} has source {row['source']!r}; expected the seed "
+                "file name, e.g. '001_906239780a42e28d.txt'"
+            )
+            raise FactError(msg)
+        if not row["quote"]:
+            msg = f"{where}: seed fact {fid!r} has no verbatim quote from {row['source']}"
+            raise FactError(msg)
+
+
+def _read_tables(files: Iterable[Traversable | Path]) -> pd.DataFrame:
+    """Read, check and concatenate catalogue files; ids must be unique across them."""
+    frames = [_read_one(f) for f in files]
+    if not frames:
+        msg = "the facts catalogue has no CSV files in corridor_sim/catalogue/data"
+        raise FactError(msg)
+    table = pd.concat(frames, ignore_index=True)
+    dup = table[table["id"].duplicated(keep=False)]
+    if not dup.empty:
+        first_id = dup["id"].iloc[0]
+        where = sorted(dup.loc[dup["id"] == first_id, "file"])
+        msg = (
+            f"fact id {first_id!r} appears more than once: in {' and '.join(where)}; "
+            "ids must be unique across all catalogue files"
+        )
+        raise FactError(msg)
+    return table.set_index("id", drop=False).rename_axis(None)
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> pd.DataFrame:
+    return _read_tables(_data_files())
+
+
+@functools.lru_cache(maxsize=1)
+def _index() -> dict[str, Fact]:
+    out: dict[str, Fact] = {}
+    for row in _table().itertuples(index=False):
+        out[row.id] = Fact(
+            id=row.id,
+            subject=row.subject,
+            value=None if pd.isna(row.value) else float(row.value),
+            unit=row.unit,
+            year=None if pd.isna(row.year) else int(row.year),
+            status=Status(row.status),
+            source=row.source,
+            quote=row.quote,
+            translation_en=row.translation_en,
+            reason=row.reason,
+            reference=row.reference,
+        )
+    return out
+
+
+def clear_cache() -> None:
+    """Forget the cached catalogue so the next call re-reads the CSV files."""
+    _table.cache_clear()
+    _index.cache_clear()
+
+
+def facts(*, status: str | Iterable[str] | None = None, subject: str | None = None) -> pd.DataFrame:
+    """Return the catalogue (seed facts and assumptions) as a DataFrame.
+
+    Parameters
+    ----------
+    status : str or iterable of str, optional
+        Keep only rows with this status (or any of these), e.g. ``"assumption"``
+        or ``["actual", "planned"]``. See :class:`Status` for the vocabulary.
+    subject : str, optional
+        Keep only rows whose subject or id contains this text (case-insensitive).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy, indexed by id, with the columns ``id, subject, value, unit, year,
+        status, source, quote, translation_en, reason, reference`` and ``file``
+        (the CSV file the row comes from). ``value`` is float (NaN for qualitative
+        rows), ``year`` is a nullable integer.
+
+    Raises
+    ------
+    UnknownNameError
+        If `status` is not in the vocabulary.
+
+    Examples
+    --------
+    >>> import corridor_sim
+    >>> tab = corridor_sim.facts(subject="Aktau")
+    >>> tab.loc["oil.abc.volume_2023", ["value", "unit", "year"]].tolist()
+    [1.06, 'Mt', 2023]
+    """
+    table = _table()
+    mask = pd.Series(True, index=table.index)
+    if status is not None:
+        wanted = [status] if isinstance(status, str) else list(status)
+        for s in wanted:
+            if s not in _STATUSES:
+                msg = f"facts(status={s!r}): unknown status; {suggest(str(s), _STATUSES)}"
+                raise UnknownNameError(msg)
+        mask &= table["status"].isin(wanted)
+    if subject is not None:
+        needle = str(subject).casefold()
+        hay = table["subject"].str.casefold() + " " + table["id"].str.casefold()
+        mask &= hay.str.contains(needle, regex=False)
+    return table.loc[mask].copy()
+
+
+def fact(fact_id: str) -> Fact:
+    """Return one catalogue row as a :class:`Fact`.
+
+    Parameters
+    ----------
+    fact_id : str
+        The dotted id, e.g. ``"serbia.plant.capacity"``.
+
+    Returns
+    -------
+    Fact
+        The frozen row (value, unit, year, status, source, quote, ...).
+
+    Raises
+    ------
+    FactError
+        If the id is not in the catalogue; the message suggests the nearest ids.
+
+    Examples
+    --------
+    >>> import corridor_sim
+    >>> f = corridor_sim.fact("serbia.plant.capacity")
+    >>> (f.value, f.unit, f.year, f.is_assumption)
+    (500.0, 'MW', 2029, False)
+    """
+    index = _index()
+    try:
+        return index[fact_id]
+    except KeyError as err:
+        msg = f"unknown fact id {fact_id!r}: {suggest(str(fact_id), index)}"
+        raise FactError(msg) from err
+
+
+def value(fact_id: str, *, unit: str | None = None) -> float:
+    """Return the numeric value of a catalogue row, optionally checking its unit.
+
+    Parameters
+    ----------
+    fact_id : str
+        The dotted id, e.g. ``"oil.abc.volume_2025_plan"``.
+    unit : str, optional
+        The unit the caller expects. If given and different from the catalogue's
+        unit, :class:`~corridor_sim.errors.UnitError` is raised (no silent conversion;
+        use :mod:`corridor_sim.units`).
+
+    Returns
+    -------
+    float
+        The value in the catalogue's unit.
+
+    Raises
+    ------
+    FactError
+        If the id is unknown.
+    UnitError
+        If `unit` is given and differs from the row's unit.
+    SpecError
+        If the row is qualitative (no numeric value).
+
+    Examples
+    --------
+    >>> from corridor_sim.catalogue import value
+    >>> value("oil.abc.volume_2025_plan", unit="Mt")
+    1.7
+    """
+    row = fact(fact_id)
+    if unit is not None and unit != row.unit:
+        msg = (
+            f"value({fact_id!r}, unit={unit!r}): the catalogue gives this figure in "
+            f"{row.unit!r}; ask for unit={row.unit!r} and convert with corridor_sim.units"
+        )
+        raise UnitError(msg)
+    if row.value is None:
+        msg = (
+            f"value({fact_id!r}): this row is qualitative ({row.unit}, status {row.status}) "
+            "and has no numeric value; read it with fact() instead"
+        )
+        raise SpecError(msg)
+    return row.value
