@@ -95,20 +95,26 @@ class ModelEntry:
         ``simulate(scenario) -> Result``; validates ``scenario.options`` and events,
         raising :class:`~corridor_sim.errors.ScenarioError` naming the key.
     parameters : callable
-        ``parameters(year) -> Mapping[str, Parameter]``: the accepted overrides.
+        ``parameters(year) -> Mapping[str, Parameter]``: the accepted overrides
+        (``None``: the model checks its overrides itself, in `check`).
     elements : callable
-        ``elements(year) -> Sequence[str]``: element ids an event may name.
+        ``elements(year) -> Sequence[str]``: element ids an event may name
+        (``None``: the model checks event elements itself, in `check`).
     options : mapping of str to str
         Accepted ``[options]`` keys with a short description each.
     resolutions : tuple of str
         Time resolutions the model supports; the first is the default.
+    check : callable, optional
+        ``check(scenario)``: extra validation run by :meth:`Scenario.check`
+        after the generic one (raise :class:`~corridor_sim.errors.ScenarioError`).
     """
 
     name: str
     description: str
     build: Callable[..., Any]
     simulate: Callable[[ScenarioLike], Result]
-    parameters: Callable[[int], Mapping[str, Parameter]]
-    elements: Callable[[int], Sequence[str]]
+    parameters: Callable[[int], Mapping[str, Parameter] | None]
+    elements: Callable[[int], Sequence[str] | None]
     options: Mapping[str, str] = field(default_factory=dict)
     resolutions: tuple[str, ...] = ("month",)
+    check: Callable[[ScenarioLike], None] | None = None

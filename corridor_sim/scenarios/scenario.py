@@ -1,0 +1,495 @@
+"""The scenario contract: :class:`Scenario` and :class:`Event`, loadable from TOML.
+
+A scenario names a model, a year, parameter overrides, a time horizon, events
+(outages, deratings) and a seed. It is validated twice: its own fields when it
+is made (types, signs, NaN) and, with :meth:`Scenario.check`, against the model
+it names (parameter names and bounds, element names, resolution).
+
+A scenario file looks like this::
+
+    model = "oil"
+    year = 2025
+    name = "btc-outage"
+    seed = 7
+    resolution = "month"
+    periods = 12
+
+    [overrides]
+    kazakh_volume_mt_per_yr = 1.7
+
+    [[events]]
+    element = "btc"
+    start = 5        # 0-based period index (June)
+    duration = 1
+    days = 10        # outage days inside each affected period
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
+from corridor_sim.scenarios._toml import dumps
+
+__all__ = ["Event", "Resolution", "Scenario"]
+
+_YEAR_RANGE = (1990, 2100)
+
+
+class Resolution(StrEnum):
+    """Length of one period of a scenario's horizon."""
+
+    HOUR = "hour"
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+def _where(source: Path | None) -> str:
+    return f"{source.name}: " if source is not None else ""
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """An outage or derating of one element over a span of periods.
+
+    Parameters
+    ----------
+    element : str
+        Element id in the model (an arc, a line, a cable), e.g. ``"btc"``.
+    start : int
+        First affected period, 0-based (month 0 = January for monthly models,
+        hour 0 = 1 January 00:00 for hourly ones).
+    duration : int, default 1
+        Number of affected periods.
+    availability : float, default 0.0
+        Fraction of the element's capacity available during the event, 0..1.
+    days : float, optional
+        For monthly or daily horizons: the outage lasts this many days inside
+        each affected period; the model turns it into an availability
+        (``1 - days / days_in_period``). Overrides `availability`.
+    """
+
+    element: str
+    start: int
+    duration: int = 1
+    availability: float = 0.0
+    days: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.element, str) or not self.element:
+            msg = f"event.element = {self.element!r}: expected a non-empty element id string"
+            raise ScenarioError(msg)
+        for name in ("start", "duration"):
+            val = getattr(self, name)
+            if not isinstance(val, (int, np.integer)) or isinstance(val, bool):
+                msg = f"event {self.element!r}: {name} = {val!r}: expected an integer period count"
+                raise ScenarioError(msg)
+        if self.start < 0:
+            msg = f"event {self.element!r}: start = {self.start}: expected a period index >= 0"
+            raise ScenarioError(msg)
+        if self.duration < 1:
+            msg = f"event {self.element!r}: duration = {self.duration}: expected >= 1 period"
+            raise ScenarioError(msg)
+        if not _is_number(self.availability) or not 0.0 <= float(self.availability) <= 1.0:
+            msg = (
+                f"event {self.element!r}: availability = {self.availability!r}: "
+                "expected a fraction between 0 and 1"
+            )
+            raise ScenarioError(msg)
+        if self.days is not None and (
+            not _is_number(self.days) or not math.isfinite(self.days) or self.days < 0
+        ):
+            msg = f"event {self.element!r}: days = {self.days!r}: expected a number of days >= 0"
+            raise ScenarioError(msg)
+
+    @property
+    def periods(self) -> range:
+        """The affected period indices."""
+        return range(self.start, self.start + self.duration)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as a TOML-ready dict (``days`` left out when unset)."""
+        out = dataclasses.asdict(self)
+        if self.days is None:
+            del out["days"]
+        return out
+
+
+_EVENT_KEYS = tuple(f.name for f in dataclasses.fields(Event))
+
+
+def _check_value(key: str, value: Any, source: Path | None) -> None:  # noqa: ANN401
+    """Overrides are numbers, booleans, strings or lists of those; numbers finite."""
+    where = _where(source)
+    if isinstance(value, (bool, str)):
+        return
+    if _is_number(value):
+        if not math.isfinite(float(value)):
+            msg = f"{where}overrides.{key} = {value!r}: expected a finite number"
+            raise ScenarioError(msg)
+        return
+    if isinstance(value, Sequence):
+        for item in value:
+            _check_value(key, item, source)
+        return
+    msg = (
+        f"{where}overrides.{key} = {value!r} ({type(value).__name__}): "
+        "expected a number, a boolean, a string or a list of those"
+    )
+    raise ScenarioError(msg)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated description of one model run.
+
+    Parameters
+    ----------
+    model : str
+        Registered model name: ``"oil"``, ``"caspian"``, ``"serbia"`` or
+        ``"commodity"`` (a network described in the file's ``[network]`` table).
+    year : int
+        The model year; models use what is documented or assumed for it.
+    name : str, optional
+        Label of the scenario (defaults to the file stem when loaded from TOML).
+    description : str, optional
+        Free text.
+    seed : int, default 0
+        Seed of every random draw (profiles, Monte Carlo); same seed, same tables.
+    resolution : {"hour", "day", "month", "year"}, optional
+        Period length; ``None`` takes the model's default.
+    periods : int, optional
+        Number of periods; ``None`` takes the model's default (a full year).
+    overrides : mapping, optional
+        Model parameters to replace (names from the model's ``parameters``).
+    options : mapping, optional
+        Model-specific study options (e.g. a site, a week to plot).
+    events : sequence of Event or dict, optional
+        Outages and deratings.
+    sweep : mapping of str to list, optional
+        Parameter values for :func:`corridor_sim.sweep` / ``corridor-sim sweep``.
+    network : mapping, optional
+        For ``model = "commodity"``: the network (unit, periods, nodes, arcs).
+    source : Path, optional
+        File the scenario was read from (used in error messages; not saved).
+
+    Raises
+    ------
+    ScenarioError
+        On a wrong type or value, naming the file, the key and the expected form.
+
+    Examples
+    --------
+    >>> s = Scenario(model="oil", year=2025, overrides={"kazakh_volume_mt_per_yr": 1.7})
+    >>> s.with_overrides(kazakh_volume_mt_per_yr=2.0).overrides["kazakh_volume_mt_per_yr"]
+    2.0
+    """
+
+    model: str
+    year: int
+    name: str = ""
+    description: str = ""
+    seed: int = 0
+    resolution: str | None = None
+    periods: int | None = None
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    events: tuple[Event, ...] = ()
+    sweep: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    network: Mapping[str, Any] | None = None
+    source: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        where = _where(self.source)
+        if not isinstance(self.model, str) or not self.model:
+            msg = f"{where}model = {self.model!r}: expected a model name string, e.g. 'oil'"
+            raise ScenarioError(msg)
+        if not isinstance(self.year, (int, np.integer)) or isinstance(self.year, bool):
+            msg = f"{where}year = {self.year!r}: expected an integer year, e.g. 2025"
+            raise ScenarioError(msg)
+        if not _YEAR_RANGE[0] <= self.year <= _YEAR_RANGE[1]:
+            msg = f"{where}year = {self.year}: expected a year between {_YEAR_RANGE[0]} and {_YEAR_RANGE[1]}"
+            raise ScenarioError(msg)
+        for key in ("name", "description"):
+            if not isinstance(getattr(self, key), str):
+                msg = f"{where}{key} = {getattr(self, key)!r}: expected a string"
+                raise ScenarioError(msg)
+        if not isinstance(self.seed, (int, np.integer)) or isinstance(self.seed, bool) or self.seed < 0:
+            msg = f"{where}seed = {self.seed!r}: expected an integer >= 0"
+            raise ScenarioError(msg)
+        if self.resolution is not None and self.resolution not in Resolution.__members__.values():
+            msg = (
+                f"{where}resolution = {self.resolution!r}: expected one of "
+                + ", ".join(repr(r.value) for r in Resolution)
+            )
+            raise ScenarioError(msg)
+        if self.periods is not None and (
+            not isinstance(self.periods, (int, np.integer))
+            or isinstance(self.periods, bool)
+            or self.periods < 1
+        ):
+            msg = f"{where}periods = {self.periods!r}: expected a positive integer"
+            raise ScenarioError(msg)
+        for table in ("overrides", "options", "sweep"):
+            if not isinstance(getattr(self, table), Mapping):
+                msg = f"{where}[{table}] = {getattr(self, table)!r}: expected a table of key = value"
+                raise ScenarioError(msg)
+        for key, value in self.overrides.items():
+            _check_value(key, value, self.source)
+        for key, values in self.sweep.items():
+            if isinstance(values, (str, Mapping)) or not isinstance(values, Sequence) or not values:
+                msg = f"{where}sweep.{key} = {values!r}: expected a non-empty list of values"
+                raise ScenarioError(msg)
+            _check_value(key, list(values), self.source)
+        if self.network is not None and not isinstance(self.network, Mapping):
+            msg = f"{where}[network] = {self.network!r}: expected a table with nodes and arcs"
+            raise ScenarioError(msg)
+        object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
+        object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
+        object.__setattr__(self, "sweep", MappingProxyType({k: list(v) for k, v in self.sweep.items()}))
+        object.__setattr__(self, "events", tuple(self._events(self.events)))
+
+    def _events(self, raw: Sequence[Event | Mapping[str, Any]]) -> list[Event]:
+        where = _where(self.source)
+        if isinstance(raw, (str, Mapping)) or not isinstance(raw, Sequence):
+            msg = f"{where}events = {raw!r}: expected a list of [[events]] tables"
+            raise ScenarioError(msg)
+        events = []
+        for i, item in enumerate(raw):
+            if isinstance(item, Event):
+                events.append(item)
+                continue
+            if not isinstance(item, Mapping):
+                msg = f"{where}events[{i}] = {item!r}: expected a table with element, start, ..."
+                raise ScenarioError(msg)
+            unknown = set(item) - set(_EVENT_KEYS)
+            if unknown:
+                bad = sorted(unknown)[0]
+                msg = f"{where}events[{i}].{bad}: unknown key, {suggest(bad, _EVENT_KEYS)}"
+                raise ScenarioError(msg)
+            missing = [k for k in ("element", "start") if k not in item]
+            if missing:
+                msg = f"{where}events[{i}]: missing key {missing[0]!r} (an event needs element and start)"
+                raise ScenarioError(msg)
+            try:
+                events.append(Event(**item))
+            except ScenarioError as err:
+                msg = f"{where}events[{i}]: {err}"
+                raise ScenarioError(msg) from err
+        return events
+
+    # -- construction ------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: Path | None = None) -> Scenario:
+        """Make a Scenario from a mapping with the same keys as a scenario file.
+
+        Raises
+        ------
+        ScenarioError
+            On an unknown key (with suggestions), a missing ``model`` or ``year``,
+            or any invalid value.
+        """
+        where = _where(source)
+        known = [f.name for f in dataclasses.fields(cls) if f.name != "source"]
+        for key in data:
+            if key not in known:
+                msg = f"{where}{key}: unknown key, {suggest(key, known)}"
+                raise ScenarioError(msg)
+        for key in ("model", "year"):
+            if key not in data:
+                msg = f"{where}missing key {key!r}: a scenario needs at least model and year"
+                raise ScenarioError(msg)
+        kwargs = dict(data)
+        if source is not None and not kwargs.get("name"):
+            kwargs["name"] = source.stem
+        return cls(**kwargs, source=source)
+
+    @classmethod
+    def from_toml(cls, path: str | Path, *, check: bool = True) -> Scenario:
+        """Load a scenario file and (by default) check it against its model.
+
+        Parameters
+        ----------
+        path : str or Path
+            The TOML file.
+        check : bool, default True
+            Also run :meth:`check` (parameter and element names, bounds).
+
+        Raises
+        ------
+        ScenarioError
+            If the file is missing, is not valid TOML, or holds an invalid scenario.
+        """
+        src = Path(path)
+        try:
+            text = src.read_text(encoding="utf-8")
+        except FileNotFoundError as err:
+            msg = f"{src}: no such scenario file"
+            raise ScenarioError(msg) from err
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            msg = f"{src.name}: not valid TOML ({err})"
+            raise ScenarioError(msg) from err
+        scenario = cls.from_dict(data, source=src)
+        if check:
+            scenario.check()
+        return scenario
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as a plain dict (the TOML file's content); unset fields left out."""
+        out: dict[str, Any] = {"model": self.model, "year": int(self.year)}
+        for key in ("name", "description"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        out["seed"] = int(self.seed)
+        if self.resolution is not None:
+            out["resolution"] = str(self.resolution)
+        if self.periods is not None:
+            out["periods"] = int(self.periods)
+        for key in ("overrides", "options", "sweep"):
+            if getattr(self, key):
+                out[key] = dict(getattr(self, key))
+        if self.events:
+            out["events"] = [e.to_dict() for e in self.events]
+        if self.network is not None:
+            out["network"] = dict(self.network)
+        return out
+
+    def to_toml(self, path: str | Path | None = None) -> str:
+        """Return the scenario as TOML text, writing it to `path` when given.
+
+        ``Scenario.from_toml(path)`` reads back an equal scenario.
+        """
+        text = dumps(self.to_dict())
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def replace(self, **changes: Any) -> Scenario:  # noqa: ANN401
+        """Copy with fields replaced (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def with_overrides(self, **overrides: Any) -> Scenario:  # noqa: ANN401
+        """Copy with `overrides` merged into the existing ones."""
+        return self.replace(overrides={**self.overrides, **overrides})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # MappingProxyType does not pickle: rebuild from the plain dict (process pools).
+        return (_rebuild, (self.to_dict(), self.source))
+
+    def rng(self) -> np.random.Generator:
+        """A fresh :class:`numpy.random.Generator` seeded with :attr:`seed`."""
+        return np.random.default_rng(self.seed)
+
+    # -- model checks ------------------------------------------------------------
+    def check(self) -> Scenario:
+        """Check the scenario against its model; return it unchanged when valid.
+
+        Checks the model name, the resolution, every override name and bound,
+        every sweep parameter and every event element.
+
+        Raises
+        ------
+        ScenarioError
+            Naming the file, the key, the value and the expected form.
+        """
+        from corridor_sim.models import get_model  # the registry imports pandapower lazily
+
+        where = _where(self.source)
+        try:
+            entry = get_model(self.model)
+        except UnknownNameError as err:
+            msg = f"{where}{err}"
+            raise ScenarioError(msg) from err
+        if self.resolution is not None and self.resolution not in entry.resolutions:
+            msg = (
+                f"{where}resolution = {self.resolution!r}: model {self.model!r} supports "
+                + ", ".join(repr(r) for r in entry.resolutions)
+            )
+            raise ScenarioError(msg)
+        params = entry.parameters(self.year)
+        if params is not None:
+            for key, value in self.overrides.items():
+                self._check_parameter("overrides", key, value, params)
+            for key, values in self.sweep.items():
+                if key == "year":
+                    continue
+                for value in values:
+                    self._check_parameter("sweep", key, value, params)
+        for key in self.options:
+            if entry.options and key not in entry.options:
+                msg = f"{where}options.{key}: unknown option for model {self.model!r}, {suggest(key, entry.options)}"
+                raise ScenarioError(msg)
+        elements = entry.elements(self.year) if self.events else None
+        if elements is not None:
+            elements = list(elements)
+            for i, event in enumerate(self.events):
+                if event.element not in elements:
+                    msg = (
+                        f"{where}events[{i}].element = {event.element!r}: unknown element of "
+                        f"model {self.model!r}, {suggest(event.element, elements)}"
+                    )
+                    raise ScenarioError(msg)
+        if entry.check is not None:
+            entry.check(self)
+        return self
+
+    def _check_parameter(
+        self,
+        table: str,
+        key: str,
+        value: Any,  # noqa: ANN401
+        params: Mapping[str, Any],
+    ) -> None:
+        where = _where(self.source)
+        if key not in params:
+            msg = f"{where}{table}.{key}: unknown parameter of model {self.model!r}, {suggest(key, params)}"
+            raise ScenarioError(msg)
+        spec = params[key]
+        default = spec.default
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                msg = f"{where}{table}.{key} = {value!r}: expected true or false"
+                raise ScenarioError(msg)
+            return
+        if _is_number(default):
+            if not _is_number(value):
+                msg = f"{where}{table}.{key} = {value!r}: expected a number in {spec.unit}"
+                raise ScenarioError(msg)
+            if spec.minimum is not None and value < spec.minimum:
+                msg = (
+                    f"{where}{table}.{key} = {value!r}: expected a value >= {spec.minimum} "
+                    f"{spec.unit} ({spec.description})"
+                )
+                raise ScenarioError(msg)
+            if spec.maximum is not None and value > spec.maximum:
+                msg = (
+                    f"{where}{table}.{key} = {value!r}: expected a value <= {spec.maximum} "
+                    f"{spec.unit} ({spec.description})"
+                )
+                raise ScenarioError(msg)
+            return
+        if isinstance(default, str) and not isinstance(value, str):
+            msg = f"{where}{table}.{key} = {value!r}: expected a string"
+            raise ScenarioError(msg)
+
+
+def _rebuild(data: dict[str, Any], source: Path | None) -> Scenario:
+    scenario = Scenario.from_dict(data, source=source)
+    return scenario
