@@ -289,8 +289,10 @@ def facts(*, status: str | Iterable[str] | None = None, subject: str | None = No
     --------
     >>> import corridor_sim
     >>> tab = corridor_sim.facts(subject="Aktau")
-    >>> tab.loc["oil.abc.volume_2023", ["value", "unit", "year"]].tolist()
-    [1.06, 'Mt', 2023]
+    >>> float(tab.loc["oil.abc.volume_2023", "value"]), tab.loc["oil.abc.volume_2023", "unit"]
+    (1.06, 'Mt')
+    >>> sorted(corridor_sim.facts(status="reserve").index)
+    ['oil.supsa.strategic_reserve']
     """
     table = _table()
     mask = pd.Series(True, index=table.index)
