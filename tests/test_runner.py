@@ -1,0 +1,96 @@
+import importlib.util
+
+import pandas as pd
+import pytest
+
+import corridor_sim as cs
+from corridor_sim.errors import OptionalDependencyError, ScenarioError, UnknownNameError
+
+NETWORK = {
+    "unit": "kt",
+    "periods": 2,
+    "nodes": [
+        {"id": "s", "kind": "supply", "supply": 10.0},
+        {"id": "d", "kind": "demand", "demand": 8.0},
+    ],
+    "arcs": [
+        {"source": "s", "target": "d", "capacity": 5.0, "cost": 1.0},
+        {"id": "spare", "source": "s", "target": "d", "capacity": 2.0, "cost": 3.0},
+    ],
+}
+
+
+def _scn(**kw) -> cs.Scenario:
+    return cs.Scenario(model="commodity", year=2025, network=NETWORK, **kw)
+
+
+def test_run_adds_scenario_meta_and_summary():
+    r = cs.run(_scn(name="two-arcs", seed=3))
+    assert r.meta["scenario"] == "two-arcs"
+    assert r.meta["seed"] == 3
+    assert r.metric("delivered") == pytest.approx(14.0)
+    assert r.metric("unmet") == pytest.approx(2.0)
+    assert set(r.flows.columns) >= {"source", "target", "period", "flow", "capacity", "shadow_price"}
+
+
+def test_events_derate_an_arc():
+    base = cs.run(_scn())
+    out = cs.run(_scn(events=[{"element": "s->d", "start": 1, "availability": 0.0}]))
+    assert out.metric("delivered") == pytest.approx(base.metric("delivered") - 5.0)
+
+
+def test_sweep_is_tidy_monotone_and_names_bottleneck():
+    table = cs.sweep(_scn(), {"s->d.capacity": [0.0, 2.0, 4.0, 6.0, 8.0]})
+    assert list(table.columns) == ["run", "s->d.capacity", "metric", "value", "unit", "bottleneck"]
+    delivered = table[table.metric == "delivered"]["value"].to_numpy()
+    assert (delivered[1:] >= delivered[:-1] - 1e-9).all()
+    assert table[table.metric == "delivered"]["bottleneck"].iloc[0] in {"s->d", "spare"}
+
+
+def test_sweep_over_two_parameters_is_the_product():
+    table = cs.sweep(_scn(), {"s->d.capacity": [1.0, 2.0], "spare.capacity": [0.0, 1.0, 2.0]})
+    assert table["run"].nunique() == 6
+
+
+def test_process_pool_gives_the_same_table():
+    grid = {"s->d.capacity": [1.0, 3.0, 9.0]}
+    serial = cs.sweep(_scn(), grid)
+    pooled = cs.sweep(_scn(), grid, executor="process", max_workers=2)
+    pd.testing.assert_frame_equal(serial, pooled)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("dask") is not None, reason="dask is installed")
+def test_dask_executor_without_dask_is_a_clear_error():
+    with pytest.raises(OptionalDependencyError, match=r"pip install 'corridor_sim\[dask\]'"):
+        cs.sweep(_scn(), {"s->d.capacity": [1.0, 2.0]}, executor="dask")
+
+
+def test_unknown_executor_and_empty_sweep():
+    with pytest.raises(ScenarioError, match="executor = 'threads'"):
+        cs.sweep(_scn(), {"s->d.capacity": [1.0, 2.0]}, executor="threads")
+    with pytest.raises(ScenarioError, match="nothing to sweep"):
+        cs.sweep(_scn())
+
+
+def test_monte_carlo_is_deterministic_with_a_seed():
+    dists = {"s->d.capacity": ("uniform", 0.0, 10.0)}
+    a = cs.monte_carlo(_scn(seed=11), 5, distributions=dists)
+    b = cs.monte_carlo(_scn(seed=11), 5, distributions=dists)
+    c = cs.monte_carlo(_scn(seed=12), 5, distributions=dists)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["s->d.capacity"].equals(c["s->d.capacity"])
+    assert a["draw"].nunique() == 5
+
+
+def test_monte_carlo_rejects_bad_distributions():
+    with pytest.raises(ScenarioError, match="unknown distribution 'unifrom'"):
+        cs.monte_carlo(_scn(), 2, distributions={"s->d.capacity": ("unifrom", 0, 1)})
+    with pytest.raises(ScenarioError, match="takes 2 argument"):
+        cs.monte_carlo(_scn(), 2, distributions={"s->d.capacity": ("normal", 0)})
+    with pytest.raises(ScenarioError, match="positive number of draws"):
+        cs.monte_carlo(_scn(), 0, distributions={"s->d.capacity": ("normal", 0, 1)})
+
+
+def test_unknown_model_parameter_is_named():
+    with pytest.raises((ScenarioError, UnknownNameError), match="did you mean"):
+        cs.run(cs.Scenario(model="commodity", year=2025, network=NETWORK, overrides={"s->d.capcity": 1.0}))
