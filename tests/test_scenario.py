@@ -108,7 +108,7 @@ def test_dumps_reads_back_special_floats_and_quoted_keys():
 
 
 def test_user_network_overrides_and_events_are_checked():
-    with pytest.raises(ScenarioError, match=r"did you mean 's->d\.capacity'"):
+    with pytest.raises(ScenarioError, match=r"s->d\.capacty: arc field 'capacty' unknown, did you mean 'capacity'"):
         _custom(overrides={"s->d.capacty": 1.0}).check()
     with pytest.raises(ScenarioError, match="expected a number >= 0"):
         _custom(overrides={"s->d.capacity": -1.0}).check()

@@ -124,29 +124,36 @@ def _availability(net: CommodityNetwork, scenario: ScenarioLike) -> CommodityNet
 
 
 def check(scenario: ScenarioLike) -> None:
-    """Check the scenario's network, overrides and events (raises ScenarioError)."""
+    """Check the scenario's network, overrides, sweep and events (raises ScenarioError)."""
+    source = getattr(scenario, "source", None)
+    where = f"{source.name}: " if source is not None else ""
     if scenario.network is None:
-        msg = "model 'commodity' needs a [network] table with nodes and arcs"
+        msg = f"{where}model 'commodity' needs a [network] table with nodes and arcs"
         raise ScenarioError(msg)
     try:
         net = build(scenario.year, network=scenario.network)
-        for key, value in scenario.overrides.items():
-            _split(net, key)
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-                msg = f"overrides.{key} = {value!r}: expected a number >= 0"
-                raise ScenarioError(msg)
-        for key, values in scenario.sweep.items():
-            if key != "year":
-                _split(net, key)
-                del values
-        arcs = [a.id for a in net.arcs]
-        for i, event in enumerate(scenario.events):
-            if event.element not in arcs:
-                msg = f"events[{i}].element = {event.element!r}: unknown arc, {suggest(event.element, arcs)}"
-                raise ScenarioError(msg)
     except (SpecError, UnknownNameError) as err:
-        msg = f"[network]: {err}"
+        msg = f"{where}[network]: {err}"
         raise ScenarioError(msg) from err
+    numbers = [(f"overrides.{k}", k, v) for k, v in scenario.overrides.items()]
+    numbers += [(f"sweep.{k}", k, v) for k, vs in scenario.sweep.items() if k != "year" for v in vs]
+    for label, key, value in numbers:
+        try:
+            _split(net, key)
+        except UnknownNameError as err:
+            msg = f"{where}{err}"
+            raise ScenarioError(msg) from err
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            msg = f"{where}{label} = {value!r}: expected a number >= 0"
+            raise ScenarioError(msg)
+    arcs = [a.id for a in net.arcs]
+    for i, event in enumerate(scenario.events):
+        if event.element not in arcs:
+            msg = (
+                f"{where}events[{i}].element = {event.element!r}: unknown arc, "
+                f"{suggest(event.element, arcs)}"
+            )
+            raise ScenarioError(msg)
 
 
 def simulate(scenario: ScenarioLike) -> Result:
