@@ -1,0 +1,472 @@
+"""The multi-period flow LP behind :func:`corridor_sim.engines.commodity.solve`.
+
+Import the public names from :mod:`corridor_sim.engines.commodity`. The matrices
+are built with index arrays (no loop over periods x arcs) and solved once with
+HiGHS through :func:`scipy.optimize.linprog`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.optimize import linprog
+
+from corridor_sim.engines._commodity_spec import CommodityNetwork, NodeKind
+from corridor_sim.errors import InfeasibleError, SolverError, UnknownNameError, suggest
+from corridor_sim.results.result import Result, summary_frame
+
+__all__ = ["CommoditySolution", "default_unmet_penalty", "solve"]
+
+#: Relative tolerance for "flow at capacity" and for cleaning solver noise.
+TOL = 1e-7
+#: Cap on the loss amplification used in the default unmet penalty.
+_MAX_LOSS_AMPLIFICATION = 1e3
+
+
+@dataclass(repr=False)
+class CommoditySolution(Result):
+    """Result of :func:`solve`: tidy tables plus the objective, status and network.
+
+    Tables (all long: one row per element and period; volumes in ``network.unit``
+    per period, costs in the network's cost units):
+
+    - ``flows``: arc, source, target, period, period_label, flow, received,
+      capacity (= nominal x availability), capacity_nominal, availability,
+      utilisation (flow/capacity, NaN when capacity is 0 or infinite),
+      shadow_price (>= 0: cost saved per extra unit of capacity), cost, unit.
+    - ``utilisation``: arc, period, period_label, utilisation_pct, binding.
+    - ``unmet``: node, period, period_label, demand, delivered, unmet
+      (NaN for an open sink with infinite demand).
+    - ``storage``: node, period, period_label, level, inflow, outflow, capacity.
+    - ``supply``: node, period, period_label, supplied, available.
+    - ``prices``: node, period, period_label, price (dual of the node balance).
+    - ``bottlenecks``: arc, source, target, periods_binding, binding_periods,
+      mean_shadow_price, max_shadow_price, rank.
+    """
+
+    total_cost: float = math.nan
+    status: str = ""
+    network: CommodityNetwork | None = None
+
+    def delivered(self, node: str | None = None) -> pd.DataFrame:
+        """Volume delivered per demand node and period.
+
+        Parameters
+        ----------
+        node : str, optional
+            Only this demand node.
+
+        Returns
+        -------
+        DataFrame
+            Columns node, period, period_label, demand, delivered.
+        """
+        table = self.table("unmet").loc[
+            :, ["node", "period", "period_label", "demand", "delivered"]
+        ]
+        if node is None:
+            return table.reset_index(drop=True)
+        if node not in set(table["node"]):
+            msg = f"node {node!r} has no demand in this solution: {suggest(node, table['node'])}"
+            raise UnknownNameError(msg)
+        return table[table["node"] == node].reset_index(drop=True)
+
+
+def _per_period_matrix(values: list[object], n_periods: int) -> np.ndarray:
+    """Stack scalars / per-period tuples into an array of shape (n_periods, len(values))."""
+    out = np.empty((n_periods, len(values)))
+    for j, v in enumerate(values):  # one pass over elements, not periods x elements
+        out[:, j] = v
+    return out
+
+
+def default_unmet_penalty(network: CommodityNetwork) -> float:
+    """Return the engine's default cost per unit of unmet demand.
+
+    ``10 ** ceil(log10(raw * amp))`` with ``raw = 1 + T * sum|arc cost| +
+    max|supply cost| + max|value|`` (T periods: a path through time can use each
+    arc once per period) and ``amp = 1 / prod(1 - loss)`` over all lossy arcs
+    (capped at 1000), the most volume a delivered unit can need at its source.
+    So meeting demand always beats leaving it unmet, unless losses compound
+    beyond the cap: then give ``unmet_penalty`` explicitly.
+
+    Parameters
+    ----------
+    network : CommodityNetwork
+        The network.
+
+    Returns
+    -------
+    float
+        Penalty in cost units per network unit.
+    """
+    arc_costs = sum(abs(a.cost) for a in network.arcs)
+    supply_costs = max((abs(n.supply_cost) for n in network.nodes), default=0.0)
+    values = max((abs(n.value) for n in network.nodes), default=0.0)
+    raw = 1.0 + network.n_periods * arc_costs + supply_costs + values
+    keep = math.prod(1.0 - a.loss_fraction for a in network.arcs)
+    amp = min(1.0 / keep if keep > 0 else math.inf, _MAX_LOSS_AMPLIFICATION)
+    return float(10.0 ** math.ceil(math.log10(raw * amp)))
+
+
+@dataclass(frozen=True, slots=True)
+class _LP:
+    c: np.ndarray
+    a_eq: sp.csr_matrix
+    b_eq: np.ndarray
+    bounds: np.ndarray
+    const: float
+    n_x: int
+    n_s: int
+    n_d: int
+    n_l: int
+    sup: np.ndarray  # node indices with supply
+    dem: np.ndarray  # node indices with demand
+    sto: np.ndarray  # storage node indices
+    penalty: np.ndarray  # per demand node (0 for open sinks)
+    demand: np.ndarray  # (T, nD)
+
+
+def _build(net: CommodityNetwork) -> _LP:
+    t_n, n_n, n_a = net.n_periods, len(net.nodes), len(net.arcs)
+    index = {nid: i for i, nid in enumerate(net.node_ids)}
+    src = np.array([index[a.source] for a in net.arcs], dtype=np.int64)
+    tgt = np.array([index[a.target] for a in net.arcs], dtype=np.int64)
+    keep = np.array([1.0 - a.loss_fraction for a in net.arcs])
+    cost = np.array([a.cost for a in net.arcs])
+    cap = _per_period_matrix([a.capacity for a in net.arcs], t_n)
+    cap *= _per_period_matrix([a.availability for a in net.arcs], t_n)
+    cap[np.isnan(cap)] = 0.0  # inf * 0 availability
+    supply = _per_period_matrix([n.supply for n in net.nodes], t_n)
+    demand = _per_period_matrix([n.demand for n in net.nodes], t_n)
+    sup = np.flatnonzero((supply > 0).any(axis=0))
+    dem = np.flatnonzero((demand > 0).any(axis=0))
+    sto = np.array(
+        [i for i, n in enumerate(net.nodes) if n.kind is NodeKind.STORAGE], dtype=np.int64
+    )
+    n_s, n_d, n_l = sup.size, dem.size, sto.size
+    n_x = t_n * n_a
+    periods = np.arange(t_n)
+
+    # flows: variable t * A + a; balance row t * N + n
+    t_x = np.repeat(periods, n_a)
+    a_x = np.tile(np.arange(n_a), t_n)
+    col_x = np.arange(n_x)
+    rows = [t_x * n_n + src[a_x], t_x * n_n + tgt[a_x]]
+    cols = [col_x, col_x]
+    vals = [-np.ones(n_x), keep[a_x]]
+    off = n_x
+    for nodes_, sign in ((sup, 1.0), (dem, -1.0)):
+        k = nodes_.size
+        t_k = np.repeat(periods, k)
+        rows.append(t_k * n_n + np.tile(nodes_, t_n))
+        cols.append(off + np.arange(t_n * k))
+        vals.append(np.full(t_n * k, sign))
+        off += t_n * k
+    # storage: in - out - (L_t - L_{t-1}) = 0, L_{-1} = initial level (moved to b_eq)
+    t_l = np.repeat(periods, n_l)
+    col_l = off + np.arange(t_n * n_l)
+    rows.append(t_l * n_n + np.tile(sto, t_n))
+    cols.append(col_l)
+    vals.append(-np.ones(t_n * n_l))
+    later = t_l >= 1
+    rows.append(t_l[later] * n_n + np.tile(sto, t_n)[later])
+    cols.append(col_l[later] - n_l)
+    vals.append(np.ones(int(later.sum())))
+    n_var = off + t_n * n_l
+    a_eq = sp.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(t_n * n_n, n_var),
+    )
+    b_eq = np.zeros(t_n * n_n)
+    initial = np.array([net.nodes[i].initial_level for i in sto])
+    b_eq[sto] = -initial
+
+    penalty = np.array(
+        [
+            net.nodes[i].unmet_penalty if net.nodes[i].unmet_penalty is not None else math.nan
+            for i in dem
+        ]
+    )
+    if np.isnan(penalty).any():
+        penalty[np.isnan(penalty)] = default_unmet_penalty(net)
+    demand_d = demand[:, dem]
+    open_sink = np.isinf(demand_d).any(axis=0)
+    penalty[open_sink] = 0.0
+    value = np.array([net.nodes[i].value for i in dem])
+    const = float((penalty * np.where(np.isinf(demand_d), 0.0, demand_d)).sum())
+
+    c = np.concatenate(
+        [
+            np.tile(cost, t_n),
+            np.tile(np.array([net.nodes[i].supply_cost for i in sup]), t_n),
+            np.tile(-(penalty + value), t_n),
+            np.zeros(t_n * n_l),
+        ]
+    )
+    level_cap = np.array([net.nodes[i].storage_capacity for i in sto])
+    level_low = np.zeros((t_n, n_l))
+    final = [net.nodes[i].final_level for i in sto]
+    level_low[-1] = [0.0 if f is None else f for f in final]
+    bounds = np.zeros((n_var, 2))
+    bounds[:, 1] = np.concatenate(
+        [
+            cap.ravel(),
+            supply[:, sup].ravel(),
+            demand_d.ravel(),
+            np.tile(level_cap, t_n),
+        ]
+    )
+    bounds[n_var - t_n * n_l :, 0] = level_low.ravel()
+    return _LP(
+        c,
+        a_eq,
+        b_eq,
+        bounds,
+        const,
+        n_x,
+        t_n * n_s,
+        t_n * n_d,
+        t_n * n_l,
+        sup,
+        dem,
+        sto,
+        penalty,
+        demand_d,
+    )
+
+
+def _run(lp: _LP) -> object:
+    return linprog(lp.c, A_eq=lp.a_eq, b_eq=lp.b_eq, bounds=lp.bounds, method="highs")
+
+
+def _diagnose_infeasible(net: CommodityNetwork, lp: _LP) -> str:
+    """Relax every final storage level and report the ones that cannot be reached."""
+    n_var = lp.c.size
+    t_n, n_l = net.n_periods, lp.sto.size
+    first_last = n_var - n_l  # level variables of the last period
+    wanted = lp.bounds[first_last:, 0].copy()
+    bounds = lp.bounds.copy()
+    bounds[first_last:, 0] = 0.0
+    # maximise the last levels of the constrained storage nodes (weighted by need)
+    c = np.zeros(n_var)
+    c[first_last:] = -(wanted > 0).astype(float)
+    res = linprog(c, A_eq=lp.a_eq, b_eq=lp.b_eq, bounds=bounds, method="highs")
+    if res.status != 0:
+        return f"HiGHS status {res.status}: {res.message}"
+    reached = res.x[first_last:]
+    parts = []
+    for k in np.flatnonzero(reached < wanted - TOL * np.maximum(1.0, wanted)):
+        node = net.nodes[lp.sto[k]]
+        parts.append(
+            f"storage node {node.id!r}: final_level = {wanted[k]:g} {net.unit} after period "
+            f"{t_n - 1} ({net.periods[-1]!r}) cannot be reached; at most {reached[k]:g} "
+            f"{net.unit} can be in store then (initial_level {node.initial_level:g}, "
+            f"storage_capacity {node.storage_capacity:g})"
+        )
+    return "; ".join(parts) or f"no unreachable final level found ({res.message})"
+
+
+def solve(network: CommodityNetwork, *, name: str = "") -> CommoditySolution:
+    """Solve the multi-period min-cost flow LP; see :mod:`corridor_sim.engines.commodity`."""
+    if not isinstance(network, CommodityNetwork):
+        msg = f"solve(network=...) got a {type(network).__name__}; expected a CommodityNetwork"
+        raise TypeError(msg)
+    lp = _build(network)
+    res = _run(lp)
+    if res.status == 2:
+        msg = f"network {network.name!r} is infeasible: " + _diagnose_infeasible(network, lp)
+        raise InfeasibleError(msg)
+    if res.status == 3:
+        msg = (
+            f"network {network.name!r}: the LP is unbounded (HiGHS: {res.message}); "
+            "expected finite supply or a non-negative cost on every cycle of infinite capacity "
+            "and no open sink (infinite demand) with value above its path cost from an "
+            "infinite supply"
+        )
+        raise SolverError(msg)
+    if res.status != 0:
+        msg = f"network {network.name!r}: HiGHS failed with status {res.status}: {res.message}"
+        raise SolverError(msg)
+    return _tables(network, lp, res, name=name)
+
+
+def _clean(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=float).copy()
+    x[np.abs(x) < 1e-9] = 0.0
+    return x + 0.0  # no negative zeros
+
+
+def _long(ids: np.ndarray | list[str], periods: tuple[str, ...], key: str = "node") -> pd.DataFrame:
+    """Key columns for a (T, K) block flattened period-major."""
+    ids = np.asarray(ids, dtype=object)
+    t_n, k = len(periods), ids.size
+    t = np.repeat(np.arange(t_n), k)
+    return pd.DataFrame(
+        {
+            key: np.tile(ids, t_n),
+            "period": t,
+            "period_label": np.asarray(periods, dtype=object)[t],
+        }
+    )
+
+
+def _tables(net: CommodityNetwork, lp: _LP, res: object, *, name: str) -> CommoditySolution:
+    t_n, n_n, n_a = net.n_periods, len(net.nodes), len(net.arcs)
+    x = _clean(res.x)
+    flow = x[: lp.n_x].reshape(t_n, n_a)
+    o = lp.n_x
+    supplied = x[o : o + lp.n_s].reshape(t_n, -1)
+    o += lp.n_s
+    delivered = x[o : o + lp.n_d].reshape(t_n, -1)
+    o += lp.n_d
+    level = x[o:].reshape(t_n, -1)
+    cap = lp.bounds[: lp.n_x, 1].reshape(t_n, n_a)
+    shadow = np.maximum(0.0, -_clean(res.upper.marginals[: lp.n_x])).reshape(t_n, n_a) + 0.0
+    shadow[np.isinf(cap)] = 0.0
+    price = _clean(res.eqlin.marginals).reshape(t_n, n_n)
+
+    arcs = net.arcs
+    keep = np.array([1.0 - a.loss_fraction for a in arcs])
+    cost = np.array([a.cost for a in arcs])
+    nominal = _per_period_matrix([a.capacity for a in arcs], t_n)
+    avail = _per_period_matrix([a.availability for a in arcs], t_n)
+    finite = np.isfinite(cap) & (cap > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        util = np.where(finite, flow / np.where(finite, cap, 1.0), np.nan)
+    at_cap = np.isfinite(cap) & (cap > 0) & (flow >= cap - TOL * np.maximum(1.0, cap))
+    binding = at_cap | (shadow > TOL)
+
+    flows = _long(list(net.arc_ids), net.periods, key="arc")
+    flows.insert(1, "source", np.tile(np.array([a.source for a in arcs], dtype=object), t_n))
+    flows.insert(2, "target", np.tile(np.array([a.target for a in arcs], dtype=object), t_n))
+    flows["flow"] = flow.ravel()
+    flows["received"] = (flow * keep).ravel()
+    flows["capacity"] = cap.ravel()
+    flows["capacity_nominal"] = nominal.ravel()
+    flows["availability"] = avail.ravel()
+    flows["utilisation"] = util.ravel()
+    flows["shadow_price"] = shadow.ravel()
+    flows["cost"] = (flow * cost).ravel()
+    flows["unit"] = net.unit
+
+    utilisation = flows.loc[:, ["arc", "period", "period_label"]].copy()
+    utilisation["utilisation_pct"] = 100.0 * util.ravel()
+    utilisation["binding"] = binding.ravel()
+
+    node_ids = np.array(net.node_ids, dtype=object)
+    unmet = _long(node_ids[lp.dem], net.periods)
+    unmet["demand"] = lp.demand.ravel()
+    unmet["delivered"] = delivered.ravel()
+    with np.errstate(invalid="ignore"):
+        gap = np.where(np.isinf(lp.demand), np.nan, np.maximum(lp.demand - delivered, 0.0))
+    unmet["unmet"] = _clean(gap).ravel()
+
+    supply_all = _per_period_matrix([n.supply for n in net.nodes], t_n)
+    supply = _long(node_ids[lp.sup], net.periods)
+    supply["supplied"] = supplied.ravel()
+    supply["available"] = supply_all[:, lp.sup].ravel()
+
+    # storage inflow/outflow per period, vectorised with sparse incidence sums
+    inflow_n = _incidence(flow * keep, [a.target for a in arcs], net)
+    outflow_n = _incidence(flow, [a.source for a in arcs], net)
+    sup_n = np.zeros((t_n, n_n))
+    sup_n[:, lp.sup] = supplied
+    del_n = np.zeros((t_n, n_n))
+    del_n[:, lp.dem] = delivered
+    storage = _long(node_ids[lp.sto], net.periods)
+    storage["level"] = level.ravel()
+    storage["inflow"] = (inflow_n + sup_n)[:, lp.sto].ravel()
+    storage["outflow"] = (outflow_n + del_n)[:, lp.sto].ravel()
+    storage["capacity"] = np.tile([net.nodes[i].storage_capacity for i in lp.sto], t_n)
+
+    prices = _long(node_ids, net.periods)
+    prices["price"] = price.ravel()
+
+    bottlenecks = _bottlenecks(net, shadow, binding)
+    arc_cost = float((flow * cost).sum())
+    supply_cost = float((supplied * np.array([net.nodes[i].supply_cost for i in lp.sup])).sum())
+    unmet_total = float(np.nansum(unmet["unmet"]))
+    penalty_cost = float((np.nan_to_num(gap, nan=0.0) * lp.penalty).sum())
+    revenue = float((delivered * np.array([net.nodes[i].value for i in lp.dem])).sum())
+    total = float(res.fun + lp.const)
+    vol = net.unit
+    summary = summary_frame(
+        [
+            ("total_cost", total, "cost"),
+            ("arc_cost", arc_cost, "cost"),
+            ("supply_cost", supply_cost, "cost"),
+            ("unmet_penalty_cost", penalty_cost, "cost"),
+            ("revenue", revenue, "cost"),
+            ("supplied", float(supplied.sum()), vol),
+            ("delivered", float(delivered.sum()), vol),
+            ("unmet", unmet_total, vol),
+            ("losses", float((flow * (1.0 - keep)).sum()), vol),
+            ("binding_arcs", float(len(bottlenecks)), "arcs"),
+        ]
+    )
+    meta = {
+        "model": "commodity",
+        "engine": "commodity",
+        "network": net.name,
+        "name": name or net.name,
+        "unit": net.unit,
+        "periods": list(net.periods),
+        "solver": "HiGHS (scipy.optimize.linprog)",
+        "solver_status": res.message,
+        "default_unmet_penalty": default_unmet_penalty(net),
+    }
+    tables = {
+        "flows": flows,
+        "utilisation": utilisation,
+        "unmet": unmet,
+        "storage": storage,
+        "supply": supply,
+        "prices": prices,
+        "bottlenecks": bottlenecks,
+    }
+    return CommoditySolution(
+        tables=tables,
+        summary_table=summary,
+        meta=meta,
+        total_cost=total,
+        status="optimal",
+        network=net,
+    )
+
+
+def _incidence(values: np.ndarray, ends: list[str], net: CommodityNetwork) -> np.ndarray:
+    """Sum (T, A) arc values onto their end nodes: (T, N)."""
+    index = {nid: i for i, nid in enumerate(net.node_ids)}
+    cols = np.array([index[e] for e in ends], dtype=np.int64)
+    inc = sp.csr_matrix(
+        (np.ones(cols.size), (np.arange(cols.size), cols)), shape=(cols.size, len(net.nodes))
+    )
+    return np.asarray(values @ inc) if cols.size else np.zeros((net.n_periods, len(net.nodes)))
+
+
+def _bottlenecks(net: CommodityNetwork, shadow: np.ndarray, binding: np.ndarray) -> pd.DataFrame:
+    hit = np.flatnonzero(binding.any(axis=0))
+    labels = np.asarray(net.periods, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "arc": [net.arcs[j].id for j in hit],
+            "source": [net.arcs[j].source for j in hit],
+            "target": [net.arcs[j].target for j in hit],
+            "periods_binding": binding[:, hit].sum(axis=0).astype(int),
+            "binding_periods": [",".join(labels[binding[:, j]]) for j in hit],
+            "mean_shadow_price": shadow[:, hit].mean(axis=0) if hit.size else [],
+            "max_shadow_price": shadow[:, hit].max(axis=0) if hit.size else [],
+        }
+    )
+    frame = frame.sort_values(
+        ["mean_shadow_price", "max_shadow_price", "periods_binding", "arc"],
+        ascending=[False, False, False, True],
+        kind="stable",
+    ).reset_index(drop=True)
+    frame["rank"] = np.arange(1, len(frame) + 1)
+    return frame

@@ -1,0 +1,486 @@
+"""Data classes of the commodity-flow engine: Node, Arc, CommodityNetwork (and NodeKind).
+
+Import them from :mod:`corridor_sim.engines.commodity`; this module only keeps
+that one under ~500 lines. Every check runs in ``__post_init__`` and raises
+:class:`~corridor_sim.errors.SpecError` (bad value) or
+:class:`~corridor_sim.errors.UnknownNameError` (unknown node or arc id), naming
+the element, the field, the value and the expected form.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+
+from corridor_sim.errors import SpecError, UnknownNameError, suggest
+
+__all__ = ["Arc", "CommodityNetwork", "Node", "NodeKind"]
+
+PerPeriod = float | Sequence[float]
+
+
+class NodeKind(StrEnum):
+    """Role of a node: where the commodity enters, leaves, waits or passes."""
+
+    SUPPLY = "supply"
+    DEMAND = "demand"
+    STORAGE = "storage"
+    TRANSIT = "transit"
+
+
+def _number(where: str, name: str, value: object, *, expected: str) -> float:
+    """Return `value` as float, or raise SpecError naming `where`.`name`."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        msg = f"{where}: {name} = {value!r} is a {type(value).__name__}; expected {expected}"
+        raise SpecError(msg)
+    number = float(value)
+    if math.isnan(number):
+        msg = f"{where}: {name} = nan; expected {expected}"
+        raise SpecError(msg)
+    return number
+
+
+def _check_range(
+    where: str,
+    name: str,
+    value: object,
+    *,
+    low: float = 0.0,
+    high: float = math.inf,
+    high_open: bool = False,
+    allow_inf: bool = True,
+    expected: str,
+) -> float:
+    number = _number(where, name, value, expected=expected)
+    too_high = number >= high if high_open else number > high
+    if number < low or too_high or (not allow_inf and math.isinf(number)):
+        msg = f"{where}: {name} = {value!r}; expected {expected}"
+        raise SpecError(msg)
+    return number
+
+
+def _per_period(
+    where: str, name: str, value: object, **limits: object
+) -> float | tuple[float, ...]:
+    """Validate a scalar or a per-period sequence; sequences become tuples of floats."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Real, Sequence, np.ndarray)):
+        msg = (
+            f"{where}: {name} = {value!r}; expected {limits['expected']} "
+            "or a list of them, one per period"
+        )
+        raise SpecError(msg)
+    if isinstance(value, Real):
+        return _check_range(where, name, value, **limits)  # type: ignore[arg-type]
+    items = (
+        list(np.asarray(value, dtype=object).ravel()) if isinstance(value, np.ndarray) else value
+    )
+    return tuple(
+        _check_range(where, f"{name}[{i}]", v, **limits)  # type: ignore[arg-type]
+        for i, v in enumerate(items)
+    )
+
+
+def _set(obj: object, name: str, value: object) -> None:
+    object.__setattr__(obj, name, value)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A place where the commodity is supplied, wanted, stored or passed on.
+
+    Parameters
+    ----------
+    id : str
+        Short unique id, e.g. ``"aktau"``.
+    kind : NodeKind or str, default ``"transit"``
+        ``supply``, ``demand``, ``storage`` or ``transit``. Supply and demand are
+        honoured on any kind; storage fields need ``kind="storage"``.
+    supply : float or sequence of float, default 0
+        Largest injection per period (network unit per period, ``math.inf``
+        allowed). A sequence gives one value per period.
+    supply_cost : float, default 0
+        Cost per unit injected (cost units per network unit).
+    demand : float or sequence of float, default 0
+        Withdrawal wanted per period (network unit per period). ``math.inf``
+        makes an open sink that takes whatever `value` makes worthwhile
+        (no unmet penalty then).
+    unmet_penalty : float or None, default None
+        Cost per unit of demand left unmet; ``None`` uses the engine default,
+        larger than any path cost (see :func:`corridor_sim.engines.commodity.solve`).
+    value : float, default 0
+        Revenue per unit delivered here (subtracted from the cost).
+    storage_capacity : float, default 0
+        Largest level of a storage node (network unit; ``math.inf`` allowed).
+    initial_level : float, default 0
+        Level before period 0, ``0 <= initial_level <= storage_capacity``.
+    final_level : float or None, default None
+        Smallest level required after the last period (``None``: free).
+    lon, lat : float or None
+        Coordinates in degrees, for maps.
+    label : str
+        Human-readable name, e.g. ``"Aktau port"``.
+    """
+
+    id: str
+    kind: NodeKind = NodeKind.TRANSIT
+    supply: PerPeriod = 0.0
+    supply_cost: float = 0.0
+    demand: PerPeriod = 0.0
+    unmet_penalty: float | None = None
+    value: float = 0.0
+    storage_capacity: float = 0.0
+    initial_level: float = 0.0
+    final_level: float | None = None
+    lon: float | None = None
+    lat: float | None = None
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id:
+            msg = f"Node.id = {self.id!r}; expected a non-empty string such as 'aktau'"
+            raise SpecError(msg)
+        where = f"node {self.id!r}"
+        try:
+            _set(self, "kind", NodeKind(self.kind))
+        except ValueError as err:
+            msg = f"{where}: kind = {self.kind!r}; expected one of " + ", ".join(
+                repr(k.value) for k in NodeKind
+            )
+            raise SpecError(msg) from err
+        amount = "a number >= 0 (math.inf allowed)"
+        _set(self, "supply", _per_period(where, "supply", self.supply, expected=amount))
+        _set(self, "demand", _per_period(where, "demand", self.demand, expected=amount))
+        finite = "a finite number"
+        for name in ("supply_cost", "value"):
+            _set(
+                self,
+                name,
+                _check_range(
+                    where,
+                    name,
+                    getattr(self, name),
+                    low=-math.inf,
+                    allow_inf=False,
+                    expected=finite,
+                ),
+            )
+        if self.unmet_penalty is not None:
+            _set(
+                self,
+                "unmet_penalty",
+                _check_range(
+                    where,
+                    "unmet_penalty",
+                    self.unmet_penalty,
+                    allow_inf=False,
+                    expected="a finite number >= 0, or None for the engine default",
+                ),
+            )
+        cap = _check_range(where, "storage_capacity", self.storage_capacity, expected=amount)
+        _set(self, "storage_capacity", cap)
+        if self.kind is not NodeKind.STORAGE and (
+            cap > 0 or self.initial_level != 0 or self.final_level is not None
+        ):
+            msg = (
+                f"{where}: storage_capacity/initial_level/final_level set on a "
+                f"{self.kind.value!r} node; expected kind='storage' for a node that stores"
+            )
+            raise SpecError(msg)
+        within = f"a number between 0 and storage_capacity = {cap!r}"
+        _set(
+            self,
+            "initial_level",
+            _check_range(where, "initial_level", self.initial_level, high=cap, expected=within),
+        )
+        if self.final_level is not None:
+            _set(
+                self,
+                "final_level",
+                _check_range(where, "final_level", self.final_level, high=cap, expected=within),
+            )
+        for name, bound in (("lon", 180.0), ("lat", 90.0)):
+            if getattr(self, name) is not None:
+                _set(
+                    self,
+                    name,
+                    _check_range(
+                        where,
+                        name,
+                        getattr(self, name),
+                        low=-bound,
+                        high=bound,
+                        expected=f"degrees between -{bound:g} and {bound:g}, or None",
+                    ),
+                )
+
+
+@dataclass(frozen=True, slots=True)
+class Arc:
+    """A directed link (pipeline, tanker lane, rail line) with a capacity per period.
+
+    Parameters
+    ----------
+    source, target : str
+        Node ids at either end.
+    capacity : float or sequence of float
+        Largest flow per period (network unit per period, ``math.inf`` allowed).
+    availability : float or sequence of float, default 1
+        Fraction of `capacity` available in each period (outages, storms), 0..1.
+    cost : float, default 0
+        Cost per unit of flow (cost units per network unit).
+    loss_fraction : float, default 0
+        ``0 <= loss < 1``: the target receives ``(1 - loss) * flow``.
+    id : str, default ``f"{source}->{target}"``
+        Unique arc id.
+    label : str
+        Human-readable name.
+    """
+
+    source: str
+    target: str
+    capacity: PerPeriod
+    availability: PerPeriod = 1.0
+    cost: float = 0.0
+    loss_fraction: float = 0.0
+    id: str = ""
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("source", "target"):
+            end = getattr(self, name)
+            if not isinstance(end, str) or not end:
+                msg = f"Arc.{name} = {end!r}; expected a node id (non-empty string)"
+                raise SpecError(msg)
+        if not self.id:
+            _set(self, "id", f"{self.source}->{self.target}")
+        where = f"arc {self.id!r}"
+        if not isinstance(self.id, str):
+            msg = f"{where}: id must be a string, got {type(self.id).__name__}"
+            raise SpecError(msg)
+        if self.source == self.target:
+            msg = f"{where}: source = target = {self.source!r}; expected two different nodes"
+            raise SpecError(msg)
+        _set(
+            self,
+            "capacity",
+            _per_period(
+                where, "capacity", self.capacity, expected="a number >= 0 (math.inf allowed)"
+            ),
+        )
+        _set(
+            self,
+            "availability",
+            _per_period(
+                where,
+                "availability",
+                self.availability,
+                high=1.0,
+                expected="a fraction between 0 and 1",
+            ),
+        )
+        _set(
+            self,
+            "cost",
+            _check_range(
+                where,
+                "cost",
+                self.cost,
+                low=-math.inf,
+                allow_inf=False,
+                expected="a finite number",
+            ),
+        )
+        _set(
+            self,
+            "loss_fraction",
+            _check_range(
+                where,
+                "loss_fraction",
+                self.loss_fraction,
+                high=1.0,
+                high_open=True,
+                expected="a fraction with 0 <= loss_fraction < 1",
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class CommodityNetwork:
+    """Nodes and arcs over a sequence of periods, in one unit of flow per period.
+
+    Parameters
+    ----------
+    nodes : sequence of Node
+        Unique ids.
+    arcs : sequence of Arc
+        Unique ids; both ends must be nodes of the network.
+    periods : sequence of str or int, default ``("0",)``
+        Period labels, e.g. ``("2025-01", "2025-02")``; an int ``n`` gives
+        ``("0", ..., str(n - 1))``. Per-period sequences on nodes and arcs must
+        have this length.
+    unit : str, default ``"t"``
+        Unit of flow per period (``"kt"`` per month, ``"mcm"`` per day, ...).
+    name : str
+        Network name.
+    provenance : sequence of (parameter, source_id) pairs
+        Which catalogue fact or assumption each parameter came from.
+
+    Raises
+    ------
+    SpecError
+        Duplicate ids, per-period sequences of the wrong length, no periods.
+    UnknownNameError
+        An arc names a node that is not in `nodes`.
+    """
+
+    nodes: tuple[Node, ...]
+    arcs: tuple[Arc, ...]
+    periods: tuple[str, ...] = ("0",)
+    unit: str = "t"
+    name: str = ""
+    provenance: tuple[tuple[str, str], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        _set(self, "nodes", tuple(self.nodes))
+        _set(self, "arcs", tuple(self.arcs))
+        periods = self.periods
+        if isinstance(periods, int) and not isinstance(periods, bool):
+            if periods < 1:
+                msg = f"network {self.name!r}: periods = {periods!r}; expected an int >= 1"
+                raise SpecError(msg)
+            periods = tuple(str(i) for i in range(periods))
+        elif isinstance(periods, str) or not isinstance(periods, Sequence) or not periods:
+            msg = (
+                f"network {self.name!r}: periods = {periods!r}; "
+                "expected an int >= 1 or a non-empty list of period labels"
+            )
+            raise SpecError(msg)
+        periods = tuple(str(p) for p in periods)
+        _check_unique(f"network {self.name!r}: period label", periods)
+        _set(self, "periods", periods)
+        _set(self, "provenance", tuple((str(p), str(s)) for p, s in self.provenance))
+        for kind, items in (("nodes", self.nodes), ("arcs", self.arcs)):
+            cls = Node if kind == "nodes" else Arc
+            for i, item in enumerate(items):
+                if not isinstance(item, cls):
+                    msg = (
+                        f"network {self.name!r}: {kind}[{i}] is a {type(item).__name__}; "
+                        f"expected a {cls.__name__}"
+                    )
+                    raise SpecError(msg)
+        _check_unique("node id", [n.id for n in self.nodes])
+        _check_unique("arc id", [a.id for a in self.arcs])
+        known = {n.id for n in self.nodes}
+        for arc in self.arcs:
+            for end in ("source", "target"):
+                name = getattr(arc, end)
+                if name not in known:
+                    msg = (
+                        f"arc {arc.id!r}: {end} = {name!r} is not a node of the network; "
+                        f"{suggest(name, known)}"
+                    )
+                    raise UnknownNameError(msg)
+        n = len(periods)
+        checks = [(f"node {x.id!r}", x, ("supply", "demand")) for x in self.nodes]
+        checks += [(f"arc {x.id!r}", x, ("capacity", "availability")) for x in self.arcs]
+        for where, item, names in checks:
+            for name in names:
+                value = getattr(item, name)
+                if isinstance(value, tuple) and len(value) != n:
+                    msg = (
+                        f"{where}: {name} has {len(value)} values; expected one number "
+                        f"or {n} values, one per period {periods[:3]}{'...' if n > 3 else ''}"
+                    )
+                    raise SpecError(msg)
+
+    # -- access ---------------------------------------------------------------
+    @property
+    def n_periods(self) -> int:
+        """Number of periods."""
+        return len(self.periods)
+
+    def node(self, id: str) -> Node:  # noqa: A002 - the contract's name
+        """Return the node called `id` (UnknownNameError with suggestions if absent)."""
+        for node in self.nodes:
+            if node.id == id:
+                return node
+        msg = f"node {id!r} is not in network {self.name!r}: {suggest(id, self.node_ids)}"
+        raise UnknownNameError(msg)
+
+    def arc(self, id: str) -> Arc:  # noqa: A002 - the contract's name
+        """Return the arc called `id` (UnknownNameError with suggestions if absent)."""
+        for arc in self.arcs:
+            if arc.id == id:
+                return arc
+        msg = f"arc {id!r} is not in network {self.name!r}: {suggest(id, self.arc_ids)}"
+        raise UnknownNameError(msg)
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        """Node ids in network order."""
+        return tuple(n.id for n in self.nodes)
+
+    @property
+    def arc_ids(self) -> tuple[str, ...]:
+        """Arc ids in network order."""
+        return tuple(a.id for a in self.arcs)
+
+    # -- copies ---------------------------------------------------------------
+    def with_arc(self, arc_id: str, **changes: object) -> CommodityNetwork:
+        """Copy with arc `arc_id` changed, e.g. ``net.with_arc("btc", capacity=2.0)``.
+
+        Raises
+        ------
+        UnknownNameError
+            Unknown arc id.
+        SpecError
+            Unknown field name or bad value.
+        """
+        old = self.arc(arc_id)
+        new = _replace(old, f"arc {arc_id!r}", changes)
+        arcs = tuple(new if a.id == arc_id else a for a in self.arcs)
+        return dataclasses.replace(self, arcs=arcs)
+
+    def with_node(self, node_id: str, **changes: object) -> CommodityNetwork:
+        """Copy with node `node_id` changed, e.g. ``net.with_node("baku", supply=3.0)``.
+
+        Raises
+        ------
+        UnknownNameError
+            Unknown node id.
+        SpecError
+            Unknown field name or bad value.
+        """
+        old = self.node(node_id)
+        new = _replace(old, f"node {node_id!r}", changes)
+        nodes = tuple(new if n.id == node_id else n for n in self.nodes)
+        return dataclasses.replace(self, nodes=nodes)
+
+    def provenance_table(self) -> pd.DataFrame:
+        """Parameters and the catalogue ids they came from: columns ``parameter``, ``source_id``."""
+        return pd.DataFrame(list(self.provenance), columns=["parameter", "source_id"])
+
+
+def _replace(item: Node | Arc, where: str, changes: dict[str, object]) -> Node | Arc:
+    names = [f.name for f in dataclasses.fields(item)]
+    for key in changes:
+        if key not in names:
+            msg = f"{where}: no field {key!r}; {suggest(key, names)}"
+            raise SpecError(msg)
+    return dataclasses.replace(item, **changes)
+
+
+def _check_unique(what: str, ids: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for name in ids:
+        if name in seen:
+            msg = f"{what} {name!r} appears more than once; expected unique ids"
+            raise SpecError(msg)
+        seen.add(name)
