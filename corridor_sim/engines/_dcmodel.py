@@ -1,0 +1,498 @@
+"""Shared DC (B-theta) model of a pandapower net, built from pandapower's own conversion.
+
+:class:`DCModel` is the linear algebra behind :func:`corridor_sim.engines.power.dc_flow`,
+:func:`corridor_sim.engines.power.n_minus_1` and the dispatch LP. It is built once per net
+by :meth:`DCModel.from_net`, which runs ``pandapower.rundcpp`` on a deep copy (the user's
+net is never written to) and then reads the internal PYPOWER case ("ppci") that pandapower
+itself solves: merged buses (closed bus-bus switches), out-of-service and isolated elements,
+transformer phase shifts, the slack buses and the ``Bbus``/``Bf`` matrices from ``makeBdc``
+are therefore exactly pandapower's.
+
+Conventions (all powers in MW, angles in rad):
+
+* matrix rows ("bus rows") are pandapower's ppci buses; ``bus_row[i]`` gives the row of the
+  i-th entry of ``net.bus`` (``-1`` when the bus is out of service or isolated);
+* ``p_bus_mw`` is the net injection (generation - load - shunt losses) per bus row for the
+  net as given, *without* the phase-shift term;
+* pandapower solves ``Bbus @ va = p_bus / base - Pbusinj`` on the non-slack rows with fixed
+  slack angles, and branch flows are ``p_from = (Bf @ va + Pfinj) * base``.
+
+How a dispatch LP uses it::
+
+    flow_mw = model.ptdf() @ p_bus_mw + model.flow_offset_mw()
+
+with ``p_bus_mw`` the (decision) net injection per bus row. PTDF columns of slack rows are
+zero: whatever is injected at a slack bus is balanced there. ``flow_offset_mw`` carries the
+phase-shifter term ``(Pfinj - PTDF @ Pbusinj) * base`` plus the effect of non-zero slack
+angles; it is zero for a net without phase shift and with all slack angles equal to zero.
+Element injections map to bus rows with :meth:`DCModel.injection_matrix` (sign included:
+loads and storage -1, gens/sgens +1, times ``scaling`` and in-service status). With one
+slack the LP adds ``sum(p_bus_mw) == 0`` (the DC model is lossless).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandapower as pp
+import pandas as pd
+import scipy.sparse as sp
+from pandapower.auxiliary import _add_auxiliary_elements
+from pandapower.pd2ppc import _pd2ppc
+from pandapower.pypower.idx_brch import F_BUS, T_BUS
+from pandapower.pypower.idx_bus import BASE_KV, GS, VA, VM
+from pandapower.pypower.idx_gen import GEN_BUS, PG
+from pandapower.pypower.makeBdc import makeBdc
+from pandapower.pypower.makeSbus import makeSbus
+from scipy.sparse.linalg import splu
+
+from corridor_sim.errors import CorridorSimError, SpecError
+
+__all__ = ["INJECTION_SIGN", "DCModel", "ElementMap"]
+
+#: Sign of an element's ``p_mw`` in the bus injection (pandapower's load/generator convention).
+INJECTION_SIGN: dict[str, float] = {
+    "load": -1.0,
+    "storage": -1.0,
+    "sgen": 1.0,
+    "gen": 1.0,
+}
+
+_PF_ERRORS = (
+    UserWarning,
+    ValueError,
+    KeyError,
+    IndexError,
+    FloatingPointError,
+    ZeroDivisionError,
+    np.linalg.LinAlgError,
+    pp.LoadflowNotConverged,
+)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ElementMap:
+    """Where the elements of one pandapower table inject.
+
+    Attributes
+    ----------
+    element : str
+        Table name (``"load"``, ``"sgen"``, ``"gen"``, ``"storage"``).
+    index : numpy.ndarray
+        Pandapower element indices, in table order.
+    row : numpy.ndarray
+        Bus row of each element, ``-1`` when it does not take part (out of service,
+        or on an out-of-service / isolated bus).
+    factor : numpy.ndarray
+        MW injected at ``row`` per MW of the element's ``p_mw``:
+        ``sign * scaling * active``.
+    p_mw : numpy.ndarray
+        The element's ``p_mw`` in the net (before scaling).
+    """
+
+    element: str
+    index: np.ndarray
+    row: np.ndarray
+    factor: np.ndarray
+    p_mw: np.ndarray
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DCModel:
+    """Batched DC power-flow model of a pandapower net (see the module docstring).
+
+    Build it with :meth:`from_net`; all arrays are read-only by convention.
+
+    Attributes
+    ----------
+    base_mva : float
+        pandapower's per-unit base (MVA).
+    bus_index : numpy.ndarray
+        ``net.bus.index`` (pandapower bus indices).
+    bus_row : numpy.ndarray
+        Matrix row of each pandapower bus (merged buses share a row), ``-1`` if the bus is
+        out of service or isolated.
+    n_bus : int
+        Number of matrix rows.
+    ref_rows, pvpq_rows : numpy.ndarray
+        Slack rows (fixed angle) and the others.
+    va_ref_rad : numpy.ndarray
+        Fixed angles of ``ref_rows`` (from ext_grid ``va_degree`` / slack gens).
+    bbus, bf : scipy.sparse.csr_matrix
+        pandapower's ``Bbus`` (n_bus x n_bus) and ``Bf`` (n_branch x n_bus), per unit.
+    cft : scipy.sparse.csr_matrix
+        Branch-bus incidence (+1 from bus, -1 to bus).
+    p_shift_bus_mw, p_shift_branch_mw : numpy.ndarray
+        Phase-shift injections ``Pbusinj * base`` and ``Pfinj * base``.
+    p_bus_mw : numpy.ndarray
+        Net injection per bus row for the net as given (gen - load - shunt), MW.
+    branch_element : numpy.ndarray
+        Element table of each branch row (``"line"``, ``"trafo"``, ``"trafo3w"``, ...).
+    branch_element_index : numpy.ndarray
+        pandapower index of the element of each branch row.
+    branch_from_row, branch_to_row : numpy.ndarray
+        Bus rows at the ends of each branch.
+    loading_pct_per_mw : numpy.ndarray
+        pandapower's ``loading_percent`` per MW of flow on each branch row (0 for branches
+        that have no loading result, ``inf`` for a zero rating).
+    line_index, line_row, trafo_index, trafo_row : numpy.ndarray
+        Every line / trafo of the net and its branch row (``-1`` when out of service).
+    elements : dict[str, ElementMap]
+        Injection maps of ``load``, ``sgen``, ``gen``, ``storage``.
+    slack_element, slack_index, slack_row, slack_share, slack_p0_mw : numpy.ndarray
+        The balancing units pandapower uses (ext_grids and gens with ``slack=True``): table,
+        index, bus row, ``1 / (number of slack units at that bus)`` and initial ``p_mw``.
+    lu : scipy.sparse.linalg.SuperLU
+        Factorisation of ``bbus[pvpq, pvpq]``.
+    """
+
+    base_mva: float
+    bus_index: np.ndarray
+    bus_row: np.ndarray
+    n_bus: int
+    ref_rows: np.ndarray
+    pvpq_rows: np.ndarray
+    va_ref_rad: np.ndarray
+    bbus: sp.csr_matrix
+    bf: sp.csr_matrix
+    cft: sp.csr_matrix
+    p_shift_bus_mw: np.ndarray
+    p_shift_branch_mw: np.ndarray
+    p_bus_mw: np.ndarray
+    branch_element: np.ndarray
+    branch_element_index: np.ndarray
+    branch_from_row: np.ndarray
+    branch_to_row: np.ndarray
+    loading_pct_per_mw: np.ndarray
+    line_index: np.ndarray
+    line_row: np.ndarray
+    trafo_index: np.ndarray
+    trafo_row: np.ndarray
+    elements: dict[str, ElementMap]
+    slack_element: np.ndarray
+    slack_index: np.ndarray
+    slack_row: np.ndarray
+    slack_share: np.ndarray
+    slack_p0_mw: np.ndarray
+    lu: object = field(repr=False)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_net(cls, net: pp.pandapowerNet) -> DCModel:
+        """Build the model from `net` (unchanged: pandapower runs on a deep copy).
+
+        Parameters
+        ----------
+        net : pandapower.pandapowerNet
+            Any net ``pandapower.rundcpp`` can solve.
+
+        Returns
+        -------
+        DCModel
+
+        Raises
+        ------
+        CorridorSimError
+            If pandapower cannot run a DC power flow on `net` (no slack, zero reactance...)
+            or the net holds elements this engine does not model (VSC/DC grid, TCSC, SVC).
+
+        Examples
+        --------
+        >>> import pandapower.networks as pn
+        >>> model = DCModel.from_net(pn.case9())
+        >>> model.n_bus, model.ptdf().shape
+        (9, (9, 9))
+        """
+        work = copy.deepcopy(net)
+        try:
+            pp.rundcpp(work)
+        except _PF_ERRORS as err:
+            name = getattr(net, "name", "") or "<unnamed>"
+            msg = f"pandapower.rundcpp cannot solve net {name!r}: {err}"
+            raise CorridorSimError(msg) from err
+        reference = {
+            "line": work.res_line["p_from_mw"].to_numpy(dtype=float, copy=True),
+            "trafo": work.res_trafo["p_hv_mw"].to_numpy(dtype=float, copy=True),
+        }
+        # Re-run pandapower's conversion (as in pandapower.powerflow._powerflow) to get the
+        # ppci *before* the slack outputs were written into it.
+        _add_auxiliary_elements(work)
+        empty = np.array([], dtype=np.int64)
+        work._pd2ppc_lookups = {
+            key: empty for key in ("bus", "bus_dc", "ext_grid", "gen", "branch", "branch_dc")
+        }
+        ppc, ppci = _pd2ppc(work)
+        model = cls._from_ppci(net, work, ppc, ppci)
+        model._check_against(reference)
+        return model
+
+    @classmethod
+    def _from_ppci(
+        cls, net: pp.pandapowerNet, work: pp.pandapowerNet, ppc: dict, ppci: dict
+    ) -> DCModel:
+        for key, what in (("bus_dc", "DC buses"), ("vsc", "VSC converters"), ("tcsc", "TCSC")):
+            if len(ppci.get(key, ())) > 0:
+                msg = f"net holds {what} (ppci[{key!r}]); the batched DC engine models AC nets only"
+                raise SpecError(msg)
+        for key, what in (("svc", "SVC"), ("ssc", "SSC")):
+            if len(ppci.get(key, ())) > 0:
+                msg = f"net holds {what} elements; the batched DC engine does not model them"
+                raise SpecError(msg)
+        internal = ppci["internal"]
+        base = float(ppci["baseMVA"])
+        bus, gen, branch = ppci["bus"], ppci["gen"], ppci["branch"]
+        n_bus = bus.shape[0]
+        bbus, bf, pbusinj, pfinj, cft = makeBdc(bus, branch)
+        bbus, bf, cft = sp.csr_matrix(bbus), sp.csr_matrix(bf), sp.csr_matrix(cft)
+        ref_gens_ppc = np.asarray(internal["ref_gens"], dtype=np.int64)
+        bus_types = bus[:, 1].astype(int)
+        ref_rows = np.flatnonzero(bus_types == 3)
+        pvpq = np.setdiff1d(np.arange(n_bus), ref_rows)
+        if ref_rows.size == 0:
+            msg = "net has no slack bus: add an ext_grid or a gen with slack=True"
+            raise CorridorSimError(msg)
+
+        lookup = work._pd2ppc_lookups
+        bus_lookup = np.asarray(lookup["bus"], dtype=np.int64)
+        pp_bus = net.bus.index.to_numpy()
+        bus_row = bus_lookup[pp_bus]
+        bus_row = np.where((bus_row >= 0) & (bus_row < n_bus), bus_row, -1)
+        row_of = dict(zip(pp_bus.tolist(), bus_row.tolist(), strict=True))
+
+        # branches: ppc order -> ppci row
+        branch_is = np.asarray(internal["branch_is"], dtype=bool)
+        ppc_to_ppci = np.where(branch_is, np.cumsum(branch_is) - 1, -1)
+        n_br = branch.shape[0]
+        br_elem = np.full(n_br, "", dtype=object)
+        br_eidx = np.full(n_br, -1, dtype=np.int64)
+        rows_of: dict[str, np.ndarray] = {}
+        for element, (f, t) in lookup["branch"].items():
+            table = net[element] if element in net else pd.DataFrame()
+            idx = table.index.to_numpy() if element in ("line", "trafo", "impedance") else None
+            rows = ppc_to_ppci[f:t]
+            rows_of[element] = rows
+            ok = rows >= 0
+            br_elem[rows[ok]] = element
+            if idx is not None and len(idx) == t - f:
+                br_eidx[rows[ok]] = idx[ok]
+        f_row = branch[:, F_BUS].real.astype(np.int64)
+        t_row = branch[:, T_BUS].real.astype(np.int64)
+
+        per_mw = np.zeros(n_br)
+        vm_kv = bus[:, VM].real * bus[:, BASE_KV].real
+        inv_f, inv_t = 1.0 / vm_kv[f_row], 1.0 / vm_kv[t_row]
+        line_rows = rows_of.get("line", np.full(len(net.line), -1, dtype=np.int64))
+        if len(net.line):
+            imax = (net.line["max_i_ka"] * net.line["df"] * net.line["parallel"]).to_numpy(float)
+            ok = line_rows >= 0
+            r = line_rows[ok]
+            coef = np.maximum(inv_f[r], inv_t[r]) / np.sqrt(3.0) * 100.0
+            per_mw[r] = np.divide(coef, imax[ok], out=np.full(r.size, np.inf), where=imax[ok] != 0)
+        trafo_rows = rows_of.get("trafo", np.full(len(net.trafo), -1, dtype=np.int64))
+        if len(net.trafo):
+            tr = net.trafo
+            ok = trafo_rows >= 0
+            r = trafo_rows[ok]
+            sn = tr["sn_mva"].to_numpy(float)[ok]
+            derate = (tr["parallel"] * tr["df"]).to_numpy(float)[ok]
+            if work._options.get("trafo_loading", "current") == "power":
+                coef = np.ones(r.size)
+            else:
+                coef = np.maximum(
+                    inv_f[r] * tr["vn_hv_kv"].to_numpy(float)[ok],
+                    inv_t[r] * tr["vn_lv_kv"].to_numpy(float)[ok],
+                )
+            per_mw[r] = coef * 100.0 / sn / derate
+
+        # element injections
+        elements = {name: _element_map(net, name, row_of) for name in INJECTION_SIGN if name in net}
+        sbus = np.real(makeSbus(base, bus, gen)) - bus[:, GS].real / base
+        p_bus_mw = sbus * base
+
+        # slack units (pandapower: ext_grids, then gens with slack=True)
+        gen_is = np.asarray(internal["gen_is"], dtype=bool)
+        gen_ppci = np.where(gen_is, np.cumsum(gen_is) - 1, -1)
+        s_elem, s_idx, s_gen = [], [], []
+        for element in ("ext_grid", "gen"):
+            lk = lookup.get(element)
+            if lk is None or len(lk) == 0 or element not in net:
+                continue
+            lk = np.asarray(lk, dtype=np.int64)
+            for pp_idx in net[element].index.to_numpy():
+                ppc_gen = lk[pp_idx] if pp_idx < len(lk) else -1
+                if ppc_gen >= 0 and ppc_gen in ref_gens_ppc and gen_ppci[ppc_gen] >= 0:
+                    s_elem.append(element)
+                    s_idx.append(int(pp_idx))
+                    s_gen.append(int(gen_ppci[ppc_gen]))
+        s_gen_arr = np.asarray(s_gen, dtype=np.int64)
+        s_row = gen[s_gen_arr, GEN_BUS].real.astype(np.int64)
+        count = np.bincount(s_row, minlength=n_bus)
+        return cls(
+            base_mva=base,
+            bus_index=pp_bus,
+            bus_row=bus_row,
+            n_bus=n_bus,
+            ref_rows=ref_rows,
+            pvpq_rows=pvpq,
+            va_ref_rad=np.deg2rad(bus[ref_rows, VA].real),
+            bbus=bbus,
+            bf=bf,
+            cft=cft,
+            p_shift_bus_mw=np.asarray(pbusinj).ravel() * base,
+            p_shift_branch_mw=np.asarray(pfinj).ravel() * base,
+            p_bus_mw=p_bus_mw,
+            branch_element=br_elem.astype(str),
+            branch_element_index=br_eidx,
+            branch_from_row=f_row,
+            branch_to_row=t_row,
+            loading_pct_per_mw=per_mw,
+            line_index=net.line.index.to_numpy(),
+            line_row=line_rows,
+            trafo_index=net.trafo.index.to_numpy(),
+            trafo_row=trafo_rows,
+            elements=elements,
+            slack_element=np.asarray(s_elem, dtype=str),
+            slack_index=np.asarray(s_idx, dtype=np.int64),
+            slack_row=s_row,
+            slack_share=1.0 / count[s_row] if s_row.size else np.zeros(0),
+            slack_p0_mw=gen[s_gen_arr, PG].real.copy(),
+            lu=splu(sp.csc_matrix(bbus[pvpq][:, pvpq])) if pvpq.size else None,
+        )
+
+    def _check_against(self, reference: dict[str, np.ndarray]) -> None:
+        """Compare the base-case flows with pandapower's own rundcpp result."""
+        flows = self.branch_flow_mw(self.solve_angles_rad(self.p_bus_mw))
+        for element, rows in (("line", self.line_row), ("trafo", self.trafo_row)):
+            mine = np.where(rows >= 0, flows[np.maximum(rows, 0)], 0.0) if rows.size else rows
+            ref = np.nan_to_num(reference[element])
+            if mine.size and np.max(np.abs(mine - ref)) > 1e-6:
+                worst = int(np.argmax(np.abs(mine - ref)))
+                msg = (
+                    f"internal DC model disagrees with pandapower.rundcpp on {element} "
+                    f"row {worst}: {mine[worst]!r} MW vs {ref[worst]!r} MW; the net holds "
+                    "an element the batched engine does not model"
+                )
+                raise CorridorSimError(msg)
+
+    # ------------------------------------------------------------------ linear algebra
+    @property
+    def n_branch(self) -> int:
+        """Number of in-service branch rows."""
+        return int(self.bf.shape[0])
+
+    def solve_angles_rad(self, p_bus_mw: np.ndarray) -> np.ndarray:
+        """Bus angles (rad) for net injections `p_bus_mw` (n_bus,) or (n_bus, n_cases).
+
+        Solves pandapower's ``Bbus[pvpq, pvpq] va = p / base - Pbusinj - Bbus[pvpq, ref] va_ref``
+        for all columns at once with the stored factorisation.
+        """
+        p = np.asarray(p_bus_mw, dtype=float)
+        one = p.ndim == 1
+        p2 = p[:, None] if one else p
+        va = np.empty_like(p2)
+        va[self.ref_rows] = self.va_ref_rad[:, None]
+        if self.pvpq_rows.size:
+            rhs = p2[self.pvpq_rows] / self.base_mva - self.p_shift_bus_mw[self.pvpq_rows, None] / (
+                self.base_mva
+            )
+            rhs = rhs - (self.bbus[self.pvpq_rows][:, self.ref_rows] @ self.va_ref_rad)[:, None]
+            va[self.pvpq_rows] = self.lu.solve(np.ascontiguousarray(rhs))
+        return va[:, 0] if one else va
+
+    def branch_flow_mw(self, va_rad: np.ndarray) -> np.ndarray:
+        """From-end active power flow (MW) of each branch row for angles `va_rad`."""
+        va = np.asarray(va_rad, dtype=float)
+        flow = self.bf @ va
+        shift = self.p_shift_branch_mw / self.base_mva
+        flow = flow + (shift if va.ndim == 1 else shift[:, None])
+        return flow * self.base_mva
+
+    def slack_p_mw(
+        self, va_rad: np.ndarray, p_bus_mw: np.ndarray, p0_mw: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Output (MW) of each slack unit, split as pandapower does (equal share per bus).
+
+        ``p0 + (Bbus @ va * base - p_bus + Pbusinj * base)[bus] * share``; `p0_mw` (n_slack,)
+        or (n_slack, n_cases) defaults to the net's values.
+        """
+        va = np.asarray(va_rad, dtype=float)
+        p = np.asarray(p_bus_mw, dtype=float)
+        rows = self.slack_row
+        shift = self.p_shift_bus_mw[rows]
+        calc = (self.bbus[rows] @ va) * self.base_mva
+        p0 = self.slack_p0_mw if p0_mw is None else np.asarray(p0_mw, dtype=float)
+        if va.ndim == 1:
+            return p0 + (calc - p[rows] + shift) * self.slack_share
+        if p0.ndim == 1:
+            p0 = p0[:, None]
+        return p0 + (calc - p[rows] + shift[:, None]) * self.slack_share[:, None]
+
+    def ptdf(self) -> np.ndarray:
+        """Dense PTDF (n_branch x n_bus): MW on each branch per MW injected at each bus row.
+
+        Columns of slack rows are zero (the injection is balanced at that slack).
+        """
+        out = np.zeros((self.n_branch, self.n_bus))
+        if self.pvpq_rows.size and self.n_branch:
+            bf_pvpq = self.bf[:, self.pvpq_rows].toarray()
+            out[:, self.pvpq_rows] = self.lu.solve(np.ascontiguousarray(bf_pvpq.T), trans="T").T
+        return out
+
+    def flow_offset_mw(self) -> np.ndarray:
+        """Injection-independent flow term (MW): phase shifters and slack angles.
+
+        ``flows_mw = ptdf() @ p_bus_mw + flow_offset_mw()`` (the flows at zero injection).
+        """
+        return self.branch_flow_mw(self.solve_angles_rad(np.zeros(self.n_bus)))
+
+    def lodf(
+        self, outage_rows: np.ndarray, ptdf: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Line outage distribution factors for the branch rows `outage_rows`.
+
+        Returns ``(lodf, denom)``: ``lodf`` (n_branch x n_outage) with
+        ``post_flow = flow + lodf[:, k] * flow[outage_rows[k]]`` and ``lodf[outage, k] = -1``;
+        ``denom = 1 - PTDF_kk`` (about 0 for a bridge: the outage splits the grid, and the
+        column is then NaN).
+        """
+        h = self.ptdf() if ptdf is None else ptdf
+        rows = np.asarray(outage_rows, dtype=np.int64)
+        f, t = self.branch_from_row[rows], self.branch_to_row[rows]
+        m = h[:, f] - h[:, t]  # flow on every branch per MW moved from f to t
+        denom = 1.0 - m[rows, np.arange(rows.size)]
+        bridge = np.abs(denom) < 1e-9
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = m / np.where(bridge, np.nan, denom)
+        out[rows, np.arange(rows.size)] = np.where(bridge, np.nan, -1.0)
+        return out, denom
+
+    def injection_matrix(self, element: str) -> sp.csr_matrix:
+        """Sparse (n_bus x n_element) map from an element table's ``p_mw`` to bus injections (MW).
+
+        Includes the sign (loads and storage -1), ``scaling`` and in-service status.
+        """
+        emap = self.elements[element]
+        ok = emap.row >= 0
+        cols = np.flatnonzero(ok)
+        return sp.csr_matrix(
+            (emap.factor[ok], (emap.row[ok], cols)), shape=(self.n_bus, emap.index.size)
+        )
+
+
+def _element_map(net: pp.pandapowerNet, element: str, row_of: dict[int, int]) -> ElementMap:
+    table = net[element]
+    buses = table["bus"].to_numpy(dtype=np.int64) if len(table) else np.zeros(0, dtype=np.int64)
+    rows = np.asarray([row_of.get(int(b), -1) for b in buses], dtype=np.int64)
+    active = table["in_service"].to_numpy(dtype=bool) if len(table) else np.zeros(0, bool)
+    rows = np.where(active, rows, -1)
+    scaling = table["scaling"].to_numpy(dtype=float) if "scaling" in table else np.ones(len(table))
+    factor = np.where(rows >= 0, INJECTION_SIGN[element] * scaling, 0.0)
+    return ElementMap(
+        element=element,
+        index=table.index.to_numpy(),
+        row=rows,
+        factor=factor,
+        p_mw=table["p_mw"].to_numpy(dtype=float) if len(table) else np.zeros(0),
+    )
