@@ -2,8 +2,10 @@
 
 The public API is small and flat:
 
-- :func:`facts`, :func:`fact` — the documented-figures catalogue (seed facts and labelled assumptions);
-- :class:`Scenario`, :func:`run`, :func:`sweep`, :func:`monte_carlo` — scenario runs and capacity studies;
+- :func:`facts`, :func:`fact` — the documented-figures catalogue (seed facts and
+  labelled assumptions);
+- :class:`Scenario`, :func:`run`, :func:`sweep`, :func:`monte_carlo` — scenario runs and
+  capacity studies;
 - :class:`Result` — tidy result tables with ``summary()``, ``save()`` and ``Result.load()``;
 - :class:`CorridorSimError` — the base of every error the library raises.
 

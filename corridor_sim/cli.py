@@ -59,7 +59,10 @@ def _dists(items: Sequence[str]) -> dict[str, tuple[object, ...]]:
         name, sep, spec = item.partition("=")
         parts = spec.split(":")
         if not sep or len(parts) < 2:
-            msg = f"--dist {item!r}: expected NAME=KIND:A[:B[:C]] e.g. btc_spare_capacity_mt_per_yr=uniform:2:6"
+            msg = (
+                f"--dist {item!r}: expected NAME=KIND:A[:B[:C]], "
+                "e.g. kazakh_volume_mt_per_yr=uniform:1:3"
+            )
             raise ScenarioError(msg)
         kind, *args = parts
         if kind == "choice":
@@ -73,7 +76,9 @@ def _print_table(frame: pd.DataFrame, fmt: str = "table") -> None:
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False)
     else:
-        with pd.option_context("display.max_rows", 500, "display.max_colwidth", 60, "display.width", 160):
+        with pd.option_context(
+            "display.max_rows", 500, "display.max_colwidth", 60, "display.width", 160
+        ):
             print(frame.to_string(index=False))
 
 
@@ -165,7 +170,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("facts", help="list the documented figures and assumptions")
     p.add_argument("--format", choices=["table", "csv"], default="table")
-    p.add_argument("--status", default=None, help="only this status (actual, planned, assumption, ...)")
+    p.add_argument(
+        "--status", default=None, help="only this status (actual, planned, assumption, ...)"
+    )
     p.add_argument("--subject", default=None, help="only subjects containing this text")
     p.set_defaults(func=_cmd_facts)
 
@@ -194,7 +201,9 @@ def _parser() -> argparse.ArgumentParser:
             )
         else:
             p.add_argument("-n", type=int, required=True, help="number of draws")
-            p.add_argument("--dist", action="append", default=[], required=True, help="NAME=KIND:A:B")
+            p.add_argument(
+                "--dist", action="append", default=[], required=True, help="NAME=KIND:A:B"
+            )
         p.add_argument("--executor", choices=["serial", "process", "dask"], default="serial")
         p.add_argument("--workers", type=int, default=None)
         p.add_argument("--out", default=None, help="CSV file for the tidy table")

@@ -95,7 +95,7 @@ def suggest(name: str, candidates: Iterable[str], *, n: int = 3) -> str:
     "did you mean 'aktau'?"
     """
     pool = sorted(set(candidates))
-    close = difflib.get_close_matches(name, pool, n=n, cutoff=0.5)
+    close = difflib.get_close_matches(name, pool, n=n, cutoff=0.6)
     if close:
         return "did you mean " + ", ".join(repr(c) for c in close) + "?"
     shown = ", ".join(repr(c) for c in pool[:12])

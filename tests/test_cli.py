@@ -29,7 +29,9 @@ def test_run_writes_tables_and_prints_summary(tmp_path, capsys, root):
 
 def test_sweep_uses_the_files_sweep_table(tmp_path, capsys, root):
     dest = tmp_path / "sweep.csv"
-    assert main(["sweep", str(root / "examples" / "commodity_custom.toml"), "--out", str(dest)]) == 0
+    assert (
+        main(["sweep", str(root / "examples" / "commodity_custom.toml"), "--out", str(dest)]) == 0
+    )
     table = pd.read_csv(dest)
     assert table["run"].nunique() == 4
 

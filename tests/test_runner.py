@@ -30,7 +30,14 @@ def test_run_adds_scenario_meta_and_summary():
     assert r.meta["seed"] == 3
     assert r.metric("delivered") == pytest.approx(14.0)
     assert r.metric("unmet") == pytest.approx(2.0)
-    assert set(r.flows.columns) >= {"source", "target", "period", "flow", "capacity", "shadow_price"}
+    assert set(r.flows.columns) >= {
+        "source",
+        "target",
+        "period",
+        "flow",
+        "capacity",
+        "shadow_price",
+    }
 
 
 def test_events_derate_an_arc():
@@ -93,4 +100,8 @@ def test_monte_carlo_rejects_bad_distributions():
 
 def test_unknown_model_parameter_is_named():
     with pytest.raises((ScenarioError, UnknownNameError), match="did you mean"):
-        cs.run(cs.Scenario(model="commodity", year=2025, network=NETWORK, overrides={"s->d.capcity": 1.0}))
+        cs.run(
+            cs.Scenario(
+                model="commodity", year=2025, network=NETWORK, overrides={"s->d.capcity": 1.0}
+            )
+        )

@@ -78,16 +78,29 @@ def test_pickles_for_process_pools():
         ('model = "oil"\n', r"bad\.toml: missing key 'year'"),
         ('model = "oil"\nyear = "2025"\n', r"bad\.toml: year = '2025': expected an integer"),
         ('model = "oil"\nyear = 2025\nseed = -1\n', r"seed = -1: expected an integer >= 0"),
-        ('model = "oil"\nyear = 2025\n[overrides]\nx = nan\n', r"overrides\.x = nan: expected a finite"),
-        ('model = "oil"\nyear = 2025\nresolution = "week"\n', r"resolution = 'week'"),
-        ('model = "oil"\nyear = 2025\n[[events]]\nelement = "btc"\n', r"events\[0\]: missing key 'start'"),
         (
-            'model = "oil"\nyear = 2025\n[[events]]\nelement = "btc"\nstart = 1\navailability = 2\n',
+            'model = "oil"\nyear = 2025\n[overrides]\nx = nan\n',
+            r"overrides\.x = nan: expected a finite",
+        ),
+        ('model = "oil"\nyear = 2025\nresolution = "week"\n', r"resolution = 'week'"),
+        (
+            'model = "oil"\nyear = 2025\n[[events]]\nelement = "btc"\n',
+            r"events\[0\]: missing key 'start'",
+        ),
+        (
+            'model = "oil"\nyear = 2025\n[[events]]\nelement = "btc"\n'
+            "start = 1\navailability = 2\n",
             r"availability = 2: expected a fraction",
         ),
-        ('model = "oil"\nyear = 2025\n[sweep]\nx = []\n', r"sweep\.x = \[\]: expected a non-empty list"),
+        (
+            'model = "oil"\nyear = 2025\n[sweep]\nx = []\n',
+            r"sweep\.x = \[\]: expected a non-empty list",
+        ),
         ('model = "oil" year', r"bad\.toml: not valid TOML"),
-        ('model = "oli"\nyear = 2025\n', r"bad\.toml: model = 'oli': unknown model, did you mean 'oil'"),
+        (
+            'model = "oli"\nyear = 2025\n',
+            r"bad\.toml: model = 'oli': unknown model, did you mean 'oil'",
+        ),
     ],
 )
 def test_bad_files_name_the_file_key_and_expected_form(tmp_path, text, pattern):
@@ -108,7 +121,9 @@ def test_dumps_reads_back_special_floats_and_quoted_keys():
 
 
 def test_user_network_overrides_and_events_are_checked():
-    with pytest.raises(ScenarioError, match=r"s->d\.capacty: arc field 'capacty' unknown, did you mean 'capacity'"):
+    with pytest.raises(
+        ScenarioError, match=r"s->d\.capacty: arc field 'capacty' unknown, did you mean 'capacity'"
+    ):
         _custom(overrides={"s->d.capacty": 1.0}).check()
     with pytest.raises(ScenarioError, match="expected a number >= 0"):
         _custom(overrides={"s->d.capacity": -1.0}).check()

@@ -75,7 +75,7 @@ class ScenarioLike(Protocol):
     network: Mapping[str, Any] | None
 
     def rng(self) -> np.random.Generator:
-        """A fresh generator seeded from the scenario's seed."""
+        """Return a fresh generator seeded from the scenario's seed."""
         ...
 
 

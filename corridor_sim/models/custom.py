@@ -45,10 +45,19 @@ if TYPE_CHECKING:
 __all__ = ["MODEL", "build", "simulate"]
 
 ARC_FIELDS = ("capacity", "cost", "availability", "loss_fraction")
-NODE_FIELDS = ("supply", "demand", "storage_capacity", "supply_cost", "unmet_penalty", "initial_level")
+NODE_FIELDS = (
+    "supply",
+    "demand",
+    "storage_capacity",
+    "supply_cost",
+    "unmet_penalty",
+    "initial_level",
+)
 
 
-def build(year: int, *, network: Mapping[str, Any] | None = None, **overrides: float) -> CommodityNetwork:
+def build(
+    year: int, *, network: Mapping[str, Any] | None = None, **overrides: float
+) -> CommodityNetwork:
     """Build the engine network from a ``[network]`` mapping, applying `overrides`.
 
     Parameters

@@ -231,7 +231,7 @@ class Result:
         return cls(tables=tables, summary_table=summary, meta=payload["meta"])
 
     def equals(self, other: Result, *, rtol: float = 1e-9) -> bool:
-        """True when both Results have the same tables and summary (floats within `rtol`)."""
+        """Return True when both Results have the same tables and summary (floats within `rtol`)."""
         if set(self.tables) != set(other.tables):
             return False
         pairs = [(self.tables[k], other.tables[k]) for k in self.tables]

@@ -93,7 +93,8 @@ def dumps(data: Mapping[str, Any]) -> str:
     Examples
     --------
     >>> import tomllib
-    >>> doc = {"model": "oil", "year": 2025, "overrides": {"x_mt": 1.5}, "events": [{"element": "btc"}]}
+    >>> doc = {"model": "oil", "year": 2025, "overrides": {"x_mt": 1.5},
+    ...        "events": [{"element": "btc"}]}
     >>> tomllib.loads(dumps(doc)) == doc
     True
     """

@@ -58,7 +58,8 @@ def run(scenario: Scenario | str | Path) -> Result:
     --------
     >>> import corridor_sim as cs
     >>> net = {"unit": "t", "nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}], "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
+    ...        {"id": "d", "kind": "demand", "demand": 3}],
+    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
     >>> r = cs.run(cs.Scenario(model="commodity", year=2025, network=net))
     >>> r.metric("unmet")
     1.0
@@ -167,7 +168,8 @@ def sweep(
     --------
     >>> import corridor_sim as cs
     >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}], "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
+    ...        {"id": "d", "kind": "demand", "demand": 3}],
+    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
     >>> s = cs.Scenario(model="commodity", year=2025, network=net)
     >>> t = cs.sweep(s, {"s->d.capacity": [1.0, 4.0]})
     >>> t.loc[t.metric == "delivered", "value"].tolist()
@@ -197,7 +199,10 @@ def _draw(
         raise ScenarioError(msg)
     kind, *args = spec
     if kind not in _DISTRIBUTIONS:
-        msg = f"distributions[{name!r}]: unknown distribution {kind!r}, {suggest(str(kind), _DISTRIBUTIONS)}"
+        msg = (
+            f"distributions[{name!r}]: unknown distribution {kind!r}, "
+            f"{suggest(str(kind), _DISTRIBUTIONS)}"
+        )
         raise ScenarioError(msg)
     if len(args) != _DISTRIBUTIONS[kind]:
         msg = (
@@ -263,7 +268,10 @@ def monte_carlo(
     draws: dict[str, np.ndarray] = {}
     for name in sorted(distributions):
         if params and name not in params:
-            msg = f"distributions: {name!r} is not a parameter of model {scn.model!r}, {suggest(name, params)}"
+            msg = (
+                f"distributions: {name!r} is not a parameter of model {scn.model!r}, "
+                f"{suggest(name, params)}"
+            )
             raise UnknownNameError(msg)
         values = _draw(rng, name, distributions[name], n)
         spec = params.get(name)

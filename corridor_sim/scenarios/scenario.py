@@ -123,7 +123,7 @@ class Event:
         return range(self.start, self.start + self.duration)
 
     def to_dict(self) -> dict[str, Any]:
-        """The event as a TOML-ready dict (``days`` left out when unset)."""
+        """Return the event as a TOML-ready dict (``days`` left out when unset)."""
         out = dataclasses.asdict(self)
         if self.days is None:
             del out["days"]
@@ -134,7 +134,7 @@ _EVENT_KEYS = tuple(f.name for f in dataclasses.fields(Event))
 
 
 def _check_value(key: str, value: Any, source: Path | None) -> None:  # noqa: ANN401
-    """Overrides are numbers, booleans, strings or lists of those; numbers finite."""
+    """Check an override: a finite number, a boolean, a string or a list of those."""
     where = _where(source)
     if isinstance(value, (bool, str)):
         return
@@ -223,19 +223,23 @@ class Scenario:
             msg = f"{where}year = {self.year!r}: expected an integer year, e.g. 2025"
             raise ScenarioError(msg)
         if not _YEAR_RANGE[0] <= self.year <= _YEAR_RANGE[1]:
-            msg = f"{where}year = {self.year}: expected a year between {_YEAR_RANGE[0]} and {_YEAR_RANGE[1]}"
+            lo, hi = _YEAR_RANGE
+            msg = f"{where}year = {self.year}: expected a year between {lo} and {hi}"
             raise ScenarioError(msg)
         for key in ("name", "description"):
             if not isinstance(getattr(self, key), str):
                 msg = f"{where}{key} = {getattr(self, key)!r}: expected a string"
                 raise ScenarioError(msg)
-        if not isinstance(self.seed, (int, np.integer)) or isinstance(self.seed, bool) or self.seed < 0:
+        if (
+            not isinstance(self.seed, (int, np.integer))
+            or isinstance(self.seed, bool)
+            or self.seed < 0
+        ):
             msg = f"{where}seed = {self.seed!r}: expected an integer >= 0"
             raise ScenarioError(msg)
         if self.resolution is not None and self.resolution not in Resolution.__members__.values():
-            msg = (
-                f"{where}resolution = {self.resolution!r}: expected one of "
-                + ", ".join(repr(r.value) for r in Resolution)
+            msg = f"{where}resolution = {self.resolution!r}: expected one of " + ", ".join(
+                repr(r.value) for r in Resolution
             )
             raise ScenarioError(msg)
         if self.periods is not None and (
@@ -247,7 +251,9 @@ class Scenario:
             raise ScenarioError(msg)
         for table in ("overrides", "options", "sweep"):
             if not isinstance(getattr(self, table), Mapping):
-                msg = f"{where}[{table}] = {getattr(self, table)!r}: expected a table of key = value"
+                msg = (
+                    f"{where}[{table}] = {getattr(self, table)!r}: expected a table of key = value"
+                )
                 raise ScenarioError(msg)
         for key, value in self.overrides.items():
             _check_value(key, value, self.source)
@@ -261,7 +267,9 @@ class Scenario:
             raise ScenarioError(msg)
         object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
         object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
-        object.__setattr__(self, "sweep", MappingProxyType({k: list(v) for k, v in self.sweep.items()}))
+        object.__setattr__(
+            self, "sweep", MappingProxyType({k: list(v) for k, v in self.sweep.items()})
+        )
         object.__setattr__(self, "events", tuple(self._events(self.events)))
 
     def _events(self, raw: Sequence[Event | Mapping[str, Any]]) -> list[Event]:
@@ -284,7 +292,10 @@ class Scenario:
                 raise ScenarioError(msg)
             missing = [k for k in ("element", "start") if k not in item]
             if missing:
-                msg = f"{where}events[{i}]: missing key {missing[0]!r} (an event needs element and start)"
+                msg = (
+                    f"{where}events[{i}]: missing key {missing[0]!r} "
+                    "(an event needs element and start)"
+                )
                 raise ScenarioError(msg)
             try:
                 events.append(Event(**item))
@@ -352,7 +363,7 @@ class Scenario:
         return scenario
 
     def to_dict(self) -> dict[str, Any]:
-        """The scenario as a plain dict (the TOML file's content); unset fields left out."""
+        """Return the scenario as a plain dict (the TOML file's content); unset fields left out."""
         out: dict[str, Any] = {"model": self.model, "year": int(self.year)}
         for key in ("name", "description"):
             if getattr(self, key):
@@ -394,7 +405,7 @@ class Scenario:
         return (_rebuild, (self.to_dict(), self.source))
 
     def rng(self) -> np.random.Generator:
-        """A fresh :class:`numpy.random.Generator` seeded with :attr:`seed`."""
+        """Return a fresh :class:`numpy.random.Generator` seeded with :attr:`seed`."""
         return np.random.default_rng(self.seed)
 
     # -- model checks ------------------------------------------------------------
@@ -434,7 +445,10 @@ class Scenario:
                     self._check_parameter("sweep", key, value, params)
         for key in self.options:
             if entry.options and key not in entry.options:
-                msg = f"{where}options.{key}: unknown option for model {self.model!r}, {suggest(key, entry.options)}"
+                msg = (
+                    f"{where}options.{key}: unknown option for model {self.model!r}, "
+                    f"{suggest(key, entry.options)}"
+                )
                 raise ScenarioError(msg)
         elements = entry.elements(self.year) if self.events else None
         if elements is not None:
@@ -459,7 +473,10 @@ class Scenario:
     ) -> None:
         where = _where(self.source)
         if key not in params:
-            msg = f"{where}{table}.{key}: unknown parameter of model {self.model!r}, {suggest(key, params)}"
+            msg = (
+                f"{where}{table}.{key}: unknown parameter of model {self.model!r}, "
+                f"{suggest(key, params)}"
+            )
             raise ScenarioError(msg)
         spec = params[key]
         default = spec.default
