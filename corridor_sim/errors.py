@@ -91,8 +91,8 @@ def suggest(name: str, candidates: Iterable[str], *, n: int = 3) -> str:
 
     Examples
     --------
-    >>> suggest("aktua", ["aktau", "baku", "ceyhan"])
-    "did you mean 'aktau'?"
+    >>> suggest("ceyhn", ["aktau", "baku", "ceyhan"])
+    "did you mean 'ceyhan'?"
     """
     pool = sorted(set(candidates))
     close = difflib.get_close_matches(name, pool, n=n, cutoff=0.6)
