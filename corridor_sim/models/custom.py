@@ -37,7 +37,7 @@ import numpy as np
 from corridor_sim.engines import commodity as eng
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
 from corridor_sim.models.base import ModelEntry, ScenarioLike
-from corridor_sim.results.result import Result, summary_frame
+from corridor_sim.results.result import Result
 
 if TYPE_CHECKING:
     from corridor_sim.engines.commodity import CommodityNetwork
@@ -170,22 +170,11 @@ def simulate(scenario: ScenarioLike) -> Result:
     net = build(scenario.year, network=scenario.network, **dict(scenario.overrides))
     net = _availability(net, scenario)
     solution = eng.solve(net, name=scenario.name)
-    unmet = solution.unmet
-    demand = float(unmet["demand"].sum()) if not unmet.empty else 0.0
-    delivered = float(unmet["delivered"].sum()) if not unmet.empty else 0.0
-    lost = float(unmet["unmet"].sum()) if not unmet.empty else 0.0
-    rows = [
-        ("demand", demand, net.unit),
-        ("delivered", delivered, net.unit),
-        ("unmet", lost, net.unit),
-        ("total_cost", float(solution.total_cost), "cost units"),
-        ("binding_arcs", float(len(solution.bottlenecks)), "arcs"),
-    ]
     bottleneck = "" if solution.bottlenecks.empty else str(solution.bottlenecks.iloc[0]["arc"])
     return Result(
         tables=dict(solution.tables),
-        summary_table=summary_frame(rows),
-        meta={"model": "commodity", "unit": net.unit, "bottleneck": bottleneck},
+        summary_table=solution.summary(),
+        meta={**solution.meta, "model": "commodity", "bottleneck": bottleneck},
     )
 
 

@@ -1,0 +1,38 @@
+import pytest
+
+import corridor_sim as cs
+from corridor_sim.models import custom
+from corridor_sim.testing import assert_flow_conserved, assert_results_equal, assert_within_capacity
+
+
+@pytest.fixture
+def example(root):
+    scn = cs.Scenario.from_toml(root / "examples" / "commodity_custom.toml")
+    net = custom._availability(custom.build(scn.year, network=scn.network), scn)
+    return cs.run(scn), net
+
+
+def test_custom_example_conserves_flow_and_respects_capacity(example):
+    result, net = example
+    assert_flow_conserved(result, net)
+    assert_within_capacity(result)
+
+
+def test_helpers_catch_a_tampered_result(example):
+    result, net = example
+    flows = result.flows.copy()
+    flows.loc[0, "flow"] += 5.0
+    flows.loc[0, "received"] += 5.0
+    bad = cs.Result(tables={**result.tables, "flows": flows}, meta=result.meta)
+    with pytest.raises(AssertionError, match="not conserved"):
+        assert_flow_conserved(bad, net)
+    flows.loc[0, "flow"] = flows.loc[0, "capacity"] + 1.0
+    with pytest.raises(AssertionError, match="outside"):
+        assert_within_capacity(cs.Result(tables={**result.tables, "flows": flows}))
+    with pytest.raises(AssertionError, match="'flows' differs"):
+        assert_results_equal(result, bad)
+
+
+def test_same_scenario_same_tables(root):
+    path = root / "examples" / "commodity_custom.toml"
+    assert_results_equal(cs.run(path), cs.run(path))
