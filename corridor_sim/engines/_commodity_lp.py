@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,21 @@ class CommoditySolution(Result):
     total_cost: float = math.nan
     status: str = ""
     network: CommodityNetwork | None = None
+
+    @classmethod
+    def load(cls, directory: str | Path) -> CommoditySolution:
+        """Read a solution written by :meth:`save` (``network`` is not saved: None).
+
+        Notes
+        -----
+        ``Result.load`` reads string columns that look like numbers (period
+        labels ``"0"``, ``"1"``) back as numbers.
+        """
+        sol = super().load(directory)
+        if "total_cost" in set(sol.summary_table["metric"]):
+            sol.total_cost = sol.metric("total_cost")
+        sol.status = str(sol.meta.get("status", ""))
+        return sol
 
     def delivered(self, node: str | None = None) -> pd.DataFrame:
         """Volume delivered per demand node and period.
@@ -338,7 +354,8 @@ def _tables(net: CommodityNetwork, lp: _LP, res: object, *, name: str) -> Commod
     finite = np.isfinite(cap) & (cap > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         util = np.where(finite, flow / np.where(finite, cap, 1.0), np.nan)
-    at_cap = np.isfinite(cap) & (cap > 0) & (flow >= cap - TOL * np.maximum(1.0, cap))
+    safe_cap = np.where(finite, cap, 0.0)
+    at_cap = finite & (flow >= safe_cap - TOL * np.maximum(1.0, safe_cap))
     binding = at_cap | (shadow > TOL)
 
     flows = _long(list(net.arc_ids), net.periods, key="arc")
@@ -418,6 +435,7 @@ def _tables(net: CommodityNetwork, lp: _LP, res: object, *, name: str) -> Commod
         "periods": list(net.periods),
         "solver": "HiGHS (scipy.optimize.linprog)",
         "solver_status": res.message,
+        "status": "optimal",
         "default_unmet_penalty": default_unmet_penalty(net),
     }
     tables = {

@@ -1,0 +1,484 @@
+"""The commodity-flow engine: conservation, capacities, losses, storage, duals, errors."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corridor_sim.engines.commodity import (
+    Arc,
+    CommodityNetwork,
+    CommoditySolution,
+    Node,
+    NodeKind,
+    default_unmet_penalty,
+    max_flow,
+    network_from_dict,
+    solve,
+)
+from corridor_sim.errors import (
+    CorridorSimError,
+    InfeasibleError,
+    ScenarioError,
+    SolverError,
+    SpecError,
+    UnknownNameError,
+)
+from corridor_sim.results.result import Result
+
+TOL = 1e-6
+
+
+# -- helpers ------------------------------------------------------------------
+def two_routes(pipe_capacity: float = 4.0) -> CommodityNetwork:
+    return CommodityNetwork(
+        nodes=(Node("field", kind="supply", supply=10.0), Node("port", kind="demand", demand=6.0)),
+        arcs=(
+            Arc("field", "port", capacity=pipe_capacity, cost=1.0, id="pipe"),
+            Arc("field", "port", capacity=10.0, cost=3.0, id="tanker"),
+        ),
+        unit="kt",
+    )
+
+
+def assert_conservation(sol: CommoditySolution) -> None:
+    """Every node, every period: in + supplied - out - delivered - storage change = 0."""
+    net = sol.network
+    index = {n: i for i, n in enumerate(net.node_ids)}
+    balance = np.zeros((len(index), net.n_periods))
+    f = sol.flows
+    np.add.at(balance, (f["target"].map(index), f["period"]), f["received"])
+    np.add.at(balance, (f["source"].map(index), f["period"]), -f["flow"])
+    s, u = sol.supply, sol.unmet
+    np.add.at(balance, (s["node"].map(index).to_numpy(int), s["period"]), s["supplied"])
+    np.add.at(balance, (u["node"].map(index).to_numpy(int), u["period"]), -u["delivered"])
+    for node, rows in sol.storage.groupby("node"):
+        rows = rows.sort_values("period")
+        level = rows["level"].to_numpy()
+        before = np.concatenate([[net.node(node).initial_level], level[:-1]])
+        balance[index[node], rows["period"].to_numpy()] -= level - before
+    assert np.abs(balance).max(initial=0.0) < TOL
+
+
+def assert_capacities(sol: CommoditySolution) -> None:
+    f = sol.flows
+    assert (f["flow"] >= -TOL).all()
+    assert (f["flow"] <= f["capacity"] + TOL).all()
+    assert np.allclose(f["capacity"], f["capacity_nominal"] * f["availability"])
+    assert (f["shadow_price"] >= 0).all()
+    if len(sol.storage):
+        assert (sol.storage["level"] <= sol.storage["capacity"] + TOL).all()
+        assert (sol.storage["level"] >= -TOL).all()
+    u = sol.unmet
+    assert (u["delivered"] <= u["demand"] + TOL).all()
+    s = sol.supply
+    assert (s["supplied"] <= s["available"] + TOL).all()
+
+
+@st.composite
+def random_networks(draw: st.DrawFn, *, max_periods: int = 3) -> CommodityNetwork:
+    """Small random multi-period networks with supply, demand, storage and losses."""
+    n = draw(st.integers(3, 7))
+    t_n = draw(st.integers(1, max_periods))
+    ints = st.integers(0, 12)
+    per = st.lists(ints, min_size=t_n, max_size=t_n)
+    nodes = []
+    for i in range(n):
+        kind = draw(st.sampled_from(["supply", "demand", "storage", "transit"]))
+        if kind == "supply":
+            nodes.append(Node(f"n{i}", kind=kind, supply=draw(per), supply_cost=draw(ints)))
+        elif kind == "demand":
+            nodes.append(Node(f"n{i}", kind=kind, demand=draw(per)))
+        elif kind == "storage":
+            cap = draw(ints)
+            nodes.append(
+                Node(
+                    f"n{i}",
+                    kind=kind,
+                    storage_capacity=cap,
+                    initial_level=draw(st.integers(0, cap)),
+                )
+            )
+        else:
+            nodes.append(Node(f"n{i}"))
+    pairs = draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] != p[1]),
+            min_size=1,
+            max_size=3 * n,
+            unique=True,
+        )
+    )
+    arcs = tuple(
+        Arc(
+            f"n{u}",
+            f"n{v}",
+            capacity=draw(st.one_of(ints, per)),
+            availability=draw(st.sampled_from([1.0, 0.5, 1.0])),
+            cost=draw(ints),
+            loss_fraction=draw(st.sampled_from([0.0, 0.0, 0.05, 0.2])),
+        )
+        for u, v in pairs
+    )
+    return CommodityNetwork(nodes=tuple(nodes), arcs=arcs, periods=t_n, unit="kt")
+
+
+# -- the documented example ------------------------------------------------------
+def test_two_routes_known_answer() -> None:
+    sol = solve(two_routes())
+    assert isinstance(sol, CommoditySolution)
+    assert isinstance(sol, Result)
+    assert sol.status == "optimal"
+    assert sol.total_cost == pytest.approx(10.0)
+    flows = sol.flows.set_index("arc")
+    assert flows.loc["pipe", "flow"] == pytest.approx(4.0)
+    assert flows.loc["tanker", "flow"] == pytest.approx(2.0)
+    assert flows.loc["pipe", "shadow_price"] == pytest.approx(2.0)
+    assert flows.loc["tanker", "shadow_price"] == pytest.approx(0.0)
+    assert sol.bottlenecks.loc[0, "arc"] == "pipe"
+    assert sol.bottlenecks.loc[0, "rank"] == 1
+    assert sol.metric("delivered") == pytest.approx(6.0)
+    assert sol.metric("unmet") == pytest.approx(0.0)
+    # node price at the port: the marginal unit goes by tanker
+    prices = sol.prices.set_index("node")["price"]
+    assert prices["port"] == pytest.approx(3.0)
+
+
+def test_contract_columns() -> None:
+    sol = solve(two_routes())
+    assert {"source", "target", "period", "flow", "capacity", "shadow_price"} <= set(sol.flows)
+    assert set(sol.utilisation) >= {"arc", "period", "utilisation_pct", "binding"}
+    assert set(sol.unmet) >= {"node", "period", "demand", "delivered", "unmet"}
+    assert set(sol.storage) >= {"node", "period", "level", "inflow", "outflow"}
+    assert set(sol.supply) >= {"node", "period", "supplied", "available"}
+    assert set(sol.prices) >= {"node", "period", "price"}
+    assert set(sol.bottlenecks) >= {
+        "arc",
+        "source",
+        "target",
+        "periods_binding",
+        "mean_shadow_price",
+        "max_shadow_price",
+        "rank",
+    }
+    assert sol.flows["period"].dtype.kind == "i"
+    assert list(sol.delivered("port")["delivered"]) == pytest.approx([6.0])
+    with pytest.raises(UnknownNameError, match="prot"):
+        sol.delivered("prot")
+
+
+def test_shadow_price_finite_difference_exact() -> None:
+    base = solve(two_routes()).total_cost
+    shadow = solve(two_routes()).flows.set_index("arc").loc["pipe", "shadow_price"]
+    assert base - solve(two_routes(5.0)).total_cost == pytest.approx(shadow)
+    assert solve(two_routes(3.0)).total_cost - base == pytest.approx(shadow)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_networks(max_periods=2), st.data())
+def test_shadow_price_brackets_finite_differences(
+    net: CommodityNetwork, data: st.DataObject
+) -> None:
+    """Convexity: saving from +d capacity <= shadow price <= extra cost from -d capacity."""
+    sol = solve(net)
+    f = sol.flows[np.isfinite(sol.flows["capacity"])]
+    if f.empty:
+        return
+    row = f.iloc[data.draw(st.integers(0, len(f) - 1))]
+    arc, t, d = row["arc"], int(row["period"]), 0.5
+    nominal = np.broadcast_to(np.asarray(net.arc(arc).capacity, float), (net.n_periods,)).copy()
+    avail = float(row["availability"])
+    if avail == 0:
+        return
+    up = nominal.copy()
+    up[t] += d / avail
+    saving = (sol.total_cost - solve(net.with_arc(arc, capacity=tuple(up))).total_cost) / d
+    assert saving <= row["shadow_price"] + 1e-6
+    if row["capacity"] >= d:
+        down = nominal.copy()
+        down[t] -= d / avail
+        extra = (solve(net.with_arc(arc, capacity=tuple(down))).total_cost - sol.total_cost) / d
+        assert extra >= row["shadow_price"] - 1e-6
+
+
+# -- invariants on random networks ----------------------------------------------
+@settings(max_examples=100, deadline=None)
+@given(random_networks())
+def test_conservation_and_limits(net: CommodityNetwork) -> None:
+    sol = solve(net)
+    assert_conservation(sol)
+    assert_capacities(sol)
+    s = sol.summary().set_index("metric")["value"]
+    assert s["supplied"] - s["losses"] == pytest.approx(
+        s["delivered"]
+        + sol.storage.groupby("node")["level"].last().sum()
+        - sum(n.initial_level for n in net.nodes),
+        abs=1e-6,
+    )
+    assert sol.total_cost == pytest.approx(
+        s["arc_cost"] + s["supply_cost"] + s["unmet_penalty_cost"] - s["revenue"], abs=1e-6
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_networks(), st.data())
+def test_raising_a_capacity_never_lowers_delivery(
+    net: CommodityNetwork, data: st.DataObject
+) -> None:
+    arc = net.arcs[data.draw(st.integers(0, len(net.arcs) - 1))]
+    extra = data.draw(st.integers(1, 20))
+    bigger = np.asarray(arc.capacity, float) + extra
+    before = solve(net)
+    after = solve(net.with_arc(arc.id, capacity=bigger.tolist() if bigger.ndim else float(bigger)))
+    assert after.metric("delivered") >= before.metric("delivered") - 1e-6
+    assert after.total_cost <= before.total_cost + 1e-6
+
+
+@settings(max_examples=10, deadline=None)
+@given(random_networks())
+def test_deterministic(net: CommodityNetwork) -> None:
+    assert solve(net).equals(solve(net))
+
+
+# -- losses, storage, unmet demand, value ------------------------------------------
+def test_losses_need_more_supply() -> None:
+    net = CommodityNetwork(
+        nodes=(Node("a", kind="supply", supply=100.0), Node("b", kind="demand", demand=45.0)),
+        arcs=(Arc("a", "b", capacity=100.0, loss_fraction=0.1),),
+    )
+    sol = solve(net)
+    assert sol.flows.loc[0, "flow"] == pytest.approx(50.0)
+    assert sol.flows.loc[0, "received"] == pytest.approx(45.0)
+    assert sol.metric("losses") == pytest.approx(5.0)
+    assert max_flow(net, "a", "b").value == pytest.approx(90.0)
+
+
+def test_storage_carries_volume_across_periods() -> None:
+    net = CommodityNetwork(
+        nodes=(
+            Node("well", kind="supply", supply=[30.0, 0.0, 0.0]),
+            Node("tank", kind="storage", storage_capacity=25.0),
+            Node("city", kind="demand", demand=[0.0, 10.0, 15.0]),
+        ),
+        arcs=(Arc("well", "tank", capacity=100.0), Arc("tank", "city", capacity=100.0)),
+        periods=("jan", "feb", "mar"),
+    )
+    sol = solve(net)
+    assert sol.metric("unmet") == pytest.approx(0.0)
+    assert list(sol.storage["level"]) == pytest.approx([25.0, 15.0, 0.0])
+    assert list(sol.storage["period_label"]) == ["jan", "feb", "mar"]
+    assert_conservation(sol)
+    # a smaller tank cannot carry it all: 10 short in March
+    small = solve(net.with_node("tank", storage_capacity=15.0))
+    assert small.metric("unmet") == pytest.approx(10.0)
+    assert small.unmet.set_index("period_label").loc["mar", "unmet"] == pytest.approx(10.0)
+
+
+def test_final_level_kept_and_infeasible_final_level() -> None:
+    net = CommodityNetwork(
+        nodes=(
+            Node("well", kind="supply", supply=10.0),
+            Node(
+                "tank", kind="storage", storage_capacity=50.0, initial_level=5.0, final_level=12.0
+            ),
+            Node("city", kind="demand", demand=6.0),
+        ),
+        arcs=(Arc("well", "tank", capacity=10.0), Arc("tank", "city", capacity=10.0)),
+        periods=2,
+    )
+    sol = solve(net)
+    assert sol.storage["level"].iloc[-1] >= 12.0 - TOL
+    assert sol.metric("unmet") == pytest.approx(0.0)
+    with pytest.raises(InfeasibleError, match=r"'tank'.*final_level = 40.*period 1.*at most 25"):
+        solve(net.with_node("tank", final_level=40.0))
+
+
+def test_unmet_demand_reported_and_priced() -> None:
+    net = CommodityNetwork(
+        nodes=(Node("a", kind="supply", supply=5.0), Node("b", kind="demand", demand=8.0)),
+        arcs=(Arc("a", "b", capacity=10.0, cost=1.0),),
+    )
+    sol = solve(net)
+    assert sol.unmet.loc[0, "unmet"] == pytest.approx(3.0)
+    penalty = default_unmet_penalty(net)
+    assert penalty > 1.0
+    assert sol.prices.set_index("node").loc["b", "price"] == pytest.approx(penalty)
+    assert sol.metric("unmet_penalty_cost") == pytest.approx(3.0 * penalty)
+    # a penalty below the path cost leaves demand unmet on purpose
+    cheap = solve(net.with_node("b", unmet_penalty=0.5))
+    assert cheap.metric("delivered") == pytest.approx(0.0)
+    assert cheap.total_cost == pytest.approx(4.0)
+
+
+def test_open_sink_pulls_flow_with_value() -> None:
+    net = CommodityNetwork(
+        nodes=(
+            Node("a", kind="supply", supply=7.0, supply_cost=1.0),
+            Node("market", kind="demand", demand=math.inf, value=5.0),
+        ),
+        arcs=(Arc("a", "market", capacity=math.inf, cost=2.0),),
+    )
+    sol = solve(net)
+    assert sol.metric("delivered") == pytest.approx(7.0)
+    assert math.isnan(sol.unmet.loc[0, "unmet"])
+    assert sol.total_cost == pytest.approx(7.0 * (1 + 2 - 5))
+    # not worth it when the value is below the path cost
+    assert solve(net.with_node("market", value=2.5)).metric("delivered") == pytest.approx(0.0)
+    with pytest.raises(SolverError, match="unbounded"):
+        solve(net.with_node("a", supply=math.inf))
+
+
+def test_outage_availability_per_period() -> None:
+    net = CommodityNetwork(
+        nodes=(Node("a", kind="supply", supply=10.0), Node("b", kind="demand", demand=10.0)),
+        arcs=(Arc("a", "b", capacity=10.0, availability=[1.0, 0.0, 0.5], id="btc"),),
+        periods=3,
+    )
+    sol = solve(net)
+    assert list(sol.unmet["unmet"]) == pytest.approx([0.0, 10.0, 5.0])
+    b = sol.bottlenecks.set_index("arc")
+    assert b.loc["btc", "periods_binding"] == 3
+    assert b.loc["btc", "binding_periods"] == "0,1,2"
+    assert b.loc["btc", "max_shadow_price"] == pytest.approx(default_unmet_penalty(net))
+
+
+def test_bottlenecks_ranked_by_shadow_price() -> None:
+    net = CommodityNetwork(
+        nodes=(
+            Node("s", kind="supply", supply=100.0),
+            Node("m"),
+            Node("t", kind="demand", demand=20.0),
+        ),
+        arcs=(
+            Arc("s", "m", capacity=8.0, cost=1.0, id="cheap"),
+            Arc("s", "m", capacity=100.0, cost=4.0, id="dear"),
+            Arc("m", "t", capacity=15.0, cost=0.0, id="last"),
+            Arc("s", "t", capacity=100.0, cost=50.0, id="detour"),
+        ),
+    )
+    sol = solve(net)
+    b = sol.bottlenecks
+    assert list(b["arc"]) == ["last", "cheap"]
+    assert list(b["rank"]) == [1, 2]
+    assert b.loc[0, "mean_shadow_price"] == pytest.approx(50.0 - 4.0)
+    assert b.loc[1, "mean_shadow_price"] == pytest.approx(3.0)
+
+
+def test_solution_save_load_round_trip(tmp_path: object) -> None:
+    net = two_routes()
+    net = CommodityNetwork(nodes=net.nodes, arcs=net.arcs, periods=("2025-01",), unit="kt")
+    sol = solve(net)
+    sol.save(tmp_path)
+    back = CommoditySolution.load(tmp_path)
+    assert back.equals(sol)
+    assert back.total_cost == pytest.approx(sol.total_cost)
+    assert back.status == "optimal"
+
+
+# -- bad input ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("make", "error", "pattern"),
+    [
+        (lambda: Arc("a", "b", capacity=-1.0), SpecError, r"arc 'a->b': capacity = -1"),
+        (lambda: Arc("a", "b", capacity=math.nan), SpecError, r"capacity = nan"),
+        (lambda: Arc("a", "b", capacity=[1.0, math.nan]), SpecError, r"capacity\[1\] = nan"),
+        (lambda: Arc("a", "b", capacity="big"), SpecError, r"capacity = 'big'"),
+        (lambda: Arc("a", "b", capacity=1, availability=1.5), SpecError, r"availability = 1.5"),
+        (lambda: Arc("a", "b", capacity=1, loss_fraction=1.0), SpecError, r"loss_fraction = 1.0"),
+        (lambda: Arc("a", "b", capacity=1, loss_fraction=-0.1), SpecError, r"loss_fraction"),
+        (lambda: Arc("a", "a", capacity=1), SpecError, r"two different nodes"),
+        (lambda: Arc("a", "b", capacity=1, cost=math.inf), SpecError, r"cost = inf"),
+        (lambda: Node("x", kind="sink"), SpecError, r"kind = 'sink'.*'storage'"),
+        (lambda: Node("x", supply=-2.0), SpecError, r"node 'x': supply = -2"),
+        (lambda: Node("x", demand=[1.0, -1.0]), SpecError, r"demand\[1\] = -1"),
+        (lambda: Node("x", storage_capacity=3.0), SpecError, r"kind='storage'"),
+        (
+            lambda: Node("x", kind="storage", storage_capacity=3.0, initial_level=4.0),
+            SpecError,
+            r"initial_level = 4.0; expected a number between 0 and storage_capacity = 3.0",
+        ),
+        (lambda: Node(""), SpecError, r"Node.id"),
+        (
+            lambda: CommodityNetwork(nodes=(Node("a"), Node("a")), arcs=()),
+            SpecError,
+            r"node id 'a' appears more than once",
+        ),
+        (
+            lambda: CommodityNetwork(
+                nodes=(Node("a"), Node("b")),
+                arcs=(Arc("a", "b", capacity=1.0), Arc("a", "b", capacity=2.0)),
+            ),
+            SpecError,
+            r"arc id 'a->b' appears more than once",
+        ),
+        (
+            lambda: CommodityNetwork(
+                nodes=(Node("aktau"),), arcs=(Arc("aktau", "baku", capacity=1),)
+            ),
+            UnknownNameError,
+            r"arc 'aktau->baku': target = 'baku' is not a node",
+        ),
+        (
+            lambda: CommodityNetwork(
+                nodes=(Node("a"), Node("b")), arcs=(Arc("a", "b", capacity=[1, 2]),), periods=3
+            ),
+            SpecError,
+            r"arc 'a->b': capacity has 2 values; expected one number or 3 values",
+        ),
+        (lambda: CommodityNetwork(nodes=(), arcs=(), periods=0), SpecError, r"periods = 0"),
+        (lambda: two_routes().with_arc("pipe", capacty=3), SpecError, r"did you mean 'capacity'"),
+        (lambda: two_routes().with_arc("pipes", capacity=3), UnknownNameError, r"did you mean"),
+        (lambda: two_routes().node("prot"), UnknownNameError, r"did you mean 'port'"),
+        (lambda: max_flow(two_routes(), "field", "field"), SpecError, r"source = sink"),
+        (lambda: max_flow(two_routes(), "field", "prot"), UnknownNameError, r"sink = 'prot'"),
+        (lambda: max_flow(two_routes(), "field", "port", period=1), SpecError, r"period = 1"),
+    ],
+)
+def test_bad_input_errors(make: object, error: type[CorridorSimError], pattern: str) -> None:
+    with pytest.raises(error, match=pattern):
+        make()
+
+
+def test_network_from_dict() -> None:
+    net = network_from_dict(
+        {
+            "unit": "kt",
+            "periods": ["2025-01", "2025-02"],
+            "name": "toy",
+            "nodes": [
+                {"id": "a", "kind": "supply", "supply": 5},
+                {"id": "b", "kind": "demand", "demand": [3, 9]},
+            ],
+            "arcs": [{"source": "a", "target": "b", "capacity": 10, "cost": 1, "id": "link"}],
+            "provenance": [["link.capacity", "oil.btc.capacity_design"]],
+        }
+    )
+    assert net.node("a").kind is NodeKind.SUPPLY
+    sol = solve(net)
+    assert list(sol.unmet["unmet"]) == pytest.approx([0.0, 4.0])
+    assert net.provenance_table().to_dict("records") == [
+        {"parameter": "link.capacity", "source_id": "oil.btc.capacity_design"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("table", "error", "pattern"),
+    [
+        ({"nodes": [], "arcs": [], "period": 3}, ScenarioError, r"unknown key 'period'.*'periods'"),
+        ({"nodes": []}, ScenarioError, r"missing key 'arcs'"),
+        ({"nodes": [{"id": "a", "suply": 1}], "arcs": []}, ScenarioError, r"nodes\[0\].*'suply'"),
+        ({"nodes": [{"id": "a", "supply": -1}], "arcs": []}, SpecError, r"nodes\[0\].*supply = -1"),
+        ({"nodes": [{"kind": "supply"}], "arcs": []}, ScenarioError, r"nodes\[0\].*id"),
+        ({"nodes": "a", "arcs": []}, ScenarioError, r"nodes = 'a'; expected a list of tables"),
+        ({"nodes": [], "arcs": [], "periods": "x"}, SpecError, r"periods = 'x'"),
+    ],
+)
+def test_network_from_dict_errors(
+    table: dict[str, object], error: type[CorridorSimError], pattern: str
+) -> None:
+    with pytest.raises(error, match=pattern):
+        network_from_dict(table)
