@@ -46,6 +46,7 @@ from pandapower.pypower.idx_bus import BASE_KV, GS, VA, VM
 from pandapower.pypower.idx_gen import GEN_BUS, PG
 from pandapower.pypower.makeBdc import makeBdc
 from pandapower.pypower.makeSbus import makeSbus
+from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import splu
 
 from corridor_sim.errors import CorridorSimError, SpecError
@@ -141,6 +142,8 @@ class DCModel:
         Every line / trafo of the net and its branch row (``-1`` when out of service).
     elements : dict[str, ElementMap]
         Injection maps of ``load``, ``sgen``, ``gen``, ``storage``.
+    ext_grid_index : numpy.ndarray
+        ``net.ext_grid.index``.
     slack_element, slack_index, slack_row, slack_share, slack_p0_mw : numpy.ndarray
         The balancing units pandapower uses (ext_grids and gens with ``slack=True``): table,
         index, bus row, ``1 / (number of slack units at that bus)`` and initial ``p_mw``.
@@ -171,6 +174,7 @@ class DCModel:
     trafo_index: np.ndarray
     trafo_row: np.ndarray
     elements: dict[str, ElementMap]
+    ext_grid_index: np.ndarray
     slack_element: np.ndarray
     slack_index: np.ndarray
     slack_row: np.ndarray
@@ -353,6 +357,7 @@ class DCModel:
             trafo_index=net.trafo.index.to_numpy(),
             trafo_row=trafo_rows,
             elements=elements,
+            ext_grid_index=net.ext_grid.index.to_numpy(),
             slack_element=np.asarray(s_elem, dtype=str),
             slack_index=np.asarray(s_idx, dtype=np.int64),
             slack_row=s_row,
@@ -467,6 +472,19 @@ class DCModel:
             out = m / np.where(bridge, np.nan, denom)
         out[rows, np.arange(rows.size)] = np.where(bridge, np.nan, -1.0)
         return out, denom
+
+    def islanded_rows(self, branch_row: int) -> np.ndarray:
+        """Bus rows left without a slack when branch row `branch_row` is taken out (sorted).
+
+        Empty unless the branch is a bridge between a part with a slack and one without.
+        """
+        keep = np.ones(self.n_branch, dtype=bool)
+        keep[branch_row] = False
+        f, t = self.branch_from_row[keep], self.branch_to_row[keep]
+        graph = sp.coo_matrix((np.ones(f.size), (f, t)), shape=(self.n_bus, self.n_bus))
+        _, labels = connected_components(graph, directed=False)
+        fed = np.isin(labels, labels[self.ref_rows])
+        return np.flatnonzero(~fed)
 
     def injection_matrix(self, element: str) -> sp.csr_matrix:
         """Sparse (n_bus x n_element) map from an element table's ``p_mw`` to bus injections (MW).

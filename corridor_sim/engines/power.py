@@ -1,0 +1,465 @@
+"""Batched DC power flow and N-1 screening over many hours, generic over any pandapower net.
+
+:func:`dc_flow` returns, for all hours at once, what ``pandapower.rundcpp`` gives hour by hour
+when per-hour ``p_mw`` tables (as pandapower's ``ConstControl`` would write them) are applied.
+:func:`n_minus_1` screens every single-branch outage for every hour with line outage
+distribution factors (LODF). Both factorise the network once (:class:`DCModel`) and solve for
+all hours with one sparse solve; there is no Python loop over hours.
+See ``docs/power-engine.md`` for the math and the limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import pandapower as pp
+import pandas as pd
+
+from corridor_sim.engines._dcmodel import DCModel
+from corridor_sim.engines._power_n1 import N1Result, screen_outages
+from corridor_sim.errors import SpecError
+from corridor_sim.results.result import Result, summary_frame
+
+__all__ = ["DCFlowResult", "DCModel", "N1Result", "OutageSet", "dc_flow", "n_minus_1"]
+
+Table = pd.DataFrame | np.ndarray | None
+
+
+class OutageSet(StrEnum):
+    """Predefined outage sets of :func:`n_minus_1`."""
+
+    LINES = "lines"
+    LINES_TRAFOS = "lines+trafos"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DCFlowResult:
+    """Hourly DC power flow results; every table is hours x pandapower element index.
+
+    Attributes
+    ----------
+    line_p_from_mw, trafo_p_hv_mw : pandas.DataFrame
+        Active power at the from / HV end (MW), as ``res_line.p_from_mw`` / ``res_trafo.p_hv_mw``
+        (0 for out-of-service branches).
+    line_loading_pct, trafo_loading_pct : pandas.DataFrame
+        pandapower's ``loading_percent`` (%).
+    ext_grid_p_mw, gen_p_mw : pandas.DataFrame
+        Output of ext_grids and gens (MW); slack units balance the hour.
+    bus_va_degree : pandas.DataFrame
+        Voltage angle (degree), NaN for out-of-service or isolated buses.
+    """
+
+    line_p_from_mw: pd.DataFrame
+    trafo_p_hv_mw: pd.DataFrame
+    line_loading_pct: pd.DataFrame
+    trafo_loading_pct: pd.DataFrame
+    ext_grid_p_mw: pd.DataFrame
+    gen_p_mw: pd.DataFrame
+    bus_va_degree: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy branch table: ``hour, element, element_index, p_mw, loading_pct``."""
+        parts = []
+        for element, flow, load in (
+            ("line", self.line_p_from_mw, self.line_loading_pct),
+            ("trafo", self.trafo_p_hv_mw, self.trafo_loading_pct),
+        ):
+            if flow.shape[1] == 0:
+                continue
+            n_hours, n_el = flow.shape
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "hour": np.repeat(flow.index.to_numpy(), n_el),
+                        "element": element,
+                        "element_index": np.tile(flow.columns.to_numpy(), n_hours),
+                        "p_mw": flow.to_numpy().ravel(),
+                        "loading_pct": load.to_numpy().ravel(),
+                    }
+                )
+            )
+        columns = ["hour", "element", "element_index", "p_mw", "loading_pct"]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+    def to_result(self, *, model: str = "power") -> Result:
+        """Wrap as a :class:`corridor_sim.results.result.Result` (``flows`` and ``utilisation``)."""
+        flows = self.to_frame()
+        util = flows.groupby(["element", "element_index"], as_index=False)["loading_pct"].max()
+        summary = summary_frame(
+            [
+                ("max_loading", float(flows["loading_pct"].max()) if len(flows) else 0.0, "%"),
+                ("hours", float(self.line_p_from_mw.shape[0]), "h"),
+            ]
+        )
+        return Result(
+            tables={"flows": flows, "utilisation": util},
+            summary_table=summary,
+            meta={"model": model},
+        )
+
+
+# ---------------------------------------------------------------------- inputs
+def _hours_of(tables: dict[str, Table]) -> pd.Index:
+    index: pd.Index | None = None
+    n_rows: int | None = None
+    for name, table in tables.items():
+        if table is None:
+            continue
+        if isinstance(table, pd.DataFrame):
+            if index is not None and not table.index.equals(index):
+                msg = (
+                    f"{name}: its hour index differs from the other tables; "
+                    "all tables must share one index"
+                )
+                raise SpecError(msg)
+            index = table.index
+            rows = len(table)
+        elif isinstance(table, np.ndarray):
+            if table.ndim != 2:  # noqa: PLR2004
+                msg = f"{name}: numpy array of shape {table.shape}; expected 2-D (hours, elements)"
+                raise SpecError(msg)
+            rows = table.shape[0]
+        else:
+            msg = (
+                f"{name}: got {type(table).__name__}; expected a DataFrame "
+                "(hours x element index) or a 2-D numpy array"
+            )
+            raise SpecError(msg)
+        if n_rows is not None and rows != n_rows:
+            msg = f"{name}: {rows} hours, but another table has {n_rows}"
+            raise SpecError(msg)
+        if rows == 0:
+            msg = f"{name}: has no rows; expected at least one hour"
+            raise SpecError(msg)
+        n_rows = rows
+    if index is not None:
+        return index
+    return pd.RangeIndex(n_rows if n_rows is not None else 1, name="hour")
+
+
+def _profile(
+    name: str, table: Table, index: np.ndarray, n_hours: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (positions of the given columns in the element table, values hours x columns)."""
+    if table is None:
+        return np.zeros(0, dtype=np.int64), np.zeros((n_hours, 0))
+    if isinstance(table, np.ndarray):
+        if table.shape[1] != index.size:
+            msg = (
+                f"{name}: array has {table.shape[1]} columns, "
+                f"expected one per element ({index.size})"
+            )
+            raise SpecError(msg)
+        positions = np.arange(index.size)
+        columns = index
+        try:
+            values = np.asarray(table, dtype=float)
+        except (TypeError, ValueError) as err:
+            msg = f"{name}: array of dtype {table.dtype} is not numeric; expected MW values"
+            raise SpecError(msg) from err
+    else:
+        columns = table.columns.to_numpy()
+        if table.columns.has_duplicates:
+            dup = table.columns[table.columns.duplicated()][0]
+            msg = f"{name}: column {dup!r} appears twice; expected one column per element index"
+            raise SpecError(msg)
+        lookup = {int(i): k for k, i in enumerate(index)}
+        positions = np.empty(columns.size, dtype=np.int64)
+        for k, col in enumerate(columns):
+            key = col.item() if isinstance(col, np.generic) else col
+            if not isinstance(key, int) or isinstance(key, bool) or key not in lookup:
+                shown = f"{index.min()}..{index.max()}" if index.size else "none"
+                msg = f"{name}: column {key!r} is not an element index of the net (indices {shown})"
+                raise SpecError(msg)
+            positions[k] = lookup[key]
+        try:
+            values = table.to_numpy(dtype=float)
+        except (TypeError, ValueError) as err:
+            msg = f"{name}: non-numeric values; expected MW per hour in every column"
+            raise SpecError(msg) from err
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        msg = (
+            f"{name}: column {columns[col]!r}, hour position {row} has value {values[row, col]!r}; "
+            "expected a finite number of MW"
+        )
+        raise SpecError(msg)
+    return positions, values
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Hourly:
+    """Bus injections for every hour and what the results need besides flows."""
+
+    hours: pd.Index
+    p_bus_mw: np.ndarray  # n_bus x hours
+    slack_p0_mw: np.ndarray  # n_slack x hours
+    gen_p_mw: np.ndarray  # hours x n_gen (scaled set-points, 0 when inactive)
+
+
+def _hourly(model: DCModel, tables: dict[str, Table]) -> _Hourly:
+    hours = _hours_of(tables)
+    n_hours = len(hours)
+    p_bus = np.repeat(model.p_bus_mw[:, None], n_hours, axis=1)
+    gen_sp = None
+    for element, table in tables.items():
+        key = element.removesuffix("_p_mw")
+        emap = model.elements.get(key)
+        if emap is None:
+            if table is not None:
+                msg = f"{element}: the net has no {key} table"
+                raise SpecError(msg)
+            continue
+        pos, values = _profile(element, table, emap.index, n_hours)
+        if key == "gen":
+            full = np.repeat(emap.p_mw[None, :], n_hours, axis=0)
+            full[:, pos] = values
+            gen_sp = full * (np.abs(emap.factor) * (emap.row >= 0))[None, :]
+        if pos.size == 0:
+            continue
+        delta = (values - emap.p_mw[pos][None, :]) * emap.factor[pos][None, :]
+        ok = emap.row[pos] >= 0
+        np.add.at(p_bus, emap.row[pos][ok], delta[:, ok].T)
+    if gen_sp is None:
+        emap = model.elements.get("gen")
+        sp0 = emap.p_mw * np.abs(emap.factor) * (emap.row >= 0) if emap else np.zeros(0)
+        gen_sp = np.repeat(sp0[None, :], n_hours, axis=0)
+    slack_p0 = np.repeat(model.slack_p0_mw[:, None], n_hours, axis=1)
+    if model.slack_index.size and gen_sp.shape[1]:
+        gpos = {int(i): k for k, i in enumerate(model.elements["gen"].index)}
+        for s, (element, idx) in enumerate(
+            zip(model.slack_element, model.slack_index, strict=True)
+        ):
+            if element == "gen":
+                slack_p0[s] = gen_sp[:, gpos[int(idx)]]
+    return _Hourly(hours=hours, p_bus_mw=p_bus, slack_p0_mw=slack_p0, gen_p_mw=gen_sp)
+
+
+def _branch_frames(
+    model: DCModel, flows: np.ndarray, hours: pd.Index
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    out = []
+    for index, rows in ((model.line_index, model.line_row), (model.trafo_index, model.trafo_row)):
+        ok = rows >= 0
+        p = np.zeros((len(hours), index.size))
+        p[:, ok] = flows[rows[ok]].T
+        load = np.abs(p)
+        load[:, ok] *= model.loading_pct_per_mw[rows[ok]][None, :]
+        out.append(pd.DataFrame(p, index=hours, columns=pd.Index(index)))
+        out.append(pd.DataFrame(load, index=hours, columns=pd.Index(index)))
+    return out[0], out[2], out[1], out[3]
+
+
+# ---------------------------------------------------------------------- public API
+def dc_flow(
+    net: pp.pandapowerNet,
+    load_p_mw: Table = None,
+    sgen_p_mw: Table = None,
+    gen_p_mw: Table = None,
+    *,
+    storage_p_mw: Table = None,
+    model: DCModel | None = None,
+) -> DCFlowResult:
+    """DC power flow of `net` for every hour at once, equal to ``pandapower.rundcpp`` per hour.
+
+    Parameters
+    ----------
+    net : pandapower.pandapowerNet
+        Any net ``pandapower.rundcpp`` solves. It is not modified.
+    load_p_mw, sgen_p_mw, gen_p_mw, storage_p_mw : DataFrame or numpy.ndarray, optional
+        Hourly ``p_mw`` set-points (MW, before the element's ``scaling``), as pandapower's
+        ``ConstControl`` writes them: a DataFrame indexed by hour with one column per element
+        index (elements without a column keep their value from the net), or an array of shape
+        (hours, number of elements) in table order. DataFrames must share one index.
+        With no table at all, the net is solved once (one hour, index 0).
+    model : DCModel, optional
+        A model already built from this very net (skips the factorisation).
+
+    Returns
+    -------
+    DCFlowResult
+        Line / trafo flows (MW) and loading (%), ext_grid and gen output (MW), bus angles.
+
+    Raises
+    ------
+    SpecError
+        A table has an unknown element index as column, a NaN or infinite value, or a wrong
+        shape; the message names the table, the column and the value.
+    CorridorSimError
+        pandapower cannot run a DC power flow on `net` (for instance no slack).
+
+    Examples
+    --------
+    >>> import pandapower.networks as pn
+    >>> net = pn.case9()
+    >>> load = pd.DataFrame({1: [90.0, 120.0]})  # load 1 (100 MW in the net), hours 0 and 1
+    >>> res = dc_flow(net, load_p_mw=load)
+    >>> res.ext_grid_p_mw.round(1)
+          0
+    0  57.0
+    1  87.0
+    """
+    model = DCModel.from_net(net) if model is None else model
+    tables = {
+        "load_p_mw": load_p_mw,
+        "sgen_p_mw": sgen_p_mw,
+        "gen_p_mw": gen_p_mw,
+        "storage_p_mw": storage_p_mw,
+    }
+    hourly = _hourly(model, tables)
+    return _result(model, hourly)
+
+
+def _result(model: DCModel, hourly: _Hourly) -> DCFlowResult:
+    hours = hourly.hours
+    va = model.solve_angles_rad(hourly.p_bus_mw)
+    flows = model.branch_flow_mw(va)
+    line_p, trafo_p, line_l, trafo_l = _branch_frames(model, flows, hours)
+    slack = model.slack_p_mw(va, hourly.p_bus_mw, hourly.slack_p0_mw)
+    ext = pd.DataFrame(0.0, index=hours, columns=pd.Index(_table_index(model, "ext_grid")))
+    gen_cols = model.elements["gen"].index if "gen" in model.elements else np.zeros(0, int)
+    gen = pd.DataFrame(hourly.gen_p_mw, index=hours, columns=pd.Index(gen_cols))
+    for s, (element, idx) in enumerate(zip(model.slack_element, model.slack_index, strict=True)):
+        target = ext if element == "ext_grid" else gen
+        target[int(idx)] = slack[s]
+    ok = model.bus_row >= 0
+    va_deg = np.full((len(hours), model.bus_index.size), np.nan)
+    va_deg[:, ok] = np.rad2deg(va[model.bus_row[ok]]).T
+    bus = pd.DataFrame(va_deg, index=hours, columns=pd.Index(model.bus_index))
+    return DCFlowResult(line_p, trafo_p, line_l, trafo_l, ext, gen, bus)
+
+
+def _table_index(model: DCModel, element: str) -> np.ndarray:
+    return model.ext_grid_index if element == "ext_grid" else model.elements[element].index
+
+
+def n_minus_1(
+    net: pp.pandapowerNet,
+    load_p_mw: Table = None,
+    sgen_p_mw: Table = None,
+    gen_p_mw: Table = None,
+    *,
+    storage_p_mw: Table = None,
+    outages: str | list[tuple[str, int]] = "lines",
+    threshold_pct: float = 100.0,
+    chunk_hours: int | None = None,
+    model: DCModel | None = None,
+) -> N1Result:
+    """N-1 screen: every single-branch outage in every hour, by LODF, in one batched pass.
+
+    Post-contingency flows equal ``pandapower.rundcpp`` with the outaged element out of
+    service. Outages that split the grid (bridges) are flagged as islanding: the part
+    without a slack is dropped, as pandapower does (its branches carry 0 MW).
+
+    Parameters
+    ----------
+    net : pandapower.pandapowerNet
+        Any net ``pandapower.rundcpp`` solves. It is not modified.
+    load_p_mw, sgen_p_mw, gen_p_mw, storage_p_mw : DataFrame or numpy.ndarray, optional
+        Hourly set-points, as in :func:`dc_flow`.
+    outages : {"lines", "lines+trafos"} or list of (element_type, index)
+        Outages to screen: all in-service lines, lines and two-winding trafos, or an
+        explicit list such as ``[("line", 3), ("trafo", 0)]``.
+    threshold_pct : float, default 100
+        Post-contingency loading (%) above which a row enters ``violations``.
+    chunk_hours : int, optional
+        Hours processed together (bounds memory to about
+        monitored x outages x chunk_hours x 8 bytes); default keeps that near 64 MB.
+    model : DCModel, optional
+        A model already built from this very net.
+
+    Returns
+    -------
+    N1Result
+        ``worst`` (per monitored line/trafo), ``by_outage``, ``violations``, ``islanding``,
+        the pre-contingency ``base`` flows and ``post_flows(outage)`` for any screened outage.
+
+    Raises
+    ------
+    SpecError
+        Bad tables (see :func:`dc_flow`), unknown outage set, element or index, an outage
+        element already out of service, a non-positive `chunk_hours` or NaN threshold.
+    CorridorSimError
+        pandapower cannot run a DC power flow on `net`.
+
+    Examples
+    --------
+    >>> import pandapower.networks as pn
+    >>> res = n_minus_1(pn.case9(), outages="lines")
+    >>> res.worst.columns.tolist()[:4]
+    ['element', 'element_index', 'base_loading_pct', 'loading_pct']
+    >>> res.islanding[["outage_index", "n_islanded_buses"]]  # radial lines of case9
+       outage_index  n_islanded_buses
+    0             0                 8
+    1             3                 1
+    2             6                 1
+    """
+    if not np.isfinite(threshold_pct):
+        msg = f"threshold_pct = {threshold_pct!r}: expected a finite loading in %, e.g. 100"
+        raise SpecError(msg)
+    if chunk_hours is not None and (not isinstance(chunk_hours, int) or chunk_hours < 1):
+        msg = f"chunk_hours = {chunk_hours!r}: expected a positive integer number of hours"
+        raise SpecError(msg)
+    model = DCModel.from_net(net) if model is None else model
+    tables = {
+        "load_p_mw": load_p_mw,
+        "sgen_p_mw": sgen_p_mw,
+        "gen_p_mw": gen_p_mw,
+        "storage_p_mw": storage_p_mw,
+    }
+    hourly = _hourly(model, tables)
+    base = _result(model, hourly)
+    flows = model.branch_flow_mw(model.solve_angles_rad(hourly.p_bus_mw))
+    outage_list = _outage_list(model, outages)
+    return screen_outages(
+        model,
+        flows,
+        hourly.hours,
+        outage_list,
+        base=base,
+        threshold_pct=float(threshold_pct),
+        chunk_hours=chunk_hours,
+    )
+
+
+def _outage_list(model: DCModel, outages: str | list[tuple[str, int]]) -> list[tuple[str, int]]:
+    in_service = {
+        "line": dict(zip(model.line_index.tolist(), model.line_row.tolist(), strict=True)),
+        "trafo": dict(zip(model.trafo_index.tolist(), model.trafo_row.tolist(), strict=True)),
+    }
+    if isinstance(outages, str):
+        try:
+            choice = OutageSet(outages)
+        except ValueError as err:
+            msg = (
+                f"outages = {outages!r}: expected 'lines', 'lines+trafos' "
+                "or a list of (element_type, index)"
+            )
+            raise SpecError(msg) from err
+        kinds = ["line"] if choice is OutageSet.LINES else ["line", "trafo"]
+        return [(k, i) for k in kinds for i, r in in_service[k].items() if r >= 0]
+    result = []
+    for item in outages:
+        if not (isinstance(item, tuple | list) and len(item) == 2):  # noqa: PLR2004
+            msg = (
+                f"outages entry {item!r}: expected a pair (element_type, index) such as ('line', 3)"
+            )
+            raise SpecError(msg)
+        kind, idx = item
+        if kind not in in_service:
+            msg = (
+                f"outages entry {item!r}: element_type {kind!r} unknown; expected 'line' or 'trafo'"
+            )
+            raise SpecError(msg)
+        row = in_service[kind].get(int(idx)) if isinstance(idx, int | np.integer) else None
+        if row is None:
+            msg = f"outages entry {item!r}: the net has no {kind} with index {idx!r}"
+            raise SpecError(msg)
+        if row < 0:
+            msg = f"outages entry {item!r}: {kind} {idx} is already out of service (or isolated)"
+            raise SpecError(msg)
+        result.append((str(kind), int(idx)))
+    return result
