@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -482,3 +483,14 @@ def test_network_from_dict_errors(
 ) -> None:
     with pytest.raises(error, match=pattern):
         network_from_dict(table)
+
+
+def test_per_period_values_accept_arrays_and_series() -> None:
+    arc = Arc("a", "b", capacity=np.array([1, 2.5]), availability=pd.Series([1.0, 0.5]))
+    assert arc.capacity == (1.0, 2.5)
+    assert arc.availability == (1.0, 0.5)
+    assert Arc("a", "b", capacity=np.float64(3.0)).capacity == 3.0
+    with pytest.raises(SpecError, match=r"shape \(2, 2\)"):
+        Arc("a", "b", capacity=np.ones((2, 2)))
+    with pytest.raises(SpecError, match="capacity = None"):
+        Arc("a", "b", capacity=None)

@@ -70,17 +70,21 @@ def _per_period(
     where: str, name: str, value: object, **limits: object
 ) -> float | tuple[float, ...]:
     """Validate a scalar or a per-period sequence; sequences become tuples of floats."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, (Real, Sequence, np.ndarray)):
+    if isinstance(value, Real):
+        return _check_range(where, name, value, **limits)  # type: ignore[arg-type]
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return _check_range(where, name, value.item(), **limits)  # type: ignore[arg-type]
+    array_like = isinstance(value, (Sequence, np.ndarray, pd.Series))
+    if isinstance(value, (str, bytes)) or not array_like:
         msg = (
             f"{where}: {name} = {value!r}; expected {limits['expected']} "
             "or a list of them, one per period"
         )
         raise SpecError(msg)
-    if isinstance(value, Real):
-        return _check_range(where, name, value, **limits)  # type: ignore[arg-type]
-    items = (
-        list(np.asarray(value, dtype=object).ravel()) if isinstance(value, np.ndarray) else value
-    )
+    items = value.tolist() if isinstance(value, (np.ndarray, pd.Series)) else value
+    if isinstance(value, np.ndarray) and value.ndim != 1:
+        msg = f"{where}: {name} has shape {value.shape}; expected a 1-d sequence, one per period"
+        raise SpecError(msg)
     return tuple(
         _check_range(where, f"{name}[{i}]", v, **limits)  # type: ignore[arg-type]
         for i, v in enumerate(items)
