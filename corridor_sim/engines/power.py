@@ -182,12 +182,18 @@ def _profile(
     bad = ~np.isfinite(values)
     if bad.any():
         row, col = np.argwhere(bad)[0]
+        hour = table.index[row] if isinstance(table, pd.DataFrame) else row
         msg = (
-            f"{name}: column {columns[col]!r}, hour position {row} has value {values[row, col]!r}; "
-            "expected a finite number of MW"
+            f"{name}: column {_plain(columns[col])!r}, hour {_plain(hour)!r} has value "
+            f"{float(values[row, col])!r}; expected a finite number of MW"
         )
         raise SpecError(msg)
     return positions, values
+
+
+def _plain(value: object) -> object:
+    """Turn a numpy scalar into a Python scalar, for readable messages."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 @dataclass(frozen=True, slots=True, eq=False)
