@@ -494,3 +494,13 @@ def test_per_period_values_accept_arrays_and_series() -> None:
         Arc("a", "b", capacity=np.ones((2, 2)))
     with pytest.raises(SpecError, match="capacity = None"):
         Arc("a", "b", capacity=None)
+
+
+def test_degenerate_networks() -> None:
+    local = solve(CommodityNetwork(nodes=(Node("a", supply=3.0, demand=5.0),), arcs=()))
+    assert local.unmet.loc[0, "delivered"] == pytest.approx(3.0)
+    assert local.unmet.loc[0, "unmet"] == pytest.approx(2.0)
+    empty = solve(CommodityNetwork(nodes=(Node("a"),), arcs=()))
+    assert empty.total_cost == 0.0
+    assert empty.flows.empty
+    assert empty.bottlenecks.empty

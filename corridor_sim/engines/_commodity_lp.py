@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -257,6 +258,16 @@ def _build(net: CommodityNetwork) -> _LP:
 
 
 def _run(lp: _LP) -> object:
+    if lp.c.size == 0:  # nothing can move: the zero solution, zero duals
+        zeros = SimpleNamespace(marginals=np.zeros(0))
+        return SimpleNamespace(
+            x=np.zeros(0),
+            fun=0.0,
+            status=0,
+            message="empty LP (no variables)",
+            upper=zeros,
+            eqlin=SimpleNamespace(marginals=np.zeros(lp.b_eq.size)),
+        )
     return linprog(lp.c, A_eq=lp.a_eq, b_eq=lp.b_eq, bounds=lp.bounds, method="highs")
 
 
