@@ -437,6 +437,8 @@ def test_solution_save_load_round_trip(tmp_path: object) -> None:
         (lambda: max_flow(two_routes(), "field", "field"), SpecError, r"source = sink"),
         (lambda: max_flow(two_routes(), "field", "prot"), UnknownNameError, r"sink = 'prot'"),
         (lambda: max_flow(two_routes(), "field", "port", period=1), SpecError, r"period = 1"),
+        (lambda: solve({"nodes": []}), SpecError, r"expected a CommodityNetwork"),
+        (lambda: max_flow(None, "a", "b"), SpecError, r"expected a CommodityNetwork"),
     ],
 )
 def test_bad_input_errors(make: object, error: type[CorridorSimError], pattern: str) -> None:

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from corridor_sim.engines._commodity_spec import CommodityNetwork, NodeKind
-from corridor_sim.errors import InfeasibleError, SolverError, UnknownNameError, suggest
+from corridor_sim.errors import InfeasibleError, SolverError, SpecError, UnknownNameError, suggest
 from corridor_sim.results.result import Result, summary_frame
 
 __all__ = ["CommoditySolution", "default_unmet_penalty", "solve"]
@@ -302,7 +302,7 @@ def solve(network: CommodityNetwork, *, name: str = "") -> CommoditySolution:
     """Solve the multi-period min-cost flow LP; see :mod:`corridor_sim.engines.commodity`."""
     if not isinstance(network, CommodityNetwork):
         msg = f"solve(network=...) got a {type(network).__name__}; expected a CommodityNetwork"
-        raise TypeError(msg)
+        raise SpecError(msg)
     lp = _build(network)
     res = _run(lp)
     if res.status == 2:

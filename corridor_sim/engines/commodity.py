@@ -211,6 +211,9 @@ def max_flow(
     >>> r.value, r.cut_arcs
     (3.0, ('m->t', 's->t'))
     """
+    if not isinstance(network, CommodityNetwork):
+        msg = f"max_flow(network=...) got a {type(network).__name__}; expected a CommodityNetwork"
+        raise SpecError(msg)
     for role, name in (("source", source), ("sink", sink)):
         if name not in network.node_ids:
             msg = f"max_flow {role} = {name!r} is not a node: {suggest(name, network.node_ids)}"
