@@ -1,0 +1,352 @@
+"""Network pieces of the Caspian corridor model: hubs, links, demand, fleets, lines.
+
+Internal to :mod:`corridor_sim.models.caspian`; every number comes from the facts
+catalogue (``assumptions_caspian.csv`` and the seed facts).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandapower as pp
+import pandas as pd
+
+from corridor_sim.catalogue import fact, value
+from corridor_sim.errors import SpecError
+
+#: Hub id -> country code (the catalogue's demand/generation figures are per country).
+HUBS: dict[str, str] = {
+    "kz_west": "kz",
+    "kz_rest": "kz",
+    "uz": "uz",
+    "az_absheron": "az",
+    "az_rest": "az",
+    "ge": "ge",
+    "ge_black_sea": "ge",
+    "tr": "tr",
+    "ro_constanta": "eu",
+    "europe": "eu",
+}
+
+#: Link id -> (from hub, to hub, kind). Positive flow runs from -> to (westward).
+#: ``hvdc`` and ``b2b`` are pandapower dclines; ``ac`` and ``internal`` are lines.
+LINKS: dict[str, tuple[str, str, str]] = {
+    "caspian_cable": ("kz_west", "az_absheron", "hvdc"),
+    "black_sea_cable": ("ge_black_sea", "ro_constanta", "hvdc"),
+    "ge_tr": ("ge", "tr", "b2b"),
+    "az_ge": ("az_rest", "ge", "ac"),
+    "kz_uz": ("uz", "kz_rest", "ac"),
+    "tr_eu": ("tr", "europe", "ac"),
+    "kz_internal": ("kz_rest", "kz_west", "internal"),
+    "az_internal": ("az_absheron", "az_rest", "internal"),
+    "ge_internal": ("ge", "ge_black_sea", "internal"),
+    "ro_internal": ("ro_constanta", "europe", "internal"),
+}
+
+#: Export route -> the link whose flow leaves the South Caucasus on that route.
+ROUTES: dict[str, str] = {
+    "caspian_black_sea_europe": "black_sea_cable",
+    "azerbaijan_turkiye_europe": "ge_tr",
+}
+
+# hubs with a national share of demand and a gas fleet; the two landings and Europe have none
+_DEMAND_SHARE_IDS: dict[str, str | None] = {
+    "kz_west": "caspian.demand.kz_west_share",
+    "kz_rest": None,
+    "uz": None,
+    "az_absheron": "caspian.demand.az_absheron_share",
+    "az_rest": None,
+    "ge": None,
+    "tr": None,
+}
+_SLACK_HUBS = ("kz_rest", "az_rest", "tr")  # one per AC island (the islands meet only by DC)
+_KINDS = ("wind", "solar", "hydro")
+_PCT = 10**2  # percent per unit (a unit conversion, not a model figure)
+_LOW_VOLTAGE_COUNTRIES = ("tr", "eu")  # 400 kV hubs; the rest are 500 kV
+
+
+def _v(fid: str, unit: str) -> float:
+    return value(fid, unit=unit)
+
+
+def _years() -> tuple[int, int]:
+    """Return the base ('today') and target year of the schedule, from the seed facts."""
+    base = fact("az.power.export_potential_now").year
+    target = fact("az.power.capacity_added_by_2032").year
+    return int(base), int(target)
+
+
+def schedule_share(year: int) -> float:
+    """Share (0..1) of the 2026 -> 2032 build-out reached in `year` (linear, clipped).
+
+    Examples
+    --------
+    >>> schedule_share(2026), schedule_share(2029), schedule_share(2032)
+    (0.0, 0.5, 1.0)
+    """
+    base, target = _years()
+    return float(min(1, max(0, (year - base) / (target - base))))
+
+
+def _check_year(year: object) -> int:
+    base, _ = _years()
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or year < base:
+        msg = f"year = {year!r}: expected an integer year >= {base} (today's state is {base})"
+        raise SpecError(msg)
+    return int(year)
+
+
+def _hub_demand(year: int, growth_pct: float) -> pd.DataFrame:
+    """Annual energy (TWh) and peak (MW) per demand hub for `year`."""
+    rows = []
+    for country in ("kz", "uz", "az", "ge", "tr"):
+        annual_id = f"caspian.demand.{country}.annual"
+        annual = _v(annual_id, "TWh")
+        data_year = fact(annual_id).year or year
+        if country in ("ge", "tr"):
+            peak = annual * 1000 * 1000 / 8760 / _v(f"caspian.demand.{country}.load_factor", "-")
+        else:
+            peak = _v(f"caspian.demand.{country}.peak", "MW")
+        growth = (1 + growth_pct / _PCT) ** max(0, year - int(data_year))
+        hubs = [h for h, c in HUBS.items() if c == country and h in _DEMAND_SHARE_IDS]
+        named = {h: _v(i, "-") for h in hubs if (i := _DEMAND_SHARE_IDS[h]) is not None}
+        rest = 1 - sum(named.values())
+        for hub in hubs:
+            share = named.get(hub, rest)
+            rows.append(
+                (
+                    hub,
+                    country,
+                    annual * growth * share,
+                    peak * growth * share,
+                    int(_v(f"caspian.demand.{country}.peak_month", "month")),
+                )
+            )
+    return pd.DataFrame(rows, columns=["hub", "country", "annual_twh", "peak_mw", "peak_month"])
+
+
+def _capacities(p: Mapping[str, float]) -> pd.DataFrame:
+    """Installed wind/solar/hydro MW per hub and kind (domestic plus export fleets)."""
+    rows: list[tuple[str, str, float]] = []
+    for hub in ("kz_rest", "uz", "az_rest", "ge", "tr"):
+        country = HUBS[hub]
+        rows.append((hub, "hydro", _v(f"caspian.gen.{country}.hydro", "MW")))
+    for hub, country in (("kz_rest", "kz"), ("uz", "uz"), ("tr", "tr")):
+        rows += [(hub, k, _v(f"caspian.gen.{country}.{k}", "MW")) for k in ("wind", "solar")]
+    rows.append(("az_absheron", "wind", p["az_green_mw"] * p["az_wind_share"]))
+    rows.append(("az_rest", "solar", p["az_green_mw"] * (1 - p["az_wind_share"])))
+    rows.append(("kz_west", "wind", p["kz_export_wind_mw"]))
+    uz_wind = _v("caspian.export.uz_wind_share", "-")
+    rows.append(("uz", "wind", p["uz_export_mw"] * uz_wind))
+    rows.append(("uz", "solar", p["uz_export_mw"] * (1 - uz_wind)))
+    frame = pd.DataFrame(rows, columns=["hub", "kind", "capacity_mw"])
+    return frame.groupby(["hub", "kind"], as_index=False, sort=False)["capacity_mw"].sum()
+
+
+def capacity_factor_id(hub: str, kind: str) -> str:
+    """Catalogue id of the annual capacity factor of `kind` at `hub`."""
+    country = HUBS[hub]
+    if kind == "hydro":
+        return f"caspian.gen.{country}.hydro_cf"
+    return f"caspian.cf.{'az' if country == 'az' else country}.{kind}"
+
+
+def _link_ratings(p: Mapping[str, float]) -> dict[str, float]:
+    floor = _v("caspian.link.internal_min", "MW")
+    az_wind = p["az_green_mw"] * p["az_wind_share"]
+    return {
+        "caspian_cable": p["caspian_cable_mw"],
+        "black_sea_cable": p["black_sea_cable_mw"],
+        "ge_tr": p["ge_tr_mw"],
+        "az_ge": p["az_ge_mw"],
+        "kz_uz": p["kz_uz_mw"] + p["uz_export_mw"],
+        "tr_eu": p["tr_eu_mw"],
+        "kz_internal": max(floor, p["caspian_cable_mw"]),
+        "az_internal": max(floor, p["caspian_cable_mw"] + az_wind),
+        "ge_internal": max(floor, p["black_sea_cable_mw"]),
+        "ro_internal": max(floor, p["black_sea_cable_mw"]),
+    }
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between (lon, lat) points, km."""
+    radius_km = value("caspian.geo.earth_radius", unit="km")
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * radius_km * math.asin(math.sqrt(h))
+
+
+def _add_ac_link(
+    net: pp.pandapowerNet, name: str, fb: int, tb: int, *, rating_mw: float, length_km: float
+) -> None:
+    vn_kv = float(net.bus.at[fb, "vn_kv"])
+    r = _v("caspian.ac.r_ohm_per_km", "ohm/km")
+    x = _v("caspian.ac.x_ohm_per_km", "ohm/km") * (1 - _v("caspian.ac.series_compensation", "-"))
+    c = _v("caspian.ac.c_nf_per_km", "nF/km") * (1 - _v("caspian.ac.shunt_compensation", "-"))
+    i_ka = _v("caspian.ac.max_i_ka", "kA")
+    per_circuit_mw = math.sqrt(3) * vn_kv * i_ka
+    angle = math.radians(_v("caspian.ac.max_angle_deg", "deg"))
+    by_angle = rating_mw * x * length_km / (vn_kv**2 * math.sin(angle))
+    circuits = max(1, math.ceil(rating_mw / per_circuit_mw), math.ceil(by_angle))
+    # the line's limit is the link's stated rating, shared by its parallel circuits
+    max_i_ka = rating_mw / (math.sqrt(3) * vn_kv * circuits)
+    pp.create_line_from_parameters(
+        net,
+        fb,
+        tb,
+        length_km=length_km,
+        r_ohm_per_km=r,
+        x_ohm_per_km=x,
+        c_nf_per_km=c,
+        max_i_ka=max(max_i_ka, i_ka / 1000),
+        parallel=circuits,
+        name=name,
+        max_loading_percent=value("caspian.ac.max_loading_pct", unit="%"),
+    )
+
+
+def _add_links(
+    net: pp.pandapowerNet, bus: Mapping[str, int], p: Mapping[str, float]
+) -> pd.DataFrame:
+    ratings = _link_ratings(p)
+    line_pct = _v("caspian.hvdc.line_loss_pct_per_1000km", "%")
+    conv_pct = _v("caspian.hvdc.converter_loss_pct", "%")
+    fixed_km = {
+        "az_ge": _v("caspian.link.az_ge.length", "km"),
+        "tr_eu": _v("caspian.link.tr_eu.length", "km"),
+        "caspian_cable": _v("caspian.cable.caspian.length", "km"),
+        "black_sea_cable": _v("caspian.cable.black_sea.length", "km"),
+        "ge_tr": 0.0,
+    }
+    factor = _v("caspian.ac.route_factor", "-")
+    hubs = net["caspian_hubs"].set_index("hub")
+    rows = []
+    for link, (a, b, kind) in LINKS.items():
+        rating = float(ratings[link])
+        if link in fixed_km:
+            length = fixed_km[link]
+        else:
+            pa, pb = (hubs.at[a, "lon"], hubs.at[a, "lat"]), (hubs.at[b, "lon"], hubs.at[b, "lat"])
+            length = factor * _distance_km(pa, pb)
+        if kind in ("hvdc", "b2b"):
+            loss = line_pct * length / 1000 + 2 * conv_pct
+            idx = pp.create_dcline(
+                net,
+                bus[a],
+                bus[b],
+                p_mw=0.0,
+                loss_percent=loss,
+                loss_mw=0.0,
+                vm_from_pu=1.0,
+                vm_to_pu=1.0,
+                max_p_mw=rating,
+                name=link,
+            )
+            table = "dcline"
+        else:
+            _add_ac_link(net, link, bus[a], bus[b], rating_mw=rating, length_km=length)
+            idx = int(net.line.index[-1])
+            table = "line"
+            loss = float("nan")
+        rows.append((link, table, idx, kind, a, b, rating, length, loss))
+    cols = [
+        "link",
+        "table",
+        "element",
+        "kind",
+        "from_hub",
+        "to_hub",
+        "capacity_mw",
+        "length_km",
+        "loss_pct",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def assemble(year: int, p: Mapping[str, float], units: Mapping[str, str]) -> pp.pandapowerNet:
+    """Build the pandapower net for `year` from resolved parameters `p` (see ``caspian.build``)."""
+    demand = _hub_demand(year, p["demand_growth_pct_per_yr"]).set_index("hub")
+    caps = _capacities(p)
+    net = pp.create_empty_network(name=f"caspian_corridor_{year}", f_hz=50)
+    net["caspian_year"] = year
+    bus: dict[str, int] = {}
+    hub_rows = []
+    for hub, country in HUBS.items():
+        lat, lon = _v(f"caspian.hub.{hub}.lat", "deg"), _v(f"caspian.hub.{hub}.lon", "deg")
+        vn = (
+            _v("caspian.link.eu.voltage", "kV")
+            if country in _LOW_VOLTAGE_COUNTRIES
+            else _v("caspian.link.az_ge.voltage", "kV")
+        )
+        bus[hub] = pp.create_bus(net, vn_kv=vn, name=hub, zone=country, geodata=(lon, lat))
+        hub_rows.append((hub, country, lat, lon, vn))
+    net["caspian_hubs"] = pd.DataFrame(hub_rows, columns=["hub", "country", "lat", "lon", "vn_kv"])
+    tan_phi = math.tan(math.acos(_v("caspian.ac.load_power_factor", "-")))
+    gas_cost = p["gas_cost_eur_per_mwh"]
+    margin = _v("caspian.gen.gas.reserve_margin", "-")
+    for hub, row in demand.iterrows():
+        mean_mw = row["annual_twh"] * 1000 * 1000 / 8760
+        pp.create_load(
+            net,
+            bus[hub],
+            p_mw=mean_mw,
+            q_mvar=mean_mw * tan_phi,
+            name=f"{hub}.demand",
+            controllable=False,
+        )
+        renewable_mean = sum(
+            r.capacity_mw * _v(capacity_factor_id(hub, r.kind), "-")
+            for r in caps.itertuples()
+            if r.hub == hub
+        )
+        g = pp.create_gen(
+            net,
+            bus[hub],
+            p_mw=max(0.0, mean_mw - renewable_mean),
+            vm_pu=1.0,
+            max_p_mw=margin * row["peak_mw"],
+            min_p_mw=0.0,
+            controllable=True,
+            slack=hub in _SLACK_HUBS,
+            name=f"{hub}.gas",
+            type="gas",
+        )
+        pp.create_poly_cost(net, g, "gen", cp1_eur_per_mw=gas_cost)
+    for r in caps.itertuples():
+        if r.capacity_mw <= 0:
+            continue
+        cf = _v(capacity_factor_id(r.hub, r.kind), "-")
+        s = pp.create_sgen(
+            net,
+            bus[r.hub],
+            p_mw=r.capacity_mw * cf,
+            max_p_mw=r.capacity_mw,
+            min_p_mw=0.0,
+            controllable=True,
+            name=f"{r.hub}.{r.kind}",
+            type=r.kind,
+        )
+        pp.create_poly_cost(net, s, "sgen", cp1_eur_per_mw=0.0)
+    sink_mw = _v("caspian.europe.sink_capacity", "MW")
+    g = pp.create_gen(
+        net,
+        bus["europe"],
+        p_mw=0.0,
+        vm_pu=1.0,
+        max_p_mw=0.0,
+        min_p_mw=-sink_mw,
+        controllable=True,
+        name="europe.sink",
+        type="sink",
+    )
+    pp.create_poly_cost(net, g, "gen", cp1_eur_per_mw=p["europe_value_eur_per_mwh"])
+    net["caspian_links"] = _add_links(net, bus, p)
+    net["caspian_parameters"] = pd.DataFrame(
+        {"name": list(p), "value": list(p.values()), "unit": [units[k] for k in p]}
+    )
+    return net
