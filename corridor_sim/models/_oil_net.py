@@ -1,0 +1,261 @@
+"""Build the commodity network of the oil route from an :class:`OilSpec` over monthly slices.
+
+A month is one period unless an event with ``days`` falls in it: then the month
+is cut into slices at the outage's end (days ``0..d`` out, ``d..D`` back), so the
+model sees that crude arriving at Baku during the outage must wait in tanks, go
+to Supsa or stay in Kazakhstan, while the pipeline catches up afterwards.
+Import from :mod:`corridor_sim.models.oil`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from corridor_sim.catalogue import value
+from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, NodeKind
+from corridor_sim.errors import SpecError
+from corridor_sim.models._oil_spec import OilSpec
+from corridor_sim.units import days_in_month
+
+__all__ = [
+    "ARCS",
+    "CPC_ARCS",
+    "LABELS",
+    "ROUTE_ARCS",
+    "SINK",
+    "SOURCE",
+    "TERMINAL_ARCS",
+    "Slice",
+    "coords",
+    "make_slices",
+    "network",
+]
+
+#: Where the Kazakh crude of the route enters and where delivered crude leaves.
+SOURCE = "kazakh_fields"
+SINK = "world_market"
+
+#: Label of each node (coordinates come from the catalogue: ``oil.geo.<node>_lon`` / ``_lat``).
+LABELS: dict[str, str] = {
+    "kazakh_fields": "Kazakh fields (Tengiz)",
+    "aktau": "Aktau port",
+    "baku": "Baku (Sangachal terminal)",
+    "baku_tanks": "Sangachal tanks (Kazakh share)",
+    "ceyhan": "Ceyhan terminal",
+    "supsa": "Supsa terminal",
+    "world_market": "World market (Mediterranean)",
+    "cpc_fields": "CPC fields (Tengiz, Kashagan, Karachaganak)",
+    "novorossiysk": "Novorossiysk (CPC terminal)",
+}
+
+
+def coords(nid: str) -> tuple[float, float]:
+    """Longitude and latitude (degrees) of node or waypoint `nid` from the catalogue."""
+    return value(f"oil.geo.{nid}_lon", unit="deg"), value(f"oil.geo.{nid}_lat", unit="deg")
+
+
+#: Arc id -> (source, target, label). Route arcs first, then the optional CPC ones.
+ROUTE_ARCS: dict[str, tuple[str, str, str]] = {
+    "aktau_loading": ("kazakh_fields", "aktau", "Aktau oil berths"),
+    "tanker_lane": ("aktau", "baku", "Caspian tanker lane Aktau -> Baku"),
+    "tank_in": ("baku", "baku_tanks", "into Sangachal tanks"),
+    "tank_out": ("baku_tanks", "baku", "out of Sangachal tanks"),
+    "btc": ("baku", "ceyhan", "BTC pipeline Baku -> Tbilisi -> Ceyhan"),
+    "baku_supsa": ("baku", "supsa", "Baku -> Supsa pipeline (reserve)"),
+    "ceyhan_export": ("ceyhan", "world_market", "Ceyhan export terminal"),
+    "supsa_export": ("supsa", "world_market", "Supsa export terminal"),
+}
+CPC_ARCS: dict[str, tuple[str, str, str]] = {
+    "cpc": ("cpc_fields", "novorossiysk", "CPC pipeline to Novorossiysk"),
+    "novorossiysk_export": ("novorossiysk", "world_market", "Novorossiysk export terminal"),
+    "cpc_diversion": ("cpc_fields", "kazakh_fields", "CPC crude sent to Aktau instead"),
+}
+ARCS: dict[str, tuple[str, str, str]] = {**ROUTE_ARCS, **CPC_ARCS}
+#: Export arc of each terminal (what "delivered at a terminal" means).
+TERMINAL_ARCS: dict[str, str] = {
+    "ceyhan": "ceyhan_export",
+    "supsa": "supsa_export",
+    "novorossiysk": "novorossiysk_export",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """A period of the LP: a whole month or a part of one.
+
+    Attributes
+    ----------
+    label : str
+        ``"2025-06"`` for a whole month, ``"2025-06 d0-10"`` for days 0–10 of it.
+    month : int
+        0-based month of the horizon (the scenario's period index).
+    month_label : str
+        ``"YYYY-MM"``.
+    calendar_month : int
+        1–12.
+    first_day, days : float
+        Start (days into the month) and length (days) of the slice.
+    month_days : int
+        Days in the whole month.
+    """
+
+    label: str
+    month: int
+    month_label: str
+    calendar_month: int
+    first_day: float
+    days: float
+    month_days: int
+
+
+def make_slices(
+    year: int, months: int, cuts: Mapping[int, Iterable[float]] | None = None
+) -> list[Slice]:
+    """Slices of a `months`-long horizon starting in January of `year`.
+
+    Parameters
+    ----------
+    year : int
+        First calendar year; months beyond 12 run into the next years.
+    months : int
+        Number of months (>= 1).
+    cuts : mapping of int to iterable of float, optional
+        0-based month -> days into that month at which to cut it.
+
+    Returns
+    -------
+    list of Slice
+        In time order.
+    """
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        msg = f"periods = {months!r}: expected a positive number of months"
+        raise SpecError(msg)
+    cuts = cuts or {}
+    out = []
+    for m in range(months):
+        y, cal = year + m // 12, m % 12 + 1
+        d = days_in_month(y, cal)
+        label = f"{y:04d}-{cal:02d}"
+        bounds = sorted({0, d, *(float(c) for c in cuts.get(m, ()) if 0 < c < d)})
+        if len(bounds) == 2:
+            out.append(Slice(label, m, label, cal, 0, d, d))
+            continue
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            out.append(Slice(f"{label} d{a:g}-{b:g}", m, label, cal, a, b - a, d))
+    return out
+
+
+def _node(nid: str, **kwargs: object) -> Node:
+    lon, lat = coords(nid)
+    return Node(nid, lon=lon, lat=lat, label=LABELS[nid], **kwargs)
+
+
+def network(
+    spec: OilSpec,
+    slices: Sequence[Slice],
+    *,
+    availability: Mapping[str, Sequence[float]] | None = None,
+    relieve: Iterable[str] = (),
+) -> CommodityNetwork:
+    """Build the route as a commodity network in kt per slice.
+
+    Parameters
+    ----------
+    spec : OilSpec
+        Parameters.
+    slices : sequence of Slice
+        The LP periods.
+    availability : mapping of arc id to per-slice fractions, optional
+        Event availability, multiplied into the arc's own (weather) availability.
+    relieve : iterable of str
+        Arc ids whose capacity is lifted (``math.inf``) — a capacity study.
+
+    Returns
+    -------
+    CommodityNetwork
+        Unit ``"kt"``, periods = slice labels, provenance = (parameter, catalogue id) pairs.
+    """
+    availability = dict(availability or {})
+    relieved = set(relieve)
+    days = [s.days for s in slices]
+
+    def per_slice(mt_per_yr: float) -> tuple[float, ...]:
+        rate = spec.per_day_kt(mt_per_yr)
+        return tuple(rate * d for d in days)
+
+    tanker = tuple(spec.tanker_capacity_kt_per_day * d for d in days)
+    weather = tuple(spec.availability(s.calendar_month) for s in slices)
+    capacity: dict[str, tuple[float, ...] | float] = {
+        "aktau_loading": per_slice(spec.aktau_loading_mt_per_yr),
+        "tanker_lane": tanker,
+        "tank_in": math.inf,
+        "tank_out": math.inf,
+        "btc": per_slice(spec.btc_spare_capacity_mt_per_yr),
+        "baku_supsa": per_slice(spec.supsa_capacity_mt_per_yr),
+        "ceyhan_export": per_slice(spec.btc_capacity_mt_per_yr),
+        "supsa_export": per_slice(spec.supsa_terminal_mt_per_yr),
+        "cpc": per_slice(spec.cpc_capacity_mt_per_yr),
+        "novorossiysk_export": per_slice(spec.novorossiysk_terminal_mt_per_yr),
+        "cpc_diversion": math.inf,
+    }
+    btc = spec.btc_tariff_usd_per_t
+    cost = {
+        "tanker_lane": spec.tanker_freight_usd_per_t,
+        "tank_in": spec.tank_handling_usd_per_t,
+        "btc": btc,
+        "baku_supsa": btc,
+        "supsa_export": spec.reserve_premium_usd_per_t,
+        "cpc": spec.cpc_tariff_usd_per_t,
+        "novorossiysk_export": spec.reserve_premium_usd_per_t,
+        "cpc_diversion": spec.diversion_cost_usd_per_t,
+    }
+    arc_ids = list(ARCS if spec.include_novorossiysk else ROUTE_ARCS)
+    for aid in availability:
+        if aid not in arc_ids:
+            msg = f"event element {aid!r} is not in the network" + (
+                " (set include_novorossiysk = true for the CPC arcs)" if aid in CPC_ARCS else ""
+            )
+            raise SpecError(msg)
+    arcs = []
+    for aid in arc_ids:
+        src, tgt, label = ARCS[aid]
+        avail = weather if aid == "tanker_lane" else (1,) * len(slices)
+        if aid in availability:
+            avail = tuple(a * e for a, e in zip(avail, availability[aid], strict=True))
+        cap = math.inf if aid in relieved else capacity[aid]
+        arcs.append(
+            Arc(
+                src,
+                tgt,
+                capacity=cap,
+                availability=avail,
+                cost=cost.get(aid, 0),
+                id=aid,
+                label=label,
+            )
+        )
+    nodes = [
+        _node(SOURCE, kind=NodeKind.SUPPLY, supply=per_slice(spec.kazakh_volume_mt_per_yr)),
+        _node("aktau"),
+        _node("baku"),
+        _node("baku_tanks", kind=NodeKind.STORAGE, storage_capacity=spec.baku_storage_kt),
+        _node("ceyhan"),
+        _node("supsa"),
+        _node(SINK, kind=NodeKind.DEMAND, demand=math.inf, value=spec.market_value_usd_per_t),
+    ]
+    if spec.include_novorossiysk:
+        nodes += [
+            _node("cpc_fields", kind=NodeKind.SUPPLY, supply=per_slice(spec.cpc_volume_mt_per_yr)),
+            _node("novorossiysk"),
+        ]
+    provenance = [(name, sid) for name in spec.parameters() for sid in spec.sources(name)]
+    return CommodityNetwork(
+        nodes=tuple(nodes),
+        arcs=tuple(arcs),
+        periods=tuple(s.label for s in slices),
+        unit="kt",
+        name=f"oil_{spec.year}",
+        provenance=tuple(provenance),
+    )
