@@ -105,8 +105,9 @@ def default_unmet_penalty(network: CommodityNetwork) -> float:
     """Return the engine's default cost per unit of unmet demand.
 
     ``10 ** ceil(log10(raw * amp))`` with ``raw = 1 + T * sum|arc cost| +
-    max|supply cost| + max|value|`` (T periods: a path through time can use each
-    arc once per period) and ``amp = 1 / prod(1 - loss)`` over all lossy arcs
+    max|supply cost| + max|value|`` (T = number of periods when the network has
+    storage, since a path through time can use each arc once per period; T = 1
+    without storage) and ``amp = 1 / prod(1 - loss)`` over all lossy arcs
     (capped at 1000), the most volume a delivered unit can need at its source.
     So meeting demand always beats leaving it unmet, unless losses compound
     beyond the cap: then give ``unmet_penalty`` explicitly.
@@ -124,7 +125,8 @@ def default_unmet_penalty(network: CommodityNetwork) -> float:
     arc_costs = sum(abs(a.cost) for a in network.arcs)
     supply_costs = max((abs(n.supply_cost) for n in network.nodes), default=0.0)
     values = max((abs(n.value) for n in network.nodes), default=0.0)
-    raw = 1.0 + network.n_periods * arc_costs + supply_costs + values
+    stores = any(n.kind is NodeKind.STORAGE for n in network.nodes)
+    raw = 1.0 + (network.n_periods if stores else 1) * arc_costs + supply_costs + values
     keep = math.prod(1.0 - a.loss_fraction for a in network.arcs)
     amp = min(1.0 / keep if keep > 0 else math.inf, _MAX_LOSS_AMPLIFICATION)
     return float(10.0 ** math.ceil(math.log10(raw * amp)))

@@ -121,7 +121,8 @@ def solve(network: CommodityNetwork, *, name: str = "") -> CommoditySolution:
     -----
     Unmet demand costs ``unmet_penalty`` per unit; the default
     (:func:`default_unmet_penalty`) is a power of ten above
-    ``1 + T * sum|arc cost| + max|supply cost| + max|value|``, times the loss
+    ``1 + T * sum|arc cost| + max|supply cost| + max|value|`` (T = number of
+    periods if the network has storage, else 1), times the loss
     amplification, so demand is met whenever the network can carry it.
     Shadow prices are ``-res.upper.marginals`` of the flow bounds (HiGHS
     reports d objective / d upper bound <= 0); node prices are
