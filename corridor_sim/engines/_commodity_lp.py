@@ -10,12 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import linprog
+from scipy.optimize import OptimizeResult, linprog
 
 from corridor_sim.engines._commodity_spec import CommodityNetwork, NodeKind
 from corridor_sim.errors import InfeasibleError, SolverError, SpecError, UnknownNameError, suggest
@@ -259,16 +258,16 @@ def _build(net: CommodityNetwork) -> _LP:
     )
 
 
-def _run(lp: _LP) -> object:
+def _run(lp: _LP) -> OptimizeResult:
     if lp.c.size == 0:  # nothing can move: the zero solution, zero duals
-        zeros = SimpleNamespace(marginals=np.zeros(0))
-        return SimpleNamespace(
+        zeros = OptimizeResult(marginals=np.zeros(0))
+        return OptimizeResult(
             x=np.zeros(0),
             fun=0.0,
             status=0,
             message="empty LP (no variables)",
             upper=zeros,
-            eqlin=SimpleNamespace(marginals=np.zeros(lp.b_eq.size)),
+            eqlin=OptimizeResult(marginals=np.zeros(lp.b_eq.size)),
         )
     return linprog(lp.c, A_eq=lp.a_eq, b_eq=lp.b_eq, bounds=lp.bounds, method="highs")
 
@@ -344,7 +343,7 @@ def _long(ids: np.ndarray | list[str], periods: tuple[str, ...], key: str = "nod
     )
 
 
-def _tables(net: CommodityNetwork, lp: _LP, res: object, *, name: str) -> CommoditySolution:
+def _tables(net: CommodityNetwork, lp: _LP, res: OptimizeResult, *, name: str) -> CommoditySolution:
     t_n, n_n, n_a = net.n_periods, len(net.nodes), len(net.arcs)
     x = _clean(res.x)
     flow = x[: lp.n_x].reshape(t_n, n_a)
