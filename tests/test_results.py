@@ -11,6 +11,7 @@ def _result() -> Result:
     flows = pd.DataFrame(
         {
             "arc": ["a", "b", "a", "b"],
+            "period_label": ["0", "0", "1", "1"],
             "period": [0, 0, 1, 1],
             "flow_kt": [1.5, 2.0, np.nan, 0.1],
             "binding": [True, False, False, True],
@@ -25,7 +26,7 @@ def _result() -> Result:
 
 def test_standard_tables_are_attributes_and_missing_ones_empty():
     r = _result()
-    assert list(r.flows.columns) == ["arc", "period", "flow_kt", "binding"]
+    assert list(r.flows.columns) == ["arc", "period_label", "period", "flow_kt", "binding"]
     assert r.storage.empty
     assert r.summary().columns.tolist() == ["metric", "value", "unit"]
     assert r.metric("delivered") == 3.5
@@ -47,6 +48,7 @@ def test_save_load_round_trip(tmp_path):
     back = Result.load(tmp_path / "out")
     assert back.equals(r)
     assert back.flows["binding"].dtype == bool
+    assert back.flows["period_label"].tolist() == ["0", "0", "1", "1"]
     assert back.meta["model"] == "commodity"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "flows.csv",

@@ -216,7 +216,9 @@ class Result:
         for name in payload["tables"]:
             types = payload["dtypes"].get(name, {})
             path = src / f"{name}.csv"
-            frame = pd.read_csv(path) if path.stat().st_size > 1 else pd.DataFrame()
+            text_cols = {c: str for c, kind in types.items() if kind == "object"}
+            has_rows = path.stat().st_size > 1
+            frame = pd.read_csv(path, dtype=text_cols) if has_rows else pd.DataFrame()
             for col, kind in types.items():
                 if col not in frame.columns:
                     continue
