@@ -18,7 +18,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, NodeKind, solve
+from corridor_sim.engines.commodity import (
+    Arc,
+    CommodityNetwork,
+    CommoditySolution,
+    Node,
+    NodeKind,
+    solve,
+)
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
 from corridor_sim.units import GasBasis, bcm_to_twh, twh_to_bcm
 
@@ -39,6 +46,8 @@ _MCM_PER_BCM = 1000.0
 _MWH_PER_TWH = 1e6
 #: Priority of other pipeline users over the plant (unmet penalties, cost units per mcm).
 _PENALTY_OTHERS, _PENALTY_PLANT = 10.0, 1.0
+#: Shortfalls below this (bcm/yr) are solver round-off.
+_TOL_BCM = 1e-9
 
 
 def gas_mcm_from_mwh(energy_mwh: npt.ArrayLike, *, efficiency: float) -> np.ndarray:
@@ -149,23 +158,26 @@ def route_free_capacity(spec: GasSpec) -> dict[str, float]:
     }
 
 
-def _monthly(bcm_per_yr: float) -> tuple[float, ...]:
-    """Annual volume delivered ratably: each month its share of the year's days, mcm."""
+def _per_period(bcm_per_yr: float, n_periods: int) -> float | tuple[float, ...]:
+    """Annual volume per period in mcm: the year (1 period) or ratably by month (12)."""
+    if n_periods == 1:
+        return bcm_per_yr * _MCM_PER_BCM
     days = np.asarray(_DAYS, dtype=float)
     return tuple((bcm_per_yr * _MCM_PER_BCM * days / days.sum()).tolist())
 
 
 def gas_network(
-    spec: GasSpec, plant_mcm_per_month: npt.ArrayLike, *, name: str = "serbia_gas"
+    spec: GasSpec, plant_mcm: npt.ArrayLike, *, name: str = "serbia_gas"
 ) -> CommodityNetwork:
-    """The route as a 12-period commodity network in mcm per month.
+    """The route as a commodity network in mcm per period: one year, or 12 months.
 
     Parameters
     ----------
     spec : GasSpec
         Capacities, other users, contract (bcm/yr).
-    plant_mcm_per_month : array_like of 12 floats
-        Plant gas burn per month, mcm.
+    plant_mcm : array_like of 1 or 12 floats
+        Plant gas burn in the year (one value) or per month (twelve values), mcm. With months,
+        capacities and the contract are delivered ratably (in proportion to the month's days).
 
     Returns
     -------
@@ -173,11 +185,20 @@ def gas_network(
         Arcs ``scp``, ``tanap``, ``tanap_west``, ``tap``, ``tap_west``, ``igb``, ``bg_transmission``,
         ``ibs``, ``contract``; the plant node ``plant``.
     """
-    burn = np.asarray(plant_mcm_per_month, dtype=float)
-    if burn.shape != (len(MONTHS),) or not np.all(np.isfinite(burn)) or np.any(burn < 0):
-        msg = f"plant_mcm_per_month: expected 12 finite values >= 0, got shape {burn.shape}"
+    burn = np.asarray(plant_mcm, dtype=float)
+    if (
+        burn.ndim != 1
+        or burn.size not in (1, len(MONTHS))
+        or not np.all(np.isfinite(burn))
+        or np.any(burn < 0)
+    ):
+        msg = f"plant_mcm: expected 1 (a year) or 12 (months) finite values >= 0, got shape {burn.shape}"
         raise SpecError(msg)
-    m = _monthly
+    n = burn.size
+
+    def m(bcm_per_yr: float) -> float | tuple[float, ...]:
+        return _per_period(bcm_per_yr, n)
+
     other = {"unmet_penalty": _PENALTY_OTHERS, "kind": NodeKind.DEMAND}
     nodes = (
         Node(
@@ -203,7 +224,7 @@ def gas_network(
         Node(
             "plant",
             kind=NodeKind.DEMAND,
-            demand=tuple(burn.tolist()),
+            demand=tuple(burn.tolist()) if n > 1 else float(burn[0]),
             unmet_penalty=_PENALTY_PLANT,
             label="500 MW plant",
         ),
@@ -280,7 +301,7 @@ def gas_network(
             strict=True,
         )
     )
-    periods = tuple(f"m{mm}" for mm in MONTHS)
+    periods = tuple(f"m{mm}" for mm in MONTHS) if n > 1 else ("year",)
     return CommodityNetwork(
         nodes=nodes, arcs=arcs, periods=periods, unit="mcm", name=name, provenance=prov
     )
@@ -306,8 +327,12 @@ def bottleneck(spec: GasSpec) -> tuple[str, float]:
 
 def gas_balance(
     spec: GasSpec, burn_mcm_by_cf: dict[float, np.ndarray]
-) -> tuple[pd.DataFrame, dict[float, CommodityNetwork], dict[float, object]]:
+) -> tuple[pd.DataFrame, dict[float, CommoditySolution], dict[float, CommoditySolution]]:
     """Solve the route for each capacity factor's hourly burn; return the balance table.
+
+    Each capacity factor is solved twice: over the year (one period: the annual need against
+    the annual contract and free capacity) and month by month with ratable deliveries (shows
+    the months in which a peaking plant would need more than 1/12 of the year's gas).
 
     Parameters
     ----------
@@ -320,35 +345,38 @@ def gas_balance(
     -------
     balance : DataFrame
         One row per capacity factor: ``capacity_factor, gas_need_bcm_per_yr,
-        contracted_bcm_per_yr, free_capacity_bcm_per_yr, supply_limit_bcm_per_yr,
-        delivered_bcm_per_yr, shortfall_bcm_per_yr, short_months, bottleneck``.
-    networks, solutions : dict
-        The network and the engine solution per capacity factor.
+        contracted_bcm_per_yr, contract_available_bcm_per_yr, free_capacity_bcm_per_yr,
+        supply_limit_bcm_per_yr, delivered_bcm_per_yr, shortfall_bcm_per_yr, exceeds_supply,
+        bottleneck, short_months_ratable, shortfall_ratable_bcm_per_yr``.
+    annual, monthly : dict of float to CommoditySolution
+        The engine solutions per capacity factor.
     """
     free = route_free_capacity(spec)
     name, limit = bottleneck(spec)
-    rows, nets, sols = [], {}, {}
+    rows, annual, monthly = [], {}, {}
     for cf, hourly in burn_mcm_by_cf.items():
-        monthly = monthly_from_hourly(hourly)
-        net = gas_network(spec, monthly, name=f"serbia_gas_cf{cf:g}")
-        sol = solve(net)
-        plant = sol.unmet[sol.unmet["node"] == "plant"]
-        need = float(monthly.sum()) / _MCM_PER_BCM
-        short = float(plant["unmet"].sum()) / _MCM_PER_BCM
+        months = monthly_from_hourly(hourly)
+        need = float(months.sum())
+        year_sol = solve(gas_network(spec, [need], name=f"serbia_gas_cf{cf:g}_year"))
+        month_sol = solve(gas_network(spec, months, name=f"serbia_gas_cf{cf:g}_month"))
+        py = year_sol.unmet[year_sol.unmet["node"] == "plant"]
+        pm = month_sol.unmet[month_sol.unmet["node"] == "plant"]
+        short = float(py["unmet"].sum()) / _MCM_PER_BCM
         rows.append(
             {
                 "capacity_factor": float(cf),
-                "gas_need_bcm_per_yr": need,
+                "gas_need_bcm_per_yr": need / _MCM_PER_BCM,
                 "contracted_bcm_per_yr": spec.contracted_volume,
                 "contract_available_bcm_per_yr": spec.contract_available,
                 "free_capacity_bcm_per_yr": min(free.values()),
                 "supply_limit_bcm_per_yr": limit,
-                "delivered_bcm_per_yr": float(plant["delivered"].sum()) / _MCM_PER_BCM,
+                "delivered_bcm_per_yr": float(py["delivered"].sum()) / _MCM_PER_BCM,
                 "shortfall_bcm_per_yr": short,
-                "short_months": int((plant["unmet"] > 1e-9).sum()),
-                "exceeds_supply": bool(short > 1e-9),
+                "exceeds_supply": bool(short > _TOL_BCM),
                 "bottleneck": name,
+                "short_months_ratable": int((pm["unmet"] > _TOL_BCM * _MCM_PER_BCM).sum()),
+                "shortfall_ratable_bcm_per_yr": float(pm["unmet"].sum()) / _MCM_PER_BCM,
             }
         )
-        nets[cf], sols[cf] = net, sol
-    return pd.DataFrame(rows), nets, sols
+        annual[cf], monthly[cf] = year_sol, month_sol
+    return pd.DataFrame(rows), annual, monthly
