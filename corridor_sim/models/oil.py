@@ -46,6 +46,7 @@ from corridor_sim.models._oil_net import (
     SOURCE,
     TERMINAL_ARCS,
     Slice,
+    coords,
     make_slices,
     network,
 )
@@ -307,6 +308,14 @@ def _summary(
     return rows
 
 
+def _nodes(net: CommodityNetwork) -> pd.DataFrame:
+    """Node positions for maps, plus the Tbilisi waypoint of the pipelines."""
+    rows = [(n.id, str(n.kind), n.lon, n.lat, n.label) for n in net.nodes]
+    lon, lat = coords("tbilisi")
+    rows.append(("tbilisi", "waypoint", lon, lat, "Tbilisi (pipeline waypoint)"))
+    return pd.DataFrame(rows, columns=["node", "kind", "lon", "lat", "label"])
+
+
 def simulate(scenario: ScenarioLike) -> Result:
     """Run one oil scenario: overrides, events (outages, storms), optional capacity study.
 
@@ -357,6 +366,7 @@ def simulate(scenario: ScenarioLike) -> Result:
     }
     tables.update(_monthly_tables(sol, slices))
     tables["provenance"] = spec.provenance()
+    tables["nodes"] = _nodes(net)
     rows = _summary(spec, sol, tables)
     bottleneck = "" if sol.bottlenecks.empty else str(sol.bottlenecks.iloc[0]["arc"])
     meta: dict[str, Any] = {
