@@ -28,6 +28,7 @@ from corridor_sim.models._serbia_gas import (
     GasSpec,
     gas_balance,
     gas_mcm_from_mwh,
+    mwh_from_gas_mcm,
     route_free_capacity,
 )
 from corridor_sim.models._serbia_grid import GridSpec, Site, build_grid, element_ids, parse_site
