@@ -250,7 +250,11 @@ def network(
             _node("cpc_fields", kind=NodeKind.SUPPLY, supply=per_slice(spec.cpc_volume_mt_per_yr)),
             _node("novorossiysk"),
         ]
-    provenance = [(name, sid) for name in spec.parameters() for sid in spec.sources(name)]
+    provenance = [
+        (name, sid)
+        for name in spec.parameters()
+        for sid in spec.sources(name) or ("modelling choice",)
+    ]
     return CommodityNetwork(
         nodes=tuple(nodes),
         arcs=tuple(arcs),

@@ -1,0 +1,242 @@
+"""Tests of the Aktau–Baku–Ceyhan oil model (issue #4)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corridor_sim.catalogue import facts, value
+from corridor_sim.engines.commodity import max_flow, solve
+from corridor_sim.errors import CorridorSimError, ScenarioError, SpecError, UnknownNameError
+from corridor_sim.models import oil
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+TOL = 1e-6
+
+
+def scenario(year: int = 2025, *, overrides=None, options=None, events=(), periods=None):
+    """A ScenarioLike stand-in (the lead's Scenario works the same)."""
+    ns = SimpleNamespace(
+        model="oil",
+        year=year,
+        name="test",
+        overrides=overrides or {},
+        options=options or {},
+        resolution=None,
+        periods=periods,
+        seed=0,
+        events=tuple(events),
+        network=None,
+    )
+    ns.rng = lambda: np.random.default_rng(0)
+    return ns
+
+
+def event(element, start, duration=1, availability=0.0, days=None):
+    return SimpleNamespace(
+        element=element, start=start, duration=duration, availability=availability, days=days
+    )
+
+
+def check_conservation_and_capacity(result) -> None:
+    flows = result.flows
+    assert (flows["flow"] >= -TOL).all()
+    assert (flows["flow"] <= flows["capacity"] * (1 + 1e-9) + TOL).all()
+    storage = result.storage
+    assert (storage["level"] >= -TOL).all()
+    assert (storage["level"] <= storage["capacity"] + TOL).all()
+    supply = result.table("supply")
+    for period, part in flows.groupby("period"):
+        out_ = part.groupby("source")["flow"].sum()
+        in_ = part.groupby("target")["flow"].sum()
+        sup = supply[supply["period"] == period].set_index("node")["supplied"]
+        sto = storage[storage["period"] == period].set_index("node")
+        prev = storage[storage["period"] == period - 1].set_index("node")["level"]
+        for node in set(out_.index) | set(in_.index):
+            if node == "world_market":
+                continue
+            balance = in_.get(node, 0) + sup.get(node, 0) - out_.get(node, 0)
+            if node in sto.index:
+                balance -= sto.loc[node, "level"] - prev.get(node, 0)
+            assert abs(balance) < 1e-6, (period, node, balance)
+
+
+@pytest.mark.parametrize(
+    ("year", "fact_id"), [(2023, "oil.abc.volume_2023"), (2025, "oil.abc.volume_2025_plan")]
+)
+def test_documented_volumes_are_delivered(year: int, fact_id: str) -> None:
+    result = oil.simulate(scenario(year))
+    documented = value(fact_id, unit="Mt")
+    assert result.metric("offered_mt") == pytest.approx(documented)
+    assert result.metric("delivered_mt") == pytest.approx(documented, abs=1e-9)
+    assert result.metric("unmet_mt") == pytest.approx(0, abs=1e-9)
+    assert result.metric("via_supsa_mt") == pytest.approx(0, abs=1e-9)
+    check_conservation_and_capacity(result)
+
+
+def test_build_runs_in_the_engine_with_coordinates() -> None:
+    net = oil.build(2025)
+    assert all(n.lon is not None and n.lat is not None for n in net.nodes)
+    assert {"aktau", "baku", "ceyhan", "supsa", "kazakh_fields"} <= set(net.node_ids)
+    assert net.periods[0] == "2025-01"
+    assert len(net.periods) == 12
+    sol = solve(net)
+    delivered = sol.flows.query("arc == 'ceyhan_export'")["flow"].sum()
+    assert delivered == pytest.approx(1700, rel=1e-9)
+    assert "cpc" not in net.arc_ids
+    assert "cpc" in oil.build(2025, include_novorossiysk=True).arc_ids
+
+
+def test_later_years_use_the_agreed_volume() -> None:
+    assert oil.parameters(2027)["kazakh_volume_mt_per_yr"].default == pytest.approx(2.2)
+    assert oil.parameters(2024)["kazakh_volume_mt_per_yr"].default == pytest.approx(1.5)
+
+
+def test_provenance_lists_every_parameter_with_catalogue_ids() -> None:
+    table = oil.provenance(2025)
+    known = set(facts()["id"])
+    assert set(table["parameter"]) == set(oil.UNITS)
+    ids = table.loc[table["status"] != "modelling choice", "source_id"]
+    assert set(ids) <= known
+    prov = oil.build(2025).provenance_table()
+    assert set(prov["parameter"]) == set(oil.UNITS)
+    overridden = oil.provenance(2025, tanker_fleet_size=6)
+    row = overridden.query("parameter == 'tanker_fleet_size'")
+    assert row["source_id"].tolist() == ["override"]
+
+
+def test_outage_storage_then_supsa_then_lost() -> None:
+    base = oil.simulate(scenario(2025))
+    out = oil.simulate(scenario(2025, events=[event("btc", 5, days=20)]))
+    assert out.metric("delivered_mt") == pytest.approx(base.metric("delivered_mt"))
+    assert out.metric("storage_peak_kt") == pytest.approx(out.metric("storage_capacity_kt"))
+    arrived = 1700 / 365 * 20
+    shifted = out.metric("via_supsa_mt") * 1000
+    assert shifted == pytest.approx(arrived - out.metric("storage_capacity_kt"), rel=1e-6)
+    both = oil.simulate(
+        scenario(2025, events=[event("btc", 5, days=20), event("baku_supsa", 5, days=20)])
+    )
+    assert both.metric("unmet_mt") * 1000 == pytest.approx(shifted, rel=1e-6)
+    check_conservation_and_capacity(both)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    month=st.integers(min_value=0, max_value=11),
+    days=st.floats(min_value=0, max_value=31),
+    element=st.sampled_from(["btc", "tanker_lane", "aktau_loading", "baku_supsa"]),
+    volume=st.sampled_from([1.7, 2.6, 4.0]),
+)
+def test_an_outage_never_increases_delivered_volume(month, days, element, volume) -> None:
+    over = {"kazakh_volume_mt_per_yr": volume}
+    base = oil.simulate(scenario(2025, overrides=over))
+    out = oil.simulate(scenario(2025, overrides=over, events=[event(element, month, days=days)]))
+    assert out.metric("delivered_mt") <= base.metric("delivered_mt") + 1e-9
+    check_conservation_and_capacity(out)
+
+
+def test_storm_halving_cuts_the_tanker_lane() -> None:
+    over = {"kazakh_volume_mt_per_yr": 2.2}
+    storm = [event("tanker_lane", 0, duration=3, availability=0.5)]
+    base = oil.simulate(scenario(2026, overrides=over))
+    hit = oil.simulate(scenario(2026, overrides=over, events=storm))
+    assert hit.metric("delivered_mt") < base.metric("delivered_mt")
+    lane = hit.table("monthly_flows").query("arc == 'tanker_lane' and period < 3")
+    assert (lane["utilisation_pct"] > 99.9).all()
+    base_cap = base.table("monthly_flows").query("arc == 'tanker_lane' and period < 3")
+    np.testing.assert_allclose(lane["capacity_kt"], base_cap["capacity_kt"].to_numpy() / 2)
+    assert hit.meta["bottleneck"] == "tanker_lane"
+
+
+def test_novorossiysk_disruption_absorbed_within_spare_capacity() -> None:
+    over = {"include_novorossiysk": True}
+    base = oil.simulate(scenario(2025, overrides=over))
+    assert base.metric("cpc_diverted_mt") == pytest.approx(0, abs=1e-9)
+    hit = oil.simulate(
+        scenario(2025, overrides=over, events=[event("cpc", 2, duration=3, availability=0.3)])
+    )
+    absorbed = hit.metric("cpc_diverted_mt")
+    assert absorbed > 0
+    lane = base.table("monthly_flows").query("arc == 'tanker_lane'")
+    spare = (lane["capacity_kt"] - lane["flow_kt"]).sum() / 1000
+    assert absorbed <= spare + 1e-9
+    assert hit.metric("delivered_mt") <= base.metric("delivered_mt") + 1e-9
+    check_conservation_and_capacity(hit)
+
+
+def test_sweep_bottleneck_is_the_min_cut_arc() -> None:
+    sequence, sweep = oil.bottleneck_sequence(2025, steps=3, volumes=[1, 3, 10, 40])
+    assert sequence["bottleneck"].tolist()[:2] == ["tanker_lane", "aktau_loading"]
+    for row in sequence.itertuples():
+        assert row.lp_bottleneck in row.bottleneck.split("+")
+    net = oil.build(2025)
+    cut = max_flow(net, oil.SOURCE, oil.SINK, period=6)
+    assert cut.cut_arcs == ("tanker_lane",)
+    assert np.all(np.diff(sequence["capacity_mt_per_yr"]) > 0)
+    for _, part in sweep.groupby("stage"):
+        assert (part["delivered_mt"] <= part["offered_mt"] + 1e-9).all()
+        assert np.all(np.diff(part["delivered_mt"].to_numpy()) >= -1e-9)
+    first = sequence.iloc[0]
+    below = oil.volume_sweep(2025, [0.99 * first["first_shortfall_mt_per_yr"]])
+    assert below["unmet_mt"].iloc[0] == pytest.approx(0, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"events": [event("pipeline_x", 0)]}, ScenarioError),
+        ({"events": [event("btc", 12)]}, ScenarioError),
+        ({"events": [event("cpc", 0)]}, ScenarioError),
+        ({"overrides": {"kazakh_volume_mt_per_yr": -1.0}}, ScenarioError),
+        ({"overrides": {"tanker_fleet": 3}}, ScenarioError),
+        ({"options": {"studdy": "bottleneck_sequence"}}, ScenarioError),
+        ({"options": {"study": "max"}}, ScenarioError),
+        ({"options": {"sweep_volumes_mt_per_yr": [1, -2]}}, ScenarioError),
+    ],
+)
+def test_bad_input_raises_clear_errors(kwargs, error) -> None:
+    with pytest.raises(error) as info:
+        oil.simulate(scenario(2025, **kwargs))
+    assert isinstance(info.value, CorridorSimError)
+
+
+def test_build_errors() -> None:
+    with pytest.raises(UnknownNameError, match="tanker_fleet_size"):
+        oil.build(2025, tanker_fleet=3)
+    with pytest.raises(SpecError, match="kazakh_volume_mt_per_yr"):
+        oil.build(2025, kazakh_volume_mt_per_yr=-1.0)
+    with pytest.raises(SpecError, match="2023"):
+        oil.build(2020)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("oil_*.toml")), ids=lambda p: p.stem)
+def test_examples_run_and_plot(path: Path, tmp_path: Path) -> None:
+    import matplotlib as mpl
+
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import corridor_sim as cs
+    from corridor_sim.plotting import figures
+
+    result = cs.run(path)
+    assert result.meta["model"] == "oil"
+    for name in ("flows", "delivered", "monthly_flows", "unmet", "storage", "bottlenecks"):
+        assert isinstance(result.table(name), pd.DataFrame)
+    check_conservation_and_capacity(result)
+    figs = figures(result)
+    assert {"oil_route_map", "oil_monthly_flows", "oil_storage"} <= set(figs)
+    if "sweep" in result.tables:
+        assert "oil_sweep" in figs
+        assert result.meta["first_bottleneck"] == "tanker_lane"
+    for stem, fig in figs.items():
+        fig.savefig(tmp_path / f"{stem}.png", dpi=40)
+        plt.close(fig)
+    assert math.isfinite(result.metric("delivered_mt"))
