@@ -63,7 +63,7 @@ def test_dc_flow_matches_rundcpp_hour_by_hour(name: str) -> None:
     tables = profiles(net, 6, np.random.default_rng(7))
     res = dc_flow(net, **tables)
     assert res.line_p_from_mw.shape == (6, len(net.line))
-    for hour in (0, 3, 5):
+    for hour in (0, 5):
         _compare(res, reference_run(net, tables, hour), hour)
 
 

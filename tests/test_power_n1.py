@@ -73,13 +73,13 @@ def test_case118_sampled_outages_with_phase_shift_and_open_lines() -> None:
 
 def test_worst_and_by_outage_equal_brute_force_loop() -> None:
     net = pn.case30()
-    tables = profiles(net, 3, np.random.default_rng(4))
+    tables = profiles(net, 2, np.random.default_rng(4))
     res = n_minus_1(net, **tables, outages="lines")
     best = np.full(len(net.line), -1.0)
     per_outage = {}
     for idx in net.line.index:
         peak = -1.0
-        for hour in range(3):
+        for hour in range(2):
             load = reference_run(net, tables, hour, ("line", int(idx))).res_line["loading_percent"]
             values = load.fillna(0.0).to_numpy()
             best = np.maximum(best, values)
