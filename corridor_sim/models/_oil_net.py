@@ -13,6 +13,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
+
 from corridor_sim.catalogue import value
 from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, NodeKind
 from corridor_sim.errors import SpecError
@@ -30,6 +32,7 @@ __all__ = [
     "Slice",
     "coords",
     "make_slices",
+    "merge_release_arcs",
     "network",
 ]
 
@@ -152,6 +155,57 @@ def _node(nid: str, **kwargs: object) -> Node:
     return Node(nid, lon=lon, lat=lat, label=LABELS[nid], **kwargs)
 
 
+def release_arc(k: int) -> str:
+    """Id of the arc that empties the Baku tanks in slice `k` (``tank_out_03``)."""
+    return f"tank_out_{k:02d}"
+
+
+def _release_arcs(spec: OilSpec, slices: Sequence[Slice], avail: Sequence[float]) -> list[Arc]:
+    """One tank-release arc per slice, each open only in its slice, dearer the later it is.
+
+    The LP is otherwise indifferent to *when* stored crude leaves the tanks; a cost
+    growing by ``oil.cost.storage_time_preference`` per slice makes it leave as soon
+    as the pipeline can take it. :func:`merge_release_arcs` folds them back into one
+    ``tank_out`` arc in result tables.
+    """
+    out = []
+    for k, s in enumerate(slices):
+        open_k = tuple(a if j == k else 0 for j, a in enumerate(avail))
+        out.append(
+            Arc(
+                "baku_tanks",
+                "baku",
+                capacity=math.inf,
+                availability=open_k,
+                cost=spec.storage_time_preference_usd_per_t * k,
+                id=release_arc(k),
+                label=f"out of Sangachal tanks in {s.label}",
+            )
+        )
+    return out
+
+
+def merge_release_arcs(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fold the per-slice ``tank_out_kk`` rows of an arc table into one ``tank_out`` arc.
+
+    Keeps, for each ``tank_out_kk``, only the row of its own period ``kk`` (flows,
+    utilisation tables) and drops the others; tables without a ``period`` column
+    (bottlenecks) simply lose the ``tank_out_kk`` rows.
+    """
+    if frame.empty or "arc" not in frame:
+        return frame
+    is_release = frame["arc"].astype(str).str.match(r"^tank_out_\d+$")
+    if not is_release.any():
+        return frame
+    if "period" not in frame:
+        return frame[~is_release].reset_index(drop=True)
+    own = frame["arc"].str.slice(len("tank_out_")).where(is_release)
+    keep = ~is_release | (pd.to_numeric(own, errors="coerce") == frame["period"])
+    out = frame[keep].copy()
+    out.loc[is_release[keep], "arc"] = "tank_out"
+    return out.reset_index(drop=True)
+
+
 def network(
     spec: OilSpec,
     slices: Sequence[Slice],
@@ -225,6 +279,9 @@ def network(
         if aid in availability:
             avail = tuple(a * e for a, e in zip(avail, availability[aid], strict=True))
         cap = math.inf if aid in relieved else capacity[aid]
+        if aid == "tank_out":
+            arcs += _release_arcs(spec, slices, avail)
+            continue
         arcs.append(
             Arc(
                 src,

@@ -77,6 +77,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "cpc_tariff_usd_per_t": ("oil.cost.cpc_tariff",),
     "diversion_cost_usd_per_t": ("oil.cost.tengiz_aktau",),
     "tank_handling_usd_per_t": ("oil.cost.tank_handling",),
+    "storage_time_preference_usd_per_t": ("oil.cost.storage_time_preference",),
     "market_value_usd_per_t": ("oil.market.value",),
 }
 
@@ -108,6 +109,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "cpc_tariff_usd_per_t": ("USD/t", "CPC pipeline tariff"),
     "diversion_cost_usd_per_t": ("USD/t", "moving CPC-bound crude to Aktau instead"),
     "tank_handling_usd_per_t": ("USD/t", "putting crude through Sangachal tanks"),
+    "storage_time_preference_usd_per_t": ("USD/t", "extra cost per period of later tank release"),
     "market_value_usd_per_t": ("USD/t", "value of a delivered tonne"),
 }
 
@@ -194,6 +196,7 @@ class OilSpec:
     cpc_tariff_usd_per_t: float
     diversion_cost_usd_per_t: float
     tank_handling_usd_per_t: float
+    storage_time_preference_usd_per_t: float
     market_value_usd_per_t: float
     overridden: tuple[str, ...] = ()
 
@@ -272,6 +275,9 @@ class OilSpec:
             cpc_tariff_usd_per_t=value("oil.cost.cpc_tariff", unit="USD/t"),
             diversion_cost_usd_per_t=value("oil.cost.tengiz_aktau", unit="USD/t"),
             tank_handling_usd_per_t=value("oil.cost.tank_handling", unit="USD/t"),
+            storage_time_preference_usd_per_t=value(
+                "oil.cost.storage_time_preference", unit="USD/t"
+            ),
             market_value_usd_per_t=value("oil.market.value", unit="USD/t"),
         )
 

@@ -15,7 +15,14 @@ import pandas as pd
 
 from corridor_sim.engines.commodity import max_flow, solve
 from corridor_sim.errors import SpecError
-from corridor_sim.models._oil_net import SINK, SOURCE, TERMINAL_ARCS, make_slices, network
+from corridor_sim.models._oil_net import (
+    SINK,
+    SOURCE,
+    TERMINAL_ARCS,
+    make_slices,
+    merge_release_arcs,
+    network,
+)
 from corridor_sim.models._oil_spec import OilSpec, days_in_year
 
 __all__ = ["bottleneck_sequence", "default_volumes", "route_capacity", "volume_sweep"]
@@ -130,7 +137,8 @@ def volume_sweep(
         by_arc = flows.groupby("arc")["flow"].sum()
         delivered = sum(float(by_arc.get(TERMINAL_ARCS[t], 0)) for t in _ROUTE_TERMINALS) / 1000
         offered = float(sol.tables["supply"].query("node == @SOURCE")["available"].sum()) / 1000
-        top = "" if sol.bottlenecks.empty else str(sol.bottlenecks.iloc[0]["arc"])
+        ranked = merge_release_arcs(sol.bottlenecks)
+        top = "" if ranked.empty else str(ranked.iloc[0]["arc"])
         rows.append(
             (
                 float(vol),
@@ -216,7 +224,7 @@ def bottleneck_sequence(
             break
         load = {**overrides, "kazakh_volume_mt_per_yr": _OVERLOAD * cap["capacity_mt_per_yr"]}
         net = network(_spec(year, load), make_slices(year, months), relieve=relieved)
-        top = solve(net, name=f"oil_stage_{stage}").bottlenecks
+        top = merge_release_arcs(solve(net, name=f"oil_stage_{stage}").bottlenecks)
         rows.append(
             (
                 stage,

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor_sim.engines.commodity import CommodityNetwork, CommoditySolution, solve
+from corridor_sim.engines.commodity import CommodityNetwork, solve
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
 from corridor_sim.models._oil_net import (
     ARCS,
@@ -48,6 +48,7 @@ from corridor_sim.models._oil_net import (
     Slice,
     coords,
     make_slices,
+    merge_release_arcs,
     network,
 )
 from corridor_sim.models._oil_spec import PERCENT, UNITS, OilSpec, days_in_year
@@ -235,8 +236,8 @@ def _month_columns(frame: pd.DataFrame, slices: Sequence[Slice]) -> pd.DataFrame
     return out
 
 
-def _monthly_tables(sol: CommoditySolution, slices: Sequence[Slice]) -> dict[str, pd.DataFrame]:
-    flows = _month_columns(sol.flows, slices)
+def _monthly_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    flows = tables["flows"]
     keys = ["arc", "month", "month_label"]
     monthly = flows.groupby(keys, sort=False).agg(
         flow_kt=("flow", "sum"),
@@ -256,7 +257,7 @@ def _monthly_tables(sol: CommoditySolution, slices: Sequence[Slice]) -> dict[str
     delivered = delivered[["terminal", "period", "period_label", "flow_kt"]].rename(
         columns={"flow_kt": "delivered_kt"}
     )
-    supply = _month_columns(sol.tables["supply"], slices)
+    supply = tables["supply"]
     unmet = supply.groupby(["node", "month", "month_label"], sort=False).agg(
         offered_kt=("available", "sum"), shipped_kt=("supplied", "sum")
     )
@@ -269,14 +270,12 @@ def _monthly_tables(sol: CommoditySolution, slices: Sequence[Slice]) -> dict[str
     }
 
 
-def _summary(
-    spec: OilSpec, sol: CommoditySolution, tables: Mapping[str, pd.DataFrame]
-) -> list[tuple[str, float, str]]:
+def _summary(spec: OilSpec, tables: Mapping[str, pd.DataFrame]) -> list[tuple[str, float, str]]:
     per_terminal = tables["delivered"].groupby("terminal")["delivered_kt"].sum() / 1000
     offered = tables["unmet"].groupby("node")["offered_kt"].sum() / 1000
     shipped = tables["unmet"].groupby("node")["shipped_kt"].sum() / 1000
-    by_arc = sol.flows.groupby("arc")["flow"].sum() / 1000
-    storage = sol.storage
+    by_arc = tables["flows"].groupby("arc")["flow"].sum() / 1000
+    storage = tables["storage"]
     total_offered = float(offered.sum())
     total_delivered = float(per_terminal.sum())
     rows = [
@@ -297,7 +296,7 @@ def _summary(
             "Mt/yr",
         ),
         ("btc_spare_capacity_mt_per_yr", spec.btc_spare_capacity_mt_per_yr, "Mt/yr"),
-        ("binding_arcs", float(len(sol.bottlenecks)), "arcs"),
+        ("binding_arcs", float(len(tables["bottlenecks"])), "arcs"),
     ]
     if spec.include_novorossiysk:
         rows += [
@@ -360,15 +359,16 @@ def simulate(scenario: ScenarioLike) -> Result:
         raise ScenarioError(msg)
     sol = solve(net, name=scenario.name or f"oil_{spec.year}")
     tables = {
-        name: _month_columns(frame, slices)
+        name: _month_columns(merge_release_arcs(frame), slices)
         for name, frame in sol.tables.items()
         if name not in ("unmet",)
     }
-    tables.update(_monthly_tables(sol, slices))
+    tables.update(_monthly_tables(tables))
     tables["provenance"] = spec.provenance()
     tables["nodes"] = _nodes(net)
-    rows = _summary(spec, sol, tables)
-    bottleneck = "" if sol.bottlenecks.empty else str(sol.bottlenecks.iloc[0]["arc"])
+    rows = _summary(spec, tables)
+    top = tables["bottlenecks"]
+    bottleneck = "" if top.empty else str(top.iloc[0]["arc"])
     meta: dict[str, Any] = {
         "model": "oil",
         "unit": "kt",
