@@ -170,13 +170,13 @@ def _release_arcs(spec: OilSpec, slices: Sequence[Slice], avail: Sequence[float]
     """
     out = []
     for k, s in enumerate(slices):
-        open_k = tuple(a if j == k else 0 for j, a in enumerate(avail))
+        open_k = tuple(math.inf if j == k else 0 for j in range(len(slices)))
         out.append(
             Arc(
                 "baku_tanks",
                 "baku",
-                capacity=math.inf,
-                availability=open_k,
+                capacity=open_k,
+                availability=tuple(avail),
                 cost=spec.storage_time_preference_usd_per_t * k,
                 id=release_arc(k),
                 label=f"out of Sangachal tanks in {s.label}",
