@@ -48,6 +48,7 @@ _MWH_PER_TWH = 1e6
 _PENALTY_OTHERS, _PENALTY_PLANT = 10.0, 1.0
 #: Shortfalls below this (bcm/yr) are solver round-off.
 _TOL_BCM = 1e-9
+_DIGITS = 12
 
 
 def gas_mcm_from_mwh(energy_mwh: npt.ArrayLike, *, efficiency: float) -> np.ndarray:
@@ -149,13 +150,14 @@ def route_free_capacity(spec: GasSpec) -> dict[str, float]:
     """
     to_tap = spec.tap_other_use + spec.igb_bulgaria_use + spec.ibs_other_use
     tanap_use = spec.tanap_turkey_offtake + to_tap
-    return {
+    free = {
         "scp": max(0.0, spec.scp_capacity - spec.scp_other_use - tanap_use),
         "tanap": max(0.0, spec.tanap_capacity - tanap_use),
         "tap": max(0.0, spec.tap_capacity - to_tap),
         "igb": max(0.0, spec.igb_capacity - spec.igb_bulgaria_use - spec.ibs_other_use),
         "ibs": max(0.0, spec.ibs_capacity - spec.ibs_other_use),
     }
+    return {k: round(v, _DIGITS) for k, v in free.items()}  # drop float round-off (bcm/yr)
 
 
 def _per_period(bcm_per_yr: float, n_periods: int) -> float | tuple[float, ...]:

@@ -8,6 +8,8 @@ seed (500 MW) with a CCGT efficiency (B12). See ``docs/serbia.md``.
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from dataclasses import dataclass
 from enum import StrEnum
@@ -275,6 +277,12 @@ def build_grid(
     """
     site = parse_site(site)
     spec = GridSpec.for_year(year) if spec is None else spec
+    return copy.deepcopy(_build_cached(site, year, spec))
+
+
+@functools.lru_cache(maxsize=16)
+def _build_cached(site: Site | None, year: int, spec: GridSpec) -> pp.pandapowerNet:
+    """Build once per (site, year, spec); callers get deep copies (pandapower nets are mutable)."""
     b = _Builder(f"serbia_{site.value if site else 'no_plant'}_{year}")
     for key in ("nis2", "leskovac2", "vranje4", "jagodina4", "bulgaria", "macedonia", "north"):
         b.add_bus(key, "400")

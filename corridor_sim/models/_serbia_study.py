@@ -167,7 +167,7 @@ def _ac_snapshot(net: pp.pandapowerNet, scale: float, plant: float) -> pp.pandap
         snap.gen["p_mw"] = plant
         snap.gen["in_service"] = plant > 0
     try:
-        pp.runpp(snap, calculate_voltage_angles=True, init="dc")
+        pp.runpp(snap, calculate_voltage_angles=True, init="dc", numba=False)  # tiny net: JIT costs more
     except pp.powerflow.LoadflowNotConverged as err:
         msg = f"AC power flow of {net.name!r} did not converge (load scale {scale:.3f}, plant {plant:.0f} MW)"
         raise ConvergenceError(msg) from err
@@ -360,4 +360,23 @@ def site_study(
             }
         ]
     )
-    return {"summary": summary, "elements": elements, "n1_worst": wo, "hourly": hourly, "ac": ac}
+    plant_buses = set(net.gen["bus"].astype(int))
+    buses = pd.DataFrame(
+        {
+            "site": label,
+            "bus": net.bus["name"].to_numpy(),
+            "zone": net.bus["zone"].to_numpy(),
+            "vn_kv": net.bus["vn_kv"].to_numpy(),
+            "lon": [json.loads(g)["coordinates"][0] for g in net.bus["geo"]],
+            "lat": [json.loads(g)["coordinates"][1] for g in net.bus["geo"]],
+            "plant": [int(b) in plant_buses for b in net.bus.index],
+        }
+    )
+    return {
+        "summary": summary,
+        "elements": elements,
+        "n1_worst": wo,
+        "hourly": hourly,
+        "ac": ac,
+        "buses": buses,
+    }

@@ -322,6 +322,7 @@ def simulate(scenario: ScenarioLike) -> Result:
         "loadings": tables["elements"],
         "n1_worst": tables["n1_worst"],
         "voltages": tables["ac"],
+        "buses": tables["buses"],
         "hourly": hourly,
         "gas_balance": balance,
         "gas_free_capacity": pd.DataFrame(
