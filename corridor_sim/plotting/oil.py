@@ -123,7 +123,9 @@ def route_map(result: Result, ax: Axes | None = None) -> Axes:
             ax.annotate(
                 f"delivered {mt:.2f} Mt",
                 (nodes.loc[terminal, "lon"], nodes.loc[terminal, "lat"]),
-                xytext=(4, -14),
+                xytext=(-6, -4),
+                ha="right",
+                va="top",
                 textcoords="offset points",
                 fontsize=8,
                 weight="bold",
@@ -158,22 +160,24 @@ def monthly_flow_stack(result: Result, ax: Axes | None = None) -> Axes:
     labels = list(delivered.index)
     x = np.arange(len(labels))
     bottom = np.zeros(len(labels))
-    for terminal in delivered.columns:
+    for terminal in [c for c in delivered.columns if delivered[c].sum() > 0]:
         vals = delivered[terminal].to_numpy()
         ax.bar(
             x, vals, bottom=bottom, label=f"via {terminal}", color=_TERMINAL_COLOURS.get(terminal)
         )
         bottom += vals
     lost = unmet.reindex(labels).fillna(0).to_numpy()
+    some = lost > 1e-6 * max(float(bottom.max()), 1)
     ax.bar(
-        x,
-        lost,
-        bottom=bottom,
+        x[some],
+        lost[some],
+        bottom=bottom[some],
         label="offered, not shipped",
         color="white",
         edgecolor="red",
         hatch="//",
     )
+    ax.set_ylim(0, 1.08 * max(float((bottom + lost).max()), 1))
     ax.set_xticks(x, labels, rotation=45, ha="right")
     ax.set_ylabel("crude per month (kt)")
     ax.set_title("Delivered per terminal and month")
