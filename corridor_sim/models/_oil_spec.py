@@ -73,7 +73,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "novorossiysk_terminal_mt_per_yr": ("oil.cpc.capacity_total",),
     "tanker_freight_usd_per_t": ("oil.cost.caspian_freight",),
     "btc_tariff_usd_per_t": ("oil.cost.btc_tariff", "units.crude.bbl_per_t"),
-    "reserve_premium_usd_per_t": ("oil.cost.reserve_premium",),
+    "reserve_premium_usd_per_t": ("oil.cost.reserve_premium", "oil.supsa.strategic_reserve"),
     "cpc_tariff_usd_per_t": ("oil.cost.cpc_tariff",),
     "diversion_cost_usd_per_t": ("oil.cost.tengiz_aktau",),
     "tank_handling_usd_per_t": ("oil.cost.tank_handling",),
