@@ -179,8 +179,16 @@ def test_bad_tables_raise_spec_error(kwargs: dict, match: str) -> None:
 def test_net_without_slack_raises() -> None:
     net = pn.case9()
     net.ext_grid["in_service"] = False
-    with pytest.raises(CorridorSimError, match="cannot solve net"):
+    with pytest.raises(CorridorSimError, match="cannot build a DC power flow.*reference bus"):
         dc_flow(net)
+    with pytest.raises(CorridorSimError, match="cannot"):
+        DCModel.from_net(net, check=True)
+
+
+@pytest.mark.parametrize("name", ["awkward", "mv_oberrhein"])
+def test_model_check_against_rundcpp_passes(name: str) -> None:
+    model = DCModel.from_net(NETS[name](), check=True)
+    assert model.n_branch > 0
 
 
 def test_isolated_bus_is_nan_and_its_load_ignored() -> None:

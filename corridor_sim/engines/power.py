@@ -16,6 +16,7 @@ from enum import StrEnum
 import numpy as np
 import pandapower as pp
 import pandas as pd
+import scipy.sparse as sp
 
 from corridor_sim.engines._dcmodel import DCModel
 from corridor_sim.engines._power_n1 import N1Result, screen_outages
@@ -201,15 +202,16 @@ class _Hourly:
     """Bus injections for every hour and what the results need besides flows."""
 
     hours: pd.Index
-    p_bus_mw: np.ndarray  # n_bus x hours
-    slack_p0_mw: np.ndarray  # n_slack x hours
+    p_bus_mw: np.ndarray  # hours x n_bus (C order: one row per hour)
+    slack_p0_mw: np.ndarray  # hours x n_slack
     gen_p_mw: np.ndarray  # hours x n_gen (scaled set-points, 0 when inactive)
 
 
 def _hourly(model: DCModel, tables: dict[str, Table]) -> _Hourly:
     hours = _hours_of(tables)
     n_hours = len(hours)
-    p_bus = np.repeat(model.p_bus_mw[:, None], n_hours, axis=1)
+    constant = model.p_bus_mw.copy()
+    p_bus: np.ndarray | None = None
     gen_sp = None
     for element, table in tables.items():
         key = element.removesuffix("_p_mw")
@@ -224,39 +226,130 @@ def _hourly(model: DCModel, tables: dict[str, Table]) -> _Hourly:
             full = np.repeat(emap.p_mw[None, :], n_hours, axis=0)
             full[:, pos] = values
             gen_sp = full * (np.abs(emap.factor) * (emap.row >= 0))[None, :]
-        if pos.size == 0:
-            continue
-        delta = (values - emap.p_mw[pos][None, :]) * emap.factor[pos][None, :]
         ok = emap.row[pos] >= 0
-        np.add.at(p_bus, emap.row[pos][ok], delta[:, ok].T)
+        if not ok.any():
+            continue
+        pos = pos[ok]
+        scatter = sp.csr_matrix(
+            (emap.factor[pos], (np.arange(pos.size), emap.row[pos])),
+            shape=(pos.size, model.n_bus),
+        )
+        constant -= scatter.T @ emap.p_mw[pos]  # the net's own values are replaced
+        part = np.asarray(values[:, ok] @ scatter)
+        p_bus = part if p_bus is None else p_bus + part
     if gen_sp is None:
         emap = model.elements.get("gen")
         sp0 = emap.p_mw * np.abs(emap.factor) * (emap.row >= 0) if emap else np.zeros(0)
         gen_sp = np.repeat(sp0[None, :], n_hours, axis=0)
-    slack_p0 = np.repeat(model.slack_p0_mw[:, None], n_hours, axis=1)
+    if p_bus is None:
+        p_bus = np.repeat(constant[None, :], n_hours, axis=0)
+    else:
+        p_bus += constant[None, :]
+    slack_p0 = np.repeat(model.slack_p0_mw[None, :], n_hours, axis=0)
     if model.slack_index.size and gen_sp.shape[1]:
         gpos = {int(i): k for k, i in enumerate(model.elements["gen"].index)}
-        for s, (element, idx) in enumerate(
+        for k, (element, idx) in enumerate(
             zip(model.slack_element, model.slack_index, strict=True)
         ):
             if element == "gen":
-                slack_p0[s] = gen_sp[:, gpos[int(idx)]]
+                slack_p0[:, k] = gen_sp[:, gpos[int(idx)]]
     return _Hourly(hours=hours, p_bus_mw=p_bus, slack_p0_mw=slack_p0, gen_p_mw=gen_sp)
 
 
-def _branch_frames(
-    model: DCModel, flows: np.ndarray, hours: pd.Index
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    out = []
-    for index, rows in ((model.line_index, model.line_row), (model.trafo_index, model.trafo_row)):
+@dataclass(frozen=True, slots=True, eq=False)
+class _Linear:
+    """Affine maps from bus injections (MW) to every reported quantity: ``y = p @ m.T + c``."""
+
+    line: tuple[np.ndarray, np.ndarray]
+    trafo: tuple[np.ndarray, np.ndarray]
+    branch: tuple[np.ndarray, np.ndarray]
+    bus_va: tuple[np.ndarray, np.ndarray]
+    slack: tuple[np.ndarray, np.ndarray]
+
+
+def _linear(model: DCModel) -> _Linear:
+    """Dense sensitivities of flows, angles and slack outputs (cached on the model)."""
+    cached = model._cache.get("power_linear")
+    if cached is not None:
+        return cached
+    ptdf, f0 = model.ptdf(), model.flow_offset_mw()
+    sens, va0 = model.angle_sensitivity(), model.solve_angles_rad(np.zeros(model.n_bus))
+
+    def rows_of(
+        matrix: np.ndarray, offset: np.ndarray, rows: np.ndarray, fill: float
+    ) -> tuple[np.ndarray, np.ndarray]:
         ok = rows >= 0
-        p = np.zeros((len(hours), index.size))
-        p[:, ok] = flows[rows[ok]].T
-        load = np.abs(p)
-        load[:, ok] *= model.loading_pct_per_mw[rows[ok]][None, :]
-        out.append(pd.DataFrame(p, index=hours, columns=pd.Index(index)))
-        out.append(pd.DataFrame(load, index=hours, columns=pd.Index(index)))
-    return out[0], out[2], out[1], out[3]
+        m = np.zeros((rows.size, matrix.shape[1]))
+        c = np.full(rows.size, fill)
+        m[ok], c[ok] = matrix[rows[ok]], offset[rows[ok]]
+        return np.ascontiguousarray(m.T), c
+
+    share = model.slack_share[:, None]
+    pick = np.zeros((model.slack_row.size, model.n_bus))
+    pick[np.arange(model.slack_row.size), model.slack_row] = 1.0
+    b_rows = model.bbus[model.slack_row]
+    slack_m = share * (model.base_mva * (b_rows @ sens) - pick)
+    slack_c = model.slack_share * (
+        model.base_mva * (b_rows @ va0) + model.p_shift_bus_mw[model.slack_row]
+    )
+    linear = _Linear(
+        line=rows_of(ptdf, f0, model.line_row, 0.0),
+        trafo=rows_of(ptdf, f0, model.trafo_row, 0.0),
+        branch=(np.ascontiguousarray(ptdf.T), f0),
+        bus_va=rows_of(np.rad2deg(sens), np.rad2deg(va0), model.bus_row, np.nan),
+        slack=(np.ascontiguousarray(slack_m.T), slack_c),
+    )
+    model._cache["power_linear"] = linear
+    return linear
+
+
+def _apply(p_bus: np.ndarray, linear: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    out = p_bus @ linear[0]
+    out += linear[1][None, :]
+    return out
+
+
+def _result(model: DCModel, hourly: _Hourly) -> DCFlowResult:
+    hours, p = hourly.hours, hourly.p_bus_mw
+    lin = _linear(model)
+    frames = {}
+    for element, index, per_mw_rows in (
+        ("line", model.line_index, model.line_row),
+        ("trafo", model.trafo_index, model.trafo_row),
+    ):
+        flow = _apply(p, getattr(lin, element))
+        ok = per_mw_rows >= 0
+        per_mw = np.zeros(per_mw_rows.size)
+        per_mw[ok] = model.loading_pct_per_mw[per_mw_rows[ok]]
+        load = np.abs(flow)
+        load *= per_mw[None, :]
+        columns = pd.Index(index)
+        frames[element] = (
+            pd.DataFrame(flow, index=hours, columns=columns, copy=False),
+            pd.DataFrame(load, index=hours, columns=columns, copy=False),
+        )
+    va = _apply(p, lin.bus_va)
+    va[:, model.bus_row < 0] = np.nan
+    slack = _apply(p, lin.slack) + hourly.slack_p0_mw
+    ext = np.zeros((len(hours), model.ext_grid_index.size))
+    gen = hourly.gen_p_mw.copy()
+    epos = {int(i): k for k, i in enumerate(model.ext_grid_index)}
+    gpos = {int(i): k for k, i in enumerate(model.elements["gen"].index)} if gen.size else {}
+    for k, (element, idx) in enumerate(zip(model.slack_element, model.slack_index, strict=True)):
+        if element == "ext_grid":
+            ext[:, epos[int(idx)]] = slack[:, k]
+        else:
+            gen[:, gpos[int(idx)]] = slack[:, k]
+    gen_cols = model.elements["gen"].index if "gen" in model.elements else np.zeros(0, int)
+    return DCFlowResult(
+        line_p_from_mw=frames["line"][0],
+        trafo_p_hv_mw=frames["trafo"][0],
+        line_loading_pct=frames["line"][1],
+        trafo_loading_pct=frames["trafo"][1],
+        ext_grid_p_mw=pd.DataFrame(ext, index=hours, columns=pd.Index(model.ext_grid_index)),
+        gen_p_mw=pd.DataFrame(gen, index=hours, columns=pd.Index(gen_cols)),
+        bus_va_degree=pd.DataFrame(va, index=hours, columns=pd.Index(model.bus_index), copy=False),
+    )
 
 
 # ---------------------------------------------------------------------- public API
@@ -317,29 +410,6 @@ def dc_flow(
     }
     hourly = _hourly(model, tables)
     return _result(model, hourly)
-
-
-def _result(model: DCModel, hourly: _Hourly) -> DCFlowResult:
-    hours = hourly.hours
-    va = model.solve_angles_rad(hourly.p_bus_mw)
-    flows = model.branch_flow_mw(va)
-    line_p, trafo_p, line_l, trafo_l = _branch_frames(model, flows, hours)
-    slack = model.slack_p_mw(va, hourly.p_bus_mw, hourly.slack_p0_mw)
-    ext = pd.DataFrame(0.0, index=hours, columns=pd.Index(_table_index(model, "ext_grid")))
-    gen_cols = model.elements["gen"].index if "gen" in model.elements else np.zeros(0, int)
-    gen = pd.DataFrame(hourly.gen_p_mw, index=hours, columns=pd.Index(gen_cols))
-    for s, (element, idx) in enumerate(zip(model.slack_element, model.slack_index, strict=True)):
-        target = ext if element == "ext_grid" else gen
-        target[int(idx)] = slack[s]
-    ok = model.bus_row >= 0
-    va_deg = np.full((len(hours), model.bus_index.size), np.nan)
-    va_deg[:, ok] = np.rad2deg(va[model.bus_row[ok]]).T
-    bus = pd.DataFrame(va_deg, index=hours, columns=pd.Index(model.bus_index))
-    return DCFlowResult(line_p, trafo_p, line_l, trafo_l, ext, gen, bus)
-
-
-def _table_index(model: DCModel, element: str) -> np.ndarray:
-    return model.ext_grid_index if element == "ext_grid" else model.elements[element].index
 
 
 def n_minus_1(
@@ -418,7 +488,7 @@ def n_minus_1(
     }
     hourly = _hourly(model, tables)
     base = _result(model, hourly)
-    flows = model.branch_flow_mw(model.solve_angles_rad(hourly.p_bus_mw))
+    flows = _apply(hourly.p_bus_mw, _linear(model).branch).T  # branch rows x hours (view)
     outage_list = _outage_list(model, outages)
     return screen_outages(
         model,
