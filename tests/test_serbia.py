@@ -1,0 +1,303 @@
+"""Serbian plant model: the grid against pandapower, the N-1 study, the gas balance."""
+
+from __future__ import annotations
+
+import copy
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandapower as pp
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import corridor_sim as cs
+from corridor_sim.catalogue import value
+from corridor_sim.engines.power import dc_flow
+from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
+from corridor_sim.models import serbia
+from corridor_sim.models._serbia_gas import (
+    GasSpec,
+    bottleneck,
+    gas_balance,
+    gas_mcm_from_mwh,
+    mwh_from_gas_mcm,
+    route_free_capacity,
+)
+from corridor_sim.models._serbia_grid import GridSpec
+from corridor_sim.models._serbia_study import HOURS, national_load_mw, plant_dispatch_mw
+from corridor_sim.units import twh_to_bcm
+
+SITES = [None, "trupale", "krusevac", "niska_banja"]
+
+
+def _scenario(**kw: object) -> SimpleNamespace:
+    base = {
+        "model": "serbia",
+        "year": 2029,
+        "name": "t",
+        "overrides": {},
+        "options": {},
+        "resolution": "hour",
+        "periods": None,
+        "seed": 3,
+        "events": (),
+        "network": None,
+    }
+    base.update(kw)
+    ns = SimpleNamespace(**base)
+    ns.rng = lambda: np.random.default_rng(ns.seed)
+    return ns
+
+
+@pytest.fixture(scope="module")
+def result() -> cs.Result:
+    return serbia.simulate(_scenario(options={"site": "krusevac"}))
+
+
+# ------------------------------------------------------------------ the net
+@pytest.mark.parametrize("site", SITES)
+def test_net_solves_ac_and_dc_with_coordinates(site):
+    net = serbia.build(site, year=2029)
+    pp.runpp(net, numba=False)
+    assert net.converged
+    assert net.bus["geo"].notna().all()
+    pp.rundcpp(net)
+    # DC: what the ext grids inject equals the load minus the plant
+    plant = net.gen["p_mw"].sum() if len(net.gen) else 0.0
+    assert net.res_ext_grid["p_mw"].sum() == pytest.approx(net.load["p_mw"].sum() - plant, rel=1e-9)
+    if site is None:
+        assert net.gen.empty
+    else:
+        gen = net.gen.iloc[0]
+        assert gen["max_p_mw"] == value("serbia.plant.capacity", unit="MW") == 500
+        assert gen["min_p_mw"] == pytest.approx(500 * value("serbia.plant.min_load", unit="p.u."))
+
+
+def test_unknown_site_lists_the_three():
+    with pytest.raises(UnknownNameError) as err:
+        serbia.build("belgrade", year=2029)
+    for name in ("trupale", "krusevac", "niska_banja"):
+        assert name in str(err.value)
+
+
+def test_line_parameters_are_pandapower_std_types_and_c1_lengths():
+    net = serbia.build("trupale", year=2029)
+    std = pp.available_std_types(net, "line")
+    t220 = std.loc["490-AL1/64-ST1A 220.0"]
+    t380 = std.loc["490-AL1/64-ST1A 380.0"]
+    l220 = net.line[net.bus.loc[net.line.from_bus, "vn_kv"].to_numpy() == 220].iloc[0]
+    l400 = net.line[net.bus.loc[net.line.from_bus, "vn_kv"].to_numpy() == 400].iloc[0]
+    for col in ("r_ohm_per_km", "x_ohm_per_km", "c_nf_per_km", "max_i_ka"):
+        assert l220[col] == pytest.approx(t220[col])
+    assert l400["r_ohm_per_km"] == pytest.approx(t380["r_ohm_per_km"] / 2)  # twin bundle
+    assert l400["max_i_ka"] == pytest.approx(t380["max_i_ka"] * 2)
+    # the looped-in line keeps its C1 length: 96.5 km = Jagodina–Trupale + Trupale–Niš
+    halves = net.line[net.line["corridor"] == "jagodina_nis"]
+    assert len(halves) == 2
+    assert halves["length_km"].sum() == pytest.approx(96.5)
+
+
+def test_build_rejects_unknown_override():
+    with pytest.raises(SpecError):
+        serbia.build("trupale", year=2029, plant_size=3)
+
+
+# ------------------------------------------------------------ power flows
+@pytest.mark.parametrize("site", ["trupale", "krusevac"])
+def test_dc_flow_equals_pandapower_rundcpp_hour_by_hour(site):
+    net = serbia.build(site, year=2029)
+    national = national_load_mw(2029, rng=np.random.default_rng(0))
+    hours = [0, 4000, int(np.argmax(national))]
+    scale = national[hours] / net.load["p_mw"].sum()
+    load = pd.DataFrame(np.outer(scale, net.load["p_mw"]), index=hours, columns=net.load.index)
+    gen = pd.DataFrame({0: [500.0, 0.0, 300.0]}, index=hours)
+    ours = dc_flow(net, load_p_mw=load, gen_p_mw=gen)
+    for k, h in enumerate(hours):
+        ref = copy.deepcopy(net)
+        ref.load["p_mw"] = load.loc[h].to_numpy()
+        ref.gen["p_mw"] = gen.loc[h, 0]
+        pp.rundcpp(ref)
+        np.testing.assert_allclose(ours.line_p_from_mw.iloc[k], ref.res_line["p_from_mw"], atol=1e-6)
+        np.testing.assert_allclose(ours.trafo_p_hv_mw.iloc[k], ref.res_trafo["p_hv_mw"], atol=1e-6)
+
+
+def test_every_n1_case_was_run(result):
+    comp = result.site_comparison.set_index("site")
+    for site in SITES:
+        key = site or "none"
+        net = serbia.build(site, year=2029)
+        n_branches = int(net.line["in_service"].sum() + net.trafo["in_service"].sum())
+        assert comp.loc[key, "n1_outages"] == n_branches
+        assert comp.loc[key, "n1_cases"] == n_branches * HOURS
+
+
+def test_worst_n1_case_matches_pandapower(result):
+    """Re-run the worst Kruševac contingency in pandapower: same loading."""
+    worst = result.n1_worst[result.n1_worst["site"] == "krusevac"].iloc[0]
+    hour = int(worst["hour"])
+    hourly = result.hourly[(result.hourly["site"] == "krusevac") & (result.hourly["hour"] == hour)].iloc[0]
+    net = serbia.build("krusevac", year=2029)
+    factor = hourly["national_load_mw"] / net.load["p_mw"].sum()
+    net.load["p_mw"] *= factor
+    net.gen["p_mw"] = hourly["plant_mw"]
+    net[worst["outage_element"]].loc[int(worst["outage_index"]), "in_service"] = False
+    pp.rundcpp(net)
+    res = net[f"res_{worst['element']}"]
+    assert res.loc[int(worst["element_index"]), "loading_percent"] == pytest.approx(worst["loading_pct"], rel=1e-6)
+
+
+def test_ac_losses_close_to_the_dc_estimate(result):
+    comp = result.site_comparison
+    ratio = comp["losses_peak_dc_estimate_mw"] / comp["losses_peak_ac_mw"]
+    assert ratio.between(0.75, 1.1).all()
+
+
+def test_site_comparison_has_all_sites_and_a_best_site(result):
+    assert list(result.site_comparison["site"]) == ["none", "trupale", "krusevac", "niska_banja"]
+    assert result.meta["best_site"] in {"trupale", "krusevac", "niska_banja"}
+    assert result.meta["model"] == "serbia"
+    ok = result.site_comparison.set_index("site")
+    best = result.meta["best_site"]
+    assert ok.loc[best, "n1_violation_hours"] == ok.loc[["trupale", "krusevac", "niska_banja"], "n1_violation_hours"].min()
+
+
+def test_line_outage_event_takes_the_line_out():
+    scn = _scenario(
+        periods=48,
+        options={"site": "krusevac", "sites": ["krusevac"]},
+        events=(SimpleNamespace(element="krusevac_kraljevo", start=10, duration=5, availability=0.0, days=None),),
+    )
+    res = serbia.simulate(scn)
+    comp = res.site_comparison.iloc[0]
+    # in the 5 outage hours one fewer outage is screened
+    net = serbia.build("krusevac", year=2029)
+    n = int(len(net.line) + len(net.trafo))
+    assert comp["n1_cases"] == n * 43 + (n - 1) * 5
+    assert comp["islanding_outages"] == 1  # Kruševac–Niš then splits off Kruševac
+
+
+def test_unknown_option_and_event_element_are_scenario_errors():
+    with pytest.raises(ScenarioError, match="options.colour"):
+        serbia.simulate(_scenario(options={"colour": 1}))
+    with pytest.raises(ScenarioError, match="site"):
+        serbia.simulate(_scenario(options={"site": "belgrade"}))
+    ev = SimpleNamespace(element="nis_beograd", start=1, duration=1, availability=0.0, days=None)
+    with pytest.raises(ScenarioError, match="nis_beograd"):
+        serbia.simulate(_scenario(periods=10, events=(ev,)))
+
+
+def test_same_seed_same_tables_other_seed_other_load():
+    a = serbia.simulate(_scenario(periods=24, seed=5, options={"sites": ["trupale"]}))
+    b = serbia.simulate(_scenario(periods=24, seed=5, options={"sites": ["trupale"]}))
+    c = serbia.simulate(_scenario(periods=24, seed=6, options={"sites": ["trupale"]}))
+    pd.testing.assert_frame_equal(a.site_comparison, b.site_comparison)
+    pd.testing.assert_frame_equal(a.gas_balance, b.gas_balance)
+    assert not np.allclose(a.hourly["national_load_mw"], c.hourly["national_load_mw"])
+
+
+# ------------------------------------------------------------ load and dispatch
+def test_national_load_reproduces_c4_and_c5():
+    x = national_load_mw(2024, rng=np.random.default_rng(0))
+    assert x.sum() / 1e6 == pytest.approx(value("serbia.load.annual_energy", unit="TWh"))
+    daily = x.reshape(-1, 24).sum(axis=1) / 1000  # GWh/day
+    record = value("serbia.load.record_day_energy", unit="GWh/day")
+    assert daily.max() == pytest.approx(record, rel=0.05)
+
+
+@settings(max_examples=25, deadline=None)
+@given(cf=st.floats(0, 1))
+def test_dispatch_meets_capacity_factor_and_min_load(cf):
+    x = national_load_mw(2029, rng=np.random.default_rng(1))
+    d = plant_dispatch_mw(x, capacity_mw=500, capacity_factor=cf, min_load=0.4)
+    assert d.sum() == pytest.approx(cf * 500 * HOURS, abs=0.4 * 500 + 1e-6)
+    on = d[d > 0]
+    assert (on >= 0.4 * 500 - 1e-9).all()
+    assert (d <= 500).all()
+
+
+# ------------------------------------------------------------ gas
+def test_gas_conversion_by_hand():
+    lhv_kj_per_m3 = value("units.gas.lhv_serbia", unit="kJ/m3")
+    # 1 GWh of electricity at 58 %: 3.6e12 J / 0.58 / (LHV J/m3) m3
+    expected_mcm = 3.6e12 / 0.58 / (lhv_kj_per_m3 * 1e3) / 1e6
+    assert gas_mcm_from_mwh(1000.0, efficiency=0.58) == pytest.approx(expected_mcm, rel=1e-12)
+    assert mwh_from_gas_mcm(expected_mcm, efficiency=0.58) == pytest.approx(1000.0, rel=1e-12)
+    # same as the units module: bcm of 1 TWh of heat
+    assert gas_mcm_from_mwh(1e6, efficiency=1.0) == pytest.approx(twh_to_bcm(1.0, basis="serbia_lhv") * 1000)
+
+
+@settings(max_examples=40, deadline=None)
+@given(mwh=st.floats(0, 1e7), eff=st.floats(0.1, 1.0))
+def test_gas_conversion_round_trip(mwh, eff):
+    assert mwh_from_gas_mcm(gas_mcm_from_mwh(mwh, efficiency=eff), efficiency=eff) == pytest.approx(mwh, rel=1e-9, abs=1e-9)
+
+
+def test_gas_conversion_rejects_bad_efficiency():
+    with pytest.raises(SpecError, match="efficiency"):
+        gas_mcm_from_mwh(1.0, efficiency=0.0)
+
+
+@pytest.fixture(scope="module")
+def load_2029() -> np.ndarray:
+    return national_load_mw(2029, rng=np.random.default_rng(2))
+
+
+@settings(max_examples=20, deadline=None)
+@given(cf=st.floats(0, 1), contract=st.floats(0, 2), ibs=st.floats(0, 2))
+def test_gas_need_exceeds_supply_exactly_when_the_numbers_say(load_2029, cf, contract, ibs):
+    spec = GasSpec.default(contracted_volume=contract, ibs_capacity=ibs)
+    burn = gas_mcm_from_mwh(
+        plant_dispatch_mw(load_2029, capacity_mw=500, capacity_factor=cf, min_load=0.4), efficiency=0.58
+    )
+    need = burn.sum() / 1000
+    limit = min(contract, *route_free_capacity(spec).values())
+    assume(abs(need - limit) > 1e-6)
+    table, _, _ = gas_balance(spec, {cf: burn})
+    row = table.iloc[0]
+    assert row["gas_need_bcm_per_yr"] == pytest.approx(need)
+    assert row["supply_limit_bcm_per_yr"] == pytest.approx(limit)
+    assert bool(row["exceeds_supply"]) == (need > limit)
+    assert row["delivered_bcm_per_yr"] == pytest.approx(min(need, limit), abs=1e-9)
+    assert row["shortfall_bcm_per_yr"] == pytest.approx(max(0.0, need - limit), abs=1e-9)
+    # ratable months can only be tighter than the year
+    assert row["shortfall_ratable_bcm_per_yr"] >= row["shortfall_bcm_per_yr"] - 1e-9
+
+
+def test_bottleneck_names_the_tightest_leg():
+    assert bottleneck(GasSpec.default(contracted_volume=1.0))[0] == "tanap+tap"
+    assert bottleneck(GasSpec.default(contracted_volume=0.1))[0] == "contract"
+    name, limit = bottleneck(GasSpec.default(contracted_volume=5, ibs_capacity=0.2, tap_other_use=0))
+    assert (name, limit) == ("ibs", pytest.approx(0.2))
+
+
+def test_gas_balance_in_result_and_breakeven(result):
+    bal = result.gas_balance
+    assert (bal["exceeds_supply"] == (bal["gas_need_bcm_per_yr"] > bal["supply_limit_bcm_per_yr"] + 1e-9)).all()
+    s = result.summary().set_index("metric")["value"]
+    cf = s["breakeven_capacity_factor"]
+    need_at = np.interp(cf, bal["capacity_factor"], bal["gas_need_bcm_per_yr"])
+    assert need_at == pytest.approx(bal["supply_limit_bcm_per_yr"].iloc[0], rel=1e-3)
+
+
+def test_gas_spec_validation():
+    with pytest.raises(SpecError, match="tap_capacity"):
+        GasSpec.default(tap_capacity=-1.0)
+    with pytest.raises(UnknownNameError):
+        GasSpec.default(tap=1.0)
+    assert math.isclose(GridSpec.for_year(2024).annual_energy_twh, 30.8)
+
+
+# ------------------------------------------------------------ plots
+def test_figures(result):
+    from corridor_sim.plotting import figures
+
+    figs = figures(result)
+    assert set(figs) == {"serbia_grid_map", "serbia_site_comparison", "serbia_n1_worst_cases", "serbia_gas_balance"}
+    import matplotlib.pyplot as plt
+
+    for fig in figs.values():
+        assert fig.axes
+        plt.close(fig)
