@@ -98,7 +98,11 @@ def _cmd_models(args: argparse.Namespace) -> int:
     for name in available_models():
         entry = get_model(name)
         print(f"{name}: {entry.description} (resolutions: {', '.join(entry.resolutions)})")
-        params = entry.parameters(args.year) or {}
+        try:
+            params = entry.parameters(args.year) or {}
+        except CorridorSimError as err:
+            print(f"    (no parameters for year {args.year}: {err})")
+            continue
         for p in params.values():
             print(f"    {p.name} = {p.default!r} {p.unit}  [{p.source}]  {p.description}")
     return 0
