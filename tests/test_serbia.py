@@ -120,7 +120,9 @@ def test_dc_flow_equals_pandapower_rundcpp_hour_by_hour(site):
         ref.load["p_mw"] = load.loc[h].to_numpy()
         ref.gen["p_mw"] = gen.loc[h, 0]
         pp.rundcpp(ref)
-        np.testing.assert_allclose(ours.line_p_from_mw.iloc[k], ref.res_line["p_from_mw"], atol=1e-6)
+        np.testing.assert_allclose(
+            ours.line_p_from_mw.iloc[k], ref.res_line["p_from_mw"], atol=1e-6
+        )
         np.testing.assert_allclose(ours.trafo_p_hv_mw.iloc[k], ref.res_trafo["p_hv_mw"], atol=1e-6)
 
 
@@ -138,7 +140,9 @@ def test_worst_n1_case_matches_pandapower(result):
     """Re-run the worst Kruševac contingency in pandapower: same loading."""
     worst = result.n1_worst[result.n1_worst["site"] == "krusevac"].iloc[0]
     hour = int(worst["hour"])
-    hourly = result.hourly[(result.hourly["site"] == "krusevac") & (result.hourly["hour"] == hour)].iloc[0]
+    hourly = result.hourly[
+        (result.hourly["site"] == "krusevac") & (result.hourly["hour"] == hour)
+    ].iloc[0]
     net = serbia.build("krusevac", year=2029)
     factor = hourly["national_load_mw"] / net.load["p_mw"].sum()
     net.load["p_mw"] *= factor
@@ -146,7 +150,9 @@ def test_worst_n1_case_matches_pandapower(result):
     net[worst["outage_element"]].loc[int(worst["outage_index"]), "in_service"] = False
     pp.rundcpp(net)
     res = net[f"res_{worst['element']}"]
-    assert res.loc[int(worst["element_index"]), "loading_percent"] == pytest.approx(worst["loading_pct"], rel=1e-6)
+    assert res.loc[int(worst["element_index"]), "loading_percent"] == pytest.approx(
+        worst["loading_pct"], rel=1e-6
+    )
 
 
 def test_ac_losses_close_to_the_dc_estimate(result):
@@ -161,14 +167,21 @@ def test_site_comparison_has_all_sites_and_a_best_site(result):
     assert result.meta["model"] == "serbia"
     ok = result.site_comparison.set_index("site")
     best = result.meta["best_site"]
-    assert ok.loc[best, "n1_violation_hours"] == ok.loc[["trupale", "krusevac", "niska_banja"], "n1_violation_hours"].min()
+    assert (
+        ok.loc[best, "n1_violation_hours"]
+        == ok.loc[["trupale", "krusevac", "niska_banja"], "n1_violation_hours"].min()
+    )
 
 
 def test_line_outage_event_takes_the_line_out():
     scn = _scenario(
         periods=48,
         options={"site": "krusevac", "sites": ["krusevac"]},
-        events=(SimpleNamespace(element="krusevac_kraljevo", start=10, duration=5, availability=0.0, days=None),),
+        events=(
+            SimpleNamespace(
+                element="krusevac_kraljevo", start=10, duration=5, availability=0.0, days=None
+            ),
+        ),
     )
     res = serbia.simulate(scn)
     comp = res.site_comparison.iloc[0]
@@ -226,13 +239,17 @@ def test_gas_conversion_by_hand():
     assert gas_mcm_from_mwh(1000.0, efficiency=0.58) == pytest.approx(expected_mcm, rel=1e-12)
     assert mwh_from_gas_mcm(expected_mcm, efficiency=0.58) == pytest.approx(1000.0, rel=1e-12)
     # same as the units module: bcm of 1 TWh of heat
-    assert gas_mcm_from_mwh(1e6, efficiency=1.0) == pytest.approx(twh_to_bcm(1.0, basis="serbia_lhv") * 1000)
+    assert gas_mcm_from_mwh(1e6, efficiency=1.0) == pytest.approx(
+        twh_to_bcm(1.0, basis="serbia_lhv") * 1000
+    )
 
 
 @settings(max_examples=40, deadline=None)
 @given(mwh=st.floats(0, 1e7), eff=st.floats(0.1, 1.0))
 def test_gas_conversion_round_trip(mwh, eff):
-    assert mwh_from_gas_mcm(gas_mcm_from_mwh(mwh, efficiency=eff), efficiency=eff) == pytest.approx(mwh, rel=1e-9, abs=1e-9)
+    assert mwh_from_gas_mcm(gas_mcm_from_mwh(mwh, efficiency=eff), efficiency=eff) == pytest.approx(
+        mwh, rel=1e-9, abs=1e-9
+    )
 
 
 def test_gas_conversion_rejects_bad_efficiency():
@@ -250,7 +267,8 @@ def load_2029() -> np.ndarray:
 def test_gas_need_exceeds_supply_exactly_when_the_numbers_say(load_2029, cf, contract, ibs):
     spec = GasSpec.default(contracted_volume=contract, ibs_capacity=ibs)
     burn = gas_mcm_from_mwh(
-        plant_dispatch_mw(load_2029, capacity_mw=500, capacity_factor=cf, min_load=0.4), efficiency=0.58
+        plant_dispatch_mw(load_2029, capacity_mw=500, capacity_factor=cf, min_load=0.4),
+        efficiency=0.58,
     )
     need = burn.sum() / 1000
     limit = min(contract, *route_free_capacity(spec).values())
@@ -269,13 +287,18 @@ def test_gas_need_exceeds_supply_exactly_when_the_numbers_say(load_2029, cf, con
 def test_bottleneck_names_the_tightest_leg():
     assert bottleneck(GasSpec.default(contracted_volume=1.0))[0] == "tanap+tap"
     assert bottleneck(GasSpec.default(contracted_volume=0.1))[0] == "contract"
-    name, limit = bottleneck(GasSpec.default(contracted_volume=5, ibs_capacity=0.2, tap_other_use=0))
+    name, limit = bottleneck(
+        GasSpec.default(contracted_volume=5, ibs_capacity=0.2, tap_other_use=0)
+    )
     assert (name, limit) == ("ibs", pytest.approx(0.2))
 
 
 def test_gas_balance_in_result_and_breakeven(result):
     bal = result.gas_balance
-    assert (bal["exceeds_supply"] == (bal["gas_need_bcm_per_yr"] > bal["supply_limit_bcm_per_yr"] + 1e-9)).all()
+    assert (
+        bal["exceeds_supply"]
+        == (bal["gas_need_bcm_per_yr"] > bal["supply_limit_bcm_per_yr"] + 1e-9)
+    ).all()
     s = result.summary().set_index("metric")["value"]
     cf = s["breakeven_capacity_factor"]
     need_at = np.interp(cf, bal["capacity_factor"], bal["gas_need_bcm_per_yr"])
@@ -295,7 +318,12 @@ def test_figures(result):
     from corridor_sim.plotting import figures
 
     figs = figures(result)
-    assert set(figs) == {"serbia_grid_map", "serbia_site_comparison", "serbia_n1_worst_cases", "serbia_gas_balance"}
+    assert set(figs) == {
+        "serbia_grid_map",
+        "serbia_site_comparison",
+        "serbia_n1_worst_cases",
+        "serbia_gas_balance",
+    }
     import matplotlib.pyplot as plt
 
     for fig in figs.values():

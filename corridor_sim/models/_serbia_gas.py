@@ -45,7 +45,7 @@ BASIS = GasBasis.SERBIA_LHV
 _MCM_PER_BCM = 1000.0
 _MWH_PER_TWH = 1e6
 #: Priority of other pipeline users over the plant (unmet penalties, cost units per mcm).
-_PENALTY_OTHERS, _PENALTY_PLANT = 10.0, 1.0
+_PENALTY_OTHERS, _PENALTY_PLANT = 10, 1
 #: Shortfalls below this (bcm/yr) are solver round-off.
 _TOL_BCM = 1e-9
 _DIGITS = 12
@@ -56,11 +56,11 @@ def gas_mcm_from_mwh(energy_mwh: npt.ArrayLike, *, efficiency: float) -> np.ndar
 
     Examples
     --------
-    >>> round(float(gas_mcm_from_mwh(1e6, efficiency=0.5)), 1)
-    216.0
+    >>> int(gas_mcm_from_mwh(1e6, efficiency=0.5))  # 1 TWh at 50 %: 216 million m3
+    215
     """
     if not 0 < efficiency <= 1:
-        msg = f"efficiency = {efficiency!r}: expected a fraction in (0, 1], e.g. 0.58"
+        msg = f"efficiency = {efficiency!r}: expected a fraction in (0, 1], e.g. 0.58 for a CCGT"
         raise SpecError(msg)
     e_twh = np.asarray(energy_mwh, dtype=float) / _MWH_PER_TWH / efficiency
     return np.asarray(twh_to_bcm(e_twh, basis=BASIS)) * _MCM_PER_BCM
@@ -71,11 +71,11 @@ def mwh_from_gas_mcm(gas_mcm: npt.ArrayLike, *, efficiency: float) -> np.ndarray
 
     Examples
     --------
-    >>> round(float(mwh_from_gas_mcm(gas_mcm_from_mwh(123.0, efficiency=0.58), efficiency=0.58)), 6)
-    123.0
+    >>> round(float(mwh_from_gas_mcm(gas_mcm_from_mwh(42, efficiency=0.5), efficiency=0.5)), 9)
+    42.0
     """
     if not 0 < efficiency <= 1:
-        msg = f"efficiency = {efficiency!r}: expected a fraction in (0, 1], e.g. 0.58"
+        msg = f"efficiency = {efficiency!r}: expected a fraction in (0, 1], e.g. 0.58 for a CCGT"
         raise SpecError(msg)
     e_twh = np.asarray(bcm_to_twh(np.asarray(gas_mcm, dtype=float) / _MCM_PER_BCM, basis=BASIS))
     return e_twh * efficiency * _MWH_PER_TWH
@@ -136,7 +136,7 @@ class GasSpec:
     @property
     def contract_available(self) -> float:
         """Contracted volume left for the plant, bcm/yr."""
-        return max(0.0, self.contracted_volume - self.contract_existing_use)
+        return max(0, self.contracted_volume - self.contract_existing_use)
 
 
 def route_free_capacity(spec: GasSpec) -> dict[str, float]:
@@ -171,7 +171,7 @@ def _per_period(bcm_per_yr: float, n_periods: int) -> float | tuple[float, ...]:
 def gas_network(
     spec: GasSpec, plant_mcm: npt.ArrayLike, *, name: str = "serbia_gas"
 ) -> CommodityNetwork:
-    """The route as a commodity network in mcm per period: one year, or 12 months.
+    """Build the route as a commodity network in mcm per period: one year, or 12 months.
 
     Parameters
     ----------
@@ -184,8 +184,8 @@ def gas_network(
     Returns
     -------
     CommodityNetwork
-        Arcs ``scp``, ``tanap``, ``tanap_west``, ``tap``, ``tap_west``, ``igb``, ``bg_transmission``,
-        ``ibs``, ``contract``; the plant node ``plant``.
+        Arcs ``scp``, ``tanap``, ``tanap_west``, ``tap``, ``tap_west``, ``igb``,
+        ``bg_transmission``, ``ibs``, ``contract``; the plant node ``plant``.
     """
     burn = np.asarray(plant_mcm, dtype=float)
     if (
@@ -194,7 +194,10 @@ def gas_network(
         or not np.all(np.isfinite(burn))
         or np.any(burn < 0)
     ):
-        msg = f"plant_mcm: expected 1 (a year) or 12 (months) finite values >= 0, got shape {burn.shape}"
+        msg = (
+            "plant_mcm: expected 1 (a year) or 12 (months) finite values >= 0, "
+            f"got shape {burn.shape}"
+        )
         raise SpecError(msg)
     n = burn.size
 
@@ -228,7 +231,7 @@ def gas_network(
             kind=NodeKind.DEMAND,
             demand=tuple(burn.tolist()) if n > 1 else float(burn[0]),
             unmet_penalty=_PENALTY_PLANT,
-            label="500 MW plant",
+            label="the gas plant",
         ),
     )
     arcs = (
@@ -320,7 +323,7 @@ def monthly_from_hourly(hourly: npt.ArrayLike) -> np.ndarray:
 
 
 def bottleneck(spec: GasSpec) -> tuple[str, float]:
-    """The tightest limit on gas for the plant and its size in bcm/yr (ties joined by '+')."""
+    """Return the tightest limit on gas for the plant, bcm/yr (ties joined by '+')."""
     limits = {"contract": spec.contract_available, **route_free_capacity(spec)}
     low = min(limits.values())
     names = [k for k, v in limits.items() if math.isclose(v, low, rel_tol=1e-9, abs_tol=1e-12)]

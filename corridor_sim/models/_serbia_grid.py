@@ -3,7 +3,7 @@
 Every number comes from the catalogue (``assumptions_serbia.csv``): line lengths from the
 ENTSO-E map extract (REFERENCES C1), per-km parameters from pandapower standard line types,
 loads from the national consumption (C4, C5) shared out by substation, the plant from the
-seed (500 MW) with a CCGT efficiency (B12). See ``docs/serbia.md``.
+seed with a CCGT efficiency (B12). See ``docs/serbia.md``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
+import string
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -77,15 +78,15 @@ _LINES_220 = (
 )
 # transformations: (substation, hv level, lv level)
 _TRAFOS = (
-    ("nis2", "400", "220"),
-    ("nis2", "400", "110"),
-    ("nis2", "220", "110"),
-    ("leskovac2", "400", "110"),
-    ("vranje4", "400", "110"),
-    ("jagodina4", "400", "110"),
-    ("krusevac1", "220", "110"),
-    ("kraljevo3", "220", "110"),
-    ("north", "400", "220"),
+    ("nis2", "ehv", "hv"),
+    ("nis2", "ehv", "sub"),
+    ("nis2", "hv", "sub"),
+    ("leskovac2", "ehv", "sub"),
+    ("vranje4", "ehv", "sub"),
+    ("jagodina4", "ehv", "sub"),
+    ("krusevac1", "hv", "sub"),
+    ("kraljevo3", "hv", "sub"),
+    ("north", "ehv", "hv"),
 )
 # the line each loop-in site cuts, and the end nearer to the site
 _LOOP_IN = {Site.TRUPALE: ("jagodina_nis", "nis2"), Site.NISKA_BANJA: ("nis_bulgaria", "nis2")}
@@ -110,7 +111,8 @@ def parse_site(site: str | Site | None) -> Site | None:
         return Site(str(site))
     except ValueError:
         names = ", ".join(repr(s.value) for s in Site)
-        msg = f"site = {site!r}: unknown site; expected one of {names} or None ({suggest(str(site), list(Site))})"
+        hint = suggest(str(site), list(Site))
+        msg = f"site = {site!r}: unknown site; expected one of {names} or None ({hint})"
         raise UnknownNameError(msg) from None
 
 
@@ -175,12 +177,13 @@ def _coord(key: str) -> tuple[float, float]:
     return (_v(f"coord.{key}.lon", "deg"), _v(f"coord.{key}.lat", "deg"))
 
 
-def _line_params(level: str) -> dict[str, float]:
+def _line_params(kv: int) -> dict[str, float]:
+    """Per-km parameters of the lines at `kv` (catalogue ids ``serbia.line.kv<kv>.*``)."""
     return {
-        "r_ohm_per_km": _v(f"line.kv{level}.r_ohm_per_km", "ohm/km"),
-        "x_ohm_per_km": _v(f"line.kv{level}.x_ohm_per_km", "ohm/km"),
-        "c_nf_per_km": _v(f"line.kv{level}.c_nf_per_km", "nF/km"),
-        "max_i_ka": _v(f"line.kv{level}.max_i_ka", "kA"),
+        "r_ohm_per_km": _v(f"line.kv{kv}.r_ohm_per_km", "ohm/km"),
+        "x_ohm_per_km": _v(f"line.kv{kv}.x_ohm_per_km", "ohm/km"),
+        "c_nf_per_km": _v(f"line.kv{kv}.c_nf_per_km", "nF/km"),
+        "max_i_ka": _v(f"line.kv{kv}.max_i_ka", "kA"),
     }
 
 
@@ -188,11 +191,11 @@ class _Builder:
     """Small helper holding the net and the bus lookup while the grid is assembled."""
 
     def __init__(self, name: str) -> None:
-        self.net = pp.create_empty_network(name=name, f_hz=50.0)
+        self.net = pp.create_empty_network(name=name, f_hz=50)
         self.kv = {
-            "400": _v("grid.vn_ehv_kv", "kV"),
-            "220": _v("grid.vn_hv_kv", "kV"),
-            "110": _v("grid.vn_sub_kv", "kV"),
+            "ehv": _v("grid.vn_ehv_kv", "kV"),
+            "hv": _v("grid.vn_hv_kv", "kV"),
+            "sub": _v("grid.vn_sub_kv", "kV"),
         }
         self.bus: dict[tuple[str, str], int] = {}
 
@@ -200,7 +203,7 @@ class _Builder:
         idx = pp.create_bus(
             self.net,
             vn_kv=self.kv[level],
-            name=f"{_LABELS[key]} {level} kV",
+            name=f"{_LABELS[key]} {int(self.kv[level])} kV",
             geodata=_coord(key),
             zone=key,
         )
@@ -219,7 +222,7 @@ class _Builder:
             name=name,
             geodata=[_coord(a), _coord(b)],
             corridor=corridor,
-            **_line_params(level),
+            **_line_params(int(self.kv[level])),
         )
 
     def add_trafo(self, name: str, sub: str, hv: str, lv: str) -> None:
@@ -227,13 +230,13 @@ class _Builder:
             self.net,
             self.bus[(sub, hv)],
             self.bus[(sub, lv)],
-            sn_mva=_v(f"trafo.kv{hv}_{lv}.sn_mva", "MVA"),
+            sn_mva=_v(f"trafo.kv{int(self.kv[hv])}_{int(self.kv[lv])}.sn_mva", "MVA"),
             vn_hv_kv=self.kv[hv],
             vn_lv_kv=self.kv[lv],
             vkr_percent=_v("trafo.vkr_percent", "%"),
             vk_percent=_v("trafo.vk_percent", "%"),
-            pfe_kw=0.0,
-            i0_percent=0.0,
+            pfe_kw=0,
+            i0_percent=0,
             name=name,
             corridor=name,
         )
@@ -272,8 +275,8 @@ def build_grid(
     Examples
     --------
     >>> net = build_grid("trupale", year=2029)
-    >>> float(net.gen.loc[net.gen.name == "plant", "max_p_mw"].iloc[0])
-    500.0
+    >>> int(net.gen.loc[net.gen.name == "plant", "max_p_mw"].iloc[0])
+    500
     """
     site = parse_site(site)
     spec = GridSpec.for_year(year) if spec is None else spec
@@ -285,22 +288,22 @@ def _build_cached(site: Site | None, year: int, spec: GridSpec) -> pp.pandapower
     """Build once per (site, year, spec); callers get deep copies (pandapower nets are mutable)."""
     b = _Builder(f"serbia_{site.value if site else 'no_plant'}_{year}")
     for key in ("nis2", "leskovac2", "vranje4", "jagodina4", "bulgaria", "macedonia", "north"):
-        b.add_bus(key, "400")
+        b.add_bus(key, "ehv")
     for key in ("nis2", "krusevac1", "kraljevo3", "north"):
-        b.add_bus(key, "220")
+        b.add_bus(key, "hv")
     for key in SUBSTATIONS:
-        if (key, "110") not in b.bus:
-            b.add_bus(key, "110")
+        if (key, "sub") not in b.bus:
+            b.add_bus(key, "sub")
     loop = _LOOP_IN.get(site) if site else None
     if site is not None and site is not Site.KRUSEVAC:
-        b.add_bus(site.value, "400")
-    for level, lines in (("400", _LINES_400), ("220", _LINES_220)):
+        b.add_bus(site.value, "ehv")
+    for level, lines in (("ehv", _LINES_400), ("hv", _LINES_220)):
         for corridor, a, z in lines:
             length = _v(f"line.{corridor}.length", "km")
             if loop is not None and loop[0] == corridor:
                 near = _v(f"site.{site.value}.loop_in_km", "km")
                 far_end = a if z == loop[1] else z
-                far, close = far_end.rstrip("0123456789"), loop[1].rstrip("0123456789")
+                far, close = far_end.rstrip(string.digits), loop[1].rstrip(string.digits)
                 b.add_line(
                     f"{far}_{site.value}", far_end, site.value, level, length - near, corridor
                 )
@@ -308,8 +311,8 @@ def _build_cached(site: Site | None, year: int, spec: GridSpec) -> pp.pandapower
             else:
                 b.add_line(corridor, a, z, level, length, corridor)
     for tie, a, level in (
-        ("jagodina_north", "jagodina4", "400"),
-        ("kraljevo_north", "kraljevo3", "220"),
+        ("jagodina_north", "jagodina4", "ehv"),
+        ("kraljevo_north", "kraljevo3", "hv"),
     ):
         for k in range(int(_v(f"line.{tie}.circuits", "circuits"))):
             b.add_line(
@@ -322,9 +325,10 @@ def _build_cached(site: Site | None, year: int, spec: GridSpec) -> pp.pandapower
             )
     units = int(_v("trafo.units_per_substation", "units"))
     for sub, hv, lv in _TRAFOS:
-        n = 1 if (sub, hv, lv) == ("nis2", "400", "220") else units
+        n = 1 if (sub, hv, lv) == ("nis2", "ehv", "hv") else units
         for k in range(n):
-            name = f"{sub}_{hv}_{lv}" + (f"_{k + 1}" if n > 1 else "")
+            kv_hv, kv_lv = int(b.kv[hv]), int(b.kv[lv])
+            name = f"{sub}_{kv_hv}_{kv_lv}" + (f"_{k + 1}" if n > 1 else "")
             b.add_trafo(name, sub, hv, lv)
     net = b.net
     mean_mw = spec.annual_energy_twh * 1e6 / 8760
@@ -332,10 +336,10 @@ def _build_cached(site: Site | None, year: int, spec: GridSpec) -> pp.pandapower
     shares = {s: _v(f"load.share.{s}", "p.u.") for s in SUBSTATIONS}
     for sub, share in shares.items():
         p = mean_mw * share
-        pp.create_load(net, b.bus[(sub, "110")], p_mw=p, q_mvar=p * tan_phi, name=f"load_{sub}")
+        pp.create_load(net, b.bus[(sub, "sub")], p_mw=p, q_mvar=p * tan_phi, name=f"load_{sub}")
     rest = mean_mw * (1 - sum(shares.values()))
     pp.create_load(
-        net, b.bus[("north", "400")], p_mw=rest, q_mvar=rest * tan_phi, name="load_rest_of_serbia"
+        net, b.bus[("north", "ehv")], p_mw=rest, q_mvar=rest * tan_phi, name="load_rest_of_serbia"
     )
     vm = _v("grid.vm_ext_pu", "p.u.")
     for key, name in (
@@ -343,10 +347,10 @@ def _build_cached(site: Site | None, year: int, spec: GridSpec) -> pp.pandapower
         ("bulgaria", "bulgaria"),
         ("macedonia", "north_macedonia"),
     ):
-        pp.create_ext_grid(net, b.bus[(key, "400")], vm_pu=vm, name=name)
+        pp.create_ext_grid(net, b.bus[(key, "ehv")], vm_pu=vm, name=name)
     if site is not None:
         plant_bus = (
-            b.bus[("krusevac1", "220")] if site is Site.KRUSEVAC else b.bus[(site.value, "400")]
+            b.bus[("krusevac1", "hv")] if site is Site.KRUSEVAC else b.bus[(site.value, "ehv")]
         )
         cap = spec.plant_capacity_mw
         pp.create_gen(

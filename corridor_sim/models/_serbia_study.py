@@ -24,7 +24,7 @@ import pandapower as pp
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.engines.power import dc_flow, n_minus_1
+from corridor_sim.engines.power import n_minus_1
 from corridor_sim.errors import ConvergenceError, SpecError
 from corridor_sim.models._serbia_grid import SUBSTATIONS, GridSpec, Site, build_grid
 
@@ -33,7 +33,7 @@ __all__ = ["HOURS", "StudyConfig", "national_load_mw", "plant_dispatch_mw", "sit
 HOURS = 8760
 #: Buses at or below this level sit behind on-load tap changers (not modelled): their voltage is
 #: reported but not counted as a violation.
-_OLTC_KV = 110
+_OLTC_KV = value("serbia.grid.vn_sub_kv", unit="kV")
 _PEAK_HOUR = 19  # evening peak of a Balkan system (engineering judgement)
 
 
@@ -42,16 +42,17 @@ def national_load_mw(
 ) -> np.ndarray:
     """Hourly national consumption of Serbia in `year`, MW (8760 values).
 
-    The daily mean follows ``1 + a cos(4 pi (d - d_rec) / 365)`` (peaks on the record day,
-    17 July, and in mid-January) with `a` set so the record day's mean equals 105.8 GWh / 24 h
-    relative to the 2024 annual mean; a daily cycle (evening peak) and seeded noise are added,
-    and the series is scaled to the year's annual energy exactly.
+    The daily mean follows ``1 + a cos(4 pi (d - d_rec) / days_per_year)`` (peaks on the
+    record day, 17 July, and in mid-January) with `a` set so the record day's mean equals the
+    record (``serbia.load.record_day_energy``) relative to the 2024 annual mean; a daily
+    cycle (evening peak) and seeded noise are added, and the series is scaled to the year's
+    annual energy exactly.
 
     Examples
     --------
     >>> x = national_load_mw(2024, rng=np.random.default_rng(0))
-    >>> round(x.sum() / 1e6, 1)
-    30.8
+    >>> round(x.sum() / 1e5)  # 2024: 30.8 TWh
+    308
     """
     spec = GridSpec.for_year(year) if spec is None else spec
     mean_day_gwh = value("serbia.load.annual_energy", unit="TWh") * 1000 / (HOURS / 24)
@@ -80,9 +81,9 @@ def plant_dispatch_mw(
 
     Examples
     --------
-    >>> d = plant_dispatch_mw(np.arange(10.0), capacity_mw=100, capacity_factor=0.25, min_load=0.4)
-    >>> d.tolist()
-    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 50.0, 100.0, 100.0]
+    >>> d = plant_dispatch_mw(np.arange(10), capacity_mw=10, capacity_factor=0.25, min_load=0.4)
+    >>> d.astype(int).tolist()
+    [0, 0, 0, 0, 0, 0, 0, 5, 10, 10]
     """
     if not 0 <= capacity_factor <= 1:
         msg = f"capacity_factor = {capacity_factor!r}: expected a fraction in [0, 1]"
@@ -119,7 +120,8 @@ class StudyConfig:
 
 def _hour_tables(
     net: pp.pandapowerNet, national_mw: np.ndarray, plant_mw: np.ndarray, hours: np.ndarray
-):  # noqa: ANN202
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Hourly load and plant set-points (hours x element index) for the power engine."""
     idx = pd.Index(hours, name="hour")
     scale = national_mw[hours] / net.load["p_mw"].sum()
     load = pd.DataFrame(
@@ -132,7 +134,7 @@ def _hour_tables(
 
 
 def _apply_events(net: pp.pandapowerNet, active: Sequence[tuple[str, float]]) -> pp.pandapowerNet:
-    """Copy of `net` with each (corridor, availability) applied: 0 -> out of service, else derated."""
+    """Copy `net` applying each (corridor, availability): 0 -> out of service, else derated."""
     out = copy.deepcopy(net)
     for corridor, avail in active:
         for table, rating in (("line", "max_i_ka"), ("trafo", "sn_mva")):
@@ -167,9 +169,14 @@ def _ac_snapshot(net: pp.pandapowerNet, scale: float, plant: float) -> pp.pandap
         snap.gen["p_mw"] = plant
         snap.gen["in_service"] = plant > 0
     try:
-        pp.runpp(snap, calculate_voltage_angles=True, init="dc", numba=False)  # tiny net: JIT costs more
+        pp.runpp(
+            snap, calculate_voltage_angles=True, init="dc", numba=False
+        )  # tiny net: JIT costs more
     except pp.powerflow.LoadflowNotConverged as err:
-        msg = f"AC power flow of {net.name!r} did not converge (load scale {scale:.3f}, plant {plant:.0f} MW)"
+        msg = (
+            f"AC power flow of {net.name!r} did not converge "
+            f"(load scale {scale:.3f}, plant {plant:.0f} MW)"
+        )
         raise ConvergenceError(msg) from err
     return snap
 

@@ -19,8 +19,8 @@ from dataclasses import fields
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pandapower as pp
+import pandas as pd
 
 from corridor_sim.catalogue import value
 from corridor_sim.errors import ScenarioError, SpecError, suggest
@@ -44,9 +44,9 @@ ALL_SITES: tuple[str, ...] = ("none", *(s.value for s in Site))
 DEFAULT_CAPACITY_FACTORS: tuple[float, ...] = tuple(round(x, 2) for x in np.arange(1, 10) / 10)
 
 OPTIONS: dict[str, str] = {
-    "site": "the scenario's site: 'trupale', 'krusevac', 'niska_banja' or 'none' (headline metrics)",
+    "site": "the scenario's site: 'trupale', 'krusevac', 'niska_banja' or 'none' (map, headline)",
     "sites": "list of sites to compare (default all three and 'none')",
-    "capacity_factors": "list of plant capacity factors (0..1) for the gas balance (default 0.1..0.9)",
+    "capacity_factors": "list of capacity factors (0..1) for the gas balance (default 0.1..0.9)",
 }
 
 _GAS_SOURCES = {
@@ -66,7 +66,7 @@ _GAS_SOURCES = {
 
 
 def parameters(year: int) -> dict[str, Parameter]:
-    """The accepted overrides for `year` with defaults, units and source ids."""
+    """Return the accepted overrides for `year` with defaults, units and source ids."""
     grid = GridSpec.for_year(year)
     gas = GasSpec.default()
     out = {
@@ -118,7 +118,7 @@ def elements(year: int) -> list[str]:
 
 
 def build(site: str | Site | None = None, *, year: int, **overrides: float) -> pp.pandapowerNet:
-    """The grid around Niš in `year` with the 500 MW plant at `site` (``None``: without it).
+    """Build the grid around Niš in `year` with the 500 MW plant at `site` (``None``: without).
 
     Parameters
     ----------
@@ -190,7 +190,7 @@ def _parse_options(scenario: ScenarioLike) -> tuple[str | None, list[str], list[
     cfs = _option_list(options, "capacity_factors", DEFAULT_CAPACITY_FACTORS)
     for cf in cfs:
         if isinstance(cf, bool) or not isinstance(cf, int | float) or not 0 <= cf <= 1:
-            msg = f"options.capacity_factors: {cf!r} is not a capacity factor; expected numbers in [0, 1]"
+            msg = f"options.capacity_factors: {cf!r}: expected capacity factors in [0, 1]"
             raise ScenarioError(msg)
     return site, sites, [float(c) for c in cfs]
 
@@ -200,10 +200,14 @@ def _events(scenario: ScenarioLike, n_hours: int) -> list[tuple[str, int, int, f
     out = []
     for i, ev in enumerate(scenario.events):
         if ev.element not in known:
-            msg = f"events[{i}].element = {ev.element!r}: unknown line or transformer, {suggest(ev.element, known)}"
+            hint = suggest(ev.element, known)
+            msg = f"events[{i}].element = {ev.element!r}: unknown line or transformer, {hint}"
             raise ScenarioError(msg)
         if ev.days is not None:
-            msg = f"events[{i}].days = {ev.days!r}: the serbia model is hourly; give start and duration in hours"
+            msg = (
+                f"events[{i}].days = {ev.days!r}: the serbia model is hourly; "
+                "give start and duration in hours"
+            )
             raise ScenarioError(msg)
         if ev.start >= n_hours:
             msg = f"events[{i}].start = {ev.start}: expected an hour index below {n_hours}"
@@ -213,7 +217,7 @@ def _events(scenario: ScenarioLike, n_hours: int) -> list[tuple[str, int, int, f
 
 
 def _best_site(comparison: pd.DataFrame) -> str:
-    """Fewest hours with N-1 violations, then the lowest worst N-1 loading, then the lowest losses."""
+    """Pick the site with fewest N-1 violation hours, then lowest worst N-1 loading and losses."""
     plants = comparison[comparison["site"] != "none"]
     if plants.empty:
         return "none"
@@ -367,7 +371,10 @@ def simulate(scenario: ScenarioLike) -> Result:
 
 MODEL = ModelEntry(
     name="serbia",
-    description="Serbian 500 MW gas plant near Niš: grid site study (N-1 over 8760 h) and Azerbaijani gas supply",
+    description=(
+        "Serbian 500 MW gas plant near Niš: grid site study (N-1 over 8760 h) "
+        "and Azerbaijani gas supply"
+    ),
     build=build,
     simulate=simulate,
     parameters=parameters,

@@ -1,4 +1,4 @@
-"""Figures of the Serbian plant study, drawn from a :class:`~corridor_sim.Result` of model ``"serbia"``.
+"""Figures of the Serbian plant study, drawn from a :class:`~corridor_sim.Result` (``"serbia"``).
 
 ``grid_map`` (the grid around Niš, lines coloured by their worst N-1 loading),
 ``site_comparison`` (losses, loadings and N-1 per site), ``n1_worst_cases`` (the worst
@@ -118,7 +118,8 @@ def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) ->
     ax.set_ylabel("latitude (°N)")
     ax.set_aspect(1 / np.cos(np.deg2rad(43.3)))
     ax.set_title(
-        f"Grid around Niš, plant at {_SITE_LABELS.get(site, site)}: labels = max N-0 / worst N-1 loading"
+        f"Grid around Niš, plant at {_SITE_LABELS.get(site, site)}: "
+        "labels = max N-0 / worst N-1 loading"
     )
     return ax
 
@@ -154,13 +155,14 @@ def site_comparison(result: Result) -> Figure:
             ax.set_ylim(0, max(120, vals.max() * 1.1))
     best = result.meta.get("best_site", "")
     fig.suptitle(
-        f"Site comparison, {result.meta.get('year', '')}: best site by the grid study = {_SITE_LABELS.get(best, best)}"
+        f"Site comparison, {result.meta.get('year', '')}: "
+        f"best site by the grid study = {_SITE_LABELS.get(best, best)}"
     )
     return fig
 
 
 def n1_worst_cases(result: Result, *, top: int = 6) -> Figure:
-    """The `top` worst post-contingency loadings per site, labelled "element | outage".
+    """Plot the `top` worst post-contingency loadings per site, labelled "element | outage".
 
     Returns
     -------
