@@ -1,0 +1,330 @@
+"""Static part of the dispatch LP: what a pandapower net contributes, hour-independent.
+
+Reads the net once (through :class:`corridor_sim.engines._dcmodel.DCModel`, i.e. pandapower's
+own conversion) into plain arrays: the controllable and fixed injections ("units"), HVDC
+links, storage units, islands, and a PTDF with one reference bus per island restricted to
+the branches that have a loading limit. :mod:`corridor_sim.engines.dispatch` turns these
+into one LP per block of hours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandapower as pp
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from corridor_sim.catalogue import value
+from corridor_sim.engines._dcmodel import DCModel
+from corridor_sim.errors import SpecError
+
+__all__ = ["NetData", "read_net"]
+
+_EPS_PCT = 1e-9
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class NetData:
+    """Hour-independent arrays of one net (see the module docstring).
+
+    Units (one LP column per hour each): ``unit_type`` (``ext_grid``/``gen``/``sgen``/
+    ``load``/``storage``), ``unit_element`` (pandapower index), ``unit_row`` (bus row),
+    ``unit_sign`` (+1 generator convention, -1 load convention), ``unit_cost`` (EUR per MW
+    of the element's own ``p_mw``, pandapower's sign rule), ``unit_cost0`` (EUR per hour),
+    ``unit_lo``/``unit_hi`` (static bounds of ``p_mw``), ``unit_fixed`` (bounds equal),
+    ``unit_curtailable`` (sgen whose upper bound is an availability).
+    """
+
+    model: DCModel
+    bus_index: np.ndarray
+    bus_row: np.ndarray
+    n_row: int
+    island: np.ndarray  # island label per bus row
+    n_island: int
+    ptdf: np.ndarray  # (n_branch, n_row), one reference per island
+    offset_mw: np.ndarray  # (n_branch,)
+    branch_type: np.ndarray
+    branch_element: np.ndarray
+    branch_limit_mw: np.ndarray  # inf when not monitored
+    monitored: np.ndarray  # branch rows with a finite limit
+    unit_type: np.ndarray
+    unit_element: np.ndarray
+    unit_row: np.ndarray
+    unit_sign: np.ndarray
+    unit_cost: np.ndarray
+    unit_cost0: np.ndarray
+    unit_lo: np.ndarray
+    unit_hi: np.ndarray
+    unit_fixed: np.ndarray
+    unit_curtailable: np.ndarray
+    load_element: np.ndarray
+    load_row: np.ndarray
+    load_p_mw: np.ndarray
+    dc_element: np.ndarray
+    dc_from_row: np.ndarray
+    dc_to_row: np.ndarray
+    dc_keep: np.ndarray  # MW delivered per MW sent
+    dc_loss_mw: np.ndarray
+    dc_max_mw: np.ndarray
+    dc_cost: np.ndarray
+    st_element: np.ndarray
+    st_row: np.ndarray
+    st_charge_max_mw: np.ndarray
+    st_discharge_max_mw: np.ndarray
+    st_e_min_mwh: np.ndarray
+    st_e_max_mwh: np.ndarray
+    st_e0_mwh: np.ndarray
+    st_eta_charge: np.ndarray
+    st_eta_discharge: np.ndarray
+    st_cost: np.ndarray
+
+
+def _col(table: pd.DataFrame, name: str, default: float) -> np.ndarray:
+    if name not in table:
+        return np.full(len(table), default, dtype=float)
+    return table[name].astype(float).fillna(default).to_numpy()
+
+
+def _flag(table: pd.DataFrame, name: str, default: bool) -> np.ndarray:
+    if name not in table:
+        return np.full(len(table), default, dtype=bool)
+    return table[name].astype(object).where(table[name].notna(), default).astype(bool).to_numpy()
+
+
+def _costs(net: pp.pandapowerNet) -> dict[tuple[str, int], tuple[float, float]]:
+    if len(getattr(net, "pwl_cost", ())):
+        msg = (
+            f"net.pwl_cost has {len(net.pwl_cost)} rows: the dispatch LP reads linear costs "
+            "from net.poly_cost only (cp1_eur_per_mw, cp0_eur); convert them or drop pwl_cost"
+        )
+        raise SpecError(msg)
+    out: dict[tuple[str, int], tuple[float, float]] = {}
+    for row in net.poly_cost.itertuples():
+        cp2 = float(getattr(row, "cp2_eur_per_mw2", 0.0) or 0.0)
+        if cp2 != 0.0:
+            msg = (
+                f"net.poly_cost row {row.Index} ({row.et} {row.element}): cp2_eur_per_mw2 = "
+                f"{cp2!r}; the dispatch LP is linear, expected 0 (use cp1_eur_per_mw)"
+            )
+            raise SpecError(msg)
+        key = (str(row.et), int(row.element))
+        if key in out:
+            msg = f"net.poly_cost: two cost rows for {key[0]} {key[1]}; expected one"
+            raise SpecError(msg)
+        out[key] = (float(row.cp1_eur_per_mw), float(row.cp0_eur))
+    return out
+
+
+def _islands(model: DCModel) -> tuple[np.ndarray, int]:
+    n = model.n_bus
+    f, t = model.branch_from_row, model.branch_to_row
+    graph = sp.coo_matrix((np.ones(f.size), (f, t)), shape=(n, n))
+    n_isl, labels = connected_components(graph, directed=False)
+    return labels, int(n_isl)
+
+
+def _ptdf(model: DCModel, island: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """PTDF with the first slack row of each island as its only reference, and the offset."""
+    refs = []
+    for isl in np.unique(island):
+        rows = model.ref_rows[island[model.ref_rows] == isl]
+        refs.append(int(rows[0]) if rows.size else int(np.flatnonzero(island == isl)[0]))
+    nonref = np.setdiff1d(np.arange(model.n_bus), refs)
+    ptdf = np.zeros((model.n_branch, model.n_bus))
+    if nonref.size and model.n_branch:
+        b = model.bbus[nonref][:, nonref].toarray()
+        ptdf[:, nonref] = model.bf[:, nonref].toarray() @ np.linalg.inv(b)
+    offset = model.p_shift_branch_mw - ptdf @ model.p_shift_bus_mw
+    return ptdf, offset
+
+
+def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901, PLR0915
+    """Read `net` into :class:`NetData` (the net is not modified)."""
+    model = DCModel.from_net(net)
+    bus_index = np.asarray(model.bus_index)
+    pos = pd.Index(bus_index)
+
+    def rows_of(buses: pd.Series) -> np.ndarray:
+        return model.bus_row[pos.get_indexer(buses.to_numpy())]
+
+    island, n_isl = _islands(model)
+    ptdf, offset = _ptdf(model, island)
+    per_mw = model.loading_pct_per_mw
+    limit = np.full(model.n_branch, np.inf)
+    for kind, index, rows in (
+        ("line", model.line_index, model.line_row),
+        ("trafo", model.trafo_index, model.trafo_row),
+    ):
+        if not len(index):
+            continue
+        pct = _col(net[kind], "max_loading_percent", np.nan)
+        ok = (rows >= 0) & np.isfinite(pct)
+        r = rows[ok]
+        with np.errstate(divide="ignore"):
+            limit[r] = np.where(per_mw[r] > _EPS_PCT, pct[ok] / per_mw[r], np.inf)
+    costs = _costs(net)
+
+    u: dict[str, list] = {
+        k: [] for k in ("type", "el", "row", "sign", "c", "c0", "lo", "hi", "fx", "cu")
+    }
+
+    def add(kind: str, table: pd.DataFrame, sign: float, lo: np.ndarray, hi: np.ndarray,
+            fixed: np.ndarray, curt: bool) -> None:  # fmt: skip
+        rows = rows_of(table["bus"])
+        active = _flag(table, "in_service", True) & (rows >= 0)
+        for j, el in enumerate(table.index):
+            if not active[j]:
+                continue
+            c1, c0 = costs.get((kind, int(el)), (0.0, 0.0))
+            u["type"].append(kind)
+            u["el"].append(int(el))
+            u["row"].append(int(rows[j]))
+            u["sign"].append(sign)
+            u["c"].append(c1)
+            u["c0"].append(c0)
+            u["lo"].append(float(lo[j]))
+            u["hi"].append(float(hi[j]))
+            u["fx"].append(bool(fixed[j]))
+            u["cu"].append(curt and not fixed[j])
+
+    eg = net.ext_grid
+    if len(eg):
+        add("ext_grid", eg, 1.0, _col(eg, "min_p_mw", -np.inf), _col(eg, "max_p_mw", np.inf),
+            np.zeros(len(eg), bool), False)  # fmt: skip
+    for kind, default_ctrl in (("gen", True), ("sgen", False)):
+        tab = net[kind]
+        if not len(tab):
+            continue
+        ctrl = _flag(tab, "controllable", default_ctrl)
+        p_fix = _col(tab, "p_mw", 0.0) * _col(tab, "scaling", 1.0)
+        lo = np.where(ctrl, _col(tab, "min_p_mw", 0.0), p_fix)
+        hi = np.where(ctrl, _col(tab, "max_p_mw", np.nan), p_fix)
+        bad = np.flatnonzero(ctrl & ~np.isfinite(hi) & _flag(tab, "in_service", True))
+        if bad.size:
+            msg = (
+                f"net.{kind}.max_p_mw is NaN for controllable {kind} {tab.index[bad[0]]}: "
+                "expected a finite MW limit (or give it per hour in the "
+                f"{kind}_max_p_mw table)"
+            )
+            raise SpecError(msg)
+        add(kind, tab, 1.0, lo, hi, ~ctrl, kind == "sgen")
+    ld = net.load
+    ctrl_load = _flag(ld, "controllable", False) if len(ld) else np.zeros(0, bool)
+    if ctrl_load.any():
+        sub = ld[ctrl_load]
+        add("load", sub, -1.0, _col(sub, "min_p_mw", 0.0), _col(sub, "max_p_mw", np.nan),
+            np.zeros(len(sub), bool), False)  # fmt: skip
+    fixed_ld = ld[~ctrl_load] if len(ld) else ld
+    ld_rows = rows_of(fixed_ld["bus"]) if len(fixed_ld) else np.zeros(0, np.int64)
+    ld_active = _flag(fixed_ld, "in_service", True) if len(fixed_ld) else np.zeros(0, bool)
+    ld_p = _col(fixed_ld, "p_mw", 0.0) * _col(fixed_ld, "scaling", 1.0)
+    lost = ld_active & (ld_rows < 0) & (ld_p != 0)
+    if lost.any():
+        el = fixed_ld.index[np.flatnonzero(lost)[0]]
+        msg = (
+            f"load {el} (bus {fixed_ld.loc[el, 'bus']}) sits on a bus that is out of service or "
+            "in an island without a slack; expected every in-service load to be reachable from "
+            "an ext_grid or a gen with slack=True"
+        )
+        raise SpecError(msg)
+    keep = ld_active & (ld_rows >= 0)
+
+    st = net.storage if "storage" in net else pd.DataFrame()
+    st_on = np.zeros(0, bool)
+    if len(st):
+        st_rows = rows_of(st["bus"])
+        st_on = _flag(st, "in_service", True) & (st_rows >= 0)
+        if storage:
+            st_on &= _col(st, "max_e_mwh", 0.0) > 0
+        fixed_st = st[~st_on] if storage else st
+        if len(fixed_st):
+            p = _col(fixed_st, "p_mw", 0.0) * _col(fixed_st, "scaling", 1.0)
+            add("storage", fixed_st, -1.0, p, p, np.ones(len(fixed_st), bool), False)
+        if not storage:
+            st_on[:] = False
+    sto = st[st_on] if len(st) else st
+    n_st = len(sto)
+    if n_st:
+        cmax = _col(sto, "max_p_mw", np.nan)
+        dmax = -_col(sto, "min_p_mw", np.nan)
+        dmax = np.where(np.isnan(dmax), cmax, dmax)
+        if not (np.isfinite(cmax).all() and (cmax >= 0).all() and (dmax >= 0).all()):
+            msg = (
+                "net.storage: max_p_mw must be a finite charging limit >= 0 MW and min_p_mw "
+                f"<= 0 (discharge); got max_p_mw={cmax.tolist()}, min_p_mw={(-dmax).tolist()}"
+            )
+            raise SpecError(msg)
+        e_max = _col(sto, "max_e_mwh", 0.0)
+        e_min = _col(sto, "min_e_mwh", 0.0)
+        soc0 = _col(sto, "soc_percent", value("power.storage.initial_soc", unit="%"))
+        rte = _col(sto, "efficiency_percent",
+                   value("power.storage.round_trip_efficiency", unit="%")) / 100.0  # fmt: skip
+        if not ((rte > 0) & (rte <= 1)).all():
+            msg = f"net.storage.efficiency_percent = {(rte * 100).tolist()}: expected (0, 100]"
+            raise SpecError(msg)
+        eta = np.sqrt(rte)
+        st_cost = np.array([costs.get(("storage", int(e)), (0.0, 0.0))[0] for e in sto.index])
+    else:
+        cmax = dmax = e_max = e_min = soc0 = eta = st_cost = np.zeros(0)
+
+    dc = net.dcline if "dcline" in net else pd.DataFrame()
+    if len(dc):
+        dc = dc[_flag(dc, "in_service", True)]
+    dc_f = rows_of(dc["from_bus"]) if len(dc) else np.zeros(0, np.int64)
+    dc_t = rows_of(dc["to_bus"]) if len(dc) else np.zeros(0, np.int64)
+    if len(dc) and ((dc_f < 0) | (dc_t < 0)).any():
+        el = dc.index[np.flatnonzero((dc_f < 0) | (dc_t < 0))[0]]
+        msg = (
+            f"dcline {el}: a terminal bus is out of service or in an island without a slack; "
+            "expected both ends reachable from an ext_grid or a gen with slack=True"
+        )
+        raise SpecError(msg)
+    loss_pct = _col(dc, "loss_percent", 0.0)
+    n = np.asarray
+    return NetData(
+        model=model,
+        bus_index=bus_index,
+        bus_row=model.bus_row,
+        n_row=model.n_bus,
+        island=island,
+        n_island=n_isl,
+        ptdf=ptdf,
+        offset_mw=offset,
+        branch_type=model.branch_element,
+        branch_element=model.branch_element_index,
+        branch_limit_mw=limit,
+        monitored=np.flatnonzero(np.isfinite(limit)),
+        unit_type=n(u["type"], dtype=object),
+        unit_element=n(u["el"], dtype=np.int64),
+        unit_row=n(u["row"], dtype=np.int64),
+        unit_sign=n(u["sign"], dtype=float),
+        unit_cost=n(u["c"], dtype=float),
+        unit_cost0=n(u["c0"], dtype=float),
+        unit_lo=n(u["lo"], dtype=float),
+        unit_hi=n(u["hi"], dtype=float),
+        unit_fixed=n(u["fx"], dtype=bool),
+        unit_curtailable=n(u["cu"], dtype=bool),
+        load_element=fixed_ld.index.to_numpy()[keep] if len(fixed_ld) else np.zeros(0, np.int64),
+        load_row=ld_rows[keep],
+        load_p_mw=ld_p[keep],
+        dc_element=dc.index.to_numpy() if len(dc) else np.zeros(0, np.int64),
+        dc_from_row=dc_f,
+        dc_to_row=dc_t,
+        dc_keep=1.0 - loss_pct / 100.0,
+        dc_loss_mw=_col(dc, "loss_mw", 0.0),
+        dc_max_mw=_col(dc, "max_p_mw", np.nan),
+        dc_cost=np.array([costs.get(("dcline", int(e)), (0.0, 0.0))[0] for e in dc.index]),
+        st_element=sto.index.to_numpy() if n_st else np.zeros(0, np.int64),
+        st_row=rows_of(sto["bus"]) if n_st else np.zeros(0, np.int64),
+        st_charge_max_mw=cmax,
+        st_discharge_max_mw=dmax,
+        st_e_min_mwh=e_min,
+        st_e_max_mwh=e_max,
+        st_e0_mwh=soc0 / 100.0 * e_max,
+        st_eta_charge=eta,
+        st_eta_discharge=eta,
+        st_cost=st_cost,
+    )
