@@ -121,7 +121,7 @@ def solve_block(data: NetData, block: Block, *, voll_eur_per_mwh: float) -> Bloc
     s_in = sp.csr_matrix(
         (
             np.concatenate([np.ones(n_s), -data.st_eta_charge, 1.0 / data.st_eta_discharge]),
-            (np.tile(s_idx, 3), np.concatenate([sl[k].start + s_idx for k in ("soc", "ch", "dis")])),
+            (np.tile(s_idx, 3), np.concatenate([sl[k].start + s_idx for k in ("soc", "ch", "dis")])),  # noqa: E501
         ),
         shape=(n_s, nv),
     )  # fmt: skip

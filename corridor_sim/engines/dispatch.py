@@ -217,7 +217,7 @@ def dispatch(  # noqa: PLR0913
     >>> _ = pp.create_line(net, a, b, 10.0, "149-AL1/24-ST1A 110.0", max_loading_percent=100.0)
     >>> _ = pp.create_load(net, b, p_mw=30.0)
     >>> res = dispatch(net)
-    >>> round(res.objective_eur, 6), round(res.prices["price_eur_per_mwh"].iloc[1], 6)
+    >>> round(res.objective_eur, 6), float(res.prices["price_eur_per_mwh"].iloc[1])
     (1500.0, 50.0)
     """
     data = read_net(net, storage=storage)
