@@ -61,6 +61,9 @@ _DEMAND_SHARE_IDS: dict[str, str | None] = {
     "ge": None,
     "tr": None,
 }
+#: Country -> hub of its thermal fleet (caspian.gen.gas.serves_own_demand); Azerbaijan's
+#: carries the 2 GW export allowance (caspian.az.gas_export_today).
+GAS_HUBS: dict[str, str] = {"kz": "kz_rest", "uz": "uz", "az": "az_rest", "ge": "ge", "tr": "tr"}
 _SLACK_HUBS = ("kz_rest", "az_rest", "tr")  # one per AC island (the islands meet only by DC)
 _KINDS = ("wind", "solar", "hydro")
 _PCT = 10**2  # percent per unit (a unit conversion, not a model figure)
@@ -160,7 +163,7 @@ def _link_ratings(p: Mapping[str, float]) -> dict[str, float]:
         "caspian_cable": p["caspian_cable_mw"],
         "black_sea_cable": p["black_sea_cable_mw"],
         "ge_tr": p["ge_tr_mw"],
-        "az_ge": p["az_ge_mw"],
+        "az_ge": p["az_ge_mw"] + p["black_sea_cable_mw"],  # caspian.link.az_ge.reinforcement
         "kz_uz": p["kz_uz_mw"] + p["uz_export_mw"],
         "tr_eu": p["tr_eu_mw"],
         "kz_internal": max(floor, p["caspian_cable_mw"]),
@@ -268,6 +271,42 @@ def _add_links(
     return pd.DataFrame(rows, columns=cols)
 
 
+def _add_gas(
+    net: pp.pandapowerNet,
+    bus: Mapping[str, int],
+    demand: pd.DataFrame,
+    caps: pd.DataFrame,
+    p: Mapping[str, float],
+) -> None:
+    """One thermal generator per country at its main hub, sized to the national peak."""
+    margin = _v("caspian.gen.gas.reserve_margin", "-")
+    mean = demand["annual_twh"] * 1000 * 1000 / 8760
+    renewable = caps.assign(
+        mean_mw=[
+            r.capacity_mw * _v(capacity_factor_id(r.hub, r.kind), "-") for r in caps.itertuples()
+        ]
+    )
+    for country, hub in GAS_HUBS.items():
+        hubs = [h for h in demand.index if HUBS[h] == country]
+        export_mw = p["az_gas_export_mw"] if country == "az" else 0.0
+        residual = mean[hubs].sum() - renewable.loc[renewable.hub.isin(hubs), "mean_mw"].sum()
+        g = pp.create_gen(
+            net,
+            bus[hub],
+            p_mw=max(0.0, float(residual)),
+            vm_pu=1.0,
+            max_p_mw=margin * demand.loc[hubs, "peak_mw"].sum() + export_mw,
+            min_p_mw=0.0,
+            controllable=True,
+            slack=hub in _SLACK_HUBS,
+            name=f"{hub}.gas",
+            type="gas",
+            export_mw=export_mw,
+            country=country,
+        )
+        pp.create_poly_cost(net, g, "gen", cp1_eur_per_mw=p[f"gas_cost_{country}_eur_per_mwh"])
+
+
 def assemble(year: int, p: Mapping[str, float], units: Mapping[str, str]) -> pp.pandapowerNet:
     """Build the pandapower net for `year` from resolved parameters `p` (see ``caspian.build``)."""
     demand = _hub_demand(year, p["demand_growth_pct_per_yr"]).set_index("hub")
@@ -287,8 +326,6 @@ def assemble(year: int, p: Mapping[str, float], units: Mapping[str, str]) -> pp.
         hub_rows.append((hub, country, lat, lon, vn))
     net["caspian_hubs"] = pd.DataFrame(hub_rows, columns=["hub", "country", "lat", "lon", "vn_kv"])
     tan_phi = math.tan(math.acos(_v("caspian.ac.load_power_factor", "-")))
-    gas_cost = p["gas_cost_eur_per_mwh"]
-    margin = _v("caspian.gen.gas.reserve_margin", "-")
     for hub, row in demand.iterrows():
         mean_mw = row["annual_twh"] * 1000 * 1000 / 8760
         pp.create_load(
@@ -299,24 +336,7 @@ def assemble(year: int, p: Mapping[str, float], units: Mapping[str, str]) -> pp.
             name=f"{hub}.demand",
             controllable=False,
         )
-        renewable_mean = sum(
-            r.capacity_mw * _v(capacity_factor_id(hub, r.kind), "-")
-            for r in caps.itertuples()
-            if r.hub == hub
-        )
-        g = pp.create_gen(
-            net,
-            bus[hub],
-            p_mw=max(0.0, mean_mw - renewable_mean),
-            vm_pu=1.0,
-            max_p_mw=margin * row["peak_mw"],
-            min_p_mw=0.0,
-            controllable=True,
-            slack=hub in _SLACK_HUBS,
-            name=f"{hub}.gas",
-            type="gas",
-        )
-        pp.create_poly_cost(net, g, "gen", cp1_eur_per_mw=gas_cost)
+    _add_gas(net, bus, demand, caps, p)
     for r in caps.itertuples():
         if r.capacity_mw <= 0:
             continue
@@ -350,3 +370,12 @@ def assemble(year: int, p: Mapping[str, float], units: Mapping[str, str]) -> pp.
         {"name": list(p), "value": list(p.values()), "unit": [units[k] for k in p]}
     )
     return net
+
+
+def line_rating_mw(net: pp.pandapowerNet) -> np.ndarray:
+    """MW rating of each line: max_i_ka x sqrt(3) x vn_kv x parallel x max_loading_percent."""
+    vn = net.bus.loc[net.line.from_bus, "vn_kv"].to_numpy()
+    pct = net.line["max_loading_percent"].to_numpy()
+    return (
+        net.line.max_i_ka.to_numpy() * math.sqrt(3) * vn * net.line.parallel.to_numpy() * pct / _PCT
+    )

@@ -36,6 +36,8 @@ from corridor_sim.models._caspian_net import (
     schedule_share,
 )
 from corridor_sim.models._caspian_profiles import profiles
+from corridor_sim.models._caspian_study import capacity_study, run_year, snapshots
+from corridor_sim.models._caspian_study import simulate as _simulate
 from corridor_sim.models.base import ModelEntry, Parameter
 
 if TYPE_CHECKING:
@@ -50,10 +52,15 @@ __all__ = [
     "MODEL",
     "ROUTES",
     "build",
+    "capacity_study",
     "elements",
     "parameters",
     "profiles",
+    "resolve",
+    "run_year",
     "schedule_share",
+    "simulate",
+    "snapshots",
 ]
 
 _GW = 1000  # MW per GW
@@ -70,7 +77,11 @@ _FROM_CATALOGUE: dict[str, tuple[str, str, str | None]] = {
     "az_wind_share": ("caspian.az.wind_share", "-", None),
     "kz_export_wind_mw": ("caspian.export.kz_wind", "MW", "caspian"),
     "uz_export_mw": ("caspian.export.uz_capacity", "MW", "caspian"),
-    "gas_cost_eur_per_mwh": ("caspian.cost.gas", "EUR/MWh", None),
+    "gas_cost_kz_eur_per_mwh": ("caspian.cost.gas.kz", "EUR/MWh", None),
+    "gas_cost_uz_eur_per_mwh": ("caspian.cost.gas.uz", "EUR/MWh", None),
+    "gas_cost_az_eur_per_mwh": ("caspian.cost.gas.az", "EUR/MWh", None),
+    "gas_cost_ge_eur_per_mwh": ("caspian.cost.gas.ge", "EUR/MWh", None),
+    "gas_cost_tr_eur_per_mwh": ("caspian.cost.gas.tr", "EUR/MWh", None),
     "europe_value_eur_per_mwh": ("caspian.cost.europe_value", "EUR/MWh", None),
     "voll_eur_per_mwh": ("caspian.cost.voll", "EUR/MWh", None),
     "demand_growth_pct_per_yr": ("caspian.demand.growth_pct_per_yr", "%", None),
@@ -95,8 +106,8 @@ def parameters(year: int) -> dict[str, Parameter]:
     Examples
     --------
     >>> p = parameters(2032)
-    >>> p["black_sea_cable_mw"].default, p["az_green_mw"].default
-    (1300.0, 10000.0)
+    >>> p["black_sea_cable_mw"].default, p["az_green_mw"].default, p["az_gas_export_mw"].default
+    (1300.0, 9230.0, 2000.0)
     >>> parameters(2026)["black_sea_cable_mw"].default
     0.0
     """
@@ -112,15 +123,22 @@ def parameters(year: int) -> dict[str, Parameter]:
         upper = 1.0 if unit == "-" else None
         out[name] = Parameter(name, float(default), unit, fact(fid).subject, source, 0.0, upper)
     az_green = (
-        value("az.power.export_potential_now", unit="GW")
-        + schedule_share(year) * value("az.power.capacity_added_by_2032", unit="GW")
-    ) * _GW
+        value("caspian.az.green_today", unit="MW")
+        + schedule_share(year) * value("az.power.capacity_added_by_2032", unit="GW") * _GW
+    )
     out["az_green_mw"] = Parameter(
         "az_green_mw",
         float(az_green),
         "MW",
-        "Azerbaijan's export-oriented wind+solar capacity (2 GW today + 8 GW by 2032, linear)",
-        "az.power.export_potential_now, az.power.capacity_added_by_2032, caspian.schedule.buildout",
+        "Azerbaijan's wind+solar capacity (1.23 GW in 2026 + 8 GW by 2032, linear)",
+        "caspian.az.green_today, az.power.capacity_added_by_2032, caspian.schedule.buildout",
+    )
+    out["az_gas_export_mw"] = Parameter(
+        "az_gas_export_mw",
+        float(value("az.power.export_potential_now", unit="GW") * _GW),
+        "MW",
+        "Azerbaijan's gas output allowed above its own demand (today's 2 GW export potential)",
+        "az.power.export_potential_now, caspian.az.gas_export_today",
     )
     return out
 
@@ -223,9 +241,13 @@ _OPTIONS = {
 
 
 def simulate(scenario: ScenarioLike) -> Result:
-    """Run the hourly corridor study of `scenario` (see ``docs/caspian.md``)."""
-    from corridor_sim.models._caspian_study import simulate as _simulate
+    """Run the hourly corridor study of `scenario` (see ``docs/caspian.md``).
 
+    Reads ``scenario.year``, ``overrides``, ``periods`` (hours, default 8760),
+    ``seed``, ``events`` (link id, start hour, duration in hours, availability) and
+    ``options`` (``week``, ``snapshot_hours``, ``study_caspian_mw``,
+    ``study_black_sea_mw``, ``block_hours``) and returns :func:`run_year`'s Result.
+    """
     return _simulate(scenario)
 
 

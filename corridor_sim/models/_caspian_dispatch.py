@@ -1,0 +1,309 @@
+"""Hourly dispatch of the Caspian corridor net on the DC-OPF engine.
+
+Turns a net from :func:`corridor_sim.models.caspian.build`, hourly profiles and link
+availabilities (events) into wide hourly frames (:class:`Hourly`) that the study
+tables are made from. The LP itself is :func:`corridor_sim.engines.dispatch.dispatch`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from corridor_sim.errors import ScenarioError, SpecError, suggest
+from corridor_sim.models._caspian_net import LINKS
+
+if TYPE_CHECKING:
+    import pandapower as pp
+
+    from corridor_sim.models.base import EventLike
+
+__all__ = ["Hourly", "availability", "run_dispatch"]
+
+
+@dataclass(frozen=True, slots=True)
+class Hourly:
+    """Wide hourly results of one corridor dispatch (index: hour).
+
+    Parameters
+    ----------
+    generation_mw : DataFrame
+        Output per generator name (``<hub>.<kind>``, ``<hub>.gas``; ``europe.sink`` is
+        negative: energy taken by Europe).
+    available_mw : DataFrame
+        Available output per renewable generator name (profile x installed MW).
+    demand_mw, unserved_mw, price_eur_per_mwh : DataFrame
+        Per hub.
+    flow_mw, limit_mw : DataFrame
+        Per link: flow at the sending (``from``) end, positive in the link's
+        direction (westward), and the hour's limit (rating x availability).
+    """
+
+    generation_mw: pd.DataFrame
+    available_mw: pd.DataFrame
+    demand_mw: pd.DataFrame
+    unserved_mw: pd.DataFrame
+    price_eur_per_mwh: pd.DataFrame
+    flow_mw: pd.DataFrame
+    limit_mw: pd.DataFrame
+    objective_eur: float
+
+    @property
+    def curtailed_mw(self) -> pd.DataFrame:
+        """Available minus dispatched renewable output, per generator (>= 0)."""
+        used = self.generation_mw.reindex(columns=self.available_mw.columns)
+        return (self.available_mw - used).clip(lower=0.0)
+
+
+def availability(events: Iterable[EventLike], hours: int) -> pd.DataFrame:
+    """Hourly availability (0..1) of every link after `events`.
+
+    Parameters
+    ----------
+    events : iterable of EventLike
+        Each with ``element`` (a link id), ``start`` (hour, 0-based), ``duration``
+        (hours) and ``availability`` (0..1 during the event); overlapping events
+        multiply.
+    hours : int
+        Length of the horizon.
+
+    Returns
+    -------
+    DataFrame
+        Index hour, one column per link id.
+
+    Raises
+    ------
+    ScenarioError
+        Unknown element, or a ``days`` value (this model counts hours).
+    """
+    frame = pd.DataFrame(1.0, index=pd.RangeIndex(hours, name="hour"), columns=list(LINKS))
+    for ev in events:
+        if ev.element not in LINKS:
+            msg = f"event element {ev.element!r}: unknown link, {suggest(ev.element, LINKS)}"
+            raise ScenarioError(msg)
+        if getattr(ev, "days", None) is not None:
+            msg = (
+                f"event {ev.element!r}: days = {ev.days!r} is for monthly models; the caspian "
+                "model is hourly, give start and duration in hours"
+            )
+            raise ScenarioError(msg)
+        start, stop = int(ev.start), int(ev.start) + int(ev.duration)
+        if start < hours and stop > 0:
+            sl = slice(max(0, start), min(hours, stop) - 1)
+            frame.loc[sl, ev.element] *= float(ev.availability)
+    return frame
+
+
+def _segments(avail: pd.DataFrame, columns: Sequence[str]) -> list[tuple[int, int]]:
+    """Split the horizon where the availability of any of `columns` changes."""
+    if not len(columns):
+        return [(0, len(avail))]
+    values = avail[list(columns)].to_numpy()
+    change = np.flatnonzero(np.any(values[1:] != values[:-1], axis=1)) + 1
+    edges = [0, *change.tolist(), len(avail)]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def _inputs(
+    net: pp.pandapowerNet, prof: pd.DataFrame, avail: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    hours = len(prof)
+    idx = pd.RangeIndex(hours, name="hour")
+    missing = [n for n in net.sgen.name if n not in prof.columns]
+    missing += [n for n in net.load.name if n not in prof.columns]
+    if missing:
+        msg = (
+            f"profiles: missing columns {missing}; expected '<hub>.<kind>' capacity factors and "
+            "'<hub>.demand' MW as made by corridor_sim.models.caspian.profiles"
+        )
+        raise SpecError(msg)
+    cf = prof[list(net.sgen.name)].to_numpy(dtype=float)
+    if not np.isfinite(cf).all() or cf.min() < 0 or cf.max() > 1:
+        msg = "profiles: capacity-factor columns must be finite and within [0, 1]"
+        raise SpecError(msg)
+    load = prof[list(net.load.name)].to_numpy(dtype=float)
+    if not np.isfinite(load).all() or load.min() < 0:
+        msg = "profiles: demand columns must be finite and >= 0 MW"
+        raise SpecError(msg)
+    sgen_max = pd.DataFrame(cf * net.sgen.max_p_mw.to_numpy(), index=idx, columns=net.sgen.index)
+    load_mw = pd.DataFrame(load, index=idx, columns=net.load.index)
+    # thermal serves its own country only (caspian.gen.gas.serves_own_demand), plus Azerbaijan's
+    # export allowance (caspian.az.gas_export_today): cap = min(installed, demand + allowance)
+    country_of_load = net.bus.loc[net.load.bus, "zone"].to_numpy()
+    national = load_mw.T.groupby(country_of_load).sum().T
+    gen_max = pd.DataFrame(index=idx, columns=net.gen.index, dtype=float)
+    for g, row in net.gen.iterrows():
+        if row.type == "gas":
+            local = national[row.country].to_numpy()
+            gen_max[g] = np.minimum(row.max_p_mw, local + float(row.export_mw))
+        else:
+            gen_max[g] = row.max_p_mw
+    names = list(net.dcline.name)
+    dc_max = pd.DataFrame(
+        avail[names].to_numpy() * net.dcline.max_p_mw.to_numpy(),
+        index=idx,
+        columns=net.dcline.index,
+    )
+    return load_mw, sgen_max, gen_max, dc_max
+
+
+def run_dispatch(
+    net: pp.pandapowerNet,
+    prof: pd.DataFrame,
+    *,
+    avail: pd.DataFrame | None = None,
+    voll_eur_per_mwh: float,
+    block_hours: int | None = None,
+) -> Hourly:
+    """Dispatch the corridor hour by hour (one LP per stretch of constant AC availability).
+
+    Parameters
+    ----------
+    net : pandapowerNet
+        From :func:`corridor_sim.models.caspian.build` (not modified).
+    prof : DataFrame
+        Hourly profiles as made by :func:`corridor_sim.models.caspian.profiles`.
+    avail : DataFrame, optional
+        Hourly link availability from :func:`availability` (default: all 1).
+    voll_eur_per_mwh : float
+        Value of lost load.
+    block_hours : int, optional
+        Hours per LP block (default: the whole stretch in one LP).
+
+    Returns
+    -------
+    Hourly
+    """
+    hours = len(prof)
+    if avail is None:
+        avail = availability((), hours)
+    load_mw, sgen_max, gen_max, dc_max = _inputs(net, prof, avail)
+    ac_links = list(net.line.name)
+    parts = []
+    for a, b in _segments(avail, ac_links):
+        seg = copy.deepcopy(net)
+        scale = avail.iloc[a][ac_links].to_numpy()
+        seg.line["max_i_ka"] = seg.line["max_i_ka"].to_numpy() * np.maximum(scale, 0.0)
+        parts.append(
+            solve(
+                seg,
+                load_mw.iloc[a:b],
+                sgen_max.iloc[a:b],
+                gen_max.iloc[a:b],
+                dc_max.iloc[a:b],
+                voll_eur_per_mwh=voll_eur_per_mwh,
+                block_hours=block_hours,
+            )
+        )
+    return _concat(parts)
+
+
+def _concat(parts: list[Hourly]) -> Hourly:
+    if len(parts) == 1:
+        return parts[0]
+    fields = ("generation_mw", "available_mw", "demand_mw", "unserved_mw", "price_eur_per_mwh")
+    kw = {f: pd.concat([getattr(p, f) for p in parts]) for f in fields}
+    kw["flow_mw"] = pd.concat([p.flow_mw for p in parts])
+    kw["limit_mw"] = pd.concat([p.limit_mw for p in parts])
+    kw["objective_eur"] = float(sum(p.objective_eur for p in parts))
+    return Hourly(**kw)
+
+
+def to_hourly(
+    net: pp.pandapowerNet,
+    *,
+    generation_mw: pd.DataFrame,
+    unserved_mw: pd.DataFrame,
+    flow_mw: pd.DataFrame,
+    price_eur_per_mwh: pd.DataFrame,
+    load_mw: pd.DataFrame,
+    sgen_max_mw: pd.DataFrame,
+    dcline_max_mw: pd.DataFrame,
+    objective_eur: float,
+) -> Hourly:
+    """Assemble :class:`Hourly` from solver output keyed by element names / indices."""
+    from corridor_sim.models._caspian_net import line_rating_mw
+
+    idx = load_mw.index
+    hub_of_load = dict(zip(net.load.index, net.bus.loc[net.load.bus, "name"], strict=True))
+    demand = load_mw.rename(columns=hub_of_load)
+    unserved = unserved_mw.rename(columns=hub_of_load).reindex(
+        columns=demand.columns, fill_value=0.0
+    )
+    available = sgen_max_mw.rename(columns=dict(zip(net.sgen.index, net.sgen.name, strict=True)))
+    limits = {
+        n: np.full(len(idx), r) for n, r in zip(net.line.name, line_rating_mw(net), strict=True)
+    }
+    for d, name in zip(net.dcline.index, net.dcline.name, strict=True):
+        limits[name] = dcline_max_mw[d].to_numpy()
+    order = [n for n in LINKS if n in limits]
+    return Hourly(
+        generation_mw=generation_mw.set_axis(idx),
+        available_mw=available,
+        demand_mw=demand,
+        unserved_mw=unserved.set_axis(idx),
+        price_eur_per_mwh=price_eur_per_mwh.set_axis(idx),
+        flow_mw=flow_mw.set_axis(idx)[order],
+        limit_mw=pd.DataFrame(limits, index=idx)[order],
+        objective_eur=float(objective_eur),
+    )
+
+
+def solve(
+    net: pp.pandapowerNet,
+    load_mw: pd.DataFrame,
+    sgen_max_mw: pd.DataFrame,
+    gen_max_mw: pd.DataFrame,
+    dcline_max_mw: pd.DataFrame,
+    *,
+    voll_eur_per_mwh: float,
+    block_hours: int | None = None,
+) -> Hourly:
+    """Solve one stretch of hours on the dispatch engine and return :class:`Hourly`."""
+    from corridor_sim.engines.dispatch import dispatch
+
+    res = dispatch(
+        net,
+        load_p_mw=load_mw,
+        sgen_max_p_mw=sgen_max_mw,
+        gen_max_p_mw=gen_max_mw,
+        dcline_max_p_mw=dcline_max_mw,
+        storage=False,
+        voll_eur_per_mwh=voll_eur_per_mwh,
+        block_hours=block_hours,
+    )
+    idx = load_mw.index
+    name = {
+        "gen": dict(zip(net.gen.index, net.gen.name, strict=True)),
+        "sgen": dict(zip(net.sgen.index, net.sgen.name, strict=True)),
+        "line": dict(zip(net.line.index, net.line.name, strict=True)),
+        "dcline": dict(zip(net.dcline.index, net.dcline.name, strict=True)),
+    }
+    gen = res.generation[res.generation["element_type"].isin(["gen", "sgen"])]
+    labels = [name[t][e] for t, e in zip(gen["element_type"], gen["element"], strict=True)]
+    generation = gen.assign(name=labels).pivot(index="hour", columns="name", values="p_mw")
+    unserved = res.unserved.pivot(index="hour", columns="load", values="p_mw")
+    fl = res.flows
+    link = [name[t][e] for t, e in zip(fl["branch_type"], fl["element"], strict=True)]
+    flow = fl.assign(link=link).pivot(index="hour", columns="link", values="p_mw")
+    bus_name = dict(zip(net.bus.index, net.bus.name, strict=True))
+    price = res.prices.assign(hub=res.prices["bus"].map(bus_name)).pivot(
+        index="hour", columns="hub", values="price_eur_per_mwh"
+    )
+    return to_hourly(
+        net,
+        generation_mw=generation.reindex(idx),
+        unserved_mw=unserved.reindex(idx),
+        flow_mw=flow.reindex(idx),
+        price_eur_per_mwh=price.reindex(idx)[list(net.bus.name)],
+        load_mw=load_mw,
+        sgen_max_mw=sgen_max_mw,
+        dcline_max_mw=dcline_max_mw,
+        objective_eur=res.objective_eur,
+    )
