@@ -452,8 +452,10 @@ class DCModel:
     def _dense_inverse(self) -> np.ndarray:
         """``inv(Bbus[pvpq, pvpq])`` (pu), computed once."""
         if "inv" not in self._cache:
-            n = self.pvpq_rows.size
-            self._cache["inv"] = self.lu.solve(np.eye(n)) if n else np.zeros((0, 0))
+            pvpq = self.pvpq_rows
+            # dense LAPACK inversion: SuperLU.solve is slow for many right-hand sides
+            reduced = self.bbus[pvpq][:, pvpq].toarray()
+            self._cache["inv"] = np.linalg.inv(reduced) if pvpq.size else np.zeros((0, 0))
         return self._cache["inv"]
 
     def ptdf(self) -> np.ndarray:

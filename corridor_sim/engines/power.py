@@ -443,7 +443,7 @@ def n_minus_1(
         Post-contingency loading (%) above which a row enters ``violations``.
     chunk_hours : int, optional
         Hours processed together (bounds memory to about
-        monitored x outages x chunk_hours x 8 bytes); default keeps that near 64 MB.
+        monitored x outages x chunk_hours x 8 bytes); default keeps that near 8 MB.
     model : DCModel, optional
         A model already built from this very net.
 
