@@ -329,3 +329,26 @@ def test_figures(result):
     for fig in figs.values():
         assert fig.axes
         plt.close(fig)
+
+
+@pytest.mark.parametrize("site", ["krusevac", "niska_banja"])
+def test_n1_screen_matches_pandapower_contingency_analysis(site):
+    """One peak hour: the power engine's N-1 equals pandapower.contingency with rundcpp."""
+    from pandapower.contingency import run_contingency
+
+    from corridor_sim.engines.power import n_minus_1
+
+    net = serbia.build(site, year=2029)
+    net.load["p_mw"] *= 1.4  # a high-load hour, plant at full output
+    ours = n_minus_1(net, outages="lines+trafos")
+    cases = {"line": {"index": list(net.line.index)}, "trafo": {"index": list(net.trafo.index)}}
+    ref = copy.deepcopy(net)
+    ref.line["max_loading_percent"] = ref.trafo["max_loading_percent"] = (
+        100.0  # pandapower needs limits
+    )
+    run_contingency(ref, cases, contingency_evaluation_function=pp.rundcpp)
+    for kind in ("line", "trafo"):
+        worst = ours.worst[ours.worst["element"] == kind].set_index("element_index")
+        mine = np.maximum(worst["loading_pct"], worst["base_loading_pct"]).sort_index()
+        theirs = ref[f"res_{kind}"]["max_loading_percent"].sort_index()
+        np.testing.assert_allclose(mine.to_numpy(), theirs.to_numpy(), rtol=1e-6)

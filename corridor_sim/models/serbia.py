@@ -365,6 +365,7 @@ def simulate(scenario: ScenarioLike) -> Result:
         "hours": n_hours,
         "gas_bottleneck": str(row["bottleneck"]),
         "gas_unit": "mcm per month",
+        "contract_plan_bcm_per_yr": value("serbia.gas.contract_plan", unit="bcm/yr"),
     }
     return Result(tables=result_tables, summary_table=summary_frame(summary), meta=meta)
 

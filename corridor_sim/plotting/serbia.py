@@ -37,6 +37,11 @@ _SITE_LABELS = {
 }
 
 
+#: Lines shorter than this on the map (degrees) are labelled in a corner box instead.
+_SHORT_DEG = 0.15
+_PLANT_ZONES = ("trupale", "niska_banja")
+
+
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     if ax is None:
         _, ax = plt.subplots(figsize=size, layout="constrained")
@@ -69,6 +74,7 @@ def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) ->
     tab = tab[(tab["site"] == site) & (tab["element_type"] == "line")]
     cmap = colormaps["RdYlGn_r"]
     norm = Normalize(0, 120)
+    short: list[str] = []
     for _, row in tab.iterrows():
         colour = cmap(norm(row["worst_n1_loading_pct"]))
         width = 3.5 if row["vn_kv"] > 300 else 2.0  # noqa: PLR2004 - 400 kV thicker than 220 kV
@@ -79,8 +85,12 @@ def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) ->
             lw=width,
         )
         mx, my = (row["from_lon"] + row["to_lon"]) / 2, (row["from_lat"] + row["to_lat"]) / 2
+        text = f"{row['max_loading_pct']:.0f}/{row['worst_n1_loading_pct']:.0f}%"
+        if np.hypot(row["to_lon"] - row["from_lon"], row["to_lat"] - row["from_lat"]) < _SHORT_DEG:
+            short.append(f"{row['element']}: {text}")
+            continue
         ax.annotate(
-            f"{row['max_loading_pct']:.0f}/{row['worst_n1_loading_pct']:.0f}%",
+            text,
             (mx, my),
             fontsize=7,
             ha="center",
@@ -91,12 +101,18 @@ def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) ->
     buses = buses[buses["site"] == site].drop_duplicates(["lon", "lat"])
     ax.scatter(buses["lon"], buses["lat"], s=25, color="black", zorder=3)
     for _, row in buses.iterrows():
+        left = bool(row["zone"] in _PLANT_ZONES)  # plant buses sit next to Niš 2: label leftwards
         ax.annotate(
             str(row["bus"]).rsplit(" ", 2)[0],
             (row["lon"], row["lat"]),
-            xytext=(4, 4),
+            xytext=(-6, -12) if left else (4, 4),
             textcoords="offset points",
+            ha="right" if left else "left",
             fontsize=8,
+        )
+    if short:
+        ax.text(
+            0.98, 0.98, "\n".join(short), transform=ax.transAxes, ha="right", va="top", fontsize=7
         )
     plant = result.table("buses")
     plant = plant[(plant["site"] == site) & plant["plant"]]
@@ -113,7 +129,7 @@ def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) ->
         )
         ax.legend(loc="lower left")
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
-    ax.figure.colorbar(sm, ax=ax, shrink=0.6, label="worst N-1 loading over the year (%)")
+    ax.figure.colorbar(sm, ax=ax, shrink=0.6, pad=0.01, label="worst N-1 loading over the year (%)")
     ax.set_xlabel("longitude (°E)")
     ax.set_ylabel("latitude (°N)")
     ax.set_aspect(1 / np.cos(np.deg2rad(43.3)))
@@ -223,6 +239,9 @@ def gas_balance(result: Result) -> Figure:
         lw=2,
         label="route free capacity",
     )
+    plan = result.meta.get("contract_plan_bcm_per_yr")
+    if plan is not None:
+        ax.axhline(float(plan), color="tab:gray", ls="-.", lw=1, label="planned contract (C7)")
     limit = bal["supply_limit_bcm_per_yr"].to_numpy()
     ax.fill_between(
         cf, limit, need, where=need > limit, color="tab:red", alpha=0.25, label="shortfall"
