@@ -22,7 +22,7 @@ import numpy as np
 import pandapower as pp
 import pandas as pd
 
-from corridor_sim.catalogue import value
+from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import ScenarioError, SpecError, suggest
 from corridor_sim.models._serbia_gas import (
     GasSpec,
@@ -107,7 +107,11 @@ def parameters(year: int) -> dict[str, Parameter]:
     for f in fields(GasSpec):
         name = f"{f.name}_bcm_per_yr"
         out[name] = Parameter(
-            name, getattr(gas, f.name), "bcm/yr", f.name.replace("_", " "), _GAS_SOURCES[f.name]
+            name,
+            getattr(gas, f.name),
+            "bcm/yr",
+            fact(_GAS_SOURCES[f.name]).subject,
+            _GAS_SOURCES[f.name],
         )
     return out
 
