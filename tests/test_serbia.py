@@ -352,3 +352,19 @@ def test_n1_screen_matches_pandapower_contingency_analysis(site):
         mine = np.maximum(worst["loading_pct"], worst["base_loading_pct"]).sort_index()
         theirs = ref[f"res_{kind}"]["max_loading_percent"].sort_index()
         np.testing.assert_allclose(mine.to_numpy(), theirs.to_numpy(), rtol=1e-6)
+
+
+def test_serbia_assumptions_quote_references_verbatim():
+    from pathlib import Path
+
+    from corridor_sim.catalogue import facts
+
+    refs = Path("/work/shared/REFERENCES.md")
+    if not refs.is_file():
+        pytest.skip("REFERENCES.md not available")
+    text = refs.read_text(encoding="utf-8")
+    rows = facts(status="assumption")
+    rows = rows[rows["id"].str.startswith("serbia.") & rows["source"].str.startswith("REFERENCES")]
+    assert len(rows) >= 15
+    for _, row in rows.iterrows():
+        assert row["quote"] in text, row["id"]

@@ -349,9 +349,14 @@ def _build_cached(site: Site | None, year: int, spec: GridSpec) -> pp.pandapower
     ):
         pp.create_ext_grid(net, b.bus[(key, "ehv")], vm_pu=vm, name=name)
     if site is not None:
-        plant_bus = (
-            b.bus[("krusevac1", "hv")] if site is Site.KRUSEVAC else b.bus[(site.value, "ehv")]
-        )
+        if (
+            site is Site.KRUSEVAC
+        ):  # at the Kruševac 1 busbar of the level serbia.site.krusevac.connection_kv
+            kv = _v("site.krusevac.connection_kv", "kV")
+            level = next(lv for lv, vn in b.kv.items() if vn == kv and ("krusevac1", lv) in b.bus)
+            plant_bus = b.bus[("krusevac1", level)]
+        else:
+            plant_bus = b.bus[(site.value, "ehv")]
         cap = spec.plant_capacity_mw
         pp.create_gen(
             net,
