@@ -27,6 +27,9 @@ __all__ = ["DCFlowResult", "DCModel", "N1Result", "OutageSet", "dc_flow", "n_min
 
 Table = pd.DataFrame | np.ndarray | None
 
+#: Above this many bus rows, dc_flow solves with the sparse LU instead of dense sensitivities.
+_DENSE_MAX_BUS = 3000
+
 
 class OutageSet(StrEnum):
     """Predefined outage sets of :func:`n_minus_1`."""
@@ -309,15 +312,39 @@ def _apply(p_bus: np.ndarray, linear: tuple[np.ndarray, np.ndarray]) -> np.ndarr
     return out
 
 
+def _evaluate(model: DCModel, p: np.ndarray) -> dict[str, np.ndarray]:
+    """Hours x element arrays of line / trafo / branch flows, bus angles and slack outputs.
+
+    Dense cached sensitivities (one matrix product per quantity) up to ``_DENSE_MAX_BUS``
+    rows; beyond, one sparse LU solve with all hours as right-hand sides.
+    """
+    if model.n_bus <= _DENSE_MAX_BUS:
+        lin = _linear(model)
+        out = {key: _apply(p, getattr(lin, key)) for key in ("line", "trafo", "bus_va", "slack")}
+        out["branch"] = _apply(p, lin.branch)
+        return out
+    va = model.solve_angles_rad(p.T)
+    flows = model.branch_flow_mw(va).T
+    out = {"branch": flows}
+    for key, rows in (("line", model.line_row), ("trafo", model.trafo_row)):
+        block = np.zeros((p.shape[0], rows.size))
+        block[:, rows >= 0] = flows[:, rows[rows >= 0]]
+        out[key] = block
+    out["bus_va"] = np.rad2deg(va.T[:, np.maximum(model.bus_row, 0)])
+    zero = np.zeros((model.slack_row.size, p.shape[0]))
+    out["slack"] = model.slack_p_mw(va, p.T, zero).T
+    return out
+
+
 def _result(model: DCModel, hourly: _Hourly) -> DCFlowResult:
     hours, p = hourly.hours, hourly.p_bus_mw
-    lin = _linear(model)
+    values = _evaluate(model, p)
     frames = {}
     for element, index, per_mw_rows in (
         ("line", model.line_index, model.line_row),
         ("trafo", model.trafo_index, model.trafo_row),
     ):
-        flow = _apply(p, getattr(lin, element))
+        flow = values[element]
         ok = per_mw_rows >= 0
         per_mw = np.zeros(per_mw_rows.size)
         per_mw[ok] = model.loading_pct_per_mw[per_mw_rows[ok]]
@@ -328,9 +355,9 @@ def _result(model: DCModel, hourly: _Hourly) -> DCFlowResult:
             pd.DataFrame(flow, index=hours, columns=columns, copy=False),
             pd.DataFrame(load, index=hours, columns=columns, copy=False),
         )
-    va = _apply(p, lin.bus_va)
+    va = values["bus_va"]
     va[:, model.bus_row < 0] = np.nan
-    slack = _apply(p, lin.slack) + hourly.slack_p0_mw
+    slack = values["slack"] + hourly.slack_p0_mw
     ext = np.zeros((len(hours), model.ext_grid_index.size))
     gen = hourly.gen_p_mw.copy()
     epos = {int(i): k for k, i in enumerate(model.ext_grid_index)}
@@ -488,7 +515,7 @@ def n_minus_1(
     }
     hourly = _hourly(model, tables)
     base = _result(model, hourly)
-    flows = _apply(hourly.p_bus_mw, _linear(model).branch).T  # branch rows x hours (view)
+    flows = _evaluate(model, hourly.p_bus_mw)["branch"].T  # branch rows x hours (view)
     outage_list = _outage_list(model, outages)
     return screen_outages(
         model,
