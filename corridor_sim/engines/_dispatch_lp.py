@@ -58,13 +58,18 @@ class BlockSolution:
     n_variables: int
 
 
+def _plain(label: object) -> object:
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def _check_bounds(data: NetData, block: Block) -> None:
     bad = block.lo > block.hi + _TOL_MW
     if bad.any():
         h, j = np.argwhere(bad)[0]
         msg = (
-            f"{data.unit_type[j]} {data.unit_element[j]} in hour {block.hours[h]!r}: lower limit "
-            f"{block.lo[h, j]!r} MW exceeds the hour's maximum {block.hi[h, j]!r} MW "
+            f"{data.unit_type[j]} {int(data.unit_element[j])} in hour {_plain(block.hours[h])!r}: "
+            f"lower limit {float(block.lo[h, j])!r} MW exceeds the hour's maximum "
+            f"{float(block.hi[h, j])!r} MW "
             "(min_p_mw above the available output); expected min_p_mw <= available"
         )
         raise InfeasibleError(msg)
@@ -170,7 +175,7 @@ def solve_block(data: NetData, block: Block, *, voll_eur_per_mwh: float) -> Bloc
         method="highs",
     )
     solve_s = time.perf_counter() - t0
-    hours = f"hours {block.hours[0]!r}..{block.hours[-1]!r}"
+    hours = f"hours {_plain(block.hours[0])!r}..{_plain(block.hours[-1])!r}"
     if res.status == 2:  # noqa: PLR2004
         msg = f"dispatch LP infeasible for {hours}: {res.message}"
         raise InfeasibleError(msg)

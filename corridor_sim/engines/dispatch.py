@@ -86,6 +86,11 @@ class DispatchResult:
         return Result(tables, summary_table=summary, meta={"model": model, **self.meta})
 
 
+def _plain(label: object) -> object:
+    """Return a numpy scalar as the plain Python value (for readable messages)."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def _table(
     name: str, table: pd.DataFrame | None, known: pd.Index, *, minimum: float | None
 ) -> pd.DataFrame | None:
@@ -107,7 +112,8 @@ def _table(
         i, j = np.argwhere(bad)[0]
         expected = "a finite number" if minimum is None else f"a finite number >= {minimum}"
         msg = (
-            f"{name}: column {table.columns[j]!r}, hour {table.index[i]!r} = {values[i, j]!r}; "
+            f"{name}: column {_plain(table.columns[j])!r}, hour {_plain(table.index[i])!r} = "
+            f"{float(values[i, j])!r}; "
             f"expected {expected} of MW"
         )
         raise SpecError(msg)
@@ -131,7 +137,10 @@ def _hour_index(tables: dict[str, pd.DataFrame | None], hours: object) -> pd.Ind
         return index[: int(hours)]
     missing = [h for h in hours if h not in index]  # type: ignore[union-attr]
     if missing:
-        msg = f"hours: {missing[0]!r} is not in the tables' index; expected labels of the index"
+        msg = (
+            f"hours: {_plain(missing[0])!r} is not in the tables' index; "
+            "expected labels of the index"
+        )
         raise SpecError(msg)
     return pd.Index(list(hours))  # type: ignore[arg-type]
 

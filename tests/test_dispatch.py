@@ -1,0 +1,289 @@
+"""Tests of the multi-period DC-OPF dispatch engine against pandapower's rundcopp and invariants."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandapower as pp
+import pandapower.networks as pn
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corridor_sim.engines.dispatch import DispatchResult, dispatch
+from corridor_sim.errors import InfeasibleError, SpecError
+
+LINE_TYPE = "490-AL1/64-ST1A 220.0"
+SCALES = (0.7, 1.0, 1.15)  # sampled "hours": load scaled per hour
+
+
+def _linear(net: pp.pandapowerNet) -> pp.pandapowerNet:
+    net.poly_cost["cp2_eur_per_mw2"] = 0.0
+    return net
+
+
+def _tight(net: pp.pandapowerNet, n_bind: int, factor: float) -> pp.pandapowerNet:
+    """Limit every line to 100 % and the `n_bind` most loaded to `factor` x their free flow."""
+    net.line["max_loading_percent"] = 1000.0
+    free = copy.deepcopy(net)
+    pp.rundcopp(free)
+    loading = free.res_line["loading_percent"].abs().sort_values(ascending=False)
+    for i in loading.index[:n_bind]:
+        net.line.loc[i, "max_loading_percent"] = loading[i] * factor
+    return net
+
+
+def _reference(net: pp.pandapowerNet, scale: float) -> pp.pandapowerNet:
+    ref = copy.deepcopy(net)
+    ref.load["p_mw"] = ref.load["p_mw"] * scale
+    pp.rundcopp(ref)
+    return ref
+
+
+def _load_table(net: pp.pandapowerNet) -> pd.DataFrame:
+    p = net.load["p_mw"].to_numpy() * net.load["scaling"].to_numpy()
+    idx = pd.RangeIndex(len(SCALES), name="hour")
+    return pd.DataFrame(np.outer(SCALES, p), index=idx, columns=net.load.index)
+
+
+def _pivot(table: pd.DataFrame, key: str, col: str) -> pd.DataFrame:
+    return table.pivot(index="hour", columns=key, values=col)
+
+
+@pytest.fixture(scope="module")
+def case_results() -> dict[str, tuple[pp.pandapowerNet, DispatchResult]]:
+    nets = {
+        "case9": _tight(_linear(pn.case9()), 1, 0.8),
+        "case30": _tight(_linear(pn.case30()), 3, 0.9),
+    }
+    return {k: (n, dispatch(n, load_p_mw=_load_table(n))) for k, n in nets.items()}
+
+
+@pytest.mark.parametrize("case", ["case9", "case30"])
+def test_matches_rundcopp_hour_by_hour(case_results: dict, case: str) -> None:
+    net, res = case_results[case]
+    gen = res.generation
+    flows = _pivot(res.flows[res.flows.branch_type == "line"], "element", "p_mw")
+    prices = _pivot(res.prices, "bus", "price_eur_per_mwh")
+    cost = gen.groupby("hour")["cost_eur"].sum()
+    binding = 0
+    for h, scale in enumerate(SCALES):
+        ref = _reference(net, scale)
+        assert cost[h] == pytest.approx(ref.res_cost, rel=1e-6)
+        np.testing.assert_allclose(flows.loc[h], ref.res_line["p_from_mw"], atol=1e-4)
+        np.testing.assert_allclose(prices.loc[h], ref.res_bus["lam_p"], atol=1e-4)
+        binding += int(
+            (ref.res_line["loading_percent"] > net.line.max_loading_percent - 1e-6).sum()
+        )
+    assert res.objective_eur == pytest.approx(cost.sum(), rel=1e-9)
+    assert binding > 0  # the tightened limits do bind in some sampled hour
+
+
+def test_dcline_matches_rundcopp() -> None:
+    """pandapower's OPF loses l % of the *delivered* power; the engine loses l' % of the sent
+    power. With 1 - l'/100 = 1 / (1 + l/100) the two models are the same LP."""
+
+    def build(loss_pct: float) -> pp.pandapowerNet:
+        net = pp.create_empty_network()
+        a1, a2, b1, b2 = (pp.create_bus(net, vn_kv=220.0) for _ in range(4))
+        pp.create_ext_grid(net, a1, min_p_mw=0.0, max_p_mw=500.0)
+        pp.create_line(net, a1, a2, 50.0, LINE_TYPE, max_loading_percent=100.0)
+        pp.create_line(net, b1, b2, 50.0, LINE_TYPE, max_loading_percent=100.0)
+        pp.create_gen(net, b2, p_mw=50.0, slack=True, min_p_mw=0.0, max_p_mw=300.0)
+        pp.create_load(net, b2, p_mw=150.0, controllable=False)
+        pp.create_load(net, a2, p_mw=20.0, controllable=False)
+        pp.create_dcline(net, a2, b1, p_mw=10.0, loss_percent=loss_pct, loss_mw=0.0,
+                         vm_from_pu=1.0, vm_to_pu=1.0, max_p_mw=80.0)  # fmt: skip
+        pp.create_poly_cost(net, 0, "ext_grid", cp1_eur_per_mw=10.0)
+        pp.create_poly_cost(net, 0, "gen", cp1_eur_per_mw=50.0)
+        return net
+
+    ref = build(2.0)
+    pp.rundcopp(ref)
+    res = dispatch(build(100.0 * (1.0 - 1.0 / 1.02)))
+    assert res.objective_eur == pytest.approx(ref.res_cost, rel=1e-6)
+    dc = res.flows[res.flows.branch_type == "dcline"].iloc[0]
+    assert dc.p_mw == pytest.approx(ref.res_dcline.p_from_mw[0], abs=1e-6)
+    assert dc.shadow_price_eur_per_mwh > 0  # the link is the bottleneck
+    np.testing.assert_allclose(res.prices.price_eur_per_mwh, ref.res_bus.lam_p, atol=1e-6)
+
+
+# --------------------------------------------------------------------------- corridor-like net
+def corridor(
+    *, line_pct: float = 100.0, storage_mwh: float = 0.0, hours: int = 48, seed: int = 3
+) -> tuple[pp.pandapowerNet, dict[str, pd.DataFrame]]:
+    """Two AC islands joined by two HVDC links, renewables, gas, loads and hourly tables."""
+    rng = np.random.default_rng(seed)
+    net = pp.create_empty_network()
+    east = [pp.create_bus(net, vn_kv=220.0, name=f"e{i}") for i in range(4)]
+    west = [pp.create_bus(net, vn_kv=220.0, name=f"w{i}") for i in range(4)]
+    for group in (east, west):
+        for f, t in zip(group[:-1], group[1:], strict=True):
+            pp.create_line(net, f, t, 80.0, LINE_TYPE, max_loading_percent=line_pct)
+        pp.create_line(net, group[0], group[-1], 120.0, LINE_TYPE, max_loading_percent=line_pct)
+    pp.create_gen(net, east[0], p_mw=0.0, slack=True, min_p_mw=0.0, max_p_mw=200.0)
+    pp.create_gen(net, west[0], p_mw=0.0, slack=True, min_p_mw=0.0, max_p_mw=400.0)
+    pp.create_poly_cost(net, 0, "gen", cp1_eur_per_mw=60.0)
+    pp.create_poly_cost(net, 1, "gen", cp1_eur_per_mw=90.0)
+    for i, b in enumerate(east[1:]):
+        s = pp.create_sgen(net, b, p_mw=0.0, max_p_mw=250.0, min_p_mw=0.0, controllable=True)
+        pp.create_poly_cost(net, s, "sgen", cp1_eur_per_mw=float(i))
+    for b in (*east, *west):
+        pp.create_load(net, b, p_mw=60.0 if b in east else 120.0, controllable=False)
+    pp.create_dcline(net, east[3], west[1], p_mw=1.0, loss_percent=3.0, loss_mw=0.0,
+                     vm_from_pu=1.0, vm_to_pu=1.0, max_p_mw=300.0)  # fmt: skip
+    pp.create_dcline(net, east[2], west[3], p_mw=1.0, loss_percent=5.0, loss_mw=1.0,
+                     vm_from_pu=1.0, vm_to_pu=1.0, max_p_mw=150.0)  # fmt: skip
+    if storage_mwh:
+        pp.create_storage(net, west[2], p_mw=0.0, max_e_mwh=storage_mwh, max_p_mw=100.0,
+                          min_p_mw=-100.0, soc_percent=0.0)  # fmt: skip
+    idx = pd.RangeIndex(hours, name="hour")
+    day = np.sin(np.arange(hours) / 24 * 2 * np.pi)
+    avail = np.clip(0.5 + 0.5 * day[:, None] + rng.normal(0, 0.1, (hours, 3)), 0, 1) * 250.0
+    load = net.load.p_mw.to_numpy() * (1.0 + 0.3 * rng.uniform(-1, 1, (hours, len(net.load))))
+    tables = {
+        "sgen_max_p_mw": pd.DataFrame(avail, index=idx, columns=net.sgen.index),
+        "load_p_mw": pd.DataFrame(load, index=idx, columns=net.load.index),
+        "dcline_max_p_mw": pd.DataFrame(
+            np.where(np.arange(hours)[:, None] % 17 == 5, 0.0, [300.0, 150.0]),
+            index=idx,
+            columns=net.dcline.index,
+        ),
+    }
+    return net, tables
+
+
+@pytest.fixture(scope="module")
+def corridor_result() -> tuple[pp.pandapowerNet, dict, DispatchResult]:
+    net, tables = corridor()
+    return net, tables, dispatch(net, **tables)
+
+
+def test_conservation(corridor_result: tuple) -> None:
+    _, _, res = corridor_result
+    gen = res.generation.groupby("hour")["p_mw"].sum()
+    uns = res.unserved.groupby("hour")[["p_mw", "demand_mw"]].sum()
+    loss = res.flows.groupby("hour")["loss_mw"].sum()
+    np.testing.assert_allclose(gen, uns.demand_mw - uns.p_mw + loss, atol=1e-6)
+
+
+def test_limits_respected(corridor_result: tuple) -> None:
+    _, tables, res = corridor_result
+    fl = res.flows
+    mon = fl.limit_mw.notna()
+    assert (fl.p_mw[mon].abs() <= fl.limit_mw[mon] + 1e-6).all()
+    gen = res.generation
+    assert (gen.p_mw <= gen.available_mw + 1e-6).all()
+    assert (gen.p_mw >= -1e-6).all()
+    assert (gen.curtailed_mw >= 0).all()
+    sg = _pivot(gen[gen.element_type == "sgen"], "element", "available_mw")
+    np.testing.assert_allclose(sg, tables["sgen_max_p_mw"])
+    out = fl[(fl.branch_type == "dcline") & (fl.limit_mw == 0)]
+    assert len(out)
+    assert (out.p_mw.abs() < 1e-9).all()
+    assert (
+        (res.unserved.p_mw >= -1e-9) & (res.unserved.p_mw <= res.unserved.demand_mw + 1e-9)
+    ).all()
+
+
+def test_prices_uncongested_equal_marginal_cost() -> None:
+    net, tables = corridor(line_pct=1e4, hours=6)
+    net.dcline["max_p_mw"] = 1e4
+    tables.pop("dcline_max_p_mw")
+    net.dcline["loss_percent"] = 0.0
+    net.dcline["loss_mw"] = 0.0
+    res = dispatch(net, **tables)
+    gen = res.generation.merge(
+        net.poly_cost.rename(columns={"et": "element_type"}), on=["element_type", "element"]
+    )
+    inner = gen[(gen.p_mw > 1e-6) & (gen.p_mw < gen.available_mw - 1e-6)]
+    marginal = inner.groupby("hour")["cp1_eur_per_mw"].max()
+    prices = res.prices.groupby("hour")["price_eur_per_mwh"]
+    np.testing.assert_allclose(prices.max() - prices.min(), 0.0, atol=1e-6)
+    np.testing.assert_allclose(prices.max().loc[marginal.index], marginal, atol=1e-6)
+    assert (res.flows.shadow_price_eur_per_mwh.abs() < 1e-9).all()
+
+
+def test_voll_sets_price_when_short() -> None:
+    net, tables = corridor(hours=4)
+    tables["load_p_mw"] = tables["load_p_mw"] * 3.0
+    res = dispatch(net, **tables, voll_eur_per_mwh=1234.0)
+    short = res.unserved[res.unserved.p_mw > 1e-6]
+    assert len(short)
+    price = res.prices.set_index(["bus", "hour"])["price_eur_per_mwh"]
+    bus = net.load.bus
+    for row in short.itertuples():
+        assert price[(bus[row.load], row.hour)] == pytest.approx(1234.0)
+
+
+@settings(max_examples=6, deadline=None)
+@given(pct=st.floats(30.0, 150.0), extra=st.floats(0.0, 80.0))
+def test_more_line_capacity_never_raises_cost(pct: float, extra: float) -> None:
+    net, tables = corridor(line_pct=pct, hours=8)
+    wider, _ = corridor(line_pct=pct + extra, hours=8)
+    assert dispatch(wider, **tables).objective_eur <= dispatch(net, **tables).objective_eur + 1e-6
+
+
+def test_blocks_are_exact_without_storage(corridor_result: tuple) -> None:
+    net, tables, res = corridor_result
+    one = dispatch(net, **tables, block_hours=1)
+    assert one.meta["blocks"] == len(tables["load_p_mw"])
+    assert one.objective_eur == pytest.approx(res.objective_eur, rel=1e-9)
+    sub = dispatch(net, **tables, hours=[3, 4])
+    assert sorted(sub.generation.hour.unique()) == [3, 4]
+
+
+def test_storage_shifts_energy_across_hours() -> None:
+    net, tables = corridor(storage_mwh=400.0, hours=48)
+    with_st = dispatch(net, **tables)
+    without = dispatch(net, **tables, storage=False)
+    assert with_st.objective_eur < without.objective_eur - 1.0
+    sto = with_st.storage
+    assert (sto.soc_mwh >= -1e-6).all()
+    assert (sto.soc_mwh <= 400.0 + 1e-6).all()
+    assert (sto.p_mw.abs() <= 100.0 + 1e-6).all()
+    assert sto.p_mw.max() > 1.0
+    assert sto.p_mw.min() < -1.0
+    soc = sto.soc_mwh.to_numpy()
+    eta = np.sqrt(0.9)  # power.storage.round_trip_efficiency
+    p = sto.p_mw.to_numpy()
+    step = np.where(p > 0, eta * p, p / eta)
+    np.testing.assert_allclose(np.diff(soc), step[1:], atol=1e-6)
+    # energy conservation with storage: generation = served demand + losses + charging
+    gen = with_st.generation.groupby("hour")["p_mw"].sum()
+    uns = with_st.unserved.assign(served_mw=lambda d: d.demand_mw - d.p_mw)
+    served = uns.groupby("hour")["served_mw"].sum()
+    loss = with_st.flows.groupby("hour")["loss_mw"].sum()
+    np.testing.assert_allclose(gen, served + loss + sto.set_index("hour").p_mw, atol=1e-6)
+
+
+def test_to_result_tables(corridor_result: tuple) -> None:
+    _, _, res = corridor_result
+    out = res.to_result()
+    assert set(out.tables) >= {"flows", "prices", "unmet", "storage", "generation"}
+    assert out.metric("objective") == pytest.approx(res.objective_eur)
+
+
+def test_errors_name_table_column_value() -> None:
+    net, tables = corridor(hours=3)
+    bad = tables["sgen_max_p_mw"].copy()
+    bad.iloc[1, 0] = -5.0
+    with pytest.raises(SpecError, match=r"sgen_max_p_mw: column .* hour 1 = -5.0"):
+        dispatch(net, sgen_max_p_mw=bad)
+    with pytest.raises(SpecError, match="not an element index"):
+        dispatch(net, load_p_mw=tables["load_p_mw"].rename(columns={0: 99}))
+    with pytest.raises(SpecError, match="index differs"):
+        dispatch(net, load_p_mw=tables["load_p_mw"], sgen_max_p_mw=tables["sgen_max_p_mw"].iloc[:2])
+    quad = copy.deepcopy(net)
+    quad.poly_cost.loc[0, "cp2_eur_per_mw2"] = 0.1
+    with pytest.raises(SpecError, match="cp2_eur_per_mw2"):
+        dispatch(quad)
+    must_run = copy.deepcopy(net)
+    must_run.gen.loc[0, "min_p_mw"] = 150.0
+    gmax = pd.DataFrame({0: [200.0, 100.0, 200.0]}, index=tables["load_p_mw"].index)
+    with pytest.raises(InfeasibleError, match=r"gen 0 in hour 1: lower limit 150.0"):
+        dispatch(must_run, gen_max_p_mw=gmax)
+    with pytest.raises(SpecError, match="block_hours"):
+        dispatch(net, block_hours=0)
