@@ -23,7 +23,6 @@ NETS = {
     "case30": pn.case30,
     "case118": pn.case118,
     "example_simple": pn.example_simple,
-    "mv_oberrhein": pn.mv_oberrhein,
     "awkward": awkward_net,
 }
 
@@ -186,10 +185,13 @@ def test_net_without_slack_raises() -> None:
         DCModel.from_net(net, check=True)
 
 
-@pytest.mark.parametrize("name", ["awkward", "mv_oberrhein"])
-def test_model_check_against_rundcpp_passes(name: str) -> None:
-    model = DCModel.from_net(NETS[name](), check=True)
-    assert model.n_branch > 0
+def test_two_ext_grids_on_different_buses_mv_oberrhein() -> None:
+    net = pn.mv_oberrhein()  # real MV net, two HV/MV substations each with an ext_grid
+    model = DCModel.from_net(net, check=True)
+    assert model.ref_rows.size == 2
+    tables = profiles(net, 3, np.random.default_rng(6))
+    res = dc_flow(net, **tables, model=model)
+    _compare(res, reference_run(net, tables, 2), 2)
 
 
 def test_isolated_bus_is_nan_and_its_load_ignored() -> None:
