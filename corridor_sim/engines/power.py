@@ -312,7 +312,7 @@ def _apply(p_bus: np.ndarray, linear: tuple[np.ndarray, np.ndarray]) -> np.ndarr
     return out
 
 
-def _evaluate(model: DCModel, p: np.ndarray) -> dict[str, np.ndarray]:
+def _evaluate(model: DCModel, p: np.ndarray, *, branch: bool = False) -> dict[str, np.ndarray]:
     """Hours x element arrays of line / trafo / branch flows, bus angles and slack outputs.
 
     Dense cached sensitivities (one matrix product per quantity) up to ``_DENSE_MAX_BUS``
@@ -321,7 +321,8 @@ def _evaluate(model: DCModel, p: np.ndarray) -> dict[str, np.ndarray]:
     if model.n_bus <= _DENSE_MAX_BUS:
         lin = _linear(model)
         out = {key: _apply(p, getattr(lin, key)) for key in ("line", "trafo", "bus_va", "slack")}
-        out["branch"] = _apply(p, lin.branch)
+        if branch:
+            out["branch"] = _apply(p, lin.branch)
         return out
     va = model.solve_angles_rad(p.T)
     flows = model.branch_flow_mw(va).T
@@ -515,7 +516,7 @@ def n_minus_1(
     }
     hourly = _hourly(model, tables)
     base = _result(model, hourly)
-    flows = _evaluate(model, hourly.p_bus_mw)["branch"].T  # branch rows x hours (view)
+    flows = _evaluate(model, hourly.p_bus_mw, branch=True)["branch"].T  # branch rows x hours (view)
     outage_list = _outage_list(model, outages)
     return screen_outages(
         model,
