@@ -368,6 +368,7 @@ def simulate(scenario: ScenarioLike) -> Result:
         "sites": sites,
         "hours": n_hours,
         "gas_bottleneck": str(row["bottleneck"]),
+        "bottleneck": str(row["bottleneck"]),  # read by corridor_sim.sweep
         "gas_unit": "mcm per month",
         "contract_plan_bcm_per_yr": value("serbia.gas.contract_plan", unit="bcm/yr"),
     }
