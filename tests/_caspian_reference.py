@@ -50,9 +50,9 @@ def solve_reference(
     lo = np.zeros((hours, nv))
     hi = np.zeros((hours, nv))
     a_rows, a_cols, a_vals = [], [], []
-    for j, (_, _, b, cj, l, h) in enumerate(cols):
+    for j, (_, _, b, cj, low, h) in enumerate(cols):
         c[j] = cj
-        lo[:, j] = l
+        lo[:, j] = low
         hi[:, j] = h
         a_rows.append(b), a_cols.append(j), a_vals.append(1.0)
     for k, (_, row) in enumerate(net.line.iterrows()):
@@ -72,7 +72,7 @@ def solve_reference(
         a_rows += [fb, tb, fb, tb]
         a_cols += [jp, jp, jm, jm]
         a_vals += [-1.0, keep, keep, -1.0]
-        c[jp] = c[jm] = 1e-3  # no simultaneous both-way flow
+        c[jp] = c[jm] = cost.get(("dcline", d), 0.0)
     a_hour = sp.csr_matrix((a_vals, (a_rows, a_cols)), shape=(nb, nv))
     a_eq = sp.kron(sp.identity(hours, format="csr"), a_hour, format="csr")
     b_eq = np.zeros((hours, nb))
@@ -95,12 +95,17 @@ def solve_reference(
     flows = {}
     for k, name in enumerate(net.line.name):
         flows[name] = x[:, nv_inj + 2 * k] - x[:, nv_inj + 2 * k + 1]
-    for k, name in enumerate(net.dcline.name):
-        flows[name] = x[:, off + 2 * k] - x[:, off + 2 * k + 1]
+    losses = {}
+    for k, (name, pct) in enumerate(zip(net.dcline.name, net.dcline.loss_percent, strict=True)):
+        fwd, rev = x[:, off + 2 * k], x[:, off + 2 * k + 1]
+        keep = 1 - pct / 100
+        flows[name] = fwd - keep * rev  # power leaving the from bus, as the engine reports
+        losses[name] = (1 - keep) * (fwd + rev)
     return {
         "generation_mw": gen,
         "unserved_mw": unserved,
         "flow_mw": pd.DataFrame(flows, index=idx),
         "price_eur_per_mwh": pd.DataFrame(lam, index=idx, columns=list(net.bus.name)),
+        "loss_mw": pd.DataFrame(losses, index=idx),
         "objective_eur": float(res.fun),
     }

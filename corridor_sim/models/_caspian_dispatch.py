@@ -42,6 +42,10 @@ class Hourly:
     flow_mw, limit_mw : DataFrame
         Per link: flow at the sending (``from``) end, positive in the link's
         direction (westward), and the hour's limit (rating x availability).
+    loss_mw : DataFrame
+        Per HVDC link: power lost in the hour (MW).
+    objective_eur : float
+        The LP's objective (thermal cost + lost load - value of the European intake).
     """
 
     generation_mw: pd.DataFrame
@@ -51,6 +55,7 @@ class Hourly:
     price_eur_per_mwh: pd.DataFrame
     flow_mw: pd.DataFrame
     limit_mw: pd.DataFrame
+    loss_mw: pd.DataFrame
     objective_eur: float
 
     @property
@@ -211,6 +216,7 @@ def _concat(parts: list[Hourly]) -> Hourly:
     kw = {f: pd.concat([getattr(p, f) for p in parts]) for f in fields}
     kw["flow_mw"] = pd.concat([p.flow_mw for p in parts])
     kw["limit_mw"] = pd.concat([p.limit_mw for p in parts])
+    kw["loss_mw"] = pd.concat([p.loss_mw for p in parts])
     kw["objective_eur"] = float(sum(p.objective_eur for p in parts))
     return Hourly(**kw)
 
@@ -225,6 +231,7 @@ def to_hourly(
     load_mw: pd.DataFrame,
     sgen_max_mw: pd.DataFrame,
     dcline_max_mw: pd.DataFrame,
+    loss_mw: pd.DataFrame,
     objective_eur: float,
 ) -> Hourly:
     """Assemble :class:`Hourly` from solver output keyed by element names / indices."""
@@ -251,6 +258,7 @@ def to_hourly(
         price_eur_per_mwh=price_eur_per_mwh.set_axis(idx),
         flow_mw=flow_mw.set_axis(idx)[order],
         limit_mw=pd.DataFrame(limits, index=idx)[order],
+        loss_mw=loss_mw.set_axis(idx),
         objective_eur=float(objective_eur),
     )
 
@@ -292,6 +300,8 @@ def solve(
     fl = res.flows
     link = [name[t][e] for t, e in zip(fl["branch_type"], fl["element"], strict=True)]
     flow = fl.assign(link=link).pivot(index="hour", columns="link", values="p_mw")
+    dcl = fl.assign(link=link)[fl["branch_type"] == "dcline"]
+    loss = dcl.pivot(index="hour", columns="link", values="loss_mw")
     bus_name = dict(zip(net.bus.index, net.bus.name, strict=True))
     price = res.prices.assign(hub=res.prices["bus"].map(bus_name)).pivot(
         index="hour", columns="hub", values="price_eur_per_mwh"
@@ -305,5 +315,6 @@ def solve(
         load_mw=load_mw,
         sgen_max_mw=sgen_max_mw,
         dcline_max_mw=dcline_max_mw,
+        loss_mw=loss.reindex(idx)[list(net.dcline.name)],
         objective_eur=res.objective_eur,
     )

@@ -6,6 +6,7 @@ catalogue (``assumptions_caspian.csv`` and the seed facts).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 
@@ -70,6 +71,7 @@ _PCT = 10**2  # percent per unit (a unit conversion, not a model figure)
 _LOW_VOLTAGE_COUNTRIES = ("tr", "eu")  # 400 kV hubs; the rest are 500 kV
 
 
+@functools.lru_cache(maxsize=512)
 def _v(fid: str, unit: str) -> float:
     return value(fid, unit=unit)
 
@@ -250,6 +252,8 @@ def _add_links(
                 max_p_mw=rating,
                 name=link,
             )
+            wheeling = _v("caspian.cost.hvdc_wheeling", "EUR/MWh")
+            pp.create_poly_cost(net, idx, "dcline", cp1_eur_per_mw=wheeling)
             table = "dcline"
         else:
             _add_ac_link(net, link, bus[a], bus[b], rating_mw=rating, length_km=length)

@@ -108,10 +108,11 @@ def _summary(h: Hourly, bottleneck: pd.DataFrame) -> list[tuple[str, float, str]
 
 
 def _export_week(h: Hourly) -> int:
-    """0-based week with the largest export (for the export-stack plot)."""
+    """0-based week whose hourly export varies most (the most telling export stack)."""
     total = sum(h.flow_mw[link].clip(lower=0) for link in ROUTES.values())
     weeks = np.asarray(total.index) // (24 * 7)
-    return int(pd.Series(total.to_numpy()).groupby(weeks).sum().idxmax())
+    spread = pd.Series(total.to_numpy()).groupby(weeks).std().fillna(0.0)
+    return int(spread.idxmax())
 
 
 def _default_snapshot_hours(h: Hourly) -> list[int]:
@@ -155,13 +156,13 @@ def snapshots(net: pp.pandapowerNet, h: Hourly, hours: Iterable[int]) -> pd.Data
         snap.load["q_mvar"] = snap.load["p_mw"] * np.tan(np.arccos(pf))
         snap.sgen["p_mw"] = [float(h.generation_mw.iloc[t][n]) for n in snap.sgen.name]
         snap.gen["p_mw"] = [float(h.generation_mw.iloc[t][n]) for n in snap.gen.name]
-        snap.dcline["p_mw"] = [max(0.0, float(h.flow_mw.iloc[t][n])) for n in snap.dcline.name]
+        snap.dcline["p_mw"] = [float(h.flow_mw.iloc[t][n]) for n in snap.dcline.name]
         for method in ("ac", "dc"):
             try:
                 if method == "ac":
-                    pp.runpp(snap, init="dc", max_iteration=30)
+                    pp.runpp(snap, init="dc", max_iteration=30, numba=False)
                 else:
-                    pp.rundcpp(snap)
+                    pp.rundcpp(snap, numba=False)
             except pp.LoadflowNotConverged as err:
                 msg = f"snapshot hour {t}: pandapower {method.upper()} power flow did not converge"
                 raise ConvergenceError(msg) from err
@@ -319,7 +320,7 @@ def run_year(
     block_hours : int, optional
         Hours per LP block (default: one LP per stretch of constant AC availability).
     week : int, optional
-        Week shown by the export-stack plot (default: the week of largest export).
+        Week shown by the export-stack plot (default: the week whose export varies most).
     snapshot_hours : sequence of int, optional
         Hours for pandapower AC/DC snapshots (default: peak export and peak demand).
     study_caspian_mw, study_black_sea_mw : sequence of float, optional

@@ -154,11 +154,11 @@ def bottlenecks(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
     price = h.price_eur_per_mwh
     blocked = defaultdict(float)
     blocked_hours = defaultdict(int)
-    for t in np.flatnonzero(limit_hit.to_numpy().any(axis=1)):
-        row_price = price.iloc[t]
-        cheap = {hub for hub in HUBS if row_price[hub] <= _PRICE_TOL}
-        if not cheap:
-            continue
+    hubs = list(HUBS)
+    cheap_mask = price[hubs].to_numpy() <= _PRICE_TOL
+    candidates = limit_hit.to_numpy().any(axis=1) & cheap_mask.any(axis=1)
+    for t in np.flatnonzero(candidates):
+        cheap = {hub for hub, c in zip(hubs, cheap_mask[t], strict=True) if c}
         hits = limit_hit.iloc[t]
         open_links = {k for k in LINKS if k in hits.index and not hits[k]}
         for link in hits.index[hits.to_numpy()]:

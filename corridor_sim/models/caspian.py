@@ -231,7 +231,7 @@ def build(year: int, **overrides: float) -> pp.pandapowerNet:
 
 
 _OPTIONS = {
-    "week": "0-based week of the year for the hourly export stack (default: peak export week)",
+    "week": "0-based week of the year for the hourly export stack (default: most varied week)",
     "snapshot_hours": "hours for pandapower AC/DC power-flow snapshots (default: peak export, "
     "peak demand)",
     "study_caspian_mw": "list of Caspian cable ratings (MW) for the capacity study",

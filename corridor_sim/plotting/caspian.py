@@ -55,7 +55,7 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
     Line width grows with the link's rating; labels give mean flow (MW) and mean
     loading; HVDC links are dashed; arrows point in the direction of the mean flow.
     """
-    ax = _axes(ax, (10, 5.5))
+    ax = _axes(ax, (12, 5))
     hubs = result.table("hubs").set_index("hub")
     links = result.table("links").set_index("link")
     util = result.utilisation.set_index("link")
@@ -82,17 +82,20 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
                 zorder=3,
             )
         if row["kind"] != "internal" or abs(flow) > 1:
-            ax.text(mid[0], mid[1] - 0.45, f"{link}\n{abs(flow):,.0f} MW, {loading:.0f} %",
-                    fontsize=7, ha="center", va="top", color="0.15", zorder=4)  # fmt: skip
+            ax.text(mid[0], mid[1] - 0.3, f"{link}\n{abs(flow):,.0f} MW | {loading:.0f} %",
+                    fontsize=6.5, ha="center", va="top", color="0.15", zorder=4,
+                    bbox={"fc": "white", "ec": "none", "alpha": 0.6, "pad": 0.5})  # fmt: skip
     ax.scatter(hubs["lon"], hubs["lat"], s=60, color="tab:green", edgecolor="k", zorder=5)
     for hub, row in hubs.iterrows():
         ax.text(row.lon, row.lat + 0.35, hub, fontsize=8, ha="center", weight="bold", zorder=6)
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
-    ax.figure.colorbar(sm, ax=ax, label="mean loading (%)", shrink=0.8)
+    ax.figure.colorbar(sm, ax=ax, label="mean loading (%)", shrink=0.6)
     ax.set_xlabel("longitude (°E)")
     ax.set_ylabel("latitude (°N)")
     ax.set_aspect(1 / np.cos(np.radians(float(hubs["lat"].mean()))))
-    ax.margins(0.08)
+    ax.set_xlim(float(hubs["lon"].min()) - 3, float(hubs["lon"].max()) + 3)
+    ax.set_ylim(float(hubs["lat"].min()) - 4, float(hubs["lat"].max()) + 3)
+    ax.grid(alpha=0.3)
     ax.set_title(_title(result, "Corridor: mean flows and loading (dashed = HVDC)"))
     return ax
 
@@ -157,7 +160,7 @@ def curtailment_by_month(result: Result, ax: Axes | None = None) -> Axes:
 
 
 def capacity_study_curves(result: Result) -> Figure:
-    """Exported energy and curtailment against the cable ratings, binding link annotated."""
+    """Plot exported energy and curtailment against the cable ratings, binding link annotated."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
     study = result.tables.get("capacity_study", pd.DataFrame())
     if study.empty:

@@ -1,0 +1,332 @@
+"""Caspian green-energy corridor: the net, profiles, hourly dispatch, tables and plots."""
+
+from __future__ import annotations
+
+import json
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandapower as pp
+import pytest
+from _caspian_reference import line_rating_mw, solve_reference
+
+from corridor_sim.catalogue import value
+from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
+from corridor_sim.models import caspian
+from corridor_sim.models._caspian_dispatch import _inputs, availability, run_dispatch
+from corridor_sim.models._caspian_net import HUBS, LINKS, capacity_factor_id
+from corridor_sim.models._caspian_profiles import profile_columns
+
+WEEK = 24 * 7
+
+
+@pytest.fixture(scope="module")
+def week_2032():
+    """Two weeks of 2032 dispatched on the engine."""
+    net = caspian.build(2032)
+    prof = caspian.profiles(2032, seed=3, hours=2 * WEEK)
+    voll = caspian.resolve(2032, {})["voll_eur_per_mwh"]
+    return net, prof, run_dispatch(net, prof, voll_eur_per_mwh=voll)
+
+
+@pytest.fixture(scope="module")
+def full_year_2032():
+    return caspian.run_year(2032, seed=1, snapshot_hours=[0, 4000])
+
+
+# -- the net ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", [2026, 2029, 2032])
+def test_net_solves_in_pandapower_ac_and_dc(year):
+    net = caspian.build(year)
+    pp.runpp(net)
+    assert net.converged
+    assert net.res_bus.vm_pu.between(0.9, 1.1).all()
+    pp.rundcpp(net)
+    assert net.converged
+    assert len(net.bus) == len(HUBS)
+    assert set(net.dcline.name) == {"caspian_cable", "black_sea_cable", "ge_tr"}
+    assert {"az_ge", "kz_uz", "tr_eu"} <= set(net.line.name)
+
+
+def test_every_bus_has_coordinates():
+    net = caspian.build(2032)
+    hubs = net["caspian_hubs"].set_index("hub")
+    for _, bus in net.bus.iterrows():
+        geo = json.loads(bus.geo)
+        assert geo["type"] == "Point"
+        lon, lat = geo["coordinates"]
+        assert (lon, lat) == (hubs.at[bus["name"], "lon"], hubs.at[bus["name"], "lat"])
+        assert 20 < lon < 80
+        assert 35 < lat < 50
+
+
+def test_documented_figures_reproduced_in_the_build():
+    today, target = caspian.parameters(2026), caspian.parameters(2032)
+    # 2 GW export potential today: Azerbaijan's allowance above its own demand
+    assert (
+        today["az_gas_export_mw"].default
+        == value("az.power.export_potential_now", unit="GW") * 1000
+    )
+    # +8 GW by 2032, half of it by 2029 (linear schedule)
+    added = target["az_green_mw"].default - today["az_green_mw"].default
+    assert added == pytest.approx(value("az.power.capacity_added_by_2032", unit="GW") * 1000)
+    mid = caspian.parameters(2029)["az_green_mw"].default - today["az_green_mw"].default
+    assert mid == pytest.approx(added / 2)
+    net = caspian.build(2032)
+    az = net.sgen[net.sgen.name.str.startswith("az_") & net.sgen.type.isin(["wind", "solar"])]
+    assert az.max_p_mw.sum() == pytest.approx(target["az_green_mw"].default)
+    gas = net.gen.set_index("name").loc["az_rest.gas"]
+    assert gas.export_mw == pytest.approx(2000.0)
+    dc = net.dcline.set_index("name").max_p_mw
+    assert dc["black_sea_cable"] == value("caspian.cable.black_sea.capacity", unit="MW")
+    assert dc["caspian_cable"] == value("caspian.cable.caspian.capacity", unit="MW")
+    assert caspian.build(2026).dcline.set_index("name").max_p_mw["black_sea_cable"] == 0.0
+
+
+def test_engine_reads_the_stated_link_ratings(week_2032):
+    net, _, h = week_2032
+    links = net["caspian_links"].set_index("link")["capacity_mw"]
+    rated = dict(zip(net.line.name, line_rating_mw(net), strict=True))
+    for link, cap in links.items():
+        assert h.limit_mw[link].max() == pytest.approx(cap, rel=1e-6)
+        if link in rated:
+            assert rated[link] == pytest.approx(cap, rel=1e-6)
+
+
+# -- profiles --------------------------------------------------------------------------
+
+
+def test_profiles_match_capacity_factors_and_demand():
+    prof = caspian.profiles(2032, seed=7)
+    assert list(prof.columns) == profile_columns()
+    assert len(prof) == 8760
+    for col in prof.columns:
+        hub, kind = col.split(".")
+        if kind == "demand":
+            continue
+        cf = value(capacity_factor_id(hub, kind), unit="-")
+        assert prof[col].mean() == pytest.approx(cf, rel=0.01), col
+        assert prof[col].between(0, 1).all()
+    solar = prof["az_rest.solar"].to_numpy().reshape(365, 24)
+    assert solar[:, 20:24].max() < solar[:, 6:10].max()  # night (UTC 20-24 = 00-04 local) vs day
+    demand = caspian.resolve(2032, {})
+    from corridor_sim.models._caspian_net import _hub_demand
+
+    table = _hub_demand(2032, demand["demand_growth_pct_per_yr"]).set_index("hub")
+    for hub, row in table.iterrows():
+        series = prof[f"{hub}.demand"]
+        assert series.sum() / 1e6 == pytest.approx(row["annual_twh"], rel=1e-9)
+        assert series.max() == pytest.approx(row["peak_mw"], rel=1e-9)
+
+
+def test_profiles_are_deterministic_per_seed():
+    a = caspian.profiles(2030, seed=5, hours=500)
+    b = caspian.profiles(2030, seed=5, hours=500)
+    c = caspian.profiles(2030, seed=6, hours=500)
+    assert a.equals(b)
+    assert not a.equals(c)
+    assert a.equals(caspian.profiles(2030, seed=5).iloc[:500])
+
+
+# -- dispatch --------------------------------------------------------------------------
+
+
+def test_energy_balance_every_hour(week_2032):
+    net, _, h = week_2032
+    losses = h.loss_mw.sum(axis=1)
+    keep = dict(zip(net.dcline.name, 1 - net.dcline.loss_percent / 100, strict=True))
+    for name, k in keep.items():  # the engine's losses follow the flow and the stated loss_percent
+        flow = h.flow_mw[name]
+        expected = np.where(flow >= 0, flow * (1 - k), -flow / k * (1 - k))
+        np.testing.assert_allclose(h.loss_mw[name], expected, atol=1e-6)
+    supply = h.generation_mw.sum(axis=1)  # the European sink is negative
+    served = h.demand_mw.sum(axis=1) - h.unserved_mw.sum(axis=1)
+    np.testing.assert_allclose(supply - losses, served, atol=1e-3)
+
+
+def test_limits_respected(week_2032):
+    net, _, h = week_2032
+    assert (h.flow_mw.abs() <= h.limit_mw + 1e-6).all().all()
+    assert (h.generation_mw[h.available_mw.columns] <= h.available_mw + 1e-6).all().all()
+    assert (h.curtailed_mw >= 0).all().all()
+    gas = net.gen[net.gen.type == "gas"]
+    for _, g in gas.iterrows():
+        assert h.generation_mw[g["name"]].max() <= g.max_p_mw + 1e-6
+
+
+def test_engine_agrees_with_reference_transport_lp(week_2032):
+    net, prof, h = week_2032
+    load, sgen, gen, dc = _inputs(net, prof, availability((), len(prof)))
+    voll = caspian.resolve(2032, {})["voll_eur_per_mwh"]
+    ref = solve_reference(net, load, sgen, gen, dc, voll_eur_per_mwh=voll)
+    assert h.objective_eur == pytest.approx(ref["objective_eur"], rel=1e-7)
+    np.testing.assert_allclose(
+        h.price_eur_per_mwh.to_numpy(), ref["price_eur_per_mwh"].to_numpy(), atol=1e-4
+    )
+
+
+def test_events_take_links_out(week_2032):
+    net, prof, _ = week_2032
+    events = [
+        SimpleNamespace(
+            element="black_sea_cable", start=10, duration=30, availability=0.0, days=None
+        ),
+        SimpleNamespace(element="az_ge", start=50, duration=20, availability=0.5, days=None),
+    ]
+    avail = availability(events, len(prof))
+    h = run_dispatch(net, prof, avail=avail, voll_eur_per_mwh=3000.0)
+    assert (h.flow_mw["black_sea_cable"].iloc[10:40].abs() < 1e-6).all()
+    assert h.flow_mw["black_sea_cable"].iloc[40:].abs().max() > 0
+    cap = net["caspian_links"].set_index("link").at["az_ge", "capacity_mw"]
+    assert h.flow_mw["az_ge"].iloc[50:70].abs().max() <= cap / 2 + 1e-6
+
+
+@pytest.mark.parametrize("which", ["black_sea_cable_mw", "caspian_cable_mw"])
+def test_bigger_cable_never_exports_less(which):
+    prof = caspian.profiles(2032, seed=2, hours=WEEK)
+    exported, objective = [], []
+    for mw in (0.0, 700.0, 1300.0, 2600.0, 7000.0):
+        res = caspian.run_year(2032, profile=prof, hours=WEEK, snapshot_hours=[], **{which: mw})
+        exported.append(res.metric("europe_intake_twh") + res.metric("exported_twh"))
+        objective.append(res.metric("objective_meur"))
+    assert all(b >= a - 1e-9 for a, b in zip(exported, exported[1:], strict=False))
+    assert all(b <= a + 1e-6 for a, b in zip(objective, objective[1:], strict=False))
+
+
+def test_result_is_deterministic_for_a_seed():
+    a = caspian.run_year(2030, seed=4, hours=WEEK, snapshot_hours=[])
+    b = caspian.run_year(2030, seed=4, hours=WEEK, snapshot_hours=[])
+    c = caspian.run_year(2030, seed=5, hours=WEEK, snapshot_hours=[])
+    assert a.equals(b)
+    assert not a.equals(c)
+
+
+def test_full_year_tables_and_summary(full_year_2032):
+    res = full_year_2032
+    assert res.meta["model"] == "caspian"
+    assert res.metric("hours") == 8760
+    assert res.metric("unserved_gwh") == pytest.approx(0.0, abs=1e-6)
+    routes = res.metric("export_caspian_black_sea_europe_twh") + res.metric(
+        "export_azerbaijan_turkiye_europe_twh"
+    )
+    assert res.metric("exported_twh") == pytest.approx(routes)
+    # the Black Sea cable cannot carry more than its rating for a year
+    assert res.metric("export_caspian_black_sea_europe_twh") <= 1300 * 8760 / 1e6 + 1e-9
+    bott = res.bottlenecks
+    assert list(bott["rank"]) == list(range(1, len(LINKS) + 1))
+    assert res.meta["first_binding_link"] in LINKS
+    assert set(res.flows["link"]) == set(LINKS)
+    assert len(res.flows) == 8760 * len(LINKS)
+    ac = res.snapshots.query("method == 'ac' and element_kind == 'bus'")
+    assert ac["vm_pu"].between(0.9, 1.1).all()
+    assert set(res.snapshots["hour"]) == {0, 4000}
+    assert res.meta["dispatch_seconds"] > 0
+
+
+def test_capacity_study_reports_each_point():
+    prof = caspian.profiles(2032, seed=1, hours=WEEK)
+    table = caspian.capacity_study(
+        2032, caspian_mw=[0.0, 7000.0], black_sea_mw=[1300.0, 2600.0], prof=prof
+    )
+    assert len(table) == 4
+    assert set(table["binding_link"]) <= {*LINKS, "none"}
+    assert (table["cable_capex_meur"] > 0).any()
+    for cm, grp in table.groupby("caspian_mw"):
+        assert grp.sort_values("black_sea_mw")["exported_twh"].is_monotonic_increasing, cm
+
+
+# -- scenario layer and errors ------------------------------------------------------------
+
+
+def _scenario(**kw):
+    base = {
+        "model": "caspian",
+        "year": 2032,
+        "name": "t",
+        "overrides": {},
+        "options": {},
+        "resolution": "hour",
+        "periods": WEEK,
+        "seed": 1,
+        "events": [],
+        "network": None,
+    }
+    base.update(kw)
+    ns = SimpleNamespace(**base)
+    ns.rng = lambda: np.random.default_rng(ns.seed)
+    return ns
+
+
+def test_simulate_reads_scenario_options_and_events():
+    ev = SimpleNamespace(
+        element="black_sea_cable", start=0, duration=WEEK, availability=0.0, days=None
+    )
+    res = caspian.MODEL.simulate(
+        _scenario(
+            events=[ev], options={"week": 0, "snapshot_hours": [5]}, overrides={"ge_tr_mw": 350.0}
+        )
+    )
+    assert res.metric("export_caspian_black_sea_europe_twh") == 0.0
+    assert res.meta["week"] == 0
+    util = res.utilisation.set_index("link")
+    assert util.at["ge_tr", "capacity_mw"] == 350.0
+
+
+@pytest.mark.parametrize(
+    ("kw", "error", "text"),
+    [
+        ({"options": {"wek": 1}}, ScenarioError, "week"),
+        ({"options": {"week": 99}}, ScenarioError, "week"),
+        ({"options": {"study_caspian_mw": [-5]}}, ScenarioError, "study_caspian_mw"),
+        ({"options": {"snapshot_hours": [10**6]}}, ScenarioError, "snapshot_hours"),
+        ({"resolution": "month"}, ScenarioError, "hour"),
+        ({"periods": 9000}, ScenarioError, "periods"),
+        ({"overrides": {"black_sea_cabel_mw": 1.0}}, UnknownNameError, "black_sea_cable_mw"),
+        ({"overrides": {"az_ge_mw": -1.0}}, SpecError, "az_ge_mw"),
+        ({"overrides": {"az_ge_mw": math.nan}}, SpecError, "az_ge_mw"),
+        ({"overrides": {"az_wind_share": 1.5}}, SpecError, "az_wind_share"),
+    ],
+)
+def test_bad_scenario_input_is_named(kw, error, text):
+    with pytest.raises(error, match=text):
+        caspian.MODEL.simulate(_scenario(**kw))
+
+
+def test_bad_build_and_profile_input():
+    with pytest.raises(SpecError, match="year"):
+        caspian.build(2020)
+    with pytest.raises(UnknownNameError, match="did you mean"):
+        caspian.build(2032, caspian_cable=1.0)
+    with pytest.raises(SpecError, match="hours"):
+        caspian.profiles(2032, seed=1, hours=0)
+    with pytest.raises(ScenarioError, match="unknown link"):
+        availability(
+            [SimpleNamespace(element="bosporus", start=0, duration=1, availability=0.0)], 10
+        )
+    bad = caspian.profiles(2032, seed=1, hours=24).drop(columns=["tr.wind"])
+    with pytest.raises(SpecError, match=r"tr\.wind"):
+        caspian.run_year(2032, profile=bad, hours=24)
+    assert set(caspian.MODEL.elements(2032)) == set(LINKS)
+
+
+# -- plots -----------------------------------------------------------------------------
+
+
+def test_figures_are_drawn(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from corridor_sim.plotting import figures
+
+    res = caspian.run_year(
+        2032, seed=1, hours=2 * WEEK, snapshot_hours=[], study_black_sea_mw=[0.0, 1300.0]
+    )
+    figs = figures(res)
+    expected = {"map", "export_stack", "loading_duration", "curtailment_by_month", "capacity_study"}
+    assert {f"caspian_{k}" for k in expected} == set(figs)
+    for stem, fig in figs.items():
+        fig.savefig(tmp_path / f"{stem}.png")
+        plt.close(fig)
+    assert len(list(tmp_path.glob("*.png"))) == len(expected)
