@@ -150,7 +150,7 @@ def hourly_injections(model: DCModel, tables: dict[str, Table]) -> HourlyInjecti
             shape=(pos.size, model.n_bus),
         )
         constant -= scatter.T @ emap.p_mw[pos]  # the net's own values are replaced
-        part = np.asarray(values[:, ok] @ scatter)
+        part = np.asarray((values if ok.all() else values[:, ok]) @ scatter)
         p_bus = part if p_bus is None else p_bus + part
     if gen_sp is None:
         emap = model.elements.get("gen")
