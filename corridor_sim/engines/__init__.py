@@ -1,1 +1,6 @@
-"""Solvers that know networks, not corridors: ``commodity`` (flow LP) and ``power`` (DC flow, N-1, dispatch)."""
+"""Solvers that know networks, not corridors.
+
+- :mod:`~corridor_sim.engines.commodity`: multi-period flow LP with storage, duals, minimum cut.
+- :mod:`~corridor_sim.engines.power`: batched DC power flow and N-1 on any pandapower net.
+- :mod:`~corridor_sim.engines.dispatch`: hourly DC optimal power flow over a horizon (HiGHS).
+"""
