@@ -287,3 +287,21 @@ def test_errors_name_table_column_value() -> None:
         dispatch(must_run, gen_max_p_mw=gmax)
     with pytest.raises(SpecError, match="block_hours"):
         dispatch(net, block_hours=0)
+
+
+def test_ramping_limits_couple_hours() -> None:
+    net, tables = corridor(hours=24)
+    free = dispatch(net, **tables)
+    ramped = copy.deepcopy(net)
+    ramped.gen["ramp_up_mw_per_h"] = [10.0, np.nan]
+    ramped.gen["ramp_down_mw_per_h"] = [15.0, 20.0]
+    res = dispatch(ramped, **tables)
+    assert res.meta["blocks"] == 1  # ramps couple the hours: one LP by default
+    p = _pivot(res.generation[res.generation.element_type == "gen"], "element", "p_mw")
+    step = p.diff().iloc[1:]
+    assert (step[0] <= 10.0 + 1e-6).all()
+    assert (step[0] >= -15.0 - 1e-6).all()
+    assert (step[1] >= -20.0 - 1e-6).all()
+    free_p = _pivot(free.generation[free.generation.element_type == "gen"], "element", "p_mw")
+    assert free_p.diff().abs().max().max() > 20.0  # the limits do bind
+    assert res.objective_eur >= free.objective_eur - 1e-6

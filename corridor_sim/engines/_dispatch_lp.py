@@ -144,10 +144,21 @@ def solve_block(data: NetData, block: Block, *, voll_eur_per_mwh: float) -> Bloc
     mon = data.monitored
     pm = data.ptdf[mon]
     m = sp.csr_matrix(pm) @ a_inj
-    a_ub = sp.kron(eye, sp.vstack([m, -m]), format="csr") if mon.size else None
+    a_ub = [sp.kron(eye, sp.vstack([m, -m]), format="csr")] if mon.size else []
     lim, off = data.branch_limit_mw[mon], data.offset_mw[mon]
     base = finj @ pm.T  # (n_h, n_mon)
-    b_ub = np.hstack([lim - off - base, lim + off + base]).ravel() if mon.size else None
+    b_ub = [np.hstack([lim - off - base, lim + off + base]).ravel()] if mon.size else []
+    # ramping: p_t - p_(t-1) <= up, p_(t-1) - p_t <= down (from the block's second hour)
+    for sign, limit in ((1.0, data.unit_ramp_up), (-1.0, data.unit_ramp_down)):
+        ramped = np.flatnonzero(np.isfinite(limit))
+        if ramped.size and n_h > 1:
+            sel = sp.csr_matrix(
+                (np.full(ramped.size, sign), (np.arange(ramped.size), sl["unit"].start + ramped)),
+                shape=(ramped.size, nv),
+            )
+            diff = sp.diags([-np.ones(n_h - 1), np.ones(n_h - 1)], [0, 1], shape=(n_h - 1, n_h))
+            a_ub.append(sp.kron(diff, sel, format="csr"))
+            b_ub.append(np.tile(limit[ramped], n_h - 1))
     # bounds and costs
     lo = np.zeros((n_h, nv))
     hi = np.zeros((n_h, nv))
@@ -167,8 +178,8 @@ def solve_block(data: NetData, block: Block, *, voll_eur_per_mwh: float) -> Bloc
     t0 = time.perf_counter()
     res = linprog(
         np.tile(cost, n_h),
-        A_ub=a_ub,
-        b_ub=b_ub,
+        A_ub=sp.vstack(a_ub, format="csr") if a_ub else None,
+        b_ub=np.concatenate(b_ub) if b_ub else None,
         A_eq=a_eq,
         b_eq=b_eq.ravel(),
         bounds=np.column_stack([lo.ravel(), hi.ravel()]),
@@ -190,7 +201,7 @@ def solve_block(data: NetData, block: Block, *, voll_eur_per_mwh: float) -> Bloc
     lmp = lam[:, data.island]
     branch_mu = np.zeros((n_h, data.ptdf.shape[0]))
     if mon.size:
-        mu = res.ineqlin.marginals.reshape(n_h, 2, mon.size)
+        mu = res.ineqlin.marginals[: n_h * 2 * mon.size].reshape(n_h, 2, mon.size)
         lmp = lmp + (mu[:, 0] - mu[:, 1]) @ pm
         branch_mu[:, mon] = -(mu[:, 0] + mu[:, 1])
     pinj = x @ a_inj.T + finj

@@ -21,7 +21,7 @@ from corridor_sim.catalogue import value
 from corridor_sim.engines._dcmodel import DCModel
 from corridor_sim.errors import SpecError
 
-__all__ = ["NetData", "read_net"]
+__all__ = ["NetData", "coupled", "read_net"]
 
 _EPS_PCT = 1e-9
 
@@ -35,7 +35,9 @@ class NetData:
     ``unit_sign`` (+1 generator convention, -1 load convention), ``unit_cost`` (EUR per MW
     of the element's own ``p_mw``, pandapower's sign rule), ``unit_cost0`` (EUR per hour),
     ``unit_lo``/``unit_hi`` (static bounds of ``p_mw``), ``unit_fixed`` (bounds equal),
-    ``unit_curtailable`` (sgen whose upper bound is an availability).
+    ``unit_curtailable`` (sgen whose upper bound is an availability), ``unit_ramp_up``/
+    ``unit_ramp_down`` (MW per hour from the optional ``ramp_up_mw_per_h`` /
+    ``ramp_down_mw_per_h`` columns; inf without a limit).
     """
 
     model: DCModel
@@ -60,6 +62,8 @@ class NetData:
     unit_hi: np.ndarray
     unit_fixed: np.ndarray
     unit_curtailable: np.ndarray
+    unit_ramp_up: np.ndarray  # MW per hour, inf = no limit
+    unit_ramp_down: np.ndarray
     load_element: np.ndarray
     load_row: np.ndarray
     load_p_mw: np.ndarray
@@ -80,6 +84,12 @@ class NetData:
     st_eta_charge: np.ndarray
     st_eta_discharge: np.ndarray
     st_cost: np.ndarray
+
+
+def coupled(data: NetData) -> bool:
+    """Whether anything links consecutive hours (storage or ramping limits)."""
+    ramps = np.isfinite(data.unit_ramp_up) | np.isfinite(data.unit_ramp_down)
+    return bool(data.st_element.size or ramps.any())
 
 
 def _col(table: pd.DataFrame, name: str, default: float) -> np.ndarray:
@@ -168,13 +178,21 @@ def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901,
     costs = _costs(net)
 
     u: dict[str, list] = {
-        k: [] for k in ("type", "el", "row", "sign", "c", "c0", "lo", "hi", "fx", "cu")
+        k: [] for k in ("type", "el", "row", "sign", "c", "c0", "lo", "hi", "fx", "cu", "up", "dn")
     }
 
     def add(kind: str, table: pd.DataFrame, sign: float, lo: np.ndarray, hi: np.ndarray,
             fixed: np.ndarray, curt: bool) -> None:  # fmt: skip
         rows = rows_of(table["bus"])
         active = _flag(table, "in_service", True) & (rows >= 0)
+        ramp = [_col(table, f"ramp_{d}_mw_per_h", np.inf) for d in ("up", "down")]
+        bad = np.flatnonzero(active & ((ramp[0] < 0) | (ramp[1] < 0)))
+        if bad.size:
+            msg = (
+                f"net.{kind} {table.index[bad[0]]}: ramp_up_mw_per_h / ramp_down_mw_per_h = "
+                f"{ramp[0][bad[0]]!r} / {ramp[1][bad[0]]!r}; expected MW per hour >= 0 or NaN"
+            )
+            raise SpecError(msg)
         for j, el in enumerate(table.index):
             if not active[j]:
                 continue
@@ -189,6 +207,8 @@ def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901,
             u["hi"].append(float(hi[j]))
             u["fx"].append(bool(fixed[j]))
             u["cu"].append(curt and not fixed[j])
+            u["up"].append(float(ramp[0][j]))
+            u["dn"].append(float(ramp[1][j]))
 
     eg = net.ext_grid
     if len(eg):
@@ -307,6 +327,8 @@ def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901,
         unit_hi=n(u["hi"], dtype=float),
         unit_fixed=n(u["fx"], dtype=bool),
         unit_curtailable=n(u["cu"], dtype=bool),
+        unit_ramp_up=n(u["up"], dtype=float),
+        unit_ramp_down=n(u["dn"], dtype=float),
         load_element=fixed_ld.index.to_numpy()[keep] if len(fixed_ld) else np.zeros(0, np.int64),
         load_row=ld_rows[keep],
         load_p_mw=ld_p[keep],

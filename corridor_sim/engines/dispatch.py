@@ -19,7 +19,7 @@ import pandas as pd
 
 from corridor_sim.catalogue import value
 from corridor_sim.engines._dispatch_lp import Block, BlockSolution, solve_block
-from corridor_sim.engines._dispatch_net import NetData, read_net
+from corridor_sim.engines._dispatch_net import NetData, coupled, read_net
 from corridor_sim.errors import SpecError, suggest
 from corridor_sim.results.result import Result, summary_frame
 
@@ -255,9 +255,8 @@ def dispatch(  # noqa: PLR0913
         el = data.dc_element[np.flatnonzero(np.isnan(dc_max).any(axis=0))[0]]
         msg = f"net.dcline.max_p_mw is NaN for dcline {el}: expected a MW rating or a table"
         raise SpecError(msg)
-    coupled = data.st_element.size > 0
     if block_hours is None:
-        size = n_h if coupled else int(value("power.dispatch.block_hours", unit="h"))
+        size = n_h if coupled(data) else int(value("power.dispatch.block_hours", unit="h"))
     elif isinstance(block_hours, int | np.integer) and block_hours > 0:
         size = int(block_hours)
     else:
