@@ -305,3 +305,28 @@ def test_ramping_limits_couple_hours() -> None:
     free_p = _pivot(free.generation[free.generation.element_type == "gen"], "element", "p_mw")
     assert free_p.diff().abs().max().max() > 20.0  # the limits do bind
     assert res.objective_eur >= free.objective_eur - 1e-6
+
+
+def test_trafo_limit_and_priced_load_match_rundcopp() -> None:
+    net = pp.create_empty_network()
+    hv, lv1, lv2 = (pp.create_bus(net, vn_kv=v) for v in (110.0, 20.0, 20.0))
+    pp.create_ext_grid(net, hv, min_p_mw=0.0, max_p_mw=100.0)
+    pp.create_transformer(net, hv, lv1, "25 MVA 110/20 kV", max_loading_percent=80.0)
+    pp.create_line(net, lv1, lv2, 5.0, "NA2XS2Y 1x240 RM/25 12/20 kV", max_loading_percent=1e3)
+    pp.create_gen(net, lv2, p_mw=0.0, min_p_mw=0.0, max_p_mw=30.0, vm_pu=1.0)
+    pp.create_load(net, lv2, p_mw=25.0, controllable=False)
+    pp.create_load(net, lv1, p_mw=5.0, min_p_mw=0.0, max_p_mw=10.0, controllable=True)
+    pp.create_poly_cost(net, 0, "ext_grid", cp1_eur_per_mw=20.0)
+    pp.create_poly_cost(net, 0, "gen", cp1_eur_per_mw=70.0)
+    pp.create_poly_cost(net, 1, "load", cp1_eur_per_mw=-50.0)  # buys up to 50 EUR/MWh
+    ref = copy.deepcopy(net)
+    pp.rundcopp(ref)
+    res = dispatch(net)
+    assert res.objective_eur == pytest.approx(ref.res_cost, rel=1e-6)
+    tr = res.flows[res.flows.branch_type == "trafo"].iloc[0]
+    assert tr.p_mw == pytest.approx(ref.res_trafo.p_hv_mw[0], abs=1e-6)
+    assert tr.loading_pct == pytest.approx(80.0, abs=1e-6)  # the trafo limit binds
+    assert tr.shadow_price_eur_per_mwh > 0
+    sink = res.generation[res.generation.element_type == "load"].p_mw.iloc[0]
+    assert -sink == pytest.approx(ref.res_load.p_mw[1], abs=1e-6)
+    np.testing.assert_allclose(res.prices.price_eur_per_mwh, ref.res_bus.lam_p, atol=1e-6)

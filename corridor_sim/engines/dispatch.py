@@ -40,7 +40,9 @@ class DispatchResult:
     flows : DataFrame
         ``branch_type`` (line, trafo, dcline), ``element``, ``hour``, ``p_mw`` (from-end flow,
         positive from -> to; for a dcline the power leaving the from bus), ``limit_mw`` (NaN
-        when not monitored), ``loading_pct`` (abs flow / limit), ``loss_mw`` (dclines),
+        when not monitored), ``loading_pct`` (pandapower's ``loading_percent`` of the
+        thermal rating; the limit is ``max_loading_percent`` of it; dclines: abs flow /
+        the hour's rating), ``loss_mw`` (dclines),
         ``shadow_price_eur_per_mwh`` (value of 1 MW more limit in that hour, >= 0).
     unserved : DataFrame
         ``load``, ``hour``, ``p_mw`` (demand not served), ``demand_mw``.
@@ -371,7 +373,7 @@ def _flows_table(data: NetData, cat: dict, index: pd.Index) -> pd.DataFrame:
             "hour": np.repeat(np.asarray(index), rows.size),
             "p_mw": flow.ravel(),
             "limit_mw": np.tile(lim, n_h),
-            "loading_pct": (np.abs(flow) / lim * 100.0).ravel(),
+            "loading_pct": (np.abs(flow) * data.model.loading_pct_per_mw[rows]).ravel(),
             "loss_mw": 0.0,
             "shadow_price_eur_per_mwh": cat["branch_mu"][:, rows].ravel(),
         }
