@@ -330,3 +330,23 @@ def test_figures_are_drawn(tmp_path):
         fig.savefig(tmp_path / f"{stem}.png")
         plt.close(fig)
     assert len(list(tmp_path.glob("*.png"))) == len(expected)
+
+
+def test_ramping_option_limits_thermal_changes():
+    prof = caspian.profiles(2032, seed=2, hours=WEEK)
+    over = {"gas_cost_tr_eur_per_mwh": 95.0}
+    free = caspian.run_year(2032, profile=prof, hours=WEEK, snapshot_hours=[], **over)
+    tied = caspian.run_year(2032, profile=prof, hours=WEEK, snapshot_hours=[], ramping=True, **over)
+    assert tied.meta["ramping"] is True
+    assert caspian.MODEL.simulate(_scenario(options={"ramping": True})).meta["ramping"]
+    assert tied.metric("objective_meur") >= free.metric("objective_meur") - 1e-6
+    share = value("caspian.gen.gas.ramp_share_per_h", unit="-")
+    net = caspian.build(2032, **over)
+    from corridor_sim.models._caspian_study import _dispatch_year
+
+    _, h = _dispatch_year(2032, over, prof, availability((), WEEK), None, ramping=True)
+    for _, g in net.gen[net.gen.type == "gas"].iterrows():
+        step = h.generation_mw[g["name"]].diff().abs().max()
+        assert step <= share * g.max_p_mw + 1e-6
+    with pytest.raises(ScenarioError, match="ramping"):
+        caspian.MODEL.simulate(_scenario(options={"ramping": "yes"}))

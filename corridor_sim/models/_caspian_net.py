@@ -71,7 +71,7 @@ _PCT = 10**2  # percent per unit (a unit conversion, not a model figure)
 _LOW_VOLTAGE_COUNTRIES = ("tr", "eu")  # 400 kV hubs; the rest are 500 kV
 
 
-@functools.lru_cache(maxsize=512)
+@functools.cache
 def _v(fid: str, unit: str) -> float:
     return value(fid, unit=unit)
 

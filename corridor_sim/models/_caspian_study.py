@@ -35,7 +35,14 @@ __all__ = ["capacity_study", "run_year", "simulate", "snapshots"]
 _MWH_PER_TWH = 1000 * 1000
 _MWH_PER_GWH = 1000
 _PCT = 10**2  # percent per unit
-_OPTION_KEYS = ("week", "snapshot_hours", "study_caspian_mw", "study_black_sea_mw", "block_hours")
+_OPTION_KEYS = (
+    "week",
+    "snapshot_hours",
+    "study_caspian_mw",
+    "study_black_sea_mw",
+    "block_hours",
+    "ramping",
+)
 
 
 def _dispatch_year(
@@ -44,10 +51,17 @@ def _dispatch_year(
     prof: pd.DataFrame,
     avail: pd.DataFrame,
     block_hours: int | None,
+    *,
+    ramping: bool = False,
 ) -> tuple[pp.pandapowerNet, Hourly]:
     from corridor_sim.models.caspian import build, resolve
 
     net = build(year, **overrides)
+    if ramping:  # thermal ramp limits couple the hours (caspian.gen.gas.ramp_share_per_h)
+        share = value("caspian.gen.gas.ramp_share_per_h", unit="-")
+        gas = net.gen["type"] == "gas"
+        net.gen["ramp_up_mw_per_h"] = np.where(gas, share * net.gen["max_p_mw"], np.nan)
+        net.gen["ramp_down_mw_per_h"] = net.gen["ramp_up_mw_per_h"]
     voll = resolve(year, overrides)["voll_eur_per_mwh"]
     return net, run_dispatch(net, prof, avail=avail, voll_eur_per_mwh=voll, block_hours=block_hours)
 
@@ -230,6 +244,7 @@ def capacity_study(
     prof: pd.DataFrame,
     avail: pd.DataFrame | None = None,
     block_hours: int | None = None,
+    ramping: bool = False,
     **overrides: float,
 ) -> pd.DataFrame:
     """Sweep the two cable ratings: exports, curtailment and the binding link at each point.
@@ -246,6 +261,8 @@ def capacity_study(
         Link availability (events); default all available.
     block_hours : int, optional
         Hours per LP block.
+    ramping : bool, default False
+        Thermal ramp limits (see :func:`run_year`).
     **overrides : float
         Other parameter overrides (the cable ratings are set by the sweep).
 
@@ -267,7 +284,7 @@ def capacity_study(
     rows = []
     for cm, bm in itertools.product(caspian_mw, black_sea_mw):
         over = {**overrides, "caspian_cable_mw": float(cm), "black_sea_cable_mw": float(bm)}
-        net, h = _dispatch_year(year, over, prof, avail, block_hours)
+        net, h = _dispatch_year(year, over, prof, avail, block_hours, ramping=ramping)
         summ = dict((m, v) for m, v, _ in _summary(h, tables.bottlenecks(h, net)))
         capex = sum(
             mw * (lengths[k] * per_mw_km + 1000 * per_kw)
@@ -300,6 +317,7 @@ def run_year(
     snapshot_hours: Sequence[int] | None = None,
     study_caspian_mw: Sequence[float] | None = None,
     study_black_sea_mw: Sequence[float] | None = None,
+    ramping: bool = False,
     **overrides: float,
 ) -> Result:
     """Dispatch the corridor hour by hour for `year` and tabulate flows and bottlenecks.
@@ -325,6 +343,10 @@ def run_year(
         Hours for pandapower AC/DC snapshots (default: peak export and peak demand).
     study_caspian_mw, study_black_sea_mw : sequence of float, optional
         Cable ratings for the capacity study (either may be omitted: the year's rating).
+    ramping : bool, default False
+        Limit each thermal fleet's hourly change (``caspian.gen.gas.ramp_share_per_h``);
+        this couples the hours, so the engine solves the horizon as one LP unless
+        `block_hours` is given.
     **overrides : float
         Parameter overrides (see :func:`corridor_sim.models.caspian.parameters`).
 
@@ -355,7 +377,7 @@ def run_year(
         prof = profile.iloc[:hours].reset_index(drop=True).rename_axis("hour")
     avail = availability(events, hours)
     start = time.perf_counter()
-    net, h = _dispatch_year(year, overrides, prof, avail, block_hours)
+    net, h = _dispatch_year(year, overrides, prof, avail, block_hours, ramping=ramping)
     seconds = time.perf_counter() - start
     bottleneck = tables.bottlenecks(h, net)
     snap_hours = (
@@ -383,6 +405,7 @@ def run_year(
             prof=prof,
             avail=avail,
             block_hours=block_hours,
+            ramping=ramping,
             **overrides,
         )
     meta: dict[str, Any] = {
@@ -393,6 +416,7 @@ def run_year(
         "week": int(_export_week(h) if week is None else week),
         "first_binding_link": _first_binding(bottleneck),
         "dispatch_seconds": seconds,
+        "ramping": bool(ramping),
         "objective": "min cost of thermal + lost load - value of energy delivered to Europe",
     }
     return Result(tables=out, summary_table=summary_frame(_summary(h, bottleneck)), meta=meta)
@@ -448,6 +472,11 @@ def _options(options: Mapping[str, Any], hours: int) -> dict[str, Any]:
     for key in ("study_caspian_mw", "study_black_sea_mw"):
         if key in options:
             out[key] = _mw_list(key, options[key])
+    if "ramping" in options:
+        if not isinstance(options["ramping"], bool):
+            msg = f"options.ramping = {options['ramping']!r}: expected true or false"
+            raise ScenarioError(msg)
+        out["ramping"] = options["ramping"]
     if "block_hours" in options:
         bh = options["block_hours"]
         if isinstance(bh, bool) or not isinstance(bh, (int, np.integer)) or bh < 1:

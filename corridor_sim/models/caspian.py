@@ -236,7 +236,9 @@ _OPTIONS = {
     "peak demand)",
     "study_caspian_mw": "list of Caspian cable ratings (MW) for the capacity study",
     "study_black_sea_mw": "list of Black Sea cable ratings (MW) for the capacity study",
-    "block_hours": "hours per dispatch LP block (default: the whole horizon in one LP)",
+    "block_hours": "hours per dispatch LP block (default: the engine's, 168 h; the whole horizon "
+    "with ramping)",
+    "ramping": "true: thermal ramp limits couple the hours (caspian.gen.gas.ramp_share_per_h)",
 }
 
 
@@ -246,7 +248,8 @@ def simulate(scenario: ScenarioLike) -> Result:
     Reads ``scenario.year``, ``overrides``, ``periods`` (hours, default 8760),
     ``seed``, ``events`` (link id, start hour, duration in hours, availability) and
     ``options`` (``week``, ``snapshot_hours``, ``study_caspian_mw``,
-    ``study_black_sea_mw``, ``block_hours``) and returns :func:`run_year`'s Result.
+    ``study_black_sea_mw``, ``block_hours``, ``ramping``) and returns :func:`run_year`'s
+    Result.
     """
     return _simulate(scenario)
 
