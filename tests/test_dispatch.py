@@ -330,3 +330,10 @@ def test_trafo_limit_and_priced_load_match_rundcopp() -> None:
     sink = res.generation[res.generation.element_type == "load"].p_mw.iloc[0]
     assert -sink == pytest.approx(ref.res_load.p_mw[1], abs=1e-6)
     np.testing.assert_allclose(res.prices.price_eur_per_mwh, ref.res_bus.lam_p, atol=1e-6)
+
+
+def test_storage_spec_errors() -> None:
+    net, tables = corridor(storage_mwh=100.0, hours=2)
+    net.storage.loc[0, "soc_percent"] = 150.0
+    with pytest.raises(SpecError, match="soc_percent = 150.0"):
+        dispatch(net, **tables)

@@ -190,7 +190,8 @@ def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901,
         if bad.size:
             msg = (
                 f"net.{kind} {table.index[bad[0]]}: ramp_up_mw_per_h / ramp_down_mw_per_h = "
-                f"{ramp[0][bad[0]]!r} / {ramp[1][bad[0]]!r}; expected MW per hour >= 0 or NaN"
+                f"{float(ramp[0][bad[0]])!r} / {float(ramp[1][bad[0]])!r}; expected MW per hour "
+                ">= 0 or NaN"
             )
             raise SpecError(msg)
         for j, el in enumerate(table.index):
@@ -284,6 +285,15 @@ def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901,
                    value("power.storage.round_trip_efficiency", unit="%")) / 100.0  # fmt: skip
         if not ((rte > 0) & (rte <= 1)).all():
             msg = f"net.storage.efficiency_percent = {(rte * 100).tolist()}: expected (0, 100]"
+            raise SpecError(msg)
+        bad = ~((soc0 >= 0) & (soc0 <= 100) & (e_min >= 0) & (e_min <= e_max))  # noqa: PLR2004
+        if bad.any():
+            j = int(np.flatnonzero(bad)[0])
+            msg = (
+                f"net.storage {sto.index[j]}: soc_percent = {float(soc0[j])!r}, min_e_mwh = "
+                f"{float(e_min[j])!r}, max_e_mwh = {float(e_max[j])!r}; expected "
+                "0 <= soc_percent <= 100 and 0 <= min_e_mwh <= max_e_mwh"
+            )
             raise SpecError(msg)
         eta = np.sqrt(rte)
         st_cost = np.array([costs.get(("storage", int(e)), (0.0, 0.0))[0] for e in sto.index])
