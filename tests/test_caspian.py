@@ -38,7 +38,7 @@ def full_year_2032():
 # -- the net ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("year", [2026, 2029, 2032])
+@pytest.mark.parametrize("year", [2024, 2026, 2029, 2032])
 def test_net_solves_in_pandapower_ac_and_dc(year):
     net = caspian.build(year)
     pp.runpp(net)
@@ -297,7 +297,7 @@ def test_bad_scenario_input_is_named(kw, error, text):
 
 def test_bad_build_and_profile_input():
     with pytest.raises(SpecError, match="year"):
-        caspian.build(2020)
+        caspian.build(2019)
     with pytest.raises(UnknownNameError, match="did you mean"):
         caspian.build(2032, caspian_cable=1.0)
     with pytest.raises(SpecError, match="hours"):

@@ -95,10 +95,21 @@ def schedule_share(year: int) -> float:
     return float(min(1, max(0, (year - base) / (target - base))))
 
 
+def _earliest_year() -> int:
+    """Earliest data year of the national demand figures: the first year the model accepts."""
+    ids = [f"caspian.demand.{c}.{k}" for c in ("kz", "uz", "az") for k in ("peak", "annual")]
+    return min(int(fact(i).year) for i in ids)
+
+
 def _check_year(year: object) -> int:
-    base, _ = _years()
-    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or year < base:
-        msg = f"year = {year!r}: expected an integer year >= {base} (today's state is {base})"
+    """Accept a whole year from the earliest data year on; before 2026 the 2026 fleet holds."""
+    first = _earliest_year()
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or year < first:
+        base, target = _years()
+        msg = (
+            f"year = {year!r}: expected an integer year >= {first} (the earliest data year; "
+            f"{base} is today, {target} the full build-out)"
+        )
         raise SpecError(msg)
     return int(year)
 

@@ -180,7 +180,7 @@ def profiles(
     Parameters
     ----------
     year : int
-        Modelled year (sets demand growth; >= 2026).
+        Modelled year (sets demand growth; >= 2022).
     seed : int
         Seed of the :class:`numpy.random.Generator`; same seed, identical frame.
     hours : int, default 8760
@@ -200,7 +200,7 @@ def profiles(
     Raises
     ------
     SpecError
-        If `hours` is not in 1..8760 or `year` is before 2026.
+        If `hours` is not in 1..8760 or `year` is before 2022.
 
     Examples
     --------

@@ -94,7 +94,8 @@ def parameters(year: int) -> dict[str, Parameter]:
     Parameters
     ----------
     year : int
-        Modelled year (>= 2026; the 2032 state holds after 2032).
+        Modelled year (>= 2022, the earliest data year; before 2026 the 2026 fleet
+        holds, after 2032 the 2032 state).
 
     Returns
     -------
@@ -212,7 +213,7 @@ def build(year: int, **overrides: float) -> pp.pandapowerNet:
     UnknownNameError
         An override name is not a parameter (the message suggests close names).
     SpecError
-        `year` before 2026, or an override that is negative, NaN or out of range.
+        `year` before 2022, or an override that is negative, NaN or out of range.
 
     Examples
     --------
