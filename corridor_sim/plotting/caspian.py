@@ -181,9 +181,10 @@ def capacity_study_curves(result: Result) -> Figure:
     ax2.set_xlabel("Caspian cable rating (GW)")
     ax2.set_ylabel("curtailed green energy (TWh)")
     ax2.set_title("Curtailment")
+    ax1.set_ylim(0, float(study["exported_twh"].max()) * 1.2 + 1e-9)
+    ax2.set_ylim(0, max(float(study["curtailed_twh"].max()) * 1.2, 0.1))
     for ax in (ax1, ax2):
-        ax.set_ylim(bottom=0)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="lower right" if ax is ax1 else "upper right")
     fig.suptitle(_title(result, "Capacity study"))
     return fig
 
