@@ -337,3 +337,11 @@ def test_storage_spec_errors() -> None:
     net.storage.loc[0, "soc_percent"] = 150.0
     with pytest.raises(SpecError, match="soc_percent = 150.0"):
         dispatch(net, **tables)
+
+
+def test_bad_scalars_and_text_tables() -> None:
+    net, tables = corridor(hours=2)
+    with pytest.raises(SpecError, match="voll_eur_per_mwh = 'high'"):
+        dispatch(net, voll_eur_per_mwh="high")  # type: ignore[arg-type]
+    with pytest.raises(SpecError, match="load_p_mw: values must be numbers"):
+        dispatch(net, load_p_mw=tables["load_p_mw"].map(lambda _: "x"))

@@ -108,7 +108,11 @@ def _table(
             f"{suggest(str(unknown[0]), [str(k) for k in known])}"
         )
         raise SpecError(msg)
-    values = table.to_numpy(dtype=float)
+    try:
+        values = table.to_numpy(dtype=float)
+    except (TypeError, ValueError) as err:
+        msg = f"{name}: values must be numbers of MW; {err}"
+        raise SpecError(msg) from err
     bad = ~np.isfinite(values) if minimum is None else ~(np.isfinite(values) & (values >= minimum))
     if bad.any():
         i, j = np.argwhere(bad)[0]
@@ -184,7 +188,7 @@ def dispatch(  # noqa: PLR0913
         keep ``p_mw * scaling``. Tables are taken as MW (``scaling`` is not applied).
     sgen_max_p_mw : DataFrame, optional
         Available output of sgens per hour, MW >= 0. An sgen in this table is curtailable
-        between 0 (``min_p_mw`` if controllable) and the value.
+        between 0 (``min_p_mw``, capped at the value, if controllable) and the value.
     gen_max_p_mw : DataFrame, optional
         Upper limit of gens per hour (outages, fuel caps), MW. A non-controllable gen in the
         table is fixed at the value.
@@ -232,12 +236,11 @@ def dispatch(  # noqa: PLR0913
     (1500.0, 50.0)
     """
     data = read_net(net, storage=storage)
-    voll = (
-        value("power.dispatch.voll", unit="EUR/MWh")
-        if voll_eur_per_mwh is None
-        else voll_eur_per_mwh
-    )
-    if not (np.isfinite(voll) and voll >= 0):
+    voll = voll_eur_per_mwh
+    if voll is None:
+        voll = value("power.dispatch.voll", unit="EUR/MWh")
+    number = isinstance(voll, int | float | np.number) and not isinstance(voll, bool)
+    if not (number and np.isfinite(voll) and voll >= 0):
         msg = f"voll_eur_per_mwh = {voll_eur_per_mwh!r}: expected a finite number >= 0 EUR/MWh"
         raise SpecError(msg)
     tables = {
