@@ -345,3 +345,22 @@ def test_bad_scalars_and_text_tables() -> None:
         dispatch(net, voll_eur_per_mwh="high")  # type: ignore[arg-type]
     with pytest.raises(SpecError, match="load_p_mw: values must be numbers"):
         dispatch(net, load_p_mw=tables["load_p_mw"].map(lambda _: "x"))
+
+
+def test_line_outages_per_hour_match_separate_runs() -> None:
+    net, tables = corridor(hours=6)
+    status = pd.DataFrame(1, index=tables["load_p_mw"].index, columns=[0, 4])
+    status.loc[2:3, 0] = 0
+    status.loc[3, 4] = 0
+    res = dispatch(net, **tables, line_in_service=status)
+    assert res.meta["topologies"] == 3
+    assert list(res.generation.hour.unique()) == list(range(6))
+    for hours, out in (([0, 1, 4, 5], []), ([2], [0]), ([3], [0, 4])):
+        alone = copy.deepcopy(net)
+        alone.line.loc[out, "in_service"] = False
+        ref = dispatch(alone, **tables, hours=hours)
+        got = res.generation[res.generation.hour.isin(hours)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, ref.generation)
+        lines = res.flows[res.flows.hour.isin(hours) & (res.flows.branch_type == "line")]
+        assert not set(out) & set(lines.element)
+    assert net.line.in_service.all()  # the input net is untouched

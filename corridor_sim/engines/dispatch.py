@@ -10,6 +10,7 @@ come from the duals. The formulation is in ``docs/dispatch.md``.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -175,6 +176,7 @@ def dispatch(  # noqa: PLR0913
     voll_eur_per_mwh: float | None = None,
     hours: int | Sequence[object] | None = None,
     block_hours: int | None = None,
+    line_in_service: pd.DataFrame | None = None,
 ) -> DispatchResult:
     """Least-cost hourly dispatch of `net` with DC network limits (one HiGHS LP per block).
 
@@ -206,6 +208,12 @@ def dispatch(  # noqa: PLR0913
         ``power.dispatch.block_hours`` (168); blocks are solved one after another and are
         exact without coupling. With storage, each block starts at the initial state of
         charge and must end no lower.
+    line_in_service : DataFrame, optional
+        Line status per hour (1/True in service, 0/False out; columns ``net.line``
+        indices, missing columns keep the net's status). Each distinct topology is solved on
+        its own copy of the net (its own PTDF); not allowed together with storage or ramps
+        when the topology changes. An out-of-service line has no row in ``flows`` for those
+        hours.
 
     Returns
     -------
@@ -235,13 +243,17 @@ def dispatch(  # noqa: PLR0913
     >>> round(res.objective_eur, 6), float(res.prices["price_eur_per_mwh"].iloc[1])
     (1500.0, 50.0)
     """
-    data = read_net(net, storage=storage)
     voll = voll_eur_per_mwh
     if voll is None:
         voll = value("power.dispatch.voll", unit="EUR/MWh")
     number = isinstance(voll, int | float | np.number) and not isinstance(voll, bool)
     if not (number and np.isfinite(voll) and voll >= 0):
         msg = f"voll_eur_per_mwh = {voll_eur_per_mwh!r}: expected a finite number >= 0 EUR/MWh"
+        raise SpecError(msg)
+    if block_hours is not None and not (
+        isinstance(block_hours, int | np.integer) and block_hours > 0
+    ):
+        msg = f"block_hours = {block_hours!r}: expected a positive whole number of hours"
         raise SpecError(msg)
     tables = {
         "load_p_mw": _table("load_p_mw", load_p_mw, net.load.index, minimum=None),
@@ -250,8 +262,26 @@ def dispatch(  # noqa: PLR0913
         "dcline_max_p_mw": _table(
             "dcline_max_p_mw", dcline_max_p_mw, net.dcline.index, minimum=0.0
         ),
+        "line_in_service": _table("line_in_service", line_in_service, net.line.index, minimum=0.0),
     }
     index = _hour_index(tables, hours)
+    topology = tables.pop("line_in_service")
+    if topology is None:
+        data = read_net(net, storage=storage)
+        return _solve_hours(data, tables, index, voll=float(voll), block_hours=block_hours)
+    return _by_topology(
+        net, topology, tables, index, storage=storage, voll=float(voll), block_hours=block_hours
+    )
+
+
+def _solve_hours(
+    data: NetData,
+    tables: dict[str, pd.DataFrame | None],
+    index: pd.Index,
+    *,
+    voll: float,
+    block_hours: int | None,
+) -> DispatchResult:
     n_h = len(index)
     lo, hi = _unit_bounds(data, tables, index)
     load = _per_hour(data.load_p_mw, data.load_element, tables["load_p_mw"], index)
@@ -262,17 +292,68 @@ def dispatch(  # noqa: PLR0913
         raise SpecError(msg)
     if block_hours is None:
         size = n_h if coupled(data) else int(value("power.dispatch.block_hours", unit="h"))
-    elif isinstance(block_hours, int | np.integer) and block_hours > 0:
-        size = int(block_hours)
     else:
-        msg = f"block_hours = {block_hours!r}: expected a positive whole number of hours"
-        raise SpecError(msg)
+        size = int(block_hours)
     parts = []
     for start in range(0, n_h, size):
         sl = slice(start, min(start + size, n_h))
         block = Block(hours=index[sl], lo=lo[sl], hi=hi[sl], load_mw=load[sl], dc_max_mw=dc_max[sl])
-        parts.append(solve_block(data, block, voll_eur_per_mwh=float(voll)))
-    return _assemble(data, parts, index, voll=float(voll), size=size)
+        parts.append(solve_block(data, block, voll_eur_per_mwh=voll))
+    return _assemble(data, parts, index, voll=voll, size=size)
+
+
+def _by_topology(  # noqa: PLR0913
+    net: pp.pandapowerNet,
+    topology: pd.DataFrame,
+    tables: dict[str, pd.DataFrame | None],
+    index: pd.Index,
+    *,
+    storage: bool,
+    voll: float,
+    block_hours: int | None,
+) -> DispatchResult:
+    """Solve each set of hours with the same lines in service on its own net copy."""
+    state = np.ones((len(index), len(net.line)), dtype=bool)
+    cols = net.line.index.get_indexer(topology.columns)
+    state[:, cols] = topology.loc[index].to_numpy(dtype=float) > 0
+    patterns, group = np.unique(state, axis=0, return_inverse=True)
+    group = np.asarray(group).ravel()
+    results = []
+    for k, pattern in enumerate(patterns):
+        work = copy.copy(net)
+        work.line = net.line.assign(in_service=net.line["in_service"].to_numpy(bool) & pattern)
+        data = read_net(work, storage=storage)
+        if coupled(data) and len(patterns) > 1:
+            msg = (
+                "line_in_service changes the topology within the horizon while storage or "
+                "ramping limits couple the hours; expected one topology (dispatch each "
+                "stretch separately, or storage=False)"
+            )
+            raise SpecError(msg)
+        sub = index[group == k]
+        results.append(_solve_hours(data, tables, sub, voll=voll, block_hours=block_hours))
+    order = {h: i for i, h in enumerate(index)}
+
+    def merged(name: str) -> pd.DataFrame:
+        frame = pd.concat([getattr(r, name) for r in results], ignore_index=True)
+        pos = frame["hour"].map(order)
+        return frame.iloc[np.argsort(pos.to_numpy(), kind="stable")].reset_index(drop=True)
+
+    meta = dict(results[0].meta)
+    meta["blocks"] = int(sum(r.meta["blocks"] for r in results))
+    meta["topologies"] = len(patterns)
+    for key in ("n_variables", "solve_s"):
+        meta[key] = sum(r.meta[key] for r in results)
+    return DispatchResult(
+        generation=merged("generation"),
+        flows=merged("flows"),
+        unserved=merged("unserved"),
+        prices=merged("prices"),
+        storage=merged("storage"),
+        objective_eur=float(sum(r.objective_eur for r in results)),
+        status="optimal",
+        meta=meta,
+    )
 
 
 def _unit_bounds(
