@@ -6,10 +6,13 @@ import json
 import math
 from types import SimpleNamespace
 
+import hypothesis.extra.numpy as hnp
+import hypothesis.strategies as st
 import numpy as np
 import pandapower as pp
 import pytest
 from _caspian_reference import line_rating_mw, solve_reference
+from hypothesis import assume, given, settings
 
 from corridor_sim.catalogue import value
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
@@ -350,3 +353,22 @@ def test_ramping_option_limits_thermal_changes():
         assert step <= share * g.max_p_mw + 1e-6
     with pytest.raises(ScenarioError, match="ramping"):
         caspian.MODEL.simulate(_scenario(options={"ramping": "yes"}))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    raw=hnp.arrays(
+        np.float64, st.integers(2, 200), elements=st.one_of(st.just(0.0), st.floats(1e-6, 50.0))
+    ),
+    cf=st.floats(0.02, 0.98),
+)
+def test_capacity_factor_scaling_hits_the_target(raw, cf):
+    from corridor_sim.models._caspian_profiles import scale_to_capacity_factor
+
+    assume(raw.max() > 0)
+    assume(cf < np.count_nonzero(raw) / raw.size)  # reachable: at most every producing hour at 1
+    out = scale_to_capacity_factor(raw, cf)
+    assert out.min() >= 0
+    assert out.max() <= 1
+    assert out.mean() == pytest.approx(cf, abs=1e-9)
+    assert np.all(np.diff(out[np.argsort(raw, kind="stable")]) >= -1e-12)  # order kept

@@ -52,14 +52,15 @@ def scale_to_capacity_factor(raw: np.ndarray, cf: float) -> np.ndarray:
     Parameters
     ----------
     raw : ndarray
-        Non-negative hourly shape (any scale), not all zero.
+        Non-negative hourly shape (any scale).
     cf : float
-        Target annual capacity factor, 0 < cf < 1.
+        Target annual capacity factor, 0 < cf < share of hours with output.
 
     Returns
     -------
     ndarray
-        Hourly capacity factors in [0, 1] whose mean is `cf` (to 1e-9).
+        Hourly capacity factors in [0, 1] whose mean is `cf` (exact up to rounding):
+        ``min(1, a * raw)`` with `a` solved in closed form over the sorted shape.
 
     Examples
     --------
@@ -68,17 +69,28 @@ def scale_to_capacity_factor(raw: np.ndarray, cf: float) -> np.ndarray:
     >>> round(float(out.mean()), 6)
     0.5
     """
-    if not 0 < cf < 1 or raw.max() <= 0:
-        msg = f"capacity factor = {cf!r}: expected 0 < cf < 1 and a shape with some output"
+    raw = np.asarray(raw, dtype=float)
+    if raw.size and raw.max() > 0:
+        raw = raw / raw.max()  # scale-free; keeps the closed form away from overflow
+    n = raw.size
+    producing = np.count_nonzero(raw > 0)
+    if not 0 < cf < 1 or n == 0 or raw.min() < 0 or cf * n >= producing:
+        msg = (
+            f"capacity factor = {cf!r}: expected 0 < cf < 1, below the share of hours with "
+            f"output ({producing}/{n}), and a non-negative shape"
+        )
         raise SpecError(msg)
-    lo, hi = 0.0, 1.0 / raw[raw > 0].min()
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if np.minimum(1.0, mid * raw).mean() < cf:
-            lo = mid
-        else:
-            hi = mid
-    return np.minimum(1.0, hi * raw)
+    # exact: with the k largest hours clipped at 1, a = (n cf - k) / (sum of the others)
+    r = np.sort(raw)[::-1]
+    rest = np.cumsum(r[::-1])[::-1]  # rest[k] = sum of r[k:]
+    k = np.arange(n)
+    tol = 1e-12
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        a = (n * cf - k) / rest
+        prev = np.r_[np.inf, r[:-1]]
+        ok = (a > 0) & (a * r <= 1 + tol) & ((k == 0) | (a * prev >= 1 - tol))
+    scale = a[np.flatnonzero(ok)[0]]
+    return np.minimum(1.0, scale * raw)
 
 
 def _ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:

@@ -1,7 +1,7 @@
 """The Caspian corridor study: a year of hourly dispatch, its tables, a cable-size sweep.
 
 :func:`run_year` is the Python entry point (accepts a user profile DataFrame);
-:func:`simulate` reads a scenario (options, events) and calls it;
+``_caspian_scenario.simulate`` reads a scenario (options, events) and calls it;
 :func:`capacity_study` sweeps the Caspian and Black Sea cable ratings;
 :func:`snapshots` runs pandapower's own AC (``runpp``) and DC (``rundcpp``) power flow
 for chosen dispatched hours.
@@ -20,29 +20,21 @@ import pandapower as pp
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.errors import ConvergenceError, ScenarioError, SpecError, suggest
+from corridor_sim.errors import ConvergenceError, SpecError
 from corridor_sim.models import _caspian_tables as tables
 from corridor_sim.models._caspian_dispatch import Hourly, availability, run_dispatch
-from corridor_sim.models._caspian_net import GAS_HUBS, HUBS, LINKS, ROUTES
+from corridor_sim.models._caspian_net import GAS_HUBS, HUBS, ROUTES
 from corridor_sim.models._caspian_profiles import HOURS_PER_YEAR, profiles
 from corridor_sim.results.result import Result, summary_frame
 
 if TYPE_CHECKING:
-    from corridor_sim.models.base import EventLike, ScenarioLike
+    from corridor_sim.models.base import EventLike
 
-__all__ = ["capacity_study", "run_year", "simulate", "snapshots"]
+__all__ = ["capacity_study", "run_year", "snapshots"]
 
 _MWH_PER_TWH = 1000 * 1000
 _MWH_PER_GWH = 1000
 _PCT = 10**2  # percent per unit
-_OPTION_KEYS = (
-    "week",
-    "snapshot_hours",
-    "study_caspian_mw",
-    "study_black_sea_mw",
-    "block_hours",
-    "ramping",
-)
 
 
 def _dispatch_year(
@@ -100,9 +92,14 @@ def _summary(h: Hourly, bottleneck: pd.DataFrame) -> list[tuple[str, float, str]
     sink = -float(h.generation_mw["europe.sink"].sum())
     first = _first_binding(bottleneck)
     first_row = bottleneck[bottleneck["link"] == first]
+    total = sum(route_twh.values())
     rows = [
-        ("exported_twh", sum(route_twh.values()), "TWh"),
+        ("exported_twh", total, "TWh"),
         *((f"export_{r}_twh", v, "TWh") for r, v in route_twh.items()),
+        *(
+            (f"export_share_{r}_pct", v / total * _PCT if total else 0.0, "%")
+            for r, v in route_twh.items()
+        ),
         ("europe_intake_twh", sink / _MWH_PER_TWH, "TWh"),
         ("green_available_twh", available / _MWH_PER_TWH, "TWh"),
         ("curtailed_twh", curtailed / _MWH_PER_TWH, "TWh"),
@@ -383,6 +380,7 @@ def run_year(
     snap_hours = (
         _default_snapshot_hours(h) if snapshot_hours is None else [int(t) for t in snapshot_hours]
     )
+    snaps = snapshots(net, h, snap_hours)
     out = {
         "flows": tables.flows(h, net),
         "utilisation": tables.utilisation(h),
@@ -392,7 +390,7 @@ def run_year(
         "exports": tables.exports(h),
         "curtailment": tables.curtailment(h),
         "generation": tables.generation(h),
-        "snapshots": snapshots(net, h, snap_hours),
+        "snapshots": snaps,
         "links": net["caspian_links"].copy(),
         "hubs": net["caspian_hubs"].copy(),
     }
@@ -419,92 +417,8 @@ def run_year(
         "ramping": bool(ramping),
         "objective": "min cost of thermal + lost load - value of energy delivered to Europe",
     }
-    return Result(tables=out, summary_table=summary_frame(_summary(h, bottleneck)), meta=meta)
-
-
-def _int_list(key: str, raw: object, *, upper: int | None = None) -> list[int]:
-    items = raw if isinstance(raw, (list, tuple)) else None
-    ok = items is not None and all(
-        isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items
-    )
-    if not ok or any(v < 0 or (upper is not None and v >= upper) for v in items):
-        top = upper - 1 if upper else "n"
-        msg = f"options.{key} = {raw!r}: expected a list of integer hours within 0..{top}"
-        raise ScenarioError(msg)
-    return [int(v) for v in items]
-
-
-def _mw_list(key: str, raw: object) -> list[float]:
-    items = raw if isinstance(raw, (list, tuple)) else None
-    ok = items is not None and len(items) > 0
-    ok = ok and all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) and v >= 0
-        for v in items
-    )
-    if not ok:
-        msg = (
-            f"options.{key} = {raw!r}: expected a non-empty list of ratings in MW >= 0, "
-            "e.g. [0, 1300, 2600]"
-        )
-        raise ScenarioError(msg)
-    return [float(v) for v in items]
-
-
-def _options(options: Mapping[str, Any], hours: int) -> dict[str, Any]:
-    for key in options:
-        if key not in _OPTION_KEYS:
-            msg = f"options.{key}: unknown option for model 'caspian', {suggest(key, _OPTION_KEYS)}"
-            raise ScenarioError(msg)
-    out: dict[str, Any] = {}
-    if "week" in options:
-        week = options["week"]
-        n_weeks = max(1, hours // (24 * 7))
-        if (
-            isinstance(week, bool)
-            or not isinstance(week, (int, np.integer))
-            or not 0 <= week < n_weeks
-        ):
-            msg = f"options.week = {week!r}: expected an integer week within 0..{n_weeks - 1}"
-            raise ScenarioError(msg)
-        out["week"] = int(week)
-    if "snapshot_hours" in options:
-        out["snapshot_hours"] = _int_list("snapshot_hours", options["snapshot_hours"], upper=hours)
-    for key in ("study_caspian_mw", "study_black_sea_mw"):
-        if key in options:
-            out[key] = _mw_list(key, options[key])
-    if "ramping" in options:
-        if not isinstance(options["ramping"], bool):
-            msg = f"options.ramping = {options['ramping']!r}: expected true or false"
-            raise ScenarioError(msg)
-        out["ramping"] = options["ramping"]
-    if "block_hours" in options:
-        bh = options["block_hours"]
-        if isinstance(bh, bool) or not isinstance(bh, (int, np.integer)) or bh < 1:
-            msg = f"options.block_hours = {bh!r}: expected a positive integer number of hours"
-            raise ScenarioError(msg)
-        out["block_hours"] = int(bh)
-    return out
-
-
-def simulate(scenario: ScenarioLike) -> Result:
-    """Run a caspian scenario: overrides, events, options -> :func:`run_year`."""
-    hours = int(scenario.periods or HOURS_PER_YEAR)
-    if hours > HOURS_PER_YEAR:
-        msg = f"periods = {hours}: the caspian model runs at most one year ({HOURS_PER_YEAR} hours)"
-        raise ScenarioError(msg)
-    if scenario.resolution not in (None, "hour"):
-        msg = f"resolution = {scenario.resolution!r}: the caspian model is hourly, expected 'hour'"
-        raise ScenarioError(msg)
-    opts = _options(scenario.options, hours)
-    for ev in scenario.events:
-        if ev.element not in LINKS:
-            msg = f"event element {ev.element!r}: unknown link, {suggest(ev.element, LINKS)}"
-            raise ScenarioError(msg)
-    return run_year(
-        int(scenario.year),
-        seed=int(scenario.seed),
-        hours=hours,
-        events=scenario.events,
-        **opts,
-        **dict(scenario.overrides),
-    )
+    rows = _summary(h, bottleneck)
+    branches = snaps[(snaps["method"] == "ac") & (snaps["element_kind"] != "bus")]
+    for hour, grp in branches.groupby("hour"):
+        rows.append((f"snapshot_hour_{hour}.ac_losses_mw", float(grp["pl_mw"].sum()), "MW"))
+    return Result(tables=out, summary_table=summary_frame(rows), meta=meta)

@@ -36,8 +36,8 @@ from corridor_sim.models._caspian_net import (
     schedule_share,
 )
 from corridor_sim.models._caspian_profiles import profiles
+from corridor_sim.models._caspian_scenario import simulate as _simulate
 from corridor_sim.models._caspian_study import capacity_study, run_year, snapshots
-from corridor_sim.models._caspian_study import simulate as _simulate
 from corridor_sim.models.base import ModelEntry, Parameter
 
 if TYPE_CHECKING:
