@@ -372,3 +372,32 @@ def test_capacity_factor_scaling_hits_the_target(raw, cf):
     assert out.max() <= 1
     assert out.mean() == pytest.approx(cf, abs=1e-9)
     assert np.all(np.diff(out[np.argsort(raw, kind="stable")]) >= -1e-12)  # order kept
+
+
+def test_shadow_prices_match_the_engine_duals(week_2032):
+    from corridor_sim.engines.dispatch import dispatch
+    from corridor_sim.models._caspian_tables import shadow_prices
+
+    net, prof, h = week_2032
+    load, sgen, gen, dc = _inputs(net, prof, availability((), len(prof)))
+    res = dispatch(
+        net,
+        load_p_mw=load,
+        sgen_max_p_mw=sgen,
+        gen_max_p_mw=gen,
+        dcline_max_p_mw=dc,
+        storage=False,
+        voll_eur_per_mwh=caspian.resolve(2032, {})["voll_eur_per_mwh"],
+    )
+    names = {("line", i): n for i, n in zip(net.line.index, net.line.name, strict=True)}
+    names |= {("dcline", i): n for i, n in zip(net.dcline.index, net.dcline.name, strict=True)}
+    fl = res.flows.assign(
+        link=[names[k] for k in zip(res.flows.branch_type, res.flows.element, strict=True)]
+    )
+    engine = fl.pivot(index="hour", columns="link", values="shadow_price_eur_per_mwh")
+    mine = shadow_prices(h, net)
+    binding = mine > 1e-6
+    assert binding.to_numpy().any()
+    np.testing.assert_allclose(
+        mine[binding].stack(), engine[mine.columns][binding].stack(), atol=1e-4
+    )

@@ -59,17 +59,21 @@ def shadow_prices(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
     """Shadow price of each link's limit, EUR/MWh per MW (0 where the link is not at its limit).
 
     For a link at its limit the dual of the limit equals the gain of moving one more MW:
-    the receiving-end price times the link's efficiency minus the sending-end price
-    (the corridor's AC islands are trees, so this is exact in the DC-OPF).
+    the receiving-end price times the link's efficiency minus the sending-end price and
+    the HVDC charge (the corridor's AC islands are trees, so this is exact in the DC-OPF).
     """
     keep = _loss_keep(net)
+    wheel = dict.fromkeys(LINKS, 0.0)
+    costs = net.poly_cost[net.poly_cost["et"] == "dcline"]
+    for el, cp1 in zip(costs["element"], costs["cp1_eur_per_mw"], strict=True):
+        wheel[str(net.dcline.at[el, "name"])] = float(cp1)
     price = h.price_eur_per_mwh
     out = {}
     for link in h.flow_mw.columns:
         a, b, _ = LINKS[link]
         forward = h.flow_mw[link].to_numpy() >= 0
-        gain_fwd = price[b].to_numpy() * keep[link] - price[a].to_numpy()
-        gain_bwd = price[a].to_numpy() * keep[link] - price[b].to_numpy()
+        gain_fwd = price[b].to_numpy() * keep[link] - price[a].to_numpy() - wheel[link]
+        gain_bwd = price[a].to_numpy() * keep[link] - price[b].to_numpy() - wheel[link]
         out[link] = np.clip(np.where(forward, gain_fwd, gain_bwd), 0.0, None)
     return pd.DataFrame(out, index=h.flow_mw.index).where(at_limit(h), 0.0)
 
