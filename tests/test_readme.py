@@ -8,5 +8,6 @@ def test_readme_python_blocks_run(root, monkeypatch):
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     assert blocks, "README has no python example"
     monkeypatch.chdir(root)
+    namespace: dict = {}  # one notebook: later blocks use names from earlier ones
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - our own README
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
