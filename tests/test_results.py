@@ -66,3 +66,24 @@ def test_load_rejects_a_directory_without_meta(tmp_path):
 def test_tables_must_be_dataframes():
     with pytest.raises(TypeError, match="flows"):
         Result(tables={"flows": [1, 2]})
+
+
+def test_save_load_keeps_na_like_names_and_empty_strings(tmp_path):
+    # regression: "NA"/"null"/"nan" node names came back as None, "" as None,
+    # and an empty summary unit as the string "nan"
+    table = pd.DataFrame(
+        {
+            "node": ["NA", "null", "nan", "a"],
+            "label": ["", "Aktau", "", ""],
+            "note": ["x", None, "y", None],
+            "flow_kt": [1.0, np.nan, np.inf, 0.0],
+        }
+    )
+    r = Result(
+        tables={"unmet": table},
+        summary_table=summary_frame([("ratio", 0.5, ""), ("NA", np.nan, "kt")]),
+    )
+    back = Result.load(r.save(tmp_path / "out"))
+    pd.testing.assert_frame_equal(back.unmet, table)
+    pd.testing.assert_frame_equal(back.summary(), r.summary())
+    assert back.equals(r)

@@ -188,12 +188,22 @@ class Result:
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         dtypes: dict[str, dict[str, str]] = {}
+        no_missing: dict[str, list[str]] = {}
         for name, frame in self.tables.items():
             flat = frame.reset_index(drop=True)
             flat.to_csv(out / f"{name}.csv", index=False)
             dtypes[name] = {str(c): str(t) for c, t in flat.dtypes.items()}
+            # text columns without missing values: an empty cell is "" on load, not None
+            no_missing[name] = [
+                str(c) for c in flat.columns if flat[c].dtype == object and flat[c].notna().all()
+            ]
         self.summary_table.to_csv(out / "summary.csv", index=False)
-        payload = {"meta": _jsonable(self.meta), "tables": list(self.tables), "dtypes": dtypes}
+        payload = {
+            "meta": _jsonable(self.meta),
+            "tables": list(self.tables),
+            "dtypes": dtypes,
+            "text_without_missing": no_missing,
+        }
         (out / "meta.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
         return out
 
@@ -213,23 +223,36 @@ class Result:
             raise ScenarioError(msg)
         payload = json.loads(meta_path.read_text(encoding="utf-8"))
         tables: dict[str, pd.DataFrame] = {}
+        full_text = payload.get("text_without_missing", {})
         for name in payload["tables"]:
             types = payload["dtypes"].get(name, {})
             path = src / f"{name}.csv"
             text_cols = {c: str for c, kind in types.items() if kind == "object"}
             has_rows = path.stat().st_size > 1
-            frame = pd.read_csv(path, dtype=text_cols) if has_rows else pd.DataFrame()
+            # pandas writes a missing value as an empty cell; only that cell is missing,
+            # so names such as "NA", "null" or "nan" come back as the strings they were
+            frame = (
+                pd.read_csv(path, dtype=text_cols, keep_default_na=False, na_values=[""])
+                if has_rows
+                else pd.DataFrame()
+            )
             for col, kind in types.items():
                 if col not in frame.columns:
                     continue
                 if kind.startswith("datetime"):
                     frame[col] = pd.to_datetime(frame[col])
                 elif kind == "object":
-                    frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+                    fill = "" if col in full_text.get(name, ()) else None
+                    frame[col] = frame[col].astype(object).where(frame[col].notna(), fill)
                 else:
                     frame[col] = frame[col].astype(kind)
             tables[name] = frame
-        summary = pd.read_csv(src / "summary.csv", keep_default_na=False, na_values=[""])
+        summary = pd.read_csv(
+            src / "summary.csv",
+            dtype={"metric": str, "unit": str},
+            keep_default_na=False,
+            na_values={"value": [""]},
+        )
         return cls(tables=tables, summary_table=summary, meta=payload["meta"])
 
     def equals(self, other: Result, *, rtol: float = 1e-9) -> bool:
