@@ -81,6 +81,9 @@ def test_unknown_site_lists_the_three():
         serbia.build("belgrade", year=2029)
     for name in ("trupale", "krusevac", "niska_banja"):
         assert name in str(err.value)
+    assert "<Site." not in str(err.value)  # plain names, not enum reprs
+    with pytest.raises(UnknownNameError, match="did you mean 'krusevac'"):
+        serbia.build("Krusevac", year=2029)
 
 
 def test_line_parameters_are_pandapower_std_types_and_c1_lengths():

@@ -111,8 +111,9 @@ def parse_site(site: str | Site | None) -> Site | None:
         return Site(str(site))
     except ValueError:
         names = ", ".join(repr(s.value) for s in Site)
-        hint = suggest(str(site), list(Site))
-        msg = f"site = {site!r}: unknown site; expected one of {names} or None ({hint})"
+        hint = suggest(str(site).lower(), [s.value for s in Site])
+        close = f"; {hint}" if hint.startswith("did you mean") else ""
+        msg = f"site = {site!r}: unknown site; expected one of {names} or None{close}"
         raise UnknownNameError(msg) from None
 
 
