@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -400,7 +401,7 @@ def test_solution_save_load_round_trip(tmp_path: object) -> None:
         (
             lambda: Node("x", kind="storage", storage_capacity=3.0, initial_level=4.0),
             SpecError,
-            r"initial_level = 4.0; expected a number between 0 and storage_capacity = 3.0",
+            r"initial_level = 4.0; expected a finite number between 0 and storage_capacity = 3.0",
         ),
         (lambda: Node(""), SpecError, r"Node.id"),
         (
@@ -506,3 +507,23 @@ def test_degenerate_networks() -> None:
     assert empty.total_cost == 0.0
     assert empty.flows.empty
     assert empty.bottlenecks.empty
+
+
+@pytest.mark.parametrize("field", ["initial_level", "final_level"])
+def test_infinite_storage_levels_are_spec_errors(field: str) -> None:
+    # regression: initial_level = inf reached linprog as a bare ValueError, and
+    # final_level = inf gave a misleading InfeasibleError
+    with pytest.raises(SpecError, match=rf"node 'st': {field} = inf; expected a finite number"):
+        Node("st", kind="storage", storage_capacity=math.inf, **{field: math.inf})
+
+
+def test_zero_availability_on_infinite_capacity_warns_nothing() -> None:
+    net = CommodityNetwork(
+        nodes=(Node("s", supply=5.0), Node("d", demand=3.0)),
+        arcs=(Arc("s", "d", capacity=math.inf, availability=0.0),),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sol = solve(net)
+    assert sol.unmet["unmet"].tolist() == [3.0]
+    assert sol.flows["capacity"].tolist() == [0.0]

@@ -191,3 +191,14 @@ def test_from_networkx_rejects_clashing_names() -> None:
         from_networkx(graph)
     with pytest.raises(SpecError, match="expected a networkx DiGraph"):
         from_networkx(nx.Graph())
+
+
+@pytest.mark.parametrize("demand", [math.nan, math.inf, "4", None])
+def test_from_networkx_rejects_bad_demand(demand: object) -> None:
+    # regression: a NaN demand was silently read as a transit node, "4" raised a bare ValueError
+    graph = nx.DiGraph()
+    graph.add_node("s", demand=demand)
+    graph.add_node("t", demand=4)
+    graph.add_edge("s", "t", capacity=5)
+    with pytest.raises(SpecError, match="node 's': demand = .*expected a finite number"):
+        from_networkx(graph)

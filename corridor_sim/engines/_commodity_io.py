@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
+from numbers import Real
 
 import networkx as nx
 
@@ -46,7 +47,8 @@ def from_networkx(graph: nx.DiGraph, *, unit: str = "unit", name: str = "") -> C
     Raises
     ------
     SpecError
-        Two nodes with the same ``str()``, or a bad attribute value.
+        Two nodes with the same ``str()``, or a bad attribute value (e.g. a
+        NaN or non-numeric ``demand``).
 
     Examples
     --------
@@ -69,7 +71,14 @@ def from_networkx(graph: nx.DiGraph, *, unit: str = "unit", name: str = "") -> C
     nodes = []
     for n, attrs in graph.nodes(data=True):
         fields = {k: v for k, v in attrs.items() if k in _NODE_KEYS and k not in {"id", "demand"}}
-        demand = float(attrs.get("demand", 0.0))
+        raw = attrs.get("demand", 0.0)
+        if isinstance(raw, bool) or not isinstance(raw, Real) or not math.isfinite(raw):
+            msg = (
+                f"node {names[n]!r}: demand = {raw!r}; expected a finite number "
+                "(networkx convention: < 0 supply, > 0 demand)"
+            )
+            raise SpecError(msg)
+        demand = float(raw)
         if demand < 0:
             fields.setdefault("kind", NodeKind.SUPPLY)
             fields["supply"] = -demand

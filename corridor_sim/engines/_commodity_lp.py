@@ -59,8 +59,8 @@ class CommoditySolution(Result):
 
         Notes
         -----
-        ``Result.load`` reads string columns that look like numbers (period
-        labels ``"0"``, ``"1"``) back as numbers.
+        Column dtypes are restored from ``meta.json``, so period labels such as
+        ``"0"`` come back as strings.
         """
         sol = super().load(directory)
         if "total_cost" in set(sol.summary_table["metric"]):
@@ -157,7 +157,8 @@ def _build(net: CommodityNetwork) -> _LP:
     keep = np.array([1.0 - a.loss_fraction for a in net.arcs])
     cost = np.array([a.cost for a in net.arcs])
     cap = _per_period_matrix([a.capacity for a in net.arcs], t_n)
-    cap *= _per_period_matrix([a.availability for a in net.arcs], t_n)
+    with np.errstate(invalid="ignore"):
+        cap *= _per_period_matrix([a.availability for a in net.arcs], t_n)
     cap[np.isnan(cap)] = 0.0  # inf * 0 availability
     supply = _per_period_matrix([n.supply for n in net.nodes], t_n)
     demand = _per_period_matrix([n.demand for n in net.nodes], t_n)

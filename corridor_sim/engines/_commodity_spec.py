@@ -123,9 +123,9 @@ class Node:
     storage_capacity : float, default 0
         Largest level of a storage node (network unit; ``math.inf`` allowed).
     initial_level : float, default 0
-        Level before period 0, ``0 <= initial_level <= storage_capacity``.
+        Level before period 0, finite, ``0 <= initial_level <= storage_capacity``.
     final_level : float or None, default None
-        Smallest level required after the last period (``None``: free).
+        Smallest level required after the last period (finite; ``None``: free).
     lon, lat : float or None
         Coordinates in degrees, for maps.
     label : str
@@ -197,17 +197,31 @@ class Node:
                 f"{self.kind.value!r} node; expected kind='storage' for a node that stores"
             )
             raise SpecError(msg)
-        within = f"a number between 0 and storage_capacity = {cap!r}"
+        within = f"a finite number between 0 and storage_capacity = {cap!r}"
         _set(
             self,
             "initial_level",
-            _check_range(where, "initial_level", self.initial_level, high=cap, expected=within),
+            _check_range(
+                where,
+                "initial_level",
+                self.initial_level,
+                high=cap,
+                allow_inf=False,
+                expected=within,
+            ),
         )
         if self.final_level is not None:
             _set(
                 self,
                 "final_level",
-                _check_range(where, "final_level", self.final_level, high=cap, expected=within),
+                _check_range(
+                    where,
+                    "final_level",
+                    self.final_level,
+                    high=cap,
+                    allow_inf=False,
+                    expected=within,
+                ),
             )
         for name, bound in (("lon", 180.0), ("lat", 90.0)):
             if getattr(self, name) is not None:
