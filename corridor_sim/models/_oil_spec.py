@@ -146,7 +146,7 @@ def _volume_id(year: int) -> str:
     if first is None or year < first:
         msg = (
             f"year = {year}: the Aktau–Baku–Ceyhan route's documented volumes start in "
-            f"{first}; expected year >= {first} (or give kazakh_volume_mt_per_yr)"
+            f"{first}; expected year >= {first}"
         )
         raise SpecError(msg)
     chosen = _VOLUME_IDS[0]
