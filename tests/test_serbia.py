@@ -394,3 +394,23 @@ def test_serbia_assumptions_quote_references_verbatim():
         assert f"row {row['quote'].split(',')[0]} of C1's lines.csv" in row["reason"], fid
         if row["unit"] == "km":
             assert float(match.group(2)) / 1000 == pytest.approx(row["value"], abs=0.05), fid
+
+
+def test_derating_a_transformer_keeps_its_impedance():
+    """A partial-availability event lowers the rating, not the flows (regression)."""
+    from corridor_sim.engines.power import dc_flow
+    from corridor_sim.models._serbia_study import _apply_events
+
+    net = serbia.build("krusevac", year=2029)
+    units = net.trafo.index[net.trafo["name"].str.startswith("krusevac1_220_110")]
+    before = dc_flow(net)
+    after = dc_flow(_apply_events(net, [("krusevac1_220_110_1", 0.5)]))
+    np.testing.assert_allclose(
+        after.trafo_p_hv_mw.to_numpy(), before.trafo_p_hv_mw.to_numpy(), atol=1e-9
+    )
+    first, second = units
+    ratio = after.trafo_loading_pct[first] / before.trafo_loading_pct[first]
+    assert float(ratio.iloc[0]) == pytest.approx(2.0)
+    assert float(after.trafo_loading_pct[second].iloc[0]) == pytest.approx(
+        float(before.trafo_loading_pct[second].iloc[0])
+    )

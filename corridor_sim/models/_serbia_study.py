@@ -134,15 +134,23 @@ def _hour_tables(
 
 
 def _apply_events(net: pp.pandapowerNet, active: Sequence[tuple[str, float]]) -> pp.pandapowerNet:
-    """Copy `net` applying each (corridor, availability): 0 -> out of service, else derated."""
+    """Copy `net` applying each (corridor, availability): 0 -> out of service, else derated.
+
+    A derating lowers the thermal rating only: a transformer's ``vk_percent`` and
+    ``vkr_percent`` are scaled with its ``sn_mva`` so its impedance in ohm (and the flows)
+    stay as they were.
+    """
     out = copy.deepcopy(net)
     for corridor, avail in active:
-        for table, rating in (("line", "max_i_ka"), ("trafo", "sn_mva")):
+        for table, scaled in (
+            ("line", ["max_i_ka"]),
+            ("trafo", ["sn_mva", "vk_percent", "vkr_percent"]),
+        ):
             mask = out[table]["corridor"] == corridor
             if avail <= 0:
                 out[table].loc[mask, "in_service"] = False
             else:
-                out[table].loc[mask, rating] *= avail
+                out[table].loc[mask, scaled] *= avail
     return out
 
 
