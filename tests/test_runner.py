@@ -105,3 +105,50 @@ def test_unknown_model_parameter_is_named():
                 model="commodity", year=2025, network=NETWORK, overrides={"s->d.capcity": 1.0}
             )
         )
+
+
+@pytest.mark.parametrize(
+    ("resolution", "expected"),
+    [("month", [1 - 10 / 31, 1 - 10 / 28]), ("year", [1 - 10 / 365] * 2)],
+)
+def test_user_network_event_days_count_against_the_period_length(resolution, expected):
+    # regression: `days` was ignored and the arc went fully out for the whole period
+    event = {"element": "s->d", "start": 0, "duration": 2, "days": 10}
+    r = cs.run(_scn(resolution=resolution, events=[event]))
+    avail = r.flows.loc[r.flows["arc"] == "s->d", "availability"].tolist()
+    assert avail == pytest.approx(expected)
+    with pytest.raises(ScenarioError, match="days = 40 is longer than period 1"):
+        cs.run(_scn(events=[{"element": "s->d", "start": 1, "days": 40}]))
+    with pytest.raises(ScenarioError, match="hourly"):
+        cs.run(_scn(resolution="hour", events=[{"element": "s->d", "start": 0, "days": 1}]))
+
+
+def test_user_network_problems_are_found_by_check_and_name_the_file(tmp_path):
+    # regression: these passed check() and failed (or were ignored) only in simulate
+    path = tmp_path / "net.toml"
+    _scn().to_toml(path)
+    base = cs.Scenario.from_toml(path)
+    cases = [
+        ({"overrides": {"s->d.availability": 3.0}}, r"net\.toml: overrides\.s->d\.availability"),
+        ({"events": [{"element": "s->d", "start": 5}]}, r"net\.toml: events: .* at period 5"),
+        ({"options": {"week": 3}}, r"net\.toml: options\.week: model 'commodity' takes no"),
+        ({"overrides": {"capacity": 3.0}}, r"overrides\.capacity: .*no '\.<field>'"),
+    ]
+    for change, match in cases:
+        with pytest.raises(ScenarioError, match=match):
+            base.replace(**change).check()
+    bad_arc = dict(NETWORK, arcs=[{"source": "s", "target": "d"}])
+    with pytest.raises(ScenarioError, match=r"arcs\[0\]: missing key 'capacity'"):
+        _scn().replace(network=bad_arc).check()
+    # a negative cost is a valid arc cost, so it is a valid override too
+    assert cs.run(_scn(overrides={"spare.cost": -1.0})).metric("arc_cost") == pytest.approx(6.0)
+
+
+def test_sweep_names_the_swept_key_and_rejects_a_string_of_values():
+    # regression: "12" was swept as the values "1" and "2"; errors said "overrides."
+    with pytest.raises(ScenarioError, match=r"sweep\.s->d\.capacity = '12': expected a non-empty"):
+        cs.sweep(_scn(), {"s->d.capacity": "12"})
+    with pytest.raises(ScenarioError, match=r"sweep\.s->x\.capacity: .*did you mean"):
+        cs.sweep(_scn(), {"s->x.capacity": [1.0]})
+    with pytest.raises(ScenarioError, match=r"sweep\.s->d\.capacity = -2"):
+        cs.sweep(_scn(), {"s->d.capacity": [1.0, -2.0]})

@@ -259,6 +259,11 @@ def network_from_dict(d: Mapping[str, object]) -> CommodityNetwork:
         for i, raw in enumerate(table[key]):  # type: ignore[arg-type]
             where = f"[network].{key}[{i}]"
             fields = _check_keys(where, raw, valid)
+            required = ("id",) if cls is Node else ("source", "target", "capacity")
+            missing = [k for k in required if k not in fields]
+            if missing:
+                msg = f"{where}: missing key {missing[0]!r}; expected keys {', '.join(required)}"
+                raise ScenarioError(msg)
             try:
                 items[key].append(cls(**fields))
             except TypeError as err:

@@ -24,7 +24,11 @@ scenario, so the engine is useful without any corridor model::
 Overrides address one field of one element: ``"<arc id>.capacity"``,
 ``"<arc id>.cost"``, ``"<arc id>.availability"``, ``"<arc id>.loss_fraction"``,
 ``"<node id>.supply"``, ``"<node id>.demand"``, ``"<node id>.storage_capacity"``
-(arc ids default to ``"source->target"``). Events name an arc id.
+(arc ids default to ``"source->target"``). Events name an arc id; an event's
+``days`` counts against the period length of the scenario's ``resolution``
+(month ``i`` of the scenario year for ``"month"``, the default; one day for
+``"day"``; ``units.time.days_per_year`` for ``"year"``; not allowed hourly).
+The model takes no ``[options]``.
 """
 
 from __future__ import annotations
@@ -34,10 +38,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from corridor_sim.catalogue import value as fact_value
 from corridor_sim.engines import commodity as eng
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
 from corridor_sim.models.base import ModelEntry, ScenarioLike
 from corridor_sim.results.result import Result
+from corridor_sim.units import days_in_month
 
 if TYPE_CHECKING:
     from corridor_sim.engines.commodity import CommodityNetwork
@@ -86,25 +92,23 @@ def build(
     return net
 
 
-def _split(net: CommodityNetwork, key: str) -> tuple[str, str, str]:
-    element, _, field = key.rpartition(".")
+def _split(net: CommodityNetwork, key: str, table: str = "overrides") -> tuple[str, str, str]:
+    element, dot, field = key.rpartition(".")
     arc_ids = [a.id for a in net.arcs]
     node_ids = [n.id for n in net.nodes]
     if element in arc_ids:
         if field not in ARC_FIELDS:
-            msg = f"overrides.{key}: arc field {field!r} unknown, {suggest(field, ARC_FIELDS)}"
+            msg = f"{table}.{key}: arc field {field!r} unknown, {suggest(field, ARC_FIELDS)}"
             raise UnknownNameError(msg)
         return "arc", element, field
     if element in node_ids:
         if field not in NODE_FIELDS:
-            msg = f"overrides.{key}: node field {field!r} unknown, {suggest(field, NODE_FIELDS)}"
+            msg = f"{table}.{key}: node field {field!r} unknown, {suggest(field, NODE_FIELDS)}"
             raise UnknownNameError(msg)
         return "node", element, field
     names = [f"{a}.capacity" for a in arc_ids] + [f"{n}.demand" for n in node_ids]
-    msg = (
-        f"overrides.{key}: expected '<arc or node id>.<field>'; "
-        f"{element!r} is not an element of the network, {suggest(key, names)}"
-    )
+    what = f"{element!r} is not an element of the network" if dot else "no '.<field>' in it"
+    msg = f"{table}.{key}: expected '<arc or node id>.<field>'; {what}, {suggest(key, names)}"
     raise UnknownNameError(msg)
 
 
@@ -113,6 +117,32 @@ def _apply(net: CommodityNetwork, key: str, value: float) -> CommodityNetwork:
     if kind == "arc":
         return net.with_arc(element, **{field: value})
     return net.with_node(element, **{field: value})
+
+
+def _event_availability(event: Any, period: int, scenario: ScenarioLike) -> float:  # noqa: ANN401
+    """Availability of the event's arc in `period`; ``days`` counts against the period length."""
+    if event.days is None:
+        return float(event.availability)
+    resolution = getattr(scenario, "resolution", None) or MODEL.resolutions[0]
+    if resolution == "hour":
+        msg = (
+            f"events: {event.element!r}: days = {event.days!r} does not fit hourly periods; "
+            "expected availability (a fraction 0..1) instead"
+        )
+        raise ScenarioError(msg)
+    if resolution == "month":  # period i is month i % 12 + 1 of the scenario year
+        length = float(days_in_month(int(scenario.year), period % 12 + 1))
+    elif resolution == "year":
+        length = fact_value("units.time.days_per_year", unit="d")
+    else:
+        length = 1.0
+    if event.days > length:
+        msg = (
+            f"events: {event.element!r}: days = {event.days!r} is longer than period {period} "
+            f"({length:g} days at resolution {resolution!r}); expected 0..{length:g}"
+        )
+        raise ScenarioError(msg)
+    return 1.0 - float(event.days) / length
 
 
 def _availability(net: CommodityNetwork, scenario: ScenarioLike) -> CommodityNetwork:
@@ -127,13 +157,13 @@ def _availability(net: CommodityNetwork, scenario: ScenarioLike) -> CommodityNet
                     f"{n} periods (0..{n - 1})"
                 )
                 raise ScenarioError(msg)
-            avail[period] = min(avail[period], event.availability)
+            avail[period] = min(avail[period], _event_availability(event, period, scenario))
         net = net.with_arc(event.element, availability=tuple(avail.tolist()))
     return net
 
 
 def check(scenario: ScenarioLike) -> None:
-    """Check the scenario's network, overrides, sweep and events (raises ScenarioError)."""
+    """Check the scenario's network, overrides, sweep, options and events (raises ScenarioError)."""
     source = getattr(scenario, "source", None)
     where = f"{source.name}: " if source is not None else ""
     if scenario.network is None:
@@ -141,20 +171,30 @@ def check(scenario: ScenarioLike) -> None:
         raise ScenarioError(msg)
     try:
         net = build(scenario.year, network=scenario.network)
-    except (SpecError, UnknownNameError) as err:
-        msg = f"{where}[network]: {err}"
+    except (SpecError, UnknownNameError, ScenarioError) as err:
+        text = str(err)
+        msg = f"{where}{text}" if text.startswith("[network]") else f"{where}[network]: {text}"
         raise ScenarioError(msg) from err
+    options = list(getattr(scenario, "options", None) or {})
+    if options:
+        msg = f"{where}options.{options[0]}: model 'commodity' takes no options; remove [options]"
+        raise ScenarioError(msg)
     numbers = [(f"overrides.{k}", k, v) for k, v in scenario.overrides.items()]
     numbers += [(f"sweep.{k}", k, v) for k, vs in scenario.sweep.items() if k != "year" for v in vs]
-    for label, key, value in numbers:
+    for label, key, value_ in numbers:
         try:
-            _split(net, key)
+            _split(net, key, label.partition(".")[0])
         except UnknownNameError as err:
             msg = f"{where}{err}"
             raise ScenarioError(msg) from err
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-            msg = f"{where}{label} = {value!r}: expected a number >= 0"
+        if not isinstance(value_, (int, float)) or isinstance(value_, bool):
+            msg = f"{where}{label} = {value_!r}: expected a number"
             raise ScenarioError(msg)
+        try:  # the engine's own range checks (capacity >= 0, availability <= 1, ...)
+            _apply(net, key, value_)
+        except SpecError as err:
+            msg = f"{where}{label} = {value_!r}: {err}"
+            raise ScenarioError(msg) from err
     arcs = [a.id for a in net.arcs]
     for i, event in enumerate(scenario.events):
         if event.element not in arcs:
@@ -163,6 +203,11 @@ def check(scenario: ScenarioLike) -> None:
                 f"{suggest(event.element, arcs)}"
             )
             raise ScenarioError(msg)
+    try:
+        _availability(net, scenario)
+    except ScenarioError as err:
+        msg = f"{where}{err}"
+        raise ScenarioError(msg) from err
 
 
 def simulate(scenario: ScenarioLike) -> Result:

@@ -89,17 +89,19 @@ def _run_summary(scenario: Scenario) -> tuple[pd.DataFrame, str]:
 
 
 def _grid(scn: Scenario, grid: Mapping[str, Sequence[Any]] | None) -> dict[str, list[Any]]:
-    values = dict(scn.sweep) if grid is None else {k: list(v) for k, v in grid.items()}
-    if not values:
+    raw = dict(scn.sweep) if grid is None else dict(grid)
+    if not raw:
         msg = (
             f"scenario {scn.name or scn.model!r}: nothing to sweep; pass "
             '{"parameter": [values, ...]} or add a [sweep] table to the file'
         )
         raise ScenarioError(msg)
-    for key, vals in values.items():
-        if isinstance(vals, (str, bytes)) or not vals:
+    values: dict[str, list[Any]] = {}
+    for key, vals in raw.items():
+        if isinstance(vals, (str, bytes, Mapping)) or not isinstance(vals, Sequence) or not vals:
             msg = f"sweep.{key} = {vals!r}: expected a non-empty list of values"
             raise ScenarioError(msg)
+        values[key] = list(vals)
     return values
 
 
@@ -177,6 +179,7 @@ def sweep(
     """
     scn = load(scenario)
     values = _grid(scn, grid)
+    scn.replace(sweep=values).check()  # errors name "sweep.<parameter>", not an override
     names = list(values)
     combos = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*values.values())]
     variants = [
