@@ -214,3 +214,12 @@ def test_sparse_path_equals_dense_path(monkeypatch: pytest.MonkeyPatch) -> None:
     sparse = dc_flow(net, **tables)
     for name in ("line_p_from_mw", "trafo_p_hv_mw", "ext_grid_p_mw", "gen_p_mw", "bus_va_degree"):
         pd.testing.assert_frame_equal(getattr(dense, name), getattr(sparse, name), atol=1e-9)
+
+
+def test_non_numeric_table_value_is_named():
+    """A text cell in an hourly table: the message names table, column, hour and value."""
+    net = pn.case9()
+    table = pd.DataFrame({1: [90.0, "ninety"]})
+    expected = r"load_p_mw: non-numeric value \(column 1, hour 1 has value 'ninety'\)"
+    with pytest.raises(SpecError, match=expected):
+        dc_flow(net, load_p_mw=table)

@@ -92,7 +92,8 @@ def _profile(
         try:
             values = table.to_numpy(dtype=float)
         except (TypeError, ValueError) as err:
-            msg = f"{name}: non-numeric values; expected MW per hour in every column"
+            bad = _first_non_numeric(table)
+            msg = f"{name}: non-numeric value{bad}; expected MW per hour in every column"
             raise SpecError(msg) from err
     bad = ~np.isfinite(values)
     if bad.any():
@@ -169,3 +170,14 @@ def hourly_injections(model: DCModel, tables: dict[str, Table]) -> HourlyInjecti
             if element == "gen":
                 slack_p0[:, k] = gen_sp[:, gpos[int(idx)]]
     return HourlyInjections(hours=hours, p_bus_mw=p_bus, slack_p0_mw=slack_p0, gen_p_mw=gen_sp)
+
+
+def _first_non_numeric(table: pd.DataFrame) -> str:
+    """Describe the first non-number cell of `table` (" (column c, hour h has value v)")."""
+    for col in table.columns:
+        numeric = pd.to_numeric(table[col], errors="coerce")
+        bad = numeric.isna() & table[col].notna()
+        if bad.any():
+            hour = bad.idxmax()
+            return f" (column {col!r}, hour {hour!r} has value {table.at[hour, col]!r})"
+    return ""
