@@ -67,8 +67,16 @@ def _dists(items: Sequence[str]) -> dict[str, tuple[object, ...]]:
         kind, *args = parts
         if kind == "choice":
             out[name] = (kind, [_number(a) for a in args])
-        else:
-            out[name] = (kind, *[float(_number(a)) for a in args])
+            continue
+        numbers = [_number(a) for a in args]
+        bad = [a for a in numbers if isinstance(a, (str, bool))]
+        if bad:
+            msg = (
+                f"--dist {item!r}: {bad[0]!r} is not a number; expected NAME=KIND:A[:B[:C]] "
+                "with numbers, e.g. kazakh_volume_mt_per_yr=uniform:1:3"
+            )
+            raise ScenarioError(msg)
+        out[name] = (kind, *[float(a) for a in numbers])
     return out
 
 
@@ -220,6 +228,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        # the reader went away (``corridor-sim facts | head``): stop quietly, no error line
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (AttributeError, OSError, ValueError):
+            pass
+        return 0
     except CorridorSimError as err:
         print(f"corridor-sim: error: {err}", file=sys.stderr)
         if os.environ.get("CORRIDOR_SIM_DEBUG"):

@@ -74,3 +74,21 @@ def test_console_script_has_no_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "bad.toml: wat: unknown key" in proc.stderr
+
+
+def test_output_cut_short_by_a_closed_pipe_is_not_an_error():
+    # regression: `corridor-sim facts --format csv | head -n 1` printed
+    # "corridor-sim: error: BrokenPipeError" (the table is larger than a pipe buffer)
+    cmd = f"'{sys.executable}' -m corridor_sim.cli facts --format csv | head -n 1"
+    proc = subprocess.run(cmd, shell=True, capture_output=True, text=True, check=False)
+    assert proc.stdout.startswith("id,subject,value")
+    assert proc.stderr == ""
+
+
+def test_monte_carlo_dist_with_a_non_number_is_one_clear_line(capsys, root):
+    # regression: "uniform:a:b" gave "ValueError: could not convert string to float: 'a'"
+    path = str(root / "examples" / "commodity_custom.toml")
+    code = main(["monte-carlo", path, "-n", "2", "--dist", "port->market_a.capacity=uniform:a:5"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--dist 'port->market_a.capacity=uniform:a:5': 'a' is not a number" in err
