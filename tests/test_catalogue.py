@@ -375,3 +375,14 @@ def test_parse_numbers_round_trip(whole: int, frac: int, scale: tuple) -> None:
     assert parse_numbers(f"около {whole},{frac} {ru} тонн", "ru") == [expected]
     assert parse_numbers(f"نحو {frac}ر{whole} {ar} طن", "ar") == [expected]
     assert parse_numbers(f"نحو {whole}٫{frac} {ar} طن".translate(_AR_DIGITS), "ar") == [expected]
+
+
+def test_unknown_id_without_a_close_match_lists_the_ids_under_its_prefix() -> None:
+    # regression: "oil.btc" got the first 12 ids of the alphabet (az.*, caspian.*)
+    with pytest.raises(FactError, match=r"ids under 'oil\.btc': 'oil\.btc\.") as err:
+        fact("oil.btc")
+    assert "az.green" not in str(err.value)
+    with pytest.raises(FactError, match="unknown fact id"):
+        fact(["not", "hashable"])  # type: ignore[arg-type]
+    with pytest.raises(UnknownNameError, match="expected a status string"):
+        facts(status=5)  # type: ignore[arg-type]

@@ -297,7 +297,13 @@ def facts(*, status: str | Iterable[str] | None = None, subject: str | None = No
     table = _table()
     mask = pd.Series(True, index=table.index)
     if status is not None:
-        wanted = [status] if isinstance(status, str) else list(status)
+        if isinstance(status, str):
+            wanted = [status]
+        elif isinstance(status, Iterable):
+            wanted = list(status)
+        else:
+            msg = f"facts(status={status!r}): expected a status string or a list of them"
+            raise UnknownNameError(msg)
         for s in wanted:
             if s not in _STATUSES:
                 msg = f"facts(status={s!r}): unknown status; {suggest(str(s), _STATUSES)}"
@@ -338,9 +344,25 @@ def fact(fact_id: str) -> Fact:
     index = _index()
     try:
         return index[fact_id]
-    except KeyError as err:
-        msg = f"unknown fact id {fact_id!r}: {suggest(str(fact_id), index)}"
+    except (KeyError, TypeError) as err:
+        msg = f"unknown fact id {fact_id!r}: {_nearest(str(fact_id), list(index))}"
         raise FactError(msg) from err
+
+
+def _nearest(fact_id: str, ids: list[str], *, n: int = 8) -> str:
+    """Suggest close ids; failing that, the ids under the longest matching dotted prefix."""
+    phrase = suggest(fact_id, ids)
+    if phrase.startswith("did you mean"):
+        return phrase
+    parts = fact_id.casefold().split(".")
+    for k in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:k])
+        under = sorted(i for i in ids if i == prefix or i.startswith(prefix + "."))
+        if under:
+            shown = ", ".join(repr(i) for i in under[:n])
+            more = f", ... ({len(under)} in all)" if len(under) > n else ""
+            return f"ids under {prefix!r}: {shown}{more}"
+    return phrase
 
 
 def value(fact_id: str, *, unit: str | None = None) -> float:
