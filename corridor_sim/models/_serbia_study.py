@@ -34,7 +34,6 @@ HOURS = 8760
 #: Buses at or below this level sit behind on-load tap changers (not modelled): their voltage is
 #: reported but not counted as a violation.
 _OLTC_KV = value("serbia.grid.vn_sub_kv", unit="kV")
-_PEAK_HOUR = 19  # evening peak of a Balkan system (engineering judgement)
 
 
 def national_load_mw(
@@ -60,12 +59,13 @@ def national_load_mw(
     d_rec = value("serbia.load.record_day_of_year", unit="day")
     swing = value("serbia.load.daily_swing", unit="p.u.")
     noise = value("serbia.load.noise", unit="p.u.")
+    peak_hour = value("serbia.load.peak_hour", unit="h")
     h = np.arange(HOURS)
     day = h // 24
     hour = h % 24
     seasonal = 1 + amp * np.cos(4 * np.pi * (day + 1 - d_rec) / (HOURS / 24))
-    # a plain cosine: evening peak at 19:00, night trough at 07:00
-    daily = 1 + swing * np.cos(2 * np.pi * (hour - _PEAK_HOUR) / 24)
+    # a plain cosine: evening peak at serbia.load.peak_hour, trough 12 hours later
+    daily = 1 + swing * np.cos(2 * np.pi * (hour - peak_hour) / 24)
     x = seasonal * daily * (1 + noise * rng.standard_normal(HOURS))
     return x / x.sum() * spec.annual_energy_twh * 1e6
 
