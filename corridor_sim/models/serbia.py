@@ -22,7 +22,7 @@ import numpy as np
 import pandapower as pp
 import pandas as pd
 
-from corridor_sim.catalogue import fact, value
+from corridor_sim.catalogue import fact, facts, value
 from corridor_sim.errors import ScenarioError, SpecError, suggest
 from corridor_sim.models._serbia_gas import (
     GasSpec,
@@ -114,6 +114,29 @@ def parameters(year: int) -> dict[str, Parameter]:
             _GAS_SOURCES[f.name],
         )
     return out
+
+
+#: Catalogue rows read outside the ``serbia.*`` assumptions (the gas heat content of the
+#: heat-rate conversion, via :mod:`corridor_sim.units`).
+_OTHER_IDS = ("units.gas.lhv_serbia",)
+
+
+def _provenance(params: Mapping[str, Parameter]) -> pd.DataFrame:
+    """Every catalogue row the model reads, with the parameter it sets.
+
+    One row per overridable parameter (``kind = "parameter"``), then one per other catalogue
+    row the grid, load, study and gas models read (``kind = "fixed"``: line lengths and
+    per-km values, transformer ratings, load shape and shares, coordinates, limits, ...).
+    """
+    rows = [(k, p.default, p.unit, p.source, "parameter") for k, p in params.items()]
+    listed = {p.source for p in params.values()}
+    ids = [i for i in facts(status="assumption").index if i.startswith("serbia.")]
+    for fid in (*ids, *_OTHER_IDS):
+        if fid not in listed:
+            f = fact(fid)
+            rows.append((fid.removeprefix("serbia."), f.value, f.unit, fid, "fixed"))
+    columns = ["parameter", "default", "unit", "source_id", "kind"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def elements(year: int) -> list[str]:
@@ -321,10 +344,7 @@ def simulate(scenario: ScenarioLike) -> Result:
     balance, _, monthly = gas_balance(gas, burns)
     sol = monthly[cf]
     free = route_free_capacity(gas)
-    prov = pd.DataFrame(
-        [(k, p.default, p.unit, p.source) for k, p in params.items()],
-        columns=["parameter", "default", "unit", "source_id"],
-    )
+    prov = _provenance(params)
     result_tables = {
         "site_comparison": comparison,
         "loadings": tables["elements"],
