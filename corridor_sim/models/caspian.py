@@ -208,6 +208,15 @@ def build(year: int, **overrides: float) -> pp.pandapowerNet:
         ``net["caspian_parameters"]``. The as-built operating point (mean demand and
         renewable output, gas filling the rest, cables at 0 MW) solves in ``runpp``.
 
+    Notes
+    -----
+    pandapower's own OPF (``rundcopp``, ``runopp``) fixes each dcline's direction by the
+    sign of its ``p_mw``: at the as-built 0 MW it allows only ``to -> from`` (eastward)
+    flow. Set ``net.dcline["p_mw"]`` positive (westward) or negative before calling it, and
+    ``net.sgen["max_p_mw"]`` to an hour's available output (as built it is the installed
+    MW). The model's own dispatch (:func:`run_year`) lets every link run both ways and adds
+    the per-country thermal cap, which pandapower's OPF does not have.
+
     Raises
     ------
     UnknownNameError
