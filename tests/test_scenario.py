@@ -137,3 +137,13 @@ def test_rng_is_seeded():
     a = _custom(seed=7).rng().random(3)
     b = _custom(seed=7).rng().random(3)
     assert (a == b).all()
+
+
+def test_unreadable_scenario_files_are_scenario_errors(tmp_path):
+    # regression: a directory or a non-UTF-8 file raised a bare OSError / UnicodeDecodeError
+    with pytest.raises(ScenarioError, match="cannot read the scenario file"):
+        cs.Scenario.from_toml(tmp_path)
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b'model = "oil"\nyear = 2025\nname = "\xff"\n')
+    with pytest.raises(ScenarioError, match=r"latin\.toml: not UTF-8 text"):
+        cs.Scenario.from_toml(latin)

@@ -352,6 +352,12 @@ class Scenario:
         except FileNotFoundError as err:
             msg = f"{src}: no such scenario file"
             raise ScenarioError(msg) from err
+        except UnicodeDecodeError as err:
+            msg = f"{src.name}: not UTF-8 text ({err.reason} at byte {err.start}); expected TOML"
+            raise ScenarioError(msg) from err
+        except OSError as err:
+            msg = f"{src}: cannot read the scenario file ({err.strerror or err})"
+            raise ScenarioError(msg) from err
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
