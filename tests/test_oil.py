@@ -102,7 +102,7 @@ def test_later_years_use_the_agreed_volume() -> None:
 def test_provenance_lists_every_parameter_with_catalogue_ids() -> None:
     table = oil.provenance(2025)
     known = set(facts()["id"])
-    assert set(table["parameter"]) == set(oil.UNITS)
+    assert set(table["parameter"]) == {*oil.UNITS, "map_position_deg"}
     ids = table.loc[table["status"] != "modelling choice", "source_id"]
     assert set(ids) <= known
     prov = oil.build(2025).provenance_table()
@@ -268,3 +268,21 @@ def test_assumption_quotes_are_excerpts_not_table_cells() -> None:
             continue
         page_quote = row["source"].startswith("web") or "Quote from the A" in row["reason"]
         assert page_quote, f"{row['id']}: {row['quote']!r} is not a REFERENCES.md excerpt"
+
+
+def test_provenance_names_every_catalogue_row_the_model_reads(monkeypatch) -> None:
+    """Each id read by a run (capacities, unit factors, map positions) is in its provenance."""
+    import corridor_sim.catalogue._loader as loader
+
+    seen: set[str] = set()
+    original = loader.fact
+
+    def recording_fact(fid: str):  # noqa: ANN202
+        seen.add(fid)
+        return original(fid)
+
+    monkeypatch.setattr(loader, "fact", recording_fact)
+    res = oil.simulate(scenario(2025, overrides={"include_novorossiysk": True}))
+    listed = set(res.tables["provenance"]["source_id"])
+    assert seen <= listed, sorted(seen - listed)
+    assert "units.time.days_per_year" in listed

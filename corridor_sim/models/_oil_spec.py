@@ -58,10 +58,23 @@ SOURCES: dict[str, tuple[str, ...]] = {
         "oil.btc.capacity_dra",
         "oil.btc.throughput_2022",
         "units.crude.bbl_per_t",
+        "units.time.days_per_year",
     ),
-    "btc_capacity_mt_per_yr": ("oil.btc.capacity_dra", "units.crude.bbl_per_t"),
-    "supsa_capacity_mt_per_yr": ("oil.supsa.capacity", "units.crude.bbl_per_t"),
-    "supsa_terminal_mt_per_yr": ("oil.supsa.capacity_max", "units.crude.bbl_per_t"),
+    "btc_capacity_mt_per_yr": (
+        "oil.btc.capacity_dra",
+        "units.crude.bbl_per_t",
+        "units.time.days_per_year",
+    ),
+    "supsa_capacity_mt_per_yr": (
+        "oil.supsa.capacity",
+        "units.crude.bbl_per_t",
+        "units.time.days_per_year",
+    ),
+    "supsa_terminal_mt_per_yr": (
+        "oil.supsa.capacity_max",
+        "units.crude.bbl_per_t",
+        "units.time.days_per_year",
+    ),
     "baku_storage_kt": (
         "oil.baku.sangachal_working_storage",
         "oil.baku.storage_share_transit",

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor_sim.catalogue import facts
 from corridor_sim.engines.commodity import CommodityNetwork, solve
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
 from corridor_sim.models._oil_net import (
@@ -149,7 +150,24 @@ def provenance(year: int, **overrides: Any) -> pd.DataFrame:  # noqa: ANN401
     >>> table.query("parameter == 'kazakh_volume_mt_per_yr'")["source_id"].tolist()
     ['oil.abc.volume_2025_plan']
     """
-    return OilSpec.for_year(year).replace(**overrides).provenance()
+    return _with_map_positions(OilSpec.for_year(year).replace(**overrides).provenance())
+
+
+def _with_map_positions(table: pd.DataFrame) -> pd.DataFrame:
+    """Append the map positions of the nodes (``oil.geo.*``, used for drawing only)."""
+    geo = facts(status="assumption")
+    geo = geo[geo.index.str.startswith("oil.geo.")]
+    rows = pd.DataFrame(
+        {
+            "parameter": "map_position_deg",
+            "value": geo["value"].astype(float).to_numpy(),
+            "unit": geo["unit"].to_numpy(),
+            "description": "node longitude or latitude, for maps only",
+            "source_id": geo.index.to_numpy(),
+            "status": "assumption",
+        }
+    )
+    return pd.concat([table, rows], ignore_index=True)
 
 
 def elements(year: int) -> list[str]:
@@ -364,7 +382,7 @@ def simulate(scenario: ScenarioLike) -> Result:
         if name not in ("unmet",)
     }
     tables.update(_monthly_tables(tables))
-    tables["provenance"] = spec.provenance()
+    tables["provenance"] = _with_map_positions(spec.provenance())
     tables["nodes"] = _nodes(net)
     rows = _summary(spec, tables)
     top = tables["bottlenecks"]
