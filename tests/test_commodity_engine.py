@@ -527,3 +527,28 @@ def test_zero_availability_on_infinite_capacity_warns_nothing() -> None:
         sol = solve(net)
     assert sol.unmet["unmet"].tolist() == [3.0]
     assert sol.flows["capacity"].tolist() == [0.0]
+
+
+def test_unbounded_error_names_the_runaway_arcs_and_nodes() -> None:
+    # the unbounded message used to list generic causes only; now it names the culprits
+    cycle = CommodityNetwork(
+        nodes=(Node("a"), Node("b"), Node("c", supply=1.0), Node("d", demand=1.0)),
+        arcs=(
+            Arc("a", "b", capacity=math.inf, cost=-1.0),
+            Arc("b", "a", capacity=math.inf, cost=0.5),
+            Arc("c", "d", capacity=2.0, cost=1.0),
+        ),
+    )
+    with pytest.raises(
+        SolverError, match=r"unbounded \(flow grows without limit on arc\(s\) 'a->b', 'b->a'\)"
+    ):
+        solve(cycle)
+    sink = CommodityNetwork(
+        nodes=(Node("s", supply=math.inf), Node("m", demand=math.inf, value=3.0)),
+        arcs=(Arc("s", "m", capacity=math.inf, cost=1.0, id="pipe"),),
+    )
+    with pytest.raises(
+        SolverError,
+        match=r"'pipe'; from infinite supply at 's'; into open sink\(s\) 'm' \(value 3\)",
+    ):
+        solve(sink)

@@ -16,6 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import OptimizeResult, linprog
 
+from corridor_sim.engines._commodity_diag import diagnose_infeasible, diagnose_unbounded
 from corridor_sim.engines._commodity_spec import CommodityNetwork, NodeKind
 from corridor_sim.errors import InfeasibleError, SolverError, SpecError, UnknownNameError, suggest
 from corridor_sim.results.result import Result, summary_frame
@@ -273,33 +274,6 @@ def _run(lp: _LP) -> OptimizeResult:
     return linprog(lp.c, A_eq=lp.a_eq, b_eq=lp.b_eq, bounds=lp.bounds, method="highs")
 
 
-def _diagnose_infeasible(net: CommodityNetwork, lp: _LP) -> str:
-    """Relax every final storage level and report the ones that cannot be reached."""
-    n_var = lp.c.size
-    t_n, n_l = net.n_periods, lp.sto.size
-    first_last = n_var - n_l  # level variables of the last period
-    wanted = lp.bounds[first_last:, 0].copy()
-    bounds = lp.bounds.copy()
-    bounds[first_last:, 0] = 0.0
-    # maximise the last levels of the constrained storage nodes (weighted by need)
-    c = np.zeros(n_var)
-    c[first_last:] = -(wanted > 0).astype(float)
-    res = linprog(c, A_eq=lp.a_eq, b_eq=lp.b_eq, bounds=bounds, method="highs")
-    if res.status != 0:
-        return f"HiGHS status {res.status}: {res.message}"
-    reached = res.x[first_last:]
-    parts = []
-    for k in np.flatnonzero(reached < wanted - TOL * np.maximum(1.0, wanted)):
-        node = net.nodes[lp.sto[k]]
-        parts.append(
-            f"storage node {node.id!r}: final_level = {wanted[k]:g} {net.unit} after period "
-            f"{t_n - 1} ({net.periods[-1]!r}) cannot be reached; at most {reached[k]:g} "
-            f"{net.unit} can be in store then (initial_level {node.initial_level:g}, "
-            f"storage_capacity {node.storage_capacity:g})"
-        )
-    return "; ".join(parts) or f"no unreachable final level found ({res.message})"
-
-
 def solve(network: CommodityNetwork, *, name: str = "") -> CommoditySolution:
     """Solve the multi-period min-cost flow LP; see :mod:`corridor_sim.engines.commodity`."""
     if not isinstance(network, CommodityNetwork):
@@ -308,11 +282,12 @@ def solve(network: CommodityNetwork, *, name: str = "") -> CommoditySolution:
     lp = _build(network)
     res = _run(lp)
     if res.status == 2:
-        msg = f"network {network.name!r} is infeasible: " + _diagnose_infeasible(network, lp)
+        msg = f"network {network.name!r} is infeasible: " + diagnose_infeasible(network, lp)
         raise InfeasibleError(msg)
     if res.status == 3:
+        where = diagnose_unbounded(network, lp)
         msg = (
-            f"network {network.name!r}: the LP is unbounded (HiGHS: {res.message}); "
+            f"network {network.name!r}: the LP is unbounded ({where or 'HiGHS: ' + res.message}); "
             "expected finite supply or a non-negative cost on every cycle of infinite capacity "
             "and no open sink (infinite demand) with value above its path cost from an "
             "infinite supply"
