@@ -72,6 +72,9 @@ class GasBasis(StrEnum):
 
 def _check(name: str, x: float | npt.ArrayLike, *, positive: bool = False) -> np.ndarray:
     """Return `x` as a float array; raise SpecError if negative, NaN or not a number."""
+    if x is None:  # np.asarray(None, dtype=float) would be NaN
+        msg = f"{name} = None: expected a number or an array of numbers"
+        raise SpecError(msg)
     try:
         arr = np.asarray(x, dtype=float)
     except (TypeError, ValueError) as err:
@@ -105,10 +108,11 @@ def _out(arr: np.ndarray) -> Number:
     return float(arr) if arr.ndim == 0 else arr
 
 
-def _default(name: str, given: float | None, fact_id: str, unit: str) -> float:
+def _default(name: str, given: float | npt.ArrayLike | None, fact_id: str, unit: str) -> Number:
+    """Return the catalogue value of `fact_id`, or `given` checked (positive number or array)."""
     if given is None:
         return value(fact_id, unit=unit)
-    return float(_check(name, given, positive=True))
+    return _out(_check(name, given, positive=True))
 
 
 def twh_per_bcm(*, basis: str = GasBasis.BP) -> float:

@@ -168,3 +168,15 @@ def test_unknown_basis_lists_valid_ones() -> None:
         units.bcm_to_twh(1.0, basis="hhv")
     with pytest.raises(UnitError, match="basis = 'hhv'"):
         units.gas_burn_bcm_per_yr(500, capacity_factor=0.5, efficiency=0.5, basis="hhv")
+
+
+def test_factor_arrays_broadcast_and_none_is_named() -> None:
+    # regression: bbl_per_t=[7, 8] raised a bare TypeError from float(); None read as "NaN"
+    bbl = units.mt_per_yr_to_bbl_per_day(1.0, bbl_per_t=[7.0, 8.0], days_per_yr=365)
+    assert bbl == pytest.approx([7e6 / 365, 8e6 / 365])
+    back = units.bbl_per_day_to_mt_per_yr(bbl, bbl_per_t=[7.0, 8.0], days_per_yr=365)
+    assert back == pytest.approx([1.0, 1.0])
+    with pytest.raises(SpecError, match="x_mt_per_yr = None: expected a number"):
+        units.mt_per_yr_to_bbl_per_day(None)
+    with pytest.raises(SpecError, match="bbl_per_t"):
+        units.mt_per_yr_to_bbl_per_day(1.0, bbl_per_t=[7.0, -1.0])
