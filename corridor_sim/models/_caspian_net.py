@@ -84,15 +84,28 @@ def _years() -> tuple[int, int]:
 
 
 def schedule_share(year: int) -> float:
-    """Share (0..1) of the 2026 -> 2032 build-out reached in `year` (linear, clipped).
+    """Share (0..1) of the 2026 -> 2032 build-out reached in `year` (piecewise linear, clipped).
+
+    The path runs through the seed figures: 0 today (2026), at least 7 GW of the 8 GW by
+    2030 (``az.green.capacity_5yr``: "at least 7 gigawatts ... over the next five years"),
+    all 8 GW by 2032 (``az.power.capacity_added_by_2032``); see
+    ``caspian.schedule.buildout``.
 
     Examples
     --------
-    >>> schedule_share(2026), schedule_share(2029), schedule_share(2032)
-    (0.0, 0.5, 1.0)
+    >>> schedule_share(2026), schedule_share(2030), schedule_share(2032)
+    (0.0, 0.875, 1.0)
+    >>> schedule_share(2029)
+    0.65625
     """
     base, target = _years()
-    return float(min(1, max(0, (year - base) / (target - base))))
+    mid = int(fact("az.green.capacity_5yr").year)
+    mid_share = value("az.green.capacity_5yr", unit="GW") / value(
+        "az.power.capacity_added_by_2032", unit="GW"
+    )
+    if not base < mid < target:  # the five-year target outside the schedule: plain linear
+        return float(min(1, max(0, (year - base) / (target - base))))
+    return float(np.interp(year, [base, mid, target], [0.0, min(1.0, mid_share), 1.0]))
 
 
 def _earliest_year() -> int:

@@ -131,8 +131,10 @@ def parameters(year: int) -> dict[str, Parameter]:
         "az_green_mw",
         float(az_green),
         "MW",
-        "Azerbaijan's wind+solar capacity (1.23 GW in 2026 + 8 GW by 2032, linear)",
-        "caspian.az.green_today, az.power.capacity_added_by_2032, caspian.schedule.buildout",
+        "Azerbaijan's wind+solar capacity (1.23 GW in 2026, + at least 7 GW by 2030, + 8 GW by "
+        "2032, piecewise linear)",
+        "caspian.az.green_today, az.power.capacity_added_by_2032, az.green.capacity_5yr, "
+        "caspian.schedule.buildout",
     )
     out["az_gas_export_mw"] = Parameter(
         "az_gas_export_mw",
@@ -192,7 +194,8 @@ def build(year: int, **overrides: float) -> pp.pandapowerNet:
     year : int
         Modelled year: 2026 is today (2 GW export potential, no subsea cables yet),
         2032 the full state (+8 GW in Azerbaijan, the Caspian and Black Sea cables);
-        years in between follow the linear schedule ``caspian.schedule.buildout``.
+        years in between follow the schedule ``caspian.schedule.buildout`` (at least 7 GW
+        of the 8 GW by 2030).
     **overrides : float
         Values replacing defaults of :func:`parameters` (e.g. ``black_sea_cable_mw=2600``).
 
