@@ -152,3 +152,16 @@ def test_sweep_names_the_swept_key_and_rejects_a_string_of_values():
         cs.sweep(_scn(), {"s->x.capacity": [1.0]})
     with pytest.raises(ScenarioError, match=r"sweep\.s->d\.capacity = -2"):
         cs.sweep(_scn(), {"s->d.capacity": [1.0, -2.0]})
+
+
+@pytest.mark.parametrize("year", ["2025", 2025.5, True])
+def test_sweep_over_year_needs_integers(year):
+    # regression: "2025" and 2025.5 were silently run as 2025
+    with pytest.raises(ScenarioError, match=r"sweep\.year = .*expected an integer year"):
+        cs.sweep(_scn(), {"year": [2025, year]})
+
+
+def test_sweep_nan_is_named_as_a_sweep_value():
+    # regression: the message said "overrides.<key> = nan"
+    with pytest.raises(ScenarioError, match=r"sweep\.s->d\.capacity = nan: expected a finite"):
+        cs.sweep(_scn(), {"s->d.capacity": [1.0, float("nan")]})

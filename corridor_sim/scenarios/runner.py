@@ -102,6 +102,10 @@ def _grid(scn: Scenario, grid: Mapping[str, Sequence[Any]] | None) -> dict[str, 
             msg = f"sweep.{key} = {vals!r}: expected a non-empty list of values"
             raise ScenarioError(msg)
         values[key] = list(vals)
+    for year in values.get("year", []):
+        if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+            msg = f"sweep.year = {year!r}: expected an integer year, e.g. 2030"
+            raise ScenarioError(msg)
     return values
 
 

@@ -133,22 +133,22 @@ class Event:
 _EVENT_KEYS = tuple(f.name for f in dataclasses.fields(Event))
 
 
-def _check_value(key: str, value: Any, source: Path | None) -> None:  # noqa: ANN401
+def _check_value(key: str, value: Any, source: Path | None, table: str = "overrides") -> None:  # noqa: ANN401
     """Check an override: a finite number, a boolean, a string or a list of those."""
     where = _where(source)
     if isinstance(value, (bool, str)):
         return
     if _is_number(value):
         if not math.isfinite(float(value)):
-            msg = f"{where}overrides.{key} = {value!r}: expected a finite number"
+            msg = f"{where}{table}.{key} = {value!r}: expected a finite number"
             raise ScenarioError(msg)
         return
     if isinstance(value, Sequence):
         for item in value:
-            _check_value(key, item, source)
+            _check_value(key, item, source, table)
         return
     msg = (
-        f"{where}overrides.{key} = {value!r} ({type(value).__name__}): "
+        f"{where}{table}.{key} = {value!r} ({type(value).__name__}): "
         "expected a number, a boolean, a string or a list of those"
     )
     raise ScenarioError(msg)
@@ -261,7 +261,7 @@ class Scenario:
             if isinstance(values, (str, Mapping)) or not isinstance(values, Sequence) or not values:
                 msg = f"{where}sweep.{key} = {values!r}: expected a non-empty list of values"
                 raise ScenarioError(msg)
-            _check_value(key, list(values), self.source)
+            _check_value(key, list(values), self.source, "sweep")
         if self.network is not None and not isinstance(self.network, Mapping):
             msg = f"{where}[network] = {self.network!r}: expected a table with nodes and arcs"
             raise ScenarioError(msg)
