@@ -552,3 +552,10 @@ def test_unbounded_error_names_the_runaway_arcs_and_nodes() -> None:
         match=r"'pipe'; from infinite supply at 's'; into open sink\(s\) 'm' \(value 3\)",
     ):
         solve(sink)
+
+
+@pytest.mark.parametrize("provenance", ["abc", 5, [("x", "y", "z")]])
+def test_bad_provenance_is_a_spec_error(provenance: object) -> None:
+    # regression: a string or a triple raised a bare ValueError/TypeError while unpacking
+    with pytest.raises(SpecError, match=r"\[network\]: .*provenance = .*expected a list of"):
+        network_from_dict({"nodes": [{"id": "a"}], "arcs": [], "provenance": provenance})

@@ -274,5 +274,9 @@ def network_from_dict(d: Mapping[str, object]) -> CommodityNetwork:
                 raise SpecError(msg) from err
     kwargs: dict[str, object] = {k: table[k] for k in ("unit", "periods", "name") if k in table}
     if "provenance" in table:
-        kwargs["provenance"] = tuple(tuple(p) for p in table["provenance"])  # type: ignore[union-attr]
-    return CommodityNetwork(nodes=tuple(items["nodes"]), arcs=tuple(items["arcs"]), **kwargs)
+        kwargs["provenance"] = table["provenance"]
+    try:
+        return CommodityNetwork(nodes=tuple(items["nodes"]), arcs=tuple(items["arcs"]), **kwargs)
+    except SpecError as err:
+        msg = f"[network]: {err}"
+        raise SpecError(msg) from err

@@ -383,7 +383,18 @@ class CommodityNetwork:
         periods = tuple(str(p) for p in periods)
         _check_unique(f"network {self.name!r}: period label", periods)
         _set(self, "periods", periods)
-        _set(self, "provenance", tuple((str(p), str(s)) for p, s in self.provenance))
+        pairs = self.provenance
+        ok = isinstance(pairs, Sequence) and not isinstance(pairs, str)
+        ok = ok and all(
+            isinstance(x, Sequence) and not isinstance(x, str) and len(x) == 2 for x in pairs
+        )
+        if not ok:
+            msg = (
+                f"network {self.name!r}: provenance = {pairs!r}; expected a list of "
+                "(parameter, source_id) pairs, e.g. [('btc.capacity', 'oil.btc.capacity_design')]"
+            )
+            raise SpecError(msg)
+        _set(self, "provenance", tuple((str(p), str(s)) for p, s in pairs))
         for kind, items in (("nodes", self.nodes), ("arcs", self.arcs)):
             cls = Node if kind == "nodes" else Arc
             for i, item in enumerate(items):
