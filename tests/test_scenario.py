@@ -147,3 +147,9 @@ def test_unreadable_scenario_files_are_scenario_errors(tmp_path):
     latin.write_bytes(b'model = "oil"\nyear = 2025\nname = "\xff"\n')
     with pytest.raises(ScenarioError, match=r"latin\.toml: not UTF-8 text"):
         cs.Scenario.from_toml(latin)
+
+
+def test_network_table_on_a_corridor_model_is_an_error():
+    # regression: model = "oil" with a [network] table ran the oil model and ignored the table
+    with pytest.raises(ScenarioError, match=r"\[network\]: model 'oil' builds its own network"):
+        cs.Scenario(model="oil", year=2025, network=NETWORK).check()

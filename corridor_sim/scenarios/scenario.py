@@ -434,6 +434,12 @@ class Scenario:
         except UnknownNameError as err:
             msg = f"{where}{err}"
             raise ScenarioError(msg) from err
+        if self.network is not None and self.model != "commodity":
+            msg = (
+                f"{where}[network]: model {self.model!r} builds its own network and would "
+                "ignore this table; expected model = 'commodity' for a network of your own"
+            )
+            raise ScenarioError(msg)
         if self.resolution is not None and self.resolution not in entry.resolutions:
             msg = (
                 f"{where}resolution = {self.resolution!r}: model {self.model!r} supports "
