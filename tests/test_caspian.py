@@ -319,6 +319,30 @@ def test_bad_build_and_profile_input():
     assert set(caspian.MODEL.elements(2032)) == set(LINKS)
 
 
+@pytest.mark.parametrize(
+    ("column", "cell", "text"),
+    [
+        ("uz.wind", "calm", r"column 'uz\.wind', hour 3 has value 'calm'"),
+        ("uz.wind", math.nan, r"column 'uz\.wind', hour 3 has value nan"),
+        ("uz.wind", 1.5, r"column 'uz\.wind', hour 3 has value 1\.5; expected a capacity"),
+        ("az_rest.demand", -5.0, r"column 'az_rest\.demand', hour 3 has value -5\.0"),
+    ],
+)
+def test_bad_profile_cell_is_named(column, cell, text):
+    """A user profile's bad cell (text, NaN, out of range) is named by column, hour and value."""
+    prof = caspian.profiles(2032, seed=1, hours=24).astype(object)
+    prof.loc[3, column] = cell
+    with pytest.raises(SpecError, match=text):
+        caspian.run_year(2032, profile=prof, hours=24, snapshot_hours=[])
+
+
+@pytest.mark.parametrize("hours", [[24], [-1], [2.5], ["a"], [True]])
+def test_snapshot_hours_outside_the_horizon_are_rejected(hours):
+    """run_year's snapshot_hours: whole hours of the dispatched horizon (was IndexError/silent)."""
+    with pytest.raises(SpecError, match=r"snapshot_hours entry .* within 0\.\.23"):
+        caspian.run_year(2032, hours=24, snapshot_hours=hours)
+
+
 # -- plots -----------------------------------------------------------------------------
 
 

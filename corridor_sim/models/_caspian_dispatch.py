@@ -115,6 +115,26 @@ def _segments(avail: pd.DataFrame, columns: Sequence[str]) -> list[tuple[int, in
     return list(zip(edges[:-1], edges[1:], strict=True))
 
 
+def _checked(
+    prof: pd.DataFrame, columns: list[str], *, upper: float | None, expected: str
+) -> np.ndarray:
+    """`prof[columns]` as floats; a text, NaN or out-of-range cell is named by column and hour."""
+    block = prof[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(block) | (block < 0)
+    if upper is not None:
+        bad |= block > upper
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raw = prof[columns[col]].iloc[row]
+        shown = raw.item() if isinstance(raw, np.generic) else raw
+        msg = (
+            f"profiles: column {columns[col]!r}, hour {int(row)} has value {shown!r}; "
+            f"expected {expected}"
+        )
+        raise SpecError(msg)
+    return block
+
+
 def _inputs(
     net: pp.pandapowerNet, prof: pd.DataFrame, avail: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -128,14 +148,8 @@ def _inputs(
             "'<hub>.demand' MW as made by corridor_sim.models.caspian.profiles"
         )
         raise SpecError(msg)
-    cf = prof[list(net.sgen.name)].to_numpy(dtype=float)
-    if not np.isfinite(cf).all() or cf.min() < 0 or cf.max() > 1:
-        msg = "profiles: capacity-factor columns must be finite and within [0, 1]"
-        raise SpecError(msg)
-    load = prof[list(net.load.name)].to_numpy(dtype=float)
-    if not np.isfinite(load).all() or load.min() < 0:
-        msg = "profiles: demand columns must be finite and >= 0 MW"
-        raise SpecError(msg)
+    cf = _checked(prof, list(net.sgen.name), upper=1, expected="a capacity factor in [0, 1]")
+    load = _checked(prof, list(net.load.name), upper=None, expected="a finite demand >= 0 MW")
     sgen_max = pd.DataFrame(cf * net.sgen.max_p_mw.to_numpy(), index=idx, columns=net.sgen.index)
     load_mw = pd.DataFrame(load, index=idx, columns=net.load.index)
     # thermal serves its own country only (caspian.gen.gas.serves_own_demand), plus Azerbaijan's

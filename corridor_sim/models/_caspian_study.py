@@ -132,6 +132,18 @@ def _default_snapshot_hours(h: Hourly) -> list[int]:
     return sorted({int(total.to_numpy().argmax()), int(demand.to_numpy().argmax())})
 
 
+def _check_snapshot_hours(snapshot_hours: Sequence[int] | None, hours: int) -> None:
+    """Each snapshot hour must be a whole hour of the dispatched horizon (0..hours-1)."""
+    for t in snapshot_hours or ():
+        whole = isinstance(t, (int, np.integer)) and not isinstance(t, bool)
+        if not whole or not 0 <= t < hours:
+            msg = (
+                f"snapshot_hours entry {t!r}: expected an integer hour within 0..{hours - 1} "
+                "(0-based, within the dispatched hours)"
+            )
+            raise SpecError(msg)
+
+
 def snapshots(net: pp.pandapowerNet, h: Hourly, hours: Iterable[int]) -> pd.DataFrame:
     """Run pandapower ``runpp`` (AC) and ``rundcpp`` (DC) at dispatched hours.
 
@@ -372,6 +384,7 @@ def run_year(
             msg = f"profile has {len(profile)} rows: expected at least hours = {hours}"
             raise SpecError(msg)
         prof = profile.iloc[:hours].reset_index(drop=True).rename_axis("hour")
+    _check_snapshot_hours(snapshot_hours, hours)
     avail = availability(events, hours)
     start = time.perf_counter()
     net, h = _dispatch_year(year, overrides, prof, avail, block_hours, ramping=ramping)
