@@ -133,6 +133,7 @@ def test_user_network_problems_are_found_by_check_and_name_the_file(tmp_path):
         ({"events": [{"element": "s->d", "start": 5}]}, r"net\.toml: events: .* at period 5"),
         ({"options": {"week": 3}}, r"net\.toml: options\.week: model 'commodity' takes no"),
         ({"overrides": {"capacity": 3.0}}, r"overrides\.capacity: .*no '\.<field>'"),
+        ({"periods": 12}, r"net\.toml: periods = 12: the \[network\] has 2 periods"),
     ]
     for change, match in cases:
         with pytest.raises(ScenarioError, match=match):

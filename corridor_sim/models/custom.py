@@ -175,6 +175,14 @@ def check(scenario: ScenarioLike) -> None:
         text = str(err)
         msg = f"{where}{text}" if text.startswith("[network]") else f"{where}[network]: {text}"
         raise ScenarioError(msg) from err
+    periods = getattr(scenario, "periods", None)
+    if periods is not None and periods != net.n_periods:
+        msg = (
+            f"{where}periods = {periods!r}: the [network] has {net.n_periods} periods "
+            f"{list(net.periods[:3])}{'...' if net.n_periods > 3 else ''}; expected "
+            f"periods = {net.n_periods} or no periods key (the network's periods rule)"
+        )
+        raise ScenarioError(msg)
     options = list(getattr(scenario, "options", None) or {})
     if options:
         msg = f"{where}options.{options[0]}: model 'commodity' takes no options; remove [options]"
