@@ -286,3 +286,20 @@ def test_provenance_names_every_catalogue_row_the_model_reads(monkeypatch) -> No
     listed = set(res.tables["provenance"]["source_id"])
     assert seen <= listed, sorted(seen - listed)
     assert "units.time.days_per_year" in listed
+
+
+def test_capacity_study_overload_comes_from_the_catalogue(monkeypatch) -> None:
+    """The LP stage of the capacity study offers overload_factor x capacity (no literal)."""
+    import corridor_sim.catalogue._loader as loader
+
+    seen: set[str] = set()
+    original = loader.fact
+
+    def recording_fact(fid: str):  # noqa: ANN202
+        seen.add(fid)
+        return original(fid)
+
+    monkeypatch.setattr(loader, "fact", recording_fact)
+    seq, _ = oil.bottleneck_sequence(2025, steps=1, volumes=[1.0])
+    assert "oil.study.overload_factor" in seen
+    assert seq["lp_bottleneck"].iloc[0] == "tanker_lane"

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor_sim.catalogue import value
 from corridor_sim.engines.commodity import max_flow, solve
 from corridor_sim.errors import SpecError
 from corridor_sim.models._oil_net import (
@@ -27,8 +28,6 @@ from corridor_sim.models._oil_spec import OilSpec, days_in_year
 
 __all__ = ["bottleneck_sequence", "default_volumes", "route_capacity", "volume_sweep"]
 
-#: Offered volume (x route capacity) at which the LP is asked to name the bottleneck.
-_OVERLOAD = 11 / 10
 #: Route terminals: delivered by the Caspian route.
 _ROUTE_TERMINALS = ("ceyhan", "supsa")
 
@@ -182,7 +181,7 @@ def bottleneck_sequence(
     At each stage the route capacity is the sum of the engine's monthly maximum
     flows (:func:`corridor_sim.engines.commodity.max_flow`) from ``kazakh_fields``
     to ``world_market``; the bottleneck is its minimum cut. The LP is then solved
-    with 10 % more crude offered than that capacity, and its top-ranked binding
+    with ``oil.study.overload_factor`` (1.1 x) that capacity offered, and its top-ranked binding
     arc (largest shadow price) is reported next to the cut. The cut's arcs are
     then lifted to unlimited capacity for the next stage.
 
@@ -222,7 +221,8 @@ def bottleneck_sequence(
         cap = route_capacity(year, relieve=relieved, months=months, **overrides)
         if not math.isfinite(cap["capacity_mt_per_yr"]):
             break
-        load = {**overrides, "kazakh_volume_mt_per_yr": _OVERLOAD * cap["capacity_mt_per_yr"]}
+        overload = value("oil.study.overload_factor", unit="-")
+        load = {**overrides, "kazakh_volume_mt_per_yr": overload * cap["capacity_mt_per_yr"]}
         net = network(_spec(year, load), make_slices(year, months), relieve=relieved)
         top = merge_release_arcs(solve(net, name=f"oil_stage_{stage}").bottlenecks)
         rows.append(
