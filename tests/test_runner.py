@@ -166,3 +166,11 @@ def test_sweep_nan_is_named_as_a_sweep_value():
     # regression: the message said "overrides.<key> = nan"
     with pytest.raises(ScenarioError, match=r"sweep\.s->d\.capacity = nan: expected a finite"):
         cs.sweep(_scn(), {"s->d.capacity": [1.0, float("nan")]})
+
+
+def test_monte_carlo_over_year_needs_integer_draws():
+    # regression: ("uniform", 2025, 2030) ran silently with the draws truncated to integers
+    with pytest.raises(ScenarioError, match=r"distributions\['year'\].*integer years"):
+        cs.monte_carlo(_scn(), 2, distributions={"year": ("uniform", 2025, 2030)})
+    table = cs.monte_carlo(_scn(), 2, distributions={"year": ("choice", [2025, 2030])})
+    assert set(table["year"]) <= {2025, 2030}

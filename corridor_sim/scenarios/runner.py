@@ -281,6 +281,14 @@ def monte_carlo(
             )
             raise UnknownNameError(msg)
         values = _draw(rng, name, distributions[name], n)
+        if name == "year" and not all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values
+        ):
+            msg = (
+                f"distributions['year'] = {distributions[name]!r}: draws must be integer "
+                "years; expected ('choice', [2025, 2030, ...])"
+            )
+            raise ScenarioError(msg)
         spec = params.get(name)
         if spec is not None and values.dtype != object:
             values = np.clip(values, spec.minimum, spec.maximum)
