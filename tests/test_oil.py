@@ -285,7 +285,18 @@ def test_provenance_names_every_catalogue_row_the_model_reads(monkeypatch) -> No
     res = oil.simulate(scenario(2025, overrides={"include_novorossiysk": True}))
     listed = set(res.tables["provenance"]["source_id"])
     assert seen <= listed, sorted(seen - listed)
-    assert "units.time.days_per_year" in listed
+    assert "units.crude.bbl_per_t" in listed
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_daily_pipeline_capacities_are_the_quoted_bbl_per_day(year: int) -> None:
+    """bbl/d capacities come back exactly per day, leap year or not (regression: 2024)."""
+    spec = oil.OilSpec.for_year(year)
+    bbl_t = value("units.crude.bbl_per_t", unit="bbl/t")
+    btc_bbl_d = spec.per_day_kt(spec.btc_capacity_mt_per_yr) * 1000 * bbl_t
+    assert btc_bbl_d == pytest.approx(value("oil.btc.capacity_dra", unit="Mbbl/d") * 1e6)
+    supsa_bbl_d = spec.per_day_kt(spec.supsa_capacity_mt_per_yr) * 1000 * bbl_t
+    assert supsa_bbl_d == pytest.approx(value("oil.supsa.capacity", unit="bbl/d"))
 
 
 def test_capacity_study_overload_comes_from_the_catalogue(monkeypatch) -> None:

@@ -58,22 +58,18 @@ SOURCES: dict[str, tuple[str, ...]] = {
         "oil.btc.capacity_dra",
         "oil.btc.throughput_2022",
         "units.crude.bbl_per_t",
-        "units.time.days_per_year",
     ),
     "btc_capacity_mt_per_yr": (
         "oil.btc.capacity_dra",
         "units.crude.bbl_per_t",
-        "units.time.days_per_year",
     ),
     "supsa_capacity_mt_per_yr": (
         "oil.supsa.capacity",
         "units.crude.bbl_per_t",
-        "units.time.days_per_year",
     ),
     "supsa_terminal_mt_per_yr": (
         "oil.supsa.capacity_max",
         "units.crude.bbl_per_t",
-        "units.time.days_per_year",
     ),
     "baku_storage_kt": (
         "oil.baku.sangachal_working_storage",
@@ -248,7 +244,10 @@ class OilSpec:
             raise SpecError(msg)
         bbl_t = _bbl_per_t()
         btc_bbl_d = value("oil.btc.capacity_dra", unit="Mbbl/d") * MEGA
-        btc_total = float(bbl_per_day_to_mt_per_yr(btc_bbl_d))
+        # bbl/d capacities over the calendar days of `year`, so that per_day_kt gives back
+        # exactly the quoted daily rate in leap years too
+        days = days_in_year(year)
+        btc_total = float(bbl_per_day_to_mt_per_yr(btc_bbl_d, days_per_yr=days))
         btc_used = value("oil.btc.throughput_2022", unit="Mbbl/yr") / bbl_t
         storage_kt = (
             value("oil.baku.sangachal_working_storage", unit="Mbbl")
@@ -272,10 +271,14 @@ class OilSpec:
             btc_spare_capacity_mt_per_yr=max(btc_total - btc_used, 0),
             btc_capacity_mt_per_yr=btc_total,
             supsa_capacity_mt_per_yr=float(
-                bbl_per_day_to_mt_per_yr(value("oil.supsa.capacity", unit="bbl/d"))
+                bbl_per_day_to_mt_per_yr(
+                    value("oil.supsa.capacity", unit="bbl/d"), days_per_yr=days
+                )
             ),
             supsa_terminal_mt_per_yr=float(
-                bbl_per_day_to_mt_per_yr(value("oil.supsa.capacity_max", unit="bbl/d"))
+                bbl_per_day_to_mt_per_yr(
+                    value("oil.supsa.capacity_max", unit="bbl/d"), days_per_yr=days
+                )
             ),
             baku_storage_kt=storage_kt,
             include_novorossiysk=False,
