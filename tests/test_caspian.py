@@ -343,6 +343,26 @@ def test_snapshot_hours_outside_the_horizon_are_rejected(hours):
         caspian.run_year(2032, hours=24, snapshot_hours=hours)
 
 
+@pytest.mark.parametrize(
+    ("kw", "error", "text"),
+    [
+        ({"week": 1}, SpecError, r"week = 1: expected an integer week within 0\.\.0"),
+        ({"week": -1}, SpecError, r"week = -1"),
+        ({"study_caspian_mw": ["big"]}, SpecError, r"study_caspian_mw entry 'big'"),
+        ({"study_black_sea_mw": [math.nan]}, SpecError, r"study_black_sea_mw entry nan"),
+        (
+            {"events": [SimpleNamespace(element="ge_tr", start=0, duration=5, availability=2.0)]},
+            ScenarioError,
+            r"availability = 2\.0; expected a fraction",
+        ),
+    ],
+)
+def test_run_year_rejects_bad_python_arguments(kw, error, text):
+    """run_year's week, study ratings and event availability are checked (were accepted)."""
+    with pytest.raises(error, match=text):
+        caspian.run_year(2032, hours=168, snapshot_hours=[], **kw)
+
+
 # -- plots -----------------------------------------------------------------------------
 
 

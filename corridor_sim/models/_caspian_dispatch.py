@@ -85,7 +85,8 @@ def availability(events: Iterable[EventLike], hours: int) -> pd.DataFrame:
     Raises
     ------
     ScenarioError
-        Unknown element, or a ``days`` value (this model counts hours).
+        Unknown element, an availability outside 0..1, or a ``days`` value (this model
+        counts hours).
     """
     frame = pd.DataFrame(1.0, index=pd.RangeIndex(hours, name="hour"), columns=list(LINKS))
     for ev in events:
@@ -96,6 +97,16 @@ def availability(events: Iterable[EventLike], hours: int) -> pd.DataFrame:
             msg = (
                 f"event {ev.element!r}: days = {ev.days!r} is for monthly models; the caspian "
                 "model is hourly, give start and duration in hours"
+            )
+            raise ScenarioError(msg)
+        share = ev.availability
+        ok = isinstance(share, (int, float, np.integer, np.floating)) and not isinstance(
+            share, bool
+        )
+        if not ok or not 0 <= share <= 1:
+            msg = (
+                f"event {ev.element!r}: availability = {share!r}; expected a fraction of the "
+                "rating within 0..1 (0 = out of service)"
             )
             raise ScenarioError(msg)
         start, stop = int(ev.start), int(ev.start) + int(ev.duration)

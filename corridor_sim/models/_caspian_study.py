@@ -144,6 +144,24 @@ def _check_snapshot_hours(snapshot_hours: Sequence[int] | None, hours: int) -> N
             raise SpecError(msg)
 
 
+def _check_week(week: int | None, hours: int) -> None:
+    """Check that the export-stack week is a whole week of the horizon (0-based)."""
+    n_weeks = max(1, hours // (24 * 7))
+    whole = isinstance(week, (int, np.integer)) and not isinstance(week, bool)
+    if week is not None and (not whole or not 0 <= week < n_weeks):
+        msg = f"week = {week!r}: expected an integer week within 0..{n_weeks - 1}"
+        raise SpecError(msg)
+
+
+def _check_ratings(name: str, ratings: Iterable[object]) -> None:
+    """Cable ratings of the capacity study: finite numbers of MW >= 0."""
+    for mw in ratings:
+        number = isinstance(mw, (int, float, np.integer, np.floating)) and not isinstance(mw, bool)
+        if not number or not np.isfinite(mw) or mw < 0:
+            msg = f"{name} entry {mw!r}: expected a finite cable rating in MW >= 0, e.g. 2600"
+            raise SpecError(msg)
+
+
 def snapshots(net: pp.pandapowerNet, h: Hourly, hours: Iterable[int]) -> pd.DataFrame:
     """Run pandapower ``runpp`` (AC) and ``rundcpp`` (DC) at dispatched hours.
 
@@ -282,6 +300,8 @@ def capacity_study(
         curtailed_twh, binding_link, cable_capex_meur`` (investment of both cables at
         those ratings: submarine cable per MW-km plus a converter pair per kW, B12).
     """
+    _check_ratings("caspian_mw", caspian_mw)
+    _check_ratings("black_sea_mw", black_sea_mw)
     if avail is None:
         avail = availability((), len(prof))
     per_mw_km = value("caspian.cost.hvdc_submarine", unit="EUR/MW/km")
@@ -385,6 +405,12 @@ def run_year(
             raise SpecError(msg)
         prof = profile.iloc[:hours].reset_index(drop=True).rename_axis("hour")
     _check_snapshot_hours(snapshot_hours, hours)
+    _check_week(week, hours)
+    for name, ratings in (
+        ("study_caspian_mw", study_caspian_mw),
+        ("study_black_sea_mw", study_black_sea_mw),
+    ):
+        _check_ratings(name, ratings or ())
     avail = availability(events, hours)
     start = time.perf_counter()
     net, h = _dispatch_year(year, overrides, prof, avail, block_hours, ramping=ramping)
