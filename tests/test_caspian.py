@@ -375,6 +375,11 @@ def test_figures_are_drawn(tmp_path):
         2032, seed=1, hours=2 * WEEK, snapshot_hours=[], study_black_sea_mw=[0.0, 1300.0]
     )
     figs = figures(res)
+    # curves that coincide (Black Sea cable and TR-EU both at 100 % all the time) stay visible
+    lines = figs["caspian_loading_duration"].axes[0].lines
+    styles = [(line.get_color(), line.get_linestyle()) for line in lines]
+    assert len(set(styles)) == len(styles)
+    assert len({line.get_linestyle() for line in lines}) > 1
     expected = {"map", "export_stack", "loading_duration", "curtailment_by_month", "capacity_study"}
     assert {f"caspian_{k}" for k in expected} == set(figs)
     for stem, fig in figs.items():

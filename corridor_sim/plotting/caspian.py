@@ -124,12 +124,16 @@ def loading_duration_curves(result: Result, ax: Axes | None = None) -> Axes:
     """Plot each cross-border link's loading sorted from highest to lowest (duration curve)."""
     ax = _axes(ax)
     flows = result.flows
+    styles = ("-", "--", "-.", ":")  # links at 100 % all year overlap: keep each visible
+    drawn = 0
     for link in _CROSS_BORDER:
         sub = flows[flows["link"] == link]
         if sub.empty or float(sub["limit_mw"].max()) <= 0:
             continue
         curve = np.sort(sub["loading_pct"].to_numpy())[::-1]
-        ax.plot(np.arange(1, curve.size + 1), curve, label=link)
+        style = styles[drawn % len(styles)]
+        ax.plot(np.arange(1, curve.size + 1), curve, style, label=link, linewidth=2)
+        drawn += 1
     ax.set_xlabel("hours (sorted)")
     ax.set_ylabel("loading (% of rating)")
     ax.set_ylim(0, 105)
