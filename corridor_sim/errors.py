@@ -20,6 +20,7 @@ __all__ = [
     "InfeasibleError",
     "OptionalDependencyError",
     "ScenarioError",
+    "SchemaError",
     "SolverError",
     "SpecError",
     "UnitError",
@@ -53,6 +54,10 @@ class UnitError(CorridorSimError, ValueError):
 
 class ScenarioError(CorridorSimError, ValueError):
     """A scenario file or object is invalid (unknown key, wrong type, bad value)."""
+
+
+class SchemaError(CorridorSimError, ValueError):
+    """A result table breaks the shared schema (missing key column, unit-less column name)."""
 
 
 class InfeasibleError(CorridorSimError, RuntimeError):

@@ -31,10 +31,19 @@ from corridor_sim.catalogue import value
 from corridor_sim.errors import SpecError, UnitError
 
 __all__ = [
+    "HOURS_PER_DAY",
+    "HOURS_PER_YEAR",
+    "MEGA",
+    "MWH_PER_GWH",
+    "MWH_PER_TWH",
+    "MW_PER_GW",
+    "PERCENT",
+    "THOUSAND",
     "GasBasis",
     "bbl_per_day_to_mt_per_yr",
     "bcm_to_twh",
     "days_in_month",
+    "days_in_year",
     "gas_burn_bcm_per_yr",
     "gwh_per_yr_to_mw",
     "kt_to_mt",
@@ -52,6 +61,19 @@ PJ_PER_TWH = 3.6
 THOUSAND = 1000.0
 #: Exact: 1 Mt = 1e6 t.
 T_PER_MT = 1.0e6
+#: Exact: percent per unit fraction.
+PERCENT = 100.0
+#: Exact: 1 GW = 1000 MW; 1 GWh = 1000 MWh.
+MW_PER_GW = THOUSAND
+MWH_PER_GWH = THOUSAND
+#: Exact: 1 TWh = 1e6 MWh.
+MWH_PER_TWH = 1.0e6
+#: Exact: 1 million = 1e6 (Mbbl -> bbl, MEUR -> EUR).
+MEGA = 1.0e6
+#: Exact: hours per day.
+HOURS_PER_DAY = 24
+#: Hours of a 365-day year: the horizon of the hourly models (8,760 snapshots).
+HOURS_PER_YEAR = 8760
 #: Exact: 1 kJ/m3 x 1e9 m3 = 1e12 J = 1e-3 PJ, so PJ per bcm = (kJ/m3) / 1000.
 _KJ_PER_M3_TO_PJ_PER_BCM = 1.0e-3
 
@@ -389,3 +411,15 @@ def days_in_month(year: int, month: int) -> int:
             msg = f"{name} = {v!r}: expected an integer in {lo}..{hi}"
             raise SpecError(msg)
     return calendar.monthrange(int(year), int(month))[1]
+
+
+def days_in_year(year: int) -> int:
+    """Return the number of days in `year` (365, or 366 in a leap year).
+
+    Examples
+    --------
+    >>> days_in_year(2024), days_in_year(2025)
+    (366, 365)
+    """
+    days_in_month(year, 1)  # checks the year
+    return 366 if calendar.isleap(int(year)) else 365

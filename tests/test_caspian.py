@@ -17,9 +17,9 @@ from hypothesis import assume, given, settings
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
 from corridor_sim.models import caspian
-from corridor_sim.models._caspian_dispatch import _inputs, availability, run_dispatch
-from corridor_sim.models._caspian_net import HUBS, LINKS, capacity_factor_id
-from corridor_sim.models._caspian_profiles import profile_columns
+from corridor_sim.models.caspian.dispatch import _inputs, availability, run_dispatch
+from corridor_sim.models.caspian.network import HUBS, LINKS, capacity_factor_id
+from corridor_sim.models.caspian.profiles import profile_columns
 
 WEEK = 24 * 7
 
@@ -120,7 +120,7 @@ def test_profiles_match_capacity_factors_and_demand():
     solar = prof["az_rest.solar"].to_numpy().reshape(365, 24)
     assert solar[:, 20:24].max() < solar[:, 6:10].max()  # night (UTC 20-24 = 00-04 local) vs day
     demand = caspian.resolve(2032, {})
-    from corridor_sim.models._caspian_net import _hub_demand
+    from corridor_sim.models.caspian.network import _hub_demand
 
     table = _hub_demand(2032, demand["demand_growth_pct_per_yr"]).set_index("hub")
     for hub, row in table.iterrows():
@@ -398,7 +398,7 @@ def test_ramping_option_limits_thermal_changes():
     assert tied.metric("objective_meur") >= free.metric("objective_meur") - 1e-6
     share = value("caspian.gen.gas.ramp_share_per_h", unit="-")
     net = caspian.build(2032, **over)
-    from corridor_sim.models._caspian_study import _dispatch_year
+    from corridor_sim.models.caspian.study import _dispatch_year
 
     _, h = _dispatch_year(2032, over, prof, availability((), WEEK), None, ramping=True)
     for _, g in net.gen[net.gen.type == "gas"].iterrows():
@@ -416,7 +416,7 @@ def test_ramping_option_limits_thermal_changes():
     cf=st.floats(0.02, 0.98),
 )
 def test_capacity_factor_scaling_hits_the_target(raw, cf):
-    from corridor_sim.models._caspian_profiles import scale_to_capacity_factor
+    from corridor_sim.models.caspian.profiles import scale_to_capacity_factor
 
     assume(raw.max() > 0)
     assume(cf < np.count_nonzero(raw) / raw.size)  # reachable: at most every producing hour at 1
@@ -429,7 +429,7 @@ def test_capacity_factor_scaling_hits_the_target(raw, cf):
 
 def test_shadow_prices_match_the_engine_duals(week_2032):
     from corridor_sim.engines.dispatch import dispatch
-    from corridor_sim.models._caspian_tables import shadow_prices
+    from corridor_sim.models.caspian.tables import shadow_prices
 
     net, prof, h = week_2032
     load, sgen, gen, dc = _inputs(net, prof, availability((), len(prof)))

@@ -18,7 +18,7 @@ from corridor_sim.catalogue import value
 from corridor_sim.engines.power import dc_flow
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
 from corridor_sim.models import serbia
-from corridor_sim.models._serbia_gas import (
+from corridor_sim.models.serbia.gas import (
     GasSpec,
     bottleneck,
     gas_balance,
@@ -26,8 +26,8 @@ from corridor_sim.models._serbia_gas import (
     mwh_from_gas_mcm,
     route_free_capacity,
 )
-from corridor_sim.models._serbia_grid import GridSpec
-from corridor_sim.models._serbia_study import HOURS, national_load_mw, plant_dispatch_mw
+from corridor_sim.models.serbia.grid import GridSpec
+from corridor_sim.models.serbia.study import HOURS, national_load_mw, plant_dispatch_mw
 from corridor_sim.units import twh_to_bcm
 
 SITES = [None, "trupale", "krusevac", "niska_banja"]
@@ -399,7 +399,7 @@ def test_serbia_assumptions_quote_references_verbatim():
 def test_derating_a_transformer_keeps_its_impedance():
     """A partial-availability event lowers the rating, not the flows (regression)."""
     from corridor_sim.engines.power import dc_flow
-    from corridor_sim.models._serbia_study import _apply_events
+    from corridor_sim.models.serbia.study import _apply_events
 
     net = serbia.build("krusevac", year=2029)
     units = net.trafo.index[net.trafo["name"].str.startswith("krusevac1_220_110")]
@@ -419,7 +419,7 @@ def test_derating_a_transformer_keeps_its_impedance():
 def test_provenance_lists_every_catalogue_row_the_model_reads(monkeypatch):
     """The provenance table names each catalogue id read by build + simulate, and no other."""
     import corridor_sim.catalogue._loader as loader
-    from corridor_sim.models import _serbia_grid
+    from corridor_sim.models.serbia import grid as _serbia_grid
 
     seen: set[str] = set()
     original = loader.fact

@@ -1,7 +1,7 @@
 import pytest
 
 import corridor_sim as cs
-from corridor_sim.models import custom
+from corridor_sim.models import commodity as custom
 from corridor_sim.testing import assert_flow_conserved, assert_results_equal, assert_within_capacity
 
 

@@ -14,6 +14,28 @@ files are read and concatenated, and ids are unique across them. See
 ``docs/facts.md``.
 """
 
-from corridor_sim.catalogue._loader import COLUMNS, Fact, Status, clear_cache, fact, facts, value
+from corridor_sim.catalogue._loader import (
+    COLUMNS,
+    DISTRIBUTIONS,
+    RANGE_COLUMNS,
+    Fact,
+    Status,
+    clear_cache,
+    fact,
+    facts,
+    recording,
+    value,
+)
 
-__all__ = ["COLUMNS", "Fact", "Status", "clear_cache", "fact", "facts", "value"]
+__all__ = [
+    "COLUMNS",
+    "DISTRIBUTIONS",
+    "RANGE_COLUMNS",
+    "Fact",
+    "Status",
+    "clear_cache",
+    "fact",
+    "facts",
+    "recording",
+    "value",
+]

@@ -8,11 +8,13 @@ the catalogue.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import io
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
@@ -23,7 +25,16 @@ import pandas as pd
 
 from corridor_sim.errors import FactError, SpecError, UnitError, UnknownNameError, suggest
 
-__all__ = ["COLUMNS", "Fact", "Status", "fact", "facts", "value"]
+__all__ = [
+    "COLUMNS",
+    "RANGE_COLUMNS",
+    "Fact",
+    "Status",
+    "fact",
+    "facts",
+    "recording",
+    "value",
+]
 
 #: The columns of every catalogue CSV file, in this order.
 COLUMNS: tuple[str, ...] = (
@@ -39,6 +50,50 @@ COLUMNS: tuple[str, ...] = (
     "reason",
     "reference",
 )
+#: Optional columns after :data:`COLUMNS`: the plausible range of an assumption (``low``,
+#: ``high`` in the row's unit), the shape of its distribution (``uniform``, ``triangular``
+#: with the value as mode, ``normal`` or ``lognormal`` with ``low``/``high`` as the 5th and
+#: 95th percentiles) and why that range (``range_reason``). A file has all four or none.
+RANGE_COLUMNS: tuple[str, ...] = ("low", "high", "distribution", "range_reason")
+#: Shapes accepted in the ``distribution`` column (empty: ``triangular``).
+DISTRIBUTIONS: tuple[str, ...] = ("uniform", "triangular", "normal", "lognormal")
+
+_READS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "corridor_sim_catalogue_reads", default=None
+)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[str]]:
+    """Record the ids of every catalogue row read with :func:`fact` or :func:`value`.
+
+    Yields a list that fills, in reading order and without repeats, while the block
+    runs; blocks nest (an inner block's reads count for the outer one too). Models use
+    it to list every catalogue row a run reads (their provenance) without declaring
+    the ids a second time.
+
+    Examples
+    --------
+    >>> with recording() as ids:
+    ...     _ = value("oil.abc.volume_2023")
+    >>> ids
+    ['oil.abc.volume_2023']
+    """
+    outer = _READS.get()
+    seen: list[str] = []
+    token = _READS.set(seen)
+    try:
+        yield seen
+    finally:
+        _READS.reset(token)
+        if outer is not None:
+            outer.extend(i for i in seen if i not in outer)
+
+
+def _record(fact_id: str) -> None:
+    seen = _READS.get()
+    if seen is not None and fact_id not in seen:
+        seen.append(fact_id)
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _SEED_RE = re.compile(r"^\d{3}_[0-9a-f]+\.txt$")
@@ -99,6 +154,12 @@ class Fact:
         Why this value (required for assumptions).
     reference : str
         Public URL of the reference, where there is one.
+    low, high : float or None
+        Plausible range of an assumption in `unit` (``None``: no range given).
+    distribution : str
+        Shape of the range for Monte Carlo studies (``"triangular"`` when empty).
+    range_reason : str
+        Why that range.
     """
 
     id: str
@@ -112,6 +173,15 @@ class Fact:
     translation_en: str
     reason: str
     reference: str
+    low: float | None = None
+    high: float | None = None
+    distribution: str = ""
+    range_reason: str = ""
+
+    @property
+    def has_range(self) -> bool:
+        """Whether the row carries a plausible range (``low`` and ``high``)."""
+        return self.low is not None and self.high is not None
 
     @property
     def is_assumption(self) -> bool:
@@ -134,19 +204,26 @@ def _read_one(file: Traversable | Path) -> pd.DataFrame:
     text = file.read_text(encoding="utf-8")
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     cols = tuple(frame.columns)
-    if cols != COLUMNS:
+    if cols not in (COLUMNS, COLUMNS + RANGE_COLUMNS):
+        expected = (*COLUMNS, *RANGE_COLUMNS)
         missing = [c for c in COLUMNS if c not in cols]
-        extra = [c for c in cols if c not in COLUMNS]
+        extra = [c for c in cols if c not in expected]
         msg = (
             f"catalogue file {name}: columns {list(cols)} do not match the expected "
-            f"{list(COLUMNS)} (missing {missing}, unexpected {extra}, or wrong order)"
+            f"{list(COLUMNS)}, optionally followed by {list(RANGE_COLUMNS)} (missing "
+            f"{missing}, unexpected {extra}, or wrong order)"
         )
         raise FactError(msg)
+    for col in RANGE_COLUMNS:
+        if col not in frame:
+            frame[col] = ""
     frame = frame.apply(lambda col: col.str.strip())
     is_assumption_file = name.startswith("assumptions_")
     for line, row in enumerate(frame.itertuples(index=False), start=2):
         _check_row(row._asdict(), where=f"{name} line {line}", assumption_file=is_assumption_file)
     frame["value"] = pd.to_numeric(frame["value"].replace("", None), errors="raise").astype(float)
+    for col in ("low", "high"):
+        frame[col] = pd.to_numeric(frame[col].replace("", None), errors="raise").astype(float)
     frame["year"] = pd.to_numeric(frame["year"].replace("", None)).astype("Int64")
     frame["file"] = name
     return frame
@@ -174,6 +251,7 @@ def _check_row(row: dict[str, str], *, where: str, assumption_file: bool) -> Non
         if not math.isfinite(number):
             msg = f"{where}: value {row['value']!r} of {fid!r} must be finite"
             raise FactError(msg)
+    _check_range(row, where=where)
     if row["year"] and not row["year"].isdigit():
         msg = f"{where}: year {row['year']!r} of {fid!r} is not a four-digit year (or empty)"
         raise FactError(msg)
@@ -209,6 +287,38 @@ def _check_row(row: dict[str, str], *, where: str, assumption_file: bool) -> Non
         if not row["quote"]:
             msg = f"{where}: seed fact {fid!r} has no verbatim quote from {row['source']}"
             raise FactError(msg)
+
+
+def _check_range(row: dict[str, str], *, where: str) -> None:
+    """Raise FactError if a row's range columns are incomplete or inconsistent."""
+    fid = row["id"]
+    low, high = row.get("low", ""), row.get("high", "")
+    shape, why = row.get("distribution", ""), row.get("range_reason", "")
+    if not (low or high or shape or why):
+        return
+    if not (low and high):
+        msg = f"{where}: {fid!r} has a partial range (low {low!r}, high {high!r}); give both"
+        raise FactError(msg)
+    try:
+        lo, hi = float(low), float(high)
+    except ValueError as err:
+        msg = f"{where}: range of {fid!r} ({low!r}, {high!r}) is not two numbers"
+        raise FactError(msg) from err
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
+        msg = f"{where}: range of {fid!r} is [{low}, {high}]; expected finite low <= high"
+        raise FactError(msg)
+    if row["value"] and not lo <= float(row["value"]) <= hi:
+        msg = f"{where}: value {row['value']} of {fid!r} lies outside its range [{low}, {high}]"
+        raise FactError(msg)
+    if shape and shape not in DISTRIBUTIONS:
+        msg = f"{where}: distribution {shape!r} of {fid!r} unknown; {suggest(shape, DISTRIBUTIONS)}"
+        raise FactError(msg)
+    if shape == "lognormal" and lo <= 0:
+        msg = f"{where}: lognormal range of {fid!r} needs low > 0 (got {low})"
+        raise FactError(msg)
+    if not why:
+        msg = f"{where}: {fid!r} has a range but no range_reason (say why these bounds)"
+        raise FactError(msg)
 
 
 def _read_tables(files: Iterable[Traversable | Path]) -> pd.DataFrame:
@@ -251,6 +361,10 @@ def _index() -> dict[str, Fact]:
             translation_en=row.translation_en,
             reason=row.reason,
             reference=row.reference,
+            low=None if pd.isna(row.low) else float(row.low),
+            high=None if pd.isna(row.high) else float(row.high),
+            distribution=row.distribution,
+            range_reason=row.range_reason,
         )
     return out
 
@@ -316,13 +430,16 @@ def facts(*, status: str | Iterable[str] | None = None, subject: str | None = No
     return table.loc[mask].copy()
 
 
-def fact(fact_id: str) -> Fact:
+def fact(fact_id: str, *, record: bool = True) -> Fact:
     """Return one catalogue row as a :class:`Fact`.
 
     Parameters
     ----------
     fact_id : str
         The dotted id, e.g. ``"serbia.plant.capacity"``.
+    record : bool, default True
+        Count the row as read by a :func:`recording` block; ``False`` looks it up without
+        counting it (a model choosing among candidate rows by their year).
 
     Returns
     -------
@@ -343,10 +460,13 @@ def fact(fact_id: str) -> Fact:
     """
     index = _index()
     try:
-        return index[fact_id]
+        row = index[fact_id]
     except (KeyError, TypeError) as err:
         msg = f"unknown fact id {fact_id!r}: {_nearest(str(fact_id), list(index))}"
         raise FactError(msg) from err
+    if record:
+        _record(fact_id)
+    return row
 
 
 def _nearest(fact_id: str, ids: list[str], *, n: int = 8) -> str:

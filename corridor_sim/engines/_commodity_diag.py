@@ -1,6 +1,6 @@
 """Diagnoses for :func:`corridor_sim.engines.commodity.solve` when HiGHS finds no optimum.
 
-Both re-solve a relaxed copy of the LP built by ``_commodity_lp._build`` and turn
+Both re-solve a relaxed copy of the LP built by ``_commodity_lp.build`` and turn
 the answer into a sentence naming the nodes and arcs at fault.
 """
 
@@ -12,7 +12,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 if TYPE_CHECKING:
-    from corridor_sim.engines._commodity_lp import _LP
+    from corridor_sim.engines._commodity_layout import LP
     from corridor_sim.engines._commodity_spec import CommodityNetwork
 
 __all__ = ["diagnose_infeasible", "diagnose_unbounded"]
@@ -21,11 +21,11 @@ __all__ = ["diagnose_infeasible", "diagnose_unbounded"]
 _TOL = 1e-7
 
 
-def diagnose_infeasible(net: CommodityNetwork, lp: _LP) -> str:
+def diagnose_infeasible(net: CommodityNetwork, lp: LP) -> str:
     """Relax every final storage level and report the ones that cannot be reached."""
     n_var = lp.c.size
     t_n, n_l = net.n_periods, lp.sto.size
-    first_last = n_var - n_l  # level variables of the last period
+    first_last = lp.layout.level.stop - n_l  # level variables of the last period
     wanted = lp.bounds[first_last:, 0].copy()
     bounds = lp.bounds.copy()
     bounds[first_last:, 0] = 0.0
@@ -48,7 +48,7 @@ def diagnose_infeasible(net: CommodityNetwork, lp: _LP) -> str:
     return "; ".join(parts) or f"no unreachable final level found ({res.message})"
 
 
-def diagnose_unbounded(net: CommodityNetwork, lp: _LP) -> str:
+def diagnose_unbounded(net: CommodityNetwork, lp: LP) -> str:
     """Cap every infinite bound far above anything finite; name what runs to the cap."""
     upper = lp.bounds[:, 1]
     finite = np.isfinite(upper)
@@ -59,12 +59,9 @@ def diagnose_unbounded(net: CommodityNetwork, lp: _LP) -> str:
     if res.status != 0:
         return ""
     runaway = res.x > scale
-    t_n, n_a = net.n_periods, len(net.arcs)
-    o = lp.n_x
-    arcs = runaway[:o].reshape(t_n, n_a).any(axis=0)
-    sup = runaway[o : o + lp.n_s].reshape(t_n, -1).any(axis=0)
-    o += lp.n_s
-    dem = runaway[o : o + lp.n_d].reshape(t_n, -1).any(axis=0)
+    arcs = lp.layout.block(runaway, "flow").any(axis=0)
+    sup = lp.layout.block(runaway, "supply").any(axis=0)
+    dem = lp.layout.block(runaway, "delivery").any(axis=0)
     parts = []
     if arcs.any():
         names = ", ".join(repr(net.arcs[j].id) for j in np.flatnonzero(arcs))

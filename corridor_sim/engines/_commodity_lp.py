@@ -17,9 +17,11 @@ import scipy.sparse as sp
 from scipy.optimize import OptimizeResult, linprog
 
 from corridor_sim.engines._commodity_diag import diagnose_infeasible, diagnose_unbounded
+from corridor_sim.engines._commodity_layout import LP, Layout
 from corridor_sim.engines._commodity_spec import CommodityNetwork, NodeKind
 from corridor_sim.errors import InfeasibleError, SolverError, SpecError, UnknownNameError, suggest
 from corridor_sim.results.result import Result, summary_frame
+from corridor_sim.units import PERCENT
 
 __all__ = ["CommoditySolution", "default_unmet_penalty", "solve"]
 
@@ -132,25 +134,7 @@ def default_unmet_penalty(network: CommodityNetwork) -> float:
     return float(10.0 ** math.ceil(math.log10(raw * amp)))
 
 
-@dataclass(frozen=True, slots=True)
-class _LP:
-    c: np.ndarray
-    a_eq: sp.csr_matrix
-    b_eq: np.ndarray
-    bounds: np.ndarray
-    const: float
-    n_x: int
-    n_s: int
-    n_d: int
-    n_l: int
-    sup: np.ndarray  # node indices with supply
-    dem: np.ndarray  # node indices with demand
-    sto: np.ndarray  # storage node indices
-    penalty: np.ndarray  # per demand node (0 for open sinks)
-    demand: np.ndarray  # (T, nD)
-
-
-def _build(net: CommodityNetwork) -> _LP:
+def _build(net: CommodityNetwork) -> LP:
     t_n, n_n, n_a = net.n_periods, len(net.nodes), len(net.arcs)
     index = {nid: i for i, nid in enumerate(net.node_ids)}
     src = np.array([index[a.source] for a in net.arcs], dtype=np.int64)
@@ -242,25 +226,11 @@ def _build(net: CommodityNetwork) -> _LP:
         ]
     )
     bounds[n_var - t_n * n_l :, 0] = level_low.ravel()
-    return _LP(
-        c,
-        a_eq,
-        b_eq,
-        bounds,
-        const,
-        n_x,
-        t_n * n_s,
-        t_n * n_d,
-        t_n * n_l,
-        sup,
-        dem,
-        sto,
-        penalty,
-        demand_d,
-    )
+    layout = Layout.of(t_n, n_a, n_s, n_d, n_l)
+    return LP(c, a_eq, b_eq, bounds, const, layout, sup, dem, sto, penalty, demand_d)
 
 
-def _run(lp: _LP) -> OptimizeResult:
+def _run(lp: LP) -> OptimizeResult:
     if lp.c.size == 0:  # nothing can move: the zero solution, zero duals
         zeros = OptimizeResult(marginals=np.zeros(0))
         return OptimizeResult(
@@ -305,34 +275,36 @@ def _clean(x: np.ndarray) -> np.ndarray:
     return x + 0.0  # no negative zeros
 
 
-def _long(ids: np.ndarray | list[str], periods: tuple[str, ...], key: str = "node") -> pd.DataFrame:
-    """Key columns for a (T, K) block flattened period-major."""
+def _long(net: CommodityNetwork, ids: np.ndarray | list[str]) -> pd.DataFrame:
+    """Key columns (element, period, period_label[, snapshot]) of a (T, K) block, period-major."""
     ids = np.asarray(ids, dtype=object)
-    t_n, k = len(periods), ids.size
+    t_n, k = net.n_periods, ids.size
     t = np.repeat(np.arange(t_n), k)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
-            key: np.tile(ids, t_n),
+            "element": np.tile(ids, t_n),
             "period": t,
-            "period_label": np.asarray(periods, dtype=object)[t],
+            "period_label": np.asarray(net.periods, dtype=object)[t],
         }
     )
+    if net.snapshots is not None:
+        frame["snapshot"] = pd.DatetimeIndex(net.snapshots)[t]
+    return frame
 
 
-def _tables(net: CommodityNetwork, lp: _LP, res: OptimizeResult, *, name: str) -> CommoditySolution:
+def _tables(net: CommodityNetwork, lp: LP, res: OptimizeResult, *, name: str) -> CommoditySolution:
     t_n, n_n, n_a = net.n_periods, len(net.nodes), len(net.arcs)
     x = _clean(res.x)
-    flow = x[: lp.n_x].reshape(t_n, n_a)
-    o = lp.n_x
-    supplied = x[o : o + lp.n_s].reshape(t_n, -1)
-    o += lp.n_s
-    delivered = x[o : o + lp.n_d].reshape(t_n, -1)
-    o += lp.n_d
-    level = x[o:].reshape(t_n, -1)
-    cap = lp.bounds[: lp.n_x, 1].reshape(t_n, n_a)
-    shadow = np.maximum(0.0, -_clean(res.upper.marginals[: lp.n_x])).reshape(t_n, n_a) + 0.0
+    lay = lp.layout
+    flow = lay.block(x, "flow")
+    supplied = lay.block(x, "supply")
+    delivered = lay.block(x, "delivery")
+    level = lay.block(x, "level")
+    cap = lay.block(lp.bounds[:, 1], "flow")
+    shadow = np.maximum(0.0, -lay.block(_clean(res.upper.marginals), "flow")) + 0.0
     shadow[np.isinf(cap)] = 0.0
     price = _clean(res.eqlin.marginals).reshape(t_n, n_n)
+    u, c = net.flow_suffix, net.cost_suffix
 
     arcs = net.arcs
     keep = np.array([1.0 - a.loss_fraction for a in arcs])
@@ -346,35 +318,34 @@ def _tables(net: CommodityNetwork, lp: _LP, res: OptimizeResult, *, name: str) -
     at_cap = finite & (flow >= safe_cap - TOL * np.maximum(1.0, safe_cap))
     binding = at_cap | (shadow > TOL)
 
-    flows = _long(list(net.arc_ids), net.periods, key="arc")
+    flows = _long(net, list(net.arc_ids))
     flows.insert(1, "source", np.tile(np.array([a.source for a in arcs], dtype=object), t_n))
     flows.insert(2, "target", np.tile(np.array([a.target for a in arcs], dtype=object), t_n))
-    flows["flow"] = flow.ravel()
-    flows["received"] = (flow * keep).ravel()
-    flows["capacity"] = cap.ravel()
-    flows["capacity_nominal"] = nominal.ravel()
-    flows["availability"] = avail.ravel()
-    flows["utilisation"] = util.ravel()
-    flows["shadow_price"] = shadow.ravel()
-    flows["cost"] = (flow * cost).ravel()
-    flows["unit"] = net.unit
+    flows[f"flow_{u}"] = flow.ravel()
+    flows[f"received_{u}"] = (flow * keep).ravel()
+    flows[f"capacity_{u}"] = cap.ravel()
+    flows[f"capacity_nominal_{u}"] = nominal.ravel()
+    flows["availability_pu"] = avail.ravel()
+    flows["utilisation_pct"] = PERCENT * util.ravel()
+    flows[f"shadow_price_{c}"] = shadow.ravel()
+    flows[f"unit_cost_{c}"] = np.tile(cost, t_n)
 
-    utilisation = flows.loc[:, ["arc", "period", "period_label"]].copy()
-    utilisation["utilisation_pct"] = 100.0 * util.ravel()
+    utilisation = flows.drop(columns=["source", "target"]).iloc[:, : len(_keys(net))].copy()
+    utilisation["utilisation_pct"] = PERCENT * util.ravel()
     utilisation["binding"] = binding.ravel()
 
     node_ids = np.array(net.node_ids, dtype=object)
-    unmet = _long(node_ids[lp.dem], net.periods)
-    unmet["demand"] = lp.demand.ravel()
-    unmet["delivered"] = delivered.ravel()
+    unmet = _long(net, node_ids[lp.dem])
+    unmet[f"demand_{u}"] = lp.demand.ravel()
+    unmet[f"delivered_{u}"] = delivered.ravel()
     with np.errstate(invalid="ignore"):
         gap = np.where(np.isinf(lp.demand), np.nan, np.maximum(lp.demand - delivered, 0.0))
-    unmet["unmet"] = _clean(gap).ravel()
+    unmet[f"unmet_{u}"] = _clean(gap).ravel()
 
     supply_all = _per_period_matrix([n.supply for n in net.nodes], t_n)
-    supply = _long(node_ids[lp.sup], net.periods)
-    supply["supplied"] = supplied.ravel()
-    supply["available"] = supply_all[:, lp.sup].ravel()
+    supply = _long(net, node_ids[lp.sup])
+    supply[f"supplied_{u}"] = supplied.ravel()
+    supply[f"available_{u}"] = supply_all[:, lp.sup].ravel()
 
     # storage inflow/outflow per period, vectorised with sparse incidence sums
     inflow_n = _incidence(flow * keep, [a.target for a in arcs], net)
@@ -383,30 +354,31 @@ def _tables(net: CommodityNetwork, lp: _LP, res: OptimizeResult, *, name: str) -
     sup_n[:, lp.sup] = supplied
     del_n = np.zeros((t_n, n_n))
     del_n[:, lp.dem] = delivered
-    storage = _long(node_ids[lp.sto], net.periods)
-    storage["level"] = level.ravel()
-    storage["inflow"] = (inflow_n + sup_n)[:, lp.sto].ravel()
-    storage["outflow"] = (outflow_n + del_n)[:, lp.sto].ravel()
-    storage["capacity"] = np.tile([net.nodes[i].storage_capacity for i in lp.sto], t_n)
+    storage = _long(net, node_ids[lp.sto])
+    storage[f"level_{u}"] = level.ravel()
+    storage[f"inflow_{u}"] = (inflow_n + sup_n)[:, lp.sto].ravel()
+    storage[f"outflow_{u}"] = (outflow_n + del_n)[:, lp.sto].ravel()
+    storage[f"capacity_{u}"] = np.tile([net.nodes[i].storage_capacity for i in lp.sto], t_n)
 
-    prices = _long(node_ids, net.periods)
-    prices["price"] = price.ravel()
+    prices = _long(net, node_ids)
+    prices[f"price_{c}"] = price.ravel()
 
     bottlenecks = _bottlenecks(net, shadow, binding)
     arc_cost = float((flow * cost).sum())
     supply_cost = float((supplied * np.array([net.nodes[i].supply_cost for i in lp.sup])).sum())
-    unmet_total = float(np.nansum(unmet["unmet"]))
+    unmet_total = float(np.nansum(unmet[f"unmet_{u}"]))
     penalty_cost = float((np.nan_to_num(gap, nan=0.0) * lp.penalty).sum())
     revenue = float((delivered * np.array([net.nodes[i].value for i in lp.dem])).sum())
     total = float(res.fun + lp.const)
     vol = net.unit
+    money = net.money_unit
     summary = summary_frame(
         [
-            ("total_cost", total, "cost"),
-            ("arc_cost", arc_cost, "cost"),
-            ("supply_cost", supply_cost, "cost"),
-            ("unmet_penalty_cost", penalty_cost, "cost"),
-            ("revenue", revenue, "cost"),
+            ("total_cost", total, money),
+            ("arc_cost", arc_cost, money),
+            ("supply_cost", supply_cost, money),
+            ("unmet_penalty_cost", penalty_cost, money),
+            ("revenue", revenue, money),
             ("supplied", float(supplied.sum()), vol),
             ("delivered", float(delivered.sum()), vol),
             ("unmet", unmet_total, vol),
@@ -420,6 +392,8 @@ def _tables(net: CommodityNetwork, lp: _LP, res: OptimizeResult, *, name: str) -
         "network": net.name,
         "name": name or net.name,
         "unit": net.unit,
+        "cost_unit": net.cost_unit,
+        "calendar": net.snapshots is not None,
         "periods": list(net.periods),
         "solver": "HiGHS (scipy.optimize.linprog)",
         "solver_status": res.message,
@@ -445,6 +419,10 @@ def _tables(net: CommodityNetwork, lp: _LP, res: OptimizeResult, *, name: str) -
     )
 
 
+def _keys(net: CommodityNetwork) -> tuple[str, ...]:
+    return ("element", "period", "period_label") + (("snapshot",) if net.snapshots else ())
+
+
 def _incidence(values: np.ndarray, ends: list[str], net: CommodityNetwork) -> np.ndarray:
     """Sum (T, A) arc values onto their end nodes: (T, N)."""
     index = {nid: i for i, nid in enumerate(net.node_ids)}
@@ -458,21 +436,22 @@ def _incidence(values: np.ndarray, ends: list[str], net: CommodityNetwork) -> np
 def _bottlenecks(net: CommodityNetwork, shadow: np.ndarray, binding: np.ndarray) -> pd.DataFrame:
     hit = np.flatnonzero(binding.any(axis=0))
     labels = np.asarray(net.periods, dtype=object)
+    c = net.cost_suffix
     frame = pd.DataFrame(
         {
-            "arc": [net.arcs[j].id for j in hit],
+            "element": [net.arcs[j].id for j in hit],
             "source": [net.arcs[j].source for j in hit],
             "target": [net.arcs[j].target for j in hit],
-            "periods_binding": binding[:, hit].sum(axis=0).astype(int),
-            "binding_periods": [",".join(labels[binding[:, j]]) for j in hit],
-            "mean_shadow_price": shadow[:, hit].mean(axis=0) if hit.size else [],
-            "max_shadow_price": shadow[:, hit].max(axis=0) if hit.size else [],
+            "binding_periods": binding[:, hit].sum(axis=0).astype(np.int64),
+            "binding_period_labels": [",".join(labels[binding[:, j]]) for j in hit],
+            f"shadow_price_mean_{c}": shadow[:, hit].mean(axis=0) if hit.size else [],
+            f"shadow_price_max_{c}": shadow[:, hit].max(axis=0) if hit.size else [],
         }
     )
     frame = frame.sort_values(
-        ["mean_shadow_price", "max_shadow_price", "periods_binding", "arc"],
+        [f"shadow_price_mean_{c}", f"shadow_price_max_{c}", "binding_periods", "element"],
         ascending=[False, False, False, True],
         kind="stable",
     ).reset_index(drop=True)
-    frame["rank"] = np.arange(1, len(frame) + 1)
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1, dtype=np.int64))
     return frame

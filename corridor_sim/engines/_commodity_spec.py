@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
+from corridor_sim.results.schemas import unit_suffix
 
 __all__ = ["Arc", "CommodityNetwork", "Node", "NodeKind"]
 
@@ -349,6 +350,12 @@ class CommodityNetwork:
         Network name.
     provenance : sequence of (parameter, source_id) pairs
         Which catalogue fact or assumption each parameter came from.
+    cost_unit : str, optional
+        Unit of arc costs, supply costs and node values per unit of flow (``"USD/t"``);
+        shadow prices and node prices are in it. Empty: ``"cu/<unit>"`` (cost units).
+    snapshots : sequence of datetime-like, optional
+        Start time of each period (as PyPSA's snapshots); result tables then carry a
+        ``snapshot`` column.
 
     Raises
     ------
@@ -364,9 +371,15 @@ class CommodityNetwork:
     unit: str = "t"
     name: str = ""
     provenance: tuple[tuple[str, str], ...] = field(default=())
+    cost_unit: str = ""
+    snapshots: tuple[pd.Timestamp, ...] | None = None
 
     def __post_init__(self) -> None:
         _set(self, "nodes", tuple(self.nodes))
+        for key in ("unit", "cost_unit"):
+            if not isinstance(getattr(self, key), str):
+                msg = f"network {self.name!r}: {key} = {getattr(self, key)!r}; expected a string"
+                raise SpecError(msg)
         _set(self, "arcs", tuple(self.arcs))
         periods = self.periods
         if isinstance(periods, int) and not isinstance(periods, bool):
@@ -417,6 +430,19 @@ class CommodityNetwork:
                     )
                     raise UnknownNameError(msg)
         n = len(periods)
+        if self.snapshots is not None:
+            try:
+                stamps = pd.DatetimeIndex(list(self.snapshots))
+            except (TypeError, ValueError) as err:
+                msg = f"network {self.name!r}: snapshots are not dates ({err})"
+                raise SpecError(msg) from err
+            if len(stamps) != n or stamps.hasnans or not stamps.is_monotonic_increasing:
+                msg = (
+                    f"network {self.name!r}: {len(stamps)} snapshots for {n} periods; expected "
+                    "one start time per period, increasing"
+                )
+                raise SpecError(msg)
+            _set(self, "snapshots", tuple(stamps))
         checks = [(f"node {x.id!r}", x, ("supply", "demand")) for x in self.nodes]
         checks += [(f"arc {x.id!r}", x, ("capacity", "availability")) for x in self.arcs]
         for where, item, names in checks:
@@ -430,6 +456,21 @@ class CommodityNetwork:
                     raise SpecError(msg)
 
     # -- access ---------------------------------------------------------------
+    @property
+    def flow_suffix(self) -> str:
+        """Column-name form of :attr:`unit` (``flow_<suffix>``)."""
+        return unit_suffix(self.unit)
+
+    @property
+    def cost_suffix(self) -> str:
+        """Column-name form of the cost unit (``shadow_price_<suffix>``)."""
+        return unit_suffix(self.cost_unit) if self.cost_unit else f"cu_per_{self.flow_suffix}"
+
+    @property
+    def money_unit(self) -> str:
+        """Unit of total costs in the summary: flow unit times cost unit (``"cu"`` if unset)."""
+        return f"{self.unit}*{self.cost_unit}" if self.cost_unit else "cu"
+
     @property
     def n_periods(self) -> int:
         """Number of periods."""

@@ -1,42 +1,108 @@
-"""Corridor models, one module each, found by name.
+"""Corridor models, one package each, found by name.
 
-Each module defines ``build(year=..., **overrides)`` and a module-level
-``MODEL`` (:class:`~corridor_sim.models.base.ModelEntry`). Adding a corridor
-is one new module here plus one line in ``_MODULES``.
+A model is a package ``corridor_sim/models/<name>/`` whose ``__init__`` defines
+``build(year, **overrides)`` and a module-level ``MODEL``
+(:class:`~corridor_sim.models.base.ModelEntry`). Packages are discovered: adding a corridor
+is one new folder here (plus its catalogue CSV, examples, docs page and tests), with no list
+to edit. A model living in another installed package registers through the entry point
+group ``corridor_sim.models``; in its ``pyproject.toml``::
+
+    [project.entry-points."corridor_sim.models"]
+    my_corridor = "my_package.my_corridor:MODEL"
+
+(the target may be the ``ModelEntry`` or a module that defines ``MODEL``). It then runs
+with ``corridor-sim run`` and :func:`corridor_sim.run` like the built-in models.
+
+Examples
+--------
+>>> from corridor_sim.models import available_models, get_model
+>>> {"oil", "caspian", "serbia", "commodity"} <= set(available_models())
+True
+>>> get_model("oil").resolutions
+('month',)
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
+from importlib.metadata import EntryPoint, entry_points
+from types import ModuleType
 
-from corridor_sim.errors import UnknownNameError, suggest
-from corridor_sim.models.base import ModelEntry, Parameter
+from corridor_sim.errors import SpecError, UnknownNameError, suggest
+from corridor_sim.models.base import ModelEntry
+from corridor_sim.models.params import Option, OptionTable, Param, Parameter, ParamTable
 
-__all__ = ["ModelEntry", "Parameter", "available_models", "get_model"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "ModelEntry",
+    "Option",
+    "OptionTable",
+    "Param",
+    "ParamTable",
+    "Parameter",
+    "available_models",
+    "get_model",
+]
 
-_MODULES: dict[str, str] = {
-    "oil": "corridor_sim.models.oil",
-    "caspian": "corridor_sim.models.caspian",
-    "serbia": "corridor_sim.models.serbia",
-    "commodity": "corridor_sim.models.custom",
-}
+#: Entry point group through which other installed packages register models.
+ENTRY_POINT_GROUP = "corridor_sim.models"
+
+
+def _packages() -> list[str]:
+    """Model packages shipped in ``corridor_sim/models/`` (sub-packages not starting with _)."""
+    return sorted(
+        m.name for m in pkgutil.iter_modules(__path__) if m.ispkg and not m.name.startswith("_")
+    )
+
+
+def _entry_points() -> dict[str, EntryPoint]:
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
 def available_models() -> list[str]:
-    """Names accepted as ``model = "..."`` in a scenario."""
-    return sorted(_MODULES)
+    """Names accepted as ``model = "..."`` in a scenario (built-in and registered)."""
+    return sorted({*_packages(), *_entry_points()})
+
+
+def _entry_of(obj: object, origin: str) -> ModelEntry:
+    if isinstance(obj, ModuleType):
+        obj = getattr(obj, "MODEL", None)
+    if not isinstance(obj, ModelEntry):
+        msg = (
+            f"{origin}: expected a ModelEntry (a module-level MODEL = ModelEntry(...)), "
+            f"found {type(obj).__name__}"
+        )
+        raise SpecError(msg)
+    return obj
 
 
 def get_model(name: str) -> ModelEntry:
-    """Return the registered model called `name`.
+    """Return the model called `name`.
+
+    Built-in packages come first; then models registered through the
+    ``corridor_sim.models`` entry point group.
 
     Raises
     ------
     UnknownNameError
         If no model has that name; the message lists the known ones.
+    SpecError
+        If the package or entry point does not provide a :class:`ModelEntry`.
     """
-    if name not in _MODULES:
-        msg = f"model = {name!r}: unknown model, {suggest(name, _MODULES)}"
+    if not isinstance(name, str):
+        msg = f"model = {name!r}: expected a model name string, e.g. 'oil'"
         raise UnknownNameError(msg)
-    module = importlib.import_module(_MODULES[name])
-    return module.MODEL
+    if name in _packages():
+        module = importlib.import_module(f"{__name__}.{name}")
+        entry = _entry_of(module, f"corridor_sim/models/{name}/__init__.py")
+    else:
+        points = _entry_points()
+        if name not in points:
+            msg = f"model = {name!r}: unknown model, {suggest(name, available_models())}"
+            raise UnknownNameError(msg)
+        entry = _entry_of(points[name].load(), f"entry point {name!r} ({points[name].value})")
+    if entry.name != name:
+        msg = f"model {name!r}: its MODEL is named {entry.name!r}; the two must agree"
+        raise SpecError(msg)
+    return entry

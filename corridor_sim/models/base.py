@@ -1,6 +1,6 @@
 """What a corridor model provides to the scenario layer: :class:`ModelEntry`.
 
-Every module in :mod:`corridor_sim.models` defines a module-level ``MODEL``
+Every model package ``corridor_sim/models/<name>/`` defines a module-level ``MODEL``
 (a :class:`ModelEntry`). The scenario layer finds it by name through
 :func:`corridor_sim.models.get_model`; a model never imports the runner.
 """
@@ -11,43 +11,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from corridor_sim.models.params import OptionTable, Parameter, ParamTable, provenance_table
+
 if TYPE_CHECKING:
     import numpy as np
+    import pandas as pd
+    from matplotlib.figure import Figure
 
     from corridor_sim.results.result import Result
 
 __all__ = ["EventLike", "ModelEntry", "Parameter", "ScenarioLike"]
-
-
-@dataclass(frozen=True, slots=True)
-class Parameter:
-    """One override a model accepts: name, default, unit and where the default comes from.
-
-    Parameters
-    ----------
-    name : str
-        The keyword accepted by the model's ``build`` and by ``[overrides]`` in a scenario.
-    default : float, int, str or bool
-        The value the model uses for the year asked, when not overridden.
-    unit : str
-        Unit of the value (``"MW"``, ``"Mt/yr"``, ``"-"``).
-    description : str
-        One line of what it is.
-    source : str
-        Catalogue id(s) of the fact or assumption behind the default.
-    minimum : float or None, default 0.0
-        Smallest accepted numeric value (``None``: no bound).
-    maximum : float or None, default None
-        Largest accepted numeric value.
-    """
-
-    name: str
-    default: Any
-    unit: str
-    description: str
-    source: str = ""
-    minimum: float | None = 0.0
-    maximum: float | None = None
 
 
 class EventLike(Protocol):
@@ -86,35 +59,87 @@ class ModelEntry:
     Parameters
     ----------
     name : str
-        Registry name, used as ``model = "..."`` in scenario files.
+        Registry name, used as ``model = "..."`` in scenario files; a model package
+        ``corridor_sim/models/<name>/`` is found by this name.
     description : str
         One line for ``corridor-sim models``.
     build : callable
-        ``build(year=..., **overrides)`` returning the model's network object.
+        ``build(year, **overrides)`` returning the model's network object.
     simulate : callable
         ``simulate(scenario) -> Result``; validates ``scenario.options`` and events,
         raising :class:`~corridor_sim.errors.ScenarioError` naming the key.
-    parameters : callable
-        ``parameters(year) -> Mapping[str, Parameter]``: the accepted overrides
-        (``None``: the model checks its overrides itself, in `check`).
-    elements : callable
+    params : ParamTable, optional
+        The parameters, declared once; gives `parameters`, override checks and the
+        provenance of every run. ``None`` for a model whose overrides are free-form
+        (the user-described commodity network checks them in `check`).
+    parameters : callable, optional
+        ``parameters(year) -> Mapping[str, Parameter] | None``; derived from `params`
+        when not given.
+    elements : callable, optional
         ``elements(year) -> Sequence[str]``: element ids an event may name
         (``None``: the model checks event elements itself, in `check`).
-    options : mapping of str to str
-        Accepted ``[options]`` keys with a short description each.
+    options : OptionTable or mapping of str to str
+        Accepted ``[options]`` keys (declared with :class:`~corridor_sim.models.params.Option`,
+        or as name -> description).
     resolutions : tuple of str
         Time resolutions the model supports; the first is the default.
     check : callable, optional
         ``check(scenario)``: extra validation run by :meth:`Scenario.check`
         after the generic one (raise :class:`~corridor_sim.errors.ScenarioError`).
+    figures : callable, optional
+        ``figures(result) -> dict[str, Figure]``: the figures ``corridor-sim run --out``
+        writes (file stem -> figure).
+    max_periods : int, optional
+        Longest horizon the model runs, in periods of its default resolution.
     """
 
     name: str
     description: str
     build: Callable[..., Any]
     simulate: Callable[[ScenarioLike], Result]
-    parameters: Callable[[int], Mapping[str, Parameter] | None]
-    elements: Callable[[int], Sequence[str] | None]
-    options: Mapping[str, str] = field(default_factory=dict)
+    params: ParamTable | None = None
+    parameters: Callable[[int], Mapping[str, Parameter] | None] | None = None
+    elements: Callable[[int], Sequence[str] | None] | None = None
+    options: Any = field(default_factory=dict)
     resolutions: tuple[str, ...] = ("month",)
     check: Callable[[ScenarioLike], None] | None = None
+    figures: Callable[[Result], dict[str, Figure]] | None = None
+    max_periods: int | None = None
+    option_table: OptionTable | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.options, OptionTable):
+            object.__setattr__(self, "option_table", self.options)
+            object.__setattr__(self, "options", self.options.descriptions())
+        else:
+            object.__setattr__(self, "options", dict(self.options))
+        if self.parameters is None:
+            table = self.params
+            object.__setattr__(
+                self, "parameters", (lambda year: None) if table is None else table.parameters
+            )
+        if self.elements is None:
+            object.__setattr__(self, "elements", lambda year: None)
+
+    def run(self, scenario: ScenarioLike) -> Result:
+        """``simulate(scenario)`` plus the provenance of every catalogue row the run read.
+
+        The run's catalogue reads are recorded (:func:`corridor_sim.catalogue.recording`);
+        the Result gets a ``provenance`` table (:data:`~corridor_sim.models.params.PROVENANCE_COLUMNS`)
+        with every parameter's value and sources, overrides marked ``"override"``, and the
+        other rows read listed as ``"(fixed)"``.
+        """
+        from corridor_sim.catalogue import recording  # noqa: PLC0415
+
+        with recording() as read:
+            result = self.simulate(scenario)
+        result.tables["provenance"] = self.provenance(scenario, read)
+        return result
+
+    def provenance(self, scenario: ScenarioLike, read: Sequence[str] = ()) -> pd.DataFrame:
+        """The provenance table of `scenario`, given the catalogue ids the run `read`."""
+        overrides = dict(scenario.overrides)
+        if self.params is not None:
+            return self.params.provenance(int(scenario.year), overrides, read=read)
+        rows = [(k, v, "", "override of the scenario", "override") for k, v in overrides.items()]
+        return provenance_table(rows, read=read)

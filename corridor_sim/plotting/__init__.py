@@ -1,13 +1,14 @@
 """Matplotlib figures drawn from a :class:`~corridor_sim.Result` only.
 
-Each model has a module here (``oil``, ``caspian``, ``serbia``) with plot functions
-that take a Result (and ``ax=None``), never call ``show()``, and return the Axes or
-Figure, plus ``figures(result) -> dict[str, Figure]`` used by ``corridor-sim run --out``.
+Generic figures live here (:mod:`.maps`: a map of any commodity network with coordinates);
+a model's own figures live in its package (``corridor_sim.models.<name>.figures``) and are
+listed by its ``MODEL.figures``. Every plot function takes a Result (and ``ax=None``), never
+calls ``show()``, and returns the Axes or Figure. :func:`figures` gives all figures of a
+Result, as ``corridor-sim run --out`` writes them.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,14 +22,21 @@ __all__ = ["figures"]
 def figures(result: Result) -> dict[str, Figure]:
     """All standard figures for `result`, keyed by a file-name stem.
 
-    The plotting module is chosen by ``result.meta["model"]``; a model without a
-    plotting module gives an empty dict.
+    The model named by ``result.meta["model"]`` draws its own (``MODEL.figures``); a
+    commodity network with node coordinates and no figures of its own gets the generic
+    map (``<model>_map``). Anything else gives an empty dict.
     """
+    from corridor_sim.errors import UnknownNameError  # noqa: PLC0415
+    from corridor_sim.models import get_model  # noqa: PLC0415
+    from corridor_sim.plotting.maps import commodity_map, has_map  # noqa: PLC0415
+
     model = str(result.meta.get("model", ""))
     try:
-        module = importlib.import_module(f"corridor_sim.plotting.{model}")
-    except ModuleNotFoundError as err:
-        if err.name == f"corridor_sim.plotting.{model}":
-            return {}
-        raise
-    return module.figures(result)
+        entry = get_model(model)
+    except UnknownNameError:
+        entry = None
+    if entry is not None and entry.figures is not None:
+        return entry.figures(result)
+    if has_map(result):
+        return {f"{model or 'network'}_map": commodity_map(result).figure}
+    return {}

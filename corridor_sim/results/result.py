@@ -22,39 +22,49 @@ from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
 
 __all__ = ["SUMMARY_COLUMNS", "Result", "summary_frame"]
 
-#: Columns of :meth:`Result.summary`.
-SUMMARY_COLUMNS = ("metric", "value", "unit")
+#: Columns of :meth:`Result.summary`: a stable metric identifier, its value and unit, and
+#: the element the metric is about ("" for the scenario as a whole).
+SUMMARY_COLUMNS = ("metric", "value", "unit", "element")
 
 #: Tables that every Result exposes as attributes (empty DataFrame when absent).
 STANDARD_TABLES = ("flows", "utilisation", "bottlenecks", "prices", "unmet", "storage")
 
 
-def summary_frame(rows: list[tuple[str, float, str]] | pd.DataFrame) -> pd.DataFrame:
-    """Build a summary DataFrame with columns ``metric``, ``value``, ``unit``.
+def summary_frame(
+    rows: list[tuple[str, float, str]] | list[tuple[str, float, str, str]] | pd.DataFrame,
+) -> pd.DataFrame:
+    """Build a summary DataFrame with columns ``metric``, ``value``, ``unit``, ``element``.
 
     Parameters
     ----------
-    rows : list of (metric, value, unit) tuples, or DataFrame
-        The summary rows.
+    rows : list of (metric, value, unit[, element]) tuples, or DataFrame
+        The summary rows; `element` (which link, site or node the metric is about) is
+        ``""`` when left out. Metric names are stable identifiers: data such as a link id
+        belongs in `element`, not in the name.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``metric`` (str), ``value`` (float) and ``unit`` (str).
+        Columns ``metric`` (str), ``value`` (float), ``unit`` (str), ``element`` (str).
 
     Examples
     --------
-    >>> summary_frame([("delivered", 1.7, "Mt")])
-          metric  value unit
-    0  delivered    1.7   Mt
+    >>> summary_frame([("delivered", 1.7, "Mt"), ("first_bottleneck_periods", 3, "months", "btc")])
+                         metric  value    unit element
+    0                 delivered    1.7      Mt        
+    1  first_bottleneck_periods    3.0  months     btc
     """
     if isinstance(rows, pd.DataFrame):
-        frame = rows.loc[:, list(SUMMARY_COLUMNS)].copy()
+        frame = rows.copy()
+        if "element" not in frame:
+            frame["element"] = ""
+        frame = frame.loc[:, list(SUMMARY_COLUMNS)]
     else:
-        frame = pd.DataFrame(list(rows), columns=list(SUMMARY_COLUMNS))
+        padded = [(*r, "") if len(r) == 3 else tuple(r) for r in rows]
+        frame = pd.DataFrame(padded, columns=list(SUMMARY_COLUMNS))
     frame["value"] = frame["value"].astype(float)
-    frame["metric"] = frame["metric"].astype(str)
-    frame["unit"] = frame["unit"].astype(str)
+    for col in ("metric", "unit", "element"):
+        frame[col] = frame[col].fillna("").astype(str)
     return frame.reset_index(drop=True)
 
 

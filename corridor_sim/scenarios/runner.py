@@ -66,7 +66,7 @@ def run(scenario: Scenario | str | Path) -> Result:
     """
     scn = load(scenario).check()
     entry = get_model(scn.model)
-    result = entry.simulate(scn)
+    result = entry.run(scn)
     result.meta = {
         **result.meta,
         "model": scn.model,

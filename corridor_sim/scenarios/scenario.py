@@ -38,7 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
+from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
+from corridor_sim.models.params import Param, ParamTable
 from corridor_sim.scenarios._toml import dumps
 
 __all__ = ["Event", "Resolution", "Scenario"]
@@ -440,21 +441,32 @@ class Scenario:
                 "ignore this table; expected model = 'commodity' for a network of your own"
             )
             raise ScenarioError(msg)
+        if (
+            entry.max_periods is not None
+            and self.periods is not None
+            and self.periods > entry.max_periods
+        ):
+            unit = self.resolution or entry.resolutions[0]
+            msg = (
+                f"{where}periods = {self.periods}: model {self.model!r} runs at most "
+                f"{entry.max_periods} {unit}s; expected 1..{entry.max_periods}"
+            )
+            raise ScenarioError(msg)
         if self.resolution is not None and self.resolution not in entry.resolutions:
             msg = (
                 f"{where}resolution = {self.resolution!r}: model {self.model!r} supports "
                 + ", ".join(repr(r) for r in entry.resolutions)
             )
             raise ScenarioError(msg)
-        params = entry.parameters(self.year)
-        if params is not None:
+        checks = self._parameter_checks(entry)
+        if checks is not None:
             for key, value in self.overrides.items():
-                self._check_parameter("overrides", key, value, params)
+                self._check_parameter("overrides", key, value, checks)
             for key, values in self.sweep.items():
                 if key == "year":
                     continue
                 for value in values:
-                    self._check_parameter("sweep", key, value, params)
+                    self._check_parameter("sweep", key, value, checks)
         for key in self.options:
             if entry.options and key not in entry.options:
                 msg = (
@@ -476,47 +488,32 @@ class Scenario:
             entry.check(self)
         return self
 
+    def _parameter_checks(self, entry: Any) -> Any:  # noqa: ANN401 - a ParamTable
+        """The model's parameter declaration, or one made from its ``parameters(year)``."""
+        if entry.params is not None:
+            return entry.params
+        params = entry.parameters(self.year)
+        if params is None:
+            return None
+        rows = [
+            Param(p.name, p.unit, p.description, value=p.default, minimum=p.minimum,
+                  maximum=p.maximum)
+            for p in params.values()
+        ]
+        return ParamTable(self.model, rows)
+
     def _check_parameter(
         self,
         table: str,
         key: str,
         value: Any,  # noqa: ANN401
-        params: Mapping[str, Any],
+        params: ParamTable,
     ) -> None:
-        where = _where(self.source)
-        if key not in params:
-            msg = (
-                f"{where}{table}.{key}: unknown parameter of model {self.model!r}, "
-                f"{suggest(key, params)}"
-            )
-            raise ScenarioError(msg)
-        spec = params[key]
-        default = spec.default
-        if isinstance(default, bool):
-            if not isinstance(value, bool):
-                msg = f"{where}{table}.{key} = {value!r}: expected true or false"
-                raise ScenarioError(msg)
-            return
-        if _is_number(default):
-            if not _is_number(value):
-                msg = f"{where}{table}.{key} = {value!r}: expected a number in {spec.unit}"
-                raise ScenarioError(msg)
-            if spec.minimum is not None and value < spec.minimum:
-                msg = (
-                    f"{where}{table}.{key} = {value!r}: expected a value >= {spec.minimum} "
-                    f"{spec.unit} ({spec.description})"
-                )
-                raise ScenarioError(msg)
-            if spec.maximum is not None and value > spec.maximum:
-                msg = (
-                    f"{where}{table}.{key} = {value!r}: expected a value <= {spec.maximum} "
-                    f"{spec.unit} ({spec.description})"
-                )
-                raise ScenarioError(msg)
-            return
-        if isinstance(default, str) and not isinstance(value, str):
-            msg = f"{where}{table}.{key} = {value!r}: expected a string"
-            raise ScenarioError(msg)
+        try:
+            params.check(key, value, label=table)
+        except (UnknownNameError, SpecError) as err:
+            msg = f"{_where(self.source)}{err}"
+            raise ScenarioError(msg) from err
 
 
 def _rebuild(data: dict[str, Any], source: Path | None) -> Scenario:

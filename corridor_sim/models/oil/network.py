@@ -1,25 +1,26 @@
-"""Build the commodity network of the oil route from an :class:`OilSpec` over monthly slices.
+"""Build the commodity network of the oil route from its parameters over monthly slices.
 
 A month is one period unless an event with ``days`` falls in it: then the month
-is cut into slices at the outage's end (days ``0..d`` out, ``d..D`` back), so the
-model sees that crude arriving at Baku during the outage must wait in tanks, go
-to Supsa or stay in Kazakhstan, while the pipeline catches up afterwards.
-Import from :mod:`corridor_sim.models.oil`.
+is cut into slices at the outage's end (days ``0..d`` out, ``d..D`` back; see
+:mod:`corridor_sim.models._common.calendar`), so the model sees that crude arriving at
+Baku during the outage must wait in tanks, go to Supsa or stay in Kazakhstan, while the
+pipeline catches up afterwards.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 
-from corridor_sim.catalogue import value
 from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, NodeKind
 from corridor_sim.errors import SpecError
-from corridor_sim.models._oil_spec import OilSpec
-from corridor_sim.units import days_in_month
+from corridor_sim.models._common.calendar import Slice, month_slices, snapshots
+from corridor_sim.models._common.commodity import coordinates
+from corridor_sim.models.oil.params import availability as weather_availability
+from corridor_sim.models.oil.params import per_day_kt, tanker_capacity_kt_per_day
+from corridor_sim.models.params import ParamValues
 
 __all__ = [
     "ARCS",
@@ -29,6 +30,7 @@ __all__ = [
     "SINK",
     "SOURCE",
     "TERMINAL_ARCS",
+    "VIA",
     "Slice",
     "coords",
     "make_slices",
@@ -56,8 +58,14 @@ LABELS: dict[str, str] = {
 
 def coords(nid: str) -> tuple[float, float]:
     """Longitude and latitude (degrees) of node or waypoint `nid` from the catalogue."""
-    return value(f"oil.geo.{nid}_lon", unit="deg"), value(f"oil.geo.{nid}_lat", unit="deg")
+    return coordinates("oil", nid)
 
+
+#: Waypoints the pipelines pass on the map (arc id -> nodes in order, ends included).
+VIA: dict[str, tuple[str, ...]] = {
+    "btc": ("baku", "tbilisi", "ceyhan"),
+    "baku_supsa": ("baku", "tbilisi", "supsa"),
+}
 
 #: Arc id -> (source, target, label). Route arcs first, then the optional CPC ones.
 ROUTE_ARCS: dict[str, tuple[str, str, str]] = {
@@ -84,70 +92,11 @@ TERMINAL_ARCS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Slice:
-    """A period of the LP: a whole month or a part of one.
-
-    Attributes
-    ----------
-    label : str
-        ``"2025-06"`` for a whole month, ``"2025-06 d0-10"`` for days 0–10 of it.
-    month : int
-        0-based month of the horizon (the scenario's period index).
-    month_label : str
-        ``"YYYY-MM"``.
-    calendar_month : int
-        1–12.
-    first_day, days : float
-        Start (days into the month) and length (days) of the slice.
-    month_days : int
-        Days in the whole month.
-    """
-
-    label: str
-    month: int
-    month_label: str
-    calendar_month: int
-    first_day: float
-    days: float
-    month_days: int
-
-
 def make_slices(
     year: int, months: int, cuts: Mapping[int, Iterable[float]] | None = None
 ) -> list[Slice]:
-    """Slices of a `months`-long horizon starting in January of `year`.
-
-    Parameters
-    ----------
-    year : int
-        First calendar year; months beyond 12 run into the next years.
-    months : int
-        Number of months (>= 1).
-    cuts : mapping of int to iterable of float, optional
-        0-based month -> days into that month at which to cut it.
-
-    Returns
-    -------
-    list of Slice
-        In time order.
-    """
-    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-        msg = f"periods = {months!r}: expected a positive number of months"
-        raise SpecError(msg)
-    cuts = cuts or {}
-    out = []
-    for m in range(months):
-        y, cal = year + m // 12, m % 12 + 1
-        d = days_in_month(y, cal)
-        label = f"{y:04d}-{cal:02d}"
-        bounds = sorted({0, d, *(float(c) for c in cuts.get(m, ()) if 0 < c < d)})
-        if len(bounds) == 2:
-            out.append(Slice(label, m, label, cal, 0, d, d))
-            continue
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-            out.append(Slice(f"{label} d{a:g}-{b:g}", m, label, cal, a, b - a, d))
-    return out
+    """Monthly slices of the horizon (see :func:`corridor_sim.models._common.calendar.make_slices`)."""
+    return month_slices(year, months, cuts)
 
 
 def _node(nid: str, **kwargs: object) -> Node:
@@ -160,7 +109,7 @@ def release_arc(k: int) -> str:
     return f"tank_out_{k:02d}"
 
 
-def _release_arcs(spec: OilSpec, slices: Sequence[Slice], avail: Sequence[float]) -> list[Arc]:
+def _release_arcs(p: ParamValues, slices: Sequence[Slice], avail: Sequence[float]) -> list[Arc]:
     """One tank-release arc per slice, each open only in its slice, dearer the later it is.
 
     The LP is otherwise indifferent to *when* stored crude leaves the tanks; a cost
@@ -177,7 +126,7 @@ def _release_arcs(spec: OilSpec, slices: Sequence[Slice], avail: Sequence[float]
                 "baku",
                 capacity=open_k,
                 availability=tuple(avail),
-                cost=spec.storage_time_preference_usd_per_t * k,
+                cost=p.storage_time_preference_usd_per_t * k,
                 id=release_arc(k),
                 label=f"out of Sangachal tanks in {s.label}",
             )
@@ -192,22 +141,22 @@ def merge_release_arcs(frame: pd.DataFrame) -> pd.DataFrame:
     utilisation tables) and drops the others; tables without a ``period`` column
     (bottlenecks) simply lose the ``tank_out_kk`` rows.
     """
-    if frame.empty or "arc" not in frame:
+    if frame.empty or "element" not in frame:
         return frame
-    is_release = frame["arc"].astype(str).str.match(r"^tank_out_\d+$")
+    is_release = frame["element"].astype(str).str.match(r"^tank_out_\d+$")
     if not is_release.any():
         return frame
     if "period" not in frame:
         return frame[~is_release].reset_index(drop=True)
-    own = frame["arc"].str.slice(len("tank_out_")).where(is_release)
+    own = frame["element"].str.slice(len("tank_out_")).where(is_release)
     keep = ~is_release | (pd.to_numeric(own, errors="coerce") == frame["period"])
     out = frame[keep].copy()
-    out.loc[is_release[keep], "arc"] = "tank_out"
+    out.loc[is_release[keep], "element"] = "tank_out"
     return out.reset_index(drop=True)
 
 
 def network(
-    spec: OilSpec,
+    p: ParamValues,
     slices: Sequence[Slice],
     *,
     availability: Mapping[str, Sequence[float]] | None = None,
@@ -217,8 +166,8 @@ def network(
 
     Parameters
     ----------
-    spec : OilSpec
-        Parameters.
+    p : ParamValues
+        The year's parameters (:data:`corridor_sim.models.oil.params.PARAMS`).
     slices : sequence of Slice
         The LP periods.
     availability : mapping of arc id to per-slice fractions, optional
@@ -229,43 +178,44 @@ def network(
     Returns
     -------
     CommodityNetwork
-        Unit ``"kt"``, periods = slice labels, provenance = (parameter, catalogue id) pairs.
+        Unit ``"kt"``, costs in USD/t, periods = slice labels with their snapshots,
+        provenance = (parameter, catalogue id) pairs.
     """
     availability = dict(availability or {})
     relieved = set(relieve)
     days = [s.days for s in slices]
 
     def per_slice(mt_per_yr: float) -> tuple[float, ...]:
-        rate = spec.per_day_kt(mt_per_yr)
+        rate = per_day_kt(p.year, mt_per_yr)
         return tuple(rate * d for d in days)
 
-    tanker = tuple(spec.tanker_capacity_kt_per_day * d for d in days)
-    weather = tuple(spec.availability(s.calendar_month) for s in slices)
+    tanker = tuple(tanker_capacity_kt_per_day(p) * d for d in days)
+    weather = tuple(weather_availability(p, s.calendar_month) for s in slices)
     capacity: dict[str, tuple[float, ...] | float] = {
-        "aktau_loading": per_slice(spec.aktau_loading_mt_per_yr),
+        "aktau_loading": per_slice(p.aktau_loading_mt_per_yr),
         "tanker_lane": tanker,
         "tank_in": math.inf,
         "tank_out": math.inf,
-        "btc": per_slice(spec.btc_spare_capacity_mt_per_yr),
-        "baku_supsa": per_slice(spec.supsa_capacity_mt_per_yr),
-        "ceyhan_export": per_slice(spec.btc_capacity_mt_per_yr),
-        "supsa_export": per_slice(spec.supsa_terminal_mt_per_yr),
-        "cpc": per_slice(spec.cpc_capacity_mt_per_yr),
-        "novorossiysk_export": per_slice(spec.novorossiysk_terminal_mt_per_yr),
+        "btc": per_slice(p.btc_spare_capacity_mt_per_yr),
+        "baku_supsa": per_slice(p.supsa_capacity_mt_per_yr),
+        "ceyhan_export": per_slice(p.btc_capacity_mt_per_yr),
+        "supsa_export": per_slice(p.supsa_terminal_mt_per_yr),
+        "cpc": per_slice(p.cpc_capacity_mt_per_yr),
+        "novorossiysk_export": per_slice(p.novorossiysk_terminal_mt_per_yr),
         "cpc_diversion": math.inf,
     }
-    btc = spec.btc_tariff_usd_per_t
+    btc = p.btc_tariff_usd_per_t
     cost = {
-        "tanker_lane": spec.tanker_freight_usd_per_t,
-        "tank_in": spec.tank_handling_usd_per_t,
+        "tanker_lane": p.tanker_freight_usd_per_t,
+        "tank_in": p.tank_handling_usd_per_t,
         "btc": btc,
         "baku_supsa": btc,
-        "supsa_export": spec.reserve_premium_usd_per_t,
-        "cpc": spec.cpc_tariff_usd_per_t,
-        "novorossiysk_export": spec.reserve_premium_usd_per_t,
-        "cpc_diversion": spec.diversion_cost_usd_per_t,
+        "supsa_export": p.reserve_premium_usd_per_t,
+        "cpc": p.cpc_tariff_usd_per_t,
+        "novorossiysk_export": p.reserve_premium_usd_per_t,
+        "cpc_diversion": p.diversion_cost_usd_per_t,
     }
-    arc_ids = list(ARCS if spec.include_novorossiysk else ROUTE_ARCS)
+    arc_ids = list(ARCS if p.include_novorossiysk else ROUTE_ARCS)
     for aid in availability:
         if aid not in arc_ids:
             msg = f"event element {aid!r} is not in the network" + (
@@ -280,7 +230,7 @@ def network(
             avail = tuple(a * e for a, e in zip(avail, availability[aid], strict=True))
         cap = math.inf if aid in relieved else capacity[aid]
         if aid == "tank_out":
-            arcs += _release_arcs(spec, slices, avail)
+            arcs += _release_arcs(p, slices, avail)
             continue
         arcs.append(
             Arc(
@@ -294,29 +244,28 @@ def network(
             )
         )
     nodes = [
-        _node(SOURCE, kind=NodeKind.SUPPLY, supply=per_slice(spec.kazakh_volume_mt_per_yr)),
+        _node(SOURCE, kind=NodeKind.SUPPLY, supply=per_slice(p.kazakh_volume_mt_per_yr)),
         _node("aktau"),
         _node("baku"),
-        _node("baku_tanks", kind=NodeKind.STORAGE, storage_capacity=spec.baku_storage_kt),
+        _node("baku_tanks", kind=NodeKind.STORAGE, storage_capacity=p.baku_storage_kt),
         _node("ceyhan"),
         _node("supsa"),
-        _node(SINK, kind=NodeKind.DEMAND, demand=math.inf, value=spec.market_value_usd_per_t),
+        _node(SINK, kind=NodeKind.DEMAND, demand=math.inf, value=p.market_value_usd_per_t),
     ]
-    if spec.include_novorossiysk:
+    if p.include_novorossiysk:
         nodes += [
-            _node("cpc_fields", kind=NodeKind.SUPPLY, supply=per_slice(spec.cpc_volume_mt_per_yr)),
+            _node("cpc_fields", kind=NodeKind.SUPPLY, supply=per_slice(p.cpc_volume_mt_per_yr)),
             _node("novorossiysk"),
         ]
-    provenance = [
-        (name, sid)
-        for name in spec.parameters()
-        for sid in spec.sources(name) or ("modelling choice",)
-    ]
+    prov = p.provenance()
+    provenance = list(zip(prov["parameter"], prov["source_id"], strict=True))
     return CommodityNetwork(
         nodes=tuple(nodes),
         arcs=tuple(arcs),
         periods=tuple(s.label for s in slices),
         unit="kt",
-        name=f"oil_{spec.year}",
+        name=f"oil_{p.year}",
         provenance=tuple(provenance),
+        cost_unit="USD/t",
+        snapshots=snapshots(slices),
     )

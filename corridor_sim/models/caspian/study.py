@@ -21,10 +21,10 @@ import pandas as pd
 
 from corridor_sim.catalogue import value
 from corridor_sim.errors import ConvergenceError, SpecError
-from corridor_sim.models import _caspian_tables as tables
-from corridor_sim.models._caspian_dispatch import Hourly, availability, run_dispatch
-from corridor_sim.models._caspian_net import GAS_HUBS, HUBS, ROUTES
-from corridor_sim.models._caspian_profiles import HOURS_PER_YEAR, profiles
+from corridor_sim.models.caspian import tables
+from corridor_sim.models.caspian.dispatch import Hourly, availability, run_dispatch
+from corridor_sim.models.caspian.network import GAS_HUBS, HUBS, ROUTES
+from corridor_sim.models.caspian.profiles import HOURS_PER_YEAR, profiles
 from corridor_sim.results.result import Result, summary_frame
 
 if TYPE_CHECKING:

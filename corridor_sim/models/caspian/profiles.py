@@ -222,7 +222,7 @@ def profiles(
     >>> bool((prof["az_rest.solar"].between(0, 1)).all())
     True
     """
-    from corridor_sim.models._caspian_net import _check_year, _hub_demand, capacity_factor_id
+    from corridor_sim.models.caspian.network import _check_year, _hub_demand, capacity_factor_id
     from corridor_sim.models.caspian import parameters
 
     year = _check_year(year)

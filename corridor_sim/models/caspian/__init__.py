@@ -12,8 +12,8 @@ figures (2 GW export potential today, 8 GW more by 2032) and the labelled
 assumptions in ``assumptions_caspian.csv``.
 
 The hourly study (profiles, dispatch, bottlenecks, capacity sweep) lives in
-:mod:`corridor_sim.models._caspian_profiles` and
-:mod:`corridor_sim.models._caspian_study`; :data:`MODEL` wires it to the scenario
+:mod:`corridor_sim.models.caspian.profiles` and
+:mod:`corridor_sim.models.caspian.study`; :data:`MODEL` wires it to the scenario
 layer. See ``docs/caspian.md``.
 """
 
@@ -27,7 +27,7 @@ import numpy as np
 
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
-from corridor_sim.models._caspian_net import (
+from corridor_sim.models.caspian.network import (
     HUBS,
     LINKS,
     ROUTES,
@@ -35,9 +35,9 @@ from corridor_sim.models._caspian_net import (
     assemble,
     schedule_share,
 )
-from corridor_sim.models._caspian_profiles import profiles
-from corridor_sim.models._caspian_scenario import simulate as _simulate
-from corridor_sim.models._caspian_study import capacity_study, run_year, snapshots
+from corridor_sim.models.caspian.profiles import profiles
+from corridor_sim.models.caspian.run import simulate as _simulate
+from corridor_sim.models.caspian.study import capacity_study, run_year, snapshots
 from corridor_sim.models.base import ModelEntry, Parameter
 
 if TYPE_CHECKING:
@@ -267,6 +267,12 @@ def simulate(scenario: ScenarioLike) -> Result:
     return _simulate(scenario)
 
 
+def _figures(result: Any) -> dict[str, Any]:  # noqa: ANN401 - Result -> Figures
+    from corridor_sim.models.caspian.figures import figures  # noqa: PLC0415 - matplotlib on use
+
+    return figures(result)
+
+
 MODEL = ModelEntry(
     name="caspian",
     description="Caspian green-energy corridor (KZ/UZ–AZ–GE–TR/RO–Europe): hourly DC-OPF "
@@ -277,4 +283,5 @@ MODEL = ModelEntry(
     elements=elements,
     options=_OPTIONS,
     resolutions=("hour",),
+    figures=_figures,
 )

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.errors import ScenarioError, SpecError, suggest
-from corridor_sim.models._caspian_net import LINKS
+from corridor_sim.models.caspian.network import LINKS
 
 if TYPE_CHECKING:
     import pandapower as pp
@@ -260,7 +260,7 @@ def to_hourly(
     objective_eur: float,
 ) -> Hourly:
     """Assemble :class:`Hourly` from solver output keyed by element names / indices."""
-    from corridor_sim.models._caspian_net import line_rating_mw
+    from corridor_sim.models.caspian.network import line_rating_mw
 
     idx = load_mw.index
     hub_of_load = dict(zip(net.load.index, net.bus.loc[net.load.bus, "name"], strict=True))

@@ -1,6 +1,6 @@
 """Result tables of the Caspian corridor study: flows, utilisation, bottlenecks, exports.
 
-Everything here reads an :class:`~corridor_sim.models._caspian_dispatch.Hourly` and
+Everything here reads an :class:`~corridor_sim.models.caspian.dispatch.Hourly` and
 the net it was solved on; nothing solves anything.
 """
 
@@ -12,8 +12,8 @@ import numpy as np
 import pandapower as pp
 import pandas as pd
 
-from corridor_sim.models._caspian_dispatch import Hourly
-from corridor_sim.models._caspian_net import HUBS, LINKS, ROUTES
+from corridor_sim.models.caspian.dispatch import Hourly
+from corridor_sim.models.caspian.network import HUBS, LINKS, ROUTES
 
 __all__ = [
     "at_limit",

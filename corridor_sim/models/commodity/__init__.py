@@ -24,11 +24,15 @@ scenario, so the engine is useful without any corridor model::
 Overrides address one field of one element: ``"<arc id>.capacity"``,
 ``"<arc id>.cost"``, ``"<arc id>.availability"``, ``"<arc id>.loss_fraction"``,
 ``"<node id>.supply"``, ``"<node id>.demand"``, ``"<node id>.storage_capacity"``
-(arc ids default to ``"source->target"``). Events name an arc id; an event's
-``days`` counts against the period length of the scenario's ``resolution``
-(month ``i`` of the scenario year for ``"month"``, the default; one day for
-``"day"``; ``units.time.days_per_year`` for ``"year"``; not allowed hourly).
-The model takes no ``[options]``.
+(arc ids default to ``"source->target"``). Period ``i`` of the network is period ``i``
+of the scenario's ``resolution`` from 1 January of its year (month ``i`` for
+``"month"``, the default; day ``i``; year ``year + i``; hour ``i``), which gives the
+result tables their ``snapshot``. Events name an arc id; an event with ``days`` takes
+the arc out for the first ``days`` days of each period it covers: the period is cut
+there into two slices and the period's volumes (supply, demand, capacity) are shared
+between them by days (not allowed hourly), as the oil model does. The model takes no
+``[options]``. Nodes with ``lon`` and ``lat`` are drawn on a map by
+``corridor-sim run --out``.
 """
 
 from __future__ import annotations
@@ -36,19 +40,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from corridor_sim.catalogue import value as fact_value
 from corridor_sim.engines import commodity as eng
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
+from corridor_sim.models._common.calendar import make_slices
+from corridor_sim.models._common.commodity import (
+    apply_availability,
+    event_availability,
+    event_cuts,
+    nodes_table,
+    split_network,
+)
 from corridor_sim.models.base import ModelEntry, ScenarioLike
 from corridor_sim.results.result import Result
-from corridor_sim.units import days_in_month
 
 if TYPE_CHECKING:
     from corridor_sim.engines.commodity import CommodityNetwork
 
 __all__ = ["MODEL", "build", "simulate"]
+
+#: Longest horizon: a year of hours (the LP grows with periods x arcs).
+MAX_PERIODS = 8784
 
 ARC_FIELDS = ("capacity", "cost", "availability", "loss_fraction")
 NODE_FIELDS = (
@@ -119,47 +130,25 @@ def _apply(net: CommodityNetwork, key: str, value: float) -> CommodityNetwork:
     return net.with_node(element, **{field: value})
 
 
-def _event_availability(event: Any, period: int, scenario: ScenarioLike) -> float:  # noqa: ANN401
-    """Availability of the event's arc in `period`; ``days`` counts against the period length."""
-    if event.days is None:
-        return float(event.availability)
-    resolution = getattr(scenario, "resolution", None) or MODEL.resolutions[0]
-    if resolution == "hour":
-        msg = (
-            f"events: {event.element!r}: days = {event.days!r} does not fit hourly periods; "
-            "expected availability (a fraction 0..1) instead"
-        )
-        raise ScenarioError(msg)
-    if resolution == "month":  # period i is month i % 12 + 1 of the scenario year
-        length = float(days_in_month(int(scenario.year), period % 12 + 1))
-    elif resolution == "year":
-        length = fact_value("units.time.days_per_year", unit="d")
-    else:
-        length = 1.0
-    if event.days > length:
-        msg = (
-            f"events: {event.element!r}: days = {event.days!r} is longer than period {period} "
-            f"({length:g} days at resolution {resolution!r}); expected 0..{length:g}"
-        )
-        raise ScenarioError(msg)
-    return 1.0 - float(event.days) / length
+def _resolution(scenario: ScenarioLike) -> str:
+    return getattr(scenario, "resolution", None) or MODEL.resolutions[0]
 
 
-def _availability(net: CommodityNetwork, scenario: ScenarioLike) -> CommodityNetwork:
-    n = len(net.periods)
-    for event in scenario.events:
-        arc = net.arc(event.element)
-        avail = np.broadcast_to(np.asarray(arc.availability, dtype=float), (n,)).copy()
-        for period in event.periods:
-            if period >= n:
-                msg = (
-                    f"events: {event.element!r} at period {period}: the network has "
-                    f"{n} periods (0..{n - 1})"
-                )
-                raise ScenarioError(msg)
-            avail[period] = min(avail[period], _event_availability(event, period, scenario))
-        net = net.with_arc(event.element, availability=tuple(avail.tolist()))
-    return net
+def _over_time(net: CommodityNetwork, scenario: ScenarioLike) -> CommodityNetwork:
+    """The network on the scenario's calendar, cut at event days, with event availability."""
+    resolution = _resolution(scenario)
+    year = int(scenario.year)
+    cuts = event_cuts(
+        scenario.events,
+        net.n_periods,
+        elements=net.arc_ids,
+        year=year,
+        resolution=resolution,
+        model="commodity",
+    )
+    slices = make_slices(year, net.n_periods, cuts, resolution=resolution)
+    timed = split_network(net, slices)
+    return apply_availability(timed, event_availability(scenario.events, slices))
 
 
 def check(scenario: ScenarioLike) -> None:
@@ -203,17 +192,9 @@ def check(scenario: ScenarioLike) -> None:
         except SpecError as err:
             msg = f"{where}{label} = {value_!r}: {err}"
             raise ScenarioError(msg) from err
-    arcs = [a.id for a in net.arcs]
-    for i, event in enumerate(scenario.events):
-        if event.element not in arcs:
-            msg = (
-                f"{where}events[{i}].element = {event.element!r}: unknown arc, "
-                f"{suggest(event.element, arcs)}"
-            )
-            raise ScenarioError(msg)
     try:
-        _availability(net, scenario)
-    except ScenarioError as err:
+        _over_time(net, scenario)
+    except (ScenarioError, SpecError) as err:
         msg = f"{where}{err}"
         raise ScenarioError(msg) from err
 
@@ -221,11 +202,13 @@ def check(scenario: ScenarioLike) -> None:
 def simulate(scenario: ScenarioLike) -> Result:
     """Solve the scenario's network and return the engine's tables with a summary."""
     net = build(scenario.year, network=scenario.network, **dict(scenario.overrides))
-    net = _availability(net, scenario)
+    net = _over_time(net, scenario)
     solution = eng.solve(net, name=scenario.name)
-    bottleneck = "" if solution.bottlenecks.empty else str(solution.bottlenecks.iloc[0]["arc"])
+    bottleneck = "" if solution.bottlenecks.empty else str(solution.bottlenecks.iloc[0]["element"])
+    tables = dict(solution.tables)
+    tables["nodes"] = nodes_table(net)
     return Result(
-        tables=dict(solution.tables),
+        tables=tables,
         summary_table=solution.summary(),
         meta={**solution.meta, "model": "commodity", "bottleneck": bottleneck},
     )
@@ -241,9 +224,9 @@ MODEL = ModelEntry(
     description="A commodity network described in the scenario's [network] table",
     build=build,
     simulate=simulate,
-    parameters=lambda year: None,
     elements=_elements,
     options={},
     resolutions=("month", "day", "hour", "year"),
     check=check,
+    max_periods=MAX_PERIODS,
 )

@@ -1,7 +1,4 @@
-"""Capacity study of the oil route: volume sweep and the sequence of bottlenecks.
-
-Import from :mod:`corridor_sim.models.oil`.
-"""
+"""Capacity study of the oil route: delivered against offered volume, bottlenecks in sequence."""
 
 from __future__ import annotations
 
@@ -16,7 +13,7 @@ import pandas as pd
 from corridor_sim.catalogue import value
 from corridor_sim.engines.commodity import max_flow, solve
 from corridor_sim.errors import SpecError
-from corridor_sim.models._oil_net import (
+from corridor_sim.models.oil.network import (
     SINK,
     SOURCE,
     TERMINAL_ARCS,
@@ -24,7 +21,9 @@ from corridor_sim.models._oil_net import (
     merge_release_arcs,
     network,
 )
-from corridor_sim.models._oil_spec import OilSpec, days_in_year
+from corridor_sim.models.oil.params import PARAMS
+from corridor_sim.models.params import ParamValues
+from corridor_sim.units import THOUSAND, days_in_year
 
 __all__ = ["bottleneck_sequence", "default_volumes", "route_capacity", "volume_sweep"]
 
@@ -32,8 +31,8 @@ __all__ = ["bottleneck_sequence", "default_volumes", "route_capacity", "volume_s
 _ROUTE_TERMINALS = ("ceyhan", "supsa")
 
 
-def _spec(year: int, overrides: dict[str, Any]) -> OilSpec:
-    return OilSpec.for_year(year).replace(**overrides)
+def _spec(year: int, overrides: dict[str, Any]) -> ParamValues:
+    return PARAMS.resolve(year, overrides)
 
 
 def route_capacity(
@@ -54,7 +53,7 @@ def route_capacity(
     months : int, default 12
         Horizon.
     **overrides
-        :class:`OilSpec` fields.
+        parameters of :data:`~corridor_sim.models.oil.params.PARAMS`.
 
     Returns
     -------
@@ -80,8 +79,8 @@ def route_capacity(
     cuts = [tuple(sorted(r.cut_arcs)) for r in results]
     common = Counter(cuts).most_common(1)[0][0]
     return {
-        "capacity_mt_per_yr": float(values.sum()) / 1000 * 12 / months,
-        "first_shortfall_mt_per_yr": float(per_day.min()) * days_in_year(year) / 1000,
+        "capacity_mt_per_yr": float(values.sum()) / THOUSAND * 12 / months,
+        "first_shortfall_mt_per_yr": float(per_day.min()) * days_in_year(year) / THOUSAND,
         "cut_arcs": common,
         "cuts": cuts,
     }
@@ -108,7 +107,7 @@ def volume_sweep(
     months : int, default 12
         Horizon.
     **overrides
-        :class:`OilSpec` fields (``kazakh_volume_mt_per_yr`` is set by the sweep).
+        parameters of :data:`~corridor_sim.models.oil.params.PARAMS` (``kazakh_volume_mt_per_yr`` is set by the sweep).
 
     Returns
     -------
@@ -133,18 +132,20 @@ def volume_sweep(
         net = network(base.replace(kazakh_volume_mt_per_yr=float(vol)), slices, relieve=relieve)
         sol = solve(net, name=f"oil_sweep_{vol:g}")
         flows = sol.flows
-        by_arc = flows.groupby("arc")["flow"].sum()
-        delivered = sum(float(by_arc.get(TERMINAL_ARCS[t], 0)) for t in _ROUTE_TERMINALS) / 1000
-        offered = float(sol.tables["supply"].query("node == @SOURCE")["available"].sum()) / 1000
+        by_arc = flows.groupby("element")["flow_kt"].sum()
+        delivered = sum(float(by_arc.get(TERMINAL_ARCS[t], 0)) for t in _ROUTE_TERMINALS)
+        delivered /= THOUSAND
+        supply = sol.tables["supply"]
+        offered = float(supply.loc[supply["element"] == SOURCE, "available_kt"].sum()) / THOUSAND
         ranked = merge_release_arcs(sol.bottlenecks)
-        top = "" if ranked.empty else str(ranked.iloc[0]["arc"])
+        top = "" if ranked.empty else str(ranked.iloc[0]["element"])
         rows.append(
             (
                 float(vol),
                 offered,
                 delivered,
                 max(offered - delivered, 0),
-                float(by_arc.get("supsa_export", 0)) / 1000,
+                float(by_arc.get("supsa_export", 0)) / THOUSAND,
                 top,
             )
         )
@@ -197,7 +198,7 @@ def bottleneck_sequence(
     months : int, default 12
         Horizon.
     **overrides
-        :class:`OilSpec` fields.
+        parameters of :data:`~corridor_sim.models.oil.params.PARAMS`.
 
     Returns
     -------
@@ -232,8 +233,8 @@ def bottleneck_sequence(
                 "+".join(cap["cut_arcs"]),
                 cap["capacity_mt_per_yr"],
                 cap["first_shortfall_mt_per_yr"],
-                "" if top.empty else str(top.iloc[0]["arc"]),
-                float("nan") if top.empty else float(top.iloc[0]["mean_shadow_price"]),
+                "" if top.empty else str(top.iloc[0]["element"]),
+                float("nan") if top.empty else float(top.iloc[0]["shadow_price_mean_usd_per_t"]),
             )
         )
         relieved = [*relieved, *cap["cut_arcs"]]

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridor_sim.errors import ScenarioError, suggest
-from corridor_sim.models._caspian_net import LINKS
-from corridor_sim.models._caspian_profiles import HOURS_PER_YEAR
-from corridor_sim.models._caspian_study import run_year
+from corridor_sim.models.caspian.network import LINKS
+from corridor_sim.models.caspian.profiles import HOURS_PER_YEAR
+from corridor_sim.models.caspian.study import run_year
 
 if TYPE_CHECKING:
     from corridor_sim.models.base import ScenarioLike

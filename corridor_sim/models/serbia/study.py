@@ -26,7 +26,7 @@ import pandas as pd
 from corridor_sim.catalogue import value
 from corridor_sim.engines.power import n_minus_1
 from corridor_sim.errors import ConvergenceError, SpecError
-from corridor_sim.models._serbia_grid import SUBSTATIONS, GridSpec, Site, build_grid
+from corridor_sim.models.serbia.grid import SUBSTATIONS, GridSpec, Site, build_grid
 
 __all__ = ["HOURS", "StudyConfig", "national_load_mw", "plant_dispatch_mw", "site_study"]
 

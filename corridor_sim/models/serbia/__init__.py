@@ -24,15 +24,15 @@ import pandas as pd
 
 from corridor_sim.catalogue import fact, facts, value
 from corridor_sim.errors import ScenarioError, SpecError, suggest
-from corridor_sim.models._serbia_gas import (
+from corridor_sim.models.serbia.gas import (
     GasSpec,
     gas_balance,
     gas_mcm_from_mwh,
     mwh_from_gas_mcm,
     route_free_capacity,
 )
-from corridor_sim.models._serbia_grid import GridSpec, Site, build_grid, element_ids, parse_site
-from corridor_sim.models._serbia_study import HOURS, national_load_mw, plant_dispatch_mw, site_study
+from corridor_sim.models.serbia.grid import GridSpec, Site, build_grid, element_ids, parse_site
+from corridor_sim.models.serbia.study import HOURS, national_load_mw, plant_dispatch_mw, site_study
 from corridor_sim.models.base import ModelEntry, Parameter, ScenarioLike
 from corridor_sim.results.result import Result, summary_frame
 
@@ -395,6 +395,12 @@ def simulate(scenario: ScenarioLike) -> Result:
     return Result(tables=result_tables, summary_table=summary_frame(summary), meta=meta)
 
 
+def _figures(result: Any) -> dict[str, Any]:  # noqa: ANN401 - Result -> Figures
+    from corridor_sim.models.serbia.figures import figures  # noqa: PLC0415 - matplotlib on use
+
+    return figures(result)
+
+
 MODEL = ModelEntry(
     name="serbia",
     description=(
@@ -407,4 +413,5 @@ MODEL = ModelEntry(
     elements=elements,
     options=OPTIONS,
     resolutions=("hour",),
+    figures=_figures,
 )

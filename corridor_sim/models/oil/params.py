@@ -1,0 +1,239 @@
+"""Parameters of the Aktau–Baku–Ceyhan oil route, each declared once in :data:`PARAMS`.
+
+Every default is a catalogue row (``seeds.csv`` for the documented volumes,
+``assumptions_oil.csv`` and ``assumptions_units.csv`` for the rest) or a rule over such rows;
+:meth:`~corridor_sim.models.params.ParamTable.provenance` lists the rows behind each value.
+The quantities derived from the parameters (tanker round trip, lane capacity, seasonal
+availability) are the functions below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from corridor_sim.catalogue import fact, value
+from corridor_sim.errors import SpecError
+from corridor_sim.models.params import Param, ParamTable
+from corridor_sim.units import (
+    HOURS_PER_DAY,
+    MEGA,
+    THOUSAND,
+    bbl_per_day_to_mt_per_yr,
+    days_in_year,
+)
+
+__all__ = [
+    "PARAMS",
+    "availability",
+    "days_in_year",
+    "per_day_kt",
+    "round_trip_days",
+    "season_of",
+    "tanker_capacity_kt_per_day",
+    "volume_id",
+]
+
+#: Calendar months of the winter storm season and of the shoulder months.
+WINTER_MONTHS = (12, 1, 2)
+SHOULDER_MONTHS = (3, 11)
+
+#: Documented or planned volume of the route, by year (catalogue ids, earliest first).
+_VOLUME_IDS = (
+    "oil.abc.volume_2023",
+    "oil.abc.volume_2024",
+    "oil.abc.volume_2025_plan",
+    "oil.abc.volume_2026_agreement",
+)
+
+
+def season_of(month: int) -> str:
+    """Return the season of calendar `month` 1–12: winter (Dec–Feb), shoulder (Mar, Nov), summer."""
+    if month in WINTER_MONTHS:
+        return "winter"
+    if month in SHOULDER_MONTHS:
+        return "shoulder"
+    return "summer"
+
+
+def volume_id(year: int) -> str:
+    """Catalogue id of the documented or planned route volume that applies in `year`.
+
+    Raises
+    ------
+    SpecError
+        If `year` is before the first documented year (2023).
+    """
+    if isinstance(year, bool) or not isinstance(year, int):
+        msg = f"year = {year!r}: expected an integer year, e.g. 2025"
+        raise SpecError(msg)
+    first = fact(_VOLUME_IDS[0], record=False).year
+    if first is None or year < first:
+        msg = (
+            f"year = {year}: the Aktau–Baku–Ceyhan route's documented volumes start in "
+            f"{first}; expected year >= {first}"
+        )
+        raise SpecError(msg)
+    chosen = _VOLUME_IDS[0]
+    for fid in _VOLUME_IDS:
+        fyear = fact(fid, record=False).year
+        if fyear is not None and fyear <= year:
+            chosen = fid
+    return chosen
+
+
+def _bbl_per_t() -> float:
+    return value("units.crude.bbl_per_t", unit="bbl/t")
+
+
+def _kazakh_volume(year: int) -> float:
+    """The year's documented, planned or agreed volume (2023: 1.06 Mt ... 2026 on: 2.2 Mt/yr)."""
+    fid = volume_id(year)
+    return value(fid, unit=fact(fid, record=False).unit)  # Mt in a year, or the agreed Mt/yr
+
+
+def _btc_capacity(year: int) -> float:
+    """`oil.btc.capacity_dra` (Mbbl/d) over the year's days at `units.crude.bbl_per_t`."""
+    bbl_d = value("oil.btc.capacity_dra", unit="Mbbl/d") * MEGA
+    return float(
+        bbl_per_day_to_mt_per_yr(bbl_d, bbl_per_t=_bbl_per_t(), days_per_yr=days_in_year(year))
+    )
+
+
+def _btc_spare(year: int) -> float:
+    """BTC capacity minus `oil.btc.throughput_2022` (Azerbaijani and other crude)."""
+    used = value("oil.btc.throughput_2022", unit="Mbbl/yr") / _bbl_per_t()
+    return max(_btc_capacity(year) - used, 0.0)
+
+
+def _per_year(fid: str, year: int) -> float:
+    return float(
+        bbl_per_day_to_mt_per_yr(
+            value(fid, unit="bbl/d"), bbl_per_t=_bbl_per_t(), days_per_yr=days_in_year(year)
+        )
+    )
+
+
+def _supsa_capacity(year: int) -> float:
+    """`oil.supsa.capacity` (bbl/d) over the year's days at `units.crude.bbl_per_t`."""
+    return _per_year("oil.supsa.capacity", year)
+
+
+def _supsa_terminal(year: int) -> float:
+    """`oil.supsa.capacity_max` (bbl/d) over the year's days at `units.crude.bbl_per_t`."""
+    return _per_year("oil.supsa.capacity_max", year)
+
+
+def _baku_storage(year: int) -> float:
+    """Sangachal working storage x `oil.baku.storage_share_transit`, in kt."""
+    del year
+    mbbl = value("oil.baku.sangachal_working_storage", unit="Mbbl")
+    return mbbl * THOUSAND / _bbl_per_t() * value("oil.baku.storage_share_transit", unit="-")
+
+
+def _btc_tariff(year: int) -> float:
+    """`oil.cost.btc_tariff` (USD/bbl) x `units.crude.bbl_per_t`."""
+    del year
+    return value("oil.cost.btc_tariff", unit="USD/bbl") * _bbl_per_t()
+
+
+def _fraction(name: str, unit: str, desc: str, fid: str) -> Param:
+    return Param(name, unit, desc, fact=fid, maximum=1.0)
+
+
+#: The oil route's parameters (units in the names; ``corridor-sim models --year`` lists them).
+PARAMS = ParamTable(
+    "oil",
+    [
+        Param(
+            "kazakh_volume_mt_per_yr",
+            "Mt/yr",
+            "Kazakh crude offered to the Aktau route",
+            rule=_kazakh_volume,
+        ),
+        Param(
+            "tanker_fleet_size", "tankers", "tankers serving the Aktau–Baku lane",
+            fact="oil.tanker.fleet_size",
+        ),
+        Param(
+            "tanker_dwt_t", "t", "deadweight of one tanker", fact="oil.tanker.dwt",
+            strict_minimum=True,
+        ),
+        _fraction("tanker_cargo_share", "-", "share of deadweight that is cargo",
+                  "oil.tanker.cargo_share"),
+        Param(
+            "tanker_speed_km_per_h", "km/h", "loaded tanker speed", fact="oil.tanker.speed",
+            strict_minimum=True,
+        ),
+        Param(
+            "sea_distance_km", "km", "Aktau–Baku sea distance",
+            fact="oil.caspian.aktau_baku_distance", strict_minimum=True,
+        ),
+        Param("port_time_days", "d", "port time per round trip (both ends)",
+              fact="oil.tanker.port_time"),
+        _fraction("tanker_availability_winter", "-", "tanker-day availability Dec–Feb",
+                  "oil.tanker.availability_winter"),
+        _fraction("tanker_availability_shoulder", "-", "tanker-day availability Mar, Nov",
+                  "oil.tanker.availability_shoulder"),
+        _fraction("tanker_availability_summer", "-", "tanker-day availability Apr–Oct",
+                  "oil.tanker.availability_summer"),
+        Param("aktau_loading_mt_per_yr", "Mt/yr", "Aktau oil berths loading capacity",
+              fact="oil.aktau.oil_berth_capacity"),
+        Param("btc_spare_capacity_mt_per_yr", "Mt/yr", "BTC capacity left by Azerbaijani crude",
+              rule=_btc_spare),
+        Param("btc_capacity_mt_per_yr", "Mt/yr", "BTC total capacity (Ceyhan terminal)",
+              rule=_btc_capacity),
+        Param("supsa_capacity_mt_per_yr", "Mt/yr", "Baku–Supsa pipeline capacity (reserve)",
+              rule=_supsa_capacity),
+        Param("supsa_terminal_mt_per_yr", "Mt/yr", "Supsa terminal loading capacity",
+              rule=_supsa_terminal),
+        Param("baku_storage_kt", "kt", "Sangachal tank space for Kazakh crude",
+              rule=_baku_storage),
+        Param("include_novorossiysk", "-", "add the CPC pipeline to Novorossiysk", value=False),
+        Param("cpc_volume_mt_per_yr", "Mt/yr", "Kazakh crude offered to CPC",
+              fact="oil.cpc.kazakh_volume_2025", fact_unit="Mt"),
+        Param("cpc_capacity_mt_per_yr", "Mt/yr", "CPC capacity, Kazakh section",
+              fact="oil.cpc.capacity_kazakh"),
+        Param("novorossiysk_terminal_mt_per_yr", "Mt/yr", "Novorossiysk (CPC) terminal capacity",
+              fact="oil.cpc.capacity_total"),
+        Param("tanker_freight_usd_per_t", "USD/t", "Caspian tanker freight",
+              fact="oil.cost.caspian_freight"),
+        Param("btc_tariff_usd_per_t", "USD/t", "BTC (and Baku–Supsa) pipeline tariff",
+              rule=_btc_tariff),
+        Param("reserve_premium_usd_per_t", "USD/t",
+              "extra cost of Black Sea outlets (reserve rule)", fact="oil.cost.reserve_premium"),
+        Param("cpc_tariff_usd_per_t", "USD/t", "CPC pipeline tariff", fact="oil.cost.cpc_tariff"),
+        Param("diversion_cost_usd_per_t", "USD/t", "moving CPC-bound crude to Aktau instead",
+              fact="oil.cost.tengiz_aktau"),
+        Param("tank_handling_usd_per_t", "USD/t", "putting crude through Sangachal tanks",
+              fact="oil.cost.tank_handling"),
+        Param("storage_time_preference_usd_per_t", "USD/t",
+              "extra cost per period of later tank release",
+              fact="oil.cost.storage_time_preference"),
+        Param("market_value_usd_per_t", "USD/t", "value of a delivered tonne",
+              fact="oil.market.value"),
+    ],
+)
+
+
+# -- derived quantities -----------------------------------------------------------------
+def round_trip_days(p: Mapping[str, Any]) -> float:
+    """Aktau–Baku–Aktau cycle: sailing both ways plus port time (days)."""
+    sailing_h = 2 * p["sea_distance_km"] / p["tanker_speed_km_per_h"]
+    return sailing_h / HOURS_PER_DAY + p["port_time_days"]
+
+
+def tanker_capacity_kt_per_day(p: Mapping[str, Any]) -> float:
+    """Lane capacity with every tanker sailing: fleet x cargo / round trip (kt/d)."""
+    cargo_kt = p["tanker_fleet_size"] * p["tanker_dwt_t"] * p["tanker_cargo_share"] / THOUSAND
+    return cargo_kt / round_trip_days(p)
+
+
+def availability(p: Mapping[str, Any], month: int) -> float:
+    """Tanker-day availability in calendar `month` (storm and ice season)."""
+    return float(p[f"tanker_availability_{season_of(month)}"])
+
+
+def per_day_kt(year: int, mt_per_yr: float) -> float:
+    """Convert an annual rate in Mt/yr to kt per day of `year`."""
+    return mt_per_yr * THOUSAND / days_in_year(year)
