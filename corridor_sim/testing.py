@@ -25,6 +25,15 @@ def _by_node(frame: pd.DataFrame, node_col: str, value_col: str) -> pd.Series:
     return frame.groupby([node_col, "period"])[value_col].sum()
 
 
+def _unit(result: Result) -> str:
+    """Column-name unit of a commodity result (``kt`` in ``flow_kt``)."""
+    cols = [c for c in result.table("flows").columns if str(c).startswith("flow_")]
+    if not cols:
+        msg = "flows table has no flow_<unit> column: not a commodity result"
+        raise AssertionError(msg)
+    return str(cols[0]).removeprefix("flow_")
+
+
 def assert_flow_conserved(result: Result, network: CommodityNetwork, *, atol: float = 1e-6) -> None:
     """Assert flow balance at every node and period of a commodity result.
 
@@ -34,9 +43,9 @@ def assert_flow_conserved(result: Result, network: CommodityNetwork, *, atol: fl
     Parameters
     ----------
     result : Result
-        Has tables ``flows`` (arc, source, target, period, flow, received),
-        ``supply`` (node, period, supplied), ``unmet`` (node, period, delivered)
-        and ``storage`` (node, period, level).
+        Has tables ``flows`` (element, source, target, period, flow_<unit>,
+        received_<unit>), ``supply`` (element, period, supplied_<unit>), ``unmet``
+        (element, period, delivered_<unit>) and ``storage`` (element, period, level_<unit>).
     network : CommodityNetwork
         The network solved (for initial storage levels).
     atol : float, default 1e-6
@@ -48,22 +57,24 @@ def assert_flow_conserved(result: Result, network: CommodityNetwork, *, atol: fl
         Naming the node, the period and the imbalance.
     """
     flows = result.table("flows")
+    u = _unit(result)
     n_periods = len(network.periods)
     index = pd.MultiIndex.from_product(
         [list(network.node_ids), range(n_periods)], names=["node", "period"]
     )
     balance = pd.Series(0.0, index=index)
     parts = [
-        (_by_node(result.supply, "node", "supplied"), 1.0),
-        (_by_node(flows, "target", "received").rename_axis(["node", "period"]), 1.0),
-        (_by_node(flows, "source", "flow").rename_axis(["node", "period"]), -1.0),
-        (_by_node(result.unmet, "node", "delivered"), -1.0),
+        (_by_node(result.supply, "element", f"supplied_{u}"), 1.0),
+        (_by_node(flows, "target", f"received_{u}"), 1.0),
+        (_by_node(flows, "source", f"flow_{u}"), -1.0),
+        (_by_node(result.unmet, "element", f"delivered_{u}"), -1.0),
     ]
     for series, sign in parts:
-        balance = balance.add(sign * series, fill_value=0.0)
+        balance = balance.add(sign * series.rename_axis(["node", "period"]), fill_value=0.0)
     storage = result.storage
     if not storage.empty:
-        level = storage.pivot_table(index="period", columns="node", values="level").sort_index()
+        level = storage.pivot_table(index="period", columns="element", values=f"level_{u}")
+        level = level.sort_index()
         initial = pd.Series({n.id: n.initial_level for n in network.nodes if n.id in level.columns})
         prev = level.shift(1)
         prev.iloc[0] = initial[level.columns].to_numpy()
@@ -86,12 +97,14 @@ def assert_within_capacity(result: Result, *, atol: float = 1e-6) -> None:
         Naming the arc, the period, the flow and the capacity.
     """
     flows = result.table("flows")
-    over = flows[(flows["flow"] > flows["capacity"] + atol) | (flows["flow"] < -atol)]
+    u = _unit(result)
+    flow, cap = flows[f"flow_{u}"], flows[f"capacity_{u}"]
+    over = flows[(flow > cap + atol) | (flow < -atol)]
     if not over.empty:
         row = over.iloc[0]
         msg = (
-            f"arc {row['arc']!r} period {row['period']}: flow {row['flow']:.6g} outside "
-            f"[0, {row['capacity']:.6g}] ({len(over)} violations)"
+            f"arc {row['element']!r} period {row['period']}: flow {row[f'flow_{u}']:.6g} "
+            f"outside [0, {row[f'capacity_{u}']:.6g}] ({len(over)} violations)"
         )
         raise AssertionError(msg)
 

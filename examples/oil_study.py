@@ -28,7 +28,7 @@ def main(out: Path) -> None:
     # 1. The network for 2025 straight into the engine.
     net = oil.build(2025)
     sol = solve(net)
-    ceyhan_mt = sol.flows.query("arc == 'ceyhan_export'")["flow"].sum() / 1000
+    ceyhan_mt = sol.flows.query("element == 'ceyhan_export'")["flow_kt"].sum() / 1000
     print(f"2025: {ceyhan_mt:.2f} Mt delivered at Ceyhan (plan 1.7 Mt)")
     oil.provenance(2025).to_csv(out / "oil_provenance.csv", index=False)
 

@@ -24,7 +24,9 @@ def test_run_writes_tables_and_prints_summary(tmp_path, capsys, root):
     assert (out / "flows.csv").is_file()
     assert (out / "summary.csv").is_file()
     flows = pd.read_csv(out / "flows.csv")
-    assert {"source", "target", "period", "flow", "capacity", "shadow_price"} <= set(flows.columns)
+    assert {"element", "source", "target", "period", "snapshot", "flow_kt", "capacity_kt"} <= set(
+        flows.columns
+    )
 
 
 def test_sweep_uses_the_files_sweep_table(tmp_path, capsys, root):

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corridor_sim.results.schemas import unit_suffix, validate
 from corridor_sim.engines.commodity import (
     Arc,
     CommodityNetwork,
@@ -50,35 +51,37 @@ def two_routes(pipe_capacity: float = 4.0) -> CommodityNetwork:
 def assert_conservation(sol: CommoditySolution) -> None:
     """Every node, every period: in + supplied - out - delivered - storage change = 0."""
     net = sol.network
+    u = unit_suffix(net.unit)
     index = {n: i for i, n in enumerate(net.node_ids)}
     balance = np.zeros((len(index), net.n_periods))
     f = sol.flows
-    np.add.at(balance, (f["target"].map(index), f["period"]), f["received"])
-    np.add.at(balance, (f["source"].map(index), f["period"]), -f["flow"])
-    s, u = sol.supply, sol.unmet
-    np.add.at(balance, (s["node"].map(index).to_numpy(int), s["period"]), s["supplied"])
-    np.add.at(balance, (u["node"].map(index).to_numpy(int), u["period"]), -u["delivered"])
-    for node, rows in sol.storage.groupby("node"):
+    np.add.at(balance, (f["target"].map(index), f["period"]), f[f"received_{u}"])
+    np.add.at(balance, (f["source"].map(index), f["period"]), -f[f"flow_{u}"])
+    s, d = sol.supply, sol.unmet
+    np.add.at(balance, (s["element"].map(index).to_numpy(int), s["period"]), s[f"supplied_{u}"])
+    np.add.at(balance, (d["element"].map(index).to_numpy(int), d["period"]), -d[f"delivered_{u}"])
+    for node, rows in sol.storage.groupby("element"):
         rows = rows.sort_values("period")
-        level = rows["level"].to_numpy()
+        level = rows[f"level_{u}"].to_numpy()
         before = np.concatenate([[net.node(node).initial_level], level[:-1]])
         balance[index[node], rows["period"].to_numpy()] -= level - before
     assert np.abs(balance).max(initial=0.0) < TOL
 
 
 def assert_capacities(sol: CommoditySolution) -> None:
+    u = unit_suffix(sol.meta["unit"])
     f = sol.flows
-    assert (f["flow"] >= -TOL).all()
-    assert (f["flow"] <= f["capacity"] + TOL).all()
-    assert np.allclose(f["capacity"], f["capacity_nominal"] * f["availability"])
-    assert (f["shadow_price"] >= 0).all()
+    assert (f[f"flow_{u}"] >= -TOL).all()
+    assert (f[f"flow_{u}"] <= f[f"capacity_{u}"] + TOL).all()
+    assert np.allclose(f[f"capacity_{u}"], f[f"capacity_nominal_{u}"] * f["availability_pu"])
+    assert (f[f"shadow_price_cu_per_{u}"] >= 0).all()
     if len(sol.storage):
-        assert (sol.storage["level"] <= sol.storage["capacity"] + TOL).all()
-        assert (sol.storage["level"] >= -TOL).all()
-    u = sol.unmet
-    assert (u["delivered"] <= u["demand"] + TOL).all()
+        assert (sol.storage[f"level_{u}"] <= sol.storage[f"capacity_{u}"] + TOL).all()
+        assert (sol.storage[f"level_{u}"] >= -TOL).all()
+    d = sol.unmet
+    assert (d[f"delivered_{u}"] <= d[f"demand_{u}"] + TOL).all()
     s = sol.supply
-    assert (s["supplied"] <= s["available"] + TOL).all()
+    assert (s[f"supplied_{u}"] <= s[f"available_{u}"] + TOL).all()
 
 
 @st.composite
@@ -136,46 +139,49 @@ def test_two_routes_known_answer() -> None:
     assert isinstance(sol, Result)
     assert sol.status == "optimal"
     assert sol.total_cost == pytest.approx(10.0)
-    flows = sol.flows.set_index("arc")
-    assert flows.loc["pipe", "flow"] == pytest.approx(4.0)
-    assert flows.loc["tanker", "flow"] == pytest.approx(2.0)
-    assert flows.loc["pipe", "shadow_price"] == pytest.approx(2.0)
-    assert flows.loc["tanker", "shadow_price"] == pytest.approx(0.0)
-    assert sol.bottlenecks.loc[0, "arc"] == "pipe"
+    flows = sol.flows.set_index("element")
+    assert flows.loc["pipe", "flow_kt"] == pytest.approx(4.0)
+    assert flows.loc["tanker", "flow_kt"] == pytest.approx(2.0)
+    assert flows.loc["pipe", "shadow_price_cu_per_kt"] == pytest.approx(2.0)
+    assert flows.loc["tanker", "shadow_price_cu_per_kt"] == pytest.approx(0.0)
+    assert sol.bottlenecks.loc[0, "element"] == "pipe"
     assert sol.bottlenecks.loc[0, "rank"] == 1
     assert sol.metric("delivered") == pytest.approx(6.0)
     assert sol.metric("unmet") == pytest.approx(0.0)
     # node price at the port: the marginal unit goes by tanker
-    prices = sol.prices.set_index("node")["price"]
+    prices = sol.prices.set_index("element")["price_cu_per_kt"]
     assert prices["port"] == pytest.approx(3.0)
 
 
 def test_contract_columns() -> None:
     sol = solve(two_routes())
-    assert {"source", "target", "period", "flow", "capacity", "shadow_price"} <= set(sol.flows)
-    assert set(sol.utilisation) >= {"arc", "period", "utilisation_pct", "binding"}
-    assert set(sol.unmet) >= {"node", "period", "demand", "delivered", "unmet"}
-    assert set(sol.storage) >= {"node", "period", "level", "inflow", "outflow"}
-    assert set(sol.supply) >= {"node", "period", "supplied", "available"}
-    assert set(sol.prices) >= {"node", "period", "price"}
+    assert {"element", "source", "target", "period", "flow_kt", "capacity_kt"} <= set(sol.flows)
+    assert "shadow_price_cu_per_kt" in sol.flows
+    assert set(sol.utilisation) >= {"element", "period", "utilisation_pct", "binding"}
+    assert set(sol.unmet) >= {"element", "period", "demand_kt", "delivered_kt", "unmet_kt"}
+    assert set(sol.storage) >= {"element", "period", "level_kt", "inflow_kt", "outflow_kt"}
+    assert set(sol.supply) >= {"element", "period", "supplied_kt", "available_kt"}
+    assert set(sol.prices) >= {"element", "period", "price_cu_per_kt"}
     assert set(sol.bottlenecks) >= {
-        "arc",
+        "rank",
+        "element",
         "source",
         "target",
-        "periods_binding",
-        "mean_shadow_price",
-        "max_shadow_price",
-        "rank",
+        "binding_periods",
+        "binding_period_labels",
+        "shadow_price_mean_cu_per_kt",
+        "shadow_price_max_cu_per_kt",
     }
+    validate(sol, require_snapshot=False)
     assert sol.flows["period"].dtype.kind == "i"
-    assert list(sol.delivered("port")["delivered"]) == pytest.approx([6.0])
+    assert list(sol.delivered("port")["delivered_kt"]) == pytest.approx([6.0])
     with pytest.raises(UnknownNameError, match="prot"):
         sol.delivered("prot")
 
 
 def test_shadow_price_finite_difference_exact() -> None:
     base = solve(two_routes()).total_cost
-    shadow = solve(two_routes()).flows.set_index("arc").loc["pipe", "shadow_price"]
+    shadow = solve(two_routes()).flows.set_index("element").loc["pipe", "shadow_price_cu_per_kt"]
     assert base - solve(two_routes(5.0)).total_cost == pytest.approx(shadow)
     assert solve(two_routes(3.0)).total_cost - base == pytest.approx(shadow)
 
@@ -187,24 +193,24 @@ def test_shadow_price_brackets_finite_differences(
 ) -> None:
     """Convexity: saving from +d capacity <= shadow price <= extra cost from -d capacity."""
     sol = solve(net)
-    f = sol.flows[np.isfinite(sol.flows["capacity"])]
+    f = sol.flows[np.isfinite(sol.flows["capacity_kt"])]
     if f.empty:
         return
     row = f.iloc[data.draw(st.integers(0, len(f) - 1))]
-    arc, t, d = row["arc"], int(row["period"]), 0.5
+    arc, t, d = row["element"], int(row["period"]), 0.5
     nominal = np.broadcast_to(np.asarray(net.arc(arc).capacity, float), (net.n_periods,)).copy()
-    avail = float(row["availability"])
+    avail = float(row["availability_pu"])
     if avail == 0:
         return
     up = nominal.copy()
     up[t] += d / avail
     saving = (sol.total_cost - solve(net.with_arc(arc, capacity=tuple(up))).total_cost) / d
-    assert saving <= row["shadow_price"] + 1e-6
-    if row["capacity"] >= d:
+    assert saving <= row["shadow_price_cu_per_kt"] + 1e-6
+    if row["capacity_kt"] >= d:
         down = nominal.copy()
         down[t] -= d / avail
         extra = (solve(net.with_arc(arc, capacity=tuple(down))).total_cost - sol.total_cost) / d
-        assert extra >= row["shadow_price"] - 1e-6
+        assert extra >= row["shadow_price_cu_per_kt"] - 1e-6
 
 
 # -- invariants on random networks ----------------------------------------------
@@ -217,7 +223,7 @@ def test_conservation_and_limits(net: CommodityNetwork) -> None:
     s = sol.summary().set_index("metric")["value"]
     assert s["supplied"] - s["losses"] == pytest.approx(
         s["delivered"]
-        + sol.storage.groupby("node")["level"].last().sum()
+        + sol.storage.groupby("element")["level_kt"].last().sum()
         - sum(n.initial_level for n in net.nodes),
         abs=1e-6,
     )
@@ -253,8 +259,8 @@ def test_losses_need_more_supply() -> None:
         arcs=(Arc("a", "b", capacity=100.0, loss_fraction=0.1),),
     )
     sol = solve(net)
-    assert sol.flows.loc[0, "flow"] == pytest.approx(50.0)
-    assert sol.flows.loc[0, "received"] == pytest.approx(45.0)
+    assert sol.flows.loc[0, "flow_t"] == pytest.approx(50.0)
+    assert sol.flows.loc[0, "received_t"] == pytest.approx(45.0)
     assert sol.metric("losses") == pytest.approx(5.0)
     assert max_flow(net, "a", "b").value == pytest.approx(90.0)
 
@@ -271,13 +277,13 @@ def test_storage_carries_volume_across_periods() -> None:
     )
     sol = solve(net)
     assert sol.metric("unmet") == pytest.approx(0.0)
-    assert list(sol.storage["level"]) == pytest.approx([25.0, 15.0, 0.0])
+    assert list(sol.storage["level_t"]) == pytest.approx([25.0, 15.0, 0.0])
     assert list(sol.storage["period_label"]) == ["jan", "feb", "mar"]
     assert_conservation(sol)
     # a smaller tank cannot carry it all: 10 short in March
     small = solve(net.with_node("tank", storage_capacity=15.0))
     assert small.metric("unmet") == pytest.approx(10.0)
-    assert small.unmet.set_index("period_label").loc["mar", "unmet"] == pytest.approx(10.0)
+    assert small.unmet.set_index("period_label").loc["mar", "unmet_t"] == pytest.approx(10.0)
 
 
 def test_final_level_kept_and_infeasible_final_level() -> None:
@@ -293,7 +299,7 @@ def test_final_level_kept_and_infeasible_final_level() -> None:
         periods=2,
     )
     sol = solve(net)
-    assert sol.storage["level"].iloc[-1] >= 12.0 - TOL
+    assert sol.storage["level_t"].iloc[-1] >= 12.0 - TOL
     assert sol.metric("unmet") == pytest.approx(0.0)
     with pytest.raises(InfeasibleError, match=r"'tank'.*final_level = 40.*period 1.*at most 25"):
         solve(net.with_node("tank", final_level=40.0))
@@ -305,10 +311,10 @@ def test_unmet_demand_reported_and_priced() -> None:
         arcs=(Arc("a", "b", capacity=10.0, cost=1.0),),
     )
     sol = solve(net)
-    assert sol.unmet.loc[0, "unmet"] == pytest.approx(3.0)
+    assert sol.unmet.loc[0, "unmet_t"] == pytest.approx(3.0)
     penalty = default_unmet_penalty(net)
     assert penalty > 1.0
-    assert sol.prices.set_index("node").loc["b", "price"] == pytest.approx(penalty)
+    assert sol.prices.set_index("element").loc["b", "price_cu_per_t"] == pytest.approx(penalty)
     assert sol.metric("unmet_penalty_cost") == pytest.approx(3.0 * penalty)
     # a penalty below the path cost leaves demand unmet on purpose
     cheap = solve(net.with_node("b", unmet_penalty=0.5))
@@ -326,7 +332,7 @@ def test_open_sink_pulls_flow_with_value() -> None:
     )
     sol = solve(net)
     assert sol.metric("delivered") == pytest.approx(7.0)
-    assert math.isnan(sol.unmet.loc[0, "unmet"])
+    assert math.isnan(sol.unmet.loc[0, "unmet_t"])
     assert sol.total_cost == pytest.approx(7.0 * (1 + 2 - 5))
     # not worth it when the value is below the path cost
     assert solve(net.with_node("market", value=2.5)).metric("delivered") == pytest.approx(0.0)
@@ -341,11 +347,11 @@ def test_outage_availability_per_period() -> None:
         periods=3,
     )
     sol = solve(net)
-    assert list(sol.unmet["unmet"]) == pytest.approx([0.0, 10.0, 5.0])
-    b = sol.bottlenecks.set_index("arc")
-    assert b.loc["btc", "periods_binding"] == 3
-    assert b.loc["btc", "binding_periods"] == "0,1,2"
-    assert b.loc["btc", "max_shadow_price"] == pytest.approx(default_unmet_penalty(net))
+    assert list(sol.unmet["unmet_t"]) == pytest.approx([0.0, 10.0, 5.0])
+    b = sol.bottlenecks.set_index("element")
+    assert b.loc["btc", "binding_periods"] == 3
+    assert b.loc["btc", "binding_period_labels"] == "0,1,2"
+    assert b.loc["btc", "shadow_price_max_cu_per_t"] == pytest.approx(default_unmet_penalty(net))
 
 
 def test_bottlenecks_ranked_by_shadow_price() -> None:
@@ -364,10 +370,10 @@ def test_bottlenecks_ranked_by_shadow_price() -> None:
     )
     sol = solve(net)
     b = sol.bottlenecks
-    assert list(b["arc"]) == ["last", "cheap"]
+    assert list(b["element"]) == ["last", "cheap"]
     assert list(b["rank"]) == [1, 2]
-    assert b.loc[0, "mean_shadow_price"] == pytest.approx(50.0 - 4.0)
-    assert b.loc[1, "mean_shadow_price"] == pytest.approx(3.0)
+    assert b.loc[0, "shadow_price_mean_cu_per_t"] == pytest.approx(50.0 - 4.0)
+    assert b.loc[1, "shadow_price_mean_cu_per_t"] == pytest.approx(3.0)
 
 
 def test_solution_save_load_round_trip(tmp_path: object) -> None:
@@ -463,7 +469,7 @@ def test_network_from_dict() -> None:
     )
     assert net.node("a").kind is NodeKind.SUPPLY
     sol = solve(net)
-    assert list(sol.unmet["unmet"]) == pytest.approx([0.0, 4.0])
+    assert list(sol.unmet["unmet_kt"]) == pytest.approx([0.0, 4.0])
     assert net.provenance_table().to_dict("records") == [
         {"parameter": "link.capacity", "source_id": "oil.btc.capacity_design"}
     ]
@@ -501,8 +507,8 @@ def test_per_period_values_accept_arrays_and_series() -> None:
 
 def test_degenerate_networks() -> None:
     local = solve(CommodityNetwork(nodes=(Node("a", supply=3.0, demand=5.0),), arcs=()))
-    assert local.unmet.loc[0, "delivered"] == pytest.approx(3.0)
-    assert local.unmet.loc[0, "unmet"] == pytest.approx(2.0)
+    assert local.unmet.loc[0, "delivered_t"] == pytest.approx(3.0)
+    assert local.unmet.loc[0, "unmet_t"] == pytest.approx(2.0)
     empty = solve(CommodityNetwork(nodes=(Node("a"),), arcs=()))
     assert empty.total_cost == 0.0
     assert empty.flows.empty
@@ -525,8 +531,8 @@ def test_zero_availability_on_infinite_capacity_warns_nothing() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sol = solve(net)
-    assert sol.unmet["unmet"].tolist() == [3.0]
-    assert sol.flows["capacity"].tolist() == [0.0]
+    assert sol.unmet["unmet_t"].tolist() == [3.0]
+    assert sol.flows["capacity_t"].tolist() == [0.0]
 
 
 def test_unbounded_error_names_the_runaway_arcs_and_nodes() -> None:

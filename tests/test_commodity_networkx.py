@@ -179,7 +179,7 @@ def test_multi_period_equals_network_simplex_per_period() -> None:
             g.nodes[n]["demand"] = 0
         g.nodes["0"]["demand"], g.nodes["11"]["demand"] = -amount, amount
         total += nx.min_cost_flow_cost(g)
-        delivered = sol.unmet.loc[sol.unmet["period"] == t, "delivered"].sum()
+        delivered = sol.unmet.loc[sol.unmet["period"] == t, "delivered_t"].sum()
         assert delivered == pytest.approx(amount, abs=1e-6)
     assert sol.metric("arc_cost") == pytest.approx(total, abs=1e-6)
 

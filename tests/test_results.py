@@ -28,7 +28,7 @@ def test_standard_tables_are_attributes_and_missing_ones_empty():
     r = _result()
     assert list(r.flows.columns) == ["arc", "period_label", "period", "flow_kt", "binding"]
     assert r.storage.empty
-    assert r.summary().columns.tolist() == ["metric", "value", "unit"]
+    assert r.summary().columns.tolist() == ["metric", "value", "unit", "element"]
     assert r.metric("delivered") == 3.5
 
 

@@ -127,7 +127,7 @@ def test_user_network_overrides_and_events_are_checked():
         _custom(overrides={"s->d.capacty": 1.0}).check()
     with pytest.raises(ScenarioError, match="expected a number >= 0"):
         _custom(overrides={"s->d.capacity": -1.0}).check()
-    with pytest.raises(ScenarioError, match="unknown arc"):
+    with pytest.raises(ScenarioError, match="unknown element"):
         _custom(events=[{"element": "s->x", "start": 0}]).check()
     with pytest.raises(ScenarioError, match=r"needs a \[network\] table"):
         cs.Scenario(model="commodity", year=2025).check()

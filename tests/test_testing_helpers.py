@@ -8,7 +8,7 @@ from corridor_sim.testing import assert_flow_conserved, assert_results_equal, as
 @pytest.fixture
 def example(root):
     scn = cs.Scenario.from_toml(root / "examples" / "commodity_custom.toml")
-    net = custom._availability(custom.build(scn.year, network=scn.network), scn)
+    net = custom._over_time(custom.build(scn.year, network=scn.network), scn)
     return cs.run(scn), net
 
 
@@ -21,12 +21,12 @@ def test_custom_example_conserves_flow_and_respects_capacity(example):
 def test_helpers_catch_a_tampered_result(example):
     result, net = example
     flows = result.flows.copy()
-    flows.loc[0, "flow"] += 5.0
-    flows.loc[0, "received"] += 5.0
+    flows.loc[0, "flow_kt"] += 5.0
+    flows.loc[0, "received_kt"] += 5.0
     bad = cs.Result(tables={**result.tables, "flows": flows}, meta=result.meta)
     with pytest.raises(AssertionError, match="not conserved"):
         assert_flow_conserved(bad, net)
-    flows.loc[0, "flow"] = flows.loc[0, "capacity"] + 1.0
+    flows.loc[0, "flow_kt"] = flows.loc[0, "capacity_kt"] + 1.0
     with pytest.raises(AssertionError, match="outside"):
         assert_within_capacity(cs.Result(tables={**result.tables, "flows": flows}))
     with pytest.raises(AssertionError, match="'flows' differs"):

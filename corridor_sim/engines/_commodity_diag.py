@@ -13,7 +13,7 @@ from scipy.optimize import linprog
 
 if TYPE_CHECKING:
     from corridor_sim.engines._commodity_layout import LP
-    from corridor_sim.engines._commodity_spec import CommodityNetwork
+    from corridor_sim.engines._commodity_network import CommodityNetwork
 
 __all__ = ["diagnose_infeasible", "diagnose_unbounded"]
 

@@ -12,7 +12,8 @@ from numbers import Real
 
 import networkx as nx
 
-from corridor_sim.engines._commodity_spec import Arc, CommodityNetwork, Node, NodeKind
+from corridor_sim.engines._commodity_network import CommodityNetwork
+from corridor_sim.engines._commodity_spec import Arc, Node, NodeKind
 from corridor_sim.errors import ScenarioError, SpecError, suggest
 
 __all__ = ["from_networkx", "network_from_dict", "to_networkx"]

@@ -37,7 +37,7 @@ class Layout:
 
     @classmethod
     def of(cls, n_periods: int, n_arcs: int, n_sup: int, n_dem: int, n_sto: int) -> Layout:
-        """The layout for `n_periods` periods of blocks of these widths."""
+        """Lay out `n_periods` periods of blocks of these widths."""
         bounds = np.cumsum([0, *(n_periods * k for k in (n_arcs, n_sup, n_dem, n_sto))])
         flow, supply, delivery, level = (
             slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)

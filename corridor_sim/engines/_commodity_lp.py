@@ -18,9 +18,11 @@ from scipy.optimize import OptimizeResult, linprog
 
 from corridor_sim.engines._commodity_diag import diagnose_infeasible, diagnose_unbounded
 from corridor_sim.engines._commodity_layout import LP, Layout
-from corridor_sim.engines._commodity_spec import CommodityNetwork, NodeKind
+from corridor_sim.engines._commodity_network import CommodityNetwork
+from corridor_sim.engines._commodity_spec import NodeKind
 from corridor_sim.errors import InfeasibleError, SolverError, SpecError, UnknownNameError, suggest
 from corridor_sim.results.result import Result, summary_frame
+from corridor_sim.results.schemas import unit_suffix
 from corridor_sim.units import PERCENT
 
 __all__ = ["CommoditySolution", "default_unmet_penalty", "solve"]
@@ -28,7 +30,7 @@ __all__ = ["CommoditySolution", "default_unmet_penalty", "solve"]
 #: Relative tolerance for "flow at capacity" and for cleaning solver noise.
 TOL = 1e-7
 #: Cap on the loss amplification used in the default unmet penalty.
-_MAX_LOSS_AMPLIFICATION = 1e3
+_MAX_LOSS_AMPLIFICATION = 1e4
 
 
 @dataclass(repr=False)
@@ -38,18 +40,22 @@ class CommoditySolution(Result):
     Tables (all long: one row per element and period; volumes in ``network.unit``
     per period, costs in the network's cost units):
 
-    - ``flows``: arc, source, target, period, period_label, flow, received,
-      capacity (= nominal x availability), capacity_nominal, availability,
-      utilisation (flow/capacity, NaN when capacity is 0 or infinite),
-      shadow_price (>= 0: cost saved per extra unit of capacity), cost, unit.
-    - ``utilisation``: arc, period, period_label, utilisation_pct, binding.
-    - ``unmet``: node, period, period_label, demand, delivered, unmet
-      (NaN for an open sink with infinite demand).
-    - ``storage``: node, period, period_label, level, inflow, outflow, capacity.
-    - ``supply``: node, period, period_label, supplied, available.
-    - ``prices``: node, period, period_label, price (dual of the node balance).
-    - ``bottlenecks``: arc, source, target, periods_binding, binding_periods,
-      mean_shadow_price, max_shadow_price, rank.
+    Key columns ``element`` (arc or node id), ``period``, ``period_label`` and, when the
+    network has snapshots, ``snapshot``; ``<u>`` is the network's unit in column form
+    (``kt``) and ``<c>`` its cost unit (``usd_per_t``; ``cu_per_<u>`` when unset):
+
+    - ``flows``: source, target, flow_<u>, received_<u>, capacity_<u> (= nominal x
+      availability), capacity_nominal_<u>, availability_pu, utilisation_pct (NaN when
+      the capacity is 0 or infinite), shadow_price_<c> (>= 0: cost saved per extra unit
+      of capacity), unit_cost_<c>.
+    - ``utilisation``: utilisation_pct, binding.
+    - ``unmet``: demand_<u>, delivered_<u>, unmet_<u> (NaN for an open sink with
+      infinite demand).
+    - ``storage``: level_<u>, inflow_<u>, outflow_<u>, capacity_<u>.
+    - ``supply``: supplied_<u>, available_<u>.
+    - ``prices``: price_<c> (dual of the node balance).
+    - ``bottlenecks``: rank, element, source, target, binding_periods (count),
+      binding_period_labels, shadow_price_mean_<c>, shadow_price_max_<c>.
     """
 
     total_cost: float = math.nan
@@ -82,17 +88,17 @@ class CommoditySolution(Result):
         Returns
         -------
         DataFrame
-            Columns node, period, period_label, demand, delivered.
+            Columns element (the node), period, period_label, demand_<unit>, delivered_<unit>.
         """
-        table = self.table("unmet").loc[
-            :, ["node", "period", "period_label", "demand", "delivered"]
-        ]
+        unit = unit_suffix(str(self.meta.get("unit", "t")))
+        keys = [c for c in ("element", "period", "period_label", "snapshot") if c in self.unmet]
+        table = self.table("unmet").loc[:, [*keys, f"demand_{unit}", f"delivered_{unit}"]]
         if node is None:
             return table.reset_index(drop=True)
-        if node not in set(table["node"]):
-            msg = f"node {node!r} has no demand in this solution: {suggest(node, table['node'])}"
+        if node not in set(table["element"]):
+            msg = f"node {node!r} has no demand in this solution: {suggest(node, table['element'])}"
             raise UnknownNameError(msg)
-        return table[table["node"] == node].reset_index(drop=True)
+        return table[table["element"] == node].reset_index(drop=True)
 
 
 def _per_period_matrix(values: list[object], n_periods: int) -> np.ndarray:
@@ -109,9 +115,13 @@ def default_unmet_penalty(network: CommodityNetwork) -> float:
     ``10 ** ceil(log10(raw * amp))`` with ``raw = 1 + T * sum|arc cost| +
     max|supply cost| + max|value|`` (T = number of periods when the network has
     storage, since a path through time can use each arc once per period; T = 1
-    without storage) and ``amp = 1 / prod(1 - loss)`` over all lossy arcs
-    (capped at 1000), the most volume a delivered unit can need at its source.
-    So meeting demand always beats leaving it unmet, unless losses compound
+    without storage) and ``amp = max(1 / prod(1 - loss), 1 / min(loss))`` over the
+    lossy arcs (capped at 1e4). The first factor is the most volume a delivered
+    unit can need at its source; the second covers rerouting: sending a unit of
+    supply over a cheaper but lossier path saves at most ``raw`` in cost and loses
+    at least the smallest loss fraction of a unit, so a penalty above
+    ``raw / min(loss)`` makes delivering more always worth the cost. So meeting
+    demand always beats leaving it unmet, unless losses are below 1e-4 or compound
     beyond the cap: then give ``unmet_penalty`` explicitly.
 
     Parameters
@@ -130,7 +140,9 @@ def default_unmet_penalty(network: CommodityNetwork) -> float:
     stores = any(n.kind is NodeKind.STORAGE for n in network.nodes)
     raw = 1.0 + (network.n_periods if stores else 1) * arc_costs + supply_costs + values
     keep = math.prod(1.0 - a.loss_fraction for a in network.arcs)
-    amp = min(1.0 / keep if keep > 0 else math.inf, _MAX_LOSS_AMPLIFICATION)
+    lossy = [a.loss_fraction for a in network.arcs if a.loss_fraction > 0]
+    reroute = 1.0 / min(lossy) if lossy else 1.0
+    amp = min(max(1.0 / keep if keep > 0 else math.inf, reroute), _MAX_LOSS_AMPLIFICATION)
     return float(10.0 ** math.ceil(math.log10(raw * amp)))
 
 
@@ -293,7 +305,7 @@ def _long(net: CommodityNetwork, ids: np.ndarray | list[str]) -> pd.DataFrame:
 
 
 def _tables(net: CommodityNetwork, lp: LP, res: OptimizeResult, *, name: str) -> CommoditySolution:
-    t_n, n_n, n_a = net.n_periods, len(net.nodes), len(net.arcs)
+    t_n, n_n = net.n_periods, len(net.nodes)
     x = _clean(res.x)
     lay = lp.layout
     flow = lay.block(x, "flow")

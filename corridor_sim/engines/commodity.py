@@ -18,8 +18,9 @@ programme over all periods and solves it with HiGHS
 Unmet demand ``demand - d`` is a penalised slack, so the LP is always feasible
 except when a storage ``final_level`` cannot be reached (:class:`InfeasibleError`
 naming the node). Duals: ``prices.price`` is the marginal cost of one more unit
-withdrawn at a node in a period; ``flows.shadow_price >= 0`` is the cost saved
-per extra unit of capacity on an arc in a period.
+withdrawn at a node in a period; ``flows.shadow_price_<cost unit> >= 0`` is the cost saved
+per extra unit of capacity on an arc in a period (column names carry the network's units:
+``flow_kt`` for ``unit="kt"``; see :class:`CommoditySolution`).
 
 Examples
 --------
@@ -41,10 +42,10 @@ and one more unit of pipeline capacity would save ``3 - 1 = 2``.
 >>> sol = solve(net)
 >>> sol.total_cost
 10.0
->>> sol.flows[["arc", "flow", "shadow_price"]]
-      arc  flow  shadow_price
-0    pipe   4.0           2.0
-1  tanker   2.0           0.0
+>>> sol.flows[["element", "flow_kt", "shadow_price_cu_per_kt"]]
+  element  flow_kt  shadow_price_cu_per_kt
+0    pipe      4.0                     2.0
+1  tanker      2.0                     0.0
 >>> mf = max_flow(net, "field", "port")
 >>> mf.value, mf.cut_arcs
 (14.0, ('pipe', 'tanker'))
@@ -69,7 +70,8 @@ from corridor_sim.engines._commodity_io import (
     to_networkx,
 )
 from corridor_sim.engines._commodity_lp import CommoditySolution, default_unmet_penalty
-from corridor_sim.engines._commodity_spec import Arc, CommodityNetwork, Node, NodeKind
+from corridor_sim.engines._commodity_network import CommodityNetwork
+from corridor_sim.engines._commodity_spec import Arc, Node, NodeKind
 from corridor_sim.errors import SolverError, SpecError, UnknownNameError, suggest
 
 __all__ = [
@@ -139,9 +141,9 @@ def solve(network: CommodityNetwork, *, name: str = "") -> CommoditySolution:
     ...     arcs=(Arc("a", "b", capacity=10.0, cost=1.0),),
     ... )
     >>> sol = solve(net)
-    >>> sol.unmet[["node", "demand", "delivered", "unmet"]]
-      node  demand  delivered  unmet
-    0    b     8.0        5.0    3.0
+    >>> sol.unmet[["element", "demand_t", "delivered_t", "unmet_t"]]
+      element  demand_t  delivered_t  unmet_t
+    0       b       8.0          5.0      3.0
     """
     return _commodity_lp.solve(network, name=name)
 

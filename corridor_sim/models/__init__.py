@@ -31,7 +31,8 @@ from types import ModuleType
 
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
 from corridor_sim.models.base import ModelEntry
-from corridor_sim.models.params import Option, OptionTable, Param, Parameter, ParamTable
+from corridor_sim.models.options import Option, OptionTable
+from corridor_sim.models.params import Param, Parameter, ParamTable
 
 __all__ = [
     "ENTRY_POINT_GROUP",

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from corridor_sim.models.params import OptionTable, Parameter, ParamTable, provenance_table
+from corridor_sim.models.options import OptionTable
+from corridor_sim.models.params import Parameter, ParamTable, provenance_table
 
 if TYPE_CHECKING:
     import numpy as np

@@ -51,7 +51,7 @@ def summary_frame(
     --------
     >>> summary_frame([("delivered", 1.7, "Mt"), ("first_bottleneck_periods", 3, "months", "btc")])
                          metric  value    unit element
-    0                 delivered    1.7      Mt        
+    0                 delivered    1.7      Mt
     1  first_bottleneck_periods    3.0  months     btc
     """
     if isinstance(rows, pd.DataFrame):
@@ -112,7 +112,7 @@ class Result:
     >>> r.flows.loc[0, "flow_kt"]
     np.float64(1.0)
     >>> r.summary().columns.tolist()
-    ['metric', 'value', 'unit']
+    ['metric', 'value', 'unit', 'element']
     """
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)

@@ -41,6 +41,7 @@ import numpy as np
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
 from corridor_sim.models.params import Param, ParamTable
 from corridor_sim.scenarios._toml import dumps
+from corridor_sim.scenarios.event import Event, _is_number
 
 __all__ = ["Event", "Resolution", "Scenario"]
 
@@ -58,77 +59,6 @@ class Resolution(StrEnum):
 
 def _where(source: Path | None) -> str:
     return f"{source.name}: " if source is not None else ""
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """An outage or derating of one element over a span of periods.
-
-    Parameters
-    ----------
-    element : str
-        Element id in the model (an arc, a line, a cable), e.g. ``"btc"``.
-    start : int
-        First affected period, 0-based (month 0 = January for monthly models,
-        hour 0 = 1 January 00:00 for hourly ones).
-    duration : int, default 1
-        Number of affected periods.
-    availability : float, default 0.0
-        Fraction of the element's capacity available during the event, 0..1.
-    days : float, optional
-        For monthly or daily horizons: the outage lasts this many days inside
-        each affected period; the model turns it into an availability
-        (``1 - days / days_in_period``). Overrides `availability`.
-    """
-
-    element: str
-    start: int
-    duration: int = 1
-    availability: float = 0.0
-    days: float | None = None
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.element, str) or not self.element:
-            msg = f"event.element = {self.element!r}: expected a non-empty element id string"
-            raise ScenarioError(msg)
-        for name in ("start", "duration"):
-            val = getattr(self, name)
-            if not isinstance(val, (int, np.integer)) or isinstance(val, bool):
-                msg = f"event {self.element!r}: {name} = {val!r}: expected an integer period count"
-                raise ScenarioError(msg)
-        if self.start < 0:
-            msg = f"event {self.element!r}: start = {self.start}: expected a period index >= 0"
-            raise ScenarioError(msg)
-        if self.duration < 1:
-            msg = f"event {self.element!r}: duration = {self.duration}: expected >= 1 period"
-            raise ScenarioError(msg)
-        if not _is_number(self.availability) or not 0.0 <= float(self.availability) <= 1.0:
-            msg = (
-                f"event {self.element!r}: availability = {self.availability!r}: "
-                "expected a fraction between 0 and 1"
-            )
-            raise ScenarioError(msg)
-        if self.days is not None and (
-            not _is_number(self.days) or not math.isfinite(self.days) or self.days < 0
-        ):
-            msg = f"event {self.element!r}: days = {self.days!r}: expected a number of days >= 0"
-            raise ScenarioError(msg)
-
-    @property
-    def periods(self) -> range:
-        """The affected period indices."""
-        return range(self.start, self.start + self.duration)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the event as a TOML-ready dict (``days`` left out when unset)."""
-        out = dataclasses.asdict(self)
-        if self.days is None:
-            del out["days"]
-        return out
 
 
 _EVENT_KEYS = tuple(f.name for f in dataclasses.fields(Event))
@@ -489,15 +419,16 @@ class Scenario:
         return self
 
     def _parameter_checks(self, entry: Any) -> Any:  # noqa: ANN401 - a ParamTable
-        """The model's parameter declaration, or one made from its ``parameters(year)``."""
+        """Return the model's parameter declaration, or one made from ``parameters(year)``."""
         if entry.params is not None:
             return entry.params
         params = entry.parameters(self.year)
         if params is None:
             return None
         rows = [
-            Param(p.name, p.unit, p.description, value=p.default, minimum=p.minimum,
-                  maximum=p.maximum)
+            Param(
+                p.name, p.unit, p.description, value=p.default, minimum=p.minimum, maximum=p.maximum
+            )
             for p in params.values()
         ]
         return ParamTable(self.model, rows)

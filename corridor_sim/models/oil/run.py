@@ -32,7 +32,8 @@ from corridor_sim.models.oil.network import (
 )
 from corridor_sim.models.oil.params import PARAMS, tanker_capacity_kt_per_day
 from corridor_sim.models.oil.study import bottleneck_sequence
-from corridor_sim.models.params import Option, OptionTable, ParamValues
+from corridor_sim.models.options import Option, OptionTable
+from corridor_sim.models.params import ParamValues
 from corridor_sim.results.result import Result, summary_frame
 from corridor_sim.units import PERCENT, THOUSAND, days_in_year
 
@@ -166,7 +167,12 @@ def _summary(p: ParamValues, tables: Mapping[str, pd.DataFrame]) -> list[tuple]:
     if p.include_novorossiysk:
         rows += [
             ("cpc_offered_mt", float(offered.get("cpc_fields", 0)), "Mt", "cpc_fields"),
-            ("via_novorossiysk_mt", float(per_terminal.get("novorossiysk", 0)), "Mt", "novorossiysk"),
+            (
+                "via_novorossiysk_mt",
+                float(per_terminal.get("novorossiysk", 0)),
+                "Mt",
+                "novorossiysk",
+            ),
             ("cpc_diverted_mt", float(by_arc.get("cpc_diversion", 0)), "Mt", "cpc_diversion"),
         ]
     return rows
@@ -178,7 +184,9 @@ def _nodes(net: CommodityNetwork) -> pd.DataFrame:
     return nodes_table(net, [("tbilisi", "waypoint", lon, lat, "Tbilisi (pipeline waypoint)")])
 
 
-def _build(scenario: ScenarioLike, months: int) -> tuple[ParamValues, list[Slice], CommodityNetwork]:
+def _build(
+    scenario: ScenarioLike, months: int
+) -> tuple[ParamValues, list[Slice], CommodityNetwork]:
     try:
         p = PARAMS.resolve(int(scenario.year), dict(scenario.overrides))
         slices, avail = _events(scenario, months, int(scenario.year))
