@@ -19,6 +19,7 @@ __all__ = [
     "FactError",
     "InfeasibleError",
     "OptionalDependencyError",
+    "ResultError",
     "ScenarioError",
     "SchemaError",
     "SolverError",
@@ -54,6 +55,10 @@ class UnitError(CorridorSimError, ValueError):
 
 class ScenarioError(CorridorSimError, ValueError):
     """A scenario file or object is invalid (unknown key, wrong type, bad value)."""
+
+
+class ResultError(CorridorSimError, ValueError):
+    """A saved result cannot be written or read back whole (wrong folder, altered files)."""
 
 
 class SchemaError(CorridorSimError, ValueError):

@@ -50,7 +50,13 @@ def test_example_meets_the_contract(model: str, path: Path, tmp_path: Path) -> N
     ids = set(prov["source_id"]) - {"override", "modelling choice"}
     assert ids <= set(facts().index), sorted(ids - set(facts().index))
     back = cs.Result.load(result.save(tmp_path / "saved"))
-    assert back.equals(result), f"{path.name}: saved and loaded result differs"
+    assert set(back.tables) == set(result.tables)
+    for name, frame in result.tables.items():
+        expected = frame.reset_index(drop=True)
+        if expected.empty and not len(expected.columns):
+            continue
+        pd.testing.assert_frame_equal(back.tables[name], expected, check_exact=True, obj=name)
+    pd.testing.assert_frame_equal(back.summary(), result.summary(), check_exact=True)
 
 
 @pytest.mark.parametrize("model", MODELS)

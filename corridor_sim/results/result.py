@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
+from corridor_sim.errors import ResultError, UnknownNameError, suggest
+from corridor_sim.results._store import MANIFEST, check_name, sha256, write_atomically
 
 __all__ = ["SUMMARY_COLUMNS", "Result", "summary_frame"]
 
@@ -182,88 +183,90 @@ class Result:
         return f"Result({label!s}: {shapes})"
 
     # -- persistence ------------------------------------------------------------
-    def save(self, directory: str | Path) -> Path:
-        """Write every table as CSV, plus ``summary.csv`` and ``meta.json``.
+    def save(self, directory: str | Path, *, overwrite: bool = False) -> Path:
+        """Write every table as CSV, plus ``summary.csv`` and ``meta.json``, atomically.
+
+        The folder is written beside `directory` and moved into place in one step, so a
+        process killed during the save leaves the earlier result or the new one, complete.
+        ``meta.json`` lists every file with its rows and SHA-256; :meth:`load` checks them.
+        Floats are written in full (shortest round-trip form) and read back exactly.
 
         Parameters
         ----------
         directory : str or Path
-            Created if missing. Existing files of the same names are replaced.
+            Created if missing; may be an empty folder.
+        overwrite : bool, default False
+            Replace an earlier corridor_sim result in `directory`. A folder holding any
+            other files is never written into.
 
         Returns
         -------
         Path
             The directory written.
+
+        Raises
+        ------
+        ResultError
+            If `directory` holds other files, or an earlier result without `overwrite`,
+            or a table name would leave the folder.
         """
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
+        for name in self.tables:
+            check_name(name)
+        return write_atomically(Path(directory), self._write, overwrite=overwrite)
+
+    def _write(self, out: Path) -> None:
+        files: dict[str, dict[str, Any]] = {}
         dtypes: dict[str, dict[str, str]] = {}
         no_missing: dict[str, list[str]] = {}
-        for name, frame in self.tables.items():
+        frames = {**self.tables, "summary": self.summary_table}
+        for name, frame in frames.items():
             flat = frame.reset_index(drop=True)
-            flat.to_csv(out / f"{name}.csv", index=False)
+            path = out / f"{name}.csv"
+            flat.to_csv(path, index=False)
+            files[f"{name}.csv"] = {"rows": len(flat), "sha256": sha256(path)}
             dtypes[name] = {str(c): str(t) for c, t in flat.dtypes.items()}
             # text columns without missing values: an empty cell is "" on load, not None
             no_missing[name] = [
                 str(c) for c in flat.columns if flat[c].dtype == object and flat[c].notna().all()
             ]
-        self.summary_table.to_csv(out / "summary.csv", index=False)
         payload = {
+            "format": "corridor_sim.result",
             "meta": _jsonable(self.meta),
             "tables": list(self.tables),
+            "files": files,
             "dtypes": dtypes,
             "text_without_missing": no_missing,
         }
-        (out / "meta.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
-        return out
+        (out / MANIFEST).write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: str | Path) -> Result:
-        """Read a Result written by :meth:`save`.
+        """Read a Result written by :meth:`save`, checking it is whole.
 
         Raises
         ------
-        ScenarioError
-            If the directory has no ``meta.json`` (not a saved Result).
+        ResultError
+            If the folder is not a saved result, or a file is missing, altered (its
+            SHA-256 or row count differs from ``meta.json``) or named outside the folder.
         """
         src = Path(directory)
-        meta_path = src / "meta.json"
+        meta_path = src / MANIFEST
         if not meta_path.is_file():
             msg = f"{src}: no meta.json here; expected a directory written by Result.save()"
-            raise ScenarioError(msg)
-        payload = json.loads(meta_path.read_text(encoding="utf-8"))
-        tables: dict[str, pd.DataFrame] = {}
-        full_text = payload.get("text_without_missing", {})
-        for name in payload["tables"]:
-            types = payload["dtypes"].get(name, {})
-            path = src / f"{name}.csv"
-            text_cols = {c: str for c, kind in types.items() if kind == "object"}
-            has_rows = path.stat().st_size > 1
-            # pandas writes a missing value as an empty cell; only that cell is missing,
-            # so names such as "NA", "null" or "nan" come back as the strings they were
-            frame = (
-                pd.read_csv(path, dtype=text_cols, keep_default_na=False, na_values=[""])
-                if has_rows
-                else pd.DataFrame()
-            )
-            for col, kind in types.items():
-                if col not in frame.columns:
-                    continue
-                if kind.startswith("datetime"):
-                    frame[col] = pd.to_datetime(frame[col])
-                elif kind == "object":
-                    fill = "" if col in full_text.get(name, ()) else None
-                    frame[col] = frame[col].astype(object).where(frame[col].notna(), fill)
-                else:
-                    frame[col] = frame[col].astype(kind)
-            tables[name] = frame
-        summary = pd.read_csv(
-            src / "summary.csv",
-            dtype={"metric": str, "unit": str},
-            keep_default_na=False,
-            na_values={"value": [""]},
-        )
-        return cls(tables=tables, summary_table=summary, meta=payload["meta"])
+            raise ResultError(msg)
+        try:
+            payload = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            msg = f"{meta_path}: not a readable result manifest ({err})"
+            raise ResultError(msg) from err
+        if not isinstance(payload, dict) or not isinstance(payload.get("tables"), list):
+            msg = f"{meta_path}: no list of tables; expected a manifest written by Result.save()"
+            raise ResultError(msg)
+        names = [check_name(n, where=f"{meta_path.name}: table") for n in payload["tables"]]
+        _verify(src, payload, names)
+        tables = {name: _read_table(src, name, payload) for name in names}
+        summary = _read_table(src, "summary", payload)
+        return cls(tables=tables, summary_table=summary, meta=payload.get("meta", {}))
 
     def equals(self, other: Result, *, rtol: float = 1e-9) -> bool:
         """Return True when both Results have the same tables and summary (floats within `rtol`)."""
@@ -282,3 +285,62 @@ class Result:
             except AssertionError:
                 return False
         return True
+
+
+def _verify(src: Path, payload: Mapping[str, Any], names: list[str]) -> None:
+    """Refuse a folder whose files do not match its manifest (a save interrupted or mixed)."""
+    files = payload.get("files")
+    if not isinstance(files, Mapping):
+        msg = f"{src}: meta.json lists no files; expected a folder written by Result.save()"
+        raise ResultError(msg)
+    wanted = {f"{n}.csv" for n in [*names, "summary"]}
+    if set(files) != wanted:
+        msg = f"{src}: meta.json lists {sorted(files)}, expected {sorted(wanted)}"
+        raise ResultError(msg)
+    for fname, info in files.items():
+        path = src / fname
+        if not path.is_file():
+            msg = f"{src}: {fname} is missing; the folder does not hold the whole result"
+            raise ResultError(msg)
+        if sha256(path) != info.get("sha256"):
+            msg = (
+                f"{src}: {fname} differs from the file this result saved (checksum); the folder "
+                "mixes results or was edited"
+            )
+            raise ResultError(msg)
+
+
+def _read_table(src: Path, name: str, payload: Mapping[str, Any]) -> pd.DataFrame:
+    types = payload.get("dtypes", {}).get(name, {})
+    full_text = payload.get("text_without_missing", {}).get(name, ())
+    path = src / f"{name}.csv"
+    text_cols = {c: str for c, kind in types.items() if kind in ("object", "str", "string")}
+    if path.stat().st_size <= 1:
+        return pd.DataFrame()
+    # pandas writes a missing value as an empty cell; only that cell is missing, so names
+    # such as "NA", "null" or "nan" come back as the strings they were; floats are parsed
+    # with round-trip precision, so they come back bit for bit
+    frame = pd.read_csv(
+        path,
+        dtype=text_cols,
+        keep_default_na=False,
+        na_values=[""],
+        float_precision="round_trip",
+    )
+    rows = payload.get("files", {}).get(f"{name}.csv", {}).get("rows")
+    if rows is not None and len(frame) != rows:
+        msg = f"{src}: {name}.csv has {len(frame)} rows, meta.json says {rows}"
+        raise ResultError(msg)
+    for col, kind in types.items():
+        if col not in frame.columns:
+            continue
+        if kind.startswith("datetime"):
+            frame[col] = pd.to_datetime(frame[col]).astype(kind)
+        elif kind in ("object", "str", "string"):
+            fill = "" if col in full_text else None
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), fill)
+        elif kind == "bool" and frame[col].dtype == object:
+            frame[col] = frame[col].map({"True": True, "False": False}).astype(bool)
+        else:
+            frame[col] = frame[col].astype(kind)
+    return frame
