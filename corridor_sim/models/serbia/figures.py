@@ -15,6 +15,8 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import Normalize
 
+from corridor_sim.models.serbia.params import SITE_LABELS
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -29,12 +31,7 @@ _SITE_COLOURS = {
     "krusevac": "tab:orange",
     "niska_banja": "tab:green",
 }
-_SITE_LABELS = {
-    "none": "no plant",
-    "trupale": "Trupale",
-    "krusevac": "Kruševac",
-    "niska_banja": "Niška Banja",
-}
+_SITE_LABELS = SITE_LABELS
 
 
 #: Lines shorter than this on the map (degrees) are labelled in a corner box instead.
@@ -103,7 +100,7 @@ def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) ->
     for _, row in buses.iterrows():
         left = bool(row["zone"] in _PLANT_ZONES)  # plant buses sit next to Niš 2: label leftwards
         ax.annotate(
-            str(row["bus"]).rsplit(" ", 2)[0],
+            str(row["element"]).rsplit(" ", 2)[0],
             (row["lon"], row["lat"]),
             xytext=(-6, -12) if left else (4, 4),
             textcoords="offset points",
@@ -192,9 +189,7 @@ def n1_worst_cases(result: Result, *, top: int = 6) -> Figure:
     axes = np.atleast_1d(axes)
     for ax, site in zip(axes, sites, strict=True):
         w = worst[worst["site"] == site].nlargest(top, "loading_pct").iloc[::-1]
-        labels = [
-            f"{e}\n| out: {o}" for e, o in zip(w["element_name"], w["outage_name"], strict=True)
-        ]
+        labels = [f"{e}\n| out: {o}" for e, o in zip(w["element"], w["outage"], strict=True)]
         colours = ["tab:red" if v > 100 else _SITE_COLOURS[site] for v in w["loading_pct"]]  # noqa: PLR2004
         ax.barh(labels, w["loading_pct"], color=colours)
         ax.barh(
@@ -251,11 +246,11 @@ def gas_balance(result: Result) -> Figure:
     ax.set_title(f"Annual gas need vs supply (bottleneck: {bal['bottleneck'].iloc[0]})")
     ax.legend(fontsize=8)
     unmet = result.unmet
-    plant = unmet[unmet["node"] == "plant"]
+    plant = unmet[unmet["element"] == "plant"]
     if len(plant):
         months = np.arange(len(plant))
-        ax2.bar(months, plant["demand"], color="lightgray", label="need")
-        ax2.bar(months, plant["delivered"], color="tab:green", width=0.5, label="delivered")
+        ax2.bar(months, plant["demand_mcm"], color="lightgray", label="need")
+        ax2.bar(months, plant["delivered_mcm"], color="tab:green", width=0.5, label="delivered")
         ax2.set_xticks(months, [str(m + 1) for m in months])
         ax2.set_xlabel("month")
         ax2.set_ylabel("mcm per month")
