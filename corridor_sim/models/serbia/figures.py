@@ -18,7 +18,9 @@ from matplotlib.colors import Normalize
 from corridor_sim.models.serbia.params import SITE_LABELS
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap
     from matplotlib.figure import Figure
 
     from corridor_sim.results.result import Result
@@ -49,6 +51,50 @@ def _sites(result: Result) -> list[str]:
     return [s for s in _SITE_COLOURS if s in set(result.table("site_comparison")["site"])]
 
 
+def _draw_lines(ax: Axes, lines: pd.DataFrame, cmap: Colormap, norm: Normalize) -> list[str]:
+    """Draw each line coloured by its worst N-1 loading; return the labels of the short ones."""
+    short: list[str] = []
+    for _, row in lines.iterrows():
+        colour = cmap(norm(row["worst_n1_loading_pct"]))
+        width = 3.5 if row["vn_kv"] > 300 else 2.0  # noqa: PLR2004 - 400 kV thicker than 220 kV
+        ax.plot(
+            [row["from_lon"], row["to_lon"]],
+            [row["from_lat"], row["to_lat"]],
+            color=colour,
+            lw=width,
+        )
+        mx, my = (row["from_lon"] + row["to_lon"]) / 2, (row["from_lat"] + row["to_lat"]) / 2
+        text = f"{row['max_loading_pct']:.0f}/{row['worst_n1_loading_pct']:.0f}%"
+        if np.hypot(row["to_lon"] - row["from_lon"], row["to_lat"] - row["from_lat"]) < _SHORT_DEG:
+            short.append(f"{row['element']}: {text}")
+            continue
+        ax.annotate(
+            text,
+            (mx, my),
+            fontsize=7,
+            ha="center",
+            va="center",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
+    return short
+
+
+def _draw_buses(ax: Axes, buses: pd.DataFrame, site: str) -> None:
+    """Draw the buses of `site` (one dot per position) with their substation names."""
+    buses = buses[buses["site"] == site].drop_duplicates(["lon", "lat"])
+    ax.scatter(buses["lon"], buses["lat"], s=25, color="black", zorder=3)
+    for _, row in buses.iterrows():
+        left = bool(row["zone"] in _PLANT_ZONES)  # plant buses sit next to Niš 2: label leftwards
+        ax.annotate(
+            str(row["element"]).rsplit(" ", 2)[0],
+            (row["lon"], row["lat"]),
+            xytext=(-6, -12) if left else (4, 4),
+            textcoords="offset points",
+            ha="right" if left else "left",
+            fontsize=8,
+        )
+
+
 def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) -> Axes:
     """Map of the grid around Niš: lines coloured by worst N-1 loading, width by voltage.
 
@@ -71,42 +117,8 @@ def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) ->
     tab = tab[(tab["site"] == site) & (tab["element_type"] == "line")]
     cmap = colormaps["RdYlGn_r"]
     norm = Normalize(0, 120)
-    short: list[str] = []
-    for _, row in tab.iterrows():
-        colour = cmap(norm(row["worst_n1_loading_pct"]))
-        width = 3.5 if row["vn_kv"] > 300 else 2.0  # noqa: PLR2004 - 400 kV thicker than 220 kV
-        ax.plot(
-            [row["from_lon"], row["to_lon"]],
-            [row["from_lat"], row["to_lat"]],
-            color=colour,
-            lw=width,
-        )
-        mx, my = (row["from_lon"] + row["to_lon"]) / 2, (row["from_lat"] + row["to_lat"]) / 2
-        text = f"{row['max_loading_pct']:.0f}/{row['worst_n1_loading_pct']:.0f}%"
-        if np.hypot(row["to_lon"] - row["from_lon"], row["to_lat"] - row["from_lat"]) < _SHORT_DEG:
-            short.append(f"{row['element']}: {text}")
-            continue
-        ax.annotate(
-            text,
-            (mx, my),
-            fontsize=7,
-            ha="center",
-            va="center",
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
-        )
-    buses = result.table("buses")
-    buses = buses[buses["site"] == site].drop_duplicates(["lon", "lat"])
-    ax.scatter(buses["lon"], buses["lat"], s=25, color="black", zorder=3)
-    for _, row in buses.iterrows():
-        left = bool(row["zone"] in _PLANT_ZONES)  # plant buses sit next to Niš 2: label leftwards
-        ax.annotate(
-            str(row["element"]).rsplit(" ", 2)[0],
-            (row["lon"], row["lat"]),
-            xytext=(-6, -12) if left else (4, 4),
-            textcoords="offset points",
-            ha="right" if left else "left",
-            fontsize=8,
-        )
+    short = _draw_lines(ax, tab, cmap, norm)
+    _draw_buses(ax, result.table("buses"), site)
     if short:
         ax.text(
             0.98, 0.98, "\n".join(short), transform=ax.transAxes, ha="right", va="top", fontsize=7

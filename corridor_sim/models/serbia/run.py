@@ -170,6 +170,26 @@ def _site_tables(
     return {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
 
 
+def _gas_tables(
+    gas: GasSpec, burns: Mapping[float, np.ndarray], *, cf: float, year: int
+) -> dict[str, pd.DataFrame]:
+    """Return the gas balance, the free capacity per leg and the monthly route's tables.
+
+    The engine's tables (flows, prices, ...) are those of the scenario's capacity factor `cf`.
+    """
+    balance, _, monthly = gas_balance(gas, dict(burns), year=year)
+    free = route_free_capacity(gas)
+    tables = {
+        "gas_balance": balance,
+        "gas_free_capacity": pd.DataFrame(
+            {"element": list(free), "free_capacity_bcm_per_yr": list(free.values())}
+        ),
+    }
+    for name in _GAS_TABLES:
+        tables[name] = monthly[cf].table(name)
+    return tables
+
+
 def _tightest_legs(free: Mapping[str, float]) -> str:
     low = min(free.values())
     return "+".join(k for k, v in free.items() if math.isclose(v, low, abs_tol=1e-12))
@@ -269,14 +289,9 @@ def simulate(scenario: ScenarioLike) -> Result:
         hourly["plant_mw"].to_numpy(), efficiency=p.efficiency
     )
     burns = {c: gas_mcm_from_mwh(dispatch(c), efficiency=p.efficiency) for c in sorted({*cfs, cf})}
-    balance, _, monthly = gas_balance(gas, burns, year=year)
+    tables.update(_gas_tables(gas, burns, cf=cf, year=year))
     free = route_free_capacity(gas)
-    tables["gas_balance"] = balance
-    tables["gas_free_capacity"] = pd.DataFrame(
-        {"element": list(free), "free_capacity_bcm_per_yr": list(free.values())}
-    )
-    for name in _GAS_TABLES:
-        tables[name] = monthly[cf].table(name)
+    balance = tables["gas_balance"]
     row = balance[balance["capacity_factor"] == cf].iloc[0]
     summary = _summary(
         balance_row=row,
