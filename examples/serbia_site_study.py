@@ -23,7 +23,7 @@ def main(out_dir: Path) -> None:
     """Run the study for the plant at Kruševac (all sites compared) and save tables and plots."""
     out_dir.mkdir(parents=True, exist_ok=True)
     # the net itself, for pandapower users
-    net = serbia.build("krusevac", year=2029)
+    net = serbia.build(2029, site="krusevac")
     print(f"net {net.name}: {len(net.bus)} buses, {len(net.line)} lines, {len(net.trafo)} trafos")
 
     scenario = cs.Scenario(

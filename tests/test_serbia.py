@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -26,8 +27,9 @@ from corridor_sim.models.serbia.gas import (
     mwh_from_gas_mcm,
     route_free_capacity,
 )
-from corridor_sim.models.serbia.grid import GridSpec
-from corridor_sim.models.serbia.study import HOURS, national_load_mw, plant_dispatch_mw
+from corridor_sim.models.serbia.network import GridSpec, build_grid, element_ids, grid_elements
+from corridor_sim.models.serbia.profiles import HOURS, national_load_mw, plant_dispatch_mw
+from corridor_sim.results.schemas import validate
 from corridor_sim.units import twh_to_bcm
 
 SITES = [None, "trupale", "krusevac", "niska_banja"]
@@ -60,7 +62,7 @@ def result() -> cs.Result:
 # ------------------------------------------------------------------ the net
 @pytest.mark.parametrize("site", SITES)
 def test_net_solves_ac_and_dc_with_coordinates(site):
-    net = serbia.build(site, year=2029)
+    net = serbia.build(2029, site=site)
     pp.runpp(net, numba=False)
     assert net.converged
     assert net.bus["geo"].notna().all()
@@ -78,16 +80,16 @@ def test_net_solves_ac_and_dc_with_coordinates(site):
 
 def test_unknown_site_lists_the_three():
     with pytest.raises(UnknownNameError) as err:
-        serbia.build("belgrade", year=2029)
+        serbia.build(2029, site="belgrade")
     for name in ("trupale", "krusevac", "niska_banja"):
         assert name in str(err.value)
     assert "<Site." not in str(err.value)  # plain names, not enum reprs
     with pytest.raises(UnknownNameError, match="did you mean 'krusevac'"):
-        serbia.build("Krusevac", year=2029)
+        serbia.build(2029, site="Krusevac")
 
 
 def test_line_parameters_are_pandapower_std_types_and_c1_lengths():
-    net = serbia.build("trupale", year=2029)
+    net = serbia.build(2029, site="trupale")
     std = pp.available_std_types(net, "line")
     t220 = std.loc["490-AL1/64-ST1A 220.0"]
     t380 = std.loc["490-AL1/64-ST1A 380.0"]
@@ -103,15 +105,60 @@ def test_line_parameters_are_pandapower_std_types_and_c1_lengths():
     assert halves["length_km"].sum() == pytest.approx(96.5)
 
 
-def test_build_rejects_unknown_override():
-    with pytest.raises(SpecError):
-        serbia.build("trupale", year=2029, plant_size=3)
+def test_build_rejects_unknown_and_bad_overrides():
+    with pytest.raises(UnknownNameError, match="plant_size"):
+        serbia.build(2029, site="trupale", plant_size=3)
+    with pytest.raises(SpecError, match="plant_capacity_mw"):
+        serbia.build(2029, plant_capacity_mw=-5)
+    big = serbia.build(2029, site="trupale", plant_capacity_mw=600, min_load=0.5)
+    assert big.gen.at[0, "max_p_mw"] == 600
+    assert big.gen.at[0, "min_p_mw"] == 300
+
+
+def test_build_call_shape_default_site_and_the_old_form():
+    """build(year, site=...) like every model; the default site is the seed's preferred one."""
+    net = serbia.build(2029)
+    assert net.name == "serbia_krusevac_2029"
+    assert serbia.preferred_site() == "krusevac"
+    assert "Kruševac" in cs.fact("serbia.plant.preferred_site").subject
+    assert serbia.build(year=2029).name == net.name
+    assert serbia.build(2029, site="none").gen.empty
+    assert serbia.build(2029, site=None).gen.empty
+    with pytest.warns(DeprecationWarning, match=r"serbia.build\(year, site='trupale'\)"):
+        old = serbia.build("trupale", year=2029)
+    pp.runpp(old, numba=False)
+    new = serbia.build(2029, site="trupale")
+    pp.runpp(new, numba=False)
+    pd.testing.assert_frame_equal(old.res_bus, new.res_bus)
+    with pytest.warns(DeprecationWarning, match="old call"):
+        assert serbia.build(None, year=2029).gen.empty  # the old "no plant"
+    with pytest.raises(SpecError, match="year"):
+        serbia.build()
+    with pytest.raises(SpecError, match="given twice"):
+        serbia.build(2029, year=2030)
+
+
+def test_event_elements_without_building_a_net_match_every_site():
+    ids = grid_elements(2029)
+    assert ids == serbia.elements(2029) == serbia.MODEL.elements(2029)
+    for site in SITES:
+        assert element_ids(build_grid(site, year=2029)) == ids
+
+
+def test_model_entry_declares_params_options_and_horizon():
+    entry = serbia.MODEL
+    assert entry.params is serbia.PARAMS
+    assert entry.option_table is serbia.OPTIONS
+    assert entry.max_periods == HOURS == 8760
+    assert set(entry.parameters(2029)) == set(serbia.PARAMS.names)
+    assert entry.parameters(2029)["plant_capacity_mw"].source == "serbia.plant.capacity"
+    assert set(serbia.OPTIONS.names) == {"site", "sites", "capacity_factors"}
 
 
 # ------------------------------------------------------------ power flows
 @pytest.mark.parametrize("site", ["trupale", "krusevac"])
 def test_dc_flow_equals_pandapower_rundcpp_hour_by_hour(site):
-    net = serbia.build(site, year=2029)
+    net = serbia.build(2029, site=site)
     national = national_load_mw(2029, rng=np.random.default_rng(0))
     hours = [0, 4000, int(np.argmax(national))]
     scale = national[hours] / net.load["p_mw"].sum()
@@ -133,7 +180,7 @@ def test_every_n1_case_was_run(result):
     comp = result.site_comparison.set_index("site")
     for site in SITES:
         key = site or "none"
-        net = serbia.build(site, year=2029)
+        net = serbia.build(2029, site=site)
         n_branches = int(net.line["in_service"].sum() + net.trafo["in_service"].sum())
         assert comp.loc[key, "n1_outages"] == n_branches
         assert comp.loc[key, "n1_cases"] == n_branches * HOURS
@@ -146,13 +193,14 @@ def test_worst_n1_case_matches_pandapower(result):
     hourly = result.hourly[
         (result.hourly["site"] == "krusevac") & (result.hourly["hour"] == hour)
     ].iloc[0]
-    net = serbia.build("krusevac", year=2029)
+    net = serbia.build(2029, site="krusevac")
     factor = hourly["national_load_mw"] / net.load["p_mw"].sum()
     net.load["p_mw"] *= factor
     net.gen["p_mw"] = hourly["plant_mw"]
-    net[worst["outage_element"]].loc[int(worst["outage_index"]), "in_service"] = False
+    net[worst["outage_type"]].loc[int(worst["outage_index"]), "in_service"] = False
     pp.rundcpp(net)
-    res = net[f"res_{worst['element']}"]
+    assert net[worst["element_type"]].at[int(worst["element_index"]), "name"] == worst["element"]
+    res = net[f"res_{worst['element_type']}"]
     assert res.loc[int(worst["element_index"]), "loading_percent"] == pytest.approx(
         worst["loading_pct"], rel=1e-6
     )
@@ -189,7 +237,7 @@ def test_line_outage_event_takes_the_line_out():
     res = serbia.simulate(scn)
     comp = res.site_comparison.iloc[0]
     # in the 5 outage hours one fewer outage is screened
-    net = serbia.build("krusevac", year=2029)
+    net = serbia.build(2029, site="krusevac")
     n = int(len(net.line) + len(net.trafo))
     assert comp["n1_cases"] == n * 43 + (n - 1) * 5
     assert comp["islanding_outages"] == 1  # Kruševac–Niš then splits off Kruševac
@@ -268,7 +316,7 @@ def load_2029() -> np.ndarray:
 @settings(max_examples=20, deadline=None)
 @given(cf=st.floats(0, 1), contract=st.floats(0, 2), ibs=st.floats(0, 2))
 def test_gas_need_exceeds_supply_exactly_when_the_numbers_say(load_2029, cf, contract, ibs):
-    spec = GasSpec.default(contracted_volume=contract, ibs_capacity=ibs)
+    spec = GasSpec.for_year(2029, contracted_volume=contract, ibs_capacity=ibs)
     burn = gas_mcm_from_mwh(
         plant_dispatch_mw(load_2029, capacity_mw=500, capacity_factor=cf, min_load=0.4),
         efficiency=0.58,
@@ -276,7 +324,7 @@ def test_gas_need_exceeds_supply_exactly_when_the_numbers_say(load_2029, cf, con
     need = burn.sum() / 1000
     limit = min(contract, *route_free_capacity(spec).values())
     assume(abs(need - limit) > 1e-6)
-    table, _, _ = gas_balance(spec, {cf: burn})
+    table, _, _ = gas_balance(spec, {cf: burn}, year=2029)
     row = table.iloc[0]
     assert row["gas_need_bcm_per_yr"] == pytest.approx(need)
     assert row["supply_limit_bcm_per_yr"] == pytest.approx(limit)
@@ -288,10 +336,10 @@ def test_gas_need_exceeds_supply_exactly_when_the_numbers_say(load_2029, cf, con
 
 
 def test_bottleneck_names_the_tightest_leg():
-    assert bottleneck(GasSpec.default(contracted_volume=1.0))[0] == "tanap+tap"
-    assert bottleneck(GasSpec.default(contracted_volume=0.1))[0] == "contract"
+    assert bottleneck(GasSpec.for_year(2029, contracted_volume=1.0))[0] == "tanap+tap"
+    assert bottleneck(GasSpec.for_year(2029, contracted_volume=0.1))[0] == "contract"
     name, limit = bottleneck(
-        GasSpec.default(contracted_volume=5, ibs_capacity=0.2, tap_other_use=0)
+        GasSpec.for_year(2029, contracted_volume=5, ibs_capacity=0.2, tap_other_use=0)
     )
     assert (name, limit) == ("ibs", pytest.approx(0.2))
 
@@ -310,9 +358,9 @@ def test_gas_balance_in_result_and_breakeven(result):
 
 def test_gas_spec_validation():
     with pytest.raises(SpecError, match="tap_capacity"):
-        GasSpec.default(tap_capacity=-1.0)
-    with pytest.raises(UnknownNameError):
-        GasSpec.default(tap=1.0)
+        GasSpec.for_year(2029, tap_capacity=-1.0)
+    with pytest.raises(UnknownNameError, match="did you mean 'tap_capacity'"):
+        GasSpec.for_year(2029, tap_capacit=1.0)
     assert math.isclose(GridSpec.for_year(2024).annual_energy_twh, 30.8)
 
 
@@ -341,7 +389,7 @@ def test_n1_screen_matches_pandapower_contingency_analysis(site):
 
     from corridor_sim.engines.power import n_minus_1
 
-    net = serbia.build(site, year=2029)
+    net = serbia.build(2029, site=site)
     net.load["p_mw"] *= 1.4  # a high-load hour, plant at full output
     ours = n_minus_1(net, outages="lines+trafos")
     cases = {"line": {"index": list(net.line.index)}, "trafo": {"index": list(net.trafo.index)}}
@@ -401,7 +449,7 @@ def test_derating_a_transformer_keeps_its_impedance():
     from corridor_sim.engines.power import dc_flow
     from corridor_sim.models.serbia.study import _apply_events
 
-    net = serbia.build("krusevac", year=2029)
+    net = serbia.build(2029, site="krusevac")
     units = net.trafo.index[net.trafo["name"].str.startswith("krusevac1_220_110")]
     before = dc_flow(net)
     after = dc_flow(_apply_events(net, [("krusevac1_220_110_1", 0.5)]))
@@ -417,25 +465,156 @@ def test_derating_a_transformer_keeps_its_impedance():
 
 
 def test_provenance_lists_every_catalogue_row_the_model_reads(monkeypatch):
-    """The provenance table names each catalogue id read by build + simulate, and no other."""
+    """cs.run's provenance names each catalogue id the run reads, and no other.
+
+    Run twice: the second run builds its grids from the cache (keyed on the values read),
+    so the cache must not hide a read.
+    """
     import corridor_sim.catalogue._loader as loader
-    from corridor_sim.models.serbia import grid as _serbia_grid
 
     seen: set[str] = set()
     original = loader.fact
 
-    def recording_fact(fid: str):
+    def recording_fact(fid: str, **kw: object):
         seen.add(fid)
-        return original(fid)
+        return original(fid, **kw)
 
     monkeypatch.setattr(loader, "fact", recording_fact)
-    _serbia_grid._build_cached.cache_clear()  # a cached grid would hide its reads
-    res = serbia.simulate(_scenario(periods=24, options={"capacity_factors": [0.5]}))
-    prov = res.tables["provenance"]
-    assert set(prov["source_id"]) == seen
-    assert prov["source_id"].is_unique
-    fixed = prov.set_index("source_id")
-    assert fixed.at["serbia.line.jagodina_nis.length", "default"] == pytest.approx(96.5)
-    assert fixed.at["serbia.line.jagodina_nis.length", "unit"] == "km"
-    assert fixed.at["serbia.load.peak_hour", "kind"] == "fixed"
-    assert fixed.at["serbia.plant.efficiency", "kind"] == "parameter"
+    scn = cs.Scenario(model="serbia", year=2029, periods=24, options={"capacity_factors": [0.5]})
+    for _ in range(2):
+        seen.clear()
+        prov = cs.run(scn).tables["provenance"]
+        assert set(prov["source_id"]) == seen
+        assert prov["source_id"].is_unique
+    rows = prov.set_index("source_id")
+    assert rows.at["serbia.line.jagodina_nis.length", "value"] == pytest.approx(96.5)
+    assert rows.at["serbia.line.jagodina_nis.length", "unit"] == "km"
+    assert rows.at["serbia.load.peak_hour", "parameter"] == "(fixed)"
+    assert rows.at["serbia.plant.efficiency", "parameter"] == "efficiency"
+    assert "units.gas.lhv_serbia" in rows.index  # read through corridor_sim.units
+    # a scenario comparing two sites does not read the loop-in sites' rows
+    seen.clear()
+    two = cs.Scenario(
+        model="serbia",
+        year=2029,
+        periods=24,
+        overrides={"efficiency": 0.55},
+        options={"sites": ["none", "krusevac"], "capacity_factors": [0.5]},
+    )
+    prov = cs.run(two).tables["provenance"]
+    listed = set(prov["source_id"]) - {"override"}
+    assert listed <= seen
+    assert seen - listed == {"serbia.plant.efficiency"}  # overridden: the default is not used
+    assert not {"serbia.site.trupale.loop_in_km", "serbia.coord.trupale.lon"} & listed
+    assert prov.set_index("parameter").at["efficiency", "source_id"] == "override"
+
+
+# ------------------------------------------------------------ result schema and examples
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("serbia_*.toml"))
+
+
+@pytest.fixture(scope="module")
+def example_results() -> dict[str, cs.Result]:
+    return {path.stem: cs.run(path) for path in EXAMPLES}
+
+
+def test_every_example_result_is_in_the_shared_schema(example_results):
+    assert len(example_results) == 5
+    for name, res in example_results.items():
+        validate(res)
+        metrics = res.summary()["metric"]
+        assert metrics.is_unique, name
+        for site in ("trupale", "krusevac", "niska_banja", "none"):
+            assert not metrics.str.contains(site).any(), name  # no data in metric names
+        for table in ("flows", "utilisation", "unmet", "prices", "supply"):
+            assert {"element", "period", "snapshot"} <= set(res.table(table).columns)
+        for table in ("hourly", "n1_worst", "voltages"):
+            assert {"period", "snapshot", "hour"} <= set(res.table(table).columns)
+
+
+def test_examples_reproduce_the_documented_figures(example_results):
+    """docs/serbia.md's table: losses, N-1 violation hours and worst loading per site."""
+    res = example_results["serbia_krusevac_2029"]
+    comp = res.site_comparison.set_index("site")
+    expected = {  # site: (losses GWh, hours with N-1 violation, worst N-1 loading %)
+        "none": (44.6, 0, 86.8),
+        "trupale": (33.1, 0, 86.8),
+        "krusevac": (44.0, 2366, 105.7),
+        "niska_banja": (35.4, 0, 86.8),
+    }
+    for site, (gwh, hours, worst) in expected.items():
+        assert comp.at[site, "losses_mwh"] / 1000 == pytest.approx(gwh, abs=0.05)
+        assert comp.at[site, "n1_violation_hours"] == hours
+        assert comp.at[site, "worst_n1_loading_pct"] == pytest.approx(worst, abs=0.05)
+    s = res.summary().set_index("metric")
+    assert s.at["best_site", "element"] == res.meta["best_site"] == "trupale"
+    assert s.at["best_site", "value"] == 1.0
+    assert s.at["n1_violation_hours", "element"] == "krusevac"  # the scenario's site
+    assert s.at["n1_violation_hours", "value"] == 2366
+    assert s.at["losses_gwh", "value"] == pytest.approx(comp.at["krusevac", "losses_mwh"] / 1000)
+    assert s.at["breakeven_capacity_factor", "value"] == pytest.approx(0.4905, abs=1e-4)
+    assert s.at["gas_need_bcm_per_yr", "value"] == pytest.approx(0.408, abs=5e-4)
+    for name in ("serbia_trupale_2029", "serbia_niska_banja_2029"):
+        other = example_results[name]
+        pd.testing.assert_frame_equal(other.site_comparison, res.site_comparison)
+        assert other.metric("n1_violation_hours") == 0
+    outage = example_results["serbia_krusevac_line_outage"].site_comparison.set_index("site")
+    assert outage.at["krusevac", "n0_hours_over_limit"] > 0  # the remaining line is overloaded
+    assert outage.at["krusevac", "islanding_outages"] == 1
+
+
+def test_summary_site_metrics_follow_the_scenario_site_or_the_best_site():
+    kw = {"periods": 48, "seed": 2}
+    given = serbia.simulate(
+        _scenario(options={"site": "none", "sites": ["trupale", "krusevac"]}, **kw)
+    )
+    s = given.summary().set_index("metric")
+    assert s.at["losses_gwh", "element"] == "none"
+    comp = given.site_comparison.set_index("site")
+    assert list(comp.index) == ["trupale", "krusevac", "none"]  # the site is added
+    assert s.at["losses_gwh", "value"] == pytest.approx(comp.at["none", "losses_mwh"] / 1000)
+    free = serbia.simulate(_scenario(options={"sites": ["trupale", "krusevac"]}, **kw))
+    s = free.summary().set_index("metric")
+    assert s.at["n1_violation_hours", "element"] == free.meta["best_site"]
+    assert s.at["best_site", "element"] == free.meta["best_site"]
+    assert free.meta["site"] is None
+
+
+def test_snapshots_are_the_hours_and_months_of_the_year(result):
+    hourly = result.hourly[result.hourly["site"] == "krusevac"]
+    assert (hourly["period"] == hourly["hour"]).all()
+    start = pd.Timestamp("2029-01-01")
+    assert ((hourly["snapshot"] - start) == pd.to_timedelta(hourly["hour"], unit="h")).all()
+    worst = result.n1_worst.iloc[0]
+    assert worst["snapshot"] == start + pd.Timedelta(hours=int(worst["hour"]))
+    flows = result.flows
+    months = pd.date_range("2029-01-01", periods=12, freq="MS")
+    assert sorted(set(flows["snapshot"])) == list(months)
+    assert flows["period_label"].iloc[0] == "2029-01"
+    plant = result.unmet[result.unmet["element"] == "plant"]
+    assert len(plant) == 12
+    assert plant["delivered_mcm"].sum() + plant["unmet_mcm"].sum() == pytest.approx(
+        plant["demand_mcm"].sum()
+    )
+    assert set(result.gas_free_capacity["element"]) <= set(flows["element"])
+
+
+def _docs_block(text: str, tag: str) -> str:
+    start, end = f"<!-- {tag}:start -->\n", f"<!-- {tag}:end -->"
+    assert start in text, f"docs/serbia.md lacks <!-- {tag}:start -->"
+    assert end in text, f"docs/serbia.md lacks <!-- {tag}:end -->"
+    return text.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_docs_tables_are_generated_from_the_declarations():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "serbia.md").read_text("utf-8")
+    assert _docs_block(text, "parameters") == serbia.PARAMS.markdown()
+    assert _docs_block(text, "options") == serbia.OPTIONS.markdown()
+
+
+def test_plotting_serbia_still_imports():
+    from corridor_sim.models.serbia import figures as new
+    from corridor_sim.plotting import serbia as old
+
+    assert old.grid_map is new.grid_map
+    assert old.figures is new.figures

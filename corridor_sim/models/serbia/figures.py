@@ -15,8 +15,12 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import Normalize
 
+from corridor_sim.models.serbia.params import SITE_LABELS
+
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap
     from matplotlib.figure import Figure
 
     from corridor_sim.results.result import Result
@@ -29,12 +33,7 @@ _SITE_COLOURS = {
     "krusevac": "tab:orange",
     "niska_banja": "tab:green",
 }
-_SITE_LABELS = {
-    "none": "no plant",
-    "trupale": "Trupale",
-    "krusevac": "Kruševac",
-    "niska_banja": "Niška Banja",
-}
+_SITE_LABELS = SITE_LABELS
 
 
 #: Lines shorter than this on the map (degrees) are labelled in a corner box instead.
@@ -50,6 +49,50 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
 
 def _sites(result: Result) -> list[str]:
     return [s for s in _SITE_COLOURS if s in set(result.table("site_comparison")["site"])]
+
+
+def _draw_lines(ax: Axes, lines: pd.DataFrame, cmap: Colormap, norm: Normalize) -> list[str]:
+    """Draw each line coloured by its worst N-1 loading; return the labels of the short ones."""
+    short: list[str] = []
+    for _, row in lines.iterrows():
+        colour = cmap(norm(row["worst_n1_loading_pct"]))
+        width = 3.5 if row["vn_kv"] > 300 else 2.0  # noqa: PLR2004 - 400 kV thicker than 220 kV
+        ax.plot(
+            [row["from_lon"], row["to_lon"]],
+            [row["from_lat"], row["to_lat"]],
+            color=colour,
+            lw=width,
+        )
+        mx, my = (row["from_lon"] + row["to_lon"]) / 2, (row["from_lat"] + row["to_lat"]) / 2
+        text = f"{row['max_loading_pct']:.0f}/{row['worst_n1_loading_pct']:.0f}%"
+        if np.hypot(row["to_lon"] - row["from_lon"], row["to_lat"] - row["from_lat"]) < _SHORT_DEG:
+            short.append(f"{row['element']}: {text}")
+            continue
+        ax.annotate(
+            text,
+            (mx, my),
+            fontsize=7,
+            ha="center",
+            va="center",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
+    return short
+
+
+def _draw_buses(ax: Axes, buses: pd.DataFrame, site: str) -> None:
+    """Draw the buses of `site` (one dot per position) with their substation names."""
+    buses = buses[buses["site"] == site].drop_duplicates(["lon", "lat"])
+    ax.scatter(buses["lon"], buses["lat"], s=25, color="black", zorder=3)
+    for _, row in buses.iterrows():
+        left = bool(row["zone"] in _PLANT_ZONES)  # plant buses sit next to Niš 2: label leftwards
+        ax.annotate(
+            str(row["element"]).rsplit(" ", 2)[0],
+            (row["lon"], row["lat"]),
+            xytext=(-6, -12) if left else (4, 4),
+            textcoords="offset points",
+            ha="right" if left else "left",
+            fontsize=8,
+        )
 
 
 def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) -> Axes:
@@ -74,42 +117,8 @@ def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) ->
     tab = tab[(tab["site"] == site) & (tab["element_type"] == "line")]
     cmap = colormaps["RdYlGn_r"]
     norm = Normalize(0, 120)
-    short: list[str] = []
-    for _, row in tab.iterrows():
-        colour = cmap(norm(row["worst_n1_loading_pct"]))
-        width = 3.5 if row["vn_kv"] > 300 else 2.0  # noqa: PLR2004 - 400 kV thicker than 220 kV
-        ax.plot(
-            [row["from_lon"], row["to_lon"]],
-            [row["from_lat"], row["to_lat"]],
-            color=colour,
-            lw=width,
-        )
-        mx, my = (row["from_lon"] + row["to_lon"]) / 2, (row["from_lat"] + row["to_lat"]) / 2
-        text = f"{row['max_loading_pct']:.0f}/{row['worst_n1_loading_pct']:.0f}%"
-        if np.hypot(row["to_lon"] - row["from_lon"], row["to_lat"] - row["from_lat"]) < _SHORT_DEG:
-            short.append(f"{row['element']}: {text}")
-            continue
-        ax.annotate(
-            text,
-            (mx, my),
-            fontsize=7,
-            ha="center",
-            va="center",
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
-        )
-    buses = result.table("buses")
-    buses = buses[buses["site"] == site].drop_duplicates(["lon", "lat"])
-    ax.scatter(buses["lon"], buses["lat"], s=25, color="black", zorder=3)
-    for _, row in buses.iterrows():
-        left = bool(row["zone"] in _PLANT_ZONES)  # plant buses sit next to Niš 2: label leftwards
-        ax.annotate(
-            str(row["bus"]).rsplit(" ", 2)[0],
-            (row["lon"], row["lat"]),
-            xytext=(-6, -12) if left else (4, 4),
-            textcoords="offset points",
-            ha="right" if left else "left",
-            fontsize=8,
-        )
+    short = _draw_lines(ax, tab, cmap, norm)
+    _draw_buses(ax, result.table("buses"), site)
     if short:
         ax.text(
             0.98, 0.98, "\n".join(short), transform=ax.transAxes, ha="right", va="top", fontsize=7
@@ -192,9 +201,7 @@ def n1_worst_cases(result: Result, *, top: int = 6) -> Figure:
     axes = np.atleast_1d(axes)
     for ax, site in zip(axes, sites, strict=True):
         w = worst[worst["site"] == site].nlargest(top, "loading_pct").iloc[::-1]
-        labels = [
-            f"{e}\n| out: {o}" for e, o in zip(w["element_name"], w["outage_name"], strict=True)
-        ]
+        labels = [f"{e}\n| out: {o}" for e, o in zip(w["element"], w["outage"], strict=True)]
         colours = ["tab:red" if v > 100 else _SITE_COLOURS[site] for v in w["loading_pct"]]  # noqa: PLR2004
         ax.barh(labels, w["loading_pct"], color=colours)
         ax.barh(
@@ -251,11 +258,11 @@ def gas_balance(result: Result) -> Figure:
     ax.set_title(f"Annual gas need vs supply (bottleneck: {bal['bottleneck'].iloc[0]})")
     ax.legend(fontsize=8)
     unmet = result.unmet
-    plant = unmet[unmet["node"] == "plant"]
+    plant = unmet[unmet["element"] == "plant"]
     if len(plant):
         months = np.arange(len(plant))
-        ax2.bar(months, plant["demand"], color="lightgray", label="need")
-        ax2.bar(months, plant["delivered"], color="tab:green", width=0.5, label="delivered")
+        ax2.bar(months, plant["demand_mcm"], color="lightgray", label="need")
+        ax2.bar(months, plant["delivered_mcm"], color="tab:green", width=0.5, label="delivered")
         ax2.set_xticks(months, [str(m + 1) for m in months])
         ax2.set_xlabel("month")
         ax2.set_ylabel("mcm per month")

@@ -4,20 +4,20 @@ Route (REFERENCES C6–C11): SCP (Azerbaijan–Georgia–Türkiye border) → TA
 6 bcm/yr) → TAP (Kipoi–Komotini, then on to Italy) → IGB (Komotini–Stara Zagora, Bulgarian
 offtake) → Bulgarian transmission (not limiting) → IBS (Novi Iskar–Niš) → the contract → the plant.
 Other users of each pipeline are demands with priority over the plant, so the plant gets what
-the route's free capacity and the contracted volume leave. Network unit: mcm per month; annual
-capacities are delivered ratably (1/12 per month).
+the route's free capacity and the contracted volume leave. Network unit: mcm per period (the
+year, or a month); annual capacities are delivered ratably (in proportion to the month's days).
+The unmet penalties only rank users (no currency), so prices are in cost units per mcm.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corridor_sim.catalogue import value
 from corridor_sim.engines.commodity import (
     Arc,
     CommodityNetwork,
@@ -27,28 +27,46 @@ from corridor_sim.engines.commodity import (
     solve,
 )
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
-from corridor_sim.units import GasBasis, bcm_to_twh, twh_to_bcm
+from corridor_sim.models._common.calendar import make_slices
+from corridor_sim.models.params import ParamValues
+from corridor_sim.models.serbia.params import GAS_FIELDS, PARAMS, gas_param
+from corridor_sim.units import (
+    HOURS_PER_DAY,
+    MWH_PER_TWH,
+    THOUSAND,
+    GasBasis,
+    bcm_to_twh,
+    twh_to_bcm,
+)
 
 __all__ = [
     "GasSpec",
+    "bottleneck",
     "gas_balance",
     "gas_mcm_from_mwh",
     "gas_network",
+    "monthly_from_hourly",
     "mwh_from_gas_mcm",
     "route_free_capacity",
 ]
 
-MONTHS = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12")
+#: Days per month of the model's 365-day year (the hourly horizon of 8760 hours).
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 #: Gas basis of the plant's heat rate: the Serbian regulator's LHV (units.gas.lhv_serbia).
 BASIS = GasBasis.SERBIA_LHV
-_MCM_PER_BCM = 1000.0
-_MWH_PER_TWH = 1e6
+#: mcm per bcm.
+_MCM_PER_BCM = THOUSAND
 #: Priority of other pipeline users over the plant (unmet penalties, cost units per mcm).
 _PENALTY_OTHERS, _PENALTY_PLANT = 10, 1
 #: Shortfalls below this (bcm/yr) are solver round-off.
 _TOL_BCM = 1e-9
 _DIGITS = 12
+
+
+def _check_efficiency(efficiency: float) -> None:
+    if not 0 < efficiency <= 1:
+        msg = f"efficiency = {efficiency!r}: expected a fraction in (0, 1], e.g. 0.58 for a CCGT"
+        raise SpecError(msg)
 
 
 def gas_mcm_from_mwh(energy_mwh: npt.ArrayLike, *, efficiency: float) -> np.ndarray:
@@ -59,10 +77,8 @@ def gas_mcm_from_mwh(energy_mwh: npt.ArrayLike, *, efficiency: float) -> np.ndar
     >>> int(gas_mcm_from_mwh(1e6, efficiency=0.5))  # 1 TWh at 50 %: 216 million m3
     215
     """
-    if not 0 < efficiency <= 1:
-        msg = f"efficiency = {efficiency!r}: expected a fraction in (0, 1], e.g. 0.58 for a CCGT"
-        raise SpecError(msg)
-    e_twh = np.asarray(energy_mwh, dtype=float) / _MWH_PER_TWH / efficiency
+    _check_efficiency(efficiency)
+    e_twh = np.asarray(energy_mwh, dtype=float) / MWH_PER_TWH / efficiency
     return np.asarray(twh_to_bcm(e_twh, basis=BASIS)) * _MCM_PER_BCM
 
 
@@ -74,20 +90,18 @@ def mwh_from_gas_mcm(gas_mcm: npt.ArrayLike, *, efficiency: float) -> np.ndarray
     >>> round(float(mwh_from_gas_mcm(gas_mcm_from_mwh(42, efficiency=0.5), efficiency=0.5)), 9)
     42.0
     """
-    if not 0 < efficiency <= 1:
-        msg = f"efficiency = {efficiency!r}: expected a fraction in (0, 1], e.g. 0.58 for a CCGT"
-        raise SpecError(msg)
+    _check_efficiency(efficiency)
     e_twh = np.asarray(bcm_to_twh(np.asarray(gas_mcm, dtype=float) / _MCM_PER_BCM, basis=BASIS))
-    return e_twh * efficiency * _MWH_PER_TWH
-
-
-def _g(fid: str) -> float:
-    return value(f"serbia.gas.{fid}", unit="bcm/yr")
+    return e_twh * efficiency * MWH_PER_TWH
 
 
 @dataclass(frozen=True, slots=True)
 class GasSpec:
-    """Leg capacities, other users and the contract, all in bcm/yr (catalogue defaults)."""
+    """Leg capacities, other users and the contract, all in bcm/yr.
+
+    A value holder built from the model's parameters (:meth:`from_params`); each field
+    ``f`` is the parameter ``f_bcm_per_yr`` of :data:`~corridor_sim.models.serbia.params.PARAMS`.
+    """
 
     scp_capacity: float
     scp_other_use: float
@@ -106,32 +120,36 @@ class GasSpec:
         for f in fields(self):
             x = getattr(self, f.name)
             if not (isinstance(x, int | float) and math.isfinite(x) and x >= 0):
-                msg = f"gas.{f.name}_bcm_per_yr = {x!r}: expected a finite number of bcm/yr >= 0"
+                msg = f"{gas_param(f.name)} = {x!r}: expected a finite number of bcm/yr >= 0"
                 raise SpecError(msg)
 
     @classmethod
-    def default(cls, **overrides: float) -> GasSpec:
-        """Catalogue values; `overrides` replace fields by name (bcm/yr)."""
-        base = cls(
-            scp_capacity=_g("scp.capacity"),
-            scp_other_use=_g("scp.other_use"),
-            tanap_capacity=_g("tanap.capacity"),
-            tanap_turkey_offtake=_g("tanap.turkey_offtake"),
-            tap_capacity=_g("tap.capacity"),
-            tap_other_use=_g("tap.other_use"),
-            igb_capacity=_g("igb.capacity"),
-            igb_bulgaria_use=_g("igb.bulgaria_use"),
-            ibs_capacity=_g("ibs.capacity"),
-            ibs_other_use=_g("ibs.other_use"),
-            contracted_volume=_g("contract_now"),
-            contract_existing_use=_g("contract_existing_use"),
-        )
-        names = [f.name for f in fields(cls)]
+    def from_params(cls, p: ParamValues) -> GasSpec:
+        """Take the gas values of resolved parameters `p` (``PARAMS.resolve(year, overrides)``)."""
+        return cls(**{name: float(p[gas_param(name)]) for name in GAS_FIELDS})
+
+    @classmethod
+    def for_year(cls, year: int, **overrides: float) -> GasSpec:
+        """Catalogue values of `year`; `overrides` replace fields by name (bcm/yr).
+
+        Raises
+        ------
+        UnknownNameError
+            An override that is not a field (with a "did you mean").
+        SpecError
+            A negative or non-finite value.
+
+        Examples
+        --------
+        >>> GasSpec.for_year(2029, contracted_volume=1.0).contract_available
+        1.0
+        """
         for key in overrides:
-            if key not in names:
-                msg = f"gas override {key!r}: unknown field, {suggest(key, names)}"
+            if key not in GAS_FIELDS:
+                msg = f"gas override {key!r}: unknown field, {suggest(key, GAS_FIELDS)}"
                 raise UnknownNameError(msg)
-        return replace(base, **overrides)
+        p = PARAMS.resolve(year, {gas_param(k): v for k, v in overrides.items()})
+        return cls.from_params(p)
 
     @property
     def contract_available(self) -> float:
@@ -144,7 +162,7 @@ def route_free_capacity(spec: GasSpec) -> dict[str, float]:
 
     Examples
     --------
-    >>> free = route_free_capacity(GasSpec.default())
+    >>> free = route_free_capacity(GasSpec.for_year(2029))
     >>> sorted(free)
     ['ibs', 'igb', 'scp', 'tanap', 'tap']
     """
@@ -168,29 +186,11 @@ def _per_period(bcm_per_yr: float, n_periods: int) -> float | tuple[float, ...]:
     return tuple((bcm_per_yr * _MCM_PER_BCM * days / days.sum()).tolist())
 
 
-def gas_network(
-    spec: GasSpec, plant_mcm: npt.ArrayLike, *, name: str = "serbia_gas"
-) -> CommodityNetwork:
-    """Build the route as a commodity network in mcm per period: one year, or 12 months.
-
-    Parameters
-    ----------
-    spec : GasSpec
-        Capacities, other users, contract (bcm/yr).
-    plant_mcm : array_like of 1 or 12 floats
-        Plant gas burn in the year (one value) or per month (twelve values), mcm. With months,
-        capacities and the contract are delivered ratably (in proportion to the month's days).
-
-    Returns
-    -------
-    CommodityNetwork
-        Arcs ``scp``, ``tanap``, ``tanap_west``, ``tap``, ``tap_west``, ``igb``,
-        ``bg_transmission``, ``ibs``, ``contract``; the plant node ``plant``.
-    """
+def _check_burn(plant_mcm: npt.ArrayLike) -> np.ndarray:
     burn = np.asarray(plant_mcm, dtype=float)
     if (
         burn.ndim != 1
-        or burn.size not in (1, len(MONTHS))
+        or burn.size not in (1, len(_DAYS))
         or not np.all(np.isfinite(burn))
         or np.any(burn < 0)
     ):
@@ -199,13 +199,18 @@ def gas_network(
             f"got shape {burn.shape}"
         )
         raise SpecError(msg)
+    return burn
+
+
+def _nodes(spec: GasSpec, burn: np.ndarray) -> tuple[Node, ...]:
+    """Supply at Sangachal, transit points, other users (priority) and the plant."""
     n = burn.size
 
     def m(bcm_per_yr: float) -> float | tuple[float, ...]:
         return _per_period(bcm_per_yr, n)
 
     other = {"unmet_penalty": _PENALTY_OTHERS, "kind": NodeKind.DEMAND}
-    nodes = (
+    return (
         Node(
             "sangachal",
             kind=NodeKind.SUPPLY,
@@ -234,88 +239,87 @@ def gas_network(
             label="the gas plant",
         ),
     )
-    arcs = (
-        Arc(
-            "sangachal",
-            "erzurum",
-            capacity=m(spec.scp_capacity),
-            id="scp",
-            label="South Caucasus Pipeline",
-        ),
-        Arc("erzurum", "scp_other_users", capacity=math.inf, id="scp_offtake"),
-        Arc(
-            "erzurum",
-            "eskisehir",
-            capacity=m(spec.tanap_capacity),
-            id="tanap",
-            label="TANAP (east)",
-        ),
-        Arc("eskisehir", "turkey_tanap", capacity=math.inf, id="tanap_offtake"),
-        Arc(
-            "eskisehir",
-            "kipoi",
-            capacity=m(spec.tanap_capacity),
-            id="tanap_west",
-            label="TANAP (west)",
-        ),
+
+
+def _arcs(spec: GasSpec, n: int) -> tuple[Arc, ...]:
+    """Return the legs (capacities per period) and the uncapped offtakes."""
+
+    def m(bcm_per_yr: float) -> float | tuple[float, ...]:
+        return _per_period(bcm_per_yr, n)
+
+    inf = math.inf
+    return (
+        Arc("sangachal", "erzurum", capacity=m(spec.scp_capacity), id="scp",
+            label="South Caucasus Pipeline"),
+        Arc("erzurum", "scp_other_users", capacity=inf, id="scp_offtake"),
+        Arc("erzurum", "eskisehir", capacity=m(spec.tanap_capacity), id="tanap",
+            label="TANAP (east)"),
+        Arc("eskisehir", "turkey_tanap", capacity=inf, id="tanap_offtake"),
+        Arc("eskisehir", "kipoi", capacity=m(spec.tanap_capacity), id="tanap_west",
+            label="TANAP (west)"),
         Arc("kipoi", "komotini", capacity=m(spec.tap_capacity), id="tap", label="TAP"),
-        Arc(
-            "komotini",
-            "tap_users",
-            capacity=m(spec.tap_capacity),
-            id="tap_west",
-            label="TAP beyond Komotini",
-        ),
+        Arc("komotini", "tap_users", capacity=m(spec.tap_capacity), id="tap_west",
+            label="TAP beyond Komotini"),
         Arc("komotini", "stara_zagora", capacity=m(spec.igb_capacity), id="igb", label="IGB"),
-        Arc("stara_zagora", "bulgaria", capacity=math.inf, id="igb_offtake"),
-        Arc(
-            "stara_zagora",
-            "novi_iskar",
-            capacity=math.inf,
-            id="bg_transmission",
-            label="Bulgarian grid (not limiting)",
-        ),
+        Arc("stara_zagora", "bulgaria", capacity=inf, id="igb_offtake"),
+        Arc("stara_zagora", "novi_iskar", capacity=inf, id="bg_transmission",
+            label="Bulgarian grid (not limiting)"),
         Arc("novi_iskar", "nis_gas", capacity=m(spec.ibs_capacity), id="ibs", label="IBS"),
-        Arc("nis_gas", "ibs_other_users", capacity=math.inf, id="ibs_offtake"),
-        Arc(
-            "nis_gas",
-            "plant",
-            capacity=m(spec.contract_available),
-            id="contract",
-            label="Contracted volume",
-        ),
-    )
-    prov = tuple(
-        (f"{f.name}_bcm_per_yr", fid)
-        for f, fid in zip(
-            fields(GasSpec),
-            (
-                "serbia.gas.scp.capacity",
-                "serbia.gas.scp.other_use",
-                "serbia.gas.tanap.capacity",
-                "serbia.gas.tanap.turkey_offtake",
-                "serbia.gas.tap.capacity",
-                "serbia.gas.tap.other_use",
-                "serbia.gas.igb.capacity",
-                "serbia.gas.igb.bulgaria_use",
-                "serbia.gas.ibs.capacity",
-                "serbia.gas.ibs.other_use",
-                "serbia.gas.contract_now",
-                "serbia.gas.contract_existing_use",
-            ),
-            strict=True,
-        )
-    )
-    periods = tuple(f"m{mm}" for mm in MONTHS) if n > 1 else ("year",)
+        Arc("nis_gas", "ibs_other_users", capacity=inf, id="ibs_offtake"),
+        Arc("nis_gas", "plant", capacity=m(spec.contract_available), id="contract",
+            label="Contracted volume"),
+    )  # fmt: skip
+
+
+def gas_network(
+    spec: GasSpec, plant_mcm: npt.ArrayLike, *, year: int, name: str = "serbia_gas"
+) -> CommodityNetwork:
+    """Build the route as a commodity network in mcm per period: one year, or 12 months.
+
+    Parameters
+    ----------
+    spec : GasSpec
+        Capacities, other users, contract (bcm/yr).
+    plant_mcm : array_like of 1 or 12 floats
+        Plant gas burn in the year (one value) or per month (twelve values), mcm. With months,
+        capacities and the contract are delivered ratably (in proportion to the month's days).
+    year : int
+        Model year: the periods are ``"YYYY"`` or ``"YYYY-MM"`` with their snapshots
+        (1 January, or the first day of each month).
+    name : str
+        Network name.
+
+    Returns
+    -------
+    CommodityNetwork
+        Arcs ``scp``, ``tanap``, ``tanap_west``, ``tap``, ``tap_west``, ``igb``,
+        ``bg_transmission``, ``ibs``, ``contract``; the plant node ``plant``.
+
+    Examples
+    --------
+    >>> net = gas_network(GasSpec.for_year(2029), [300.0], year=2029)
+    >>> net.periods, net.unit
+    (('2029',), 'mcm')
+    """
+    burn = _check_burn(plant_mcm)
+    n = burn.size
+    slices = make_slices(year, 1, resolution="year") if n == 1 else make_slices(year, n)
+    prov = tuple((PARAMS[gas_param(f)].name, str(PARAMS[gas_param(f)].fact)) for f in GAS_FIELDS)
     return CommodityNetwork(
-        nodes=nodes, arcs=arcs, periods=periods, unit="mcm", name=name, provenance=prov
+        nodes=_nodes(spec, burn),
+        arcs=_arcs(spec, n),
+        periods=tuple(s.label for s in slices),
+        snapshots=tuple(s.start for s in slices),
+        unit="mcm",
+        name=name,
+        provenance=prov,
     )
 
 
 def monthly_from_hourly(hourly: npt.ArrayLike) -> np.ndarray:
     """Sum an 8760-hour series into 12 calendar months (non-leap year)."""
     x = np.asarray(hourly, dtype=float)
-    edges = np.concatenate([[0], np.cumsum(_DAYS) * 24])
+    edges = np.concatenate([[0], np.cumsum(_DAYS) * HOURS_PER_DAY])
     if x.size != edges[-1]:
         msg = f"hourly series has {x.size} values: expected {int(edges[-1])} (one non-leap year)"
         raise SpecError(msg)
@@ -330,8 +334,12 @@ def bottleneck(spec: GasSpec) -> tuple[str, float]:
     return "+".join(names), low
 
 
+def _plant_rows(sol: CommoditySolution) -> pd.DataFrame:
+    return sol.unmet[sol.unmet["element"] == "plant"]
+
+
 def gas_balance(
-    spec: GasSpec, burn_mcm_by_cf: dict[float, np.ndarray]
+    spec: GasSpec, burn_mcm_by_cf: dict[float, np.ndarray], *, year: int
 ) -> tuple[pd.DataFrame, dict[float, CommoditySolution], dict[float, CommoditySolution]]:
     """Solve the route for each capacity factor's hourly burn; return the balance table.
 
@@ -345,6 +353,8 @@ def gas_balance(
         Route and contract.
     burn_mcm_by_cf : dict of float to array
         Hourly gas burn (mcm, 8760 values) of the plant for each capacity factor.
+    year : int
+        Model year (the periods' dates).
 
     Returns
     -------
@@ -362,11 +372,10 @@ def gas_balance(
     for cf, hourly in burn_mcm_by_cf.items():
         months = monthly_from_hourly(hourly)
         need = float(months.sum())
-        year_sol = solve(gas_network(spec, [need], name=f"serbia_gas_cf{cf:g}_year"))
-        month_sol = solve(gas_network(spec, months, name=f"serbia_gas_cf{cf:g}_month"))
-        py = year_sol.unmet[year_sol.unmet["node"] == "plant"]
-        pm = month_sol.unmet[month_sol.unmet["node"] == "plant"]
-        short = float(py["unmet"].sum()) / _MCM_PER_BCM
+        year_sol = solve(gas_network(spec, [need], year=year, name=f"serbia_gas_cf{cf:g}_year"))
+        month_sol = solve(gas_network(spec, months, year=year, name=f"serbia_gas_cf{cf:g}_month"))
+        py, pm = _plant_rows(year_sol), _plant_rows(month_sol)
+        short = float(py["unmet_mcm"].sum()) / _MCM_PER_BCM
         rows.append(
             {
                 "capacity_factor": float(cf),
@@ -375,12 +384,12 @@ def gas_balance(
                 "contract_available_bcm_per_yr": spec.contract_available,
                 "free_capacity_bcm_per_yr": min(free.values()),
                 "supply_limit_bcm_per_yr": limit,
-                "delivered_bcm_per_yr": float(py["delivered"].sum()) / _MCM_PER_BCM,
+                "delivered_bcm_per_yr": float(py["delivered_mcm"].sum()) / _MCM_PER_BCM,
                 "shortfall_bcm_per_yr": short,
                 "exceeds_supply": bool(short > _TOL_BCM),
                 "bottleneck": name,
-                "short_months_ratable": int((pm["unmet"] > _TOL_BCM * _MCM_PER_BCM).sum()),
-                "shortfall_ratable_bcm_per_yr": float(pm["unmet"].sum()) / _MCM_PER_BCM,
+                "short_months_ratable": int((pm["unmet_mcm"] > _TOL_BCM * _MCM_PER_BCM).sum()),
+                "shortfall_ratable_bcm_per_yr": float(pm["unmet_mcm"].sum()) / _MCM_PER_BCM,
             }
         )
         annual[cf], monthly[cf] = year_sol, month_sol

@@ -2,10 +2,7 @@
 
 Method (see ``docs/serbia.md``):
 
-* an hourly national load for the year (8760 hours) from the 2024 consumption (C4) with a
-  seasonal shape peaking on the record day (C5), a daily cycle and seeded noise;
-* the plant runs at full output in the highest-load hours until its energy matches the
-  capacity factor (the last hour partly, never below the minimum load);
+* the hourly national load and the plant's dispatch of :mod:`.profiles`;
 * :func:`corridor_sim.engines.power.dc_flow` and :func:`~corridor_sim.engines.power.n_minus_1`
   over all hours (every in-service line and transformer outage in every hour);
 * losses per hour from the DC flows (``sum r * (P / V)^2``), checked against pandapower's AC
@@ -24,97 +21,47 @@ import pandapower as pp
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.engines.power import n_minus_1
-from corridor_sim.errors import ConvergenceError, SpecError
-from corridor_sim.models.serbia.grid import SUBSTATIONS, GridSpec, Site, build_grid
+from corridor_sim.engines.power import N1Result, n_minus_1
+from corridor_sim.errors import ConvergenceError
+from corridor_sim.models.serbia.network import SUBSTATIONS, GridSpec, build_grid
+from corridor_sim.models.serbia.params import Site
+from corridor_sim.models.serbia.profiles import hour_snapshots
+from corridor_sim.units import MWH_PER_GWH, PERCENT
 
-__all__ = ["HOURS", "StudyConfig", "national_load_mw", "plant_dispatch_mw", "site_study"]
+__all__ = ["StudyConfig", "site_study"]
 
-HOURS = 8760
-#: Buses at or below this level sit behind on-load tap changers (not modelled): their voltage is
-#: reported but not counted as a violation.
-_OLTC_KV = value("serbia.grid.vn_sub_kv", unit="kV")
-
-
-def national_load_mw(
-    year: int, *, rng: np.random.Generator, spec: GridSpec | None = None
-) -> np.ndarray:
-    """Hourly national consumption of Serbia in `year`, MW (8760 values).
-
-    The daily mean follows ``1 + a cos(4 pi (d - d_rec) / days_per_year)`` (peaks on the
-    record day, 17 July, and in mid-January) with `a` set so the record day's mean equals the
-    record (``serbia.load.record_day_energy``) relative to the 2024 annual mean; a daily
-    cycle (evening peak) and seeded noise are added, and the series is scaled to the year's
-    annual energy exactly.
-
-    Examples
-    --------
-    >>> x = national_load_mw(2024, rng=np.random.default_rng(0))
-    >>> round(x.sum() / 1e5)  # 2024: 30.8 TWh
-    308
-    """
-    spec = GridSpec.for_year(year) if spec is None else spec
-    mean_day_gwh = value("serbia.load.annual_energy", unit="TWh") * 1000 / (HOURS / 24)
-    amp = value("serbia.load.record_day_energy", unit="GWh/day") / mean_day_gwh - 1
-    d_rec = value("serbia.load.record_day_of_year", unit="day")
-    swing = value("serbia.load.daily_swing", unit="p.u.")
-    noise = value("serbia.load.noise", unit="p.u.")
-    peak_hour = value("serbia.load.peak_hour", unit="h")
-    h = np.arange(HOURS)
-    day = h // 24
-    hour = h % 24
-    seasonal = 1 + amp * np.cos(4 * np.pi * (day + 1 - d_rec) / (HOURS / 24))
-    # a plain cosine: evening peak at serbia.load.peak_hour, trough 12 hours later
-    daily = 1 + swing * np.cos(2 * np.pi * (hour - peak_hour) / 24)
-    x = seasonal * daily * (1 + noise * rng.standard_normal(HOURS))
-    return x / x.sum() * spec.annual_energy_twh * 1e6
-
-
-def plant_dispatch_mw(
-    national_mw: np.ndarray, *, capacity_mw: float, capacity_factor: float, min_load: float
-) -> np.ndarray:
-    """Plant output per hour: full output in the highest-load hours until the energy is reached.
-
-    The energy is ``capacity_factor * capacity_mw * hours``; the last hour runs part-load,
-    but not below ``min_load * capacity_mw`` (then it is dropped, which changes the energy by
-    less than one hour at minimum load).
-
-    Examples
-    --------
-    >>> d = plant_dispatch_mw(np.arange(10), capacity_mw=10, capacity_factor=0.25, min_load=0.4)
-    >>> d.astype(int).tolist()
-    [0, 0, 0, 0, 0, 0, 0, 5, 10, 10]
-    """
-    if not 0 <= capacity_factor <= 1:
-        msg = f"capacity_factor = {capacity_factor!r}: expected a fraction in [0, 1]"
-        raise SpecError(msg)
-    n = len(national_mw)
-    energy = capacity_factor * capacity_mw * n
-    full = int(energy // capacity_mw)
-    rest = energy - full * capacity_mw
-    order = np.argsort(-np.asarray(national_mw), kind="stable")
-    out = np.zeros(n)
-    out[order[:full]] = capacity_mw
-    if full < n and rest >= min_load * capacity_mw:
-        out[order[full]] = rest
-    return out
+#: Zones of the buses whose AC voltages are reported (substations and loop-in plant buses).
+_REPORTED_ZONES = (*SUBSTATIONS, Site.TRUPALE.value, Site.NISKA_BANJA.value)
 
 
 @dataclass(frozen=True, slots=True)
 class StudyConfig:
-    """Limits of the study (catalogue defaults)."""
+    """Limits of the study (catalogue defaults).
+
+    Attributes
+    ----------
+    loading_limit_pct : float
+        Loading above which a line or transformer is a violation (N-0 and N-1).
+    vm_min_pu, vm_max_pu : float
+        Voltage band at the modelled substations.
+    oltc_kv : float
+        Buses at or below this level sit behind on-load tap changers (not modelled): their
+        voltage is reported but not counted as a violation (the 110 kV level).
+    """
 
     loading_limit_pct: float
     vm_min_pu: float
     vm_max_pu: float
+    oltc_kv: float
 
     @classmethod
     def default(cls) -> StudyConfig:
-        """Limits from ``serbia.study.*``."""
+        """Limits from ``serbia.study.*`` and the 110 kV level ``serbia.grid.vn_sub_kv``."""
         return cls(
             loading_limit_pct=value("serbia.study.loading_limit", unit="%"),
             vm_min_pu=value("serbia.study.vm_min_pu", unit="p.u."),
             vm_max_pu=value("serbia.study.vm_max_pu", unit="p.u."),
+            oltc_kv=value("serbia.grid.vn_sub_kv", unit="kV"),
         )
 
 
@@ -159,7 +106,8 @@ def _branch_r_ohm(net: pp.pandapowerNet) -> tuple[np.ndarray, np.ndarray, np.nda
     line_r = (net.line["r_ohm_per_km"] * net.line["length_km"] / net.line["parallel"]).to_numpy()
     line_kv = net.bus.loc[net.line["from_bus"], "vn_kv"].to_numpy()
     t = net.trafo
-    trafo_r = (t["vkr_percent"] / 100 * t["vn_hv_kv"] ** 2 / t["sn_mva"] / t["parallel"]).to_numpy()
+    trafo_r = t["vkr_percent"] / PERCENT * t["vn_hv_kv"] ** 2 / t["sn_mva"] / t["parallel"]
+    trafo_r = trafo_r.to_numpy()
     return line_r, line_kv, trafo_r, t["vn_hv_kv"].to_numpy()
 
 
@@ -189,52 +137,52 @@ def _ac_snapshot(net: pp.pandapowerNet, scale: float, plant: float) -> pp.pandap
     return snap
 
 
-def site_study(
-    site: Site | None,
-    *,
-    year: int,
-    national_mw: np.ndarray,
-    plant_mw: np.ndarray,
-    events: Sequence[tuple[str, int, int, float]] = (),
-    config: StudyConfig | None = None,
-    spec: GridSpec | None = None,
-) -> dict[str, pd.DataFrame]:
-    """Run the hourly DC study, the N-1 screen and the AC snapshots for one site.
-
-    Parameters
-    ----------
-    site : Site or None
-        Plant site (``None``: no plant).
-    year : int
-        Model year.
-    national_mw, plant_mw : numpy.ndarray
-        Hourly national load and plant output (MW), same length.
-    events : sequence of (corridor, start hour, duration hours, availability)
-        Outages / deratings of lines or trafos (by corridor id).
-    config : StudyConfig, optional
-        Limits.
-
-    Returns
-    -------
-    dict of str to DataFrame
-        ``summary`` (one row), ``elements`` (per line/trafo), ``n1_worst`` (per monitored
-        element), ``hourly`` (per hour), ``ac`` (per snapshot and substation bus).
-    """
-    config = StudyConfig.default() if config is None else config
-    net = build_grid(site, year=year, spec=spec)
-    label = site.value if site else "none"
-    n = len(national_mw)
-    plant_mw = plant_mw if site is not None else np.zeros(n)
-    # group hours by the set of events active in them
-    signature = [() for _ in range(n)]
+def _event_groups(
+    events: Sequence[tuple[str, int, int, float]], n_hours: int
+) -> dict[tuple, list[int]]:
+    """Hours grouped by the set of (corridor, availability) events active in them."""
+    signature: list[tuple] = [() for _ in range(n_hours)]
     for corridor, start, duration, avail in events:
-        for h in range(start, min(n, start + duration)):
+        for h in range(start, min(n_hours, start + duration)):
             signature[h] = (*signature[h], (corridor, avail))
     groups: dict[tuple, list[int]] = {}
     for h, sig in enumerate(signature):
         groups.setdefault(sig, []).append(h)
-    names = _names(net)
+    return groups
+
+
+@dataclass(frozen=True, slots=True)
+class _Screen:
+    """The hourly DC flows and N-1 screen of one site, over all event groups."""
+
+    loading: pd.DataFrame  # hours x (element_type, element_index), N-0 loading %
+    losses_mw: pd.Series  # per hour
+    by_outage: pd.DataFrame
+    violations: pd.DataFrame
+    worst: pd.DataFrame  # per monitored element, worst over all hours
+    n_cases: int
+
+
+def _losses_mw(net: pp.pandapowerNet, res: N1Result) -> pd.Series:
+    """DC estimate of the losses per hour: ``sum r (P / V)^2`` over in-service branches."""
     line_r, line_kv, trafo_r, trafo_kv = _branch_r_ohm(net)
+    on_l = net.line["in_service"].to_numpy()
+    on_t = net.trafo["in_service"].to_numpy()
+    base = res.base
+    loss = (base.line_p_from_mw.to_numpy() / line_kv) ** 2 @ (line_r * on_l) + (
+        base.trafo_p_hv_mw.to_numpy() / trafo_kv
+    ) ** 2 @ (trafo_r * on_t)
+    return pd.Series(loss, index=base.line_p_from_mw.index)
+
+
+def _screen(
+    net: pp.pandapowerNet,
+    groups: dict[tuple, list[int]],
+    national_mw: np.ndarray,
+    plant_mw: np.ndarray,
+    config: StudyConfig,
+) -> _Screen:
+    """DC flow and N-1 of every hour, one engine call per group of hours with the same events."""
     loading, losses, by_outage, viol, worst = [], [], [], [], []
     n_cases = 0
     for sig, hours_list in groups.items():
@@ -249,43 +197,68 @@ def site_study(
             threshold_pct=config.loading_limit_pct,
         )
         base = res.base
-        ll = pd.concat({"line": base.line_loading_pct, "trafo": base.trafo_loading_pct}, axis=1)
-        loading.append(ll)
-        on_l = gnet.line["in_service"].to_numpy()
-        on_t = gnet.trafo["in_service"].to_numpy()
-        loss = (base.line_p_from_mw.to_numpy() / line_kv) ** 2 @ (line_r * on_l) + (
-            base.trafo_p_hv_mw.to_numpy() / trafo_kv
-        ) ** 2 @ (trafo_r * on_t)
-        losses.append(pd.Series(loss, index=base.line_p_from_mw.index))
+        loading.append(
+            pd.concat({"line": base.line_loading_pct, "trafo": base.trafo_loading_pct}, axis=1)
+        )
+        losses.append(_losses_mw(gnet, res))
         by_outage.append(res.by_outage.assign(hours=len(hours)))
         viol.append(res.violations)
         worst.append(res.worst)
         n_cases += len(res.by_outage) * len(hours)
-    ll = pd.concat(loading).sort_index()
-    loss_mw = pd.concat(losses).sort_index()
-    bo = pd.concat(by_outage, ignore_index=True)
-    vi = pd.concat(viol, ignore_index=True)
     wo = pd.concat(worst, ignore_index=True).sort_values("loading_pct", ascending=False)
-    wo = wo.drop_duplicates(["element", "element_index"]).reset_index(drop=True)
+    return _Screen(
+        loading=pd.concat(loading).sort_index(),
+        losses_mw=pd.concat(losses).sort_index(),
+        by_outage=pd.concat(by_outage, ignore_index=True),
+        violations=pd.concat(viol, ignore_index=True),
+        worst=wo.drop_duplicates(["element", "element_index"]).reset_index(drop=True),
+        n_cases=n_cases,
+    )
+
+
+def _worst_table(
+    worst: pd.DataFrame, names: dict[tuple[str, int], str], label: str, year: int
+) -> pd.DataFrame:
+    """Worst N-1 case per monitored element, with element and outage ids and the time.
+
+    Columns: ``site, element`` (line or trafo name), ``element_type, element_index,
+    base_loading_pct, loading_pct, p_mw, outage`` (name of the outaged branch),
+    ``outage_type, outage_index, period, snapshot, hour``.
+    """
+    wo = worst.rename(columns={"element": "element_type", "outage_element": "outage_type"})
+    pairs = zip(wo["element_type"], wo["element_index"], strict=True)
+    wo.insert(0, "element", [names[(e, int(i))] for e, i in pairs])
     wo.insert(0, "site", label)
-    wo["element_name"] = [
-        names[(e, int(i))] for e, i in zip(wo["element"], wo["element_index"], strict=True)
-    ]
-    wo["outage_name"] = [
-        names.get((e, int(i)), "") if isinstance(e, str) else ""
-        for e, i in zip(wo["outage_element"], wo["outage_index"].fillna(-1), strict=True)
-    ]
-    # elements: N-0 max and mean loading over all hours, with geometry for the map
+    outages = zip(wo["outage_type"], wo["outage_index"].fillna(-1), strict=True)
+    outage = [names.get((e, int(i)), "") if isinstance(e, str) else "" for e, i in outages]
+    wo.insert(int(wo.columns.get_loc("outage_type")), "outage", outage)
+    hours = wo.pop("hour").astype(np.int64)
+    wo["period"] = hours.to_numpy()
+    wo["snapshot"] = hour_snapshots(year, hours)
+    wo["hour"] = hours.to_numpy()
+    return wo
+
+
+def _element_table(
+    net: pp.pandapowerNet,
+    loading: pd.DataFrame,
+    worst: pd.DataFrame,
+    names: dict[tuple[str, int], str],
+    config: StudyConfig,
+    label: str,
+) -> pd.DataFrame:
+    """Per line and trafo: N-0 max and mean loading over all hours, worst N-1, map geometry."""
     rows = []
-    for (kind, idx), series in ll.items():
+    for (kind, idx), series in loading.items():
         tab = net[kind]
         if kind == "line":
             a, b = int(tab.at[idx, "from_bus"]), int(tab.at[idx, "to_bus"])
         else:
             a, b = int(tab.at[idx, "hv_bus"]), int(tab.at[idx, "lv_bus"])
-        ga, gb = net.bus.at[a, "geo"], net.bus.at[b, "geo"]
-        ca, cb = json.loads(ga)["coordinates"], json.loads(gb)["coordinates"]
-        n1 = wo[(wo["element"] == kind) & (wo["element_index"] == idx)]["loading_pct"]
+        ca = json.loads(net.bus.at[a, "geo"])["coordinates"]
+        cb = json.loads(net.bus.at[b, "geo"])["coordinates"]
+        mine = (worst["element_type"] == kind) & (worst["element_index"] == idx)
+        n1 = worst[mine]["loading_pct"]
         rows.append(
             {
                 "site": label,
@@ -303,95 +276,178 @@ def site_study(
                 "worst_n1_loading_pct": float(n1.iloc[0]) if len(n1) else float("nan"),
             }
         )
-    elements = pd.DataFrame(rows)
-    # AC snapshots: peak and lowest national load hour
-    ac_rows, ac_loss = [], {}
+    return pd.DataFrame(rows)
+
+
+def _ac_table(
+    net: pp.pandapowerNet,
+    national_mw: np.ndarray,
+    plant_mw: np.ndarray,
+    losses_mw: pd.Series,
+    label: str,
+    year: int,
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """AC power flows at the peak and the lowest national load hour: bus voltages and losses.
+
+    Returns the voltage table (``site, kind`` = peak/low, ``period, snapshot, hour, element``
+    = bus name, ``vn_kv, vm_pu, max_line_loading_pct, losses_mw, losses_dc_estimate_mw``)
+    and the losses by kind (``peak``, ``peak_dc``, ``low``, ``low_dc``), MW.
+    """
+    rows, ac_loss = [], {}
     mean_load = net.load["p_mw"].sum()
     for tag, h in (("peak", int(np.argmax(national_mw))), ("low", int(np.argmin(national_mw)))):
         snap = _ac_snapshot(net, national_mw[h] / mean_load, float(plant_mw[h]))
         ac_loss[tag] = float(snap.res_line["pl_mw"].sum() + snap.res_trafo["pl_mw"].sum())
-        ac_loss[f"{tag}_dc"] = float(loss_mw.loc[h]) if h in loss_mw.index else float("nan")
+        ac_loss[f"{tag}_dc"] = float(losses_mw.loc[h]) if h in losses_mw.index else float("nan")
+        when = hour_snapshots(year, [h])[0]
         for b in snap.bus.index:
-            zone = snap.bus.at[b, "zone"]
-            if zone in (*SUBSTATIONS, "trupale", "niska_banja"):
-                ac_rows.append(
-                    {
-                        "site": label,
-                        "snapshot": tag,
-                        "hour": h,
-                        "bus": snap.bus.at[b, "name"],
-                        "vn_kv": float(snap.bus.at[b, "vn_kv"]),
-                        "vm_pu": float(snap.res_bus.at[b, "vm_pu"]),
-                        "max_line_loading_pct": float(snap.res_line["loading_percent"].max()),
-                        "losses_mw": ac_loss[tag],
-                        "losses_dc_estimate_mw": ac_loss[f"{tag}_dc"],
-                    }
-                )
-    ac = pd.DataFrame(ac_rows)
-    hourly = pd.DataFrame(
+            if snap.bus.at[b, "zone"] not in _REPORTED_ZONES:
+                continue
+            rows.append(
+                {
+                    "site": label,
+                    "kind": tag,
+                    "period": h,
+                    "snapshot": when,
+                    "hour": h,
+                    "element": snap.bus.at[b, "name"],
+                    "vn_kv": float(snap.bus.at[b, "vn_kv"]),
+                    "vm_pu": float(snap.res_bus.at[b, "vm_pu"]),
+                    "max_line_loading_pct": float(snap.res_line["loading_percent"].max()),
+                    "losses_mw": ac_loss[tag],
+                    "losses_dc_estimate_mw": ac_loss[f"{tag}_dc"],
+                }
+            )
+    return pd.DataFrame(rows), ac_loss
+
+
+def _hourly_table(
+    label: str, year: int, national_mw: np.ndarray, plant_mw: np.ndarray, screen: _Screen
+) -> pd.DataFrame:
+    """One row per hour: ``site, period, snapshot, hour``, load, plant, losses, max loading."""
+    n = len(national_mw)
+    hours = np.arange(n)
+    return pd.DataFrame(
         {
             "site": label,
-            "hour": np.arange(n),
+            "period": hours,
+            "snapshot": hour_snapshots(year, hours),
+            "hour": hours,
             "national_load_mw": national_mw,
             "plant_mw": plant_mw,
-            "losses_mw": loss_mw.reindex(range(n)).to_numpy(),
-            "max_loading_pct": ll.max(axis=1).reindex(range(n)).to_numpy(),
+            "losses_mw": screen.losses_mw.reindex(range(n)).to_numpy(),
+            "max_loading_pct": screen.loading.max(axis=1).reindex(range(n)).to_numpy(),
         }
     )
-    top = elements.sort_values("max_loading_pct", ascending=False).iloc[0]
-    w = wo.iloc[0]
+
+
+def _outage_count(frame: pd.DataFrame) -> int:
+    return int(frame[["outage_element", "outage_index"]].drop_duplicates().shape[0])
+
+
+def _comparison_row(
+    label: str,
+    plant_mw: np.ndarray,
+    screen: _Screen,
+    tables: dict[str, pd.DataFrame],
+    ac_loss: dict[str, float],
+    config: StudyConfig,
+) -> pd.DataFrame:
+    """Return the site's row of ``site_comparison``: losses, loadings, N-1 counts, voltages."""
+    bo, vi, ac = screen.by_outage, screen.violations, tables["voltages"]
+    top = tables["loadings"].sort_values("max_loading_pct", ascending=False).iloc[0]
+    w = tables["n1_worst"].iloc[0]
     isl = bo[bo["islanding"]] if "islanding" in bo else bo.iloc[:0]
-    summary = pd.DataFrame(
-        [
-            {
-                "site": label,
-                "plant_energy_gwh": float(plant_mw.sum() / 1000),
-                "losses_mwh": float(loss_mw.sum()),
-                "losses_peak_ac_mw": ac_loss["peak"],
-                "losses_peak_dc_estimate_mw": ac_loss["peak_dc"],
-                "max_loading_pct": float(top["max_loading_pct"]),
-                "max_loading_element": str(top["element"]),
-                "n0_hours_over_limit": int((ll.max(axis=1) > config.loading_limit_pct).sum()),
-                "n1_outages": int(
-                    bo[["outage_element", "outage_index"]].drop_duplicates().shape[0]
-                ),
-                "n1_cases": int(n_cases),
-                "n1_violations": len(vi),
-                "n1_violation_hours": int(vi["hour"].nunique()) if len(vi) else 0,
-                "worst_n1_loading_pct": float(w["loading_pct"]),
-                "worst_n1_element": str(w["element_name"]),
-                "worst_n1_outage": str(w["outage_name"]),
-                "islanding_outages": int(
-                    isl[["outage_element", "outage_index"]].drop_duplicates().shape[0]
-                ),
-                "min_voltage_pu": float(ac["vm_pu"].min()),
-                "max_voltage_pu": float(ac["vm_pu"].max()),
-                "voltage_violations": int(
-                    (
-                        ((ac["vm_pu"] < config.vm_min_pu) | (ac["vm_pu"] > config.vm_max_pu))
-                        & (ac["vn_kv"] > _OLTC_KV)
-                    ).sum()
-                ),
-            }
-        ]
-    )
+    outside = (ac["vm_pu"] < config.vm_min_pu) | (ac["vm_pu"] > config.vm_max_pu)
+    row = {
+        "site": label,
+        "plant_energy_gwh": float(plant_mw.sum() / MWH_PER_GWH),
+        "losses_mwh": float(screen.losses_mw.sum()),
+        "losses_peak_ac_mw": ac_loss["peak"],
+        "losses_peak_dc_estimate_mw": ac_loss["peak_dc"],
+        "max_loading_pct": float(top["max_loading_pct"]),
+        "max_loading_element": str(top["element"]),
+        "n0_hours_over_limit": int((screen.loading.max(axis=1) > config.loading_limit_pct).sum()),
+        "n1_outages": _outage_count(bo),
+        "n1_cases": int(screen.n_cases),
+        "n1_violations": len(vi),
+        "n1_violation_hours": int(vi["hour"].nunique()) if len(vi) else 0,
+        "worst_n1_loading_pct": float(w["loading_pct"]),
+        "worst_n1_element": str(w["element"]),
+        "worst_n1_outage": str(w["outage"]),
+        "islanding_outages": _outage_count(isl),
+        "min_voltage_pu": float(ac["vm_pu"].min()),
+        "max_voltage_pu": float(ac["vm_pu"].max()),
+        "voltage_violations": int((outside & (ac["vn_kv"] > config.oltc_kv)).sum()),
+    }
+    return pd.DataFrame([row])
+
+
+def _bus_table(net: pp.pandapowerNet, label: str) -> pd.DataFrame:
+    """Return the buses for the map: ``site, element`` (bus name), zone, kV, lon, lat, plant."""
     plant_buses = set(net.gen["bus"].astype(int))
-    buses = pd.DataFrame(
+    points = [json.loads(g)["coordinates"] for g in net.bus["geo"]]
+    return pd.DataFrame(
         {
             "site": label,
-            "bus": net.bus["name"].to_numpy(),
+            "element": net.bus["name"].to_numpy(),
             "zone": net.bus["zone"].to_numpy(),
             "vn_kv": net.bus["vn_kv"].to_numpy(),
-            "lon": [json.loads(g)["coordinates"][0] for g in net.bus["geo"]],
-            "lat": [json.loads(g)["coordinates"][1] for g in net.bus["geo"]],
+            "lon": [p[0] for p in points],
+            "lat": [p[1] for p in points],
             "plant": [int(b) in plant_buses for b in net.bus.index],
         }
     )
+
+
+def site_study(
+    site: Site | None,
+    *,
+    year: int,
+    national_mw: np.ndarray,
+    plant_mw: np.ndarray,
+    events: Sequence[tuple[str, int, int, float]] = (),
+    config: StudyConfig | None = None,
+    spec: GridSpec | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Run the hourly DC study, the N-1 screen and the AC snapshots for one site.
+
+    Parameters
+    ----------
+    site : Site or None
+        Plant site (``None``: no plant).
+    year : int
+        Model year (hour 0 is 1 January of it).
+    national_mw, plant_mw : numpy.ndarray
+        Hourly national load and plant output (MW), same length.
+    events : sequence of (corridor, start hour, duration hours, availability)
+        Outages / deratings of lines or trafos (by corridor id).
+    config : StudyConfig, optional
+        Limits; default :meth:`StudyConfig.default`.
+    spec : GridSpec, optional
+        Plant and load values; default ``GridSpec.for_year(year)``.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``site_comparison`` (one row), ``loadings`` (per line/trafo), ``n1_worst`` (per
+        monitored element), ``hourly`` (per hour), ``voltages`` (per AC snapshot and
+        substation bus), ``buses`` (the map's buses).
+    """
+    config = StudyConfig.default() if config is None else config
+    net = build_grid(site, year=year, spec=spec)
+    label = site.value if site else "none"
+    n = len(national_mw)
+    plant_mw = plant_mw if site is not None else np.zeros(n)
+    names = _names(net)
+    screen = _screen(net, _event_groups(events, n), national_mw, plant_mw, config)
+    worst = _worst_table(screen.worst, names, label, year)
+    loadings = _element_table(net, screen.loading, worst, names, config, label)
+    voltages, ac_loss = _ac_table(net, national_mw, plant_mw, screen.losses_mw, label, year)
+    parts = {"loadings": loadings, "n1_worst": worst, "voltages": voltages}
     return {
-        "summary": summary,
-        "elements": elements,
-        "n1_worst": wo,
-        "hourly": hourly,
-        "ac": ac,
-        "buses": buses,
+        "site_comparison": _comparison_row(label, plant_mw, screen, parts, ac_loss, config),
+        **parts,
+        "buses": _bus_table(net, label),
+        "hourly": _hourly_table(label, year, national_mw, plant_mw, screen),
     }
