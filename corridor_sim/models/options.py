@@ -142,6 +142,11 @@ class Option:
         raise SpecError(msg)
 
 
+def _kind_text(kind: str) -> str:
+    """``"float_list"`` -> ``"list of float"`` (docs tables)."""
+    return f"list of {kind.removesuffix('_list')}" if kind.endswith("_list") else kind
+
+
 @dataclass(frozen=True)
 class OptionTable:
     """A model's study options, declared once.
@@ -228,6 +233,6 @@ class OptionTable:
         for o in self.options:
             default = "—" if o.default is None else f"`{o.default!r}`"
             lines.append(
-                f"| `{o.name}` | {o.kind.replace('_', ' of ')} | {default} | {o.description} |"
+                f"| `{o.name}` | {_kind_text(o.kind)} | {default} | {o.description} |"
             )
         return "\n".join(lines) + "\n"
