@@ -305,6 +305,13 @@ def test_simulate_reads_scenario_options_and_events():
     assert stats.at["ge_tr", "capacity_mw"] == 350.0
 
 
+def test_scenario_can_ask_for_no_snapshots():
+    res = caspian.MODEL.simulate(_scenario(periods=24, options={"snapshot_hours": []}))
+    assert res.snapshots.empty
+    assert not res.summary()["metric"].str.endswith("ac_losses_mw").any()
+    assert res.meta["snapshot_hours"] == {}
+
+
 @pytest.mark.parametrize(
     ("kw", "error", "text"),
     [
