@@ -13,8 +13,9 @@ from _power_nets import awkward_net, profiles, reference_run
 
 from corridor_sim.engines.power import N1Result, n_minus_1
 from corridor_sim.errors import SpecError
+from corridor_sim.results.schemas import validate
 
-TOL_MW = 1e-6
+TOL_MW = 1e-9  # post-contingency flows equal rundcpp's to round-off
 
 
 def _case118_modified() -> pp.pandapowerNet:
@@ -147,8 +148,23 @@ def test_violations_threshold_and_chunking() -> None:
         tight.by_outage.drop(columns="n_violations"), more.by_outage.drop(columns="n_violations")
     )
     assert set(tight.violations.columns) >= {"p_mw", "loading_pct", "hour", "outage_index"}
-    result = tight.to_result()
-    assert not result.bottlenecks.empty
+    result = validate(tight.to_result())
+    assert result.meta["calendar"] is False
+    bottlenecks = result.bottlenecks
+    assert not bottlenecks.empty
+    assert bottlenecks["rank"].tolist() == list(range(1, len(bottlenecks) + 1))
+    assert (bottlenecks["loading_pct"] > high).all()
+    assert bottlenecks["loading_pct"].is_monotonic_decreasing
+    violated = tight.violations.groupby(["element", "element_index"])["hour"].nunique()
+    got = bottlenecks.set_index(["element_type", "element_index"])["binding_periods"]
+    pd.testing.assert_series_equal(got.sort_index(), violated.sort_index(), check_names=False)
+    assert set(bottlenecks["element"]) <= {f"{e} {i}" for e, i in violated.index}
+    assert result.metric("worst_post_contingency_loading") == tight.worst["loading_pct"].max()
+    assert result.metric("violations") == len(tight.violations)
+    assert result.metric("outages_screened") == len(tight.by_outage)
+    assert len(result.flows) == 6 * (len(net.line) + len(net.trafo))
+    worst = result.table("worst")
+    assert {"element", "element_type", "outage", "outage_type", "period", "hour"} <= set(worst)
 
 
 @pytest.mark.parametrize(
