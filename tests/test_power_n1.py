@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import networkx as nx
 import numpy as np
 import pandapower as pp
@@ -11,6 +14,7 @@ import pandas as pd
 import pytest
 from _power_nets import awkward_net, profiles, reference_run
 
+from corridor_sim.engines import power
 from corridor_sim.engines.power import N1Result, n_minus_1
 from corridor_sim.errors import SpecError
 from corridor_sim.results.schemas import validate
@@ -192,3 +196,19 @@ def test_out_of_service_outage_is_rejected() -> None:
     assert 4 not in set(res.by_outage["outage_index"])
     with pytest.raises(SpecError, match="was not screened"):
         res.post_flows(("line", 4))
+
+
+def test_engine_modules_import_no_cycle() -> None:
+    """power, _power_n1 and _power_results import one way (TYPE_CHECKING imports count too)."""
+    engines = Path(power.__file__).parent
+    graph = nx.DiGraph()
+    for path in engines.glob("*.py"):
+        graph.add_node(path.stem)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "corridor_sim.engines."
+            ):
+                graph.add_edge(path.stem, node.module.rsplit(".", 1)[1])
+    assert list(nx.simple_cycles(graph)) == []
+    assert graph.has_edge("_power_n1", "_power_results")
+    assert not graph.has_edge("_power_n1", "power")
