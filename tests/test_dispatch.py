@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 import copy
+import importlib
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandapower as pp
@@ -474,3 +476,20 @@ def test_line_outages_per_hour_match_separate_runs() -> None:
         lines = res.flows[res.flows.hour.isin(hours) & (res.flows.branch_type == "line")]
         assert not set(out) & set(lines.element)
     assert net.line.in_service.all()  # the input net is untouched
+
+
+def _benchmark(monkeypatch: pytest.MonkeyPatch, name: str) -> ModuleType:
+    """Import benchmarks/<name>.py (the benchmarks are scripts, not a package)."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    return importlib.import_module(name)
+
+
+def test_benchmark_exactness_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench_dispatch's own comparison with rundcopp, on 4 hours of its corridor net."""
+    bench = _benchmark(monkeypatch, "bench_dispatch")
+    net = bench.corridor_net()
+    tables = bench.profiles(net, 48)
+    res = dispatch(net, **tables)
+    _, rel, forward = bench.cost_gaps(net, tables, res, np.array([5, 17, 30, 41]))
+    assert forward.any()
+    assert rel.max() <= bench.TOL_REL

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import importlib
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandapower as pp
@@ -254,3 +257,19 @@ def test_non_numeric_table_value_is_named():
     expected = r"load_p_mw: non-numeric value \(column 1, hour 1 has value 'ninety'\)"
     with pytest.raises(SpecError, match=expected):
         dc_flow(net, load_p_mw=table)
+
+
+def _benchmark(monkeypatch: pytest.MonkeyPatch, name: str) -> ModuleType:
+    """Import benchmarks/<name>.py (the benchmarks are scripts, not a package)."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    return importlib.import_module(name)
+
+
+def test_benchmark_exactness_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench_dc_flow's own comparison, on 3 hours: pandapower's run_timeseries(rundcpp) loop."""
+    bench = _benchmark(monkeypatch, "bench_dc_flow")
+    net = pn.case118()
+    tables = bench.year_profiles(net)
+    _, res = bench.time_batched(net, tables, 1, reuse=False)
+    _, lines = bench.time_pandapower(net, tables, 3)
+    assert bench.max_difference_mw(res, lines) <= bench.TOL_MW == TOL_MW

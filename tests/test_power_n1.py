@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
+from types import ModuleType
 
 import networkx as nx
 import numpy as np
@@ -212,3 +214,17 @@ def test_engine_modules_import_no_cycle() -> None:
     assert list(nx.simple_cycles(graph)) == []
     assert graph.has_edge("_power_n1", "_power_results")
     assert not graph.has_edge("_power_n1", "power")
+
+
+def _benchmark(monkeypatch: pytest.MonkeyPatch, name: str) -> ModuleType:
+    """Import benchmarks/<name>.py (the benchmarks are scripts, not a package)."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    return importlib.import_module(name)
+
+
+def test_benchmark_exactness_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench_n_minus_1's own comparison on one hour: pandapower's run_contingency(rundcpp)."""
+    bench = _benchmark(monkeypatch, "bench_n_minus_1")
+    net = pn.case30()
+    _, diff = bench.worst_difference_pct(net, bench.year_profiles(net), 1)
+    assert diff <= bench.TOL_PCT
