@@ -122,10 +122,11 @@ def child(args: argparse.Namespace) -> None:
     out: dict[str, object] = {}
     if args.child == "engine":
         start = time.perf_counter()
-        sol = solve(net, block_periods=args.block_periods)
+        kwargs = {} if args.block_periods is None else {"block_periods": args.block_periods}
+        sol = solve(net, **kwargs)
         out["seconds"] = time.perf_counter() - start
         out["objective"] = sol.total_cost
-        out["blocks"] = sol.meta["blocks"]
+        out["blocks"] = sol.meta.get("blocks", 1)
         out["rows"] = len(sol.flows)
     else:
         penalty = default_unmet_penalty(net)
