@@ -141,6 +141,14 @@ class GasStudy:
             raise UnknownNameError(msg)
         return {name: self.solutions[key].table(name) for name in ENGINE_TABLES}
 
+    def result_tables(self, technology: str, site: str) -> dict[str, pd.DataFrame]:
+        """Return the study's tables and the engine tables of one case, for a Result.
+
+        The engine tables (``flows``, ``storage``, ...) are those of the chain as it is for
+        (`technology`, `site`), by day; the gas tables hold every case.
+        """
+        return {**self.tables, **self.engine_tables(technology, site)}
+
     def summary_rows(self, technology: str, site: str) -> list[tuple[str, float, str, str]]:
         """Summary rows ``(metric, value, unit, element)`` of one case."""
         needs = self.tables["gas_needs"]
@@ -174,6 +182,8 @@ def _case_rows(
     row: dict[str, Any] = {
         **tag,
         "efficiency_pu": efficiency,
+        "contracted_bcm_per_yr": spec.contracted_volume,
+        "contract_existing_use_bcm_per_yr": spec.contract_existing_use,
         "gas_need_bcm_per_yr": need.sum() / THOUSAND,
         "peak_need_mcm_per_d": float(need.max()),
         "delivered_bcm_per_yr": delivered.sum() / THOUSAND,
