@@ -20,8 +20,8 @@ __all__ = ["assert_flow_conserved", "assert_results_equal", "assert_within_capac
 
 
 def _by_node(frame: pd.DataFrame, node_col: str, value_col: str) -> pd.Series:
-    if frame.empty:
-        return pd.Series(dtype=float)
+    if frame.empty:  # e.g. no supply node: an empty series on the (node, period) index
+        return pd.Series(dtype=float, index=pd.MultiIndex.from_arrays([[], []]))
     return frame.groupby([node_col, "period"])[value_col].sum()
 
 
