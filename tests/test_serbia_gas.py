@@ -7,9 +7,11 @@ import dataclasses
 import math
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from test_plotting_style import check_figure, check_png
 
 from corridor_sim.catalogue import value
 from corridor_sim.engines.commodity import solve
@@ -29,6 +31,7 @@ from corridor_sim.models.serbia.gas_needs import new_contract_rate, ratable_stor
 from corridor_sim.models.serbia.gas_params import GAS_PARAMS, ChainSpec
 from corridor_sim.models.serbia.gas_study import chain_spec, default_efficiencies, gas_study
 from corridor_sim.models.serbia.params import PARAMS
+from corridor_sim.plotting.style import save_figure
 from corridor_sim.results.result import Result, summary_frame
 from corridor_sim.results.schemas import validate
 from corridor_sim.testing import assert_flow_conserved, assert_within_capacity
@@ -245,8 +248,9 @@ def test_storage_lets_a_flat_contract_serve_more(need):
 # ------------------------------------------------------------------ monotonicity
 def test_more_contract_never_delivers_less(need):
     got = [
-        _delivered(solve(chain_network(chain_spec(2029, contracted_volume_bcm_per_yr=c, **ROOMY),
-                                       need)))  # fmt: skip
+        _delivered(
+            solve(chain_network(chain_spec(2029, contracted_volume_bcm_per_yr=c, **ROOMY), need))
+        )  # fmt: skip
         for c in (0.4, 0.5, 0.7, 1.0)
     ]
     assert all(b >= a - 1e-6 for a, b in zip(got, got[1:], strict=False)), got
@@ -273,13 +277,15 @@ def test_needs_suffice_on_the_full_chain(study, need):
     row = study.tables["gas_needs"].set_index("technology").loc["ccgt"]
     cap = study.tables["gas_new_capacity"]
     cap = cap[(cap["technology"] == "ccgt") & cap["storage"]].set_index("element")
+    add = cap["new_capacity_bcm_per_yr"]
     grown = dataclasses.replace(
         spec,
-        scp_free_bcm_per_yr=spec.scp_free_bcm_per_yr + cap.loc["scp", "new_capacity_bcm_per_yr"],
-        tanap_free_bcm_per_yr=spec.tanap_free_bcm_per_yr + cap.loc["tanap", "new_capacity_bcm_per_yr"],
-        tap_free_bcm_per_yr=spec.tap_free_bcm_per_yr + cap.loc["tap", "new_capacity_bcm_per_yr"],
-        igb_free_bcm_per_yr=spec.igb_free_bcm_per_yr + cap.loc["igb", "new_capacity_bcm_per_yr"],
-    )  # fmt: skip
+        scp_free_bcm_per_yr=spec.scp_free_bcm_per_yr + add["scp"],
+        tanap_free_bcm_per_yr=spec.tanap_free_bcm_per_yr + add["tanap"],
+        tap_free_bcm_per_yr=spec.tap_free_bcm_per_yr + add["tap"],
+        igb_free_bcm_per_yr=spec.igb_free_bcm_per_yr + add["igb"],
+        ibs_capacity=spec.ibs_capacity + add["ibs"],
+    )
     sol = solve(chain_network(grown, need, new_contract_mcm_per_d=row["new_contract_max_mcm_per_d"]
                               + 1e-9))  # fmt: skip
     assert float(sol.unmet["unmet_mcm"].sum()) <= 1e-5
@@ -333,20 +339,22 @@ def test_result_tables_follow_the_schema(study):
     assert s.loc["gas_new_capacity_max_mcm_per_d", "element"] == "tanap+tap"
 
 
-def test_figures_are_honest(study):
-    figs = figures(_result(study))
+def test_figures_are_honest(study, tmp_path):
+    result = _result(study)
+    figs = figures(result)
     assert set(figs) == {"serbia_gas_balance_monthly", "serbia_gas_needs"}
     balance = figs["serbia_gas_balance_monthly"]
-    assert "gas-test, 2029" in balance.get_suptitle()
+    assert "scenario gas-test (serbia, 2029)" in balance.get_suptitle()
     labels = [t.get_text() for leg in balance.legends for t in leg.get_texts()]
     assert "plant, from Banatski Dvor" not in labels  # nothing reaches the plant: not drawn
-    assert "plant, short (needs a new contract)" in labels
-    for fig in figs.values():
-        for text in fig.findobj(matplotlib.text.Text):
-            if text.get_text():
-                assert text.get_fontsize() >= 8, text.get_text()
-        for ax in fig.axes:
-            assert ax.get_ylabel(), "axis without a label"
+    assert "plant, short (new contract or capacity)" in labels
+    # the contract and today's users' share are numbers in the title, not lines on each other
+    assert not any(ax.get_lines() for ax in balance.axes)
+    assert "contract 0.40 bcm/yr, of which today's users take 0.40" in balance.axes[0].get_title()
+    for stem, fig in figs.items():
+        check_figure(fig, result)
+        check_png(save_figure(fig, tmp_path / f"{stem}.png"))
+        plt.close(fig)
     assert figures(Result(tables={})) == {}
 
 

@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from corridor_sim.models.serbia.params import SITE_LABELS
+from corridor_sim.plotting.style import CATEGORICAL, FONT_PT, figure_title, style_context
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,17 +29,12 @@ if TYPE_CHECKING:
 
 __all__ = ["figures", "gas_balance_monthly", "gas_needs"]
 
-_FONT = 9
+_FONT = FONT_PT["label"]
+_BLUE, _ORANGE, _GREEN, _VERMILLION, _PURPLE, _SKY = (CATEGORICAL[i] for i in range(6))
 _MONTHS = ("J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D")
 _TECH_LABELS = {"ccgt": "CCGT", "ocgt": "OCGT"}
 #: Shortfalls below this (mcm per month) are not drawn.
 _EPS = 1e-6
-
-
-def _title(result: Result) -> str:
-    scenario = result.meta.get("scenario") or result.meta.get("name") or "serbia"
-    year = result.meta.get("year", "")
-    return f"{scenario}, {year}".strip(", ")
 
 
 def _case_label(tech: str, site: str) -> str:
@@ -55,9 +51,9 @@ def _balance_axes(ax: Axes, month: pd.DataFrame) -> list[str]:
     x = np.arange(1, 13)
     series = [
         ("users_mcm", "today's users (contract)", "0.6", None),
-        ("pipeline_to_plant_mcm", "plant, through the route", "tab:green", None),
-        ("withdrawal_mcm", "plant, from Banatski Dvor", "tab:blue", None),
-        ("unmet_mcm", "plant, short (needs a new contract)", "white", "///"),
+        ("pipeline_to_plant_mcm", "plant, through the route", _GREEN, None),
+        ("withdrawal_mcm", "plant, from Banatski Dvor", _BLUE, None),
+        ("unmet_mcm", "plant, short (new contract or capacity)", "white", "///"),
     ]
     bottom = np.zeros(12)
     drawn = []
@@ -65,20 +61,20 @@ def _balance_axes(ax: Axes, month: pd.DataFrame) -> list[str]:
         vals = np.clip(month[col].to_numpy(dtype=float), 0.0, None)
         if vals.sum() <= _EPS:
             continue
-        ax.bar(x, vals, bottom=bottom, color=colour, hatch=hatch, edgecolor="tab:red" if hatch
+        ax.bar(x, vals, bottom=bottom, color=colour, hatch=hatch, edgecolor=_VERMILLION if hatch
                else "black", linewidth=0.5, label=label)  # fmt: skip
         bottom += vals
         drawn.append(label)
     inject = month["injection_mcm"].to_numpy(dtype=float)
     if inject.sum() > _EPS:
-        ax.bar(x, -inject, color="lightsteelblue", edgecolor="black", linewidth=0.5,
+        ax.bar(x, -inject, color=_SKY, edgecolor="black", linewidth=0.5,
                label="into Banatski Dvor")  # fmt: skip
         drawn.append("into Banatski Dvor")
         ax.axhline(0.0, color="black", linewidth=0.6)
     ax.set_xticks(x, _MONTHS)
-    ax.set_xlabel("month", fontsize=_FONT)
-    ax.set_ylabel("gas at Niš, mcm per month", fontsize=_FONT)
-    ax.tick_params(labelsize=_FONT)
+    ax.set_xlabel("month (January to December)", fontsize=_FONT)
+    ax.set_ylabel("gas at Niš (mcm per month)", fontsize=_FONT)
+    ax.tick_params(labelsize=FONT_PT["tick"])
     return drawn
 
 
@@ -94,6 +90,11 @@ def gas_balance_monthly(result: Result) -> Figure:
     -------
     Figure
     """
+    with style_context():
+        return _balance_figure(result)
+
+
+def _balance_figure(result: Result) -> Figure:
     month = result.table("gas_chain_monthly")
     needs = result.table("gas_needs").set_index(["technology", "site"])
     cases = _cases(month)
@@ -114,8 +115,8 @@ def gas_balance_monthly(result: Result) -> Figure:
         for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
             labels.setdefault(lab, h)
     fig.legend(list(labels.values()), list(labels), loc="outside lower center",
-               ncol=min(3, len(labels)), fontsize=_FONT, frameon=False)  # fmt: skip
-    fig.suptitle(f"Gas balance by month at Niš — {_title(result)}", fontsize=_FONT + 2)
+               ncol=min(3, len(labels)), fontsize=FONT_PT["legend"], frameon=False)  # fmt: skip
+    fig.suptitle(figure_title(result, "Gas balance by month at Niš"), fontsize=FONT_PT["title"])
     return fig
 
 
@@ -130,6 +131,11 @@ def gas_needs(result: Result) -> Figure:
     -------
     Figure
     """
+    with style_context():
+        return _needs_figure(result)
+
+
+def _needs_figure(result: Result) -> Figure:
     needs = result.table("gas_needs")
     cap = result.table("gas_new_capacity")
     cases = _cases(needs)
@@ -140,14 +146,15 @@ def gas_needs(result: Result) -> Figure:
                                  (w / 2, "new_contract_max_mcm_per_d_no_storage", "///",
                                   "without storage")):  # fmt: skip
         vals = needs[col].to_numpy(dtype=float)
-        bars = left.bar(x + off, vals, w, color="tab:purple", hatch=hatch, edgecolor="black",
+        bars = left.bar(x + off, vals, w, color=_PURPLE, hatch=hatch, edgecolor="black",
                         linewidth=0.5, label=lab, alpha=0.8 if hatch else 1.0)  # fmt: skip
         suffix = "" if hatch is None else "_no_storage"
         for b, v in zip(bars, needs[f"new_contract_bcm_per_yr{suffix}"], strict=True):
             left.annotate(f"{v:.2f} bcm/yr", (b.get_x() + b.get_width() / 2, b.get_height()),
-                          ha="center", va="bottom", fontsize=8)  # fmt: skip
+                          ha="center", va="bottom", fontsize=FONT_PT["annotation"])  # fmt: skip
     left.set_xticks(x, [_case_label(t, s) for t, s in cases])
-    left.set_ylabel("new contract, largest daily rate, mcm/d", fontsize=_FONT)
+    left.set_xlabel("plant (technology, site)", fontsize=_FONT)
+    left.set_ylabel("new contract, largest daily rate (mcm/d)", fontsize=_FONT)
     left.set_title("New contract (labels: volume per year)", fontsize=_FONT)
     left.legend(fontsize=_FONT, frameon=False)
     legs = [e for e in dict.fromkeys(cap["element"]) if cap.loc[cap["element"] == e,
@@ -155,27 +162,28 @@ def gas_needs(result: Result) -> Figure:
     if legs:
         bw = 0.8 / (2 * len(cases))
         xl = np.arange(len(legs))
-        colours = plt.get_cmap("tab10")
         for i, (tech, site) in enumerate(cases):
             for j, storage in enumerate((True, False)):
                 sel = cap[(cap["technology"] == tech) & (cap["site"] == site)
                           & (cap["storage"] == storage)].set_index("element")  # fmt: skip
                 vals = [float(sel.loc[e, "new_capacity_mcm_per_d"]) for e in legs]
                 lab = f"{_case_label(tech, site)}, {'with' if storage else 'without'} storage"
-                right.bar(xl - 0.4 + bw * (2 * i + j + 0.5), vals, bw, color=colours(i),
+                colour = CATEGORICAL[i % len(CATEGORICAL)]
+                right.bar(xl - 0.4 + bw * (2 * i + j + 0.5), vals, bw, color=colour,
                           hatch=None if storage else "///", edgecolor="black", linewidth=0.5,
                           label=lab)  # fmt: skip
         right.set_xticks(xl, legs)
-        right.legend(fontsize=8, frameon=False)
+        right.legend(fontsize=FONT_PT["legend"], frameon=False)
     else:
         right.text(0.5, 0.5, "no leg needs new capacity", ha="center", va="center",
                    transform=right.transAxes, fontsize=_FONT)  # fmt: skip
-    right.set_xlabel("leg of the route", fontsize=_FONT)
-    right.set_ylabel("new capacity, mcm/d", fontsize=_FONT)
+    right.set_xlabel("leg of the route (pipeline)", fontsize=_FONT)
+    right.set_ylabel("new capacity (mcm/d)", fontsize=_FONT)
     right.set_title("New firm capacity per leg", fontsize=_FONT)
     for ax in (left, right):
-        ax.tick_params(labelsize=_FONT)
-    fig.suptitle(f"What the plant needs from the gas chain — {_title(result)}", fontsize=_FONT + 2)
+        ax.tick_params(labelsize=FONT_PT["tick"])
+    fig.suptitle(figure_title(result, "What the plant needs from the gas chain"),
+                 fontsize=FONT_PT["title"])  # fmt: skip
     return fig
 
 
