@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -30,7 +31,9 @@ from corridor_sim.models.serbia.gas_figures import figures
 from corridor_sim.models.serbia.gas_needs import new_contract_rate, ratable_storage
 from corridor_sim.models.serbia.gas_params import GAS_PARAMS, ChainSpec
 from corridor_sim.models.serbia.gas_study import chain_spec, default_efficiencies, gas_study
+from corridor_sim.models.serbia.network import GridSpec
 from corridor_sim.models.serbia.params import PARAMS
+from corridor_sim.models.serbia.profiles import national_load_mw, plant_dispatch_mw
 from corridor_sim.plotting.style import save_figure
 from corridor_sim.results.result import Result, summary_frame
 from corridor_sim.results.schemas import validate
@@ -38,6 +41,8 @@ from corridor_sim.testing import assert_flow_conserved, assert_within_capacity
 from corridor_sim.units import THOUSAND
 
 matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
 
 #: Room enough on every leg that the contract, not the route, limits the plant.
 ROOMY = {
@@ -379,3 +384,49 @@ def test_gas_params_do_not_clash_with_the_model_parameters():
     assert not set(GAS_PARAMS.names) & set(PARAMS.names)
     spec = ChainSpec.from_params({**PARAMS.resolve(2029), **GAS_PARAMS.resolve(2029)}, year=2029)
     assert spec == chain_spec(2029)
+
+
+# ------------------------------------------------------------------ the docs
+def test_docs_gas_parameter_table_matches_the_code():
+    text = (ROOT / "docs" / "serbia.md").read_text(encoding="utf-8")
+    block = text.split("<!-- gas_parameters:start -->\n")[1].split("<!-- gas_parameters:end -->")[0]
+    assert block == GAS_PARAMS.markdown()
+    assert "## The gas chain" in text
+
+
+def test_docs_results_reproduced():
+    """docs/serbia.md, "The gas chain": 2029, CF 0.5, the model's peaking dispatch, seed 1."""
+    grid = GridSpec.from_params(PARAMS.resolve(2029))
+    load = national_load_mw(2029, rng=np.random.default_rng(1), spec=grid)
+    mw = plant_dispatch_mw(
+        load, capacity_mw=grid.plant_capacity_mw, capacity_factor=0.5, min_load=grid.plant_min_load
+    )
+    study = gas_study({"ccgt": mw, "ocgt": mw}, spec=chain_spec(2029))
+    needs = study.tables["gas_needs"].set_index("technology")
+    documented = {  # need bcm/yr, peak mcm/d, R with / without storage mcm/d, flat storage mcm
+        "ccgt": (0.408, 2.23, 1.12, 2.13, 77),
+        "ocgt": (0.577, 3.16, 1.58, 3.05, 108),
+    }
+    for tech, (gas, peak, rate, bare, store) in documented.items():
+        r = needs.loc[tech]
+        assert r["gas_need_bcm_per_yr"] == pytest.approx(gas, abs=5e-4)
+        assert r["peak_need_mcm_per_d"] == pytest.approx(peak, abs=5e-3)
+        assert r["delivered_bcm_per_yr"] == pytest.approx(0.0, abs=1e-9)
+        assert r["new_contract_bcm_per_yr"] == pytest.approx(gas, abs=5e-4)
+        assert r["new_contract_max_mcm_per_d"] == pytest.approx(rate, abs=5e-3)
+        assert r["new_contract_max_mcm_per_d_no_storage"] == pytest.approx(bare, abs=5e-3)
+        assert r["ratable_storage_mcm"] == pytest.approx(store, abs=0.5)
+    cap = study.tables["gas_new_capacity"].set_index(["technology", "storage", "element"])
+    assert cap.loc[("ccgt", True, "tanap"), "new_capacity_bcm_per_yr"] == pytest.approx(
+        0.41, abs=5e-3
+    )
+    assert cap.loc[("ccgt", False, "tap"), "new_capacity_bcm_per_yr"] == pytest.approx(
+        0.82, abs=5e-3
+    )
+    assert cap.loc[("ccgt", True, "igb"), "new_capacity_bcm_per_yr"] == pytest.approx(
+        0.33, abs=5e-3
+    )
+    assert cap.loc[("ocgt", False, "scp"), "new_capacity_bcm_per_yr"] == pytest.approx(
+        0.15, abs=5e-3
+    )
+    assert cap.loc[("ccgt", False, "ibs"), "new_capacity_bcm_per_yr"] == 0.0
