@@ -146,8 +146,8 @@ class GasSpec:
 
         Examples
         --------
-        >>> GasSpec.for_year(2029, contracted_volume=1.0).contract_available
-        1.0
+        >>> GasSpec.for_year(2029, contracted_volume=1.0).contract_available  # today's users: 0.4
+        0.6
         """
         for key in overrides:
             if key not in GAS_FIELDS:

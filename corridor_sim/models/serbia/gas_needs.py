@@ -118,7 +118,7 @@ def new_contract_rate(spec: ChainSpec, need_mcm_per_d: npt.ArrayLike) -> float:
     --------
     >>> from corridor_sim.models.serbia.gas_study import chain_spec
     >>> spec = chain_spec(2029, plant_storage_mcm=0.0)
-    >>> round(new_contract_rate(spec, np.full(365, 2.0)), 2)  # today's users take the contract
+    >>> round(float(new_contract_rate(spec, np.full(365, 2.0))), 2)  # users take the contract
     2.0
     """
     return _rate(spec, np.asarray(need_mcm_per_d, dtype=float), None)[0]

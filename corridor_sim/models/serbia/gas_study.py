@@ -294,7 +294,7 @@ def gas_study(
     --------
     >>> study = gas_study({"ccgt": np.full(8760, 250.0)}, spec=chain_spec(2029))
     >>> r = study.tables["gas_needs"].iloc[0]
-    >>> round(r["gas_need_bcm_per_yr"], 3), round(r["new_contract_bcm_per_yr"], 3)
+    >>> round(float(r["gas_need_bcm_per_yr"]), 3), round(float(r["new_contract_bcm_per_yr"]), 3)
     (0.408, 0.408)
     """
     eff = default_efficiencies() if efficiency is None else dict(efficiency)
