@@ -149,18 +149,25 @@ def iter_runs(
 
     Notes
     -----
+    A process pool starts its workers when this is called, not on the first ``next()``.
     Closing the generator early (an exception or Ctrl-C in the loop body) cancels the runs
     not yet started and stops the workers; runs already yielded are kept by the caller.
     """
     kind = _kind(executor)
     workers = _check_workers(max_workers)
     if kind is Executor.DASK:
-        yield from _iter_dask(func, payloads, workers)
-    elif kind is Executor.SERIAL or len(payloads) <= 1 or workers == 1:
-        for i, payload in enumerate(payloads):
-            yield i, func(payload)
-    else:
-        yield from _iter_pool(func, payloads, workers)
+        return _iter_dask(func, payloads, workers)
+    if kind is Executor.SERIAL or len(payloads) <= 1 or workers == 1:
+        return ((i, func(p)) for i, p in enumerate(payloads))
+    # the pool starts (forks its workers) now, before the caller starts a progress bar's thread
+    size = min(workers or os.cpu_count() or 1, len(payloads))
+    pool = ProcessPoolExecutor(max_workers=size, initializer=_init_worker)
+    try:
+        index = {pool.submit(func, p): i for i, p in enumerate(payloads)}
+    except BaseException:
+        _stop_pool(pool)
+        raise
+    return _drain_pool(pool, index)
 
 
 def map_runs(
@@ -178,14 +185,9 @@ def map_runs(
     return [out[i] for i in range(len(payloads))]
 
 
-def _iter_pool(
-    func: Callable[[Any], T], payloads: Sequence[Any], workers: int | None
-) -> Iterator[tuple[int, T]]:
-    size = min(workers or os.cpu_count() or 1, len(payloads))
-    pool = ProcessPoolExecutor(max_workers=size, initializer=_init_worker)
+def _drain_pool(pool: ProcessPoolExecutor, index: dict[Future[T], int]) -> Iterator[tuple[int, T]]:
     finished = False
     try:
-        index: dict[Future[T], int] = {pool.submit(func, p): i for i, p in enumerate(payloads)}
         pending = set(index)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)

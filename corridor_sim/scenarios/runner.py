@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor_sim.catalogue import facts, ranges, recording
+from corridor_sim.catalogue import facts, ranges
 from corridor_sim.errors import ScenarioError
 from corridor_sim.models import get_model
 from corridor_sim.scenarios.checkpoint import Checkpoint, StudyInterrupted, jsonable
@@ -224,16 +224,20 @@ def _probe(scn: Scenario, explicit: Sequence[Input], params: Mapping[str, Any]) 
             years += [int(y) for y in i.spec[1] if int(y) not in years]
     read: list[str] = []
     base: dict[str, Any] = {}
+    known = set(facts().index)
     for year in years:
         probe = scn.replace(year=year, overrides={**scn.overrides, **fixed})
-        with recording() as ids:
-            try:
-                result = run(probe)
-            except ScenarioError:
-                raise
-            except Exception as err:
-                msg = f"scenario {scn.name or scn.model!r} (year {year}) fails as it is, before any draw: {err}"
-                raise ScenarioError(msg) from err
+        try:
+            result = run(probe)
+        except ScenarioError:
+            raise
+        except Exception as err:
+            msg = f"scenario {scn.name or scn.model!r} (year {year}) fails as it is, before any draw: {err}"
+            raise ScenarioError(msg) from err
+        # the provenance lists every row the run read (parameters' sources and fixed rows);
+        # an overridden parameter's row is not among them
+        prov = result.tables.get("provenance")
+        ids = [] if prov is None else [str(i) for i in prov["source_id"] if str(i) in known]
         read += [i for i in ids if i not in read]
         if year == int(scn.year):
             base = record_of(result)
