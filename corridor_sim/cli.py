@@ -263,11 +263,17 @@ def _common() -> argparse.ArgumentParser:
     """Options every sub-command takes (also accepted before the sub-command)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
         help="no progress bar; print warnings and errors only",
     )
     common.add_argument(
-        "-v", "--verbose", action="count", default=argparse.SUPPRESS,
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,
         help="log what the library does (-v: info, -vv: debug)",
     )
     return common
@@ -275,21 +281,28 @@ def _common() -> argparse.ArgumentParser:
 
 def _study_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--threshold", action="append", default=[], metavar="METRIC>VALUE",
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="METRIC>VALUE",
         help="probability of a condition, e.g. 'unmet_mt>0' (repeatable; >, >=, <, <=)",
     )
     p.add_argument("--executor", choices=["serial", "process", "dask"], default="serial")
     p.add_argument("--workers", type=_workers, default=None, help="worker processes")
     p.add_argument(
-        "--checkpoint", default=None, metavar="DIR",
+        "--checkpoint",
+        default=None,
+        metavar="DIR",
         help="save each finished run in DIR; the same command again resumes from it",
     )
     p.add_argument(
-        "--model-study", action="store_true",
+        "--model-study",
+        action="store_true",
         help="keep options.study (the model's own capacity study) in every run",
     )
     p.add_argument(
-        "--out", default=None,
+        "--out",
+        default=None,
         help="folder for the tables (CSV) and figures (PNG); a .csv name writes the long table",
     )
     p.add_argument("--no-plots", action="store_true", help="write tables only")
@@ -305,7 +318,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"corridor-sim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("facts", help="list the documented figures and assumptions", parents=[common])
+    p = sub.add_parser(
+        "facts", help="list the documented figures and assumptions", parents=[common]
+    )
     p.add_argument("--format", choices=["table", "csv"], default="table")
     p.add_argument(
         "--status", default=None, help="only this status (actual, planned, assumption, ...)"
@@ -318,17 +333,23 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_models)
 
     p = sub.add_parser(
-        "run", help="run a scenario file; print its summary, write tables and plots", parents=[common]
+        "run",
+        help="run a scenario file; print its summary, write tables and plots",
+        parents=[common],
     )
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument("--out", default=None, help="directory for the CSV tables and PNG figures")
     p.add_argument("--no-plots", action="store_true", help="write tables only")
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("sweep", help="run a scenario over a grid of parameter values", parents=[common])
+    p = sub.add_parser(
+        "sweep", help="run a scenario over a grid of parameter values", parents=[common]
+    )
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument(
-        "--param", action="append", default=[],
+        "--param",
+        action="append",
+        default=[],
         help="NAME=V1,V2,... (repeatable; default: the file's [sweep] table)",
     )
     _study_options(p)
@@ -342,19 +363,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument("-n", type=_draws, required=True, help="number of draws")
     p.add_argument(
-        "--dist", action="append", default=[],
+        "--dist",
+        action="append",
+        default=[],
         help="NAME=KIND:A:B (repeatable): a parameter, 'year' or a catalogue id; "
         "overrides the catalogue's range",
     )
     p.add_argument(
-        "--no-catalogue", action="store_true",
+        "--no-catalogue",
+        action="store_true",
         help="draw only the --dist inputs, not the catalogue's ranges",
     )
     _study_options(p)
     p.set_defaults(func=_cmd_monte_carlo)
 
     p = sub.add_parser(
-        "diff", help="run two scenarios; show the inputs that differ and every metric's change",
+        "diff",
+        help="run two scenarios; show the inputs that differ and every metric's change",
         parents=[common],
     )
     p.add_argument("a", help="scenario A (TOML)")

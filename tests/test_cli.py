@@ -117,8 +117,17 @@ def test_version_flag(capsys):
 def test_monte_carlo_without_dist_prints_the_summary_and_writes_figures(tmp_path, capsys):
     out = tmp_path / "mc"
     code = main(
-        ["monte-carlo", str(STORM), "-n", "6", "--quiet", "--threshold", "unmet_mt>0.3",
-         "--out", str(out)]
+        [
+            "monte-carlo",
+            str(STORM),
+            "-n",
+            "6",
+            "--quiet",
+            "--threshold",
+            "unmet_mt>0.3",
+            "--out",
+            str(out),
+        ]
     )
     assert code == 0
     captured = capsys.readouterr()
@@ -177,9 +186,9 @@ def _wait_for_runs(folder: Path, count: int, proc: subprocess.Popen, timeout: fl
         if runs.is_dir() and len(list(runs.glob("*.json"))) >= count:
             return
         if proc.poll() is not None:
-            raise AssertionError(f"study ended before {count} runs: {proc.stderr.read()}")
+            pytest.fail(f"study ended before {count} runs: {proc.stderr.read()}")
         time.sleep(0.05)
-    raise AssertionError(f"no {count} runs saved within {timeout} s")
+    pytest.fail(f"no {count} runs saved within {timeout} s")
 
 
 @pytest.mark.parametrize("executor", ["serial", "process"])
@@ -190,8 +199,12 @@ def test_signal_interrupts_a_real_study_which_resumes_to_the_same_tables(tmp_pat
     cmd = [*base, "--executor", executor, "--workers", "2", "--checkpoint", str(ck), "--no-plots"]
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
     proc = subprocess.Popen(
-        [*cmd, "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=env, start_new_session=True,
+        [*cmd, "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
     )
     _wait_for_runs(ck, 3, proc)
     os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C in a terminal: the whole process group
@@ -205,11 +218,17 @@ def test_signal_interrupts_a_real_study_which_resumes_to_the_same_tables(tmp_pat
     saved = len(list((ck / "runs").glob("*.json")))
     assert 3 <= saved < int(n)
     assert not out.exists()
-    resumed = subprocess.run([*cmd, "--out", str(out)], capture_output=True, text=True, env=env,
-                             check=False)
+    resumed = subprocess.run(
+        [*cmd, "--out", str(out)], capture_output=True, text=True, env=env, check=False
+    )
     assert resumed.returncode == 0, resumed.stderr
-    whole = subprocess.run([*base, "--no-plots", "--out", str(ref)], capture_output=True,
-                           text=True, env=env, check=False)
+    whole = subprocess.run(
+        [*base, "--no-plots", "--out", str(ref)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert whole.returncode == 0, whole.stderr
     for name in ("runs.csv", "values.csv", "summary.csv", "bottleneck_frequency.csv"):
         assert (out / name).read_bytes() == (ref / name).read_bytes(), name

@@ -115,7 +115,10 @@ def overriding(values: Mapping[str, float]) -> Iterator[dict[str, float]]:
             msg = f"overriding: unknown fact id {fid!r}: {_nearest(str(fid), list(index))}"
             raise FactError(msg)
         if index[fid].value is None:
-            msg = f"overriding: {fid!r} is qualitative ({index[fid].unit}); it has no value to replace"
+            msg = (
+                f"overriding: {fid!r} is qualitative ({index[fid].unit}); "
+                "it has no value to replace"
+            )
             raise FactError(msg)
         try:
             number = float(raw)
@@ -135,7 +138,7 @@ def overriding(values: Mapping[str, float]) -> Iterator[dict[str, float]]:
 
 
 def overrides() -> dict[str, float]:
-    """The catalogue values replaced by the :func:`overriding` blocks now running (id -> value)."""
+    """Return the values replaced by the :func:`overriding` blocks now running (id -> value)."""
     return dict(_OVERRIDES.get() or {})
 
 

@@ -35,7 +35,7 @@ _RANGE_TABLE_COLUMNS = ["id", "value", "unit", "low", "high", "distribution", "r
 
 
 def ranges(ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """The catalogue rows that carry a range, one row each.
+    """Return the catalogue rows that carry a range, one row each.
 
     Parameters
     ----------

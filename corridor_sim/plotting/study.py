@@ -59,7 +59,7 @@ def _varying(study: Any) -> list[str]:  # noqa: ANN401
 
 
 def headline_metric(study: Any) -> str:  # noqa: ANN401
-    """The first metric (in the model's summary order) that varies across the runs."""
+    """Return the first metric (in the model's summary order) that varies across the runs."""
     varying = _varying(_study(study, "headline_metric"))
     if varying:
         return varying[0]
@@ -87,7 +87,8 @@ def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = No
     metrics = metrics or _varying(study)[:12]
     unknown = [m for m in metrics if m not in set(values["metric"])]
     if unknown:
-        msg = f"fan_chart: metric {unknown[0]!r} not in the study, {suggest(unknown[0], set(values['metric']))}"
+        hint = suggest(unknown[0], set(values["metric"]))
+        msg = f"fan_chart: metric {unknown[0]!r} not in the study, {hint}"
         raise UnknownNameError(msg)
     ax = _axes(ax, (8.0, 0.55 * max(len(metrics), 2) + 1.5))
     base = study.tables.get("base")
@@ -126,7 +127,9 @@ def bottleneck_bars(study: Any, ax: Axes | None = None) -> Axes:  # noqa: ANN401
     ax = _axes(ax, (7.0, 0.45 * max(len(freq), 2) + 1.5))
     ax.barh(range(len(freq))[::-1], 100.0 * freq["share"], color="tab:orange")
     ax.set_yticks(range(len(freq))[::-1], freq["bottleneck"])
-    for y, (share, runs) in zip(range(len(freq))[::-1], zip(freq["share"], freq["runs"], strict=True), strict=True):
+    for y, (share, runs) in zip(
+        range(len(freq))[::-1], zip(freq["share"], freq["runs"], strict=True), strict=True
+    ):
         ax.text(100.0 * share, y, f" {100 * share:.0f} % ({runs})", va="center", fontsize=8)
     ax.set_xlim(0, 115)
     ax.set_xlabel("% of finished runs")
@@ -134,16 +137,23 @@ def bottleneck_bars(study: Any, ax: Axes | None = None) -> Axes:  # noqa: ANN401
     return ax
 
 
-def tornado(study: Any, metric: str | None = None, ax: Axes | None = None, *, top: int = 12) -> Axes:  # noqa: ANN401
-    """Inputs ranked by their Spearman rank correlation with `metric` (default: headline)."""
+def tornado(
+    study: Any, metric: str | None = None, ax: Axes | None = None, *, top: int = 12
+) -> Axes:  # noqa: ANN401
+    """Rank the inputs by their Spearman rank correlation with `metric` (default: headline)."""
     study = _study(study, "tornado")
     metric = metric or headline_metric(study)
     sens = study.sensitivity()
     part = sens[sens["metric"] == metric].head(top)
     ax = _axes(ax, (7.5, 0.45 * max(len(part), 2) + 1.5))
     if part.empty:
-        ax.text(0.5, 0.5, f"{metric}: no input moves it (or too few runs)", ha="center",
-                transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            f"{metric}: no input moves it (or too few runs)",
+            ha="center",
+            transform=ax.transAxes,
+        )
     else:
         rho = part["spearman_rho"].to_numpy()
         ys = np.arange(len(part))[::-1]
@@ -184,7 +194,7 @@ def sweep_plot(study: Any, metric: str | None = None, ax: Axes | None = None) ->
 
 
 def figures(study: Any) -> dict[str, Figure]:  # noqa: ANN401
-    """The standard figures of a study, keyed by a file-name stem."""
+    """Return the standard figures of a study, keyed by a file-name stem."""
     study = _study(study, "figures")
     if study.tables["values"].empty:
         return {}

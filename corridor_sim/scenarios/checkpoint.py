@@ -45,7 +45,11 @@ class StudyInterrupted(KeyboardInterrupt):
     """
 
     def __init__(
-        self, done: int, total: int, checkpoint: Path | None, partial: Any = None  # noqa: ANN401
+        self,
+        done: int,
+        total: int,
+        checkpoint: Path | None,
+        partial: Any = None,  # noqa: ANN401
     ) -> None:
         self.done = int(done)
         self.total = int(total)
@@ -89,7 +93,7 @@ def _write_atomic(path: Path, data: Any) -> None:  # noqa: ANN401
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -133,9 +137,7 @@ class Checkpoint:
         if study.exists():
             saved = _read(study)
             if saved != spec:
-                keys = sorted(
-                    k for k in set(saved) | set(spec) if saved.get(k) != spec.get(k)
-                )
+                keys = sorted(k for k in set(saved) | set(spec) if saved.get(k) != spec.get(k))
                 msg = (
                     f"checkpoint = {str(directory)!r} holds another study (differs in "
                     f"{', '.join(keys)}); use a new folder, or delete this one to start over"
@@ -148,7 +150,7 @@ class Checkpoint:
         return self.runs_dir / f"{int(key):06d}.json"
 
     def load(self, keys: Iterable[int]) -> dict[int, dict[str, Any]]:
-        """The saved runs among `keys` (key -> record)."""
+        """Return the saved runs among `keys` (key -> record)."""
         out = {}
         for key in keys:
             path = self._path(key)
@@ -161,7 +163,7 @@ class Checkpoint:
         _write_atomic(self._path(int(record["key"])), record)
 
     def load_base(self) -> dict[str, Any] | None:
-        """The saved base run(s), or None."""
+        """Return the saved base run(s), or None."""
         path = self.directory / "base.json"
         return _read(path) if path.exists() else None
 

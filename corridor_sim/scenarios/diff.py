@@ -42,10 +42,12 @@ class ScenarioDiff:
     names: tuple[str, str] = ("a", "b")
 
     def to_text(self) -> str:
-        """The comparison as text (what ``corridor-sim diff`` prints)."""
+        """Return the comparison as text (what ``corridor-sim diff`` prints)."""
         a, b = self.names
         lines = [f"A = {a}", f"B = {b}", "", "inputs that differ:"]
-        with pd.option_context("display.width", 160, "display.max_rows", 500, "display.max_colwidth", 60):
+        with pd.option_context(
+            "display.width", 160, "display.max_rows", 500, "display.max_colwidth", 60
+        ):
             lines.append(self.inputs.to_string(index=False) if not self.inputs.empty else "(none)")
             lines += ["", "summary metrics (change = B - A):"]
             lines.append(self.metrics.to_string(index=False, float_format=lambda x: f"{x:.5g}"))

@@ -56,7 +56,8 @@ def parse_spec(name: str, spec: Sequence[Any]) -> tuple[Any, ...]:
         raise ScenarioError(msg)
     kind, *args = spec
     if kind not in DISTRIBUTIONS:
-        msg = f"distributions[{name!r}]: unknown distribution {kind!r}, {suggest(str(kind), DISTRIBUTIONS)}"
+        hint = suggest(str(kind), DISTRIBUTIONS)
+        msg = f"distributions[{name!r}]: unknown distribution {kind!r}, {hint}"
         raise ScenarioError(msg)
     if len(args) != DISTRIBUTIONS[kind]:
         msg = f"{where}: {kind!r} takes {DISTRIBUTIONS[kind]} argument(s), got {len(args)}"
@@ -98,13 +99,13 @@ def _draw_spec(spec: tuple[Any, ...], rng: np.random.Generator) -> Any:  # noqa:
 
 
 def input_rng(seed: int, i: int, name: str) -> np.random.Generator:
-    """The generator of input `name` in draw `i` of a study seeded with `seed`."""
+    """Return the generator of input `name` in draw `i` of a study seeded with `seed`."""
     key = (int(i), 1, zlib.crc32(name.encode("utf-8")))
     return np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=key))
 
 
 def draw_seed(seed: int, i: int) -> int:
-    """The scenario seed of draw `i` (the model's own randomness, e.g. weather profiles)."""
+    """Return the scenario seed of draw `i` (the model's own randomness: weather profiles)."""
     state = np.random.SeedSequence(int(seed), spawn_key=(int(i), 0)).generate_state(1)
     return int(state[0]) % _MAX_SEED
 
@@ -135,7 +136,7 @@ class Input:
     unit: str = ""
 
     def draw(self, seed: int, i: int) -> Any:  # noqa: ANN401
-        """The value of this input in draw `i`."""
+        """Return the value of this input in draw `i`."""
         rng = input_rng(seed, i, self.name)
         if self.spec is None:
             return draw_value(fact(self.name, record=False), rng)
@@ -182,7 +183,7 @@ def explicit_inputs(
     model: str,
     catalogue_ids: Sequence[str],
 ) -> list[Input]:
-    """The explicit distributions as :class:`Input`s, each name checked.
+    """Return the explicit distributions as :class:`Input`s, each name checked.
 
     A name is a parameter of the model, ``"year"``, or a catalogue id (with dots); for a
     model without a parameter table (the commodity network) any other name is an override

@@ -31,7 +31,7 @@ def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def record_of(result: Any) -> dict[str, Any]:  # noqa: ANN401 - a Result
-    """The summary rows and bottleneck of a finished run, as plain lists."""
+    """Return the summary rows and bottleneck of a finished run, as plain lists."""
     summary = result.summary()
     return {
         "status": "ok",
@@ -114,14 +114,22 @@ def execute(
     todo = [p for p in payloads if int(p["key"]) not in records]
     total = len(payloads)
     if len(todo) < total:
-        logger.info("%d of %d %ss found in the checkpoint; running %d", total - len(todo), total, unit, len(todo))
+        logger.info(
+            "%d of %d %ss found in the checkpoint; running %d",
+            total - len(todo),
+            total,
+            unit,
+            len(todo),
+        )
     if executor == "dask":
         todo = [{**p, "limit_threads": True} for p in todo]
     failed = sum(1 for r in records.values() if r["status"] == "failed")
     unread: set[str] = set()
     runs = iter_runs(run_task, todo, executor=executor, max_workers=max_workers)
     try:
-        with study_bar(total, done=total - len(todo), desc=desc, unit=unit, enabled=progress) as bar:
+        with study_bar(
+            total, done=total - len(todo), desc=desc, unit=unit, enabled=progress
+        ) as bar:
             for _, record in runs:
                 if checkpoint is not None:
                     checkpoint.save(record)

@@ -251,7 +251,7 @@ def _iter_dask(
 
 
 def _dask_client(distributed: Any, workers: int | None) -> tuple[Any, Any]:  # noqa: ANN401
-    """The running client, or a new LocalCluster of single-threaded process workers."""
+    """Return the running client, or a new LocalCluster of single-threaded process workers."""
     try:
         return distributed.get_client(), None
     except ValueError:

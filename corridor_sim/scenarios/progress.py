@@ -1,9 +1,9 @@
 """Progress bars for studies and long single runs (tqdm, in terminals and notebooks).
 
 :func:`study_bar` counts finished runs of a sweep or Monte Carlo study; :func:`run_bar`
-shows a single long run (a Caspian year) with its elapsed time. Both are off with ``enabled=False`` and draw nothing
-when stderr is not a terminal (tqdm's ``disable=None``), except in a notebook, where
-``tqdm.auto`` draws a widget.
+shows a single long run (a Caspian year) with its elapsed time. Both are off with
+``enabled=False`` and draw nothing when stderr is not a terminal (tqdm's ``disable=None``),
+except in a notebook, where ``tqdm.auto`` draws a widget.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
-
 
 __all__ = ["NullBar", "run_bar", "study_bar"]
 
@@ -53,7 +52,7 @@ def _tqdm(**kwargs: Any) -> Any:  # noqa: ANN401 - a tqdm bar or a NullBar
 def study_bar(
     total: int, *, done: int = 0, desc: str = "", unit: str = "run", enabled: bool = True
 ) -> Iterator[Any]:
-    """A bar counting `total` runs, `done` of them already finished (resumed from a checkpoint)."""
+    """Show a bar counting `total` runs, `done` of them already finished (from a checkpoint)."""
     bar = _tqdm(total=total, initial=done, desc=desc, unit=unit) if enabled else NullBar()
     try:
         yield bar

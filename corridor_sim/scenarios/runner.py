@@ -205,8 +205,15 @@ def sweep(
         return StudyResult("sweep", {**build_tables("sweep", done, names), "inputs": inputs}, meta)
 
     execute(
-        payloads, records, checkpoint=ckpt, executor=executor, max_workers=max_workers,
-        progress=progress, desc=f"sweep {scn.name or scn.model}", unit="run", partial=result,
+        payloads,
+        records,
+        checkpoint=ckpt,
+        executor=executor,
+        max_workers=max_workers,
+        progress=progress,
+        desc=f"sweep {scn.name or scn.model}",
+        unit="run",
+        partial=result,
     )
     return result(records)
 
@@ -217,7 +224,11 @@ def _probe(scn: Scenario, explicit: Sequence[Input], params: Mapping[str, Any]) 
     Parameters with an explicit distribution are overridden (by their default) in the
     probe, so the catalogue rows read only through their defaults are not drawn as well.
     """
-    fixed = {i.name: params[i.name].default for i in explicit if i.kind == "parameter" and i.name in params}
+    fixed = {
+        i.name: params[i.name].default
+        for i in explicit
+        if i.kind == "parameter" and i.name in params
+    }
     years = [int(scn.year)]
     for i in explicit:
         if i.kind == "year":
@@ -232,7 +243,10 @@ def _probe(scn: Scenario, explicit: Sequence[Input], params: Mapping[str, Any]) 
         except ScenarioError:
             raise
         except Exception as err:
-            msg = f"scenario {scn.name or scn.model!r} (year {year}) fails as it is, before any draw: {err}"
+            msg = (
+                f"scenario {scn.name or scn.model!r} (year {year}) fails as it is, "
+                f"before any draw: {err}"
+            )
             raise ScenarioError(msg) from err
         # the provenance lists every row the run read (parameters' sources and fixed rows);
         # an overridden parameter's row is not among them
@@ -324,7 +338,11 @@ def monte_carlo(
             ckpt.save_base(base)
     named = {i.name for i in explicit}
     drawn_rows = (
-        [Input(fid, "catalogue", unit=u) for fid, u in ranges(base["read"])["unit"].items() if fid not in named]
+        [
+            Input(fid, "catalogue", unit=u)
+            for fid, u in ranges(base["read"])["unit"].items()
+            if fid not in named
+        ]
         if catalogue
         else []
     )
@@ -365,18 +383,34 @@ def monte_carlo(
         )
 
     execute(
-        payloads, records, checkpoint=ckpt, executor=executor, max_workers=max_workers,
-        progress=progress, desc=f"monte carlo {scn.name or scn.model}", unit="draw",
+        payloads,
+        records,
+        checkpoint=ckpt,
+        executor=executor,
+        max_workers=max_workers,
+        progress=progress,
+        desc=f"monte carlo {scn.name or scn.model}",
+        unit="draw",
         partial=result,
     )
     return result({k: r for k, r in records.items() if k < n})
 
 
-_INPUT_COLUMNS = ["input", "kind", "unit", "distribution", "low", "high", "base", "source", "reason"]
+_INPUT_COLUMNS = [
+    "input",
+    "kind",
+    "unit",
+    "distribution",
+    "low",
+    "high",
+    "base",
+    "source",
+    "reason",
+]
 
 
 def _payload(scn: Scenario, inputs: Sequence[Input], i: int) -> dict[str, Any]:
-    """The scenario and catalogue values of draw `i`."""
+    """Return the scenario and catalogue values of draw `i`."""
     values = {inp.name: inp.draw(scn.seed, i) for inp in inputs}
     combo = {inp.name: values[inp.name] for inp in inputs if inp.kind in ("parameter", "year")}
     catalogue = {inp.name: values[inp.name] for inp in inputs if inp.kind == "catalogue"}

@@ -132,7 +132,7 @@ class StudySummary:
     title: str = ""
 
     def to_text(self, *, top: int = 3, metrics: int = 6) -> str:
-        """The summary as text (what ``corridor-sim monte-carlo`` prints)."""
+        """Return the summary as text (what ``corridor-sim monte-carlo`` prints)."""
         ok = self.runs - len(self.failed)
         what = "draws" if self.kind == "monte_carlo" else "runs"
         lines = [f"{self.title}: {ok} of {self.runs} {what} finished, {len(self.failed)} failed"]
@@ -228,7 +228,7 @@ class StudyResult:
         raise AttributeError(msg)
 
     def to_frame(self) -> pd.DataFrame:
-        """The tidy long table (``values``): what ``sweep``/``monte_carlo`` returned before."""
+        """Return the tidy long table ``values`` (what ``sweep``/``monte_carlo`` gave before)."""
         return self.tables["values"].copy()
 
     @property
@@ -272,7 +272,9 @@ class StudyResult:
         table["max"] = grouped.max().reindex(order).values
         base = self.tables.get("base")
         if base is not None and not base.empty:
-            table["base"] = table["metric"].map(base.drop_duplicates("metric").set_index("metric")["value"])
+            table["base"] = table["metric"].map(
+                base.drop_duplicates("metric").set_index("metric")["value"]
+            )
         else:
             table["base"] = np.nan
         return table
@@ -305,7 +307,8 @@ class StudyResult:
             part = values.loc[values["metric"] == t.metric, "value"]
             if part.empty:
                 known = list(dict.fromkeys(values["metric"]))
-                msg = f"threshold {str(t)!r}: no run reports metric {t.metric!r}, {suggest(t.metric, known)}"
+                hint = suggest(t.metric, known)
+                msg = f"threshold {str(t)!r}: no run reports metric {t.metric!r}, {hint}"
                 raise UnknownNameError(msg)
             hits = _OPS[t.op](part.to_numpy(dtype=float), t.value)
             rows.append((str(t), t.metric, t.op, t.value, len(part), float(np.mean(hits))))
@@ -324,13 +327,16 @@ class StudyResult:
         cols = ["metric", "input", "spearman_rho", "rank"]
         wide = self.wide()
         inputs = [
-            c for c in self.input_names
+            c
+            for c in self.input_names
             if c in wide and pd.api.types.is_numeric_dtype(wide[c]) and wide[c].nunique() > 1
         ]
         metrics = [
-            c for c in wide.columns
+            c
+            for c in wide.columns
             if c not in {self.key, "bottleneck", *self.input_names}
-            and wide[c].notna().sum() > 2 and wide[c].nunique() > 1
+            and wide[c].notna().sum() > 2
+            and wide[c].nunique() > 1
         ]
         if not inputs or not metrics or len(wide) < 3:
             return pd.DataFrame(columns=cols)
@@ -349,11 +355,13 @@ class StudyResult:
         table = table.sort_values(["metric", "abs", "input"], ascending=[True, False, True])
         table["rank"] = table.groupby("metric").cumcount() + 1
         order = {m: i for i, m in enumerate(metrics)}
-        table = table.sort_values(["metric", "rank"], key=lambda s: s.map(order) if s.name == "metric" else s)
+        table = table.sort_values(
+            ["metric", "rank"], key=lambda s: s.map(order) if s.name == "metric" else s
+        )
         return table[cols].reset_index(drop=True)
 
     def summary(self, thresholds: Iterable[Any] | None = None) -> StudySummary:
-        """The study's answers (:class:`StudySummary`).
+        """Return the study's answers (:class:`StudySummary`).
 
         Parameters
         ----------
@@ -413,7 +421,7 @@ def build_tables(
     records: Mapping[int, Mapping[str, Any]],
     input_names: Sequence[str],
 ) -> dict[str, pd.DataFrame]:
-    """The ``runs`` and ``values`` tables from run records (key order)."""
+    """Build the ``runs`` and ``values`` tables from run records (key order)."""
     key = "draw" if kind == "monte_carlo" else "run"
     run_rows, frames = [], []
     for k in sorted(records):
@@ -422,7 +430,9 @@ def build_tables(
         row = {key: int(k), **{n: inputs.get(n) for n in input_names}}
         if kind == "monte_carlo":
             row["seed"] = rec.get("seed")
-        row.update(status=rec["status"], error=rec.get("error", ""), bottleneck=rec.get("bottleneck", ""))
+        row.update(
+            status=rec["status"], error=rec.get("error", ""), bottleneck=rec.get("bottleneck", "")
+        )
         run_rows.append(row)
         summary = rec.get("summary")
         if rec["status"] == "ok" and summary:
@@ -432,7 +442,14 @@ def build_tables(
             frame.insert(0, key, int(k))
             frame["bottleneck"] = rec.get("bottleneck", "")
             frames.append(frame)
-    run_cols = [key, *input_names, *(["seed"] if kind == "monte_carlo" else []), "status", "error", "bottleneck"]
+    run_cols = [
+        key,
+        *input_names,
+        *(["seed"] if kind == "monte_carlo" else []),
+        "status",
+        "error",
+        "bottleneck",
+    ]
     runs = pd.DataFrame(run_rows, columns=run_cols)
     value_cols = [key, *input_names, "metric", "value", "unit", "element", "bottleneck"]
     values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=value_cols)
