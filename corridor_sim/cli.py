@@ -410,6 +410,9 @@ def _configure_logging(args: argparse.Namespace) -> tuple[logging.Handler, int]:
     previous = logger.level
     logger.addHandler(handler)
     logger.setLevel(level)
+    if verbose < 2:
+        # pandapower warns on every power flow that numba is missing; -vv shows it
+        logging.getLogger("pandapower").setLevel(logging.ERROR)
     return handler, previous
 
 

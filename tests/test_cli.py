@@ -97,6 +97,7 @@ def test_monte_carlo_dist_with_a_non_number_is_one_clear_line(capsys, root):
 
 
 # ----------------------------------------------------------------- studies, logging, signals
+import importlib.util  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
 import time  # noqa: E402
@@ -191,7 +192,23 @@ def _wait_for_runs(folder: Path, count: int, proc: subprocess.Popen, timeout: fl
     pytest.fail(f"no {count} runs saved within {timeout} s")
 
 
-@pytest.mark.parametrize("executor", ["serial", "process"])
+@pytest.mark.parametrize(
+    "executor",
+    [
+        "serial",
+        "process",
+        pytest.param(
+            "dask",
+            marks=[
+                pytest.mark.slow,
+                pytest.mark.skipif(
+                    importlib.util.find_spec("distributed") is None,
+                    reason="dask.distributed not installed",
+                ),
+            ],
+        ),
+    ],
+)
 def test_signal_interrupts_a_real_study_which_resumes_to_the_same_tables(tmp_path, executor):
     n = "24"
     ck, out, ref = tmp_path / "ck", tmp_path / "out", tmp_path / "ref"
@@ -214,7 +231,7 @@ def test_signal_interrupts_a_real_study_which_resumes_to_the_same_tables(tmp_pat
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     assert lines[0].startswith("corridor-sim: interrupted: ")
-    assert f"of {n} runs saved in {ck}" in lines[0]
+    assert f"of {n} draws saved in {ck}" in lines[0]
     saved = len(list((ck / "runs").glob("*.json")))
     assert 3 <= saved < int(n)
     assert not out.exists()

@@ -3,6 +3,7 @@
 The oil model runs in about 0.1 s, so these studies use it with a few draws.
 """
 
+import importlib
 import importlib.util
 import threading
 
@@ -339,10 +340,35 @@ def test_interrupted_study_keeps_finished_draws_and_resumes(tmp_path, monkeypatc
         _mc(n=5, checkpoint=ck)
     err = info.value
     assert (err.done, err.total) == (3, 5)
-    assert "3 of 5 runs saved in" in str(err)
+    assert "3 of 5 draws saved in" in str(err)
     assert len(err.partial.runs) == 3
     assert isinstance(err, KeyboardInterrupt)
     monkeypatch.setattr(execute_module, "iter_runs", real)
     resumed = _mc(n=5, checkpoint=ck)
     for name in ("runs", "values"):
         pd.testing.assert_frame_equal(whole.table(name), resumed.table(name))
+
+
+@pytest.mark.skipif(importlib.util.find_spec("dask") is None, reason="dask not installed")
+def test_dask_without_distributed_warns_and_runs_one_by_one(monkeypatch):
+    from corridor_sim.scenarios import executors
+
+    real = importlib.import_module
+
+    def no_distributed(name, *args):
+        if name == "dask.distributed":
+            raise ModuleNotFoundError(name)
+        return real(name, *args)
+
+    monkeypatch.setattr(executors.importlib, "import_module", no_distributed)
+    with pytest.warns(RuntimeWarning, match="threaded scheduler cannot run these models"):
+        out = map_runs(abs, [-1, -2, 3], executor="dask")
+    assert out == [1, 2, 3]
+
+
+def test_the_library_logs_to_corridor_sim_with_a_null_handler():
+    import logging
+
+    handlers = logging.getLogger("corridor_sim").handlers
+    assert any(isinstance(h, logging.NullHandler) for h in handlers)
+    assert not any(type(h) is logging.StreamHandler for h in handlers)

@@ -50,7 +50,9 @@ class StudyInterrupted(KeyboardInterrupt):
         total: int,
         checkpoint: Path | None,
         partial: Any = None,  # noqa: ANN401
+        unit: str = "run",
     ) -> None:
+        self.unit = unit
         self.done = int(done)
         self.total = int(total)
         self.checkpoint = checkpoint
@@ -61,12 +63,12 @@ class StudyInterrupted(KeyboardInterrupt):
         """One line: what is saved and how to go on."""
         if self.checkpoint is None:
             return (
-                f"interrupted: {self.done} of {self.total} runs finished and not saved "
+                f"interrupted: {self.done} of {self.total} {self.unit}s finished and not saved "
                 "(give checkpoint=DIR / --checkpoint DIR to make a study resumable; "
                 "the finished runs are in the exception's .partial)"
             )
         return (
-            f"interrupted: {self.done} of {self.total} runs saved in {self.checkpoint}; "
+            f"interrupted: {self.done} of {self.total} {self.unit}s saved in {self.checkpoint}; "
             "run the same study with the same checkpoint to resume"
         )
 

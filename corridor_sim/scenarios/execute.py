@@ -143,7 +143,7 @@ def execute(
     except KeyboardInterrupt:
         done = {k: r for k, r in records.items() if k < total}
         where = checkpoint.directory if checkpoint is not None else None
-        raise StudyInterrupted(len(done), total, where, partial(done)) from None
+        raise StudyInterrupted(len(done), total, where, partial(done), unit) from None
     finally:
         runs.close()
     if unread:

@@ -18,10 +18,12 @@ a warning.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
 import signal
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -259,15 +261,35 @@ def _dask_client(distributed: Any, workers: int | None) -> tuple[Any, Any]:  # n
     n = workers or os.cpu_count() or 1
     logger.info("starting a Dask LocalCluster of %d single-threaded process workers", n)
     env = dict.fromkeys(THREAD_VARIABLES, "1")
-    cluster = distributed.LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-        env=env,
-    )
+    with _sigint_ignored():  # the workers inherit it: Ctrl-C is the study's to handle
+        cluster = distributed.LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+            env=env,
+        )
     return distributed.Client(cluster), cluster
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while child processes start, so they inherit the ignored signal.
+
+    A terminal's Ctrl-C goes to the whole process group; a Dask worker that received it
+    would print its own traceback. Python leaves an inherited ignored SIGINT alone (and so
+    does asyncio), so the workers ignore it and the study alone reacts. Only the main
+    thread can change signal handlers; elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _close_quietly(client: Any, cluster: Any) -> None:  # noqa: ANN401
