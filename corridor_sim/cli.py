@@ -165,18 +165,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_study(study: Any, args: argparse.Namespace) -> None:  # noqa: ANN401 - a StudyResult
-    """Print the study's summary; write its tables (and figures) where --out says."""
+def _write_study(study: Any, args: argparse.Namespace) -> int:  # noqa: ANN401 - a StudyResult
+    """Print the study's summary; write its tables (and figures) where --out says.
+
+    Returns the exit status: 1 when no run finished (every one failed), else 0.
+    """
     summary = study.summary()
     print(summary.to_text())
+    runs = study.table("runs")
+    status = 0
+    if len(runs) and (runs["status"] == "failed").all():
+        print(
+            f"corridor-sim: error: all {len(runs)} runs failed; the first: {runs['error'].iloc[0]}",
+            file=sys.stderr,
+        )
+        status = 1
     if not args.out:
-        return
+        return status
     path = Path(args.out)
     if path.suffix.lower() == ".csv":  # the tidy long table alone, as before
         path.parent.mkdir(parents=True, exist_ok=True)
         study.to_frame().to_csv(path, index=False)
         print(f"wrote {len(study.to_frame())} rows to {path}")
-        return
+        return status
     out = study.save(path)
     written = sorted(p.name for p in out.iterdir() if p.suffix in (".csv", ".json"))
     if not args.no_plots:
@@ -185,6 +196,7 @@ def _write_study(study: Any, args: argparse.Namespace) -> None:  # noqa: ANN401 
 
         written += _save_figures(figures(study), out)
     print(f"wrote {len(written)} files to {out}: {', '.join(written)}")
+    return status
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -201,8 +213,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         model_study=args.model_study,
         thresholds=args.threshold,
     )
-    _write_study(study, args)
-    return 0
+    return _write_study(study, args)
 
 
 def _cmd_monte_carlo(args: argparse.Namespace) -> int:
@@ -220,8 +231,7 @@ def _cmd_monte_carlo(args: argparse.Namespace) -> int:
         progress=_progress(args),
         model_study=args.model_study,
     )
-    _write_study(study, args)
-    return 0
+    return _write_study(study, args)
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:

@@ -14,6 +14,8 @@ failing run instead of stopping, and give the same tables on every executor.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import itertools
 import logging
 import warnings
@@ -100,8 +102,24 @@ def _thresholds(thresholds: Iterable[Any] | None) -> list[str]:
     return [str(parse_threshold(t)) for t in thresholds]
 
 
+def _version() -> str:
+    try:
+        return importlib.metadata.version("corridor_sim")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "unknown"
+
+
 def _checkpoint(directory: str | Path | None, spec: Mapping[str, Any]) -> Checkpoint | None:
-    return None if directory is None else Checkpoint(directory, spec)
+    """Open the study's checkpoint; its spec also pins the catalogue and the library version."""
+    if directory is None:
+        return None
+    table = facts().drop(columns=["file"]).to_csv(index=False).encode("utf-8")
+    pinned = {
+        **spec,
+        "catalogue_sha256": hashlib.sha256(table).hexdigest(),
+        "corridor_sim_version": _version(),
+    }
+    return Checkpoint(directory, pinned)
 
 
 def sweep(
