@@ -51,8 +51,9 @@ def ranges(ids: Iterable[str] | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> table = ranges(["units.crude.bbl_per_t"])
-    >>> table.loc["units.crude.bbl_per_t", ["low", "high", "distribution"]].tolist()
-    [7.32, 7.38, 'uniform']
+    >>> row = table.loc["units.crude.bbl_per_t"]
+    >>> float(row["low"]), float(row["high"]), row["distribution"]
+    (7.32, 7.38, 'uniform')
     """
     from corridor_sim.catalogue._loader import facts  # noqa: PLC0415 - the loader imports this
 

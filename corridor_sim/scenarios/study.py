@@ -130,6 +130,7 @@ class StudySummary:
     kind: str
     runs: int
     title: str = ""
+    inputs: list[str] = field(default_factory=list)
 
     def to_text(self, *, top: int = 3, metrics: int = 6) -> str:
         """Return the summary as text (what ``corridor-sim monte-carlo`` prints)."""
@@ -137,7 +138,11 @@ class StudySummary:
         what = "draws" if self.kind == "monte_carlo" else "runs"
         lines = [f"{self.title}: {ok} of {self.runs} {what} finished, {len(self.failed)} failed"]
         with pd.option_context("display.width", 160, "display.max_rows", 500):
-            lines += ["", self.metrics.to_string(index=False, float_format=_fmt)]
+            if self.kind == "sweep" and self.inputs:
+                lines += ["", f"one column per run: {'/'.join(self.inputs)} ="]
+                lines += [_by_metric(self.metrics, self.inputs).to_string(float_format=_fmt)]
+            else:
+                lines += ["", self.metrics.to_string(index=False, float_format=_fmt)]
             if not self.bottlenecks.empty:
                 lines += ["", "bottleneck frequency:"]
                 lines += [self.bottlenecks.to_string(index=False, float_format=_fmt)]
@@ -169,6 +174,19 @@ class StudySummary:
 
 def _fmt(x: float) -> str:
     return f"{x:.4g}"
+
+
+def _by_metric(wide: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
+    """Turn a sweep's wide table for reading: one row per metric, one column per run."""
+    labels = [
+        "/".join(f"{row[k]:g}" if isinstance(row[k], float) else str(row[k]) for k in inputs)
+        for _, row in wide[list(inputs)].iterrows()
+    ]
+    metrics = wide.drop(columns=["run", *inputs], errors="ignore")
+    table = metrics.T
+    table.columns = labels
+    table.index.name = "metric"
+    return table
 
 
 @dataclass
@@ -385,6 +403,7 @@ class StudyResult:
             kind=self.kind,
             runs=len(self.tables["runs"]),
             title=str(self.meta.get("title", self.kind)),
+            inputs=self.input_names,
         )
 
     def __repr__(self) -> str:
