@@ -10,6 +10,11 @@ Dask is timed twice: with the cluster started beforehand (as when a client is al
 running: the study alone) and including the cluster's start and close (what
 ``executor="dask"`` costs when no client is running).
 
+Speed-ups need an otherwise idle machine. The script prints the load average, and the CPU
+seconds the serial and process-pool studies used (this process plus its worker processes):
+equal CPU seconds mean the workers do not slow each other down (no thread
+oversubscription), whatever else the machine runs.
+
 Run::
 
     python benchmarks/bench_monte_carlo.py [-n 200] [--workers 2] [--scenario FILE]
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import resource
 import time
 from pathlib import Path
 
@@ -30,11 +36,19 @@ import corridor_sim as cs
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _cpu() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def timed(label: str, func, *args, **kwargs):
+    cpu = _cpu()
     start = time.perf_counter()
     out = func(*args, **kwargs)
     seconds = time.perf_counter() - start
-    print(f"  {label:<38} {seconds:8.2f} s", flush=True)
+    cpu = _cpu() - cpu
+    print(f"  {label:<40} {seconds:8.2f} s wall {cpu:8.2f} s CPU", flush=True)
     return out, seconds
 
 
@@ -58,7 +72,8 @@ def main() -> None:
     kw = {"progress": False}
     print(
         f"{args.n}-draw Monte Carlo of {Path(args.scenario).name} ({scn.model}), "
-        f"{os.cpu_count()} cores, {args.workers} workers"
+        f"{os.cpu_count()} cores, {args.workers} workers, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     cs.run(scn)  # imports and first-call costs out of the serial time
     serial, t_serial = timed("serial", cs.monte_carlo, scn, args.n, **kw)
@@ -111,7 +126,7 @@ def main() -> None:
                 **kw,
             )
             rows.append((f"dask, own LocalCluster ({args.workers})", t_own, same(serial, own)))
-    print()
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f} (CPU of Dask workers not counted)")
     print("| executor | time (s) | speed-up | tables equal to serial |")
     print("|---|---|---|---|")
     for label, seconds, equal in rows:
