@@ -214,18 +214,20 @@ def test_more_draws_extend_fewer_and_seeds_decide():
 
 
 @pytest.mark.parametrize(
-    "executor",
+    ("executor", "workers"),
     [
-        "process",
+        ("process", 2),
+        ("process", 3),
         pytest.param(
             "dask",
+            2,
             marks=pytest.mark.skipif(not HAS_DISTRIBUTED, reason="dask.distributed not installed"),
         ),
     ],
 )
-def test_every_executor_gives_the_same_tables(executor):
+def test_every_executor_and_worker_count_gives_the_same_tables(executor, workers):
     serial = _mc(n=5)
-    other = _mc(n=5, executor=executor, max_workers=2)
+    other = _mc(n=5, executor=executor, max_workers=workers)
     for name in ("runs", "values", "inputs", "base"):
         pd.testing.assert_frame_equal(serial.table(name), other.table(name))
 
