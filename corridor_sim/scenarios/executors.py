@@ -267,7 +267,7 @@ def _dask_client(distributed: Any, workers: int | None) -> tuple[Any, Any]:  # n
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,  # worker errors reach us through run_task
             env=env,
         )
     return distributed.Client(cluster), cluster
