@@ -60,7 +60,14 @@ def _params(items: Sequence[str]) -> dict[str, list[float | int | bool | str]]:
         if not sep or not name or not values:
             msg = f"--param {item!r}: expected NAME=V1,V2,... e.g. kazakh_volume_mt_per_yr=1.7,3,5"
             raise ScenarioError(msg)
-        grid[name.strip()] = [_number(v) for v in values.split(",") if v.strip()]
+        key = name.strip()
+        if key in grid:
+            msg = (
+                f"--param {key} is given twice; expected one NAME=V1,V2,... per parameter "
+                "(list every value once)"
+            )
+            raise ScenarioError(msg)
+        grid[key] = [_number(v) for v in values.split(",") if v.strip()]
     return grid
 
 
@@ -76,8 +83,15 @@ def _dists(items: Sequence[str]) -> dict[str, tuple[object, ...]]:
             )
             raise ScenarioError(msg)
         kind, *args = parts
+        if name in out:
+            msg = f"--dist {name} is given twice; expected one distribution per input"
+            raise ScenarioError(msg)
         if kind == "choice":
-            out[name] = (kind, [_number(a) for a in args])
+            values = [_number(a) for a in args if a.strip()]
+            if not values:
+                msg = f"--dist {item!r}: 'choice' needs at least one value, e.g. year=choice:2025:2030"
+                raise ScenarioError(msg)
+            out[name] = (kind, values)
             continue
         numbers = [_number(a) for a in args]
         bad = [a for a in numbers if isinstance(a, (str, bool))]
@@ -148,19 +162,37 @@ def _use_agg() -> None:
     mpl.use("Agg")
 
 
+def _check_out(args: argparse.Namespace, *, file_ok: bool = False) -> None:
+    """Refuse an --out that would overwrite or mix with other files, before any work runs."""
+    if not getattr(args, "out", None):
+        return
+    from corridor_sim.results._store import check_file_target, check_target  # noqa: PLC0415
+
+    path = Path(args.out)
+    if file_ok and path.suffix.lower() == ".csv":
+        check_file_target(path, overwrite=args.overwrite)
+    else:
+        check_target(path, overwrite=args.overwrite)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from corridor_sim.scenarios.runner import run  # noqa: PLC0415
 
+    _check_out(args)
     result = run(Path(args.scenario), progress=_progress(args))
     _print_table(result.summary())
     if args.out:
-        out = result.save(args.out)
         written = [f"{name}.csv" for name in result.tables]
-        if not args.no_plots:
+
+        def figures_into(folder: Path) -> None:
+            if args.no_plots:
+                return
             _use_agg()
             from corridor_sim.plotting import figures  # noqa: PLC0415
 
-            written += _save_figures(figures(result), out)
+            written.extend(_save_figures(figures(result), folder))
+
+        out = result.save(args.out, overwrite=args.overwrite, extra=figures_into)
         print(f"wrote {len(written)} files to {out}: {', '.join(written)}")
     return 0
 
@@ -184,17 +216,25 @@ def _write_study(study: Any, args: argparse.Namespace) -> int:  # noqa: ANN401 -
         return status
     path = Path(args.out)
     if path.suffix.lower() == ".csv":  # the tidy long table alone, as before
-        path.parent.mkdir(parents=True, exist_ok=True)
-        study.to_frame().to_csv(path, index=False)
-        print(f"wrote {len(study.to_frame())} rows to {path}")
+        from corridor_sim.results._store import write_file_atomically  # noqa: PLC0415
+
+        frame = study.to_frame()
+        write_file_atomically(path, lambda tmp: frame.to_csv(tmp, index=False), overwrite=True)
+        print(f"wrote {len(frame)} rows to {path}")
         return status
-    out = study.save(path)
-    written = sorted(p.name for p in out.iterdir() if p.suffix in (".csv", ".json"))
-    if not args.no_plots:
+    written: list[str] = []
+
+    def figures_into(folder: Path) -> None:
+        if args.no_plots:
+            return
         _use_agg()
         from corridor_sim.plotting.study import figures  # noqa: PLC0415
 
-        written += _save_figures(figures(study), out)
+        written.extend(_save_figures(figures(study), folder))
+
+    out = study.save(path, overwrite=args.overwrite, extra=figures_into)
+    tables = sorted(p.name for p in out.iterdir() if p.suffix in (".csv", ".json"))
+    written = tables + written
     print(f"wrote {len(written)} files to {out}: {', '.join(written)}")
     return status
 
@@ -202,6 +242,7 @@ def _write_study(study: Any, args: argparse.Namespace) -> int:  # noqa: ANN401 -
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from corridor_sim.scenarios.runner import sweep  # noqa: PLC0415
 
+    _check_out(args, file_ok=True)
     grid = _params(args.param) if args.param else None
     study = sweep(
         Path(args.scenario),
@@ -219,6 +260,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def _cmd_monte_carlo(args: argparse.Namespace) -> int:
     from corridor_sim.scenarios.runner import monte_carlo  # noqa: PLC0415
 
+    _check_out(args, file_ok=True)
     study = monte_carlo(
         Path(args.scenario),
         args.n,
@@ -235,14 +277,18 @@ def _cmd_monte_carlo(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
+    from corridor_sim.results._store import check_file_target, write_file_atomically  # noqa: PLC0415
     from corridor_sim.scenarios.diff import diff  # noqa: PLC0415
 
+    if args.out:
+        check_file_target(Path(args.out), overwrite=args.overwrite)
     result = diff(Path(args.a), Path(args.b), progress=_progress(args))
     print(result.to_text())
     if args.out:
         path = Path(args.out)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        result.metrics.to_csv(path, index=False)
+        write_file_atomically(
+            path, lambda tmp: result.metrics.to_csv(tmp, index=False), overwrite=True
+        )
         print(f"wrote {len(result.metrics)} rows to {path}")
     return 0
 
@@ -254,6 +300,20 @@ def _workers(text: str) -> int:
         value = 0
     if value < 1:
         msg = f"expected a whole number of workers >= 1, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _year(text: str) -> int:
+    from corridor_sim.scenarios.scenario import YEAR_RANGE  # noqa: PLC0415
+
+    low, high = YEAR_RANGE
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        msg = f"expected a year between {low} and {high}, got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return value
 
@@ -316,6 +376,15 @@ def _study_options(p: argparse.ArgumentParser) -> None:
         help="folder for the tables (CSV) and figures (PNG); a .csv name writes the long table",
     )
     p.add_argument("--no-plots", action="store_true", help="write tables only")
+    _overwrite_option(p)
+
+
+def _overwrite_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an earlier corridor_sim result at --out (other files are never touched)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -339,7 +408,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_facts)
 
     p = sub.add_parser("models", help="list the models and their parameters", parents=[common])
-    p.add_argument("--year", type=int, default=2025)
+    p.add_argument("--year", type=_year, default=2025)
     p.set_defaults(func=_cmd_models)
 
     p = sub.add_parser(
@@ -350,6 +419,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument("--out", default=None, help="directory for the CSV tables and PNG figures")
     p.add_argument("--no-plots", action="store_true", help="write tables only")
+    _overwrite_option(p)
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser(
@@ -395,6 +465,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("a", help="scenario A (TOML)")
     p.add_argument("b", help="scenario B (TOML)")
     p.add_argument("--out", default=None, help="CSV file for the metric comparison")
+    _overwrite_option(p)
     p.set_defaults(func=_cmd_diff)
     return parser
 

@@ -177,6 +177,43 @@ class Input:
         }
 
 
+def _support(spec: tuple[Any, ...]) -> tuple[float, float]:
+    """Smallest and largest value a distribution can draw."""
+    kind, *args = spec
+    if kind == "choice":
+        nums = [float(v) for v in args[0] if _is_number(v)]
+        return (min(nums), max(nums)) if nums else (math.nan, math.nan)
+    if kind == "uniform":
+        return args[0], args[1]
+    if kind == "triangular":
+        return args[0], args[2]
+    if kind == "lognormal":
+        return 0.0, math.inf
+    return -math.inf, math.inf
+
+
+def _check_support(
+    name: str, spec: tuple[Any, ...], low: float | None, high: float | None, unit: str
+) -> None:
+    """Refuse a distribution lying wholly outside the parameter's bounds (it would be clipped
+    to a constant).
+    """
+    lo, hi = _support(spec)
+    if math.isnan(lo):
+        return
+    below = low is not None and hi < low
+    above = high is not None and lo > high
+    if below or above:
+        bounds = (
+            f"[{'-inf' if low is None else f'{low:g}'}, {'inf' if high is None else f'{high:g}'}]"
+        )
+        msg = (
+            f"distributions[{name!r}] = {spec!r}: every draw lies outside the parameter's "
+            f"bounds {bounds} {unit}; expected a distribution overlapping them"
+        )
+        raise ScenarioError(msg)
+
+
 def explicit_inputs(
     distributions: Mapping[str, Sequence[Any]],
     params: Mapping[str, Any] | None,
@@ -212,6 +249,7 @@ def explicit_inputs(
             out.append(Input(name, "year", spec, unit="year"))
         elif params and name in params:
             p = params[name]
+            _check_support(name, spec, p.minimum, p.maximum, p.unit)
             out.append(Input(name, "parameter", spec, p.minimum, p.maximum, p.unit))
         elif name in known:
             if spec[0] == "choice" and not all(_is_number(v) for v in spec[1]):

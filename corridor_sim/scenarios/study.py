@@ -415,24 +415,41 @@ class StudyResult:
         )
 
     # -- files --------------------------------------------------------------------
-    def save(self, directory: str | Path, *, thresholds: Iterable[Any] | None = None) -> Path:
-        """Write the tables and the summary as CSV files, and ``meta.json``; return the folder."""
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        for name, frame in self.tables.items():
-            frame.to_csv(out / f"{name}.csv", index=False)
-        s = self.summary(thresholds)
-        s.metrics.to_csv(out / "summary.csv", index=False)
-        s.bottlenecks.to_csv(out / "bottleneck_frequency.csv", index=False)
-        if not s.thresholds.empty:
-            s.thresholds.to_csv(out / "thresholds.csv", index=False)
-        if not s.sensitivity.empty:
-            s.sensitivity.to_csv(out / "sensitivity.csv", index=False)
+    def save(
+        self,
+        directory: str | Path,
+        *,
+        thresholds: Iterable[Any] | None = None,
+        overwrite: bool = False,
+        extra: Callable[[Path], None] | None = None,
+    ) -> Path:
+        """Write the tables and the summary as CSV files, and ``meta.json``; return the folder.
+
+        Written like :meth:`corridor_sim.Result.save`: into a new folder moved into place
+        in one step; an earlier study or result is replaced only with `overwrite`, a
+        folder of other files never; ``extra(folder)`` adds files (figures) before the move.
+        """
+        from corridor_sim.results._store import write_atomically  # noqa: PLC0415
         from corridor_sim.scenarios.checkpoint import jsonable  # noqa: PLC0415
 
-        meta = {"kind": self.kind, **jsonable(dict(self.meta))}
-        (out / "meta.json").write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
-        return out
+        s = self.summary(thresholds)
+
+        def write(out: Path) -> None:
+            for name, frame in self.tables.items():
+                frame.to_csv(out / f"{name}.csv", index=False)
+            s.metrics.to_csv(out / "summary.csv", index=False)
+            s.bottlenecks.to_csv(out / "bottleneck_frequency.csv", index=False)
+            if not s.thresholds.empty:
+                s.thresholds.to_csv(out / "thresholds.csv", index=False)
+            if not s.sensitivity.empty:
+                s.sensitivity.to_csv(out / "sensitivity.csv", index=False)
+            meta = {"format": "corridor_sim.study", "kind": self.kind, **jsonable(dict(self.meta))}
+            text = json.dumps(meta, indent=2, default=str)
+            (out / "meta.json").write_text(text, encoding="utf-8")
+            if extra is not None:
+                extra(out)
+
+        return write_atomically(Path(directory), write, overwrite=overwrite)
 
 
 def build_tables(
