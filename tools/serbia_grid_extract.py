@@ -97,12 +97,33 @@ def main(folder: Path) -> None:
             w.writerow([k, b["station_id"], b["voltage"], country[k], b["symbol"], b["x"], b["y"]])
     with (OUT / "lines.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["line_id", "bus0", "bus1", "voltage", "circuits", "length_m",
-                    "underground", "under_construction", "geometry"])  # fmt: skip
+        w.writerow(
+            [
+                "line_id",
+                "bus0",
+                "bus1",
+                "voltage",
+                "circuits",
+                "length_m",
+                "underground",
+                "under_construction",
+                "geometry",
+            ]
+        )
         for ln in sorted(lines, key=lambda r: int(r["line_id"])):
-            w.writerow([ln["line_id"], ln["bus0"], ln["bus1"], ln["voltage"], ln["circuits"],
-                        f"{float(ln['length']):.2f}", ln["underground"],
-                        ln["under_construction"], _geometry(ln["geometry"])])  # fmt: skip
+            w.writerow(
+                [
+                    ln["line_id"],
+                    ln["bus0"],
+                    ln["bus1"],
+                    ln["voltage"],
+                    ln["circuits"],
+                    f"{float(ln['length']):.2f}",
+                    ln["underground"],
+                    ln["under_construction"],
+                    _geometry(ln["geometry"]),
+                ]
+            )
     with (OUT / "transformers.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["transformer_id", "bus0", "bus1"])
@@ -113,8 +134,17 @@ def main(folder: Path) -> None:
         w.writerow(["generator_id", "bus_id", "technology", "capacity_mw", "name", "x", "y"])
         for g in sorted(gens, key=lambda r: int(r["generator_id"])):
             x, y = g["geometry"][g["geometry"].index("(") + 1 : -1].split()
-            w.writerow([g["generator_id"], g["bus_id"], g["technology"], g["capacity"],
-                        _tag(g["tags"], "name"), x, y])  # fmt: skip
+            w.writerow(
+                [
+                    g["generator_id"],
+                    g["bus_id"],
+                    g["technology"],
+                    g["capacity"],
+                    _tag(g["tags"], "name"),
+                    x,
+                    y,
+                ]
+            )
     group = {k: (c if c in (*NEIGHBOURS, "RS") else "EXT") for k, c in country.items()}
     with (OUT / "coupling_lines.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -127,8 +157,9 @@ def main(folder: Path) -> None:
                 continue
             if {ln["bus0"], ln["bus1"]} & home:
                 continue
-            w.writerow([ln["line_id"], c0, c1, ln["voltage"], ln["circuits"],
-                        f"{float(ln['length']):.2f}"])  # fmt: skip
+            w.writerow(
+                [ln["line_id"], c0, c1, ln["voltage"], ln["circuits"], f"{float(ln['length']):.2f}"]
+            )
 
 
 if __name__ == "__main__":

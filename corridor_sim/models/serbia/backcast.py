@@ -19,7 +19,7 @@ __all__ = ["backcast_table"]
 
 
 def backcast_table(*, rng: np.random.Generator) -> pd.DataFrame:
-    """The base year's model load next to the public records (one row per quantity).
+    """Compare the base year's model load with the public records (one row per quantity).
 
     Columns: ``element`` (the quantity), ``model_value``, ``unit``, ``record_value``,
     ``record_low``, ``record_high`` (spread of the records), ``source_id`` (catalogue rows).
@@ -38,26 +38,62 @@ def backcast_table(*, rng: np.random.Generator) -> pd.DataFrame:
     summer = days[151:243]  # June to August
     summer_rec = value("serbia.load.record_day_energy", unit="GWh/day")
     gap = value("serbia.record.summer_winter_gap", unit="%")
-    winter_ids = ("serbia.load.winter_record_day_energy", "serbia.record.winter_day_2026",
-                  "serbia.record.winter_day_2012")  # fmt: skip
+    winter_ids = (
+        "serbia.load.winter_record_day_energy",
+        "serbia.record.winter_day_2026",
+        "serbia.record.winter_day_2012",
+    )
     winter_values = [value(i, unit="GWh/day") for i in winter_ids]
     spread = [*winter_values, summer_rec * (1 + gap / 100)]
     swing = fact("serbia.load.daily_swing", record=False)
     record_mean_mw = winter_values[0] * THOUSAND / HOURS_PER_DAY
     rows = [
-        ("annual_energy", float(load.sum()) / 1e6, "TWh",
-         value("serbia.load.annual_energy", unit="TWh"), np.nan, np.nan,
-         "serbia.load.annual_energy"),
-        ("largest_winter_day", float(winter.max()), "GWh/day", winter_values[0], min(spread),
-         max(spread), ",".join([*winter_ids, "serbia.record.summer_winter_gap"])),
-        ("largest_summer_day", float(summer.max()), "GWh/day", summer_rec, np.nan, np.nan,
-         "serbia.load.record_day_energy"),
-        ("peak_hour", float(load.max()), "MW", np.nan, record_mean_mw * (1 + swing.low),
-         record_mean_mw * (1 + swing.high),
-         "no public MW record found; spread = winter record day x (1 + serbia.load.daily_swing)"),
-    ]  # fmt: skip
+        (
+            "annual_energy",
+            float(load.sum()) / 1e6,
+            "TWh",
+            value("serbia.load.annual_energy", unit="TWh"),
+            np.nan,
+            np.nan,
+            "serbia.load.annual_energy",
+        ),
+        (
+            "largest_winter_day",
+            float(winter.max()),
+            "GWh/day",
+            winter_values[0],
+            min(spread),
+            max(spread),
+            ",".join([*winter_ids, "serbia.record.summer_winter_gap"]),
+        ),
+        (
+            "largest_summer_day",
+            float(summer.max()),
+            "GWh/day",
+            summer_rec,
+            np.nan,
+            np.nan,
+            "serbia.load.record_day_energy",
+        ),
+        (
+            "peak_hour",
+            float(load.max()),
+            "MW",
+            np.nan,
+            record_mean_mw * (1 + swing.low),
+            record_mean_mw * (1 + swing.high),
+            "no public MW record found; spread = winter record day x (1 + serbia.load.daily_swing)",
+        ),
+    ]
     return pd.DataFrame(
         rows,
-        columns=["element", "model_value", "unit", "record_value", "record_low", "record_high",
-                 "source_id"],  # fmt: skip
+        columns=[
+            "element",
+            "model_value",
+            "unit",
+            "record_value",
+            "record_low",
+            "record_high",
+            "source_id",
+        ],
     )

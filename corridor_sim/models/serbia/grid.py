@@ -32,37 +32,15 @@ from corridor_sim.models.serbia.grid_data import (
     read_tables,
     split_polyline,
 )
+from corridor_sim.models.serbia.grid_equivalents import (
+    LevelParams,
+    equivalents,
+    level_params,
+    line_row,
+)
 from corridor_sim.models.serbia.values import cv
 
 __all__ = ["GridTables", "LevelParams", "grid_tables", "level_params"]
-
-_CLASS_KV = {"380": "ehv", "220": "hv"}
-_BIG_KA = 100.0  # equivalents are not monitored: a rating that never binds
-
-
-@dataclass(frozen=True, slots=True)
-class LevelParams:
-    """Standard line type of one voltage level (per circuit)."""
-
-    vn_kv: float
-    r_ohm_per_km: float
-    x_ohm_per_km: float
-    c_nf_per_km: float
-    max_i_ka: float
-
-
-def level_params(draw: object = None) -> dict[str, LevelParams]:
-    """Line types by voltage class: ``"380"`` (the 400 kV level) and ``"220"``."""
-    out = {}
-    for cls, kv_id, lvl in (("380", "kv400", "ehv"), ("220", "kv220", "hv")):
-        out[cls] = LevelParams(
-            vn_kv=cv(f"serbia.grid.vn_{lvl}_kv", "kV", draw),
-            r_ohm_per_km=cv(f"serbia.line.{kv_id}.r_ohm_per_km", "ohm/km", draw),
-            x_ohm_per_km=cv(f"serbia.line.{kv_id}.x_ohm_per_km", "ohm/km", draw),
-            c_nf_per_km=cv(f"serbia.line.{kv_id}.c_nf_per_km", "nF/km", draw),
-            max_i_ka=cv(f"serbia.line.{kv_id}.max_i_ka", "kA", draw),
-        )
-    return out
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -121,9 +99,7 @@ def _buses(year: int, planned: bool, draw: object) -> tuple[list[dict], dict[str
         if not _in_service(year, c, planned, draw):
             continue
         at = by_key[bus_key(c.bus0)]
-        rows.append(
-            {**at, "key": c.change_id, "vn_kv": lv[c.voltage].vn_kv, "source": c.change_id}
-        )
+        rows.append({**at, "key": c.change_id, "vn_kv": lv[c.voltage].vn_kv, "source": c.change_id})
     for cc in (*NEIGHBOURS, EXTERNAL):
         pts = np.array([[by_key[k]["lon"], by_key[k]["lat"]] for k in border.get(cc, [])])
         lon, lat = pts.mean(axis=0) if len(pts) else (np.nan, np.nan)
@@ -150,29 +126,6 @@ def _line_kind(c0: str, c1: str) -> str:
     return "xk"
 
 
-def _line_row(  # noqa: PLR0913
-    lid: str, a: str, z: str, cls: str, km: float, parallel: int, kind: str, name: str,
-    source: str, geometry: list, lv: dict[str, LevelParams],
-) -> dict:  # fmt: skip
-    p = lv[cls]
-    return {
-        "id": lid,
-        "name": name,
-        "from": a,
-        "to": z,
-        "vn_kv": p.vn_kv,
-        "length_km": km,
-        "r_ohm_per_km": p.r_ohm_per_km,
-        "x_ohm_per_km": p.x_ohm_per_km,
-        "c_nf_per_km": p.c_nf_per_km,
-        "max_i_ka": p.max_i_ka,
-        "parallel": int(parallel),
-        "kind": kind,
-        "source": source,
-        "geometry": geometry,
-    }
-
-
 def _route(text: str) -> list[tuple[float, float]]:
     return [tuple(float(v) for v in p.split()) for p in text.split(";")]
 
@@ -185,93 +138,50 @@ def _lines(year: int, buses: dict[str, dict], planned: bool, draw: object) -> li
         a, z = buses[bus_key(ln.bus0)], buses[bus_key(ln.bus1)]
         name = f"{a['name']} – {z['name']} {int(a['vn_kv'])} kV"
         rows.append(
-            _line_row(
-                f"line_{ln.line_id}", a["key"], z["key"], ln.voltage, float(ln.length_m) / 1e3,
-                int(ln.circuits), _line_kind(a["country"], z["country"]), name,
-                f"extract line {ln.line_id}", _route(ln.geometry), lv,
+            line_row(
+                f"line_{ln.line_id}",
+                a["key"],
+                z["key"],
+                ln.voltage,
+                float(ln.length_m) / 1e3,
+                int(ln.circuits),
+                _line_kind(a["country"], z["country"]),
+                name,
+                f"extract line {ln.line_id}",
+                _route(ln.geometry),
+                lv,
             )
-        )  # fmt: skip
+        )
     internal = cv("serbia.neighbour.internal_km", "km", draw)
     for c in t.changes[t.changes["kind"] == "line"].itertuples(index=False):
         if not _in_service(year, c, planned, draw):
             continue
         a = buses[bus_key(c.bus0) if c.bus0.isdigit() else c.bus0]
         to_hub = c.bus1.startswith("hub:")
-        z = buses[f"hub_{c.bus1[4:]}" if to_hub else (bus_key(c.bus1) if c.bus1.isdigit() else c.bus1)]
+        z = buses[
+            f"hub_{c.bus1[4:]}" if to_hub else (bus_key(c.bus1) if c.bus1.isdigit() else c.bus1)
+        ]
         km = cv(c.length_fact, "km", draw) + (internal if to_hub else 0.0)
         circuits = int(cv(c.circuits_fact, "circuits", draw)) if c.circuits_fact else 1
         name = f"{a['name']} – {z['name']} {int(a['vn_kv'])} kV"
         geometry = [(a["lon"], a["lat"]), (z["lon"], z["lat"])]
         kind = "tie" if to_hub else "rs"
         rows.append(
-            _line_row(c.change_id, a["key"], z["key"], c.voltage, km, circuits, kind, name,
-                      c.change_id, geometry, lv)
-        )  # fmt: skip
-    return rows
-
-
-def _equivalents(
-    buses: dict[str, dict], border: dict[str, list[str]], draw: object
-) -> tuple[list[dict], list[dict]]:
-    """Border-bus links to the hubs and hub-to-hub couplings (lines, and 400/220 kV trafos)."""
-    lv = level_params(draw)
-    ehv = lv["380"]
-    internal = cv("serbia.neighbour.internal_km", "km", draw)
-    z_base = ehv.vn_kv**2 / 100.0  # ohm per p.u. on 100 MVA at 400 kV
-    z_int = complex(ehv.r_ohm_per_km, ehv.x_ohm_per_km) * internal / z_base
-    lines, trafos = [], []
-    for cc, keys in border.items():
-        for k in keys:
-            b = buses[k]
-            geo = [(b["lon"], b["lat"]), (buses[f"hub_{cc}"]["lon"], buses[f"hub_{cc}"]["lat"])]
-            if b["vn_kv"] == ehv.vn_kv:
-                lines.append(
-                    _line_row(f"eq_{k}_{cc}", k, f"hub_{cc}", "380", internal, 1, "equivalent",
-                              f"{b['name']} – {cc} equivalent", "equivalent", geo, lv)
-                )  # fmt: skip
-                lines[-1]["c_nf_per_km"] = 0.0
-                lines[-1]["max_i_ka"] = _BIG_KA
-            else:
-                sn = 1000.0
-                trafos.append(
-                    {
-                        "id": f"eq_{k}_{cc}",
-                        "name": f"{b['name']} – {cc} equivalent",
-                        "hv": f"hub_{cc}",
-                        "lv": k,
-                        "sn_mva": sn,
-                        "vn_hv_kv": ehv.vn_kv,
-                        "vn_lv_kv": b["vn_kv"],
-                        "vk_percent": abs(z_int) * sn,
-                        "vkr_percent": z_int.real * sn,
-                        "parallel": 1,
-                        "kind": "equivalent",
-                        "source": "equivalent",
-                    }
-                )
-    coupling = read_tables().coupling_lines
-    y: dict[tuple[str, str], complex] = {}
-    for ln in coupling.itertuples(index=False):
-        p = lv[ln.voltage]
-        z = complex(p.r_ohm_per_km, p.x_ohm_per_km) * float(ln.length_m) / 1e3
-        z_pu = z / int(ln.circuits) / (p.vn_kv**2 / 100.0)
-        pair = tuple(sorted((ln.country0, ln.country1)))
-        y[pair] = y.get(pair, 0j) + 1 / z_pu
-    for (c0, c1), adm in sorted(y.items()):
-        z_pu = 1 / adm + sum(z_int for c in (c0, c1) if c != EXTERNAL)
-        row = _line_row(
-            f"eq_{c0}_{c1}", f"hub_{c0}", f"hub_{c1}", "380", 1.0, 1, "equivalent",
-            f"{c0} – {c1} coupling", "equivalent: parallel of coupling_lines.csv",
-            [(buses[f"hub_{c}"]["lon"], buses[f"hub_{c}"]["lat"]) for c in (c0, c1)], lv,
-        )  # fmt: skip
-        row.update(
-            r_ohm_per_km=z_pu.real * z_base,
-            x_ohm_per_km=z_pu.imag * z_base,
-            c_nf_per_km=0.0,
-            max_i_ka=_BIG_KA,
+            line_row(
+                c.change_id,
+                a["key"],
+                z["key"],
+                c.voltage,
+                km,
+                circuits,
+                kind,
+                name,
+                c.change_id,
+                geometry,
+                lv,
+            )
         )
-        lines.append(row)
-    return lines, trafos
+    return rows
 
 
 def _trafos(year: int, buses: dict[str, dict], planned: bool, draw: object) -> list[dict]:
@@ -280,8 +190,10 @@ def _trafos(year: int, buses: dict[str, dict], planned: bool, draw: object) -> l
     units = int(cv("serbia.trafo.kv400_220.units", "units", draw))
     vk = cv("serbia.trafo.vk_percent", "%", draw)
     vkr = cv("serbia.trafo.vkr_percent", "%", draw)
-    pairs = [(f"trafo_{r.transformer_id}", r.bus0, r.bus1, f"extract transformer {r.transformer_id}")
-             for r in t.transformers.itertuples(index=False)]  # fmt: skip
+    pairs = [
+        (f"trafo_{r.transformer_id}", r.bus0, r.bus1, f"extract transformer {r.transformer_id}")
+        for r in t.transformers.itertuples(index=False)
+    ]
     for c in t.changes[t.changes["kind"] == "trafo"].itertuples(index=False):
         if _in_service(year, c, planned, draw):
             pairs.append((c.change_id, c.bus0, c.bus1, c.change_id))
@@ -320,10 +232,15 @@ def _nearest_serbian(x: float, y: float, buses: dict[str, dict]) -> str:
 
 
 def _highest_at_station(key: str, buses: dict[str, dict]) -> str:
-    """The station's highest-voltage bus (same position as `key`)."""
+    """Return the station's highest-voltage bus (same position as `key`)."""
     b = buses[key]
-    same = [k for k, o in buses.items() if (o["lon"], o["lat"]) == (b["lon"], b["lat"])
-            and o["kind"] == "substation" and k[1:].isdigit()]  # fmt: skip
+    same = [
+        k
+        for k, o in buses.items()
+        if (o["lon"], o["lat"]) == (b["lon"], b["lat"])
+        and o["kind"] == "substation"
+        and k[1:].isdigit()
+    ]
     return max(same, key=lambda k: buses[k]["vn_kv"])
 
 
@@ -379,28 +296,61 @@ def _split_for_site(lines: list[dict], site: str, km_from_nis: float, buses: dic
     first, second, cut = split_polyline(geo, 1 - km_from_nis / row["length_km"])
     key, label = f"site_{site}", _SITE_NAMES[site]
     kv = int(row["vn_kv"])
-    lines.append({**row, "from": far, "to": key, "length_km": row["length_km"] - km_from_nis,
-                  "geometry": first, "name": f"{buses[far]['name']} – {label} {kv} kV"})
-    lines.append({**row, "from": key, "to": nis, "length_km": km_from_nis, "geometry": second,
-                  "name": f"{label} – {buses[nis]['name']} {kv} kV"})  # fmt: skip
+    lines.append(
+        {
+            **row,
+            "from": far,
+            "to": key,
+            "length_km": row["length_km"] - km_from_nis,
+            "geometry": first,
+            "name": f"{buses[far]['name']} – {label} {kv} kV",
+        }
+    )
+    lines.append(
+        {
+            **row,
+            "from": key,
+            "to": nis,
+            "length_km": km_from_nis,
+            "geometry": second,
+            "name": f"{label} – {buses[nis]['name']} {kv} kV",
+        }
+    )
     return {"key": key, "lon": cut[0], "lat": cut[1]}
 
 
 def _loads(buses: dict[str, dict], draw: object) -> list[dict]:
-    """Loads per substation: the load key's share, split between a station's two busbars."""
+    """Place the load key's shares at the substations, split between a station's two busbars."""
     ehv = cv("serbia.load.ehv_share_at_dual_stations", "p.u.", draw)
     rows = []
     for b, share in sorted(load_shares().items()):
         key = bus_key(b)
         top = _highest_at_station(key, buses)
-        low = min((k for k, o in buses.items() if (o["lon"], o["lat"]) == (buses[key]["lon"],
-                   buses[key]["lat"]) and k[1:].isdigit()), key=lambda k: buses[k]["vn_kv"])  # fmt: skip
+        low = min(
+            (
+                k
+                for k, o in buses.items()
+                if (o["lon"], o["lat"]) == (buses[key]["lon"], buses[key]["lat"])
+                and k[1:].isdigit()
+            ),
+            key=lambda k: buses[k]["vn_kv"],
+        )
         if top != low and buses[top]["vn_kv"] > buses[low]["vn_kv"]:
             rows.append({"id": f"load_{b}", "bus": low, "share": share * (1 - ehv)})
             rows.append({"id": f"load_{b}_ehv", "bus": top, "share": share * ehv})
         else:
             rows.append({"id": f"load_{b}", "bus": key, "share": share})
     return rows
+
+
+def _unique_names(lines: list[dict]) -> None:
+    """Parallel lines between the same stations get their id in the name (in place)."""
+    count: dict[str, int] = {}
+    for row in lines:
+        count[row["name"]] = count.get(row["name"], 0) + 1
+    for row in lines:
+        if count[row["name"]] > 1:
+            row["name"] = f"{row['name']} ({row['id'].replace('_', ' ')})"
 
 
 def grid_tables(
@@ -423,7 +373,7 @@ def grid_tables(
     bus_rows, border = _buses(year, planned, draw)
     buses = {r["key"]: r for r in bus_rows}
     lines = _lines(year, buses, planned, draw)
-    eq_lines, eq_trafos = _equivalents(buses, border, draw)
+    eq_lines, eq_trafos = equivalents(buses, border, draw)
     trafos = _trafos(year, buses, planned, draw) + eq_trafos
     gens = _gens(year, buses, planned, draw)
     if site in ("trupale", "niska_banja"):
@@ -451,6 +401,7 @@ def grid_tables(
         }
         for cc in (*NEIGHBOURS, "XK")
     ]
+    _unique_names(lines)
     return GridTables(
         buses=pd.DataFrame(bus_rows),
         lines=pd.DataFrame(lines + eq_lines),

@@ -104,6 +104,7 @@ def year_inputs(  # noqa: PLR0913
     price = power_price_series(national, market, year=grid.year)
     limit = value("serbia.study.loading_limit", unit="%")
     base = base_capacity_mw(draw)
+    wind_seed = int(rng.integers(2**31))  # one wind year for the cases with and without the plant
     results: dict[bool, tuple[MarketResult, HourlyInputs]] = {}
     for with_plant in (True, False):
         if (with_plant and not need_plant) or (not with_plant and not need_none):
@@ -111,8 +112,9 @@ def year_inputs(  # noqa: PLR0913
         net = build_grid("krusevac" if with_plant else None, year=grid.year, spec=grid)
         units = net.gen[net.gen["kind"] != "position"][["unit", "kind", "max_p_mw"]]
         units = units[units["kind"] != "plant"].rename(columns={"max_p_mw": "capacity_mw"})
-        avail = unit_profiles(units, base, national, rng=np.random.default_rng(rng.integers(2**31)),
-                              draw=draw)  # fmt: skip
+        avail = unit_profiles(
+            units, base, national, rng=np.random.default_rng(wind_seed), draw=draw
+        )
         fixed = None
         if with_plant and dispatch_mode == "capacity_factor":
             fixed = plant_dispatch_mw(
@@ -123,7 +125,9 @@ def year_inputs(  # noqa: PLR0913
             )
         load, _ = _hour_tables(
             net,
-            HourlyInputs(national, pd.DataFrame(index=range(len(national))), np.zeros(len(national))),
+            HourlyInputs(
+                national, pd.DataFrame(index=range(len(national))), np.zeros(len(national))
+            ),
             np.arange(len(national)),
             with_plant=False,
         )

@@ -29,7 +29,7 @@ import pandas as pd
 
 from corridor_sim.engines.dispatch import dispatch
 from corridor_sim.engines.power import dc_flow
-from corridor_sim.errors import SpecError
+from corridor_sim.errors import InfeasibleError
 from corridor_sim.models.params import ParamValues
 from corridor_sim.models.serbia.network import copy_net
 from corridor_sim.models.serbia.profiles import hour_snapshots
@@ -149,7 +149,10 @@ class MarketResult:
     unserved_mw : numpy.ndarray
         Demand the dispatch could not serve (tie lines full and plants at their limits).
     congested_hours : int
-        Hours in which a tie line binds.
+        Hours in which a tie line would be overloaded by the merit order (solved by the LP).
+    infeasible_hours : int
+        Congested hours the LP cannot solve (the neighbours' fixed positions alone overload a
+        tie); they keep the merit-order answer.
     """
 
     gen_p_mw: pd.DataFrame
@@ -158,6 +161,7 @@ class MarketResult:
     serbia_price_eur_per_mwh: np.ndarray
     unserved_mw: np.ndarray
     congested_hours: int
+    infeasible_hours: int = 0
 
 
 def _market_net(net: pp.pandapowerNet, limit_pct: float) -> pp.pandapowerNet:
@@ -237,14 +241,16 @@ def market_dispatch(  # noqa: PLR0913
     m = _market_net(net, limit_pct)
     gens = m.gen
     serbian = gens["kind"].isin(["lignite", "hydro_ror", "hydro_storage", "wind", "chp"])
-    m.gen["controllable"] = gens["kind"].isin(["lignite", "plant"])
+    m.gen["controllable"] = serbian | (gens["kind"] == "plant")  # hydro, wind, CHP: curtailable
     plant = gens.index[gens["kind"] == "plant"]
     idx = load_p_mw.index
     table = pd.DataFrame(
         {int(i): available_mw[u].to_numpy() for i, u in gens.loc[serbian, "unit"].items()},
         index=idx,
     )
-    costs = {int(i): spec.lignite_cost_eur_per_mwh(draw) for i in gens.index[gens["kind"] == "lignite"]}
+    costs = {
+        int(i): spec.lignite_cost_eur_per_mwh(draw) for i in gens.index[gens["kind"] == "lignite"]
+    }
     if len(plant):
         m.gen.loc[plant, "min_p_mw"] = 0.0  # a linear dispatch has no commitment (see below)
         costs[int(plant[0])] = spec.plant_cost_eur_per_mwh
@@ -261,9 +267,11 @@ def market_dispatch(  # noqa: PLR0913
         if len(ties):
             over |= (loading[ties] > limit_pct * (1 + 1e-9)).any(axis=1).to_numpy()
     serbia_price, unserved = price.copy(), np.zeros(len(idx))
+    infeasible = np.zeros(len(idx), dtype=bool)
     if over.any():
-        _solve_congested(m, table, load_p_mw, price, costs, np.flatnonzero(over), gen_p,
-                         serbia_price, unserved)  # fmt: skip
+        infeasible = _solve_congested(
+            m, table, load_p_mw, price, costs, np.flatnonzero(over), gen_p, serbia_price, unserved
+        )
     plant_mw = np.zeros(len(idx))
     if len(plant):
         col = int(plant[0])
@@ -279,6 +287,7 @@ def market_dispatch(  # noqa: PLR0913
         serbia_price_eur_per_mwh=serbia_price,
         unserved_mw=unserved,
         congested_hours=int(over.sum()),
+        infeasible_hours=int(infeasible.sum()),
     )
 
 
@@ -292,20 +301,28 @@ def _solve_congested(  # noqa: PLR0913
     gen_p: pd.DataFrame,
     serbia_price: np.ndarray,
     unserved: np.ndarray,
-) -> None:
-    """DC-OPF of the congested hours (in place), grouped by the price's rank among the costs."""
+) -> np.ndarray:
+    """DC-OPF of the congested hours (in place), grouped by the price's rank among the costs.
+
+    Returns the hours the LP finds infeasible (they keep the merit-order answer).
+    """
     m.poly_cost = m.poly_cost.iloc[0:0]
     for i, c in costs.items():
         pp.create_poly_cost(m, i, "gen", cp1_eur_per_mw=c)
     slack = int(m.ext_grid.index[0])
     idx = load_p_mw.index
+    infeasible = np.zeros(len(idx), dtype=bool)
     probe = int(m.bus.index[m.bus["key"] == "b2182"][0])  # Niš 2 400 kV
     for group in _groups(price[hours_at], list(costs.values())):
         hours = hours_at[group]
         m.poly_cost = m.poly_cost[m.poly_cost["et"] != "ext_grid"]
         group_price = float(np.mean(price[hours]))
         pp.create_poly_cost(m, slack, "ext_grid", cp1_eur_per_mw=group_price)
-        res = dispatch(m, load_p_mw=load_p_mw, gen_max_p_mw=table, hours=list(idx[hours]))
+        try:
+            res = dispatch(m, load_p_mw=load_p_mw, gen_max_p_mw=table, hours=list(idx[hours]))
+        except InfeasibleError:  # the neighbours' fixed positions alone overload a tie
+            infeasible[hours] = True
+            continue
         g = res.generation[res.generation["element_type"] == "gen"]
         wide = g.pivot(index="hour", columns="element", values="p_mw")
         gen_p.loc[wide.index, wide.columns] = wide.to_numpy()
@@ -314,3 +331,4 @@ def _solve_congested(  # noqa: PLR0913
         own = ~np.isclose(lmp, group_price)
         serbia_price[hours[own]] = lmp[own]
         unserved[hours] = res.unserved.groupby("hour")["p_mw"].sum().reindex(idx[hours]).to_numpy()
+    return infeasible

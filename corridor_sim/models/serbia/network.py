@@ -1,4 +1,4 @@
-"""The Serbian 400/220 kV grid as a pandapower net (the whole network, the neighbours as equivalents).
+"""The Serbian 400/220 kV grid as a pandapower net (the neighbours as equivalents).
 
 :func:`build_grid` makes the net of a year and site from :func:`.grid.grid_tables`:
 every bus, line and transformer of the ENTSO-E map extract in Serbia and Kosovo (ids kept:
@@ -13,6 +13,8 @@ wind, chp), the neighbours' net positions (``gen`` ``position_<CC>``, fixed) and
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -116,41 +118,91 @@ def _per_unit(frame: pd.DataFrame, word: str) -> pd.DataFrame:
     out = frame.loc[frame.index.repeat(n)].copy()
     k = np.concatenate([np.arange(1, m + 1) for m in n]) if len(n) else np.zeros(0, int)
     many = np.repeat(n > 1, n)
-    out["name"] = [f"{nm} ({word} {i})" if mm else nm
-                   for nm, i, mm in zip(out["name"], k, many, strict=True)]  # fmt: skip
+    out["name"] = [
+        f"{nm} ({word} {i})" if mm else nm for nm, i, mm in zip(out["name"], k, many, strict=True)
+    ]
     out["parallel"] = 1
     return out.reset_index(drop=True)
 
 
+@functools.cache
+def _empty() -> pp.pandapowerNet:
+    """Return an empty pandapower net (creating one takes half a second; copies are cheap)."""
+    return pp.create_empty_network(f_hz=50)
+
+
+def _digest(tables: GridTables) -> str:
+    """Hash the tables' values: nets are cached on it, never on the catalogue."""
+    h = hashlib.sha256()
+    for frame in (
+        tables.buses,
+        tables.lines,
+        tables.trafos,
+        tables.gens,
+        tables.loads,
+        tables.positions,
+    ):
+        h.update(frame.to_csv(index=False).encode())
+    h.update(tables.slack.encode())
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=16)
+def _assemble_cached(digest: str, spec: GridSpec, site: Site | None) -> pp.pandapowerNet:
+    return _assemble(_PENDING.pop(digest), spec, site)
+
+
+_PENDING: dict[str, GridTables] = {}
+
+
 def _assemble(tables: GridTables, spec: GridSpec, site: Site | None) -> pp.pandapowerNet:
     draw = spec.draw
-    net = pp.create_empty_network(name=f"serbia_{site.value if site else 'no_plant'}_{spec.year}")
+    net = copy.deepcopy(_empty())
+    net.name = f"serbia_{site.value if site else 'no_plant'}_{spec.year}"
     b = tables.buses
     idx = pp.create_buses(
-        net, len(b), vn_kv=b["vn_kv"].to_numpy(), name=b["name"].tolist(),
-        geodata=list(zip(b["lon"], b["lat"], strict=True)), zone=b["country"].tolist(),
-    )  # fmt: skip
+        net,
+        len(b),
+        vn_kv=b["vn_kv"].to_numpy(),
+        name=b["name"].tolist(),
+        geodata=list(zip(b["lon"], b["lat"], strict=True)),
+        zone=b["country"].tolist(),
+    )
     for col in ("key", "country", "kind", "source"):
         net.bus.loc[idx, col] = b[col].to_numpy()
     at = _keys(net)
     ln = _per_unit(tables.lines, "circuit")
     lidx = pp.create_lines_from_parameters(
-        net, [at[k] for k in ln["from"]], [at[k] for k in ln["to"]],
-        length_km=ln["length_km"].to_numpy(), r_ohm_per_km=ln["r_ohm_per_km"].to_numpy(),
-        x_ohm_per_km=ln["x_ohm_per_km"].to_numpy(), c_nf_per_km=ln["c_nf_per_km"].to_numpy(),
-        max_i_ka=ln["max_i_ka"].to_numpy(), name=ln["name"].tolist(),
-        parallel=ln["parallel"].to_numpy(), geodata=[list(g) for g in ln["geometry"]],
-    )  # fmt: skip
+        net,
+        [at[k] for k in ln["from"]],
+        [at[k] for k in ln["to"]],
+        length_km=ln["length_km"].to_numpy(),
+        r_ohm_per_km=ln["r_ohm_per_km"].to_numpy(),
+        x_ohm_per_km=ln["x_ohm_per_km"].to_numpy(),
+        c_nf_per_km=ln["c_nf_per_km"].to_numpy(),
+        max_i_ka=ln["max_i_ka"].to_numpy(),
+        name=ln["name"].tolist(),
+        parallel=ln["parallel"].to_numpy(),
+        geodata=[list(g) for g in ln["geometry"]],
+    )
     net.line.loc[lidx, "corridor"] = ln["id"].to_numpy()
     net.line.loc[lidx, "kind"] = ln["kind"].to_numpy()
     net.line.loc[lidx, "source"] = ln["source"].to_numpy()
     t = _per_unit(tables.trafos, "unit")
     tidx = pp.create_transformers_from_parameters(
-        net, [at[k] for k in t["hv"]], [at[k] for k in t["lv"]], sn_mva=t["sn_mva"].to_numpy(),
-        vn_hv_kv=t["vn_hv_kv"].to_numpy(), vn_lv_kv=t["vn_lv_kv"].to_numpy(),
-        vkr_percent=t["vkr_percent"].to_numpy(), vk_percent=t["vk_percent"].to_numpy(),
-        pfe_kw=0.0, i0_percent=0.0, parallel=t["parallel"].to_numpy(), name=t["name"].tolist(),
-    )  # fmt: skip
+        net,
+        [at[k] for k in t["hv"]],
+        [at[k] for k in t["lv"]],
+        sn_mva=t["sn_mva"].to_numpy(),
+        vn_hv_kv=t["vn_hv_kv"].to_numpy(),
+        vn_lv_kv=t["vn_lv_kv"].to_numpy(),
+        vkr_percent=t["vkr_percent"].to_numpy(),
+        vk_percent=t["vk_percent"].to_numpy(),
+        pfe_kw=0.0,
+        i0_percent=0.0,
+        parallel=t["parallel"].to_numpy(),
+        name=t["name"].tolist(),
+    )
     net.trafo.loc[tidx, "corridor"] = t["id"].to_numpy()
     net.trafo.loc[tidx, "kind"] = t["kind"].to_numpy()
     net.trafo.loc[tidx, "source"] = t["source"].to_numpy()
@@ -164,16 +216,26 @@ def _assemble(tables: GridTables, spec: GridSpec, site: Site | None) -> pp.panda
     vm = cv("serbia.grid.vm_ext_pu", "p.u.", draw)
     g = tables.gens
     gidx = pp.create_gens(
-        net, [at[k] for k in g["bus"]], p_mw=np.zeros(len(g)), vm_pu=vm, name=g["name"].tolist(),
-        max_p_mw=g["capacity_mw"].to_numpy(), min_p_mw=0.0, controllable=True,
-    )  # fmt: skip
+        net,
+        [at[k] for k in g["bus"]],
+        p_mw=np.zeros(len(g)),
+        vm_pu=vm,
+        name=g["name"].tolist(),
+        max_p_mw=g["capacity_mw"].to_numpy(),
+        min_p_mw=0.0,
+        controllable=True,
+    )
     net.gen.loc[gidx, "unit"] = g["id"].to_numpy()
     net.gen.loc[gidx, "kind"] = g["kind"].to_numpy()
     pos = tables.positions
     pidx = pp.create_gens(
-        net, [at[k] for k in pos["bus"]], p_mw=pos["p_mw"].to_numpy(), vm_pu=vm,
-        name=pos["id"].tolist(), controllable=False,
-    )  # fmt: skip
+        net,
+        [at[k] for k in pos["bus"]],
+        p_mw=pos["p_mw"].to_numpy(),
+        vm_pu=vm,
+        name=pos["id"].tolist(),
+        controllable=False,
+    )
     net.gen.loc[pidx, "unit"] = pos["id"].to_numpy()
     net.gen.loc[pidx, "kind"] = "position"
     pp.create_ext_grid(net, at[tables.slack], vm_pu=vm, name="rest_of_europe")
@@ -200,9 +262,15 @@ def _add_plant(net: pp.pandapowerNet, site: Site | None, spec: GridSpec, at: dic
         bus = at[f"site_{site.value}"]
     cap = spec.plant_capacity_mw
     idx = pp.create_gen(
-        net, bus, p_mw=cap, vm_pu=cv("serbia.plant.vm_pu", "p.u.", draw), name="plant",
-        max_p_mw=cap, min_p_mw=cap * spec.plant_min_load, controllable=True,
-    )  # fmt: skip
+        net,
+        bus,
+        p_mw=cap,
+        vm_pu=cv("serbia.plant.vm_pu", "p.u.", draw),
+        name="plant",
+        max_p_mw=cap,
+        min_p_mw=cap * spec.plant_min_load,
+        controllable=True,
+    )
     net.gen.loc[idx, "unit"] = "plant"
     net.gen.loc[idx, "kind"] = "plant"
 
@@ -244,7 +312,20 @@ def build_grid(
     tables = grid_tables(
         spec.year, site.value if site else None, planned=spec.planned, draw=spec.draw
     )
-    return _assemble(tables, spec, site)
+    _read_assembly_rows(spec)
+    digest = _digest(tables)
+    _PENDING[digest] = tables
+    net = _assemble_cached(digest, spec, site)
+    _PENDING.pop(digest, None)
+    return copy.deepcopy(net)
+
+
+def _read_assembly_rows(spec: GridSpec) -> None:
+    """Read the rows the assembly reads, so that a cached net still lists them in provenance."""
+    cv("serbia.load.power_factor", "-", spec.draw)
+    cv("serbia.grid.vm_ext_pu", "p.u.", spec.draw)
+    cv("serbia.plant.vm_pu", "p.u.", spec.draw)
+    cv("serbia.site.krusevac.connection_kv", "kV", spec.draw)
 
 
 def grid_elements(year: int, *, planned: bool = True) -> list[str]:
@@ -309,5 +390,5 @@ def bus_points(net: pp.pandapowerNet) -> np.ndarray:
 
 
 def copy_net(net: pp.pandapowerNet) -> pp.pandapowerNet:
-    """A deep copy (the study applies events and hours to copies)."""
+    """Return a deep copy (the study applies events and hours to copies)."""
     return copy.deepcopy(net)

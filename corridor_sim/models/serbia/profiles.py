@@ -52,7 +52,7 @@ def hour_snapshots(year: int, hours: npt.ArrayLike) -> pd.DatetimeIndex:
 
 
 def _bump(day: np.ndarray, centre: float, width: float) -> np.ndarray:
-    """A Gaussian bump on the circle of the year's days."""
+    """Return a Gaussian bump on the circle of the year's days."""
     d = np.abs(day - centre)
     d = np.minimum(d, _DAYS - d)
     return np.exp(-0.5 * (d / width) ** 2)
@@ -136,7 +136,11 @@ def national_load_mw(
     h = np.arange(HOURS)
     hour = h % HOURS_PER_DAY
     daily = 1 + swing * np.cos(2 * np.pi * (hour - peak_hour) / HOURS_PER_DAY)
-    x = np.repeat(daily_shape(draw), HOURS_PER_DAY) * daily * (1 + noise * rng.standard_normal(HOURS))
+    x = (
+        np.repeat(daily_shape(draw), HOURS_PER_DAY)
+        * daily
+        * (1 + noise * rng.standard_normal(HOURS))
+    )
     return x / x.sum() * annual * MWH_PER_TWH
 
 
@@ -171,8 +175,10 @@ def plant_dispatch_mw(
     return out
 
 
-def _storage_schedule(cap: float, daily_mwh: np.ndarray, load: np.ndarray, hours: int) -> np.ndarray:
-    """Each day's energy spread over the day's `hours` highest-load hours, the rest at full output."""
+def _storage_schedule(
+    cap: float, daily_mwh: np.ndarray, load: np.ndarray, hours: int
+) -> np.ndarray:
+    """Spread each day's energy over its `hours` highest-load hours, the rest at full output."""
     out = np.zeros(HOURS)
     days = load.reshape(_DAYS, HOURS_PER_DAY)
     hours = min(max(hours, 1), HOURS_PER_DAY)
@@ -228,7 +234,9 @@ def unit_profiles(
         return energy_mwh / (cap * HOURS) if cap > 0 else 0.0
 
     lignite = cf("lignite", total * cv("serbia.gen.coal_share_2024", "%", draw) / PERCENT)
-    lignite_day = lignite * _season(day, d_w, cv("serbia.gen.lignite_seasonal_amplitude", "p.u.", draw))
+    lignite_day = lignite * _season(
+        day, d_w, cv("serbia.gen.lignite_seasonal_amplitude", "p.u.", draw)
+    )
     hydro_energy = total * cv("serbia.gen.hydro_share_2024", "%", draw) / PERCENT
     hydro_cap = base_capacity_mw.get("hydro_ror", 0.0) + base_capacity_mw.get("hydro_storage", 0.0)
     hydro = hydro_energy / (hydro_cap * HOURS) if hydro_cap > 0 else 0.0

@@ -36,7 +36,10 @@ ROBUSTNESS_IDS: tuple[str, ...] = (
     "serbia.trafo.kv400_220.sn_mva",
     "serbia.trafo.vk_percent",
     "serbia.neighbour.internal_km",
-    *(f"serbia.neighbour.{cc}.net_position" for cc in ("hu", "ro", "bg", "mk", "me", "ba", "hr", "xk")),
+    *(
+        f"serbia.neighbour.{cc}.net_position"
+        for cc in ("hu", "ro", "bg", "mk", "me", "ba", "hr", "xk")
+    ),
     "serbia.load.winter_record_day_energy",
     "serbia.load.daily_swing",
     "serbia.load.growth_per_yr",
@@ -98,7 +101,8 @@ def robustness(  # noqa: PLR0913
     -------
     DataFrame
         One row per draw and plant site: ``draw, site, secure`` (no N-1 violation caused
-        in the plant's area), ``n1_area_violation_hours``, ``best``, ``n1_site_violation_hours``, ``worst_n1_loading_pct``,
+        in the plant's area), ``n1_area_violation_hours``, ``best``,
+        ``n1_site_violation_hours``, ``worst_n1_loading_pct``,
         ``worst_site_n1_loading_pct``, ``capacity_factor``, then one column per drawn row.
 
     Examples
@@ -122,8 +126,9 @@ def robustness(  # noqa: PLR0913
             planned=planned,
             draw=draw,
         )
-        yi = year_inputs(p, grid, rng=np.random.default_rng(rng.integers(2**31)),
-                         need_plant=True, need_none=True)  # fmt: skip
+        yi = year_inputs(
+            p, grid, rng=np.random.default_rng(rng.integers(2**31)), need_plant=True, need_none=True
+        )
         tables = site_tables(sites, yi, grid=grid, n_hours=hours, events=[], ac_cases=0)
         attribute_violations(tables, cv("serbia.study.aggravation_pct", "%", draw))
         comp = tables["site_comparison"]

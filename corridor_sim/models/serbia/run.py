@@ -1,4 +1,4 @@
-"""One serbia scenario: options and events -> dispatch, the site study, the gas balance -> tables."""
+"""One serbia scenario: options, events -> dispatch, site study, gas balance -> tables."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from corridor_sim.models.serbia.backcast import backcast_table
 from corridor_sim.models.serbia.gas import GasSpec, route_free_capacity
 from corridor_sim.models.serbia.inputs import YearInputs, year_inputs
 from corridor_sim.models.serbia.network import GridSpec, grid_elements
-from corridor_sim.models.serbia.params import ALL_SITES, PARAMS, parse_site
+from corridor_sim.models.serbia.params import ALL_SITES, PARAMS
 from corridor_sim.models.serbia.profiles import HOURS, hour_snapshots, plant_dispatch_mw
 from corridor_sim.models.serbia.robustness import robustness, robustness_summary
 from corridor_sim.models.serbia.run_gas import (
@@ -90,7 +90,8 @@ OPTIONS = OptionTable(
         Option(
             "ac_cases",
             "int",
-            "worst N-1 cases per site re-run in AC with pandapower.runpp",
+            "worst N-1 cases per site, overall and in the plant's area, re-run in AC with "
+            "pandapower.runpp",
             default=3,
             minimum=0,
         ),
@@ -111,7 +112,9 @@ def _options(scenario: ScenarioLike) -> dict[str, Any]:
     return opts
 
 
-def _events(scenario: ScenarioLike, n_hours: int, planned: bool) -> list[tuple[str, int, int, float]]:
+def _events(
+    scenario: ScenarioLike, n_hours: int, planned: bool
+) -> list[tuple[str, int, int, float]]:
     """Events as (corridor, start hour, duration hours, availability), each checked."""
     known = grid_elements(scenario.year, planned=planned)
     out = []
@@ -171,29 +174,42 @@ def _market_table(yi: YearInputs, year: int, kinds: dict[str, str]) -> pd.DataFr
             "unserved_mw": res.unserved_mw,
         }
     )
-    kinds = {"lignite": "lignite_mw", "hydro": "hydro_mw", "wind": "wind_mw", "chp": "chp_mw"}
+    columns = {"lignite": "lignite_mw", "hydro": "hydro_mw", "wind": "wind_mw", "chp": "chp_mw"}
     units = inputs.unit_mw
-    for prefix, col in kinds.items():
+    for prefix, col in columns.items():
         cols = [u for u in units.columns if kinds.get(u, "").startswith(prefix)]
         table[col] = units[cols].sum(axis=1).to_numpy() if cols else 0.0
-    serbian = table[["plant_mw", *kinds.values()]].sum(axis=1)
+    serbian = table[["plant_mw", *columns.values()]].sum(axis=1)
     table["net_import_mw"] = yi.national_mw - serbian.to_numpy() - res.unserved_mw
     return table
 
 
 def _summary(
-    *, yi: YearInputs, balance_row: pd.Series, comparison: pd.DataFrame, site: str, best: str,
-    free: dict, cf: float, breakeven: float, technology: str, capacity_mw: float,
-) -> pd.DataFrame:  # fmt: skip
-    """Summary rows: the plant's dispatch and gas at its capacity factor, the site, the best site."""
+    *,
+    yi: YearInputs,
+    balance_row: pd.Series,
+    comparison: pd.DataFrame,
+    site: str,
+    best: str,
+    free: dict,
+    cf: float,
+    breakeven: float,
+    technology: str,
+    capacity_mw: float,
+) -> pd.DataFrame:
+    """Summary rows: the plant's dispatch and gas at its capacity factor, the site, the best."""
     own = comparison.set_index("site").loc[site]
     res = yi.with_plant
     plant = res.plant_mw if res is not None else np.zeros(len(yi.national_mw))
     rows = [
         ("gas_need_bcm_per_yr", balance_row["gas_need_bcm_per_yr"], "bcm/yr", "plant"),
         ("contracted_bcm_per_yr", balance_row["contracted_bcm_per_yr"], "bcm/yr", "contract"),
-        ("route_free_capacity_bcm_per_yr", balance_row["free_capacity_bcm_per_yr"], "bcm/yr",
-         tightest_legs(free)),
+        (
+            "route_free_capacity_bcm_per_yr",
+            balance_row["free_capacity_bcm_per_yr"],
+            "bcm/yr",
+            tightest_legs(free),
+        ),
         ("gas_shortfall_bcm_per_yr", balance_row["shortfall_bcm_per_yr"], "bcm/yr", "plant"),
         ("plant_energy_gwh", float(plant.sum() / MWH_PER_GWH), "GWh", technology),
         ("capacity_factor", cf, "p.u.", technology),
@@ -209,7 +225,7 @@ def _summary(
         ("worst_n1_loading_pct", own["worst_n1_loading_pct"], "%", site),
         ("losses_gwh", own["losses_mwh"] / MWH_PER_GWH, "GWh", site),
         ("best_site", 1.0, "-", best),
-    ]  # fmt: skip
+    ]
     del capacity_mw
     return summary_frame(rows)
 
@@ -244,11 +260,16 @@ def simulate(scenario: ScenarioLike) -> Result:
     year = int(scenario.year)
     events = _events(scenario, n_hours, opts["planned_grid"])
     yi = year_inputs(
-        p, grid, rng=scenario.rng(), need_plant=any(s != "none" for s in sites),
-        need_none="none" in sites, dispatch_mode=opts["dispatch"],
-    )  # fmt: skip
-    tables = site_tables(sites, yi, grid=grid, n_hours=n_hours, events=events,
-                         ac_cases=opts["ac_cases"])  # fmt: skip
+        p,
+        grid,
+        rng=scenario.rng(),
+        need_plant=any(s != "none" for s in sites),
+        need_none="none" in sites,
+        dispatch_mode=opts["dispatch"],
+    )
+    tables = site_tables(
+        sites, yi, grid=grid, n_hours=n_hours, events=events, ac_cases=opts["ac_cases"]
+    )
     attribute_violations(tables, value("serbia.study.aggravation_pct", unit="%"))
     comparison = tables["site_comparison"]
     best = best_site(comparison)
@@ -258,8 +279,12 @@ def simulate(scenario: ScenarioLike) -> Result:
     cf = round(float(plant.sum() / (grid.plant_capacity_mw * HOURS)), 6)
 
     def ranked(c: float) -> np.ndarray:
-        return plant_dispatch_mw(yi.price_eur_per_mwh, capacity_mw=grid.plant_capacity_mw,
-                                 capacity_factor=c, min_load=yi.market.min_load)  # fmt: skip
+        return plant_dispatch_mw(
+            yi.price_eur_per_mwh,
+            capacity_mw=grid.plant_capacity_mw,
+            capacity_factor=c,
+            min_load=yi.market.min_load,
+        )
 
     burns = {c: hourly_burn_mcm(ranked(c), eff) for c in opts["capacity_factors"]}
     burns[cf] = hourly_burn_mcm(plant, eff)
@@ -268,21 +293,31 @@ def simulate(scenario: ScenarioLike) -> Result:
     tables["backcast"] = backcast_table(rng=scenario.rng())
     if opts["robustness_draws"]:
         mc = robustness(
-            year, draws=opts["robustness_draws"], seed=int(scenario.seed or 0),
-            overrides=dict(scenario.overrides), sites=[s for s in sites if s != "none"],
-            hours=n_hours, planned=opts["planned_grid"],
-        )  # fmt: skip
+            year,
+            draws=opts["robustness_draws"],
+            seed=int(scenario.seed or 0),
+            overrides=dict(scenario.overrides),
+            sites=[s for s in sites if s != "none"],
+            hours=n_hours,
+            planned=opts["planned_grid"],
+        )
         tables["robustness"] = mc
         tables["robustness_summary"] = robustness_summary(mc)
     free = route_free_capacity(gas)
     balance = tables["gas_balance"]
     row = balance[np.isclose(balance["capacity_factor"], cf)].iloc[0]
     summary = _summary(
-        yi=yi, balance_row=row, comparison=comparison, site=site if site is not None else best,
-        best=best, free=free, cf=cf, technology=yi.market.technology,
+        yi=yi,
+        balance_row=row,
+        comparison=comparison,
+        site=site if site is not None else best,
+        best=best,
+        free=free,
+        cf=cf,
+        technology=yi.market.technology,
         breakeven=breakeven_cf(row["supply_limit_bcm_per_yr"], grid.plant_capacity_mw, HOURS, eff),
         capacity_mw=grid.plant_capacity_mw,
-    )  # fmt: skip
+    )
     meta: dict[str, Any] = {
         "model": "serbia",
         "year": year,

@@ -34,7 +34,9 @@ def hourly_burn_mcm(plant_mw: np.ndarray, efficiency: float) -> np.ndarray:
     return gas_mcm_from_mwh(np.asarray(plant_mw, dtype=float), efficiency=efficiency)
 
 
-def breakeven_cf(limit_bcm_per_yr: float, capacity_mw: float, hours: int, efficiency: float) -> float:
+def breakeven_cf(
+    limit_bcm_per_yr: float, capacity_mw: float, hours: int, efficiency: float
+) -> float:
     """Capacity factor at which the plant's gas need equals `limit_bcm_per_yr` (capped at 1)."""
     energy_mwh = float(mwh_from_gas_mcm(limit_bcm_per_yr * THOUSAND, efficiency=efficiency))
     return min(1.0, energy_mwh / (capacity_mw * hours))
@@ -61,6 +63,6 @@ def gas_tables(
 
 
 def tightest_legs(free: Mapping[str, float]) -> str:
-    """The legs with the least free capacity, joined by '+'."""
+    """Name the legs with the least free capacity, joined by '+'."""
     low = min(free.values())
     return "+".join(k for k, v in free.items() if math.isclose(v, low, abs_tol=1e-12))

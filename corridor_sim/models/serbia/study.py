@@ -32,6 +32,7 @@ from corridor_sim.models.serbia.study_tables import (
     comparison_row,
     element_table,
     hourly_table,
+    map_line_table,
     names,
     violation_table,
     voltage_table,
@@ -165,7 +166,7 @@ def _losses_mw(net: pp.pandapowerNet, res: N1Result, keep: set[tuple[str, int]])
     r_line = (net.line["r_ohm_per_km"] * net.line["length_km"] / net.line["parallel"]).to_numpy()
     kv_line = net.bus.loc[net.line["from_bus"], "vn_kv"].to_numpy()
     t = net.trafo
-    r_trafo = (t["vkr_percent"] / PERCENT * t["vn_hv_kv"] ** 2 / t["sn_mva"] / t["parallel"])
+    r_trafo = t["vkr_percent"] / PERCENT * t["vn_hv_kv"] ** 2 / t["sn_mva"] / t["parallel"]
     base = res.base
     loss = (base.line_p_from_mw.to_numpy() / kv_line) ** 2 @ (r_line * line_on) + (
         base.trafo_p_hv_mw.to_numpy() / t["vn_hv_kv"].to_numpy()
@@ -201,8 +202,10 @@ def _screen(
         loading.append(frame[[c for c in frame.columns if (c[0], int(c[1])) in keep]])
         losses.append(_losses_mw(gnet, res, keep))
         by_outage.append(res.by_outage.assign(hours=len(hours)))
-        mine = [(e, int(i)) in keep for e, i in zip(res.violations["element"],
-                                                    res.violations["element_index"], strict=True)]  # fmt: skip
+        mine = [
+            (e, int(i)) in keep
+            for e, i in zip(res.violations["element"], res.violations["element_index"], strict=True)
+        ]
         viol.append(res.violations[np.asarray(mine, dtype=bool)])
         w = res.worst
         ok = [(e, int(i)) in keep for e, i in zip(w["element"], w["element_index"], strict=True)]
@@ -315,15 +318,21 @@ def site_study(
     names_ = names(net)
     screen = _screen(net, _event_groups(events, n), inputs, config, with_plant=with_plant)
     worst = worst_table(screen.worst, names_, label, year)
+    area = area_elements(net, spec.draw if spec is not None else None)
     loadings = element_table(net, screen.loading, worst, names_, config, label)
     snaps = {
         tag: (h, ac_at_hour(net, inputs, h, with_plant=with_plant))
-        for tag, h in (("peak", int(np.argmax(inputs.national_mw))),
-                       ("low", int(np.argmin(inputs.national_mw))))
-    }  # fmt: skip
+        for tag, h in (
+            ("peak", int(np.argmax(inputs.national_mw))),
+            ("low", int(np.argmin(inputs.national_mw))),
+        )
+    }
     voltages = voltage_table(snaps, screen.losses_mw, label, year)
     checks = []
-    for row in worst.head(config.ac_cases).itertuples(index=False):
+    cases = pd.concat(
+        [worst.head(config.ac_cases), worst[worst["element"].isin(area)].head(config.ac_cases)]
+    )
+    for row in cases.drop_duplicates(["element", "outage", "hour"]).itertuples(index=False):
         if not isinstance(row.outage_type, str):
             continue
         outage = (row.outage_type, int(row.outage_index))
@@ -331,14 +340,23 @@ def site_study(
         checks.append((row, snap))
     ac_check = ac_check_table(checks, label, year)
     violations = violation_table(screen.violations, names_, label, year)
-    area = area_elements(net, spec.draw if spec is not None else None)
     for table in (loadings, violations, worst):
         table["in_area"] = table["element"].isin(area)
-    parts = {"loadings": loadings, "n1_worst": worst, "voltages": voltages, "ac_check": ac_check,
-             "n1_violations": violations}  # fmt: skip
+    in_area = [c for c in screen.loading.columns if names_[(c[0], int(c[1]))][0] in area]
+    area_max = screen.loading[in_area].max(axis=1).reindex(range(n)).to_numpy()
+    parts = {
+        "loadings": loadings,
+        "n1_worst": worst,
+        "voltages": voltages,
+        "ac_check": ac_check,
+        "n1_violations": violations,
+    }
     return {
         "site_comparison": comparison_row(label, inputs, with_plant, screen, parts, config),
         **parts,
         "buses": bus_table(net, label),
-        "hourly": hourly_table(label, year, inputs, with_plant, screen),
+        "map_lines": map_line_table(net, label),
+        "hourly": hourly_table(label, year, inputs, with_plant, screen).assign(
+            max_area_loading_pct=area_max
+        ),
     }

@@ -29,7 +29,7 @@ def attribute_violations(tables: dict[str, pd.DataFrame], tolerance_pct: float) 
     violation counts.
     """
     v = tables["n1_violations"]
-    keys = ["element", "outage", "hour"]
+    keys = ["element", "element_id", "outage", "outage_id", "hour"]
     base = v[v["site"] == "none"].set_index(keys)["loading_pct"]
     has_base = "none" in set(tables["site_comparison"]["site"])
     before = base.reindex(pd.MultiIndex.from_frame(v[keys])).to_numpy()

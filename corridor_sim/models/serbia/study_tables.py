@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ac_check_table",
+    "map_line_table",
     "violation_table",
     "bus_table",
     "comparison_row",
@@ -54,7 +55,9 @@ def worst_table(
     wo.insert(0, "element", [names_[p][0] for p in pairs])
     wo.insert(0, "site", label)
     outages = zip(wo["outage_type"], wo["outage_index"].fillna(-1), strict=True)
-    found = [names_.get((e, int(i)), ("", "")) if isinstance(e, str) else ("", "") for e, i in outages]
+    found = [
+        names_.get((e, int(i)), ("", "")) if isinstance(e, str) else ("", "") for e, i in outages
+    ]
     at = int(wo.columns.get_loc("outage_type"))
     wo.insert(at, "outage_id", [f[1] for f in found])
     wo.insert(at, "outage", [f[0] for f in found])
@@ -68,8 +71,11 @@ def worst_table(
 def violation_table(
     violations: pd.DataFrame, names_: dict[tuple[str, int], tuple[str, str]], label: str, year: int
 ) -> pd.DataFrame:
-    """Every N-1 violation on a monitored element: ``site, element, element_id, outage,
-    outage_id, period, snapshot, hour, loading_pct``."""
+    """List every N-1 violation on a monitored element.
+
+    Columns: ``site, element, element_id, outage, outage_id, period, snapshot, hour,
+    loading_pct``.
+    """
     v = violations
     el = [names_[(e, int(i))] for e, i in zip(v["element"], v["element_index"], strict=True)]
     out = [names_[(e, int(i))] for e, i in zip(v["outage_element"], v["outage_index"], strict=True)]
@@ -94,8 +100,11 @@ def _route(net: pp.pandapowerNet, kind: str, idx: int) -> str:
         pts = json.loads(net.line.at[idx, "geo"])["coordinates"]
         return ";".join(f"{x:.4f} {y:.4f}" for x, y in pts)
     tab = net[kind]
-    a, b = (tab.at[idx, "from_bus"], tab.at[idx, "to_bus"]) if kind == "line" else (
-        tab.at[idx, "hv_bus"], tab.at[idx, "lv_bus"])  # fmt: skip
+    a, b = (
+        (tab.at[idx, "from_bus"], tab.at[idx, "to_bus"])
+        if kind == "line"
+        else (tab.at[idx, "hv_bus"], tab.at[idx, "lv_bus"])
+    )
     pts = bus_points(net)
     pos = {int(i): k for k, i in enumerate(net.bus.index)}
     return ";".join(f"{pts[pos[int(x)]][0]:.4f} {pts[pos[int(x)]][1]:.4f}" for x in (a, b))
@@ -179,9 +188,12 @@ def voltage_table(
     return pd.DataFrame(rows)
 
 
-def ac_check_table(checks: list[tuple[Any, pp.pandapowerNet]], label: str, year: int) -> pd.DataFrame:
-    """The screened worst N-1 cases re-run in AC: DC screen loading against AC loading.
+def ac_check_table(
+    checks: list[tuple[Any, pp.pandapowerNet]], label: str, year: int
+) -> pd.DataFrame:
+    """Re-run the screened worst N-1 cases in AC: DC screen loading against AC loading.
 
+    The site's worst cases overall and in the plant's area (option ``ac_cases`` each).
     Columns: ``site, element, element_id, outage, outage_id, period, snapshot, hour,
     dc_loading_pct, ac_loading_pct, min_vm_pu`` (lowest Serbian 220/400 kV voltage then).
     """
@@ -204,8 +216,19 @@ def ac_check_table(checks: list[tuple[Any, pp.pandapowerNet]], label: str, year:
                 "min_vm_pu": float(snap.res_bus.loc[serbian, "vm_pu"].min()),
             }
         )
-    columns = ["site", "element", "element_id", "outage", "outage_id", "period", "snapshot",
-               "hour", "dc_loading_pct", "ac_loading_pct", "min_vm_pu"]  # fmt: skip
+    columns = [
+        "site",
+        "element",
+        "element_id",
+        "outage",
+        "outage_id",
+        "period",
+        "snapshot",
+        "hour",
+        "dc_loading_pct",
+        "ac_loading_pct",
+        "min_vm_pu",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -280,7 +303,7 @@ def comparison_row(
 
 
 def bus_table(net: pp.pandapowerNet, label: str) -> pd.DataFrame:
-    """The map's buses: ``site, element`` (name), ``key, country, kind, vn_kv, lon, lat, plant``."""
+    """Return the map's buses: ``site, element`` (name), ``key, country, kind, vn_kv, lon, lat``."""
     plant_buses = set(net.gen.loc[net.gen["unit"] == "plant", "bus"].astype(int))
     points = bus_points(net)
     return pd.DataFrame(
@@ -294,5 +317,23 @@ def bus_table(net: pp.pandapowerNet, label: str) -> pd.DataFrame:
             "lon": points[:, 0],
             "lat": points[:, 1],
             "plant": [int(b) in plant_buses for b in net.bus.index],
+        }
+    )
+
+
+def map_line_table(net: pp.pandapowerNet, label: str) -> pd.DataFrame:
+    """Lines the study does not monitor but the map draws (Kosovo's grid, the neighbours' ties).
+
+    Columns: ``site, element, corridor, kind, vn_kv, route``.
+    """
+    tab = net.line[net.line["kind"] == "xk"]
+    return pd.DataFrame(
+        {
+            "site": label,
+            "element": tab["name"].to_numpy(),
+            "corridor": tab["corridor"].to_numpy(),
+            "kind": tab["kind"].to_numpy(),
+            "vn_kv": net.bus.loc[tab["from_bus"], "vn_kv"].to_numpy(),
+            "route": [_route(net, "line", int(i)) for i in tab.index],
         }
     )
