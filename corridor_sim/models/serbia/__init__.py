@@ -184,8 +184,8 @@ def _figures(result: Any) -> dict[str, Any]:  # noqa: ANN401 - Result -> Figures
 MODEL = ModelEntry(
     name="serbia",
     description=(
-        "Serbian 500 MW gas plant near Niš: economic dispatch and grid site study on the "
-        "whole Serbian 400/220 kV grid (N-1 over 8760 h), and Azerbaijani gas supply"
+        "Serbian 500 MW gas plant near Niš: grid site study (N-1 over 8760 h) "
+        "and Azerbaijani gas supply"
     ),
     build=build,
     simulate=simulate,

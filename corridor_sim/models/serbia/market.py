@@ -119,7 +119,7 @@ def power_price_series(national_mw: np.ndarray, spec: MarketSpec, *, year: int) 
     >>> spec = MarketSpec("ccgt", 0.58, 0.45, 5.6, 28.4, 100.0, 0.0, 1.1)
     >>> p = power_price_series(np.full(8760, 5000.0), spec, year=2029)
     >>> round(float(p.mean()), 6), round(float(p.max() / p.min()), 3)
-    (100.0, 1.158)
+    (100.0, 1.165)
     """
     n = len(national_mw)
     when = hour_snapshots(year, np.arange(n))

@@ -216,7 +216,7 @@ def _screen(
         loading=pd.concat(loading).sort_index(),
         losses_mw=pd.concat(losses).sort_index(),
         by_outage=pd.concat(by_outage, ignore_index=True),
-        violations=pd.concat(viol, ignore_index=True),
+        violations=pd.concat([v for v in viol if len(v)] or viol[:1], ignore_index=True),
         worst=wo.drop_duplicates(["element", "element_index"]).reset_index(drop=True),
         n_cases=n_cases,
     )
