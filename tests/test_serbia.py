@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -38,10 +37,6 @@ from corridor_sim.units import twh_to_bcm
 
 SITES = [None, "trupale", "krusevac", "niska_banja"]
 ROOT = Path(__file__).resolve().parents[1]
-#: Slow tests (full-year Monte Carlo, every example) run with CORRIDOR_SIM_SLOW=1 or `-m slow`.
-slow = pytest.mark.skipif(
-    not os.environ.get("CORRIDOR_SIM_SLOW"), reason="slow: set CORRIDOR_SIM_SLOW=1 to run"
-)
 
 
 def _scenario(**kw: object) -> SimpleNamespace:
@@ -729,7 +724,6 @@ def test_rating_draw_changes_the_loadings():
 
 
 @pytest.mark.slow
-@slow
 def test_robustness_full_year_three_draws():
     from corridor_sim.models.serbia.robustness import robustness, robustness_summary
 
@@ -884,7 +878,6 @@ def test_example_results_are_in_the_shared_schema(example_results):
 
 
 @pytest.mark.slow
-@slow
 def test_every_example_result_is_in_the_shared_schema():
     for path in EXAMPLES:
         _check_schema(path.stem, cs.run(path))

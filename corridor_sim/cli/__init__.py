@@ -1,0 +1,254 @@
+"""The ``corridor-sim`` command.
+
+Sub-commands::
+
+    corridor-sim facts [--format table|csv] [--status S] [--subject TEXT]
+    corridor-sim models [--year YEAR]
+    corridor-sim run SCENARIO.toml [--out DIR] [--no-plots]
+    corridor-sim sweep SCENARIO.toml [--param NAME=V1,V2 ...] [--executor E] [--out DIR]
+    corridor-sim monte-carlo SCENARIO.toml -n N [--dist NAME=KIND:A:B ...] [--threshold M>X]
+                             [--checkpoint DIR] [--out DIR]
+    corridor-sim diff A.toml B.toml [--out FILE.csv]
+
+Every command takes ``--quiet`` (no progress bar, warnings and errors only), ``--verbose``
+(``-v``: what the library logs at INFO; ``-vv``: DEBUG) and the program takes ``--version``.
+Bad input prints one line ``corridor-sim: error: ...`` on stderr and exits with 2; Ctrl-C
+prints one line and exits with 130 (a study says how many runs are saved and how to resume).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from corridor_sim import __version__
+from corridor_sim.cli._commands import (
+    _cmd_diff,
+    _cmd_facts,
+    _cmd_models,
+    _cmd_monte_carlo,
+    _cmd_run,
+    _cmd_sweep,
+)
+from corridor_sim.cli._values import _draws, _workers, _year
+from corridor_sim.errors import CorridorSimError
+
+__all__ = ["main"]
+
+EXIT_ERROR = 2
+#: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every sub-command takes (also accepted before the sub-command)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="no progress bar; print warnings and errors only",
+    )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="log what the library does (-v: info, -vv: debug)",
+    )
+    return common
+
+
+def _study_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="METRIC>VALUE",
+        help="probability of a condition, e.g. 'unmet_mt>0' (repeatable; >, >=, <, <=)",
+    )
+    p.add_argument("--executor", choices=["serial", "process", "dask"], default="serial")
+    p.add_argument("--workers", type=_workers, default=None, help="worker processes")
+    p.add_argument(
+        "--checkpoint",
+        default=None,
+        metavar="DIR",
+        help="save each finished run in DIR; the same command again resumes from it",
+    )
+    p.add_argument(
+        "--model-study",
+        action="store_true",
+        help="keep options.study (the model's own capacity study) in every run",
+    )
+    p.add_argument(
+        "--out",
+        default=None,
+        help="folder for the tables (CSV) and figures (PNG); a .csv name writes the long table",
+    )
+    p.add_argument("--no-plots", action="store_true", help="write tables only")
+    _overwrite_option(p)
+
+
+def _overwrite_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an earlier corridor_sim result at --out (other files are never touched)",
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="corridor-sim",
+        description="Simulate the Caspian energy and oil corridors (corridor_sim).",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"corridor-sim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser(
+        "facts", help="list the documented figures and assumptions", parents=[common]
+    )
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument(
+        "--status", default=None, help="only this status (actual, planned, assumption, ...)"
+    )
+    p.add_argument("--subject", default=None, help="only subjects containing this text")
+    p.set_defaults(func=_cmd_facts)
+
+    p = sub.add_parser("models", help="list the models and their parameters", parents=[common])
+    p.add_argument("--year", type=_year, default=2025)
+    p.set_defaults(func=_cmd_models)
+
+    p = sub.add_parser(
+        "run",
+        help="run a scenario file; print its summary, write tables and plots",
+        parents=[common],
+    )
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--out", default=None, help="directory for the CSV tables and PNG figures")
+    p.add_argument("--no-plots", action="store_true", help="write tables only")
+    _overwrite_option(p)
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "sweep", help="run a scenario over a grid of parameter values", parents=[common]
+    )
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        help="NAME=V1,V2,... (repeatable; default: the file's [sweep] table)",
+    )
+    _study_options(p)
+    p.set_defaults(func=_cmd_sweep)
+
+    p = sub.add_parser(
+        "monte-carlo",
+        help="draw the uncertain inputs (the catalogue's ranges, or --dist) and summarise",
+        parents=[common],
+    )
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("-n", type=_draws, required=True, help="number of draws")
+    p.add_argument(
+        "--dist",
+        action="append",
+        default=[],
+        help="NAME=KIND:A:B (repeatable): a parameter, 'year' or a catalogue id; "
+        "overrides the catalogue's range",
+    )
+    p.add_argument(
+        "--no-catalogue",
+        action="store_true",
+        help="draw only the --dist inputs, not the catalogue's ranges",
+    )
+    _study_options(p)
+    p.set_defaults(func=_cmd_monte_carlo)
+
+    p = sub.add_parser(
+        "diff",
+        help="run two scenarios; show the inputs that differ and every metric's change",
+        parents=[common],
+    )
+    p.add_argument("a", help="scenario A (TOML)")
+    p.add_argument("b", help="scenario B (TOML)")
+    p.add_argument("--out", default=None, help="CSV file for the metric comparison")
+    _overwrite_option(p)
+    p.set_defaults(func=_cmd_diff)
+    return parser
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any) -> None:  # noqa: ANN401
+    print(f"corridor-sim: warning: {message}", file=sys.stderr)
+
+
+def _configure_logging(args: argparse.Namespace) -> tuple[logging.Handler, int]:
+    """Show the library's log records on stderr at the level the flags ask for."""
+    verbose = getattr(args, "verbose", 0) or 0
+    if getattr(args, "quiet", False):
+        level = logging.ERROR
+    elif verbose >= 2:
+        level = logging.DEBUG
+    elif verbose == 1:
+        level = logging.INFO
+    else:
+        level = logging.WARNING
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("corridor-sim: %(levelname)s: %(message)s"))
+    logger = logging.getLogger("corridor_sim")
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    if verbose < 2:
+        # pandapower warns on every power flow that numba is missing; -vv shows it
+        logging.getLogger("pandapower").setLevel(logging.ERROR)
+    return handler, previous
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``corridor-sim``; returns the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+    except KeyboardInterrupt:
+        print("corridor-sim: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    handler, previous = _configure_logging(args)
+    try:
+        with warnings.catch_warnings():
+            if getattr(args, "quiet", False):
+                warnings.simplefilter("ignore")
+            warnings.showwarning = _show_warning
+            return int(args.func(args))
+    except KeyboardInterrupt as err:
+        text = str(err) if str(err) else "interrupted"
+        print(f"corridor-sim: {text}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (``corridor-sim facts | head``): stop quietly, no error line
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (AttributeError, OSError, ValueError):
+            pass
+        return 0
+    except CorridorSimError as err:
+        print(f"corridor-sim: error: {err}", file=sys.stderr)
+        if os.environ.get("CORRIDOR_SIM_DEBUG"):
+            raise
+        return EXIT_ERROR
+    except (OSError, ValueError) as err:
+        print(f"corridor-sim: error: {type(err).__name__}: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        logger = logging.getLogger("corridor_sim")
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
