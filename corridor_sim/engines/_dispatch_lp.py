@@ -1,24 +1,23 @@
 """One block of hours of the dispatch LP: build (``_dispatch_rows``), solve, read the duals.
 
 The matrices are assembled by :mod:`corridor_sim.engines._dispatch_rows` in the PTDF or the
-angle formulation; this module solves them with SciPy's HiGHS and turns the primal and dual
-values into per-hour arrays (dispatch, flows, prices, shadow prices) and the optimal
-extendable ratings with their shadow values.
+angle formulation; this module solves them with HiGHS (``highspy``, through
+:func:`corridor_sim.engines._solver.solve_highs`) and turns the primal and dual values into
+per-hour arrays (dispatch, flows, prices, shadow prices) and the optimal extendable ratings
+with their shadow values.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import OptimizeResult, linprog
 
 from corridor_sim.engines._dispatch_ext import ExtData
 from corridor_sim.engines._dispatch_net import NetData
 from corridor_sim.engines._dispatch_rows import Layout, LinearProgram, build, layout
-from corridor_sim.engines._solver import LinprogStatus, linprog_status
+from corridor_sim.engines._solver import HighsSolution, LinprogStatus, solve_highs
 from corridor_sim.errors import InfeasibleError, SolverError
 
 __all__ = ["Block", "BlockSolution", "solve_block"]
@@ -84,9 +83,9 @@ def _check_bounds(data: NetData, block: Block) -> None:
         raise InfeasibleError(msg)
 
 
-def _check_status(res: OptimizeResult, block: Block) -> None:
+def _check_status(res: HighsSolution, block: Block) -> None:
     """Raise the error that fits a non-optimal HiGHS status, naming the block's hours."""
-    status = linprog_status(res)
+    status = res.status
     if status is LinprogStatus.OPTIMAL:
         return
     hours = f"hours {_plain(block.hours[0])!r}..{_plain(block.hours[-1])!r}"
@@ -112,54 +111,50 @@ def solve_block(
     *,
     formulation: str,
     voll_eur_per_mwh: float,
+    options: dict[str, object] | None = None,
 ) -> BlockSolution:
-    """Build and solve the LP of one block of hours in `formulation` (``ptdf``/``angle``)."""
+    """Build and solve the LP of one block of hours in `formulation` (``ptdf``/``angle``).
+
+    `options` are HiGHS options (e.g. ``{"threads": 1}``).
+    """
     _check_bounds(data, block)
     lay = layout(data, ext, formulation)
     lp = build(
         data, ext, lay, lo=block.lo, hi=block.hi, load_mw=block.load_mw,
         dc_max_mw=block.dc_max_mw, dc_avail=block.dc_avail, voll_eur_per_mwh=voll_eur_per_mwh,
     )  # fmt: skip
-    t0 = time.perf_counter()
-    res = linprog(
-        lp.c, A_ub=lp.a_ub, b_ub=lp.b_ub, A_eq=lp.a_eq, b_eq=lp.b_eq, bounds=lp.bounds,
-        method="highs",
-    )  # fmt: skip
-    solve_s = time.perf_counter() - t0
+    res = solve_highs(lp.c, lp.a, lp.row_lo, lp.row_hi, lp.col_lo, lp.col_hi, options=options)
     _check_status(res, block)
-    return _solution(data, block, ext, lay, lp, res, solve_s=solve_s)
+    return _solution(data, block, ext, lay, lp, res)
 
 
 def _duals(
-    data: NetData, lay: Layout, ext: ExtData, res: OptimizeResult, n_h: int
+    data: NetData, lay: Layout, res: HighsSolution, n_h: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Read the LMPs, branch shadow prices and extendable dcline rows' shadow prices.
 
     Returns (hours x bus rows), (hours x branch rows) and (hours x ext.dc) arrays.
     """
-    eq = res.eqlin.marginals[: n_h * lay.n_eq].reshape(n_h, lay.n_eq)
-    ineq = np.zeros((n_h, lay.n_ub))
-    if lay.n_ub:
-        ineq = res.ineqlin.marginals[: n_h * lay.n_ub].reshape(n_h, lay.n_ub)
-    ub = lay.ub
+    y = res.row_dual[: n_h * lay.n_rows].reshape(n_h, lay.n_rows)
+    rows = lay.rows
+    y_lim, y_up, y_lo = y[:, rows["lim"]], y[:, rows["xup"]], y[:, rows["xlo"]]
     branch_mu = np.zeros((n_h, data.model.n_branch))
-    if lay.formulation == "angle":
-        lmp = eq[:, lay.eq["bal"]]
+    if lay.formulation == "kirchhoff":
         nv = lay.nv
-        f = lay.sl["flow"].start + np.arange(lay.fixed.size)
-        lower = res.lower.marginals[: n_h * nv].reshape(n_h, nv)[:, f]
-        upper = res.upper.marginals[: n_h * nv].reshape(n_h, nv)[:, f]
-        branch_mu[:, lay.fixed] = lower - upper
+        reduced = res.col_dual[: n_h * nv].reshape(n_h, nv)[:, lay.sl["flow"]]
+        branch_mu[:, lay.fixed] = np.abs(reduced[:, lay.fixed])
+    if lay.formulation in ("angle", "kirchhoff"):
+        lmp = y[:, rows["bal"]]
     else:
-        lmp = eq[:, lay.eq["bal"]][:, data.island]
-        mu_up, mu_lo = ineq[:, ub["up"]], ineq[:, ub["lo"]]
+        lmp = y[:, rows["bal"]][:, data.island]
         if lay.fixed.size:
-            lmp = lmp + (mu_up - mu_lo) @ data.ptdf[lay.fixed]
-        branch_mu[:, lay.fixed] = -(mu_up + mu_lo)
+            lmp = lmp + y_lim @ data.ptdf[lay.fixed]
         if lay.xac.size:
-            lmp = lmp + (ineq[:, ub["xup"]] - ineq[:, ub["xlo"]]) @ data.ptdf[lay.xac]
-    branch_mu[:, lay.xac] = -(ineq[:, ub["xup"]] + ineq[:, ub["xlo"]])
-    x_dc_mu = -(ineq[:, ub["xfwd"]] + ineq[:, ub["xrev"]])
+            lmp = lmp + (y_up - y_lo) @ data.ptdf[lay.xac]
+    if lay.formulation != "kirchhoff":
+        branch_mu[:, lay.fixed] = np.abs(y_lim)  # <= 0 at the upper limit, >= 0 at the lower
+    branch_mu[:, lay.xac] = -(y_up + y_lo)
+    x_dc_mu = -(y[:, rows["xfwd"]] + y[:, rows["xrev"]])
     return lmp, branch_mu, x_dc_mu
 
 
@@ -169,26 +164,26 @@ def _solution(  # noqa: PLR0913
     ext: ExtData,
     lay: Layout,
     lp: LinearProgram,
-    res: OptimizeResult,
-    *,
-    solve_s: float,
+    res: HighsSolution,
 ) -> BlockSolution:
     """Primal values, LMPs, branch shadow prices and the ratings' values."""
     n_h, nv, sl = len(block.hours), lay.nv, lay.sl
-    x_all = np.asarray(res.x)
-    x = x_all[: n_h * nv].reshape(n_h, nv)
-    rating = x_all[n_h * nv :]
-    lmp, branch_mu, x_dc_mu = _duals(data, lay, ext, res, n_h)
-    if lay.formulation == "angle":
+    x = res.x[: n_h * nv].reshape(n_h, nv)
+    rating = res.x[n_h * nv :]
+    lmp, branch_mu, x_dc_mu = _duals(data, lay, res, n_h)
+    if lay.formulation == "kirchhoff":
+        flow = x[:, sl["flow"]]
+    elif lay.formulation == "angle":
         theta = x[:, sl["theta"]]
         flow = np.asarray((data.model.bf @ theta.T).T) + data.model.p_shift_branch_mw
     else:
         pinj = x @ lp.a_inj.T + lp.finj
         flow = pinj @ data.ptdf.T + data.offset_mw
-    upper = res.upper.marginals[: n_h * nv].reshape(n_h, nv)
+    reduced = res.col_dual[: n_h * nv].reshape(n_h, nv)
     fwd, rev = x[:, sl["fwd"]], x[:, sl["rev"]]
     keep = data.dc_keep
-    dc_mu = -(upper[:, sl["fwd"]] + upper[:, sl["rev"]])
+    # a column with a negative reduced cost sits at its upper bound: its rating binds
+    dc_mu = -(np.minimum(reduced[:, sl["fwd"]], 0.0) + np.minimum(reduced[:, sl["rev"]], 0.0))
     dc_max = block.dc_max_mw.copy()
     x_pos = ext.dc_pos[ext.dc]
     dc_mu[:, x_pos] = x_dc_mu
@@ -198,8 +193,6 @@ def _solution(  # noqa: PLR0913
     value = np.zeros(ext.size)
     value[ext.ac] = branch_mu[:, lay.xac].sum(axis=0)
     value[ext.dc] = (block.dc_avail[:, x_pos] * x_dc_mu).sum(axis=0)
-    marg = res.lower.marginals[n_h * nv :] + res.upper.marginals[n_h * nv :]
-    capital = float(rating @ ext.cost_eur_per_mw)
     return BlockSolution(
         unit_p=x[:, sl["unit"]],
         unit_hi=block.hi,
@@ -215,13 +208,13 @@ def _solution(  # noqa: PLR0913
         st_p=x[:, sl["ch"]] - x[:, sl["dis"]],
         st_soc=x[:, sl["soc"]],
         branch_lim=branch_lim,
-        objective_eur=float(res.fun) + n_h * float(data.unit_cost0.sum()),
-        solve_s=solve_s,
+        objective_eur=res.fun + n_h * float(data.unit_cost0.sum()),
+        solve_s=res.solve_s,
         n_variables=int(lp.c.size),
-        n_constraints=int(lp.a_eq.shape[0] + (lp.a_ub.shape[0] if lp.a_ub is not None else 0)),
-        n_nonzeros=int(lp.a_eq.nnz + (lp.a_ub.nnz if lp.a_ub is not None else 0)),
+        n_constraints=int(lp.a.shape[0]),
+        n_nonzeros=int(lp.a.nnz),
         ext_rating=rating,
         ext_value=value,
-        ext_shadow=-marg,
-        capital_eur=capital,
+        ext_shadow=-res.col_dual[n_h * nv :],
+        capital_eur=float(rating @ ext.cost_eur_per_mw),
     )

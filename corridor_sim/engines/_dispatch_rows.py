@@ -2,21 +2,21 @@
 
 Columns are hour-major: every hour has the same ``nv`` columns (:func:`layout`), then come
 the extendable ratings (one column each for the whole block). Every hour has the same rows
-(an hour-invariant matrix repeated with ``kron``), with hour-dependent right-hand sides;
-storage and ramping rows link consecutive hours, rating columns enter the limit rows of
-every hour.
+(an hour-invariant matrix repeated with ``kron``) with hour-dependent bounds; storage and
+ramping rows link consecutive hours, rating columns enter the limit rows of every hour.
+Rows are ``lo <= a x <= hi``: equalities, one-sided or ranged (HiGHS takes them as such).
 
 Per hour, in both formulations: units (``p_mw``), unserved demand per fixed load, dcline
 forward and reverse sent power, storage charge, discharge and state of charge.
 
-* ``ptdf``: rows = one power balance per island (equality), storage energy balance
-  (equality), then upper and lower PTDF rows of each limited branch (dense: one entry per
+* ``ptdf``: rows = one power balance per island, storage energy balance, then one ranged
+  PTDF row per limited branch (``-F <= PTDF p + offset <= F``; dense: one entry per
   injection column of the island).
 * ``angle``: adds bus angles (times the base MVA, so the coefficients are ``Bbus``/``Bf``
-  in per unit; the island's reference row fixed at 0) and one flow column per limited
-  branch; rows = one balance per bus (``injection = Bbus theta + shift``), one flow
-  definition per limited branch (``f = Bf theta + shift``), storage; a fixed limit is the
-  flow column's bounds. The LP then grows with buses and branches, not branches x buses.
+  in per unit; each island's reference row fixed at 0); rows = one balance per bus
+  (``injection = Bbus theta + shift``), storage, one ranged row per limited branch
+  (``-F <= Bf theta + shift <= F``: two or three entries). The LP then grows with buses
+  and branches, not branches x buses.
 
 Extendable ratings add rows per hour: ``+-flow - r <= 0`` (AC) and ``sent - a_t r <= 0``
 for both directions of a dcline (``a_t``: the hour's availability).
@@ -29,13 +29,14 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from corridor_sim.engines._dispatch_cycles import cycle_rows
 from corridor_sim.engines._dispatch_ext import ExtData
 from corridor_sim.engines._dispatch_net import NetData
 
-__all__ = ["FORMULATIONS", "Layout", "LinearProgram", "build", "layout"]
+__all__ = ["FORMULATIONS", "Layout", "LinearProgram", "build", "fixed_injections", "layout"]
 
 #: Network formulations of the dispatch LP.
-FORMULATIONS = ("ptdf", "angle")
+FORMULATIONS = ("kirchhoff", "angle", "ptdf")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -44,9 +45,9 @@ class Layout:
 
     ``sl``: column slices of one hour; ``nv``: columns per hour; ``fixed``: branch rows with
     a fixed limit; ``xac``: branch rows with an extendable rating (``ext.ac`` order);
-    ``eq``/``ub``: row slices of one hour (``bal``: island or bus balances, ``flow``: flow
-    definitions, ``st``: storage; ``up``/``lo``: fixed PTDF rows, ``xup``/``xlo``: extendable
-    AC rows, ``xfwd``/``xrev``: extendable dcline rows).
+    ``rows``: row slices of one hour (``bal``: island or bus balances, ``st``: storage,
+    ``lim``: fixed limits, ``xup``/``xlo``: extendable AC rows, ``xfwd``/``xrev``:
+    extendable dcline rows).
     """
 
     formulation: str
@@ -54,30 +55,28 @@ class Layout:
     nv: int
     fixed: np.ndarray
     xac: np.ndarray
-    eq: dict[str, slice]
-    ub: dict[str, slice]
+    rows: dict[str, slice]
 
     @property
-    def n_eq(self) -> int:
-        """Equality rows per hour."""
-        return max((s.stop for s in self.eq.values()), default=0)
-
-    @property
-    def n_ub(self) -> int:
-        """Inequality rows per hour (without ramps)."""
-        return max((s.stop for s in self.ub.values()), default=0)
+    def n_rows(self) -> int:
+        """Rows per hour (without ramps)."""
+        return max((s.stop for s in self.rows.values()), default=0)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class LinearProgram:
-    """``linprog`` arguments of one block, plus the injection map used to read flows."""
+    """One block's LP: minimise ``c x``, ``row_lo <= a x <= row_hi``, ``col_lo <= x <= col_hi``.
+
+    ``a_inj``, ``finj`` and ``dc_on`` (injection map, fixed injections, available links)
+    are kept to read flows from the solution.
+    """
 
     c: np.ndarray
-    a_ub: sp.csr_matrix | None
-    b_ub: np.ndarray | None
-    a_eq: sp.csr_matrix
-    b_eq: np.ndarray
-    bounds: np.ndarray
+    a: sp.csr_matrix
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    col_lo: np.ndarray
+    col_hi: np.ndarray
     a_inj: sp.csr_matrix
     finj: np.ndarray
     dc_on: np.ndarray
@@ -98,17 +97,18 @@ def layout(data: NetData, ext: ExtData, formulation: str) -> Layout:
     n_u, n_l = data.unit_type.size, data.load_element.size
     n_d, n_s = data.dc_element.size, data.st_element.size
     sizes = {"unit": n_u, "uns": n_l, "fwd": n_d, "rev": n_d, "ch": n_s, "dis": n_s, "soc": n_s}
-    n_xd = ext.dc.size
+    n_bal, n_kvl, n_lim = data.n_island, 0, fixed.size
     if formulation == "angle":
-        sizes |= {"theta": data.n_row, "flow": fixed.size + xac.size}
-        eq = _slices({"bal": data.n_row, "flow": fixed.size + xac.size, "st": n_s})
-        ub = _slices({"xup": xac.size, "xlo": xac.size, "xfwd": n_xd, "xrev": n_xd})
-    else:
-        eq = _slices({"bal": data.n_island, "st": n_s})
-        ub = _slices({"up": fixed.size, "lo": fixed.size, "xup": xac.size, "xlo": xac.size,
-                      "xfwd": n_xd, "xrev": n_xd})  # fmt: skip
+        sizes["theta"] = data.n_row
+        n_bal = data.n_row
+    elif formulation == "kirchhoff":
+        sizes["flow"] = data.model.n_branch
+        n_bal, n_kvl, n_lim = data.n_row, _kvl(data)[0].shape[0], 0
+    n_xd = ext.dc.size
+    rows = _slices({"bal": n_bal, "kvl": n_kvl, "st": n_s, "lim": n_lim, "xup": xac.size,
+                    "xlo": xac.size, "xfwd": n_xd, "xrev": n_xd})  # fmt: skip
     sl = _slices(sizes)
-    return Layout(formulation, sl, max(s.stop for s in sl.values()), fixed, xac, eq, ub)
+    return Layout(formulation, sl, max(s.stop for s in sl.values()), fixed, xac, rows)
 
 
 def _injection(data: NetData, lay: Layout) -> sp.csr_matrix:
@@ -135,6 +135,13 @@ def _injection(data: NetData, lay: Layout) -> sp.csr_matrix:
     )
 
 
+def _kvl(data: NetData) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Kirchhoff's voltage law rows of `data`'s network (computed once per net)."""
+    if "kvl" not in data._cache:  # noqa: SLF001
+        data._cache["kvl"] = cycle_rows(data.model, data.ref_row)  # noqa: SLF001
+    return data._cache["kvl"]  # noqa: SLF001
+
+
 def _select(
     n_rows: int, cols: np.ndarray, nv: int, vals: float | np.ndarray = 1.0
 ) -> sp.csr_matrix:
@@ -143,88 +150,85 @@ def _select(
     return sp.csr_matrix((vals, (np.arange(cols.size), cols)), shape=(n_rows, nv))
 
 
-def _hour_equalities(
-    data: NetData, lay: Layout, a_inj: sp.csr_matrix, finj: np.ndarray
-) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Hour-invariant equality rows (n_eq x nv) and their right-hand sides (hours x n_eq)."""
-    n_h, nv, sl = finj.shape[0], lay.nv, lay.sl
-    n_s = data.st_element.size
-    s_idx = np.arange(n_s)
-    s_cols = np.concatenate([sl[k].start + s_idx for k in ("soc", "ch", "dis")])
-    s_vals = np.concatenate([np.ones(n_s), -data.st_eta_charge, 1.0 / data.st_eta_discharge])
-    s_in = sp.csr_matrix((s_vals, (np.tile(s_idx, 3), s_cols)), shape=(n_s, nv))
-    rhs = np.zeros((n_h, lay.n_eq))
+def _hour_rows(
+    data: NetData, lay: Layout, ext: ExtData, a_inj: sp.csr_matrix, finj: np.ndarray
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Return the hour-invariant rows (n_rows x nv) and their bounds (hours x n_rows).
+
+    The rating columns' entries are added by :func:`_rating_columns`.
+    """
+    n_h, nv, sl, rows = finj.shape[0], lay.nv, lay.sl, lay.rows
+    lo = np.zeros((n_h, lay.n_rows))
+    hi = np.zeros((n_h, lay.n_rows))
     model = data.model
-    if lay.formulation == "angle":
-        theta = sl["theta"].start + np.arange(data.n_row)
-        bal = a_inj - sp.csr_matrix(model.bbus) @ _select(data.n_row, theta, nv)
-        limited = np.concatenate([lay.fixed, lay.xac])
-        f_cols = sl["flow"].start + np.arange(limited.size)
-        flow = _select(limited.size, f_cols, nv) - sp.csr_matrix(model.bf[limited]) @ _select(
-            data.n_row, theta, nv
-        )
-        rows = [bal, flow, s_in]
-        rhs[:, lay.eq["bal"]] = model.p_shift_bus_mw[None, :] - finj
-        rhs[:, lay.eq["flow"]] = model.p_shift_branch_mw[limited][None, :]
+    lim = data.branch_limit_mw[lay.fixed]
+    kvl = sp.csr_matrix((0, nv))
+    if lay.formulation == "kirchhoff":
+        flows = _select(model.n_branch, sl["flow"].start + np.arange(model.n_branch), nv)
+        bal = a_inj - sp.csr_matrix(model.cft).T @ flows
+        lo[:, rows["bal"]] = hi[:, rows["bal"]] = -finj
+        cyc, cyc_rhs = _kvl(data)
+        kvl = cyc @ flows
+        lo[:, rows["kvl"]] = hi[:, rows["kvl"]] = cyc_rhs
+        flow_fixed = sp.csr_matrix((0, nv))
+        flow_x = flows[lay.xac]
+        lim = np.zeros(0)  # fixed limits are the flow columns' bounds
+        base_fixed = np.zeros((n_h, 0))
+        base_x = np.zeros((n_h, lay.xac.size))
+    elif lay.formulation == "angle":
+        theta = _select(data.n_row, sl["theta"].start + np.arange(data.n_row), nv)
+        bal = a_inj - sp.csr_matrix(model.bbus) @ theta
+        lo[:, rows["bal"]] = hi[:, rows["bal"]] = model.p_shift_bus_mw[None, :] - finj
+        flow_fixed = sp.csr_matrix(model.bf[lay.fixed]) @ theta
+        flow_x = sp.csr_matrix(model.bf[lay.xac]) @ theta
+        base_fixed = np.broadcast_to(model.p_shift_branch_mw[lay.fixed], (n_h, lay.fixed.size))
+        base_x = np.broadcast_to(model.p_shift_branch_mw[lay.xac], (n_h, lay.xac.size))
     else:
         grp = sp.csr_matrix(
             (np.ones(data.n_row), (data.island, np.arange(data.n_row))),
             shape=(data.n_island, data.n_row),
         )
-        rows = [grp @ a_inj, s_in]
-        rhs[:, lay.eq["bal"]] = -(grp @ finj.T).T
-    rhs[0, lay.eq["st"]] = data.st_e0_mwh
-    return sp.vstack(rows, format="csr"), rhs
-
-
-def _hour_inequalities(
-    data: NetData, lay: Layout, ext: ExtData, a_inj: sp.csr_matrix, finj: np.ndarray
-) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Return the hour-invariant inequality rows and right-hand sides.
-
-    The rows are (n_ub x nv), without the rating columns; the sides (hours x n_ub).
-    """
-    n_h, nv, sl, ub = finj.shape[0], lay.nv, lay.sl, lay.ub
-    rhs = np.zeros((n_h, lay.n_ub))
-    parts: list[sp.csr_matrix] = []
-    if lay.formulation == "ptdf":
-        for key_up, key_lo, rows, lim in (
-            ("up", "lo", lay.fixed, data.branch_limit_mw[lay.fixed]),
-            ("xup", "xlo", lay.xac, np.zeros(lay.xac.size)),
-        ):
-            pm = data.ptdf[rows]
-            m = sp.csr_matrix(pm) @ a_inj
-            parts += [m, -m]
-            base = finj @ pm.T + data.offset_mw[rows]
-            rhs[:, ub[key_up]] = lim - base
-            rhs[:, ub[key_lo]] = lim + base
-    else:
-        f_x = sl["flow"].start + lay.fixed.size + np.arange(lay.xac.size)
-        parts += [_select(lay.xac.size, f_x, nv), _select(lay.xac.size, f_x, nv, -1.0)]
+        bal = grp @ a_inj
+        lo[:, rows["bal"]] = hi[:, rows["bal"]] = -(grp @ finj.T).T
+        flow_fixed = sp.csr_matrix(data.ptdf[lay.fixed]) @ a_inj
+        flow_x = sp.csr_matrix(data.ptdf[lay.xac]) @ a_inj
+        base_fixed = finj @ data.ptdf[lay.fixed].T + data.offset_mw[lay.fixed]
+        base_x = finj @ data.ptdf[lay.xac].T + data.offset_mw[lay.xac]
+    n_s = data.st_element.size
+    s_idx = np.arange(n_s)
+    s_cols = np.concatenate([sl[k].start + s_idx for k in ("soc", "ch", "dis")])
+    s_vals = np.concatenate([np.ones(n_s), -data.st_eta_charge, 1.0 / data.st_eta_discharge])
+    s_in = sp.csr_matrix((s_vals, (np.tile(s_idx, 3), s_cols)), shape=(n_s, nv))
+    lo[0, rows["st"]] = hi[0, rows["st"]] = data.st_e0_mwh
+    lo[:, rows["lim"]], hi[:, rows["lim"]] = -lim - base_fixed, lim - base_fixed
+    lo[:, rows["xup"]], hi[:, rows["xup"]] = -np.inf, -base_x  # flow - r <= 0
+    lo[:, rows["xlo"]], hi[:, rows["xlo"]] = -np.inf, base_x  # -flow - r <= 0
     pos = ext.dc_pos[ext.dc]
-    for key in ("fwd", "rev"):
-        parts.append(_select(pos.size, sl[key].start + pos, nv))
-    return sp.vstack(parts, format="csr"), rhs
+    dc_rows = [_select(pos.size, sl[key].start + pos, nv) for key in ("fwd", "rev")]
+    lo[:, rows["xfwd"]] = lo[:, rows["xrev"]] = -np.inf  # sent - a r <= 0
+    parts = [bal, kvl, s_in, flow_fixed, flow_x, -flow_x, *dc_rows]
+    return sp.vstack(parts, format="csr"), lo, hi
 
 
 def _rating_columns(lay: Layout, ext: ExtData, dc_avail: np.ndarray) -> sp.csr_matrix:
-    """(hours * n_ub x n_ratings): ``-1`` (AC) or ``-a_t`` (dcline) in each rating's rows."""
-    n_h, n_ub, ub = dc_avail.shape[0], lay.n_ub, lay.ub
+    """(hours * n_rows x n_ratings): ``-1`` (AC) or ``-a_t`` (dcline) in each rating's rows."""
+    n_h, n_rows, rows = dc_avail.shape[0], lay.n_rows, lay.rows
     r, c, v = [], [], []
-    hour0 = np.arange(n_h)[:, None] * n_ub
+    hour0 = np.arange(n_h)[:, None] * n_rows
     for key in ("xup", "xlo"):
-        local = ub[key].start + np.arange(ext.ac.size)
+        local = rows[key].start + np.arange(ext.ac.size)
         r.append((hour0 + local).ravel())
         c.append(np.tile(ext.ac, n_h))
         v.append(np.full(n_h * ext.ac.size, -1.0))
     avail = dc_avail[:, ext.dc_pos[ext.dc]]
     for key in ("xfwd", "xrev"):
-        local = ub[key].start + np.arange(ext.dc.size)
+        local = rows[key].start + np.arange(ext.dc.size)
         r.append((hour0 + local).ravel())
         c.append(np.tile(ext.dc, n_h))
         v.append(-avail.ravel())
     return sp.csr_matrix(
-        (np.concatenate(v), (np.concatenate(r), np.concatenate(c))), shape=(n_h * n_ub, ext.size)
+        (np.concatenate(v), (np.concatenate(r), np.concatenate(c))),
+        shape=(n_h * n_rows, ext.size),
     )
 
 
@@ -260,8 +264,8 @@ def fixed_injections(
 def _bounds(  # noqa: PLR0913
     data: NetData, lay: Layout, ext: ExtData, lo_u: np.ndarray, hi_u: np.ndarray,
     load_mw: np.ndarray, dc_max_mw: np.ndarray,
-) -> np.ndarray:  # fmt: skip
-    """Column bounds as linprog's (n, 2): hourly columns, then the ratings."""
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Column bounds (lower, upper): hourly columns hour-major, then the ratings."""
     n_h, sl = lo_u.shape[0], lay.sl
     lo = np.zeros((n_h, lay.nv))
     hi = np.zeros((n_h, lay.nv))
@@ -279,13 +283,12 @@ def _bounds(  # noqa: PLR0913
         theta = sl["theta"]
         lo[:, theta], hi[:, theta] = -np.inf, np.inf
         lo[:, theta.start + data.ref_row] = hi[:, theta.start + data.ref_row] = 0.0
+    if lay.formulation == "kirchhoff":
+        flow = sl["flow"]
+        lo[:, flow], hi[:, flow] = -np.inf, np.inf
         lim = data.branch_limit_mw[lay.fixed]
-        f = sl["flow"].start + np.arange(lay.fixed.size)
-        lo[:, f], hi[:, f] = -lim, lim
-        fx = sl["flow"].start + lay.fixed.size + np.arange(lay.xac.size)
-        lo[:, fx], hi[:, fx] = -np.inf, np.inf
-    hourly = np.column_stack([lo.ravel(), hi.ravel()])
-    return np.vstack([hourly, np.column_stack([ext.min_mw, ext.max_mw])])
+        lo[:, flow.start + lay.fixed], hi[:, flow.start + lay.fixed] = -lim, lim
+    return np.concatenate([lo.ravel(), ext.min_mw]), np.concatenate([hi.ravel(), ext.max_mw])
 
 
 def _cost(data: NetData, lay: Layout, voll_eur_per_mwh: float) -> np.ndarray:
@@ -307,37 +310,29 @@ def build(  # noqa: PLR0913
     n_h, nv, n_x = lo.shape[0], lay.nv, ext.size
     a_inj = _injection(data, lay)
     finj, dc_on = fixed_injections(data, load_mw, dc_max_mw)
-    eye = sp.identity(n_h, format="csr")
-    e_hour, b_eq = _hour_equalities(data, lay, a_inj, finj)
-    a_eq = sp.kron(eye, e_hour, format="csr")
+    hour, row_lo, row_hi = _hour_rows(data, lay, ext, a_inj, finj)
+    a = sp.kron(sp.identity(n_h, format="csr"), hour, format="csr")
     n_s = data.st_element.size
     if n_s and n_h > 1:  # soc_t - soc_(t-1) - ...: the previous hour's state of charge
-        s_prev = sp.csr_matrix(
-            (
-                -np.ones(n_s),
-                (lay.eq["st"].start + np.arange(n_s), lay.sl["soc"].start + np.arange(n_s)),
-            ),
-            shape=(lay.n_eq, nv),
-        )
-        a_eq = a_eq + sp.kron(sp.diags(np.ones(n_h - 1), -1, format="csr"), s_prev, format="csr")
-    a_eq = sp.hstack([a_eq, sp.csr_matrix((a_eq.shape[0], n_x))], format="csr")
-    u_hour, b_hour = _hour_inequalities(data, lay, ext, a_inj, finj)
-    ub_rows, ub_rhs = [], []
-    if u_hour.shape[0]:
-        ub_rows.append(sp.hstack([sp.kron(eye, u_hour), _rating_columns(lay, ext, dc_avail)]))
-        ub_rhs.append(b_hour.ravel())
-    ramps, ramp_rhs = _ramps(data, lay, n_h)
+        st = lay.rows["st"].start + np.arange(n_s)
+        soc = lay.sl["soc"].start + np.arange(n_s)
+        prev = sp.csr_matrix((-np.ones(n_s), (st, soc)), shape=(lay.n_rows, nv))
+        a = a + sp.kron(sp.diags(np.ones(n_h - 1), -1, format="csr"), prev, format="csr")
+    blocks = [[a, _rating_columns(lay, ext, dc_avail)]]
+    lo_rows, hi_rows = [row_lo.ravel()], [row_hi.ravel()]
+    ramps, ramp_hi = _ramps(data, lay, n_h)
     if ramps is not None:
-        ub_rows.append(sp.hstack([ramps, sp.csr_matrix((ramps.shape[0], n_x))]))
-        ub_rhs.append(ramp_rhs)
-    c = np.concatenate([np.tile(_cost(data, lay, voll_eur_per_mwh), n_h), ext.cost_eur_per_mw])
+        blocks.append([ramps, sp.csr_matrix((ramps.shape[0], n_x))])
+        lo_rows.append(np.full(ramp_hi.size, -np.inf))
+        hi_rows.append(ramp_hi)
+    col_lo, col_hi = _bounds(data, lay, ext, lo, hi, load_mw, dc_max_mw)
     return LinearProgram(
-        c=c,
-        a_ub=sp.vstack(ub_rows, format="csr") if ub_rows else None,
-        b_ub=np.concatenate(ub_rhs) if ub_rhs else None,
-        a_eq=a_eq,
-        b_eq=b_eq.ravel(),
-        bounds=_bounds(data, lay, ext, lo, hi, load_mw, dc_max_mw),
+        c=np.concatenate([np.tile(_cost(data, lay, voll_eur_per_mwh), n_h), ext.cost_eur_per_mw]),
+        a=sp.bmat(blocks, format="csr"),
+        row_lo=np.concatenate(lo_rows),
+        row_hi=np.concatenate(hi_rows),
+        col_lo=col_lo,
+        col_hi=col_hi,
         a_inj=a_inj,
         finj=finj,
         dc_on=dc_on,

@@ -24,7 +24,7 @@ from corridor_sim.engines._dispatch_ext import ExtData, Extendable, annuity_fact
 from corridor_sim.engines._dispatch_lp import Block, solve_block
 from corridor_sim.engines._dispatch_net import NetData, coupled, read_net
 from corridor_sim.engines._dispatch_result import DispatchResult, assemble
-from corridor_sim.engines._dispatch_rows import FORMULATIONS
+from corridor_sim.engines._dispatch_rows import FORMULATIONS, layout
 from corridor_sim.engines._solver import LinprogStatus
 from corridor_sim.engines._tidy import element_ids
 from corridor_sim.errors import SpecError, suggest
@@ -32,6 +32,7 @@ from corridor_sim.units import PERCENT
 
 __all__ = [
     "BLOCK_HOURS",
+    "BLOCK_ROWS",
     "FORMULATIONS",
     "PTDF_MAX_BUSES",
     "STORAGE_INITIAL_SOC_PCT",
@@ -61,9 +62,15 @@ STORAGE_ROUND_TRIP_EFFICIENCY_PCT = 90.0
 #: State of charge (%) at the start of each block for a storage unit whose ``soc_percent``
 #: is NaN or missing (``power.storage.initial_soc``: half full).
 STORAGE_INITIAL_SOC_PCT = 50.0
+# Speed settings: they change how the LP is written and split, never its optimum, so they
+# are measured choices (docs/dispatch.md, "Formulations and speed"), not catalogue rows.
+
 #: ``formulation="auto"`` writes flow limits as PTDF rows when the net has at most this many
-#: bus rows, else as sparse bus angles (docs/dispatch.md, "Formulations": measured).
+#: bus rows, else with sparse bus angles.
 PTDF_MAX_BUSES = 30
+#: With ``block_hours=None`` and nothing coupling the hours, a block has about this many
+#: rows (``BLOCK_ROWS // rows per hour`` hours, at least 1, at most :data:`BLOCK_HOURS`).
+BLOCK_ROWS = 8000
 
 
 def choose_formulation(n_bus_rows: int, formulation: str = "auto") -> str:
@@ -75,7 +82,7 @@ def choose_formulation(n_bus_rows: int, formulation: str = "auto") -> str:
     ('ptdf', 'angle', 'ptdf')
     """
     if formulation not in (*FORMULATIONS, "auto"):
-        msg = f"formulation = {formulation!r}: expected 'auto', 'angle' or 'ptdf'"
+        msg = f"formulation = {formulation!r}: expected 'auto', 'angle', 'kirchhoff' or 'ptdf'"
         raise SpecError(msg)
     if formulation != "auto":
         return formulation
@@ -202,8 +209,9 @@ def dispatch(  # noqa: PLR0913
         Solve only the first `hours` rows, or these index labels, of the tables.
     block_hours : int, optional
         Hours per LP. None: the whole horizon when storage, ramps or extendable ratings
-        couple hours, else :data:`BLOCK_HOURS` (168); blocks are solved one after another
-        and are exact without coupling. With storage, each block starts at the initial
+        couple hours, else about :data:`BLOCK_ROWS` rows per LP and at most
+        :data:`BLOCK_HOURS` (168) hours; blocks are solved one after another and are exact
+        without coupling. With storage, each block starts at the initial
         state of charge and must end no lower. Not allowed below the horizon with
         `extendable` (one rating for every hour).
     line_in_service : DataFrame, optional
@@ -226,11 +234,13 @@ def dispatch(  # noqa: PLR0913
         ``max_loading_percent`` limit (its reactance is kept); a dcline's hourly rating is
         the rating times the hour's availability ``dcline_max_p_mw / net.dcline.max_p_mw``
         (1 without a table column). Results: ``ratings``, ``capital_cost_eur``.
-    formulation : {"auto", "angle", "ptdf"}, default "auto"
-        How flow limits enter the LP: ``"angle"`` (bus angles and flow columns: size
-        grows with buses + branches), ``"ptdf"`` (dense PTDF rows: size grows with limited
-        branches x buses); ``"auto"``: ``"ptdf"`` up to :data:`PTDF_MAX_BUSES` bus rows,
-        else ``"angle"`` (:func:`choose_formulation`). Both give the same optimum.
+    formulation : {"auto", "angle", "kirchhoff", "ptdf"}, default "auto"
+        How the network enters the LP: ``"angle"`` (bus angles, one sparse ranged row per
+        limited branch: size grows with buses + branches), ``"kirchhoff"`` (a flow column
+        per branch, nodal balance and one row per independent cycle, as PyPSA), ``"ptdf"``
+        (dense PTDF rows: size grows with limited branches x buses); ``"auto"``: ``"ptdf"``
+        up to :data:`PTDF_MAX_BUSES` bus rows, else ``"angle"`` (:func:`choose_formulation`).
+        All give the same optimum and prices.
 
     Returns
     -------
@@ -372,9 +382,13 @@ def _solve_hours(  # noqa: PLR0913
     lo, hi = _unit_bounds(data, tables, index)
     load = _per_hour(data.load_p_mw, data.load_element, tables["load_p_mw"], index)
     dc_max, avail = _dcline_hours(data, ext, tables["dcline_max_p_mw"], index)
-    default_size = n_h if (coupled(data) or ext.size) else BLOCK_HOURS
-    size = default_size if block_hours is None else int(block_hours)
     form = choose_formulation(data.n_row, formulation)
+    if block_hours is not None:
+        size = int(block_hours)
+    elif coupled(data) or ext.size:
+        size = n_h
+    else:
+        size = max(1, min(BLOCK_HOURS, BLOCK_ROWS // max(layout(data, ext, form).n_rows, 1)))
     parts = []
     for start in range(0, n_h, size):
         sl = slice(start, min(start + size, n_h))
