@@ -59,8 +59,11 @@ _BIG_MW = 1e7  # s_nom of a branch without a limit
 
 OLD_RUNNER = """
 import json, sys, time, warnings
+# an editable install of this checkout would shadow the old one on PYTHONPATH
+sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
 import pandapower as pp, pandas as pd
 warnings.simplefilter("ignore")
+import corridor_sim
 from corridor_sim.engines.dispatch import dispatch
 net = pp.from_json(sys.argv[1])
 load = pd.read_csv(sys.argv[2], index_col=0)
@@ -70,7 +73,7 @@ dispatch(net, load_p_mw=load, hours=4)
 t0 = time.perf_counter()
 res = dispatch(net, load_p_mw=load)
 print(json.dumps({"optimize_s": time.perf_counter() - t0, "solve_s": res.meta["solve_s"],
-                  "objective": res.objective_eur}))
+                  "objective": res.objective_eur, "source": corridor_sim.__file__}))
 """
 
 
@@ -187,6 +190,9 @@ def run_case(  # noqa: PLR0913
                 str(folder / "load.csv"),
             ]
             got = _subprocess_json(cmd, old_env, folder)  # cwd: not this checkout
+            if not got["source"].startswith(str(old_src)):
+                msg = f"the old engine came from {got['source']}, not {old_src}"
+                raise SystemExit(msg)
             tools["old"].append(got)
             objective["old"] = got["objective"]
         if python is not None:
