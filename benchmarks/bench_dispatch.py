@@ -1,4 +1,5 @@
-"""Benchmark: a year of hourly DC-OPF dispatch in blocks of HiGHS LPs vs a loop of rundcopp.
+"""Benchmark: a year of hourly DC-OPF dispatch in blocks of HiGHS LPs vs a loop of rundcopp,
+and case118 over 168 hours in the dispatch LP's formulations (``--case118``).
 
 Builds a corridor-sized pandapower net (13 buses in three AC islands joined by three HVDC
 links, 30 generators: 21 curtailable renewables and 9 gas units, 13 loads), seeded hourly
@@ -12,19 +13,29 @@ profiles for 8760 hours, then times
   script exits with an error when the relative difference exceeds ``TOL_REL`` (1e-6, the
   exactness guard; ``tests/test_dispatch.py`` runs the same check on a few hours).
 
+With ``--case118``: pandapower's case118 (linear costs, seeded hourly loads over 168 h) with
+its own ratings (uncongested) and with tightened ratings (congested: every line limited to
+its peak flow of the uncongested dispatch, the 25 most loaded to 70 % of it), solved in each
+formulation (``angle``, ``kirchhoff``, ``ptdf``; ``auto`` picks ``angle`` here), medians of
+``--repeat`` alternating runs, with the objectives (equal to 1e-9 or the script fails).
+
 Run::
 
     /work/venv/bin/python benchmarks/bench_dispatch.py [--sample 48] [--hours 8760]
+    OPENBLAS_NUM_THREADS=1 /work/venv/bin/python benchmarks/bench_dispatch.py --case118
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import os
+import statistics
 import time
 
 import numpy as np
 import pandapower as pp
+import pandapower.networks as pn
 import pandas as pd
 
 from corridor_sim.engines.dispatch import DispatchResult, dispatch
@@ -131,12 +142,80 @@ def cost_gaps(
     return elapsed, np.where(forward, rel, 0.0), forward
 
 
+def case118(hours: int = 168, seed: int = 5) -> tuple[pp.pandapowerNet, dict[str, pd.DataFrame]]:
+    """pandapower's case118 with linear costs and seeded hourly loads (uncongested ratings).
+
+    ``cp2`` is dropped (the LP is linear) and ``cp1`` gets 0.0-0.6 EUR/MWh added by element
+    (``0.1 x (row % 7)``) so that equal-cost units do not make the optimum degenerate. Loads
+    follow a daily sine (+-15 %) times 5 % seeded noise per load and hour.
+    """
+    net = pn.case118()
+    net.poly_cost["cp2_eur_per_mw2"] = 0.0
+    net.poly_cost["cp1_eur_per_mw"] += 0.1 * (np.arange(len(net.poly_cost)) % 7)
+    rng = np.random.default_rng(seed)
+    t = np.arange(hours)
+    daily = 1.0 + 0.15 * np.sin((t % 24 - 9) / 24 * 2 * np.pi)
+    noise = rng.normal(1.0, 0.05, (hours, len(net.load)))
+    load = daily[:, None] * noise * net.load.p_mw.to_numpy()
+    idx = pd.RangeIndex(hours, name="hour")
+    return net, {"load_p_mw": pd.DataFrame(load, idx, net.load.index)}
+
+
+def congest(net: pp.pandapowerNet, tables: dict[str, pd.DataFrame], n_tight: int = 25) -> None:
+    """Limit every line of `net` to its peak flow, the `n_tight` most loaded to 70 % of it."""
+    free = dispatch(net, **tables)
+    fl = free.flows[free.flows.branch_type == "line"]
+    peak = fl.groupby("element")["p_mw"].apply(lambda s: s.abs().max())
+    thermal = fl.groupby("element")["limit_mw"].first()
+    pct = 100.0 * peak / thermal
+    top = peak.sort_values(ascending=False).index[:n_tight]
+    pct[top] *= 0.7
+    net.line["max_loading_percent"] = pct.clip(lower=1e-3).reindex(net.line.index)
+
+
+def case118_table(repeat: int) -> None:
+    """Time case118 168 h in each formulation (alternating runs) and print medians."""
+    avg = " ".join(f"{v:.1f}" for v in os.getloadavg())
+    blas = os.environ.get("OPENBLAS_NUM_THREADS")
+    print(f"case118, 168 h; OPENBLAS_NUM_THREADS={blas}; load average {avg} on {os.cpu_count()}")
+    forms = ("angle", "kirchhoff", "ptdf")
+    for label in ("uncongested", "congested"):
+        net, tables = case118()
+        if label == "congested":
+            congest(net, tables)
+        dispatch(net, **tables, hours=4)  # warm-up
+        times: dict[str, list[float]] = {f: [] for f in forms}
+        objective: dict[str, float] = {}
+        for _ in range(repeat):
+            for f in forms:
+                t0 = time.perf_counter()
+                res = dispatch(net, **tables, formulation=f)
+                times[f].append(time.perf_counter() - t0)
+                objective[f] = res.objective_eur
+                binding = int((res.flows.shadow_price_eur_per_mwh > 1e-6).sum())
+        for f in forms:
+            runs = ", ".join(f"{t:.2f}" for t in times[f])
+            med = statistics.median(times[f])
+            print(f"  {label:11s} {f:9s} median {med:6.2f} s ({runs}), obj {objective[f]:.9e} EUR")
+        print(f"  {label}: binding branch-hours {binding}")
+        ref = objective["ptdf"]
+        gap = max(abs(v - ref) / abs(ref) for v in objective.values())
+        if gap > 1e-9:
+            msg = f"case118 {label}: objectives differ between formulations by {gap:.1e}"
+            raise SystemExit(msg)
+
+
 def main() -> None:
     """Time the engine and the rundcopp loop and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", type=int, default=8760)
     parser.add_argument("--sample", type=int, default=48, help="rundcopp hours to time")
+    parser.add_argument("--case118", action="store_true", help="case118 formulations only")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per case118 timing")
     args = parser.parse_args()
+    if args.case118:
+        case118_table(args.repeat)
+        return
     net = corridor_net()
     tables = profiles(net, args.hours)
     print(
