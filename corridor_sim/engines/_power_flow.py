@@ -1,0 +1,166 @@
+"""Hour-blocked DC power flow behind :func:`corridor_sim.engines.power.dc_flow`.
+
+The hours are cut into blocks of a few MB of right-hand sides (``DCModel.block_columns``);
+per block the injections are built from the input tables, the angles solved with the stored
+sparse factorisation and the line / trafo flows, loadings, bus angles and slack outputs
+computed and written into the output arrays. Peak memory is therefore the output plus one
+block; there is no hours x buses matrix and no dense PTDF.
+
+On very small nets (up to ``DENSE_MAX_BUS`` non-slack rows) a dense angle sensitivity (one
+small inverse, then one matrix product per block) is faster than SuperLU's per-call cost;
+the choice is automatic and both give the same numbers to round-off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from corridor_sim.engines._dcmodel import DCModel
+from corridor_sim.engines._linalg import blas_threads
+from corridor_sim.engines._power_inputs import HourlyInjections
+
+__all__ = ["DENSE_MAX_BUS", "FlowArrays", "evaluate", "use_dense"]
+
+#: Up to this many non-slack bus rows the angles come from a dense sensitivity (measured
+#: faster there, ``benchmarks/bench_dc_flow.py --nets case30 case118``); above, sparse solves.
+DENSE_MAX_BUS = 64
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FlowArrays:
+    """Element-major results of every hour (rows: elements, columns: hours).
+
+    ``branch_mw`` / ``loading_pct`` hold every line, then every trafo, of the net (0 for
+    out-of-service ones); ``bus_va_degree`` every bus (NaN when not solved); ``slack_mw``
+    each slack unit's output without its set-point ``p0``.
+    """
+
+    branch_mw: np.ndarray
+    loading_pct: np.ndarray
+    bus_va_degree: np.ndarray
+    slack_mw: np.ndarray
+    n_line: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Plan:
+    """What every block needs, built once per model (cached)."""
+
+    pos: np.ndarray  # positions (lines then trafos) of in-service branches
+    bf_mw: sp.csr_matrix  # their Bf rows times base (MW per rad)
+    shift_mw: np.ndarray  # their phase-shift flow term (MW)
+    per_mw: np.ndarray  # their loading per MW (%)
+    bus_pos: np.ndarray  # positions in net.bus of solved buses
+    bus_rows: np.ndarray  # their bus rows
+    rhs_offset: np.ndarray  # pvpq: (Pbusinj + Bbus[pvpq, ref] va_ref) in pu
+    slack_b_mw: sp.csr_matrix  # Bbus rows of the slack buses times base
+    slack_c_mw: np.ndarray  # phase-shift term at the slack buses (MW)
+
+
+def _plan(model: DCModel) -> _Plan:
+    cached = model._cache.get("flow_plan")
+    if cached is not None:
+        return cached
+    rows = np.concatenate([model.line_row, model.trafo_row]).astype(np.int64)
+    pos = np.flatnonzero(rows >= 0)
+    base = model.base_mva
+    pvpq, ref = model.pvpq_rows, model.ref_rows
+    offset = model.p_shift_bus_mw[pvpq] / base
+    if ref.size and pvpq.size:
+        offset = offset + model.bbus[pvpq][:, ref] @ model.va_ref_rad
+    plan = _Plan(
+        pos=pos,
+        bf_mw=sp.csr_matrix(model.bf[rows[pos]] * base),
+        shift_mw=model.p_shift_branch_mw[rows[pos]],
+        per_mw=model.loading_pct_per_mw[rows[pos]],
+        bus_pos=np.flatnonzero(model.bus_row >= 0),
+        bus_rows=model.bus_row[model.bus_row >= 0],
+        rhs_offset=np.asarray(offset, dtype=float),
+        slack_b_mw=sp.csr_matrix(model.bbus[model.slack_row] * base),
+        slack_c_mw=model.p_shift_bus_mw[model.slack_row],
+    )
+    model._cache["flow_plan"] = plan
+    return plan
+
+
+def use_dense(model: DCModel) -> bool:
+    """Whether :func:`evaluate` takes the dense route on `model` (small nets)."""
+    return 0 < model.pvpq_rows.size <= DENSE_MAX_BUS
+
+
+def _angles(model: DCModel, plan: _Plan, p: np.ndarray, *, dense: bool) -> np.ndarray:
+    """Bus angles (rad), n_bus x block, for injections `p` (n_bus x block, MW)."""
+    va = np.empty_like(p)
+    va[model.ref_rows] = model.va_ref_rad[:, None]
+    pvpq = model.pvpq_rows
+    if not pvpq.size:
+        return va
+    rhs = p[pvpq] / model.base_mva
+    rhs -= plan.rhs_offset[:, None]
+    if dense:
+        va[pvpq] = model._dense_inverse() @ rhs
+    else:
+        va[pvpq] = model.lu.solve(rhs)
+    return va
+
+
+def evaluate(
+    model: DCModel,
+    hourly: HourlyInjections,
+    *,
+    n_threads: int | None = 1,
+    dense: bool | None = None,
+) -> FlowArrays:
+    """Flows, loadings, angles and slack outputs of every hour, block by block.
+
+    Parameters
+    ----------
+    model : DCModel
+    hourly : HourlyInjections
+    n_threads : int or None, default 1
+        BLAS threads during the computation (None: leave as configured).
+    dense : bool, optional
+        Force the dense (True) or sparse (False) route; default :func:`use_dense`.
+    """
+    plan = _plan(model)
+    dense = use_dense(model) if dense is None else dense
+    n_hours = len(hourly.hours)
+    n_el = model.line_row.size + model.trafo_row.size
+    branch = np.zeros((n_el, n_hours))
+    loading = np.zeros((n_el, n_hours))
+    bus_va = np.full((model.bus_index.size, n_hours), np.nan)
+    slack = np.empty((model.slack_row.size, n_hours))
+    every = plan.pos.size == n_el
+    step = model.block_columns()
+    with blas_threads(n_threads):
+        for start in range(0, n_hours, step):
+            stop = min(n_hours, start + step)
+            p = hourly.block(start, stop)
+            va = _angles(model, plan, p, dense=dense)
+            flow = plan.bf_mw @ va
+            flow += plan.shift_mw[:, None]
+            load = np.abs(flow)
+            load *= plan.per_mw[:, None]
+            if every:
+                branch[:, start:stop] = flow
+                loading[:, start:stop] = load
+            else:
+                branch[plan.pos, start:stop] = flow
+                loading[plan.pos, start:stop] = load
+            bus_va[plan.bus_pos, start:stop] = np.rad2deg(va[plan.bus_rows])
+            if slack.shape[0]:
+                out = plan.slack_b_mw @ va
+                out -= p[model.slack_row]
+                out += plan.slack_c_mw[:, None]
+                out *= model.slack_share[:, None]
+                slack[:, start:stop] = out
+    return FlowArrays(
+        branch_mw=branch,
+        loading_pct=loading,
+        bus_va_degree=bus_va,
+        slack_mw=slack,
+        n_line=model.line_row.size,
+    )
