@@ -48,9 +48,15 @@ def check_blas_threads(value: int | None) -> int | None:
     raise SpecError(msg)
 
 
+_ACTIVE: list[int] = []  # limits in force (nested calls with the same limit cost nothing)
+
+
 @contextlib.contextmanager
 def blas_threads(n_threads: int | None = DEFAULT_BLAS_THREADS) -> Iterator[None]:
     """Limit BLAS to `n_threads` threads inside the block (None: leave it as it is).
+
+    ``threadpoolctl`` scans the loaded libraries on each call (about 1-10 ms); a nested call
+    with the limit already in force does nothing.
 
     Examples
     --------
@@ -58,11 +64,15 @@ def blas_threads(n_threads: int | None = DEFAULT_BLAS_THREADS) -> Iterator[None]
     >>> with blas_threads(1):
     ...     _ = np.ones((50, 50)) @ np.ones((50, 50))
     """
-    if n_threads is None or threadpool_limits is None:
+    if n_threads is None or threadpool_limits is None or (_ACTIVE and _ACTIVE[-1] == n_threads):
         yield
         return
     with threadpool_limits(limits=n_threads, user_api="blas"):
-        yield
+        _ACTIVE.append(n_threads)
+        try:
+            yield
+        finally:
+            _ACTIVE.pop()
 
 
 def factorise(reduced: sp.spmatrix) -> SuperLU:

@@ -26,7 +26,7 @@ __all__ = ["DENSE_MAX_BUS", "FlowArrays", "evaluate", "use_dense"]
 
 #: Up to this many non-slack bus rows the angles come from a dense sensitivity (measured
 #: faster there, ``benchmarks/bench_dc_flow.py --nets case30 case118``); above, sparse solves.
-DENSE_MAX_BUS = 64
+DENSE_MAX_BUS = 200
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -28,6 +28,9 @@ from corridor_sim.engines._dcmodel import BRIDGE_TOL, DCModel
 
 __all__ = ["Branches", "Scan", "outage_factors", "scan"]
 
+#: Bytes of one pairs x hours work array: small enough to stay in the CPU cache.
+_PAIR_BYTES = 2**20
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Branches:
@@ -82,17 +85,18 @@ def outage_factors(
         lodf = m / np.where(bridge, 1.0, denom)[None, :]
     keep = np.ones(lodf.shape, dtype=bool)
     islands: dict[int, np.ndarray] = {}
-    for k in np.flatnonzero(bridge):  # bridges: the part without a slack is dropped
+    bridges = np.flatnonzero(bridge)
+    fed, sign = np.zeros(bridges.size, dtype=np.int64), np.ones(bridges.size)
+    mon_f, mon_t = model.branch_from_row[br.mon_rows], model.branch_to_row[br.mon_rows]
+    for j, k in enumerate(bridges):  # bridges: the part without a slack is dropped
         row = rows[k]
         lost = model.islanded_rows(row)
         f, t = model.branch_from_row[row], model.branch_to_row[row]
-        fed_end, sign = (f, 1.0) if t in lost else (t, -1.0)
-        lodf[:, k] = sign * model.transfer_sensitivity([fed_end], None, br.mon_rows)[:, 0]
-        cut = np.isin(model.branch_from_row[br.mon_rows], lost) | np.isin(
-            model.branch_to_row[br.mon_rows], lost
-        )
-        keep[cut, k] = False
-        islands[k] = lost
+        fed[j], sign[j] = (f, 1.0) if t in lost else (t, -1.0)
+        keep[np.isin(mon_f, lost) | np.isin(mon_t, lost), k] = False
+        islands[int(k)] = lost
+    if bridges.size:  # flow over the bridge is taken up by the slack: PTDF of the fed end
+        lodf[:, bridges] = sign * model.transfer_sensitivity(fed, None, br.mon_rows)
     lodf[own, cols] = -1.0
     keep[own, cols] = True
     return lodf, keep, islands
@@ -197,7 +201,7 @@ def scan(  # noqa: PLR0913, PLR0915
     # memory: ~8 arrays of n_mon x k doubles per outage block, pairs x hours x 3 per chunk
     k_max = int(max(1, min(n_out, memory_bytes // 4 // (8 * 8 * n_mon))))
     step = int(max(8, min(256, n_hours)))
-    pair_cap = int(max(1, memory_bytes // 2 // (8 * 3 * step)))
+    pair_cap = int(max(1, min(memory_bytes // 4, _PAIR_BYTES) // (8 * step)))
     load_max = _chunk_max(flows, step) * br.per_mw[:, None]  # n_mon x n_chunks, %
     flow_max = load_max[br.out_mon] / np.where(br.per_mw > 0, br.per_mw, 1.0)[br.out_mon, None]
     zero_rating = br.per_mw[br.out_mon] <= 0
@@ -258,23 +262,22 @@ def _pairs(  # noqa: PLR0913
     max_rows: int,
 ) -> None:
     """Exact loadings of the pairs (m_p, o_p) over one chunk of hours; update the maxima."""
-    post = out_c[o_p]
+    post = np.take(out_c, o_p, axis=0)
     post *= blk.scaled[m_p, o_p][:, None]
-    post += base_c[m_p]
+    post += np.take(base_c, m_p, axis=0)
     if blk.keep is not None:
         post *= blk.keep[m_p, o_p][:, None]
     np.abs(post, out=post)
-    arg = post.argmax(axis=1)
-    peak = post[np.arange(m_p.size), arg]
-    better = peak > blk.peak[m_p, o_p]
-    if better.any():
+    peak = post.max(axis=1)
+    better = np.flatnonzero(peak > blk.peak[m_p, o_p])
+    if better.size:
         blk.peak[m_p[better], o_p[better]] = peak[better]
-        blk.hour[m_p[better], o_p[better]] = arg[better] + start
+        blk.hour[m_p[better], o_p[better]] = post[better].argmax(axis=1) + start
     hot = np.flatnonzero(peak > thr)
     if not hot.size:
         return
-    over = post[hot] > thr
-    blk.count[m_p[hot], o_p[hot]] += over.sum(axis=1)
+    over = post > thr if hot.size == m_p.size else post[hot] > thr
+    blk.count[m_p[hot], o_p[hot]] += np.count_nonzero(over, axis=1)
     # hours with any violation per monitored branch (pairs come grouped by m)
     m_hot = m_p[hot]
     firsts = np.flatnonzero(np.r_[True, m_hot[1:] != m_hot[:-1]])
