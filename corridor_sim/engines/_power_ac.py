@@ -104,7 +104,7 @@ def ac_check(
     >>> checked[["element", "ac_converged"]].shape
     (2, 2)
     """
-    wanted = _cases(n1, cases, top_k)
+    wanted = _cases(n1, cases, top_k).reset_index(drop=True)
     tables = tables or {}
     hours = n1.base.hours
     rows = []
@@ -122,14 +122,15 @@ def ac_check(
             converged = False
         finally:
             work[o_kind].loc[o_index, "in_service"] = True
-        for row in group.itertuples(index=False):
+        for row in group.itertuples():
             table, column = _RESULT[row.element]
             res = work[table]
             ac_load = float(res.at[row.element_index, "loading_percent"]) if converged else np.nan
             ac_p = float(res.at[row.element_index, column]) if converged else np.nan
             rows.append(
-                (o_kind, int(o_index), hour, row.element, int(row.element_index),
+                (row.Index, o_kind, int(o_index), hour, row.element, int(row.element_index),
                  float(row.loading_pct), ac_load, ac_load - float(row.loading_pct),
                  float(row.p_mw), ac_p, converged)
             )  # fmt: skip
-    return pd.DataFrame(rows, columns=AC_COLUMNS)
+    frame = pd.DataFrame(rows, columns=["position", *AC_COLUMNS]).sort_values("position")
+    return frame.drop(columns="position").reset_index(drop=True)  # in the order of `cases`
