@@ -91,7 +91,7 @@ def use_dense(model: DCModel) -> bool:
     return 0 < model.pvpq_rows.size <= DENSE_MAX_BUS
 
 
-def _angles(model: DCModel, plan: _Plan, p: np.ndarray, *, dense: bool) -> np.ndarray:
+def _angles(model: DCModel, plan: _Plan, p: np.ndarray) -> np.ndarray:
     """Bus angles (rad), n_bus x block, for injections `p` (n_bus x block, MW)."""
     va = np.empty_like(p)
     va[model.ref_rows] = model.va_ref_rad[:, None]
@@ -100,11 +100,18 @@ def _angles(model: DCModel, plan: _Plan, p: np.ndarray, *, dense: bool) -> np.nd
         return va
     rhs = p[pvpq] / model.base_mva
     rhs -= plan.rhs_offset[:, None]
-    if dense:
-        va[pvpq] = model._dense_inverse() @ rhs
-    else:
-        va[pvpq] = model.lu.solve(rhs)
+    va[pvpq] = model.lu.solve(rhs)
     return va
+
+
+def _dense_angles(model: DCModel) -> tuple[np.ndarray, np.ndarray]:
+    """``va = sens @ p + va0`` (rad) on small nets: n_bus x n_bus sensitivity and offset."""
+    cached = model._cache.get("flow_dense")
+    if cached is None:
+        sens = np.ascontiguousarray(model.angle_sensitivity())
+        cached = (sens, model.solve_angles_rad(np.zeros(model.n_bus)))
+        model._cache["flow_dense"] = cached
+    return cached
 
 
 def evaluate(
@@ -135,11 +142,16 @@ def evaluate(
     slack = np.empty((model.slack_row.size, n_hours))
     every = plan.pos.size == n_el
     step = model.block_columns()
+    sens, va0 = _dense_angles(model) if dense else (None, None)
     with blas_threads(n_threads):
         for start in range(0, n_hours, step):
             stop = min(n_hours, start + step)
             p = hourly.block(start, stop)
-            va = _angles(model, plan, p, dense=dense)
+            if dense:
+                va = sens @ p
+                va += va0[:, None]
+            else:
+                va = _angles(model, plan, p)
             flow = plan.bf_mw @ va
             flow += plan.shift_mw[:, None]
             load = np.abs(flow)

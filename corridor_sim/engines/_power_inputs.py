@@ -15,6 +15,9 @@ __all__ = ["HourlyInjections", "Table", "hourly_injections"]
 
 Table = pd.DataFrame | np.ndarray | None
 
+#: Element-to-bus maps up to this many entries (bus rows x columns) are kept dense.
+_DENSE_SCATTER_MAX = 2**18
+
 
 def _hours_of(tables: dict[str, Table]) -> pd.Index:
     index: pd.Index | None = None
@@ -123,7 +126,7 @@ class HourlyInjections:
 
     hours: pd.Index
     constant_mw: np.ndarray  # n_bus: injections of the elements without an hourly column
-    parts: tuple[tuple[sp.csr_matrix, np.ndarray], ...]  # (n_bus x cols map, hours x cols MW)
+    parts: tuple[tuple[sp.csr_matrix | np.ndarray, np.ndarray], ...]  # (n_bus x cols, hours x cols)
     slack_p0_mw: np.ndarray  # hours x n_slack
     gen_p_mw: np.ndarray  # hours x n_gen (scaled set-points, 0 when inactive)
 
@@ -146,7 +149,7 @@ def hourly_injections(model: DCModel, tables: dict[str, Table]) -> HourlyInjecti
     hours = _hours_of(tables)
     n_hours = len(hours)
     constant = model.p_bus_mw.copy()
-    parts: list[tuple[sp.csr_matrix, np.ndarray]] = []
+    parts: list[tuple[sp.csr_matrix | np.ndarray, np.ndarray]] = []
     gen_sp = None
     for element, table in tables.items():
         key = element.removesuffix("_p_mw")
@@ -170,6 +173,8 @@ def hourly_injections(model: DCModel, tables: dict[str, Table]) -> HourlyInjecti
             shape=(model.n_bus, pos.size),
         )
         constant -= scatter @ emap.p_mw[pos]  # the net's own values are replaced
+        if model.n_bus * pos.size <= _DENSE_SCATTER_MAX:  # small: one BLAS product per block
+            scatter = scatter.toarray()
         parts.append((scatter, values if ok.all() else np.ascontiguousarray(values[:, ok])))
     if gen_sp is None:
         emap = model.elements.get("gen")
