@@ -184,16 +184,20 @@ def _n1_lightsim(net, tables: dict, hours: int) -> dict:  # noqa: ANN001
         walls.append(time.perf_counter() - w)
         cpus.append(time.process_time() - c)
         if first is None:
-            first = (flows.copy(), [int(d[0]) for d in sa.my_defaults()])
-    flows, order = first
-    picked = [lines[k] for k in np.linspace(0, len(lines) - 1, 3).astype(int)]
+            ok = np.asarray(sa.converged_mask(), dtype=bool)  # islanding outages: not solved
+            first = (flows.copy(), [int(d[0]) for d in sa.my_defaults()], ok)
+    flows, order, ok = first
+    solved = [line for k, line in enumerate(order) if ok[k]]
+    picked = [solved[k] for k in np.linspace(0, len(solved) - 1, 3).astype(int)]
     diff = 0.0
     for line in picked:
         mine = np.nan_to_num(flows[order.index(line)][: len(net.line) + len(net.trafo)])
         diff = max(diff, float(np.abs(mine - _reference(net, tables, 0, line)).max()))
     per_hour_w, per_hour_c = statistics.median(walls), statistics.median(cpus)
     return {"wall": per_hour_w * HOURS, "cpu": per_hour_c * HOURS, "diff": diff,
-            "inputs": before, "note": f"{hours} h timed, x{HOURS // max(hours, 1)}"}  # fmt: skip
+            "inputs": before,
+            "note": f"{hours} h timed, x{HOURS // max(hours, 1)}; {int((~ok).sum())} outages "
+                    "not solved (islanding)"}  # fmt: skip
 
 
 # ------------------------------------------------------------------ corridor_sim

@@ -361,9 +361,9 @@ class DCModel:
         return p0 + (calc - p[rows] + shift[:, None]) * self.slack_share[:, None]
 
     def block_columns(self, n_rows: int | None = None) -> int:
-        """Right-hand sides per sparse solve: about ``SOLVE_BLOCK_BYTES`` of them (8..512)."""
+        """Right-hand sides per sparse solve: about ``SOLVE_BLOCK_BYTES`` of them (16..512)."""
         rows = max(1, self.n_bus if n_rows is None else n_rows)
-        return int(min(512, max(8, SOLVE_BLOCK_BYTES // (8 * rows))))
+        return int(min(512, max(16, SOLVE_BLOCK_BYTES // (8 * rows))))
 
     def _dense_inverse(self) -> np.ndarray:
         """``inv(Bbus[pvpq, pvpq])`` (pu), computed once (small nets only)."""

@@ -27,9 +27,10 @@ __all__ = [
     "factorise",
 ]
 
-#: Bytes of right-hand sides per sparse solve (blocks of a few MB keep SuperLU in cache;
-#: all 8760 hours as one block measured 5-7x slower on case9241pegase).
-SOLVE_BLOCK_BYTES = 2 * 2**20
+#: Bytes of right-hand sides per sparse solve: SuperLU's solves were fastest with blocks of
+#: 16-64 columns on case1354pegase..case9241pegase (all 8760 hours as one block measured
+#: 5-7x slower on case9241pegase); small nets take up to 512 hours per block.
+SOLVE_BLOCK_BYTES = 2**19
 
 #: BLAS threads the engine's hot paths use unless told otherwise.
 DEFAULT_BLAS_THREADS = 1

@@ -31,12 +31,15 @@ __all__ = ["Branches", "Scan", "outage_factors", "scan"]
 #: Bytes of one pairs x hours work array: small enough to stay in the CPU cache.
 _PAIR_BYTES = 2**20
 
+#: Relative widening of the pruning bound (covers its rounding).
+_SLACK = 1.0 + 1e-9
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Branches:
     """Monitored branches and screened outages (positions in the line+trafo result rows)."""
 
-    mon_pos: np.ndarray  # rows of FlowArrays.branch_mw that are monitored (in service)
+    mon_pos: np.ndarray  # columns of FlowArrays.branch_mw that are monitored (in service)
     mon_rows: np.ndarray  # their branch rows in the model
     per_mw: np.ndarray  # their loading % per MW
     out_mon: np.ndarray  # each outage's position among the monitored
@@ -203,10 +206,7 @@ def scan(  # noqa: PLR0913, PLR0915
     step = int(max(8, min(256, n_hours)))
     pair_cap = int(max(1, min(memory_bytes // 4, _PAIR_BYTES) // (8 * step)))
     load_max = _chunk_max(flows, step) * br.per_mw[:, None]  # n_mon x n_chunks, %
-    flow_max = load_max[br.out_mon] / np.where(br.per_mw > 0, br.per_mw, 1.0)[br.out_mon, None]
-    zero_rating = br.per_mw[br.out_mon] <= 0
-    if zero_rating.any():  # no loading figure: the bound needs the flow itself
-        flow_max[zero_rating] = _chunk_max(flows[br.out_mon[zero_rating]], step)
+    flow_max = _chunk_max(flows[br.out_mon], step)  # n_out x n_chunks, MW
     thr = float(threshold_pct)
     for first in range(0, n_out, k_max):
         outs = slice(first, min(n_out, first + k_max))
@@ -230,6 +230,7 @@ def scan(  # noqa: PLR0913, PLR0915
             bound += load_max[:, c][:, None]
             if blk.keep is not None:
                 bound *= blk.keep
+            bound *= _SLACK  # rounding must never rule out a pair that reaches the floor
             floor = np.minimum(state.best_m[:, None], state.best_o[outs][None, :])
             np.minimum(floor, thr, out=floor)
             m_p, o_p = np.nonzero(bound > floor)

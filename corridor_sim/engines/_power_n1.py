@@ -86,10 +86,10 @@ def _branches(
 
 
 def _monitored_flows(arrays: FlowArrays, br: Branches) -> np.ndarray:
-    """Base-case flows of the monitored branches, monitored x hours (a view if all are)."""
-    if br.mon_pos.size == arrays.branch_mw.shape[0]:
-        return arrays.branch_mw
-    return arrays.branch_mw[br.mon_pos]
+    """Base-case flows of the monitored branches, monitored x hours (element-major copy)."""
+    if br.mon_pos.size == arrays.branch_mw.shape[1]:
+        return np.ascontiguousarray(arrays.branch_mw.T)
+    return np.ascontiguousarray(arrays.branch_mw[:, br.mon_pos].T)
 
 
 def screen_outages(  # noqa: PLR0913
@@ -244,7 +244,7 @@ class _Tables:
 
 
 def _post_function(model, flows, br, kind, index, arrays) -> Callable[[int], np.ndarray]:  # noqa: ANN001, PLR0913
-    """Post-contingency flows (lines+trafos x hours, MW) of outage number k, on demand."""
+    """Post-contingency flows (hours x lines+trafos, MW) of outage number k, on demand."""
 
     def post(k: int) -> np.ndarray:
         lodf, keep, _ = outage_factors(model, br, np.array([k]))
@@ -253,7 +253,7 @@ def _post_function(model, flows, br, kind, index, arrays) -> Callable[[int], np.
         values = flows + col[:, None] * flows[br.out_mon[k]][None, :]
         values *= keep[:, 0][:, None]
         values[br.out_mon[k]] = 0.0
-        out[br.mon_pos] = values
+        out[:, br.mon_pos] = values.T
         return out
 
     return post

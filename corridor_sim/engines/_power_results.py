@@ -213,7 +213,7 @@ class N1Result:
         lines, trafos = self.base.line_p_from_mw.columns, self.base.trafo_p_hv_mw.columns
         cols = [("line", int(i)) for i in lines] + [("trafo", int(i)) for i in trafos]
         columns = pd.MultiIndex.from_tuples(cols, names=["element", "element_index"])
-        return pd.DataFrame(post.T, index=self.base.hours, columns=columns)
+        return pd.DataFrame(post, index=self.base.hours, columns=columns)
 
     def to_result(self, *, model: str = "power") -> Result:
         """Wrap as a :class:`~corridor_sim.results.result.Result` in the standard schema.

@@ -64,25 +64,25 @@ def _result(
     n_line = arrays.n_line
 
     def frame(values: np.ndarray, columns: np.ndarray) -> pd.DataFrame:
-        # element-major arrays: the transposed view is pandas' own block layout (no copy)
-        return pd.DataFrame(values.T, index=hours, columns=pd.Index(columns), copy=False)
+        # hour-major arrays (views of the engine's output, no copy)
+        return pd.DataFrame(values, index=hours, columns=pd.Index(columns), copy=False)
 
-    slack = arrays.slack_mw + hourly.slack_p0_mw.T
-    ext = np.zeros((model.ext_grid_index.size, len(hours)))
-    gen = np.ascontiguousarray(hourly.gen_p_mw.T)
+    slack = (arrays.slack_mw + hourly.slack_p0_mw.T).T
+    ext = np.zeros((len(hours), model.ext_grid_index.size))
+    gen = hourly.gen_p_mw.copy()
     epos = {int(i): k for k, i in enumerate(model.ext_grid_index)}
     gpos = {int(i): k for k, i in enumerate(model.elements["gen"].index)} if gen.size else {}
     for k, (element, idx) in enumerate(zip(model.slack_element, model.slack_index, strict=True)):
         if element == "ext_grid":
-            ext[epos[int(idx)]] = slack[k]
+            ext[:, epos[int(idx)]] = slack[:, k]
         else:
-            gen[gpos[int(idx)]] = slack[k]
+            gen[:, gpos[int(idx)]] = slack[:, k]
     gen_cols = model.elements["gen"].index if "gen" in model.elements else np.zeros(0, int)
     result = DCFlowResult(
-        line_p_from_mw=frame(arrays.branch_mw[:n_line], model.line_index),
-        trafo_p_hv_mw=frame(arrays.branch_mw[n_line:], model.trafo_index),
-        line_loading_pct=frame(arrays.loading_pct[:n_line], model.line_index),
-        trafo_loading_pct=frame(arrays.loading_pct[n_line:], model.trafo_index),
+        line_p_from_mw=frame(arrays.branch_mw[:, :n_line], model.line_index),
+        trafo_p_hv_mw=frame(arrays.branch_mw[:, n_line:], model.trafo_index),
+        line_loading_pct=frame(arrays.loading_pct[:, :n_line], model.line_index),
+        trafo_loading_pct=frame(arrays.loading_pct[:, n_line:], model.trafo_index),
         ext_grid_p_mw=frame(ext, model.ext_grid_index),
         gen_p_mw=frame(gen, gen_cols),
         bus_va_degree=frame(arrays.bus_va_degree, model.bus_index),
