@@ -341,7 +341,7 @@ def main() -> None:
               "extra): its rows are skipped")  # fmt: skip
         tools.remove("lightsim2grid")
     print(f"{os.cpu_count()} CPUs; times extrapolated to {HOURS} h; medians of {args.repeat}")
-    head = (f"{'net':<15}{'what':<5}{'tool':<14}{'blas':>8}{'wall s':>10}{'cpu s':>10}"
+    head = (f"{'net':<15}{'what':<5}{'tool':<14}{'blas':>8}{'wall s':>12}{'cpu s':>12}"
             f"{'x ours':>11}{'peak GiB':>9}{'inputs':>7}{'max |dP| MW':>12}{'load':>6}  "
             "note")  # fmt: skip
     print(head)
@@ -361,7 +361,7 @@ def main() -> None:
                         note = f"grid init {r['init']:.2f} s " + note
                     if "output" in r:
                         note = f"output {r['output']:.2f} GiB " + note
-                    print(f"{net:<15}{what:<5}{tool:<14}{blas:>8}{r['wall']:>10.3f}{r['cpu']:>10.3f}"
+                    print(f"{net:<15}{what:<5}{tool:<14}{blas:>8}{r['wall']:>12.3f}{r['cpu']:>12.3f}"
                           f"{ratio}{r['peak']:>9.2f}{r['inputs']:>7.2f}{r['diff']:>12.1e}"
                           f"{r['load']:>6.1f}  {note}", flush=True)  # fmt: skip
 

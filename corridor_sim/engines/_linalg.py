@@ -5,8 +5,8 @@ worker processes, its threads fight each other for the same cores: a 118 x 118 i
 measured 0.175 s with the default thread count on a loaded 2-core machine instead of about
 1 ms. The engine's kernels (sparse triangular solves, small dense products) gain nothing from
 BLAS threads, so they run with one by default (:func:`blas_threads`), through
-``threadpoolctl`` when it is installed. Without ``threadpoolctl`` the limit is a no-op: set
-``OPENBLAS_NUM_THREADS=1`` (or ``OMP_NUM_THREADS=1``) in the environment instead.
+``threadpoolctl`` (a dependency; should it be missing, the limit is a no-op and
+``OPENBLAS_NUM_THREADS=1`` in the environment does the same).
 """
 
 from __future__ import annotations
