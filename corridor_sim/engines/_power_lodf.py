@@ -64,6 +64,7 @@ class Scan:
     rows: list[tuple[np.ndarray, ...]] | None = None  # m, o, hour, loading, L
     n_rows: int = 0
     rows_dropped: bool = False
+    base_peak_mw: np.ndarray | None = None  # per monitored: max |base-case flow| (MW)
     islands: dict[int, np.ndarray] = field(default_factory=dict)  # outage -> lost bus rows
 
 
@@ -205,8 +206,10 @@ def scan(  # noqa: PLR0913, PLR0915
     k_max = int(max(1, min(n_out, memory_bytes // 4 // (8 * 8 * n_mon))))
     step = int(max(8, min(256, n_hours)))
     pair_cap = int(max(1, min(memory_bytes // 4, _PAIR_BYTES) // (8 * step)))
-    load_max = _chunk_max(flows, step) * br.per_mw[:, None]  # n_mon x n_chunks, %
-    flow_max = _chunk_max(flows[br.out_mon], step)  # n_out x n_chunks, MW
+    peak_mw = _chunk_max(flows, step)  # n_mon x n_chunks, MW
+    state.base_peak_mw = peak_mw.max(axis=1) if peak_mw.size else np.zeros(n_mon)
+    load_max = peak_mw * br.per_mw[:, None]  # %
+    flow_max = peak_mw[br.out_mon]  # n_out x n_chunks, MW
     thr = float(threshold_pct)
     for first in range(0, n_out, k_max):
         outs = slice(first, min(n_out, first + k_max))

@@ -171,11 +171,8 @@ class _Tables:
             return pd.DataFrame(columns=_WORST_COLUMNS), pd.DataFrame(columns=_BY_OUTAGE_COLUMNS)
         n_mon = self.kind.size
         m_idx = np.arange(n_mon)
-        base_load = (
-            np.abs(self.flows).max(axis=1) * self.br.per_mw
-            if self.flows.shape[1]
-            else np.zeros(n_mon)
-        )
+        peak = st.base_peak_mw if st.base_peak_mw is not None else np.zeros(n_mon)
+        base_load = peak * self.br.per_mw
         worst = pd.DataFrame(
             {
                 "element": self.kind,
