@@ -96,6 +96,7 @@ def _reference(net, tables: dict, hour: int, outage: int | None = None):  # noqa
 def _timed(fn, repeat: int) -> tuple[float, float, object]:  # noqa: ANN001
     walls, cpus, out = [], [], None
     for _ in range(repeat):
+        out = None  # the previous result must not count in this run's peak memory
         w, c = time.perf_counter(), time.process_time()
         out = fn()
         walls.append(time.perf_counter() - w)
