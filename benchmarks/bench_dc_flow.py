@@ -4,7 +4,7 @@ For each net (default pandapower's case30 and case118) a seeded year of hourly p
 (8760 h, every load and gen scaled by a daily/seasonal shape times noise) is solved
 
 1. by :func:`corridor_sim.engines.power.dc_flow`: the whole year, timed end to end (DC model
-   build, one factorisation, one sparse solve with 8760 right-hand sides, result tables);
+   build, one factorisation, hour blocks of injections -> solve -> flows, result tables);
 2. by ``pandapower.timeseries.run_timeseries(net, run=pandapower.rundcpp)`` with ``ConstControl``
    + ``DFData`` for load and gen ``p_mw`` and an ``OutputWriter`` logging line and trafo flows,
    on the first ``--sample`` hours only. Its year is extrapolated from the *marginal* cost per
@@ -20,7 +20,10 @@ runs in one process on the same net; numba is used by pandapower when installed.
 
 Run::
 
-    /work/venv/bin/python benchmarks/bench_dc_flow.py [--nets case30 case118] [--sample 150]
+    python benchmarks/bench_dc_flow.py [--nets case30 case118] [--sample 150]
+
+``bench_power_peers.py`` compares the same year with lightsim2grid as well, on nets up to
+case9241pegase, each tool in its own process (peak memory).
 """
 
 from __future__ import annotations

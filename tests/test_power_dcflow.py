@@ -16,7 +16,7 @@ from _power_nets import awkward_net, profiles, reference_run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridor_sim.engines import power
+from corridor_sim.engines import _power_flow
 from corridor_sim.engines.power import DCFlowResult, DCModel, dc_flow
 from corridor_sim.errors import CorridorSimError, SpecError
 from corridor_sim.results.schemas import validate
@@ -240,11 +240,13 @@ def test_isolated_bus_is_nan_and_its_load_ignored() -> None:
     )
 
 
-def test_sparse_path_equals_dense_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    net = awkward_net()
+@pytest.mark.parametrize("name", ["awkward", "case118_modified"])
+def test_sparse_path_equals_dense_path(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    net = NETS[name]()
     tables = profiles(net, 5, np.random.default_rng(8))
+    monkeypatch.setattr(_power_flow, "DENSE_MAX_BUS", 10**6)
     dense = dc_flow(net, **tables)
-    monkeypatch.setattr(power, "_DENSE_MAX_BUS", 1)
+    monkeypatch.setattr(_power_flow, "DENSE_MAX_BUS", 0)
     sparse = dc_flow(net, **tables)
     for name in ("line_p_from_mw", "trafo_p_hv_mw", "ext_grid_p_mw", "gen_p_mw", "bus_va_degree"):
         pd.testing.assert_frame_equal(getattr(dense, name), getattr(sparse, name), atol=1e-9)

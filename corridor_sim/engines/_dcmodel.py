@@ -39,19 +39,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandapower as pp
 import scipy.sparse as sp
-from pandapower.auxiliary import _add_auxiliary_elements, _init_rundcpp_options
-from pandapower.pd2ppc import _pd2ppc
 from pandapower.pypower.idx_bus import BUS_TYPE, GS, REF, VA
 from pandapower.pypower.makeBdc import makeBdc
 from pandapower.pypower.makeSbus import makeSbus
 from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import splu
 
+from corridor_sim.engines._linalg import SOLVE_BLOCK_BYTES, blas_threads, factorise
 from corridor_sim.engines._ppci import (
     INJECTION_SIGN,
     ElementMap,
     branch_map,
     check_supported,
+    convert,
     element_map,
     loading_pct_per_mw,
     slack_units,
@@ -59,7 +58,17 @@ from corridor_sim.engines._ppci import (
 )
 from corridor_sim.errors import CorridorSimError
 
-__all__ = ["BRIDGE_TOL", "INJECTION_SIGN", "DCModel", "ElementMap"]
+__all__ = [
+    "BRIDGE_TOL",
+    "DENSE_INVERSE_MAX_BUS",
+    "INJECTION_SIGN",
+    "DCModel",
+    "ElementMap",
+]
+
+#: Up to this many non-slack rows, ``ptdf()`` / ``angle_sensitivity()`` use a dense inverse
+#: (LAPACK, one thread); above, column blocks of sparse solves with the stored factorisation.
+DENSE_INVERSE_MAX_BUS = 400
 
 #: |1 - PTDF_kk| below this: taking out branch k splits the grid (a bridge; no LODF).
 BRIDGE_TOL = 1e-9
@@ -129,7 +138,7 @@ class DCModel:
         The balancing units pandapower uses (ext_grids and gens with ``slack=True``): table,
         index, bus row, ``1 / (number of slack units at that bus)`` and initial ``p_mw``.
     lu : scipy.sparse.linalg.SuperLU
-        Factorisation of ``bbus[pvpq, pvpq]``.
+        Factorisation of ``bbus[pvpq, pvpq]`` (:func:`factorise`).
     """
 
     base_mva: float
@@ -201,7 +210,7 @@ class DCModel:
         name = getattr(net, "name", "") or "<unnamed>"
         work = working_copy(net)
         try:
-            ppci = _convert(work)
+            ppci = convert(work)
         except _PF_ERRORS as err:
             msg = f"pandapower cannot build a DC power flow for net {name!r}: {err}"
             raise CorridorSimError(msg) from err
@@ -274,7 +283,7 @@ class DCModel:
             slack_row=slack.row,
             slack_share=1.0 / count[slack.row] if slack.row.size else np.zeros(0),
             slack_p0_mw=slack.p0_mw,
-            lu=splu(sp.csc_matrix(bbus[pvpq][:, pvpq])) if pvpq.size else None,
+            lu=factorise(bbus[pvpq][:, pvpq]) if pvpq.size else None,
         )
 
     def _check_against(self, reference: dict[str, np.ndarray]) -> None:
@@ -302,7 +311,8 @@ class DCModel:
         """Bus angles (rad) for net injections `p_bus_mw` (n_bus,) or (n_bus, n_cases).
 
         Solves pandapower's ``Bbus[pvpq, pvpq] va = p / base - Pbusinj - Bbus[pvpq, ref] va_ref``
-        for all columns at once with the stored factorisation.
+        for all columns at once with the stored factorisation (in blocks of columns, one
+        BLAS thread).
         """
         p = np.asarray(p_bus_mw, dtype=float)
         one = p.ndim == 1
@@ -314,7 +324,12 @@ class DCModel:
                 self.base_mva
             )
             rhs = rhs - (self.bbus[self.pvpq_rows][:, self.ref_rows] @ self.va_ref_rad)[:, None]
-            va[self.pvpq_rows] = self.lu.solve(np.ascontiguousarray(rhs))
+            step = self.block_columns(self.pvpq_rows.size)
+            with blas_threads(1):
+                for start in range(0, rhs.shape[1], step):
+                    va[self.pvpq_rows, start : start + step] = self.lu.solve(
+                        rhs[:, start : start + step]
+                    )
         return va[:, 0] if one else va
 
     def branch_flow_mw(self, va_rad: np.ndarray) -> np.ndarray:
@@ -345,26 +360,77 @@ class DCModel:
             p0 = p0[:, None]
         return p0 + (calc - p[rows] + shift[:, None]) * self.slack_share[:, None]
 
+    def block_columns(self, n_rows: int | None = None) -> int:
+        """Right-hand sides per sparse solve: about ``SOLVE_BLOCK_BYTES`` of them (16..512)."""
+        rows = max(1, self.n_bus if n_rows is None else n_rows)
+        return int(min(512, max(16, SOLVE_BLOCK_BYTES // (8 * rows))))
+
     def _dense_inverse(self) -> np.ndarray:
-        """``inv(Bbus[pvpq, pvpq])`` (pu), computed once."""
+        """``inv(Bbus[pvpq, pvpq])`` (pu), computed once (small nets only)."""
         if "inv" not in self._cache:
             pvpq = self.pvpq_rows
-            # dense LAPACK inversion: SuperLU.solve is slow for many right-hand sides
             reduced = self.bbus[pvpq][:, pvpq].toarray()
-            self._cache["inv"] = np.linalg.inv(reduced) if pvpq.size else np.zeros((0, 0))
+            with blas_threads(1):
+                self._cache["inv"] = np.linalg.inv(reduced) if pvpq.size else np.zeros((0, 0))
         return self._cache["inv"]
+
+    def transfer_sensitivity(
+        self,
+        from_rows: np.ndarray,
+        to_rows: np.ndarray | None = None,
+        branch_rows: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """MW on `branch_rows` per MW injected at `from_rows` and taken out at `to_rows`.
+
+        One column per transfer: ``PTDF[:, f] - PTDF[:, t]`` restricted to `branch_rows`
+        (default all), computed with sparse solves of the stored factorisation, not the
+        dense PTDF. A ``to_rows`` entry of -1 (or ``to_rows=None``) means no withdrawal:
+        the column is then ``PTDF[:, f]``. Slack rows have zero columns.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (len(branch_rows), len(from_rows)).
+        """
+        f = np.asarray(from_rows, dtype=np.int64)
+        t = np.full(f.size, -1, dtype=np.int64) if to_rows is None else np.asarray(to_rows)
+        bf = self.bf if branch_rows is None else self.bf[np.asarray(branch_rows, dtype=np.int64)]
+        pvpq = self.pvpq_rows
+        out = np.zeros((bf.shape[0], f.size))
+        if not (pvpq.size and f.size and bf.shape[0]):
+            return out
+        pos = np.full(self.n_bus, -1, dtype=np.int64)
+        pos[pvpq] = np.arange(pvpq.size)
+        bf_p = sp.csr_matrix(bf[:, pvpq])
+        step = self.block_columns(pvpq.size)
+        with blas_threads(1):
+            for start in range(0, f.size, step):
+                cols = np.arange(start, min(f.size, start + step))
+                rhs = np.zeros((pvpq.size, cols.size), order="F")
+                for rows, sign in ((f[cols], 1.0), (t[cols], -1.0)):
+                    ok = rows >= 0
+                    ok[ok] = pos[rows[ok]] >= 0
+                    rhs[pos[rows[ok]], np.flatnonzero(ok)] += sign
+                out[:, cols] = bf_p @ self.lu.solve(rhs)
+        return out
 
     def ptdf(self) -> np.ndarray:
         """Dense PTDF (n_branch x n_bus): MW on each branch per MW injected at each bus row.
 
         Columns of slack rows are zero (the injection is balanced at that slack). Computed
-        once and cached; the returned array is read-only.
+        once and cached; read-only. It is n_branch x n_bus doubles (1.2 GB for case9241pegase):
+        ``dc_flow`` and ``n_minus_1`` do not build it, they solve with the factorisation.
         """
         if "ptdf" not in self._cache:
             out = np.zeros((self.n_branch, self.n_bus))
-            if self.pvpq_rows.size and self.n_branch:
-                bf_pvpq = self.bf[:, self.pvpq_rows].toarray()
-                out[:, self.pvpq_rows] = bf_pvpq @ self._dense_inverse()
+            pvpq = self.pvpq_rows
+            if pvpq.size and self.n_branch:
+                if pvpq.size <= DENSE_INVERSE_MAX_BUS:
+                    bf_pvpq = self.bf[:, pvpq].toarray()
+                    with blas_threads(1):
+                        out[:, pvpq] = bf_pvpq @ self._dense_inverse()
+                else:
+                    out[:, pvpq] = self.transfer_sensitivity(pvpq)
             out.flags.writeable = False
             self._cache["ptdf"] = out
         return self._cache["ptdf"]
@@ -378,7 +444,15 @@ class DCModel:
         if "angle" not in self._cache:
             out = np.zeros((self.n_bus, self.n_bus))
             pvpq = self.pvpq_rows
-            out[np.ix_(pvpq, pvpq)] = self._dense_inverse() / self.base_mva
+            if pvpq.size <= DENSE_INVERSE_MAX_BUS:
+                out[np.ix_(pvpq, pvpq)] = self._dense_inverse() / self.base_mva
+            elif pvpq.size:
+                eye = np.zeros((self.n_bus, pvpq.size))
+                eye[pvpq, np.arange(pvpq.size)] = 1.0
+                zero = self.solve_angles_rad(np.zeros(self.n_bus))
+                out[:, pvpq] = (self.solve_angles_rad(eye * self.base_mva) - zero[:, None]) / (
+                    self.base_mva
+                )
             out.flags.writeable = False
             self._cache["angle"] = out
         return self._cache["angle"]
@@ -398,12 +472,13 @@ class DCModel:
         Returns ``(lodf, denom)``: ``lodf`` (n_branch x n_outage) with
         ``post_flow = flow + lodf[:, k] * flow[outage_rows[k]]`` and ``lodf[outage, k] = -1``;
         ``denom = 1 - PTDF_kk`` (about 0 for a bridge: the outage splits the grid, and the
-        column is then NaN).
+        column is then NaN). Without `ptdf` the columns come from sparse solves
+        (:meth:`transfer_sensitivity`), not from the dense PTDF.
         """
-        h = self.ptdf() if ptdf is None else ptdf
         rows = np.asarray(outage_rows, dtype=np.int64)
         f, t = self.branch_from_row[rows], self.branch_to_row[rows]
-        m = h[:, f] - h[:, t]  # flow on every branch per MW moved from f to t
+        # flow on every branch per MW moved from f to t
+        m = self.transfer_sensitivity(f, t) if ptdf is None else ptdf[:, f] - ptdf[:, t]
         denom = 1.0 - m[rows, np.arange(rows.size)]
         bridge = np.abs(denom) < BRIDGE_TOL
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -423,17 +498,3 @@ class DCModel:
         _, labels = connected_components(graph, directed=False)
         fed = np.isin(labels, labels[self.ref_rows])
         return np.flatnonzero(~fed)
-
-
-def _convert(work: pp.pandapowerNet) -> dict:
-    """Return pandapower's internal case ("ppci") of `work`, with ``rundcpp``'s defaults."""
-    _init_rundcpp_options(
-        work, trafo_model="t", trafo_loading="current", recycle=None,
-        check_connectivity=True, switch_rx_ratio=2, trafo3w_losses="hv",
-    )  # fmt: skip
-    _add_auxiliary_elements(work)
-    empty = np.array([], dtype=np.int64)
-    keys = ("bus", "bus_dc", "ext_grid", "gen", "branch", "branch_dc")
-    work._pd2ppc_lookups = {key: empty for key in keys}
-    _, ppci = _pd2ppc(work)
-    return ppci

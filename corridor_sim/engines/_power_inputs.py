@@ -15,6 +15,9 @@ __all__ = ["HourlyInjections", "Table", "hourly_injections"]
 
 Table = pd.DataFrame | np.ndarray | None
 
+#: Element-to-bus maps up to this many entries (bus rows x columns) are kept dense.
+_DENSE_SCATTER_MAX = 2**18
+
 
 def _hours_of(tables: dict[str, Table]) -> pd.Index:
     index: pd.Index | None = None
@@ -114,20 +117,39 @@ def _plain(value: object) -> object:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class HourlyInjections:
-    """Bus injections for every hour and what the results need besides flows."""
+    """Bus injections for every hour, built block by block, and what the results need.
+
+    The injection of hour ``t`` is ``constant_mw + sum(scatter @ values[t])`` over the given
+    tables: only the input tables are held, never the hours x buses matrix (see
+    :meth:`block`).
+    """
 
     hours: pd.Index
-    p_bus_mw: np.ndarray  # hours x n_bus (C order: one row per hour)
+    constant_mw: np.ndarray  # n_bus: injections of the elements without an hourly column
+    parts: tuple[tuple[sp.csr_matrix | np.ndarray, np.ndarray], ...]  # (n_bus x cols, hours x cols)
     slack_p0_mw: np.ndarray  # hours x n_slack
     gen_p_mw: np.ndarray  # hours x n_gen (scaled set-points, 0 when inactive)
 
+    def block(self, start: int, stop: int) -> np.ndarray:
+        """Net injection per bus row (MW) of hours ``start:stop``, shape (n_bus, stop - start)."""
+        out = np.empty((self.constant_mw.size, stop - start))
+        out[:] = self.constant_mw[:, None]
+        for scatter, values in self.parts:
+            out += scatter @ values[start:stop].T
+        return out
+
+    @property
+    def p_bus_mw(self) -> np.ndarray:
+        """Net injection per bus row for all hours, hours x n_bus (MW); built on each call."""
+        return np.ascontiguousarray(self.block(0, len(self.hours)).T)
+
 
 def hourly_injections(model: DCModel, tables: dict[str, Table]) -> HourlyInjections:
-    """Validate the hourly tables and return bus injections (hours x bus rows, MW)."""
+    """Validate the hourly tables and return the bus injections' ingredients (MW)."""
     hours = _hours_of(tables)
     n_hours = len(hours)
     constant = model.p_bus_mw.copy()
-    p_bus: np.ndarray | None = None
+    parts: list[tuple[sp.csr_matrix | np.ndarray, np.ndarray]] = []
     gen_sp = None
     for element, table in tables.items():
         key = element.removesuffix("_p_mw")
@@ -147,20 +169,17 @@ def hourly_injections(model: DCModel, tables: dict[str, Table]) -> HourlyInjecti
             continue
         pos = pos[ok]
         scatter = sp.csr_matrix(
-            (emap.factor[pos], (np.arange(pos.size), emap.row[pos])),
-            shape=(pos.size, model.n_bus),
+            (emap.factor[pos], (emap.row[pos], np.arange(pos.size))),
+            shape=(model.n_bus, pos.size),
         )
-        constant -= scatter.T @ emap.p_mw[pos]  # the net's own values are replaced
-        part = np.asarray((values if ok.all() else values[:, ok]) @ scatter)
-        p_bus = part if p_bus is None else p_bus + part
+        constant -= scatter @ emap.p_mw[pos]  # the net's own values are replaced
+        if model.n_bus * pos.size <= _DENSE_SCATTER_MAX:  # small: one BLAS product per block
+            scatter = scatter.toarray()
+        parts.append((scatter, values if ok.all() else np.ascontiguousarray(values[:, ok])))
     if gen_sp is None:
         emap = model.elements.get("gen")
         sp0 = emap.p_mw * np.abs(emap.factor) * (emap.row >= 0) if emap else np.zeros(0)
         gen_sp = np.repeat(sp0[None, :], n_hours, axis=0)
-    if p_bus is None:
-        p_bus = np.repeat(constant[None, :], n_hours, axis=0)
-    else:
-        p_bus += constant[None, :]
     slack_p0 = np.repeat(model.slack_p0_mw[None, :], n_hours, axis=0)
     if model.slack_index.size and gen_sp.shape[1]:
         gpos = {int(i): k for k, i in enumerate(model.elements["gen"].index)}
@@ -169,7 +188,13 @@ def hourly_injections(model: DCModel, tables: dict[str, Table]) -> HourlyInjecti
         ):
             if element == "gen":
                 slack_p0[:, k] = gen_sp[:, gpos[int(idx)]]
-    return HourlyInjections(hours=hours, p_bus_mw=p_bus, slack_p0_mw=slack_p0, gen_p_mw=gen_sp)
+    return HourlyInjections(
+        hours=hours,
+        constant_mw=constant,
+        parts=tuple(parts),
+        slack_p0_mw=slack_p0,
+        gen_p_mw=gen_sp,
+    )
 
 
 def _first_non_numeric(table: pd.DataFrame) -> str:

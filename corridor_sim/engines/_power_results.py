@@ -8,12 +8,12 @@ pandapower (hours x element index); ``to_result()`` turns them into a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from corridor_sim.engines._dcmodel import DCModel
 from corridor_sim.engines._tidy import ElementIds, ids_of, keyed_frame, time_columns
 from corridor_sim.errors import SpecError
 from corridor_sim.results.result import Result, summary_frame
@@ -129,9 +129,11 @@ class N1Result:
         One row per screened outage: ``outage_element, outage_index, islanding,
         loading_pct`` (highest post-contingency loading over elements and hours),
         ``element, element_index, hour`` (where) and ``n_violations``.
-    violations : pandas.DataFrame
-        Every (outage, hour, element) with ``loading_pct > threshold_pct``:
-        ``outage_element, outage_index, hour, element, element_index, p_mw, loading_pct``.
+    violation_counts : pandas.DataFrame
+        The violations, compact: one row per (outage, element) pair loaded above
+        ``threshold_pct`` in some hour: ``outage_element, outage_index, element,
+        element_index, n_hours`` (hours above the threshold), ``loading_pct, p_mw, hour``
+        (the worst of them).
     islanding : pandas.DataFrame
         Outages that split the grid: ``outage_element, outage_index, n_islanded_buses,
         islanded_buses`` (pandapower bus indices) and ``cut_p_mw_max`` (largest |flow| the
@@ -140,54 +142,78 @@ class N1Result:
         Pre-contingency flows.
     threshold_pct : float
         Violation threshold used (%).
+    ac : pandas.DataFrame or None
+        The AC re-check of the worst cases (``n_minus_1(..., ac_check=...)``), see
+        :func:`corridor_sim.engines.power.ac_check`; None when not asked for.
 
     In these tables ``element`` / ``outage_element`` are pandapower table names (``"line"``,
-    ``"trafo"``); :meth:`to_result` gives element ids instead.
+    ``"trafo"``); :meth:`to_result` gives element ids instead. The full list of violating
+    (outage, hour, element) rows is :attr:`violations`.
     """
 
     worst: pd.DataFrame
     by_outage: pd.DataFrame
-    violations: pd.DataFrame
+    violation_counts: pd.DataFrame
     islanding: pd.DataFrame
     base: DCFlowResult
     threshold_pct: float
-    _model: DCModel = field(repr=False)
-    _flows: np.ndarray = field(repr=False)
-    _factors: np.ndarray = field(repr=False)
-    _keep: np.ndarray = field(repr=False)
+    _violations: pd.DataFrame | None = field(repr=False)
+    _violations_note: str = field(repr=False)
+    _binding_hours: pd.Series = field(repr=False)
+    _post: Callable[[int], np.ndarray] = field(repr=False)
     _outages: dict[tuple[str, int], int] = field(repr=False)
+    ac: pd.DataFrame | None = None
+
+    @property
+    def violations(self) -> pd.DataFrame:
+        """Every (outage, hour, element) with ``loading_pct > threshold_pct``.
+
+        Columns ``outage_element, outage_index, hour, element, element_index, p_mw,
+        loading_pct``. Kept when ``n_minus_1(violations="full")``, or with the default
+        ``"auto"`` while there are at most ``max_violation_rows`` of them.
+
+        Raises
+        ------
+        SpecError
+            If the full list was not kept (use :attr:`violation_counts`, or run with
+            ``violations="full"``).
+        """
+        if self._violations is None:
+            msg = (
+                f"violations: the full list was not kept ({self._violations_note}); use "
+                "violation_counts (one row per outage and element), or n_minus_1(..., "
+                "violations='full')"
+            )
+            raise SpecError(msg)
+        return self._violations
+
+    @property
+    def has_violation_rows(self) -> bool:
+        """Whether :attr:`violations` (the full list) was kept."""
+        return self._violations is not None
+
+    @property
+    def n_violations(self) -> int:
+        """Number of violating (outage, hour, element) rows, kept or not."""
+        return int(self.by_outage["n_violations"].sum()) if len(self.by_outage) else 0
 
     def post_flows(self, outage: tuple[str, int]) -> pd.DataFrame:
         """Post-contingency flows (MW) of every line and trafo for one screened `outage`.
 
         Returns hours x MultiIndex columns ``(element, element_index)``; out-of-service and
         islanded branches carry 0 MW, like ``res_line.p_from_mw`` / ``res_trafo.p_hv_mw``.
+        Computed on demand from the factorisation (one sparse solve).
         """
         key = (str(outage[0]), int(outage[1]))
         if key not in self._outages:
             known = list(self._outages)[:3]
             msg = f"outage {outage!r} was not screened; screened outages are e.g. {known}"
             raise SpecError(msg)
-        k = self._outages[key]
-        model = self._model
-        index, rows = (
-            (model.line_index, model.line_row)
-            if key[0] == "line"
-            else (model.trafo_index, model.trafo_row)
-        )
-        own = rows[np.flatnonzero(index == key[1])[0]]
-        post = self._flows + self._factors[:, k, None] * self._flows[own][None, :]
-        post *= self._keep[:, k, None]
-        cols, data = [], []
-        for element, el_index, el_rows in (
-            ("line", model.line_index, model.line_row),
-            ("trafo", model.trafo_index, model.trafo_row),
-        ):
-            for i, r in zip(el_index.tolist(), el_rows.tolist(), strict=True):
-                cols.append((element, i))
-                data.append(post[r] if r >= 0 else np.zeros(post.shape[1]))
+        post = self._post(self._outages[key])
+        lines, trafos = self.base.line_p_from_mw.columns, self.base.trafo_p_hv_mw.columns
+        cols = [("line", int(i)) for i in lines] + [("trafo", int(i)) for i in trafos]
         columns = pd.MultiIndex.from_tuples(cols, names=["element", "element_index"])
-        return pd.DataFrame(np.array(data).T, index=self.base.hours, columns=columns)
+        return pd.DataFrame(post, index=self.base.hours, columns=columns)
 
     def to_result(self, *, model: str = "power") -> Result:
         """Wrap as a :class:`~corridor_sim.results.result.Result` in the standard schema.
@@ -197,7 +223,8 @@ class N1Result:
         ``threshold_pct`` after some outage: ``rank``, ``element``, ``element_type``,
         ``element_index``, ``binding_periods`` = hours with such a violation,
         ``loading_pct`` and ``base_loading_pct``). Other tables: ``worst``, ``n_minus_1``
-        (= ``by_outage``), ``violations``, ``islanding``, with element ids in ``element`` /
+        (= ``by_outage``), ``violation_counts``, ``violations`` (when the full list was
+        kept), ``islanding`` and ``ac_check`` (when run), with element ids in ``element`` /
         ``outage`` and the pandapower reference in ``element_type``/``element_index`` /
         ``outage_type``/``outage_index``. Summary: ``worst_post_contingency_loading`` (%,
         with its element), ``violations``, ``islanding_outages``, ``outages_screened``
@@ -206,14 +233,13 @@ class N1Result:
         base = self.base.to_result(model=model)
         ids, hours = self.base.element_ids, self.base.hours
         worst = _with_ids(self.worst, ids, hours)
-        violations = _with_ids(self.violations, ids, hours)
         top = ("worst_post_contingency_loading", 0.0, "%", "")
         if len(worst):
             top = (top[0], float(worst["loading_pct"].iloc[0]), "%", str(worst["element"].iloc[0]))
         summary = summary_frame(
             [
                 top,
-                ("violations", float(len(self.violations)), "count"),
+                ("violations", float(self.n_violations), "count"),
                 ("islanding_outages", float(len(self.islanding)), "count"),
                 ("outages_screened", float(len(self.by_outage)), "count"),
                 ("hours", float(len(hours)), "h"),
@@ -221,12 +247,16 @@ class N1Result:
         )
         tables = {
             **base.tables,
-            "bottlenecks": _bottlenecks(worst, violations),
+            "bottlenecks": _bottlenecks(worst, self._binding_hours),
             "worst": worst,
             "n_minus_1": _with_ids(self.by_outage, ids, hours),
-            "violations": violations,
-            "islanding": _with_ids(self.islanding, ids, hours),
+            "violation_counts": _with_ids(self.violation_counts, ids, hours),
         }
+        if self._violations is not None:
+            tables["violations"] = _with_ids(self._violations, ids, hours)
+        tables["islanding"] = _with_ids(self.islanding, ids, hours)
+        if self.ac is not None:
+            tables["ac_check"] = _with_ids(self.ac, ids, hours)
         meta = {**base.meta, "threshold_pct": float(self.threshold_pct)}
         return Result(tables=tables, summary_table=summary, meta=meta)
 
@@ -255,10 +285,9 @@ def _with_ids(frame: pd.DataFrame, ids: ElementIds, hours: pd.Index) -> pd.DataF
     return out
 
 
-def _bottlenecks(worst: pd.DataFrame, violations: pd.DataFrame) -> pd.DataFrame:
+def _bottlenecks(worst: pd.DataFrame, binding_hours: pd.Series) -> pd.DataFrame:
     """Elements violated after some outage, ranked by worst post-contingency loading."""
-    hours = violations.groupby("element")["period"].nunique() if len(violations) else None
-    if hours is None or hours.empty:
+    if binding_hours.empty or worst.empty:
         frame = pd.DataFrame(
             {
                 "element": pd.Series(dtype=object),
@@ -270,9 +299,11 @@ def _bottlenecks(worst: pd.DataFrame, violations: pd.DataFrame) -> pd.DataFrame:
             }
         )
     else:
-        keep = worst[worst["element"].isin(hours.index)]
+        key = pd.MultiIndex.from_arrays([worst["element_type"], worst["element_index"]])
+        hours = binding_hours.reindex(key).to_numpy()
+        keep = worst[~np.isnan(hours)]
         frame = keep[["element", "element_type", "element_index"]].copy()
-        frame["binding_periods"] = hours.reindex(keep["element"]).to_numpy(dtype=np.int64)
+        frame["binding_periods"] = hours[~np.isnan(hours)].astype(np.int64)
         frame["loading_pct"] = keep["loading_pct"].to_numpy(dtype=float)
         frame["base_loading_pct"] = keep["base_loading_pct"].to_numpy(dtype=float)
         frame = frame.reset_index(drop=True)  # worst is sorted by loading_pct already

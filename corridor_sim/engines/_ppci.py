@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandapower as pp
 import pandas as pd
+from pandapower.auxiliary import _add_auxiliary_elements, _init_rundcpp_options
+from pandapower.pd2ppc import _pd2ppc
 from pandapower.pypower.idx_brch import F_BUS, T_BUS
 from pandapower.pypower.idx_bus import BASE_KV, BUS_TYPE, REF, VM
 from pandapower.pypower.idx_gen import GEN_BUS, PG
@@ -27,6 +29,7 @@ __all__ = [
     "SlackUnits",
     "branch_map",
     "check_supported",
+    "convert",
     "element_map",
     "loading_pct_per_mw",
     "slack_units",
@@ -249,3 +252,17 @@ def element_map(net: pp.pandapowerNet, element: str, row_of: dict[int, int]) -> 
         factor=factor,
         p_mw=table["p_mw"].to_numpy(dtype=float) if len(table) else np.zeros(0),
     )
+
+
+def convert(work: pp.pandapowerNet) -> dict:
+    """Return pandapower's internal case ("ppci") of `work`, with ``rundcpp``'s defaults."""
+    _init_rundcpp_options(
+        work, trafo_model="t", trafo_loading="current", recycle=None,
+        check_connectivity=True, switch_rx_ratio=2, trafo3w_losses="hv",
+    )  # fmt: skip
+    _add_auxiliary_elements(work)
+    empty = np.array([], dtype=np.int64)
+    keys = ("bus", "bus_dc", "ext_grid", "gen", "branch", "branch_dc")
+    work._pd2ppc_lookups = {key: empty for key in keys}
+    _, ppci = _pd2ppc(work)
+    return ppci

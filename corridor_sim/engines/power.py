@@ -3,14 +3,15 @@
 :func:`dc_flow` returns, for all hours at once, what ``pandapower.rundcpp`` gives hour by hour
 when per-hour ``p_mw`` tables (as pandapower's ``ConstControl`` would write them) are applied.
 :func:`n_minus_1` screens every single-branch outage for every hour with line outage
-distribution factors (LODF). Both factorise the network once (:class:`DCModel`) and solve for
-all hours with one sparse solve; there is no Python loop over hours.
+distribution factors (LODF), streamed over blocks of outages and hours. Both factorise the
+network once (:class:`DCModel`) and solve all hours as blocks of right-hand sides; there is no
+Python loop over hours and no dense PTDF unless asked for (:meth:`DCModel.ptdf`).
 See ``docs/power-engine.md`` for the math and the limits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 from enum import StrEnum
 
 import numpy as np
@@ -18,6 +19,9 @@ import pandapower as pp
 import pandas as pd
 
 from corridor_sim.engines._dcmodel import DCModel
+from corridor_sim.engines._linalg import DEFAULT_BLAS_THREADS, check_blas_threads
+from corridor_sim.engines._power_ac import ac_check as run_ac_check
+from corridor_sim.engines._power_flow import FlowArrays, evaluate
 from corridor_sim.engines._power_inputs import HourlyInjections, Table, hourly_injections
 from corridor_sim.engines._power_n1 import screen_outages
 from corridor_sim.engines._power_results import DCFlowResult, N1Result
@@ -25,10 +29,23 @@ from corridor_sim.engines._tidy import ElementIds, element_ids
 from corridor_sim.errors import SpecError
 from corridor_sim.units import PERCENT
 
-__all__ = ["DCFlowResult", "DCModel", "N1Result", "OutageSet", "dc_flow", "n_minus_1"]
+__all__ = [
+    "DCFlowResult",
+    "DCModel",
+    "N1Result",
+    "OutageSet",
+    "ac_check",
+    "dc_flow",
+    "n_minus_1",
+]
 
-#: Above this many bus rows, dc_flow solves with the sparse LU instead of dense sensitivities.
-_DENSE_MAX_BUS = 3000
+#: Default working memory of :func:`n_minus_1` besides its result (MiB).
+DEFAULT_MEMORY_MIB = 256
+
+#: Default limit of the full violation list under ``violations="auto"`` (rows, ~56 MB).
+DEFAULT_MAX_VIOLATION_ROWS = 1_000_000
+
+ac_check = run_ac_check
 
 
 class OutageSet(StrEnum):
@@ -38,106 +55,19 @@ class OutageSet(StrEnum):
     LINES_TRAFOS = "lines+trafos"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class _Linear:
-    """Affine maps from bus injections (MW) to every reported quantity: ``y = p @ m.T + c``."""
+def _result(
+    model: DCModel, hourly: HourlyInjections, ids: ElementIds, *, n_threads: int | None
+) -> tuple[DCFlowResult, FlowArrays]:
+    """Evaluate every hour (block by block) and wrap the arrays as a :class:`DCFlowResult`."""
+    hours = hourly.hours
+    arrays = evaluate(model, hourly, n_threads=n_threads)
+    n_line = arrays.n_line
 
-    line: tuple[np.ndarray, np.ndarray]
-    trafo: tuple[np.ndarray, np.ndarray]
-    branch: tuple[np.ndarray, np.ndarray]
-    bus_va: tuple[np.ndarray, np.ndarray]
-    slack: tuple[np.ndarray, np.ndarray]
+    def frame(values: np.ndarray, columns: np.ndarray) -> pd.DataFrame:
+        # hour-major arrays (views of the engine's output, no copy)
+        return pd.DataFrame(values, index=hours, columns=pd.Index(columns), copy=False)
 
-
-def _linear(model: DCModel) -> _Linear:
-    """Dense sensitivities of flows, angles and slack outputs (cached on the model)."""
-    cached = model._cache.get("power_linear")
-    if cached is not None:
-        return cached
-    ptdf, f0 = model.ptdf(), model.flow_offset_mw()
-    sens, va0 = model.angle_sensitivity(), model.solve_angles_rad(np.zeros(model.n_bus))
-
-    def rows_of(
-        matrix: np.ndarray, offset: np.ndarray, rows: np.ndarray, fill: float
-    ) -> tuple[np.ndarray, np.ndarray]:
-        ok = rows >= 0
-        m = np.zeros((rows.size, matrix.shape[1]))
-        c = np.full(rows.size, fill)
-        m[ok], c[ok] = matrix[rows[ok]], offset[rows[ok]]
-        return np.ascontiguousarray(m.T), c
-
-    share = model.slack_share[:, None]
-    pick = np.zeros((model.slack_row.size, model.n_bus))
-    pick[np.arange(model.slack_row.size), model.slack_row] = 1.0
-    b_rows = model.bbus[model.slack_row]
-    slack_m = share * (model.base_mva * (b_rows @ sens) - pick)
-    slack_c = model.slack_share * (
-        model.base_mva * (b_rows @ va0) + model.p_shift_bus_mw[model.slack_row]
-    )
-    linear = _Linear(
-        line=rows_of(ptdf, f0, model.line_row, 0.0),
-        trafo=rows_of(ptdf, f0, model.trafo_row, 0.0),
-        branch=(np.ascontiguousarray(ptdf.T), f0),
-        bus_va=rows_of(np.rad2deg(sens), np.rad2deg(va0), model.bus_row, np.nan),
-        slack=(np.ascontiguousarray(slack_m.T), slack_c),
-    )
-    model._cache["power_linear"] = linear
-    return linear
-
-
-def _apply(p_bus: np.ndarray, linear: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    out = p_bus @ linear[0]
-    out += linear[1][None, :]
-    return out
-
-
-def _evaluate(model: DCModel, p: np.ndarray, *, branch: bool = False) -> dict[str, np.ndarray]:
-    """Hours x element arrays of line / trafo / branch flows, bus angles and slack outputs.
-
-    Dense cached sensitivities (one matrix product per quantity) up to ``_DENSE_MAX_BUS``
-    rows; beyond, one sparse LU solve with all hours as right-hand sides.
-    """
-    if model.n_bus <= _DENSE_MAX_BUS:
-        lin = _linear(model)
-        out = {key: _apply(p, getattr(lin, key)) for key in ("line", "trafo", "bus_va", "slack")}
-        if branch:
-            out["branch"] = _apply(p, lin.branch)
-        return out
-    va = model.solve_angles_rad(p.T)
-    flows = model.branch_flow_mw(va).T
-    out = {"branch": flows}
-    for key, rows in (("line", model.line_row), ("trafo", model.trafo_row)):
-        block = np.zeros((p.shape[0], rows.size))
-        block[:, rows >= 0] = flows[:, rows[rows >= 0]]
-        out[key] = block
-    out["bus_va"] = np.rad2deg(va.T[:, np.maximum(model.bus_row, 0)])
-    zero = np.zeros((model.slack_row.size, p.shape[0]))
-    out["slack"] = model.slack_p_mw(va, p.T, zero).T
-    return out
-
-
-def _result(model: DCModel, hourly: HourlyInjections, ids: ElementIds) -> DCFlowResult:
-    hours, p = hourly.hours, hourly.p_bus_mw
-    values = _evaluate(model, p)
-    frames = {}
-    for element, index, per_mw_rows in (
-        ("line", model.line_index, model.line_row),
-        ("trafo", model.trafo_index, model.trafo_row),
-    ):
-        flow = values[element]
-        ok = per_mw_rows >= 0
-        per_mw = np.zeros(per_mw_rows.size)
-        per_mw[ok] = model.loading_pct_per_mw[per_mw_rows[ok]]
-        load = np.abs(flow)
-        load *= per_mw[None, :]
-        columns = pd.Index(index)
-        frames[element] = (
-            pd.DataFrame(flow, index=hours, columns=columns, copy=False),
-            pd.DataFrame(load, index=hours, columns=columns, copy=False),
-        )
-    va = values["bus_va"]
-    va[:, model.bus_row < 0] = np.nan
-    slack = values["slack"] + hourly.slack_p0_mw
+    slack = (arrays.slack_mw + hourly.slack_p0_mw.T).T
     ext = np.zeros((len(hours), model.ext_grid_index.size))
     gen = hourly.gen_p_mw.copy()
     epos = {int(i): k for k, i in enumerate(model.ext_grid_index)}
@@ -148,16 +78,17 @@ def _result(model: DCModel, hourly: HourlyInjections, ids: ElementIds) -> DCFlow
         else:
             gen[:, gpos[int(idx)]] = slack[:, k]
     gen_cols = model.elements["gen"].index if "gen" in model.elements else np.zeros(0, int)
-    return DCFlowResult(
-        line_p_from_mw=frames["line"][0],
-        trafo_p_hv_mw=frames["trafo"][0],
-        line_loading_pct=frames["line"][1],
-        trafo_loading_pct=frames["trafo"][1],
-        ext_grid_p_mw=pd.DataFrame(ext, index=hours, columns=pd.Index(model.ext_grid_index)),
-        gen_p_mw=pd.DataFrame(gen, index=hours, columns=pd.Index(gen_cols)),
-        bus_va_degree=pd.DataFrame(va, index=hours, columns=pd.Index(model.bus_index), copy=False),
+    result = DCFlowResult(
+        line_p_from_mw=frame(arrays.branch_mw[:, :n_line], model.line_index),
+        trafo_p_hv_mw=frame(arrays.branch_mw[:, n_line:], model.trafo_index),
+        line_loading_pct=frame(arrays.loading_pct[:, :n_line], model.line_index),
+        trafo_loading_pct=frame(arrays.loading_pct[:, n_line:], model.trafo_index),
+        ext_grid_p_mw=frame(ext, model.ext_grid_index),
+        gen_p_mw=frame(gen, gen_cols),
+        bus_va_degree=frame(arrays.bus_va_degree, model.bus_index),
         element_ids=ids,
     )
+    return result, arrays
 
 
 # ---------------------------------------------------------------------- public API
@@ -169,6 +100,7 @@ def dc_flow(
     *,
     storage_p_mw: Table = None,
     model: DCModel | None = None,
+    blas_threads: int | None = DEFAULT_BLAS_THREADS,
 ) -> DCFlowResult:
     """DC power flow of `net` for every hour at once, equal to ``pandapower.rundcpp`` per hour.
 
@@ -184,6 +116,9 @@ def dc_flow(
         With no table at all, the net is solved once (one hour, index 0).
     model : DCModel, optional
         A model already built from this very net (skips the factorisation).
+    blas_threads : int or None, default 1
+        BLAS threads while solving (None: leave BLAS as configured). One thread is as fast
+        for these sparse solves and small products, and steady on a busy machine.
 
     Returns
     -------
@@ -217,10 +152,11 @@ def dc_flow(
         "storage_p_mw": storage_p_mw,
     }
     hourly = hourly_injections(model, tables)
-    return _result(model, hourly, element_ids(net))
+    n_threads = check_blas_threads(blas_threads)
+    return _result(model, hourly, element_ids(net), n_threads=n_threads)[0]
 
 
-def n_minus_1(
+def n_minus_1(  # noqa: PLR0913
     net: pp.pandapowerNet,
     load_p_mw: Table = None,
     sgen_p_mw: Table = None,
@@ -229,14 +165,22 @@ def n_minus_1(
     storage_p_mw: Table = None,
     outages: str | list[tuple[str, int]] = "lines",
     threshold_pct: float = PERCENT,
+    memory_mib: float = DEFAULT_MEMORY_MIB,
+    violations: str = "auto",
+    max_violation_rows: int = DEFAULT_MAX_VIOLATION_ROWS,
+    ac_check: str | None = None,
+    ac_top_k: int = 10,
     chunk_hours: int | None = None,
     model: DCModel | None = None,
+    blas_threads: int | None = DEFAULT_BLAS_THREADS,
 ) -> N1Result:
-    """N-1 screen: every single-branch outage in every hour, by LODF, in one batched pass.
+    """N-1 screen: every single-branch outage in every hour, by LODF, streamed.
 
     Post-contingency flows equal ``pandapower.rundcpp`` with the outaged element out of
     service. Outages that split the grid (bridges) are flagged as islanding: the part
-    without a slack is dropped, as pandapower does (its branches carry 0 MW).
+    without a slack is dropped, as pandapower does (its branches carry 0 MW). Outages and
+    hours are screened in blocks whose working memory stays within `memory_mib`; only the
+    worst cases and the violations are kept (see ``docs/power-engine.md``).
 
     Parameters
     ----------
@@ -248,24 +192,43 @@ def n_minus_1(
         Outages to screen: all in-service lines, lines and two-winding trafos, or an
         explicit list such as ``[("line", 3), ("trafo", 0)]``.
     threshold_pct : float, default 100
-        Post-contingency loading (%) above which a row enters ``violations``.
+        Post-contingency loading (%) above which an (outage, hour, element) is a violation.
+    memory_mib : float, default 256
+        Working memory of the screen (MiB) besides the base-case result: bounds the blocks
+        of outages and hours. Larger is not much faster.
+    violations : {"auto", "full", "compact"}, default "auto"
+        ``violation_counts`` (one row per violating outage and element) is always built.
+        The full list of violating (outage, hour, element) rows (:attr:`N1Result.violations`)
+        is kept with "full", not with "compact", and with "auto" while it has at most
+        `max_violation_rows` rows.
+    max_violation_rows : int, default 1,000,000
+        Limit of the full list under ``violations="auto"``.
+    ac_check : {None, "worst", "violations"}
+        Re-check cases with ``pandapower.runpp`` (see :func:`ac_check`): "worst" the worst
+        case of the `ac_top_k` most loaded elements, "violations" every violating (outage,
+        element) pair at its worst hour. The table is ``N1Result.ac``.
+    ac_top_k : int, default 10
+        Elements re-checked with ``ac_check="worst"``.
     chunk_hours : int, optional
-        Hours processed together (bounds memory to about
-        monitored x outages x chunk_hours x 8 bytes); default keeps that near 8 MB.
+        Deprecated, ignored: the blocks follow `memory_mib`. Still checked (positive).
     model : DCModel, optional
         A model already built from this very net.
+    blas_threads : int or None, default 1
+        BLAS threads while solving (None: leave BLAS as configured).
 
     Returns
     -------
     N1Result
-        ``worst`` (per monitored line/trafo), ``by_outage``, ``violations``, ``islanding``,
-        the pre-contingency ``base`` flows and ``post_flows(outage)`` for any screened outage.
+        ``worst`` (per monitored line/trafo), ``by_outage``, ``violation_counts``,
+        ``violations`` (when kept), ``islanding``, the pre-contingency ``base`` flows,
+        ``post_flows(outage)`` for any screened outage and ``ac`` (AC re-check).
 
     Raises
     ------
     SpecError
         Bad tables (see :func:`dc_flow`), unknown outage set, element or index, an outage
-        element already out of service, a non-positive `chunk_hours` or NaN threshold.
+        element already out of service, a non-positive `chunk_hours` or `memory_mib`, an
+        unknown `violations` or `ac_check` mode, or a NaN threshold.
     CorridorSimError
         pandapower cannot run a DC power flow on `net`.
 
@@ -281,12 +244,11 @@ def n_minus_1(
     1             3                 1
     2             6                 1
     """
-    if not np.isfinite(threshold_pct):
-        msg = f"threshold_pct = {threshold_pct!r}: expected a finite loading in %, e.g. 100"
+    _check_n1_arguments(threshold_pct, chunk_hours, memory_mib, violations, max_violation_rows)
+    if ac_check not in (None, "worst", "violations"):
+        msg = f"ac_check = {ac_check!r}: expected None, 'worst' or 'violations'"
         raise SpecError(msg)
-    if chunk_hours is not None and (not isinstance(chunk_hours, int) or chunk_hours < 1):
-        msg = f"chunk_hours = {chunk_hours!r}: expected a positive integer number of hours"
-        raise SpecError(msg)
+    n_threads = check_blas_threads(blas_threads)
     model = DCModel.from_net(net) if model is None else model
     tables = {
         "load_p_mw": load_p_mw,
@@ -295,18 +257,48 @@ def n_minus_1(
         "storage_p_mw": storage_p_mw,
     }
     hourly = hourly_injections(model, tables)
-    base = _result(model, hourly, element_ids(net))
-    flows = _evaluate(model, hourly.p_bus_mw, branch=True)["branch"].T  # branch rows x hours (view)
+    base, arrays = _result(model, hourly, element_ids(net), n_threads=n_threads)
     outage_list = _outage_list(model, outages)
-    return screen_outages(
+    result = screen_outages(
         model,
-        flows,
+        arrays,
         hourly.hours,
         outage_list,
         base=base,
         threshold_pct=float(threshold_pct),
-        chunk_hours=chunk_hours,
+        memory_mib=float(memory_mib),
+        violations=violations,
+        max_violation_rows=int(max_violation_rows),
+        n_threads=n_threads,
     )
+    if ac_check is None:
+        return result
+    table = run_ac_check(net, result, tables, cases=ac_check, top_k=ac_top_k)
+    return dataclasses.replace(result, ac=table)
+
+
+def _check_n1_arguments(  # noqa: PLR0913
+    threshold_pct: float,
+    chunk_hours: int | None,
+    memory_mib: float,
+    violations: str,
+    max_violation_rows: int,
+) -> None:
+    if not np.isfinite(threshold_pct):
+        msg = f"threshold_pct = {threshold_pct!r}: expected a finite loading in %, e.g. 100"
+        raise SpecError(msg)
+    if chunk_hours is not None and (not isinstance(chunk_hours, int) or chunk_hours < 1):
+        msg = f"chunk_hours = {chunk_hours!r}: expected a positive integer number of hours"
+        raise SpecError(msg)
+    if not (isinstance(memory_mib, int | float) and np.isfinite(memory_mib) and memory_mib > 0):
+        msg = f"memory_mib = {memory_mib!r}: expected a positive number of MiB, e.g. 256"
+        raise SpecError(msg)
+    if violations not in ("auto", "full", "compact"):
+        msg = f"violations = {violations!r}: expected 'auto', 'full' or 'compact'"
+        raise SpecError(msg)
+    if not isinstance(max_violation_rows, int | np.integer) or max_violation_rows < 0:
+        msg = f"max_violation_rows = {max_violation_rows!r}: expected a non-negative integer"
+        raise SpecError(msg)
 
 
 def _outage_list(model: DCModel, outages: str | list[tuple[str, int]]) -> list[tuple[str, int]]:
