@@ -1,10 +1,9 @@
-"""One block of hours of the dispatch LP: assemble the sparse matrices, solve, read duals.
+"""One block of hours of the dispatch LP: build (``_dispatch_rows``), solve, read the duals.
 
-Columns per hour, in this order: units (``p_mw`` of ext_grids, gens, sgens, controllable
-loads, fixed storages), unserved demand per fixed load, dcline forward and reverse sent
-power, storage charge, discharge and state of charge. Rows per hour: one power balance per
-island (equality), storage energy balance (equality, linking hour t-1), then upper and
-lower PTDF flow limits of the monitored branches (inequalities).
+The matrices are assembled by :mod:`corridor_sim.engines._dispatch_rows` in the PTDF or the
+angle formulation; this module solves them with SciPy's HiGHS and turns the primal and dual
+values into per-hour arrays (dispatch, flows, prices, shadow prices) and the optimal
+extendable ratings with their shadow values.
 """
 
 from __future__ import annotations
@@ -14,10 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from scipy.optimize import OptimizeResult, linprog
 
+from corridor_sim.engines._dispatch_ext import ExtData
 from corridor_sim.engines._dispatch_net import NetData
+from corridor_sim.engines._dispatch_rows import Layout, LinearProgram, build, layout
 from corridor_sim.engines._solver import LinprogStatus, linprog_status
 from corridor_sim.errors import InfeasibleError, SolverError
 
@@ -35,6 +35,7 @@ class Block:
     hi: np.ndarray
     load_mw: np.ndarray
     dc_max_mw: np.ndarray
+    dc_avail: np.ndarray  # availability (pu) of extendable dclines' ratings
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -54,9 +55,16 @@ class BlockSolution:
     dc_mu: np.ndarray
     st_p: np.ndarray
     st_soc: np.ndarray
+    branch_lim: np.ndarray  # limit (MW) of each branch row in each hour, inf: none
     objective_eur: float
     solve_s: float
     n_variables: int
+    n_constraints: int = 0
+    n_nonzeros: int = 0
+    ext_rating: np.ndarray | None = None
+    ext_value: np.ndarray | None = None
+    ext_shadow: np.ndarray | None = None
+    capital_eur: float = 0.0
 
 
 def _plain(label: object) -> object:
@@ -74,131 +82,6 @@ def _check_bounds(data: NetData, block: Block) -> None:
             "(min_p_mw above the available output); expected min_p_mw <= available"
         )
         raise InfeasibleError(msg)
-
-
-def _injection(data: NetData) -> tuple[sp.csr_matrix, dict[str, slice]]:
-    n_u, n_l = data.unit_type.size, data.load_element.size
-    n_d, n_s = data.dc_element.size, data.st_element.size
-    sizes = {"unit": n_u, "uns": n_l, "fwd": n_d, "rev": n_d, "ch": n_s, "dis": n_s, "soc": n_s}
-    sl, at = {}, 0
-    for k, n in sizes.items():
-        sl[k] = slice(at, at + n)
-        at += n
-    r, c, v = [], [], []
-
-    def put(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray | float) -> None:
-        r.append(np.asarray(rows))
-        c.append(np.asarray(cols))
-        v.append(np.broadcast_to(np.asarray(vals, dtype=float), np.shape(rows)))
-
-    cols = lambda k: np.arange(sl[k].start, sl[k].stop)  # noqa: E731
-    put(data.unit_row, cols("unit"), data.unit_sign)
-    put(data.load_row, cols("uns"), 1.0)
-    put(data.dc_from_row, cols("fwd"), -1.0)
-    put(data.dc_to_row, cols("fwd"), data.dc_keep)
-    put(data.dc_to_row, cols("rev"), -1.0)
-    put(data.dc_from_row, cols("rev"), data.dc_keep)
-    put(data.st_row, cols("ch"), -1.0)
-    put(data.st_row, cols("dis"), 1.0)
-    a = sp.csr_matrix(
-        (np.concatenate(v), (np.concatenate(r), np.concatenate(c))), shape=(data.n_row, at)
-    )
-    return a, sl
-
-
-def _fixed_injections(data: NetData, block: Block) -> tuple[np.ndarray, np.ndarray]:
-    """Return fixed injections per hour and bus row (demand; dcline losses at the from bus)."""
-    finj = np.zeros((len(block.hours), data.n_row))
-    np.add.at(finj.T, data.load_row, -block.load_mw.T)
-    dc_on = block.dc_max_mw > 0
-    np.add.at(finj.T, data.dc_from_row, -(dc_on * data.dc_loss_mw).T)
-    return finj, dc_on
-
-
-def _island_sum(data: NetData) -> sp.csr_matrix:
-    """(islands x bus rows) sum over the rows of each island."""
-    return sp.csr_matrix(
-        (np.ones(data.n_row), (data.island, np.arange(data.n_row))),
-        shape=(data.n_island, data.n_row),
-    )
-
-
-def _equalities(
-    data: NetData, a_inj: sp.csr_matrix, sl: dict[str, slice], finj: np.ndarray
-) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Per hour: power balance per island, then the storage energy balance (links t-1)."""
-    n_h, nv = finj.shape[0], a_inj.shape[1]
-    n_s, n_isl = data.st_element.size, data.n_island
-    grp = _island_sum(data)
-    s_idx = np.arange(n_s)
-    s_cols = np.concatenate([sl[k].start + s_idx for k in ("soc", "ch", "dis")])
-    s_vals = np.concatenate([np.ones(n_s), -data.st_eta_charge, 1.0 / data.st_eta_discharge])
-    s_in = sp.csr_matrix((s_vals, (np.tile(s_idx, 3), s_cols)), shape=(n_s, nv))
-    a_eq = sp.kron(sp.identity(n_h, format="csr"), sp.vstack([grp @ a_inj, s_in]), format="csr")
-    if n_s and n_h > 1:
-        s_prev = sp.csr_matrix((-np.ones(n_s), (s_idx, sl["soc"].start + s_idx)), shape=(n_s, nv))
-        sub = sp.diags(np.ones(n_h - 1), -1, format="csr")
-        zero = sp.csr_matrix((n_isl, nv))
-        a_eq = a_eq + sp.kron(sub, sp.vstack([zero, s_prev]), format="csr")
-    b_eq = np.zeros((n_h, n_isl + n_s))
-    b_eq[:, :n_isl] = -(grp @ finj.T).T
-    b_eq[0, n_isl:] = data.st_e0_mwh
-    return a_eq, b_eq.ravel()
-
-
-def _inequalities(
-    data: NetData, a_inj: sp.csr_matrix, sl: dict[str, slice], finj: np.ndarray
-) -> tuple[sp.csr_matrix | None, np.ndarray | None]:
-    """Per hour: upper then lower PTDF limits of monitored branches; then ramping rows."""
-    n_h, nv = finj.shape[0], a_inj.shape[1]
-    mon = data.monitored
-    a_ub: list[sp.csr_matrix] = []
-    b_ub: list[np.ndarray] = []
-    if mon.size:
-        pm = data.ptdf[mon]
-        m = sp.csr_matrix(pm) @ a_inj
-        a_ub.append(sp.kron(sp.identity(n_h, format="csr"), sp.vstack([m, -m]), format="csr"))
-        lim, off = data.branch_limit_mw[mon], data.offset_mw[mon]
-        base = finj @ pm.T  # (n_h, n_mon)
-        b_ub.append(np.hstack([lim - off - base, lim + off + base]).ravel())
-    # ramping: p_t - p_(t-1) <= up, p_(t-1) - p_t <= down (from the block's second hour)
-    for sign, limit in ((1.0, data.unit_ramp_up), (-1.0, data.unit_ramp_down)):
-        ramped = np.flatnonzero(np.isfinite(limit))
-        if ramped.size and n_h > 1:
-            sel = sp.csr_matrix(
-                (np.full(ramped.size, sign), (np.arange(ramped.size), sl["unit"].start + ramped)),
-                shape=(ramped.size, nv),
-            )
-            diff = sp.diags([-np.ones(n_h - 1), np.ones(n_h - 1)], [0, 1], shape=(n_h - 1, n_h))
-            a_ub.append(sp.kron(diff, sel, format="csr"))
-            b_ub.append(np.tile(limit[ramped], n_h - 1))
-    if not a_ub:
-        return None, None
-    return sp.vstack(a_ub, format="csr"), np.concatenate(b_ub)
-
-
-def _bounds_and_cost(
-    data: NetData, block: Block, sl: dict[str, slice], nv: int, voll_eur_per_mwh: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Column bounds (hours x columns, as linprog's (n, 2)) and the cost of one hour."""
-    n_h = len(block.hours)
-    lo = np.zeros((n_h, nv))
-    hi = np.zeros((n_h, nv))
-    lo[:, sl["unit"]], hi[:, sl["unit"]] = block.lo, block.hi
-    hi[:, sl["uns"]] = np.maximum(block.load_mw, 0.0)
-    hi[:, sl["fwd"]] = hi[:, sl["rev"]] = block.dc_max_mw
-    hi[:, sl["ch"]] = data.st_charge_max_mw
-    hi[:, sl["dis"]] = data.st_discharge_max_mw
-    lo[:, sl["soc"]], hi[:, sl["soc"]] = data.st_e_min_mwh, data.st_e_max_mwh
-    # the block ends no lower than it started
-    lo[-1, sl["soc"]] = np.maximum(data.st_e_min_mwh, np.minimum(data.st_e0_mwh, data.st_e_max_mwh))
-    cost = np.zeros(nv)
-    cost[sl["unit"]] = data.unit_cost
-    cost[sl["uns"]] = voll_eur_per_mwh
-    cost[sl["fwd"]] = cost[sl["rev"]] = data.dc_cost
-    cost[sl["ch"]] = data.st_cost
-    cost[sl["dis"]] = -data.st_cost
-    return np.column_stack([lo.ravel(), hi.ravel()]), cost
 
 
 def _check_status(res: OptimizeResult, block: Block) -> None:
@@ -222,53 +105,101 @@ def _check_status(res: OptimizeResult, block: Block) -> None:
     raise SolverError(msg)
 
 
-def solve_block(data: NetData, block: Block, *, voll_eur_per_mwh: float) -> BlockSolution:
-    """Build and solve the LP of one block of hours."""
+def solve_block(
+    data: NetData,
+    block: Block,
+    ext: ExtData,
+    *,
+    formulation: str,
+    voll_eur_per_mwh: float,
+) -> BlockSolution:
+    """Build and solve the LP of one block of hours in `formulation` (``ptdf``/``angle``)."""
     _check_bounds(data, block)
-    n_h = len(block.hours)
-    a_inj, sl = _injection(data)
-    nv = a_inj.shape[1]
-    finj, dc_on = _fixed_injections(data, block)
-    a_eq, b_eq = _equalities(data, a_inj, sl, finj)
-    a_ub, b_ub = _inequalities(data, a_inj, sl, finj)
-    bounds, cost = _bounds_and_cost(data, block, sl, nv, voll_eur_per_mwh)
+    lay = layout(data, ext, formulation)
+    lp = build(
+        data, ext, lay, lo=block.lo, hi=block.hi, load_mw=block.load_mw,
+        dc_max_mw=block.dc_max_mw, dc_avail=block.dc_avail, voll_eur_per_mwh=voll_eur_per_mwh,
+    )  # fmt: skip
     t0 = time.perf_counter()
     res = linprog(
-        np.tile(cost, n_h), A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
+        lp.c, A_ub=lp.a_ub, b_ub=lp.b_ub, A_eq=lp.a_eq, b_eq=lp.b_eq, bounds=lp.bounds,
         method="highs",
     )  # fmt: skip
     solve_s = time.perf_counter() - t0
     _check_status(res, block)
-    return _solution(data, block, res, a_inj, sl, finj, dc_on, solve_s=solve_s)
+    return _solution(data, block, ext, lay, lp, res, solve_s=solve_s)
+
+
+def _duals(
+    data: NetData, lay: Layout, ext: ExtData, res: OptimizeResult, n_h: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Read the LMPs, branch shadow prices and extendable dcline rows' shadow prices.
+
+    Returns (hours x bus rows), (hours x branch rows) and (hours x ext.dc) arrays.
+    """
+    eq = res.eqlin.marginals[: n_h * lay.n_eq].reshape(n_h, lay.n_eq)
+    ineq = np.zeros((n_h, lay.n_ub))
+    if lay.n_ub:
+        ineq = res.ineqlin.marginals[: n_h * lay.n_ub].reshape(n_h, lay.n_ub)
+    ub = lay.ub
+    branch_mu = np.zeros((n_h, data.model.n_branch))
+    if lay.formulation == "angle":
+        lmp = eq[:, lay.eq["bal"]]
+        nv = lay.nv
+        f = lay.sl["flow"].start + np.arange(lay.fixed.size)
+        lower = res.lower.marginals[: n_h * nv].reshape(n_h, nv)[:, f]
+        upper = res.upper.marginals[: n_h * nv].reshape(n_h, nv)[:, f]
+        branch_mu[:, lay.fixed] = lower - upper
+    else:
+        lmp = eq[:, lay.eq["bal"]][:, data.island]
+        mu_up, mu_lo = ineq[:, ub["up"]], ineq[:, ub["lo"]]
+        if lay.fixed.size:
+            lmp = lmp + (mu_up - mu_lo) @ data.ptdf[lay.fixed]
+        branch_mu[:, lay.fixed] = -(mu_up + mu_lo)
+        if lay.xac.size:
+            lmp = lmp + (ineq[:, ub["xup"]] - ineq[:, ub["xlo"]]) @ data.ptdf[lay.xac]
+    branch_mu[:, lay.xac] = -(ineq[:, ub["xup"]] + ineq[:, ub["xlo"]])
+    x_dc_mu = -(ineq[:, ub["xfwd"]] + ineq[:, ub["xrev"]])
+    return lmp, branch_mu, x_dc_mu
 
 
 def _solution(  # noqa: PLR0913
     data: NetData,
     block: Block,
+    ext: ExtData,
+    lay: Layout,
+    lp: LinearProgram,
     res: OptimizeResult,
-    a_inj: sp.csr_matrix,
-    sl: dict[str, slice],
-    finj: np.ndarray,
-    dc_on: np.ndarray,
     *,
     solve_s: float,
 ) -> BlockSolution:
-    """Primal values, LMPs (balance and flow-limit duals) and branch shadow prices."""
-    n_h, nv = len(block.hours), a_inj.shape[1]
-    n_isl, n_s, mon = data.n_island, data.st_element.size, data.monitored
-    x = res.x.reshape(n_h, nv)
-    lam = res.eqlin.marginals.reshape(n_h, n_isl + n_s)[:, :n_isl]
-    lmp = lam[:, data.island]
-    branch_mu = np.zeros((n_h, data.ptdf.shape[0]))
-    if mon.size:
-        mu = res.ineqlin.marginals[: n_h * 2 * mon.size].reshape(n_h, 2, mon.size)
-        lmp = lmp + (mu[:, 0] - mu[:, 1]) @ data.ptdf[mon]
-        branch_mu[:, mon] = -(mu[:, 0] + mu[:, 1])
-    pinj = x @ a_inj.T + finj
-    flow = pinj @ data.ptdf.T + data.offset_mw
-    upper = res.upper.marginals.reshape(n_h, nv)
+    """Primal values, LMPs, branch shadow prices and the ratings' values."""
+    n_h, nv, sl = len(block.hours), lay.nv, lay.sl
+    x_all = np.asarray(res.x)
+    x = x_all[: n_h * nv].reshape(n_h, nv)
+    rating = x_all[n_h * nv :]
+    lmp, branch_mu, x_dc_mu = _duals(data, lay, ext, res, n_h)
+    if lay.formulation == "angle":
+        theta = x[:, sl["theta"]]
+        flow = np.asarray((data.model.bf @ theta.T).T) + data.model.p_shift_branch_mw
+    else:
+        pinj = x @ lp.a_inj.T + lp.finj
+        flow = pinj @ data.ptdf.T + data.offset_mw
+    upper = res.upper.marginals[: n_h * nv].reshape(n_h, nv)
     fwd, rev = x[:, sl["fwd"]], x[:, sl["rev"]]
     keep = data.dc_keep
+    dc_mu = -(upper[:, sl["fwd"]] + upper[:, sl["rev"]])
+    dc_max = block.dc_max_mw.copy()
+    x_pos = ext.dc_pos[ext.dc]
+    dc_mu[:, x_pos] = x_dc_mu
+    dc_max[:, x_pos] = block.dc_avail[:, x_pos] * rating[ext.dc]
+    branch_lim = np.repeat(data.branch_limit_mw[None, :], n_h, axis=0)
+    branch_lim[:, lay.xac] = rating[ext.ac]
+    value = np.zeros(ext.size)
+    value[ext.ac] = branch_mu[:, lay.xac].sum(axis=0)
+    value[ext.dc] = (block.dc_avail[:, x_pos] * x_dc_mu).sum(axis=0)
+    marg = res.lower.marginals[n_h * nv :] + res.upper.marginals[n_h * nv :]
+    capital = float(rating @ ext.cost_eur_per_mw)
     return BlockSolution(
         unit_p=x[:, sl["unit"]],
         unit_hi=block.hi,
@@ -278,12 +209,19 @@ def _solution(  # noqa: PLR0913
         flow=flow,
         branch_mu=branch_mu,
         dc_p=fwd - keep * rev,
-        dc_max=block.dc_max_mw,
-        dc_loss=(1.0 - keep) * (fwd + rev) + dc_on * data.dc_loss_mw,
-        dc_mu=-(upper[:, sl["fwd"]] + upper[:, sl["rev"]]),
+        dc_max=dc_max,
+        dc_loss=(1.0 - keep) * (fwd + rev) + lp.dc_on * data.dc_loss_mw,
+        dc_mu=dc_mu,
         st_p=x[:, sl["ch"]] - x[:, sl["dis"]],
         st_soc=x[:, sl["soc"]],
+        branch_lim=branch_lim,
         objective_eur=float(res.fun) + n_h * float(data.unit_cost0.sum()),
         solve_s=solve_s,
-        n_variables=int(nv * n_h),
+        n_variables=int(lp.c.size),
+        n_constraints=int(lp.a_eq.shape[0] + (lp.a_ub.shape[0] if lp.a_ub is not None else 0)),
+        n_nonzeros=int(lp.a_eq.nnz + (lp.a_ub.nnz if lp.a_ub is not None else 0)),
+        ext_rating=rating,
+        ext_value=value,
+        ext_shadow=-marg,
+        capital_eur=capital,
     )

@@ -2,15 +2,15 @@
 
 Reads the net once (through :class:`corridor_sim.engines._dcmodel.DCModel`, i.e. pandapower's
 own conversion) into plain arrays: the controllable and fixed injections ("units"), HVDC
-links, storage units, islands, and a PTDF with one reference bus per island restricted to
-the branches that have a loading limit. :mod:`corridor_sim.engines.dispatch` turns these
-into one LP per block of hours.
+links, storage units, islands with one reference bus each, the branch limits, and (computed
+on first use, for the PTDF formulation only) the PTDF with those references.
+:mod:`corridor_sim.engines.dispatch` turns these into one LP per block of hours.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandapower as pp
@@ -47,8 +47,7 @@ class NetData:
     n_row: int
     island: np.ndarray  # island label per bus row
     n_island: int
-    ptdf: np.ndarray  # (n_branch, n_row), one reference per island
-    offset_mw: np.ndarray  # (n_branch,)
+    ref_row: np.ndarray  # the reference (angle 0) bus row of each island
     branch_type: np.ndarray
     branch_element: np.ndarray
     branch_limit_mw: np.ndarray  # inf when not monitored
@@ -85,6 +84,21 @@ class NetData:
     st_eta_charge: np.ndarray
     st_eta_discharge: np.ndarray
     st_cost: np.ndarray
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def ptdf(self) -> np.ndarray:
+        """Dense PTDF (n_branch x n_row) with ``ref_row`` as the references (computed once)."""
+        if "ptdf" not in self._cache:
+            self._cache["ptdf"], self._cache["offset"] = _ptdf(self.model, self.ref_row)
+        return self._cache["ptdf"]
+
+    @property
+    def offset_mw(self) -> np.ndarray:
+        """Flow (MW) at zero injection: the phase-shift term ``Pfinj - PTDF Pbusinj``."""
+        if "offset" not in self._cache:
+            _ = self.ptdf
+        return self._cache["offset"]
 
 
 def coupled(data: NetData) -> bool:
@@ -137,12 +151,17 @@ def _islands(model: DCModel) -> tuple[np.ndarray, int]:
     return labels, int(n_isl)
 
 
-def _ptdf(model: DCModel, island: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """PTDF with the first slack row of each island as its only reference, and the offset."""
+def _references(model: DCModel, island: np.ndarray) -> np.ndarray:
+    """Return the first slack row of each island (or its first row without a slack)."""
     refs = []
     for isl in np.unique(island):
         rows = model.ref_rows[island[model.ref_rows] == isl]
         refs.append(int(rows[0]) if rows.size else int(np.flatnonzero(island == isl)[0]))
+    return np.asarray(refs, dtype=np.int64)
+
+
+def _ptdf(model: DCModel, refs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """PTDF with the rows `refs` (one per island) as its references, and the offset."""
     nonref = np.setdiff1d(np.arange(model.n_bus), refs)
     ptdf = np.zeros((model.n_branch, model.n_bus))
     if nonref.size and model.n_branch:
@@ -411,7 +430,6 @@ def read_net(
     model = DCModel.from_net(net)
     rows_of = _bus_rows(model)
     island, n_isl = _islands(model)
-    ptdf, offset = _ptdf(model, island)
     limit = _branch_limits(net, model)
     costs = _costs(net)
     units = _Units(costs, rows_of)
@@ -431,8 +449,7 @@ def read_net(
         n_row=model.n_bus,
         island=island,
         n_island=n_isl,
-        ptdf=ptdf,
-        offset_mw=offset,
+        ref_row=_references(model, island),
         branch_type=model.branch_element,
         branch_element=model.branch_element_index,
         branch_limit_mw=limit,

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from corridor_sim.engines._dispatch_ext import ExtData
 from corridor_sim.engines._dispatch_lp import BlockSolution
 from corridor_sim.engines._dispatch_net import NetData
 from corridor_sim.engines._solver import LinprogStatus
-from corridor_sim.engines._tidy import ElementIds, keyed_frame, periods_of
+from corridor_sim.engines._tidy import ElementIds, ids_of, keyed_frame, periods_of
 from corridor_sim.results.result import Result, summary_frame
 from corridor_sim.units import PERCENT
 
@@ -52,15 +53,28 @@ class DispatchResult:
         ``element``, ``hour``, ``p_mw`` (pandapower's sign: + charging), ``soc_mwh`` (end of
         the hour).
     objective_eur : float
-        Total cost: generation and dcline costs (cp1, cp0 per hour) + VOLL x unserved MWh.
+        Total cost: generation and dcline costs (cp1, cp0 per hour) + VOLL x unserved MWh
+        (``operating_cost_eur``) + the extendable ratings' capital cost
+        (``capital_cost_eur``).
     status : str
         ``"optimal"``.
     meta : dict
-        ``blocks``, ``block_hours``, ``voll_eur_per_mwh``, ``n_variables``, ``solve_s``.
+        ``blocks``, ``block_hours``, ``voll_eur_per_mwh``, ``formulation``, ``n_variables``,
+        ``n_constraints``, ``n_nonzeros``, ``solve_s``.
     element_ids : mapping
         Element id per pandapower table and index, used by :meth:`to_result`.
     hours : pandas.Index, optional
         The hours solved, in order (their positions are the ``period`` of :meth:`to_result`).
+    ratings : DataFrame
+        One row per extendable branch (empty without): ``branch_type``, ``element``,
+        ``rating_mw`` (optimal), ``min_mw``, ``max_mw``, ``cost_eur_per_mw``,
+        ``capital_cost_eur`` (cost x rating), ``operating_value_eur_per_mw`` (operating
+        cost saved by 1 MW more rating: the sum over hours of the branch's shadow prices,
+        times the hour's availability for a dcline) and ``shadow_price_eur_per_mw`` (dual of
+        the rating's bounds: value minus cost; > 0 at ``max_mw``, < 0 at ``min_mw``, 0
+        between).
+    operating_cost_eur, capital_cost_eur : float
+        The two parts of ``objective_eur``.
 
     In these tables ``element`` / ``load`` / ``bus`` are pandapower indices;
     :meth:`to_result` gives element ids instead.
@@ -76,6 +90,15 @@ class DispatchResult:
     meta: dict = field(default_factory=dict)
     element_ids: ElementIds = field(default_factory=dict, repr=False)
     hours: pd.Index | None = field(default=None, repr=False)
+    ratings: pd.DataFrame = field(default_factory=lambda: _empty_ratings(), repr=False)
+    operating_cost_eur: float = float("nan")
+    capital_cost_eur: float = 0.0
+
+    def __post_init__(self) -> None:
+        if np.isnan(self.operating_cost_eur):
+            object.__setattr__(
+                self, "operating_cost_eur", float(self.objective_eur) - self.capital_cost_eur
+            )
 
     def _hour_index(self) -> pd.Index:
         if self.hours is not None:
@@ -99,9 +122,14 @@ class DispatchResult:
         - ``storage``: ``p_mw`` (+ charging), ``level_mwh`` (end of the hour);
         - ``generation``: ``p_mw``, ``available_mw``, ``curtailed_mw``, ``cost_eur``.
 
-        Summary (1-hour steps, so MW summed over hours are MWh): ``objective`` (EUR),
-        ``unserved_energy``, ``curtailed_energy``, ``hvdc_losses`` (MWh),
-        ``binding_branches`` (count), ``hours`` (h).
+        - ``ratings`` (extendable branches, when there are some): ``rating_mw``,
+          ``min_mw``, ``max_mw``, ``cost_eur_per_mw``, ``capital_cost_eur``,
+          ``operating_value_eur_per_mw``, ``shadow_price_eur_per_mw``.
+
+        Summary (1-hour steps, so MW summed over hours are MWh): ``objective``,
+        ``operating_cost``, ``capital_cost`` (EUR), ``unserved_energy``,
+        ``curtailed_energy``, ``hvdc_losses`` (MWh), ``binding_branches`` (count),
+        ``hours`` (h).
         """
         hours = self._hour_index()
         flows, calendar = self._keyed(hours, self.flows, "element", _FLOW_VALUES, "branch_type")
@@ -128,9 +156,22 @@ class DispatchResult:
             "storage": storage,
             "generation": generation,
         }
+        if len(self.ratings):
+            types = self.ratings["branch_type"].to_numpy(dtype=object)
+            index = self.ratings["element"].to_numpy(dtype=np.int64)
+            tables["ratings"] = pd.DataFrame(
+                {
+                    "element": ids_of(self.element_ids, types, index),
+                    "element_type": types,
+                    "element_index": index,
+                    **{c: self.ratings[c].to_numpy(dtype=float) for c in _RATING_VALUES},
+                }
+            )
         summary = summary_frame(
             [
                 ("objective", self.objective_eur, "EUR"),
+                ("operating_cost", self.operating_cost_eur, "EUR"),
+                ("capital_cost", self.capital_cost_eur, "EUR"),
                 ("unserved_energy", float(self.unserved["p_mw"].sum()), "MWh"),
                 ("curtailed_energy", float(self.generation["curtailed_mw"].sum()), "MWh"),
                 ("hvdc_losses", float(self.flows["loss_mw"].sum()), "MWh"),
@@ -176,6 +217,37 @@ _FLOW_VALUES = dict.fromkeys(
     ("p_mw", "limit_mw", "loading_pct", "loss_mw", "shadow_price_eur_per_mwh")
 )
 _GENERATION_VALUES = dict.fromkeys(("p_mw", "available_mw", "curtailed_mw", "cost_eur"))
+_RATING_VALUES = (
+    "rating_mw", "min_mw", "max_mw", "cost_eur_per_mw", "capital_cost_eur",
+    "operating_value_eur_per_mw", "shadow_price_eur_per_mw",
+)  # fmt: skip
+
+
+def _empty_ratings() -> pd.DataFrame:
+    """Return the ``ratings`` table of a run without extendable branches."""
+    cols = {"branch_type": pd.Series(dtype=object), "element": pd.Series(dtype=np.int64)}
+    return pd.DataFrame(cols | {c: pd.Series(dtype=float) for c in _RATING_VALUES})
+
+
+def ratings_table(ext: ExtData, parts: list[BlockSolution]) -> pd.DataFrame:
+    """Return the ``ratings`` table of the (single) block that optimised the ratings."""
+    if not ext.size:
+        return _empty_ratings()
+    (part,) = parts  # extendable ratings: the horizon is one LP
+    rating = np.asarray(part.ext_rating)
+    return pd.DataFrame(
+        {
+            "branch_type": ext.table.astype(object),
+            "element": ext.element,
+            "rating_mw": rating,
+            "min_mw": ext.min_mw,
+            "max_mw": ext.max_mw,
+            "cost_eur_per_mw": ext.cost_eur_per_mw,
+            "capital_cost_eur": rating * ext.cost_eur_per_mw,
+            "operating_value_eur_per_mw": part.ext_value,
+            "shadow_price_eur_per_mw": part.ext_shadow,
+        }
+    )
 
 
 def _binding(flows: pd.DataFrame) -> np.ndarray:
@@ -227,16 +299,22 @@ def _tidy(
     return pd.DataFrame(out)
 
 
-def assemble(
-    data: NetData, parts: list[BlockSolution], index: pd.Index, *, voll: float, size: int
+def assemble(  # noqa: PLR0913
+    data: NetData,
+    ext: ExtData,
+    parts: list[BlockSolution],
+    index: pd.Index,
+    *,
+    voll: float,
+    size: int,
+    formulation: str,
 ) -> DispatchResult:
     """Concatenate the solved blocks of hours `index` into one :class:`DispatchResult`."""
-    skip = ("objective_eur", "solve_s", "n_variables")
-    cat = {
-        k: np.concatenate([getattr(p, k) for p in parts])
-        for k in BlockSolution.__slots__
-        if k not in skip
-    }
+    hourly = (
+        "unit_p", "unit_hi", "unserved", "load_mw", "lmp", "flow", "branch_mu", "dc_p",
+        "dc_max", "dc_loss", "dc_mu", "st_p", "st_soc", "branch_lim",
+    )  # fmt: skip
+    cat = {k: np.concatenate([getattr(p, k) for p in parts]) for k in hourly}
     p_el = cat["unit_p"]
     gen = _tidy(
         index,
@@ -265,37 +343,51 @@ def assemble(
         "blocks": len(parts),
         "block_hours": size,
         "voll_eur_per_mwh": voll,
+        "formulation": formulation,
         "n_variables": int(sum(p.n_variables for p in parts)),
+        "n_constraints": int(sum(p.n_constraints for p in parts)),
+        "n_nonzeros": int(sum(p.n_nonzeros for p in parts)),
         "solve_s": float(sum(p.solve_s for p in parts)),
     }
+    objective = float(sum(p.objective_eur for p in parts))
+    capital = float(sum(p.capital_eur for p in parts))
     return DispatchResult(
         generation=gen,
-        flows=_flows_table(data, cat, index),
+        flows=_flows_table(data, ext, cat, index),
         unserved=uns,
         prices=prices,
         storage=sto,
-        objective_eur=float(sum(p.objective_eur for p in parts)),
+        objective_eur=objective,
         status=LinprogStatus.OPTIMAL.label,
         meta=meta,
         hours=index,
+        ratings=ratings_table(ext, parts),
+        operating_cost_eur=objective - capital,
+        capital_cost_eur=capital,
     )
 
 
-def _flows_table(data: NetData, cat: dict, index: pd.Index) -> pd.DataFrame:
+def _flows_table(data: NetData, ext: ExtData, cat: dict, index: pd.Index) -> pd.DataFrame:
     n_h = len(index)
     ok = data.branch_element >= 0
     rows = np.flatnonzero(ok & np.isin(data.branch_type, ("line", "trafo")))
     flow = cat["flow"][:, rows]
-    limit = data.branch_limit_mw[rows]
+    limit = cat["branch_lim"][:, rows]
     lim = np.where(np.isfinite(limit), limit, np.nan)
+    loading = np.abs(flow) * data.model.loading_pct_per_mw[rows]
+    x_rows = np.isin(rows, ext.branch_row[ext.ac])
+    if x_rows.any():  # an optimised rating: percent of it
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pct = np.abs(flow[:, x_rows]) / lim[:, x_rows] * PERCENT
+        loading[:, x_rows] = np.where(lim[:, x_rows] > 0, pct, np.nan)
     ac = pd.DataFrame(
         {
             "branch_type": np.tile(data.branch_type[rows].astype(str), n_h),
             "element": np.tile(data.branch_element[rows], n_h),
             "hour": np.repeat(np.asarray(index), rows.size),
             "p_mw": flow.ravel(),
-            "limit_mw": np.tile(lim, n_h),
-            "loading_pct": (np.abs(flow) * data.model.loading_pct_per_mw[rows]).ravel(),
+            "limit_mw": lim.ravel(),
+            "loading_pct": loading.ravel(),
             "loss_mw": 0.0,
             "shadow_price_eur_per_mwh": cat["branch_mu"][:, rows].ravel(),
         }

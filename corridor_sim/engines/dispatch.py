@@ -3,24 +3,28 @@
 :func:`dispatch` takes any pandapower net with linear costs in ``net.poly_cost`` and hourly
 tables (hours x element index, like pandapower time series) and solves, per block of hours,
 one linear programme with SciPy's HiGHS: minimum generation cost plus value of lost load,
-nodal balance per island, PTDF flow limits on lines and trafos with ``max_loading_percent``,
-HVDC links (``net.dcline``) with proportional losses, and optional storage. Nodal prices
-come from the duals. The formulation is in ``docs/dispatch.md``.
+power balance with flow limits on lines and trafos with ``max_loading_percent`` (sparse bus
+angles, or PTDF rows on small nets), HVDC links (``net.dcline``) with proportional losses,
+optional storage, and optionally extendable branch ratings (:class:`Extendable`) optimised
+with the dispatch. Nodal prices come from the duals. The formulation is in
+``docs/dispatch.md``.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandapower as pp
 import pandas as pd
 
+from corridor_sim.engines._dispatch_ext import ExtData, Extendable, annuity_factor, resolve
 from corridor_sim.engines._dispatch_lp import Block, solve_block
 from corridor_sim.engines._dispatch_net import NetData, coupled, read_net
 from corridor_sim.engines._dispatch_result import DispatchResult, assemble
+from corridor_sim.engines._dispatch_rows import FORMULATIONS
 from corridor_sim.engines._solver import LinprogStatus
 from corridor_sim.engines._tidy import element_ids
 from corridor_sim.errors import SpecError, suggest
@@ -28,10 +32,15 @@ from corridor_sim.units import PERCENT
 
 __all__ = [
     "BLOCK_HOURS",
+    "FORMULATIONS",
+    "PTDF_MAX_BUSES",
     "STORAGE_INITIAL_SOC_PCT",
     "STORAGE_ROUND_TRIP_EFFICIENCY_PCT",
     "VOLL_EUR_PER_MWH",
     "DispatchResult",
+    "Extendable",
+    "annuity_factor",
+    "choose_formulation",
     "dispatch",
 ]
 
@@ -52,6 +61,25 @@ STORAGE_ROUND_TRIP_EFFICIENCY_PCT = 90.0
 #: State of charge (%) at the start of each block for a storage unit whose ``soc_percent``
 #: is NaN or missing (``power.storage.initial_soc``: half full).
 STORAGE_INITIAL_SOC_PCT = 50.0
+#: ``formulation="auto"`` writes flow limits as PTDF rows when the net has at most this many
+#: bus rows, else as sparse bus angles (docs/dispatch.md, "Formulations": measured).
+PTDF_MAX_BUSES = 30
+
+
+def choose_formulation(n_bus_rows: int, formulation: str = "auto") -> str:
+    """Return the formulation ``dispatch`` uses: `formulation`, or the choice for ``"auto"``.
+
+    Examples
+    --------
+    >>> choose_formulation(10), choose_formulation(118), choose_formulation(118, "ptdf")
+    ('ptdf', 'angle', 'ptdf')
+    """
+    if formulation not in (*FORMULATIONS, "auto"):
+        msg = f"formulation = {formulation!r}: expected 'auto', 'angle' or 'ptdf'"
+        raise SpecError(msg)
+    if formulation != "auto":
+        return formulation
+    return "ptdf" if n_bus_rows <= PTDF_MAX_BUSES else "angle"
 
 
 def _plain(label: object) -> object:
@@ -144,6 +172,8 @@ def dispatch(  # noqa: PLR0913
     line_in_service: pd.DataFrame | None = None,
     storage_round_trip_efficiency_pct: float = STORAGE_ROUND_TRIP_EFFICIENCY_PCT,
     storage_initial_soc_pct: float = STORAGE_INITIAL_SOC_PCT,
+    extendable: Mapping[tuple[str, int], Extendable] | None = None,
+    formulation: str = "auto",
 ) -> DispatchResult:
     """Least-cost hourly dispatch of `net` with DC network limits (one HiGHS LP per block).
 
@@ -171,10 +201,11 @@ def dispatch(  # noqa: PLR0913
     hours : int or sequence, optional
         Solve only the first `hours` rows, or these index labels, of the tables.
     block_hours : int, optional
-        Hours per LP. None: the whole horizon when storage or ramps couple hours, else
-        :data:`BLOCK_HOURS` (168); blocks are solved one after another and are exact
-        without coupling. With storage, each block starts at the initial state of charge
-        and must end no lower.
+        Hours per LP. None: the whole horizon when storage, ramps or extendable ratings
+        couple hours, else :data:`BLOCK_HOURS` (168); blocks are solved one after another
+        and are exact without coupling. With storage, each block starts at the initial
+        state of charge and must end no lower. Not allowed below the horizon with
+        `extendable` (one rating for every hour).
     line_in_service : DataFrame, optional
         Line status per hour (1/True in service, 0/False out; columns ``net.line``
         indices, missing columns keep the net's status). Each distinct topology is solved on
@@ -187,6 +218,19 @@ def dispatch(  # noqa: PLR0913
     storage_initial_soc_pct : float, default :data:`STORAGE_INITIAL_SOC_PCT`
         State of charge (%, in [0, 100]) at the start of each block for storage units whose
         ``soc_percent`` is NaN or missing.
+    extendable : mapping, optional
+        ``{("line" | "trafo" | "dcline", index): Extendable(min_mw, max_mw,
+        cost_eur_per_mw, ...)}``: these branches' ratings (MW) are variables optimised with
+        the dispatch of the whole horizon in one LP, at the capital cost per MW (for the
+        horizon; see :func:`annuity_factor`). A line's or trafo's rating replaces its
+        ``max_loading_percent`` limit (its reactance is kept); a dcline's hourly rating is
+        the rating times the hour's availability ``dcline_max_p_mw / net.dcline.max_p_mw``
+        (1 without a table column). Results: ``ratings``, ``capital_cost_eur``.
+    formulation : {"auto", "angle", "ptdf"}, default "auto"
+        How flow limits enter the LP: ``"angle"`` (bus angles and flow columns: size
+        grows with buses + branches), ``"ptdf"`` (dense PTDF rows: size grows with limited
+        branches x buses); ``"auto"``: ``"ptdf"`` up to :data:`PTDF_MAX_BUSES` bus rows,
+        else ``"angle"`` (:func:`choose_formulation`). Both give the same optimum.
 
     Returns
     -------
@@ -215,6 +259,18 @@ def dispatch(  # noqa: PLR0913
     >>> res = dispatch(net)
     >>> round(res.objective_eur, 6), float(res.prices["price_eur_per_mwh"].iloc[1])
     (1500.0, 50.0)
+
+    The line's rating as a variable at 20 EUR per MW (cheaper than the 30 MW it carries
+    would save at a 100 EUR/MWh local alternative):
+
+    >>> _ = pp.create_gen(net, b, p_mw=0.0, min_p_mw=0.0, max_p_mw=50.0)
+    >>> _ = pp.create_poly_cost(net, 0, "gen", cp1_eur_per_mw=100.0)
+    >>> ext = {("line", 0): Extendable(max_mw=25.0, cost_eur_per_mw=20.0)}
+    >>> res = dispatch(net, extendable=ext)
+    >>> res.ratings[["rating_mw", "capital_cost_eur"]].round(6).values.tolist()
+    [[25.0, 500.0]]
+    >>> round(res.operating_cost_eur, 6), round(res.objective_eur, 6)
+    (1750.0, 2250.0)
     """
     voll = VOLL_EUR_PER_MWH if voll_eur_per_mwh is None else voll_eur_per_mwh
     _check_scalar("voll_eur_per_mwh", voll, 0.0, np.inf, "EUR/MWh")
@@ -237,18 +293,25 @@ def dispatch(  # noqa: PLR0913
     }
     index = _hour_index(tables, hours)
     topology = tables.pop("line_in_service")
+    choose_formulation(0, formulation)  # checks the name
+    if extendable and block_hours is not None and block_hours < len(index):
+        msg = (
+            f"block_hours = {block_hours!r} with extendable ratings: expected None or at least "
+            f"the horizon ({len(index)} h); a rating serves every hour, so the horizon is one LP"
+        )
+        raise SpecError(msg)
     options = {
         "storage": storage,
         "round_trip_efficiency_pct": float(storage_round_trip_efficiency_pct),
         "initial_soc_pct": float(storage_initial_soc_pct),
     }
+    solve = {"voll": float(voll), "block_hours": block_hours, "formulation": formulation}
     if topology is None:
         data = read_net(net, **options)
-        result = _solve_hours(data, tables, index, voll=float(voll), block_hours=block_hours)
+        ext = resolve(net, data, extendable)
+        result = _solve_hours(data, ext, tables, index, **solve)
     else:
-        result = _by_topology(
-            net, topology, tables, index, options=options, voll=float(voll), block_hours=block_hours
-        )
+        result = _by_topology(net, topology, tables, index, options, extendable, solve)
     return dataclasses.replace(result, element_ids=element_ids(net))
 
 
@@ -265,30 +328,62 @@ def _check_scalar(  # noqa: PLR0913
         raise SpecError(msg)
 
 
-def _solve_hours(
+def _dcline_hours(
+    data: NetData, ext: ExtData, table: pd.DataFrame | None, index: pd.Index
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return hourly dcline ratings and availabilities (hours x links).
+
+    Ratings in MW (for an extendable link its availability, pu); availability in pu (1 for
+    links that are not extendable).
+    """
+    dc_max = _per_hour(data.dc_max_mw, data.dc_element, table, index)
+    avail = np.ones_like(dc_max)
+    for pos in ext.dc_pos[ext.dc]:
+        el = int(data.dc_element[pos])
+        if table is not None and el in table.columns:
+            static = float(data.dc_max_mw[pos])
+            if not (np.isfinite(static) and static > 0):
+                msg = (
+                    f"net.dcline.max_p_mw = {static!r} for extendable dcline {el} with a "
+                    "dcline_max_p_mw column: expected a positive MW rating, the reference of "
+                    "the hourly availability (table / max_p_mw)"
+                )
+                raise SpecError(msg)
+            avail[:, pos] = dc_max[:, pos] / static
+        dc_max[:, pos] = avail[:, pos]
+    if np.isnan(dc_max).any():
+        el = data.dc_element[np.flatnonzero(np.isnan(dc_max).any(axis=0))[0]]
+        msg = f"net.dcline.max_p_mw is NaN for dcline {el}: expected a MW rating or a table"
+        raise SpecError(msg)
+    return dc_max, avail
+
+
+def _solve_hours(  # noqa: PLR0913
     data: NetData,
+    ext: ExtData,
     tables: dict[str, pd.DataFrame | None],
     index: pd.Index,
     *,
     voll: float,
     block_hours: int | None,
+    formulation: str,
 ) -> DispatchResult:
     n_h = len(index)
     lo, hi = _unit_bounds(data, tables, index)
     load = _per_hour(data.load_p_mw, data.load_element, tables["load_p_mw"], index)
-    dc_max = _per_hour(data.dc_max_mw, data.dc_element, tables["dcline_max_p_mw"], index)
-    if np.isnan(dc_max).any():
-        el = data.dc_element[np.flatnonzero(np.isnan(dc_max).any(axis=0))[0]]
-        msg = f"net.dcline.max_p_mw is NaN for dcline {el}: expected a MW rating or a table"
-        raise SpecError(msg)
-    default_size = n_h if coupled(data) else BLOCK_HOURS
+    dc_max, avail = _dcline_hours(data, ext, tables["dcline_max_p_mw"], index)
+    default_size = n_h if (coupled(data) or ext.size) else BLOCK_HOURS
     size = default_size if block_hours is None else int(block_hours)
+    form = choose_formulation(data.n_row, formulation)
     parts = []
     for start in range(0, n_h, size):
         sl = slice(start, min(start + size, n_h))
-        block = Block(hours=index[sl], lo=lo[sl], hi=hi[sl], load_mw=load[sl], dc_max_mw=dc_max[sl])
-        parts.append(solve_block(data, block, voll_eur_per_mwh=voll))
-    return assemble(data, parts, index, voll=voll, size=size)
+        block = Block(
+            hours=index[sl], lo=lo[sl], hi=hi[sl], load_mw=load[sl], dc_max_mw=dc_max[sl],
+            dc_avail=avail[sl],
+        )  # fmt: skip
+        parts.append(solve_block(data, block, ext, formulation=form, voll_eur_per_mwh=voll))
+    return assemble(data, ext, parts, index, voll=voll, size=size, formulation=form)
 
 
 def _by_topology(  # noqa: PLR0913
@@ -296,10 +391,9 @@ def _by_topology(  # noqa: PLR0913
     topology: pd.DataFrame,
     tables: dict[str, pd.DataFrame | None],
     index: pd.Index,
-    *,
     options: dict,
-    voll: float,
-    block_hours: int | None,
+    extendable: Mapping[tuple[str, int], Extendable] | None,
+    solve: dict,
 ) -> DispatchResult:
     """Solve each set of hours with the same lines in service on its own net copy."""
     state = np.ones((len(index), len(net.line)), dtype=bool)
@@ -312,15 +406,16 @@ def _by_topology(  # noqa: PLR0913
         work = copy.copy(net)
         work.line = net.line.assign(in_service=net.line["in_service"].to_numpy(bool) & pattern)
         data = read_net(work, **options)
-        if coupled(data) and len(patterns) > 1:
+        if (coupled(data) or extendable) and len(patterns) > 1:
             msg = (
-                "line_in_service changes the topology within the horizon while storage or "
-                "ramping limits couple the hours; expected one topology (dispatch each "
-                "stretch separately, or storage=False)"
+                "line_in_service changes the topology within the horizon while storage, "
+                "ramping limits or extendable ratings couple the hours; expected one topology "
+                "(dispatch each stretch separately, or storage=False)"
             )
             raise SpecError(msg)
         sub = index[group == k]
-        results.append(_solve_hours(data, tables, sub, voll=voll, block_hours=block_hours))
+        ext = resolve(work, data, extendable)
+        results.append(_solve_hours(data, ext, tables, sub, **solve))
     order = {h: i for i, h in enumerate(index)}
 
     def merged(name: str) -> pd.DataFrame:
@@ -331,7 +426,7 @@ def _by_topology(  # noqa: PLR0913
     meta = dict(results[0].meta)
     meta["blocks"] = int(sum(r.meta["blocks"] for r in results))
     meta["topologies"] = len(patterns)
-    for key in ("n_variables", "solve_s"):
+    for key in ("n_variables", "n_constraints", "n_nonzeros", "solve_s"):
         meta[key] = sum(r.meta[key] for r in results)
     return DispatchResult(
         generation=merged("generation"),
@@ -343,6 +438,8 @@ def _by_topology(  # noqa: PLR0913
         status=LinprogStatus.OPTIMAL.label,
         meta=meta,
         hours=index,
+        ratings=results[0].ratings,
+        capital_cost_eur=float(sum(r.capital_cost_eur for r in results)),
     )
 
 
