@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.errors import SpecError
+from corridor_sim.engines.dispatch import annuity_factor as engine_annuity_factor
 from corridor_sim.units import PERCENT, THOUSAND
 
 __all__ = ["EXPANDABLE", "annuity_factor", "link_costs", "lower_bounds", "npv", "ratings"]
@@ -35,6 +35,8 @@ EXPANDABLE = ("caspian_cable", "black_sea_cable", "az_ge", "az_nakhchivan", "nak
 
 def annuity_factor(rate_pct: float, life_yr: float) -> float:
     """Equal annual payment per unit of investment at `rate_pct` over `life_yr` years.
+
+    The engine's :func:`corridor_sim.engines.dispatch.annuity_factor` with the rate in %.
 
     Examples
     --------
@@ -48,14 +50,7 @@ def annuity_factor(rate_pct: float, life_yr: float) -> float:
     SpecError
         A rate of -100 % or below, or a life that is not positive.
     """
-    if not rate_pct > -PERCENT or not life_yr > 0:
-        msg = (
-            f"annuity_factor(rate_pct={rate_pct!r}, life_yr={life_yr!r}): expected a rate "
-            "> -100 % and a life > 0 years"
-        )
-        raise SpecError(msg)
-    r = rate_pct / PERCENT
-    return 1.0 / life_yr if r == 0 else r / (1 - (1 + r) ** -life_yr)
+    return engine_annuity_factor(rate_pct / PERCENT, life_yr)
 
 
 def npv(annual_eur: float, investment_eur: float, rate_pct: float, life_yr: float) -> float:

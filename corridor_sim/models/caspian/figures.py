@@ -42,7 +42,7 @@ __all__ = [
 _HUB_NAMES = {
     "kz_west": "Aktau", "kz_rest": "Kazakhstan", "uz": "Uzbekistan", "az_absheron": "Baku",
     "az_rest": "Azerbaijan", "nakhchivan": "Nakhchivan", "ge": "Georgia",
-    "ge_black_sea": "Anaklia", "tr": "Türkiye", "ro_constanta": "Constanța",
+    "ge_black_sea": "Anaklia", "tr": "Türkiye", "tr_east": "Erzurum", "ro_constanta": "Constanța",
     "europe": "Europe", "ru": "Russia", "ir": "Iran",
 }  # fmt: skip
 _LINK_NAMES = {

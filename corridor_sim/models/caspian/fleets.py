@@ -40,6 +40,7 @@ HUBS: dict[str, str] = {
     "ge": "ge",
     "ge_black_sea": "ge",
     "tr": "tr",
+    "tr_east": "tr",
     "ro_constanta": "eu",
     "europe": "eu",
     "ru": "ru",
@@ -59,7 +60,7 @@ FLEETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "az": ("az_rest", ("az_absheron", "az_rest")),
     "nx": ("nakhchivan", ("nakhchivan",)),
     "ge": ("ge", ("ge", "ge_black_sea")),
-    "tr": ("tr", ("tr",)),
+    "tr": ("tr", ("tr", "tr_east")),
 }
 
 _SHARE_IDS = {

@@ -52,10 +52,10 @@ __all__ = [
 LINKS: dict[str, tuple[str, str, str]] = {
     "caspian_cable": ("kz_west", "az_absheron", "hvdc"),
     "black_sea_cable": ("ge_black_sea", "ro_constanta", "hvdc"),
-    "ge_tr": ("ge", "tr", "b2b"),
+    "ge_tr": ("ge", "tr_east", "b2b"),
     "az_ge": ("az_rest", "ge", "ac"),
     "az_nakhchivan": ("az_rest", "nakhchivan", "ac"),
-    "nakhchivan_tr": ("nakhchivan", "tr", "b2b"),
+    "nakhchivan_tr": ("nakhchivan", "tr_east", "b2b"),
     "kz_uz": ("uz", "kz_rest", "ac"),
     "tr_eu": ("tr", "europe", "ac"),
     "az_ru": ("az_absheron", "ru", "tie"),
@@ -64,6 +64,7 @@ LINKS: dict[str, tuple[str, str, str]] = {
     "az_internal": ("az_absheron", "az_rest", "internal"),
     "ge_internal": ("ge", "ge_black_sea", "internal"),
     "ro_internal": ("ro_constanta", "europe", "internal"),
+    "tr_internal": ("tr_east", "tr", "internal"),
 }
 
 #: Links built as pandapower dclines (controllable): the HVDC cables and converters, the
@@ -118,10 +119,11 @@ def _link_ratings(p: Mapping[str, float]) -> dict[str, float]:
         "tr_eu": p["tr_eu_mw"],
         "az_ru": ties * p["az_ru_mw"],
         "az_ir": ties * p["az_ir_mw"],
-        "kz_internal": max(floor, p["caspian_cable_mw"]),
-        "az_internal": max(floor, p["caspian_cable_mw"] + az_wind),
-        "ge_internal": max(floor, p["black_sea_cable_mw"]),
-        "ro_internal": max(floor, p["black_sea_cable_mw"]),
+        "kz_internal": floor + p["caspian_cable_mw"] + p["kz_export_wind_mw"],
+        "az_internal": floor + p["caspian_cable_mw"] + az_wind,
+        "ge_internal": floor + p["black_sea_cable_mw"],
+        "ro_internal": floor + p["black_sea_cable_mw"],
+        "tr_internal": p["tr_east_west_mw"],
     }
 
 

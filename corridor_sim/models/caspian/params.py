@@ -154,6 +154,11 @@ PARAMS = ParamTable(
         _link(
             "tr_eu_mw", "Türkiye–EU (Bulgaria/Greece) AC link rating", "caspian.link.tr_eu.capacity"
         ),
+        _link(
+            "tr_east_west_mw",
+            "spare east–west transfer in Türkiye for power from the Caucasus (no reference: a range)",
+            "caspian.link.tr_internal.capacity",
+        ),
         Param(
             "neighbour_ties",
             "-",

@@ -110,9 +110,13 @@ def sample_hours(hours: int, weeks: int | None) -> list[int]:
     return [int(w * HOURS_PER_WEEK + h) for w in picked for h in range(HOURS_PER_WEEK)]
 
 
-def _prepared(p: ParamValues, prof: pd.DataFrame, avail: pd.DataFrame) -> tuple[Inputs, dict]:
+def _prepared(
+    p: ParamValues, prof: pd.DataFrame, avail: pd.DataFrame, top: float
+) -> tuple[Inputs, dict]:
     """Return inputs with each optimised dcline at a 1 MW placeholder (table = availability)."""
-    net = network(p)
+    # the internal equivalents behind the cables grow with them: size them for the bound
+    net = network(resolve_year(p.year, {**_overridden(p), "caspian_cable_mw": top,
+                                        "black_sea_cable_mw": top}))  # fmt: skip
     links = net["caspian_links"].set_index("element")
     for link in EXPANDABLE:
         if link in DC_LINKS:
@@ -122,6 +126,11 @@ def _prepared(p: ParamValues, prof: pd.DataFrame, avail: pd.DataFrame) -> tuple[
         k: (str(links.at[k, "element_type"]), int(links.at[k, "element_index"])) for k in EXPANDABLE
     }
     return data, index
+
+
+def _overridden(p: ParamValues) -> dict[str, Any]:
+    """The overrides behind `p` (parameter name -> value)."""
+    return {name: p[name] for name in p.overridden}
 
 
 def _with_ratings(
@@ -221,14 +230,14 @@ def optimise(  # noqa: PLR0913
     if unknown or not links:
         msg = f"links = {list(links)!r}: expected one or more of {list(EXPANDABLE)}"
         raise SpecError(msg)
-    data, index = _prepared(p, prof, avail)
+    top = value("caspian.sizing.max_rating", unit="MW")
+    data, index = _prepared(p, prof, avail, top)
     given = ratings(p)
     free = _with_ratings(data, index, {k: given[k] for k in EXPANDABLE if k not in links},
                          placeholder=True)  # fmt: skip
     lengths = data.net["caspian_links"].set_index("element")["length_km"]
     costs = link_costs(p, lengths)
     low = lower_bounds(p)
-    top = value("caspian.sizing.max_rating", unit="MW")
     ext = {
         index[k]: ext_cls(min_mw=low[k], max_mw=max(top, low[k]),
                           cost_eur_per_mw=float(costs.at[k, "annual_eur_per_mw"]) * share)
