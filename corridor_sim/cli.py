@@ -5,27 +5,38 @@ Sub-commands::
     corridor-sim facts [--format table|csv] [--status S] [--subject TEXT]
     corridor-sim models [--year YEAR]
     corridor-sim run SCENARIO.toml [--out DIR] [--no-plots]
-    corridor-sim sweep SCENARIO.toml [--param NAME=V1,V2 ...] [--executor E] [--out FILE.csv]
-    corridor-sim monte-carlo SCENARIO.toml -n N --dist NAME=KIND:A:B [...] [--out FILE.csv]
+    corridor-sim sweep SCENARIO.toml [--param NAME=V1,V2 ...] [--executor E] [--out DIR]
+    corridor-sim monte-carlo SCENARIO.toml -n N [--dist NAME=KIND:A:B ...] [--threshold M>X]
+                             [--checkpoint DIR] [--out DIR]
+    corridor-sim diff A.toml B.toml [--out FILE.csv]
 
-Bad input prints one line ``corridor-sim: error: ...`` on stderr and exits with 2.
+Every command takes ``--quiet`` (no progress bar, warnings and errors only), ``--verbose``
+(``-v``: what the library logs at INFO; ``-vv``: DEBUG) and the program takes ``--version``.
+Bad input prints one line ``corridor-sim: error: ...`` on stderr and exits with 2; Ctrl-C
+prints one line and exits with 130 (a study says how many runs are saved and how to resume).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from corridor_sim import __version__
 from corridor_sim.errors import CorridorSimError, ScenarioError
 
 __all__ = ["main"]
 
 EXIT_ERROR = 2
+#: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
 
 
 def _number(text: str) -> float | int | bool | str:
@@ -116,71 +127,210 @@ def _cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from corridor_sim.scenarios.runner import run
+def _progress(args: argparse.Namespace) -> bool:
+    return not getattr(args, "quiet", False)
 
-    result = run(Path(args.scenario))
+
+def _save_figures(figs: dict[str, Any], out: Path) -> list[str]:
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    written = []
+    for stem, fig in figs.items():
+        fig.savefig(out / f"{stem}.png", dpi=110, bbox_inches="tight")
+        plt.close(fig)
+        written.append(f"{stem}.png")
+    return written
+
+
+def _use_agg() -> None:
+    import matplotlib as mpl  # noqa: PLC0415
+
+    mpl.use("Agg")
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from corridor_sim.scenarios.runner import run  # noqa: PLC0415
+
+    result = run(Path(args.scenario), progress=_progress(args))
     _print_table(result.summary())
     if args.out:
         out = result.save(args.out)
         written = [f"{name}.csv" for name in result.tables]
         if not args.no_plots:
-            import matplotlib as mpl
+            _use_agg()
+            from corridor_sim.plotting import figures  # noqa: PLC0415
 
-            mpl.use("Agg")
-            import matplotlib.pyplot as plt
-
-            from corridor_sim.plotting import figures
-
-            for stem, fig in figures(result).items():
-                fig.savefig(out / f"{stem}.png", dpi=110, bbox_inches="tight")
-                plt.close(fig)
-                written.append(f"{stem}.png")
+            written += _save_figures(figures(result), out)
         print(f"wrote {len(written)} files to {out}: {', '.join(written)}")
     return 0
 
 
+def _write_study(study: Any, args: argparse.Namespace) -> int:  # noqa: ANN401 - a StudyResult
+    """Print the study's summary; write its tables (and figures) where --out says.
+
+    Returns the exit status: 1 when no run finished (every one failed), else 0.
+    """
+    summary = study.summary()
+    print(summary.to_text())
+    runs = study.table("runs")
+    status = 0
+    if len(runs) and (runs["status"] == "failed").all():
+        print(
+            f"corridor-sim: error: all {len(runs)} runs failed; the first: {runs['error'].iloc[0]}",
+            file=sys.stderr,
+        )
+        status = 1
+    if not args.out:
+        return status
+    path = Path(args.out)
+    if path.suffix.lower() == ".csv":  # the tidy long table alone, as before
+        path.parent.mkdir(parents=True, exist_ok=True)
+        study.to_frame().to_csv(path, index=False)
+        print(f"wrote {len(study.to_frame())} rows to {path}")
+        return status
+    out = study.save(path)
+    written = sorted(p.name for p in out.iterdir() if p.suffix in (".csv", ".json"))
+    if not args.no_plots:
+        _use_agg()
+        from corridor_sim.plotting.study import figures  # noqa: PLC0415
+
+        written += _save_figures(figures(study), out)
+    print(f"wrote {len(written)} files to {out}: {', '.join(written)}")
+    return status
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from corridor_sim.scenarios.runner import sweep
+    from corridor_sim.scenarios.runner import sweep  # noqa: PLC0415
 
     grid = _params(args.param) if args.param else None
-    table = sweep(Path(args.scenario), grid, executor=args.executor, max_workers=args.workers)
-    _write_or_print(table, args.out)
-    return 0
+    study = sweep(
+        Path(args.scenario),
+        grid,
+        executor=args.executor,
+        max_workers=args.workers,
+        checkpoint=args.checkpoint,
+        progress=_progress(args),
+        model_study=args.model_study,
+        thresholds=args.threshold,
+    )
+    return _write_study(study, args)
 
 
 def _cmd_monte_carlo(args: argparse.Namespace) -> int:
-    from corridor_sim.scenarios.runner import monte_carlo
+    from corridor_sim.scenarios.runner import monte_carlo  # noqa: PLC0415
 
-    table = monte_carlo(
+    study = monte_carlo(
         Path(args.scenario),
         args.n,
         distributions=_dists(args.dist),
+        catalogue=not args.no_catalogue,
+        thresholds=args.threshold,
         executor=args.executor,
         max_workers=args.workers,
+        checkpoint=args.checkpoint,
+        progress=_progress(args),
+        model_study=args.model_study,
     )
-    _write_or_print(table, args.out)
+    return _write_study(study, args)
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from corridor_sim.scenarios.diff import diff  # noqa: PLC0415
+
+    result = diff(Path(args.a), Path(args.b), progress=_progress(args))
+    print(result.to_text())
+    if args.out:
+        path = Path(args.out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        result.metrics.to_csv(path, index=False)
+        print(f"wrote {len(result.metrics)} rows to {path}")
     return 0
 
 
-def _write_or_print(table: pd.DataFrame, out: str | None) -> None:
-    if out:
-        path = Path(out)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(path, index=False)
-        print(f"wrote {len(table)} rows to {path}")
-    else:
-        _print_table(table)
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"expected a whole number of workers >= 1, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _draws(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"expected a positive number of draws, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every sub-command takes (also accepted before the sub-command)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="no progress bar; print warnings and errors only",
+    )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="log what the library does (-v: info, -vv: debug)",
+    )
+    return common
+
+
+def _study_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="METRIC>VALUE",
+        help="probability of a condition, e.g. 'unmet_mt>0' (repeatable; >, >=, <, <=)",
+    )
+    p.add_argument("--executor", choices=["serial", "process", "dask"], default="serial")
+    p.add_argument("--workers", type=_workers, default=None, help="worker processes")
+    p.add_argument(
+        "--checkpoint",
+        default=None,
+        metavar="DIR",
+        help="save each finished run in DIR; the same command again resumes from it",
+    )
+    p.add_argument(
+        "--model-study",
+        action="store_true",
+        help="keep options.study (the model's own capacity study) in every run",
+    )
+    p.add_argument(
+        "--out",
+        default=None,
+        help="folder for the tables (CSV) and figures (PNG); a .csv name writes the long table",
+    )
+    p.add_argument("--no-plots", action="store_true", help="write tables only")
 
 
 def _parser() -> argparse.ArgumentParser:
+    common = _common()
     parser = argparse.ArgumentParser(
         prog="corridor-sim",
         description="Simulate the Caspian energy and oil corridors (corridor_sim).",
+        parents=[common],
     )
+    parser.add_argument("--version", action="version", version=f"corridor-sim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("facts", help="list the documented figures and assumptions")
+    p = sub.add_parser(
+        "facts", help="list the documented figures and assumptions", parents=[common]
+    )
     p.add_argument("--format", choices=["table", "csv"], default="table")
     p.add_argument(
         "--status", default=None, help="only this status (actual, planned, assumption, ...)"
@@ -188,46 +338,112 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--subject", default=None, help="only subjects containing this text")
     p.set_defaults(func=_cmd_facts)
 
-    p = sub.add_parser("models", help="list the models and their parameters")
+    p = sub.add_parser("models", help="list the models and their parameters", parents=[common])
     p.add_argument("--year", type=int, default=2025)
     p.set_defaults(func=_cmd_models)
 
-    p = sub.add_parser("run", help="run a scenario file; print its summary, write tables and plots")
+    p = sub.add_parser(
+        "run",
+        help="run a scenario file; print its summary, write tables and plots",
+        parents=[common],
+    )
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument("--out", default=None, help="directory for the CSV tables and PNG figures")
     p.add_argument("--no-plots", action="store_true", help="write tables only")
     p.set_defaults(func=_cmd_run)
 
-    for name, func, help_text in (
-        ("sweep", _cmd_sweep, "run a capacity study over parameter values"),
-        ("monte-carlo", _cmd_monte_carlo, "run random draws of uncertain parameters"),
-    ):
-        p = sub.add_parser(name, help=help_text)
-        p.add_argument("scenario", help="scenario TOML file")
-        if name == "sweep":
-            p.add_argument(
-                "--param",
-                action="append",
-                default=[],
-                help="NAME=V1,V2,... (repeatable; default: the file's [sweep] table)",
-            )
-        else:
-            p.add_argument("-n", type=int, required=True, help="number of draws")
-            p.add_argument(
-                "--dist", action="append", default=[], required=True, help="NAME=KIND:A:B"
-            )
-        p.add_argument("--executor", choices=["serial", "process", "dask"], default="serial")
-        p.add_argument("--workers", type=int, default=None)
-        p.add_argument("--out", default=None, help="CSV file for the tidy table")
-        p.set_defaults(func=func)
+    p = sub.add_parser(
+        "sweep", help="run a scenario over a grid of parameter values", parents=[common]
+    )
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        help="NAME=V1,V2,... (repeatable; default: the file's [sweep] table)",
+    )
+    _study_options(p)
+    p.set_defaults(func=_cmd_sweep)
+
+    p = sub.add_parser(
+        "monte-carlo",
+        help="draw the uncertain inputs (the catalogue's ranges, or --dist) and summarise",
+        parents=[common],
+    )
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("-n", type=_draws, required=True, help="number of draws")
+    p.add_argument(
+        "--dist",
+        action="append",
+        default=[],
+        help="NAME=KIND:A:B (repeatable): a parameter, 'year' or a catalogue id; "
+        "overrides the catalogue's range",
+    )
+    p.add_argument(
+        "--no-catalogue",
+        action="store_true",
+        help="draw only the --dist inputs, not the catalogue's ranges",
+    )
+    _study_options(p)
+    p.set_defaults(func=_cmd_monte_carlo)
+
+    p = sub.add_parser(
+        "diff",
+        help="run two scenarios; show the inputs that differ and every metric's change",
+        parents=[common],
+    )
+    p.add_argument("a", help="scenario A (TOML)")
+    p.add_argument("b", help="scenario B (TOML)")
+    p.add_argument("--out", default=None, help="CSV file for the metric comparison")
+    p.set_defaults(func=_cmd_diff)
     return parser
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any) -> None:  # noqa: ANN401
+    print(f"corridor-sim: warning: {message}", file=sys.stderr)
+
+
+def _configure_logging(args: argparse.Namespace) -> tuple[logging.Handler, int]:
+    """Show the library's log records on stderr at the level the flags ask for."""
+    verbose = getattr(args, "verbose", 0) or 0
+    if getattr(args, "quiet", False):
+        level = logging.ERROR
+    elif verbose >= 2:
+        level = logging.DEBUG
+    elif verbose == 1:
+        level = logging.INFO
+    else:
+        level = logging.WARNING
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("corridor-sim: %(levelname)s: %(message)s"))
+    logger = logging.getLogger("corridor_sim")
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    if verbose < 2:
+        # pandapower warns on every power flow that numba is missing; -vv shows it
+        logging.getLogger("pandapower").setLevel(logging.ERROR)
+    return handler, previous
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``corridor-sim``; returns the exit code."""
-    args = _parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        args = _parser().parse_args(argv)
+    except KeyboardInterrupt:
+        print("corridor-sim: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    handler, previous = _configure_logging(args)
+    try:
+        with warnings.catch_warnings():
+            if getattr(args, "quiet", False):
+                warnings.simplefilter("ignore")
+            warnings.showwarning = _show_warning
+            return int(args.func(args))
+    except KeyboardInterrupt as err:
+        text = str(err) if str(err) else "interrupted"
+        print(f"corridor-sim: {text}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (``corridor-sim facts | head``): stop quietly, no error line
         try:
@@ -244,6 +460,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as err:
         print(f"corridor-sim: error: {type(err).__name__}: {err}", file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        logger = logging.getLogger("corridor_sim")
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
 
 
 if __name__ == "__main__":
