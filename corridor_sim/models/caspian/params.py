@@ -156,7 +156,7 @@ PARAMS = ParamTable(
         ),
         _link(
             "tr_east_west_mw",
-            "spare east–west transfer in Türkiye for power from the Caucasus (no reference: a range)",
+            "spare east–west transfer in Türkiye for power from the Caucasus (a range)",
             "caspian.link.tr_internal.capacity",
         ),
         Param(

@@ -129,7 +129,7 @@ def _prepared(
 
 
 def _overridden(p: ParamValues) -> dict[str, Any]:
-    """The overrides behind `p` (parameter name -> value)."""
+    """Return the overrides behind `p` (parameter name -> value)."""
     return {name: p[name] for name in p.overridden}
 
 
