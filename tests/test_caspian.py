@@ -1071,6 +1071,7 @@ def test_sizing_is_never_worse_than_the_grid_search():
     assert _grid_cost(prof, **over) == pytest.approx(optimum, rel=1e-6)
 
 
+@pytest.mark.slow
 @needs_extendable
 def test_sizing_equals_a_brute_force_search_on_a_small_case():
     """One link free, two days: the LP's rating matches a 1-D search of the total cost."""

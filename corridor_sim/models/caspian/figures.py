@@ -98,8 +98,9 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
     """Links on the basemap: width = energy moved, colour = traced green share of it.
 
     Cross-border links are coloured by the share of their energy that is green by flow
-    tracing (viridis, 0-100 %); internal links are thin grey; HVDC links are dashed.
-    Labels give the energy, its green and fossil parts and the hours at the limit.
+    tracing (viridis, 0-100 %); links inside a country are grey; HVDC links and converters
+    carry a white dashed centre line. Labels give the energy, its green share and the hours
+    at the limit ("full").
     """
     hubs = result.table("hubs").set_index("element")
     links = result.table("links").set_index("element")
@@ -135,7 +136,7 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
         hours = int(stats.at[link, "binding_periods"]) if link in stats.index else 0
         green = "" if np.isnan(share) else f", {share:.0f} % green"
         amount = f"{twh:.1f}" if twh >= 1 else f"{twh:.2f}"
-        text = f"{_LINK_NAMES.get(link, link)}\n{amount} TWh{green}\n{hours:,} h at its limit"
+        text = f"{_LINK_NAMES.get(link, link)}\n{amount} TWh{green}, {hours:,} h full"
         points.append(((a.lon + b.lon) / 2, (a.lat + b.lat) / 2))
         samples += [(a.lon + (b.lon - a.lon) * f, a.lat + (b.lat - a.lat) * f)
                     for f in np.linspace(0.05, 0.95, 12)]  # fmt: skip
