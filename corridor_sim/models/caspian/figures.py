@@ -255,9 +255,10 @@ def capacity_study_curves(result: Result) -> Figure:
     """Plot the grid search against the cable ratings, with the optimised ratings marked.
 
     Left: exported energy against the Caspian cable rating, one line per Black Sea rating
-    (label: binding link). Right: the annual cost of the corridor (operation, from the
-    dispatch objective, plus the annuity of both cables) at each grid point; the
-    optimisation's ratings (table ``sizing``) are a star at their cost.
+    (label: binding link). Right: the cost of the corridor per year (operation, from the
+    dispatch objective, plus the annuities of what the links add) at each grid point, from
+    the hours dispatched; the optimisation's ratings (table ``sizing``) are a star at their
+    cost, counted the same way.
     """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.8), layout="constrained")
     study = result.tables.get("capacity_study", pd.DataFrame())
@@ -267,7 +268,8 @@ def capacity_study_curves(result: Result) -> Figure:
         x = grp["caspian_mw"].to_numpy() / 1000
         c = CATEGORICAL[j % len(CATEGORICAL)]
         ax1.plot(x, grp["exported_twh"], "o-", color=c, label=f"Black Sea {bs:,.0f} MW")
-        ax2.plot(x, grp["annual_cost_meur"], "o-", color=c, label=f"Black Sea {bs:,.0f} MW")
+        per_year = grp["annual_cost_meur"] * 8760 / grp["hours"]  # the horizon's cost, a year
+        ax2.plot(x, per_year, "o-", color=c, label=f"Black Sea {bs:,.0f} MW")
         place_labels(ax1, list(zip(x, grp["exported_twh"], strict=True)),
                      list(grp["binding_link"]), fontsize=FONT_PT["annotation"],
                      leader=False)  # fmt: skip

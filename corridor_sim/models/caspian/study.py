@@ -59,7 +59,8 @@ def capacity_study(
         (the dispatch's operating objective over the horizon), ``cable_annuity_meur`` (annuity
         and fixed O&M of what every link of :data:`.costs.EXPANDABLE` adds above its existing
         rating, for the horizon's share of a year) and ``annual_cost_meur`` (their sum: what
-        the sizing optimisation minimises, :mod:`.sizing`).
+        the sizing optimisation minimises, :mod:`.sizing`), ``hours`` (dispatched: the
+        costs are for this share of a year).
 
     Raises
     ------
@@ -99,6 +100,7 @@ def capacity_study(
                 "objective_meur": summ["objective_meur"],
                 "cable_annuity_meur": annuity / MEGA,
                 "annual_cost_meur": summ["objective_meur"] + annuity / MEGA,
+                "hours": len(prof),
             }
         )
     return pd.DataFrame(rows)
