@@ -31,11 +31,11 @@ from corridor_sim.models.caspian.params import (
     PARAMS,
     check_year,
     resolve_year,
-    schedule_share,
 )
 from corridor_sim.models.caspian.powerflow import snapshots
 from corridor_sim.models.caspian.profiles import profiles
 from corridor_sim.models.caspian.run import run_year, simulate
+from corridor_sim.models.caspian.schedule import schedule_share
 from corridor_sim.models.caspian.study import capacity_study
 
 if TYPE_CHECKING:

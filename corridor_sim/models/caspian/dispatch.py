@@ -1,9 +1,12 @@
 """Hourly dispatch of the Caspian corridor net on the DC-OPF engine.
 
 Turns a net from :func:`corridor_sim.models.caspian.build`, hourly profiles and link
-availabilities (events) into wide hourly frames (:class:`Hourly`) that the study
-tables are made from. The LP itself is :func:`corridor_sim.engines.dispatch.dispatch`;
-:func:`solve` is the one place that reads the engine's tables.
+availabilities (events) into the engine's hourly tables (:class:`Inputs`): demand, available
+wind/solar/hydro, the thermal caps of the export rule (``export_rule``), the HVDC ratings,
+and Europe's hourly price as price levels (the engine takes one static cost per generator,
+so each level of ``caspian.europe.price_step`` EUR/MWh is a market generator available in
+the hours at that price). :func:`run_dispatch` solves them and returns wide hourly frames
+(:class:`.hourly.Hourly`); :func:`solve` is the one place that reads the engine's tables.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ import pandas as pd
 from corridor_sim.catalogue import value
 from corridor_sim.engines.dispatch import dispatch
 from corridor_sim.errors import ScenarioError, SpecError, suggest
-from corridor_sim.models.caspian.network import LINKS, line_rating_mw, network
-from corridor_sim.models.caspian.params import applies
+from corridor_sim.models.caspian.fleets import FLEETS
+from corridor_sim.models.caspian.hourly import Hourly, to_hourly
+from corridor_sim.models.caspian.network import LINKS, network
+from corridor_sim.models.caspian.profiles import PRICE_COLUMN
+from corridor_sim.models.caspian.schedule import applies
 
 if TYPE_CHECKING:
     import pandapower as pp
@@ -28,46 +34,15 @@ if TYPE_CHECKING:
     from corridor_sim.models.base import EventLike
     from corridor_sim.models.params import ParamValues
 
-__all__ = ["Hourly", "availability", "dispatch_year", "run_dispatch"]
+__all__ = ["Hourly", "Inputs", "availability", "dispatch_year", "inputs", "run_dispatch"]
 
-
-@dataclass(frozen=True, slots=True)
-class Hourly:
-    """Wide hourly results of one corridor dispatch (index: hour).
-
-    Parameters
-    ----------
-    generation_mw : DataFrame
-        Output per generator name (``<hub>.<kind>``, ``<hub>.gas``; ``europe.sink`` is
-        negative: energy taken by Europe).
-    available_mw : DataFrame
-        Available output per renewable generator name (profile x installed MW).
-    demand_mw, unserved_mw, price_eur_per_mwh : DataFrame
-        Per hub.
-    flow_mw, limit_mw : DataFrame
-        Per link: flow at the sending (``from``) end, positive in the link's
-        direction (westward), and the hour's limit (rating x availability).
-    loss_mw : DataFrame
-        Per HVDC link: power lost in the hour (MW).
-    objective_eur : float
-        The LP's objective (thermal cost + lost load - value of the European intake).
-    """
-
-    generation_mw: pd.DataFrame
-    available_mw: pd.DataFrame
-    demand_mw: pd.DataFrame
-    unserved_mw: pd.DataFrame
-    price_eur_per_mwh: pd.DataFrame
-    flow_mw: pd.DataFrame
-    limit_mw: pd.DataFrame
-    loss_mw: pd.DataFrame
-    objective_eur: float
-
-    @property
-    def curtailed_mw(self) -> pd.DataFrame:
-        """Available minus dispatched renewable output, per generator (>= 0)."""
-        used = self.generation_mw.reindex(columns=self.available_mw.columns)
-        return (self.available_mw - used).clip(lower=0.0)
+_EXPORT_RULE_IDS = {
+    "matched": "caspian.gen.gas.export_rule.matched",
+    "additional": "caspian.gen.gas.export_rule.additional",
+}
+_MARKET = "europe.market"
+#: Hubs whose demand comes from the profiles (the markets' demand is static).
+_PROFILED_HUBS = frozenset(h for _, serves in FLEETS.values() for h in serves)
 
 
 def availability(events: Iterable[EventLike], hours: int) -> pd.DataFrame:
@@ -132,11 +107,14 @@ def _segments(avail: pd.DataFrame, columns: Sequence[str]) -> list[tuple[int, in
 
 
 def _checked(
-    prof: pd.DataFrame, columns: list[str], *, upper: float | None, expected: str
-) -> np.ndarray:
+    prof: pd.DataFrame, columns: list[str], *, upper: float | None, expected: str,
+    lower: float | None = 0.0,
+) -> np.ndarray:  # fmt: skip
     """`prof[columns]` as floats; a text, NaN or out-of-range cell is named by column and hour."""
     block = prof[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(block) | (block < 0)
+    bad = ~np.isfinite(block)
+    if lower is not None:
+        bad |= block < lower
     if upper is not None:
         bad |= block > upper
     if bad.any():
@@ -151,42 +129,163 @@ def _checked(
     return block
 
 
-def _inputs(
-    net: pp.pandapowerNet, prof: pd.DataFrame, avail: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    hours = len(prof)
-    idx = pd.RangeIndex(hours, name="hour")
+@dataclass(frozen=True, slots=True, eq=False)
+class Inputs:
+    """The engine's inputs for one corridor dispatch (hourly tables keyed by element index).
+
+    ``net`` is a copy of the corridor net with Europe's market generator replaced by one
+    generator per price level; ``price_eur_per_mwh`` is Europe's price as given (before the
+    levels); ``market_base_eur`` is, per hour, the cost of serving the markets' own demand
+    at their price, which :class:`Hourly`'s objective leaves out.
+    """
+
+    net: pp.pandapowerNet
+    load_mw: pd.DataFrame
+    sgen_max_mw: pd.DataFrame
+    gen_max_mw: pd.DataFrame
+    dcline_max_mw: pd.DataFrame
+    price_eur_per_mwh: pd.Series
+    market_base_eur: pd.Series
+
+
+def _price_levels(price: np.ndarray) -> np.ndarray:
+    """Europe's hourly price rounded to the LP's levels (``caspian.europe.price_step``).
+
+    Prices are clipped to one step below zero (any negative price means: do not export)
+    and to ``caspian.europe.price_cap_lp`` (above every cost in the corridor, so the dispatch
+    is the same); revenues use the price as given.
+    """
+    step = value("caspian.europe.price_step", unit="EUR/MWh")
+    cap = value("caspian.europe.price_cap_lp", unit="EUR/MWh")
+    return np.round(np.clip(price, -step, cap) / step) * step
+
+
+def _with_levels(net: pp.pandapowerNet, levels: np.ndarray) -> tuple[pp.pandapowerNet, dict]:
+    """Copy of `net` with Europe's market generator split into one per price level.
+
+    The level generators are copies of the market generator's row (bulk-appended: one
+    ``pandapower.create_gen`` call per level would dominate a run's time); the first keeps
+    its slack flag.
+    """
+    work = copy.deepcopy(net)
+    old = int(work.gen.index[work.gen["name"] == _MARKET][0])
+    unique = np.unique(levels)
+    start = int(work.gen.index.max()) + 1
+    new_idx = pd.RangeIndex(start, start + len(unique))
+    rows = pd.DataFrame([work.gen.loc[old]] * len(unique), index=new_idx)
+    rows["name"] = [f"{_MARKET}@{level:g}" for level in unique]
+    rows["type"] = "market_level"
+    rows["p_mw"] = 0.0
+    rows["slack"] = [bool(work.gen.at[old, "slack"])] + [False] * (len(unique) - 1)
+    cost_mask = (work.poly_cost["et"] == "gen") & (work.poly_cost["element"] == old)
+    cost_row = work.poly_cost[cost_mask].iloc[0]
+    c_start = int(work.poly_cost.index.max()) + 1
+    costs = pd.DataFrame(
+        [cost_row] * len(unique), index=pd.RangeIndex(c_start, c_start + len(unique))
+    )
+    costs["element"] = new_idx.to_numpy()
+    costs["cp1_eur_per_mw"] = unique.astype(float)
+    gen = pd.concat([work.gen.drop(old), rows])
+    work.gen = gen.astype(work.gen.dtypes.to_dict())
+    poly = pd.concat([work.poly_cost[~cost_mask], costs])
+    work.poly_cost = poly.astype(work.poly_cost.dtypes.to_dict())
+    return work, {float(level): int(g) for level, g in zip(unique, new_idx, strict=True)}
+
+
+def _thermal_caps(
+    net: pp.pandapowerNet, load: pd.DataFrame, green: pd.DataFrame, rule: str
+) -> dict[int, np.ndarray]:
+    """Hourly caps of the thermal generators under the export rule (by gen index).
+
+    ``load`` and ``green`` are MW per hub (demand; available wind+solar+hydro).
+    """
+    applies("caspian.gen.gas.serves_own_demand")
+    if rule in _EXPORT_RULE_IDS:
+        applies(_EXPORT_RULE_IDS[rule])
+    caps = {}
+    gas = net.gen[net.gen["type"].isin(["gas", "gas_export"])]
+    installed = gas[gas["type"] == "gas"].set_index("fleet")["max_p_mw"]
+    for g, row in gas.iterrows():
+        serves = list(FLEETS[row.fleet][1])
+        demand = load.reindex(columns=serves, fill_value=0.0).sum(axis=1).to_numpy()
+        inst = float(installed[row.fleet])
+        if row.type == "gas_export":
+            room = np.clip(inst - demand, 0.0, None)
+            allowed = float(row.max_p_mw) if rule == "allowance" else 0.0
+            caps[g] = np.minimum(allowed, room)
+        elif rule == "additional":
+            own = green.reindex(columns=serves, fill_value=0.0).sum(axis=1).to_numpy()
+            caps[g] = np.minimum(inst, np.clip(demand - own, 0.0, None))
+        else:
+            caps[g] = np.minimum(inst, demand)
+    return caps
+
+
+def inputs(
+    net: pp.pandapowerNet, prof: pd.DataFrame, avail: pd.DataFrame, *, export_rule: str
+) -> Inputs:
+    """Return the engine's hourly tables for `net` over the hours of `prof` (:class:`Inputs`).
+
+    Raises
+    ------
+    SpecError
+        A missing profile column, or a cell that is not a number in range (named by column
+        and hour).
+    """
+    idx = pd.RangeIndex(len(prof), name="hour")
+    profiled = [n for n in net.load.name if n.split(".")[0] in _PROFILED_HUBS]
     missing = [n for n in net.sgen.name if n not in prof.columns]
-    missing += [n for n in net.load.name if n not in prof.columns]
+    missing += [n for n in profiled if n not in prof.columns]
+    missing += [] if PRICE_COLUMN in prof.columns else [PRICE_COLUMN]
     if missing:
         msg = (
-            f"profiles: missing columns {missing}; expected '<hub>.<kind>' capacity factors and "
-            "'<hub>.demand' MW as made by corridor_sim.models.caspian.profiles"
+            f"profiles: missing columns {missing}; expected '<hub>.<kind>' capacity factors, "
+            f"'<hub>.demand' MW and '{PRICE_COLUMN}' EUR/MWh as made by "
+            "corridor_sim.models.caspian.profiles"
         )
         raise SpecError(msg)
     cf = _checked(prof, list(net.sgen.name), upper=1, expected="a capacity factor in [0, 1]")
-    load = _checked(prof, list(net.load.name), upper=None, expected="a finite demand >= 0 MW")
-    sgen_max = pd.DataFrame(cf * net.sgen.max_p_mw.to_numpy(), index=idx, columns=net.sgen.index)
-    load_mw = pd.DataFrame(load, index=idx, columns=net.load.index)
-    # thermal serves its own country only (caspian.gen.gas.serves_own_demand), plus Azerbaijan's
-    # export allowance (caspian.az.gas_export_today): cap = min(installed, demand + allowance)
-    applies("caspian.gen.gas.serves_own_demand")
-    country_of_load = net.bus.loc[net.load.bus, "zone"].to_numpy()
-    national = load_mw.T.groupby(country_of_load).sum().T
-    gen_max = pd.DataFrame(index=idx, columns=net.gen.index, dtype=float)
-    for g, row in net.gen.iterrows():
-        if row.type == "gas":
-            local = national[row.country].to_numpy()
-            gen_max[g] = np.minimum(row.max_p_mw, local + float(row.export_mw))
-        else:
-            gen_max[g] = row.max_p_mw
-    names = list(net.dcline.name)
+    demand = _checked(prof, profiled, upper=None, expected="a finite demand >= 0 MW")
+    price = _checked(prof, [PRICE_COLUMN], upper=None, lower=None,
+                     expected="a finite price in EUR/MWh")[:, 0]  # fmt: skip
+    levels = _price_levels(price)
+    work, level_gens = _with_levels(net, levels)
+    sgen_max = pd.DataFrame(cf * work.sgen.max_p_mw.to_numpy(), index=idx, columns=work.sgen.index)
+    load_mw = pd.DataFrame(
+        np.repeat(work.load.p_mw.to_numpy()[None, :], len(idx), axis=0),
+        index=idx, columns=work.load.index,
+    )  # fmt: skip
+    by_name = dict(zip(work.load.name, work.load.index, strict=True))
+    for j, name in enumerate(profiled):
+        load_mw[by_name[name]] = demand[:, j]
+    hub_of_load = work.bus.loc[work.load.bus, "name"].to_numpy()
+    hub_of_sgen = work.bus.loc[work.sgen.bus, "name"].to_numpy()
+    load_hub = load_mw.T.groupby(hub_of_load).sum().T
+    green_hub = sgen_max.T.groupby(hub_of_sgen).sum().T
+    gen_max = pd.DataFrame(
+        np.repeat(work.gen.max_p_mw.to_numpy()[None, :], len(idx), axis=0),
+        index=idx, columns=work.gen.index,
+    )  # fmt: skip
+    for g, cap in _thermal_caps(work, load_hub, green_hub, export_rule).items():
+        gen_max[g] = cap
+    eu_demand = float(work.load.loc[by_name["europe.demand"], "p_mw"])
+    for level, g in level_gens.items():
+        gen_max[g] = np.where(levels == level, float(work.gen.at[g, "max_p_mw"]), 0.0)
+    names = list(work.dcline.name)
     dc_max = pd.DataFrame(
-        avail[names].to_numpy() * net.dcline.max_p_mw.to_numpy(),
-        index=idx,
-        columns=net.dcline.index,
-    )
-    return load_mw, sgen_max, gen_max, dc_max
+        avail[names].to_numpy() * work.dcline.max_p_mw.to_numpy(),
+        index=idx, columns=work.dcline.index,
+    )  # fmt: skip
+    costs = work.poly_cost.set_index(["et", "element"])["cp1_eur_per_mw"]
+    base = eu_demand * levels
+    for hub in ("ru", "ir"):
+        g = int(work.gen.index[work.gen["name"] == f"{hub}.market"][0])
+        base = base + float(work.load.loc[by_name[f"{hub}.demand"], "p_mw"]) * costs[("gen", g)]
+    return Inputs(
+        net=work, load_mw=load_mw, sgen_max_mw=sgen_max, gen_max_mw=gen_max,
+        dcline_max_mw=dc_max, price_eur_per_mwh=pd.Series(price, index=idx, name=PRICE_COLUMN),
+        market_base_eur=pd.Series(base, index=idx),
+    )  # fmt: skip
 
 
 def run_dispatch(
@@ -196,6 +295,7 @@ def run_dispatch(
     avail: pd.DataFrame | None = None,
     voll_eur_per_mwh: float,
     block_hours: int | None = None,
+    export_rule: str = "allowance",
 ) -> Hourly:
     """Dispatch the corridor hour by hour (one LP per stretch of constant AC availability).
 
@@ -210,141 +310,49 @@ def run_dispatch(
     voll_eur_per_mwh : float
         Value of lost load.
     block_hours : int, optional
-        Hours per LP block (default: the whole stretch in one LP).
+        Hours per LP block (default: the engine's).
+    export_rule : {"allowance", "matched", "additional"}, default "allowance"
+        How thermal fleets may serve exports (:data:`.params.EXPORT_RULES`).
 
     Returns
     -------
     Hourly
     """
-    hours = len(prof)
     if avail is None:
-        avail = availability((), hours)
-    load_mw, sgen_max, gen_max, dc_max = _inputs(net, prof, avail)
-    ac_links = list(net.line.name)
+        avail = availability((), len(prof))
+    data = inputs(net, prof, avail, export_rule=export_rule)
+    ac_links = list(data.net.line.name)
     parts = []
     for a, b in _segments(avail, ac_links):
-        seg = copy.deepcopy(net)
+        seg = copy.deepcopy(data.net)
         scale = avail.iloc[a][ac_links].to_numpy()
         seg.line["max_i_ka"] = seg.line["max_i_ka"].to_numpy() * np.maximum(scale, 0.0)
-        parts.append(
-            solve(
-                seg,
-                load_mw.iloc[a:b],
-                sgen_max.iloc[a:b],
-                gen_max.iloc[a:b],
-                dc_max.iloc[a:b],
-                voll_eur_per_mwh=voll_eur_per_mwh,
-                block_hours=block_hours,
-            )
-        )
-    return _concat(parts)
+        part = Inputs(
+            net=seg, load_mw=data.load_mw.iloc[a:b], sgen_max_mw=data.sgen_max_mw.iloc[a:b],
+            gen_max_mw=data.gen_max_mw.iloc[a:b], dcline_max_mw=data.dcline_max_mw.iloc[a:b],
+            price_eur_per_mwh=data.price_eur_per_mwh.iloc[a:b],
+            market_base_eur=data.market_base_eur.iloc[a:b],
+        )  # fmt: skip
+        parts.append(solve(part, voll_eur_per_mwh=voll_eur_per_mwh, block_hours=block_hours))
+    return Hourly.concat(parts)
 
 
-def _concat(parts: list[Hourly]) -> Hourly:
-    if len(parts) == 1:
-        return parts[0]
-    fields = ("generation_mw", "available_mw", "demand_mw", "unserved_mw", "price_eur_per_mwh")
-    kw = {f: pd.concat([getattr(p, f) for p in parts]) for f in fields}
-    kw["flow_mw"] = pd.concat([p.flow_mw for p in parts])
-    kw["limit_mw"] = pd.concat([p.limit_mw for p in parts])
-    kw["loss_mw"] = pd.concat([p.loss_mw for p in parts])
-    kw["objective_eur"] = float(sum(p.objective_eur for p in parts))
-    return Hourly(**kw)
-
-
-def to_hourly(
-    net: pp.pandapowerNet,
-    *,
-    generation_mw: pd.DataFrame,
-    unserved_mw: pd.DataFrame,
-    flow_mw: pd.DataFrame,
-    price_eur_per_mwh: pd.DataFrame,
-    load_mw: pd.DataFrame,
-    sgen_max_mw: pd.DataFrame,
-    dcline_max_mw: pd.DataFrame,
-    loss_mw: pd.DataFrame,
-    objective_eur: float,
-) -> Hourly:
-    """Assemble :class:`Hourly` from solver output keyed by element names / indices."""
-    idx = load_mw.index
-    hub_of_load = dict(zip(net.load.index, net.bus.loc[net.load.bus, "name"], strict=True))
-    demand = load_mw.rename(columns=hub_of_load)
-    unserved = unserved_mw.rename(columns=hub_of_load).reindex(
-        columns=demand.columns, fill_value=0.0
-    )
-    available = sgen_max_mw.rename(columns=dict(zip(net.sgen.index, net.sgen.name, strict=True)))
-    limits = {
-        n: np.full(len(idx), r) for n, r in zip(net.line.name, line_rating_mw(net), strict=True)
-    }
-    for d, name in zip(net.dcline.index, net.dcline.name, strict=True):
-        limits[name] = dcline_max_mw[d].to_numpy()
-    order = [n for n in LINKS if n in limits]
-    return Hourly(
-        generation_mw=generation_mw.set_axis(idx),
-        available_mw=available,
-        demand_mw=demand,
-        unserved_mw=unserved.set_axis(idx),
-        price_eur_per_mwh=price_eur_per_mwh.set_axis(idx),
-        flow_mw=flow_mw.set_axis(idx)[order],
-        limit_mw=pd.DataFrame(limits, index=idx)[order],
-        loss_mw=loss_mw.set_axis(idx),
-        objective_eur=float(objective_eur),
-    )
-
-
-def solve(
-    net: pp.pandapowerNet,
-    load_mw: pd.DataFrame,
-    sgen_max_mw: pd.DataFrame,
-    gen_max_mw: pd.DataFrame,
-    dcline_max_mw: pd.DataFrame,
-    *,
-    voll_eur_per_mwh: float,
-    block_hours: int | None = None,
-) -> Hourly:
+def solve(data: Inputs, *, voll_eur_per_mwh: float, block_hours: int | None = None) -> Hourly:
     """Solve one stretch of hours on the dispatch engine and return :class:`Hourly`."""
+    net = data.net
     res = dispatch(
         net,
-        load_p_mw=load_mw,
-        sgen_max_p_mw=sgen_max_mw,
-        gen_max_p_mw=gen_max_mw,
-        dcline_max_p_mw=dcline_max_mw,
+        load_p_mw=data.load_mw,
+        sgen_max_p_mw=data.sgen_max_mw,
+        gen_max_p_mw=data.gen_max_mw,
+        dcline_max_p_mw=data.dcline_max_mw,
         storage=False,
         voll_eur_per_mwh=voll_eur_per_mwh,
         block_hours=block_hours,
     )
-    idx = load_mw.index
-    name = {
-        "gen": dict(zip(net.gen.index, net.gen.name, strict=True)),
-        "sgen": dict(zip(net.sgen.index, net.sgen.name, strict=True)),
-        "line": dict(zip(net.line.index, net.line.name, strict=True)),
-        "dcline": dict(zip(net.dcline.index, net.dcline.name, strict=True)),
-    }
-    gen = res.generation[res.generation["element_type"].isin(["gen", "sgen"])]
-    labels = [name[t][e] for t, e in zip(gen["element_type"], gen["element"], strict=True)]
-    generation = gen.assign(name=labels).pivot(index="hour", columns="name", values="p_mw")
-    unserved = res.unserved.pivot(index="hour", columns="load", values="p_mw")
-    fl = res.flows
-    link = [name[t][e] for t, e in zip(fl["branch_type"], fl["element"], strict=True)]
-    flow = fl.assign(link=link).pivot(index="hour", columns="link", values="p_mw")
-    dcl = fl.assign(link=link)[fl["branch_type"] == "dcline"]
-    loss = dcl.pivot(index="hour", columns="link", values="loss_mw")
-    bus_name = dict(zip(net.bus.index, net.bus.name, strict=True))
-    price = res.prices.assign(hub=res.prices["bus"].map(bus_name)).pivot(
-        index="hour", columns="hub", values="price_eur_per_mwh"
-    )
-    return to_hourly(
-        net,
-        generation_mw=generation.reindex(idx),
-        unserved_mw=unserved.reindex(idx),
-        flow_mw=flow.reindex(idx),
-        price_eur_per_mwh=price.reindex(idx)[list(net.bus.name)],
-        load_mw=load_mw,
-        sgen_max_mw=sgen_max_mw,
-        dcline_max_mw=dcline_max_mw,
-        loss_mw=loss.reindex(idx)[list(net.dcline.name)],
-        objective_eur=res.objective_eur,
-    )
+    hourly = to_hourly(net, res, data.load_mw, data.sgen_max_mw, data.dcline_max_mw,
+                       data.price_eur_per_mwh)  # fmt: skip
+    return hourly.with_objective(hourly.objective_eur - float(data.market_base_eur.sum()))
 
 
 def dispatch_year(
@@ -377,12 +385,18 @@ def dispatch_year(
         The net as dispatched (with ramp limits when asked) and the dispatch.
     """
     net = network(p)
-    if ramping:  # thermal ramp limits couple the hours (caspian.gen.gas.ramp_share_per_h)
-        share = value("caspian.gen.gas.ramp_share_per_h", unit="-")
-        gas = net.gen["type"] == "gas"
-        net.gen["ramp_up_mw_per_h"] = np.where(gas, share * net.gen["max_p_mw"], np.nan)
-        net.gen["ramp_down_mw_per_h"] = net.gen["ramp_up_mw_per_h"]
+    if ramping:
+        add_ramps(net)
     hourly = run_dispatch(
-        net, prof, avail=avail, voll_eur_per_mwh=p["voll_eur_per_mwh"], block_hours=block_hours
-    )
+        net, prof, avail=avail, voll_eur_per_mwh=p["voll_eur_per_mwh"], block_hours=block_hours,
+        export_rule=p["export_rule"],
+    )  # fmt: skip
     return net, hourly
+
+
+def add_ramps(net: pp.pandapowerNet) -> None:
+    """Thermal ramp limits (``caspian.gen.gas.ramp_share_per_h`` of each unit's capacity)."""
+    share = value("caspian.gen.gas.ramp_share_per_h", unit="-")
+    thermal = net.gen["type"].isin(["gas", "gas_export"])
+    net.gen["ramp_up_mw_per_h"] = np.where(thermal, share * net.gen["max_p_mw"], np.nan)
+    net.gen["ramp_down_mw_per_h"] = net.gen["ramp_up_mw_per_h"]

@@ -1,18 +1,27 @@
 """Figures of a Caspian corridor Result (reads the Result only; never calls ``show``).
 
-``corridor_map``, ``export_stack``, ``loading_duration_curves``,
-``curtailment_by_month``, ``capacity_study_curves`` and ``figures``.
+``corridor_map`` (energy and traced green share of every link on the basemap),
+``export_stack`` (a week of exports coloured by origin), ``loading_duration_curves``,
+``curtailment_by_month`` (only drawn by :func:`figures` when something is curtailed),
+``capacity_study_curves`` (the grid search with the optimisation's ratings on it) and
+``figures``. Colours are colour-blind safe (Okabe–Ito, viridis), every text is at least
+8 pt, labels are placed so that they do not overlap, titles name the scenario.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.colors import Normalize
+from matplotlib.lines import Line2D
+
+from corridor_sim.plotting.basemap import draw_basemap, map_extent
+from corridor_sim.plotting.labels import place_labels
+from corridor_sim.plotting.style import CATEGORICAL, FONT_PT, MAP_COLOURS, cmap, figure_title
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -21,6 +30,7 @@ if TYPE_CHECKING:
     from corridor_sim.results.result import Result
 
 __all__ = [
+    "ORIGIN_GROUPS",
     "capacity_study_curves",
     "corridor_map",
     "curtailment_by_month",
@@ -29,12 +39,40 @@ __all__ = [
     "loading_duration_curves",
 ]
 
-_ROUTE_LABELS = {
-    "caspian_black_sea_europe": "Caspian–Black Sea–Europe (Black Sea cable)",
-    "azerbaijan_turkiye_europe": "Azerbaijan–Türkiye–Europe (GE–TR link)",
-}
-_CROSS_BORDER = ("caspian_cable", "kz_uz", "az_ge", "ge_tr", "black_sea_cable", "tr_eu")
+_HUB_NAMES = {
+    "kz_west": "Aktau", "kz_rest": "Kazakhstan", "uz": "Uzbekistan", "az_absheron": "Baku",
+    "az_rest": "Azerbaijan", "nakhchivan": "Nakhchivan", "ge": "Georgia",
+    "ge_black_sea": "Anaklia", "tr": "Türkiye", "tr_east": "Erzurum", "ro_constanta": "Constanța",
+    "europe": "Europe", "ru": "Russia", "ir": "Iran",
+}  # fmt: skip
+_LINK_NAMES = {
+    "caspian_cable": "Caspian cable", "black_sea_cable": "Black Sea cable",
+    "ge_tr": "Georgia–Türkiye", "az_ge": "Azerbaijan–Georgia", "az_nakhchivan": "Zangezur line",
+    "nakhchivan_tr": "Nakhchivan–Türkiye", "kz_uz": "Kazakhstan–Uzbekistan",
+    "tr_eu": "Türkiye–EU", "az_ru": "Azerbaijan–Russia", "az_ir": "Azerbaijan–Iran",
+}  # fmt: skip
+#: Origin groups of the export stack: (label, colour, sources).
+ORIGIN_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Azerbaijani wind", CATEGORICAL[0], ("az.wind",)),
+    ("Azerbaijani solar", CATEGORICAL[6], ("az.solar",)),
+    ("hydro (Caucasus)", CATEGORICAL[5], ("az.hydro", "ge.hydro")),
+    ("Central Asian green", CATEGORICAL[2], ("kz.wind", "kz.solar", "kz.hydro", "uz.wind",
+                                             "uz.solar", "uz.hydro")),
+    ("other green", CATEGORICAL[4], ()),
+    ("thermal (fossil)", CATEGORICAL[3], ()),
+    ("bought from markets", "0.55", ()),
+)  # fmt: skip
+_LABEL_BOX = {"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.85, "lw": 0}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _group(source: str, category: str) -> str:
+    for label, _, sources in ORIGIN_GROUPS:
+        if source in sources:
+            return label
+    return {"green": "other green", "fossil": "thermal (fossil)"}.get(
+        category, "bought from markets"
+    )
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4.5)) -> Axes:
@@ -43,80 +81,125 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4.5)) -> Axes:
     return ax
 
 
-def _title(result: Result, what: str) -> str:
-    year = result.meta.get("year", "")
-    name = result.meta.get("scenario") or f"caspian {year}"
-    return f"{what} — {name}"
+def _link_energy(result: Result) -> pd.DataFrame:
+    """Per link: energy (TWh, both directions), mean flow sign, traced green share (%)."""
+    flows = result.flows
+    energy = flows.groupby("element")["p_mw"].agg(
+        energy_twh=lambda s: s.abs().sum() / 1e6, net_twh=lambda s: s.sum() / 1e6
+    )
+    if "origin" in result.tables:
+        org = result.table("origin").groupby("element")[["sent_mw", "green_mw", "fossil_mw"]].sum()
+        share = org["green_mw"] / org["sent_mw"].where(org["sent_mw"] > 0) * 100
+        energy = energy.join(share.rename("green_share_pct")).join(org / 1e6)
+    return energy
 
 
 def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
-    """Draw the hubs at their coordinates and each link coloured by its mean loading.
+    """Links on the basemap: width = energy moved, colour = traced green share of it.
 
-    Line width grows with the link's rating; labels give mean flow (MW) and mean
-    loading; HVDC links are dashed; arrows point in the direction of the mean flow.
+    Cross-border links are coloured by the share of their energy that is green by flow
+    tracing (viridis, 0-100 %); links inside a country are grey; HVDC links and converters
+    carry a white dashed centre line. Labels give the energy, its green share and the hours
+    at the limit ("full").
     """
-    ax = _axes(ax, (12, 5))
     hubs = result.table("hubs").set_index("element")
     links = result.table("links").set_index("element")
     stats = result.table("link_statistics").set_index("element")
-    flows = result.flows
-    mean_flow = flows.groupby("element")["p_mw"].mean()
-    cmap, norm = colormaps["plasma_r"], Normalize(0, 100)
-    cap_max = max(float(links["capacity_mw"].max()), 1.0)
-    for link, row in links.iterrows():
+    energy = _link_energy(result)
+    live = links[(links["capacity_mw"] > 0) | (links["kind"] == "internal")]
+    used = set(live["from_hub"]) | set(live["to_hub"])
+    shown = hubs[hubs.index.isin(used)]
+    view = map_extent(shown["lon"], shown["lat"], pad=0.05)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(12, 7.5), layout="constrained")
+    draw_basemap(ax, view)
+    colours, norm = cmap("utilisation"), Normalize(0, 100)
+    top = max(float(energy["energy_twh"].max()), 1e-9)
+    points, texts, samples = [], [], []
+    for link, row in live.iterrows():
         a, b = hubs.loc[row["from_hub"]], hubs.loc[row["to_hub"]]
-        loading = float(stats.at[link, "mean_loading_pct"]) if link in stats.index else 0.0
-        width = 1 + 6 * float(row["capacity_mw"]) / cap_max
-        style = "--" if row["kind"] in ("hvdc", "b2b") else "-"
-        color = cmap(norm(loading)) if row["capacity_mw"] > 0 else "0.8"
-        ax.plot([a.lon, b.lon], [a.lat, b.lat], style, color=color, lw=width, zorder=1)
-        flow = float(mean_flow.get(link, 0.0))
-        mid = ((a.lon + b.lon) / 2, (a.lat + b.lat) / 2)
-        if abs(flow) > 1:
-            src, dst = (a, b) if flow > 0 else (b, a)
-            ax.annotate(
-                "",
-                xy=(mid[0] + (dst.lon - src.lon) * 0.08, mid[1] + (dst.lat - src.lat) * 0.08),
-                xytext=mid,
-                arrowprops={"arrowstyle": "-|>", "color": "k", "lw": 1.2},
-                zorder=3,
-            )
-        if row["kind"] != "internal" or abs(flow) > 1:
-            ax.text(mid[0], mid[1] - 0.3, f"{link}\n{abs(flow):,.0f} MW | {loading:.0f} %",
-                    fontsize=6.5, ha="center", va="top", color="0.15", zorder=4,
-                    bbox={"fc": "white", "ec": "none", "alpha": 0.6, "pad": 0.5})  # fmt: skip
-    ax.scatter(hubs["lon"], hubs["lat"], s=60, color="tab:green", edgecolor="k", zorder=5)
-    for hub, row in hubs.iterrows():
-        ax.text(row.lon, row.lat + 0.35, hub, fontsize=8, ha="center", weight="bold", zorder=6)
-    sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
-    ax.figure.colorbar(sm, ax=ax, label="mean loading (%)", shrink=0.6)
-    ax.set_xlabel("longitude (°E)")
-    ax.set_ylabel("latitude (°N)")
-    ax.set_aspect(1 / np.cos(np.radians(float(hubs["lat"].mean()))))
-    ax.set_xlim(float(hubs["lon"].min()) - 3, float(hubs["lon"].max()) + 3)
-    ax.set_ylim(float(hubs["lat"].min()) - 4, float(hubs["lat"].max()) + 3)
-    ax.grid(alpha=0.3)
-    ax.set_title(_title(result, "Corridor: mean flows and loading (dashed = HVDC)"))
+        e = energy.loc[link] if link in energy.index else None
+        twh = float(e["energy_twh"]) if e is not None else 0.0
+        width = 1.0 + 8.0 * np.sqrt(twh / top)
+        share = float(e.get("green_share_pct", np.nan)) if e is not None else np.nan
+        internal = row["kind"] == "internal"
+        colour = MAP_COLOURS["no_limit"] if internal or np.isnan(share) else colours(norm(share))
+        ax.plot([a.lon, b.lon], [a.lat, b.lat], color="black", lw=width + 1.0, zorder=2,
+                solid_capstyle="round")  # fmt: skip
+        ax.plot([a.lon, b.lon], [a.lat, b.lat], color=colour, lw=width, zorder=3,
+                solid_capstyle="round")  # fmt: skip
+        if row["kind"] in ("hvdc", "b2b"):  # converters: a white dashed centre line
+            ax.plot([a.lon, b.lon], [a.lat, b.lat], color="white", lw=0.8, ls=(0, (3, 2)),
+                    zorder=4)  # fmt: skip
+        if internal or twh <= 0:
+            continue
+        hours = int(stats.at[link, "binding_periods"]) if link in stats.index else 0
+        green = "" if np.isnan(share) else f", {share:.0f} % green"
+        amount = f"{twh:.1f}" if twh >= 1 else f"{twh:.2f}"
+        text = f"{_LINK_NAMES.get(link, link)}\n{amount} TWh{green}, {hours:,} h full"
+        points.append(((a.lon + b.lon) / 2, (a.lat + b.lat) / 2))
+        samples += [(a.lon + (b.lon - a.lon) * f, a.lat + (b.lat - a.lat) * f)
+                    for f in np.linspace(0.05, 0.95, 12)]  # fmt: skip
+        texts.append(text)
+    ax.plot(shown["lon"], shown["lat"], "o", color=MAP_COLOURS["node"], ms=6, zorder=5)
+    sm = plt.cm.ScalarMappable(norm=norm, cmap=colours)
+    cax = ax.inset_axes((1.02, 0.1, 0.02, 0.8))
+    ax.figure.colorbar(sm, cax=cax, label="green share of the energy moved, by flow tracing (%)")
+    handles = [
+        Line2D([], [], color="0.4", lw=1 + 8.0, label=f"{top:.1f} TWh over the horizon"),
+        Line2D([], [], color="0.4", lw=5.0, ls=(0, (3, 1)), label="HVDC (white dashes)"),
+        Line2D([], [], color=MAP_COLOURS["no_limit"], lw=3, label="inside a country"),
+    ]
+    legend = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08),
+                       ncols=3, frameon=False)  # fmt: skip
+    ax.set_title(figure_title(result, "Energy moved and its traced green share"))
+    hub_points = list(zip(shown["lon"], shown["lat"], strict=True))
+    place_labels(ax, points, texts, fontsize=FONT_PT["annotation"], centred=True, avoid=[legend],
+                 avoid_points=[*samples, *hub_points], multialignment="center",
+                 bbox=_LABEL_BOX)  # fmt: skip
+    place_labels(ax, list(zip(shown["lon"], shown["lat"], strict=True)),
+                 [_HUB_NAMES.get(h, h) for h in shown.index], weight="bold", avoid=[legend],
+                 avoid_points=samples)  # fmt: skip
     return ax
 
 
 def export_stack(result: Result, week: int | None = None, ax: Axes | None = None) -> Axes:
-    """Stack the hourly export by route over one week (default ``meta['week']``)."""
-    ax = _axes(ax)
+    """Stack a week of hourly exports (all routes) by traced origin (default ``meta['week']``)."""
+    ax = _axes(ax, (9, 4.8))
     week = int(result.meta.get("week", 0) if week is None else week)
-    ex = result.table("exports")
-    lo, hi = week * 24 * 7, (week + 1) * 24 * 7
-    sel = ex[(ex["hour"] >= lo) & (ex["hour"] < hi)]
-    wide = sel.pivot_table(index="hour", columns="route", values="p_mw", aggfunc="sum").fillna(0.0)
-    wide = wide.clip(lower=0.0)
-    labels = [_ROUTE_LABELS.get(c, c) for c in wide.columns]
-    if len(wide):
-        ax.stackplot(wide.index, wide.T.to_numpy(), labels=labels, alpha=0.85)
-        ax.legend(loc="upper left", fontsize=8)
-    ax.set_xlabel("hour of the year")
-    ax.set_ylabel("export leaving the Caucasus (MW)")
+    lo, hi = week * 168, (week + 1) * 168
+    exp = result.table("exports")
+    sel = exp[(exp["hour"] >= lo) & (exp["hour"] < hi)]
+    stamps = sel.groupby("hour")["snapshot"].first()
+    org = result.tables.get("export_origin", pd.DataFrame())
+    if not org.empty:
+        org = org[(org["hour"] >= lo) & (org["hour"] < hi)]
+    groups = [g[0] for g in ORIGIN_GROUPS]
+    colour = {g[0]: g[1] for g in ORIGIN_GROUPS}
+    if org.empty:
+        wide = pd.DataFrame(index=stamps.index, columns=groups, dtype=float).fillna(0.0)
+    else:
+        org = org.assign(group=[_group(s, c) for s, c in zip(org["source"], org["category"],
+                                                              strict=True)])  # fmt: skip
+        wide = org.pivot_table(index="hour", columns="group", values="p_mw", aggfunc="sum")
+        wide = wide.reindex(index=stamps.index, columns=groups).fillna(0.0)
+    wide = wide.loc[:, wide.sum() > 0]
+    x = pd.to_datetime(stamps.to_numpy())
+    if len(wide.columns):
+        ax.stackplot(x, wide.T.to_numpy(), labels=list(wide.columns),
+                     colors=[colour[c] for c in wide.columns], alpha=0.9)  # fmt: skip
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    total = sel[sel["p_mw"] > 0].groupby("hour")["p_mw"].sum().reindex(stamps.index).fillna(0.0)
+    ax.plot(x, total.to_numpy(), color="black", lw=0.8, label="_total")
+    ax.xaxis.set_major_locator(mdates.DayLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.set_xlabel("time (UTC)")
+    ax.set_ylabel("export leaving the South Caucasus (MW)")
     ax.set_ylim(bottom=0)
-    ax.set_title(_title(result, f"Hourly export by route, week {week}"))
+    what = f"Exports by traced origin, week {week}"
+    if not len(wide.columns):
+        what += ": nothing exported"
+    ax.set_title(figure_title(result, what))
     return ax
 
 
@@ -126,19 +209,21 @@ def loading_duration_curves(result: Result, ax: Axes | None = None) -> Axes:
     flows = result.flows
     styles = ("-", "--", "-.", ":")  # links at 100 % all year overlap: keep each visible
     drawn = 0
-    for link in _CROSS_BORDER:
+    for link in _LINK_NAMES:
         sub = flows[flows["element"] == link]
         if sub.empty or float(sub["limit_mw"].max()) <= 0:
             continue
         curve = np.sort(sub["loading_pct"].to_numpy())[::-1]
-        style = styles[drawn % len(styles)]
-        ax.plot(np.arange(1, curve.size + 1), curve, style, label=link, linewidth=2)
+        colour = CATEGORICAL[drawn % len(CATEGORICAL)]
+        style = styles[(drawn // len(CATEGORICAL) + drawn) % len(styles)]
+        ax.plot(np.arange(1, curve.size + 1), curve, style, color=colour,
+                label=_LINK_NAMES[link], linewidth=2)  # fmt: skip
         drawn += 1
-    ax.set_xlabel("hours (sorted)")
+    ax.set_xlabel("hours, sorted by loading (h)")
     ax.set_ylabel("loading (% of rating)")
     ax.set_ylim(0, 105)
-    ax.legend(fontsize=8, ncol=2)
-    ax.set_title(_title(result, "Loading duration curves"))
+    ax.legend(ncols=2, loc="lower left")
+    ax.set_title(figure_title(result, "Loading duration curves"))
     return ax
 
 
@@ -148,61 +233,89 @@ def curtailment_by_month(result: Result, ax: Axes | None = None) -> Axes:
     cur = result.table("curtailment")
     wide = cur.pivot_table(index="month", columns="element", values="curtailed_gwh", aggfunc="sum")
     wide = wide.reindex(range(1, 13)).fillna(0.0)
-    wide = wide.loc[:, wide.sum() > 0]
+    wide = wide.loc[:, wide.sum() > 1e-9]
     bottom = np.zeros(len(wide))
-    for hub in wide.columns:
-        ax.bar(wide.index, wide[hub], bottom=bottom, label=hub)
+    for j, hub in enumerate(wide.columns):
+        ax.bar(wide.index, wide[hub], bottom=bottom, label=_HUB_NAMES.get(hub, hub),
+               color=CATEGORICAL[j % len(CATEGORICAL)])  # fmt: skip
         bottom += wide[hub].to_numpy()
-    if not len(wide.columns):
-        ax.text(0.5, 0.5, "no curtailment", transform=ax.transAxes, ha="center")
+    what = "Curtailed green energy by month"
+    if len(wide.columns):
+        ax.legend()
     else:
-        ax.legend(fontsize=8)
+        what += ": none curtailed"
     ax.set_xticks(range(1, 13), _MONTHS)
+    ax.set_xlabel("month (of the model year)")
     ax.set_ylabel("curtailed green energy (GWh)")
-    ax.set_title(_title(result, "Curtailment by month"))
+    ax.set_title(figure_title(result, what))
     return ax
 
 
 def capacity_study_curves(result: Result) -> Figure:
-    """Plot exported energy and curtailment against the cable ratings, binding link annotated."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
+    """Plot the grid search against the cable ratings, with the optimised ratings marked.
+
+    Left: exported energy against the Caspian cable rating, one line per Black Sea rating
+    (label: binding link). Right: the cost of the corridor per year (operation, from the
+    dispatch objective, plus the annuities of what the links add) at each grid point, from
+    the hours dispatched; the optimisation's ratings (table ``sizing``) are a star at their
+    cost, counted the same way.
+    """
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.8), layout="constrained")
     study = result.tables.get("capacity_study", pd.DataFrame())
-    if study.empty:
-        for ax in (ax1, ax2):
-            ax.text(0.5, 0.5, "no capacity study in this run", transform=ax.transAxes, ha="center")
-        return fig
-    for bs, grp in study.groupby("black_sea_mw"):
+    sizing = result.tables.get("sizing", pd.DataFrame())
+    for j, (bs, grp) in enumerate(study.groupby("black_sea_mw") if not study.empty else []):
         grp = grp.sort_values("caspian_mw")
         x = grp["caspian_mw"].to_numpy() / 1000
-        ax1.plot(x, grp["exported_twh"], "o-", label=f"Black Sea {bs:,.0f} MW")
-        ax2.plot(x, grp["curtailed_twh"], "o-", label=f"Black Sea {bs:,.0f} MW")
-        for xi, yi, link in zip(x, grp["exported_twh"], grp["binding_link"], strict=True):
-            ax1.annotate(link, (xi, yi), textcoords="offset points", xytext=(0, 6), fontsize=7,
-                         ha="center")  # fmt: skip
+        c = CATEGORICAL[j % len(CATEGORICAL)]
+        ax1.plot(x, grp["exported_twh"], "o-", color=c, label=f"Black Sea {bs:,.0f} MW")
+        per_year = grp["annual_cost_meur"] * 8760 / grp["hours"]  # the horizon's cost, a year
+        ax2.plot(x, per_year, "o-", color=c, label=f"Black Sea {bs:,.0f} MW")
+        place_labels(ax1, list(zip(x, grp["exported_twh"], strict=True)),
+                     list(grp["binding_link"]), fontsize=FONT_PT["annotation"],
+                     leader=False)  # fmt: skip
+    if not sizing.empty:
+        opt = sizing.set_index("element")
+        cm = (
+            float(opt.at["caspian_cable", "rating_mw"]) / 1000
+            if "caspian_cable" in opt.index
+            else 0
+        )
+        bs = float(opt.at["black_sea_cable", "rating_mw"]) if "black_sea_cable" in opt.index else 0
+        cost = float(result.summary().set_index("metric").get("value", pd.Series()).get(
+            "sizing_annual_cost_meur", np.nan))  # fmt: skip
+        ax2.plot([cm], [cost], "*", ms=16, color="black",
+                 label=f"optimum: Caspian {cm * 1000:,.0f} MW, Black Sea {bs:,.0f} MW")  # fmt: skip
     ax1.set_xlabel("Caspian cable rating (GW)")
     ax1.set_ylabel("exported energy (TWh)")
     ax1.set_title("Export (label: binding link)")
     ax2.set_xlabel("Caspian cable rating (GW)")
-    ax2.set_ylabel("curtailed green energy (TWh)")
-    ax2.set_title("Curtailment")
-    ax1.set_ylim(0, float(study["exported_twh"].max()) * 1.2 + 1e-9)
-    ax2.set_ylim(0, max(float(study["curtailed_twh"].max()) * 1.2, 0.1))
+    ax2.set_ylabel("operation + cable annuities (MEUR/yr)")
+    ax2.set_title("Annual cost of the corridor")
     for ax in (ax1, ax2):
-        ax.legend(fontsize=8, loc="lower right" if ax is ax1 else "upper right")
-    fig.suptitle(_title(result, "Capacity study"))
+        if ax.lines:
+            ax.legend(loc="best")
+    what = "Cable sizes: grid search and optimisation"
+    if study.empty and sizing.empty:
+        what += ": no study in this run"
+    fig.suptitle(figure_title(result, what))
     return fig
 
 
 def figures(result: Result) -> dict[str, Figure]:
-    """Return every standard figure of a caspian Result, keyed by file stem."""
+    """Return every figure of a caspian Result with something to show, keyed by file stem.
+
+    ``caspian_curtailment_by_month`` only when green energy was curtailed, and
+    ``caspian_capacity_study`` only with a capacity study or a sizing in the run.
+    """
     out: dict[str, Figure] = {}
     for stem, draw in (
         ("caspian_map", corridor_map),
         ("caspian_export_stack", export_stack),
         ("caspian_loading_duration", loading_duration_curves),
-        ("caspian_curtailment_by_month", curtailment_by_month),
     ):
         out[stem] = draw(result).figure
-    if "capacity_study" in result.tables:
+    if float(result.table("curtailment")["curtailed_gwh"].sum()) > 1e-6:
+        out["caspian_curtailment_by_month"] = curtailment_by_month(result).figure
+    if "capacity_study" in result.tables or "sizing" in result.tables:
         out["caspian_capacity_study"] = capacity_study_curves(result)
     return out

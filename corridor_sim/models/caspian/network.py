@@ -14,166 +14,116 @@ import numpy as np
 import pandapower as pp
 import pandas as pd
 
-from corridor_sim.catalogue import fact, value
-from corridor_sim.models.caspian.params import PARAMS, applies
+from corridor_sim.catalogue import value
+from corridor_sim.models.caspian.fleets import (
+    FLEETS,
+    HUBS,
+    capacities,
+    capacity_factor_id,
+    hub_demand,
+    mean_mw,
+    thermal_fleets,
+)
+from corridor_sim.models.caspian.params import PARAMS
+from corridor_sim.models.caspian.schedule import applies
 from corridor_sim.models.params import ParamValues
-from corridor_sim.units import HOURS_PER_YEAR, MWH_PER_GWH, PERCENT, THOUSAND
+from corridor_sim.units import PERCENT
 
 __all__ = [
-    "GAS_HUBS",
+    "DC_LINKS",
+    "cbam_eur_per_mwh",
+    "FLEETS",
     "HUBS",
     "LINKS",
     "ROUTES",
+    "ROUTE_OF",
+    "VIA",
     "capacity_factor_id",
     "hub_demand",
-    "mean_mw",
     "line_rating_mw",
+    "mean_mw",
     "network",
 ]
 
-#: Hub id -> country code (the catalogue's demand/generation figures are per country).
-HUBS: dict[str, str] = {
-    "kz_west": "kz",
-    "kz_rest": "kz",
-    "uz": "uz",
-    "az_absheron": "az",
-    "az_rest": "az",
-    "ge": "ge",
-    "ge_black_sea": "ge",
-    "tr": "tr",
-    "ro_constanta": "eu",
-    "europe": "eu",
-}
-
 #: Link id -> (from hub, to hub, kind). Positive flow runs from -> to (westward).
-#: ``hvdc`` and ``b2b`` are pandapower dclines; ``ac`` and ``internal`` are lines.
+#: ``hvdc``: subsea cable; ``b2b``: back-to-back converter; ``ac``: AC tie; ``tie``: a tie
+#: to an external market (with ``neighbour_ties``); ``internal``: a hub-to-hub equivalent
+#: inside a country.
 LINKS: dict[str, tuple[str, str, str]] = {
     "caspian_cable": ("kz_west", "az_absheron", "hvdc"),
     "black_sea_cable": ("ge_black_sea", "ro_constanta", "hvdc"),
-    "ge_tr": ("ge", "tr", "b2b"),
+    "ge_tr": ("ge", "tr_east", "b2b"),
     "az_ge": ("az_rest", "ge", "ac"),
+    "az_nakhchivan": ("az_rest", "nakhchivan", "ac"),
+    "nakhchivan_tr": ("nakhchivan", "tr_east", "b2b"),
     "kz_uz": ("uz", "kz_rest", "ac"),
     "tr_eu": ("tr", "europe", "ac"),
+    "az_ru": ("az_absheron", "ru", "tie"),
+    "az_ir": ("az_rest", "ir", "tie"),
     "kz_internal": ("kz_rest", "kz_west", "internal"),
     "az_internal": ("az_absheron", "az_rest", "internal"),
     "ge_internal": ("ge", "ge_black_sea", "internal"),
     "ro_internal": ("ro_constanta", "europe", "internal"),
+    "tr_internal": ("tr_east", "tr", "internal"),
 }
 
-#: Export route -> the link whose flow leaves the South Caucasus on that route.
-ROUTES: dict[str, str] = {
-    "caspian_black_sea_europe": "black_sea_cable",
-    "azerbaijan_turkiye_europe": "ge_tr",
+#: Links built as pandapower dclines (controllable): the HVDC cables and converters, the
+#: market ties, and the Zangezur line, which ties the Nakhchivan exclave (an AC island of
+#: its own today) to Azerbaijan. The other links are lines.
+DC_LINKS: frozenset[str] = frozenset(
+    {
+        "caspian_cable",
+        "black_sea_cable",
+        "ge_tr",
+        "az_nakhchivan",
+        "nakhchivan_tr",
+        "az_ru",
+        "az_ir",
+    }
+)
+
+#: Export route (the seed's two corridors) -> the links on which energy leaves the South
+#: Caucasus on it: under the Black Sea, or into Türkiye through Georgia or Nakhchivan.
+ROUTES: dict[str, tuple[str, ...]] = {
+    "caspian_black_sea_europe": ("black_sea_cable",),
+    "azerbaijan_turkiye_europe": ("ge_tr", "nakhchivan_tr"),
+}
+#: Export link -> its route (the inverse of :data:`ROUTES`).
+ROUTE_OF: dict[str, str] = {link: route for route, links in ROUTES.items() for link in links}
+#: Export link -> the short name of the way it takes (summary metrics, figure labels).
+VIA: dict[str, str] = {
+    "black_sea_cable": "black_sea",
+    "ge_tr": "georgia",
+    "nakhchivan_tr": "nakhchivan",
 }
 
-# hubs with a national share of demand and a gas fleet; the two landings and Europe have none
-_DEMAND_SHARE_IDS: dict[str, str | None] = {
-    "kz_west": "caspian.demand.kz_west_share",
-    "kz_rest": None,
-    "uz": None,
-    "az_absheron": "caspian.demand.az_absheron_share",
-    "az_rest": None,
-    "ge": None,
-    "tr": None,
-}
-#: Country -> hub of its thermal fleet (caspian.gen.gas.serves_own_demand); Azerbaijan's
-#: carries the 2 GW export allowance (caspian.az.gas_export_today).
-GAS_HUBS: dict[str, str] = {"kz": "kz_rest", "uz": "uz", "az": "az_rest", "ge": "ge", "tr": "tr"}
-_SLACK_HUBS = ("kz_rest", "az_rest", "tr")  # one per AC island (the islands meet only by DC)
-_KINDS = ("wind", "solar", "hydro")
-_LOW_VOLTAGE_COUNTRIES = ("tr", "eu")  # 400 kV hubs; the rest are 500 kV
-
-
-def mean_mw(annual_twh: float | pd.Series) -> float | pd.Series:
-    """Mean power (MW) of an annual energy in TWh over the model's 8760-hour year."""
-    return annual_twh * THOUSAND * MWH_PER_GWH / HOURS_PER_YEAR  # TWh -> GWh -> MWh, per hour
-
-
-def hub_demand(year: int, growth_pct: float) -> pd.DataFrame:
-    """Annual energy (TWh) and peak (MW) per demand hub for `year`.
-
-    Parameters
-    ----------
-    year : int
-        Model year; each national figure grows from its data year.
-    growth_pct : float
-        Demand growth per year (%).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``hub, country, annual_twh, peak_mw, peak_month`` (one row per demand hub).
-    """
-    rows = []
-    for country in ("kz", "uz", "az", "ge", "tr"):
-        annual_id = f"caspian.demand.{country}.annual"
-        annual = value(annual_id, unit="TWh")
-        data_year = fact(annual_id).year or year
-        if country in ("ge", "tr"):
-            peak = mean_mw(annual) / value(f"caspian.demand.{country}.load_factor", unit="-")
-        else:
-            peak = value(f"caspian.demand.{country}.peak", unit="MW")
-        growth = (1 + growth_pct / PERCENT) ** max(0, year - int(data_year))
-        hubs = [h for h, c in HUBS.items() if c == country and h in _DEMAND_SHARE_IDS]
-        named = {h: value(i, unit="-") for h in hubs if (i := _DEMAND_SHARE_IDS[h]) is not None}
-        rest = 1 - sum(named.values())
-        for hub in hubs:
-            share = named.get(hub, rest)
-            rows.append(
-                (
-                    hub,
-                    country,
-                    annual * growth * share,
-                    peak * growth * share,
-                    int(value(f"caspian.demand.{country}.peak_month", unit="month")),
-                )
-            )
-    return pd.DataFrame(rows, columns=["hub", "country", "annual_twh", "peak_mw", "peak_month"])
-
-
-def _capacities(p: Mapping[str, float]) -> pd.DataFrame:
-    """Installed wind/solar/hydro MW per hub and kind (domestic plus export fleets)."""
-    rows: list[tuple[str, str, float]] = []
-    for hub in ("kz_rest", "uz", "az_rest", "ge", "tr"):
-        country = HUBS[hub]
-        rows.append((hub, "hydro", value(f"caspian.gen.{country}.hydro", unit="MW")))
-    for hub, country in (("kz_rest", "kz"), ("uz", "uz"), ("tr", "tr")):
-        rows += [
-            (hub, k, value(f"caspian.gen.{country}.{k}", unit="MW")) for k in ("wind", "solar")
-        ]
-    rows.append(("az_absheron", "wind", p["az_green_mw"] * p["az_wind_share"]))
-    rows.append(("az_rest", "solar", p["az_green_mw"] * (1 - p["az_wind_share"])))
-    rows.append(("kz_west", "wind", p["kz_export_wind_mw"]))
-    uz_wind = value("caspian.export.uz_wind_share", unit="-")
-    rows.append(("uz", "wind", p["uz_export_mw"] * uz_wind))
-    rows.append(("uz", "solar", p["uz_export_mw"] * (1 - uz_wind)))
-    frame = pd.DataFrame(rows, columns=["hub", "kind", "capacity_mw"])
-    return frame.groupby(["hub", "kind"], as_index=False, sort=False)["capacity_mw"].sum()
-
-
-def capacity_factor_id(hub: str, kind: str) -> str:
-    """Catalogue id of the annual capacity factor of `kind` at `hub`."""
-    country = HUBS[hub]
-    if kind == "hydro":
-        return f"caspian.gen.{country}.hydro_cf"
-    return f"caspian.cf.{'az' if country == 'az' else country}.{kind}"
+# one slack per AC island (the islands meet only by DC): Central Asia, the South Caucasus,
+# Nakhchivan, Türkiye with the European landing, and the two external markets
+_SLACK_HUBS = ("kz_rest", "az_rest", "nakhchivan", "tr", "ru", "ir")
+_LOW_VOLTAGE_COUNTRIES = ("tr", "eu", "ru", "ir")  # 400 kV / 330 kV hubs; the rest are 500 kV
+_WHEELED = ("hvdc", "b2b", "tie")  # dclines charged caspian.cost.hvdc_wheeling per MWh
 
 
 def _link_ratings(p: Mapping[str, float]) -> dict[str, float]:
     floor = value("caspian.link.internal_min", unit="MW")
-    applies("caspian.link.az_ge.reinforcement")  # AZ-GE grows with the Black Sea cable
     az_wind = p["az_green_mw"] * p["az_wind_share"]
+    ties = 1.0 if p["neighbour_ties"] else 0.0
     return {
         "caspian_cable": p["caspian_cable_mw"],
         "black_sea_cable": p["black_sea_cable_mw"],
         "ge_tr": p["ge_tr_mw"],
-        "az_ge": p["az_ge_mw"] + p["black_sea_cable_mw"],  # caspian.link.az_ge.reinforcement
+        "az_ge": p["az_ge_mw"] + p["az_ge_reinforcement_mw"],
+        "az_nakhchivan": p["az_nakhchivan_mw"],
+        "nakhchivan_tr": p["nakhchivan_tr_mw"],
         "kz_uz": p["kz_uz_mw"] + p["uz_export_mw"],
         "tr_eu": p["tr_eu_mw"],
-        "kz_internal": max(floor, p["caspian_cable_mw"]),
-        "az_internal": max(floor, p["caspian_cable_mw"] + az_wind),
-        "ge_internal": max(floor, p["black_sea_cable_mw"]),
-        "ro_internal": max(floor, p["black_sea_cable_mw"]),
+        "az_ru": ties * p["az_ru_mw"],
+        "az_ir": ties * p["az_ir_mw"],
+        "kz_internal": floor + p["caspian_cable_mw"] + p["kz_export_wind_mw"],
+        "az_internal": floor + p["caspian_cable_mw"] + az_wind,
+        "ge_internal": floor + p["black_sea_cable_mw"],
+        "ro_internal": floor + p["black_sea_cable_mw"],
+        "tr_internal": p["tr_east_west_mw"],
     }
 
 
@@ -221,20 +171,37 @@ def _add_ac_link(
     )
 
 
-def _add_links(
-    net: pp.pandapowerNet, bus: Mapping[str, int], p: Mapping[str, float]
-) -> pd.DataFrame:
-    ratings = _link_ratings(p)
-    line_pct = value("caspian.hvdc.line_loss_pct_per_1000km", unit="%")
-    conv_pct = value("caspian.hvdc.converter_loss_pct", unit="%")
-    fixed_km = {
+def _fixed_lengths() -> dict[str, float]:
+    """Return the published lengths (km); the other links follow the hub distance."""
+    return {
         "az_ge": value("caspian.link.az_ge.length", unit="km"),
         "tr_eu": value("caspian.link.tr_eu.length", unit="km"),
         "caspian_cable": value("caspian.cable.caspian.length", unit="km"),
         "black_sea_cable": value("caspian.cable.black_sea.length", unit="km"),
+        "az_nakhchivan": value("caspian.link.az_nakhchivan.length", unit="km"),
+        "nakhchivan_tr": value("caspian.link.nakhchivan_tr.length", unit="km"),
         "ge_tr": 0.0,
     }
+
+
+def _dc_loss_pct(kind: str, length_km: float) -> float:
+    """Loss of a dcline: HVDC line loss per km plus two converters (b2b: converters only)."""
+    line_pct = value("caspian.hvdc.line_loss_pct_per_1000km", unit="%")
+    conv_pct = value("caspian.hvdc.converter_loss_pct", unit="%")
+    if kind == "hvdc":
+        return line_pct * length_km / 1000 + 2 * conv_pct
+    if kind == "b2b":
+        return 2 * conv_pct
+    return 0.0  # the AC Zangezur line and the market ties: lossless like the other AC links
+
+
+def _add_links(
+    net: pp.pandapowerNet, bus: Mapping[str, int], p: Mapping[str, float]
+) -> pd.DataFrame:
+    ratings = _link_ratings(p)
+    fixed_km = _fixed_lengths()
     factor = value("caspian.ac.route_factor", unit="-")
+    wheeling = value("caspian.cost.hvdc_wheeling", unit="EUR/MWh")
     hubs = net["caspian_hubs"].set_index("element")
     rows = []
     for link, (a, b, kind) in LINKS.items():
@@ -244,22 +211,14 @@ def _add_links(
         else:
             pa, pb = (hubs.at[a, "lon"], hubs.at[a, "lat"]), (hubs.at[b, "lon"], hubs.at[b, "lat"])
             length = factor * _distance_km(pa, pb)
-        if kind in ("hvdc", "b2b"):
-            loss = line_pct * length / 1000 + 2 * conv_pct
+        if link in DC_LINKS:
+            loss = _dc_loss_pct(kind, length)
             idx = pp.create_dcline(
-                net,
-                bus[a],
-                bus[b],
-                p_mw=0.0,
-                loss_percent=loss,
-                loss_mw=0.0,
-                vm_from_pu=1.0,
-                vm_to_pu=1.0,
-                max_p_mw=rating,
-                name=link,
-            )
-            wheeling = value("caspian.cost.hvdc_wheeling", unit="EUR/MWh")
-            pp.create_poly_cost(net, idx, "dcline", cp1_eur_per_mw=wheeling)
+                net, bus[a], bus[b], p_mw=0.0, loss_percent=loss, loss_mw=0.0,
+                vm_from_pu=1.0, vm_to_pu=1.0, max_p_mw=rating, name=link,
+            )  # fmt: skip
+            if kind in _WHEELED:
+                pp.create_poly_cost(net, idx, "dcline", cp1_eur_per_mw=wheeling)
             table = "dcline"
         else:
             _add_ac_link(net, link, bus[a], bus[b], rating_mw=rating, length_km=length)
@@ -268,16 +227,9 @@ def _add_links(
             loss = float("nan")
         rows.append((link, table, idx, kind, a, b, rating, length, loss))
     cols = [
-        "element",
-        "element_type",
-        "element_index",
-        "kind",
-        "from_hub",
-        "to_hub",
-        "capacity_mw",
-        "length_km",
-        "loss_pct",
-    ]
+        "element", "element_type", "element_index", "kind", "from_hub", "to_hub",
+        "capacity_mw", "length_km", "loss_pct",
+    ]  # fmt: skip
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -288,8 +240,11 @@ def _add_gas(
     caps: pd.DataFrame,
     p: Mapping[str, float],
 ) -> None:
-    """One thermal generator per country at its main hub, sized to the national peak."""
-    margin = value("caspian.gen.gas.reserve_margin", unit="-")
+    """One thermal generator per fleet at its hub, plus Azerbaijan's export allowance.
+
+    The allowance (``<hub>.gas_export``) is the thermal output above Azerbaijan's own demand:
+    under hourly matching the fossil share of its exports, charged the CBAM when ``cbam`` is on.
+    """
     mean = mean_mw(demand["annual_twh"])
     renewable = caps.assign(
         mean_mw=[
@@ -297,25 +252,63 @@ def _add_gas(
             for r in caps.itertuples()
         ]
     )
-    for country, hub in GAS_HUBS.items():
-        hubs = [h for h in demand.index if HUBS[h] == country]
-        export_mw = p["az_gas_export_mw"] if country == "az" else 0.0
-        residual = mean[hubs].sum() - renewable.loc[renewable.hub.isin(hubs), "mean_mw"].sum()
-        g = pp.create_gen(
-            net,
-            bus[hub],
-            p_mw=max(0.0, float(residual)),
-            vm_pu=1.0,
-            max_p_mw=margin * demand.loc[hubs, "peak_mw"].sum() + export_mw,
-            min_p_mw=0.0,
-            controllable=True,
-            slack=hub in _SLACK_HUBS,
-            name=f"{hub}.gas",
-            type="gas",
-            export_mw=export_mw,
-            country=country,
+    cbam = cbam_eur_per_mwh(p)
+    for fleet in thermal_fleets(demand, p):
+        serves = list(fleet.serves)
+        residual = (
+            mean.reindex(serves, fill_value=0.0).sum()
+            - renewable.loc[renewable.hub.isin(serves), "mean_mw"].sum()
         )
-        pp.create_poly_cost(net, g, "gen", cp1_eur_per_mw=p[f"gas_cost_{country}_eur_per_mwh"])
+        g = pp.create_gen(
+            net, bus[fleet.hub], p_mw=min(fleet.capacity_mw, max(0.0, float(residual))),
+            vm_pu=1.0, max_p_mw=fleet.capacity_mw, min_p_mw=0.0, controllable=True,
+            slack=fleet.hub in _SLACK_HUBS, name=f"{fleet.hub}.gas", type="gas",
+            fleet=fleet.fleet,
+        )  # fmt: skip
+        pp.create_poly_cost(net, g, "gen", cp1_eur_per_mw=fleet.cost_eur_per_mwh)
+        if fleet.export_mw > 0:
+            g = pp.create_gen(
+                net, bus[fleet.hub], p_mw=0.0, vm_pu=1.0, max_p_mw=fleet.export_mw,
+                min_p_mw=0.0, controllable=True, slack=False, name=f"{fleet.hub}.gas_export",
+                type="gas_export", fleet=fleet.fleet,
+            )  # fmt: skip
+            pp.create_poly_cost(net, g, "gen", cp1_eur_per_mw=fleet.cost_eur_per_mwh + cbam)
+
+
+def cbam_eur_per_mwh(p: Mapping[str, float]) -> float:
+    """CBAM charge per MWh of Azerbaijani thermal output exported (0 without ``cbam``)."""
+    if not p["cbam"]:
+        return 0.0
+    applies("caspian.cbam.actual_emissions_rule")
+    t_per_mwh = (
+        value("caspian.gen.gas.co2_intensity_fuel", unit="tCO2/MWh_th") / p["az_gas_efficiency"]
+    )
+    return float(p["eu_ets_price_eur_per_t"] * t_per_mwh)
+
+
+def _add_markets(net: pp.pandapowerNet, bus: Mapping[str, int], p: Mapping[str, float]) -> None:
+    """Europe and, with ``neighbour_ties``, Russia and Iran as markets at a price.
+
+    Each market is a fixed demand served by a market generator at the market's price: energy
+    the corridor delivers displaces that generator, so it is worth the price; energy the
+    corridor draws costs it. Europe's generator here stands for its hourly price levels,
+    which the dispatch puts in its place (:func:`corridor_sim.models.caspian.dispatch`).
+    """
+    sink_mw = value("caspian.europe.sink_capacity", unit="MW")
+    ratings = _link_ratings(p)
+    markets = {
+        "europe": (sink_mw, p["europe_price_mean_eur_per_mwh"]),
+        "ru": (ratings["az_ru"], value("caspian.market.ru.price", unit="EUR/MWh")),
+        "ir": (ratings["az_ir"], value("caspian.market.ir.price", unit="EUR/MWh")),
+    }
+    for hub, (demand_mw, price) in markets.items():
+        pp.create_load(net, bus[hub], p_mw=demand_mw, q_mvar=0.0, name=f"{hub}.demand",
+                       controllable=False)  # fmt: skip
+        g = pp.create_gen(
+            net, bus[hub], p_mw=demand_mw, vm_pu=1.0, max_p_mw=2 * demand_mw, min_p_mw=0.0,
+            controllable=True, slack=hub in _SLACK_HUBS, name=f"{hub}.market", type="market",
+        )  # fmt: skip
+        pp.create_poly_cost(net, g, "gen", cp1_eur_per_mw=price)
 
 
 def network(p: ParamValues) -> pp.pandapowerNet:
@@ -332,8 +325,9 @@ def network(p: ParamValues) -> pp.pandapowerNet:
         As described in :func:`corridor_sim.models.caspian.build`.
     """
     year = p.year
-    demand = hub_demand(year, p["demand_growth_pct_per_yr"]).set_index("hub")
-    caps = _capacities(p)
+    applies("caspian.gen.gas.serves_own_demand")
+    demand = hub_demand(year, p).set_index("hub")
+    caps = capacities(p)
     net = pp.create_empty_network(name=f"caspian_corridor_{year}", f_hz=50)
     net["caspian_year"] = year
     bus: dict[str, int] = {}
@@ -354,43 +348,19 @@ def network(p: ParamValues) -> pp.pandapowerNet:
     tan_phi = math.tan(math.acos(value("caspian.ac.load_power_factor", unit="-")))
     for hub, row in demand.iterrows():
         load_mw = mean_mw(row["annual_twh"])
-        pp.create_load(
-            net,
-            bus[hub],
-            p_mw=load_mw,
-            q_mvar=load_mw * tan_phi,
-            name=f"{hub}.demand",
-            controllable=False,
-        )
+        pp.create_load(net, bus[hub], p_mw=load_mw, q_mvar=load_mw * tan_phi,
+                       name=f"{hub}.demand", controllable=False)  # fmt: skip
     _add_gas(net, bus, demand, caps, p)
     for r in caps.itertuples():
         if r.capacity_mw <= 0:
             continue
         cf = value(capacity_factor_id(r.hub, r.kind), unit="-")
         s = pp.create_sgen(
-            net,
-            bus[r.hub],
-            p_mw=r.capacity_mw * cf,
-            max_p_mw=r.capacity_mw,
-            min_p_mw=0.0,
-            controllable=True,
-            name=f"{r.hub}.{r.kind}",
-            type=r.kind,
-        )
+            net, bus[r.hub], p_mw=r.capacity_mw * cf, max_p_mw=r.capacity_mw, min_p_mw=0.0,
+            controllable=True, name=f"{r.hub}.{r.kind}", type=r.kind,
+        )  # fmt: skip
         pp.create_poly_cost(net, s, "sgen", cp1_eur_per_mw=0.0)
-    sink_mw = value("caspian.europe.sink_capacity", unit="MW")
-    g = pp.create_gen(
-        net,
-        bus["europe"],
-        p_mw=0.0,
-        vm_pu=1.0,
-        max_p_mw=0.0,
-        min_p_mw=-sink_mw,
-        controllable=True,
-        name="europe.sink",
-        type="sink",
-    )
-    pp.create_poly_cost(net, g, "gen", cp1_eur_per_mw=p["europe_value_eur_per_mwh"])
+    _add_markets(net, bus, p)
     net["caspian_links"] = _add_links(net, bus, p)
     net["caspian_parameters"] = pd.DataFrame(
         {"name": list(p), "value": list(p.values()), "unit": [PARAMS[k].unit for k in p]}

@@ -11,17 +11,20 @@ the rules need them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
-from corridor_sim.catalogue import fact, value
+from corridor_sim.catalogue import fact
 from corridor_sim.errors import SpecError
+from corridor_sim.models.caspian import schedule as r
+from corridor_sim.models.caspian.schedule import applies, schedule_share, schedule_years
 from corridor_sim.models.params import Option, OptionTable, Param, ParamTable, ParamValues
-from corridor_sim.units import HOURS_PER_DAY, HOURS_PER_YEAR, MW_PER_GW
+from corridor_sim.units import HOURS_PER_DAY, HOURS_PER_YEAR
 
 __all__ = [
+    "EXPORT_RULES",
     "HOURS_PER_WEEK",
     "HOURS_PER_YEAR",
     "OPTIONS",
@@ -32,54 +35,11 @@ __all__ = [
     "resolve_options",
     "resolve_year",
     "schedule_share",
+    "schedule_years",
 ]
 
 #: Hours in a week (the export-stack figure shows one).
 HOURS_PER_WEEK = 7 * HOURS_PER_DAY
-
-
-def applies(rule_id: str) -> None:
-    """Record that the model applies the catalogue rule `rule_id` (a row without a value).
-
-    Rule rows (unit ``rule``) document how the model uses the figures, e.g.
-    ``caspian.link.az_ge.reinforcement``; reading them here lists them in the provenance
-    of every run that applies them.
-    """
-    fact(rule_id)
-
-
-# -- years --------------------------------------------------------------------------------
-def schedule_years() -> tuple[int, int]:
-    """Return the base ('today') and target year of the build-out, from the seed facts."""
-    base = fact("az.power.export_potential_now").year
-    target = fact("az.power.capacity_added_by_2032").year
-    return int(base), int(target)
-
-
-def schedule_share(year: int) -> float:
-    """Share (0..1) of the 2026 -> 2032 build-out reached in `year` (piecewise linear, clipped).
-
-    The path runs through the seed figures: 0 today (2026), at least 7 GW of the 8 GW by
-    2030 (``az.green.capacity_5yr``: "at least 7 gigawatts ... over the next five years"),
-    all 8 GW by 2032 (``az.power.capacity_added_by_2032``); see
-    ``caspian.schedule.buildout``.
-
-    Examples
-    --------
-    >>> schedule_share(2026), schedule_share(2030), schedule_share(2032)
-    (0.0, 0.875, 1.0)
-    >>> schedule_share(2029)
-    0.65625
-    """
-    applies("caspian.schedule.buildout")
-    base, target = schedule_years()
-    mid = int(fact("az.green.capacity_5yr").year)
-    mid_share = value("az.green.capacity_5yr", unit="GW") / value(
-        "az.power.capacity_added_by_2032", unit="GW"
-    )
-    if not base < mid < target:  # the five-year target outside the schedule: plain linear
-        return float(min(1, max(0, (year - base) / (target - base))))
-    return float(np.interp(year, [base, mid, target], [0.0, min(1.0, mid_share), 1.0]))
 
 
 def _earliest_year() -> int:
@@ -125,48 +85,6 @@ def check_hours(hours: object) -> int:
     return int(hours)
 
 
-# -- rules of the year-dependent defaults ---------------------------------------------------
-def _in_service(cable: str, year: int) -> bool:
-    return year >= value(f"caspian.cable.{cable}.commission_year", unit="year")
-
-
-def _caspian_cable(year: int) -> float:
-    """`caspian.cable.caspian.capacity` from `caspian.cable.caspian.commission_year`, else 0."""
-    rating = value("caspian.cable.caspian.capacity", unit="MW")
-    return rating if _in_service("caspian", year) else 0.0
-
-
-def _black_sea_cable(year: int) -> float:
-    """`caspian.cable.black_sea.capacity` from `caspian.cable.black_sea.commission_year`, else 0."""
-    rating = value("caspian.cable.black_sea.capacity", unit="MW")
-    return rating if _in_service("black_sea", year) else 0.0
-
-
-def _kz_export_wind(year: int) -> float:
-    """`caspian.export.kz_wind` from `caspian.cable.caspian.commission_year`, else 0."""
-    mw = value("caspian.export.kz_wind", unit="MW")
-    return mw if _in_service("caspian", year) else 0.0
-
-
-def _uz_export(year: int) -> float:
-    """`caspian.export.uz_capacity` from `caspian.cable.caspian.commission_year`, else 0."""
-    mw = value("caspian.export.uz_capacity", unit="MW")
-    return mw if _in_service("caspian", year) else 0.0
-
-
-def _az_green(year: int) -> float:
-    """`caspian.az.green_today` + schedule share x `az.power.capacity_added_by_2032`."""
-    added_gw = value("az.power.capacity_added_by_2032", unit="GW")
-    return value("caspian.az.green_today", unit="MW") + schedule_share(year) * added_gw * MW_PER_GW
-
-
-def _az_gas_export(year: int) -> float:
-    """`az.power.export_potential_now` (GW) in MW, by `caspian.az.gas_export_today`."""
-    del year
-    applies("caspian.az.gas_export_today")
-    return value("az.power.export_potential_now", unit="GW") * MW_PER_GW
-
-
 def _link(name: str, desc: str, fid: str) -> Param:
     return Param(name, "MW", desc, fact=fid)
 
@@ -175,29 +93,58 @@ def _cost(name: str, desc: str, fid: str) -> Param:
     return Param(name, "EUR/MWh", desc, fact=fid)
 
 
+def _rule(name: str, unit: str, desc: str, rule: Callable[[int], float], **kw: Any) -> Param:
+    return Param(name, unit, desc, rule=rule, **kw)
+
+
+#: Export rules of the thermal fleets (``export_rule``): see :data:`EXPORT_RULES`.
+EXPORT_RULES: dict[str, str] = {
+    "allowance": "each country's thermal fleet serves its own demand; Azerbaijan's may run "
+    "up to az_gas_export_mw above it (the seed's 2 GW export potential)",
+    "matched": "green-only export by hourly matching: no thermal fleet runs above its own "
+    "country's demand (caspian.gen.gas.export_rule.matched)",
+    "additional": "green-only export, physical: thermal covers only the residual demand after "
+    "the country's own available wind, solar and hydro (caspian.gen.gas.export_rule.additional)",
+}
+
 #: The Caspian corridor's parameters (``corridor-sim models --year Y`` lists them).
 PARAMS = ParamTable(
     "caspian",
     [
-        Param(
-            "caspian_cable_mw",
-            "MW",
-            "Caspian subsea HVDC cable rating (KZ–AZ)",
-            rule=_caspian_cable,
+        _rule(
+            "caspian_cable_mw", "MW", "Caspian subsea HVDC cable rating (KZ–AZ)", r.caspian_cable
         ),
-        Param(
+        _rule(
             "black_sea_cable_mw",
             "MW",
             "Black Sea subsea HVDC cable rating (GE–RO)",
-            rule=_black_sea_cable,
+            r.black_sea_cable,
         ),
         _link(
             "az_ge_mw",
-            "Azerbaijan–Georgia AC link rating (before the reinforcement)",
+            "Azerbaijan–Georgia AC link rating (existing, before the reinforcement)",
             "caspian.link.az_ge.capacity",
+        ),
+        _rule(
+            "az_ge_reinforcement_mw",
+            "MW",
+            "Azerbaijan–Georgia capacity added for the Black Sea cable (no reference: a range)",
+            r.az_ge_reinforcement,
         ),
         _link(
             "ge_tr_mw", "Georgia–Türkiye back-to-back HVDC rating", "caspian.link.ge_tr.capacity"
+        ),
+        _rule(
+            "az_nakhchivan_mw",
+            "MW",
+            "Zangezur 330 kV line Azerbaijan–Nakhchivan rating",
+            r.az_nakhchivan,
+        ),
+        _rule(
+            "nakhchivan_tr_mw",
+            "MW",
+            "Nakhchivan–Türkiye 400 kV line and converter rating",
+            r.nakhchivan_tr,
         ),
         _link(
             "kz_uz_mw",
@@ -206,6 +153,27 @@ PARAMS = ParamTable(
         ),
         _link(
             "tr_eu_mw", "Türkiye–EU (Bulgaria/Greece) AC link rating", "caspian.link.tr_eu.capacity"
+        ),
+        _link(
+            "tr_east_west_mw",
+            "spare east–west transfer in Türkiye for power from the Caucasus (a range)",
+            "caspian.link.tr_internal.capacity",
+        ),
+        Param(
+            "neighbour_ties",
+            "-",
+            "true: Azerbaijan's ties to Russia and Iran trade with flat-priced external markets",
+            value=False,
+        ),
+        _link(
+            "az_ru_mw",
+            "Azerbaijan–Russia tie rating (with neighbour_ties)",
+            "caspian.link.az_ru.capacity",
+        ),
+        _link(
+            "az_ir_mw",
+            "Azerbaijan–Iran tie rating (with neighbour_ties)",
+            "caspian.link.az_ir.capacity",
         ),
         Param(
             "az_wind_share",
@@ -217,10 +185,35 @@ PARAMS = ParamTable(
         Param(
             "kz_export_wind_mw",
             "MW",
-            "Kazakh wind at the Caspian landing for the cable",
-            rule=_kz_export_wind,
+            "Kazakh wind at Aktau dedicated to the cable (stated: caspian.export.kz_wind)",
+            value=0.0,
         ),
-        Param("uz_export_mw", "MW", "Uzbek green capacity for the cable", rule=_uz_export),
+        Param(
+            "uz_export_mw",
+            "MW",
+            "Uzbek green capacity dedicated to the cable (stated: caspian.export.uz_capacity)",
+            value=0.0,
+        ),
+        _rule("kz_demand_twh", "TWh", "Kazakhstan's annual demand", r.kz_demand),
+        _rule("uz_demand_twh", "TWh", "Uzbekistan's annual demand", r.uz_demand),
+        _rule("kz_green_mw", "MW", "Kazakhstan's domestic wind+solar fleet", r.kz_green),
+        _rule(
+            "kz_wind_share",
+            "-",
+            "wind share of Kazakhstan's wind+solar fleet",
+            r.kz_wind_share,
+            maximum=1.0,
+        ),
+        _rule("uz_green_mw", "MW", "Uzbekistan's domestic wind+solar fleet", r.uz_green),
+        _rule(
+            "uz_wind_share",
+            "-",
+            "wind share of Uzbekistan's wind+solar fleet",
+            r.uz_wind_share,
+            maximum=1.0,
+        ),
+        _rule("uz_hydro_mw", "MW", "Uzbekistan's hydro fleet", r.uz_hydro),
+        _rule("uz_thermal_mw", "MW", "Uzbekistan's thermal fleet", r.uz_thermal),
         _cost(
             "gas_cost_kz_eur_per_mwh", "thermal (coal) cost in Kazakhstan", "caspian.cost.gas.kz"
         ),
@@ -229,28 +222,69 @@ PARAMS = ParamTable(
         _cost("gas_cost_ge_eur_per_mwh", "thermal cost in Georgia", "caspian.cost.gas.ge"),
         _cost("gas_cost_tr_eur_per_mwh", "thermal cost in Türkiye", "caspian.cost.gas.tr"),
         _cost(
-            "europe_value_eur_per_mwh",
-            "value of energy taken by the European sink",
-            "caspian.cost.europe_value",
+            "europe_price_mean_eur_per_mwh",
+            "mean European day-ahead price (the hourly profile is scaled to it)",
+            "caspian.europe.price_mean",
+        ),
+        Param(
+            "europe_price_profile",
+            "-",
+            "'hourly': Romania's 2023-24 day-ahead shape; 'flat': its mean in every hour",
+            value="hourly",
+            choices=("hourly", "flat"),
+        ),
+        Param(
+            "export_rule",
+            "-",
+            "how thermal fleets may serve exports: 'allowance', 'matched' or 'additional'",
+            value="allowance",
+            choices=tuple(EXPORT_RULES),
+        ),
+        Param(
+            "cbam",
+            "-",
+            "true: the fossil share of exports pays the EU carbon border adjustment",
+            value=False,
+        ),
+        Param(
+            "eu_ets_price_eur_per_t",
+            "EUR/t",
+            "EU ETS price, the CBAM certificate price",
+            fact="caspian.cost.eu_ets_price",
+        ),
+        Param(
+            "az_gas_efficiency",
+            "-",
+            "electric efficiency of Azerbaijan's thermal fleet (sets its CO2 per MWh)",
+            fact="caspian.gen.gas.efficiency_az",
+            minimum=0.1,
+            maximum=1.0,
         ),
         _cost("voll_eur_per_mwh", "value of lost load", "caspian.cost.voll"),
         Param(
             "demand_growth_pct_per_yr",
             "%",
-            "demand growth per year after each figure's data year",
+            "demand growth per year in Azerbaijan, Georgia and Türkiye after each figure's year",
             fact="caspian.demand.growth_pct_per_yr",
         ),
-        Param(
+        _rule(
             "az_green_mw",
             "MW",
             "Azerbaijan's wind+solar capacity (1.23 GW in 2026, + 7 GW by 2030, + 8 GW by 2032)",
-            rule=_az_green,
+            r.az_green,
         ),
-        Param(
+        _rule(
             "az_gas_export_mw",
             "MW",
             "Azerbaijan's thermal output allowed above its own demand (2 GW export potential)",
-            rule=_az_gas_export,
+            r.az_gas_export,
+        ),
+        Param(
+            "discount_rate_pct",
+            "%",
+            "discount rate of the transmission annuities and NPVs",
+            fact="caspian.cost.discount_rate",
+            maximum=50.0,
         ),
     ],
 )
@@ -315,6 +349,20 @@ OPTIONS = OptionTable(
             "bool",
             "true: thermal ramp limits couple the hours (caspian.gen.gas.ramp_share_per_h)",
             default=False,
+        ),
+        Option(
+            "sizing",
+            "bool",
+            "true: optimise the ratings of the cables, the AZ–GE tie and the Nakhchivan links with "
+            "the dispatch in one LP (caspian.sizing; table 'sizing')",
+            default=False,
+        ),
+        Option(
+            "sizing_weeks",
+            "int",
+            "weeks spread over the horizon that the sizing LP (and a capacity study in the same "
+            "run) solves, costs scaled to them (default: every hour)",
+            minimum=1,
         ),
     ],
 )

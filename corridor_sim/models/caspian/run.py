@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
-from corridor_sim.models.caspian import tables
+from corridor_sim.models.caspian import origin_tables, tables
 from corridor_sim.models.caspian.dispatch import availability, dispatch_year
-from corridor_sim.models.caspian.network import LINKS
+from corridor_sim.models.caspian.network import LINKS, cbam_eur_per_mwh
+from corridor_sim.models.caspian.origin import trace
 from corridor_sim.models.caspian.params import (
     HOURS_PER_YEAR,
     check_hours,
@@ -24,10 +25,12 @@ from corridor_sim.models.caspian.params import (
 )
 from corridor_sim.models.caspian.powerflow import snapshots
 from corridor_sim.models.caspian.profiles import profiles
+from corridor_sim.models.caspian.sizing import optimise, sample_hours
 from corridor_sim.models.caspian.study import capacity_study
 from corridor_sim.models.caspian.summary import (
     export_week,
     first_binding,
+    origin_rows,
     snapshot_roles,
     snapshot_rows,
     summary_rows,
@@ -53,6 +56,8 @@ def run_year(
     study_caspian_mw: Sequence[float] | None = None,
     study_black_sea_mw: Sequence[float] | None = None,
     ramping: bool = False,
+    sizing: bool = False,
+    sizing_weeks: int | None = None,
     **overrides: Any,  # noqa: ANN401
 ) -> Result:
     """Dispatch the corridor hour by hour for `year` and tabulate flows and bottlenecks.
@@ -83,6 +88,13 @@ def run_year(
         Limit each thermal fleet's hourly change (``caspian.gen.gas.ramp_share_per_h``);
         this couples the hours, so the engine solves the horizon as one LP unless
         `block_hours` is given.
+    sizing : bool, default False
+        Optimise the ratings of the links of :data:`.costs.EXPANDABLE` with the dispatch
+        (:func:`corridor_sim.models.caspian.sizing.optimise`): table ``sizing`` and the
+        ``optimal_*`` and ``sizing_*`` summary rows.
+    sizing_weeks : int, optional
+        Weeks spread over the horizon that the sizing (and a capacity study in the same
+        run) solves; default every hour.
     **overrides : float
         Parameter overrides (see :func:`corridor_sim.models.caspian.parameters`).
 
@@ -120,12 +132,12 @@ def run_year(
         "study_black_sea_mw": study_black_sea_mw,
         "block_hours": block_hours,
         "ramping": ramping,
+        "sizing": sizing,
+        "sizing_weeks": sizing_weeks,
     }
     opts = resolve_options({k: v for k, v in given.items() if v is not None}, hours)
     if profile is None:
-        prof = profiles(
-            p.year, seed=seed, hours=hours, demand_growth_pct_per_yr=p.demand_growth_pct_per_yr
-        )
+        prof = profiles(p.year, seed=seed, hours=hours, params=p)
     else:
         if len(profile) < hours:
             msg = f"profile has {len(profile)} rows: expected at least hours = {hours}"
@@ -136,6 +148,7 @@ def run_year(
     net, h = dispatch_year(p, prof, avail, opts["block_hours"], ramping=opts["ramping"])
     seconds = time.perf_counter() - start
     ranking = tables.bottlenecks(h, net)
+    origins = trace(h, net["caspian_links"])
     roles = snapshot_roles(opts["snapshot_hours"], h)
     snap_hours = sorted(set(roles.values())) if opts["snapshot_hours"] is None else roles.values()
     snaps = snapshots(net, h, snap_hours, p.year)
@@ -148,20 +161,29 @@ def run_year(
         "prices": tables.prices(h, p.year),
         "unmet": tables.unmet(h, p.year),
         "exports": tables.exports(h, p.year),
+        "origin": origin_tables.origin(origins, p.year),
+        "export_origin": origin_tables.export_origin(origins, p.year),
+        "origin_by_source": origin_tables.origin_by_source(origins),
         "curtailment": tables.curtailment(h, p.year),
         "generation": tables.generation(h, p.year),
         "snapshots": snaps,
         "links": links,
         "hubs": net["caspian_hubs"].copy(),
     }
+    sized = []
+    if opts["sizing"]:
+        result = optimise(p.year, prof=prof, avail=avail, weeks=opts["sizing_weeks"], **overrides)
+        out["sizing"] = result.table
+        sized = result.rows
     if opts["study_caspian_mw"] is not None or opts["study_black_sea_mw"] is not None:
         rating = links.set_index("element")["capacity_mw"]
+        picked = sample_hours(hours, opts["sizing_weeks"])
         out["capacity_study"] = capacity_study(
             p.year,
             caspian_mw=opts["study_caspian_mw"] or [float(rating["caspian_cable"])],
             black_sea_mw=opts["study_black_sea_mw"] or [float(rating["black_sea_cable"])],
-            prof=prof,
-            avail=avail,
+            prof=prof.iloc[picked].reset_index(drop=True).rename_axis("hour"),
+            avail=avail.iloc[picked].reset_index(drop=True).rename_axis("hour"),
             block_hours=opts["block_hours"],
             ramping=opts["ramping"],
             **overrides,
@@ -178,9 +200,17 @@ def run_year(
         "snapshot_hours": dict(roles),
         "dispatch_seconds": seconds,
         "ramping": bool(opts["ramping"]),
-        "objective": "min cost of thermal + lost load - value of energy delivered to Europe",
+        "export_rule": p["export_rule"],
+        "cbam": bool(p["cbam"]),
+        "objective": "min cost of thermal + lost load + HVDC charges - value of the energy "
+        "Europe (hourly price) and the market ties take",
     }
-    rows = [*summary_rows(h, ranking), *snapshot_rows(snaps, roles)]
+    rows = [
+        *summary_rows(h, ranking),
+        *origin_rows(h, origins, p, cbam_eur_per_mwh(p)),
+        *sized,
+        *snapshot_rows(snaps, roles),
+    ]
     return Result(tables=out, summary_table=summary_frame(rows), meta=meta)
 
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from corridor_sim.catalogue import value
 from corridor_sim.models.caspian import tables
+from corridor_sim.models.caspian.costs import EXPANDABLE, link_costs, lower_bounds, ratings
 from corridor_sim.models.caspian.dispatch import availability, dispatch_year
 from corridor_sim.models.caspian.network import ROUTES
 from corridor_sim.models.caspian.params import resolve_options, resolve_year
 from corridor_sim.models.caspian.summary import first_binding, summary_rows
-from corridor_sim.units import MEGA, THOUSAND
+from corridor_sim.units import HOURS_PER_YEAR, MEGA
 
 __all__ = ["capacity_study"]
 
@@ -54,8 +54,13 @@ def capacity_study(
     -------
     DataFrame
         ``caspian_mw, black_sea_mw, exported_twh, export_<route>_twh, europe_intake_twh,
-        curtailed_twh, binding_link, cable_capex_meur`` (investment of both cables at
-        those ratings: submarine cable per MW-km plus a converter pair per kW, B12).
+        curtailed_twh, binding_link, cable_capex_meur`` (investment of both cables at those
+        ratings, :func:`corridor_sim.models.caspian.costs.link_costs`), ``objective_meur``
+        (the dispatch's operating objective over the horizon), ``cable_annuity_meur`` (annuity
+        and fixed O&M of what every link of :data:`.costs.EXPANDABLE` adds above its existing
+        rating, for the horizon's share of a year) and ``annual_cost_meur`` (their sum: what
+        the sizing optimisation minimises, :mod:`.sizing`), ``hours`` (dispatched: the
+        costs are for this share of a year).
 
     Raises
     ------
@@ -68,21 +73,19 @@ def capacity_study(
     )
     if avail is None:
         avail = availability((), len(prof))
-    per_mw_km = value("caspian.cost.hvdc_submarine", unit="EUR/MW/km")
-    per_kw = value("caspian.cost.hvdc_converter_pair", unit="EUR/kW")
-    lengths = {
-        "caspian": value("caspian.cable.caspian.length", unit="km"),
-        "black_sea": value("caspian.cable.black_sea.length", unit="km"),
-    }
     rows = []
     for cm, bm in itertools.product(opts["study_caspian_mw"], opts["study_black_sea_mw"]):
         p = resolve_year(year, {**overrides, "caspian_cable_mw": cm, "black_sea_cable_mw": bm})
         net, h = dispatch_year(p, prof, avail, block_hours, ramping=ramping)
         ranking = tables.bottlenecks(h, net)
         summ = {m: v for m, v, _, _ in summary_rows(h, ranking)}
-        capex = sum(
-            mw * (lengths[k] * per_mw_km + THOUSAND * per_kw)
-            for k, mw in (("caspian", cm), ("black_sea", bm))
+        costs = link_costs(p, net["caspian_links"].set_index("element")["length_km"])
+        cables = {"caspian_cable": cm, "black_sea_cable": bm}
+        capex = sum(mw * costs.at[k, "investment_eur_per_mw"] for k, mw in cables.items())
+        share = len(prof) / HOURS_PER_YEAR
+        rated, low = ratings(p), lower_bounds(p)
+        annuity = share * sum(
+            max(0.0, rated[k] - low[k]) * costs.at[k, "annual_eur_per_mw"] for k in EXPANDABLE
         )
         rows.append(
             {
@@ -94,6 +97,10 @@ def capacity_study(
                 "curtailed_twh": summ["curtailed_twh"],
                 "binding_link": first_binding(ranking),
                 "cable_capex_meur": capex / MEGA,
+                "objective_meur": summ["objective_meur"],
+                "cable_annuity_meur": annuity / MEGA,
+                "annual_cost_meur": summ["objective_meur"] + annuity / MEGA,
+                "hours": len(prof),
             }
         )
     return pd.DataFrame(rows)

@@ -16,7 +16,7 @@ import numpy as np
 import pandapower as pp
 import pandas as pd
 
-from corridor_sim.models.caspian.dispatch import Hourly
+from corridor_sim.models.caspian.hourly import Hourly
 from corridor_sim.models.caspian.network import HUBS, LINKS, ROUTES
 from corridor_sim.units import HOURS_PER_DAY, MWH_PER_GWH, MWH_PER_TWH, PERCENT
 
@@ -36,6 +36,7 @@ __all__ = [
 ]
 
 _PRICE_TOL = 1e-3  # EUR/MWh: a hub at this price or below is curtailing green energy at the margin
+_MARKET_ZONES = ("eu", "ru", "ir")  # priced markets: a low price there is not curtailment
 
 
 def _month(hours: pd.Index) -> np.ndarray:
@@ -223,7 +224,7 @@ def bottlenecks(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
     price = h.price_eur_per_mwh
     blocked = defaultdict(float)
     blocked_hours = defaultdict(int)
-    hubs = list(HUBS)
+    hubs = [hub for hub, zone in HUBS.items() if zone not in _MARKET_ZONES]
     cheap_mask = price[hubs].to_numpy() <= _PRICE_TOL
     candidates = limit_hit.to_numpy().any(axis=1) & cheap_mask.any(axis=1)
     for t in np.flatnonzero(candidates):
@@ -272,14 +273,16 @@ def exports(h: Hourly, year: int) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``route``, ``element`` (its link), ``period``, ``snapshot``, ``hour``, ``p_mw`` (flow
-        leaving the South Caucasus on the route, + westward).
+        ``route``, ``element`` (the link: the Black Sea cable; Georgia–Türkiye or
+        Nakhchivan–Türkiye), ``period``, ``snapshot``, ``hour``, ``p_mw`` (flow leaving the
+        South Caucasus on the link, + westward).
     """
     parts = [
         pd.DataFrame(
             {"route": route, "element": link, "hour": h.flow_mw.index, "p_mw": h.flow_mw[link]}
         )
-        for route, link in ROUTES.items()
+        for route, links in ROUTES.items()
+        for link in links
     ]
     table = pd.concat(parts, ignore_index=True)
     return _with_hour_keys(table, year, ["route", "element"])
