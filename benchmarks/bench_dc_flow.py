@@ -11,7 +11,9 @@ For each net (default pandapower's case30 and case118) a seeded year of hourly p
    hour: ``t(1 h) + (t(S h) - t(1 h)) / (S - 1) * 8759``, so the one-off set-up is not
    multiplied.
 
-Both give the same flows on the sampled hours (the max |difference| is printed). Everything
+Both give the same flows on the sampled hours: the max |difference| is printed, and the script
+exits with an error when it exceeds ``TOL_MW`` (1e-9 MW, the exactness guard;
+``tests/test_power_dcflow.py`` runs the same check on a few hours). Everything
 runs in one process on the same net; numba is used by pandapower when installed. The
 ``dc_flow`` time is the best of ``--repeat`` runs, end to end (``model=None``); the column
 "reuse" is the same with a :class:`DCModel` built beforehand (``model=...``).
@@ -39,6 +41,8 @@ from pandapower.timeseries import DFData, OutputWriter, run_timeseries
 from corridor_sim.engines.power import DCFlowResult, DCModel, dc_flow
 
 HOURS = 8760
+#: Exactness guard: dc_flow and pandapower's loop agree to this on the sampled hours (MW).
+TOL_MW = 1e-9
 
 
 def year_profiles(net: pp.pandapowerNet, seed: int = 42) -> dict[str, pd.DataFrame]:
@@ -91,6 +95,12 @@ def time_pandapower(
     return elapsed, writer.output["res_line.p_from_mw"].copy()
 
 
+def max_difference_mw(res: DCFlowResult, lines: pd.DataFrame) -> float:
+    """Largest |line flow difference| (MW) between `res` and pandapower's logged hours."""
+    mine = res.line_p_from_mw.iloc[: len(lines)].to_numpy()
+    return float(np.abs(mine - np.nan_to_num(lines.to_numpy(dtype=float))).max())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nets", nargs="+", default=["case30", "case118"])
@@ -105,6 +115,7 @@ def main() -> None:
         f"{'net':<9}{'buses':>6}{'branches':>9}{'dc_flow':>10}{'reuse':>9}"
         f"{'pandapower':>12}{'speed-up':>10}{'(reuse)':>9}{'max |dP| MW':>13}"
     )
+    worst = 0.0
     for name in args.nets:
         net = getattr(pn, name)()
         tables = year_profiles(net)
@@ -114,7 +125,8 @@ def main() -> None:
         loop, lines = time_pandapower(net, tables, args.sample)
         per_hour = (loop - one) / (args.sample - 1)
         year_loop = one + per_hour * (HOURS - 1)
-        diff = np.abs(res.line_p_from_mw.iloc[: args.sample].to_numpy() - lines.to_numpy()).max()
+        diff = max_difference_mw(res, lines)
+        worst = max(worst, diff)
         n_branch = len(net.line) + len(net.trafo)
         print(
             f"{name:<9}{len(net.bus):>6}{n_branch:>9}{batched:>8.3f} s{reused:>7.3f} s"
@@ -123,6 +135,9 @@ def main() -> None:
         )
         print(f"{'':<9}(pandapower measured: {one:.3f} s for 1 h, {loop:.2f} s for "
               f"{args.sample} h -> {per_hour * 1e3:.1f} ms per extra hour)")  # fmt: skip
+    if worst > TOL_MW:
+        msg = f"exactness guard failed: dc_flow differs from rundcpp by {worst:.1e} MW > {TOL_MW}"
+        raise SystemExit(msg)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ profiles as ``bench_dc_flow.py``:
    the mean).
 
 The worst post-contingency loading per line over the sampled hours is compared between the
-two (max |difference| in percentage points is printed).
+two: the max |difference| in percentage points is printed, and the script exits with an error
+when it exceeds ``TOL_PCT`` (1e-9, the exactness guard; ``tests/test_power_n1.py`` runs the
+same check on one hour).
 
 Run::
 
@@ -33,6 +35,9 @@ import pandapower.networks as pn
 from bench_dc_flow import HOURS, year_profiles
 
 from corridor_sim.engines.power import n_minus_1
+
+#: Exactness guard: worst post-contingency loadings agree with pandapower to this (%-points).
+TOL_PCT = 1e-9
 
 
 def time_pandapower(net: pp.pandapowerNet, tables: dict, hours: int) -> tuple[float, np.ndarray]:
@@ -56,6 +61,16 @@ def time_pandapower(net: pp.pandapowerNet, tables: dict, hours: int) -> tuple[fl
     return elapsed, worst
 
 
+def worst_difference_pct(net: pp.pandapowerNet, tables: dict, hours: int) -> tuple[float, float]:
+    """pandapower's time for the first `hours` hours and the largest |worst loading| gap (%)."""
+    loop, worst_pp = time_pandapower(net, tables, hours)
+    sample = {k: v.iloc[:hours] for k, v in tables.items()}
+    mine = n_minus_1(net, **sample, outages="lines").worst
+    mine = mine[mine["element"] == "line"].set_index("element_index")["loading_pct"]
+    diff = np.abs(mine.reindex(net.line.index).fillna(0.0).to_numpy() - worst_pp).max()
+    return loop, float(diff)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nets", nargs="+", default=["case30", "case118"])
@@ -69,6 +84,7 @@ def main() -> None:
         f"{'net':<9}{'outages':>8}{'n_minus_1':>12}{'pandapower':>13}{'speed-up':>10}"
         f"{'post-flows':>13}{'max |dLoad| %':>15}"
     )
+    worst = 0.0
     for name in args.nets:
         net = getattr(pn, name)()
         tables = year_profiles(net)
@@ -77,12 +93,9 @@ def main() -> None:
             start = time.perf_counter()
             res = n_minus_1(net, **tables, outages="lines", threshold_pct=100.0)
             best = min(best, time.perf_counter() - start)
-        loop, worst_pp = time_pandapower(net, tables, args.sample)
+        loop, diff = worst_difference_pct(net, tables, args.sample)
+        worst = max(worst, diff)
         year_loop = loop / args.sample * HOURS
-        sample = {k: v.iloc[: args.sample] for k, v in tables.items()}
-        mine = n_minus_1(net, **sample, outages="lines").worst
-        mine = mine[mine["element"] == "line"].set_index("element_index")["loading_pct"]
-        diff = np.abs(mine.reindex(net.line.index).fillna(0.0).to_numpy() - worst_pp).max()
         n_out = len(res.by_outage)
         post = n_out * HOURS * len(res.worst)
         print(
@@ -92,6 +105,9 @@ def main() -> None:
         print(f"{'':<9}(pandapower measured: {loop:.2f} s for {args.sample} h, "
               f"{loop / args.sample:.2f} s per hour; {len(res.islanding)} islanding outages, "
               f"{len(res.violations)} violations > 100 %)")  # fmt: skip
+    if worst > TOL_PCT:
+        msg = f"exactness guard failed: n_minus_1 differs from pandapower by {worst:.1e} %-points"
+        raise SystemExit(msg)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def main(out_dir: Path) -> None:
     print(
         f"{net.name}: {len(net.bus)} hubs, {len(net.line)} AC links, {len(net.dcline)} HVDC links"
     )
-    print(net["caspian_links"][["link", "kind", "capacity_mw", "length_km", "loss_pct"]])
+    print(net["caspian_links"][["element", "kind", "capacity_mw", "length_km", "loss_pct"]])
 
     # 2. a user-supplied profile is just a DataFrame with the same columns
     prof = caspian.profiles(2032, seed=1, hours=HOURS)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import copy
+import importlib
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandapower as pp
@@ -12,8 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corridor_sim.catalogue import value
+from corridor_sim.engines import dispatch as eng
+from corridor_sim.engines._solver import LinprogStatus
 from corridor_sim.engines.dispatch import DispatchResult, dispatch
-from corridor_sim.errors import InfeasibleError, SpecError
+from corridor_sim.errors import InfeasibleError, SolverError, SpecError
+from corridor_sim.results.schemas import validate
+
+ENGINES = Path(eng.__file__).parent
 
 LINE_TYPE = "490-AL1/64-ST1A 220.0"
 SCALES = (0.7, 1.0, 1.15)  # sampled "hours": load scaled per hour
@@ -247,7 +257,7 @@ def test_storage_shifts_energy_across_hours() -> None:
     assert sto.p_mw.max() > 1.0
     assert sto.p_mw.min() < -1.0
     soc = sto.soc_mwh.to_numpy()
-    eta = np.sqrt(0.9)  # power.storage.round_trip_efficiency
+    eta = np.sqrt(eng.STORAGE_ROUND_TRIP_EFFICIENCY_PCT / 100.0)
     p = sto.p_mw.to_numpy()
     step = np.where(p > 0, eta * p, p / eta)
     np.testing.assert_allclose(np.diff(soc), step[1:], atol=1e-6)
@@ -260,10 +270,112 @@ def test_storage_shifts_energy_across_hours() -> None:
 
 
 def test_to_result_tables(corridor_result: tuple) -> None:
-    _, _, res = corridor_result
-    out = res.to_result()
-    assert set(out.tables) >= {"flows", "prices", "unmet", "storage", "generation"}
+    net, tables, res = corridor_result
+    out = validate(res.to_result())
+    assert set(out.tables) >= {"flows", "utilisation", "prices", "unmet", "storage", "generation"}
+    assert out.meta["calendar"] is False
+    assert out.meta["status"] == "optimal"
     assert out.metric("objective") == pytest.approx(res.objective_eur)
+    assert out.metric("unserved_energy") == pytest.approx(res.unserved["p_mw"].sum())
+    assert out.metric("hours") == 48
+    n_hours = len(tables["load_p_mw"])
+    # buses are named e0..w3 (unique): their names are the ids; lines and gens are not named
+    prices = out.prices
+    assert set(prices["element"]) == set(net.bus["name"])
+    assert prices["period"].tolist() == list(np.repeat(np.arange(n_hours), len(net.bus)))
+    assert prices["hour"].tolist() == res.prices["hour"].tolist()
+    np.testing.assert_array_equal(prices["price_eur_per_mwh"], res.prices["price_eur_per_mwh"])
+    flows = out.flows
+    assert set(flows["element_type"]) == {"line", "dcline"}
+    assert {"line 0", "dcline 1"} <= set(flows["element"])
+    np.testing.assert_array_equal(flows["element_index"], res.flows["element"])
+    unmet = out.unmet
+    np.testing.assert_array_equal(unmet["unmet_mw"], res.unserved["p_mw"])
+    np.testing.assert_array_equal(unmet["demand_mw"], res.unserved["demand_mw"])
+    assert set(unmet["element"]) == {f"load {i}" for i in net.load.index}
+    util = out.utilisation
+    np.testing.assert_array_equal(util["utilisation_pct"], flows["loading_pct"])
+    priced = flows["shadow_price_eur_per_mwh"].to_numpy() > 1e-6
+    assert util["binding"].to_numpy()[priced].all()
+    bottlenecks = out.bottlenecks
+    assert len(bottlenecks) > 0
+    assert bottlenecks["rank"].tolist() == list(range(1, len(bottlenecks) + 1))
+    per_element = util.groupby("element")["binding"].sum()
+    np.testing.assert_array_equal(
+        bottlenecks["binding_periods"], per_element.loc[bottlenecks["element"]].to_numpy()
+    )
+    assert out.metric("binding_branches") == len(bottlenecks)
+    assert out.storage.empty
+    assert "level_mwh" in out.storage
+
+
+def test_to_result_with_dates_and_storage() -> None:
+    net, tables = corridor(storage_mwh=200.0, hours=12)
+    stamps = pd.date_range("2032-03-01", periods=12, freq="h", name="snapshot")
+    dated = {k: t.set_axis(stamps) for k, t in tables.items()}
+    res = dispatch(net, **dated)
+    out = validate(res.to_result())
+    assert out.meta["calendar"] is True
+    for name in ("flows", "utilisation", "prices", "unmet", "storage"):
+        table = out.tables[name]
+        assert "hour" not in table
+        assert (table["snapshot"] == stamps[table["period"]]).all()
+    storage = out.storage
+    np.testing.assert_array_equal(storage["level_mwh"], res.storage["soc_mwh"])
+    assert storage["element"].tolist() == ["storage 0"] * 12
+
+
+def test_defaults_are_the_catalogue_assumptions() -> None:
+    """The engine's documented defaults equal the catalogue rows that give their reasons."""
+    assert value("power.dispatch.voll", unit="EUR/MWh") == eng.VOLL_EUR_PER_MWH
+    assert value("power.dispatch.block_hours", unit="h") == eng.BLOCK_HOURS
+    rte = value("power.storage.round_trip_efficiency", unit="%")
+    assert rte == eng.STORAGE_ROUND_TRIP_EFFICIENCY_PCT
+    assert value("power.storage.initial_soc", unit="%") == eng.STORAGE_INITIAL_SOC_PCT
+
+
+def test_engine_modules_do_not_read_the_catalogue() -> None:
+    """Engines take their defaults as arguments (docs/architecture.md)."""
+    for path in sorted(ENGINES.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            assert not any(m.startswith("corridor_sim.catalogue") for m in modules), path.name
+
+
+def test_storage_defaults_are_arguments() -> None:
+    net, tables = corridor(storage_mwh=400.0, hours=24)
+    net.storage["soc_percent"] = np.nan
+    res = dispatch(net, **tables, storage_round_trip_efficiency_pct=64.0,
+                   storage_initial_soc_pct=25.0)  # fmt: skip
+    sto = res.storage
+    eta = 0.8  # sqrt(0.64)
+    p = sto.p_mw.to_numpy()
+    step = np.where(p > 0, eta * p, p / eta)
+    np.testing.assert_allclose(np.diff(sto.soc_mwh.to_numpy()), step[1:], atol=1e-6)
+    first = 0.25 * 400.0 + (eta * p[0] if p[0] > 0 else p[0] / eta)
+    assert sto.soc_mwh.iloc[0] == pytest.approx(first, abs=1e-6)
+    assert sto.soc_mwh.iloc[-1] >= 0.25 * 400.0 - 1e-6  # ends no lower than it started
+    with pytest.raises(SpecError, match=r"storage_round_trip_efficiency_pct = 0.0: expected"):
+        dispatch(net, **tables, storage_round_trip_efficiency_pct=0.0)
+    with pytest.raises(SpecError, match=r"storage_initial_soc_pct = 120.0: .* in \[0, 100\] %"):
+        dispatch(net, **tables, storage_initial_soc_pct=120.0)
+
+
+def test_unbounded_lp_names_the_status() -> None:
+    net = pp.create_empty_network()
+    bus = pp.create_bus(net, vn_kv=110.0)
+    pp.create_ext_grid(net, bus)  # no max_p_mw: unbounded output
+    pp.create_poly_cost(net, 0, "ext_grid", cp1_eur_per_mw=-10.0)
+    pp.create_load(net, bus, p_mw=1.0, controllable=True, min_p_mw=0.0, max_p_mw=np.inf)
+    with pytest.raises(SolverError, match=r"status 3, unbounded"):
+        dispatch(net)
+    assert LinprogStatus(2) is LinprogStatus.INFEASIBLE
+    assert LinprogStatus.OPTIMAL.label == "optimal"
 
 
 def test_errors_name_table_column_value() -> None:
@@ -364,3 +476,20 @@ def test_line_outages_per_hour_match_separate_runs() -> None:
         lines = res.flows[res.flows.hour.isin(hours) & (res.flows.branch_type == "line")]
         assert not set(out) & set(lines.element)
     assert net.line.in_service.all()  # the input net is untouched
+
+
+def _benchmark(monkeypatch: pytest.MonkeyPatch, name: str) -> ModuleType:
+    """Import benchmarks/<name>.py (the benchmarks are scripts, not a package)."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    return importlib.import_module(name)
+
+
+def test_benchmark_exactness_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench_dispatch's own comparison with rundcopp, on 4 hours of its corridor net."""
+    bench = _benchmark(monkeypatch, "bench_dispatch")
+    net = bench.corridor_net()
+    tables = bench.profiles(net, 48)
+    res = dispatch(net, **tables)
+    _, rel, forward = bench.cost_gaps(net, tables, res, np.array([5, 17, 30, 41]))
+    assert forward.any()
+    assert rel.max() <= bench.TOL_REL

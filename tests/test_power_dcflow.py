@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import importlib
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandapower as pp
@@ -16,8 +19,9 @@ from hypothesis import strategies as st
 from corridor_sim.engines import power
 from corridor_sim.engines.power import DCFlowResult, DCModel, dc_flow
 from corridor_sim.errors import CorridorSimError, SpecError
+from corridor_sim.results.schemas import validate
 
-TOL_MW = 1e-6
+TOL_MW = 1e-9  # flows and slack outputs equal rundcpp's to round-off (measured <= 5e-12 MW)
 NETS = {
     "case9": pn.case9,
     "case30": pn.case30,
@@ -138,13 +142,43 @@ def test_tidy_frame_and_result() -> None:
     net = pn.example_simple()
     res = dc_flow(net, **profiles(net, 3, np.random.default_rng(0)))
     frame = res.to_frame()
-    assert list(frame.columns) == ["hour", "element", "element_index", "p_mw", "loading_pct"]
+    assert list(frame.columns) == [
+        "element", "element_type", "element_index", "period", "hour", "p_mw", "loading_pct",
+    ]  # fmt: skip
     assert len(frame) == 3 * (len(net.line) + len(net.trafo))
-    line0 = frame.query("element == 'line' and element_index == 0")["p_mw"].to_numpy()
-    np.testing.assert_allclose(line0, res.line_p_from_mw[0].to_numpy())
-    result = res.to_result()
+    line0 = frame.query("element_type == 'line' and element_index == 0")
+    np.testing.assert_allclose(line0["p_mw"].to_numpy(), res.line_p_from_mw[0].to_numpy())
+    assert line0["period"].tolist() == [0, 1, 2]
+    # example_simple names its lines and trafos uniquely: the names are the element ids
+    assert set(frame["element"]) == set(net.line["name"]) | set(net.trafo["name"])
+    result = validate(res.to_result())
     assert result.meta["model"] == "power"
-    assert not result.flows.empty
+    assert result.meta["calendar"] is False
+    pd.testing.assert_frame_equal(result.flows, frame)
+    np.testing.assert_array_equal(result.utilisation["utilisation_pct"], frame["loading_pct"])
+    peak = frame.loc[frame["loading_pct"].idxmax()]
+    assert result.metric("max_loading") == pytest.approx(peak["loading_pct"])
+    summary = result.summary().set_index("metric")
+    assert summary.loc["max_loading", "element"] == peak["element"]
+    assert summary.loc["max_loading", "unit"] == "%"
+    assert result.metric("hours") == 3
+
+
+def test_result_with_dates_and_unnamed_elements() -> None:
+    """A DatetimeIndex gives snapshots; nets without unique names get "<table> <index>" ids."""
+    net = pn.case9()  # no element names
+    stamps = pd.date_range("2032-01-01", periods=4, freq="h", tz="Asia/Baku")
+    load = pd.DataFrame({1: [80.0, 90.0, 100.0, 110.0]}, index=stamps)
+    result = validate(dc_flow(net, load_p_mw=load).to_result())
+    assert result.meta["calendar"] is True
+    flows = result.flows
+    assert "hour" not in flows
+    assert flows["snapshot"].dtype == "datetime64[ns]"
+    assert flows["snapshot"].iloc[0] == pd.Timestamp("2032-01-01 00:00")  # local wall time
+    assert set(flows["element"]) == {f"line {i}" for i in net.line.index}
+    net.line["name"] = "same"
+    named = dc_flow(net).to_frame()
+    assert named["element"].iloc[0] == "line 0"  # duplicate names are not ids
 
 
 @pytest.mark.parametrize(
@@ -223,3 +257,19 @@ def test_non_numeric_table_value_is_named():
     expected = r"load_p_mw: non-numeric value \(column 1, hour 1 has value 'ninety'\)"
     with pytest.raises(SpecError, match=expected):
         dc_flow(net, load_p_mw=table)
+
+
+def _benchmark(monkeypatch: pytest.MonkeyPatch, name: str) -> ModuleType:
+    """Import benchmarks/<name>.py (the benchmarks are scripts, not a package)."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    return importlib.import_module(name)
+
+
+def test_benchmark_exactness_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench_dc_flow's own comparison, on 3 hours: pandapower's run_timeseries(rundcpp) loop."""
+    bench = _benchmark(monkeypatch, "bench_dc_flow")
+    net = pn.case118()
+    tables = bench.year_profiles(net)
+    _, res = bench.time_batched(net, tables, 1, reuse=False)
+    _, lines = bench.time_pandapower(net, tables, 3)
+    assert bench.max_difference_mw(res, lines) <= bench.TOL_MW == TOL_MW

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+from pathlib import Path
+from types import ModuleType
+
 import networkx as nx
 import numpy as np
 import pandapower as pp
@@ -11,10 +16,12 @@ import pandas as pd
 import pytest
 from _power_nets import awkward_net, profiles, reference_run
 
+from corridor_sim.engines import power
 from corridor_sim.engines.power import N1Result, n_minus_1
 from corridor_sim.errors import SpecError
+from corridor_sim.results.schemas import validate
 
-TOL_MW = 1e-6
+TOL_MW = 1e-9  # post-contingency flows equal rundcpp's to round-off
 
 
 def _case118_modified() -> pp.pandapowerNet:
@@ -147,8 +154,23 @@ def test_violations_threshold_and_chunking() -> None:
         tight.by_outage.drop(columns="n_violations"), more.by_outage.drop(columns="n_violations")
     )
     assert set(tight.violations.columns) >= {"p_mw", "loading_pct", "hour", "outage_index"}
-    result = tight.to_result()
-    assert not result.bottlenecks.empty
+    result = validate(tight.to_result())
+    assert result.meta["calendar"] is False
+    bottlenecks = result.bottlenecks
+    assert not bottlenecks.empty
+    assert bottlenecks["rank"].tolist() == list(range(1, len(bottlenecks) + 1))
+    assert (bottlenecks["loading_pct"] > high).all()
+    assert bottlenecks["loading_pct"].is_monotonic_decreasing
+    violated = tight.violations.groupby(["element", "element_index"])["hour"].nunique()
+    got = bottlenecks.set_index(["element_type", "element_index"])["binding_periods"]
+    pd.testing.assert_series_equal(got.sort_index(), violated.sort_index(), check_names=False)
+    assert set(bottlenecks["element"]) <= {f"{e} {i}" for e, i in violated.index}
+    assert result.metric("worst_post_contingency_loading") == tight.worst["loading_pct"].max()
+    assert result.metric("violations") == len(tight.violations)
+    assert result.metric("outages_screened") == len(tight.by_outage)
+    assert len(result.flows) == 6 * (len(net.line) + len(net.trafo))
+    worst = result.table("worst")
+    assert {"element", "element_type", "outage", "outage_type", "period", "hour"} <= set(worst)
 
 
 @pytest.mark.parametrize(
@@ -176,3 +198,33 @@ def test_out_of_service_outage_is_rejected() -> None:
     assert 4 not in set(res.by_outage["outage_index"])
     with pytest.raises(SpecError, match="was not screened"):
         res.post_flows(("line", 4))
+
+
+def test_engine_modules_import_no_cycle() -> None:
+    """power, _power_n1 and _power_results import one way (TYPE_CHECKING imports count too)."""
+    engines = Path(power.__file__).parent
+    graph = nx.DiGraph()
+    for path in engines.glob("*.py"):
+        graph.add_node(path.stem)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "corridor_sim.engines."
+            ):
+                graph.add_edge(path.stem, node.module.rsplit(".", 1)[1])
+    assert list(nx.simple_cycles(graph)) == []
+    assert graph.has_edge("_power_n1", "_power_results")
+    assert not graph.has_edge("_power_n1", "power")
+
+
+def _benchmark(monkeypatch: pytest.MonkeyPatch, name: str) -> ModuleType:
+    """Import benchmarks/<name>.py (the benchmarks are scripts, not a package)."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    return importlib.import_module(name)
+
+
+def test_benchmark_exactness_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench_n_minus_1's own comparison on one hour: pandapower's run_contingency(rundcpp)."""
+    bench = _benchmark(monkeypatch, "bench_n_minus_1")
+    net = pn.case30()
+    _, diff = bench.worst_difference_pct(net, bench.year_profiles(net), 1)
+    assert diff <= bench.TOL_PCT

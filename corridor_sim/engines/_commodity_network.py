@@ -10,6 +10,7 @@ import pandas as pd
 
 from corridor_sim.engines._commodity_spec import Arc, Node, _check_unique, _replace, _set
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
+from corridor_sim.results.display import html_card, one_line
 from corridor_sim.results.schemas import unit_suffix
 
 __all__ = ["CommodityNetwork"]
@@ -140,6 +141,35 @@ class CommodityNetwork:
                     )
                     raise SpecError(msg)
 
+    # -- display ---------------------------------------------------------------
+    def _display_fields(self) -> list[tuple[str, object]]:
+        first, last = self.periods[0], self.periods[-1]
+        span = first if len(self.periods) == 1 else f"{first} … {last}"
+        return [
+            ("name", self.name),
+            ("nodes", len(self.nodes)),
+            ("arcs", len(self.arcs)),
+            ("periods", f"{self.n_periods} ({span})"),
+            ("unit", self.unit),
+            ("cost_unit", self.cost_unit),
+        ]
+
+    def __repr__(self) -> str:
+        """One line: name, node, arc and period counts, units."""
+        return one_line(type(self).__name__, self._display_fields())
+
+    def _repr_html_(self) -> str:
+        """Return a card for notebooks: counts, units, then the nodes and arcs as tables."""
+        nodes = _frame(self.nodes, ("id", "kind", "label", "supply", "demand", "storage_capacity"))
+        arc_fields = ("id", "source", "target", "label", "capacity", "availability", "cost")
+        arcs = _frame(self.arcs, (*arc_fields, "loss_fraction"))
+        return html_card(
+            type(self).__name__,
+            self._display_fields(),
+            sections={"nodes": nodes, "arcs": arcs},
+            max_summary_rows=40,
+        )
+
     # -- access ---------------------------------------------------------------
     @property
     def flow_suffix(self) -> str:
@@ -221,3 +251,23 @@ class CommodityNetwork:
     def provenance_table(self) -> pd.DataFrame:
         """Parameters and the catalogue ids they came from: columns ``parameter``, ``source_id``."""
         return pd.DataFrame(list(self.provenance), columns=["parameter", "source_id"])
+
+
+def _frame(items: Sequence[Node | Arc], fields: Sequence[str]) -> pd.DataFrame:
+    """Return nodes or arcs as a table for display.
+
+    Per-period values show as ``min … max (n)``; columns left at their default for every
+    row are dropped.
+    """
+
+    def show(value: object) -> object:
+        if isinstance(value, tuple):
+            lo, hi = min(value), max(value)
+            return f"{lo:g}" if lo == hi else f"{lo:g} … {hi:g} ({len(value)})"
+        return str(value) if hasattr(value, "value") else value  # enums as their text
+
+    frame = pd.DataFrame([{f: show(getattr(x, f)) for f in fields} for x in items])
+    defaults = {"label": "", "supply": 0.0, "demand": 0.0, "storage_capacity": 0.0}
+    defaults |= {"availability": 1.0, "cost": 0.0, "loss_fraction": 0.0}
+    keep = [c for c in frame.columns if c not in defaults or (frame[c] != defaults[c]).any()]
+    return frame.loc[:, keep]

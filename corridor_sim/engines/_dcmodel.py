@@ -25,9 +25,10 @@ with ``p_bus_mw`` the (decision) net injection per bus row. PTDF columns of slac
 zero: whatever is injected at a slack bus is balanced there. ``flow_offset_mw`` carries the
 phase-shifter term ``(Pfinj - PTDF @ Pbusinj) * base`` plus the effect of non-zero slack
 angles; it is zero for a net without phase shift and with all slack angles equal to zero.
-Element injections map to bus rows with :meth:`DCModel.injection_matrix` (sign included:
-loads and storage -1, gens/sgens +1, times ``scaling`` and in-service status). With one
-slack the LP adds ``sum(p_bus_mw) == 0`` (the DC model is lossless).
+Element injections map to bus rows with :attr:`DCModel.elements` (:class:`ElementMap`: sign
+included, loads and storage -1, gens/sgens +1, times ``scaling`` and in-service status). With
+one slack the LP adds ``sum(p_bus_mw) == 0`` (the DC model is lossless). The readers of the
+internal case are in :mod:`corridor_sim.engines._ppci`.
 """
 
 from __future__ import annotations
@@ -37,30 +38,37 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandapower as pp
-import pandas as pd
 import scipy.sparse as sp
 from pandapower.auxiliary import _add_auxiliary_elements, _init_rundcpp_options
 from pandapower.pd2ppc import _pd2ppc
-from pandapower.pypower.idx_brch import F_BUS, T_BUS
-from pandapower.pypower.idx_bus import BASE_KV, GS, VA, VM
-from pandapower.pypower.idx_gen import GEN_BUS, PG
+from pandapower.pypower.idx_bus import BUS_TYPE, GS, REF, VA
 from pandapower.pypower.makeBdc import makeBdc
 from pandapower.pypower.makeSbus import makeSbus
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import splu
 
-from corridor_sim.errors import CorridorSimError, SpecError
+from corridor_sim.engines._ppci import (
+    INJECTION_SIGN,
+    ElementMap,
+    branch_map,
+    check_supported,
+    element_map,
+    loading_pct_per_mw,
+    slack_units,
+    working_copy,
+)
+from corridor_sim.errors import CorridorSimError
 
-__all__ = ["INJECTION_SIGN", "DCModel", "ElementMap"]
+__all__ = ["BRIDGE_TOL", "INJECTION_SIGN", "DCModel", "ElementMap"]
 
-#: Sign of an element's ``p_mw`` in the bus injection (pandapower's load/generator convention).
-INJECTION_SIGN: dict[str, float] = {
-    "load": -1.0,
-    "storage": -1.0,
-    "sgen": 1.0,
-    "gen": 1.0,
-}
+#: |1 - PTDF_kk| below this: taking out branch k splits the grid (a bridge; no LODF).
+BRIDGE_TOL = 1e-9
 
+#: |flow difference| (MW) above which ``from_net(check=True)`` rejects the model.
+_CHECK_TOL_MW = 1e-6
+
+#: What pandapower raises when it cannot convert or solve a net (it raises ``UserWarning``
+#: as an exception, e.g. "No reference bus is available").
 _PF_ERRORS = (
     UserWarning,
     ValueError,
@@ -71,33 +79,6 @@ _PF_ERRORS = (
     np.linalg.LinAlgError,
     pp.LoadflowNotConverged,
 )
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class ElementMap:
-    """Where the elements of one pandapower table inject.
-
-    Attributes
-    ----------
-    element : str
-        Table name (``"load"``, ``"sgen"``, ``"gen"``, ``"storage"``).
-    index : numpy.ndarray
-        Pandapower element indices, in table order.
-    row : numpy.ndarray
-        Bus row of each element, ``-1`` when it does not take part (out of service,
-        or on an out-of-service / isolated bus).
-    factor : numpy.ndarray
-        MW injected at ``row`` per MW of the element's ``p_mw``:
-        ``sign * scaling * active``.
-    p_mw : numpy.ndarray
-        The element's ``p_mw`` in the net (before scaling).
-    """
-
-    element: str
-    index: np.ndarray
-    row: np.ndarray
-    factor: np.ndarray
-    p_mw: np.ndarray
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -206,8 +187,9 @@ class DCModel:
         Raises
         ------
         CorridorSimError
-            If pandapower cannot convert or solve `net` (no slack, zero reactance...), or
-            `net` holds elements this engine does not model (VSC/DC grid, TCSC, SVC, SSC).
+            If pandapower cannot convert or solve `net` (no slack, zero reactance...).
+        SpecError
+            If `net` holds elements this engine does not model (VSC/DC grid, TCSC, SVC, SSC).
 
         Examples
         --------
@@ -216,20 +198,17 @@ class DCModel:
         >>> model.n_bus, model.ptdf().shape
         (9, (9, 9))
         """
-        work = _working_copy(net)
         name = getattr(net, "name", "") or "<unnamed>"
+        work = working_copy(net)
         try:
-            _init_rundcpp_options(
-                work, trafo_model="t", trafo_loading="current", recycle=None,
-                check_connectivity=True, switch_rx_ratio=2, trafo3w_losses="hv",
-            )  # fmt: skip
-            _add_auxiliary_elements(work)
-            empty = np.array([], dtype=np.int64)
-            keys = ("bus", "bus_dc", "ext_grid", "gen", "branch", "branch_dc")
-            work._pd2ppc_lookups = {key: empty for key in keys}
-            ppc, ppci = _pd2ppc(work)
-            model = cls._from_ppci(net, work, ppc, ppci)
+            ppci = _convert(work)
         except _PF_ERRORS as err:
+            msg = f"pandapower cannot build a DC power flow for net {name!r}: {err}"
+            raise CorridorSimError(msg) from err
+        check_supported(ppci, name)
+        try:
+            model = cls._from_ppci(net, work, ppci)
+        except (*_PF_ERRORS, RuntimeError) as err:  # RuntimeError: a singular reduced Bbus
             msg = f"pandapower cannot build a DC power flow for net {name!r}: {err}"
             raise CorridorSimError(msg) from err
         if check:
@@ -248,106 +227,23 @@ class DCModel:
         return model
 
     @classmethod
-    def _from_ppci(
-        cls, net: pp.pandapowerNet, work: pp.pandapowerNet, ppc: dict, ppci: dict
-    ) -> DCModel:
-        for key, what in (("bus_dc", "DC buses"), ("vsc", "VSC converters"), ("tcsc", "TCSC")):
-            if len(ppci.get(key, ())) > 0:
-                msg = f"net holds {what} (ppci[{key!r}]); the batched DC engine models AC nets only"
-                raise SpecError(msg)
-        for key, what in (("svc", "SVC"), ("ssc", "SSC")):
-            if len(ppci.get(key, ())) > 0:
-                msg = f"net holds {what} elements; the batched DC engine does not model them"
-                raise SpecError(msg)
-        internal = ppci["internal"]
+    def _from_ppci(cls, net: pp.pandapowerNet, work: pp.pandapowerNet, ppci: dict) -> DCModel:
+        """Assemble the model from pandapower's internal case of `net` (see ``_ppci``)."""
+        internal, lookup = ppci["internal"], work._pd2ppc_lookups
         base = float(ppci["baseMVA"])
         bus, gen, branch = ppci["bus"], ppci["gen"], ppci["branch"]
         n_bus = bus.shape[0]
         bbus, bf, pbusinj, pfinj, cft = makeBdc(bus, branch)
-        bbus, bf, cft = sp.csr_matrix(bbus), sp.csr_matrix(bf), sp.csr_matrix(cft)
-        ref_gens_ppc = np.asarray(internal["ref_gens"], dtype=np.int64)
-        bus_types = bus[:, 1].astype(int)
-        ref_rows = np.flatnonzero(bus_types == 3)
+        ref_rows = np.flatnonzero(bus[:, BUS_TYPE].real.astype(int) == REF)
         pvpq = np.setdiff1d(np.arange(n_bus), ref_rows)
-        if ref_rows.size == 0:
-            msg = "No reference bus is available: add an ext_grid or a gen with slack=True"
-            raise UserWarning(msg)
-
-        lookup = work._pd2ppc_lookups
-        bus_lookup = np.asarray(lookup["bus"], dtype=np.int64)
         pp_bus = net.bus.index.to_numpy()
-        bus_row = bus_lookup[pp_bus]
+        bus_row = np.asarray(lookup["bus"], dtype=np.int64)[pp_bus]
         bus_row = np.where((bus_row >= 0) & (bus_row < n_bus), bus_row, -1)
         row_of = dict(zip(pp_bus.tolist(), bus_row.tolist(), strict=True))
-
-        # branches: ppc order -> ppci row
-        branch_is = np.asarray(internal["branch_is"], dtype=bool)
-        ppc_to_ppci = np.where(branch_is, np.cumsum(branch_is) - 1, -1)
-        n_br = branch.shape[0]
-        br_elem = np.full(n_br, "", dtype=object)
-        br_eidx = np.full(n_br, -1, dtype=np.int64)
-        rows_of: dict[str, np.ndarray] = {}
-        for element, (f, t) in lookup["branch"].items():
-            table = net[element] if element in net else pd.DataFrame()
-            idx = table.index.to_numpy() if element in ("line", "trafo", "impedance") else None
-            rows = ppc_to_ppci[f:t]
-            rows_of[element] = rows
-            ok = rows >= 0
-            br_elem[rows[ok]] = element
-            if idx is not None and len(idx) == t - f:
-                br_eidx[rows[ok]] = idx[ok]
-        f_row = branch[:, F_BUS].real.astype(np.int64)
-        t_row = branch[:, T_BUS].real.astype(np.int64)
-
-        per_mw = np.zeros(n_br)
-        vm_kv = bus[:, VM].real * bus[:, BASE_KV].real
-        inv_f, inv_t = 1.0 / vm_kv[f_row], 1.0 / vm_kv[t_row]
-        line_rows = rows_of.get("line", np.full(len(net.line), -1, dtype=np.int64))
-        if len(net.line):
-            imax = (net.line["max_i_ka"] * net.line["df"] * net.line["parallel"]).to_numpy(float)
-            ok = line_rows >= 0
-            r = line_rows[ok]
-            coef = np.maximum(inv_f[r], inv_t[r]) / np.sqrt(3.0) * 100.0
-            per_mw[r] = np.divide(coef, imax[ok], out=np.full(r.size, np.inf), where=imax[ok] != 0)
-        trafo_rows = rows_of.get("trafo", np.full(len(net.trafo), -1, dtype=np.int64))
-        if len(net.trafo):
-            tr = net.trafo
-            ok = trafo_rows >= 0
-            r = trafo_rows[ok]
-            sn = tr["sn_mva"].to_numpy(float)[ok]
-            derate = (tr["parallel"] * tr["df"]).to_numpy(float)[ok]
-            if work._options.get("trafo_loading", "current") == "power":
-                coef = np.ones(r.size)
-            else:
-                coef = np.maximum(
-                    inv_f[r] * tr["vn_hv_kv"].to_numpy(float)[ok],
-                    inv_t[r] * tr["vn_lv_kv"].to_numpy(float)[ok],
-                )
-            per_mw[r] = coef * 100.0 / sn / derate
-
-        # element injections
-        elements = {name: _element_map(net, name, row_of) for name in INJECTION_SIGN if name in net}
-        sbus = np.real(makeSbus(base, bus, gen)) - bus[:, GS].real / base
-        p_bus_mw = sbus * base
-
-        # slack units (pandapower: ext_grids, then gens with slack=True)
-        gen_is = np.asarray(internal["gen_is"], dtype=bool)
-        gen_ppci = np.where(gen_is, np.cumsum(gen_is) - 1, -1)
-        s_elem, s_idx, s_gen = [], [], []
-        for element in ("ext_grid", "gen"):
-            lk = lookup.get(element)
-            if lk is None or len(lk) == 0 or element not in net:
-                continue
-            lk = np.asarray(lk, dtype=np.int64)
-            for pp_idx in net[element].index.to_numpy():
-                ppc_gen = lk[pp_idx] if pp_idx < len(lk) else -1
-                if ppc_gen >= 0 and ppc_gen in ref_gens_ppc and gen_ppci[ppc_gen] >= 0:
-                    s_elem.append(element)
-                    s_idx.append(int(pp_idx))
-                    s_gen.append(int(gen_ppci[ppc_gen]))
-        s_gen_arr = np.asarray(s_gen, dtype=np.int64)
-        s_row = gen[s_gen_arr, GEN_BUS].real.astype(np.int64)
-        count = np.bincount(s_row, minlength=n_bus)
+        branches = branch_map(net, lookup, internal, branch)
+        slack = slack_units(net, lookup, internal, gen)
+        count = np.bincount(slack.row, minlength=n_bus)
+        trafo_loading = work._options.get("trafo_loading", "current")
         return cls(
             base_mva=base,
             bus_index=pp_bus,
@@ -356,28 +252,28 @@ class DCModel:
             ref_rows=ref_rows,
             pvpq_rows=pvpq,
             va_ref_rad=np.deg2rad(bus[ref_rows, VA].real),
-            bbus=bbus,
-            bf=bf,
-            cft=cft,
+            bbus=sp.csr_matrix(bbus),
+            bf=sp.csr_matrix(bf),
+            cft=sp.csr_matrix(cft),
             p_shift_bus_mw=np.asarray(pbusinj).ravel() * base,
             p_shift_branch_mw=np.asarray(pfinj).ravel() * base,
-            p_bus_mw=p_bus_mw,
-            branch_element=br_elem.astype(str),
-            branch_element_index=br_eidx,
-            branch_from_row=f_row,
-            branch_to_row=t_row,
-            loading_pct_per_mw=per_mw,
+            p_bus_mw=(np.real(makeSbus(base, bus, gen)) - bus[:, GS].real / base) * base,
+            branch_element=branches.element,
+            branch_element_index=branches.element_index,
+            branch_from_row=branches.from_row,
+            branch_to_row=branches.to_row,
+            loading_pct_per_mw=loading_pct_per_mw(net, bus, branches, trafo_loading=trafo_loading),
             line_index=net.line.index.to_numpy(),
-            line_row=line_rows,
+            line_row=branches.rows_of["line"],
             trafo_index=net.trafo.index.to_numpy(),
-            trafo_row=trafo_rows,
-            elements=elements,
+            trafo_row=branches.rows_of["trafo"],
+            elements={e: element_map(net, e, row_of) for e in INJECTION_SIGN if e in net},
             ext_grid_index=net.ext_grid.index.to_numpy(),
-            slack_element=np.asarray(s_elem, dtype=str),
-            slack_index=np.asarray(s_idx, dtype=np.int64),
-            slack_row=s_row,
-            slack_share=1.0 / count[s_row] if s_row.size else np.zeros(0),
-            slack_p0_mw=gen[s_gen_arr, PG].real.copy(),
+            slack_element=slack.element,
+            slack_index=slack.index,
+            slack_row=slack.row,
+            slack_share=1.0 / count[slack.row] if slack.row.size else np.zeros(0),
+            slack_p0_mw=slack.p0_mw,
             lu=splu(sp.csc_matrix(bbus[pvpq][:, pvpq])) if pvpq.size else None,
         )
 
@@ -387,7 +283,7 @@ class DCModel:
         for element, rows in (("line", self.line_row), ("trafo", self.trafo_row)):
             mine = np.where(rows >= 0, flows[np.maximum(rows, 0)], 0.0) if rows.size else rows
             ref = np.nan_to_num(reference[element])
-            if mine.size and np.max(np.abs(mine - ref)) > 1e-6:
+            if mine.size and np.max(np.abs(mine - ref)) > _CHECK_TOL_MW:
                 worst = int(np.argmax(np.abs(mine - ref)))
                 msg = (
                     f"internal DC model disagrees with pandapower.rundcpp on {element} "
@@ -509,7 +405,7 @@ class DCModel:
         f, t = self.branch_from_row[rows], self.branch_to_row[rows]
         m = h[:, f] - h[:, t]  # flow on every branch per MW moved from f to t
         denom = 1.0 - m[rows, np.arange(rows.size)]
-        bridge = np.abs(denom) < 1e-9
+        bridge = np.abs(denom) < BRIDGE_TOL
         with np.errstate(divide="ignore", invalid="ignore"):
             out = m / np.where(bridge, np.nan, denom)
         out[rows, np.arange(rows.size)] = np.where(bridge, np.nan, -1.0)
@@ -528,53 +424,16 @@ class DCModel:
         fed = np.isin(labels, labels[self.ref_rows])
         return np.flatnonzero(~fed)
 
-    def injection_matrix(self, element: str) -> sp.csr_matrix:
-        """Sparse (n_bus x n_element) map from an element table's ``p_mw`` to bus injections (MW).
 
-        Includes the sign (loads and storage -1), ``scaling`` and in-service status.
-        """
-        emap = self.elements[element]
-        ok = emap.row >= 0
-        cols = np.flatnonzero(ok)
-        return sp.csr_matrix(
-            (emap.factor[ok], (emap.row[ok], cols)), shape=(self.n_bus, emap.index.size)
-        )
-
-
-def _working_copy(net: pp.pandapowerNet) -> pp.pandapowerNet:
-    """Copy of `net` for pandapower's conversion: element tables copied, results dropped.
-
-    Much cheaper than ``copy.deepcopy`` (which also copies result tables and geodata); the
-    conversion only adds keys and may append helper gens (dclines), so the user's tables are
-    never touched.
-    """
-    cls = net.__class__
-    work = cls.__new__(cls)
-    for key, value in net.items():
-        if key.startswith(("res_", "_")) and key != "_empty_res_bus":
-            continue
-        if isinstance(value, pd.DataFrame):
-            dict.__setitem__(work, key, value.copy(deep=True))
-        elif key == "std_types":
-            dict.__setitem__(work, key, value)  # read only by the conversion
-        else:
-            dict.__setitem__(work, key, copy.deepcopy(value))
-    work._setattr("_allow_invalid_attributes", net._allow_invalid_attributes)
-    return work
-
-
-def _element_map(net: pp.pandapowerNet, element: str, row_of: dict[int, int]) -> ElementMap:
-    table = net[element]
-    buses = table["bus"].to_numpy(dtype=np.int64) if len(table) else np.zeros(0, dtype=np.int64)
-    rows = np.asarray([row_of.get(int(b), -1) for b in buses], dtype=np.int64)
-    active = table["in_service"].to_numpy(dtype=bool) if len(table) else np.zeros(0, bool)
-    rows = np.where(active, rows, -1)
-    scaling = table["scaling"].to_numpy(dtype=float) if "scaling" in table else np.ones(len(table))
-    factor = np.where(rows >= 0, INJECTION_SIGN[element] * scaling, 0.0)
-    return ElementMap(
-        element=element,
-        index=table.index.to_numpy(),
-        row=rows,
-        factor=factor,
-        p_mw=table["p_mw"].to_numpy(dtype=float) if len(table) else np.zeros(0),
-    )
+def _convert(work: pp.pandapowerNet) -> dict:
+    """Return pandapower's internal case ("ppci") of `work`, with ``rundcpp``'s defaults."""
+    _init_rundcpp_options(
+        work, trafo_model="t", trafo_loading="current", recycle=None,
+        check_connectivity=True, switch_rx_ratio=2, trafo3w_losses="hv",
+    )  # fmt: skip
+    _add_auxiliary_elements(work)
+    empty = np.array([], dtype=np.int64)
+    keys = ("bus", "bus_dc", "ext_grid", "gen", "branch", "branch_dc")
+    work._pd2ppc_lookups = {key: empty for key in keys}
+    _, ppci = _pd2ppc(work)
+    return ppci

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import linprog
+from scipy.optimize import OptimizeResult, linprog
 
 from corridor_sim.engines._dispatch_net import NetData
+from corridor_sim.engines._solver import LinprogStatus, linprog_status
 from corridor_sim.errors import InfeasibleError, SolverError
 
 __all__ = ["Block", "BlockSolution", "solve_block"]
@@ -105,49 +106,61 @@ def _injection(data: NetData) -> tuple[sp.csr_matrix, dict[str, slice]]:
     return a, sl
 
 
-def solve_block(data: NetData, block: Block, *, voll_eur_per_mwh: float) -> BlockSolution:  # noqa: PLR0915
-    """Build and solve the LP of one block of hours."""
-    _check_bounds(data, block)
-    n_h = len(block.hours)
-    a_inj, sl = _injection(data)
-    nv = a_inj.shape[1]
-    n_s, n_isl = data.st_element.size, data.n_island
-    # fixed injections per hour: demand and constant dcline losses (at the from bus)
-    finj = np.zeros((n_h, data.n_row))
+def _fixed_injections(data: NetData, block: Block) -> tuple[np.ndarray, np.ndarray]:
+    """Return fixed injections per hour and bus row (demand; dcline losses at the from bus)."""
+    finj = np.zeros((len(block.hours), data.n_row))
     np.add.at(finj.T, data.load_row, -block.load_mw.T)
     dc_on = block.dc_max_mw > 0
     np.add.at(finj.T, data.dc_from_row, -(dc_on * data.dc_loss_mw).T)
-    grp = sp.csr_matrix(
-        (np.ones(data.n_row), (data.island, np.arange(data.n_row))), shape=(n_isl, data.n_row)
+    return finj, dc_on
+
+
+def _island_sum(data: NetData) -> sp.csr_matrix:
+    """(islands x bus rows) sum over the rows of each island."""
+    return sp.csr_matrix(
+        (np.ones(data.n_row), (data.island, np.arange(data.n_row))),
+        shape=(data.n_island, data.n_row),
     )
-    # equalities per hour: balance per island, storage energy
-    e_bal = grp @ a_inj
+
+
+def _equalities(
+    data: NetData, a_inj: sp.csr_matrix, sl: dict[str, slice], finj: np.ndarray
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Per hour: power balance per island, then the storage energy balance (links t-1)."""
+    n_h, nv = finj.shape[0], a_inj.shape[1]
+    n_s, n_isl = data.st_element.size, data.n_island
+    grp = _island_sum(data)
     s_idx = np.arange(n_s)
-    s_in = sp.csr_matrix(
-        (
-            np.concatenate([np.ones(n_s), -data.st_eta_charge, 1.0 / data.st_eta_discharge]),
-            (np.tile(s_idx, 3), np.concatenate([sl[k].start + s_idx for k in ("soc", "ch", "dis")])),  # noqa: E501
-        ),
-        shape=(n_s, nv),
-    )  # fmt: skip
-    s_prev = sp.csr_matrix((-np.ones(n_s), (s_idx, sl["soc"].start + s_idx)), shape=(n_s, nv))
-    eye = sp.identity(n_h, format="csr")
-    a_eq = sp.kron(eye, sp.vstack([e_bal, s_in]), format="csr")
+    s_cols = np.concatenate([sl[k].start + s_idx for k in ("soc", "ch", "dis")])
+    s_vals = np.concatenate([np.ones(n_s), -data.st_eta_charge, 1.0 / data.st_eta_discharge])
+    s_in = sp.csr_matrix((s_vals, (np.tile(s_idx, 3), s_cols)), shape=(n_s, nv))
+    a_eq = sp.kron(sp.identity(n_h, format="csr"), sp.vstack([grp @ a_inj, s_in]), format="csr")
     if n_s and n_h > 1:
+        s_prev = sp.csr_matrix((-np.ones(n_s), (s_idx, sl["soc"].start + s_idx)), shape=(n_s, nv))
         sub = sp.diags(np.ones(n_h - 1), -1, format="csr")
         zero = sp.csr_matrix((n_isl, nv))
         a_eq = a_eq + sp.kron(sub, sp.vstack([zero, s_prev]), format="csr")
     b_eq = np.zeros((n_h, n_isl + n_s))
     b_eq[:, :n_isl] = -(grp @ finj.T).T
     b_eq[0, n_isl:] = data.st_e0_mwh
-    # flow limits of monitored branches
+    return a_eq, b_eq.ravel()
+
+
+def _inequalities(
+    data: NetData, a_inj: sp.csr_matrix, sl: dict[str, slice], finj: np.ndarray
+) -> tuple[sp.csr_matrix | None, np.ndarray | None]:
+    """Per hour: upper then lower PTDF limits of monitored branches; then ramping rows."""
+    n_h, nv = finj.shape[0], a_inj.shape[1]
     mon = data.monitored
-    pm = data.ptdf[mon]
-    m = sp.csr_matrix(pm) @ a_inj
-    a_ub = [sp.kron(eye, sp.vstack([m, -m]), format="csr")] if mon.size else []
-    lim, off = data.branch_limit_mw[mon], data.offset_mw[mon]
-    base = finj @ pm.T  # (n_h, n_mon)
-    b_ub = [np.hstack([lim - off - base, lim + off + base]).ravel()] if mon.size else []
+    a_ub: list[sp.csr_matrix] = []
+    b_ub: list[np.ndarray] = []
+    if mon.size:
+        pm = data.ptdf[mon]
+        m = sp.csr_matrix(pm) @ a_inj
+        a_ub.append(sp.kron(sp.identity(n_h, format="csr"), sp.vstack([m, -m]), format="csr"))
+        lim, off = data.branch_limit_mw[mon], data.offset_mw[mon]
+        base = finj @ pm.T  # (n_h, n_mon)
+        b_ub.append(np.hstack([lim - off - base, lim + off + base]).ravel())
     # ramping: p_t - p_(t-1) <= up, p_(t-1) - p_t <= down (from the block's second hour)
     for sign, limit in ((1.0, data.unit_ramp_up), (-1.0, data.unit_ramp_down)):
         ramped = np.flatnonzero(np.isfinite(limit))
@@ -159,7 +172,16 @@ def solve_block(data: NetData, block: Block, *, voll_eur_per_mwh: float) -> Bloc
             diff = sp.diags([-np.ones(n_h - 1), np.ones(n_h - 1)], [0, 1], shape=(n_h - 1, n_h))
             a_ub.append(sp.kron(diff, sel, format="csr"))
             b_ub.append(np.tile(limit[ramped], n_h - 1))
-    # bounds and costs
+    if not a_ub:
+        return None, None
+    return sp.vstack(a_ub, format="csr"), np.concatenate(b_ub)
+
+
+def _bounds_and_cost(
+    data: NetData, block: Block, sl: dict[str, slice], nv: int, voll_eur_per_mwh: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Column bounds (hours x columns, as linprog's (n, 2)) and the cost of one hour."""
+    n_h = len(block.hours)
     lo = np.zeros((n_h, nv))
     hi = np.zeros((n_h, nv))
     lo[:, sl["unit"]], hi[:, sl["unit"]] = block.lo, block.hi
@@ -168,6 +190,7 @@ def solve_block(data: NetData, block: Block, *, voll_eur_per_mwh: float) -> Bloc
     hi[:, sl["ch"]] = data.st_charge_max_mw
     hi[:, sl["dis"]] = data.st_discharge_max_mw
     lo[:, sl["soc"]], hi[:, sl["soc"]] = data.st_e_min_mwh, data.st_e_max_mwh
+    # the block ends no lower than it started
     lo[-1, sl["soc"]] = np.maximum(data.st_e_min_mwh, np.minimum(data.st_e0_mwh, data.st_e_max_mwh))
     cost = np.zeros(nv)
     cost[sl["unit"]] = data.unit_cost
@@ -175,34 +198,71 @@ def solve_block(data: NetData, block: Block, *, voll_eur_per_mwh: float) -> Bloc
     cost[sl["fwd"]] = cost[sl["rev"]] = data.dc_cost
     cost[sl["ch"]] = data.st_cost
     cost[sl["dis"]] = -data.st_cost
-    t0 = time.perf_counter()
-    res = linprog(
-        np.tile(cost, n_h),
-        A_ub=sp.vstack(a_ub, format="csr") if a_ub else None,
-        b_ub=np.concatenate(b_ub) if b_ub else None,
-        A_eq=a_eq,
-        b_eq=b_eq.ravel(),
-        bounds=np.column_stack([lo.ravel(), hi.ravel()]),
-        method="highs",
-    )
-    solve_s = time.perf_counter() - t0
+    return np.column_stack([lo.ravel(), hi.ravel()]), cost
+
+
+def _check_status(res: OptimizeResult, block: Block) -> None:
+    """Raise the error that fits a non-optimal HiGHS status, naming the block's hours."""
+    status = linprog_status(res)
+    if status is LinprogStatus.OPTIMAL:
+        return
     hours = f"hours {_plain(block.hours[0])!r}..{_plain(block.hours[-1])!r}"
-    if res.status == 2:  # noqa: PLR2004
+    if status is LinprogStatus.INFEASIBLE:
         msg = f"dispatch LP infeasible for {hours}: {res.message}"
         raise InfeasibleError(msg)
-    if res.status != 0:
-        msg = (
-            f"HiGHS could not solve the dispatch LP for {hours} (status {res.status}): "
-            f"{res.message}; an element with negative cost and no upper limit makes it unbounded"
-        )
-        raise SolverError(msg)
+    hint = (
+        "; an element with negative cost and no upper limit makes it unbounded"
+        if status is LinprogStatus.UNBOUNDED
+        else ""
+    )
+    msg = (
+        f"HiGHS could not solve the dispatch LP for {hours} "
+        f"(status {status.value}, {status.label}): {res.message}{hint}"
+    )
+    raise SolverError(msg)
+
+
+def solve_block(data: NetData, block: Block, *, voll_eur_per_mwh: float) -> BlockSolution:
+    """Build and solve the LP of one block of hours."""
+    _check_bounds(data, block)
+    n_h = len(block.hours)
+    a_inj, sl = _injection(data)
+    nv = a_inj.shape[1]
+    finj, dc_on = _fixed_injections(data, block)
+    a_eq, b_eq = _equalities(data, a_inj, sl, finj)
+    a_ub, b_ub = _inequalities(data, a_inj, sl, finj)
+    bounds, cost = _bounds_and_cost(data, block, sl, nv, voll_eur_per_mwh)
+    t0 = time.perf_counter()
+    res = linprog(
+        np.tile(cost, n_h), A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
+        method="highs",
+    )  # fmt: skip
+    solve_s = time.perf_counter() - t0
+    _check_status(res, block)
+    return _solution(data, block, res, a_inj, sl, finj, dc_on, solve_s=solve_s)
+
+
+def _solution(  # noqa: PLR0913
+    data: NetData,
+    block: Block,
+    res: OptimizeResult,
+    a_inj: sp.csr_matrix,
+    sl: dict[str, slice],
+    finj: np.ndarray,
+    dc_on: np.ndarray,
+    *,
+    solve_s: float,
+) -> BlockSolution:
+    """Primal values, LMPs (balance and flow-limit duals) and branch shadow prices."""
+    n_h, nv = len(block.hours), a_inj.shape[1]
+    n_isl, n_s, mon = data.n_island, data.st_element.size, data.monitored
     x = res.x.reshape(n_h, nv)
     lam = res.eqlin.marginals.reshape(n_h, n_isl + n_s)[:, :n_isl]
     lmp = lam[:, data.island]
     branch_mu = np.zeros((n_h, data.ptdf.shape[0]))
     if mon.size:
         mu = res.ineqlin.marginals[: n_h * 2 * mon.size].reshape(n_h, 2, mon.size)
-        lmp = lmp + (mu[:, 0] - mu[:, 1]) @ pm
+        lmp = lmp + (mu[:, 0] - mu[:, 1]) @ data.ptdf[mon]
         branch_mu[:, mon] = -(mu[:, 0] + mu[:, 1])
     pinj = x @ a_inj.T + finj
     flow = pinj @ data.ptdf.T + data.offset_mw

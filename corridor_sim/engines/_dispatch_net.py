@@ -9,6 +9,7 @@ into one LP per block of hours.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,9 +18,9 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from corridor_sim.catalogue import value
 from corridor_sim.engines._dcmodel import DCModel
 from corridor_sim.errors import SpecError
+from corridor_sim.units import PERCENT
 
 __all__ = ["NetData", "coupled", "read_net"]
 
@@ -151,17 +152,18 @@ def _ptdf(model: DCModel, island: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ptdf, offset
 
 
-def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901, PLR0915
-    """Read `net` into :class:`NetData` (the net is not modified)."""
-    model = DCModel.from_net(net)
-    bus_index = np.asarray(model.bus_index)
-    pos = pd.Index(bus_index)
+def _bus_rows(model: DCModel) -> Callable[[pd.Series], np.ndarray]:
+    """Return a function mapping a column of pandapower bus indices to bus rows (-1: not solved)."""
+    pos = pd.Index(np.asarray(model.bus_index))
 
     def rows_of(buses: pd.Series) -> np.ndarray:
         return model.bus_row[pos.get_indexer(buses.to_numpy())]
 
-    island, n_isl = _islands(model)
-    ptdf, offset = _ptdf(model, island)
+    return rows_of
+
+
+def _branch_limits(net: pp.pandapowerNet, model: DCModel) -> np.ndarray:
+    """MW limit per branch row from ``max_loading_percent`` of lines and trafos (inf: none)."""
     per_mw = model.loading_pct_per_mw
     limit = np.full(model.n_branch, np.inf)
     for kind, index, rows in (
@@ -175,15 +177,36 @@ def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901,
         r = rows[ok]
         with np.errstate(divide="ignore"):
             limit[r] = np.where(per_mw[r] > _EPS_PCT, pct[ok] / per_mw[r], np.inf)
-    costs = _costs(net)
+    return limit
 
-    u: dict[str, list] = {
-        k: [] for k in ("type", "el", "row", "sign", "c", "c0", "lo", "hi", "fx", "cu", "up", "dn")
-    }
 
-    def add(kind: str, table: pd.DataFrame, sign: float, lo: np.ndarray, hi: np.ndarray,
-            fixed: np.ndarray, curt: bool) -> None:  # fmt: skip
-        rows = rows_of(table["bus"])
+class _Units:
+    """Collects the LP's unit columns (one per in-service element), see :class:`NetData`."""
+
+    _FIELDS = (
+        ("type", object), ("element", np.int64), ("row", np.int64), ("sign", float),
+        ("cost", float), ("cost0", float), ("lo", float), ("hi", float), ("fixed", bool),
+        ("curtailable", bool), ("ramp_up", float), ("ramp_down", float),
+    )  # fmt: skip
+
+    def __init__(self, costs: dict, rows_of: Callable[[pd.Series], np.ndarray]) -> None:
+        self.costs = costs
+        self.rows_of = rows_of
+        self.cols: dict[str, list] = {name: [] for name, _ in self._FIELDS}
+
+    def add(  # noqa: PLR0913
+        self,
+        kind: str,
+        table: pd.DataFrame,
+        sign: float,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        fixed: np.ndarray,
+        *,
+        curtailable: bool = False,
+    ) -> None:
+        """Add the in-service elements of `table` (on a solved bus) as units."""
+        rows = self.rows_of(table["bus"])
         active = _flag(table, "in_service", True) & (rows >= 0)
         ramp = [_col(table, f"ramp_{d}_mw_per_h", np.inf) for d in ("up", "down")]
         bad = np.flatnonzero(active & ((ramp[0] < 0) | (ramp[1] < 0)))
@@ -194,27 +217,29 @@ def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901,
                 ">= 0 or NaN"
             )
             raise SpecError(msg)
-        for j, el in enumerate(table.index):
-            if not active[j]:
-                continue
-            c1, c0 = costs.get((kind, int(el)), (0.0, 0.0))
-            u["type"].append(kind)
-            u["el"].append(int(el))
-            u["row"].append(int(rows[j]))
-            u["sign"].append(sign)
-            u["c"].append(c1)
-            u["c0"].append(c0)
-            u["lo"].append(float(lo[j]))
-            u["hi"].append(float(hi[j]))
-            u["fx"].append(bool(fixed[j]))
-            u["cu"].append(curt and not fixed[j])
-            u["up"].append(float(ramp[0][j]))
-            u["dn"].append(float(ramp[1][j]))
+        for j in np.flatnonzero(active):
+            c1, c0 = self.costs.get((kind, int(table.index[j])), (0.0, 0.0))
+            values = (
+                kind, int(table.index[j]), int(rows[j]), sign, c1, c0, float(lo[j]),
+                float(hi[j]), bool(fixed[j]), curtailable and not fixed[j], float(ramp[0][j]),
+                float(ramp[1][j]),
+            )  # fmt: skip
+            for (name, _), v in zip(self._FIELDS, values, strict=True):
+                self.cols[name].append(v)
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Return the ``unit_*`` fields of :class:`NetData`."""
+        return {
+            f"unit_{name}": np.asarray(self.cols[name], dtype=dtype) for name, dtype in self._FIELDS
+        }
+
+
+def _add_generators(net: pp.pandapowerNet, units: _Units) -> None:
+    """ext_grids, gens, sgens and controllable loads as units (bounds as rundcopp reads them)."""
     eg = net.ext_grid
     if len(eg):
-        add("ext_grid", eg, 1.0, _col(eg, "min_p_mw", -np.inf), _col(eg, "max_p_mw", np.inf),
-            np.zeros(len(eg), bool), False)  # fmt: skip
+        lo, hi = _col(eg, "min_p_mw", -np.inf), _col(eg, "max_p_mw", np.inf)
+        units.add("ext_grid", eg, 1.0, lo, hi, np.zeros(len(eg), bool))
     for kind, default_ctrl in (("gen", True), ("sgen", False)):
         tab = net[kind]
         if not len(tab):
@@ -231,13 +256,21 @@ def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901,
                 f"{kind}_max_p_mw table)"
             )
             raise SpecError(msg)
-        add(kind, tab, 1.0, lo, hi, ~ctrl, kind == "sgen")
+        units.add(kind, tab, 1.0, lo, hi, ~ctrl, curtailable=kind == "sgen")
     ld = net.load
     ctrl_load = _flag(ld, "controllable", False) if len(ld) else np.zeros(0, bool)
     if ctrl_load.any():
         sub = ld[ctrl_load]
-        add("load", sub, -1.0, _col(sub, "min_p_mw", 0.0), _col(sub, "max_p_mw", np.nan),
-            np.zeros(len(sub), bool), False)  # fmt: skip
+        lo, hi = _col(sub, "min_p_mw", 0.0), _col(sub, "max_p_mw", np.nan)
+        units.add("load", sub, -1.0, lo, hi, np.zeros(len(sub), bool))
+
+
+def _fixed_loads(
+    net: pp.pandapowerNet, rows_of: Callable[[pd.Series], np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Return the ``load_*`` fields: fixed in-service loads (demand that may go unserved)."""
+    ld = net.load
+    ctrl_load = _flag(ld, "controllable", False) if len(ld) else np.zeros(0, bool)
     fixed_ld = ld[~ctrl_load] if len(ld) else ld
     ld_rows = rows_of(fixed_ld["bus"]) if len(fixed_ld) else np.zeros(0, np.int64)
     ld_active = _flag(fixed_ld, "in_service", True) if len(fixed_ld) else np.zeros(0, bool)
@@ -252,54 +285,94 @@ def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901,
         )
         raise SpecError(msg)
     keep = ld_active & (ld_rows >= 0)
+    return {
+        "load_element": fixed_ld.index.to_numpy()[keep] if len(fixed_ld) else np.zeros(0, np.int64),
+        "load_row": ld_rows[keep],
+        "load_p_mw": ld_p[keep],
+    }
 
+
+def _scheduled_storage(
+    net: pp.pandapowerNet,
+    units: _Units,
+    rows_of: Callable[[pd.Series], np.ndarray],
+    *,
+    storage: bool,
+) -> pd.DataFrame:
+    """Storage units the LP schedules; the others are added to `units` as fixed loads."""
     st = net.storage if "storage" in net else pd.DataFrame()
-    st_on = np.zeros(0, bool)
-    if len(st):
-        st_rows = rows_of(st["bus"])
-        st_on = _flag(st, "in_service", True) & (st_rows >= 0)
-        if storage:
-            st_on &= _col(st, "max_e_mwh", 0.0) > 0
-        fixed_st = st[~st_on] if storage else st
-        if len(fixed_st):
-            p = _col(fixed_st, "p_mw", 0.0) * _col(fixed_st, "scaling", 1.0)
-            add("storage", fixed_st, -1.0, p, p, np.ones(len(fixed_st), bool), False)
-        if not storage:
-            st_on[:] = False
-    sto = st[st_on] if len(st) else st
-    n_st = len(sto)
-    if n_st:
-        cmax = _col(sto, "max_p_mw", np.nan)
-        dmax = -_col(sto, "min_p_mw", np.nan)
-        dmax = np.where(np.isnan(dmax), cmax, dmax)
-        if not (np.isfinite(cmax).all() and (cmax >= 0).all() and (dmax >= 0).all()):
-            msg = (
-                "net.storage: max_p_mw must be a finite charging limit >= 0 MW and min_p_mw "
-                f"<= 0 (discharge); got max_p_mw={cmax.tolist()}, min_p_mw={(-dmax).tolist()}"
-            )
-            raise SpecError(msg)
-        e_max = _col(sto, "max_e_mwh", 0.0)
-        e_min = _col(sto, "min_e_mwh", 0.0)
-        soc0 = _col(sto, "soc_percent", value("power.storage.initial_soc", unit="%"))
-        rte = _col(sto, "efficiency_percent",
-                   value("power.storage.round_trip_efficiency", unit="%")) / 100.0  # fmt: skip
-        if not ((rte > 0) & (rte <= 1)).all():
-            msg = f"net.storage.efficiency_percent = {(rte * 100).tolist()}: expected (0, 100]"
-            raise SpecError(msg)
-        bad = ~((soc0 >= 0) & (soc0 <= 100) & (e_min >= 0) & (e_min <= e_max))  # noqa: PLR2004
-        if bad.any():
-            j = int(np.flatnonzero(bad)[0])
-            msg = (
-                f"net.storage {sto.index[j]}: soc_percent = {float(soc0[j])!r}, min_e_mwh = "
-                f"{float(e_min[j])!r}, max_e_mwh = {float(e_max[j])!r}; expected "
-                "0 <= soc_percent <= 100 and 0 <= min_e_mwh <= max_e_mwh"
-            )
-            raise SpecError(msg)
-        eta = np.sqrt(rte)
-        st_cost = np.array([costs.get(("storage", int(e)), (0.0, 0.0))[0] for e in sto.index])
-    else:
-        cmax = dmax = e_max = e_min = soc0 = eta = st_cost = np.zeros(0)
+    if not len(st):
+        return st
+    st_on = _flag(st, "in_service", True) & (rows_of(st["bus"]) >= 0)
+    if storage:
+        st_on &= _col(st, "max_e_mwh", 0.0) > 0
+    fixed_st = st[~st_on] if storage else st
+    if len(fixed_st):
+        p = _col(fixed_st, "p_mw", 0.0) * _col(fixed_st, "scaling", 1.0)
+        units.add("storage", fixed_st, -1.0, p, p, np.ones(len(fixed_st), bool))
+    return st[st_on] if storage else st.iloc[:0]
 
+
+def _storage(
+    sto: pd.DataFrame,
+    costs: dict,
+    rows_of: Callable[[pd.Series], np.ndarray],
+    *,
+    round_trip_efficiency_pct: float,
+    initial_soc_pct: float,
+) -> dict[str, np.ndarray]:
+    """Return the ``st_*`` fields of the scheduled storage units `sto`, checked."""
+    if not len(sto):
+        none = np.zeros(0)
+        return {
+            "st_element": np.zeros(0, np.int64), "st_row": np.zeros(0, np.int64),
+            "st_charge_max_mw": none, "st_discharge_max_mw": none, "st_e_min_mwh": none,
+            "st_e_max_mwh": none, "st_e0_mwh": none, "st_eta_charge": none,
+            "st_eta_discharge": none, "st_cost": none,
+        }  # fmt: skip
+    cmax = _col(sto, "max_p_mw", np.nan)
+    dmax = -_col(sto, "min_p_mw", np.nan)
+    dmax = np.where(np.isnan(dmax), cmax, dmax)
+    if not (np.isfinite(cmax).all() and (cmax >= 0).all() and (dmax >= 0).all()):
+        msg = (
+            "net.storage: max_p_mw must be a finite charging limit >= 0 MW and min_p_mw "
+            f"<= 0 (discharge); got max_p_mw={cmax.tolist()}, min_p_mw={(-dmax).tolist()}"
+        )
+        raise SpecError(msg)
+    e_max, e_min = _col(sto, "max_e_mwh", 0.0), _col(sto, "min_e_mwh", 0.0)
+    soc0 = _col(sto, "soc_percent", initial_soc_pct)
+    rte = _col(sto, "efficiency_percent", round_trip_efficiency_pct) / PERCENT
+    if not ((rte > 0) & (rte <= 1)).all():
+        msg = f"net.storage.efficiency_percent = {(rte * PERCENT).tolist()}: expected (0, 100]"
+        raise SpecError(msg)
+    bad = ~((soc0 >= 0) & (soc0 <= PERCENT) & (e_min >= 0) & (e_min <= e_max))
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        msg = (
+            f"net.storage {sto.index[j]}: soc_percent = {float(soc0[j])!r}, min_e_mwh = "
+            f"{float(e_min[j])!r}, max_e_mwh = {float(e_max[j])!r}; expected "
+            "0 <= soc_percent <= 100 and 0 <= min_e_mwh <= max_e_mwh"
+        )
+        raise SpecError(msg)
+    eta = np.sqrt(rte)  # the round trip split evenly between charging and discharging
+    return {
+        "st_element": sto.index.to_numpy(),
+        "st_row": rows_of(sto["bus"]),
+        "st_charge_max_mw": cmax,
+        "st_discharge_max_mw": dmax,
+        "st_e_min_mwh": e_min,
+        "st_e_max_mwh": e_max,
+        "st_e0_mwh": soc0 / PERCENT * e_max,
+        "st_eta_charge": eta,
+        "st_eta_discharge": eta,
+        "st_cost": np.array([costs.get(("storage", int(e)), (0.0, 0.0))[0] for e in sto.index]),
+    }
+
+
+def _dclines(
+    net: pp.pandapowerNet, rows_of: Callable[[pd.Series], np.ndarray], costs: dict
+) -> dict[str, np.ndarray]:
+    """Return the ``dc_*`` fields: in-service HVDC links with both ends on solved buses."""
     dc = net.dcline if "dcline" in net else pd.DataFrame()
     if len(dc):
         dc = dc[_flag(dc, "in_service", True)]
@@ -312,11 +385,48 @@ def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901,
             "expected both ends reachable from an ext_grid or a gen with slack=True"
         )
         raise SpecError(msg)
-    loss_pct = _col(dc, "loss_percent", 0.0)
-    n = np.asarray
+    return {
+        "dc_element": dc.index.to_numpy() if len(dc) else np.zeros(0, np.int64),
+        "dc_from_row": dc_f,
+        "dc_to_row": dc_t,
+        "dc_keep": 1.0 - _col(dc, "loss_percent", 0.0) / PERCENT,
+        "dc_loss_mw": _col(dc, "loss_mw", 0.0),
+        "dc_max_mw": _col(dc, "max_p_mw", np.nan),
+        "dc_cost": np.array([costs.get(("dcline", int(e)), (0.0, 0.0))[0] for e in dc.index]),
+    }
+
+
+def read_net(
+    net: pp.pandapowerNet,
+    *,
+    storage: bool,
+    round_trip_efficiency_pct: float,
+    initial_soc_pct: float,
+) -> NetData:
+    """Read `net` into :class:`NetData` (the net is not modified).
+
+    `round_trip_efficiency_pct` and `initial_soc_pct` fill NaN / missing
+    ``efficiency_percent`` and ``soc_percent`` of scheduled storage units.
+    """
+    model = DCModel.from_net(net)
+    rows_of = _bus_rows(model)
+    island, n_isl = _islands(model)
+    ptdf, offset = _ptdf(model, island)
+    limit = _branch_limits(net, model)
+    costs = _costs(net)
+    units = _Units(costs, rows_of)
+    _add_generators(net, units)
+    loads = _fixed_loads(net, rows_of)
+    stores = _storage(
+        _scheduled_storage(net, units, rows_of, storage=storage),
+        costs,
+        rows_of,
+        round_trip_efficiency_pct=round_trip_efficiency_pct,
+        initial_soc_pct=initial_soc_pct,
+    )
     return NetData(
         model=model,
-        bus_index=bus_index,
+        bus_index=np.asarray(model.bus_index),
         bus_row=model.bus_row,
         n_row=model.n_bus,
         island=island,
@@ -327,36 +437,8 @@ def read_net(net: pp.pandapowerNet, *, storage: bool) -> NetData:  # noqa: C901,
         branch_element=model.branch_element_index,
         branch_limit_mw=limit,
         monitored=np.flatnonzero(np.isfinite(limit)),
-        unit_type=n(u["type"], dtype=object),
-        unit_element=n(u["el"], dtype=np.int64),
-        unit_row=n(u["row"], dtype=np.int64),
-        unit_sign=n(u["sign"], dtype=float),
-        unit_cost=n(u["c"], dtype=float),
-        unit_cost0=n(u["c0"], dtype=float),
-        unit_lo=n(u["lo"], dtype=float),
-        unit_hi=n(u["hi"], dtype=float),
-        unit_fixed=n(u["fx"], dtype=bool),
-        unit_curtailable=n(u["cu"], dtype=bool),
-        unit_ramp_up=n(u["up"], dtype=float),
-        unit_ramp_down=n(u["dn"], dtype=float),
-        load_element=fixed_ld.index.to_numpy()[keep] if len(fixed_ld) else np.zeros(0, np.int64),
-        load_row=ld_rows[keep],
-        load_p_mw=ld_p[keep],
-        dc_element=dc.index.to_numpy() if len(dc) else np.zeros(0, np.int64),
-        dc_from_row=dc_f,
-        dc_to_row=dc_t,
-        dc_keep=1.0 - loss_pct / 100.0,
-        dc_loss_mw=_col(dc, "loss_mw", 0.0),
-        dc_max_mw=_col(dc, "max_p_mw", np.nan),
-        dc_cost=np.array([costs.get(("dcline", int(e)), (0.0, 0.0))[0] for e in dc.index]),
-        st_element=sto.index.to_numpy() if n_st else np.zeros(0, np.int64),
-        st_row=rows_of(sto["bus"]) if n_st else np.zeros(0, np.int64),
-        st_charge_max_mw=cmax,
-        st_discharge_max_mw=dmax,
-        st_e_min_mwh=e_min,
-        st_e_max_mwh=e_max,
-        st_e0_mwh=soc0 / 100.0 * e_max,
-        st_eta_charge=eta,
-        st_eta_discharge=eta,
-        st_cost=st_cost,
+        **units.arrays(),
+        **loads,
+        **_dclines(net, rows_of, costs),
+        **stores,
     )

@@ -11,82 +11,47 @@ come from the duals. The formulation is in ``docs/dispatch.md``.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandapower as pp
 import pandas as pd
 
-from corridor_sim.catalogue import value
-from corridor_sim.engines._dispatch_lp import Block, BlockSolution, solve_block
+from corridor_sim.engines._dispatch_lp import Block, solve_block
 from corridor_sim.engines._dispatch_net import NetData, coupled, read_net
+from corridor_sim.engines._dispatch_result import DispatchResult, assemble
+from corridor_sim.engines._solver import LinprogStatus
+from corridor_sim.engines._tidy import element_ids
 from corridor_sim.errors import SpecError, suggest
-from corridor_sim.results.result import Result, summary_frame
+from corridor_sim.units import PERCENT
 
-__all__ = ["DispatchResult", "dispatch"]
+__all__ = [
+    "BLOCK_HOURS",
+    "STORAGE_INITIAL_SOC_PCT",
+    "STORAGE_ROUND_TRIP_EFFICIENCY_PCT",
+    "VOLL_EUR_PER_MWH",
+    "DispatchResult",
+    "dispatch",
+]
 
+# Defaults of dispatch(). Each is documented, with its reason and source, by a catalogue
+# row of corridor_sim/catalogue/data/assumptions_power.csv (a test checks they agree); the
+# engine takes them as arguments and does not read the catalogue.
 
-@dataclass(frozen=True, slots=True, eq=False)
-class DispatchResult:
-    """Tidy tables of one dispatch run (one row per element and hour).
-
-    Attributes
-    ----------
-    generation : DataFrame
-        ``element_type`` (ext_grid, gen, sgen, load for controllable loads, storage for fixed
-        storage), ``element``, ``hour``, ``p_mw`` (injection; negative for sinks),
-        ``available_mw`` (the hour's upper bound), ``curtailed_mw`` (available minus
-        dispatched, curtailable sgens only, else 0), ``cost_eur`` (cp1 x p + cp0).
-    flows : DataFrame
-        ``branch_type`` (line, trafo, dcline), ``element``, ``hour``, ``p_mw`` (from-end flow,
-        positive from -> to; for a dcline the power leaving the from bus), ``limit_mw`` (NaN
-        when not monitored), ``loading_pct`` (pandapower's ``loading_percent`` of the
-        thermal rating; the limit is ``max_loading_percent`` of it; dclines: abs flow /
-        the hour's rating), ``loss_mw`` (dclines),
-        ``shadow_price_eur_per_mwh`` (value of 1 MW more limit in that hour, >= 0).
-    unserved : DataFrame
-        ``load``, ``hour``, ``p_mw`` (demand not served), ``demand_mw``.
-    prices : DataFrame
-        ``bus``, ``hour``, ``price_eur_per_mwh`` (locational marginal price: the cost of
-        1 MW more demand at the bus; NaN for out-of-service buses).
-    storage : DataFrame
-        ``element``, ``hour``, ``p_mw`` (pandapower's sign: + charging), ``soc_mwh`` (end of
-        the hour).
-    objective_eur : float
-        Total cost: generation and dcline costs (cp1, cp0 per hour) + VOLL x unserved MWh.
-    status : str
-        ``"optimal"``.
-    meta : dict
-        ``blocks``, ``block_hours``, ``voll_eur_per_mwh``, ``n_variables``, ``solve_s``.
-    """
-
-    generation: pd.DataFrame
-    flows: pd.DataFrame
-    unserved: pd.DataFrame
-    prices: pd.DataFrame
-    storage: pd.DataFrame
-    objective_eur: float
-    status: str
-    meta: dict = field(default_factory=dict)
-
-    def to_result(self, *, model: str = "dispatch") -> Result:
-        """Wrap the tables in a :class:`corridor_sim.results.Result` (``unserved`` -> ``unmet``)."""
-        tables = {
-            "generation": self.generation,
-            "flows": self.flows,
-            "unmet": self.unserved,
-            "prices": self.prices,
-            "storage": self.storage,
-        }
-        summary = summary_frame(
-            [
-                ("objective", self.objective_eur, "EUR"),
-                ("unserved_energy", float(self.unserved["p_mw"].sum()), "MWh"),
-                ("curtailed_energy", float(self.generation["curtailed_mw"].sum()), "MWh"),
-            ]
-        )
-        return Result(tables, summary_table=summary, meta={"model": model, **self.meta})
+#: Value of lost load (EUR/MWh) when ``voll_eur_per_mwh`` is None: the EU day-ahead
+#: harmonised maximum clearing price (``power.dispatch.voll``).
+VOLL_EUR_PER_MWH = 4000.0
+#: Hours per LP block when ``block_hours`` is None and nothing couples the hours
+#: (``power.dispatch.block_hours``: one week keeps each HiGHS solve small).
+BLOCK_HOURS = 168
+#: Round-trip efficiency (%) of a storage unit whose ``efficiency_percent`` is NaN or
+#: missing, split evenly (square root) between charging and discharging
+#: (``power.storage.round_trip_efficiency``: a Li-ion battery system).
+STORAGE_ROUND_TRIP_EFFICIENCY_PCT = 90.0
+#: State of charge (%) at the start of each block for a storage unit whose ``soc_percent``
+#: is NaN or missing (``power.storage.initial_soc``: half full).
+STORAGE_INITIAL_SOC_PCT = 50.0
 
 
 def _plain(label: object) -> object:
@@ -177,6 +142,8 @@ def dispatch(  # noqa: PLR0913
     hours: int | Sequence[object] | None = None,
     block_hours: int | None = None,
     line_in_service: pd.DataFrame | None = None,
+    storage_round_trip_efficiency_pct: float = STORAGE_ROUND_TRIP_EFFICIENCY_PCT,
+    storage_initial_soc_pct: float = STORAGE_INITIAL_SOC_PCT,
 ) -> DispatchResult:
     """Least-cost hourly dispatch of `net` with DC network limits (one HiGHS LP per block).
 
@@ -200,20 +167,26 @@ def dispatch(  # noqa: PLR0913
         Schedule ``net.storage`` units with ``max_e_mwh > 0`` (charge, discharge, state of
         charge; this couples hours). False: storages stay at their ``p_mw`` as fixed loads.
     voll_eur_per_mwh : float, optional
-        Penalty per MWh of unserved demand; default ``power.dispatch.voll`` (4000 EUR/MWh).
+        Penalty per MWh of unserved demand; None: :data:`VOLL_EUR_PER_MWH` (4000 EUR/MWh).
     hours : int or sequence, optional
         Solve only the first `hours` rows, or these index labels, of the tables.
     block_hours : int, optional
-        Hours per LP. Default: the whole horizon when storage couples hours, else
-        ``power.dispatch.block_hours`` (168); blocks are solved one after another and are
-        exact without coupling. With storage, each block starts at the initial state of
-        charge and must end no lower.
+        Hours per LP. None: the whole horizon when storage or ramps couple hours, else
+        :data:`BLOCK_HOURS` (168); blocks are solved one after another and are exact
+        without coupling. With storage, each block starts at the initial state of charge
+        and must end no lower.
     line_in_service : DataFrame, optional
         Line status per hour (1/True in service, 0/False out; columns ``net.line``
         indices, missing columns keep the net's status). Each distinct topology is solved on
         its own copy of the net (its own PTDF); not allowed together with storage or ramps
         when the topology changes. An out-of-service line has no row in ``flows`` for those
         hours.
+    storage_round_trip_efficiency_pct : float, default :data:`STORAGE_ROUND_TRIP_EFFICIENCY_PCT`
+        Round-trip efficiency (%, in (0, 100]) of storage units whose
+        ``efficiency_percent`` is NaN or missing.
+    storage_initial_soc_pct : float, default :data:`STORAGE_INITIAL_SOC_PCT`
+        State of charge (%, in [0, 100]) at the start of each block for storage units whose
+        ``soc_percent`` is NaN or missing.
 
     Returns
     -------
@@ -223,7 +196,7 @@ def dispatch(  # noqa: PLR0913
     ------
     SpecError
         Bad table (unknown column, NaN, negative availability), quadratic or piecewise costs,
-        elements on buses without a slack, NaN limits.
+        elements on buses without a slack, NaN limits, a bad scalar argument.
     InfeasibleError
         An element cannot meet its limits in some hour (e.g. ``min_p_mw`` above the hour's
         maximum), named with the hour; or the LP is infeasible for another reason.
@@ -243,13 +216,11 @@ def dispatch(  # noqa: PLR0913
     >>> round(res.objective_eur, 6), float(res.prices["price_eur_per_mwh"].iloc[1])
     (1500.0, 50.0)
     """
-    voll = voll_eur_per_mwh
-    if voll is None:
-        voll = value("power.dispatch.voll", unit="EUR/MWh")
-    number = isinstance(voll, int | float | np.number) and not isinstance(voll, bool)
-    if not (number and np.isfinite(voll) and voll >= 0):
-        msg = f"voll_eur_per_mwh = {voll_eur_per_mwh!r}: expected a finite number >= 0 EUR/MWh"
-        raise SpecError(msg)
+    voll = VOLL_EUR_PER_MWH if voll_eur_per_mwh is None else voll_eur_per_mwh
+    _check_scalar("voll_eur_per_mwh", voll, 0.0, np.inf, "EUR/MWh")
+    _check_scalar("storage_round_trip_efficiency_pct", storage_round_trip_efficiency_pct,
+                  0.0, PERCENT, "%", open_low=True)  # fmt: skip
+    _check_scalar("storage_initial_soc_pct", storage_initial_soc_pct, 0.0, PERCENT, "%")
     if block_hours is not None and not (
         isinstance(block_hours, int | np.integer) and block_hours > 0
     ):
@@ -266,12 +237,32 @@ def dispatch(  # noqa: PLR0913
     }
     index = _hour_index(tables, hours)
     topology = tables.pop("line_in_service")
+    options = {
+        "storage": storage,
+        "round_trip_efficiency_pct": float(storage_round_trip_efficiency_pct),
+        "initial_soc_pct": float(storage_initial_soc_pct),
+    }
     if topology is None:
-        data = read_net(net, storage=storage)
-        return _solve_hours(data, tables, index, voll=float(voll), block_hours=block_hours)
-    return _by_topology(
-        net, topology, tables, index, storage=storage, voll=float(voll), block_hours=block_hours
-    )
+        data = read_net(net, **options)
+        result = _solve_hours(data, tables, index, voll=float(voll), block_hours=block_hours)
+    else:
+        result = _by_topology(
+            net, topology, tables, index, options=options, voll=float(voll), block_hours=block_hours
+        )
+    return dataclasses.replace(result, element_ids=element_ids(net))
+
+
+def _check_scalar(  # noqa: PLR0913
+    name: str, value: object, low: float, high: float, unit: str, *, open_low: bool = False
+) -> None:
+    """Raise SpecError unless `value` is a number in [low, high] (or (low, high])."""
+    number = isinstance(value, int | float | np.number) and not isinstance(value, bool)
+    inside = number and not np.isnan(value) and (value > low if open_low else value >= low)
+    if not (inside and (value <= high if np.isfinite(high) else np.isfinite(value))):
+        bracket = "(" if open_low else "["
+        span = f"in {bracket}{low:g}, {high:g}]" if np.isfinite(high) else f">= {low:g}"
+        msg = f"{name} = {value!r}: expected a finite number {span} {unit}"
+        raise SpecError(msg)
 
 
 def _solve_hours(
@@ -290,16 +281,14 @@ def _solve_hours(
         el = data.dc_element[np.flatnonzero(np.isnan(dc_max).any(axis=0))[0]]
         msg = f"net.dcline.max_p_mw is NaN for dcline {el}: expected a MW rating or a table"
         raise SpecError(msg)
-    if block_hours is None:
-        size = n_h if coupled(data) else int(value("power.dispatch.block_hours", unit="h"))
-    else:
-        size = int(block_hours)
+    default_size = n_h if coupled(data) else BLOCK_HOURS
+    size = default_size if block_hours is None else int(block_hours)
     parts = []
     for start in range(0, n_h, size):
         sl = slice(start, min(start + size, n_h))
         block = Block(hours=index[sl], lo=lo[sl], hi=hi[sl], load_mw=load[sl], dc_max_mw=dc_max[sl])
         parts.append(solve_block(data, block, voll_eur_per_mwh=voll))
-    return _assemble(data, parts, index, voll=voll, size=size)
+    return assemble(data, parts, index, voll=voll, size=size)
 
 
 def _by_topology(  # noqa: PLR0913
@@ -308,7 +297,7 @@ def _by_topology(  # noqa: PLR0913
     tables: dict[str, pd.DataFrame | None],
     index: pd.Index,
     *,
-    storage: bool,
+    options: dict,
     voll: float,
     block_hours: int | None,
 ) -> DispatchResult:
@@ -322,7 +311,7 @@ def _by_topology(  # noqa: PLR0913
     for k, pattern in enumerate(patterns):
         work = copy.copy(net)
         work.line = net.line.assign(in_service=net.line["in_service"].to_numpy(bool) & pattern)
-        data = read_net(work, storage=storage)
+        data = read_net(work, **options)
         if coupled(data) and len(patterns) > 1:
             msg = (
                 "line_in_service changes the topology within the horizon while storage or "
@@ -351,8 +340,9 @@ def _by_topology(  # noqa: PLR0913
         prices=merged("prices"),
         storage=merged("storage"),
         objective_eur=float(sum(r.objective_eur for r in results)),
-        status="optimal",
+        status=LinprogStatus.OPTIMAL.label,
         meta=meta,
+        hours=index,
     )
 
 
@@ -378,105 +368,3 @@ def _unit_bounds(
         else:
             lo[:, units] = np.where(fixed, vals, lo[:, units])
     return lo, hi
-
-
-def _tidy(
-    index: pd.Index, keys: dict[str, np.ndarray], values: dict[str, np.ndarray]
-) -> pd.DataFrame:
-    """Long table: element keys tiled over hours, (hours x n) values flattened hour-major."""
-    n = next(iter(keys.values())).size
-    out: dict[str, np.ndarray] = {k: np.tile(v, len(index)) for k, v in keys.items()}
-    out["hour"] = np.repeat(np.asarray(index), n)
-    out.update({k: np.asarray(v, dtype=float).reshape(-1) for k, v in values.items()})
-    return pd.DataFrame(out)
-
-
-def _assemble(
-    data: NetData, parts: list[BlockSolution], index: pd.Index, *, voll: float, size: int
-) -> DispatchResult:
-    skip = ("objective_eur", "solve_s", "n_variables")
-    cat = {
-        k: np.concatenate([getattr(p, k) for p in parts])
-        for k in BlockSolution.__slots__
-        if k not in skip
-    }
-    p_el = cat["unit_p"]
-    gen = _tidy(
-        index,
-        {"element_type": data.unit_type.astype(str), "element": data.unit_element},
-        {
-            "p_mw": p_el * data.unit_sign,
-            "available_mw": cat["unit_hi"] * data.unit_sign,
-            "curtailed_mw": np.where(
-                data.unit_curtailable, np.maximum(cat["unit_hi"] - p_el, 0.0), 0.0
-            ),
-            "cost_eur": p_el * data.unit_cost + data.unit_cost0,
-        },
-    )
-    uns = _tidy(
-        index,
-        {"load": data.load_element},
-        {"p_mw": cat["unserved"], "demand_mw": cat["load_mw"]},
-    )
-    rows = data.bus_row
-    price = np.where(rows[None, :] >= 0, cat["lmp"][:, np.maximum(rows, 0)], np.nan)
-    prices = _tidy(index, {"bus": data.bus_index}, {"price_eur_per_mwh": price})
-    sto = _tidy(
-        index, {"element": data.st_element}, {"p_mw": cat["st_p"], "soc_mwh": cat["st_soc"]}
-    )
-    meta = {
-        "blocks": len(parts),
-        "block_hours": size,
-        "voll_eur_per_mwh": voll,
-        "n_variables": int(sum(p.n_variables for p in parts)),
-        "solve_s": float(sum(p.solve_s for p in parts)),
-    }
-    return DispatchResult(
-        generation=gen,
-        flows=_flows_table(data, cat, index),
-        unserved=uns,
-        prices=prices,
-        storage=sto,
-        objective_eur=float(sum(p.objective_eur for p in parts)),
-        status="optimal",
-        meta=meta,
-    )
-
-
-def _flows_table(data: NetData, cat: dict, index: pd.Index) -> pd.DataFrame:
-    n_h = len(index)
-    ok = data.branch_element >= 0
-    rows = np.flatnonzero(ok & np.isin(data.branch_type, ("line", "trafo")))
-    flow = cat["flow"][:, rows]
-    limit = data.branch_limit_mw[rows]
-    lim = np.where(np.isfinite(limit), limit, np.nan)
-    ac = pd.DataFrame(
-        {
-            "branch_type": np.tile(data.branch_type[rows].astype(str), n_h),
-            "element": np.tile(data.branch_element[rows], n_h),
-            "hour": np.repeat(np.asarray(index), rows.size),
-            "p_mw": flow.ravel(),
-            "limit_mw": np.tile(lim, n_h),
-            "loading_pct": (np.abs(flow) * data.model.loading_pct_per_mw[rows]).ravel(),
-            "loss_mw": 0.0,
-            "shadow_price_eur_per_mwh": cat["branch_mu"][:, rows].ravel(),
-        }
-    )
-    n_d = data.dc_element.size
-    dc_lim = cat["dc_max"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dc_pct = np.where(dc_lim > 0, np.abs(cat["dc_p"]) / dc_lim * 100.0, np.nan)
-    dc = pd.DataFrame(
-        {
-            "branch_type": "dcline",
-            "element": np.tile(data.dc_element, n_h),
-            "hour": np.repeat(np.asarray(index), n_d),
-            "p_mw": cat["dc_p"].ravel(),
-            "limit_mw": dc_lim.ravel(),
-            "loading_pct": dc_pct.ravel(),
-            "loss_mw": cat["dc_loss"].ravel(),
-            "shadow_price_eur_per_mwh": cat["dc_mu"].ravel(),
-        }
-    )
-    frames = [f for f in (ac, dc) if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else ac

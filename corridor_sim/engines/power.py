@@ -19,9 +19,11 @@ import pandas as pd
 
 from corridor_sim.engines._dcmodel import DCModel
 from corridor_sim.engines._power_inputs import HourlyInjections, Table, hourly_injections
-from corridor_sim.engines._power_n1 import N1Result, screen_outages
+from corridor_sim.engines._power_n1 import screen_outages
+from corridor_sim.engines._power_results import DCFlowResult, N1Result
+from corridor_sim.engines._tidy import ElementIds, element_ids
 from corridor_sim.errors import SpecError
-from corridor_sim.results.result import Result, summary_frame
+from corridor_sim.units import PERCENT
 
 __all__ = ["DCFlowResult", "DCModel", "N1Result", "OutageSet", "dc_flow", "n_minus_1"]
 
@@ -34,72 +36,6 @@ class OutageSet(StrEnum):
 
     LINES = "lines"
     LINES_TRAFOS = "lines+trafos"
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class DCFlowResult:
-    """Hourly DC power flow results; every table is hours x pandapower element index.
-
-    Attributes
-    ----------
-    line_p_from_mw, trafo_p_hv_mw : pandas.DataFrame
-        Active power at the from / HV end (MW), as ``res_line.p_from_mw`` / ``res_trafo.p_hv_mw``
-        (0 for out-of-service branches).
-    line_loading_pct, trafo_loading_pct : pandas.DataFrame
-        pandapower's ``loading_percent`` (%).
-    ext_grid_p_mw, gen_p_mw : pandas.DataFrame
-        Output of ext_grids and gens (MW); slack units balance the hour.
-    bus_va_degree : pandas.DataFrame
-        Voltage angle (degree), NaN for out-of-service or isolated buses.
-    """
-
-    line_p_from_mw: pd.DataFrame
-    trafo_p_hv_mw: pd.DataFrame
-    line_loading_pct: pd.DataFrame
-    trafo_loading_pct: pd.DataFrame
-    ext_grid_p_mw: pd.DataFrame
-    gen_p_mw: pd.DataFrame
-    bus_va_degree: pd.DataFrame
-
-    def to_frame(self) -> pd.DataFrame:
-        """Tidy branch table: ``hour, element, element_index, p_mw, loading_pct``."""
-        parts = []
-        for element, flow, load in (
-            ("line", self.line_p_from_mw, self.line_loading_pct),
-            ("trafo", self.trafo_p_hv_mw, self.trafo_loading_pct),
-        ):
-            if flow.shape[1] == 0:
-                continue
-            n_hours, n_el = flow.shape
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "hour": np.repeat(flow.index.to_numpy(), n_el),
-                        "element": element,
-                        "element_index": np.tile(flow.columns.to_numpy(), n_hours),
-                        "p_mw": flow.to_numpy().ravel(),
-                        "loading_pct": load.to_numpy().ravel(),
-                    }
-                )
-            )
-        columns = ["hour", "element", "element_index", "p_mw", "loading_pct"]
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-
-    def to_result(self, *, model: str = "power") -> Result:
-        """Wrap as a :class:`corridor_sim.results.result.Result` (``flows`` and ``utilisation``)."""
-        flows = self.to_frame()
-        util = flows.groupby(["element", "element_index"], as_index=False)["loading_pct"].max()
-        summary = summary_frame(
-            [
-                ("max_loading", float(flows["loading_pct"].max()) if len(flows) else 0.0, "%"),
-                ("hours", float(self.line_p_from_mw.shape[0]), "h"),
-            ]
-        )
-        return Result(
-            tables={"flows": flows, "utilisation": util},
-            summary_table=summary,
-            meta={"model": model},
-        )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -180,7 +116,7 @@ def _evaluate(model: DCModel, p: np.ndarray, *, branch: bool = False) -> dict[st
     return out
 
 
-def _result(model: DCModel, hourly: HourlyInjections) -> DCFlowResult:
+def _result(model: DCModel, hourly: HourlyInjections, ids: ElementIds) -> DCFlowResult:
     hours, p = hourly.hours, hourly.p_bus_mw
     values = _evaluate(model, p)
     frames = {}
@@ -220,6 +156,7 @@ def _result(model: DCModel, hourly: HourlyInjections) -> DCFlowResult:
         ext_grid_p_mw=pd.DataFrame(ext, index=hours, columns=pd.Index(model.ext_grid_index)),
         gen_p_mw=pd.DataFrame(gen, index=hours, columns=pd.Index(gen_cols)),
         bus_va_degree=pd.DataFrame(va, index=hours, columns=pd.Index(model.bus_index), copy=False),
+        element_ids=ids,
     )
 
 
@@ -280,7 +217,7 @@ def dc_flow(
         "storage_p_mw": storage_p_mw,
     }
     hourly = hourly_injections(model, tables)
-    return _result(model, hourly)
+    return _result(model, hourly, element_ids(net))
 
 
 def n_minus_1(
@@ -291,7 +228,7 @@ def n_minus_1(
     *,
     storage_p_mw: Table = None,
     outages: str | list[tuple[str, int]] = "lines",
-    threshold_pct: float = 100.0,
+    threshold_pct: float = PERCENT,
     chunk_hours: int | None = None,
     model: DCModel | None = None,
 ) -> N1Result:
@@ -358,7 +295,7 @@ def n_minus_1(
         "storage_p_mw": storage_p_mw,
     }
     hourly = hourly_injections(model, tables)
-    base = _result(model, hourly)
+    base = _result(model, hourly, element_ids(net))
     flows = _evaluate(model, hourly.p_bus_mw, branch=True)["branch"].T  # branch rows x hours (view)
     outage_list = _outage_list(model, outages)
     return screen_outages(

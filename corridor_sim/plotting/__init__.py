@@ -1,6 +1,10 @@
 """Matplotlib figures drawn from a :class:`~corridor_sim.Result` only.
 
-Generic figures live here (:mod:`.maps`: a map of any commodity network with coordinates);
+Generic figures live here (:mod:`.maps`: a map of any commodity network with coordinates),
+with the pieces every corridor's figures share: :mod:`.basemap` (land, seas, coastlines and
+borders from Natural Earth data shipped with the package; the map projection),
+:mod:`.labels` (labels placed so they do not collide) and :mod:`.style` (colour maps, font
+sizes, titles naming the scenario, ``save_figure``; see docs/plotting.md);
 a model's own figures live in its package (``corridor_sim.models.<name>.figures``) and are
 listed by its ``MODEL.figures``. Every plot function takes a Result (and ``ax=None``), never
 calls ``show()``, and returns the Axes or Figure. :func:`figures` gives all figures of a

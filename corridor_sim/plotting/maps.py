@@ -4,7 +4,8 @@
 ``kind``, ``lon``, ``lat``, ``label``) and the standard ``flows`` table (``element``,
 ``source``, ``target``, ``flow_<unit>``, ``capacity_<unit>``): the oil route, the user's own
 commodity network with coordinates, the next corridor. Arc width is the flow over the
-horizon, colour its utilisation.
+horizon, colour its utilisation, over land, seas, coastlines and borders
+(:mod:`corridor_sim.plotting.basemap`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from typing import TYPE_CHECKING
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.colors import Normalize
+from matplotlib.lines import Line2D
 
+from corridor_sim.plotting.basemap import draw_basemap, map_extent
+from corridor_sim.plotting.labels import place_labels
+from corridor_sim.plotting.style import FONT_PT, MAP_COLOURS, figure_title
+from corridor_sim.plotting.style import cmap as style_cmap
 from corridor_sim.units import PERCENT
 
 if TYPE_CHECKING:
@@ -26,7 +31,7 @@ if TYPE_CHECKING:
 
     from corridor_sim.results.result import Result
 
-__all__ = ["arc_totals", "commodity_map", "has_map"]
+__all__ = ["arc_totals", "commodity_map", "has_map", "map_figsize"]
 
 
 def _flow_columns(flows: pd.DataFrame) -> tuple[str, str, str]:
@@ -70,6 +75,58 @@ def arc_totals(result: Result) -> pd.DataFrame:
     return totals
 
 
+_MARKERS = {"supply": "^", "demand": "v", "storage": "s", "transit": "o", "waypoint": "."}
+_KIND_NAMES = {
+    "supply": "supply",
+    "demand": "demand",
+    "storage": "storage",
+    "transit": "junction or terminal",
+    "waypoint": "waypoint",
+}
+
+
+def _amount(value: float) -> str:
+    """Format a quantity for a label: three significant figures, thousands separated."""
+    if value == 0 or not np.isfinite(value):
+        return f"{value:g}"
+    digits = max(0, 2 - int(np.floor(np.log10(abs(value)))))
+    return f"{value:,.{digits}f}"
+
+
+def _samples(xs: np.ndarray, ys: np.ndarray, step: float) -> list[tuple[float, float]]:
+    """Points every `step` (data units) along the polyline xs, ys."""
+    out = []
+    for x0, y0, x1, y1 in zip(xs[:-1], ys[:-1], xs[1:], ys[1:], strict=True):
+        n = max(2, int(np.hypot(x1 - x0, y1 - y0) / step) + 1)
+        t = np.linspace(0.0, 1.0, n)
+        out += list(zip(x0 + t * (x1 - x0), y0 + t * (y1 - y0), strict=True))
+    return out
+
+
+def _arc_name(arc: str, names: Mapping[str, str]) -> str:
+    return names.get(arc) or arc.replace("->", " → ").replace("_", " ")
+
+
+def _node_name(node: str, row: pd.Series, names: Mapping[str, str]) -> str:
+    label = row.get("label")
+    if node in names:
+        return names[node]
+    return str(label) if isinstance(label, str) and label.strip() else node.replace("_", " ")
+
+
+def map_figsize(extent: Sequence[float], width_in: float = 9.0) -> tuple[float, float]:
+    """Figure size (inches) for a map of `extent` with a colour bar, a title and a legend below.
+
+    The map's height follows its shape on the page (the equirectangular aspect), so the
+    colour bar sits beside it and no band of white is left over.
+    """
+    lon0, lon1, lat0, lat1 = (float(v) for v in extent)
+    shrink = float(np.cos(np.deg2rad((lat0 + lat1) / 2)))
+    ratio = (lat1 - lat0) / ((lon1 - lon0) * shrink)
+    map_width = width_in - 1.8  # the colour bar and the latitude labels
+    return width_in, float(np.clip(map_width * ratio + 2.2, 4.0, 10.0))
+
+
 def commodity_map(
     result: Result,
     ax: Axes | None = None,
@@ -79,13 +136,21 @@ def commodity_map(
     offsets: Mapping[str, float] | None = None,
     title: str | None = None,
     scale: float = 1.0,
+    names: Mapping[str, str] | None = None,
+    extent: Sequence[float] | None = None,
 ) -> Axes:
-    """Draw a commodity network: arc width = flow over the horizon, colour = utilisation.
+    """Draw a commodity network on a map: arc width = flow over the horizon, colour = utilisation.
+
+    The basemap (land, seas, coastlines, borders; :func:`.basemap.draw_basemap`) is
+    drawn under the network in the equirectangular projection corrected at the middle
+    latitude. Node and arc labels are placed so that they do not collide
+    (:func:`.labels.place_labels`); nodes are named by the ``label`` column of the
+    ``nodes`` table. The legend lists only what the map shows.
 
     Parameters
     ----------
     result : Result
-        Has a ``nodes`` table (``element``, ``kind``, ``lon``, ``lat``) and ``flows``.
+        Has a ``nodes`` table (``element``, ``kind``, ``lon``, ``lat``, ``label``) and ``flows``.
     ax : Axes, optional
         Where to draw; a new figure when missing.
     via : mapping of arc id to node ids, optional
@@ -95,75 +160,141 @@ def commodity_map(
     offsets : mapping of arc id to float, optional
         Latitude offset (degrees) of arcs drawn beside another on a shared stretch.
     title : str, optional
-        Figure title (default names the scenario and the units).
+        What the figure shows (default: flow and utilisation); the scenario is added
+        (:func:`.style.figure_title`).
     scale : float, default 1.0
         Flow units per displayed unit in the labels (1000: kt shown as Mt).
+    names : mapping of id to str, optional
+        Display names of arcs or nodes (default: the node's label, the arc's id in words).
+    extent : (lon0, lon1, lat0, lat1), optional
+        Region shown (default: around the nodes drawn).
 
     Returns
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9.0, 6.0), layout="constrained")
     via = dict(via or {})
     offsets = dict(offsets or {})
+    names = dict(names or {})
     hidden = set(hide)
     nodes = result.table("nodes").set_index("element")
     totals = arc_totals(result)
     flow, _, unit = _flow_columns(result.flows)
     shown_unit = {1000.0: {"kt": "Mt", "t": "kt"}}.get(float(scale), {}).get(unit, unit)
-    cmap = colormaps["viridis"]
-    norm = Normalize(0, 100)
-    top = max(float(totals[flow].max()), 1e-12)
+    placed = nodes[nodes[["lon", "lat"]].notna().all(axis=1)]
+    shown = placed[~placed.index.isin(hidden)]
+    drawn = []
     for arc, row in totals.iterrows():
         if arc in hidden or row["source"] in hidden or row["target"] in hidden:
             continue
         path = list(via.get(str(arc), (row["source"], row["target"])))
-        if not set(path) <= set(nodes.index) or nodes.loc[path, ["lon", "lat"]].isna().any().any():
-            continue
-        xs = nodes.loc[path, "lon"].to_numpy(dtype=float)
-        ys = nodes.loc[path, "lat"].to_numpy(dtype=float)
-        dy = float(offsets.get(str(arc), 0.0))
+        if set(path) <= set(placed.index):
+            drawn.append((str(arc), row, path))
+    lon = np.r_[shown["lon"].to_numpy(float), [placed.loc[n, "lon"] for *_, p in drawn for n in p]]
+    lat = np.r_[shown["lat"].to_numpy(float), [placed.loc[n, "lat"] for *_, p in drawn for n in p]]
+    view = tuple(extent) if extent is not None else map_extent(lon, lat)
+    if ax is None:
+        _, ax = plt.subplots(figsize=map_figsize(view), layout="constrained")
+    draw_basemap(ax, view)
+    cmap = style_cmap("utilisation")
+    norm = Normalize(0, 100)
+    top = max((float(row[flow]) for _, row, _ in drawn), default=0.0)
+    arc_points, arc_texts = [], []
+    line_points: list[tuple[float, float]] = []
+    unlimited = False
+    for arc, row, path in drawn:
+        xs = placed.loc[path, "lon"].to_numpy(dtype=float)
+        ys = placed.loc[path, "lat"].to_numpy(dtype=float)
+        dy = float(offsets.get(arc, 0.0))
         if dy:
             ys = ys + np.r_[np.full(len(ys) - 1, dy), 0.0]
-        width = 1 + 9 * np.sqrt(max(row[flow], 0.0) / top)
+        width = 1 + 9 * np.sqrt(max(row[flow], 0.0) / top) if top > 0 else 1.0
         pct = row["utilisation_pct"]
-        colour = "lightgrey" if np.isnan(pct) else cmap(norm(pct))
+        unlimited |= bool(np.isnan(pct))
+        colour = MAP_COLOURS["no_limit"] if np.isnan(pct) else cmap(norm(pct))
         ax.plot(xs, ys, color="black", lw=width + 1.2, solid_capstyle="round", zorder=1)
         ax.plot(xs, ys, color=colour, lw=width, solid_capstyle="round", zorder=2)
+        line_points += _samples(xs, ys, step=0.02 * (ax.get_xlim()[1] - ax.get_xlim()[0]))
         seg = 0 if dy else len(xs) - 2
-        mx = (xs[seg] + xs[seg + 1]) / 2
-        my = (ys[seg] + ys[seg + 1]) / 2 + (dy if dy else 0.0)
-        share = "" if np.isnan(pct) else f", {pct:.0f}%"
-        ax.annotate(
-            f"{arc}\n{row[flow] / scale:.2f} {shown_unit}{share}",
-            (mx, my),
-            fontsize=8,
-            ha="center",
-            va="center",
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.8, "lw": 0},
-            zorder=4,
+        arc_points.append(((xs[seg] + xs[seg + 1]) / 2, (ys[seg] + ys[seg + 1]) / 2))
+        share = "" if np.isnan(pct) else f", {pct:.0f} %"
+        amount = f"{_amount(row[flow] / scale)} {shown_unit}{share}"
+        arc_texts.append(f"{_arc_name(arc, names)}\n{amount}")
+    kinds = []
+    for _, row in shown.iterrows():
+        kind = str(row.get("kind", ""))
+        marker = _MARKERS.get(kind, "o")
+        size = 9 if marker == "." else 7
+        ax.plot(row["lon"], row["lat"], marker, color=MAP_COLOURS["node"], ms=size, zorder=5)
+        if kind not in kinds:
+            kinds.append(kind)
+    handles = _legend_handles(kinds, unlimited, top, scale, shown_unit)
+    legend = None
+    if handles:
+        legend = ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.1),
+            ncols=min(len(handles), 4),
+            frameon=False,
         )
-    shown = nodes[~nodes.index.isin(hidden) & nodes[["lon", "lat"]].notna().all(axis=1)]
-    for nid, row in shown.iterrows():
-        marker = "." if row.get("kind") == "waypoint" else "o"
-        ax.plot(row["lon"], row["lat"], marker, color="black", ms=7, zorder=5)
-        ax.annotate(
-            str(nid),
-            (row["lon"], row["lat"]),
-            xytext=(4, 4),
-            textcoords="offset points",
-            fontsize=9,
-            weight="bold",
-            zorder=6,
-        )
-    sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
-    ax.figure.colorbar(sm, ax=ax, label="utilisation over the horizon (%)", shrink=0.7)
-    ax.set_xlabel("longitude (°E)")
-    ax.set_ylabel("latitude (°N)")
-    mid_lat = float(shown["lat"].mean()) if len(shown) else 0.0
-    ax.set_aspect(1 / np.cos(np.deg2rad(mid_lat)))
-    ax.margins(0.08)
-    label = result.meta.get("scenario") or result.meta.get("name") or result.meta.get("model", "")
-    ax.set_title(title or f"{label}: flow over the horizon (width) and utilisation (colour)")
+    if any(not np.isnan(row["utilisation_pct"]) for _, row, _ in drawn):
+        sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
+        # an inset follows the map's box, which its fixed aspect may have narrowed
+        cax = ax.inset_axes((1.02, 0.1, 0.025, 0.8))
+        ax.figure.colorbar(sm, cax=cax, label="utilisation over the horizon (%)")
+    what = title or "Flow over the horizon (line width) and utilisation (colour)"
+    if not drawn:
+        what += ": no arc to draw"
+    elif top <= 0:
+        what += ": nothing flows"
+    ax.set_title(figure_title(result, what))
+    avoid = [legend] if legend is not None else []
+    node_points = list(zip(shown["lon"], shown["lat"], strict=True))
+    node_texts = [_node_name(str(n), r, names) for n, r in shown.iterrows()]
+    place_labels(ax, node_points, node_texts, weight="bold", avoid=avoid, avoid_points=line_points)
+    place_labels(
+        ax,
+        arc_points,
+        arc_texts,
+        fontsize=FONT_PT["annotation"],
+        centred=True,
+        avoid=avoid,
+        multialignment="center",
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.85, "lw": 0},
+    )
     return ax
+
+
+def _legend_handles(
+    kinds: Sequence[str], unlimited: bool, top: float, scale: float, unit: str
+) -> list[Line2D]:
+    """Legend entries for what the map shows: node kinds, flow widths, unlimited arcs."""
+    handles = [
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker=_MARKERS.get(k, "o"),
+            color=MAP_COLOURS["node"],
+            ms=9 if _MARKERS.get(k) == "." else 6,
+            label=_KIND_NAMES.get(k, k or "node"),
+        )
+        for k in kinds
+    ]
+    if top > 0:
+        for share in (1.0, 0.25):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="0.4",
+                    lw=1 + 9 * np.sqrt(share),
+                    label=f"{_amount(top * share / scale)} {unit} over the horizon",
+                )
+            )
+    if unlimited:
+        handles.append(
+            Line2D([], [], color=MAP_COLOURS["no_limit"], lw=4, label="no capacity limit")
+        )
+    return handles

@@ -1,4 +1,7 @@
-"""The oil route's figures under their earlier name; they live in :mod:`corridor_sim.models.oil.figures`."""
+"""The oil route's figures under their earlier name.
+
+They live in :mod:`corridor_sim.models.oil.figures`.
+"""
 
 from corridor_sim.models.oil.figures import (
     figures,

@@ -20,6 +20,7 @@ import pandas as pd
 
 from corridor_sim.errors import ResultError, UnknownNameError, suggest
 from corridor_sim.results._store import MANIFEST, check_name, sha256, write_atomically
+from corridor_sim.results.display import html_card, one_line
 
 __all__ = ["SUMMARY_COLUMNS", "Result", "summary_frame"]
 
@@ -177,10 +178,38 @@ class Result:
             raise UnknownNameError(msg)
         return float(rows.iloc[0])
 
+    # -- display ----------------------------------------------------------------
+    def _display_fields(self) -> list[tuple[str, Any]]:
+        meta = self.meta
+        return [
+            ("model", meta.get("model")),
+            ("scenario", meta.get("scenario") or meta.get("name")),
+            ("year", meta.get("year")),
+        ]
+
     def __repr__(self) -> str:
-        shapes = ", ".join(f"{k}[{len(v)}]" for k, v in self.tables.items())
-        label = self.meta.get("scenario") or self.meta.get("model") or "result"
-        return f"Result({label!s}: {shapes})"
+        """One line: model, scenario, year and the tables with their row counts."""
+        return one_line(type(self).__name__, self._display_fields(), tables=self.tables)
+
+    def _repr_html_(self) -> str:
+        """Return a card for notebooks: what the run was, its summary and its tables."""
+        meta = self.meta
+        skip = {"model", "scenario", "name", "year", "description"}
+        rows = self._display_fields() + [
+            (str(k), v) for k, v in meta.items() if k not in skip and not isinstance(v, Mapping)
+        ]
+        return html_card(
+            type(self).__name__,
+            rows,
+            tables=self.tables,
+            summary=self.summary_table,
+            subtitle=str(meta.get("description") or ""),
+        )
+
+    def __dir__(self) -> list[str]:
+        """Attributes and the names of the tables (so tab completion offers them)."""
+        names = {n for n in self.tables if str(n).isidentifier()}
+        return sorted(set(super().__dir__()) | names)
 
     # -- persistence ------------------------------------------------------------
     def save(self, directory: str | Path, *, overwrite: bool = False) -> Path:

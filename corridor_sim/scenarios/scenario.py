@@ -40,6 +40,7 @@ import numpy as np
 
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
 from corridor_sim.models.params import Param, ParamTable
+from corridor_sim.scenarios._display import scenario_html, scenario_repr
 from corridor_sim.scenarios._toml import dumps
 from corridor_sim.scenarios.event import Event, _is_number
 
@@ -85,7 +86,7 @@ def _check_value(key: str, value: Any, source: Path | None, table: str = "overri
     raise ScenarioError(msg)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Scenario:
     """A validated description of one model run.
 
@@ -336,6 +337,15 @@ class Scenario:
     def with_overrides(self, **overrides: Any) -> Scenario:  # noqa: ANN401
         """Copy with `overrides` merged into the existing ones."""
         return self.replace(overrides={**self.overrides, **overrides})
+
+    # -- display ----------------------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: model, year, name, horizon, seed and what the scenario changes."""
+        return scenario_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Return a card for notebooks: the fields, overrides, options, events and sweep."""
+        return scenario_html(self)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # MappingProxyType does not pickle: rebuild from the plain dict (process pools).

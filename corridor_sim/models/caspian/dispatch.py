@@ -2,7 +2,8 @@
 
 Turns a net from :func:`corridor_sim.models.caspian.build`, hourly profiles and link
 availabilities (events) into wide hourly frames (:class:`Hourly`) that the study
-tables are made from. The LP itself is :func:`corridor_sim.engines.dispatch.dispatch`.
+tables are made from. The LP itself is :func:`corridor_sim.engines.dispatch.dispatch`;
+:func:`solve` is the one place that reads the engine's tables.
 """
 
 from __future__ import annotations
@@ -15,15 +16,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from corridor_sim.catalogue import value
+from corridor_sim.engines.dispatch import dispatch
 from corridor_sim.errors import ScenarioError, SpecError, suggest
-from corridor_sim.models.caspian.network import LINKS
+from corridor_sim.models.caspian.network import LINKS, line_rating_mw, network
+from corridor_sim.models.caspian.params import applies
 
 if TYPE_CHECKING:
     import pandapower as pp
 
     from corridor_sim.models.base import EventLike
+    from corridor_sim.models.params import ParamValues
 
-__all__ = ["Hourly", "availability", "run_dispatch"]
+__all__ = ["Hourly", "availability", "dispatch_year", "run_dispatch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +170,7 @@ def _inputs(
     load_mw = pd.DataFrame(load, index=idx, columns=net.load.index)
     # thermal serves its own country only (caspian.gen.gas.serves_own_demand), plus Azerbaijan's
     # export allowance (caspian.az.gas_export_today): cap = min(installed, demand + allowance)
+    applies("caspian.gen.gas.serves_own_demand")
     country_of_load = net.bus.loc[net.load.bus, "zone"].to_numpy()
     national = load_mw.T.groupby(country_of_load).sum().T
     gen_max = pd.DataFrame(index=idx, columns=net.gen.index, dtype=float)
@@ -260,8 +266,6 @@ def to_hourly(
     objective_eur: float,
 ) -> Hourly:
     """Assemble :class:`Hourly` from solver output keyed by element names / indices."""
-    from corridor_sim.models.caspian.network import line_rating_mw
-
     idx = load_mw.index
     hub_of_load = dict(zip(net.load.index, net.bus.loc[net.load.bus, "name"], strict=True))
     demand = load_mw.rename(columns=hub_of_load)
@@ -299,8 +303,6 @@ def solve(
     block_hours: int | None = None,
 ) -> Hourly:
     """Solve one stretch of hours on the dispatch engine and return :class:`Hourly`."""
-    from corridor_sim.engines.dispatch import dispatch
-
     res = dispatch(
         net,
         load_p_mw=load_mw,
@@ -343,3 +345,44 @@ def solve(
         loss_mw=loss.reindex(idx)[list(net.dcline.name)],
         objective_eur=res.objective_eur,
     )
+
+
+def dispatch_year(
+    p: ParamValues,
+    prof: pd.DataFrame,
+    avail: pd.DataFrame,
+    block_hours: int | None = None,
+    *,
+    ramping: bool = False,
+) -> tuple[pp.pandapowerNet, Hourly]:
+    """Build the net of ``p.year`` and dispatch it over the hours of `prof`.
+
+    Parameters
+    ----------
+    p : ParamValues
+        Resolved parameters (:func:`corridor_sim.models.caspian.params.resolve_year`).
+    prof : DataFrame
+        Hourly profiles (:func:`corridor_sim.models.caspian.profiles`).
+    avail : DataFrame
+        Hourly link availability (:func:`availability`).
+    block_hours : int, optional
+        Hours per LP block.
+    ramping : bool, default False
+        Limit each thermal fleet's hourly change to ``caspian.gen.gas.ramp_share_per_h`` of
+        its capacity (couples the hours).
+
+    Returns
+    -------
+    (pandapowerNet, Hourly)
+        The net as dispatched (with ramp limits when asked) and the dispatch.
+    """
+    net = network(p)
+    if ramping:  # thermal ramp limits couple the hours (caspian.gen.gas.ramp_share_per_h)
+        share = value("caspian.gen.gas.ramp_share_per_h", unit="-")
+        gas = net.gen["type"] == "gas"
+        net.gen["ramp_up_mw_per_h"] = np.where(gas, share * net.gen["max_p_mw"], np.nan)
+        net.gen["ramp_down_mw_per_h"] = net.gen["ramp_up_mw_per_h"]
+    hourly = run_dispatch(
+        net, prof, avail=avail, voll_eur_per_mwh=p["voll_eur_per_mwh"], block_hours=block_hours
+    )
+    return net, hourly

@@ -56,16 +56,16 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
     loading; HVDC links are dashed; arrows point in the direction of the mean flow.
     """
     ax = _axes(ax, (12, 5))
-    hubs = result.table("hubs").set_index("hub")
-    links = result.table("links").set_index("link")
-    util = result.utilisation.set_index("link")
+    hubs = result.table("hubs").set_index("element")
+    links = result.table("links").set_index("element")
+    stats = result.table("link_statistics").set_index("element")
     flows = result.flows
-    mean_flow = flows.groupby("link")["p_mw"].mean()
+    mean_flow = flows.groupby("element")["p_mw"].mean()
     cmap, norm = colormaps["plasma_r"], Normalize(0, 100)
     cap_max = max(float(links["capacity_mw"].max()), 1.0)
     for link, row in links.iterrows():
         a, b = hubs.loc[row["from_hub"]], hubs.loc[row["to_hub"]]
-        loading = float(util.at[link, "mean_loading_pct"]) if link in util.index else 0.0
+        loading = float(stats.at[link, "mean_loading_pct"]) if link in stats.index else 0.0
         width = 1 + 6 * float(row["capacity_mw"]) / cap_max
         style = "--" if row["kind"] in ("hvdc", "b2b") else "-"
         color = cmap(norm(loading)) if row["capacity_mw"] > 0 else "0.8"
@@ -127,7 +127,7 @@ def loading_duration_curves(result: Result, ax: Axes | None = None) -> Axes:
     styles = ("-", "--", "-.", ":")  # links at 100 % all year overlap: keep each visible
     drawn = 0
     for link in _CROSS_BORDER:
-        sub = flows[flows["link"] == link]
+        sub = flows[flows["element"] == link]
         if sub.empty or float(sub["limit_mw"].max()) <= 0:
             continue
         curve = np.sort(sub["loading_pct"].to_numpy())[::-1]
@@ -146,7 +146,7 @@ def curtailment_by_month(result: Result, ax: Axes | None = None) -> Axes:
     """Bar chart of curtailed green energy per month, stacked by hub (GWh)."""
     ax = _axes(ax)
     cur = result.table("curtailment")
-    wide = cur.pivot_table(index="month", columns="hub", values="curtailed_gwh", aggfunc="sum")
+    wide = cur.pivot_table(index="month", columns="element", values="curtailed_gwh", aggfunc="sum")
     wide = wide.reindex(range(1, 13)).fillna(0.0)
     wide = wide.loc[:, wide.sum() > 0]
     bottom = np.zeros(len(wide))

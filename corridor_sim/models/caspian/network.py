@@ -1,12 +1,12 @@
-"""Network pieces of the Caspian corridor model: hubs, links, demand, fleets, lines.
+"""The Caspian corridor as a pandapower net: hubs, links, demand, fleets, lines.
 
-Internal to :mod:`corridor_sim.models.caspian`; every number comes from the facts
-catalogue (``assumptions_caspian.csv`` and the seed facts).
+:func:`network` builds the net from resolved parameters (:data:`.params.PARAMS`); every
+other number comes from the facts catalogue (``assumptions_caspian.csv`` and the seed
+facts), read when the net is built (no cache, so every read is in a run's provenance).
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Mapping
 
@@ -15,7 +15,21 @@ import pandapower as pp
 import pandas as pd
 
 from corridor_sim.catalogue import fact, value
-from corridor_sim.errors import SpecError
+from corridor_sim.models.caspian.params import PARAMS, applies
+from corridor_sim.models.params import ParamValues
+from corridor_sim.units import HOURS_PER_YEAR, MWH_PER_GWH, PERCENT, THOUSAND
+
+__all__ = [
+    "GAS_HUBS",
+    "HUBS",
+    "LINKS",
+    "ROUTES",
+    "capacity_factor_id",
+    "hub_demand",
+    "mean_mw",
+    "line_rating_mw",
+    "network",
+]
 
 #: Hub id -> country code (the catalogue's demand/generation figures are per country).
 HUBS: dict[str, str] = {
@@ -67,80 +81,41 @@ _DEMAND_SHARE_IDS: dict[str, str | None] = {
 GAS_HUBS: dict[str, str] = {"kz": "kz_rest", "uz": "uz", "az": "az_rest", "ge": "ge", "tr": "tr"}
 _SLACK_HUBS = ("kz_rest", "az_rest", "tr")  # one per AC island (the islands meet only by DC)
 _KINDS = ("wind", "solar", "hydro")
-_PCT = 10**2  # percent per unit (a unit conversion, not a model figure)
 _LOW_VOLTAGE_COUNTRIES = ("tr", "eu")  # 400 kV hubs; the rest are 500 kV
 
 
-@functools.cache
-def _v(fid: str, unit: str) -> float:
-    return value(fid, unit=unit)
+def mean_mw(annual_twh: float | pd.Series) -> float | pd.Series:
+    """Mean power (MW) of an annual energy in TWh over the model's 8760-hour year."""
+    return annual_twh * THOUSAND * MWH_PER_GWH / HOURS_PER_YEAR  # TWh -> GWh -> MWh, per hour
 
 
-def _years() -> tuple[int, int]:
-    """Return the base ('today') and target year of the schedule, from the seed facts."""
-    base = fact("az.power.export_potential_now").year
-    target = fact("az.power.capacity_added_by_2032").year
-    return int(base), int(target)
+def hub_demand(year: int, growth_pct: float) -> pd.DataFrame:
+    """Annual energy (TWh) and peak (MW) per demand hub for `year`.
 
+    Parameters
+    ----------
+    year : int
+        Model year; each national figure grows from its data year.
+    growth_pct : float
+        Demand growth per year (%).
 
-def schedule_share(year: int) -> float:
-    """Share (0..1) of the 2026 -> 2032 build-out reached in `year` (piecewise linear, clipped).
-
-    The path runs through the seed figures: 0 today (2026), at least 7 GW of the 8 GW by
-    2030 (``az.green.capacity_5yr``: "at least 7 gigawatts ... over the next five years"),
-    all 8 GW by 2032 (``az.power.capacity_added_by_2032``); see
-    ``caspian.schedule.buildout``.
-
-    Examples
-    --------
-    >>> schedule_share(2026), schedule_share(2030), schedule_share(2032)
-    (0.0, 0.875, 1.0)
-    >>> schedule_share(2029)
-    0.65625
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``hub, country, annual_twh, peak_mw, peak_month`` (one row per demand hub).
     """
-    base, target = _years()
-    mid = int(fact("az.green.capacity_5yr").year)
-    mid_share = value("az.green.capacity_5yr", unit="GW") / value(
-        "az.power.capacity_added_by_2032", unit="GW"
-    )
-    if not base < mid < target:  # the five-year target outside the schedule: plain linear
-        return float(min(1, max(0, (year - base) / (target - base))))
-    return float(np.interp(year, [base, mid, target], [0.0, min(1.0, mid_share), 1.0]))
-
-
-def _earliest_year() -> int:
-    """Earliest data year of the national demand figures: the first year the model accepts."""
-    ids = [f"caspian.demand.{c}.{k}" for c in ("kz", "uz", "az") for k in ("peak", "annual")]
-    return min(int(fact(i).year) for i in ids)
-
-
-def _check_year(year: object) -> int:
-    """Accept a whole year from the earliest data year on; before 2026 the 2026 fleet holds."""
-    first = _earliest_year()
-    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or year < first:
-        base, target = _years()
-        msg = (
-            f"year = {year!r}: expected an integer year >= {first} (the earliest data year; "
-            f"{base} is today, {target} the full build-out)"
-        )
-        raise SpecError(msg)
-    return int(year)
-
-
-def _hub_demand(year: int, growth_pct: float) -> pd.DataFrame:
-    """Annual energy (TWh) and peak (MW) per demand hub for `year`."""
     rows = []
     for country in ("kz", "uz", "az", "ge", "tr"):
         annual_id = f"caspian.demand.{country}.annual"
-        annual = _v(annual_id, "TWh")
+        annual = value(annual_id, unit="TWh")
         data_year = fact(annual_id).year or year
         if country in ("ge", "tr"):
-            peak = annual * 1000 * 1000 / 8760 / _v(f"caspian.demand.{country}.load_factor", "-")
+            peak = mean_mw(annual) / value(f"caspian.demand.{country}.load_factor", unit="-")
         else:
-            peak = _v(f"caspian.demand.{country}.peak", "MW")
-        growth = (1 + growth_pct / _PCT) ** max(0, year - int(data_year))
+            peak = value(f"caspian.demand.{country}.peak", unit="MW")
+        growth = (1 + growth_pct / PERCENT) ** max(0, year - int(data_year))
         hubs = [h for h, c in HUBS.items() if c == country and h in _DEMAND_SHARE_IDS]
-        named = {h: _v(i, "-") for h in hubs if (i := _DEMAND_SHARE_IDS[h]) is not None}
+        named = {h: value(i, unit="-") for h in hubs if (i := _DEMAND_SHARE_IDS[h]) is not None}
         rest = 1 - sum(named.values())
         for hub in hubs:
             share = named.get(hub, rest)
@@ -150,7 +125,7 @@ def _hub_demand(year: int, growth_pct: float) -> pd.DataFrame:
                     country,
                     annual * growth * share,
                     peak * growth * share,
-                    int(_v(f"caspian.demand.{country}.peak_month", "month")),
+                    int(value(f"caspian.demand.{country}.peak_month", unit="month")),
                 )
             )
     return pd.DataFrame(rows, columns=["hub", "country", "annual_twh", "peak_mw", "peak_month"])
@@ -161,13 +136,15 @@ def _capacities(p: Mapping[str, float]) -> pd.DataFrame:
     rows: list[tuple[str, str, float]] = []
     for hub in ("kz_rest", "uz", "az_rest", "ge", "tr"):
         country = HUBS[hub]
-        rows.append((hub, "hydro", _v(f"caspian.gen.{country}.hydro", "MW")))
+        rows.append((hub, "hydro", value(f"caspian.gen.{country}.hydro", unit="MW")))
     for hub, country in (("kz_rest", "kz"), ("uz", "uz"), ("tr", "tr")):
-        rows += [(hub, k, _v(f"caspian.gen.{country}.{k}", "MW")) for k in ("wind", "solar")]
+        rows += [
+            (hub, k, value(f"caspian.gen.{country}.{k}", unit="MW")) for k in ("wind", "solar")
+        ]
     rows.append(("az_absheron", "wind", p["az_green_mw"] * p["az_wind_share"]))
     rows.append(("az_rest", "solar", p["az_green_mw"] * (1 - p["az_wind_share"])))
     rows.append(("kz_west", "wind", p["kz_export_wind_mw"]))
-    uz_wind = _v("caspian.export.uz_wind_share", "-")
+    uz_wind = value("caspian.export.uz_wind_share", unit="-")
     rows.append(("uz", "wind", p["uz_export_mw"] * uz_wind))
     rows.append(("uz", "solar", p["uz_export_mw"] * (1 - uz_wind)))
     frame = pd.DataFrame(rows, columns=["hub", "kind", "capacity_mw"])
@@ -183,7 +160,8 @@ def capacity_factor_id(hub: str, kind: str) -> str:
 
 
 def _link_ratings(p: Mapping[str, float]) -> dict[str, float]:
-    floor = _v("caspian.link.internal_min", "MW")
+    floor = value("caspian.link.internal_min", unit="MW")
+    applies("caspian.link.az_ge.reinforcement")  # AZ-GE grows with the Black Sea cable
     az_wind = p["az_green_mw"] * p["az_wind_share"]
     return {
         "caspian_cable": p["caspian_cable_mw"],
@@ -214,12 +192,16 @@ def _add_ac_link(
     net: pp.pandapowerNet, name: str, fb: int, tb: int, *, rating_mw: float, length_km: float
 ) -> None:
     vn_kv = float(net.bus.at[fb, "vn_kv"])
-    r = _v("caspian.ac.r_ohm_per_km", "ohm/km")
-    x = _v("caspian.ac.x_ohm_per_km", "ohm/km") * (1 - _v("caspian.ac.series_compensation", "-"))
-    c = _v("caspian.ac.c_nf_per_km", "nF/km") * (1 - _v("caspian.ac.shunt_compensation", "-"))
-    i_ka = _v("caspian.ac.max_i_ka", "kA")
+    r = value("caspian.ac.r_ohm_per_km", unit="ohm/km")
+    x = value("caspian.ac.x_ohm_per_km", unit="ohm/km") * (
+        1 - value("caspian.ac.series_compensation", unit="-")
+    )
+    c = value("caspian.ac.c_nf_per_km", unit="nF/km") * (
+        1 - value("caspian.ac.shunt_compensation", unit="-")
+    )
+    i_ka = value("caspian.ac.max_i_ka", unit="kA")
     per_circuit_mw = math.sqrt(3) * vn_kv * i_ka
-    angle = math.radians(_v("caspian.ac.max_angle_deg", "deg"))
+    angle = math.radians(value("caspian.ac.max_angle_deg", unit="deg"))
     by_angle = rating_mw * x * length_km / (vn_kv**2 * math.sin(angle))
     circuits = max(1, math.ceil(rating_mw / per_circuit_mw), math.ceil(by_angle))
     # the line's limit is the link's stated rating, shared by its parallel circuits
@@ -243,17 +225,17 @@ def _add_links(
     net: pp.pandapowerNet, bus: Mapping[str, int], p: Mapping[str, float]
 ) -> pd.DataFrame:
     ratings = _link_ratings(p)
-    line_pct = _v("caspian.hvdc.line_loss_pct_per_1000km", "%")
-    conv_pct = _v("caspian.hvdc.converter_loss_pct", "%")
+    line_pct = value("caspian.hvdc.line_loss_pct_per_1000km", unit="%")
+    conv_pct = value("caspian.hvdc.converter_loss_pct", unit="%")
     fixed_km = {
-        "az_ge": _v("caspian.link.az_ge.length", "km"),
-        "tr_eu": _v("caspian.link.tr_eu.length", "km"),
-        "caspian_cable": _v("caspian.cable.caspian.length", "km"),
-        "black_sea_cable": _v("caspian.cable.black_sea.length", "km"),
+        "az_ge": value("caspian.link.az_ge.length", unit="km"),
+        "tr_eu": value("caspian.link.tr_eu.length", unit="km"),
+        "caspian_cable": value("caspian.cable.caspian.length", unit="km"),
+        "black_sea_cable": value("caspian.cable.black_sea.length", unit="km"),
         "ge_tr": 0.0,
     }
-    factor = _v("caspian.ac.route_factor", "-")
-    hubs = net["caspian_hubs"].set_index("hub")
+    factor = value("caspian.ac.route_factor", unit="-")
+    hubs = net["caspian_hubs"].set_index("element")
     rows = []
     for link, (a, b, kind) in LINKS.items():
         rating = float(ratings[link])
@@ -276,7 +258,7 @@ def _add_links(
                 max_p_mw=rating,
                 name=link,
             )
-            wheeling = _v("caspian.cost.hvdc_wheeling", "EUR/MWh")
+            wheeling = value("caspian.cost.hvdc_wheeling", unit="EUR/MWh")
             pp.create_poly_cost(net, idx, "dcline", cp1_eur_per_mw=wheeling)
             table = "dcline"
         else:
@@ -286,9 +268,9 @@ def _add_links(
             loss = float("nan")
         rows.append((link, table, idx, kind, a, b, rating, length, loss))
     cols = [
-        "link",
-        "table",
         "element",
+        "element_type",
+        "element_index",
         "kind",
         "from_hub",
         "to_hub",
@@ -307,11 +289,12 @@ def _add_gas(
     p: Mapping[str, float],
 ) -> None:
     """One thermal generator per country at its main hub, sized to the national peak."""
-    margin = _v("caspian.gen.gas.reserve_margin", "-")
-    mean = demand["annual_twh"] * 1000 * 1000 / 8760
+    margin = value("caspian.gen.gas.reserve_margin", unit="-")
+    mean = mean_mw(demand["annual_twh"])
     renewable = caps.assign(
         mean_mw=[
-            r.capacity_mw * _v(capacity_factor_id(r.hub, r.kind), "-") for r in caps.itertuples()
+            r.capacity_mw * value(capacity_factor_id(r.hub, r.kind), unit="-")
+            for r in caps.itertuples()
         ]
     )
     for country, hub in GAS_HUBS.items():
@@ -335,32 +318,47 @@ def _add_gas(
         pp.create_poly_cost(net, g, "gen", cp1_eur_per_mw=p[f"gas_cost_{country}_eur_per_mwh"])
 
 
-def assemble(year: int, p: Mapping[str, float], units: Mapping[str, str]) -> pp.pandapowerNet:
-    """Build the pandapower net for `year` from resolved parameters `p` (see ``caspian.build``)."""
-    demand = _hub_demand(year, p["demand_growth_pct_per_yr"]).set_index("hub")
+def network(p: ParamValues) -> pp.pandapowerNet:
+    """Build the pandapower net of year ``p.year`` from resolved parameters `p`.
+
+    Parameters
+    ----------
+    p : ParamValues
+        From :func:`corridor_sim.models.caspian.params.resolve_year` (year checked).
+
+    Returns
+    -------
+    pandapower.pandapowerNet
+        As described in :func:`corridor_sim.models.caspian.build`.
+    """
+    year = p.year
+    demand = hub_demand(year, p["demand_growth_pct_per_yr"]).set_index("hub")
     caps = _capacities(p)
     net = pp.create_empty_network(name=f"caspian_corridor_{year}", f_hz=50)
     net["caspian_year"] = year
     bus: dict[str, int] = {}
     hub_rows = []
     for hub, country in HUBS.items():
-        lat, lon = _v(f"caspian.hub.{hub}.lat", "deg"), _v(f"caspian.hub.{hub}.lon", "deg")
+        lat = value(f"caspian.hub.{hub}.lat", unit="deg")
+        lon = value(f"caspian.hub.{hub}.lon", unit="deg")
         vn = (
-            _v("caspian.link.eu.voltage", "kV")
+            value("caspian.link.eu.voltage", unit="kV")
             if country in _LOW_VOLTAGE_COUNTRIES
-            else _v("caspian.link.az_ge.voltage", "kV")
+            else value("caspian.link.az_ge.voltage", unit="kV")
         )
         bus[hub] = pp.create_bus(net, vn_kv=vn, name=hub, zone=country, geodata=(lon, lat))
         hub_rows.append((hub, country, lat, lon, vn))
-    net["caspian_hubs"] = pd.DataFrame(hub_rows, columns=["hub", "country", "lat", "lon", "vn_kv"])
-    tan_phi = math.tan(math.acos(_v("caspian.ac.load_power_factor", "-")))
+    net["caspian_hubs"] = pd.DataFrame(
+        hub_rows, columns=["element", "country", "lat", "lon", "vn_kv"]
+    )
+    tan_phi = math.tan(math.acos(value("caspian.ac.load_power_factor", unit="-")))
     for hub, row in demand.iterrows():
-        mean_mw = row["annual_twh"] * 1000 * 1000 / 8760
+        load_mw = mean_mw(row["annual_twh"])
         pp.create_load(
             net,
             bus[hub],
-            p_mw=mean_mw,
-            q_mvar=mean_mw * tan_phi,
+            p_mw=load_mw,
+            q_mvar=load_mw * tan_phi,
             name=f"{hub}.demand",
             controllable=False,
         )
@@ -368,7 +366,7 @@ def assemble(year: int, p: Mapping[str, float], units: Mapping[str, str]) -> pp.
     for r in caps.itertuples():
         if r.capacity_mw <= 0:
             continue
-        cf = _v(capacity_factor_id(r.hub, r.kind), "-")
+        cf = value(capacity_factor_id(r.hub, r.kind), unit="-")
         s = pp.create_sgen(
             net,
             bus[r.hub],
@@ -380,7 +378,7 @@ def assemble(year: int, p: Mapping[str, float], units: Mapping[str, str]) -> pp.
             type=r.kind,
         )
         pp.create_poly_cost(net, s, "sgen", cp1_eur_per_mw=0.0)
-    sink_mw = _v("caspian.europe.sink_capacity", "MW")
+    sink_mw = value("caspian.europe.sink_capacity", unit="MW")
     g = pp.create_gen(
         net,
         bus["europe"],
@@ -395,7 +393,7 @@ def assemble(year: int, p: Mapping[str, float], units: Mapping[str, str]) -> pp.
     pp.create_poly_cost(net, g, "gen", cp1_eur_per_mw=p["europe_value_eur_per_mwh"])
     net["caspian_links"] = _add_links(net, bus, p)
     net["caspian_parameters"] = pd.DataFrame(
-        {"name": list(p), "value": list(p.values()), "unit": [units[k] for k in p]}
+        {"name": list(p), "value": list(p.values()), "unit": [PARAMS[k].unit for k in p]}
     )
     return net
 
@@ -405,5 +403,10 @@ def line_rating_mw(net: pp.pandapowerNet) -> np.ndarray:
     vn = net.bus.loc[net.line.from_bus, "vn_kv"].to_numpy()
     pct = net.line["max_loading_percent"].to_numpy()
     return (
-        net.line.max_i_ka.to_numpy() * math.sqrt(3) * vn * net.line.parallel.to_numpy() * pct / _PCT
+        net.line.max_i_ka.to_numpy()
+        * math.sqrt(3)
+        * vn
+        * net.line.parallel.to_numpy()
+        * pct
+        / PERCENT
     )

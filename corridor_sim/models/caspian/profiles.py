@@ -15,11 +15,13 @@ import pandas as pd
 
 from corridor_sim.catalogue import value
 from corridor_sim.errors import SpecError
+from corridor_sim.models.caspian.network import capacity_factor_id, hub_demand, mean_mw
+from corridor_sim.models.caspian.params import PARAMS, check_hours, check_year
+from corridor_sim.units import HOURS_PER_DAY, HOURS_PER_YEAR
 
 __all__ = ["HOURS_PER_YEAR", "profile_columns", "profiles", "scale_to_capacity_factor"]
 
-HOURS_PER_YEAR = 8760
-_DAYS = HOURS_PER_YEAR // 24
+_DAYS = HOURS_PER_YEAR // HOURS_PER_DAY
 
 # (hub, kind) pairs that get a capacity-factor column; demand hubs get a MW column
 _RENEWABLES: tuple[tuple[str, str], ...] = (
@@ -109,11 +111,11 @@ def _hub_geo(hub: str) -> tuple[float, float]:
 
 def _local_hour(lon: float) -> np.ndarray:
     """Local solar hour of each hour of the year (hour 0 = 1 January 00:00 UTC)."""
-    return (np.arange(HOURS_PER_YEAR) + lon / 15) % 24
+    return (np.arange(HOURS_PER_YEAR) + lon / 15) % HOURS_PER_DAY
 
 
 def _day_of_year() -> np.ndarray:
-    return np.arange(HOURS_PER_YEAR) / 24
+    return np.arange(HOURS_PER_YEAR) / HOURS_PER_DAY
 
 
 def _seasonal(peak_month: float, amplitude: float) -> np.ndarray:
@@ -128,7 +130,7 @@ def _wind(rng: np.random.Generator, hub: str, cf: float) -> np.ndarray:
     season = _seasonal(1, value("caspian.profile.wind.seasonal_amplitude", unit="-"))
     peak_h = value("caspian.profile.wind.peak_hour", unit="h")
     daily = 1 + value("caspian.profile.wind.diurnal_amplitude", unit="-") * np.cos(
-        2 * np.pi * (_local_hour(lon) - peak_h) / 24
+        2 * np.pi * (_local_hour(lon) - peak_h) / HOURS_PER_DAY
     )
     raw = np.exp(vol * _ar1(rng, HOURS_PER_YEAR, phi)) * season * daily
     return scale_to_capacity_factor(raw, cf)
@@ -138,7 +140,7 @@ def _solar(rng: np.random.Generator, hub: str, cf: float) -> np.ndarray:
     lat, lon = _hub_geo(hub)
     tilt = math.radians(value("caspian.geo.axial_tilt", unit="deg"))
     decl = tilt * np.sin(2 * np.pi * (_day_of_year() - 81) / _DAYS)
-    hour_angle = 2 * np.pi * (_local_hour(lon) - 12) / 24
+    hour_angle = 2 * np.pi * (_local_hour(lon) - 12) / HOURS_PER_DAY
     phi = math.radians(lat)
     sin_el = math.sin(phi) * np.sin(decl) + math.cos(phi) * np.cos(decl) * np.cos(hour_angle)
     clear = np.clip(sin_el, 0, None)
@@ -146,7 +148,7 @@ def _solar(rng: np.random.Generator, hub: str, cf: float) -> np.ndarray:
         1 + np.exp(-_ar1(rng, _DAYS, value("caspian.profile.solar.cloud_persistence", unit="-")))
     )
     depth = value("caspian.profile.solar.cloud_depth", unit="-")
-    daily_clear = 1 - depth * np.repeat(cloud, 24)
+    daily_clear = 1 - depth * np.repeat(cloud, HOURS_PER_DAY)
     return scale_to_capacity_factor(clear * daily_clear, cf)
 
 
@@ -156,7 +158,7 @@ def _hydro(rng: np.random.Generator, cf: float) -> np.ndarray:
         value("caspian.profile.hydro.seasonal_amplitude", unit="-"),
     )
     noise = 1 + value("caspian.profile.demand.noise", unit="-") * _ar1(
-        rng, HOURS_PER_YEAR, 1 - 1 / 24
+        rng, HOURS_PER_YEAR, 1 - 1 / HOURS_PER_DAY
     )
     return scale_to_capacity_factor(np.clip(season * noise, 0, None), cf)
 
@@ -168,16 +170,16 @@ def _demand(
     season = _seasonal(peak_month, value("caspian.profile.demand.seasonal_amplitude", unit="-"))
     peak_h = value("caspian.profile.demand.peak_hour", unit="h")
     daily = 1 + value("caspian.profile.demand.diurnal_amplitude", unit="-") * np.cos(
-        2 * np.pi * (_local_hour(lon) - peak_h) / 24
+        2 * np.pi * (_local_hour(lon) - peak_h) / HOURS_PER_DAY
     )
     noise = 1 + value("caspian.profile.demand.noise", unit="-") * rng.standard_normal(
         HOURS_PER_YEAR
     )
     shape = season * daily * noise
     shape = shape / shape.mean()
-    mean_mw = annual_twh * 1000 * 1000 / HOURS_PER_YEAR
-    k = (peak_mw / mean_mw - 1) / (shape.max() - 1)
-    return mean_mw * (1 + k * (shape - 1))
+    mean = mean_mw(annual_twh)
+    k = (peak_mw / mean - 1) / (shape.max() - 1)
+    return mean * (1 + k * (shape - 1))
 
 
 def profiles(
@@ -222,17 +224,8 @@ def profiles(
     >>> bool((prof["az_rest.solar"].between(0, 1)).all())
     True
     """
-    from corridor_sim.models.caspian.network import _check_year, _hub_demand, capacity_factor_id
-    from corridor_sim.models.caspian import parameters
-
-    year = _check_year(year)
-    if (
-        isinstance(hours, bool)
-        or not isinstance(hours, (int, np.integer))
-        or not 1 <= hours <= HOURS_PER_YEAR
-    ):
-        msg = f"hours = {hours!r}: expected an integer from 1 to {HOURS_PER_YEAR}"
-        raise SpecError(msg)
+    year = check_year(year)
+    hours = check_hours(hours)
     rng = np.random.default_rng(seed)
     cols: dict[str, np.ndarray] = {}
     for hub, kind in _RENEWABLES:
@@ -245,8 +238,8 @@ def profiles(
             cols[f"{hub}.{kind}"] = _hydro(rng, cf)
     growth = demand_growth_pct_per_yr
     if growth is None:
-        growth = parameters(year)["demand_growth_pct_per_yr"].default
-    demand = _hub_demand(year, growth).set_index("hub")
+        growth = PARAMS["demand_growth_pct_per_yr"].default(year)
+    demand = hub_demand(year, growth).set_index("hub")
     for hub in _DEMAND_HUBS:
         row = demand.loc[hub]
         cols[f"{hub}.demand"] = _demand(

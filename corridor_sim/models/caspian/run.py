@@ -1,99 +1,208 @@
-"""Scenario side of the Caspian corridor model: options and events -> :func:`run_year`."""
+"""One Caspian corridor run: a year of hourly dispatch, its tables and summary.
+
+:func:`run_year` is the Python entry point (accepts a user profile DataFrame);
+:func:`simulate` reads a scenario (options, events) and calls it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
+import pandas as pd
 
-from corridor_sim.errors import ScenarioError, suggest
+from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
+from corridor_sim.models.caspian import tables
+from corridor_sim.models.caspian.dispatch import availability, dispatch_year
 from corridor_sim.models.caspian.network import LINKS
-from corridor_sim.models.caspian.profiles import HOURS_PER_YEAR
-from corridor_sim.models.caspian.study import run_year
+from corridor_sim.models.caspian.params import (
+    HOURS_PER_YEAR,
+    check_hours,
+    resolve_options,
+    resolve_year,
+)
+from corridor_sim.models.caspian.powerflow import snapshots
+from corridor_sim.models.caspian.profiles import profiles
+from corridor_sim.models.caspian.study import capacity_study
+from corridor_sim.models.caspian.summary import (
+    export_week,
+    first_binding,
+    snapshot_roles,
+    snapshot_rows,
+    summary_rows,
+)
+from corridor_sim.results.result import Result, summary_frame
 
 if TYPE_CHECKING:
-    from corridor_sim.models.base import ScenarioLike
-    from corridor_sim.results.result import Result
+    from corridor_sim.models.base import EventLike, ScenarioLike
 
-__all__ = ["OPTION_KEYS", "simulate"]
-
-OPTION_KEYS = (
-    "week",
-    "snapshot_hours",
-    "study_caspian_mw",
-    "study_black_sea_mw",
-    "block_hours",
-    "ramping",
-)
+__all__ = ["run_year", "simulate"]
 
 
-def _int_list(key: str, raw: object, *, upper: int | None = None) -> list[int]:
-    items = raw if isinstance(raw, (list, tuple)) else None
-    ok = items is not None and all(
-        isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items
-    )
-    if not ok or any(v < 0 or (upper is not None and v >= upper) for v in items):
-        top = upper - 1 if upper else "n"
-        msg = f"options.{key} = {raw!r}: expected a list of integer hours within 0..{top}"
-        raise ScenarioError(msg)
-    return [int(v) for v in items]
+def run_year(
+    year: int,
+    *,
+    seed: int = 0,
+    hours: int = HOURS_PER_YEAR,
+    profile: pd.DataFrame | None = None,
+    events: Iterable[EventLike] = (),
+    block_hours: int | None = None,
+    week: int | None = None,
+    snapshot_hours: Sequence[int] | None = None,
+    study_caspian_mw: Sequence[float] | None = None,
+    study_black_sea_mw: Sequence[float] | None = None,
+    ramping: bool = False,
+    **overrides: Any,  # noqa: ANN401
+) -> Result:
+    """Dispatch the corridor hour by hour for `year` and tabulate flows and bottlenecks.
 
+    Parameters
+    ----------
+    year : int
+        Modelled year (2026 today ... 2032 full build-out).
+    seed : int, default 0
+        Seed of the generated profiles (ignored when `profile` is given).
+    hours : int, default 8760
+        Horizon from 1 January 00:00 UTC.
+    profile : DataFrame, optional
+        Your own hourly profiles with the columns of
+        :func:`corridor_sim.models.caspian.profiles` (its first `hours` rows are used).
+    events : iterable of EventLike
+        Link outages/deratings (``element`` a link id, ``start``/``duration`` in hours).
+    block_hours : int, optional
+        Hours per LP block (default: one LP per stretch of constant AC availability).
+    week : int, optional
+        Week shown by the export-stack plot (default: the week whose export varies most).
+    snapshot_hours : sequence of int, optional
+        Hours for pandapower AC/DC snapshots (default: peak export and peak demand;
+        ``[]`` for none).
+    study_caspian_mw, study_black_sea_mw : sequence of float, optional
+        Cable ratings for the capacity study (either may be omitted: the year's rating).
+    ramping : bool, default False
+        Limit each thermal fleet's hourly change (``caspian.gen.gas.ramp_share_per_h``);
+        this couples the hours, so the engine solves the horizon as one LP unless
+        `block_hours` is given.
+    **overrides : float
+        Parameter overrides (see :func:`corridor_sim.models.caspian.parameters`).
 
-def _mw_list(key: str, raw: object) -> list[float]:
-    items = raw if isinstance(raw, (list, tuple)) else None
-    ok = items is not None and len(items) > 0
-    ok = ok and all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) and v >= 0
-        for v in items
-    )
-    if not ok:
-        msg = (
-            f"options.{key} = {raw!r}: expected a non-empty list of ratings in MW >= 0, "
-            "e.g. [0, 1300, 2600]"
+    Returns
+    -------
+    Result
+        Standard tables ``flows``, ``utilisation``, ``prices``, ``unmet``, ``bottlenecks``
+        (shared schema, see ``docs/caspian.md``) and ``link_statistics``, ``exports``,
+        ``curtailment``, ``generation``, ``snapshots``, ``links``, ``hubs`` (and
+        ``capacity_study`` when asked); the summary has ``exported_twh``, export per route,
+        ``curtailed_twh``, ``unserved_gwh`` and ``first_binding_link_hours_at_limit`` (the
+        link in ``element``); ``meta["dispatch_seconds"]`` is the build and LP wall time.
+
+    Raises
+    ------
+    SpecError
+        A bad year, horizon, option value (named ``options.<name>``), override or profile.
+    UnknownNameError
+        An override that is not a parameter.
+    ScenarioError
+        An event on an unknown link or with an availability outside 0..1.
+
+    Examples
+    --------
+    >>> res = run_year(2032, seed=1, hours=168, snapshot_hours=[])
+    >>> res.metric("exported_twh") > 0
+    True
+    """
+    p = resolve_year(year, overrides)  # names and values checked before any work
+    hours = check_hours(hours)
+    given = {
+        "week": week,
+        "snapshot_hours": snapshot_hours,
+        "study_caspian_mw": study_caspian_mw,
+        "study_black_sea_mw": study_black_sea_mw,
+        "block_hours": block_hours,
+        "ramping": ramping,
+    }
+    opts = resolve_options({k: v for k, v in given.items() if v is not None}, hours)
+    if profile is None:
+        prof = profiles(
+            p.year, seed=seed, hours=hours, demand_growth_pct_per_yr=p.demand_growth_pct_per_yr
         )
-        raise ScenarioError(msg)
-    return [float(v) for v in items]
-
-
-def _options(options: Mapping[str, Any], hours: int) -> dict[str, Any]:
-    for key in options:
-        if key not in OPTION_KEYS:
-            msg = f"options.{key}: unknown option for model 'caspian', {suggest(key, OPTION_KEYS)}"
-            raise ScenarioError(msg)
-    out: dict[str, Any] = {}
-    if "week" in options:
-        week = options["week"]
-        n_weeks = max(1, hours // (24 * 7))
-        if (
-            isinstance(week, bool)
-            or not isinstance(week, (int, np.integer))
-            or not 0 <= week < n_weeks
-        ):
-            msg = f"options.week = {week!r}: expected an integer week within 0..{n_weeks - 1}"
-            raise ScenarioError(msg)
-        out["week"] = int(week)
-    if "snapshot_hours" in options:
-        out["snapshot_hours"] = _int_list("snapshot_hours", options["snapshot_hours"], upper=hours)
-    for key in ("study_caspian_mw", "study_black_sea_mw"):
-        if key in options:
-            out[key] = _mw_list(key, options[key])
-    if "ramping" in options:
-        if not isinstance(options["ramping"], bool):
-            msg = f"options.ramping = {options['ramping']!r}: expected true or false"
-            raise ScenarioError(msg)
-        out["ramping"] = options["ramping"]
-    if "block_hours" in options:
-        bh = options["block_hours"]
-        if isinstance(bh, bool) or not isinstance(bh, (int, np.integer)) or bh < 1:
-            msg = f"options.block_hours = {bh!r}: expected a positive integer number of hours"
-            raise ScenarioError(msg)
-        out["block_hours"] = int(bh)
-    return out
+    else:
+        if len(profile) < hours:
+            msg = f"profile has {len(profile)} rows: expected at least hours = {hours}"
+            raise SpecError(msg)
+        prof = profile.iloc[:hours].reset_index(drop=True).rename_axis("hour")
+    avail = availability(events, hours)
+    start = time.perf_counter()
+    net, h = dispatch_year(p, prof, avail, opts["block_hours"], ramping=opts["ramping"])
+    seconds = time.perf_counter() - start
+    ranking = tables.bottlenecks(h, net)
+    roles = snapshot_roles(opts["snapshot_hours"], h)
+    snap_hours = sorted(set(roles.values())) if opts["snapshot_hours"] is None else roles.values()
+    snaps = snapshots(net, h, snap_hours, p.year)
+    links = net["caspian_links"].copy()
+    out = {
+        "flows": tables.flows(h, net, p.year),
+        "utilisation": tables.utilisation(h, p.year),
+        "link_statistics": tables.link_statistics(h),
+        "bottlenecks": ranking,
+        "prices": tables.prices(h, p.year),
+        "unmet": tables.unmet(h, p.year),
+        "exports": tables.exports(h, p.year),
+        "curtailment": tables.curtailment(h, p.year),
+        "generation": tables.generation(h, p.year),
+        "snapshots": snaps,
+        "links": links,
+        "hubs": net["caspian_hubs"].copy(),
+    }
+    if opts["study_caspian_mw"] is not None or opts["study_black_sea_mw"] is not None:
+        rating = links.set_index("element")["capacity_mw"]
+        out["capacity_study"] = capacity_study(
+            p.year,
+            caspian_mw=opts["study_caspian_mw"] or [float(rating["caspian_cable"])],
+            black_sea_mw=opts["study_black_sea_mw"] or [float(rating["black_sea_cable"])],
+            prof=prof,
+            avail=avail,
+            block_hours=opts["block_hours"],
+            ramping=opts["ramping"],
+            **overrides,
+        )
+    week = opts["week"]
+    meta: dict[str, Any] = {
+        "model": "caspian",
+        "year": p.year,
+        "seed": int(seed),
+        "hours": hours,
+        "week": int(export_week(h) if week is None else week),
+        "first_binding_link": first_binding(ranking),
+        "bottleneck": first_binding(ranking),  # what sweeps and Monte Carlo tabulate
+        "snapshot_hours": dict(roles),
+        "dispatch_seconds": seconds,
+        "ramping": bool(opts["ramping"]),
+        "objective": "min cost of thermal + lost load - value of energy delivered to Europe",
+    }
+    rows = [*summary_rows(h, ranking), *snapshot_rows(snaps, roles)]
+    return Result(tables=out, summary_table=summary_frame(rows), meta=meta)
 
 
 def simulate(scenario: ScenarioLike) -> Result:
-    """Run a caspian scenario: overrides, events, options -> :func:`run_year`."""
+    """Run a caspian scenario: overrides, events, options -> :func:`run_year`.
+
+    Parameters
+    ----------
+    scenario : ScenarioLike
+        ``year``, ``overrides`` (see :func:`corridor_sim.models.caspian.parameters`),
+        ``periods`` (hours, default 8760), ``seed``, ``events`` (link id, start hour,
+        duration in hours, availability 0..1) and ``options`` (see
+        :data:`corridor_sim.models.caspian.params.OPTIONS`).
+
+    Raises
+    ------
+    ScenarioError
+        Unknown option or option value, horizon over a year, a resolution other than
+        ``"hour"``, an event on an unknown link.
+    SpecError, UnknownNameError
+        A bad override (from :func:`run_year`).
+    """
     hours = int(scenario.periods or HOURS_PER_YEAR)
     if hours > HOURS_PER_YEAR:
         msg = f"periods = {hours}: the caspian model runs at most one year ({HOURS_PER_YEAR} hours)"
@@ -101,7 +210,10 @@ def simulate(scenario: ScenarioLike) -> Result:
     if scenario.resolution not in (None, "hour"):
         msg = f"resolution = {scenario.resolution!r}: the caspian model is hourly, expected 'hour'"
         raise ScenarioError(msg)
-    opts = _options(scenario.options, hours)
+    try:
+        opts = resolve_options(scenario.options, hours)
+    except (SpecError, UnknownNameError) as err:
+        raise ScenarioError(str(err)) from err
     for ev in scenario.events:
         if ev.element not in LINKS:
             msg = f"event element {ev.element!r}: unknown link, {suggest(ev.element, LINKS)}"

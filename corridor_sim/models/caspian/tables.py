@@ -1,7 +1,11 @@
-"""Result tables of the Caspian corridor study: flows, utilisation, bottlenecks, exports.
+"""Result tables of the Caspian corridor study in the shared schema.
 
 Everything here reads an :class:`~corridor_sim.models.caspian.dispatch.Hourly` and
-the net it was solved on; nothing solves anything.
+the net it was solved on; nothing solves anything. The standard tables (``flows``,
+``utilisation``, ``prices``, ``unmet``, ``bottlenecks``) follow
+:mod:`corridor_sim.results.schemas`: ``element`` is the link or hub id, ``period`` the
+0-based hour of the horizon, ``snapshot`` its start and ``hour`` the hour of the year. The
+monthly tables (``curtailment``, ``generation``) count ``period`` in months.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import pandas as pd
 
 from corridor_sim.models.caspian.dispatch import Hourly
 from corridor_sim.models.caspian.network import HUBS, LINKS, ROUTES
+from corridor_sim.units import HOURS_PER_DAY, MWH_PER_GWH, MWH_PER_TWH, PERCENT
 
 __all__ = [
     "at_limit",
@@ -22,21 +27,20 @@ __all__ = [
     "exports",
     "flows",
     "generation",
+    "hour_keys",
+    "link_statistics",
     "prices",
     "shadow_prices",
     "unmet",
     "utilisation",
 ]
 
-_PCT = 10**2  # percent per unit (a unit conversion)
-_MWH_PER_TWH = 1000 * 1000
-_MWH_PER_GWH = 1000
 _PRICE_TOL = 1e-3  # EUR/MWh: a hub at this price or below is curtailing green energy at the margin
 
 
 def _month(hours: pd.Index) -> np.ndarray:
     """Month (1..12) of each hour of a non-leap year (hour 0 = 1 January 00:00)."""
-    days = np.asarray(hours) // 24
+    days = np.asarray(hours) // HOURS_PER_DAY
     edges = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     return np.searchsorted(edges, days, side="right")
 
@@ -51,7 +55,7 @@ def at_limit(h: Hourly) -> pd.DataFrame:
 def _loss_keep(net: pp.pandapowerNet) -> dict[str, float]:
     keep = {name: 1.0 for name in LINKS}
     for name, loss in zip(net.dcline.name, net.dcline.loss_percent, strict=True):
-        keep[name] = 1 - float(loss) / _PCT
+        keep[name] = 1 - float(loss) / PERCENT
     return keep
 
 
@@ -78,40 +82,100 @@ def shadow_prices(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
     return pd.DataFrame(out, index=h.flow_mw.index).where(at_limit(h), 0.0)
 
 
-def flows(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
-    """Tidy hourly link table: link, hour, p_mw, limit_mw, loading_pct, at_limit, shadow price."""
-    mu = shadow_prices(h, net)
-    lim = h.limit_mw
-    loading = (h.flow_mw.abs() / lim.where(lim > 0)).fillna(0.0) * _PCT
-    frames = {
-        "p_mw": h.flow_mw,
-        "limit_mw": lim,
-        "loading_pct": loading,
-        "at_limit": at_limit(h),
-        "shadow_price_eur_per_mwh": mu,
-    }
-    parts = [f.rename_axis(columns="link").stack().rename(k) for k, f in frames.items()]
-    table = pd.concat(parts, axis=1).reset_index()
-    table["kind"] = table["link"].map({k: v[2] for k, v in LINKS.items()})
-    cols = ["link", "kind", "hour", "p_mw", "limit_mw", "loading_pct", "at_limit"]
-    return table[[*cols, "shadow_price_eur_per_mwh"]].sort_values(["link", "hour"], kind="stable")
+def hour_keys(hours: pd.Index | np.ndarray | pd.Series, year: int) -> pd.DataFrame:
+    """Return the schema keys of hourly rows: ``period``, ``snapshot`` (its start), ``hour``.
+
+    The horizon starts on 1 January `year` at 00:00, so ``period`` equals ``hour`` (the hour
+    of the year); the model year has 8760 hours, so in a leap year the last snapshot is
+    30 December 23:00.
+    """
+    hour = np.asarray(hours, dtype=np.int64)
+    start = pd.Timestamp(year=int(year), month=1, day=1)
+    snapshot = (start + pd.to_timedelta(hour, unit="h")).astype("datetime64[ns]")
+    return pd.DataFrame({"period": hour, "snapshot": snapshot, "hour": hour})
 
 
-def utilisation(h: Hourly) -> pd.DataFrame:
-    """Per link: rating, energy moved, mean and peak loading, hours at its limit."""
+def _with_hour_keys(table: pd.DataFrame, year: int, first: list[str]) -> pd.DataFrame:
+    """Insert ``period, snapshot`` before ``hour`` and put `first` columns in front."""
+    keys = hour_keys(table["hour"], year)
+    table = table.drop(columns="hour").reset_index(drop=True)
+    rest = [c for c in table.columns if c not in first]
+    return pd.concat([table[first], keys, table[rest]], axis=1)
+
+
+def _loading_pct(h: Hourly) -> pd.DataFrame:
     lim = h.limit_mw
-    loading = (h.flow_mw.abs() / lim.where(lim > 0)).fillna(0.0) * _PCT
-    cap = lim.max()
+    return (h.flow_mw.abs() / lim.where(lim > 0)).fillna(0.0) * PERCENT
+
+
+def _long(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Stack wide hourly frames (index hour, one column per element) into one long table."""
+    parts = [f.rename_axis(columns="element").stack().rename(k) for k, f in frames.items()]
+    return pd.concat(parts, axis=1).reset_index()
+
+
+def flows(h: Hourly, net: pp.pandapowerNet, year: int) -> pd.DataFrame:
+    """Hourly link flows in the shared schema.
+
+    Returns
+    -------
+    DataFrame
+        ``element`` (link id), ``period``, ``snapshot``, ``hour``, ``kind``, ``p_mw``
+        (from-end, + westward), ``limit_mw``, ``loading_pct``, ``at_limit``,
+        ``shadow_price_eur_per_mwh``; sorted by link and hour.
+    """
+    table = _long(
+        {
+            "p_mw": h.flow_mw,
+            "limit_mw": h.limit_mw,
+            "loading_pct": _loading_pct(h),
+            "at_limit": at_limit(h),
+            "shadow_price_eur_per_mwh": shadow_prices(h, net),
+        }
+    )
+    table = table.sort_values(["element", "hour"], kind="stable")
+    table["kind"] = table["element"].map({k: v[2] for k, v in LINKS.items()})
+    cols = ["element", "hour", "kind", "p_mw", "limit_mw", "loading_pct", "at_limit"]
+    return _with_hour_keys(table[[*cols, "shadow_price_eur_per_mwh"]], year, ["element"])
+
+
+def utilisation(h: Hourly, year: int) -> pd.DataFrame:
+    """Hourly loading of each link in the shared schema.
+
+    Returns
+    -------
+    DataFrame
+        ``element``, ``period``, ``snapshot``, ``hour``, ``kind``, ``utilisation_pct``
+        (flow / limit; 0 where the limit is 0), ``binding`` (at its limit).
+    """
+    table = _long({"utilisation_pct": _loading_pct(h), "binding": at_limit(h)})
+    table = table.sort_values(["element", "hour"], kind="stable")
+    table["kind"] = table["element"].map({k: v[2] for k, v in LINKS.items()})
+    cols = ["element", "hour", "kind", "utilisation_pct", "binding"]
+    return _with_hour_keys(table[cols], year, ["element"])
+
+
+def link_statistics(h: Hourly) -> pd.DataFrame:
+    """Per link: rating, energy moved, mean and peak loading, hours at its limit.
+
+    Returns
+    -------
+    DataFrame
+        ``element``, ``kind``, ``capacity_mw``, ``energy_twh``, ``net_energy_twh``,
+        ``mean_loading_pct``, ``peak_loading_pct``, ``binding_periods`` (hours at the limit).
+    """
+    loading = _loading_pct(h)
+    cap = h.limit_mw.max()
     return pd.DataFrame(
         {
-            "link": list(h.flow_mw.columns),
+            "element": list(h.flow_mw.columns),
             "kind": [LINKS[k][2] for k in h.flow_mw.columns],
             "capacity_mw": cap.to_numpy(),
-            "energy_twh": (h.flow_mw.abs().sum() / _MWH_PER_TWH).to_numpy(),
-            "net_energy_twh": (h.flow_mw.sum() / _MWH_PER_TWH).to_numpy(),
+            "energy_twh": (h.flow_mw.abs().sum() / MWH_PER_TWH).to_numpy(),
+            "net_energy_twh": (h.flow_mw.sum() / MWH_PER_TWH).to_numpy(),
             "mean_loading_pct": loading.mean().to_numpy(),
             "peak_loading_pct": loading.max().to_numpy(),
-            "hours_at_limit": at_limit(h).sum().to_numpy().astype(int),
+            "binding_periods": at_limit(h).sum().to_numpy().astype(np.int64),
         }
     )
 
@@ -143,15 +207,16 @@ def bottlenecks(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per link, best (most binding) first: ``rank``, ``hours_at_limit``,
-        ``mean_loading_pct``, ``peak_loading_pct``, ``blocked_gwh`` (curtailment in
-        the zero-price pocket behind the link in hours it was at its limit: energy
-        that extra MW on it could have moved), ``blocked_mwh_per_mw`` (hours in which
-        one extra MW would have moved curtailed energy, i.e. MWh/yr per MW added),
-        ``mean_shadow_price_eur_per_mwh`` (over hours at the limit) and
-        ``congestion_rent_meur`` (sum of shadow price x limit).
+        One row per link, best (most binding) first: ``rank``, ``element``, ``kind``,
+        ``capacity_mw``, ``binding_periods`` (hours at the limit), ``mean_loading_pct``,
+        ``peak_loading_pct``, ``blocked_gwh`` (curtailment in the zero-price pocket behind
+        the link in hours it was at its limit: energy that extra MW on it could have
+        moved), ``blocked_mwh_per_mw`` (hours in which one extra MW would have moved
+        curtailed energy, i.e. MWh/yr per MW added), ``shadow_price_mean_eur_per_mwh``
+        (over hours at the limit) and ``congestion_rent_meur`` (sum of shadow price x
+        limit).
     """
-    util = utilisation(h).set_index("link")
+    stats = link_statistics(h).set_index("element")
     mu = shadow_prices(h, net)
     limit_hit = at_limit(h)
     curt = _hub_curtailment(h)
@@ -177,82 +242,130 @@ def bottlenecks(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
                 blocked_hours[link] += 1
     table = pd.DataFrame(
         {
-            "link": util.index,
-            "kind": util["kind"].to_numpy(),
-            "capacity_mw": util["capacity_mw"].to_numpy(),
-            "hours_at_limit": util["hours_at_limit"].to_numpy(),
-            "mean_loading_pct": util["mean_loading_pct"].to_numpy(),
-            "peak_loading_pct": util["peak_loading_pct"].to_numpy(),
-            "blocked_gwh": [blocked[k] / _MWH_PER_GWH for k in util.index],
-            "blocked_mwh_per_mw": [blocked_hours[k] for k in util.index],
-            "mean_shadow_price_eur_per_mwh": [
+            "element": stats.index,
+            "kind": stats["kind"].to_numpy(),
+            "capacity_mw": stats["capacity_mw"].to_numpy(),
+            "binding_periods": stats["binding_periods"].to_numpy(),
+            "mean_loading_pct": stats["mean_loading_pct"].to_numpy(),
+            "peak_loading_pct": stats["peak_loading_pct"].to_numpy(),
+            "blocked_gwh": [blocked[k] / MWH_PER_GWH for k in stats.index],
+            "blocked_mwh_per_mw": np.array([blocked_hours[k] for k in stats.index], np.int64),
+            "shadow_price_mean_eur_per_mwh": [
                 float(mu.loc[limit_hit[k], k].mean()) if limit_hit[k].any() else 0.0
-                for k in util.index
+                for k in stats.index
             ],
             "congestion_rent_meur": [
-                float((mu[k] * h.limit_mw[k]).sum()) / _MWH_PER_TWH for k in util.index
+                float((mu[k] * h.limit_mw[k]).sum()) / MWH_PER_TWH for k in stats.index
             ],
         }
     )
     table = table.sort_values(
-        ["blocked_gwh", "congestion_rent_meur", "hours_at_limit"], ascending=False, kind="stable"
+        ["blocked_gwh", "congestion_rent_meur", "binding_periods"], ascending=False, kind="stable"
     )
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    table.insert(0, "rank", np.arange(1, len(table) + 1, dtype=np.int64))
     return table.reset_index(drop=True)
 
 
-def exports(h: Hourly) -> pd.DataFrame:
-    """Tidy hourly exports by route: route, link, hour, p_mw (flow leaving the Caucasus)."""
+def exports(h: Hourly, year: int) -> pd.DataFrame:
+    """Hourly exports by route.
+
+    Returns
+    -------
+    DataFrame
+        ``route``, ``element`` (its link), ``period``, ``snapshot``, ``hour``, ``p_mw`` (flow
+        leaving the South Caucasus on the route, + westward).
+    """
     parts = [
         pd.DataFrame(
-            {"route": route, "link": link, "hour": h.flow_mw.index, "p_mw": h.flow_mw[link]}
+            {"route": route, "element": link, "hour": h.flow_mw.index, "p_mw": h.flow_mw[link]}
         )
         for route, link in ROUTES.items()
     ]
-    return pd.concat(parts, ignore_index=True)
+    table = pd.concat(parts, ignore_index=True)
+    return _with_hour_keys(table, year, ["route", "element"])
 
 
-def prices(h: Hourly) -> pd.DataFrame:
-    """Tidy hourly nodal prices: hub, hour, price_eur_per_mwh."""
-    stacked = h.price_eur_per_mwh.rename_axis(columns="hub").stack().rename("price_eur_per_mwh")
-    table = stacked.reset_index()
-    return table[["hub", "hour", "price_eur_per_mwh"]].sort_values(["hub", "hour"], kind="stable")
+def prices(h: Hourly, year: int) -> pd.DataFrame:
+    """Hourly nodal prices.
+
+    Returns
+    -------
+    DataFrame
+        ``element`` (hub), ``period``, ``snapshot``, ``hour``, ``price_eur_per_mwh``; sorted
+        by hub and hour.
+    """
+    table = _long({"price_eur_per_mwh": h.price_eur_per_mwh})
+    table = table.sort_values(["element", "hour"], kind="stable")
+    return _with_hour_keys(table[["element", "hour", "price_eur_per_mwh"]], year, ["element"])
 
 
-def unmet(h: Hourly) -> pd.DataFrame:
-    """Hours with unserved demand: hub, hour, demand_mw, unserved_mw (only rows > 0)."""
-    table = pd.concat(
-        [
-            h.demand_mw.rename_axis(columns="hub").stack().rename("demand_mw"),
-            h.unserved_mw.rename_axis(columns="hub").stack().rename("unserved_mw"),
-        ],
-        axis=1,
-    ).reset_index()
-    table = table[table["unserved_mw"] > 1e-6]
-    return table[["hub", "hour", "demand_mw", "unserved_mw"]].reset_index(drop=True)
+def unmet(h: Hourly, year: int) -> pd.DataFrame:
+    """Hours with unserved demand.
+
+    Returns
+    -------
+    DataFrame
+        ``element`` (hub), ``period``, ``snapshot``, ``hour``, ``demand_mw``, ``unmet_mw``;
+        only rows with unserved demand (so often empty).
+    """
+    table = _long({"demand_mw": h.demand_mw, "unmet_mw": h.unserved_mw})
+    table = table[table["unmet_mw"] > 1e-6]
+    return _with_hour_keys(table[["element", "hour", "demand_mw", "unmet_mw"]], year, ["element"])
 
 
-def curtailment(h: Hourly) -> pd.DataFrame:
-    """Monthly available and curtailed green energy per hub and kind (GWh)."""
+def _month_keys(month: pd.Series, year: int) -> pd.DataFrame:
+    """``period`` (0-based month of the horizon) and ``snapshot`` (first of the month)."""
+    month = month.astype(np.int64)
+    snapshot = pd.to_datetime({"year": int(year), "month": month, "day": 1}).astype(
+        "datetime64[ns]"
+    )
+    return pd.DataFrame({"period": month - 1, "snapshot": snapshot})
+
+
+def curtailment(h: Hourly, year: int) -> pd.DataFrame:
+    """Monthly available and curtailed green energy per hub and kind (GWh).
+
+    Returns
+    -------
+    DataFrame
+        ``element`` (hub), ``kind``, ``month`` (1..12), ``period`` (0-based month),
+        ``snapshot`` (first of the month), ``available_gwh``, ``curtailed_gwh``.
+    """
     month = _month(h.available_mw.index)
-    avail = h.available_mw.groupby(month).sum() / _MWH_PER_GWH
-    curt = h.curtailed_mw.groupby(month).sum() / _MWH_PER_GWH
+    avail = h.available_mw.groupby(month).sum() / MWH_PER_GWH
+    curt = h.curtailed_mw.groupby(month).sum() / MWH_PER_GWH
     rows = []
     for col in avail.columns:
         hub, kind = col.split(".")
         for m in avail.index:
             rows.append((hub, kind, int(m), float(avail.at[m, col]), float(curt.at[m, col])))
-    cols = ["hub", "kind", "month", "available_gwh", "curtailed_gwh"]
-    return pd.DataFrame(rows, columns=cols)
+    table = pd.DataFrame(
+        rows, columns=["element", "kind", "month", "available_gwh", "curtailed_gwh"]
+    )
+    keys = _month_keys(table["month"], year)
+    table.insert(3, "period", keys["period"])
+    table.insert(4, "snapshot", keys["snapshot"])
+    return table
 
 
-def generation(h: Hourly) -> pd.DataFrame:
-    """Monthly energy per generator (GWh; the European sink's intake is negative)."""
+def generation(h: Hourly, year: int) -> pd.DataFrame:
+    """Monthly energy per generator (GWh; the European sink's intake is negative).
+
+    Returns
+    -------
+    DataFrame
+        ``element`` (hub), ``kind``, ``month`` (1..12), ``period`` (0-based month),
+        ``snapshot`` (first of the month), ``energy_gwh``.
+    """
     month = _month(h.generation_mw.index)
-    energy = h.generation_mw.groupby(month).sum() / _MWH_PER_GWH
+    energy = h.generation_mw.groupby(month).sum() / MWH_PER_GWH
     rows = []
     for col in energy.columns:
         hub, kind = col.split(".")
         for m in energy.index:
             rows.append((hub, kind, int(m), float(energy.at[m, col])))
-    return pd.DataFrame(rows, columns=["hub", "kind", "month", "energy_gwh"])
+    table = pd.DataFrame(rows, columns=["element", "kind", "month", "energy_gwh"])
+    keys = _month_keys(table["month"], year)
+    table.insert(3, "period", keys["period"])
+    table.insert(4, "snapshot", keys["snapshot"])
+    return table

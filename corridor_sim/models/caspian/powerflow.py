@@ -1,0 +1,125 @@
+"""pandapower's own AC (``runpp``) and DC (``rundcpp``) power flow at dispatched hours."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+
+import numpy as np
+import pandapower as pp
+import pandas as pd
+
+from corridor_sim.catalogue import value
+from corridor_sim.errors import ConvergenceError
+from corridor_sim.models.caspian.dispatch import Hourly
+from corridor_sim.models.caspian.tables import hour_keys
+
+__all__ = ["snapshots"]
+
+
+def snapshots(net: pp.pandapowerNet, h: Hourly, hours: Iterable[int], year: int) -> pd.DataFrame:
+    """Run pandapower ``runpp`` (AC) and ``rundcpp`` (DC) at dispatched hours.
+
+    Parameters
+    ----------
+    net : pandapowerNet
+        The net the dispatch `h` was solved on (not modified; copies are solved).
+    h : Hourly
+        The dispatch.
+    hours : iterable of int
+        Hours (row positions of the dispatch) to solve; each is solved once.
+    year : int
+        Model year (the snapshot timestamps start on 1 January).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``period, snapshot, hour, method ('ac'|'dc'), element_type
+        ('bus'|'line'|'dcline'), element (hub or link id), vm_pu, va_degree, p_from_mw,
+        pl_mw, loading_pct``.
+
+    Raises
+    ------
+    ConvergenceError
+        If the AC power flow does not converge at an hour.
+    """
+    rows = []
+    for t in dict.fromkeys(int(t) for t in hours):
+        snap = copy.deepcopy(net)
+        names = snap.load.name
+        hub_of = dict(zip(names, snap.bus.loc[snap.load.bus, "name"], strict=True))
+        snap.load["p_mw"] = [
+            float(h.demand_mw.iloc[t][hub_of[n]] - h.unserved_mw.iloc[t][hub_of[n]]) for n in names
+        ]
+        pf = value("caspian.ac.load_power_factor", unit="-")
+        snap.load["q_mvar"] = snap.load["p_mw"] * np.tan(np.arccos(pf))
+        snap.sgen["p_mw"] = [float(h.generation_mw.iloc[t][n]) for n in snap.sgen.name]
+        snap.gen["p_mw"] = [float(h.generation_mw.iloc[t][n]) for n in snap.gen.name]
+        snap.dcline["p_mw"] = [float(h.flow_mw.iloc[t][n]) for n in snap.dcline.name]
+        for method in ("ac", "dc"):
+            try:
+                if method == "ac":
+                    pp.runpp(snap, init="dc", max_iteration=30, numba=False)
+                else:
+                    pp.rundcpp(snap, numba=False)
+            except pp.LoadflowNotConverged as err:
+                msg = f"snapshot hour {t}: pandapower {method.upper()} power flow did not converge"
+                raise ConvergenceError(msg) from err
+            for b, r in snap.res_bus.iterrows():
+                rows.append(
+                    (
+                        t,
+                        method,
+                        "bus",
+                        snap.bus.at[b, "name"],
+                        r.vm_pu,
+                        r.va_degree,
+                        np.nan,
+                        np.nan,
+                        np.nan,
+                    )
+                )
+            for i, r in snap.res_line.iterrows():
+                rows.append(
+                    (
+                        t,
+                        method,
+                        "line",
+                        snap.line.at[i, "name"],
+                        np.nan,
+                        np.nan,
+                        r.p_from_mw,
+                        r.pl_mw,
+                        r.loading_percent,
+                    )
+                )
+            for i, r in snap.res_dcline.iterrows():
+                rows.append(
+                    (
+                        t,
+                        method,
+                        "dcline",
+                        snap.dcline.at[i, "name"],
+                        np.nan,
+                        np.nan,
+                        r.p_from_mw,
+                        r.pl_mw,
+                        np.nan,
+                    )
+                )
+    cols = [
+        "hour",
+        "method",
+        "element_type",
+        "element",
+        "vm_pu",
+        "va_degree",
+        "p_from_mw",
+        "pl_mw",
+        "loading_pct",
+    ]
+    table = pd.DataFrame(rows, columns=cols)
+    keys = hour_keys(table["hour"], year)
+    table.insert(0, "period", keys["period"])
+    table.insert(1, "snapshot", keys["snapshot"])
+    return table

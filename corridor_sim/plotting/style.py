@@ -1,0 +1,226 @@
+"""One style for every corridor_sim figure: colours, colour maps, font sizes, titles, saving.
+
+The rules (docs/plotting.md):
+
+- colour-blind-safe colour maps only: :data:`UTILISATION_CMAP` (viridis) for shares of a
+  capacity, :data:`SEQUENTIAL_CMAP` (cividis) for other magnitudes, :data:`CATEGORICAL`
+  (Okabe–Ito) for categories; never red-green maps such as RdYlGn;
+- no text under :data:`FONT_MIN_PT` (8 pt) at the saved size: :func:`small_texts` lists
+  offenders and :func:`save_figure` warns about them;
+- every figure's title names the scenario (:func:`figure_title`);
+- maps share the basemap colours below (:mod:`corridor_sim.plotting.basemap`).
+
+Examples
+--------
+>>> from corridor_sim import Result
+>>> figure_title(Result(meta={"model": "oil", "year": 2025, "scenario": "base"}), "Flows")
+'Flows — scenario base (oil, 2025)'
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import matplotlib as mpl
+from matplotlib import colormaps
+
+if TYPE_CHECKING:
+    from matplotlib.colors import Colormap
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    from corridor_sim.results.result import Result
+
+__all__ = [
+    "CATEGORICAL",
+    "FONT_MIN_PT",
+    "FONT_PT",
+    "MAP_COLOURS",
+    "RC",
+    "SAVE_DPI",
+    "SEQUENTIAL_CMAP",
+    "TITLE_LINE_CHARS",
+    "UTILISATION_CMAP",
+    "FigureStyleWarning",
+    "cmap",
+    "figure_title",
+    "save_figure",
+    "scenario_label",
+    "small_texts",
+    "style_context",
+]
+
+#: Smallest font size (points at the saved size) any text of a figure may have.
+FONT_MIN_PT = 8.0
+#: Font sizes (points) by role.
+FONT_PT = {
+    "title": 11.0,
+    "label": 9.0,
+    "tick": 8.0,
+    "legend": 8.0,
+    "annotation": 8.0,
+    "node": 9.0,
+    "place": 8.0,
+}
+#: Longest one-line title (characters) of :func:`figure_title`; about 9 in at 11 pt.
+TITLE_LINE_CHARS = 80
+#: Resolution of saved figures (dots per inch); sizes are set in inches, fonts in points.
+SAVE_DPI = 150
+#: Colour map for utilisation and other shares of a capacity (0–100 %).
+UTILISATION_CMAP = "viridis"
+#: Colour map for other magnitudes (prices, levels); readable in grey and by colour-blind readers.
+SEQUENTIAL_CMAP = "cividis"
+#: Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+CATEGORICAL = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+#: Colours of the basemap and of what maps draw on it.
+MAP_COLOURS = {
+    "sea": "#d4e6f1",
+    "land": "#f4f1ea",
+    "lake": "#d4e6f1",
+    "coast": "#7393ad",
+    "border": "#a39a8c",
+    "country_label": "#8a8175",
+    "sea_label": "#4f7795",
+    "outside": "#ffffff",
+    "no_limit": "#bdbdbd",
+    "node": "#000000",
+}
+#: Matplotlib settings of :func:`style_context`.
+RC: dict[str, Any] = {
+    "font.size": FONT_PT["label"],
+    "axes.titlesize": FONT_PT["title"],
+    "axes.labelsize": FONT_PT["label"],
+    "xtick.labelsize": FONT_PT["tick"],
+    "ytick.labelsize": FONT_PT["tick"],
+    "legend.fontsize": FONT_PT["legend"],
+    "legend.title_fontsize": FONT_PT["legend"],
+    "figure.titlesize": FONT_PT["title"],
+    "savefig.dpi": SAVE_DPI,
+    "image.cmap": UTILISATION_CMAP,
+    "axes.prop_cycle": mpl.cycler(color=list(CATEGORICAL)),
+}
+_CMAPS = {"utilisation": UTILISATION_CMAP, "sequential": SEQUENTIAL_CMAP}
+
+
+class FigureStyleWarning(UserWarning):
+    """A figure breaks a style rule (text below the minimum size)."""
+
+
+@contextmanager
+def style_context() -> Iterator[None]:
+    """Matplotlib settings of the house style (font sizes, colour cycle, dpi) in a block.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> with style_context():
+    ...     fig, ax = plt.subplots()
+    >>> plt.close(fig)
+    """
+    with mpl.rc_context(RC):
+        yield
+
+
+def cmap(kind: str = "utilisation") -> Colormap:
+    """Return the colour map for `kind`: ``"utilisation"`` (viridis) or ``"sequential"`` (cividis).
+
+    Raises
+    ------
+    KeyError
+        For another kind; the message lists the known ones.
+    """
+    try:
+        return colormaps[_CMAPS[kind]]
+    except KeyError:
+        msg = f"colour map kind {kind!r}: expected one of {sorted(_CMAPS)}"
+        raise KeyError(msg) from None
+
+
+def scenario_label(result: Result) -> str:
+    """Name of the run a Result comes from: ``scenario <name> (<model>, <year>)``.
+
+    Without a scenario name: ``<model> <year>``; without either: ``""``.
+    """
+    meta = result.meta
+    name = str(meta.get("scenario") or meta.get("name") or "")
+    model = str(meta.get("model") or "")
+    year = str(meta.get("year") or "")
+    what = ", ".join(x for x in (model, year) if x)
+    if name:
+        return f"scenario {name} ({what})" if what else f"scenario {name}"
+    return what.replace(", ", " ")
+
+
+def figure_title(result: Result, text: str, *, width: int = TITLE_LINE_CHARS) -> str:
+    """Return a figure's title: `text` and the scenario it shows.
+
+    One line, ``"<text> — scenario <name> (<model>, <year>)"``, when it fits in `width`
+    characters; otherwise the scenario goes on a second line.
+    """
+    label = scenario_label(result)
+    if not label:
+        return text
+    one_line = f"{text} — {label}"
+    return one_line if len(one_line) <= width else f"{text}\n{label}"
+
+
+def small_texts(fig: Figure, minimum: float = FONT_MIN_PT) -> list[Text]:
+    """Visible, non-empty texts of `fig` smaller than `minimum` points.
+
+    Font sizes are in points at the figure's own size, which :func:`save_figure` keeps,
+    so a text listed here is smaller than `minimum` points in the saved file too.
+    """
+    from matplotlib.text import Text  # noqa: PLC0415
+
+    found = []
+    for text in fig.findobj(Text):
+        if text.get_visible() and text.get_text().strip() and text.get_fontsize() < minimum:
+            found.append(text)
+    return found
+
+
+def save_figure(fig: Figure, path: str | Path, *, dpi: float = SAVE_DPI) -> Path:
+    """Save `fig` as the house style wants it and return the path written.
+
+    The figure keeps its size in inches (so font sizes in points hold in the file),
+    is cropped to its content and saved at `dpi`. A text below :data:`FONT_MIN_PT`
+    gives a :class:`FigureStyleWarning` naming it.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure; not closed (close it with ``plt.close(fig)`` when done).
+    path : str or Path
+        File to write; its suffix picks the format (``.png``, ``.svg``, ``.pdf``).
+    dpi : float, default :data:`SAVE_DPI`
+        Resolution of raster formats.
+
+    Returns
+    -------
+    Path
+    """
+    out = Path(path)
+    small = small_texts(fig)
+    if small:
+        names = ", ".join(f"{t.get_text()[:30]!r} ({t.get_fontsize():g} pt)" for t in small[:5])
+        warnings.warn(
+            f"{out.name}: {len(small)} text(s) below {FONT_MIN_PT:g} pt: {names}",
+            FigureStyleWarning,
+            stacklevel=2,
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=dpi, bbox_inches="tight", facecolor="white")
+    return out
