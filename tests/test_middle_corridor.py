@@ -33,7 +33,15 @@ def test_capacity_is_the_caspian_crossing_and_below_the_stated_corridor_capacity
 
 def test_btk_upgrade_matters_before_alat_and_ferries_add_capacity() -> None:
     table = mc.upgrades(2025).set_index("case")
-    assert table.loc["btk_5_alat_25", "gain_mt_per_yr"] == pytest.approx(0, abs=1e-9)
+    # BTK at 1 Mt/yr + Poti/Batumi bind just below the Caspian crossing: BTK's 5 Mt/yr
+    # adds the little left before the crossing binds; Alat's 25 Mt/yr adds nothing
+    assert table.loc["btk_1_alat_15", "bottleneck"] == "black_sea_ports+btk"
+    assert 0 < table.loc["btk_5_alat_15", "gain_mt_per_yr"] < 0.5
+    assert table.loc["btk_1_alat_25", "gain_mt_per_yr"] == pytest.approx(0, abs=1e-9)
+    assert table.loc["btk_5_alat_25", "gain_mt_per_yr"] == pytest.approx(
+        table.loc["btk_5_alat_15", "gain_mt_per_yr"], abs=1e-9
+    )
+    assert table.loc["btk_5_alat_15", "bottleneck"] == "aktau_ferries+cargo_ships+kuryk_ferries"
     assert table.loc["btk_5_alat_15_ferries_4", "gain_mt_per_yr"] > 1.0
     seq, _ = mc.bottleneck_sequence(2025, steps=3, volumes=[1.0])
     assert "btk" in seq["bottleneck"].iloc[1]
@@ -44,7 +52,10 @@ def test_storm_on_the_shared_weather_rows_cuts_ferries_and_tankers() -> None:
     from corridor_sim.models import oil
 
     storm = {"availability_winter": 0.5}
-    assert mc.corridor_capacity(2025, **storm)["capacity_mt_per_yr"] < mc.corridor_capacity(2025)["capacity_mt_per_yr"]
+    assert (
+        mc.corridor_capacity(2025, **storm)["capacity_mt_per_yr"]
+        < mc.corridor_capacity(2025)["capacity_mt_per_yr"]
+    )
     assert oil.PARAMS["tanker_availability_winter"].fact == mc.PARAMS["availability_winter"].fact
 
 
@@ -53,5 +64,8 @@ def test_northern_cut_shifts_freight_up_to_the_crossing_limit() -> None:
     cut = cs.run(cs.Scenario(model="middle_corridor", year=2025, name="cut", events=ev))
     base = cs.run(cs.Scenario(model="middle_corridor", year=2025, name="base"))
     assert cut.metric("corridor_delivered_mt") > base.metric("corridor_delivered_mt")
-    assert cut.metric("corridor_delivered_mt") <= mc.corridor_capacity(2025)["capacity_mt_per_yr"] + 1e-6
+    assert (
+        cut.metric("corridor_delivered_mt")
+        <= mc.corridor_capacity(2025)["capacity_mt_per_yr"] + 1e-6
+    )
     assert cut.metric("unmet_mt") > 0

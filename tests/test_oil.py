@@ -122,7 +122,7 @@ def test_provenance_lists_every_parameter_with_catalogue_ids() -> None:
 
 
 def test_outage_storage_then_supsa_then_lost() -> None:
-    """A BTC outage fills Sangachal, then the Aktau tanks, then Supsa; with Supsa out, crude is lost.
+    """A BTC outage fills the tanks, then goes to Supsa; with Supsa out too, crude is lost.
 
     The Baku stream offered during the outage (1.7 Mt/yr x days) must go somewhere:
     into tank space at either end of the sea lane (cheapest first), then Baku–Supsa,
@@ -144,7 +144,9 @@ def test_outage_storage_then_supsa_then_lost() -> None:
     arrived = per_day_kt(2025, 1.7) * 28
     assert arrived > tanks
     assert long_.metric("delivered_mt") == pytest.approx(base.metric("delivered_mt"))
-    assert long_.metric("aktau_storage_peak_kt") == pytest.approx(tanks - base.metric("storage_capacity_kt"))
+    assert long_.metric("aktau_storage_peak_kt") == pytest.approx(
+        tanks - base.metric("storage_capacity_kt")
+    )
     assert long_.metric("via_supsa_mt") * 1000 == pytest.approx(arrived - tanks, rel=1e-9)
 
     both = oil.simulate(

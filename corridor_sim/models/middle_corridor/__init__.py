@@ -27,7 +27,11 @@ from corridor_sim.models.base import ModelEntry
 from corridor_sim.models.middle_corridor.network import ARCS, SINK, SOURCE, make_slices, network
 from corridor_sim.models.middle_corridor.params import PARAMS
 from corridor_sim.models.middle_corridor.run import OPTIONS, simulate
-from corridor_sim.models.middle_corridor.study import bottleneck_sequence, corridor_capacity, upgrades
+from corridor_sim.models.middle_corridor.study import (
+    bottleneck_sequence,
+    corridor_capacity,
+    upgrades,
+)
 from corridor_sim.models.params import Parameter
 
 __all__ = [
@@ -62,7 +66,7 @@ def build(year: int, *, periods: int = 12, **overrides: Any) -> CommodityNetwork
 
 
 def parameters(year: int) -> dict[str, Parameter]:
-    """Accepted overrides for `year` with defaults, units and source ids."""
+    """Return the accepted overrides for `year` with defaults, units and source ids."""
     return PARAMS.parameters(year)
 
 
@@ -85,7 +89,10 @@ def _figures(result: Any) -> dict[str, Any]:  # noqa: ANN401
 
 MODEL = ModelEntry(
     name="middle_corridor",
-    description="Middle Corridor freight: China–Kazakhstan rail, Caspian ferries, Alat, BTK or Black Sea, to Europe",
+    description=(
+        "Middle Corridor freight: China–Kazakhstan rail, Caspian ferries, Alat, "
+        "BTK or Black Sea, to Europe"
+    ),
     build=build,
     simulate=simulate,
     params=PARAMS,

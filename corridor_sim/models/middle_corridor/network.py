@@ -16,11 +16,25 @@ from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, NodeKind
 from corridor_sim.errors import SpecError
 from corridor_sim.models._common.calendar import Slice, month_slices, snapshots
 from corridor_sim.models._common.commodity import coordinates
-from corridor_sim.models.middle_corridor.params import ferry_capacity_kt_per_day
+from corridor_sim.models.middle_corridor.params import (
+    black_sea_ports_mt_per_yr,
+    ferry_capacity_kt_per_day,
+    northern_route_mt_per_yr,
+)
 from corridor_sim.models.params import ParamValues
 from corridor_sim.units import THOUSAND, days_in_year
 
-__all__ = ["ARCS", "AT_SEA", "LABELS", "SINK", "SOURCE", "arc_days", "make_slices", "network", "paths"]
+__all__ = [
+    "ARCS",
+    "AT_SEA",
+    "LABELS",
+    "SINK",
+    "SOURCE",
+    "arc_days",
+    "make_slices",
+    "network",
+    "paths",
+]
 
 SOURCE = "china"
 SINK = "europe"
@@ -61,7 +75,9 @@ ARCS: dict[str, tuple[str, str, str]] = {
 AT_SEA = ("aktau_ferries", "kuryk_ferries", "cargo_ships")
 
 
-def make_slices(year: int, months: int, cuts: Mapping[int, Iterable[float]] | None = None) -> list[Slice]:
+def make_slices(
+    year: int, months: int, cuts: Mapping[int, Iterable[float]] | None = None
+) -> list[Slice]:
     """Monthly slices (see :func:`corridor_sim.models._common.calendar.month_slices`)."""
     return month_slices(year, months, cuts)
 
@@ -121,9 +137,15 @@ def paths() -> list[tuple[str, ...]]:
     """Every route from China to Europe as a tuple of arc ids (the corridor's 12, plus northern)."""
     out = [("northern_route",)]
     for cross in ("dostyk", "altynkol"):
-        for port, sea in (("aktau", "aktau_ferries"), ("aktau", "cargo_ships"), ("kuryk", "kuryk_ferries")):
+        for port, sea in (
+            ("aktau", "aktau_ferries"),
+            ("aktau", "cargo_ships"),
+            ("kuryk", "kuryk_ferries"),
+        ):
             for west in (("georgian_rail", "black_sea_ports"), ("btk", "turkish_rail")):
-                out.append((f"{cross}_crossing", f"{cross}_rail", f"{port}_port", sea, "alat_port", *west))
+                out.append(
+                    (f"{cross}_crossing", f"{cross}_rail", f"{port}_port", sea, "alat_port", *west)
+                )
     return out
 
 
@@ -156,7 +178,7 @@ def network(
             f"{alat:g} Mt/yr; expected other traffic below the port's capacity"
         )
         raise SpecError(msg)
-    shift = p.northern_route_mt_per_yr * p.northern_shift_share
+    shift = northern_route_mt_per_yr(p) * p.northern_shift_share
     capacity = {
         "dostyk_crossing": per_slice(p.dostyk_mt_per_yr),
         "altynkol_crossing": per_slice(p.altynkol_mt_per_yr),
@@ -169,7 +191,7 @@ def network(
         "cargo_ships": per_slice(p.cargo_ships_mt_per_yr),
         "alat_port": per_slice(min(alat - p.alat_other_mt_per_yr, p.az_rail_mt_per_yr)),
         "georgian_rail": per_slice(p.georgia_rail_mt_per_yr),
-        "black_sea_ports": per_slice(p.black_sea_ports_mt_per_yr),
+        "black_sea_ports": per_slice(black_sea_ports_mt_per_yr(p)),
         "btk": per_slice(p.btk_upgraded_mt_per_yr if p.btk_upgraded else p.btk_mt_per_yr),
         "turkish_rail": math.inf,
         "northern_route": per_slice(shift),
@@ -182,7 +204,17 @@ def network(
         if aid in availability:
             avail = tuple(a * e for a, e in zip(avail, availability[aid], strict=True))
         cap = math.inf if aid in relieved else capacity[aid]
-        arcs.append(Arc(src, tgt, capacity=cap, availability=avail, cost=costs.get(aid, 0.0), id=aid, label=label))
+        arcs.append(
+            Arc(
+                src,
+                tgt,
+                capacity=cap,
+                availability=avail,
+                cost=costs.get(aid, 0.0),
+                id=aid,
+                label=label,
+            )
+        )
     nodes = []
     for nid, label in LABELS.items():
         lon, lat = coordinates("freight", nid)

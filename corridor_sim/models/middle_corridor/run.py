@@ -12,9 +12,22 @@ import pandas as pd
 from corridor_sim.engines.commodity import solve
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
 from corridor_sim.models._common.calendar import Slice
-from corridor_sim.models._common.commodity import by_period, event_availability, event_cuts, nodes_table, slice_columns
+from corridor_sim.models._common.commodity import (
+    by_period,
+    event_availability,
+    event_cuts,
+    nodes_table,
+    slice_columns,
+)
 from corridor_sim.models.base import ScenarioLike
-from corridor_sim.models.middle_corridor.network import ARCS, LABELS, arc_days, make_slices, network, paths
+from corridor_sim.models.middle_corridor.network import (
+    ARCS,
+    LABELS,
+    arc_days,
+    make_slices,
+    network,
+    paths,
+)
 from corridor_sim.models.middle_corridor.params import PARAMS
 from corridor_sim.models.middle_corridor.study import bottleneck_sequence, upgrades
 from corridor_sim.models.options import Option, OptionTable
@@ -39,12 +52,28 @@ OPTIONS = OptionTable(
         Option(
             "study",
             "str",
-            "'none', 'bottleneck_sequence' (relieve each bottleneck in turn) or 'upgrades' (BTK, Alat, new ferries)",
+            (
+                "'none', 'bottleneck_sequence' (relieve each bottleneck in turn) or "
+                "'upgrades' (BTK, Alat, new ferries)"
+            ),
             default=Study.NONE.value,
             choices=tuple(s.value for s in Study),
         ),
-        Option("sweep_volumes_mt_per_yr", "float_list", "offered volumes (Mt/yr) for the delivered-versus-offered curves", minimum=0.0, example="[1, 2, 4, 8]"),
-        Option("relief_steps", "int", "number of bottleneck stages to find (default 4)", default=4, minimum=1, maximum=8),
+        Option(
+            "sweep_volumes_mt_per_yr",
+            "float_list",
+            "offered volumes (Mt/yr) for the delivered-versus-offered curves",
+            minimum=0.0,
+            example="[1, 2, 4, 8]",
+        ),
+        Option(
+            "relief_steps",
+            "int",
+            "number of bottleneck stages to find (default 4)",
+            default=4,
+            minimum=1,
+            maximum=8,
+        ),
     ],
 )
 
@@ -89,7 +118,7 @@ def _summary(p: ParamValues, tables: Mapping[str, pd.DataFrame]) -> list[tuple]:
     mc = tt[~tt["element"].eq("northern_route")]
     x, w = mc["transit_d"].to_numpy(float), mc["flow_kt"].to_numpy(float)
     top = tables["bottlenecks"]
-    teu = p.t_per_teu / THOUSAND / THOUSAND
+    teu = p.mixed_t_per_teu / THOUSAND / THOUSAND
     rows = [
         ("offered_mt", offered, "Mt"),
         ("corridor_delivered_mt", corridor, "Mt", "europe"),
@@ -98,7 +127,12 @@ def _summary(p: ParamValues, tables: Mapping[str, pd.DataFrame]) -> list[tuple]:
         ("unmet_mt", max(offered - corridor - northern, 0.0), "Mt"),
         ("via_btk_mt", float(flows.get("btk", 0)), "Mt", "btk"),
         ("via_black_sea_mt", float(flows.get("black_sea_ports", 0)), "Mt", "black_sea_ports"),
-        ("caspian_ferries_mt", float(flows.get("aktau_ferries", 0) + flows.get("kuryk_ferries", 0)), "Mt", "kuryk_ferries"),
+        (
+            "caspian_ferries_mt",
+            float(flows.get("aktau_ferries", 0) + flows.get("kuryk_ferries", 0)),
+            "Mt",
+            "kuryk_ferries",
+        ),
         ("caspian_ships_mt", float(flows.get("cargo_ships", 0)), "Mt", "cargo_ships"),
         ("transit_mean_d", float((x * w).sum() / w.sum()) if w.sum() > 0 else float("nan"), "d"),
         ("transit_p10_d", _weighted_quantile(x, w, 0.1), "d"),
@@ -106,14 +140,23 @@ def _summary(p: ParamValues, tables: Mapping[str, pd.DataFrame]) -> list[tuple]:
         ("binding_arcs", float(len(top)), "arcs"),
     ]
     if not top.empty:
-        rows.append(("bottleneck_shadow_price_usd_per_t", float(top["shadow_price_mean_usd_per_t"].iloc[0]), "USD/t", str(top["element"].iloc[0])))
+        rows.append(
+            (
+                "bottleneck_shadow_price_usd_per_t",
+                float(top["shadow_price_mean_usd_per_t"].iloc[0]),
+                "USD/t",
+                str(top["element"].iloc[0]),
+            )
+        )
     return rows
 
 
 def _build(scenario: ScenarioLike, months: int) -> tuple[ParamValues, list[Slice], Any]:
     try:
         p = PARAMS.resolve(int(scenario.year), dict(scenario.overrides))
-        cuts = event_cuts(scenario.events, months, elements=ARCS, year=int(scenario.year), model="middle_corridor")
+        cuts = event_cuts(
+            scenario.events, months, elements=ARCS, year=int(scenario.year), model="middle_corridor"
+        )
         slices = make_slices(int(scenario.year), months, cuts)
         net = network(p, slices, availability=event_availability(scenario.events, slices))
     except (SpecError, UnknownNameError) as err:
@@ -124,14 +167,16 @@ def _build(scenario: ScenarioLike, months: int) -> tuple[ParamValues, list[Slice
 
 def _monthly(flows: pd.DataFrame, slices: Sequence[Slice]) -> pd.DataFrame:
     monthly = by_period(flows, slices, sums={"flow_kt": "flow_kt", "capacity_kt": "capacity_kt"})
-    cap = monthly["capacity_kt"].where(np.isfinite(monthly["capacity_kt"]) & (monthly["capacity_kt"] > 0))
+    cap = monthly["capacity_kt"].where(
+        np.isfinite(monthly["capacity_kt"]) & (monthly["capacity_kt"] > 0)
+    )
     monthly["utilisation_pct"] = PERCENT * monthly["flow_kt"] / cap
     monthly["label"] = monthly["element"].map({k: v[2] for k, v in ARCS.items()})
     return monthly
 
 
 def simulate(scenario: ScenarioLike) -> Result:
-    """Run one Middle Corridor scenario (events on arcs: storms on the ferries, a cut northern route).
+    """Run one Middle Corridor scenario (events: storms on the ferries, a cut northern route).
 
     Returns
     -------
@@ -169,18 +214,31 @@ def simulate(scenario: ScenarioLike) -> Result:
         "year": int(p.year),
         "scenario": scenario.name or "",
         "bottleneck": "" if top.empty else str(top.iloc[0]["element"]),
-        "t_per_teu": float(p.t_per_teu),
+        "mixed_t_per_teu": float(p.mixed_t_per_teu),
         "labels": {**LABELS, **{k: v[2] for k, v in ARCS.items()}},
     }
-    study_overrides = {k: v for k, v in scenario.overrides.items() if k != "corridor_volume_mt_per_yr"}
+    study_overrides = {
+        k: v for k, v in scenario.overrides.items() if k != "corridor_volume_mt_per_yr"
+    }
     if opts["study"] == Study.BOTTLENECK_SEQUENCE:
         sequence, sweep = bottleneck_sequence(
-            int(p.year), steps=opts["relief_steps"], volumes=opts["sweep_volumes_mt_per_yr"], months=months, **study_overrides
+            int(p.year),
+            steps=opts["relief_steps"],
+            volumes=opts["sweep_volumes_mt_per_yr"],
+            months=months,
+            **study_overrides,
         )
         tables["bottleneck_sequence"], tables["sweep"] = sequence, sweep
         if not sequence.empty:
             first = str(sequence["bottleneck"].iloc[0])
-            rows.append(("corridor_capacity_mt_per_yr", float(sequence["capacity_mt_per_yr"].iloc[0]), "Mt/yr", first))
+            rows.append(
+                (
+                    "corridor_capacity_mt_per_yr",
+                    float(sequence["capacity_mt_per_yr"].iloc[0]),
+                    "Mt/yr",
+                    first,
+                )
+            )
             meta["first_bottleneck"] = first
     if opts["study"] == Study.UPGRADES:
         tables["upgrades"] = upgrades(int(p.year), months=months, **study_overrides)

@@ -37,7 +37,11 @@ def _at(x: Any, k: int) -> float:  # noqa: ANN401
 
 
 def corridor_capacity(
-    year: int, *, relieve: Iterable[str] = (), months: int = 12, **overrides: Any  # noqa: ANN401
+    year: int,
+    *,
+    relieve: Iterable[str] = (),
+    months: int = 12,
+    **overrides: Any,  # noqa: ANN401
 ) -> dict[str, Any]:
     """Largest yearly corridor volume (Mt/yr) from monthly max flows, with the usual min cut."""
     p = PARAMS.resolve(year, overrides)
@@ -46,10 +50,18 @@ def corridor_capacity(
     res = [max_flow(net, SOURCE, SINK, period=k) for k in range(len(slices))]
     values = np.array([r.value for r in res])
     if np.isinf(values).any():
-        return {"capacity_mt_per_yr": math.inf, "first_shortfall_mt_per_yr": math.inf, "cut_arcs": ()}
+        return {
+            "capacity_mt_per_yr": math.inf,
+            "first_shortfall_mt_per_yr": math.inf,
+            "cut_arcs": (),
+        }
     cuts = []
     for k, r in enumerate(res):
-        keep = [a for a in r.cut_arcs if _at(net.arc(a).capacity, k) * _at(net.arc(a).availability, k) > 0]
+        keep = [
+            a
+            for a in r.cut_arcs
+            if _at(net.arc(a).capacity, k) * _at(net.arc(a).availability, k) > 0
+        ]
         cuts.append(tuple(sorted(keep)))
     per_day = values / np.array([s.days for s in slices])
     days = sum(s.days for s in slices)
@@ -61,25 +73,47 @@ def corridor_capacity(
 
 
 def volume_sweep(
-    year: int, volumes: Sequence[float], *, relieve: Iterable[str] = (), months: int = 12, **overrides: Any  # noqa: ANN401
+    year: int,
+    volumes: Sequence[float],
+    *,
+    relieve: Iterable[str] = (),
+    months: int = 12,
+    **overrides: Any,  # noqa: ANN401
 ) -> pd.DataFrame:
     """Delivered corridor freight for each offered volume (northern route closed to the sweep)."""
     rows = []
     base = {k: v for k, v in overrides.items() if k != "corridor_volume_mt_per_yr"}
     slices = make_slices(year, months)
     for vol in volumes:
-        p = PARAMS.resolve(year, {**base, "corridor_volume_mt_per_yr": float(vol), "northern_shift_share": 0.0})
+        p = PARAMS.resolve(
+            year, {**base, "corridor_volume_mt_per_yr": float(vol), "northern_shift_share": 0.0}
+        )
         sol = solve(network(p, slices, relieve=relieve), name=f"mc_sweep_{vol:g}")
         flows = sol.flows.groupby("element")["flow_kt"].sum()
         delivered = float(flows.get("turkish_rail", 0) + flows.get("black_sea_ports", 0)) / THOUSAND
         offered = float(sol.tables["supply"]["available_kt"].sum()) / THOUSAND
         top = sol.bottlenecks
-        rows.append((float(vol), offered, delivered, max(offered - delivered, 0.0), "" if top.empty else str(top.iloc[0]["element"])))
-    return pd.DataFrame(rows, columns=["offered_mt_per_yr", "offered_mt", "delivered_mt", "unmet_mt", "bottleneck"])
+        rows.append(
+            (
+                float(vol),
+                offered,
+                delivered,
+                max(offered - delivered, 0.0),
+                "" if top.empty else str(top.iloc[0]["element"]),
+            )
+        )
+    return pd.DataFrame(
+        rows, columns=["offered_mt_per_yr", "offered_mt", "delivered_mt", "unmet_mt", "bottleneck"]
+    )
 
 
 def bottleneck_sequence(
-    year: int, *, steps: int = 4, volumes: Sequence[float] | None = None, months: int = 12, **overrides: Any  # noqa: ANN401
+    year: int,
+    *,
+    steps: int = 4,
+    volumes: Sequence[float] | None = None,
+    months: int = 12,
+    **overrides: Any,  # noqa: ANN401
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Find the corridor's bottleneck (min cut), relieve it, find the next, and so on.
 
@@ -91,7 +125,7 @@ def bottleneck_sequence(
     """
     relieved: list[str] = []
     rows = []
-    tpt = PARAMS.resolve(year, overrides).t_per_teu
+    tpt = PARAMS.resolve(year, overrides).mixed_t_per_teu
     for stage in range(steps):
         cap = corridor_capacity(year, relieve=relieved, months=months, **overrides)
         if not math.isfinite(cap["capacity_mt_per_yr"]) or not cap["cut_arcs"]:
@@ -107,7 +141,14 @@ def bottleneck_sequence(
             )
         )
         relieved = [*relieved, *cap["cut_arcs"]]
-    cols = ["stage", "relieved", "bottleneck", "capacity_mt_per_yr", "capacity_teu_per_yr", "first_shortfall_mt_per_yr"]
+    cols = [
+        "stage",
+        "relieved",
+        "bottleneck",
+        "capacity_mt_per_yr",
+        "capacity_teu_per_yr",
+        "first_shortfall_mt_per_yr",
+    ]
     sequence = pd.DataFrame(rows, columns=cols)
     if volumes is None:
         top = float(sequence["capacity_mt_per_yr"].max()) if len(sequence) else 10.0
@@ -129,5 +170,7 @@ def upgrades(year: int, *, months: int = 12, **overrides: Any) -> pd.DataFrame: 
         cap = corridor_capacity(year, months=months, **{**overrides, **case})
         rows.append((name, cap["capacity_mt_per_yr"], "+".join(cap["cut_arcs"])))
     frame = pd.DataFrame(rows, columns=["case", "capacity_mt_per_yr", "bottleneck"])
-    frame["gain_mt_per_yr"] = frame["capacity_mt_per_yr"] - float(frame["capacity_mt_per_yr"].iloc[0])
+    frame["gain_mt_per_yr"] = frame["capacity_mt_per_yr"] - float(
+        frame["capacity_mt_per_yr"].iloc[0]
+    )
     return frame

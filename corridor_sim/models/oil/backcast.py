@@ -23,7 +23,7 @@ TOLERANCE_PCT = 10.0
 
 
 def backcast_overrides(year: int, overrides: dict) -> dict:
-    """Overrides of the backcast: 2023's Baku-bound loadings offered (unless given)."""
+    """Return the overrides of the backcast: 2023's Baku-bound loadings offered (unless given)."""
     if year != BACKCAST_YEAR:
         msg = f"options.study = 'backcast': year = {year}; expected {BACKCAST_YEAR}"
         raise ScenarioError(msg)
@@ -44,7 +44,9 @@ def _row(quantity: str, model: float, ids: list[str], unit: str) -> tuple:
 
 
 def backcast_table(monthly: pd.DataFrame, calls_per_month: float) -> pd.DataFrame:
-    """Model against public 2023 figures: ``quantity, model, public_low, public_high, unit, within, source_ids``.
+    """Compare the model with public 2023 figures, one row per quantity.
+
+    Columns ``quantity, model, public_low, public_high, unit, within, source_ids``.
 
     Parameters
     ----------
@@ -78,14 +80,24 @@ def backcast_table(monthly: pd.DataFrame, calls_per_month: float) -> pd.DataFram
             ["oil.aktau.loadings_total_2023"],
             "Mt",
         ),
-        _row("Aktau -> Baku, January–September 2023", baku9, ["oil.aktau.loadings_baku_9m_2023"], "kt"),
+        _row(
+            "Aktau -> Baku, January–September 2023",
+            baku9,
+            ["oil.aktau.loadings_baku_9m_2023"],
+            "kt",
+        ),
         _row(
             "Aktau -> Makhachkala, January–September 2023",
             makh9,
             ["oil.aktau.loadings_makhachkala_9m_2023"],
             "kt",
         ),
-        _row("Tanker calls at Baku per month", calls_per_month, ["oil.baku.tanker_calls_2023"], "calls/month"),
+        _row(
+            "Tanker calls at Baku per month",
+            calls_per_month,
+            ["oil.baku.tanker_calls_2023"],
+            "calls/month",
+        ),
     ]
     cols = ["quantity", "model", "public_low", "public_high", "unit", "within", "source_ids"]
     return pd.DataFrame(rows, columns=cols)

@@ -114,7 +114,7 @@ TERMINAL_ARCS: dict[str, str] = {
 def make_slices(
     year: int, months: int, cuts: Mapping[int, Iterable[float]] | None = None
 ) -> list[Slice]:
-    """Monthly slices of the horizon (see :func:`corridor_sim.models._common.calendar.make_slices`)."""
+    """Monthly slices (see :func:`corridor_sim.models._common.calendar.month_slices`)."""
     return month_slices(year, months, cuts)
 
 

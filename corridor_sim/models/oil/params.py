@@ -92,7 +92,7 @@ def _bbl_per_t() -> float:
 
 
 def _kazakh_volume(year: int) -> float:
-    """The year's documented, planned or agreed volume (2023: 1.06 Mt ... 2026 on: 2.2 Mt/yr)."""
+    """`oil.abc.volume_*`: documented, planned or agreed (2023: 1.06 Mt ... 2026 on: 2.2 Mt/yr)."""
     fid = volume_id(year)
     return value(fid, unit=fact(fid, record=False).unit)  # Mt in a year, or the agreed Mt/yr
 
@@ -241,7 +241,9 @@ PARAMS = ParamTable(
             "crude loading at Kuryk (none in service today)",
             fact="oil.kuryk.crude_loading",
         ),
-        Param("aktau_storage_kt", "kt", "Aktau tank space for export crude", fact="oil.aktau.storage"),
+        Param(
+            "aktau_storage_kt", "kt", "Aktau tank space for export crude", fact="oil.aktau.storage"
+        ),
         Param(
             "makhachkala_volume_mt_per_yr",
             "Mt/yr",

@@ -25,7 +25,13 @@ from corridor_sim.models.oil.params import PARAMS, per_day_kt
 from corridor_sim.models.params import ParamValues
 from corridor_sim.units import THOUSAND, days_in_year
 
-__all__ = ["baku_stream", "bottleneck_sequence", "default_volumes", "route_capacity", "volume_sweep"]
+__all__ = [
+    "baku_stream",
+    "bottleneck_sequence",
+    "default_volumes",
+    "route_capacity",
+    "volume_sweep",
+]
 
 #: Route terminals: delivered by the Caspian route.
 _ROUTE_TERMINALS = ("ceyhan", "supsa")
@@ -36,14 +42,18 @@ def _spec(year: int, overrides: dict[str, Any]) -> ParamValues:
 
 
 def baku_stream(net: CommodityNetwork) -> CommodityNetwork:
-    """The network as the Baku stream sees it: the Makhachkala booking served first.
+    """Return the network as the Baku stream sees it: the Makhachkala booking served first.
 
     The booked Makhachkala outlet is cheaper than BTC, so the LP fills it first; for the
     max-flow capacity of the route to Ceyhan and Supsa its monthly flow (the booking, or
     what its tankers can carry) is taken off the Aktau berths.
     """
     n = net.n_periods
-    lane, booked, berth = net.arc("makhachkala_lane"), net.node("makhachkala"), net.arc("aktau_loading")
+    lane, booked, berth = (
+        net.arc("makhachkala_lane"),
+        net.node("makhachkala"),
+        net.arc("aktau_loading"),
+    )
     taken = [
         min(_at(booked.demand, k), _at(lane.capacity, k) * _at(lane.availability, k))
         for k in range(n)
@@ -138,7 +148,8 @@ def volume_sweep(
     months : int, default 12
         Horizon.
     **overrides
-        parameters of :data:`~corridor_sim.models.oil.params.PARAMS` (``kazakh_volume_mt_per_yr`` is set by the sweep).
+        parameters of :data:`~corridor_sim.models.oil.params.PARAMS`
+        (``kazakh_volume_mt_per_yr`` is set by the sweep).
 
     Returns
     -------
