@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import corridor_sim as cs
@@ -69,3 +71,43 @@ def test_northern_cut_shifts_freight_up_to_the_crossing_limit() -> None:
         <= mc.corridor_capacity(2025)["capacity_mt_per_yr"] + 1e-6
     )
     assert cut.metric("unmet_mt") > 0
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(EXAMPLES.glob("middle_corridor_*.toml")), ids=lambda p: p.stem
+)
+def test_examples_run_and_plot(path: Path, tmp_path: Path) -> None:
+    import matplotlib as mpl
+
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt
+    from test_plotting_style import check_figure, check_png
+
+    from corridor_sim.plotting import figures
+    from corridor_sim.plotting.style import save_figure
+
+    result = cs.run(path)
+    validate(result)
+    figs = figures(result)
+    assert {"middle_corridor_map", "middle_corridor_transit_times"} <= set(figs)
+    assert ("middle_corridor_bottlenecks" in figs) == ("sweep" in result.tables)
+    map_ax = figs["middle_corridor_map"].axes[0]
+    texts = {t.get_text() for t in map_ax.texts}
+    assert "Alat (Port of Baku)" in texts
+    assert not texts & set(mc.elements(2025))  # human names, not ids
+    assert any("Dostyk–Alashankou" in t for t in texts)  # the crossings east of the basemap
+    lon0, lon1 = map_ax.get_xlim()
+    assert lon1 <= 80.0 + 1e-9  # the shipped basemap ends at 80°E
+    for stem, fig in figs.items():
+        check_figure(fig, result)
+        check_png(save_figure(fig, tmp_path / f"{stem}.png"))
+        plt.close(fig)
+
+
+def test_figures_name_every_arc() -> None:
+    from corridor_sim.models.middle_corridor.figures import ARC_NAMES
+
+    assert set(ARC_NAMES) == set(mc.elements(2025))

@@ -255,15 +255,36 @@ def test_build_errors() -> None:
         oil.build(2020, kazakh_volume_mt_per_yr=1.0)
 
 
+def _inside_and_apart(ax) -> None:
+    """Labels placed on a map neither overlap each other nor leave the axes."""
+    from matplotlib.text import Text
+
+    from corridor_sim.plotting.labels import placed_labels
+
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [Text.get_window_extent(t, renderer) for t in placed_labels(ax) if t.get_visible()]
+    frame = ax.get_window_extent(renderer)
+    for i, box in enumerate(boxes):
+        assert frame.x0 - 1 <= box.x0, box
+        assert box.x1 <= frame.x1 + 1, box
+        assert frame.y0 - 1 <= box.y0, box
+        assert box.y1 <= frame.y1 + 1, box
+        for other in boxes[i + 1 :]:
+            assert not box.overlaps(other), (box, other)
+
+
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("oil_*.toml")), ids=lambda p: p.stem)
 def test_examples_run_and_plot(path: Path, tmp_path: Path) -> None:
     import matplotlib as mpl
 
     mpl.use("Agg")
     import matplotlib.pyplot as plt
+    from test_plotting_style import check_figure, check_png
 
     import corridor_sim as cs
     from corridor_sim.plotting import figures
+    from corridor_sim.plotting.style import save_figure
 
     result = cs.run(path)
     assert result.meta["model"] == "oil"
@@ -272,15 +293,33 @@ def test_examples_run_and_plot(path: Path, tmp_path: Path) -> None:
     check_conservation_and_capacity(result)
     figs = figures(result)
     assert {"oil_route_map", "oil_monthly_flows"} <= set(figs)
+    stored = result.metric("storage_peak_kt") + result.metric("aktau_storage_peak_kt")
+    assert ("oil_storage" in figs) == (stored > 1e-6)  # no figure with nothing to show
+    legend = figs["oil_monthly_flows"].axes[0].get_legend()
+    entries = [t.get_text() for t in legend.get_texts()]
+    assert ("offered, not shipped" in entries) == (result.metric("unmet_mt") > 1e-9)
+    map_ax = figs["oil_route_map"].axes[0]
+    texts = {t.get_text() for t in map_ax.texts}
+    assert "Ceyhan terminal" in texts  # human names, not ids
+    assert not texts & set(oil.elements(2025)), texts & set(oil.elements(2025))
+    assert any(t.startswith("delivered ") for t in texts)
+    _inside_and_apart(map_ax)
     if "sweep" in result.tables:
         assert "oil_sweep" in figs
         assert result.meta["first_bottleneck"] == "tanker_lane"
     if "backcast" in result.tables:
         assert result.table("backcast")["within"].all()
     for stem, fig in figs.items():
-        fig.savefig(tmp_path / f"{stem}.png", dpi=40)
+        check_figure(fig, result)
+        check_png(save_figure(fig, tmp_path / f"{stem}.png"))
         plt.close(fig)
     assert math.isfinite(result.metric("delivered_mt"))
+
+
+def test_oil_figures_name_every_arc() -> None:
+    from corridor_sim.models.oil.figures import ARC_NAMES
+
+    assert set(oil.elements(2025)) <= set(ARC_NAMES)
 
 
 def test_assumption_quotes_are_excerpts_not_table_cells() -> None:
