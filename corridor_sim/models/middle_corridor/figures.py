@@ -251,7 +251,7 @@ def transit_histogram(result: Result, ax: Axes | None = None) -> Axes:
     Axes
     """
     with style_context():
-        ax = _new_axes(ax, (8.0, 4.2))
+        ax = _new_axes(ax, (9.0, 4.2))
         tt = result.table("transit_times")
         by = tt.assign(family=tt["element"].map(_family))
         by = by.groupby(["family", "transit_d"], as_index=False)["flow_kt"].sum()
@@ -281,7 +281,7 @@ def transit_histogram(result: Result, ax: Axes | None = None) -> Axes:
             what += ": no freight delivered"
         ax.set_title(figure_title(result, what))
         if drawn:
-            ax.legend(loc="upper left")
+            ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
     return ax
 
 
