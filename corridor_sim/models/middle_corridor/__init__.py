@@ -6,7 +6,8 @@ Port of Baku at Alat, by rail to Tbilisi and on either to Poti/Batumi and the Bl
 over Baku–Tbilisi–Kars into Türkiye, to Europe. Capacities come from the seeds (BTK 1 -> 5
 Mt/yr, Alat 15 -> 25 Mt/yr) and public figures (``assumptions_freight.csv``); the ferries
 and ships use the Caspian weather rows the oil tankers use. Flows are kt per month; the
-summary gives Mt and TEU (at the corridor's own 26 t per TEU).
+summary gives Mt and TEU (TEU at the 2025 plan's mix: 26 t of dry cargo per container
+carried, a mixed-cargo ratio; container counts become tonnes at 10 t per loaded TEU).
 
 Examples
 --------
