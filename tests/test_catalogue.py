@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import corridor_sim
-from corridor_sim.catalogue import COLUMNS, Fact, Status, fact, facts, value
+from corridor_sim.catalogue import COLUMNS, RANGE_COLUMNS, Fact, Status, fact, facts, value
 from corridor_sim.catalogue._files import data_files as _data_files, read_tables as _read_tables
 from corridor_sim.catalogue._numbers import detect_lang, parse_numbers
 from corridor_sim.errors import FactError, SpecError, UnitError, UnknownNameError
@@ -245,7 +245,7 @@ def test_ids_unique_and_headers_exact_in_every_file() -> None:
     seen: dict[str, str] = {}
     for f in _data_files():
         raw = pd.read_csv(f, dtype=str, keep_default_na=False)
-        assert tuple(raw.columns) == COLUMNS, f.name
+        assert tuple(raw.columns) in (COLUMNS, COLUMNS + RANGE_COLUMNS), f.name
         for fid in raw["id"]:
             assert fid not in seen, f"{fid} in {seen.get(fid)} and {f.name}"
             seen[fid] = f.name

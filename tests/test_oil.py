@@ -209,11 +209,12 @@ def test_sweep_bottleneck_is_the_min_cut_arc() -> None:
         assert row.lp_bottleneck in row.bottleneck.split("+")
     net = oil.build(2025)
     cut = max_flow(net, oil.SOURCE, oil.SINK, period=6)
-    # arcs with no capacity today (Kuryk crude loading, reinforcement not ordered) lie on
-    # the cut too; the study reports the cut arcs that carry something
-    open_cut = [a for a in cut.cut_arcs if net.arc(a).capacity[6] > 0]
-    assert open_cut == ["tanker_lane"]
-    assert set(cut.cut_arcs) <= {"tanker_lane", "kuryk_loading", "reinforcement_lane"}
+    assert cut.cut_arcs == ("tanker_lane",)
+    # arcs that can carry nothing are not in the network until they can
+    assert not {"kuryk_loading", "kuryk_sea", "reinforcement_lane"} & set(net.arc_ids)
+    assert "kuryk" not in net.node_ids
+    more = oil.build(2025, kuryk_loading_mt_per_yr=1.0, reinforcement_tankers=2)
+    assert {"kuryk_loading", "kuryk_sea", "reinforcement_lane"} <= set(more.arc_ids)
     assert np.all(np.diff(sequence["capacity_mt_per_yr"]) > 0)
     for _, part in sweep.groupby("stage"):
         assert (part["delivered_mt"] <= part["offered_mt"] + 1e-9).all()
@@ -229,6 +230,7 @@ def test_sweep_bottleneck_is_the_min_cut_arc() -> None:
         ({"events": [event("pipeline_x", 0)]}, ScenarioError),
         ({"events": [event("btc", 12)]}, ScenarioError),
         ({"events": [event("cpc", 0)]}, ScenarioError),
+        ({"events": [event("kuryk_loading", 0)]}, ScenarioError),
         ({"overrides": {"kazakh_volume_mt_per_yr": -1.0}}, ScenarioError),
         ({"overrides": {"asco_tanker": 3}}, ScenarioError),
         ({"options": {"studdy": "bottleneck_sequence"}}, ScenarioError),

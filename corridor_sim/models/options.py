@@ -232,7 +232,5 @@ class OptionTable:
         lines = ["| option | type | default | description |", "|---|---|---|---|"]
         for o in self.options:
             default = "—" if o.default is None else f"`{o.default!r}`"
-            lines.append(
-                f"| `{o.name}` | {_kind_text(o.kind)} | {default} | {o.description} |"
-            )
+            lines.append(f"| `{o.name}` | {_kind_text(o.kind)} | {default} | {o.description} |")
         return "\n".join(lines) + "\n"

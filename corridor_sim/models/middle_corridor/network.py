@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, NodeKind
 from corridor_sim.errors import SpecError
 from corridor_sim.models._common.calendar import Slice, month_slices, snapshots
+from corridor_sim.models._common.caspian import season_of
 from corridor_sim.models._common.commodity import coordinates
 from corridor_sim.models.middle_corridor.params import (
     black_sea_ports_mt_per_yr,
@@ -82,12 +83,9 @@ def make_slices(
     return month_slices(year, months, cuts)
 
 
-def _season(p: ParamValues, month: int) -> float:
-    if month in (12, 1, 2):
-        return float(p.availability_winter)
-    if month in (3, 11):
-        return float(p.availability_shoulder)
-    return float(p.availability_summer)
+def _weather(p: ParamValues, month: int) -> float:
+    """Vessel-day availability in calendar `month` (the shared Caspian weather rows)."""
+    return float(p[f"availability_{season_of(month)}"])
 
 
 def arc_days(p: ParamValues) -> dict[str, float]:
@@ -197,7 +195,7 @@ def network(
         "northern_route": per_slice(shift),
     }
     costs = _costs(p)
-    weather = tuple(_season(p, s.calendar_month) for s in slices)
+    weather = tuple(_weather(p, s.calendar_month) for s in slices)
     arcs = []
     for aid, (src, tgt, label) in ARCS.items():
         avail = weather if aid in AT_SEA else (1.0,) * len(slices)

@@ -13,7 +13,7 @@ import pandas as pd
 from corridor_sim.engines.commodity import CommodityNetwork, max_flow, solve
 from corridor_sim.models.middle_corridor.network import SINK, SOURCE, make_slices, network
 from corridor_sim.models.middle_corridor.params import PARAMS
-from corridor_sim.units import THOUSAND
+from corridor_sim.units import THOUSAND, days_in_year
 
 __all__ = ["UPGRADES", "bottleneck_sequence", "corridor_capacity", "upgrades", "volume_sweep"]
 
@@ -66,8 +66,8 @@ def corridor_capacity(
     per_day = values / np.array([s.days for s in slices])
     days = sum(s.days for s in slices)
     return {
-        "capacity_mt_per_yr": float(values.sum()) / THOUSAND * 365.25 / days,
-        "first_shortfall_mt_per_yr": float(per_day.min()) * 365.25 / THOUSAND,
+        "capacity_mt_per_yr": float(values.sum()) / THOUSAND * days_in_year(year) / days,
+        "first_shortfall_mt_per_yr": float(per_day.min()) * days_in_year(year) / THOUSAND,
         "cut_arcs": Counter(cuts).most_common(1)[0][0],
     }
 

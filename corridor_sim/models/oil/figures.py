@@ -23,7 +23,7 @@ import pandas as pd
 
 from corridor_sim.models.oil.network import STORES, VIA
 from corridor_sim.plotting.labels import place_labels
-from corridor_sim.plotting.maps import arc_totals, commodity_map
+from corridor_sim.plotting.maps import commodity_map
 from corridor_sim.plotting.style import CATEGORICAL, FONT_PT, figure_title, style_context
 from corridor_sim.units import THOUSAND
 
@@ -91,9 +91,10 @@ def route_map(result: Result, ax: Axes | None = None) -> Axes:
     """Map of the route on the basemap: width = crude moved, colour = utilisation.
 
     The generic :func:`corridor_sim.plotting.maps.commodity_map` with the pipelines drawn
-    through Tbilisi, the tanks and arcs without capacity in this run (Kuryk crude loading
-    today, reinforcement tankers not ordered) left out, and the crude delivered at each
-    terminal written beside it (placed clear of the other labels).
+    through Tbilisi, the tanks left out (:func:`storage_levels` shows them) and the crude
+    delivered at each terminal written beside it (placed clear of the other labels). Arcs
+    that can carry nothing are not in the network (Kuryk crude loading today, reinforcement
+    tankers not ordered: :func:`corridor_sim.models.oil.network.idle_arcs`).
 
     Parameters
     ----------
@@ -106,17 +107,12 @@ def route_map(result: Result, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    totals = arc_totals(result)
-    idle = [str(a) for a, cap in totals["capacity_kt"].items() if not cap > 0]
-    hide = ["world_market", *STORES, *idle]
-    if "kuryk_loading" in idle:
-        hide.append("kuryk")
     with style_context():
         ax = commodity_map(
             result,
             ax,
             via=VIA,
-            hide=hide,
+            hide=("world_market", *STORES),
             offsets={"baku_supsa": 0.35},
             scale=THOUSAND,
             names=ARC_NAMES,

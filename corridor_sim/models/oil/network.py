@@ -39,6 +39,7 @@ __all__ = [
     "VIA",
     "Slice",
     "coords",
+    "idle_arcs",
     "make_slices",
     "merge_release_arcs",
     "network",
@@ -207,6 +208,23 @@ def _check_fleet(p: ParamValues) -> None:
         raise SpecError(msg)
 
 
+def idle_arcs(p: ParamValues, relieved: Iterable[str] = ()) -> dict[str, str]:
+    """Arcs left out of the network because they can carry nothing, with what would add them.
+
+    Kuryk has no crude berth today (``kuryk_loading_mt_per_yr = 0``: its loading arc, its
+    sea link and the node go) and the reinforcement lane has no tankers unless some are
+    ordered; an arc that is relieved in a capacity study stays.
+    """
+    relieved = set(relieved)
+    out = {}
+    if p.kuryk_loading_mt_per_yr <= 0 and "kuryk_loading" not in relieved:
+        why = "Kuryk has no crude loading: set kuryk_loading_mt_per_yr > 0"
+        out.update(dict.fromkeys(("kuryk_loading", "kuryk_sea"), why))
+    if p.reinforcement_tankers <= 0 and "reinforcement_lane" not in relieved:
+        out["reinforcement_lane"] = "no reinforcement: set reinforcement_tankers > 0"
+    return out
+
+
 def network(
     p: ParamValues,
     slices: Sequence[Slice],
@@ -279,12 +297,14 @@ def network(
         "novorossiysk_export": p.reserve_premium_usd_per_t,
         "cpc_diversion": p.diversion_cost_usd_per_t,
     }
-    arc_ids = list(ARCS if p.include_novorossiysk else ROUTE_ARCS)
+    idle = idle_arcs(p, relieved)
+    arc_ids = [a for a in (ARCS if p.include_novorossiysk else ROUTE_ARCS) if a not in idle]
     for aid in availability:
         if aid not in arc_ids:
-            msg = f"event element {aid!r} is not in the network" + (
-                " (set include_novorossiysk = true for the CPC arcs)" if aid in CPC_ARCS else ""
+            how = idle.get(aid) or (
+                "set include_novorossiysk = true for the CPC arcs" if aid in CPC_ARCS else ""
             )
+            msg = f"event element {aid!r} is not in the network" + (f" ({how})" if how else "")
             raise SpecError(msg)
     arcs = []
     for aid in arc_ids:
@@ -317,7 +337,7 @@ def network(
             supply=per_slice(p.kazakh_volume_mt_per_yr + p.makhachkala_volume_mt_per_yr),
         ),
         _node("aktau_tanks", kind=NodeKind.STORAGE, storage_capacity=p.aktau_storage_kt),
-        _node("kuryk"),
+        *([] if "kuryk_loading" in idle else [_node("kuryk")]),
         _node("aktau"),
         _node(
             "makhachkala",

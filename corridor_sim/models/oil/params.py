@@ -14,6 +14,7 @@ from typing import Any
 
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import SpecError
+from corridor_sim.models._common.caspian import season_of
 from corridor_sim.models.params import Param, ParamTable
 from corridor_sim.units import (
     HOURS_PER_DAY,
@@ -39,10 +40,6 @@ __all__ = [
     "volume_id",
 ]
 
-#: Calendar months of the winter storm season and of the shoulder months.
-WINTER_MONTHS = (12, 1, 2)
-SHOULDER_MONTHS = (3, 11)
-
 #: Documented or planned volume of the route, by year (catalogue ids, earliest first).
 _VOLUME_IDS = (
     "oil.abc.volume_2023",
@@ -50,15 +47,6 @@ _VOLUME_IDS = (
     "oil.abc.volume_2025_plan",
     "oil.abc.volume_2026_agreement",
 )
-
-
-def season_of(month: int) -> str:
-    """Return the season of calendar `month` 1–12: winter (Dec–Feb), shoulder (Mar, Nov), summer."""
-    if month in WINTER_MONTHS:
-        return "winter"
-    if month in SHOULDER_MONTHS:
-        return "shoulder"
-    return "summer"
 
 
 def volume_id(year: int) -> str:
