@@ -56,7 +56,7 @@ LABELS: dict[str, str] = {
     "aktau": "Aktau port",
     "aktau_tanks": "Aktau tanks",
     "kuryk": "Kuryk port",
-    "makhachkala": "Makhachkala (onward to Novorossiysk)",
+    "makhachkala": "Makhachkala (to Novorossiysk)",
     "baku": "Baku (Sangachal terminal)",
     "baku_tanks": "Sangachal tanks (Kazakh share)",
     "ceyhan": "Ceyhan terminal",

@@ -235,7 +235,7 @@ def _summary(p: ParamValues, tables: Mapping[str, pd.DataFrame]) -> list[tuple]:
 def _nodes(net: CommodityNetwork) -> pd.DataFrame:
     """Node positions for maps, plus the Tbilisi waypoint of the pipelines."""
     lon, lat = coords("tbilisi")
-    return nodes_table(net, [("tbilisi", "waypoint", lon, lat, "Tbilisi (pipeline waypoint)")])
+    return nodes_table(net, [("tbilisi", "waypoint", lon, lat, "Tbilisi")])
 
 
 def _build(
