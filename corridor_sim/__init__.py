@@ -4,19 +4,23 @@ The public API is small and flat:
 
 - :func:`facts`, :func:`fact` — the documented-figures catalogue (seed facts and
   labelled assumptions);
-- :class:`Scenario`, :func:`run`, :func:`sweep`, :func:`monte_carlo` — scenario runs and
-  capacity studies;
+- :class:`Scenario`, :func:`run`, :func:`sweep`, :func:`monte_carlo`, :func:`diff` —
+  scenario runs, sweeps (a grid of scenarios) and Monte Carlo studies, which return a
+  :class:`StudyResult` (``summary()``: P10/P50/P90, bottleneck frequency, sensitivity);
 - :class:`Result` — tidy result tables with ``summary()``, ``save()`` and ``Result.load()``;
 - :class:`CorridorSimError` — the base of every error the library raises.
 
 Models live in :mod:`corridor_sim.models` (``oil``, ``caspian``, ``serbia``), solvers in
 :mod:`corridor_sim.engines` (``commodity``, ``power``), figures in :mod:`corridor_sim.plotting`.
-Heavy modules are imported on first use, so ``import corridor_sim`` stays fast.
+Heavy modules are imported on first use, so ``import corridor_sim`` stays fast. The library
+logs to the ``corridor_sim`` logger and configures no handler of its own (a ``NullHandler``):
+the application (``corridor-sim -v``, or ``logging.basicConfig`` in a notebook) decides.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 from corridor_sim.errors import CorridorSimError
@@ -24,11 +28,16 @@ from corridor_sim.results.result import Result
 
 __version__ = "0.1.0"
 
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
 __all__ = [
     "CorridorSimError",
     "Result",
     "Scenario",
+    "StudyInterrupted",
+    "StudyResult",
     "__version__",
+    "diff",
     "fact",
     "facts",
     "monte_carlo",
@@ -43,6 +52,9 @@ _LAZY = {
     "run": ("corridor_sim.scenarios.runner", "run"),
     "sweep": ("corridor_sim.scenarios.runner", "sweep"),
     "monte_carlo": ("corridor_sim.scenarios.runner", "monte_carlo"),
+    "diff": ("corridor_sim.scenarios.diff", "diff"),
+    "StudyResult": ("corridor_sim.scenarios.study", "StudyResult"),
+    "StudyInterrupted": ("corridor_sim.scenarios.checkpoint", "StudyInterrupted"),
 }
 
 

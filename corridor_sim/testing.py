@@ -20,8 +20,9 @@ __all__ = ["assert_flow_conserved", "assert_results_equal", "assert_within_capac
 
 
 def _by_node(frame: pd.DataFrame, node_col: str, value_col: str) -> pd.Series:
-    if frame.empty:
-        return pd.Series(dtype=float)
+    if frame.empty or value_col not in frame:
+        index = pd.MultiIndex.from_arrays([[], []], names=[node_col, "period"])
+        return pd.Series(dtype=float, index=index)
     return frame.groupby([node_col, "period"])[value_col].sum()
 
 

@@ -86,9 +86,9 @@ def test_no_import_cycles() -> None:
 
 
 def _layer(module: str) -> int:
-    """The module's layer; a model's own figures (models/<name>/figures.py) are plotting."""
+    """The layer of `module`; a model's own figures (figures.py, *_figures.py) are plotting."""
     parts = module.split(".")
-    if parts[1:2] == ["models"] and parts[-1] == "figures":
+    if parts[1:2] == ["models"] and (parts[-1] == "figures" or parts[-1].endswith("_figures")):
         return LAYERS["plotting"]
     return LAYERS[parts[1] if len(parts) > 1 else "__init__"]
 

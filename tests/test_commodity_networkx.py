@@ -156,8 +156,12 @@ def test_missing_capacity_means_infinite() -> None:
         nx.maximum_flow_value(graph, "s", "t")
 
 
-def test_multi_period_equals_network_simplex_per_period() -> None:
-    """Without storage, periods are independent: the LP cost is the sum of per-period costs."""
+@pytest.mark.parametrize("block_periods", [None, 1, 3, 4])
+def test_multi_period_equals_network_simplex_per_period(block_periods: int | None) -> None:
+    """Without storage, periods are independent: the LP cost is the sum of per-period costs.
+
+    Whether the periods are solved as one LP (4), one by one (1) or in uneven blocks (3).
+    """
     rng = np.random.default_rng(7)
     graph = nx.gnm_random_graph(12, 40, seed=7, directed=True)
     t_n = 4
@@ -170,7 +174,8 @@ def test_multi_period_equals_network_simplex_per_period() -> None:
         Arc(str(u), str(v), capacity=caps[u, v], cost=weights[u, v]) for u, v in graph.edges
     )
     net = CommodityNetwork(nodes=tuple(nodes), arcs=arcs, periods=t_n)
-    sol = solve(net)
+    sol = solve(net, block_periods=block_periods)
+    assert sol.meta["blocks"] == {None: 1, 1: 4, 3: 2, 4: 1}[block_periods]
     total = 0.0
     for t in range(t_n):
         g = to_networkx(net, period=t)

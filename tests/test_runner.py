@@ -50,7 +50,9 @@ def test_events_derate_an_arc():
 
 
 def test_sweep_is_tidy_monotone_and_names_bottleneck():
-    table = cs.sweep(_scn(), {"s->d.capacity": [0.0, 2.0, 4.0, 6.0, 8.0]})
+    study = cs.sweep(_scn(), {"s->d.capacity": [0.0, 2.0, 4.0, 6.0, 8.0]}, progress=False)
+    assert isinstance(study, cs.StudyResult)
+    table = study.to_frame()
     assert list(table.columns) == [
         "run",
         "s->d.capacity",
@@ -66,15 +68,21 @@ def test_sweep_is_tidy_monotone_and_names_bottleneck():
 
 
 def test_sweep_over_two_parameters_is_the_product():
-    table = cs.sweep(_scn(), {"s->d.capacity": [1.0, 2.0], "spare.capacity": [0.0, 1.0, 2.0]})
-    assert table["run"].nunique() == 6
+    study = cs.sweep(_scn(), {"s->d.capacity": [1.0, 2.0], "spare.capacity": [0.0, 1.0, 2.0]})
+    assert study.to_frame()["run"].nunique() == 6
+    wide = study.wide()
+    assert wide[["s->d.capacity", "spare.capacity"]].drop_duplicates().shape[0] == 6
+    # delivered = min(demand 8, both arcs' capacities) in each of the 2 periods
+    expected = 2 * (wide["s->d.capacity"] + wide["spare.capacity"]).clip(upper=8.0)
+    assert wide["delivered"].tolist() == pytest.approx(expected.tolist())
 
 
 def test_process_pool_gives_the_same_table():
     grid = {"s->d.capacity": [1.0, 3.0, 9.0]}
     serial = cs.sweep(_scn(), grid)
     pooled = cs.sweep(_scn(), grid, executor="process", max_workers=2)
-    pd.testing.assert_frame_equal(serial, pooled)
+    for name in ("runs", "values"):
+        pd.testing.assert_frame_equal(serial.table(name), pooled.table(name))
 
 
 @pytest.mark.skipif(importlib.util.find_spec("dask") is not None, reason="dask is installed")
@@ -92,9 +100,9 @@ def test_unknown_executor_and_empty_sweep():
 
 def test_monte_carlo_is_deterministic_with_a_seed():
     dists = {"s->d.capacity": ("uniform", 0.0, 10.0)}
-    a = cs.monte_carlo(_scn(seed=11), 5, distributions=dists)
-    b = cs.monte_carlo(_scn(seed=11), 5, distributions=dists)
-    c = cs.monte_carlo(_scn(seed=12), 5, distributions=dists)
+    a = cs.monte_carlo(_scn(seed=11), 5, distributions=dists).to_frame()
+    b = cs.monte_carlo(_scn(seed=11), 5, distributions=dists).to_frame()
+    c = cs.monte_carlo(_scn(seed=12), 5, distributions=dists).to_frame()
     pd.testing.assert_frame_equal(a, b)
     assert not a["s->d.capacity"].equals(c["s->d.capacity"])
     assert a["draw"].nunique() == 5
@@ -107,6 +115,18 @@ def test_monte_carlo_rejects_bad_distributions():
         cs.monte_carlo(_scn(), 2, distributions={"s->d.capacity": ("normal", 0)})
     with pytest.raises(ScenarioError, match="positive number of draws"):
         cs.monte_carlo(_scn(), 0, distributions={"s->d.capacity": ("normal", 0, 1)})
+    with pytest.raises(ScenarioError, match="low 3 is above high 1"):
+        cs.monte_carlo(_scn(), 2, distributions={"s->d.capacity": ("uniform", 3, 1)})
+    with pytest.raises(ScenarioError, match="spread -1 must not be negative"):
+        cs.monte_carlo(_scn(), 2, distributions={"s->d.capacity": ("normal", 2, -1)})
+    with pytest.raises(ScenarioError, match="low <= mode <= high"):
+        cs.monte_carlo(_scn(), 2, distributions={"s->d.capacity": ("triangular", 3, 1, 2)})
+    with pytest.raises(ScenarioError, match="non-empty list"):
+        cs.monte_carlo(_scn(), 2, distributions={"s->d.capacity": ("choice", [])})
+    with pytest.raises(ScenarioError, match="catalogue=False"):
+        cs.monte_carlo(_scn(), 2, catalogue=False)
+    with pytest.raises(ScenarioError, match="max_workers = 0"):
+        cs.monte_carlo(_scn(), 2, distributions={"s->d.capacity": ("normal", 2, 1)}, max_workers=0)
 
 
 def test_unknown_model_parameter_is_named():
@@ -187,5 +207,5 @@ def test_monte_carlo_over_year_needs_integer_draws():
     # regression: ("uniform", 2025, 2030) ran silently with the draws truncated to integers
     with pytest.raises(ScenarioError, match=r"distributions\['year'\].*integer years"):
         cs.monte_carlo(_scn(), 2, distributions={"year": ("uniform", 2025, 2030)})
-    table = cs.monte_carlo(_scn(), 2, distributions={"year": ("choice", [2025, 2030])})
+    table = cs.monte_carlo(_scn(), 2, distributions={"year": ("choice", [2025, 2030])}).to_frame()
     assert set(table["year"]) <= {2025, 2030}

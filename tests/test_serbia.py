@@ -322,7 +322,7 @@ def test_gas_need_exceeds_supply_exactly_when_the_numbers_say(load_2029, cf, con
         efficiency=0.58,
     )
     need = burn.sum() / 1000
-    limit = min(contract, *route_free_capacity(spec).values())
+    limit = min(spec.contract_available, *route_free_capacity(spec).values())
     assume(abs(need - limit) > 1e-6)
     table, _, _ = gas_balance(spec, {cf: burn}, year=2029)
     row = table.iloc[0]
@@ -352,8 +352,12 @@ def test_gas_balance_in_result_and_breakeven(result):
     ).all()
     s = result.summary().set_index("metric")["value"]
     cf = s["breakeven_capacity_factor"]
+    limit = bal["supply_limit_bcm_per_yr"].iloc[0]
+    if limit == 0:  # today's users take the whole contract: nothing is left for the plant
+        assert cf == 0.0
+        return
     need_at = np.interp(cf, bal["capacity_factor"], bal["gas_need_bcm_per_yr"])
-    assert need_at == pytest.approx(bal["supply_limit_bcm_per_yr"].iloc[0], rel=1e-3)
+    assert need_at == pytest.approx(limit, rel=1e-3)
 
 
 def test_gas_spec_validation():
@@ -519,7 +523,7 @@ def example_results() -> dict[str, cs.Result]:
 
 
 def test_every_example_result_is_in_the_shared_schema(example_results):
-    assert len(example_results) == 5
+    assert len(example_results) == len(EXAMPLES) >= 5
     for name, res in example_results.items():
         validate(res)
         metrics = res.summary()["metric"]
@@ -552,7 +556,8 @@ def test_examples_reproduce_the_documented_figures(example_results):
     assert s.at["n1_violation_hours", "element"] == "krusevac"  # the scenario's site
     assert s.at["n1_violation_hours", "value"] == 2366
     assert s.at["losses_gwh", "value"] == pytest.approx(comp.at["krusevac", "losses_mwh"] / 1000)
-    assert s.at["breakeven_capacity_factor", "value"] == pytest.approx(0.4905, abs=1e-4)
+    # today's users take the whole 0.4 bcm/yr contract (serbia.gas.contract_existing_use)
+    assert s.at["breakeven_capacity_factor", "value"] == 0.0
     assert s.at["gas_need_bcm_per_yr", "value"] == pytest.approx(0.408, abs=5e-4)
     for name in ("serbia_trupale_2029", "serbia_niska_banja_2029"):
         other = example_results[name]

@@ -36,3 +36,15 @@ def test_helpers_catch_a_tampered_result(example):
 def test_same_scenario_same_tables(root):
     path = root / "examples" / "commodity_custom.toml"
     assert_results_equal(cs.run(path), cs.run(path))
+
+
+def test_conservation_check_works_without_demand_or_supply_nodes():
+    from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, solve
+
+    net = CommodityNetwork(
+        nodes=(Node("a", kind="supply", supply=3.0), Node("b")),
+        arcs=(Arc("a", "b", capacity=1.0),),
+    )
+    assert_flow_conserved(solve(net), net)
+    empty = CommodityNetwork(nodes=(Node("a"), Node("b")), arcs=(Arc("a", "b", capacity=1.0),))
+    assert_flow_conserved(solve(empty), empty)

@@ -23,9 +23,12 @@ from corridor_sim.catalogue._loader import (
     clear_cache,
     fact,
     facts,
+    overrides,
+    overriding,
     recording,
     value,
 )
+from corridor_sim.catalogue._ranges import draw_value, ranges
 
 __all__ = [
     "COLUMNS",
@@ -34,8 +37,12 @@ __all__ = [
     "Fact",
     "Status",
     "clear_cache",
+    "draw_value",
     "fact",
     "facts",
+    "overrides",
+    "overriding",
+    "ranges",
     "recording",
     "value",
 ]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import functools
-from collections.abc import Iterable, Iterator
+import math
+from collections.abc import Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -35,10 +37,15 @@ __all__ = [
     "Status",
     "fact",
     "facts",
+    "overrides",
+    "overriding",
     "recording",
     "value",
 ]
 
+_OVERRIDES: contextvars.ContextVar[Mapping[str, float] | None] = contextvars.ContextVar(
+    "corridor_sim_catalogue_overrides", default=None
+)
 _READS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "corridor_sim_catalogue_reads", default=None
 )
@@ -69,6 +76,70 @@ def recording() -> Iterator[list[str]]:
         _READS.reset(token)
         if outer is not None:
             outer.extend(i for i in seen if i not in outer)
+
+
+@contextlib.contextmanager
+def overriding(values: Mapping[str, float]) -> Iterator[dict[str, float]]:
+    """Read the catalogue with some rows' values replaced while the block runs.
+
+    Inside the block :func:`fact`, :func:`value` and :func:`facts` give `values` for
+    those ids, in each row's own unit; everything else (unit, status, range, recording)
+    is unchanged. This is how a Monte Carlo draw samples catalogue ranges: the catalogue
+    stays the single place values come from, so a parameter's rule default and rows read
+    outside the parameters (fixed rows) see the drawn value alike. Blocks nest (an inner
+    block's values win); the override is per thread and per process (a
+    :mod:`contextvars` variable), so concurrent draws do not mix.
+
+    Parameters
+    ----------
+    values : mapping of str to float
+        Catalogue id -> value in the row's unit.
+
+    Raises
+    ------
+    FactError
+        An unknown id, a qualitative row (no number), or a value that is not a finite number.
+
+    Examples
+    --------
+    >>> with overriding({"units.crude.bbl_per_t": 7.32}):
+    ...     value("units.crude.bbl_per_t", unit="bbl/t")
+    7.32
+    >>> value("units.crude.bbl_per_t", unit="bbl/t")
+    7.38
+    """
+    index = _index()
+    checked: dict[str, float] = {}
+    for fid, raw in values.items():
+        if fid not in index:
+            msg = f"overriding: unknown fact id {fid!r}: {_nearest(str(fid), list(index))}"
+            raise FactError(msg)
+        if index[fid].value is None:
+            msg = (
+                f"overriding: {fid!r} is qualitative ({index[fid].unit}); "
+                "it has no value to replace"
+            )
+            raise FactError(msg)
+        try:
+            number = float(raw)
+        except (TypeError, ValueError) as err:
+            msg = f"overriding: {fid} = {raw!r}: expected a number in {index[fid].unit}"
+            raise FactError(msg) from err
+        if not math.isfinite(number):
+            msg = f"overriding: {fid} = {raw!r}: expected a finite number in {index[fid].unit}"
+            raise FactError(msg)
+        checked[fid] = number
+    outer = _OVERRIDES.get() or {}
+    token = _OVERRIDES.set({**outer, **checked})
+    try:
+        yield checked
+    finally:
+        _OVERRIDES.reset(token)
+
+
+def overrides() -> dict[str, float]:
+    """Return the values replaced by the :func:`overriding` blocks now running (id -> value)."""
+    return dict(_OVERRIDES.get() or {})
 
 
 def _record(fact_id: str) -> None:
@@ -164,7 +235,11 @@ def facts(*, status: str | Iterable[str] | None = None, subject: str | None = No
         needle = str(subject).casefold()
         hay = table["subject"].str.casefold() + " " + table["id"].str.casefold()
         mask &= hay.str.contains(needle, regex=False)
-    return table.loc[mask].copy()
+    out = table.loc[mask].copy()
+    for fid, number in (_OVERRIDES.get() or {}).items():
+        if fid in out.index:
+            out.loc[fid, "value"] = number
+    return out
 
 
 def fact(fact_id: str, *, record: bool = True) -> Fact:
@@ -203,6 +278,9 @@ def fact(fact_id: str, *, record: bool = True) -> Fact:
         raise FactError(msg) from err
     if record:
         _record(fact_id)
+    replaced = _OVERRIDES.get()
+    if replaced and fact_id in replaced:
+        return dataclasses.replace(row, value=replaced[fact_id])
     return row
 
 

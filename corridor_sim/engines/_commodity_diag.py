@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.optimize import linprog
 
+from corridor_sim.errors import SolverError
+
 if TYPE_CHECKING:
     from corridor_sim.engines._commodity_layout import LP
     from corridor_sim.engines._commodity_network import CommodityNetwork
 
-__all__ = ["diagnose_infeasible", "diagnose_unbounded"]
+__all__ = ["diagnose_infeasible", "diagnose_unbounded", "unbounded_error"]
 
 #: Relative tolerance for "level reached".
 _TOL = 1e-7
@@ -74,3 +76,15 @@ def diagnose_unbounded(net: CommodityNetwork, lp: LP) -> str:
         names = ", ".join(f"{n.id!r} (value {n.value:g})" for n in nodes)
         parts.append(f"into open sink(s) {names}")
     return "; ".join(parts)
+
+
+def unbounded_error(net: CommodityNetwork, lp: LP, message: str) -> SolverError:
+    """Return the error for an unbounded LP, naming what runs away (``diagnose_unbounded``)."""
+    where = diagnose_unbounded(net, lp)
+    msg = (
+        f"network {net.name!r}: the LP is unbounded ({where or 'HiGHS: ' + message}); "
+        "expected finite supply or a non-negative cost on every cycle of infinite capacity "
+        "and no open sink (infinite demand) with value above its path cost from an "
+        "infinite supply"
+    )
+    return SolverError(msg)

@@ -4,7 +4,8 @@ A :class:`CommodityNetwork` holds :class:`Node` objects (supply, demand,
 storage, transit) and :class:`Arc` objects (capacity per period, availability,
 cost, loss) over a sequence of periods. :func:`solve` builds one linear
 programme over all periods and solves it with HiGHS
-(:func:`scipy.optimize.linprog`, ``method="highs"``)::
+(:func:`scipy.optimize.linprog`, ``method="highs"``; without storage nodes the periods are
+independent and long horizons are solved in blocks of periods with ``highspy``)::
 
     min  sum_t [ sum_a cost_a x_at + sum_n supply_cost_n s_nt
                  + sum_n penalty_n (demand_nt - d_nt) - sum_n value_n d_nt ]
@@ -90,8 +91,10 @@ __all__ = [
 ]
 
 
-def solve(network: CommodityNetwork, *, name: str = "") -> CommoditySolution:
-    """Solve the multi-period min-cost flow LP over all periods at once.
+def solve(
+    network: CommodityNetwork, *, name: str = "", block_periods: int | None = None
+) -> CommoditySolution:
+    """Solve the multi-period min-cost flow LP over all periods.
 
     Parameters
     ----------
@@ -99,6 +102,12 @@ def solve(network: CommodityNetwork, *, name: str = "") -> CommoditySolution:
         Nodes, arcs and periods; volumes in ``network.unit`` per period.
     name : str, optional
         Name recorded in ``meta["name"]`` (default: the network's name).
+    block_periods : int, optional
+        Periods per LP when no node is a storage node (periods are then independent).
+        None: about 2,000 variables per LP (one period per LP for a few hundred arcs),
+        and one LP over all periods when that covers the horizon. An int >= the number of
+        periods forces one LP. Networks with storage nodes are always one LP; a smaller
+        value for them is a :class:`SpecError`.
 
     Returns
     -------
@@ -107,7 +116,9 @@ def solve(network: CommodityNetwork, *, name: str = "") -> CommoditySolution:
         ``utilisation``, ``unmet``, ``storage``, ``supply``, ``prices``,
         ``bottlenecks`` (see :class:`CommoditySolution`), a summary
         (total_cost, supplied, delivered, unmet, losses, ...), and the
-        attributes ``total_cost``, ``status`` and ``network``.
+        attributes ``total_cost``, ``status`` and ``network``. ``meta["blocks"]``
+        is the number of LPs solved, ``meta["block_periods"]`` the periods per LP
+        and ``meta["solver"]`` which HiGHS interface solved them.
 
     Raises
     ------
@@ -118,6 +129,9 @@ def solve(network: CommodityNetwork, *, name: str = "") -> CommoditySolution:
         The LP is unbounded (e.g. an open sink with positive value fed by an
         infinite supply, or a negative-cost cycle of infinite capacity), or HiGHS
         failed.
+    SpecError
+        `block_periods` is not None or an int >= 1, or is below the number of periods
+        of a network with storage nodes.
 
     Notes
     -----
@@ -134,6 +148,14 @@ def solve(network: CommodityNetwork, *, name: str = "") -> CommoditySolution:
     (two arcs in series, both full) HiGHS puts the shadow price on one of them;
     raising that one alone may then not save anything.
 
+    Without storage nodes the LP is block-diagonal by period, so solving it in
+    blocks of periods (each block's LP built on its own and solved with ``highspy``,
+    warm-started from the previous block's basis) gives the same optimum: the same
+    objective, and the same flows and duals wherever the LP has a unique optimum.
+    Memory then grows with one block plus the result tables, not with the horizon.
+    With storage the periods are linked and the exact LP over all periods is solved
+    with :func:`scipy.optimize.linprog`.
+
     Examples
     --------
     >>> net = CommodityNetwork(
@@ -145,7 +167,7 @@ def solve(network: CommodityNetwork, *, name: str = "") -> CommoditySolution:
       element  demand_t  delivered_t  unmet_t
     0       b       8.0          5.0      3.0
     """
-    return _commodity_lp.solve(network, name=name)
+    return _commodity_lp.solve(network, name=name, block_periods=block_periods)
 
 
 @dataclass(frozen=True)

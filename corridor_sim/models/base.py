@@ -21,7 +21,11 @@ if TYPE_CHECKING:
 
     from corridor_sim.results.result import Result
 
-__all__ = ["EventLike", "ModelEntry", "Parameter", "ScenarioLike"]
+__all__ = ["EventLike", "ExtrapolationWarning", "ModelEntry", "Parameter", "ScenarioLike"]
+
+
+class ExtrapolationWarning(UserWarning):
+    """A model runs a year beyond the figures it has; dated figures are carried forward."""
 
 
 class EventLike(Protocol):
@@ -92,6 +96,10 @@ class ModelEntry:
         writes (file stem -> figure).
     max_periods : int, optional
         Longest horizon the model runs, in periods of its default resolution.
+    years : (int, int), optional
+        First and last year the model's figures cover. A scenario before the first is
+        refused; one after the last runs with an :class:`ExtrapolationWarning` naming the
+        dated figures it carries forward.
     """
 
     name: str
@@ -106,6 +114,7 @@ class ModelEntry:
     check: Callable[[ScenarioLike], None] | None = None
     figures: Callable[[Result], dict[str, Figure]] | None = None
     max_periods: int | None = None
+    years: tuple[int, int] | None = None
     option_table: OptionTable | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -135,7 +144,28 @@ class ModelEntry:
         with recording() as read:
             result = self.simulate(scenario)
         result.tables["provenance"] = self.provenance(scenario, read)
+        self._warn_extrapolated(int(scenario.year), read)
         return result
+
+    def _warn_extrapolated(self, year: int, read: Sequence[str]) -> None:
+        """Warn when `year` lies beyond the model's figures, naming the dated rows carried on."""
+        if self.years is None or year <= self.years[1]:
+            return
+        import warnings  # noqa: PLC0415
+
+        from corridor_sim.catalogue import fact  # noqa: PLC0415
+
+        dated = sorted(
+            ((fact(i, record=False).year, i) for i in read if fact(i, record=False).year),
+            reverse=True,
+        )
+        shown = ", ".join(f"{i} ({y})" for y, i in dated[:5])
+        more = f" and {len(dated) - 5} more" if len(dated) > 5 else ""
+        msg = (
+            f"model {self.name!r}, year {year}: its figures cover {self.years[0]}.."
+            f"{self.years[1]}; later years carry these figures forward: {shown}{more}"
+        )
+        warnings.warn(msg, ExtrapolationWarning, stacklevel=3)
 
     def provenance(self, scenario: ScenarioLike, read: Sequence[str] = ()) -> pd.DataFrame:
         """The provenance table of `scenario`, given the catalogue ids the run `read`."""

@@ -25,12 +25,17 @@ from corridor_sim.errors import ResultError
 
 __all__ = [
     "MANIFEST",
+    "check_file_target",
     "check_name",
     "check_target",
     "is_result_dir",
     "sha256",
     "write_atomically",
+    "write_file_atomically",
 ]
+
+#: ``format`` values of the manifests this module writes (results and studies).
+FORMATS = ("corridor_sim.result", "corridor_sim.study")
 
 #: File naming the result and listing its files (written last).
 MANIFEST = "meta.json"
@@ -82,7 +87,7 @@ def is_result_dir(path: Path) -> bool:
         payload = json.loads(meta.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(payload, dict) and payload.get("format") == "corridor_sim.result"
+    return isinstance(payload, dict) and payload.get("format") in FORMATS
 
 
 def check_target(path: str | Path, *, overwrite: bool = False, what: str = "--out") -> Path:
@@ -96,7 +101,7 @@ def check_target(path: str | Path, *, overwrite: bool = False, what: str = "--ou
     ResultError
         Naming the folder and what to do.
     """
-    target = Path(path)
+    target = Path(os.path.abspath(path))  # "a/../.." names the folder it leads to
     if not target.exists():
         parent = target.resolve().parent
         if parent.exists() and not parent.is_dir():
@@ -123,6 +128,44 @@ def check_target(path: str | Path, *, overwrite: bool = False, what: str = "--ou
     raise ResultError(msg)
 
 
+def check_file_target(path: Path, *, overwrite: bool = False, what: str = "--out") -> Path:
+    """Check that a single output file may be written at `path` before any work runs.
+
+    Raises
+    ------
+    ResultError
+        If `path` is a folder, or an existing file without `overwrite`.
+    """
+    if path.is_dir():
+        msg = f"{what} {path}: is a folder; expected a file name ending in .csv"
+        raise ResultError(msg)
+    if path.exists() and not overwrite:
+        msg = f"{what} {path}: the file exists; pass --overwrite to replace it"
+        raise ResultError(msg)
+    parent = path.resolve().parent
+    if parent.exists() and not parent.is_dir():
+        msg = f"{what} {path}: {parent} is a file, not a folder"
+        raise ResultError(msg)
+    return path
+
+
+def write_file_atomically(path: Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:
+    """Write one file with `write(tmp)` beside `path`, then rename it into place."""
+    check_file_target(path, overwrite=overwrite, what="write to")
+    parent = path.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.new-", dir=parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2); False where the call is missing."""
     libc_name = ctypes.util.find_library("c")
@@ -145,8 +188,8 @@ def write_atomically(target: Path, write: Callable[[Path], None], *, overwrite: 
     Path
         `target`.
     """
-    check_target(target, overwrite=overwrite, what="save to")
-    parent = target.resolve().parent
+    target = check_target(target, overwrite=overwrite, what="save to")
+    parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent))
     try:

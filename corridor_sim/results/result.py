@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,7 +212,13 @@ class Result:
         return sorted(set(super().__dir__()) | names)
 
     # -- persistence ------------------------------------------------------------
-    def save(self, directory: str | Path, *, overwrite: bool = False) -> Path:
+    def save(
+        self,
+        directory: str | Path,
+        *,
+        overwrite: bool = False,
+        extra: Callable[[Path], None] | None = None,
+    ) -> Path:
         """Write every table as CSV, plus ``summary.csv`` and ``meta.json``, atomically.
 
         The folder is written beside `directory` and moved into place in one step, so a
@@ -227,6 +233,9 @@ class Result:
         overwrite : bool, default False
             Replace an earlier corridor_sim result in `directory`. A folder holding any
             other files is never written into.
+        extra : callable, optional
+            ``extra(folder)`` writes further files (figures) into the new folder before it
+            is moved into place, so they arrive with the tables or not at all.
 
         Returns
         -------
@@ -241,7 +250,13 @@ class Result:
         """
         for name in self.tables:
             check_name(name)
-        return write_atomically(Path(directory), self._write, overwrite=overwrite)
+
+        def write(folder: Path) -> None:
+            self._write(folder)
+            if extra is not None:
+                extra(folder)
+
+        return write_atomically(Path(directory), write, overwrite=overwrite)
 
     def _write(self, out: Path) -> None:
         files: dict[str, dict[str, Any]] = {}

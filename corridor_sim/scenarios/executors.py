@@ -1,22 +1,60 @@
 """Where many scenario runs execute: in-process, a process pool, or Dask.
 
-Every executor maps a top-level function over picklable payloads and returns
-the results in input order, so a sweep gives the same table whichever runs it.
+Every executor applies a module-level function to picklable payloads.
+:func:`iter_runs` yields ``(index, result)`` as runs finish (so a study can save each one
+and count it on its progress bar); :func:`map_runs` returns the results in input order.
+Whatever the executor, a run's result depends only on its payload, so a study gives the
+same table on every executor and worker count.
+
+Workers do not fight over the machine's cores: every process-pool and Dask worker limits
+BLAS and OpenMP pools to one thread (:func:`limit_threads`), so two workers on two cores
+run two solvers, not two times two threads. ``executor="dask"`` uses Dask's distributed
+scheduler: the running ``dask.distributed.Client`` if there is one (a cluster), otherwise a
+``LocalCluster`` of single-threaded process workers started for the study and closed after
+it. Dask's default threaded scheduler cannot run these models in parallel (they hold the
+GIL in pandas and pandapower code), so without ``distributed`` the runs go one by one, with
+a warning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import logging
+import os
+import signal
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from corridor_sim.errors import OptionalDependencyError, ScenarioError
 
-__all__ = ["Executor", "map_runs"]
+__all__ = [
+    "THREAD_VARIABLES",
+    "Executor",
+    "check_executor",
+    "iter_runs",
+    "limit_threads",
+    "map_runs",
+]
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
+
+#: Environment variables that cap BLAS / OpenMP thread pools, set to 1 in every worker.
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
+
+_LIMITS: list[Any] = []  # the threadpoolctl limiter of this worker process, kept alive
 
 
 class Executor(StrEnum):
@@ -27,14 +65,69 @@ class Executor(StrEnum):
     DASK = "dask"
 
 
-def map_runs(
+def limit_threads() -> None:
+    """Limit this process's BLAS and OpenMP thread pools to one thread (once per process).
+
+    Sets :data:`THREAD_VARIABLES` for libraries loaded later and, through threadpoolctl,
+    resizes the pools of those already loaded (a forked worker inherits numpy's OpenBLAS).
+    """
+    if _LIMITS:
+        return
+    for name in THREAD_VARIABLES:
+        os.environ[name] = "1"
+    try:
+        from threadpoolctl import threadpool_limits  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - a dependency; the variables still apply
+        _LIMITS.append(None)
+        return
+    _LIMITS.append(threadpool_limits(limits=1))
+
+
+def _init_worker() -> None:
+    """Process-pool worker start: one BLAS thread; Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit_threads()
+
+
+def _kind(executor: str) -> Executor:
+    try:
+        return Executor(executor)
+    except ValueError as err:
+        valid = ", ".join(repr(e.value) for e in Executor)
+        msg = f"executor = {executor!r}: expected one of {valid}"
+        raise ScenarioError(msg) from err
+
+
+def _check_workers(max_workers: int | None) -> int | None:
+    if max_workers is None:
+        return None
+    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
+        msg = f"max_workers = {max_workers!r}: expected a whole number of workers >= 1 (or None)"
+        raise ScenarioError(msg)
+    return max_workers
+
+
+def check_executor(executor: str, max_workers: int | None) -> Executor:
+    """Check an executor name and worker count before a study starts.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the argument, the value and what was expected.
+    """
+    kind = _kind(executor)
+    _check_workers(max_workers)
+    return kind
+
+
+def iter_runs(
     func: Callable[[Any], T],
     payloads: Sequence[Any],
     *,
     executor: str = "serial",
     max_workers: int | None = None,
-) -> list[T]:
-    """Apply `func` to every payload with the chosen executor, keeping order.
+) -> Iterator[tuple[int, T]]:
+    """Apply `func` to every payload; yield ``(index, result)`` as each run finishes.
 
     Parameters
     ----------
@@ -43,30 +136,87 @@ def map_runs(
     payloads : sequence
         One argument per run.
     executor : {"serial", "process", "dask"}, default "serial"
-        ``"process"`` uses :class:`concurrent.futures.ProcessPoolExecutor`;
-        ``"dask"`` uses ``dask.delayed`` and the active scheduler (a
-        ``dask.distributed.Client`` if one is running, so clusters work).
+        ``"serial"`` runs here, in order; ``"process"`` uses a
+        :class:`~concurrent.futures.ProcessPoolExecutor`; ``"dask"`` uses the running
+        ``dask.distributed.Client`` or a ``LocalCluster`` started for these runs.
     max_workers : int, optional
-        Pool size for ``"process"``.
+        Worker processes (default: the machine's cores, at most one per payload).
 
     Raises
     ------
     ScenarioError
-        For an unknown executor name.
+        For an unknown executor name or a bad `max_workers`.
     OptionalDependencyError
         For ``"dask"`` when Dask is not installed.
+
+    Notes
+    -----
+    A process pool starts its workers when this is called, not on the first ``next()``.
+    Closing the generator early (an exception or Ctrl-C in the loop body) cancels the runs
+    not yet started and stops the workers; runs already yielded are kept by the caller.
     """
+    kind = _kind(executor)
+    workers = _check_workers(max_workers)
+    if kind is Executor.DASK:
+        return _iter_dask(func, payloads, workers)
+    if kind is Executor.SERIAL or len(payloads) <= 1 or workers == 1:
+        return ((i, func(p)) for i, p in enumerate(payloads))
+    # the pool starts (forks its workers) now, before the caller starts a progress bar's thread
+    size = min(workers or os.cpu_count() or 1, len(payloads))
+    pool = ProcessPoolExecutor(max_workers=size, initializer=_init_worker)
     try:
-        kind = Executor(executor)
-    except ValueError as err:
-        valid = ", ".join(repr(e.value) for e in Executor)
-        msg = f"executor = {executor!r}: expected one of {valid}"
-        raise ScenarioError(msg) from err
-    if kind is Executor.SERIAL or len(payloads) <= 1:
-        return [func(p) for p in payloads]
-    if kind is Executor.PROCESS:
-        with ProcessPoolExecutor(max_workers=max_workers) as pool:
-            return list(pool.map(func, payloads))
+        index = {pool.submit(func, p): i for i, p in enumerate(payloads)}
+    except BaseException:
+        _stop_pool(pool)
+        raise
+    return _drain_pool(pool, index)
+
+
+def map_runs(
+    func: Callable[[Any], T],
+    payloads: Sequence[Any],
+    *,
+    executor: str = "serial",
+    max_workers: int | None = None,
+) -> list[T]:
+    """Apply `func` to every payload with the chosen executor; results in input order.
+
+    See :func:`iter_runs` for the parameters and errors.
+    """
+    out: dict[int, T] = dict(iter_runs(func, payloads, executor=executor, max_workers=max_workers))
+    return [out[i] for i in range(len(payloads))]
+
+
+def _drain_pool(pool: ProcessPoolExecutor, index: dict[Future[T], int]) -> Iterator[tuple[int, T]]:
+    finished = False
+    try:
+        pending = set(index)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in sorted(done, key=index.__getitem__):
+                yield index[fut], fut.result()
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            _stop_pool(pool)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued runs and end the workers now (interrupted or failed study)."""
+    processes = list(getattr(pool, "_processes", {}).values())  # no public way to end them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(timeout=5)
+
+
+def _iter_dask(
+    func: Callable[[Any], T], payloads: Sequence[Any], workers: int | None
+) -> Iterator[tuple[int, T]]:
     try:
         dask = importlib.import_module("dask")
     except ModuleNotFoundError as err:
@@ -75,5 +225,82 @@ def map_runs(
             "pip install 'corridor_sim[dask]' (or use executor='process')"
         )
         raise OptionalDependencyError(msg) from err
-    tasks = [dask.delayed(func)(p) for p in payloads]
-    return list(dask.compute(*tasks))
+    try:
+        distributed = importlib.import_module("dask.distributed")
+    except ModuleNotFoundError:
+        warnings.warn(
+            "executor='dask' without dask.distributed: Dask's threaded scheduler cannot run "
+            "these models in parallel (they hold the GIL), so the runs go one by one; "
+            "pip install 'dask[distributed]' or use executor='process'",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        for i, payload in enumerate(payloads):
+            yield i, dask.compute(dask.delayed(func)(payload))[0]
+        return
+    client, cluster = _dask_client(distributed, workers)
+    futures = []
+    try:
+        futures = client.map(func, list(payloads), pure=False)
+        index = {fut.key: i for i, fut in enumerate(futures)}
+        for fut in distributed.as_completed(futures):
+            yield index[fut.key], fut.result()
+    finally:
+        if cluster is not None:
+            _close_quietly(client, cluster)
+        elif futures:
+            client.cancel(futures)
+
+
+def _dask_client(distributed: Any, workers: int | None) -> tuple[Any, Any]:  # noqa: ANN401
+    """Return the running client, or a new LocalCluster of single-threaded process workers."""
+    try:
+        return distributed.get_client(), None
+    except ValueError:
+        pass
+    n = workers or os.cpu_count() or 1
+    logger.info("starting a Dask LocalCluster of %d single-threaded process workers", n)
+    env = dict.fromkeys(THREAD_VARIABLES, "1")
+    with _sigint_ignored():  # the workers inherit it: Ctrl-C is the study's to handle
+        cluster = distributed.LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,  # worker errors reach us through run_task
+            env=env,
+        )
+    return distributed.Client(cluster), cluster
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while child processes start, so they inherit the ignored signal.
+
+    A terminal's Ctrl-C goes to the whole process group; a Dask worker that received it
+    would print its own traceback. Python leaves an inherited ignored SIGINT alone (and so
+    does asyncio), so the workers ignore it and the study alone reacts. Only the main
+    thread can change signal handlers; elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _close_quietly(client: Any, cluster: Any) -> None:  # noqa: ANN401
+    """Close a study's own Dask client and cluster without log noise about lost workers."""
+    quiet = [logging.getLogger(n) for n in ("distributed", "tornado", "asyncio")]
+    levels = [q.level for q in quiet]
+    for q in quiet:
+        q.setLevel(logging.CRITICAL)
+    try:
+        client.close()
+        cluster.close()
+    finally:
+        for q, level in zip(quiet, levels, strict=True):
+            q.setLevel(level)

@@ -1,94 +1,68 @@
-"""Run scenarios: one run, a parameter sweep (capacity study), or a Monte Carlo study."""
+"""Run scenarios: one run, a sweep (a grid of scenarios) or a Monte Carlo study.
+
+Names: a **sweep** (:func:`sweep`) runs one scenario over a grid of parameter values, one
+run per grid point. A model's **own capacity study** (oil's
+``options.study = "bottleneck_sequence"``: relieve each bottleneck in turn and trace the
+delivered-versus-offered curves) is something else: it is part of one run
+(:func:`run`), and a sweep or Monte Carlo study drops ``options.study`` from its runs unless
+asked (``model_study=True``), so it is not recomputed and thrown away in every variant.
+
+Both studies return a :class:`~corridor_sim.scenarios.study.StudyResult`; both save each
+finished run in a ``checkpoint`` folder and resume from it, show a progress bar, record a
+failing run instead of stopping, and give the same tables on every executor.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import itertools
-import math
-from collections.abc import Mapping, Sequence
+import logging
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
+from corridor_sim.catalogue import facts, ranges
+from corridor_sim.errors import ScenarioError
 from corridor_sim.models import get_model
-from corridor_sim.results.result import Result
-from corridor_sim.scenarios.executors import map_runs
+from corridor_sim.scenarios.checkpoint import Checkpoint, StudyInterrupted, jsonable
+from corridor_sim.scenarios.draws import Input, draw_seed, explicit_inputs
+from corridor_sim.scenarios.execute import execute, normalise, record_of
+from corridor_sim.scenarios.executors import check_executor
 from corridor_sim.scenarios.scenario import Scenario
+from corridor_sim.scenarios.single import load, run
+from corridor_sim.scenarios.study import StudyResult, build_tables, parse_threshold
 
-__all__ = ["load", "monte_carlo", "run", "sweep"]
+__all__ = ["StudyInterrupted", "StudyResult", "load", "monte_carlo", "run", "sweep"]
 
-_DISTRIBUTIONS = {"uniform": 2, "normal": 2, "triangular": 3, "lognormal": 2, "choice": 1}
+logger = logging.getLogger(__name__)
 
-
-def load(scenario: Scenario | str | Path) -> Scenario:
-    """Return `scenario` itself, or the Scenario read from a TOML path."""
-    if isinstance(scenario, Scenario):
-        return scenario
-    if isinstance(scenario, (str, Path)):
-        return Scenario.from_toml(scenario, check=False)
-    msg = f"scenario = {scenario!r}: expected a Scenario or the path of a TOML file"
-    raise ScenarioError(msg)
+#: The option through which a model runs its own capacity study (oil).
+MODEL_STUDY_OPTION = "study"
 
 
-def run(scenario: Scenario | str | Path) -> Result:
-    """Run one scenario and return its :class:`~corridor_sim.Result`.
-
-    Parameters
-    ----------
-    scenario : Scenario, str or Path
-        A Scenario, or the path of a scenario TOML file.
-
-    Returns
-    -------
-    Result
-        Tidy tables (``flows``, ``utilisation``, ``bottlenecks``, ``prices``,
-        ``unmet``, ``storage`` where there is storage, and model-specific ones),
-        ``summary()`` and ``meta`` (model, year, scenario, seed, overrides, events).
-
-    Raises
-    ------
-    ScenarioError
-        If the scenario is invalid for its model (checked before anything runs).
-    InfeasibleError
-        If the model's problem has no solution; the message names the constraint.
-
-    Examples
-    --------
-    >>> import corridor_sim as cs
-    >>> net = {"unit": "t", "nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> r = cs.run(cs.Scenario(model="commodity", year=2025, network=net))
-    >>> r.metric("unmet")
-    1.0
-    """
-    scn = load(scenario).check()
-    entry = get_model(scn.model)
-    result = entry.run(scn)
-    result.meta = {
-        **result.meta,
-        "model": scn.model,
-        "year": int(scn.year),
-        "scenario": scn.name or scn.model,
-        "seed": int(scn.seed),
-        "resolution": scn.resolution or entry.resolutions[0],
-        "overrides": dict(scn.overrides),
-        "options": dict(scn.options),
-        "events": [e.to_dict() for e in scn.events],
-    }
-    if scn.source is not None:
-        result.meta["source"] = str(scn.source)
-    return result
-
-
-def _run_summary(scenario: Scenario) -> tuple[pd.DataFrame, str]:
-    result = run(scenario)
-    return result.summary(), str(result.meta.get("bottleneck", "") or "")
+def _without_model_study(scn: Scenario, keep: bool) -> tuple[Scenario, dict[str, Any]]:
+    """Drop ``options.study`` from a study's runs unless `keep`; return what was dropped."""
+    if keep or MODEL_STUDY_OPTION not in scn.options:
+        return scn, {}
+    dropped = {MODEL_STUDY_OPTION: scn.options[MODEL_STUDY_OPTION]}
+    logger.info(
+        "options.study = %r is the model's own capacity study; it runs once with cs.run() "
+        "and is left out of the study's runs (model_study=True keeps it)",
+        dropped[MODEL_STUDY_OPTION],
+    )
+    options = {k: v for k, v in scn.options.items() if k != MODEL_STUDY_OPTION}
+    return scn.replace(options=options), dropped
 
 
 def _grid(scn: Scenario, grid: Mapping[str, Sequence[Any]] | None) -> dict[str, list[Any]]:
+    if grid is not None and not isinstance(grid, Mapping):
+        msg = f"grid = {grid!r}: expected a mapping of parameter name to a list of values"
+        raise ScenarioError(msg)
     raw = dict(scn.sweep) if grid is None else dict(grid)
     if not raw:
         msg = (
@@ -120,20 +94,32 @@ def _variant(scn: Scenario, combo: Mapping[str, Any], label: str) -> Scenario:
     )
 
 
-def _tidy(
-    combos: list[dict[str, Any]],
-    outputs: list[tuple[pd.DataFrame, str]],
-    key: str,
-) -> pd.DataFrame:
-    frames = []
-    for i, (combo, (summary, bottleneck)) in enumerate(zip(combos, outputs, strict=True)):
-        frame = summary.copy()
-        for name, value in reversed(list(combo.items())):
-            frame.insert(0, name, value)
-        frame.insert(0, key, i)
-        frame["bottleneck"] = bottleneck
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+def _thresholds(thresholds: Iterable[Any] | None) -> list[str]:
+    if thresholds is None:
+        return []
+    if isinstance(thresholds, str):
+        thresholds = [thresholds]
+    return [str(parse_threshold(t)) for t in thresholds]
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("corridor_sim")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "unknown"
+
+
+def _checkpoint(directory: str | Path | None, spec: Mapping[str, Any]) -> Checkpoint | None:
+    """Open the study's checkpoint; its spec also pins the catalogue and the library version."""
+    if directory is None:
+        return None
+    table = facts().drop(columns=["file"]).to_csv(index=False).encode("utf-8")
+    pinned = {
+        **spec,
+        "catalogue_sha256": hashlib.sha256(table).hexdigest(),
+        "corridor_sim_version": _version(),
+    }
+    return Checkpoint(directory, pinned)
 
 
 def sweep(
@@ -142,33 +128,47 @@ def sweep(
     *,
     executor: str = "serial",
     max_workers: int | None = None,
-) -> pd.DataFrame:
-    """Run `scenario` over a grid of parameter values (a capacity study).
+    checkpoint: str | Path | None = None,
+    progress: bool = True,
+    model_study: bool = False,
+    thresholds: Iterable[Any] | None = None,
+) -> StudyResult:
+    """Run `scenario` over a grid of parameter values, one run per grid point.
 
     Parameters
     ----------
     scenario : Scenario, str or Path
         The base scenario.
     grid : mapping of str to list, optional
-        Parameter name (a model override, or ``"year"``) to the values to try;
-        several parameters give their Cartesian product. Defaults to the
-        scenario's ``[sweep]`` table.
+        Parameter name (a model override, or ``"year"``) to the values to try; several
+        parameters give their Cartesian product. Defaults to the scenario's ``[sweep]``.
     executor : {"serial", "process", "dask"}, default "serial"
-        Where the runs execute (see :func:`corridor_sim.scenarios.executors.map_runs`).
+        Where the runs execute (:func:`corridor_sim.scenarios.executors.iter_runs`).
     max_workers : int, optional
-        Pool size for ``"process"``.
+        Worker processes for ``"process"`` and a new Dask ``LocalCluster``.
+    checkpoint : str or Path, optional
+        Folder where each finished run is saved; a second call with it runs only the
+        missing ones and gives the same tables.
+    progress : bool, default True
+        Show a progress bar (in a terminal or a notebook).
+    model_study : bool, default False
+        Keep ``options.study`` (a model's own capacity study) in every run.
+    thresholds : iterable, optional
+        Conditions such as ``"unmet_mt>0"`` for :meth:`StudyResult.summary`.
 
     Returns
     -------
-    pandas.DataFrame
-        Long table: ``run``, one column per swept parameter, ``metric``,
-        ``value``, ``unit``, ``bottleneck`` (the binding element the model
-        names, empty when nothing binds). Same order whatever the executor.
+    StudyResult
+        ``kind = "sweep"``; ``table("values")`` is the tidy long table (``run``, one column
+        per swept parameter, ``metric``, ``value``, ``unit``, ``element``, ``bottleneck``),
+        ``table("runs")`` one row per grid point; same on every executor.
 
     Raises
     ------
     ScenarioError
         If a swept name is not a parameter of the model or a value is out of bounds.
+    StudyInterrupted
+        On Ctrl-C (finished runs are kept in the checkpoint and the exception).
 
     Examples
     --------
@@ -177,13 +177,15 @@ def sweep(
     ...        {"id": "d", "kind": "demand", "demand": 3}],
     ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
     >>> s = cs.Scenario(model="commodity", year=2025, network=net)
-    >>> t = cs.sweep(s, {"s->d.capacity": [1.0, 4.0]})
-    >>> t.loc[t.metric == "delivered", "value"].tolist()
+    >>> study = cs.sweep(s, {"s->d.capacity": [1.0, 4.0]}, progress=False)
+    >>> study.wide()["delivered"].tolist()
     [1.0, 3.0]
     """
+    check_executor(executor, max_workers)
     scn = load(scenario)
     values = _grid(scn, grid)
     scn.replace(sweep=values).check()  # errors name "sweep.<parameter>", not an override
+    scn, dropped = _without_model_study(scn, model_study)
     names = list(values)
     combos = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*values.values())]
     variants = [
@@ -191,118 +193,251 @@ def sweep(
     ]
     for variant in variants:
         variant.check()
-    outputs = map_runs(_run_summary, variants, executor=executor, max_workers=max_workers)
-    return _tidy(combos, outputs, "run")
+    spec = {"kind": "sweep", "scenario": scn.to_dict(), "grid": values}
+    ckpt = _checkpoint(checkpoint, spec)
+    payloads = [
+        {"key": i, "scenario": v, "inputs": combo, "seed": int(v.seed)}
+        for i, (v, combo) in enumerate(zip(variants, combos, strict=True))
+    ]
+    records = ckpt.load(range(len(payloads))) if ckpt else {}
+    inputs = pd.DataFrame(
+        {
+            "input": names,
+            "kind": ["year" if k == "year" else "parameter" for k in names],
+            "values": [", ".join(map(str, values[k])) for k in names],
+        }
+    )
+    meta = {
+        "title": f"sweep of {scn.name or scn.model}",
+        "scenario": scn.name or scn.model,
+        "model": scn.model,
+        "year": int(scn.year),
+        "runs": len(payloads),
+        "executor": executor,
+        "checkpoint": None if checkpoint is None else str(checkpoint),
+        "dropped_options": dropped,
+        "thresholds": _thresholds(thresholds),
+    }
+
+    def result(done: dict[int, dict[str, Any]]) -> StudyResult:
+        return StudyResult("sweep", {**build_tables("sweep", done, names), "inputs": inputs}, meta)
+
+    execute(
+        payloads,
+        records,
+        checkpoint=ckpt,
+        executor=executor,
+        max_workers=max_workers,
+        progress=progress,
+        desc=f"sweep {scn.name or scn.model}",
+        unit="run",
+        partial=result,
+    )
+    return result(records)
 
 
-def _draw(
-    rng: np.random.Generator,
-    name: str,
-    spec: Sequence[Any],
-    n: int,
-) -> np.ndarray:
-    if isinstance(spec, (str, bytes)) or not isinstance(spec, Sequence) or not spec:
-        msg = f"distributions[{name!r}] = {spec!r}: expected e.g. ('uniform', low, high)"
-        raise ScenarioError(msg)
-    kind, *args = spec
-    if kind not in _DISTRIBUTIONS:
-        msg = (
-            f"distributions[{name!r}]: unknown distribution {kind!r}, "
-            f"{suggest(str(kind), _DISTRIBUTIONS)}"
-        )
-        raise ScenarioError(msg)
-    if len(args) != _DISTRIBUTIONS[kind]:
-        msg = (
-            f"distributions[{name!r}] = {spec!r}: {kind!r} takes "
-            f"{_DISTRIBUTIONS[kind]} argument(s), got {len(args)}"
-        )
-        raise ScenarioError(msg)
-    if kind == "choice":
-        options = list(args[0])
-        return np.asarray(options, dtype=object)[rng.integers(0, len(options), size=n)]
-    if not all(isinstance(a, (int, float)) and math.isfinite(a) for a in args):
-        msg = f"distributions[{name!r}] = {spec!r}: expected finite numbers after {kind!r}"
-        raise ScenarioError(msg)
-    if kind == "uniform":
-        return rng.uniform(args[0], args[1], size=n)
-    if kind == "normal":
-        return rng.normal(args[0], args[1], size=n)
-    if kind == "lognormal":
-        return rng.lognormal(args[0], args[1], size=n)
-    return rng.triangular(args[0], args[1], args[2], size=n)
+def _probe(scn: Scenario, explicit: Sequence[Input], params: Mapping[str, Any]) -> dict[str, Any]:
+    """Run the base scenario (and each drawn year) once: base values and the rows read.
+
+    Parameters with an explicit distribution are overridden (by their default) in the
+    probe, so the catalogue rows read only through their defaults are not drawn as well.
+    """
+    fixed = {
+        i.name: params[i.name].default
+        for i in explicit
+        if i.kind == "parameter" and i.name in params
+    }
+    years = [int(scn.year)]
+    for i in explicit:
+        if i.kind == "year":
+            years += [int(y) for y in i.spec[1] if int(y) not in years]
+    read: list[str] = []
+    base: dict[str, Any] = {}
+    known = set(facts().index)
+    for year in years:
+        probe = scn.replace(year=year, overrides={**scn.overrides, **fixed})
+        try:
+            result = run(probe)
+        except ScenarioError:
+            raise
+        except Exception as err:
+            msg = (
+                f"scenario {scn.name or scn.model!r} (year {year}) fails as it is, "
+                f"before any draw: {err}"
+            )
+            raise ScenarioError(msg) from err
+        # the provenance lists every row the run read (parameters' sources and fixed rows);
+        # an overridden parameter's row is not among them
+        prov = result.tables.get("provenance")
+        ids = [] if prov is None else [str(i) for i in prov["source_id"] if str(i) in known]
+        read += [i for i in ids if i not in read]
+        if year == int(scn.year):
+            base = record_of(result)
+    return normalise({**base, "read": read})
 
 
 def monte_carlo(
     scenario: Scenario | str | Path,
     n: int,
     *,
-    distributions: Mapping[str, Sequence[Any]],
+    distributions: Mapping[str, Sequence[Any]] | None = None,
+    catalogue: bool = True,
+    thresholds: Iterable[Any] | None = None,
     executor: str = "serial",
     max_workers: int | None = None,
-) -> pd.DataFrame:
-    """Run `n` draws of uncertain parameters around `scenario`.
+    checkpoint: str | Path | None = None,
+    progress: bool = True,
+    model_study: bool = False,
+) -> StudyResult:
+    """Run `n` draws of the uncertain inputs of `scenario`.
 
     Parameters
     ----------
     scenario : Scenario, str or Path
         The base scenario; its ``seed`` seeds every draw.
     n : int
-        Number of draws (>= 1).
-    distributions : mapping
-        Parameter name to ``("uniform", low, high)``, ``("normal", mean, sd)``,
-        ``("lognormal", mean, sigma)``, ``("triangular", low, mode, high)`` or
-        ``("choice", [values])``. Numeric draws are clipped to the parameter's
-        documented bounds (``Parameter.minimum`` / ``maximum``), so a normal
-        distribution never asks for a negative capacity.
-    executor, max_workers
+        Number of draws (>= 1). Draw ``i`` depends only on the seed and ``i``, so a larger
+        ``n`` with the same checkpoint extends a study.
+    distributions : mapping, optional
+        Input name (a model parameter, ``"year"`` or a catalogue id) to
+        ``("uniform", low, high)``, ``("normal", mean, sd)``, ``("lognormal", mean, sigma)``,
+        ``("triangular", low, mode, high)`` or ``("choice", [values])``. A parameter's
+        numeric draws are clipped to its documented bounds. These override the
+        catalogue's ranges.
+    catalogue : bool, default True
+        Also draw every catalogue row that the model reads and that has a range
+        (``low``/``high`` in the catalogue), each from its own range.
+    thresholds : iterable, optional
+        Conditions such as ``"unmet_mt>0"``: their probability is in the summary.
+    executor, max_workers, checkpoint, progress, model_study
         As in :func:`sweep`.
 
     Returns
     -------
-    pandas.DataFrame
-        Long table: ``draw``, one column per drawn parameter, ``metric``,
-        ``value``, ``unit``, ``bottleneck``. The same seed gives the same table.
+    StudyResult
+        ``kind = "monte_carlo"``: ``summary()`` (P10/P50/P90, bottleneck frequency,
+        thresholds, sensitivity, failures) and the tables ``runs``, ``values`` (tidy long
+        table keyed by ``draw``), ``inputs`` and ``base``. Equal seeds give equal tables on
+        every executor.
+
+    Raises
+    ------
+    ScenarioError
+        A bad distribution, `n` or scenario, or a scenario that fails as it is.
+    UnknownNameError
+        A distribution for a name that is neither a parameter nor a catalogue id.
+    StudyInterrupted
+        On Ctrl-C (finished draws are kept in the checkpoint and the exception).
     """
+    check_executor(executor, max_workers)
     scn = load(scenario)
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         msg = f"n = {n!r}: expected a positive number of draws"
         raise ScenarioError(msg)
-    if not distributions:
-        msg = "distributions is empty: name at least one parameter to draw"
+    n = int(n)
+    scn, dropped = _without_model_study(scn.check(), model_study)
+    entry = get_model(scn.model)
+    params = entry.parameters(scn.year) or {}
+    explicit = explicit_inputs(distributions or {}, params, scn.model, list(facts().index))
+    if not explicit and not catalogue:
+        msg = "distributions is empty and catalogue=False: name at least one input to draw"
         raise ScenarioError(msg)
-    params = get_model(scn.model).parameters(scn.year) or {}
-    rng = scn.rng()
-    draws: dict[str, np.ndarray] = {}
-    for name in sorted(distributions):
-        if params and name not in params:
-            msg = (
-                f"distributions: {name!r} is not a parameter of model {scn.model!r}, "
-                f"{suggest(name, params)}"
-            )
-            raise UnknownNameError(msg)
-        values = _draw(rng, name, distributions[name], n)
-        if name == "year" and not all(
-            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values
-        ):
-            msg = (
-                f"distributions['year'] = {distributions[name]!r}: draws must be integer "
-                "years; expected ('choice', [2025, 2030, ...])"
-            )
-            raise ScenarioError(msg)
-        spec = params.get(name)
-        if spec is not None and values.dtype != object:
-            values = np.clip(values, spec.minimum, spec.maximum)
-        draws[name] = values
-    seeds = rng.integers(0, 2**31 - 1, size=n)
-    combos = [
-        {k: (v[i].item() if hasattr(v[i], "item") else v[i]) for k, v in draws.items()}
-        for i in range(n)
-    ]
-    variants = [
-        _variant(scn, combo, f"draw={i}").replace(seed=int(seeds[i]))
-        for i, combo in enumerate(combos)
-    ]
-    for variant in variants:
-        variant.check()
-    outputs = map_runs(_run_summary, variants, executor=executor, max_workers=max_workers)
-    return _tidy(combos, outputs, "draw")
+    spec = {
+        "kind": "monte_carlo",
+        "scenario": scn.to_dict(),
+        "distributions": {i.name: list(i.spec) for i in explicit},
+        "catalogue": bool(catalogue),
+    }
+    ckpt = _checkpoint(checkpoint, spec)
+    base = ckpt.load_base() if ckpt else None
+    if base is None:
+        base = _probe(scn, explicit, params)
+        if ckpt:
+            ckpt.save_base(base)
+    named = {i.name for i in explicit}
+    drawn_rows = (
+        [
+            Input(fid, "catalogue", unit=u)
+            for fid, u in ranges(base["read"])["unit"].items()
+            if fid not in named
+        ]
+        if catalogue
+        else []
+    )
+    inputs = [*explicit, *drawn_rows]
+    if not inputs:
+        warnings.warn(
+            f"model {scn.model!r} reads no catalogue row with a range and no distribution was "
+            "given: the draws differ only by their scenario seed",
+            UserWarning,
+            stacklevel=2,
+        )
+    names = [i.name for i in inputs]
+    payloads = [_payload(scn, inputs, i) for i in range(n)]
+    for p in payloads:
+        p["scenario"].check()
+    records = ckpt.load(range(n)) if ckpt else {}
+    table_inputs = pd.DataFrame([i.describe() for i in inputs], columns=_INPUT_COLUMNS)
+    summary = base.get("summary") or {}
+    base_table = pd.DataFrame(summary, columns=["metric", "value", "unit", "element"])
+    meta = {
+        "title": f"Monte Carlo of {scn.name or scn.model}",
+        "scenario": scn.name or scn.model,
+        "model": scn.model,
+        "year": int(scn.year),
+        "seed": int(scn.seed),
+        "runs": n,
+        "executor": executor,
+        "checkpoint": None if checkpoint is None else str(checkpoint),
+        "dropped_options": dropped,
+        "thresholds": _thresholds(thresholds),
+        "base_bottleneck": base.get("bottleneck", ""),
+    }
+
+    def result(done: dict[int, dict[str, Any]]) -> StudyResult:
+        tables = build_tables("monte_carlo", done, names)
+        return StudyResult(
+            "monte_carlo", {**tables, "inputs": table_inputs, "base": base_table}, meta
+        )
+
+    execute(
+        payloads,
+        records,
+        checkpoint=ckpt,
+        executor=executor,
+        max_workers=max_workers,
+        progress=progress,
+        desc=f"monte carlo {scn.name or scn.model}",
+        unit="draw",
+        partial=result,
+    )
+    return result({k: r for k, r in records.items() if k < n})
+
+
+_INPUT_COLUMNS = [
+    "input",
+    "kind",
+    "unit",
+    "distribution",
+    "low",
+    "high",
+    "base",
+    "source",
+    "reason",
+]
+
+
+def _payload(scn: Scenario, inputs: Sequence[Input], i: int) -> dict[str, Any]:
+    """Return the scenario and catalogue values of draw `i`."""
+    values = {inp.name: inp.draw(scn.seed, i) for inp in inputs}
+    combo = {inp.name: values[inp.name] for inp in inputs if inp.kind in ("parameter", "year")}
+    catalogue = {inp.name: values[inp.name] for inp in inputs if inp.kind == "catalogue"}
+    seed = draw_seed(scn.seed, i)
+    variant = _variant(scn, combo, f"draw={i}").replace(seed=seed)
+    return {
+        "key": i,
+        "scenario": variant,
+        "catalogue": catalogue,
+        "inputs": jsonable(values),
+        "seed": seed,
+    }

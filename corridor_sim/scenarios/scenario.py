@@ -46,7 +46,9 @@ from corridor_sim.scenarios.event import Event, _is_number
 
 __all__ = ["Event", "Resolution", "Scenario"]
 
-_YEAR_RANGE = (1990, 2100)
+#: Years a scenario may name (each model narrows this to what its figures cover).
+YEAR_RANGE = (1990, 2100)
+_YEAR_RANGE = YEAR_RANGE
 
 
 class Resolution(StrEnum):
@@ -71,8 +73,14 @@ def _check_value(key: str, value: Any, source: Path | None, table: str = "overri
     if isinstance(value, (bool, str)):
         return
     if _is_number(value):
-        if not math.isfinite(float(value)):
-            msg = f"{where}{table}.{key} = {value!r}: expected a finite number"
+        try:
+            finite = math.isfinite(float(value))
+        except OverflowError:
+            finite = False
+        if not finite:
+            digits = str(value) if isinstance(value, int) else ""
+            shown = f"{digits[:6]}... ({len(digits)} digits)" if digits else repr(value)
+            msg = f"{where}{table}.{key} = {shown}: expected a finite number"
             raise ScenarioError(msg)
         return
     if isinstance(value, Sequence):
@@ -390,6 +398,13 @@ class Scenario:
             msg = (
                 f"{where}periods = {self.periods}: model {self.model!r} runs at most "
                 f"{entry.max_periods} {unit}s; expected 1..{entry.max_periods}"
+            )
+            raise ScenarioError(msg)
+        if entry.years is not None and self.year < entry.years[0]:
+            first, last = entry.years
+            msg = (
+                f"{where}year = {self.year}: model {self.model!r} has figures for "
+                f"{first}..{last}; expected year >= {first}"
             )
             raise ScenarioError(msg)
         if self.resolution is not None and self.resolution not in entry.resolutions:

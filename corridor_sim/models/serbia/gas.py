@@ -7,6 +7,11 @@ Other users of each pipeline are demands with priority over the plant, so the pl
 the route's free capacity and the contracted volume leave. Network unit: mcm per period (the
 year, or a month); annual capacities are delivered ratably (in proportion to the month's days).
 The unmet penalties only rank users (no currency), so prices are in cost units per mcm.
+
+This is the first, annual balance that ``simulate`` runs. The daily gas chain with dated
+capacities (TAP's 2026 expansion), the room other users leave on each leg, Banatski Dvor and
+the new contract and capacity the plant needs is :mod:`.gas_chain`, :mod:`.gas_needs` and
+:mod:`.gas_study` (docs/serbia.md, "The gas chain").
 """
 
 from __future__ import annotations
@@ -141,8 +146,8 @@ class GasSpec:
 
         Examples
         --------
-        >>> GasSpec.for_year(2029, contracted_volume=1.0).contract_available
-        1.0
+        >>> GasSpec.for_year(2029, contracted_volume=1.0).contract_available  # today's users: 0.4
+        0.6
         """
         for key in overrides:
             if key not in GAS_FIELDS:

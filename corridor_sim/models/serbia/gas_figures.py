@@ -1,0 +1,198 @@
+"""Figures of the Serbian gas chain, drawn from a Result that holds the gas study's tables.
+
+``gas_balance_monthly`` (gas at Niš by month: today's users, what reaches the plant through
+the route and from storage, and what is short) and ``gas_needs`` (the new contract and the
+new capacity per leg the plant needs, per technology). :func:`figures` returns both when the
+Result has the tables (``gas_chain_monthly``, ``gas_needs``, ``gas_new_capacity``) and
+nothing otherwise, so a model can always merge it into its own figures.
+
+Every series with nothing to show is left out of the plot and the legend; titles name the
+scenario and year; axes carry units; no text is smaller than 8 pt.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from corridor_sim.models.serbia.params import SITE_LABELS
+from corridor_sim.plotting.style import CATEGORICAL, FONT_PT, figure_title, style_context
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from corridor_sim.results.result import Result
+
+__all__ = ["figures", "gas_balance_monthly", "gas_needs"]
+
+_FONT = FONT_PT["label"]
+_BLUE, _ORANGE, _GREEN, _VERMILLION, _PURPLE, _SKY = (CATEGORICAL[i] for i in range(6))
+_MONTHS = ("J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D")
+_TECH_LABELS = {"ccgt": "CCGT", "ocgt": "OCGT"}
+#: Shortfalls below this (mcm per month) are not drawn.
+_EPS = 1e-6
+
+
+def _case_label(tech: str, site: str) -> str:
+    name = _TECH_LABELS.get(tech, tech)
+    return name if site == "all" else f"{name} at {SITE_LABELS.get(site, site)}"
+
+
+def _cases(table: pd.DataFrame) -> list[tuple[str, str]]:
+    return list(dict.fromkeys(zip(table["technology"], table["site"], strict=True)))
+
+
+def _balance_axes(ax: Axes, month: pd.DataFrame) -> list[str]:
+    """Stacked bars of one case; return the labels drawn (for one shared legend)."""
+    x = np.arange(1, 13)
+    series = [
+        ("users_mcm", "today's users (contract)", "0.6", None),
+        ("pipeline_to_plant_mcm", "plant, through the route", _GREEN, None),
+        ("withdrawal_mcm", "plant, from Banatski Dvor", _BLUE, None),
+        ("unmet_mcm", "plant, short (new contract or capacity)", "white", "///"),
+    ]
+    bottom = np.zeros(12)
+    drawn = []
+    for col, label, colour, hatch in series:
+        vals = np.clip(month[col].to_numpy(dtype=float), 0.0, None)
+        if vals.sum() <= _EPS:
+            continue
+        ax.bar(x, vals, bottom=bottom, color=colour, hatch=hatch, edgecolor=_VERMILLION if hatch
+               else "black", linewidth=0.5, label=label)  # fmt: skip
+        bottom += vals
+        drawn.append(label)
+    inject = month["injection_mcm"].to_numpy(dtype=float)
+    if inject.sum() > _EPS:
+        ax.bar(x, -inject, color=_SKY, edgecolor="black", linewidth=0.5,
+               label="into Banatski Dvor")  # fmt: skip
+        drawn.append("into Banatski Dvor")
+        ax.axhline(0.0, color="black", linewidth=0.6)
+    ax.set_xticks(x, _MONTHS)
+    ax.set_xlabel("month (January to December)", fontsize=_FONT)
+    ax.set_ylabel("gas at Niš (mcm per month)", fontsize=_FONT)
+    ax.tick_params(labelsize=FONT_PT["tick"])
+    return drawn
+
+
+def gas_balance_monthly(result: Result) -> Figure:
+    """Draw the gas at Niš by month per case: today's users, the plant's supply, its shortfall.
+
+    One panel per case (technology and site). Bars: the contract gas today's users take, the
+    plant's gas through the route and from its share of Banatski Dvor, what is short (hatched);
+    injections below zero. The panel title gives the contract and today's users' share of it
+    (numbers, not lines, so that equal values cannot hide each other).
+
+    Returns
+    -------
+    Figure
+    """
+    with style_context():
+        return _balance_figure(result)
+
+
+def _balance_figure(result: Result) -> Figure:
+    month = result.table("gas_chain_monthly")
+    needs = result.table("gas_needs").set_index(["technology", "site"])
+    cases = _cases(month)
+    fig, axes = plt.subplots(1, len(cases), figsize=(5.2 * len(cases), 4.2), squeeze=False,
+                             layout="constrained", sharey=True)  # fmt: skip
+    labels: dict[str, object] = {}
+    for ax, (tech, site) in zip(axes[0], cases, strict=True):
+        part = month[(month["technology"] == tech) & (month["site"] == site)].sort_values("month")
+        r = needs.loc[(tech, site)]
+        _balance_axes(ax, part)
+        ax.set_title(
+            f"{_case_label(tech, site)}: need {r['gas_need_bcm_per_yr']:.3f} bcm/yr, "
+            f"short {r['shortfall_bcm_per_yr']:.3f} bcm/yr\n"
+            f"contract {r['contracted_bcm_per_yr']:.2f} bcm/yr, of which today's users take "
+            f"{r['contract_existing_use_bcm_per_yr']:.2f}",
+            fontsize=_FONT,
+        )
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            labels.setdefault(lab, h)
+    fig.legend(list(labels.values()), list(labels), loc="outside lower center",
+               ncol=min(3, len(labels)), fontsize=FONT_PT["legend"], frameon=False)  # fmt: skip
+    fig.suptitle(figure_title(result, "Gas balance by month at Niš"), fontsize=FONT_PT["title"])
+    return fig
+
+
+def gas_needs(result: Result) -> Figure:
+    """Draw the new contract and the new capacity per leg that each case needs.
+
+    Left: the new contract's largest daily rate with the plant's storage and without (its
+    annual volume in the labels). Right: new capacity per leg of the route, with storage
+    (solid) and without (hatched); legs that need none are left out.
+
+    Returns
+    -------
+    Figure
+    """
+    with style_context():
+        return _needs_figure(result)
+
+
+def _needs_figure(result: Result) -> Figure:
+    needs = result.table("gas_needs")
+    cap = result.table("gas_new_capacity")
+    cases = _cases(needs)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    x = np.arange(len(cases))
+    w = 0.38
+    for off, col, hatch, lab in ((-w / 2, "new_contract_max_mcm_per_d", None, "with storage"),
+                                 (w / 2, "new_contract_max_mcm_per_d_no_storage", "///",
+                                  "without storage")):  # fmt: skip
+        vals = needs[col].to_numpy(dtype=float)
+        bars = left.bar(x + off, vals, w, color=_PURPLE, hatch=hatch, edgecolor="black",
+                        linewidth=0.5, label=lab, alpha=0.8 if hatch else 1.0)  # fmt: skip
+        suffix = "" if hatch is None else "_no_storage"
+        for b, v in zip(bars, needs[f"new_contract_bcm_per_yr{suffix}"], strict=True):
+            left.annotate(f"{v:.2f} bcm/yr", (b.get_x() + b.get_width() / 2, b.get_height()),
+                          ha="center", va="bottom", fontsize=FONT_PT["annotation"])  # fmt: skip
+    left.set_xticks(x, [_case_label(t, s) for t, s in cases])
+    left.set_xlabel("plant (technology, site)", fontsize=_FONT)
+    left.set_ylabel("new contract, largest daily rate (mcm/d)", fontsize=_FONT)
+    left.set_title("New contract (labels: volume per year)", fontsize=_FONT)
+    left.legend(fontsize=_FONT, frameon=False)
+    legs = [e for e in dict.fromkeys(cap["element"]) if cap.loc[cap["element"] == e,
+            "new_capacity_mcm_per_d"].max() > _EPS]  # fmt: skip
+    if legs:
+        bw = 0.8 / (2 * len(cases))
+        xl = np.arange(len(legs))
+        for i, (tech, site) in enumerate(cases):
+            for j, storage in enumerate((True, False)):
+                sel = cap[(cap["technology"] == tech) & (cap["site"] == site)
+                          & (cap["storage"] == storage)].set_index("element")  # fmt: skip
+                vals = [float(sel.loc[e, "new_capacity_mcm_per_d"]) for e in legs]
+                lab = f"{_case_label(tech, site)}, {'with' if storage else 'without'} storage"
+                colour = CATEGORICAL[i % len(CATEGORICAL)]
+                right.bar(xl - 0.4 + bw * (2 * i + j + 0.5), vals, bw, color=colour,
+                          hatch=None if storage else "///", edgecolor="black", linewidth=0.5,
+                          label=lab)  # fmt: skip
+        right.set_xticks(xl, legs)
+        right.legend(fontsize=FONT_PT["legend"], frameon=False)
+    else:
+        right.text(0.5, 0.5, "no leg needs new capacity", ha="center", va="center",
+                   transform=right.transAxes, fontsize=_FONT)  # fmt: skip
+    right.set_xlabel("leg of the route (pipeline)", fontsize=_FONT)
+    right.set_ylabel("new capacity (mcm/d)", fontsize=_FONT)
+    right.set_title("New firm capacity per leg", fontsize=_FONT)
+    for ax in (left, right):
+        ax.tick_params(labelsize=FONT_PT["tick"])
+    fig.suptitle(figure_title(result, "What the plant needs from the gas chain"),
+                 fontsize=FONT_PT["title"])  # fmt: skip
+    return fig
+
+
+def figures(result: Result) -> dict[str, Figure]:
+    """Return the gas figures of `result` by file stem (none without the gas study tables)."""
+    have = set(result.tables)
+    if not {"gas_chain_monthly", "gas_needs", "gas_new_capacity", "gas_legs"} <= have:
+        return {}
+    return {
+        "serbia_gas_balance_monthly": gas_balance_monthly(result),
+        "serbia_gas_needs": gas_needs(result),
+    }

@@ -1,0 +1,211 @@
+"""Figures of a sweep or Monte Carlo study (a :class:`~corridor_sim.scenarios.study.StudyResult`).
+
+- :func:`fan_chart` — the quantile fan of every metric that varies (P10–P90 and P25–P75
+  bands, the median, the base scenario), relative to the median so metrics of different
+  units share one axis;
+- :func:`bottleneck_bars` — how often each element is the bottleneck;
+- :func:`tornado` — which inputs move one metric most (Spearman rank correlation over the
+  draws, :meth:`StudyResult.sensitivity`);
+- :func:`sweep_plot` — a metric against the swept parameter (a sweep);
+- :func:`figures` — the figures ``corridor-sim monte-carlo`` / ``sweep --out`` write.
+
+A model's own capacity study (oil's ``bottleneck_sequence``, drawn by
+``corridor_sim.plotting.oil.sweep_curve(cs.run(...))``) is a single run's table, not a study.
+Every function takes a StudyResult (and ``ax=None``), never calls ``show()``, and returns
+the Axes or Figure.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from corridor_sim.errors import UnknownNameError, suggest
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["bottleneck_bars", "fan_chart", "figures", "headline_metric", "sweep_plot", "tornado"]
+
+_BAND_COLOUR = "tab:blue"
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt  # noqa: PLC0415 - matplotlib on use
+
+    _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _study(study: Any, what: str) -> Any:  # noqa: ANN401 - a StudyResult
+    if not hasattr(study, "tables") or "runs" not in getattr(study, "tables", {}):
+        msg = (
+            f"{what}: expected the StudyResult of cs.sweep or cs.monte_carlo, got "
+            f"{type(study).__name__}"
+        )
+        raise UnknownNameError(msg)
+    return study
+
+
+def _varying(study: Any) -> list[str]:  # noqa: ANN401
+    wide = study.wide()
+    skip = {study.key, "bottleneck", *study.input_names}
+    return [c for c in wide.columns if c not in skip and wide[c].dropna().nunique() > 1]
+
+
+def headline_metric(study: Any) -> str:  # noqa: ANN401
+    """Return the first metric (in the model's summary order) that varies across the runs."""
+    varying = _varying(_study(study, "headline_metric"))
+    if varying:
+        return varying[0]
+    metrics = list(dict.fromkeys(study.tables["values"]["metric"]))
+    if not metrics:
+        msg = "the study has no finished run, so no metric to plot"
+        raise UnknownNameError(msg)
+    return metrics[0]
+
+
+def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = None) -> Axes:  # noqa: ANN401
+    """Quantile fan of each metric relative to its median (P10–P90, P25–P75, P50, base).
+
+    Parameters
+    ----------
+    study : StudyResult
+        A Monte Carlo study (a sweep works too: its runs are treated as draws).
+    metrics : list of str, optional
+        Metrics to show (default: every metric that varies, at most 12).
+    ax : Axes, optional
+        Where to draw.
+    """
+    study = _study(study, "fan_chart")
+    values = study.tables["values"]
+    metrics = metrics or _varying(study)[:12]
+    unknown = [m for m in metrics if m not in set(values["metric"])]
+    if unknown:
+        hint = suggest(unknown[0], set(values["metric"]))
+        msg = f"fan_chart: metric {unknown[0]!r} not in the study, {hint}"
+        raise UnknownNameError(msg)
+    ax = _axes(ax, (8.0, 0.55 * max(len(metrics), 2) + 1.5))
+    base = study.tables.get("base")
+    base_of = (
+        base.drop_duplicates("metric").set_index("metric")["value"]
+        if base is not None and not base.empty
+        else pd.Series(dtype=float)
+    )
+    labels = []
+    lo, hi = 0.0, 0.0
+    for y, metric in enumerate(reversed(metrics)):
+        part = values.loc[values["metric"] == metric, "value"].to_numpy(dtype=float)
+        unit = str(values.loc[values["metric"] == metric, "unit"].iloc[0])
+        q = np.nanquantile(part, [0.1, 0.25, 0.5, 0.75, 0.9])
+        scale = abs(q[2]) if q[2] != 0 else max(abs(np.nanmax(part)), 1e-12)
+        rel = 100.0 * (q - q[2]) / scale
+        lo, hi = min(lo, rel[0]), max(hi, rel[4])
+        ax.barh(y, rel[4] - rel[0], left=rel[0], height=0.6, color=_BAND_COLOUR, alpha=0.3)
+        ax.barh(y, rel[3] - rel[1], left=rel[1], height=0.6, color=_BAND_COLOUR, alpha=0.6)
+        ax.plot([0, 0], [y - 0.3, y + 0.3], color="black", lw=1.5)
+        if metric in base_of.index and np.isfinite(base_of[metric]):
+            ax.plot(100.0 * (base_of[metric] - q[2]) / scale, y, "D", color="tab:red", ms=5)
+        labels.append(f"{metric}\nP50 {q[2]:.4g} {unit}")
+    ax.set_yticks(range(len(metrics)), labels, fontsize=8)
+    pad = 0.08 * max(hi - lo, 1.0)
+    ax.set_xlim(lo - pad, hi + pad)
+    ax.axvline(0, color="grey", lw=0.5)
+    ax.set_xlabel("% of the median (bands: P10–P90 light, P25–P75 dark; diamond: base scenario)")
+    ax.set_title(f"{study.meta.get('title', 'study')}: quantiles of each metric")
+    return ax
+
+
+def bottleneck_bars(study: Any, ax: Axes | None = None) -> Axes:  # noqa: ANN401
+    """Share of the finished runs in which each element is the model's top bottleneck."""
+    freq = _study(study, "bottleneck_bars").bottleneck_frequency()
+    ax = _axes(ax, (7.0, 0.45 * max(len(freq), 2) + 1.5))
+    ax.barh(range(len(freq))[::-1], 100.0 * freq["share"], color="tab:orange")
+    ax.set_yticks(range(len(freq))[::-1], freq["bottleneck"])
+    for y, (share, runs) in zip(
+        range(len(freq))[::-1], zip(freq["share"], freq["runs"], strict=True), strict=True
+    ):
+        ax.text(100.0 * share, y, f" {100 * share:.0f} % ({runs})", va="center", fontsize=8)
+    ax.set_xlim(0, 115)
+    ax.set_xlabel("% of finished runs")
+    ax.set_title(f"{study.meta.get('title', 'study')}: bottleneck frequency")
+    return ax
+
+
+def tornado(
+    study: Any, metric: str | None = None, ax: Axes | None = None, *, top: int = 12
+) -> Axes:  # noqa: ANN401
+    """Rank the inputs by their Spearman rank correlation with `metric` (default: headline)."""
+    study = _study(study, "tornado")
+    metric = metric or headline_metric(study)
+    sens = study.sensitivity()
+    part = sens[sens["metric"] == metric].head(top)
+    ax = _axes(ax, (7.5, 0.45 * max(len(part), 2) + 1.5))
+    if part.empty:
+        ax.text(
+            0.5,
+            0.5,
+            f"{metric}: no input moves it (or too few runs)",
+            ha="center",
+            transform=ax.transAxes,
+        )
+    else:
+        rho = part["spearman_rho"].to_numpy()
+        ys = np.arange(len(part))[::-1]
+        colours = ["tab:green" if r > 0 else "tab:red" for r in rho]
+        ax.barh(ys, rho, color=colours)
+        ax.set_yticks(ys, part["input"], fontsize=8)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_xlabel(f"Spearman rank correlation with {metric}")
+    ax.set_title(f"{study.meta.get('title', 'study')}: what moves {metric}")
+    return ax
+
+
+def sweep_plot(study: Any, metric: str | None = None, ax: Axes | None = None) -> Axes:  # noqa: ANN401
+    """`metric` against the first swept parameter, one line per value of the others."""
+    study = _study(study, "sweep_plot")
+    metric = metric or headline_metric(study)
+    wide = study.wide()
+    if metric not in wide:
+        msg = f"sweep_plot: metric {metric!r} not in the study, {suggest(metric, wide.columns)}"
+        raise UnknownNameError(msg)
+    names = study.input_names
+    ax = _axes(ax, (7.5, 4.5))
+    x = names[0] if names else study.key
+    others = names[1:]
+    groups = wide.groupby(others) if others else [((), wide)]
+    for label, part in groups:
+        part = part.sort_values(x)
+        text = ", ".join(f"{k}={v}" for k, v in zip(others, np.atleast_1d(label), strict=False))
+        ax.plot(part[x], part[metric], marker="o", label=text or None)
+    if others:
+        ax.legend(fontsize=8)
+    ax.set_xlabel(x)
+    unit = study.tables["values"].loc[lambda t: t["metric"] == metric, "unit"]
+    ax.set_ylabel(f"{metric} [{unit.iloc[0]}]" if not unit.empty else metric)
+    ax.set_title(f"{study.meta.get('title', 'study')}: {metric}")
+    return ax
+
+
+def figures(study: Any) -> dict[str, Figure]:  # noqa: ANN401
+    """Return the standard figures of a study, keyed by a file-name stem."""
+    study = _study(study, "figures")
+    if study.tables["values"].empty:
+        return {}
+    out = {}
+    if study.kind == "monte_carlo":
+        if _varying(study):
+            out["study_fan"] = fan_chart(study).figure
+            out["study_tornado"] = tornado(study).figure
+    else:
+        out["study_sweep"] = sweep_plot(study).figure
+    out["study_bottlenecks"] = bottleneck_bars(study).figure
+    for fig in out.values():
+        fig.tight_layout()
+    return out

@@ -1,0 +1,155 @@
+"""Run the scenarios of a study: one task per run, saved and counted as each finishes.
+
+:func:`run_task` is what a worker executes for one sweep point or draw: the scenario, run
+inside :func:`corridor_sim.catalogue.overriding` with the draw's catalogue values, turned
+into a plain record (JSON types only). A run that raises is a record with
+``status = "failed"`` and the error message, not the end of the study.
+:func:`execute` hands the missing tasks to an executor, saves each record in the
+checkpoint as it arrives, drives the progress bar, and turns Ctrl-C into
+:class:`~corridor_sim.scenarios.checkpoint.StudyInterrupted`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from corridor_sim.scenarios.checkpoint import Checkpoint, StudyInterrupted, jsonable
+from corridor_sim.scenarios.executors import iter_runs, limit_threads
+from corridor_sim.scenarios.progress import study_bar
+
+__all__ = ["execute", "normalise", "record_of", "run_task"]
+
+logger = logging.getLogger(__name__)
+
+
+def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
+    """`record` as it reads back from a checkpoint (JSON types, exact floats)."""
+    return json.loads(json.dumps(jsonable(record), sort_keys=True))
+
+
+def record_of(result: Any) -> dict[str, Any]:  # noqa: ANN401 - a Result
+    """Return the summary rows and bottleneck of a finished run, as plain lists."""
+    summary = result.summary()
+    return {
+        "status": "ok",
+        "error": "",
+        "bottleneck": str(result.meta.get("bottleneck", "") or ""),
+        "summary": {
+            "metric": [str(m) for m in summary["metric"]],
+            "value": [float(v) for v in summary["value"]],
+            "unit": [str(u) for u in summary["unit"]],
+            "element": [str(e) for e in summary["element"].fillna("")],
+        },
+    }
+
+
+def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Run one sweep point or draw (in any process); never raises for a failing model run.
+
+    Parameters
+    ----------
+    payload : mapping
+        ``key``, ``scenario`` (a Scenario), ``catalogue`` (id -> drawn value), ``inputs``
+        (the input values to report), ``seed`` and ``limit_threads`` (a Dask worker: one
+        BLAS thread).
+
+    Returns
+    -------
+    dict
+        ``key, inputs, seed, status, error, bottleneck, summary, unread`` (``unread``: drawn
+        catalogue rows the run did not read, which a cache in a model would cause).
+    """
+    from corridor_sim.catalogue import overriding, recording  # noqa: PLC0415
+    from corridor_sim.scenarios.single import run  # noqa: PLC0415 - the models load on use
+
+    if payload.get("limit_threads"):
+        limit_threads()
+    catalogue = dict(payload.get("catalogue") or {})
+    head = {
+        "key": int(payload["key"]),
+        "inputs": dict(payload.get("inputs") or {}),
+        "seed": payload.get("seed"),
+    }
+    try:
+        with recording() as read, overriding(catalogue):
+            result = run(payload["scenario"])
+        record = {**head, **record_of(result)}
+        record["unread"] = sorted(i for i in catalogue if i not in read)
+    except Exception as err:  # noqa: BLE001 - a failing run is recorded, the study goes on
+        message = " ".join(str(err).split()) or type(err).__name__
+        record = {
+            **head,
+            "status": "failed",
+            "error": f"{type(err).__name__}: {message}",
+            "bottleneck": "",
+            "summary": None,
+            "unread": [],
+        }
+    return normalise(record)
+
+
+def execute(
+    payloads: Sequence[Mapping[str, Any]],
+    records: dict[int, dict[str, Any]],
+    *,
+    checkpoint: Checkpoint | None,
+    executor: str,
+    max_workers: int | None,
+    progress: bool,
+    desc: str,
+    unit: str,
+    partial: Callable[[dict[int, dict[str, Any]]], Any],
+) -> dict[int, dict[str, Any]]:
+    """Run the payloads whose key is not in `records`; add each record as it finishes.
+
+    Raises
+    ------
+    StudyInterrupted
+        On Ctrl-C: the finished records are in the checkpoint (if any) and in the
+        exception's ``partial`` (built by `partial`).
+    """
+    todo = [p for p in payloads if int(p["key"]) not in records]
+    total = len(payloads)
+    if len(todo) < total:
+        logger.info(
+            "%d of %d %ss found in the checkpoint; running %d",
+            total - len(todo),
+            total,
+            unit,
+            len(todo),
+        )
+    if executor == "dask":
+        todo = [{**p, "limit_threads": True} for p in todo]
+    failed = sum(1 for r in records.values() if r["status"] == "failed")
+    unread: set[str] = set()
+    runs = iter_runs(run_task, todo, executor=executor, max_workers=max_workers)
+    try:
+        with study_bar(
+            total, done=total - len(todo), desc=desc, unit=unit, enabled=progress
+        ) as bar:
+            for _, record in runs:
+                if checkpoint is not None:
+                    checkpoint.save(record)
+                records[int(record["key"])] = record
+                unread.update(record.get("unread") or [])
+                if record["status"] == "failed":
+                    failed += 1
+                    logger.info("%s %s failed: %s", unit, record["key"], record["error"])
+                    bar.set_postfix_str(f"{failed} failed")
+                bar.update(1)
+    except KeyboardInterrupt:
+        done = {k: r for k, r in records.items() if k < total}
+        where = checkpoint.directory if checkpoint is not None else None
+        raise StudyInterrupted(len(done), total, where, partial(done), unit) from None
+    finally:
+        runs.close()
+    if unread:
+        logger.warning(
+            "drawn catalogue rows were not read in some runs (a cache in the model would keep "
+            "their first value): %s",
+            ", ".join(sorted(unread)),
+        )
+    return records

@@ -1,0 +1,97 @@
+"""The gas chain to the Serbian plant: what reaches it, and what new contract and capacity it needs.
+
+Runs the daily gas study (``corridor_sim.models.serbia.gas_study``) for an open-cycle and a
+combined-cycle plant dispatched at a capacity factor of 0.5, in five variants of the chain:
+
+- ``2029``: the chain as it is in 2029 (TAP's 1.2 bcm/yr expansion of 2026, booked by Italy
+  and Albania; the plant's share of the expanded Banatski Dvor; today's users take the whole
+  0.4 bcm/yr contract);
+- ``2029_no_tap_expansion``: the same without TAP's expansion;
+- ``2029_tap_expansion_half_open``: half of the expansion open to gas to Serbia;
+- ``2029_contract_1bcm``: the planned 1.0 bcm/yr contract (REFERENCES C7);
+- ``2025``: before TAP's and Banatski Dvor's expansions.
+
+Usage: ``python examples/serbia_gas_chain.py [OUT_DIR]`` (default ``out/serbia_gas_chain``):
+writes ``needs.csv`` (one row per variant and technology), ``new_capacity.csv`` and the two
+figures of each variant.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+
+from corridor_sim.models.serbia.gas_figures import figures
+from corridor_sim.models.serbia.gas_study import chain_spec, gas_study
+from corridor_sim.models.serbia.network import GridSpec
+from corridor_sim.models.serbia.params import PARAMS
+from corridor_sim.models.serbia.profiles import national_load_mw, plant_dispatch_mw
+from corridor_sim.plotting.style import save_figure
+from corridor_sim.results.result import Result, summary_frame
+
+matplotlib.use("Agg")
+
+#: Variant -> (year, overrides of the chain).
+VARIANTS: dict[str, tuple[int, dict[str, float]]] = {
+    "2029": (2029, {}),
+    "2029_no_tap_expansion": (2029, {"tap_expansion_bcm_per_yr": 0.0}),
+    "2029_tap_expansion_half_open": (2029, {"tap_expansion_booked_share": 0.5}),
+    "2029_contract_1bcm": (2029, {"contracted_volume_bcm_per_yr": 1.0}),
+    "2025": (2025, {}),
+}
+CAPACITY_FACTOR = 0.5
+
+
+def plant_output_mw(year: int) -> np.ndarray:
+    """Hourly output of the 500 MW plant at CAPACITY_FACTOR (the model's peaking dispatch)."""
+    grid = GridSpec.from_params(PARAMS.resolve(year))
+    load = national_load_mw(year, rng=np.random.default_rng(1), spec=grid)
+    return plant_dispatch_mw(
+        load,
+        capacity_mw=grid.plant_capacity_mw,
+        capacity_factor=CAPACITY_FACTOR,
+        min_load=grid.plant_min_load,
+    )
+
+
+def main(out: Path) -> pd.DataFrame:
+    """Run every variant; write the tables and figures into `out`; return the needs table."""
+    out.mkdir(parents=True, exist_ok=True)
+    needs, caps = [], []
+    for name, (year, overrides) in VARIANTS.items():
+        mw = plant_output_mw(year)
+        study = gas_study({"ccgt": mw, "ocgt": mw}, spec=chain_spec(year, **overrides))
+        needs.append(study.tables["gas_needs"].assign(variant=name))
+        caps.append(study.tables["gas_new_capacity"].assign(variant=name))
+        result = Result(
+            tables=study.result_tables("ccgt", "all"),
+            summary_table=summary_frame(study.summary_rows("ccgt", "all")),
+            meta={"model": "serbia", "scenario": f"gas chain {name}", "year": year},
+        )
+        for stem, fig in figures(result).items():
+            save_figure(fig, out / f"{stem}_{name}.png")
+            matplotlib.pyplot.close(fig)
+    table = pd.concat(needs, ignore_index=True)
+    table.to_csv(out / "needs.csv", index=False)
+    pd.concat(caps, ignore_index=True).to_csv(out / "new_capacity.csv", index=False)
+    return table
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("out/serbia_gas_chain")
+    shown = main(target)[
+        [
+            "variant",
+            "technology",
+            "gas_need_bcm_per_yr",
+            "delivered_bcm_per_yr",
+            "new_contract_bcm_per_yr",
+            "new_contract_max_mcm_per_d",
+            "new_contract_max_mcm_per_d_no_storage",
+        ]
+    ]
+    print(shown.round(3).to_string(index=False))
