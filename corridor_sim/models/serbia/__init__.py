@@ -1,21 +1,25 @@
 """Serbian 500 MW gas plant near Niš: the grid site study and the gas supply from Azerbaijan.
 
-``build(year, site=...)`` returns the pandapower net of the transmission grid around Niš with
-the plant at Trupale, Kruševac or Niška Banja (``site=None``: without it; by default the
-site the seed says is preferred, Kruševac). ``simulate(scenario)`` runs the site study over
-every hour of the year (DC flow and N-1 on the power engine, AC snapshots with pandapower)
-for each site and "no plant", and the gas balance on the commodity engine for several
-capacity factors. The package holds the parameters and sites (:mod:`.params`), the grid
-(:mod:`.network`), the gas route (:mod:`.gas`), the hourly load and dispatch
-(:mod:`.profiles`), the site study (:mod:`.study`), the scenario run (:mod:`.run`) and the
+``build(year, site=...)`` returns the pandapower net of Serbia's whole 400/220 kV grid (the
+ENTSO-E map extract in PyPSA-Eur, updated with the public changes since, the neighbours as
+equivalents) with the plant at Trupale, Kruševac or Niška Banja (``site=None``: without it;
+by default the site the seed says is preferred, Kruševac). ``simulate(scenario)`` dispatches
+Serbia's plants and the 500 MW plant against the regional power price (DC-OPF engine),
+runs the site study over every hour of the year (DC flow and N-1 on the power engine, AC
+checks with pandapower) for each site and "no plant", and the gas balance on the commodity
+engine. The package holds the parameters and sites (:mod:`.params`, :mod:`.market_params`),
+the stored grid data (:mod:`.grid_data`, ``data/``), the grid tables and net (:mod:`.grid`,
+:mod:`.network`), the hourly load and plant schedules (:mod:`.profiles`), the market
+(:mod:`.market`, :mod:`.inputs`), the site study (:mod:`.study`), the robustness study
+(:mod:`.robustness`), the gas route (:mod:`.gas`), the scenario run (:mod:`.run`) and the
 figures (:mod:`.figures`). See ``docs/serbia.md``.
 
 Examples
 --------
 >>> from corridor_sim.models import serbia
 >>> net = serbia.build(2029, site="krusevac")
->>> sorted(net.ext_grid.name)
-['bulgaria', 'north_macedonia', 'rest_of_serbia']
+>>> list(net.ext_grid.name)
+['rest_of_europe']
 """
 
 from __future__ import annotations
@@ -116,14 +120,16 @@ def build(
         Default: the site the seed says is preferred (``serbia.plant.preferred_site``,
         Kruševac), :data:`PREFERRED`.
     **overrides
-        Parameters of :data:`PARAMS`; ``plant_capacity_mw`` and ``min_load`` change the net,
-        the others are checked and do not.
+        Parameters of :data:`PARAMS`; ``plant_capacity_mw``, ``technology`` and the minimum
+        loads change the net, the others are checked and do not.
 
     Returns
     -------
     pandapower.pandapowerNet
-        Buses with coordinates, lines, transformers, loads (annual mean hour), three external
-        grids and the plant as ``gen`` ``"plant"``.
+        Buses with coordinates, lines (with their routes) and transformers of Serbia and
+        Kosovo, the neighbours' equivalents, loads (annual mean hour), Serbia's plants and
+        the neighbours' positions as ``gen``, the slack ``rest_of_europe`` and the plant as
+        ``gen`` ``"plant"``.
 
     Raises
     ------
@@ -136,8 +142,8 @@ def build(
     Examples
     --------
     >>> net = build(2029, site="trupale")
-    >>> len(net.line), len(net.trafo)
-    (12, 17)
+    >>> int((net.line["kind"] == "rs").sum()) > 60
+    True
     >>> build(2029).name  # the preferred site
     'serbia_krusevac_2029'
     """

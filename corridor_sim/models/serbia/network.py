@@ -1,134 +1,77 @@
-"""The transmission grid of southern and central Serbia around Niš as a pandapower net.
+"""The Serbian 400/220 kV grid as a pandapower net (the neighbours as equivalents).
 
-Every number comes from the catalogue (``assumptions_serbia.csv``): line lengths from the
-ENTSO-E map extract (REFERENCES C1), per-km parameters from pandapower standard line types,
-loads from the national consumption (C4, C5) shared out by substation, the plant from the
-seed with a CCGT efficiency (B12). See ``docs/serbia.md``.
-
-The grid is built in two steps: :func:`grid_data` reads every catalogue row into a
-:class:`GridData` (plain tuples, read on every call, so a run's provenance lists them), and
-:func:`build_grid` turns that data into a pandapower net. Only the second step is cached,
-keyed on the data: pandapower takes about half a second to create the elements, and the site
-study builds the same four nets in every run of a sweep.
+:func:`build_grid` makes the net of a year and site from :func:`.grid.grid_tables`:
+every bus, line and transformer of the ENTSO-E map extract in Serbia and Kosovo (ids kept:
+``line_4236``, ``trafo_15312``, bus name and ``key`` ``b2182``), the public changes up to the
+year (``kragujevac2_kraljevo3``, ...), the neighbours' hubs and couplings, the loads at the
+annual mean hour (national load times each substation's share), Serbia's power plants
+(``gen``, ``unit`` column = the plant's id, ``kind`` = lignite, hydro_ror, hydro_storage,
+wind, chp), the neighbours' net positions (``gen`` ``position_<CC>``, fixed) and the slack
+(``ext_grid`` ``rest_of_europe`` at the ``EXT`` hub). See ``docs/serbia.md``.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import json
 import math
-import string
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandapower as pp
+import pandas as pd
 
-from corridor_sim.catalogue import value
 from corridor_sim.errors import SpecError
 from corridor_sim.models.params import ParamValues
+from corridor_sim.models.serbia.grid import GridTables, grid_tables
 from corridor_sim.models.serbia.params import PARAMS, Site, annual_energy_twh, parse_site
+from corridor_sim.models.serbia.values import Draw, cv
 from corridor_sim.units import HOURS_PER_YEAR, MWH_PER_TWH
 
 __all__ = [
-    "SUBSTATIONS",
-    "GridData",
+    "MONITORED_KINDS",
     "GridSpec",
     "build_grid",
     "element_ids",
-    "grid_data",
     "grid_elements",
+    "monitored",
     "set_hour",
 ]
 
-
-#: Substations with a 110 kV load (their share of national consumption is a catalogue row).
-SUBSTATIONS: tuple[str, ...] = (
-    "nis2",
-    "leskovac2",
-    "vranje4",
-    "jagodina4",
-    "krusevac1",
-    "kraljevo3",
-)
-
-_LABELS = {
-    "nis2": "Niš 2",
-    "leskovac2": "Leskovac 2",
-    "vranje4": "Vranje 4",
-    "jagodina4": "Jagodina 4",
-    "krusevac1": "Kruševac 1",
-    "kraljevo3": "Kraljevo 3",
-    "north": "Rest of Serbia (north)",
-    "bulgaria": "Bulgaria (Sofia West)",
-    "macedonia": "North Macedonia (Štip)",
-    "trupale": "Trupale plant",
-    "niska_banja": "Niška Banja plant",
-}
-
-# buses per voltage level, in creation order
-_EHV_BUSES = ("nis2", "leskovac2", "vranje4", "jagodina4", "bulgaria", "macedonia", "north")
-_HV_BUSES = ("nis2", "krusevac1", "kraljevo3", "north")
-# 400 kV lines and the 220 kV lines: (corridor id, from, to)
-_LINES_400 = (
-    ("jagodina_nis", "jagodina4", "nis2"),
-    ("nis_leskovac", "nis2", "leskovac2"),
-    ("leskovac_vranje", "leskovac2", "vranje4"),
-    ("nis_bulgaria", "nis2", "bulgaria"),
-    ("vranje_macedonia", "vranje4", "macedonia"),
-)
-_LINES_220 = (
-    ("krusevac_nis", "krusevac1", "nis2"),
-    ("krusevac_kraljevo", "krusevac1", "kraljevo3"),
-)
-# equivalent ties to the rest of Serbia: (tie id, from, level)
-_TIES = (("jagodina_north", "jagodina4", "ehv"), ("kraljevo_north", "kraljevo3", "hv"))
-# transformations: (substation, hv level, lv level)
-_TRAFOS = (
-    ("nis2", "ehv", "hv"),
-    ("nis2", "ehv", "sub"),
-    ("nis2", "hv", "sub"),
-    ("leskovac2", "ehv", "sub"),
-    ("vranje4", "ehv", "sub"),
-    ("jagodina4", "ehv", "sub"),
-    ("krusevac1", "hv", "sub"),
-    ("kraljevo3", "hv", "sub"),
-    ("north", "ehv", "hv"),
-)
-# the one transformation with a single unit (its 220 kV side is also fed from Kruševac)
-_SINGLE_UNIT = ("nis2", "ehv", "hv")
-# the line each loop-in site cuts, and the end nearer to the site
-_LOOP_IN = {Site.TRUPALE: ("jagodina_nis", "nis2"), Site.NISKA_BANJA: ("nis_bulgaria", "nis2")}
-_EXT_GRIDS = (
-    ("north", "rest_of_serbia"),
-    ("bulgaria", "bulgaria"),
-    ("macedonia", "north_macedonia"),
-)
-
-
-def _v(fid: str, unit: str) -> float:
-    return value(f"serbia.{fid}", unit=unit)
+#: Line and transformer kinds the study screens (outages) and monitors (loadings):
+#: Serbia's own elements and its tie lines (Kosovo's grid and the equivalents are not).
+MONITORED_KINDS: tuple[str, ...] = ("rs", "tie")
 
 
 @dataclass(frozen=True, slots=True)
 class GridSpec:
-    """The plant and load values of one grid, built from the model's parameters.
+    """The plant, load and grid options of one grid, built from the model's parameters.
 
     Parameters
     ----------
     year : int
-        Model year (loads grow from ``serbia.load.base_year``).
+        Model year (changes in service by then; loads grow from the base year).
     plant_capacity_mw : float
         Plant rating, MW (parameter ``plant_capacity_mw``).
     plant_min_load : float
-        Minimum stable load as a fraction of capacity (parameter ``min_load``).
+        Minimum stable load as a fraction of capacity (of the plant's technology).
     annual_energy_twh : float
         National consumption in `year`, TWh.
+    planned : bool
+        Include planned grid changes (option ``planned_grid``).
+    draw : Draw
+        Catalogue values drawn by the robustness study (empty: the catalogue's).
     """
 
     year: int
     plant_capacity_mw: float
     plant_min_load: float
     annual_energy_twh: float
+    planned: bool = True
+    draw: Draw = field(default_factory=Draw)
 
     def __post_init__(self) -> None:
         for name in ("plant_capacity_mw", "annual_energy_twh"):
@@ -141,13 +84,18 @@ class GridSpec:
             raise SpecError(msg)
 
     @classmethod
-    def from_params(cls, p: ParamValues) -> GridSpec:
+    def from_params(
+        cls, p: ParamValues, *, planned: bool = True, draw: Mapping[str, float] | None = None
+    ) -> GridSpec:
         """Take the grid values of resolved parameters `p` (``PARAMS.resolve(year, overrides)``)."""
+        ocgt = str(p.get("technology", "ccgt")) == "ocgt"
         return cls(
             year=p.year,
             plant_capacity_mw=float(p.plant_capacity_mw),
-            plant_min_load=float(p.min_load),
+            plant_min_load=float(p.ocgt_min_load if ocgt else p.min_load),
             annual_energy_twh=annual_energy_twh(p.year),
+            planned=planned,
+            draw=Draw(draw),
         )
 
     @classmethod
@@ -156,257 +104,186 @@ class GridSpec:
         return cls.from_params(PARAMS.resolve(year))
 
 
-@dataclass(frozen=True, slots=True)
-class GridData:
-    """Everything a grid net is made of, as plain values read from the catalogue.
+def _keys(net: pp.pandapowerNet) -> dict[str, int]:
+    return dict(zip(net.bus["key"], net.bus.index, strict=True))
 
-    Rows are tuples in creation order (so equal data give identical nets):
 
-    - ``levels``: (level, kV);
-    - ``buses``: (key, level, vn_kv, name, lon, lat);
-    - ``lines``: (name, from key, to key, level, length_km, corridor, r_ohm_per_km,
-      x_ohm_per_km, c_nf_per_km, max_i_ka);
-    - ``trafos``: (name, substation, hv level, lv level, sn_mva, vkr_percent, vk_percent);
-    - ``loads``: (bus key, level, p_mw, q_mvar, name);
-    - ``ext_grids``: (bus key, vm_pu, name);
-    - ``plant``: (bus key, level, p_mw, vm_pu, min_p_mw), or ``None`` without the plant.
+def _per_unit(frame: pd.DataFrame, word: str) -> pd.DataFrame:
+    """One row per circuit / transformer unit, so that an N-1 outage takes out one of them.
+
+    The element keeps its ``id`` (the corridor an event names: all its circuits); the
+    name gets "(circuit k)" / "(unit k)" when there are several.
     """
-
-    name: str
-    levels: tuple[tuple[str, float], ...]
-    buses: tuple[tuple[str, str, float, str, float, float], ...]
-    lines: tuple[tuple[str, str, str, str, float, str, float, float, float, float], ...]
-    trafos: tuple[tuple[str, str, str, str, float, float, float], ...]
-    loads: tuple[tuple[str, str, float, float, str], ...]
-    ext_grids: tuple[tuple[str, float, str], ...]
-    plant: tuple[str, str, float, float, float] | None
-    regional_share: float
-
-    @property
-    def element_ids(self) -> list[str]:
-        """Corridor ids of the lines and trafos (what scenario events may name)."""
-        return sorted({row[5] for row in self.lines} | {row[0] for row in self.trafos})
-
-
-def _levels() -> dict[str, float]:
-    return {
-        "ehv": _v("grid.vn_ehv_kv", "kV"),
-        "hv": _v("grid.vn_hv_kv", "kV"),
-        "sub": _v("grid.vn_sub_kv", "kV"),
-    }
-
-
-def _buses(site: Site | None, kv: dict[str, float]) -> list[tuple]:
-    keys = [(k, "ehv") for k in _EHV_BUSES] + [(k, "hv") for k in _HV_BUSES]
-    keys += [(k, "sub") for k in SUBSTATIONS]
-    if site is not None and site is not Site.KRUSEVAC:
-        keys.append((site.value, "ehv"))
-    return [
-        (
-            key,
-            level,
-            kv[level],
-            f"{_LABELS[key]} {int(kv[level])} kV",
-            _v(f"coord.{key}.lon", "deg"),
-            _v(f"coord.{key}.lat", "deg"),
-        )
-        for key, level in keys
+    n = frame["parallel"].astype(int).to_numpy()
+    out = frame.loc[frame.index.repeat(n)].copy()
+    k = np.concatenate([np.arange(1, m + 1) for m in n]) if len(n) else np.zeros(0, int)
+    many = np.repeat(n > 1, n)
+    out["name"] = [
+        f"{nm} ({word} {i})" if mm else nm for nm, i, mm in zip(out["name"], k, many, strict=True)
     ]
+    out["parallel"] = 1
+    return out.reset_index(drop=True)
 
 
-def _line_params(kv: float) -> tuple[float, float, float, float]:
-    """Per-km r, x, c and the rating of the lines at `kv` (``serbia.line.kv<kv>.*``)."""
-    k = int(kv)
-    return (
-        _v(f"line.kv{k}.r_ohm_per_km", "ohm/km"),
-        _v(f"line.kv{k}.x_ohm_per_km", "ohm/km"),
-        _v(f"line.kv{k}.c_nf_per_km", "nF/km"),
-        _v(f"line.kv{k}.max_i_ka", "kA"),
+@functools.cache
+def _empty() -> pp.pandapowerNet:
+    """Return an empty pandapower net (creating one takes half a second; copies are cheap)."""
+    return pp.create_empty_network(f_hz=50)
+
+
+def _digest(tables: GridTables) -> str:
+    """Hash the tables' values: nets are cached on it, never on the catalogue."""
+    h = hashlib.sha256()
+    for frame in (
+        tables.buses,
+        tables.lines,
+        tables.trafos,
+        tables.gens,
+        tables.loads,
+        tables.positions,
+    ):
+        h.update(frame.to_csv(index=False).encode())
+    h.update(tables.slack.encode())
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=16)
+def _assemble_cached(digest: str, spec: GridSpec, site: Site | None) -> pp.pandapowerNet:
+    return _assemble(_PENDING.pop(digest), spec, site)
+
+
+_PENDING: dict[str, GridTables] = {}
+
+
+def _assemble(tables: GridTables, spec: GridSpec, site: Site | None) -> pp.pandapowerNet:
+    draw = spec.draw
+    net = copy.deepcopy(_empty())
+    net.name = f"serbia_{site.value if site else 'no_plant'}_{spec.year}"
+    b = tables.buses
+    idx = pp.create_buses(
+        net,
+        len(b),
+        vn_kv=b["vn_kv"].to_numpy(),
+        name=b["name"].tolist(),
+        geodata=list(zip(b["lon"], b["lat"], strict=True)),
+        zone=b["country"].tolist(),
     )
-
-
-def _lines(site: Site | None, kv: dict[str, float]) -> list[tuple]:
-    """Lines in creation order; a loop-in site cuts its line into two halves."""
-    rows = []
-    loop = _LOOP_IN.get(site) if site else None
-    for level, lines in (("ehv", _LINES_400), ("hv", _LINES_220)):
-        for corridor, a, z in lines:
-            length = _v(f"line.{corridor}.length", "km")
-            if site is not None and loop is not None and loop[0] == corridor:
-                near = _v(f"site.{site.value}.loop_in_km", "km")
-                far_end = a if z == loop[1] else z
-                far, close = far_end.rstrip(string.digits), loop[1].rstrip(string.digits)
-                parts = [
-                    (f"{far}_{site.value}", far_end, site.value, length - near),
-                    (f"{site.value}_{close}", site.value, loop[1], near),
-                ]
-            else:
-                parts = [(corridor, a, z, length)]
-            for name, x, y, km in parts:
-                rows.append((name, x, y, level, km, corridor, *_line_params(kv[level])))
-    for tie, a, level in _TIES:
-        for k in range(int(_v(f"line.{tie}.circuits", "circuits"))):
-            km = _v(f"line.{tie}.length", "km")
-            name = f"{tie}_{k + 1}"
-            rows.append((name, a, "north", level, km, name, *_line_params(kv[level])))
-    return rows
-
-
-def _trafos(kv: dict[str, float]) -> list[tuple]:
-    rows = []
-    units = int(_v("trafo.units_per_substation", "units"))
-    for sub, hv, lv in _TRAFOS:
-        n = 1 if (sub, hv, lv) == _SINGLE_UNIT else units
-        for k in range(n):
-            kv_hv, kv_lv = int(kv[hv]), int(kv[lv])
-            name = f"{sub}_{kv_hv}_{kv_lv}" + (f"_{k + 1}" if n > 1 else "")
-            rows.append(
-                (
-                    name,
-                    sub,
-                    hv,
-                    lv,
-                    _v(f"trafo.kv{kv_hv}_{kv_lv}.sn_mva", "MVA"),
-                    _v("trafo.vkr_percent", "%"),
-                    _v("trafo.vk_percent", "%"),
-                )
-            )
-    return rows
-
-
-def _loads(spec: GridSpec) -> tuple[list[tuple], float]:
-    """Return the loads at the annual mean hour: a share per substation, the rest up north."""
+    for col in ("key", "country", "kind", "source"):
+        net.bus.loc[idx, col] = b[col].to_numpy()
+    at = _keys(net)
+    ln = _per_unit(tables.lines, "circuit")
+    lidx = pp.create_lines_from_parameters(
+        net,
+        [at[k] for k in ln["from"]],
+        [at[k] for k in ln["to"]],
+        length_km=ln["length_km"].to_numpy(),
+        r_ohm_per_km=ln["r_ohm_per_km"].to_numpy(),
+        x_ohm_per_km=ln["x_ohm_per_km"].to_numpy(),
+        c_nf_per_km=ln["c_nf_per_km"].to_numpy(),
+        max_i_ka=ln["max_i_ka"].to_numpy(),
+        name=ln["name"].tolist(),
+        parallel=ln["parallel"].to_numpy(),
+        geodata=[list(g) for g in ln["geometry"]],
+    )
+    net.line.loc[lidx, "corridor"] = ln["id"].to_numpy()
+    net.line.loc[lidx, "kind"] = ln["kind"].to_numpy()
+    net.line.loc[lidx, "source"] = ln["source"].to_numpy()
+    t = _per_unit(tables.trafos, "unit")
+    tidx = pp.create_transformers_from_parameters(
+        net,
+        [at[k] for k in t["hv"]],
+        [at[k] for k in t["lv"]],
+        sn_mva=t["sn_mva"].to_numpy(),
+        vn_hv_kv=t["vn_hv_kv"].to_numpy(),
+        vn_lv_kv=t["vn_lv_kv"].to_numpy(),
+        vkr_percent=t["vkr_percent"].to_numpy(),
+        vk_percent=t["vk_percent"].to_numpy(),
+        pfe_kw=0.0,
+        i0_percent=0.0,
+        parallel=t["parallel"].to_numpy(),
+        name=t["name"].tolist(),
+    )
+    net.trafo.loc[tidx, "corridor"] = t["id"].to_numpy()
+    net.trafo.loc[tidx, "kind"] = t["kind"].to_numpy()
+    net.trafo.loc[tidx, "source"] = t["source"].to_numpy()
     mean_mw = spec.annual_energy_twh * MWH_PER_TWH / HOURS_PER_YEAR
-    tan_phi = math.tan(math.acos(_v("load.power_factor", "-")))
-    shares = {s: _v(f"load.share.{s}", "p.u.") for s in SUBSTATIONS}
-    rows = []
-    for sub, share in shares.items():
-        p = mean_mw * share
-        rows.append((sub, "sub", p, p * tan_phi, f"load_{sub}"))
-    rest = mean_mw * (1 - sum(shares.values()))
-    rows.append(("north", "ehv", rest, rest * tan_phi, "load_rest_of_serbia"))
-    return rows, float(sum(shares.values()))
+    tan_phi = math.tan(math.acos(cv("serbia.load.power_factor", "-", draw)))
+    ld = tables.loads
+    p = ld["share"].to_numpy() * mean_mw
+    pp.create_loads(
+        net, [at[k] for k in ld["bus"]], p_mw=p, q_mvar=p * tan_phi, name=ld["id"].tolist()
+    )
+    vm = cv("serbia.grid.vm_ext_pu", "p.u.", draw)
+    g = tables.gens
+    gidx = pp.create_gens(
+        net,
+        [at[k] for k in g["bus"]],
+        p_mw=np.zeros(len(g)),
+        vm_pu=vm,
+        name=g["name"].tolist(),
+        max_p_mw=g["capacity_mw"].to_numpy(),
+        min_p_mw=0.0,
+        controllable=True,
+    )
+    net.gen.loc[gidx, "unit"] = g["id"].to_numpy()
+    net.gen.loc[gidx, "kind"] = g["kind"].to_numpy()
+    pos = tables.positions
+    pidx = pp.create_gens(
+        net,
+        [at[k] for k in pos["bus"]],
+        p_mw=pos["p_mw"].to_numpy(),
+        vm_pu=vm,
+        name=pos["id"].tolist(),
+        controllable=False,
+    )
+    net.gen.loc[pidx, "unit"] = pos["id"].to_numpy()
+    net.gen.loc[pidx, "kind"] = "position"
+    pp.create_ext_grid(net, at[tables.slack], vm_pu=vm, name="rest_of_europe")
+    _add_plant(net, site, spec, at)
+    return net
 
 
-def _plant(
-    site: Site | None, spec: GridSpec, kv: dict[str, float], buses: list[tuple]
-) -> tuple | None:
+def _add_plant(net: pp.pandapowerNet, site: Site | None, spec: GridSpec, at: dict) -> None:
     if site is None:
-        return None
+        return
+    draw = spec.draw
     if site is Site.KRUSEVAC:  # at the Kruševac 1 busbar of serbia.site.krusevac.connection_kv
-        conn = _v("site.krusevac.connection_kv", "kV")
-        have = {(row[0], row[1]) for row in buses}
-        levels = [lv for lv, vn in kv.items() if vn == conn and ("krusevac1", lv) in have]
-        if not levels:
-            there = sorted(kv[lv] for k, lv in have if k == "krusevac1")
+        conn = cv("serbia.site.krusevac.connection_kv", "kV", draw)
+        here = net.bus[(net.bus["key"] == "b2178") & np.isclose(net.bus["vn_kv"], conn)]
+        if here.empty:
+            there = sorted(net.bus.loc[net.bus["name"] == "Kruševac 1", "vn_kv"])
             msg = (
                 f"serbia.site.krusevac.connection_kv = {conn:g} kV: Kruševac 1 has no busbar "
                 f"at that voltage; expected one of {there} kV"
             )
             raise SpecError(msg)
-        key, level = "krusevac1", levels[0]
+        bus = int(here.index[0])
     else:
-        key, level = site.value, "ehv"
+        bus = at[f"site_{site.value}"]
     cap = spec.plant_capacity_mw
-    return (key, level, cap, _v("plant.vm_pu", "p.u."), cap * spec.plant_min_load)
-
-
-def grid_data(site: str | Site | None, spec: GridSpec) -> GridData:
-    """Read every catalogue row of the grid with the plant at `site` (``None``: without).
-
-    Raises
-    ------
-    UnknownNameError
-        If `site` is not one of the three sites.
-    """
-    site = parse_site(site)
-    kv = _levels()
-    buses = _buses(site, kv)
-    lines = _lines(site, kv)
-    trafos = _trafos(kv)
-    loads, regional = _loads(spec)
-    vm = _v("grid.vm_ext_pu", "p.u.")
-    return GridData(
-        name=f"serbia_{site.value if site else 'no_plant'}_{spec.year}",
-        levels=tuple(kv.items()),
-        buses=tuple(buses),
-        lines=tuple(lines),
-        trafos=tuple(trafos),
-        loads=tuple(loads),
-        ext_grids=tuple((key, vm, name) for key, name in _EXT_GRIDS),
-        plant=_plant(site, spec, kv, buses),
-        regional_share=regional,
+    idx = pp.create_gen(
+        net,
+        bus,
+        p_mw=cap,
+        vm_pu=cv("serbia.plant.vm_pu", "p.u.", draw),
+        name="plant",
+        max_p_mw=cap,
+        min_p_mw=cap * spec.plant_min_load,
+        controllable=True,
     )
-
-
-@functools.lru_cache(maxsize=16)
-def _assemble(data: GridData) -> pp.pandapowerNet:
-    """Create the pandapower net of `data` (cached on the values: callers get deep copies)."""
-    net = pp.create_empty_network(name=data.name, f_hz=50)
-    bus: dict[tuple[str, str], int] = {}
-    coord: dict[str, tuple[float, float]] = {}
-    for key, level, vn, name, lon, lat in data.buses:
-        coord[key] = (lon, lat)
-        idx = pp.create_bus(net, vn_kv=vn, name=name, geodata=(lon, lat), zone=key)
-        bus[(key, level)] = int(idx)
-    for name, a, b, level, km, corridor, r, x, c, max_i in data.lines:
-        pp.create_line_from_parameters(
-            net,
-            bus[(a, level)],
-            bus[(b, level)],
-            length_km=km,
-            name=name,
-            geodata=[coord[a], coord[b]],
-            corridor=corridor,
-            r_ohm_per_km=r,
-            x_ohm_per_km=x,
-            c_nf_per_km=c,
-            max_i_ka=max_i,
-        )
-    vn = dict(data.levels)
-    for name, sub, hv, lv, sn, vkr, vk in data.trafos:
-        pp.create_transformer_from_parameters(
-            net,
-            bus[(sub, hv)],
-            bus[(sub, lv)],
-            sn_mva=sn,
-            vn_hv_kv=vn[hv],
-            vn_lv_kv=vn[lv],
-            vkr_percent=vkr,
-            vk_percent=vk,
-            pfe_kw=0,
-            i0_percent=0,
-            name=name,
-            corridor=name,
-        )
-    for key, level, p, q, name in data.loads:
-        pp.create_load(net, bus[(key, level)], p_mw=p, q_mvar=q, name=name)
-    for key, vm, name in data.ext_grids:
-        pp.create_ext_grid(net, bus[(key, "ehv")], vm_pu=vm, name=name)
-    if data.plant is not None:
-        key, level, cap, vm, min_p = data.plant
-        pp.create_gen(
-            net,
-            bus[(key, level)],
-            p_mw=cap,
-            vm_pu=vm,
-            name="plant",
-            max_p_mw=cap,
-            min_p_mw=min_p,
-            controllable=True,
-        )
-    net["regional_share"] = data.regional_share
-    return net
+    net.gen.loc[idx, "unit"] = "plant"
+    net.gen.loc[idx, "kind"] = "plant"
 
 
 def build_grid(
     site: str | Site | None = None, *, year: int, spec: GridSpec | None = None
 ) -> pp.pandapowerNet:
-    """Build the grid around Niš, with the 500 MW plant at `site` (``None``: without it).
+    """Build the Serbian grid of `year` with the 500 MW plant at `site` (``None``: without it).
 
-    Loads are set to the annual mean hour; use :func:`set_hour` or the study's hourly tables
-    for other hours. Extra columns: ``corridor`` on lines and trafos (the element id events
-    name; the two halves of a looped-in line share the original line's id).
+    Loads are at the annual mean hour and the plants at zero output; the study's hourly
+    tables set both. Extra columns: ``corridor`` (the element id events name; a looped-in
+    line's halves keep the original id), ``kind`` and ``source`` on lines and trafos;
+    ``key``, ``country``, ``kind`` and ``source`` on buses; ``unit`` and ``kind`` on gens.
 
     Parameters
     ----------
@@ -415,14 +292,7 @@ def build_grid(
     year : int
         Model year.
     spec : GridSpec, optional
-        Plant and load values; default ``GridSpec.for_year(year)``.
-
-    Returns
-    -------
-    pandapower.pandapowerNet
-        Buses with ``geo`` coordinates (lon, lat), lines, trafos, loads, three ext_grids
-        (rest of Serbia, Bulgaria, North Macedonia) and, with a site, the plant as ``gen``
-        named ``"plant"``.
+        Plant, load and grid values; default ``GridSpec.for_year(year)``.
 
     Raises
     ------
@@ -434,32 +304,68 @@ def build_grid(
     >>> net = build_grid("trupale", year=2029)
     >>> int(net.gen.loc[net.gen.name == "plant", "max_p_mw"].iloc[0])
     500
+    >>> "kragujevac2_kraljevo3" in set(net.line["corridor"])
+    True
     """
     spec = GridSpec.for_year(year) if spec is None else spec
-    return copy.deepcopy(_assemble(grid_data(site, spec)))
+    site = parse_site(site)
+    tables = grid_tables(
+        spec.year, site.value if site else None, planned=spec.planned, draw=spec.draw
+    )
+    _read_assembly_rows(spec)
+    digest = _digest(tables)
+    _PENDING[digest] = tables
+    net = _assemble_cached(digest, spec, site)
+    _PENDING.pop(digest, None)
+    return copy.deepcopy(net)
 
 
-def grid_elements(year: int) -> list[str]:
-    """Line and transformer ids an event may name in `year` (the same for every site).
+def _read_assembly_rows(spec: GridSpec) -> None:
+    """Read the rows the assembly reads, so that a cached net still lists them in provenance."""
+    cv("serbia.load.power_factor", "-", spec.draw)
+    cv("serbia.grid.vm_ext_pu", "p.u.", spec.draw)
+    cv("serbia.plant.vm_pu", "p.u.", spec.draw)
+    cv("serbia.site.krusevac.connection_kv", "kV", spec.draw)
 
-    Read from the grid data, without building a net: a looped-in line keeps its id.
+
+def grid_elements(year: int, *, planned: bool = True) -> list[str]:
+    """Line and transformer ids an event may name in `year` (Serbia's and its ties).
+
+    Read from the grid tables, without building a net: a looped-in line keeps its id.
 
     Examples
     --------
     >>> ids = grid_elements(2029)
-    >>> len(ids), "krusevac_kraljevo" in ids
-    (28, True)
+    >>> "line_1682" in ids, "trafo_15312" in ids  # Kruševac 1 – Kraljevo 3, Niš 2 400/220
+    (True, True)
     """
-    return grid_data(None, GridSpec.for_year(year)).element_ids
+    t = grid_tables(year, None, planned=planned)
+    lines = t.lines[t.lines["kind"].isin(MONITORED_KINDS)]["id"]
+    trafos = t.trafos[t.trafos["kind"].isin(MONITORED_KINDS)]["id"]
+    return sorted(set(lines) | set(trafos))
 
 
 def element_ids(net: pp.pandapowerNet) -> list[str]:
-    """Corridor ids of the net's lines and trafos (what scenario events may name)."""
-    return sorted(set(net.line["corridor"]) | set(net.trafo["corridor"]))
+    """Corridor ids of the net's monitored lines and trafos (what scenario events may name)."""
+    ids = set()
+    for table in ("line", "trafo"):
+        tab = net[table]
+        ids |= set(tab.loc[tab["kind"].isin(MONITORED_KINDS), "corridor"])
+    return sorted(ids)
+
+
+def monitored(net: pp.pandapowerNet) -> list[tuple[str, int]]:
+    """(element type, index) of the in-service lines and trafos the study screens and monitors."""
+    out = []
+    for table in ("line", "trafo"):
+        tab = net[table]
+        ok = tab["kind"].isin(MONITORED_KINDS) & tab["in_service"].astype(bool)
+        out += [(table, int(i)) for i in tab.index[ok]]
+    return out
 
 
 def set_hour(net: pp.pandapowerNet, *, national_mw: float, plant_mw: float | None = None) -> None:
-    """Set the loads of `net` (in place) for one hour of national demand `national_mw`.
+    """Scale the loads of `net` (in place) to one hour of national demand `national_mw`.
 
     Parameters
     ----------
@@ -470,10 +376,19 @@ def set_hour(net: pp.pandapowerNet, *, national_mw: float, plant_mw: float | Non
     plant_mw : float, optional
         Plant output, MW (ignored when the net has no plant).
     """
-    mean = net.load["p_mw"].sum()
-    factor = national_mw / mean
+    factor = national_mw / net.load["p_mw"].sum()
     net.load["p_mw"] *= factor
     net.load["q_mvar"] *= factor
-    if plant_mw is not None and len(net.gen):
+    if plant_mw is not None and (net.gen["name"] == "plant").any():
         net.gen.loc[net.gen.name == "plant", "p_mw"] = float(plant_mw)
         net.gen.loc[net.gen.name == "plant", "in_service"] = bool(np.asarray(plant_mw) > 0)
+
+
+def bus_points(net: pp.pandapowerNet) -> np.ndarray:
+    """(lon, lat) of every bus in index order."""
+    return np.array([json.loads(g)["coordinates"] for g in net.bus["geo"]], dtype=float)
+
+
+def copy_net(net: pp.pandapowerNet) -> pp.pandapowerNet:
+    """Return a deep copy (the study applies events and hours to copies)."""
+    return copy.deepcopy(net)

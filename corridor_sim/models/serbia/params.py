@@ -18,6 +18,7 @@ from enum import StrEnum
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
 from corridor_sim.models.params import Param, ParamTable
+from corridor_sim.models.serbia.market_params import MARKET_PARAMS
 
 __all__ = [
     "ALL_SITES",
@@ -159,7 +160,8 @@ PARAMS = ParamTable(
         Param(
             "capacity_factor",
             "p.u.",
-            "plant capacity factor (energy / (capacity x 8760 h))",
+            "plant capacity factor (energy / (capacity x 8760 h)) when the option dispatch is "
+            "'capacity_factor' (the economic dispatch finds its own)",
             fact="serbia.plant.capacity_factor",
             maximum=1.0,
         ),
@@ -173,7 +175,7 @@ PARAMS = ParamTable(
         Param(
             "efficiency",
             "p.u.",
-            "net electrical efficiency (LHV)",
+            "net electrical efficiency (LHV) of the combined-cycle plant",
             fact="serbia.plant.efficiency",
             maximum=1.0,
             strict_minimum=True,
@@ -181,10 +183,11 @@ PARAMS = ParamTable(
         Param(
             "min_load",
             "p.u.",
-            "minimum stable load, fraction of the rating (below 1)",
+            "minimum stable load of the combined-cycle plant, fraction of the rating (below 1)",
             fact="serbia.plant.min_load",
             maximum=1.0,
         ),
         *(Param(gas_param(name), "bcm/yr", desc, fact=fid) for name, fid, desc in _GAS_ROWS),
+        *MARKET_PARAMS,
     ],
 )

@@ -1,9 +1,7 @@
-"""One serbia scenario: options and events -> the site study and the gas balance -> tables."""
+"""One serbia scenario: options, events -> dispatch, site study, gas balance -> tables."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -13,21 +11,24 @@ from corridor_sim.catalogue import value
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
 from corridor_sim.models.base import ScenarioLike
 from corridor_sim.models.params import Option, OptionTable, ParamValues
-from corridor_sim.models.serbia.gas import (
-    GasSpec,
-    gas_balance,
-    gas_mcm_from_mwh,
-    mwh_from_gas_mcm,
-    route_free_capacity,
-)
+from corridor_sim.models.serbia.backcast import backcast_table
+from corridor_sim.models.serbia.gas import GasSpec, route_free_capacity
+from corridor_sim.models.serbia.inputs import YearInputs, year_inputs
 from corridor_sim.models.serbia.network import GridSpec, grid_elements
-from corridor_sim.models.serbia.params import ALL_SITES, PARAMS, parse_site
-from corridor_sim.models.serbia.profiles import HOURS, national_load_mw, plant_dispatch_mw
-from corridor_sim.models.serbia.study import site_study
+from corridor_sim.models.serbia.params import ALL_SITES, PARAMS
+from corridor_sim.models.serbia.profiles import HOURS, hour_snapshots, plant_dispatch_mw
+from corridor_sim.models.serbia.robustness import robustness, robustness_summary
+from corridor_sim.models.serbia.run_gas import (
+    breakeven_cf,
+    gas_tables,
+    hourly_burn_mcm,
+    tightest_legs,
+)
+from corridor_sim.models.serbia.study_sites import attribute_violations, best_site, site_tables
 from corridor_sim.results.result import Result, summary_frame
-from corridor_sim.units import MWH_PER_GWH, THOUSAND
+from corridor_sim.units import MWH_PER_GWH
 
-__all__ = ["DEFAULT_CAPACITY_FACTORS", "OPTIONS", "simulate"]
+__all__ = ["DEFAULT_CAPACITY_FACTORS", "OPTIONS", "attribute_violations", "best_site", "simulate"]
 
 #: Capacity factors of the gas study by default (p.u.).
 DEFAULT_CAPACITY_FACTORS: tuple[float, ...] = tuple(
@@ -62,29 +63,60 @@ OPTIONS = OptionTable(
             maximum=1.0,
             example="[0.2, 0.5, 0.8]",
         ),
+        Option(
+            "dispatch",
+            "str",
+            "'economic': the plant runs when the power price covers its cost (DC-OPF); "
+            "'capacity_factor': it runs at the parameter capacity_factor in the "
+            "highest-price hours",
+            default="economic",
+            choices=("economic", "capacity_factor"),
+        ),
+        Option(
+            "planned_grid",
+            "bool",
+            "include the planned grid changes from their announced years (the Trans-Balkan "
+            "corridor's sections 3 and 4); false: only the grid as built",
+            default=True,
+        ),
+        Option(
+            "robustness_draws",
+            "int",
+            "draws of the robustness Monte Carlo over the catalogue ranges (0: none); adds "
+            "the tables robustness and robustness_summary",
+            default=0,
+            minimum=0,
+        ),
+        Option(
+            "ac_cases",
+            "int",
+            "worst N-1 cases per site, overall and in the plant's area, re-run in AC with "
+            "pandapower.runpp",
+            default=3,
+            minimum=0,
+        ),
     ],
 )
 
-#: Tables of the gas route's monthly solution (at the scenario's capacity factor) in a Result.
-_GAS_TABLES = ("flows", "utilisation", "bottlenecks", "unmet", "prices", "supply")
 
-
-def _options(scenario: ScenarioLike) -> tuple[str | None, list[str], list[float]]:
-    """Return the scenario's site (or None), the sites compared and the gas capacity factors."""
+def _options(scenario: ScenarioLike) -> dict[str, Any]:
     try:
-        opts = OPTIONS.resolve(scenario.options)
+        opts = dict(OPTIONS.resolve(scenario.options))
     except (SpecError, UnknownNameError) as err:
         raise ScenarioError(str(err)) from err
-    site = opts["site"]
     sites = list(opts["sites"])
-    if site is not None and site not in sites:
-        sites.append(site)
-    return site, sites, [float(c) for c in opts["capacity_factors"]]
+    if opts["site"] is not None and opts["site"] not in sites:
+        sites.append(opts["site"])
+    opts["sites"] = sites
+    opts["capacity_factors"] = [float(c) for c in opts["capacity_factors"]]
+    return opts
 
 
-def _events(scenario: ScenarioLike, n_hours: int) -> list[tuple[str, int, int, float]]:
+def _events(
+    scenario: ScenarioLike, n_hours: int, planned: bool
+) -> list[tuple[str, int, int, float]]:
     """Events as (corridor, start hour, duration hours, availability), each checked."""
-    known = grid_elements(scenario.year)
+    known = grid_elements(scenario.year, planned=planned)
     out = []
     for i, ev in enumerate(scenario.events):
         if ev.element not in known:
@@ -104,7 +136,7 @@ def _events(scenario: ScenarioLike, n_hours: int) -> list[tuple[str, int, int, f
     return out
 
 
-def _resolve(scenario: ScenarioLike) -> tuple[ParamValues, GridSpec, GasSpec, int]:
+def _resolve(scenario: ScenarioLike, planned: bool) -> tuple[ParamValues, GridSpec, GasSpec, int]:
     """Parameters, grid and gas values, and the number of hours studied on the grid."""
     if scenario.resolution not in (None, "hour"):
         msg = f"resolution = {scenario.resolution!r}: model 'serbia' supports 'hour' only"
@@ -115,7 +147,7 @@ def _resolve(scenario: ScenarioLike) -> tuple[ParamValues, GridSpec, GasSpec, in
         raise ScenarioError(msg)
     try:
         p = PARAMS.resolve(int(scenario.year), dict(scenario.overrides))
-        grid = GridSpec.from_params(p)
+        grid = GridSpec.from_params(p, planned=planned)
         gas = GasSpec.from_params(p)
     except (SpecError, UnknownNameError) as err:
         msg = f"overrides: {err}"
@@ -123,95 +155,52 @@ def _resolve(scenario: ScenarioLike) -> tuple[ParamValues, GridSpec, GasSpec, in
     return p, grid, gas, n_hours
 
 
-def best_site(comparison: pd.DataFrame) -> str:
-    """Pick the site with fewest N-1 violation hours, then lowest worst N-1 loading and losses.
-
-    The worst loading is compared to 0.1 % (rounded), so losses decide between sites whose
-    worst case is the same element in the same hour. ``"none"`` only when no plant site was
-    studied.
-    """
-    plants = comparison[comparison["site"] != "none"]
-    if plants.empty:
-        return "none"
-    ranked = plants.assign(w=plants["worst_n1_loading_pct"].round(1)).sort_values(
-        ["n1_violation_hours", "w", "losses_mwh"]
+def _market_table(yi: YearInputs, year: int, kinds: dict[str, str]) -> pd.DataFrame:
+    """Hourly market outcome: prices, the plant, Serbia's plants by kind, the exchange."""
+    res = yi.with_plant if yi.with_plant is not None else yi.without_plant
+    inputs = yi.inputs_plant if yi.inputs_plant is not None else yi.inputs_none
+    n = len(yi.national_mw)
+    hours = np.arange(n)
+    table = pd.DataFrame(
+        {
+            "element": "serbia",
+            "period": hours,
+            "snapshot": hour_snapshots(year, hours),
+            "hour": hours,
+            "price_eur_per_mwh": yi.price_eur_per_mwh,
+            "serbia_price_eur_per_mwh": res.serbia_price_eur_per_mwh,
+            "national_load_mw": yi.national_mw,
+            "plant_mw": res.plant_mw,
+            "unserved_mw": res.unserved_mw,
+        }
     )
-    return str(ranked["site"].iloc[0])
-
-
-def _breakeven_cf(limit_bcm_per_yr: float, grid: GridSpec, efficiency: float) -> float:
-    """Capacity factor at which the plant's gas need equals `limit_bcm_per_yr` (capped at 1)."""
-    energy_mwh = float(mwh_from_gas_mcm(limit_bcm_per_yr * THOUSAND, efficiency=efficiency))
-    return min(1.0, energy_mwh / (grid.plant_capacity_mw * HOURS))
-
-
-def _site_tables(
-    sites: Sequence[str],
-    *,
-    year: int,
-    grid: GridSpec,
-    national_mw: np.ndarray,
-    plant_mw: np.ndarray,
-    events: Sequence[tuple[str, int, int, float]],
-) -> dict[str, pd.DataFrame]:
-    """Run the grid study of every site; stack each table over the sites in order."""
-    parts: dict[str, list[pd.DataFrame]] = {}
-    for s in sites:
-        out = site_study(
-            parse_site(s),
-            year=year,
-            national_mw=national_mw,
-            plant_mw=plant_mw,
-            events=events,
-            spec=grid,
-        )
-        for key, frame in out.items():
-            parts.setdefault(key, []).append(frame)
-    return {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
-
-
-def _gas_tables(
-    gas: GasSpec, burns: Mapping[float, np.ndarray], *, cf: float, year: int
-) -> dict[str, pd.DataFrame]:
-    """Return the gas balance, the free capacity per leg and the monthly route's tables.
-
-    The engine's tables (flows, prices, ...) are those of the scenario's capacity factor `cf`.
-    """
-    balance, _, monthly = gas_balance(gas, dict(burns), year=year)
-    free = route_free_capacity(gas)
-    tables = {
-        "gas_balance": balance,
-        "gas_free_capacity": pd.DataFrame(
-            {"element": list(free), "free_capacity_bcm_per_yr": list(free.values())}
-        ),
-    }
-    for name in _GAS_TABLES:
-        tables[name] = monthly[cf].table(name)
-    return tables
-
-
-def _tightest_legs(free: Mapping[str, float]) -> str:
-    low = min(free.values())
-    return "+".join(k for k, v in free.items() if math.isclose(v, low, abs_tol=1e-12))
+    columns = {"lignite": "lignite_mw", "hydro": "hydro_mw", "wind": "wind_mw", "chp": "chp_mw"}
+    units = inputs.unit_mw
+    for prefix, col in columns.items():
+        cols = [u for u in units.columns if kinds.get(u, "").startswith(prefix)]
+        table[col] = units[cols].sum(axis=1).to_numpy() if cols else 0.0
+    serbian = table[["plant_mw", *columns.values()]].sum(axis=1)
+    table["net_import_mw"] = yi.national_mw - serbian.to_numpy() - res.unserved_mw
+    return table
 
 
 def _summary(
     *,
+    yi: YearInputs,
     balance_row: pd.Series,
     comparison: pd.DataFrame,
     site: str,
     best: str,
-    free: Mapping[str, float],
-    plant_energy_gwh: float,
+    free: dict,
     cf: float,
     breakeven: float,
+    technology: str,
+    capacity_mw: float,
 ) -> pd.DataFrame:
-    """Summary rows: the gas balance at `cf`, the metrics of `site`, and the best site.
-
-    ``best_site`` has value 1.0 and names the site in ``element``; the per-site metrics of
-    every site compared are in the ``site_comparison`` table.
-    """
+    """Summary rows: the plant's dispatch and gas at its capacity factor, the site, the best."""
     own = comparison.set_index("site").loc[site]
+    res = yi.with_plant
+    plant = res.plant_mw if res is not None else np.zeros(len(yi.national_mw))
     rows = [
         ("gas_need_bcm_per_yr", balance_row["gas_need_bcm_per_yr"], "bcm/yr", "plant"),
         ("contracted_bcm_per_yr", balance_row["contracted_bcm_per_yr"], "bcm/yr", "contract"),
@@ -219,89 +208,115 @@ def _summary(
             "route_free_capacity_bcm_per_yr",
             balance_row["free_capacity_bcm_per_yr"],
             "bcm/yr",
-            _tightest_legs(free),
+            tightest_legs(free),
         ),
         ("gas_shortfall_bcm_per_yr", balance_row["shortfall_bcm_per_yr"], "bcm/yr", "plant"),
-        ("plant_energy_gwh", plant_energy_gwh, "GWh"),
-        ("capacity_factor", cf, "p.u."),
-        ("breakeven_capacity_factor", breakeven, "p.u."),
+        ("plant_energy_gwh", float(plant.sum() / MWH_PER_GWH), "GWh", technology),
+        ("capacity_factor", cf, "p.u.", technology),
+        ("breakeven_capacity_factor", breakeven, "p.u.", technology),
+        ("plant_cost_eur_per_mwh", yi.plant_cost_eur_per_mwh, "EUR/MWh", technology),
+        ("power_price_eur_per_mwh", float(yi.price_eur_per_mwh.mean()), "EUR/MWh", "regional"),
+        ("plant_run_hours", float((plant > 0).sum()), "h", technology),
+        ("peak_load_mw", float(yi.national_mw.max()), "MW", "serbia"),
         ("n1_violation_hours", own["n1_violation_hours"], "h", site),
+        ("n1_site_violation_hours", own["n1_site_violation_hours"], "h", site),
+        ("n1_area_violation_hours", own["n1_area_violation_hours"], "h", site),
+        ("worst_area_n1_loading_pct", own["worst_area_n1_loading_pct"], "%", site),
         ("worst_n1_loading_pct", own["worst_n1_loading_pct"], "%", site),
         ("losses_gwh", own["losses_mwh"] / MWH_PER_GWH, "GWh", site),
         ("best_site", 1.0, "-", best),
     ]
+    del capacity_mw
     return summary_frame(rows)
 
 
 def simulate(scenario: ScenarioLike) -> Result:
-    """Run the site study and the gas balance for `scenario`.
+    """Run the dispatch, the site study and the gas balance for `scenario`.
 
     Parameters
     ----------
     scenario : ScenarioLike
         ``year``, ``overrides`` (see :data:`~corridor_sim.models.serbia.params.PARAMS`),
-        ``options`` (:data:`OPTIONS`: ``site``, ``sites``, ``capacity_factors``), ``periods``
-        (hours studied on the grid, default 8760, from 1 January), ``seed`` (hourly load
-        noise) and ``events`` (line/trafo outages by hour).
+        ``options`` (:data:`OPTIONS`), ``periods`` (hours studied on the grid, default 8760,
+        from 1 January; the dispatch and the gas balance always cover the year), ``seed``
+        (load noise, wind) and ``events`` (line/trafo outages by hour).
 
     Returns
     -------
     Result
-        Tables ``site_comparison``, ``loadings``, ``n1_worst``, ``voltages``, ``buses``,
-        ``hourly``, ``gas_balance``, ``gas_free_capacity`` and the gas route's ``flows``,
-        ``utilisation``, ``bottlenecks``, ``unmet``, ``prices``, ``supply`` (monthly, at the
-        scenario's capacity factor); the summary's site metrics are those of the scenario's
-        site (else the best site); ``meta["model"] = "serbia"``, ``meta["best_site"]``.
+        Tables ``site_comparison``, ``loadings``, ``n1_worst``, ``ac_check``, ``voltages``,
+        ``buses``, ``hourly``, ``market``, ``backcast``, ``gas_balance``,
+        ``gas_free_capacity`` and the gas route's monthly ``flows``, ``utilisation``,
+        ``bottlenecks``, ``unmet``, ``prices``, ``supply``; ``meta["best_site"]``.
 
     Raises
     ------
     ScenarioError
         On an unknown option, site, event element or a bad value.
     """
-    site, sites, cfs = _options(scenario)
-    p, grid, gas, n_hours = _resolve(scenario)
+    opts = _options(scenario)
+    site, sites = opts["site"], opts["sites"]
+    p, grid, gas, n_hours = _resolve(scenario, opts["planned_grid"])
     year = int(scenario.year)
-    events = _events(scenario, n_hours)
-    national = national_load_mw(year, rng=scenario.rng(), spec=grid)
-
-    def dispatch(cf: float) -> np.ndarray:
-        return plant_dispatch_mw(
-            national,
-            capacity_mw=grid.plant_capacity_mw,
-            capacity_factor=cf,
-            min_load=grid.plant_min_load,
-        )
-
-    cf = float(p.capacity_factor)
-    plant = dispatch(cf)
-    tables = _site_tables(
-        sites,
-        year=year,
-        grid=grid,
-        national_mw=national[:n_hours],
-        plant_mw=plant[:n_hours],
-        events=events,
+    events = _events(scenario, n_hours, opts["planned_grid"])
+    yi = year_inputs(
+        p,
+        grid,
+        rng=scenario.rng(),
+        need_plant=any(s != "none" for s in sites),
+        need_none="none" in sites,
+        dispatch_mode=opts["dispatch"],
     )
+    tables = site_tables(
+        sites, yi, grid=grid, n_hours=n_hours, events=events, ac_cases=opts["ac_cases"]
+    )
+    attribute_violations(tables, value("serbia.study.aggravation_pct", unit="%"))
     comparison = tables["site_comparison"]
     best = best_site(comparison)
-    hourly = tables["hourly"]
-    hourly["gas_burn_mcm"] = gas_mcm_from_mwh(
-        hourly["plant_mw"].to_numpy(), efficiency=p.efficiency
-    )
-    burns = {c: gas_mcm_from_mwh(dispatch(c), efficiency=p.efficiency) for c in sorted({*cfs, cf})}
-    tables.update(_gas_tables(gas, burns, cf=cf, year=year))
+    eff = yi.market.efficiency
+    tables["hourly"]["gas_burn_mcm"] = hourly_burn_mcm(tables["hourly"]["plant_mw"], eff)
+    plant = yi.with_plant.plant_mw if yi.with_plant is not None else np.zeros(HOURS)
+    cf = round(float(plant.sum() / (grid.plant_capacity_mw * HOURS)), 6)
+
+    def ranked(c: float) -> np.ndarray:
+        return plant_dispatch_mw(
+            yi.price_eur_per_mwh,
+            capacity_mw=grid.plant_capacity_mw,
+            capacity_factor=c,
+            min_load=yi.market.min_load,
+        )
+
+    burns = {c: hourly_burn_mcm(ranked(c), eff) for c in opts["capacity_factors"]}
+    burns[cf] = hourly_burn_mcm(plant, eff)
+    tables.update(gas_tables(gas, dict(sorted(burns.items())), cf=cf, year=year))
+    tables["market"] = _market_table(yi, year, _unit_kinds(grid))
+    tables["backcast"] = backcast_table(rng=scenario.rng())
+    if opts["robustness_draws"]:
+        mc = robustness(
+            year,
+            draws=opts["robustness_draws"],
+            seed=int(scenario.seed or 0),
+            overrides=dict(scenario.overrides),
+            sites=[s for s in sites if s != "none"],
+            hours=n_hours,
+            planned=opts["planned_grid"],
+        )
+        tables["robustness"] = mc
+        tables["robustness_summary"] = robustness_summary(mc)
     free = route_free_capacity(gas)
     balance = tables["gas_balance"]
-    row = balance[balance["capacity_factor"] == cf].iloc[0]
+    row = balance[np.isclose(balance["capacity_factor"], cf)].iloc[0]
     summary = _summary(
+        yi=yi,
         balance_row=row,
         comparison=comparison,
         site=site if site is not None else best,
         best=best,
         free=free,
-        plant_energy_gwh=float(plant.sum() / MWH_PER_GWH),
         cf=cf,
-        breakeven=_breakeven_cf(row["supply_limit_bcm_per_yr"], grid, p.efficiency),
+        technology=yi.market.technology,
+        breakeven=breakeven_cf(row["supply_limit_bcm_per_yr"], grid.plant_capacity_mw, HOURS, eff),
+        capacity_mw=grid.plant_capacity_mw,
     )
     meta: dict[str, Any] = {
         "model": "serbia",
@@ -310,6 +325,8 @@ def simulate(scenario: ScenarioLike) -> Result:
         "site": site,
         "sites": sites,
         "hours": n_hours,
+        "technology": yi.market.technology,
+        "dispatch": opts["dispatch"],
         "gas_bottleneck": str(row["bottleneck"]),
         "bottleneck": str(row["bottleneck"]),  # read by corridor_sim.sweep
         "unit": "mcm",
@@ -317,3 +334,10 @@ def simulate(scenario: ScenarioLike) -> Result:
         "contract_plan_bcm_per_yr": value("serbia.gas.contract_plan", unit="bcm/yr"),
     }
     return Result(tables=tables, summary_table=summary, meta=meta)
+
+
+def _unit_kinds(grid: GridSpec) -> dict[str, str]:
+    from corridor_sim.models.serbia.grid import grid_tables  # noqa: PLC0415
+
+    gens = grid_tables(grid.year, None, planned=grid.planned, draw=grid.draw).gens
+    return dict(zip(gens["id"], gens["kind"], strict=True))
