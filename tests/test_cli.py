@@ -140,7 +140,7 @@ def test_monte_carlo_without_dist_prints_the_summary_and_writes_figures(tmp_path
     assert {"summary.csv", "runs.csv", "values.csv", "bottleneck_frequency.csv"} <= written
     assert {"study_fan.png", "study_tornado.png", "study_bottlenecks.png"} <= written
     runs = pd.read_csv(out / "runs.csv")
-    assert "oil.tanker.fleet_size" in runs.columns
+    assert "oil.fleet.asco_tankers_baku" in runs.columns
     assert len(runs) == 6
 
 

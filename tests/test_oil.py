@@ -55,6 +55,9 @@ def check_conservation_and_capacity(result) -> None:
     assert (storage["level_kt"] >= -TOL).all()
     assert (storage["level_kt"] <= storage["capacity_kt"] + TOL).all()
     supply = result.table("supply")
+    nodes = result.table("nodes")
+    sinks = set(nodes.loc[nodes["kind"] == "demand", "element"])
+    assert {"world_market", "makhachkala"} <= sinks
     for period, part in flows.groupby("period"):
         out_ = part.groupby("source")["flow_kt"].sum()
         in_ = part.groupby("target")["flow_kt"].sum()
@@ -62,7 +65,7 @@ def check_conservation_and_capacity(result) -> None:
         sto = storage[storage["period"] == period].set_index("element")
         prev = storage[storage["period"] == period - 1].set_index("element")["level_kt"]
         for node in set(out_.index) | set(in_.index):
-            if node == "world_market":
+            if node in sinks:  # demand nodes take what arrives (delivered table)
                 continue
             balance = in_.get(node, 0) + sup.get(node, 0) - out_.get(node, 0)
             if node in sto.index:
@@ -77,8 +80,11 @@ def check_conservation_and_capacity(result) -> None:
 def test_documented_volumes_are_delivered(year: int, fact_id: str) -> None:
     result = oil.simulate(scenario(year))
     documented = value(fact_id, unit="Mt")
-    assert result.metric("offered_mt") == pytest.approx(documented)
-    assert result.metric("delivered_mt") == pytest.approx(documented, abs=1e-9)
+    assert result.metric("route_offered_mt") == pytest.approx(documented)
+    assert result.metric("via_makhachkala_mt") == pytest.approx(
+        result.metric("makhachkala_booked_mt"), rel=1e-6
+    )
+    assert result.metric("via_ceyhan_mt") == pytest.approx(documented, abs=1e-9)
     assert result.metric("unmet_mt") == pytest.approx(0, abs=1e-9)
     assert result.metric("via_supsa_mt") == pytest.approx(0, abs=1e-9)
     check_conservation_and_capacity(result)
@@ -110,24 +116,46 @@ def test_provenance_lists_every_parameter_with_catalogue_ids() -> None:
     assert set(ids) <= known
     prov = oil.build(2025).provenance_table()
     assert set(prov["parameter"]) == set(oil.PARAMS.names)
-    overridden = oil.provenance(2025, tanker_fleet_size=6)
-    row = overridden.query("parameter == 'tanker_fleet_size'")
+    overridden = oil.provenance(2025, asco_tankers_baku=6)
+    row = overridden.query("parameter == 'asco_tankers_baku'")
     assert row["source_id"].tolist() == ["override"]
 
 
 def test_outage_storage_then_supsa_then_lost() -> None:
+    """A BTC outage fills the tanks, then goes to Supsa; with Supsa out too, crude is lost.
+
+    The Baku stream offered during the outage (1.7 Mt/yr x days) must go somewhere:
+    into tank space at either end of the sea lane (cheapest first), then Baku–Supsa,
+    and only when both pipelines are out is any of it left unshipped.
+    """
     base = oil.simulate(scenario(2025))
-    out = oil.simulate(scenario(2025, events=[event("btc", 5, days=20)]))
-    assert out.metric("delivered_mt") == pytest.approx(base.metric("delivered_mt"))
-    assert out.metric("storage_peak_kt") == pytest.approx(out.metric("storage_capacity_kt"))
-    arrived = 1700 / 365 * 20
-    shifted = out.metric("via_supsa_mt") * 1000
-    assert shifted == pytest.approx(arrived - out.metric("storage_capacity_kt"), rel=1e-6)
-    both = oil.simulate(
-        scenario(2025, events=[event("btc", 5, days=20), event("baku_supsa", 5, days=20)])
+    tanks = base.metric("storage_capacity_kt") + oil.PARAMS.resolve(2025).aktau_storage_kt
+
+    short = oil.simulate(scenario(2025, events=[event("btc", 5, days=20)]))
+    arrived = per_day_kt(2025, 1.7) * 20
+    assert arrived < tanks
+    assert short.metric("delivered_mt") == pytest.approx(base.metric("delivered_mt"))
+    assert short.metric("storage_peak_kt") == pytest.approx(short.metric("storage_capacity_kt"))
+    assert short.metric("via_supsa_mt") == pytest.approx(0, abs=1e-9)
+    held = short.metric("storage_peak_kt") + short.metric("aktau_storage_peak_kt")
+    assert held == pytest.approx(arrived, rel=1e-9)
+
+    long_ = oil.simulate(scenario(2025, events=[event("btc", 5, days=28)]))
+    arrived = per_day_kt(2025, 1.7) * 28
+    assert arrived > tanks
+    assert long_.metric("delivered_mt") == pytest.approx(base.metric("delivered_mt"))
+    assert long_.metric("aktau_storage_peak_kt") == pytest.approx(
+        tanks - base.metric("storage_capacity_kt")
     )
-    assert both.metric("unmet_mt") * 1000 == pytest.approx(shifted, rel=1e-6)
-    check_conservation_and_capacity(both)
+    assert long_.metric("via_supsa_mt") * 1000 == pytest.approx(arrived - tanks, rel=1e-9)
+
+    both = oil.simulate(
+        scenario(2025, events=[event("btc", 5, days=28), event("baku_supsa", 5, days=28)])
+    )
+    assert both.metric("unmet_mt") * 1000 == pytest.approx(arrived - tanks, rel=1e-9)
+    assert both.metric("delivered_mt") < long_.metric("delivered_mt")
+    for result in (short, long_, both):
+        check_conservation_and_capacity(result)
 
 
 @settings(max_examples=12, deadline=None)
@@ -182,6 +210,11 @@ def test_sweep_bottleneck_is_the_min_cut_arc() -> None:
     net = oil.build(2025)
     cut = max_flow(net, oil.SOURCE, oil.SINK, period=6)
     assert cut.cut_arcs == ("tanker_lane",)
+    # arcs that can carry nothing are not in the network until they can
+    assert not {"kuryk_loading", "kuryk_sea", "reinforcement_lane"} & set(net.arc_ids)
+    assert "kuryk" not in net.node_ids
+    more = oil.build(2025, kuryk_loading_mt_per_yr=1.0, reinforcement_tankers=2)
+    assert {"kuryk_loading", "kuryk_sea", "reinforcement_lane"} <= set(more.arc_ids)
     assert np.all(np.diff(sequence["capacity_mt_per_yr"]) > 0)
     for _, part in sweep.groupby("stage"):
         assert (part["delivered_mt"] <= part["offered_mt"] + 1e-9).all()
@@ -197,8 +230,9 @@ def test_sweep_bottleneck_is_the_min_cut_arc() -> None:
         ({"events": [event("pipeline_x", 0)]}, ScenarioError),
         ({"events": [event("btc", 12)]}, ScenarioError),
         ({"events": [event("cpc", 0)]}, ScenarioError),
+        ({"events": [event("kuryk_loading", 0)]}, ScenarioError),
         ({"overrides": {"kazakh_volume_mt_per_yr": -1.0}}, ScenarioError),
-        ({"overrides": {"tanker_fleet": 3}}, ScenarioError),
+        ({"overrides": {"asco_tanker": 3}}, ScenarioError),
         ({"options": {"studdy": "bottleneck_sequence"}}, ScenarioError),
         ({"options": {"study": "max"}}, ScenarioError),
         ({"options": {"sweep_volumes_mt_per_yr": [1, -2]}}, ScenarioError),
@@ -211,8 +245,8 @@ def test_bad_input_raises_clear_errors(kwargs, error) -> None:
 
 
 def test_build_errors() -> None:
-    with pytest.raises(UnknownNameError, match="tanker_fleet_size"):
-        oil.build(2025, tanker_fleet=3)
+    with pytest.raises(UnknownNameError, match="asco_tankers_baku"):
+        oil.build(2025, asco_tanker=3)
     with pytest.raises(SpecError, match="kazakh_volume_mt_per_yr"):
         oil.build(2025, kazakh_volume_mt_per_yr=-1.0)
     with pytest.raises(SpecError, match="2023") as info:
@@ -223,15 +257,36 @@ def test_build_errors() -> None:
         oil.build(2020, kazakh_volume_mt_per_yr=1.0)
 
 
+def _inside_and_apart(ax) -> None:
+    """Labels placed on a map neither overlap each other nor leave the axes."""
+    from matplotlib.text import Text
+
+    from corridor_sim.plotting.labels import placed_labels
+
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [Text.get_window_extent(t, renderer) for t in placed_labels(ax) if t.get_visible()]
+    frame = ax.get_window_extent(renderer)
+    for i, box in enumerate(boxes):
+        assert frame.x0 - 1 <= box.x0, box
+        assert box.x1 <= frame.x1 + 1, box
+        assert frame.y0 - 1 <= box.y0, box
+        assert box.y1 <= frame.y1 + 1, box
+        for other in boxes[i + 1 :]:
+            assert not box.overlaps(other), (box, other)
+
+
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("oil_*.toml")), ids=lambda p: p.stem)
 def test_examples_run_and_plot(path: Path, tmp_path: Path) -> None:
     import matplotlib as mpl
 
     mpl.use("Agg")
     import matplotlib.pyplot as plt
+    from test_plotting_style import check_figure, check_png
 
     import corridor_sim as cs
     from corridor_sim.plotting import figures
+    from corridor_sim.plotting.style import save_figure
 
     result = cs.run(path)
     assert result.meta["model"] == "oil"
@@ -239,14 +294,34 @@ def test_examples_run_and_plot(path: Path, tmp_path: Path) -> None:
         assert isinstance(result.table(name), pd.DataFrame)
     check_conservation_and_capacity(result)
     figs = figures(result)
-    assert {"oil_route_map", "oil_monthly_flows", "oil_storage"} <= set(figs)
+    assert {"oil_route_map", "oil_monthly_flows"} <= set(figs)
+    stored = result.metric("storage_peak_kt") + result.metric("aktau_storage_peak_kt")
+    assert ("oil_storage" in figs) == (stored > 1e-6)  # no figure with nothing to show
+    legend = figs["oil_monthly_flows"].axes[0].get_legend()
+    entries = [t.get_text() for t in legend.get_texts()]
+    assert ("offered, not shipped" in entries) == (result.metric("unmet_mt") > 1e-9)
+    map_ax = figs["oil_route_map"].axes[0]
+    texts = {t.get_text() for t in map_ax.texts}
+    assert "Ceyhan terminal" in texts  # human names, not ids
+    assert not texts & set(oil.elements(2025)), texts & set(oil.elements(2025))
+    assert any(t.startswith("delivered ") for t in texts)
+    _inside_and_apart(map_ax)
     if "sweep" in result.tables:
         assert "oil_sweep" in figs
         assert result.meta["first_bottleneck"] == "tanker_lane"
+    if "backcast" in result.tables:
+        assert result.table("backcast")["within"].all()
     for stem, fig in figs.items():
-        fig.savefig(tmp_path / f"{stem}.png", dpi=40)
+        check_figure(fig, result)
+        check_png(save_figure(fig, tmp_path / f"{stem}.png"))
         plt.close(fig)
     assert math.isfinite(result.metric("delivered_mt"))
+
+
+def test_oil_figures_name_every_arc() -> None:
+    from corridor_sim.models.oil.figures import ARC_NAMES
+
+    assert set(oil.elements(2025)) <= set(ARC_NAMES)
 
 
 def test_assumption_quotes_are_excerpts_not_table_cells() -> None:

@@ -23,15 +23,30 @@ OIL = cs.Scenario(model="oil", year=2025, name="oil_test", seed=5)
 STORM = cs.Scenario.from_toml(
     __import__("pathlib").Path(__file__).resolve().parents[1] / "examples" / "oil_storm_season.toml"
 )
-#: The oil rows with a range in the catalogue, all read by the oil model.
+#: The rows with a range in the catalogue that the oil model reads (fleet, ports, tanks,
+#: the Caspian weather shared with the Middle Corridor, costs, unit factors).
 OIL_RANGES = {
-    "oil.tanker.fleet_size",
+    "oil.fleet.asco_tankers_baku",
+    "oil.fleet.asco_dwt",
+    "oil.fleet.kmtf_makhachkala_tankers",
     "oil.tanker.dwt",
+    "oil.tanker.cargo_share",
     "oil.tanker.port_time",
-    "oil.tanker.availability_winter",
-    "oil.tanker.availability_shoulder",
-    "oil.tanker.availability_summer",
+    "caspian_sea.weather.availability_winter",
+    "caspian_sea.weather.availability_shoulder",
+    "caspian_sea.weather.availability_summer",
+    "oil.caspian.aktau_makhachkala_distance",
+    "oil.aktau.storage",
     "oil.baku.storage_share_transit",
+    "oil.reinforcement.lead_time",
+    "oil.reinforcement.premium",
+    "oil.cost.cpc_tariff",
+    "oil.cost.makhachkala_transit",
+    "oil.cost.reserve_premium",
+    "oil.cost.storage_time_preference",
+    "oil.cost.tank_handling",
+    "oil.cost.tengiz_aktau",
+    "oil.market.value",
     "units.crude.bbl_per_t",
 }
 HAS_DISTRIBUTED = importlib.util.find_spec("distributed") is not None
@@ -149,9 +164,12 @@ def test_monte_carlo_without_distributions_samples_the_catalogue_ranges():
     # the drawn rows reach the model: the lane capacity follows from them
     wide = study.wide()
     sailing_d = 2 * value("oil.caspian.aktau_baku_distance") / value("oil.tanker.speed") / 24
-    cargo_kt = wide["oil.tanker.fleet_size"] * wide["oil.tanker.dwt"] * 0.95 / 1000
+    lane_dwt_t = (
+        value("oil.fleet.kmtf_tankers_baku") * wide["oil.tanker.dwt"]
+        + wide["oil.fleet.asco_tankers_baku"] * wide["oil.fleet.asco_dwt"]
+    )
+    cargo_kt = lane_dwt_t * wide["oil.tanker.cargo_share"] / 1000
     expected = cargo_kt / (sailing_d + wide["oil.tanker.port_time"]) * 365 / 1000
-    assert value("oil.tanker.cargo_share") == 0.95
     assert wide["tanker_lane_capacity_mt_per_yr"].tolist() == pytest.approx(expected.tolist())
     # and every run's provenance would show them: the base values are the catalogue's
     base = study.base.set_index("metric")["value"]
@@ -164,25 +182,26 @@ def test_explicit_distributions_override_the_catalogue_ranges():
     study = _mc(
         n=4,
         distributions={
-            "tanker_fleet_size": ("uniform", 5.0, 6.0),
+            "asco_tankers_baku": ("uniform", 3.0, 4.0),
             "oil.tanker.dwt": ("uniform", 9000.0, 9001.0),
         },
     )
     names = set(study.input_names)
-    assert "tanker_fleet_size" in names
-    assert "oil.tanker.fleet_size" not in names  # read only through the overridden parameter
-    assert (OIL_RANGES - {"oil.tanker.fleet_size"}) <= names
+    assert "asco_tankers_baku" in names
+    # read only through the overridden parameter
+    assert "oil.fleet.asco_tankers_baku" not in names
+    assert (OIL_RANGES - {"oil.fleet.asco_tankers_baku"}) <= names
     info = study.inputs.set_index("input")
     assert info.loc["oil.tanker.dwt", "source"] == "explicit"
-    assert study.runs["tanker_fleet_size"].between(5.0, 6.0).all()
+    assert study.runs["asco_tankers_baku"].between(3.0, 4.0).all()
     assert study.runs["oil.tanker.dwt"].between(9000.0, 9001.0).all()
-    only = _mc(n=2, distributions={"tanker_fleet_size": ("uniform", 5.0, 6.0)}, catalogue=False)
-    assert only.input_names == ["tanker_fleet_size"]
+    only = _mc(n=2, distributions={"asco_tankers_baku": ("uniform", 3.0, 4.0)}, catalogue=False)
+    assert only.input_names == ["asco_tankers_baku"]
 
 
 def test_unknown_input_names_are_named_with_suggestions():
-    with pytest.raises(UnknownNameError, match="did you mean 'tanker_fleet_size'"):
-        _mc(n=2, distributions={"tanker_fleet_sise": ("uniform", 1, 2)})
+    with pytest.raises(UnknownNameError, match="did you mean 'asco_tankers_baku'"):
+        _mc(n=2, distributions={"asco_tankers_bak": ("uniform", 1, 2)})
     with pytest.raises(ScenarioError, match="a catalogue row takes numbers only"):
         _mc(n=2, distributions={"oil.tanker.dwt": ("choice", ["big"])})
 
@@ -191,7 +210,8 @@ def test_year_can_be_drawn():
     study = _mc(n=6, distributions={"year": ("choice", [2024, 2025])}, catalogue=False)
     wide = study.wide()
     assert set(wide["year"]) == {2024, 2025}
-    offered = dict(zip(wide["year"], wide["offered_mt"], strict=True))
+    # the Baku stream's documented volumes (the Makhachkala stream is offered besides)
+    offered = dict(zip(wide["year"], wide["route_offered_mt"], strict=True))
     assert offered == pytest.approx({2024: 1.5, 2025: 1.7})
 
 
@@ -297,7 +317,7 @@ def test_a_failing_draw_is_a_row_not_the_end_of_the_study():
     failed = runs[runs["status"] == "failed"]
     assert 0 < len(failed) < 8
     assert (failed["oil.tanker.dwt"] == 0.0).all()
-    assert failed["error"].str.contains("tanker_dwt_t").all()
+    assert failed["error"].str.contains("kmtf_dwt_t").all()
     s = study.summary()
     assert len(s.failed) == len(failed)
     assert s.metrics.set_index("metric").loc["delivered_mt", "runs"] == 8 - len(failed)

@@ -86,7 +86,7 @@ def build(
         Arc ids given unlimited capacity (capacity studies).
     **overrides
         Parameters of :data:`PARAMS`, e.g. ``kazakh_volume_mt_per_yr=3.0``,
-        ``tanker_fleet_size=6``, ``include_novorossiysk=True``.
+        ``asco_tankers_baku=4``, ``include_novorossiysk=True``.
 
     Returns
     -------

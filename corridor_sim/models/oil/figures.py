@@ -3,11 +3,14 @@
 Also reachable as :mod:`corridor_sim.plotting.oil` (the name used before models became
 packages).
 
-``route_map`` (schematic map: arc width = yearly flow, colour = utilisation),
-``monthly_flow_stack`` (delivered per terminal and unmet, per month),
-``storage_levels`` (Sangachal tank level over time), ``sweep_curve`` (delivered
-versus offered volume per relief stage, the bottleneck named at each knee) and
-``figures`` (all of them, for ``corridor-sim run --out``).
+``route_map`` (the route on the basemap: arc width = crude moved, colour = utilisation,
+crude delivered at each terminal), ``monthly_flow_stack`` (delivered per terminal and what
+was offered but not shipped, per month), ``storage_levels`` (Aktau and Sangachal tank
+levels over time), ``sweep_curve`` (delivered versus offered volume per relief stage, the
+bottleneck named at each knee) and ``figures`` (those with something to show, for
+``corridor-sim run --out``). Every figure follows the house style
+(:mod:`corridor_sim.plotting.style`): colour-blind-safe colours, text of 8 pt or more,
+the scenario in the title, units on the axes, human names instead of ids.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from corridor_sim.models.oil.network import VIA
+from corridor_sim.models.oil.network import STORES, VIA
+from corridor_sim.plotting.labels import place_labels
 from corridor_sim.plotting.maps import commodity_map
+from corridor_sim.plotting.style import CATEGORICAL, FONT_PT, figure_title, style_context
 from corridor_sim.units import THOUSAND
 
 if TYPE_CHECKING:
@@ -28,23 +33,68 @@ if TYPE_CHECKING:
 
     from corridor_sim.results.result import Result
 
-__all__ = ["figures", "monthly_flow_stack", "route_map", "storage_levels", "sweep_curve"]
+__all__ = [
+    "ARC_NAMES",
+    "figures",
+    "has_storage",
+    "monthly_flow_stack",
+    "route_map",
+    "storage_levels",
+    "sweep_curve",
+]
 
-_TERMINAL_COLOURS = {"ceyhan": "tab:blue", "supsa": "tab:orange", "novorossiysk": "tab:green"}
-_HIDDEN_ARCS = ("tank_in", "tank_out")
+#: Terminal -> (name in legends and labels, Okabe–Ito colour).
+_TERMINALS: dict[str, tuple[str, str]] = {
+    "ceyhan": ("Ceyhan (BTC)", CATEGORICAL[0]),
+    "makhachkala": ("Makhachkala", CATEGORICAL[2]),
+    "supsa": ("Supsa (Baku–Supsa)", CATEGORICAL[1]),
+    "novorossiysk": ("Novorossiysk (CPC)", CATEGORICAL[4]),
+}
+_UNMET_COLOUR = CATEGORICAL[3]
+#: Short display names of the arcs (maps, knees of the capacity study).
+ARC_NAMES: dict[str, str] = {
+    "aktau_loading": "Aktau oil berths",
+    "kuryk_loading": "Kuryk crude loading",
+    "kuryk_sea": "Kuryk–Aktau",
+    "tanker_lane": "tankers Aktau–Baku",
+    "reinforcement_lane": "reinforcement tankers",
+    "makhachkala_lane": "tankers Aktau–Makhachkala",
+    "btc": "BTC pipeline",
+    "baku_supsa": "Baku–Supsa pipeline",
+    "ceyhan_export": "Ceyhan terminal",
+    "supsa_export": "Supsa terminal",
+    "cpc": "CPC pipeline",
+    "novorossiysk_export": "Novorossiysk terminal",
+    "cpc_diversion": "CPC crude to Aktau",
+    "aktau_tank_in": "into Aktau tanks",
+    "aktau_tank_out": "out of Aktau tanks",
+    "tank_in": "into Sangachal tanks",
+    "tank_out": "out of Sangachal tanks",
+}
+_STORE_NAMES = {"baku_tanks": "Sangachal tanks (Kazakh share)", "aktau_tanks": "Aktau tanks"}
+#: Below this level (kt) a tank counts as unused.
+_EMPTY_KT = 1e-6
 
 
-def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+def _names(arcs: str) -> str:
+    """``"tanker_lane+aktau_loading"`` in words: ``"tankers Aktau–Baku + Aktau oil berths"``."""
+    return " + ".join(ARC_NAMES.get(a, a.replace("_", " ")) for a in arcs.split("+") if a)
+
+
+def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     if ax is None:
         _, ax = plt.subplots(figsize=size, layout="constrained")
     return ax
 
 
 def route_map(result: Result, ax: Axes | None = None) -> Axes:
-    """Map of the route: arcs as lines whose width is the flow and colour the utilisation.
+    """Map of the route on the basemap: width = crude moved, colour = utilisation.
 
     The generic :func:`corridor_sim.plotting.maps.commodity_map` with the pipelines drawn
-    through Tbilisi and the crude delivered at each terminal written beside it.
+    through Tbilisi, the tanks left out (:func:`storage_levels` shows them) and the crude
+    delivered at each terminal written beside it (placed clear of the other labels). Arcs
+    that can carry nothing are not in the network (Kuryk crude loading today, reinforcement
+    tankers not ordered: :func:`corridor_sim.models.oil.network.idle_arcs`).
 
     Parameters
     ----------
@@ -57,108 +107,162 @@ def route_map(result: Result, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    ax = commodity_map(
-        result,
-        ax,
-        via=VIA,
-        hide=("world_market", "baku_tanks", *_HIDDEN_ARCS),
-        offsets={"baku_supsa": 0.35},
-        scale=THOUSAND,
-        title=(
-            f"Oil route {result.meta.get('year', '')}: flow over the horizon (width) "
-            "and utilisation (colour)"
-        ),
-    )
-    nodes = result.table("nodes").set_index("element")
-    delivered = result.table("delivered").groupby("element")["delivered_kt"].sum() / THOUSAND
-    for terminal, mt in delivered.items():
-        if terminal in nodes.index:
-            ax.annotate(
-                f"delivered {mt:.2f} Mt",
-                (nodes.loc[terminal, "lon"], nodes.loc[terminal, "lat"]),
-                xytext=(-6, -4),
-                ha="right",
-                va="top",
-                textcoords="offset points",
-                fontsize=8,
+    with style_context():
+        ax = commodity_map(
+            result,
+            ax,
+            via=VIA,
+            hide=("world_market", *STORES),
+            offsets={"baku_supsa": 0.35},
+            scale=THOUSAND,
+            names=ARC_NAMES,
+            title="Oil route: crude moved over the horizon (line width) and utilisation (colour)",
+        )
+        nodes = result.table("nodes").set_index("element")
+        delivered = result.table("delivered").groupby("element")["delivered_kt"].sum() / THOUSAND
+        for terminal, (_, colour) in _TERMINALS.items():
+            if terminal not in delivered.index or terminal not in nodes.index:
+                continue
+            place_labels(
+                ax,
+                [(float(nodes.loc[terminal, "lon"]), float(nodes.loc[terminal, "lat"]))],
+                [f"delivered {delivered[terminal]:.2f} Mt"],
+                fontsize=FONT_PT["annotation"],
                 weight="bold",
-                color=_TERMINAL_COLOURS.get(str(terminal), "black"),
+                bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": colour, "lw": 1.5},
             )
     return ax
 
 
 def monthly_flow_stack(result: Result, ax: Axes | None = None) -> Axes:
-    """Stacked bars per month: crude delivered at each terminal, plus what the route left behind.
+    """Stacked bars per month: crude delivered at each terminal, plus what was left behind.
+
+    "Offered, not shipped" appears (bars and legend) only in a run that left crude behind.
 
     Returns
     -------
     Axes
     """
-    ax = _axes(ax, (9.0, 4.5))
-    delivered = result.table("delivered").pivot_table(
-        index="period_label", columns="element", values="delivered_kt", aggfunc="sum", sort=False
-    )
-    unmet = result.table("unmet").pivot_table(
-        index="period_label", values="unmet_kt", aggfunc="sum", sort=False
-    )["unmet_kt"]
-    labels = list(delivered.index)
-    x = np.arange(len(labels))
-    bottom = np.zeros(len(labels))
-    for terminal in [c for c in delivered.columns if delivered[c].sum() > 0]:
-        vals = delivered[terminal].to_numpy()
-        ax.bar(
-            x, vals, bottom=bottom, label=f"via {terminal}", color=_TERMINAL_COLOURS.get(terminal)
+    with style_context():
+        ax = _new_axes(ax, (9.0, 4.5))
+        delivered = result.table("delivered").pivot_table(
+            index="period_label",
+            columns="element",
+            values="delivered_kt",
+            aggfunc="sum",
+            sort=False,
         )
-        bottom += vals
-    lost = unmet.reindex(labels).fillna(0).to_numpy()
-    some = lost > 1e-6 * max(float(bottom.max()), 1)
-    ax.bar(
-        x[some],
-        lost[some],
-        bottom=bottom[some],
-        label="offered, not shipped",
-        color="white",
-        edgecolor="red",
-        hatch="//",
-    )
-    ax.set_ylim(0, 1.08 * max(float((bottom + lost).max()), 1))
-    ax.set_xticks(x, labels, rotation=45, ha="right")
-    ax.set_ylabel("crude per month (kt)")
-    ax.set_title("Delivered per terminal and month")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
+        unmet = result.table("unmet").pivot_table(
+            index="period_label", values="unmet_kt", aggfunc="sum", sort=False
+        )["unmet_kt"]
+        labels = list(delivered.index)
+        x = np.arange(len(labels))
+        bottom = np.zeros(len(labels))
+        for terminal, (name, colour) in _TERMINALS.items():
+            if terminal not in delivered or not delivered[terminal].sum() > 0:
+                continue
+            values = delivered[terminal].to_numpy(dtype=float)
+            ax.bar(x, values, bottom=bottom, label=f"via {name}", color=colour)
+            bottom += values
+        lost = unmet.reindex(labels).fillna(0).to_numpy(dtype=float)
+        some = lost > 1e-6 * max(float(bottom.max(initial=0.0)), 1.0)
+        if some.any():
+            ax.bar(
+                x[some],
+                lost[some],
+                bottom=bottom[some],
+                label="offered, not shipped",
+                color="white",
+                edgecolor=_UNMET_COLOUR,
+                hatch="//",
+            )
+        ax.set_ylim(0, 1.08 * max(float((bottom + lost).max(initial=0.0)), 1.0))
+        ax.set_xticks(x, labels, rotation=45, ha="right")
+        ax.set_xlabel("month (YYYY-MM)")
+        ax.set_ylabel("crude per month (kt)")
+        what = "Crude delivered per terminal and month"
+        if not some.any():
+            what += " (all offered crude shipped)"
+        ax.set_title(figure_title(result, what))
+        ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
     return ax
+
+
+def has_storage(result: Result) -> bool:
+    """Whether any tank of the run held crude at some point (else the storage figure is empty)."""
+    storage = result.storage
+    return not storage.empty and float(storage["level_kt"].max()) > _EMPTY_KT
 
 
 def storage_levels(result: Result, ax: Axes | None = None) -> Axes:
-    """Level of the Sangachal tank share over time (end of each period), with its capacity.
+    """Tank levels at Aktau and Sangachal over time (end of each period), with their capacities.
+
+    A run whose tanks stay empty says so in the title (:func:`figures` does not write it).
 
     Returns
     -------
     Axes
     """
-    ax = _axes(ax, (9.0, 3.8))
-    storage = result.storage
-    if storage.empty:
-        ax.text(0.5, 0.5, "no storage in this run", ha="center", transform=ax.transAxes)
-        return ax
-    for node, frame in storage.groupby("element"):
-        ends = frame["end_d"].to_numpy(dtype=float)
-        level = frame["level_kt"].to_numpy(dtype=float)
-        xs = np.concatenate([[0.0], ends])
-        ys = np.concatenate([[0.0], level])
-        ax.plot(xs, ys, marker="o", ms=3, label=f"{node} level")
-        ax.axhline(
-            float(frame["capacity_kt"].iloc[0]), ls="--", color="grey", label=f"{node} capacity"
-        )
-    months = result.table("monthly_flows").drop_duplicates("period")[["period", "period_label"]]
-    month_ends = storage.groupby("month")["end_d"].max()
-    ticks = np.concatenate([[0.0], month_ends.to_numpy(dtype=float)])[:-1]
-    ax.set_xticks(ticks, months["period_label"].tolist()[: len(ticks)], rotation=45, ha="right")
-    ax.set_ylabel("tank level (kt)")
-    ax.set_xlabel("start of month")
-    ax.set_title("Kazakh crude in Sangachal tanks (end of each period)")
-    ax.legend(fontsize=8)
+    with style_context():
+        ax = _new_axes(ax, (9.0, 4.0))
+        storage = result.storage
+        what = "Crude held in tanks at Aktau and Sangachal (end of each period)"
+        if not has_storage(result):
+            what += ": the tanks stay empty"
+        if storage.empty:
+            ax.set(xlabel="end of period (date)", ylabel="tank level (kt)")
+            ax.set_title(figure_title(result, what))
+            return ax
+        for k, (node, frame) in enumerate(storage.groupby("element", sort=False)):
+            frame = frame.sort_values("period")
+            starts = pd.to_datetime(frame["snapshot"])
+            ends = starts + pd.to_timedelta(frame["duration_d"].astype(float), unit="D")
+            xs = [starts.iloc[0], *ends]
+            ys = [0.0, *frame["level_kt"].astype(float)]
+            colour = (CATEGORICAL[0], CATEGORICAL[3])[k % 2]
+            name = _STORE_NAMES.get(str(node), str(node))
+            ax.plot(xs, ys, marker="o", ms=3, color=colour, label=f"{name}: level")
+            ax.axhline(
+                float(frame["capacity_kt"].iloc[0]),
+                ls="--",
+                lw=1,
+                color=colour,
+                label=f"{name}: capacity",
+            )
+        ax.set_xlabel("end of period (date)")
+        ax.set_ylabel("tank level (kt)")
+        ax.set_ylim(bottom=0)
+        ax.tick_params(axis="x", rotation=30)
+        ax.set_title(figure_title(result, what))
+        ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
     return ax
+
+
+def _knees(sequence: pd.DataFrame | None, part: pd.DataFrame, stage: int) -> tuple | None:
+    """(offered volume at the knee, capacity, bottleneck arcs) of one relief stage."""
+    if sequence is not None and stage in set(sequence["stage"]):
+        row = sequence.set_index("stage").loc[stage]
+        return (
+            float(row["first_shortfall_mt_per_yr"]),
+            float(row["capacity_mt_per_yr"]),
+            str(row["bottleneck"]),
+        )
+    short = part[part["delivered_mt"] < part["offered_mt"] * (1 - 1e-6)]
+    if short.empty:
+        return None
+    cap = float(part["delivered_mt"].max())
+    return cap, cap, str(short["bottleneck"].iloc[0])
+
+
+def _log_samples(xs: pd.Series, ys: pd.Series, n: int = 8) -> list[tuple[float, float]]:
+    """Points along a curve drawn on log-log axes (for labels to keep clear of it)."""
+    lx = np.log10(np.clip(xs.to_numpy(dtype=float), 1e-9, None))
+    ly = np.log10(np.clip(ys.to_numpy(dtype=float), 1e-9, None))
+    out = []
+    for x0, y0, x1, y1 in zip(lx[:-1], ly[:-1], lx[1:], ly[1:], strict=True):
+        t = np.linspace(0.0, 1.0, n)
+        out += list(zip(10 ** (x0 + t * (x1 - x0)), 10 ** (y0 + t * (y1 - y0)), strict=True))
+    return out
 
 
 def sweep_curve(frame: pd.DataFrame | Result, ax: Axes | None = None) -> Axes:
@@ -170,7 +274,7 @@ def sweep_curve(frame: pd.DataFrame | Result, ax: Axes | None = None) -> Axes:
         The ``sweep`` table of :func:`corridor_sim.models.oil.bottleneck_sequence`
         (columns ``stage``, ``relieved``, ``offered_mt_per_yr``, ``delivered_mt``,
         ``bottleneck``), or a Result holding it (then the ``bottleneck_sequence``
-        table gives the knees).
+        table gives the knees and the title names the scenario).
     ax : Axes, optional
         Where to draw.
 
@@ -178,59 +282,64 @@ def sweep_curve(frame: pd.DataFrame | Result, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    sequence = None
+    sequence, result = None, None
     if not isinstance(frame, pd.DataFrame):
+        result = frame
         sequence = frame.table("bottleneck_sequence")
         frame = frame.table("sweep")
-    ax = _axes(ax, (8.0, 5.0))
-    for stage, part in frame.groupby("stage"):
-        part = part.sort_values("offered_mt_per_yr")
-        relieved = str(part["relieved"].iloc[0])
-        label = f"stage {stage}: " + (f"relieved {relieved}" if relieved else "as is")
-        ax.plot(part["offered_mt_per_yr"], part["delivered_mt"], marker=".", label=label)
-        if sequence is not None and stage in set(sequence["stage"]):
-            row = sequence.set_index("stage").loc[stage]
-            knee, cap, name = (
-                row["first_shortfall_mt_per_yr"],
-                row["capacity_mt_per_yr"],
-                row["bottleneck"],
+    with style_context():
+        ax = _new_axes(ax, (8.5, 5.5))
+        points, texts, along = [], [], []
+        for k, (stage, part) in enumerate(frame.groupby("stage")):
+            part = part.sort_values("offered_mt_per_yr")
+            relieved = str(part["relieved"].iloc[0])
+            label = f"stage {stage}: " + (
+                f"{_names(relieved)} relieved" if relieved else "as built"
             )
-        else:
-            short = part[part["delivered_mt"] < part["offered_mt"] * (1 - 1e-6)]
-            if short.empty:
+            colour = CATEGORICAL[k % len(CATEGORICAL)]
+            ax.plot(
+                part["offered_mt_per_yr"],
+                part["delivered_mt"],
+                marker=".",
+                color=colour,
+                label=label,
+            )
+            along += _log_samples(part["offered_mt_per_yr"], part["delivered_mt"])
+            knee = _knees(sequence, part, int(stage))
+            if knee is None:
                 continue
-            knee = cap = float(part["delivered_mt"].max())
-            name = str(short["bottleneck"].iloc[0])
-        ax.plot([knee], [min(knee, cap)], "kv", ms=8)
-        ax.annotate(
-            f"{name}\n{cap:.2f} Mt/yr",
-            (knee, min(knee, cap)),
-            xytext=(-10, 10),
-            textcoords="offset points",
-            fontsize=8,
-            ha="right",
+            at, cap, name = knee
+            ax.plot([at], [min(at, cap)], "v", color=colour, mec="black", ms=8)
+            points.append((at, min(at, cap)))
+            texts.append(f"{_names(name)}\n{cap:.2f} Mt/yr")
+        lim = float(frame["offered_mt_per_yr"].max())
+        low = max(float(frame["offered_mt_per_yr"].min()), 1e-3)
+        ax.plot([low, lim], [low, lim], color="grey", ls=":", label="delivered = offered")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("Kazakh crude offered to the route (Mt/yr)")
+        ax.set_ylabel("delivered at Ceyhan + Supsa (Mt)")
+        what = "Capacity study: the bottleneck at each knee, relieved in turn"
+        ax.set_title(figure_title(result, what) if result is not None else what)
+        legend = ax.legend(loc="upper left")
+        place_labels(
+            ax, points, texts, fontsize=FONT_PT["annotation"], avoid=[legend], avoid_points=along
         )
-    lim = float(frame["offered_mt_per_yr"].max())
-    low = max(float(frame["offered_mt_per_yr"].min()), 1e-3)
-    ax.plot([low, lim], [low, lim], color="grey", ls=":", label="delivered = offered")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("Kazakh crude offered to the route (Mt/yr)")
-    ax.set_ylabel("delivered at Ceyhan + Supsa (Mt)")
-    ax.set_title("Capacity study: bottleneck at each knee, relieved in turn")
-    ax.legend(fontsize=7, loc="upper left")
     return ax
 
 
 def figures(result: Result) -> dict[str, Figure]:
-    """All oil figures for `result`, keyed by file stem (``oil_route_map`` ...)."""
-    out: dict[str, Figure] = {}
-    for stem, func in (
-        ("oil_route_map", route_map),
-        ("oil_monthly_flows", monthly_flow_stack),
-        ("oil_storage", storage_levels),
-    ):
-        out[stem] = func(result).figure
+    """All oil figures with something to show, keyed by file stem (``oil_route_map`` ...).
+
+    ``oil_storage`` is left out when no tank held crude in the run, ``oil_sweep`` when the
+    run has no capacity study.
+    """
+    out: dict[str, Figure] = {
+        "oil_route_map": route_map(result).figure,
+        "oil_monthly_flows": monthly_flow_stack(result).figure,
+    }
+    if has_storage(result):
+        out["oil_storage"] = storage_levels(result).figure
     if "sweep" in result.tables and not result.table("sweep").empty:
         out["oil_sweep"] = sweep_curve(result).figure
     return out

@@ -14,6 +14,7 @@ from typing import Any
 
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import SpecError
+from corridor_sim.models._common.caspian import season_of
 from corridor_sim.models.params import Param, ParamTable
 from corridor_sim.units import (
     HOURS_PER_DAY,
@@ -26,6 +27,11 @@ from corridor_sim.units import (
 __all__ = [
     "PARAMS",
     "availability",
+    "cargo_per_call_t",
+    "lane_dwt_t",
+    "makhachkala_capacity_kt_per_day",
+    "makhachkala_round_trip_days",
+    "reinforcement_capacity_kt_per_day",
     "days_in_year",
     "per_day_kt",
     "round_trip_days",
@@ -34,10 +40,6 @@ __all__ = [
     "volume_id",
 ]
 
-#: Calendar months of the winter storm season and of the shoulder months.
-WINTER_MONTHS = (12, 1, 2)
-SHOULDER_MONTHS = (3, 11)
-
 #: Documented or planned volume of the route, by year (catalogue ids, earliest first).
 _VOLUME_IDS = (
     "oil.abc.volume_2023",
@@ -45,15 +47,6 @@ _VOLUME_IDS = (
     "oil.abc.volume_2025_plan",
     "oil.abc.volume_2026_agreement",
 )
-
-
-def season_of(month: int) -> str:
-    """Return the season of calendar `month` 1–12: winter (Dec–Feb), shoulder (Mar, Nov), summer."""
-    if month in WINTER_MONTHS:
-        return "winter"
-    if month in SHOULDER_MONTHS:
-        return "shoulder"
-    return "summer"
 
 
 def volume_id(year: int) -> str:
@@ -87,7 +80,7 @@ def _bbl_per_t() -> float:
 
 
 def _kazakh_volume(year: int) -> float:
-    """The year's documented, planned or agreed volume (2023: 1.06 Mt ... 2026 on: 2.2 Mt/yr)."""
+    """`oil.abc.volume_*`: documented, planned or agreed (2023: 1.06 Mt ... 2026 on: 2.2 Mt/yr)."""
     fid = volume_id(year)
     return value(fid, unit=fact(fid, record=False).unit)  # Mt in a year, or the agreed Mt/yr
 
@@ -152,17 +145,36 @@ PARAMS = ParamTable(
             rule=_kazakh_volume,
         ),
         Param(
-            "tanker_fleet_size",
+            "kmtf_tankers_baku",
             "tankers",
-            "tankers serving the Aktau–Baku lane",
-            fact="oil.tanker.fleet_size",
+            "KMTF/CIMS tankers on the Aktau–Baku lane (Taraz, Liwa)",
+            fact="oil.fleet.kmtf_tankers_baku",
         ),
         Param(
-            "tanker_dwt_t",
+            "kmtf_dwt_t",
             "t",
-            "deadweight of one tanker",
+            "deadweight of a KMTF/CIMS tanker on the Baku lane",
             fact="oil.tanker.dwt",
             strict_minimum=True,
+        ),
+        Param(
+            "asco_tankers_baku",
+            "tankers",
+            "ASCO tankers on the Aktau–Baku lane",
+            fact="oil.fleet.asco_tankers_baku",
+        ),
+        Param(
+            "asco_dwt_t",
+            "t",
+            "mean deadweight of the ASCO tankers on the lane",
+            fact="oil.fleet.asco_dwt",
+            strict_minimum=True,
+        ),
+        Param(
+            "asco_fleet_tankers",
+            "tankers",
+            "ASCO tanker fleet (bounds lane tankers plus reinforcement)",
+            fact="oil.fleet.asco_tankers",
         ),
         _fraction(
             "tanker_cargo_share", "-", "share of deadweight that is cargo", "oil.tanker.cargo_share"
@@ -190,26 +202,99 @@ PARAMS = ParamTable(
         _fraction(
             "tanker_availability_winter",
             "-",
-            "tanker-day availability Dec–Feb",
-            "oil.tanker.availability_winter",
+            "vessel-day availability Dec–Feb (shared Caspian weather)",
+            "caspian_sea.weather.availability_winter",
         ),
         _fraction(
             "tanker_availability_shoulder",
             "-",
-            "tanker-day availability Mar, Nov",
-            "oil.tanker.availability_shoulder",
+            "vessel-day availability Mar, Nov (shared Caspian weather)",
+            "caspian_sea.weather.availability_shoulder",
         ),
         _fraction(
             "tanker_availability_summer",
             "-",
-            "tanker-day availability Apr–Oct",
-            "oil.tanker.availability_summer",
+            "vessel-day availability Apr–Oct (shared Caspian weather)",
+            "caspian_sea.weather.availability_summer",
         ),
         Param(
             "aktau_loading_mt_per_yr",
             "Mt/yr",
             "Aktau oil berths loading capacity",
             fact="oil.aktau.oil_berth_capacity",
+        ),
+        Param(
+            "kuryk_loading_mt_per_yr",
+            "Mt/yr",
+            "crude loading at Kuryk (none in service today)",
+            fact="oil.kuryk.crude_loading",
+        ),
+        Param(
+            "aktau_storage_kt", "kt", "Aktau tank space for export crude", fact="oil.aktau.storage"
+        ),
+        Param(
+            "makhachkala_volume_mt_per_yr",
+            "Mt/yr",
+            "crude booked from Aktau to Makhachkala (2023 loadings)",
+            fact="oil.aktau.loadings_makhachkala_2023",
+            fact_unit="Mt",
+        ),
+        Param(
+            "makhachkala_tankers",
+            "tankers",
+            "tankers on the Aktau–Makhachkala lane",
+            fact="oil.fleet.kmtf_makhachkala_tankers",
+        ),
+        Param(
+            "makhachkala_dwt_t",
+            "t",
+            "deadweight of a Makhachkala-lane tanker",
+            fact="oil.fleet.kmtf_large_dwt",
+            strict_minimum=True,
+        ),
+        Param(
+            "makhachkala_distance_km",
+            "km",
+            "Aktau–Makhachkala sea distance",
+            fact="oil.caspian.aktau_makhachkala_distance",
+            strict_minimum=True,
+        ),
+        Param(
+            "makhachkala_terminal_mt_per_yr",
+            "Mt/yr",
+            "Makhachkala oil terminal capacity",
+            fact="oil.makhachkala.terminal_capacity",
+        ),
+        Param(
+            "makhachkala_transit_usd_per_t",
+            "USD/t",
+            "Makhachkala onward to a Black Sea berth (Transneft)",
+            fact="oil.cost.makhachkala_transit",
+        ),
+        Param(
+            "reinforcement_tankers",
+            "tankers",
+            "extra ASCO tankers sent to the Baku lane in a disruption",
+            value=0,
+            kind="int",
+        ),
+        Param(
+            "reinforcement_order_day",
+            "d",
+            "day of the horizon the reinforcement is ordered",
+            value=0.0,
+        ),
+        Param(
+            "reinforcement_lead_time_d",
+            "d",
+            "days from order to the extra tankers loading",
+            fact="oil.reinforcement.lead_time",
+        ),
+        Param(
+            "reinforcement_premium_usd_per_t",
+            "USD/t",
+            "extra freight on reinforcement tankers",
+            fact="oil.reinforcement.premium",
         ),
         Param(
             "btc_spare_capacity_mt_per_yr",
@@ -301,16 +386,49 @@ PARAMS = ParamTable(
 
 
 # -- derived quantities -----------------------------------------------------------------
-def round_trip_days(p: Mapping[str, Any]) -> float:
-    """Aktau–Baku–Aktau cycle: sailing both ways plus port time (days)."""
-    sailing_h = 2 * p["sea_distance_km"] / p["tanker_speed_km_per_h"]
+def _round_trip(distance_km: float, p: Mapping[str, Any]) -> float:
+    sailing_h = 2 * distance_km / p["tanker_speed_km_per_h"]
     return sailing_h / HOURS_PER_DAY + p["port_time_days"]
 
 
+def round_trip_days(p: Mapping[str, Any]) -> float:
+    """Aktau–Baku–Aktau cycle: sailing both ways plus port time (days)."""
+    return _round_trip(p["sea_distance_km"], p)
+
+
+def makhachkala_round_trip_days(p: Mapping[str, Any]) -> float:
+    """Aktau–Makhachkala–Aktau cycle: sailing both ways plus port time (days)."""
+    return _round_trip(p["makhachkala_distance_km"], p)
+
+
+def cargo_per_call_t(p: Mapping[str, Any]) -> float:
+    """Mean cargo of one tanker call at Baku: lane deadweight per tanker x cargo share (t)."""
+    n = p["kmtf_tankers_baku"] + p["asco_tankers_baku"]
+    if n <= 0:
+        return float("nan")
+    return lane_dwt_t(p) / n * p["tanker_cargo_share"]
+
+
+def lane_dwt_t(p: Mapping[str, Any]) -> float:
+    """Deadweight of the tankers on the Aktau–Baku lane (KMTF + ASCO), t."""
+    return p["kmtf_tankers_baku"] * p["kmtf_dwt_t"] + p["asco_tankers_baku"] * p["asco_dwt_t"]
+
+
 def tanker_capacity_kt_per_day(p: Mapping[str, Any]) -> float:
-    """Lane capacity with every tanker sailing: fleet x cargo / round trip (kt/d)."""
-    cargo_kt = p["tanker_fleet_size"] * p["tanker_dwt_t"] * p["tanker_cargo_share"] / THOUSAND
-    return cargo_kt / round_trip_days(p)
+    """Baku lane capacity with every tanker sailing: fleet cargo / round trip (kt/d)."""
+    return lane_dwt_t(p) * p["tanker_cargo_share"] / THOUSAND / round_trip_days(p)
+
+
+def makhachkala_capacity_kt_per_day(p: Mapping[str, Any]) -> float:
+    """Makhachkala lane capacity with every tanker sailing (kt/d)."""
+    dwt = p["makhachkala_tankers"] * p["makhachkala_dwt_t"]
+    return dwt * p["tanker_cargo_share"] / THOUSAND / makhachkala_round_trip_days(p)
+
+
+def reinforcement_capacity_kt_per_day(p: Mapping[str, Any]) -> float:
+    """Capacity the reinforcement tankers add to the Baku lane once loading (kt/d)."""
+    dwt = p["reinforcement_tankers"] * p["asco_dwt_t"]
+    return dwt * p["tanker_cargo_share"] / THOUSAND / round_trip_days(p)
 
 
 def availability(p: Mapping[str, Any], month: int) -> float:

@@ -20,6 +20,7 @@ from corridor_sim.models._common.commodity import (
     slice_columns,
 )
 from corridor_sim.models.base import ScenarioLike
+from corridor_sim.models.oil.backcast import backcast_overrides, backcast_table
 from corridor_sim.models.oil.network import (
     ARCS,
     CPC_ARCS,
@@ -30,7 +31,13 @@ from corridor_sim.models.oil.network import (
     merge_release_arcs,
     network,
 )
-from corridor_sim.models.oil.params import PARAMS, tanker_capacity_kt_per_day
+from corridor_sim.models.oil.params import (
+    PARAMS,
+    cargo_per_call_t,
+    makhachkala_capacity_kt_per_day,
+    reinforcement_capacity_kt_per_day,
+    tanker_capacity_kt_per_day,
+)
 from corridor_sim.models.oil.study import bottleneck_sequence
 from corridor_sim.models.options import Option, OptionTable
 from corridor_sim.models.params import ParamValues
@@ -40,11 +47,23 @@ from corridor_sim.units import PERCENT, THOUSAND, days_in_year
 __all__ = ["OPTIONS", "Study", "simulate"]
 
 
+class _Overridden:
+    """A scenario seen with other overrides (everything else passed through)."""
+
+    def __init__(self, scenario: ScenarioLike, overrides: Mapping[str, Any]) -> None:
+        self._scenario = scenario
+        self.overrides = dict(overrides)
+
+    def __getattr__(self, name: str) -> Any:  # noqa: ANN401 - the wrapped scenario's fields
+        return getattr(self._scenario, name)
+
+
 class Study(StrEnum):
     """Extra study a scenario can ask for with ``options.study``."""
 
     NONE = "none"
     BOTTLENECK_SEQUENCE = "bottleneck_sequence"
+    BACKCAST = "backcast"
 
 
 #: The oil model's ``[options]``.
@@ -54,7 +73,10 @@ OPTIONS = OptionTable(
         Option(
             "study",
             "str",
-            "'none' (default) or 'bottleneck_sequence': relieve each bottleneck in turn",
+            (
+                "'none' (default), 'bottleneck_sequence' (relieve each bottleneck in turn) "
+                "or 'backcast' (2023 only: 2023's loadings offered, compared with public figures)"
+            ),
             default=Study.NONE.value,
             choices=tuple(s.value for s in Study),
         ),
@@ -118,39 +140,71 @@ def _monthly_tables(tables: Mapping[str, pd.DataFrame], slices: Sequence[Slice])
 def _summary(p: ParamValues, tables: Mapping[str, pd.DataFrame]) -> list[tuple]:
     per_terminal = tables["delivered"].groupby("element")["delivered_kt"].sum() / THOUSAND
     offered = tables["unmet"].groupby("element")["offered_kt"].sum() / THOUSAND
-    shipped = tables["unmet"].groupby("element")["shipped_kt"].sum() / THOUSAND
     by_arc = tables["flows"].groupby("element")["flow_kt"].sum() / THOUSAND
     storage = tables["storage"]
+    months = max(int(tables["monthly_flows"]["period"].nunique()), 1)
+    share = sum(float(d) for d in tables["flows"].drop_duplicates("period")["duration_d"])
+    share /= days_in_year(p.year)
     total_offered = float(offered.sum())
     total_delivered = float(per_terminal.sum())
+    baku = float(by_arc.get("tanker_lane", 0)) + float(by_arc.get("reinforcement_lane", 0))
     top = tables["bottlenecks"]
+    year_mt = days_in_year(p.year) / THOUSAND
+
+    def peak(node: str) -> float:
+        part = storage[storage["element"] == node] if not storage.empty else storage
+        return float(part["level_kt"].max()) if not part.empty else 0.0
+
+    def end(node: str) -> float:
+        part = storage[storage["element"] == node] if not storage.empty else storage
+        return float(part["level_kt"].iloc[-1]) if not part.empty else 0.0
+
     rows = [
         ("offered_mt", total_offered, "Mt"),
         ("delivered_mt", total_delivered, "Mt"),
         ("unmet_mt", max(total_offered - total_delivered, 0), "Mt"),
-        ("route_offered_mt", float(offered.get(SOURCE, 0)), "Mt", SOURCE),
-        ("route_shipped_mt", float(shipped.get(SOURCE, 0)), "Mt", SOURCE),
+        ("route_offered_mt", p.kazakh_volume_mt_per_yr * share, "Mt", SOURCE),
+        ("makhachkala_booked_mt", p.makhachkala_volume_mt_per_yr * share, "Mt", "makhachkala"),
         ("via_ceyhan_mt", float(per_terminal.get("ceyhan", 0)), "Mt", "ceyhan"),
         ("via_supsa_mt", float(per_terminal.get("supsa", 0)), "Mt", "supsa"),
+        ("via_makhachkala_mt", float(per_terminal.get("makhachkala", 0)), "Mt", "makhachkala"),
         ("tanker_lane_mt", float(by_arc.get("tanker_lane", 0)), "Mt", "tanker_lane"),
         (
-            "storage_peak_kt",
-            float(storage["level_kt"].max()) if not storage.empty else 0,
-            "kt",
-            "baku_tanks",
+            "reinforcement_mt",
+            float(by_arc.get("reinforcement_lane", 0)),
+            "Mt",
+            "reinforcement_lane",
         ),
         (
-            "storage_end_kt",
-            float(storage["level_kt"].iloc[-1]) if not storage.empty else 0,
-            "kt",
-            "baku_tanks",
+            "baku_tanker_calls_per_month",
+            baku * THOUSAND * THOUSAND / cargo_per_call_t(p) / months
+            if cargo_per_call_t(p) > 0
+            else 0.0,
+            "calls/month",
+            "baku",
         ),
+        ("storage_peak_kt", peak("baku_tanks"), "kt", "baku_tanks"),
+        ("storage_end_kt", end("baku_tanks"), "kt", "baku_tanks"),
         ("storage_capacity_kt", p.baku_storage_kt, "kt", "baku_tanks"),
+        ("aktau_storage_peak_kt", peak("aktau_tanks"), "kt", "aktau_tanks"),
+        ("aktau_storage_end_kt", end("aktau_tanks"), "kt", "aktau_tanks"),
         (
             "tanker_lane_capacity_mt_per_yr",
-            tanker_capacity_kt_per_day(p) * days_in_year(p.year) / THOUSAND,
+            tanker_capacity_kt_per_day(p) * year_mt,
             "Mt/yr",
             "tanker_lane",
+        ),
+        (
+            "makhachkala_lane_capacity_mt_per_yr",
+            makhachkala_capacity_kt_per_day(p) * year_mt,
+            "Mt/yr",
+            "makhachkala_lane",
+        ),
+        (
+            "reinforcement_capacity_mt_per_yr",
+            reinforcement_capacity_kt_per_day(p) * year_mt,
+            "Mt/yr",
+            "reinforcement_lane",
         ),
         ("btc_spare_capacity_mt_per_yr", p.btc_spare_capacity_mt_per_yr, "Mt/yr", "btc"),
         ("binding_arcs", float(len(top)), "arcs"),
@@ -181,7 +235,7 @@ def _summary(p: ParamValues, tables: Mapping[str, pd.DataFrame]) -> list[tuple]:
 def _nodes(net: CommodityNetwork) -> pd.DataFrame:
     """Node positions for maps, plus the Tbilisi waypoint of the pipelines."""
     lon, lat = coords("tbilisi")
-    return nodes_table(net, [("tbilisi", "waypoint", lon, lat, "Tbilisi (pipeline waypoint)")])
+    return nodes_table(net, [("tbilisi", "waypoint", lon, lat, "Tbilisi")])
 
 
 def _build(
@@ -235,6 +289,9 @@ def simulate(scenario: ScenarioLike) -> Result:
         msg = f"resolution = {scenario.resolution!r}: model 'oil' supports 'month' only"
         raise ScenarioError(msg)
     months = 12 if scenario.periods is None else int(scenario.periods)
+    if opts["study"] == Study.BACKCAST:
+        overrides = backcast_overrides(int(scenario.year), dict(scenario.overrides))
+        scenario = _Overridden(scenario, overrides)
     p, slices, net = _build(scenario, months)
     sol = solve(net, name=scenario.name or f"oil_{p.year}")
     tables = {
@@ -256,6 +313,10 @@ def simulate(scenario: ScenarioLike) -> Result:
         "include_novorossiysk": p.include_novorossiysk,
         "reserve_rule": "cost: Supsa carries oil.cost.reserve_premium over Ceyhan",
     }
+    if opts["study"] == Study.BACKCAST:
+        calls = float(next(r[1] for r in rows if r[0] == "baku_tanker_calls_per_month"))
+        tables["backcast"] = backcast_table(tables["monthly_flows"], calls)
+        rows.append(("backcast_within", float(tables["backcast"]["within"].mean()), "share"))
     if opts["study"] == Study.BOTTLENECK_SEQUENCE:
         overrides = {k: v for k, v in scenario.overrides.items() if k != "kazakh_volume_mt_per_yr"}
         sequence, sweep = bottleneck_sequence(

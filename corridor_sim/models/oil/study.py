@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.engines.commodity import max_flow, solve
+from corridor_sim.engines.commodity import CommodityNetwork, max_flow, solve
 from corridor_sim.errors import SpecError
 from corridor_sim.models.oil.network import (
     SINK,
@@ -21,11 +21,17 @@ from corridor_sim.models.oil.network import (
     merge_release_arcs,
     network,
 )
-from corridor_sim.models.oil.params import PARAMS
+from corridor_sim.models.oil.params import PARAMS, per_day_kt
 from corridor_sim.models.params import ParamValues
 from corridor_sim.units import THOUSAND, days_in_year
 
-__all__ = ["bottleneck_sequence", "default_volumes", "route_capacity", "volume_sweep"]
+__all__ = [
+    "baku_stream",
+    "bottleneck_sequence",
+    "default_volumes",
+    "route_capacity",
+    "volume_sweep",
+]
 
 #: Route terminals: delivered by the Caspian route.
 _ROUTE_TERMINALS = ("ceyhan", "supsa")
@@ -33,6 +39,41 @@ _ROUTE_TERMINALS = ("ceyhan", "supsa")
 
 def _spec(year: int, overrides: dict[str, Any]) -> ParamValues:
     return PARAMS.resolve(year, overrides)
+
+
+def baku_stream(net: CommodityNetwork) -> CommodityNetwork:
+    """Return the network as the Baku stream sees it: the Makhachkala booking served first.
+
+    The booked Makhachkala outlet is cheaper than BTC, so the LP fills it first; for the
+    max-flow capacity of the route to Ceyhan and Supsa its monthly flow (the booking, or
+    what its tankers can carry) is taken off the Aktau berths.
+    """
+    n = net.n_periods
+    lane, booked, berth = (
+        net.arc("makhachkala_lane"),
+        net.node("makhachkala"),
+        net.arc("aktau_loading"),
+    )
+    taken = [
+        min(_at(booked.demand, k), _at(lane.capacity, k) * _at(lane.availability, k))
+        for k in range(n)
+    ]
+    left = tuple(max(_at(berth.capacity, k) - taken[k], 0.0) for k in range(n))
+    return net.with_arc("aktau_loading", capacity=left)
+
+
+def _positive(net: CommodityNetwork, arcs: Iterable[str], period: int) -> tuple[str, ...]:
+    """Cut arcs that have capacity in `period` (zero-capacity arcs are not bottlenecks)."""
+    out = []
+    for aid in arcs:
+        arc = net.arc(aid)
+        if _at(arc.capacity, period) * _at(arc.availability, period) > 0:
+            out.append(aid)
+    return tuple(sorted(out))
+
+
+def _at(x: Any, k: int) -> float:  # noqa: ANN401 - scalar or per-period tuple
+    return float(x[k] if isinstance(x, tuple) else x)
 
 
 def route_capacity(
@@ -65,7 +106,7 @@ def route_capacity(
     """
     spec = _spec(year, overrides)
     slices = make_slices(year, months)
-    net = network(spec, slices, relieve=relieve)
+    net = baku_stream(network(spec, slices, relieve=relieve))
     results = [max_flow(net, SOURCE, SINK, period=p) for p in range(len(slices))]
     values = np.array([r.value for r in results])
     if np.isinf(values).any():
@@ -76,7 +117,7 @@ def route_capacity(
             "cuts": [()] * len(slices),
         }
     per_day = values / np.array([s.days for s in slices])
-    cuts = [tuple(sorted(r.cut_arcs)) for r in results]
+    cuts = [_positive(net, r.cut_arcs, k) for k, r in enumerate(results)]
     common = Counter(cuts).most_common(1)[0][0]
     return {
         "capacity_mt_per_yr": float(values.sum()) / THOUSAND * 12 / months,
@@ -107,7 +148,8 @@ def volume_sweep(
     months : int, default 12
         Horizon.
     **overrides
-        parameters of :data:`~corridor_sim.models.oil.params.PARAMS` (``kazakh_volume_mt_per_yr`` is set by the sweep).
+        parameters of :data:`~corridor_sim.models.oil.params.PARAMS`
+        (``kazakh_volume_mt_per_yr`` is set by the sweep).
 
     Returns
     -------
@@ -135,8 +177,7 @@ def volume_sweep(
         by_arc = flows.groupby("element")["flow_kt"].sum()
         delivered = sum(float(by_arc.get(TERMINAL_ARCS[t], 0)) for t in _ROUTE_TERMINALS)
         delivered /= THOUSAND
-        supply = sol.tables["supply"]
-        offered = float(supply.loc[supply["element"] == SOURCE, "available_kt"].sum()) / THOUSAND
+        offered = per_day_kt(year, float(vol)) * sum(s.days for s in slices) / THOUSAND
         ranked = merge_release_arcs(sol.bottlenecks)
         top = "" if ranked.empty else str(ranked.iloc[0]["element"])
         rows.append(
