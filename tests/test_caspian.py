@@ -1028,12 +1028,6 @@ def test_docs_tables_are_generated_from_the_declarations():
 
 # -- cable sizes by optimisation (needs the engine's extendable branches) -------------------
 
-needs_extendable = pytest.mark.skipif(
-    not hasattr(__import__("corridor_sim.engines.dispatch", fromlist=["x"]), "Extendable"),
-    reason="corridor_sim.engines.dispatch has no Extendable (branch dispatch-scale not merged)",
-)
-
-
 def _grid_cost(prof, **ratings):
     """Operating cost + annuities of the added MW, as the sizing counts them (MEUR)."""
     table = caspian.capacity_study(
@@ -1046,7 +1040,6 @@ def _grid_cost(prof, **ratings):
     return float(table["annual_cost_meur"].iloc[0])
 
 
-@needs_extendable
 def test_sizing_is_never_worse_than_the_grid_search():
     from corridor_sim.models.caspian.sizing import optimise
 
@@ -1072,7 +1065,6 @@ def test_sizing_is_never_worse_than_the_grid_search():
 
 
 @pytest.mark.slow
-@needs_extendable
 def test_sizing_equals_a_brute_force_search_on_a_small_case():
     """One link free, two days: the LP's rating matches a 1-D search of the total cost."""
     from scipy.optimize import minimize_scalar
@@ -1097,7 +1089,6 @@ def test_sizing_equals_a_brute_force_search_on_a_small_case():
     assert best.fun == pytest.approx(optimum, rel=1e-7)
 
 
-@needs_extendable
 def test_sizing_reports_ratings_costs_and_npvs():
     from corridor_sim.models.caspian.costs import EXPANDABLE
     from corridor_sim.models.caspian.sizing import optimise

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 import corridor_sim
 from corridor_sim.catalogue import COLUMNS, RANGE_COLUMNS, Fact, Status, fact, facts, value
-from corridor_sim.catalogue._files import data_files as _data_files, read_tables as _read_tables
+from corridor_sim.catalogue._files import data_files as _data_files
+from corridor_sim.catalogue._files import read_tables as _read_tables
 from corridor_sim.catalogue._numbers import detect_lang, parse_numbers
 from corridor_sim.errors import FactError, SpecError, UnitError, UnknownNameError
 

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridor_sim.results.schemas import unit_suffix, validate
 from corridor_sim.engines.commodity import (
     Arc,
     CommodityNetwork,
@@ -32,6 +31,7 @@ from corridor_sim.errors import (
     UnknownNameError,
 )
 from corridor_sim.results.result import Result
+from corridor_sim.results.schemas import unit_suffix, validate
 
 TOL = 1e-6
 

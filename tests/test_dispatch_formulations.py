@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import importlib
-import os
 from pathlib import Path
 
 import numpy as np
@@ -179,7 +178,6 @@ def test_auto_choices_and_blocks() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("CORRIDOR_SIM_SLOW"), reason="set CORRIDOR_SIM_SLOW=1")
 def test_case118_week_formulations_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     """The benchmark's case118 168 h, congested: every formulation, one optimum (slow)."""
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
