@@ -136,7 +136,7 @@ class N1Result:
         (the worst of them).
     islanding : pandas.DataFrame
         Outages that split the grid: ``outage_element, outage_index, n_islanded_buses,
-        islanded_buses`` (pandapower bus indices) and ``cut_p_mw_max`` (largest |flow| the
+        islanded_buses`` (pandapower bus indices) and ``cut_p_mw_max`` (largest absolute flow the
         outaged branch carried, i.e. the load/generation lost with the island).
     base : DCFlowResult
         Pre-contingency flows.

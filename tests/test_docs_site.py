@@ -1,0 +1,174 @@
+"""The documentation site builds: every page, the API reference, the executed gallery.
+
+One Sphinx build (``docs/conf.py``: MyST pages, myst-nb notebooks executed with nbclient,
+autodoc + autosummary + numpydoc) into a temporary folder, then fast checks of what it wrote.
+The build is the one place the gallery notebooks (``docs/gallery/*.ipynb``) run in the tests.
+When the gallery is still empty, a two-cell smoke notebook is added to the copied sources so
+the execution path (kernel, MPLBACKEND, output checks) is exercised all the same.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sphinx")
+pytest.importorskip("myst_nb")
+pytest.importorskip("numpydoc")
+
+from sphinx.cmd.build import build_main  # noqa: E402
+
+# Sphinx and MyST deprecate each other's internals; not ours to fix
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning", "ignore::PendingDeprecationWarning"
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+# warnings that mean a page is unreachable or a link or label is broken
+FATAL_WARNINGS = (
+    "document isn't included in any toctree",
+    "toctree contains reference to nonexisting",
+    "undefined label",
+    "Unknown target",
+    "cross-reference target not found",  # a Markdown link to a missing page or anchor
+    "duplicate object description",
+    "ERROR",  # docutils markup errors, in pages or docstrings
+)
+# the main public functions and classes: each has an API page of its own
+API_PAGES = (
+    "corridor_sim.run",
+    "corridor_sim.sweep",
+    "corridor_sim.monte_carlo",
+    "corridor_sim.Result",
+    "corridor_sim.Scenario",
+    "corridor_sim.fact",
+    "corridor_sim.engines.power.dc_flow",
+    "corridor_sim.engines.power.n_minus_1",
+    "corridor_sim.engines.dispatch.dispatch",
+    "corridor_sim.engines.commodity.solve",
+    "corridor_sim.models.oil.build",
+    "corridor_sim.models.caspian.simulate",
+    "corridor_sim.models.serbia.simulate",
+    "corridor_sim.models.middle_corridor.simulate",
+    "corridor_sim.plotting.maps.commodity_map",
+    "corridor_sim.units.bcm_to_twh",
+    "corridor_sim.errors.CorridorSimError",
+)
+SMOKE_NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "markdown",
+            "metadata": {},
+            "source": "# Smoke test\n\nThe build executes notebooks.",
+        },
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": "import os\n\nimport corridor_sim as cs\n\n"
+            "print(cs.__version__, os.environ['MPLBACKEND'])",
+        },
+    ],
+    "metadata": {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def gallery_notebooks(docs: Path) -> list[Path]:
+    """The gallery notebooks the site renders (``gallery/*.ipynb``, as in index.md's glob)."""
+    return sorted((docs / "gallery").glob("*.ipynb"))
+
+
+def build_site(tmp: Path) -> dict:
+    """Build the site from a copy of docs/ (and README.md, which the overview includes)."""
+    src = tmp / "src" / "docs"
+    shutil.copytree(
+        DOCS,
+        src,
+        ignore=shutil.ignore_patterns("_build", "api", "jupyter_execute", ".ipynb_checkpoints"),
+    )
+    shutil.copy2(ROOT / "README.md", src.parent / "README.md")
+    if not gallery_notebooks(src):
+        (src / "gallery").mkdir(exist_ok=True)
+        (src / "gallery" / "smoke.ipynb").write_text(json.dumps(SMOKE_NOTEBOOK), "utf-8")
+    out = tmp / "html"
+    warnings_file = tmp / "warnings.txt"
+    args = ["-b", "html", "-q", "-d", str(tmp / "doctrees"), "-w", str(warnings_file)]
+    code = build_main([*args, str(src), str(out)])
+    return {
+        "code": code,
+        "src": src,
+        "out": out,
+        "executed": tmp / "jupyter_execute",
+        "warnings": warnings_file.read_text("utf-8") if warnings_file.exists() else "",
+    }
+
+
+def test_docs_site_builds_and_the_gallery_runs(tmp_path: Path) -> None:
+    # one test, one build: pytest-xdist would build once per worker for a shared fixture
+    site = build_site(tmp_path)
+    check_no_broken_pages_or_links(site)
+    check_pages_written(site)
+    check_gallery_ran_cleanly(site)
+
+
+def check_no_broken_pages_or_links(site: dict) -> None:
+    """The build succeeded with no unreachable page, broken link or markup error."""
+    assert site["code"] == 0, f"sphinx build failed:\n{site['warnings']}"
+    fatal = [
+        line
+        for line in site["warnings"].splitlines()
+        if any(pattern in line for pattern in FATAL_WARNINGS)
+    ]
+    assert not fatal, "broken pages, links or markup:\n" + "\n".join(fatal)
+
+
+def check_pages_written(site: dict) -> None:
+    """index.html, one page per docs/*.md, and the API pages of the main public names."""
+    out: Path = site["out"]
+    assert (out / "index.html").is_file()
+    pages = [p.stem for p in DOCS.glob("*.md") if p.name != "README.md"]
+    missing = [p for p in pages if not (out / f"{p}.html").is_file()]
+    assert not missing, f"docs/*.md without a page: {missing}"
+    missing_api = [name for name in API_PAGES if not (out / "api" / f"{name}.html").is_file()]
+    assert not missing_api, f"API pages not generated: {missing_api}"
+    # a docstring section really rendered (numpydoc), not just an empty stub
+    dc_flow = (out / "api" / "corridor_sim.engines.power.dc_flow.html").read_text("utf-8")
+    assert "Parameters" in dc_flow
+    assert "DCFlowResult" in dc_flow
+
+
+def check_gallery_ran_cleanly(site: dict) -> None:
+    """Every gallery notebook has a page, ran every cell, and shows no error or warning."""
+    notebooks = gallery_notebooks(site["src"])
+    assert notebooks  # the real gallery, or the smoke notebook when it is empty
+    problems = []
+    for notebook in notebooks:
+        name = f"gallery/{notebook.stem}"
+        assert (site["out"] / f"{name}.html").is_file(), f"{name} has no page"
+        executed = site["executed"] / f"{name}.ipynb"
+        assert executed.is_file(), f"{name} was not executed"
+        cells = json.loads(executed.read_text("utf-8"))["cells"]
+        code_cells = [c for c in cells if c["cell_type"] == "code"]
+        if not code_cells:
+            continue
+        assert all(c.get("execution_count") for c in code_cells), f"{name}: a cell did not run"
+        for index, cell in enumerate(code_cells):
+            for output in cell.get("outputs", []):
+                where = f"{name}, code cell {index}"
+                if output["output_type"] == "error":
+                    problems.append(f"{where}: {output['ename']}: {output['evalue']}")
+                elif output["output_type"] == "stream" and output["name"] == "stderr":
+                    text = "".join(output["text"])
+                    if "Warning" in text or "warn(" in text:
+                        problems.append(f"{where}: warning on stderr: {text[:300]}")
+    assert not problems, "\n".join(problems)
