@@ -71,9 +71,8 @@ numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 
 
-
 def _api_modules() -> list[str]:
-    """The modules listed in api.md, in its order (the single list of the public API)."""
+    """Return the modules listed in api.md, in order (the one list of the public API)."""
     text = (Path(__file__).parent / "api.md").read_text(encoding="utf-8")
     return re.findall(r"^   (corridor_sim[\w.]*)$", text, flags=re.M)
 
