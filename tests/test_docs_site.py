@@ -10,6 +10,7 @@ the execution path (kernel, MPLBACKEND, output checks) is exercised all the same
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -35,7 +36,8 @@ FATAL_WARNINGS = (
     "toctree contains reference to nonexisting",
     "undefined label",
     "Unknown target",
-    "cross-reference target not found",  # a Markdown link to a missing page or anchor
+    "cross-reference target not found",  # a Markdown link to a missing page ...
+    "local id not found",  # ... or to a missing section of a page
     "duplicate object description",
     "ERROR",  # docutils markup errors, in pages or docstrings
 )
@@ -93,6 +95,8 @@ def build_site(tmp: Path) -> dict:
         ignore=shutil.ignore_patterns("_build", "api", "jupyter_execute", ".ipynb_checkpoints"),
     )
     shutil.copy2(ROOT / "README.md", src.parent / "README.md")
+    # notebooks run with the notebook's folder as working directory: keep ../../examples valid
+    (src.parent / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
     if not gallery_notebooks(src):
         (src / "gallery").mkdir(exist_ok=True)
         (src / "gallery" / "smoke.ipynb").write_text(json.dumps(SMOKE_NOTEBOOK), "utf-8")
@@ -117,9 +121,23 @@ def test_docs_site_builds_and_the_gallery_runs(tmp_path: Path) -> None:
     check_gallery_ran_cleanly(site)
 
 
+def build_error(warnings: str) -> str:
+    """What made the build fail: the failing notebook cell's traceback when there is one.
+
+    Sphinx keeps the full traceback (with the cell and its error) in a log file that the
+    warnings name; the warnings alone say only which notebook failed.
+    """
+    log = re.search(r"(\S*sphinx-err-\S+\.log)", warnings)
+    if log is None or not Path(log.group(1)).is_file():
+        return warnings
+    text = re.sub(r"\x1b\[[0-9;]*m", "", Path(log.group(1)).read_text("utf-8"))
+    start = text.find("CellExecutionError")
+    return text[start:][:6000] if start >= 0 else text[-6000:]
+
+
 def check_no_broken_pages_or_links(site: dict) -> None:
     """The build succeeded with no unreachable page, broken link or markup error."""
-    assert site["code"] == 0, f"sphinx build failed:\n{site['warnings']}"
+    assert site["code"] == 0, f"sphinx build failed:\n{build_error(site['warnings'])}"
     fatal = [
         line
         for line in site["warnings"].splitlines()
