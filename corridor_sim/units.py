@@ -63,8 +63,9 @@ THOUSAND = 1000.0
 T_PER_MT = 1.0e6
 #: Exact: percent per unit fraction.
 PERCENT = 100.0
-#: Exact: 1 GW = 1000 MW; 1 GWh = 1000 MWh.
+#: Exact: 1 GW = 1000 MW.
 MW_PER_GW = THOUSAND
+#: Exact: 1 GWh = 1000 MWh.
 MWH_PER_GWH = THOUSAND
 #: Exact: 1 TWh = 1e6 MWh.
 MWH_PER_TWH = 1.0e6

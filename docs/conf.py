@@ -130,7 +130,30 @@ def _readme_links(_app: Any, relative_path: Path, _parent: str, content: list[st
     content[0] = _LINK.sub(fix, content[0])
 
 
+# -- constants without a doc comment ----------------------------------------------------------
+def _data_docstring(
+    _app: Any, what: str, _name: str, obj: object, _options: Any, lines: list[str]
+) -> None:
+    """Describe a constant that has no ``#:`` comment by its value or type, not its class.
+
+    autodoc falls back to the docstring of the value's class (``str(object='') -> str`` for
+    a string; the whole ModelEntry docstring for ``MODEL``).
+    """
+    if what != "data":
+        return
+    class_doc = inspect.getdoc(type(obj)) or ""
+    if " ".join(" ".join(lines).split()) != " ".join(class_doc.split()):
+        return  # the constant's own doc comment
+    cls = type(obj)
+    if cls.__module__ == "builtins":
+        text = repr(obj)
+        lines[:] = [f"``{text}``" if len(text) <= 100 else f"A ``{cls.__name__}``."]
+    else:
+        lines[:] = [f"A :class:`{cls.__module__}.{cls.__qualname__}`."]
+
+
 def setup(app: Any) -> dict[str, bool]:
-    """Register the README link fix."""
+    """Register the README link fix and the constants' descriptions."""
     app.connect("include-read", _readme_links)
+    app.connect("autodoc-process-docstring", _data_docstring, priority=100)
     return {"parallel_read_safe": True}
