@@ -46,6 +46,7 @@ from corridor_sim.catalogue import recording, value
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
 from corridor_sim.models.options import Option, OptionTable
 from corridor_sim.models.provenance import PROVENANCE_COLUMNS, provenance_table
+from corridor_sim.models.relations import Relation
 
 __all__ = [
     "PROVENANCE_COLUMNS",
@@ -55,6 +56,7 @@ __all__ = [
     "ParamTable",
     "ParamValues",
     "Parameter",
+    "Relation",
     "provenance_table",
 ]
 
@@ -310,10 +312,13 @@ class ParamTable:
         The model's registry name (used in messages).
     params : sequence of Param
         One row per parameter; names are unique.
+    relations : sequence of Relation, optional
+        Rules between two parameters, checked on every resolve.
     """
 
     model: str
     params: Sequence[Param]
+    relations: Sequence[Relation] = ()
     _by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -323,7 +328,13 @@ class ParamTable:
                 msg = f"model {self.model!r}: parameter {p.name!r} is declared twice"
                 raise SpecError(msg)
             by_name[p.name] = p
+        for rule in self.relations:
+            for name in (rule.left, rule.right):
+                if name not in by_name:
+                    msg = f"model {self.model!r}: relation names unknown parameter {name!r}"
+                    raise SpecError(msg)
         object.__setattr__(self, "params", tuple(self.params))
+        object.__setattr__(self, "relations", tuple(self.relations))
         object.__setattr__(self, "_by_name", by_name)
 
     def __iter__(self) -> Iterator[Param]:
@@ -378,13 +389,18 @@ class ParamTable:
         UnknownNameError
             An override that is not a parameter.
         SpecError
-            An override of the wrong type or out of bounds.
+            An override of the wrong type or out of bounds, or values that break one of the
+            table's relations (naming both parameters).
         """
         overrides = dict(overrides or {})
         checked = {k: self.check(k, v) for k, v in overrides.items()}
         values = {
             p.name: checked[p.name] if p.name in checked else p.default(year) for p in self.params
         }
+        for rule in self.relations:
+            problem = rule.problem(values)
+            if problem:
+                raise SpecError(problem)
         return ParamValues(self, year, values, overridden=tuple(checked))
 
     def parameters(self, year: int) -> dict[str, Parameter]:
