@@ -60,7 +60,10 @@ _MODEL_TABLES = (
 
 
 def _bad(values: pd.Series, expected: str) -> np.ndarray:
-    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    try:
+        x = values.to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     ok = np.isfinite(x)
     if expected == _POSITIVE:
         ok &= x > 0
@@ -76,10 +79,10 @@ def _show(value: object) -> str:
         return repr(value)
 
 
-def _in_service(table: pd.DataFrame) -> pd.DataFrame:
+def _in_service(table: pd.DataFrame) -> np.ndarray:
     if "in_service" not in table.columns:
-        return table
-    return table[table["in_service"].fillna(value=False).astype(bool)]
+        return np.ones(len(table), dtype=bool)
+    return table["in_service"].to_numpy(dtype=bool, na_value=False)
 
 
 def _label(table: pd.DataFrame, index: object) -> str:
@@ -104,17 +107,19 @@ def check_net_values(net: pp.pandapowerNet, *, costs: bool = False) -> None:
         what was expected, e.g. ``net 'case30': bus 3: vn_kv = nan; expected a finite number > 0``.
     """
     where = f"net {getattr(net, 'name', '') or '<unnamed>'!r}"
+    active: dict[str, np.ndarray] = {}
     for name, column, expected in _RULES:
         table = net.get(name)
         if not isinstance(table, pd.DataFrame) or column not in table.columns or not len(table):
             continue
-        rows = _in_service(table)
-        bad = _bad(rows[column], expected)
+        if name not in active:
+            active[name] = _in_service(table)
+        bad = _bad(table[column], expected) & active[name]
         if bad.any():
-            index = rows.index[np.flatnonzero(bad)[0]]
+            index = table.index[np.flatnonzero(bad)[0]]
             msg = (
                 f"{where}: {name} {index}{_label(table, index)}: {column} = "
-                f"{_show(rows.at[index, column])}; expected {expected}"
+                f"{_show(table.at[index, column])}; expected {expected}"
             )
             raise SpecError(msg)
     if costs and isinstance(net.get("poly_cost"), pd.DataFrame):
