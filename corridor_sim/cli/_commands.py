@@ -42,7 +42,8 @@ def _cmd_models(args: argparse.Namespace) -> int:
         if entry.years is not None:
             first, last = entry.years
             if args.year < first:
-                print(f"    (no parameters for year {args.year}: its figures cover {first}..{last})")
+                note = f"no parameters for year {args.year}: its figures cover {first}..{last}"
+                print(f"    ({note})")
                 continue
             if args.year > last:
                 print(f"    (year {args.year} carries the figures of {first}..{last} forward)")

@@ -21,6 +21,7 @@ MAX_PERIODS = 87_840
 #: Rough peak memory of the block LP per arc and period (docs/benchmarks.md, commodity).
 KIB_PER_ARC_PERIOD = 0.2  # 1.42 GiB for 800 arcs x 8,760 periods
 
+
 @dataclass(frozen=True)
 class CommodityNetwork:
     """Nodes and arcs over a sequence of periods, in one unit of flow per period.

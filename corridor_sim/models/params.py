@@ -26,10 +26,10 @@ Examples
 >>> p = table.resolve(2023, {"share": 0.25})
 >>> p.volume_mt_per_yr, p.share, p.overridden
 (1.06, 0.25, ('share',))
->>> table.resolve(2023, {"shar": 1})
+>>> table.resolve(2023, {"shar": 1})  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-corridor_sim.errors.UnknownNameError: overrides.shar: unknown parameter of model 'demo', did you mean 'share'?
+corridor_sim.errors.UnknownNameError: overrides.shar: unknown parameter ... did you mean 'share'?
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ class Param:
         return f"{self.value!r} (modelling choice)"
 
     def default(self, year: int) -> Any:  # noqa: ANN401 - the parameter's own type
-        """The default for `year` (reads the catalogue; recorded by ``recording()``)."""
+        """Return the default for `year` (reads the catalogue; recorded by ``recording()``)."""
         if self.fact is not None:
             raw: Any = value(self.fact, unit=self.fact_unit or self.unit)
         elif self.rule is not None:
@@ -298,7 +298,7 @@ class ParamValues(Mapping[str, Any]):
         return {k: self._values[k] for k in self.overridden}
 
     def provenance(self, *, read: Iterable[str] = ()) -> pd.DataFrame:
-        """This year's provenance table (see :meth:`ParamTable.provenance`)."""
+        """Return the provenance table of this year (see :meth:`ParamTable.provenance`)."""
         return self._table.provenance(self.year, self._overrides(), read=read)
 
 
@@ -350,7 +350,8 @@ class ParamTable:
         try:
             return self._by_name[name]
         except KeyError:
-            msg = f"unknown parameter {name!r} of model {self.model!r}: {suggest(name, self._by_name)}"
+            hint = suggest(name, self._by_name)
+            msg = f"unknown parameter {name!r} of model {self.model!r}: {hint}"
             raise UnknownNameError(msg) from None
 
     @property
@@ -404,7 +405,7 @@ class ParamTable:
         return ParamValues(self, year, values, overridden=tuple(checked))
 
     def parameters(self, year: int) -> dict[str, Parameter]:
-        """The parameters of `year` as :class:`Parameter` rows (default and sources)."""
+        """Return the parameters of `year` as :class:`Parameter` rows (default and sources)."""
         out = {}
         for p in self.params:
             with recording() as ids:
@@ -458,7 +459,7 @@ class ParamTable:
 
     # -- documentation ------------------------------------------------------------
     def describe(self) -> pd.DataFrame:
-        """The declaration as a table: name, unit, default source, bounds, description."""
+        """Return the declaration as a table: name, unit, default source, bounds, description."""
         rows = []
         for p in self.params:
             rows.append(
@@ -474,7 +475,7 @@ class ParamTable:
         return pd.DataFrame(rows)
 
     def markdown(self) -> str:
-        """The parameter table of the model's docs page (Markdown)."""
+        """Return the parameter table of the model's docs page (Markdown)."""
         lines = [
             "| parameter | unit | default | bounds | description |",
             "|---|---|---|---|---|",
