@@ -24,7 +24,7 @@ from matplotlib.collections import Collection
 from matplotlib.container import Container
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FixedFormatter, NullFormatter
+from matplotlib.ticker import FixedFormatter, FuncFormatter, NullFormatter
 from test_plotting_style import check_png
 
 import corridor_sim as cs
@@ -64,7 +64,11 @@ def _formatter_kind(axis) -> str:
         fmt, mdates.DateFormatter | mdates.AutoDateFormatter | mdates.ConciseDateFormatter
     ):
         return "date"
-    if isinstance(fmt, FixedFormatter) or type(fmt).__name__ == "StrCategoryFormatter":
+    # set_ticks(ticks, labels) installs a FuncFormatter (older matplotlib: FixedFormatter)
+    if (
+        isinstance(fmt, FixedFormatter | FuncFormatter)
+        or type(fmt).__name__ == "StrCategoryFormatter"
+    ):
         return "category"
     return "numeric"
 
@@ -104,10 +108,11 @@ def _labelled_artists(fig, label: str) -> list:
 def legend_entries_without_data(fig) -> list[str]:
     """Legend texts whose artists (the ones carrying that label) draw nothing.
 
+    Call it on a drawn figure (``fig.canvas.draw()``): bar sizes are judged in pixels.
+
     A legend entry drawn from a proxy (an artist that is in no axes, such as a width
     key on a map) is not judged.
     """
-    fig.canvas.draw()  # patch extents in display space
     legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
     legends += list(fig.legends)
     empty = []
@@ -122,6 +127,7 @@ def legend_entries_without_data(fig) -> list[str]:
 def check_figure_rules(fig, result: cs.Result, name: str = "") -> None:
     """Assert the style rules of a Figure before it is saved (see the module docstring)."""
     where = f"{name}: " if name else ""
+    fig.canvas.draw()  # tick labels (hidden on shared axes) and patch extents as saved
     small = small_texts(fig)
     assert not small, where + str([f"{t.get_text()[:30]!r} {t.get_fontsize():g} pt" for t in small])
     suptitle = fig._suptitle.get_text() if fig._suptitle is not None else ""  # noqa: SLF001
@@ -213,6 +219,7 @@ def test_checks_catch_an_empty_legend_entry_and_a_missing_unit() -> None:
     ax.bar([0, 1], [0.0, 0.0], label="offered, not shipped")
     ax.legend()
     ax.set(title=style.figure_title(result, "x"), xlabel="month", ylabel="crude (kt)")
+    fig.canvas.draw()
     assert legend_entries_without_data(fig) == ["offered, not shipped"]
     with pytest.raises(AssertionError, match="no unit"):
         check_figure_rules(fig, result)
