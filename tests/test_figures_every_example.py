@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.dates as mdates
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
@@ -24,13 +23,11 @@ from matplotlib.collections import Collection
 from matplotlib.container import Container
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FixedFormatter, FuncFormatter, NullFormatter
-from test_plotting_style import check_png
+from test_plotting_style import check_figure, check_png
 
 import corridor_sim as cs
 from corridor_sim.cli import _commands, main
 from corridor_sim.plotting import style
-from corridor_sim.plotting.style import scenario_label, small_texts
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 TOMLS = sorted(EXAMPLES.glob("*.toml"))
@@ -48,35 +45,9 @@ DEFAULT = {
     "oil_volume_sweep",  # capacity study
     "serbia_gas_2025",  # all Serbian figures
 }
-#: Labels of axes that carry a unit: "(...)" or "[...]" at the end of a line.
-_UNIT_ENDS = (")", "]")
 
 
 # -- checks on a Figure, before it is saved -------------------------------------------
-def _formatter_kind(axis) -> str:
-    """``"none"`` (no tick labels), ``"date"``, ``"category"`` or ``"numeric"``."""
-    fmt = axis.get_major_formatter()
-    if isinstance(fmt, NullFormatter) or not any(
-        t.get_visible() and t.get_text() for t in axis.get_ticklabels()
-    ):
-        return "none"
-    if isinstance(
-        fmt, mdates.DateFormatter | mdates.AutoDateFormatter | mdates.ConciseDateFormatter
-    ):
-        return "date"
-    # set_ticks(ticks, labels) installs a FuncFormatter (older matplotlib: FixedFormatter)
-    if (
-        isinstance(fmt, FixedFormatter | FuncFormatter)
-        or type(fmt).__name__ == "StrCategoryFormatter"
-    ):
-        return "category"
-    return "numeric"
-
-
-def _has_unit(label: str) -> bool:
-    return any(line.rstrip().endswith(_UNIT_ENDS) for line in label.splitlines())
-
-
 def _has_data(artist) -> bool:
     """Whether an artist draws something (a line with points, a bar of some height...)."""
     if isinstance(artist, Container):
@@ -125,26 +96,22 @@ def legend_entries_without_data(fig) -> list[str]:
 
 
 def check_figure_rules(fig, result: cs.Result, name: str = "") -> None:
-    """Assert the style rules of a Figure before it is saved (see the module docstring)."""
+    """Assert the style rules of a Figure before it is saved (see the module docstring).
+
+    :func:`test_plotting_style.check_figure` (text size, the scenario in a title, units
+    on numeric axes, labels on date axes), then: every data axes has a title or the
+    figure a suptitle, and no legend entry stands for something not drawn.
+    """
     where = f"{name}: " if name else ""
-    fig.canvas.draw()  # tick labels (hidden on shared axes) and patch extents as saved
-    small = small_texts(fig)
-    assert not small, where + str([f"{t.get_text()[:30]!r} {t.get_fontsize():g} pt" for t in small])
-    suptitle = fig._suptitle.get_text() if fig._suptitle is not None else ""  # noqa: SLF001
-    data_axes = [
-        ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>" and ax.axison
-    ]
-    titles = [suptitle] + [ax.get_title() for ax in fig.axes]
-    label = scenario_label(result)
-    assert any(label in t for t in titles), f"{where}no title names {label!r}: {titles}"
-    for ax in data_axes:
-        assert suptitle or ax.get_title(), f"{where}an axes without a title"
-        for axis, text in ((ax.xaxis, ax.get_xlabel()), (ax.yaxis, ax.get_ylabel())):
-            kind = _formatter_kind(axis)
-            if kind == "numeric":
-                assert _has_unit(text), f"{where}{ax.get_title()!r}: axis label {text!r}: no unit"
-            elif kind == "date":
-                assert text.strip(), f"{where}{ax.get_title()!r}: a date axis without a label"
+    try:
+        check_figure(fig, result)
+    except AssertionError as err:
+        msg = f"{where}{err}"
+        raise AssertionError(msg) from None
+    suptitle = fig.get_suptitle()
+    for ax in fig.axes:
+        if ax.get_visible() and ax.get_label() != "<colorbar>" and ax.axison:
+            assert suptitle or ax.get_title(), f"{where}an axes without a title"
     empty = legend_entries_without_data(fig)
     assert not empty, f"{where}legend entries with nothing drawn: {empty}"
 

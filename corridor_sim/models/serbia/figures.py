@@ -254,7 +254,11 @@ def _best_site_text(result: Result, comp: pd.DataFrame) -> str:
     else:
         text = f"preferred by the grid study: {name}"
     if secure is False:
-        text += " (not N-1 secure)"
+        text += " (not N-1 secure in its area)"
+    known = best in comp.index and "n1_site_violation_hours" in comp
+    hours = float(comp.at[best, "n1_site_violation_hours"]) if known else 0.0
+    if np.nan_to_num(hours) > 0:
+        text += f", causes N-1 violations in {float(hours):,.0f} h"
     return text
 
 
@@ -284,6 +288,7 @@ def _site_comparison(result: Result) -> Figure:
         vals = np.nan_to_num(vals)
         ax.bar(x, vals, color=[_SITE_COLOURS[s] for s in sites])
         ax.set_xticks(x, [_SITE_LABELS[s] for s in sites])
+        ax.set_xlim(-0.5 - 0.5 * (len(sites) < 3), len(sites) - 0.5 + 0.5 * (len(sites) < 3))  # noqa: PLR2004
         ax.set_title(title)
         ax.set_ylabel(unit)
         for xi, v in zip(x, vals, strict=True):
@@ -417,6 +422,10 @@ def _gas_balance(result: Result) -> Figure:
         ax.axhline(float(plan), color="0.4", ls="-.", lw=1,
                    label=f"planned contract, C7 ({float(plan):.2f} bcm/yr)")  # fmt: skip
     limit = bal["supply_limit_bcm_per_yr"].to_numpy()
+    left = float(bal["contract_available_bcm_per_yr"].iloc[0])
+    if not np.isclose(left, contract, rtol=0.01):
+        what = f"contract left for the plant after today's users ({left:.2f} bcm/yr)"
+        ax.axhline(left, color=CATEGORICAL[2], lw=2.5, label=what)
     if (need > limit).any():
         ax.fill_between(cf, limit, need, where=need > limit, color=_OVER, alpha=0.25,
                         label="shortfall")  # fmt: skip
