@@ -254,7 +254,7 @@ def time_values(frame: pd.DataFrame) -> tuple[pd.DatetimeIndex | np.ndarray, boo
     --------
     >>> import pandas as pd
     >>> x, dated = time_values(pd.DataFrame({"period": [0, 1]}))
-    >>> list(x), dated
+    >>> x.tolist(), dated
     ([0, 1], False)
     """
     if "snapshot" in frame and frame["snapshot"].notna().all():
