@@ -53,6 +53,7 @@ from corridor_sim.engines._ppci import (
     convert,
     element_map,
     loading_pct_per_mw,
+    numba_notice_silenced,
     slack_units,
     working_copy,
 )
@@ -223,7 +224,8 @@ class DCModel:
         if check:
             ref = copy.deepcopy(net)
             try:
-                pp.rundcpp(ref)
+                with numba_notice_silenced():
+                    pp.rundcpp(ref)
             except _PF_ERRORS as err:
                 msg = f"pandapower.rundcpp cannot solve net {name!r}: {err}"
                 raise CorridorSimError(msg) from err

@@ -16,6 +16,7 @@ import numpy as np
 import pandapower as pp
 import pandas as pd
 
+from corridor_sim.engines._ppci import numba_notice_silenced
 from corridor_sim.errors import SpecError
 
 if TYPE_CHECKING:
@@ -116,7 +117,8 @@ def ac_check(
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                pp.runpp(work)
+                with numba_notice_silenced():
+                    pp.runpp(work)
             converged = True
         except (pp.LoadflowNotConverged, UserWarning, ValueError, np.linalg.LinAlgError):
             converged = False

@@ -25,6 +25,7 @@ from corridor_sim.engines._power_flow import FlowArrays, evaluate
 from corridor_sim.engines._power_inputs import HourlyInjections, Table, hourly_injections
 from corridor_sim.engines._power_n1 import screen_outages
 from corridor_sim.engines._power_results import DCFlowResult, N1Result
+from corridor_sim.engines._ppci import numba_notice_silenced
 from corridor_sim.engines._tidy import ElementIds, element_ids
 from corridor_sim.errors import SpecError
 from corridor_sim.units import PERCENT
@@ -37,6 +38,7 @@ __all__ = [
     "ac_check",
     "dc_flow",
     "n_minus_1",
+    "numba_notice_silenced",
 ]
 
 #: Default working memory of :func:`n_minus_1` besides its result (MiB).
