@@ -296,12 +296,13 @@ route, the rest being thermal power (Azerbaijan's gas above its own demand, Kaza
 power passed on through the Caspian cable) and power bought from markets, and the links that
 bind. Traced to its origin, the power that would reach Europe is far from all green: the
 cables carry thermal power whenever it is cheaper than the European price, and the share of
-Azerbaijan's new wind and sun that is exported stays below the seed's stated target of 70
-percent (both rows above). A green-only export rule (`export_rule="additional"`) or the EU
-carbon border adjustment (`cbam=True`) change that; `docs/caspian.md` gives the whole year
-and those variants. The optimiser's sizes are what pays on these winter weeks alone, when
-wind and sun differ from the rest of the year: for sizes to act on, size over weeks spread
-across the year (`examples/caspian_2032_sizing.toml`).
+Azerbaijan's new wind and sun that is exported stays below the target the seed states for it
+(`az_green_export_share_target_pct`; both rows above). A green-only export rule
+(`export_rule="additional"`) or the EU carbon border adjustment (`cbam=True`) change that;
+`docs/caspian.md` gives the whole year and those variants. The optimiser's sizes are what
+pays on these winter weeks alone, when wind and sun differ from the rest of the year: for
+sizes to act on, size over weeks spread across the year
+(`examples/caspian_2032_sizing.toml`).
 """),
 ]
 
@@ -524,7 +525,7 @@ BTK upgrades only matter once the crossing has more vessels.
 
 ENGINES: list[Cell] = [
     md("""
-# The engines on your own network: a pandapower net and a networkx graph
+# Do the engines agree with pandapower and networkx on your own network?
 
 The corridor models are built on three engines that know networks, not corridors: a batched
 DC power flow and N-1 screen, an hourly DC optimal power flow (dispatch), and a multi-period
@@ -846,12 +847,13 @@ mc.table("inputs").head(8)"""),
 The sweep shows where the route stops taking more crude: the unmet volume is zero while the
 tanker lane has room and grows once it binds. Under the storm season the Monte Carlo gives
 the spread of the crude left behind (P10/P50/P90 in the metrics table), the probability of
-any shortfall and of a large one (the thresholds table), and the element that binds in every
-draw. The sensitivity ranking is the least certain part: the physical drivers (tanker port
-time, the ASCO fleet and its tankers' size, the winter weather) sit near the top, but at this
-number of draws an input with no effect can rank among them, as the check shows. Forty draws
-show the shape; a report would run a few hundred (`executor="process"` spreads them over the
-cores) and confirm a driver by a run with the input moved, as above.
+any shortfall and of a large one (the thresholds table), and how often each element binds
+(the bottlenecks table). The sensitivity ranking is the least certain part: the physical
+drivers (tanker port time, the ASCO fleet and its tankers' size, the winter weather) sit
+near the top, but at this number of draws an input with no effect can rank among them, as
+the check shows. These draws show the shape; a report would run a few hundred
+(`executor="process"` spreads them over the cores) and confirm a driver by a run with the
+input moved, as above.
 """),
 ]
 
