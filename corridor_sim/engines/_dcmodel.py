@@ -47,6 +47,7 @@ from scipy.sparse.csgraph import connected_components
 from corridor_sim.engines._linalg import SOLVE_BLOCK_BYTES, blas_threads, factorise
 from corridor_sim.engines._ppci import (
     INJECTION_SIGN,
+    PF_ERRORS,
     ElementMap,
     branch_map,
     check_supported,
@@ -76,19 +77,6 @@ BRIDGE_TOL = 1e-9
 
 #: |flow difference| (MW) above which ``from_net(check=True)`` rejects the model.
 _CHECK_TOL_MW = 1e-6
-
-#: What pandapower raises when it cannot convert or solve a net (it raises ``UserWarning``
-#: as an exception, e.g. "No reference bus is available").
-_PF_ERRORS = (
-    UserWarning,
-    ValueError,
-    KeyError,
-    IndexError,
-    FloatingPointError,
-    ZeroDivisionError,
-    np.linalg.LinAlgError,
-    pp.LoadflowNotConverged,
-)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -212,13 +200,13 @@ class DCModel:
         work = working_copy(net)
         try:
             ppci = convert(work)
-        except _PF_ERRORS as err:
+        except PF_ERRORS as err:
             msg = f"pandapower cannot build a DC power flow for net {name!r}: {err}"
             raise CorridorSimError(msg) from err
         check_supported(ppci, name)
         try:
             model = cls._from_ppci(net, work, ppci)
-        except (*_PF_ERRORS, RuntimeError) as err:  # RuntimeError: a singular reduced Bbus
+        except (*PF_ERRORS, RuntimeError) as err:  # RuntimeError: a singular reduced Bbus
             msg = f"pandapower cannot build a DC power flow for net {name!r}: {err}"
             raise CorridorSimError(msg) from err
         if check:
@@ -226,7 +214,7 @@ class DCModel:
             try:
                 with numba_notice_silenced():
                     pp.rundcpp(ref)
-            except _PF_ERRORS as err:
+            except PF_ERRORS as err:
                 msg = f"pandapower.rundcpp cannot solve net {name!r}: {err}"
                 raise CorridorSimError(msg) from err
             model._check_against(

@@ -27,6 +27,7 @@ from corridor_sim.units import PERCENT
 
 __all__ = [
     "INJECTION_SIGN",
+    "PF_ERRORS",
     "BranchMap",
     "ElementMap",
     "SlackUnits",
@@ -256,6 +257,20 @@ def element_map(net: pp.pandapowerNet, element: str, row_of: dict[int, int]) -> 
         factor=factor,
         p_mw=table["p_mw"].to_numpy(dtype=float) if len(table) else np.zeros(0),
     )
+
+
+#: What pandapower raises when it cannot convert or solve a net (it raises ``UserWarning``
+#: as an exception, e.g. "No reference bus is available").
+PF_ERRORS = (
+    UserWarning,
+    ValueError,
+    KeyError,
+    IndexError,
+    FloatingPointError,
+    ZeroDivisionError,
+    np.linalg.LinAlgError,
+    pp.LoadflowNotConverged,
+)
 
 
 #: Start of the note pandapower logs (logger ``pandapower.auxiliary``, level WARNING) on every
