@@ -3,7 +3,7 @@
 A notebook through the models showed pandapower's "numba cannot be imported" note on every
 power flow the engines run (``rundcpp`` logs it even with ``numba=False``) and HiGHS's
 start-up banner on stdout. The note is dropped only around the engines' own pandapower
-calls (``numba_notice_silenced``); a user's own call still logs it, other records pass.
+calls (``pandapower_quietly``); a user's own call still logs it, other records pass.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandapower as pp
 import pandapower.networks as pn
 import pytest
 
-from corridor_sim.engines.power import DCModel, dc_flow, n_minus_1, numba_notice_silenced
+from corridor_sim.engines.power import DCModel, dc_flow, n_minus_1, pandapower_quietly
 
 NUMBA = importlib.util.find_spec("numba") is not None
 
@@ -39,7 +39,7 @@ def test_engine_calls_log_no_numba_note(caplog: pytest.LogCaptureFixture) -> Non
 def test_only_the_note_and_only_inside_the_block(caplog: pytest.LogCaptureFixture) -> None:
     net = pn.case9()
     with caplog.at_level(logging.DEBUG, logger="pandapower"):
-        with numba_notice_silenced():
+        with pandapower_quietly():
             pp.rundcpp(net)
             logging.getLogger("pandapower.auxiliary").warning("another pandapower warning")
         assert _numba_records(caplog) == []

@@ -545,7 +545,7 @@ import pandapower.networks as pn
 
 from corridor_sim.engines.commodity import from_networkx, max_flow, solve
 from corridor_sim.engines.dispatch import dispatch
-from corridor_sim.engines.power import DCModel, dc_flow, n_minus_1, numba_notice_silenced"""),
+from corridor_sim.engines.power import DCModel, dc_flow, n_minus_1, pandapower_quietly"""),
     md("""
 ## DC power flow for every hour at once (IEEE 118-bus case)
 
@@ -567,7 +567,7 @@ flows"""),
     md("""
 The same 24 hours with `pandapower.rundcpp`, one hour at a time: the largest difference in
 any line flow (MW). Without numba installed, pandapower logs a note on every power flow that
-numba is missing (`rundcpp` ignores `numba=False`); `numba_notice_silenced()` drops that one
+numba is missing (`rundcpp` ignores `numba=False`); `pandapower_quietly()` drops that one
 note — and nothing else — inside the block, as the engines do around their own pandapower
 calls.
 """),
@@ -576,7 +576,7 @@ reference = []
 for hour in hours:
     work = copy.deepcopy(net)
     work.load["p_mw"] = load.loc[hour].to_numpy()
-    with numba_notice_silenced():
+    with pandapower_quietly():
         pp.rundcpp(work)
     reference.append(work.res_line["p_from_mw"].to_numpy())
 gap = np.abs(flows.line_p_from_mw.to_numpy() - np.array(reference)).max()
@@ -602,7 +602,7 @@ case = n1.worst.sort_values("loading_pct", ascending=False).iloc[0]
 work = copy.deepcopy(net)
 work.load["p_mw"] = load.loc[case["hour"]].to_numpy()
 work[case["outage_element"]].loc[case["outage_index"], "in_service"] = False
-with numba_notice_silenced():
+with pandapower_quietly():
     pp.rundcpp(work)
 rundcpp_pct = work[f"res_{case['element']}"].loc[case["element_index"], "loading_percent"]
 print(
@@ -621,7 +621,7 @@ prices in every hour.
 net30 = pn.case30()
 net30.poly_cost["cp2_eur_per_mw2"] = 0.0  # linear costs: the LP's form
 free = copy.deepcopy(net30)
-with numba_notice_silenced():
+with pandapower_quietly():
     pp.rundcopp(free)
 net30.line["max_loading_percent"] = 1000.0
 for i in free.res_line["loading_percent"].abs().nlargest(3).index:
@@ -643,7 +643,7 @@ prices = opf.prices.pivot(index="hour", columns="bus", values="price_eur_per_mwh
 for hour, scale in scales.items():
     ref = copy.deepcopy(net30)
     ref.load["p_mw"] = ref.load["p_mw"] * scale
-    with numba_notice_silenced():
+    with pandapower_quietly():
         pp.rundcopp(ref)
     rows.append(
         {

@@ -8,9 +8,6 @@ the slack units and the element injection maps. See ``docs/power-engine.md``.
 from __future__ import annotations
 
 import copy
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,12 +19,12 @@ from pandapower.pypower.idx_brch import F_BUS, T_BUS
 from pandapower.pypower.idx_bus import BASE_KV, BUS_TYPE, REF, VM
 from pandapower.pypower.idx_gen import GEN_BUS, PG
 
+from corridor_sim.engines._quiet import pandapower_quietly
 from corridor_sim.errors import SpecError
 from corridor_sim.units import PERCENT
 
 __all__ = [
     "INJECTION_SIGN",
-    "PF_ERRORS",
     "BranchMap",
     "ElementMap",
     "SlackUnits",
@@ -36,7 +33,6 @@ __all__ = [
     "convert",
     "element_map",
     "loading_pct_per_mw",
-    "numba_notice_silenced",
     "slack_units",
     "working_copy",
 ]
@@ -259,54 +255,9 @@ def element_map(net: pp.pandapowerNet, element: str, row_of: dict[int, int]) -> 
     )
 
 
-#: What pandapower raises when it cannot convert or solve a net (it raises ``UserWarning``
-#: as an exception, e.g. "No reference bus is available").
-PF_ERRORS = (
-    UserWarning,
-    ValueError,
-    KeyError,
-    IndexError,
-    FloatingPointError,
-    ZeroDivisionError,
-    np.linalg.LinAlgError,
-    pp.LoadflowNotConverged,
-)
-
-
-#: Start of the note pandapower logs (logger ``pandapower.auxiliary``, level WARNING) on every
-#: power flow when numba is not installed. ``rundcpp`` and its option set-up log it even when
-#: called with ``numba=False``, so the flag cannot turn it off there.
-NUMBA_NOTICE = "numba cannot be imported"
-
-
-class _DropNumbaNotice(logging.Filter):
-    """Drop pandapower's numba note; let every other record through."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(NUMBA_NOTICE)
-
-
-@contextmanager
-def numba_notice_silenced() -> Iterator[None]:
-    """Drop pandapower's "numba cannot be imported" note while corridor_sim calls pandapower.
-
-    numba is optional (the ``bench`` extra: the library's own DC engines do not use it), and
-    pandapower logs the note on each power flow, so one model run printed it dozens of times.
-    Only that note, only inside the block, and only from corridor_sim's own calls: a user's
-    ``pp.rundcpp`` outside the block still logs it, and every other pandapower record passes.
-    """
-    logger = logging.getLogger("pandapower.auxiliary")
-    drop = _DropNumbaNotice()
-    logger.addFilter(drop)
-    try:
-        yield
-    finally:
-        logger.removeFilter(drop)
-
-
 def convert(work: pp.pandapowerNet) -> dict:
     """Return pandapower's internal case ("ppci") of `work`, with ``rundcpp``'s defaults."""
-    with numba_notice_silenced():
+    with pandapower_quietly():
         _init_rundcpp_options(
             work, trafo_model="t", trafo_loading="current", recycle=None,
             check_connectivity=True, switch_rx_ratio=2, trafo3w_losses="hv",
