@@ -162,8 +162,8 @@ def _cell(value: Any) -> Any:  # noqa: ANN401 - one cell of any column
         return stamp.to_pydatetime()
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else str(value)
     if isinstance(value, (str, int, float, bool, dt.date)):
         return value
     return str(value)
@@ -177,7 +177,10 @@ def _cells(column: pd.Series) -> list[Any]:
         return column.to_numpy().tolist()
     if pd.api.types.is_float_dtype(kind):
         values = column.to_numpy(dtype=float)
-        return np.where(np.isnan(values), None, values.astype(object)).tolist()
+        cells = np.where(np.isnan(values), None, values.astype(object))
+        cells[np.isposinf(values)] = "inf"  # Excel has no infinity: text, as pandas writes it
+        cells[np.isneginf(values)] = "-inf"
+        return cells.tolist()
     return [_cell(v) for v in column.to_numpy(dtype=object)]
 
 
@@ -233,11 +236,13 @@ def to_excel(
 
     Notes
     -----
-    Sheets are named after the tables (cut to Excel's 31 characters). Missing values are
-    empty cells; datetimes are written without time zone (UTC). The ``meta`` sheet has
-    columns ``section`` (``meta`` or ``unit``), ``name`` and ``value``: the model,
-    scenario, year and corridor_sim version, every other meta field (JSON for nested
-    ones) and the unit of every value column (``flows.flow_kt`` -> ``kt``).
+    Sheets are named after the tables (cut to Excel's 31 characters). Floats keep 16
+    significant digits (openpyxl's text form; Excel itself shows 15). Missing values are
+    empty cells (so are empty strings when read back); infinities are the text ``inf``;
+    datetimes are written without time zone (UTC). The ``meta`` sheet has columns
+    ``section`` (``meta`` or ``unit``), ``name`` and ``value``: the model, scenario, year
+    and corridor_sim version, every other meta field (JSON for nested ones) and the unit
+    of every value column (``flows.flow_kt`` -> ``kt``).
     """
     openpyxl = _need("openpyxl", "Result.to_excel")
     target = Path(path)
