@@ -224,3 +224,19 @@ def test_pandapower_json_passes_build_parameters(tmp_path) -> None:
     path = to_pandapower_json("serbia", 2029, tmp_path / "s.json", site="none")
     net = pp.from_json(path)
     assert "plant" not in set(net.gen["name"].astype(str))
+
+
+def test_the_calls_of_docs_export_md_run(tmp_path, monkeypatch) -> None:
+    """Every Python block of docs/export.md runs as written (files go to a temporary folder)."""
+    import re
+
+    text = (ROOT / "docs" / "export.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert len(blocks) >= 5
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    scope: dict = {}
+    for block in blocks:
+        exec(compile(block, "docs/export.md", "exec"), scope)
+    for name in ("oil_btc_outage.xlsx", "flows.xlsx", "oil_btc_outage.nc", "caspian.json"):
+        assert (tmp_path / name).stat().st_size > 0
