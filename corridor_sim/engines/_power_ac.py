@@ -116,7 +116,7 @@ def ac_check(
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                pp.runpp(work)
+                pp.runpp(work, numba=False)  # numba: see docs/benchmarks.md
             converged = True
         except (pp.LoadflowNotConverged, UserWarning, ValueError, np.linalg.LinAlgError):
             converged = False

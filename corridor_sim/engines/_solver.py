@@ -129,7 +129,7 @@ def solve_highs(  # noqa: PLR0913
     lp.a_matrix_.start_ = csc.indptr
     lp.a_matrix_.index_ = csc.indices
     lp.a_matrix_.value_ = csc.data
-    h = highspy.Highs()
+    h = highspy._Highs()  # the bare binding: no start-up banner on stdout
     h.setOptionValue("output_flag", False)
     for key, value in (options or {}).items():
         h.setOptionValue(key, value)
