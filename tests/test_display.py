@@ -286,3 +286,32 @@ def test_study_result_and_summary_display(tmp_path) -> None:
     _one_short_line(repr(summary))
     assert str(summary) == summary.to_text()  # print() still gives the full text
     assert "metrics (" in summary._repr_html_()
+
+
+# -- quiet in a notebook -------------------------------------------------------------
+def test_corridor_sim_calls_print_no_numba_warning_or_solver_banner(caplog, capfd) -> None:
+    import importlib.util
+    import logging
+
+    import pandapower as pp
+    import pandapower.networks as pn
+
+    from corridor_sim.engines.dispatch import dispatch
+    from corridor_sim.engines.power import dc_flow, n_minus_1
+
+    net = pn.case30()
+    with caplog.at_level(logging.INFO, logger="pandapower"):
+        dc_flow(net)
+        n_minus_1(net, ac_check="worst")
+        linear = copy.deepcopy(net)
+        linear.poly_cost["cp2_eur_per_mw2"] = 0.0
+        dispatch(linear)
+    assert not [r for r in caplog.records if "numba" in r.getMessage()]
+    out, err = capfd.readouterr()
+    assert "HiGHS" not in out + err
+    assert "numba" not in err
+    # a user's own pandapower call still gets pandapower's message
+    with caplog.at_level(logging.WARNING, logger="pandapower"):
+        pp.rundcpp(copy.deepcopy(net))
+    if importlib.util.find_spec("numba") is None:
+        assert any("numba" in r.getMessage() for r in caplog.records)
