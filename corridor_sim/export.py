@@ -12,8 +12,8 @@ Examples
 >>> from corridor_sim.export import to_pandapower_json
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "caspian_2032.json"
 >>> _ = to_pandapower_json("caspian", 2032, path)
->>> len(pp.from_json(path).dcline)
-3
+>>> len(pp.from_json(path).bus)
+14
 
 See ``docs/export.md``.
 """
