@@ -24,7 +24,7 @@ _BLOCK = re.compile(r"(<!-- (\w+):start -->\n)(.*?)(<!-- \2:end -->)", re.S)
 
 
 def models_markdown(*, link_prefix: str = "docs/") -> str:
-    """The table of registered models: name, what it is, time resolution, docs page."""
+    """Return the table of registered models: name, what it is, time resolution, docs page."""
     lines = ["| model | what it is | resolution | docs |", "|---|---|---|---|"]
     for name in available_models():
         entry = get_model(name)
@@ -35,7 +35,7 @@ def models_markdown(*, link_prefix: str = "docs/") -> str:
 
 
 def expected_blocks(path: Path) -> dict[str, str]:
-    """Generated block name -> the text it must hold in the page at `path`."""
+    """Map each generated block name to the text it must hold in the page at `path`."""
     out: dict[str, str] = {}
     if path.name == "README.md":
         out["models"] = models_markdown(link_prefix="docs/")
@@ -73,7 +73,7 @@ def sync(root: Path, *, write: bool = False) -> list[str]:
                 problems.append(f"{page.relative_to(root)}: block {name!r} differs from the code")
         if write:
             new = _BLOCK.sub(
-                lambda m: m.group(1) + wanted.get(m.group(2), m.group(3)) + m.group(4), text
+                lambda m, w=wanted: m.group(1) + w.get(m.group(2), m.group(3)) + m.group(4), text
             )
             page.write_text(new, encoding="utf-8")
     return problems

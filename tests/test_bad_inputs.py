@@ -151,3 +151,171 @@ def test_frames_from_results_keep_their_types_after_a_bad_save(tmp_path):
     r = cs.Result({"flows": pd.DataFrame({"element": ["a"], "flow_kt": [1.0]})})
     with pytest.raises(CorridorSimError):
         r.save(tmp_path / "x" / ".." / ".." / "..")  # a folder of other files
+
+
+# -- engines: a user's own pandapower net ----------------------------------------------------
+def _case30(changes=()):
+    """case30 with linear costs and `changes` ((table, column, index), value) applied."""
+    import pandapower.networks as pn  # noqa: PLC0415
+
+    net = pn.case30()
+    net.poly_cost["cp2_eur_per_mw2"] = 0.0  # the dispatch LP is linear
+    for (table, column, index), value in changes:
+        net[table][column] = net[table][column].astype(float)
+        net[table].loc[index, column] = value
+    return net
+
+
+ENGINE_CASES = {
+    "dc_flow, NaN vn_kv": (
+        lambda: _power().dc_flow(_case30([(("bus", "vn_kv", 3), np.nan)])),
+        "bus 3: vn_kv = nan",
+    ),
+    "dc_flow, NaN line length": (
+        lambda: _power().dc_flow(_case30([(("line", "length_km", 5), np.nan)])),
+        "line 5: length_km = nan",
+    ),
+    "n_minus_1, NaN load": (
+        lambda: _power().n_minus_1(_case30([(("load", "p_mw", 2), np.nan)])),
+        "load 2: p_mw = nan",
+    ),
+    "dispatch, NaN cost": (
+        lambda: _dispatch()(_case30([(("poly_cost", "cp1_eur_per_mw", 1), np.nan)])),
+        "cp1_eur_per_mw = nan",
+    ),
+    "dispatch, infinite cost": (
+        lambda: _dispatch()(_case30([(("poly_cost", "cp1_eur_per_mw", 1), np.inf)])),
+        "cp1_eur_per_mw = inf",
+    ),
+    "dispatch, line half in service": (
+        lambda: _dispatch()(_case30(), line_in_service=pd.DataFrame({0: [1.0, 0.5]})),
+        "expected 0 or 1",
+    ),
+    "dispatch, line in service twice": (
+        lambda: _dispatch()(_case30(), line_in_service=pd.DataFrame({0: [2, 1]})),
+        "expected 0 or 1",
+    ),
+}
+
+
+def _power():
+    from corridor_sim.engines import power  # noqa: PLC0415
+
+    return power
+
+
+def _dispatch():
+    from corridor_sim.engines.dispatch import dispatch  # noqa: PLC0415
+
+    return dispatch
+
+
+@pytest.mark.parametrize("case", sorted(ENGINE_CASES))
+def test_engine_bad_net_names_the_element(case):
+    call, words = ENGINE_CASES[case]
+    with pytest.raises(CorridorSimError, match=words.replace("(", r"\(")) as info:
+        call()
+    assert "\n" not in str(info.value)
+
+
+def test_a_dc_model_of_another_or_a_changed_net_is_refused():
+    power = _power()
+    net = _case30()
+    model = power.DCModel.from_net(net)
+    hours = pd.DataFrame({0: [20.0, 25.0]})
+    reused = power.dc_flow(net, load_p_mw=hours, model=model)
+    fresh = power.dc_flow(net, load_p_mw=hours)
+    pd.testing.assert_frame_equal(reused.line_p_from_mw, fresh.line_p_from_mw)
+    net.line.loc[3, "x_ohm_per_km"] *= 2  # the net changes after the model was built
+    with pytest.raises(CorridorSimError, match="built from another net"):
+        power.dc_flow(net, load_p_mw=hours, model=model)
+    with pytest.raises(CorridorSimError, match="built from another net"):
+        power.n_minus_1(net, model=model)
+    import pandapower.networks as pn  # noqa: PLC0415
+
+    with pytest.raises(CorridorSimError, match="built from another net"):
+        power.dc_flow(pn.case9(), model=model)
+
+
+# -- models: rules between parameters, horizons and years ----------------------------------
+MODEL_CASES = {
+    "BTC spare above BTC capacity": (
+        lambda: cs.run(_scn().with_overrides(btc_spare_capacity_mt_per_yr=90.0)),
+        "btc_spare_capacity_mt_per_yr = 90.0 is above btc_capacity_mt_per_yr",
+    ),
+    "a Caspian event after the horizon": (
+        lambda: cs.run(
+            cs.Scenario(
+                model="caspian",
+                year=2032,
+                name="e",
+                periods=48,
+                events=[{"element": "black_sea_cable", "start": 100}],
+            )
+        ),
+        "outside the horizon of 48 hours",
+    ),
+    "a Caspian event with days": (
+        lambda: cs.run(
+            cs.Scenario(
+                model="caspian",
+                year=2032,
+                name="e",
+                periods=48,
+                events=[{"element": "black_sea_cable", "start": 1, "days": 3}],
+            )
+        ),
+        "does not fit hourly periods",
+    ),
+    "caspian before its figures": (
+        lambda: cs.run(cs.Scenario(model="caspian", year=2010, name="early", periods=24)),
+        "has figures for 2022..2035",
+    ),
+    "serbia before its figures": (
+        lambda: cs.run(cs.Scenario(model="serbia", year=2015, name="early", periods=24)),
+        "has figures for 2022..2030",
+    ),
+    "a commodity network of 10**20 periods": (
+        lambda: _network(periods=10**20),
+        "expected an int in 1..87840",
+    ),
+    "a commodity network with no unit": (lambda: _network(unit=""), "expected a unit name"),
+    "a capacity of 10**400": (
+        lambda: _network(arcs=[{"source": "a", "target": "b", "capacity": 10**400}]),
+        "too large for a float",
+    ),
+}
+
+
+def _network(**changes):
+    from corridor_sim.engines.commodity import network_from_dict  # noqa: PLC0415
+
+    spec = {
+        "unit": "kt",
+        "periods": 2,
+        "nodes": [{"id": "a", "kind": "supply", "supply": 5}, {"id": "b", "kind": "demand"}],
+        "arcs": [{"source": "a", "target": "b", "capacity": 10}],
+        **changes,
+    }
+    return network_from_dict(spec)
+
+
+@pytest.mark.parametrize("case", sorted(MODEL_CASES))
+def test_model_bad_input_names_the_culprit(case):
+    call, words = MODEL_CASES[case]
+    with pytest.raises(CorridorSimError) as info:
+        call()
+    assert words in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_a_year_after_the_figures_runs_with_a_warning_naming_them():
+    with pytest.warns(UserWarning, match=r"figures cover 2023\.\.2026; later years carry"):
+        result = cs.run(_scn().replace(year=2031))
+    assert len(result.table("delivered")) > 0
+
+
+def test_models_command_says_a_year_has_no_figures(capsys):
+    assert main(["models", "--year", "2000"]) == 0
+    out = capsys.readouterr().out
+    assert "(no parameters for year 2000: its figures cover 2023..2026)" in out

@@ -851,7 +851,7 @@ HEADLINES = {
         "curtailed_twh": 1.4702385305636256,
         "green_share_pct": 52.33301126150769,
         "fossil_export_twh": 2.5748580502950493,
-        "az_new_green_export_share_pct": 34.213832469727905,
+        "az_new_green_export_share_pct": 34.21627349809117,
         "first_binding_link_hours_at_limit": ("ge_tr", 3712.0),
     },
 }

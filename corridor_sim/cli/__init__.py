@@ -251,4 +251,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger = logging.getLogger("corridor_sim")
         logger.removeHandler(handler)
         logger.setLevel(previous)
-

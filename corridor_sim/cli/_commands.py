@@ -39,6 +39,14 @@ def _cmd_models(args: argparse.Namespace) -> int:
     for name in available_models():
         entry = get_model(name)
         print(f"{name}: {entry.description} (resolutions: {', '.join(entry.resolutions)})")
+        if entry.years is not None:
+            first, last = entry.years
+            if args.year < first:
+                note = f"no parameters for year {args.year}: its figures cover {first}..{last}"
+                print(f"    ({note})")
+                continue
+            if args.year > last:
+                print(f"    (year {args.year} carries the figures of {first}..{last} forward)")
         try:
             params = entry.parameters(args.year) or {}
         except CorridorSimError as err:

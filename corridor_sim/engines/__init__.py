@@ -8,7 +8,3 @@ Engines take their defaults as arguments (documented module constants), never re
 catalogue, and return results whose ``to_result()`` (or the result itself) follows
 :mod:`corridor_sim.results.schemas`.
 """
-
-from corridor_sim.engines._pandapower_log import install as _install_log_filter
-
-_install_log_filter()

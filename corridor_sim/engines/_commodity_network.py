@@ -16,6 +16,12 @@ from corridor_sim.results.schemas import unit_suffix
 __all__ = ["CommodityNetwork"]
 
 
+#: Most periods a network holds (ten years of hours); longer horizons go in several runs.
+MAX_PERIODS = 87_840
+#: Rough peak memory of the block LP per arc and period (docs/benchmarks.md, commodity).
+KIB_PER_ARC_PERIOD = 0.2  # 1.42 GiB for 800 arcs x 8,760 periods
+
+
 @dataclass(frozen=True)
 class CommodityNetwork:
     """Nodes and arcs over a sequence of periods, in one unit of flow per period.
@@ -66,11 +72,22 @@ class CommodityNetwork:
             if not isinstance(getattr(self, key), str):
                 msg = f"network {self.name!r}: {key} = {getattr(self, key)!r}; expected a string"
                 raise SpecError(msg)
+            text = getattr(self, key)
+            if (text or key == "unit") and not any(ch.isalnum() for ch in text):
+                msg = (
+                    f"network {self.name!r}: {key} = {text!r}; expected a unit name with "
+                    "letters, e.g. 'kt', 'mcm' or 'MWh' (cost: 'USD/t')"
+                )
+                raise SpecError(msg)
         _set(self, "arcs", tuple(self.arcs))
         periods = self.periods
         if isinstance(periods, int) and not isinstance(periods, bool):
-            if periods < 1:
-                msg = f"network {self.name!r}: periods = {periods!r}; expected an int >= 1"
+            if not 1 <= periods <= MAX_PERIODS:
+                msg = (
+                    f"network {self.name!r}: periods = {periods!r:.30}; expected an int in "
+                    f"1..{MAX_PERIODS} (ten years of hours; the LP needs about "
+                    f"{KIB_PER_ARC_PERIOD:.1f} KiB per arc and period)"
+                )
                 raise SpecError(msg)
             periods = tuple(str(i) for i in range(periods))
         elif isinstance(periods, str) or not isinstance(periods, Sequence) or not periods:

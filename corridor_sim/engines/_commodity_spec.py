@@ -40,7 +40,11 @@ def _number(where: str, name: str, value: object, *, expected: str) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
         msg = f"{where}: {name} = {value!r} is a {type(value).__name__}; expected {expected}"
         raise SpecError(msg)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        msg = f"{where}: {name} = {value!r:.40}... is too large for a float; expected {expected}"
+        raise SpecError(msg) from None
     if math.isnan(number):
         msg = f"{where}: {name} = nan; expected {expected}"
         raise SpecError(msg)

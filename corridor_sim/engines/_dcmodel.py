@@ -45,6 +45,7 @@ from pandapower.pypower.makeSbus import makeSbus
 from scipy.sparse.csgraph import connected_components
 
 from corridor_sim.engines._linalg import SOLVE_BLOCK_BYTES, blas_threads, factorise
+from corridor_sim.engines._net_checks import check_net_values, fingerprint
 from corridor_sim.engines._ppci import (
     INJECTION_SIGN,
     ElementMap,
@@ -56,6 +57,7 @@ from corridor_sim.engines._ppci import (
     slack_units,
     working_copy,
 )
+from corridor_sim.engines._quiet import pandapower_quietly
 from corridor_sim.errors import CorridorSimError
 
 __all__ = [
@@ -78,16 +80,8 @@ _CHECK_TOL_MW = 1e-6
 
 #: What pandapower raises when it cannot convert or solve a net (it raises ``UserWarning``
 #: as an exception, e.g. "No reference bus is available").
-_PF_ERRORS = (
-    UserWarning,
-    ValueError,
-    KeyError,
-    IndexError,
-    FloatingPointError,
-    ZeroDivisionError,
-    np.linalg.LinAlgError,
-    pp.LoadflowNotConverged,
-)
+_PF_ERRORS = (UserWarning, ValueError, KeyError, IndexError, FloatingPointError)
+_PF_ERRORS += (ZeroDivisionError, np.linalg.LinAlgError, pp.LoadflowNotConverged)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -172,6 +166,8 @@ class DCModel:
     slack_p0_mw: np.ndarray
     lu: object = field(repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
+    #: Digest of the net's element tables at build time (``_net_checks.fingerprint``).
+    net_fingerprint: str = field(default="", repr=False)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -208,6 +204,7 @@ class DCModel:
         (9, (9, 9))
         """
         name = getattr(net, "name", "") or "<unnamed>"
+        check_net_values(net)
         work = working_copy(net)
         try:
             ppci = convert(work)
@@ -220,19 +217,9 @@ class DCModel:
         except (*_PF_ERRORS, RuntimeError) as err:  # RuntimeError: a singular reduced Bbus
             msg = f"pandapower cannot build a DC power flow for net {name!r}: {err}"
             raise CorridorSimError(msg) from err
+        object.__setattr__(model, "net_fingerprint", fingerprint(net))
         if check:
-            ref = copy.deepcopy(net)
-            try:
-                pp.rundcpp(ref)
-            except _PF_ERRORS as err:
-                msg = f"pandapower.rundcpp cannot solve net {name!r}: {err}"
-                raise CorridorSimError(msg) from err
-            model._check_against(
-                {
-                    "line": ref.res_line["p_from_mw"].to_numpy(dtype=float),
-                    "trafo": ref.res_trafo["p_hv_mw"].to_numpy(dtype=float),
-                }
-            )
+            model._check_against(net, name)
         return model
 
     @classmethod
@@ -286,18 +273,28 @@ class DCModel:
             lu=factorise(bbus[pvpq][:, pvpq]) if pvpq.size else None,
         )
 
-    def _check_against(self, reference: dict[str, np.ndarray]) -> None:
+    def _check_against(self, net: pp.pandapowerNet, name: str) -> None:
         """Compare the base-case flows with pandapower's own rundcpp result."""
+        ref = copy.deepcopy(net)
+        try:
+            with pandapower_quietly():
+                pp.rundcpp(ref)
+        except _PF_ERRORS as err:
+            msg = f"pandapower.rundcpp cannot solve net {name!r}: {err}"
+            raise CorridorSimError(msg) from err
         flows = self.branch_flow_mw(self.solve_angles_rad(self.p_bus_mw))
-        for element, rows in (("line", self.line_row), ("trafo", self.trafo_row)):
+        for element, rows, col in (
+            ("line", self.line_row, "p_from_mw"),
+            ("trafo", self.trafo_row, "p_hv_mw"),
+        ):
             mine = np.where(rows >= 0, flows[np.maximum(rows, 0)], 0.0) if rows.size else rows
-            ref = np.nan_to_num(reference[element])
-            if mine.size and np.max(np.abs(mine - ref)) > _CHECK_TOL_MW:
-                worst = int(np.argmax(np.abs(mine - ref)))
+            diff = np.abs(mine - np.nan_to_num(ref[f"res_{element}"][col].to_numpy(dtype=float)))
+            if mine.size and np.max(diff) > _CHECK_TOL_MW:
+                worst = int(np.argmax(diff))
                 msg = (
-                    f"internal DC model disagrees with pandapower.rundcpp on {element} "
-                    f"row {worst}: {mine[worst]!r} MW vs {ref[worst]!r} MW; the net holds "
-                    "an element the batched engine does not model"
+                    f"internal DC model disagrees with pandapower.rundcpp on {element} row "
+                    f"{worst} by {diff[worst]:.3g} MW; the net holds an element the batched "
+                    "engine does not model"
                 )
                 raise CorridorSimError(msg)
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandapower as pp
 import pandas as pd
 
+from corridor_sim.engines._quiet import pandapower_quietly
 from corridor_sim.errors import SpecError
 
 if TYPE_CHECKING:
@@ -114,9 +115,9 @@ def ac_check(
         _set_hour(work, tables, int(hours.get_indexer([hour])[0]))
         work[o_kind].loc[o_index, "in_service"] = False
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), pandapower_quietly():
                 warnings.simplefilter("ignore")
-                pp.runpp(work, numba=False)  # numba: see docs/benchmarks.md
+                pp.runpp(work, numba=False)
             converged = True
         except (pp.LoadflowNotConverged, UserWarning, ValueError, np.linalg.LinAlgError):
             converged = False

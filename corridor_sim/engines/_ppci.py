@@ -19,6 +19,7 @@ from pandapower.pypower.idx_brch import F_BUS, T_BUS
 from pandapower.pypower.idx_bus import BASE_KV, BUS_TYPE, REF, VM
 from pandapower.pypower.idx_gen import GEN_BUS, PG
 
+from corridor_sim.engines._quiet import pandapower_quietly
 from corridor_sim.errors import SpecError
 from corridor_sim.units import PERCENT
 
@@ -256,10 +257,11 @@ def element_map(net: pp.pandapowerNet, element: str, row_of: dict[int, int]) -> 
 
 def convert(work: pp.pandapowerNet) -> dict:
     """Return pandapower's internal case ("ppci") of `work`, with ``rundcpp``'s defaults."""
-    _init_rundcpp_options(
-        work, trafo_model="t", trafo_loading="current", recycle=None,
-        check_connectivity=True, switch_rx_ratio=2, trafo3w_losses="hv",
-    )  # fmt: skip
+    with pandapower_quietly():
+        _init_rundcpp_options(
+            work, trafo_model="t", trafo_loading="current", recycle=None,
+            check_connectivity=True, switch_rx_ratio=2, trafo3w_losses="hv",
+        )  # fmt: skip
     _add_auxiliary_elements(work)
     empty = np.array([], dtype=np.int64)
     keys = ("bus", "bus_dc", "ext_grid", "gen", "branch", "branch_dc")

@@ -25,6 +25,7 @@ from corridor_sim.engines._dispatch_lp import Block, solve_block
 from corridor_sim.engines._dispatch_net import NetData, coupled, read_net
 from corridor_sim.engines._dispatch_result import DispatchResult, assemble
 from corridor_sim.engines._dispatch_rows import FORMULATIONS, layout
+from corridor_sim.engines._net_checks import check_net_values
 from corridor_sim.engines._solver import LinprogStatus
 from corridor_sim.engines._tidy import element_ids
 from corridor_sim.errors import SpecError, suggest
@@ -125,6 +126,19 @@ def _table(
         )
         raise SpecError(msg)
     return table
+
+
+def _check_switching(table: pd.DataFrame) -> None:
+    """Require 0/1 (or False/True) in `line_in_service`: a line is in or out, not half in."""
+    values = table.to_numpy(dtype=float)
+    bad = ~np.isin(values, (0.0, 1.0))
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        msg = (
+            f"line_in_service: column {_plain(table.columns[j])!r}, hour "
+            f"{_plain(table.index[i])!r} = {float(values[i, j])!r}; expected 0 or 1 (or a bool)"
+        )
+        raise SpecError(msg)
 
 
 def _hour_index(tables: dict[str, pd.DataFrame | None], hours: object) -> pd.Index:
@@ -287,6 +301,7 @@ def dispatch(  # noqa: PLR0913
     _check_scalar("storage_round_trip_efficiency_pct", storage_round_trip_efficiency_pct,
                   0.0, PERCENT, "%", open_low=True)  # fmt: skip
     _check_scalar("storage_initial_soc_pct", storage_initial_soc_pct, 0.0, PERCENT, "%")
+    check_net_values(net, costs=True)
     if block_hours is not None and not (
         isinstance(block_hours, int | np.integer) and block_hours > 0
     ):
@@ -303,6 +318,8 @@ def dispatch(  # noqa: PLR0913
     }
     index = _hour_index(tables, hours)
     topology = tables.pop("line_in_service")
+    if topology is not None:
+        _check_switching(topology)
     choose_formulation(0, formulation)  # checks the name
     if extendable and block_hours is not None and block_hours < len(index):
         msg = (

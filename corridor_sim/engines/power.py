@@ -20,11 +20,13 @@ import pandas as pd
 
 from corridor_sim.engines._dcmodel import DCModel
 from corridor_sim.engines._linalg import DEFAULT_BLAS_THREADS, check_blas_threads
+from corridor_sim.engines._net_checks import check_built_from
 from corridor_sim.engines._power_ac import ac_check as run_ac_check
 from corridor_sim.engines._power_flow import FlowArrays, evaluate
 from corridor_sim.engines._power_inputs import HourlyInjections, Table, hourly_injections
 from corridor_sim.engines._power_n1 import screen_outages
 from corridor_sim.engines._power_results import DCFlowResult, N1Result
+from corridor_sim.engines._quiet import pandapower_quietly
 from corridor_sim.engines._tidy import ElementIds, element_ids
 from corridor_sim.errors import SpecError
 from corridor_sim.units import PERCENT
@@ -37,6 +39,7 @@ __all__ = [
     "ac_check",
     "dc_flow",
     "n_minus_1",
+    "pandapower_quietly",
 ]
 
 #: Default working memory of :func:`n_minus_1` besides its result (MiB).
@@ -92,6 +95,17 @@ def _result(
 
 
 # ---------------------------------------------------------------------- public API
+def _model_of(net: pp.pandapowerNet, model: DCModel | None) -> DCModel:
+    """`model` when it was built from `net` as it is now, else a new one (checked)."""
+    if model is None:
+        return DCModel.from_net(net)
+    if not isinstance(model, DCModel):
+        msg = f"model = {type(model).__name__}: expected a DCModel (DCModel.from_net(net))"
+        raise SpecError(msg)
+    check_built_from(model.net_fingerprint, net)
+    return model
+
+
 def dc_flow(
     net: pp.pandapowerNet,
     load_p_mw: Table = None,
@@ -144,7 +158,7 @@ def dc_flow(
     0  57.0
     1  87.0
     """
-    model = DCModel.from_net(net) if model is None else model
+    model = _model_of(net, model)
     tables = {
         "load_p_mw": load_p_mw,
         "sgen_p_mw": sgen_p_mw,
@@ -249,7 +263,7 @@ def n_minus_1(  # noqa: PLR0913
         msg = f"ac_check = {ac_check!r}: expected None, 'worst' or 'violations'"
         raise SpecError(msg)
     n_threads = check_blas_threads(blas_threads)
-    model = DCModel.from_net(net) if model is None else model
+    model = _model_of(net, model)
     tables = {
         "load_p_mw": load_p_mw,
         "sgen_p_mw": sgen_p_mw,

@@ -135,9 +135,10 @@ class ModelEntry:
         """``simulate(scenario)`` plus the provenance of every catalogue row the run read.
 
         The run's catalogue reads are recorded (:func:`corridor_sim.catalogue.recording`);
-        the Result gets a ``provenance`` table (:data:`~corridor_sim.models.params.PROVENANCE_COLUMNS`)
-        with every parameter's value and sources, overrides marked ``"override"``, and the
-        other rows read listed as ``"(fixed)"``.
+        the Result gets a ``provenance`` table
+        (:data:`~corridor_sim.models.params.PROVENANCE_COLUMNS`) with every parameter's value
+        and sources, overrides marked ``"override"``, and the other rows read listed as
+        ``"(fixed)"``.
         """
         from corridor_sim.catalogue import recording  # noqa: PLC0415
 
@@ -168,7 +169,7 @@ class ModelEntry:
         warnings.warn(msg, ExtrapolationWarning, stacklevel=3)
 
     def provenance(self, scenario: ScenarioLike, read: Sequence[str] = ()) -> pd.DataFrame:
-        """The provenance table of `scenario`, given the catalogue ids the run `read`."""
+        """Return the provenance table of `scenario`, given the catalogue ids the run `read`."""
         overrides = dict(scenario.overrides)
         if self.params is not None:
             return self.params.provenance(int(scenario.year), overrides, read=read)

@@ -10,10 +10,10 @@ Examples
 >>> table = OptionTable("demo", [Option("week", "int", "week to plot", minimum=0)])
 >>> table.resolve({"week": 3})
 {'week': 3}
->>> table.resolve({"wek": 3})
+>>> table.resolve({"wek": 3})  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-corridor_sim.errors.UnknownNameError: options.wek: unknown option of model 'demo', did you mean 'week'?
+corridor_sim.errors.UnknownNameError: options.wek: unknown option ... did you mean 'week'?
 """
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ class OptionTable:
         return out
 
     def markdown(self) -> str:
-        """The options table of the model's docs page (Markdown)."""
+        """Return the options table of the model's docs page (Markdown)."""
         lines = ["| option | type | default | description |", "|---|---|---|---|"]
         for o in self.options:
             default = "—" if o.default is None else f"`{o.default!r}`"

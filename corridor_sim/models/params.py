@@ -26,10 +26,10 @@ Examples
 >>> p = table.resolve(2023, {"share": 0.25})
 >>> p.volume_mt_per_yr, p.share, p.overridden
 (1.06, 0.25, ('share',))
->>> table.resolve(2023, {"shar": 1})
+>>> table.resolve(2023, {"shar": 1})  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-corridor_sim.errors.UnknownNameError: overrides.shar: unknown parameter of model 'demo', did you mean 'share'?
+corridor_sim.errors.UnknownNameError: overrides.shar: unknown parameter ... did you mean 'share'?
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from corridor_sim.catalogue import recording, value
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
 from corridor_sim.models.options import Option, OptionTable
 from corridor_sim.models.provenance import PROVENANCE_COLUMNS, provenance_table
+from corridor_sim.models.relations import Relation
 
 __all__ = [
     "PROVENANCE_COLUMNS",
@@ -55,6 +56,7 @@ __all__ = [
     "ParamTable",
     "ParamValues",
     "Parameter",
+    "Relation",
     "provenance_table",
 ]
 
@@ -184,7 +186,7 @@ class Param:
         return f"{self.value!r} (modelling choice)"
 
     def default(self, year: int) -> Any:  # noqa: ANN401 - the parameter's own type
-        """The default for `year` (reads the catalogue; recorded by ``recording()``)."""
+        """Return the default for `year` (reads the catalogue; recorded by ``recording()``)."""
         if self.fact is not None:
             raw: Any = value(self.fact, unit=self.fact_unit or self.unit)
         elif self.rule is not None:
@@ -296,7 +298,7 @@ class ParamValues(Mapping[str, Any]):
         return {k: self._values[k] for k in self.overridden}
 
     def provenance(self, *, read: Iterable[str] = ()) -> pd.DataFrame:
-        """This year's provenance table (see :meth:`ParamTable.provenance`)."""
+        """Return the provenance table of this year (see :meth:`ParamTable.provenance`)."""
         return self._table.provenance(self.year, self._overrides(), read=read)
 
 
@@ -310,10 +312,13 @@ class ParamTable:
         The model's registry name (used in messages).
     params : sequence of Param
         One row per parameter; names are unique.
+    relations : sequence of Relation, optional
+        Rules between two parameters, checked on every resolve.
     """
 
     model: str
     params: Sequence[Param]
+    relations: Sequence[Relation] = ()
     _by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -323,7 +328,13 @@ class ParamTable:
                 msg = f"model {self.model!r}: parameter {p.name!r} is declared twice"
                 raise SpecError(msg)
             by_name[p.name] = p
+        for rule in self.relations:
+            for name in (rule.left, rule.right):
+                if name not in by_name:
+                    msg = f"model {self.model!r}: relation names unknown parameter {name!r}"
+                    raise SpecError(msg)
         object.__setattr__(self, "params", tuple(self.params))
+        object.__setattr__(self, "relations", tuple(self.relations))
         object.__setattr__(self, "_by_name", by_name)
 
     def __iter__(self) -> Iterator[Param]:
@@ -339,7 +350,8 @@ class ParamTable:
         try:
             return self._by_name[name]
         except KeyError:
-            msg = f"unknown parameter {name!r} of model {self.model!r}: {suggest(name, self._by_name)}"
+            hint = suggest(name, self._by_name)
+            msg = f"unknown parameter {name!r} of model {self.model!r}: {hint}"
             raise UnknownNameError(msg) from None
 
     @property
@@ -378,17 +390,22 @@ class ParamTable:
         UnknownNameError
             An override that is not a parameter.
         SpecError
-            An override of the wrong type or out of bounds.
+            An override of the wrong type or out of bounds, or values that break one of the
+            table's relations (naming both parameters).
         """
         overrides = dict(overrides or {})
         checked = {k: self.check(k, v) for k, v in overrides.items()}
         values = {
             p.name: checked[p.name] if p.name in checked else p.default(year) for p in self.params
         }
+        for rule in self.relations:
+            problem = rule.problem(values)
+            if problem:
+                raise SpecError(problem)
         return ParamValues(self, year, values, overridden=tuple(checked))
 
     def parameters(self, year: int) -> dict[str, Parameter]:
-        """The parameters of `year` as :class:`Parameter` rows (default and sources)."""
+        """Return the parameters of `year` as :class:`Parameter` rows (default and sources)."""
         out = {}
         for p in self.params:
             with recording() as ids:
@@ -442,7 +459,7 @@ class ParamTable:
 
     # -- documentation ------------------------------------------------------------
     def describe(self) -> pd.DataFrame:
-        """The declaration as a table: name, unit, default source, bounds, description."""
+        """Return the declaration as a table: name, unit, default source, bounds, description."""
         rows = []
         for p in self.params:
             rows.append(
@@ -458,7 +475,7 @@ class ParamTable:
         return pd.DataFrame(rows)
 
     def markdown(self) -> str:
-        """The parameter table of the model's docs page (Markdown)."""
+        """Return the parameter table of the model's docs page (Markdown)."""
         lines = [
             "| parameter | unit | default | bounds | description |",
             "|---|---|---|---|---|",

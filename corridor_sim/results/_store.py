@@ -101,7 +101,7 @@ def check_target(path: str | Path, *, overwrite: bool = False, what: str = "--ou
     ResultError
         Naming the folder and what to do.
     """
-    target = Path(os.path.abspath(path))  # "a/../.." names the folder it leads to
+    target = Path(os.path.abspath(path))  # noqa: PTH100 - "a/../.." without resolving links
     if not target.exists():
         parent = target.resolve().parent
         if parent.exists() and not parent.is_dir():

@@ -167,7 +167,7 @@ def _value_re(extra_units: Iterable[str] = ()) -> re.Pattern[str]:
 
 
 def schema(name: str, *, require_snapshot: bool = True) -> Any:  # noqa: ANN401 - pandera type
-    """The pandera schema of standard table `name` (keys, dtypes, bounds).
+    """Return the pandera schema of standard table `name` (keys, dtypes, bounds).
 
     pandera is imported on first use (it comes with pandapower).
     """

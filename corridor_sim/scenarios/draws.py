@@ -195,8 +195,9 @@ def _support(spec: tuple[Any, ...]) -> tuple[float, float]:
 def _check_support(
     name: str, spec: tuple[Any, ...], low: float | None, high: float | None, unit: str
 ) -> None:
-    """Refuse a distribution lying wholly outside the parameter's bounds (it would be clipped
-    to a constant).
+    """Refuse a distribution lying wholly outside the parameter's bounds.
+
+    Clipped to the bounds, such a distribution would draw one constant.
     """
     lo, hi = _support(spec)
     if math.isnan(lo):

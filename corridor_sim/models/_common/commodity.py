@@ -127,7 +127,7 @@ def _spread(values: Any, slices: Sequence[Slice]) -> Any:  # noqa: ANN401
 
 
 def split_network(net: CommodityNetwork, slices: Sequence[Slice]) -> CommodityNetwork:
-    """The network over `slices` instead of its own periods.
+    """Return the network over `slices` instead of its own periods.
 
     Volumes per period (supply, demand, arc capacity) are split in proportion to each
     slice's share of its period's days; availabilities hold in every slice of their
@@ -239,8 +239,10 @@ def by_period(
 
 
 def coordinates(prefix: str, node: str) -> tuple[float, float]:
-    """Longitude and latitude (degrees) of `node` from the catalogue rows
-    ``<prefix>.geo.<node>_lon`` and ``_lat``."""
+    """Return longitude and latitude (degrees) of `node`.
+
+    From the catalogue rows ``<prefix>.geo.<node>_lon`` and ``_lat``.
+    """
     return (
         value(f"{prefix}.geo.{node}_lon", unit="deg"),
         value(f"{prefix}.geo.{node}_lat", unit="deg"),
@@ -250,7 +252,7 @@ def coordinates(prefix: str, node: str) -> tuple[float, float]:
 def nodes_table(
     net: CommodityNetwork, extra: Iterable[tuple[str, str, float, float, str]] = ()
 ) -> pd.DataFrame:
-    """The map's node table: ``element, kind, lon, lat, label`` (plus `extra` waypoints)."""
+    """Return the map's node table: ``element, kind, lon, lat, label`` (plus `extra` waypoints)."""
     rows = [(n.id, str(n.kind), n.lon, n.lat, n.label) for n in net.nodes]
     rows += list(extra)
     frame = pd.DataFrame(rows, columns=["element", "kind", "lon", "lat", "label"])

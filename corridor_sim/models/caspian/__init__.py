@@ -168,7 +168,7 @@ def build(year: int, **overrides: float) -> pp.pandapowerNet:
     >>> net = build(2032)
     >>> pp.runpp(net)
     >>> bool(net.converged), len(net.bus)
-    (True, 10)
+    (True, 14)
     >>> float(net.dcline.set_index("name").at["black_sea_cable", "max_p_mw"])
     1300.0
     """
@@ -194,4 +194,6 @@ MODEL = ModelEntry(
     resolutions=("hour",),
     figures=_figures,
     max_periods=HOURS_PER_YEAR,
+    #: 2022: base year of the profiles and demand figures; 2035: the latest national plan read
+    years=(2022, 2035),
 )

@@ -10,6 +10,7 @@ import pandapower as pp
 import pandas as pd
 
 from corridor_sim.catalogue import value
+from corridor_sim.engines.power import pandapower_quietly
 from corridor_sim.errors import ConvergenceError
 from corridor_sim.models.caspian.dispatch import Hourly
 from corridor_sim.models.caspian.tables import hour_keys
@@ -61,7 +62,8 @@ def snapshots(net: pp.pandapowerNet, h: Hourly, hours: Iterable[int], year: int)
                 if method == "ac":
                     pp.runpp(snap, init="dc", max_iteration=30, numba=False)
                 else:
-                    pp.rundcpp(snap, numba=False)
+                    with pandapower_quietly():
+                        pp.rundcpp(snap)
             except pp.LoadflowNotConverged as err:
                 msg = f"snapshot hour {t}: pandapower {method.upper()} power flow did not converge"
                 raise ConvergenceError(msg) from err

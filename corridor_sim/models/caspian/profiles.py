@@ -306,7 +306,7 @@ def profiles(
     --------
     >>> prof = profiles(2032, seed=1, hours=48)
     >>> prof.shape
-    (48, 24)
+    (48, 23)
     >>> bool((prof["az_rest.solar"].between(0, 1)).all())
     True
     """

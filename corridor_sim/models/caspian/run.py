@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
+from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
+from corridor_sim.models._common.commodity import event_cuts
 from corridor_sim.models.caspian import origin_tables, tables
 from corridor_sim.models.caspian.dispatch import availability, dispatch_year
 from corridor_sim.models.caspian.network import LINKS, cbam_eur_per_mwh
@@ -244,10 +245,15 @@ def simulate(scenario: ScenarioLike) -> Result:
         opts = resolve_options(scenario.options, hours)
     except (SpecError, UnknownNameError) as err:
         raise ScenarioError(str(err)) from err
-    for ev in scenario.events:
-        if ev.element not in LINKS:
-            msg = f"event element {ev.element!r}: unknown link, {suggest(ev.element, LINKS)}"
-            raise ScenarioError(msg)
+    # unknown links, events outside the horizon and `days` on hours are errors, not no-ops
+    event_cuts(
+        list(scenario.events),
+        hours,
+        elements=LINKS,
+        year=int(scenario.year),
+        resolution="hour",
+        model="caspian",
+    )
     return run_year(
         int(scenario.year),
         seed=int(scenario.seed),

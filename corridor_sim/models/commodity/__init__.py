@@ -135,7 +135,7 @@ def _resolution(scenario: ScenarioLike) -> str:
 
 
 def _over_time(net: CommodityNetwork, scenario: ScenarioLike) -> CommodityNetwork:
-    """The network on the scenario's calendar, cut at event days, with event availability."""
+    """Return the network on the scenario's calendar, cut at event days, with event availability."""
     resolution = _resolution(scenario)
     year = int(scenario.year)
     cuts = event_cuts(

@@ -102,4 +102,6 @@ MODEL = ModelEntry(
     resolutions=("month",),
     figures=_figures,
     max_periods=600,
+    #: 2023-2025: the years of the public corridor volumes it backcasts
+    years=(2023, 2025),
 )

@@ -155,4 +155,6 @@ MODEL = ModelEntry(
     resolutions=("month",),
     figures=_figures,
     max_periods=MAX_MONTHS,
+    #: 2023: first year of the KMTF/ASCO fleet and port figures; 2026: the latest dated one
+    years=(2023, 2026),
 )

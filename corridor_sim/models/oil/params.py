@@ -15,7 +15,7 @@ from typing import Any
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import SpecError
 from corridor_sim.models._common.caspian import season_of
-from corridor_sim.models.params import Param, ParamTable
+from corridor_sim.models.params import Param, ParamTable, Relation
 from corridor_sim.units import (
     HOURS_PER_DAY,
     MEGA,
@@ -380,6 +380,14 @@ PARAMS = ParamTable(
         ),
         Param(
             "market_value_usd_per_t", "USD/t", "value of a delivered tonne", fact="oil.market.value"
+        ),
+    ],
+    relations=[
+        Relation(
+            "btc_spare_capacity_mt_per_yr",
+            "<=",
+            "btc_capacity_mt_per_yr",
+            "the room left to Kazakh crude is part of BTC's capacity",
         ),
     ],
 )

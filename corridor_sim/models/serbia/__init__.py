@@ -195,4 +195,6 @@ MODEL = ModelEntry(
     resolutions=("hour",),
     figures=_figures,
     max_periods=HOURS,
+    #: 2022: the grid extract and load records; 2030: the latest planned change read
+    years=(2022, 2030),
 )
