@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_rgb
+from matplotlib.dates import AutoDateFormatter, ConciseDateFormatter, DateFormatter
 from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, FuncFormatter, NullFormatter
 from PIL import Image
 
 import corridor_sim as cs
@@ -69,22 +71,51 @@ def check_png(path: str | Path) -> dict[str, float]:
     return {"width_px": width, "height_px": height, "dpi": dpi, "spread": spread, "inked": inked}
 
 
+def axis_kind(axis) -> str:
+    """``"none"`` (no tick labels shown), ``"date"``, ``"category"`` or ``"numeric"``.
+
+    Call it on a drawn figure: shared axes hide their tick labels only when drawn.
+    """
+    fmt = axis.get_major_formatter()
+    shown = [t for t in axis.get_ticklabels() if t.get_visible() and t.get_text()]
+    if isinstance(fmt, NullFormatter) or not shown:
+        return "none"
+    if isinstance(fmt, DateFormatter | AutoDateFormatter | ConciseDateFormatter):
+        return "date"
+    # set_ticks(ticks, labels) installs a FuncFormatter (older matplotlib: FixedFormatter)
+    if isinstance(fmt, FixedFormatter | FuncFormatter) or type(fmt).__name__ == (
+        "StrCategoryFormatter"
+    ):
+        return "category"
+    return "numeric"
+
+
+def has_unit(label: str) -> bool:
+    """Whether a line of an axis label ends with a unit in () or []."""
+    return any(line.rstrip().endswith((")", "]")) for line in label.splitlines())
+
+
 def check_figure(fig: plt.Figure, result: Result) -> None:
     """Assert the style rules a figure can be checked for before it is saved.
 
-    Every text at least FONT_MIN_PT; a title naming the scenario; every data axes with
-    labelled x and y axes (units in brackets) unless it is a colour bar.
+    Every text at least FONT_MIN_PT; a title naming the scenario; on every data axes
+    (not a colour bar) each numeric axis labelled with a unit in () or [], each date
+    axis labelled; axes of names (categories) need no unit.
     """
+    fig.canvas.draw()
     small = small_texts(fig)
     assert not small, [f"{t.get_text()!r} {t.get_fontsize()} pt" for t in small]
     titles = " ".join([fig.get_suptitle()] + [ax.get_title() for ax in fig.axes if ax.get_title()])
     assert scenario_label(result) in titles, f"no scenario in titles {titles!r}"
     for ax in fig.axes:
-        if ax.get_label() == "<colorbar>" or not ax.get_visible():
+        if ax.get_label() == "<colorbar>" or not ax.get_visible() or not ax.axison:
             continue
-        for label in (ax.get_xlabel(), ax.get_ylabel()):
-            assert label.rstrip().endswith(")"), f"axis label {label!r} has no unit"
-            assert "(" in label, f"axis label {label!r} has no unit"
+        for axis, label in ((ax.xaxis, ax.get_xlabel()), (ax.yaxis, ax.get_ylabel())):
+            kind = axis_kind(axis)
+            if kind == "numeric":
+                assert has_unit(label), f"axis label {label!r} has no unit"
+            elif kind == "date":
+                assert label.strip(), "a date axis without a label"
 
 
 def _text_box(text, renderer=None):

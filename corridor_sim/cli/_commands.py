@@ -62,11 +62,18 @@ def _progress(args: argparse.Namespace) -> bool:
 
 
 def _save_figures(figs: dict[str, Any], out: Path) -> list[str]:
+    """Save each figure as ``<stem>.png`` in `out` through the house style; return the names.
+
+    :func:`corridor_sim.plotting.style.save_figure` gives every file the same resolution,
+    cropping and white background (and warns about text under 8 pt); each figure is closed.
+    """
     import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    from corridor_sim.plotting import style  # noqa: PLC0415 - matplotlib on use
 
     written = []
     for stem, fig in figs.items():
-        fig.savefig(out / f"{stem}.png", dpi=110, bbox_inches="tight")
+        style.save_figure(fig, out / f"{stem}.png")
         plt.close(fig)
         written.append(f"{stem}.png")
     return written

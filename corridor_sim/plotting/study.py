@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.errors import UnknownNameError, suggest
+from corridor_sim.plotting.style import CATEGORICAL
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -30,7 +31,10 @@ if TYPE_CHECKING:
 
 __all__ = ["bottleneck_bars", "fan_chart", "figures", "headline_metric", "sweep_plot", "tornado"]
 
-_BAND_COLOUR = "tab:blue"
+_BAND_COLOUR = CATEGORICAL[0]
+_BASE_COLOUR = CATEGORICAL[3]  # vermillion
+#: Tornado bars: positive and negative correlation (Okabe–Ito blue and vermillion, not green/red).
+_UP, _DOWN = CATEGORICAL[0], CATEGORICAL[3]
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -110,14 +114,17 @@ def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = No
         ax.barh(y, rel[3] - rel[1], left=rel[1], height=0.6, color=_BAND_COLOUR, alpha=0.6)
         ax.plot([0, 0], [y - 0.3, y + 0.3], color="black", lw=1.5)
         if metric in base_of.index and np.isfinite(base_of[metric]):
-            ax.plot(100.0 * (base_of[metric] - q[2]) / scale, y, "D", color="tab:red", ms=5)
+            ax.plot(100.0 * (base_of[metric] - q[2]) / scale, y, "D", color=_BASE_COLOUR, ms=5)
         labels.append(f"{metric}\nP50 {q[2]:.4g} {unit}")
     ax.set_yticks(range(len(metrics)), labels, fontsize=8)
     pad = 0.08 * max(hi - lo, 1.0)
     ax.set_xlim(lo - pad, hi + pad)
     ax.axvline(0, color="grey", lw=0.5)
-    ax.set_xlabel("% of the median (bands: P10–P90 light, P25–P75 dark; diamond: base scenario)")
-    ax.set_title(f"{study.meta.get('title', 'study')}: quantiles of each metric")
+    ax.set_xlabel("difference from the median (% of the median)")
+    ax.set_title(
+        f"{study.meta.get('title', 'study')}: quantiles of each metric\n"
+        "bands P10–P90 (light) and P25–P75 (dark); diamond: base scenario"
+    )
     return ax
 
 
@@ -125,14 +132,14 @@ def bottleneck_bars(study: Any, ax: Axes | None = None) -> Axes:  # noqa: ANN401
     """Share of the finished runs in which each element is the model's top bottleneck."""
     freq = _study(study, "bottleneck_bars").bottleneck_frequency()
     ax = _axes(ax, (7.0, 0.45 * max(len(freq), 2) + 1.5))
-    ax.barh(range(len(freq))[::-1], 100.0 * freq["share"], color="tab:orange")
+    ax.barh(range(len(freq))[::-1], 100.0 * freq["share"], color=CATEGORICAL[1])
     ax.set_yticks(range(len(freq))[::-1], freq["bottleneck"])
     for y, (share, runs) in zip(
         range(len(freq))[::-1], zip(freq["share"], freq["runs"], strict=True), strict=True
     ):
         ax.text(100.0 * share, y, f" {100 * share:.0f} % ({runs})", va="center", fontsize=8)
     ax.set_xlim(0, 115)
-    ax.set_xlabel("% of finished runs")
+    ax.set_xlabel("share of finished runs (%)")
     ax.set_title(f"{study.meta.get('title', 'study')}: bottleneck frequency")
     return ax
 
@@ -157,12 +164,12 @@ def tornado(
     else:
         rho = part["spearman_rho"].to_numpy()
         ys = np.arange(len(part))[::-1]
-        colours = ["tab:green" if r > 0 else "tab:red" for r in rho]
+        colours = [_UP if r > 0 else _DOWN for r in rho]
         ax.barh(ys, rho, color=colours)
         ax.set_yticks(ys, part["input"], fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlim(-1.05, 1.05)
-    ax.set_xlabel(f"Spearman rank correlation with {metric}")
+    ax.set_xlabel(f"Spearman rank correlation with {metric} (-1 to 1)")
     ax.set_title(f"{study.meta.get('title', 'study')}: what moves {metric}")
     return ax
 
@@ -188,7 +195,7 @@ def sweep_plot(study: Any, metric: str | None = None, ax: Axes | None = None) ->
         ax.legend(fontsize=8)
     ax.set_xlabel(x)
     unit = study.tables["values"].loc[lambda t: t["metric"] == metric, "unit"]
-    ax.set_ylabel(f"{metric} [{unit.iloc[0]}]" if not unit.empty else metric)
+    ax.set_ylabel(f"{metric} [{unit.iloc[0]}]" if not unit.empty else f"{metric} [-]")
     ax.set_title(f"{study.meta.get('title', 'study')}: {metric}")
     return ax
 

@@ -8,7 +8,10 @@ The rules (docs/plotting.md):
 - no text under :data:`FONT_MIN_PT` (8 pt) at the saved size: :func:`small_texts` lists
   offenders and :func:`save_figure` warns about them;
 - every figure's title names the scenario (:func:`figure_title`);
-- maps share the basemap colours below (:mod:`corridor_sim.plotting.basemap`).
+- maps share the basemap colours below (:mod:`corridor_sim.plotting.basemap`);
+- time is time: a figure over the periods of a run plots against the table's ``snapshot``
+  (:func:`time_values`) with date ticks (:func:`time_axis`: months as ``Jan``, hours as
+  dates), and falls back to the labelled ``period`` when a table has no dates.
 
 Examples
 --------
@@ -26,9 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
 from matplotlib import colormaps
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.colors import Colormap
     from matplotlib.figure import Figure
     from matplotlib.text import Text
@@ -49,6 +56,8 @@ __all__ = [
     "cmap",
     "figure_title",
     "save_figure",
+    "time_axis",
+    "time_values",
     "scenario_label",
     "small_texts",
     "style_context",
@@ -224,3 +233,77 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: float = SAVE_DPI) -> Path
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=dpi, bbox_inches="tight", facecolor="white")
     return out
+
+
+def time_values(frame: pd.DataFrame) -> tuple[pd.DatetimeIndex | np.ndarray, bool]:
+    """Return the x values of a per-period table: its ``snapshot``, else its ``period``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A table with ``snapshot`` (datetime64) or ``period`` (int) columns.
+
+    Returns
+    -------
+    values : DatetimeIndex or ndarray
+        One value per row.
+    dated : bool
+        Whether `values` are dates (then pass ``dated=True`` to :func:`time_axis`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> x, dated = time_values(pd.DataFrame({"period": [0, 1]}))
+    >>> x.tolist(), dated
+    ([0, 1], False)
+    """
+    if "snapshot" in frame and frame["snapshot"].notna().all():
+        return pd.DatetimeIndex(pd.to_datetime(frame["snapshot"])), True
+    return frame["period"].to_numpy(), False
+
+
+def time_axis(
+    ax: Axes, *, dated: bool, step: str = "month", label: str | None = None, axis: str = "x"
+) -> None:
+    """Give `ax` a time axis: date ticks and a label, or the labelled period when undated.
+
+    Parameters
+    ----------
+    ax : Axes
+        The axes drawn against :func:`time_values`.
+    dated : bool
+        Whether the values are dates (else they are 0-based periods).
+    step : {"month", "day", "hour"}
+        The data's step: months tick as ``Jan`` (``Jan 2024`` on a January, so the
+        year shows), days and hours as dates (``05 Mar``).
+    label : str, optional
+        The axis label; by default ``"month"`` / ``"date"`` with dates, ``"period (month
+        of the horizon, from 0)"`` / ``"hour of the horizon (h)"`` without.
+    axis : {"x", "y"}
+        Which axis holds time.
+    """
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    if dated:
+        if step == "month":
+            target.set_major_locator(mdates.MonthLocator())
+            target.set_major_formatter(mdates.ConciseDateFormatter(
+                target.get_major_locator(), formats=["%Y", "%b", "%d", "%H:%M", "%H:%M", "%S"],
+                zero_formats=["", "%b\n%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
+                offset_formats=["", "", "", "", "", ""]))  # fmt: skip
+            lo, hi = target.get_view_interval()
+            if hi - lo > 3 * 366:  # several years: one tick a quarter
+                target.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+                target.get_major_formatter().locator = target.get_major_locator()
+            default = "month"
+        else:
+            locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+            target.set_major_locator(locator)
+            target.set_major_formatter(mdates.DateFormatter("%d %b"))
+            default = "date (UTC)" if step == "hour" else "date"
+    else:
+        default = (
+            "period (month of the horizon, from 0)"
+            if step == "month"
+            else "hour of the horizon (h)"
+        )
+    (ax.set_xlabel if axis == "x" else ax.set_ylabel)(label or default)

@@ -21,7 +21,15 @@ from matplotlib.lines import Line2D
 
 from corridor_sim.plotting.basemap import draw_basemap, map_extent
 from corridor_sim.plotting.labels import place_labels
-from corridor_sim.plotting.style import CATEGORICAL, FONT_PT, MAP_COLOURS, cmap, figure_title
+from corridor_sim.plotting.style import (
+    CATEGORICAL,
+    FONT_PT,
+    MAP_COLOURS,
+    cmap,
+    figure_title,
+    time_axis,
+    time_values,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -63,7 +71,8 @@ ORIGIN_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("bought from markets", "0.55", ()),
 )  # fmt: skip
 _LABEL_BOX = {"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.85, "lw": 0}
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: Hubs curtailing less than this share of the total are too thin a bar to draw.
+_THIN_SHARE = 0.005
 
 
 def _group(source: str, category: str) -> str:
@@ -193,7 +202,7 @@ def export_stack(result: Result, week: int | None = None, ax: Axes | None = None
     ax.plot(x, total.to_numpy(), color="black", lw=0.8, label="_total")
     ax.xaxis.set_major_locator(mdates.DayLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    ax.set_xlabel("time (UTC)")
+    ax.set_xlabel("date (UTC, hourly)")
     ax.set_ylabel("export leaving the South Caucasus (MW)")
     ax.set_ylim(bottom=0)
     what = f"Exports by traced origin, week {week}"
@@ -228,24 +237,36 @@ def loading_duration_curves(result: Result, ax: Axes | None = None) -> Axes:
 
 
 def curtailment_by_month(result: Result, ax: Axes | None = None) -> Axes:
-    """Bar chart of curtailed green energy per month, stacked by hub (GWh)."""
+    """Bar chart of curtailed green energy per month, stacked by hub (GWh), against the date.
+
+    Hubs whose curtailment over the horizon is below 0.5 % of the total (too thin a bar to
+    see) are left out of the bars and the legend; the title says how much that is.
+    """
     ax = _axes(ax)
     cur = result.table("curtailment")
-    wide = cur.pivot_table(index="month", columns="element", values="curtailed_gwh", aggfunc="sum")
-    wide = wide.reindex(range(1, 13)).fillna(0.0)
-    wide = wide.loc[:, wide.sum() > 1e-9]
+    index = "snapshot" if "snapshot" in cur else "period"
+    wide = cur.pivot_table(index=index, columns="element", values="curtailed_gwh", aggfunc="sum")
+    wide = wide.fillna(0.0)
+    totals = wide.sum()
+    total = float(totals.sum())
+    shown = totals[totals > max(_THIN_SHARE * total, 1e-9)].sort_values(ascending=False).index
+    hidden = total - float(totals[shown].sum())
+    wide = wide.loc[:, shown]
+    x, dated = time_values(wide.index.to_frame(index=False))
+    width = 0.8 * 30.4 if dated else 0.8
     bottom = np.zeros(len(wide))
     for j, hub in enumerate(wide.columns):
-        ax.bar(wide.index, wide[hub], bottom=bottom, label=_HUB_NAMES.get(hub, hub),
+        ax.bar(x, wide[hub], bottom=bottom, width=width, label=_HUB_NAMES.get(hub, hub),
                color=CATEGORICAL[j % len(CATEGORICAL)])  # fmt: skip
         bottom += wide[hub].to_numpy()
     what = "Curtailed green energy by month"
     if len(wide.columns):
-        ax.legend()
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        if hidden > 0:
+            what += f" (other hubs {hidden:.2g} GWh, too little to show)"
     else:
         what += ": none curtailed"
-    ax.set_xticks(range(1, 13), _MONTHS)
-    ax.set_xlabel("month (of the model year)")
+    time_axis(ax, dated=dated, step="month", label="month (of the model year)")
     ax.set_ylabel("curtailed green energy (GWh)")
     ax.set_title(figure_title(result, what))
     return ax

@@ -21,7 +21,14 @@ import numpy as np
 from corridor_sim.plotting.basemap import load_basemap, map_extent
 from corridor_sim.plotting.labels import place_labels
 from corridor_sim.plotting.maps import arc_totals, commodity_map, map_figsize
-from corridor_sim.plotting.style import CATEGORICAL, FONT_PT, figure_title, style_context
+from corridor_sim.plotting.style import (
+    CATEGORICAL,
+    FONT_PT,
+    figure_title,
+    style_context,
+    time_axis,
+    time_values,
+)
 from corridor_sim.units import THOUSAND
 
 if TYPE_CHECKING:
@@ -156,13 +163,14 @@ def monthly_flows(result: Result, ax: Axes | None = None) -> Axes:
     with style_context():
         ax = _new_axes(ax, (9.0, 4.5))
         monthly = result.table("monthly_flows")
-        drawn = 0
+        drawn, dated = 0, "snapshot" in monthly
         for k, arc in enumerate(_MONTHLY):
-            part = monthly[monthly["element"] == arc]
+            part = monthly[monthly["element"] == arc].sort_values("period")
             if part.empty or not part["flow_kt"].abs().sum() > 0:
                 continue
+            x, dated = time_values(part)
             ax.plot(
-                part["period_label"],
+                x,
                 part["flow_kt"],
                 _STYLES[k],
                 marker="o",
@@ -172,10 +180,9 @@ def monthly_flows(result: Result, ax: Axes | None = None) -> Axes:
                 label=ARC_NAMES[arc],
             )
             drawn += 1
-        ax.set_xlabel("month (YYYY-MM)")
+        time_axis(ax, dated=dated, step="month")
         ax.set_ylabel("freight per month (kt)")
         ax.set_ylim(bottom=0)
-        ax.tick_params(axis="x", rotation=45)
         what = "Freight by link and month"
         if not drawn:
             what += ": no freight moved"

@@ -24,7 +24,14 @@ import pandas as pd
 from corridor_sim.models.oil.network import STORES, VIA
 from corridor_sim.plotting.labels import place_labels
 from corridor_sim.plotting.maps import commodity_map
-from corridor_sim.plotting.style import CATEGORICAL, FONT_PT, figure_title, style_context
+from corridor_sim.plotting.style import (
+    CATEGORICAL,
+    FONT_PT,
+    figure_title,
+    style_context,
+    time_axis,
+    time_values,
+)
 from corridor_sim.units import THOUSAND
 
 if TYPE_CHECKING:
@@ -145,40 +152,41 @@ def monthly_flow_stack(result: Result, ax: Axes | None = None) -> Axes:
     """
     with style_context():
         ax = _new_axes(ax, (9.0, 4.5))
-        delivered = result.table("delivered").pivot_table(
-            index="period_label",
-            columns="element",
-            values="delivered_kt",
-            aggfunc="sum",
-            sort=False,
+        table = result.table("delivered")
+        index = "snapshot" if "snapshot" in table else "period"
+        delivered = table.pivot_table(
+            index=index, columns="element", values="delivered_kt", aggfunc="sum"
         )
-        unmet = result.table("unmet").pivot_table(
-            index="period_label", values="unmet_kt", aggfunc="sum", sort=False
-        )["unmet_kt"]
-        labels = list(delivered.index)
-        x = np.arange(len(labels))
-        bottom = np.zeros(len(labels))
+        unmet = result.table("unmet")
+        lost = (
+            unmet.pivot_table(index=index, values="unmet_kt", aggfunc="sum")["unmet_kt"]
+            .reindex(delivered.index)
+            .fillna(0.0)
+            .to_numpy(dtype=float)
+        )
+        x, dated = time_values(delivered.index.to_frame(index=False))
+        width = _bar_width_d(x) if dated else 0.8
+        bottom = np.zeros(len(delivered))
         for terminal, (name, colour) in _TERMINALS.items():
             if terminal not in delivered or not delivered[terminal].sum() > 0:
                 continue
             values = delivered[terminal].to_numpy(dtype=float)
-            ax.bar(x, values, bottom=bottom, label=f"via {name}", color=colour)
+            ax.bar(x, values, bottom=bottom, width=width, label=f"via {name}", color=colour)
             bottom += values
-        lost = unmet.reindex(labels).fillna(0).to_numpy(dtype=float)
         some = lost > 1e-6 * max(float(bottom.max(initial=0.0)), 1.0)
         if some.any():
             ax.bar(
                 x[some],
                 lost[some],
                 bottom=bottom[some],
+                width=width[some] if np.ndim(width) else width,
                 label="offered, not shipped",
                 color="white",
                 edgecolor=_UNMET_COLOUR,
                 hatch="//",
             )
-        ax.set_ylim(0, 1.08 * max(float((bottom + lost).max(initial=0.0)), 1.0))
-        ax.set_xticks(x, labels, rotation=45, ha="right")
-        ax.set_xlabel("month (YYYY-MM)")
+        ax.set_ylim(0, 1.08 * max(float((bottom + np.where(some, lost, 0)).max(initial=0.0)), 1.0))
+        time_axis(ax, dated=dated, step="month")
         ax.set_ylabel("crude per month (kt)")
         what = "Crude delivered per terminal and month"
         if not some.any():
@@ -186,6 +194,14 @@ def monthly_flow_stack(result: Result, ax: Axes | None = None) -> Axes:
         ax.set_title(figure_title(result, what))
         ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
     return ax
+
+
+def _bar_width_d(stamps: pd.DatetimeIndex) -> np.ndarray:
+    """Bar widths (days) of periods starting at `stamps`: 80 % of each period's length."""
+    if len(stamps) < 2:  # noqa: PLR2004
+        return np.full(len(stamps), 0.8 * 30.4)
+    days = np.diff(stamps.asi8) / 86_400e9
+    return 0.8 * np.append(days, days[-1])
 
 
 def has_storage(result: Result) -> bool:
@@ -213,14 +229,22 @@ def storage_levels(result: Result, ax: Axes | None = None) -> Axes:
             ax.set(xlabel="end of period (date)", ylabel="tank level (kt)")
             ax.set_title(figure_title(result, what))
             return ax
+        dated = "snapshot" in storage
+        empty = []
         for k, (node, frame) in enumerate(storage.groupby("element", sort=False)):
             frame = frame.sort_values("period")
-            starts = pd.to_datetime(frame["snapshot"])
-            ends = starts + pd.to_timedelta(frame["duration_d"].astype(float), unit="D")
-            xs = [starts.iloc[0], *ends]
+            name = _STORE_NAMES.get(str(node), str(node))
+            if has_storage(result) and float(frame["level_kt"].max()) <= _EMPTY_KT:
+                empty.append(name)  # a flat line at zero: said in the title instead
+                continue
+            if dated:
+                starts = pd.to_datetime(frame["snapshot"])
+                ends = starts + pd.to_timedelta(frame["duration_d"].astype(float), unit="D")
+                xs = [starts.iloc[0], *ends]
+            else:
+                xs = [0, *(frame["period"].to_numpy() + 1)]
             ys = [0.0, *frame["level_kt"].astype(float)]
             colour = (CATEGORICAL[0], CATEGORICAL[3])[k % 2]
-            name = _STORE_NAMES.get(str(node), str(node))
             ax.plot(xs, ys, marker="o", ms=3, color=colour, label=f"{name}: level")
             ax.axhline(
                 float(frame["capacity_kt"].iloc[0]),
@@ -229,10 +253,16 @@ def storage_levels(result: Result, ax: Axes | None = None) -> Axes:
                 color=colour,
                 label=f"{name}: capacity",
             )
-        ax.set_xlabel("end of period (date)")
+        if empty:
+            what += f"; {' and '.join(empty)} stay empty"
+        time_axis(
+            ax,
+            dated=dated,
+            step="month",
+            label="date (level at the end of each period)" if dated else None,
+        )
         ax.set_ylabel("tank level (kt)")
         ax.set_ylim(bottom=0)
-        ax.tick_params(axis="x", rotation=30)
         ax.set_title(figure_title(result, what))
         ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
     return ax

@@ -15,13 +15,22 @@ from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib import colormaps
+import pandas as pd
 from matplotlib.colors import Normalize
 
 from corridor_sim.models.serbia.params import SITE_LABELS
+from corridor_sim.plotting.labels import place_labels
+from corridor_sim.plotting.style import (
+    CATEGORICAL,
+    FONT_PT,
+    cmap,
+    figure_title,
+    style_context,
+    time_axis,
+    time_values,
+)
 
 if TYPE_CHECKING:
-    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -37,15 +46,20 @@ __all__ = [
     "site_robustness",
 ]
 
+#: Okabe–Ito colours of the sites (colour-blind safe); no plant in grey.
 _SITE_COLOURS = {
-    "none": "tab:gray",
-    "trupale": "tab:blue",
-    "krusevac": "tab:orange",
-    "niska_banja": "tab:green",
+    "none": "0.6",
+    "trupale": CATEGORICAL[0],
+    "krusevac": CATEGORICAL[1],
+    "niska_banja": CATEGORICAL[2],
 }
+#: Loadings above this (%) are over the rating: drawn in vermillion.
+_LIMIT_PCT = 100.0
+_OVER = CATEGORICAL[3]
 _SITE_LABELS = SITE_LABELS
 _EHV_KV = 300.0  # 400 kV lines drawn thicker than 220 kV
 _LABELLED = 8  # the most loaded lines get a label on the map
+_STYLES = ("-", "--", "-.", ":")
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -75,6 +89,11 @@ def _basemap(ax: Axes, extent: tuple[float, float, float, float]) -> bool:
 def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) -> Axes:
     """Map of Serbia's 400/220 kV grid: routes coloured by worst N-1 loading, width by voltage.
 
+    Colours are viridis (0-120 %); lines loaded over 100 % after an outage carry a
+    vermillion label with their loading, the others among the most loaded a white one.
+    Substation names are placed so they do not collide (those that cannot be placed
+    clear of the others are left out).
+
     Parameters
     ----------
     result : Result
@@ -88,6 +107,11 @@ def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) ->
     -------
     Axes
     """
+    with style_context():
+        return _grid_map(result, site, ax)
+
+
+def _grid_map(result: Result, site: str | None, ax: Axes | None) -> Axes:
     ax = _axes(ax, (8.0, 9.0))
     site = site or result.meta.get("site") or result.meta.get("best_site") or "none"
     lines = result.table("loadings")
@@ -107,56 +131,72 @@ def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) ->
         for route in other.loc[other["site"] == site, "route"]:
             pts = _points(route)
             ax.plot(pts[:, 0], pts[:, 1], color="0.55", lw=1.0, zorder=2)
-    cmap, norm = colormaps["RdYlGn_r"], Normalize(0, 120)
+    colours, norm = cmap("utilisation"), Normalize(0, 120)
+    along = []
     for _, row in lines.sort_values("worst_n1_loading_pct").iterrows():
         pts = _points(row["route"])
-        colour = cmap(norm(row["worst_n1_loading_pct"]))
+        along += [tuple(p) for p in pts]
         ax.plot(
             pts[:, 0],
             pts[:, 1],
-            color=colour,
+            color=colours(norm(row["worst_n1_loading_pct"])),
             lw=3.0 if row["vn_kv"] > _EHV_KV else 1.6,
             zorder=3,
             solid_capstyle="round",
         )
+    points, texts, over = [], [], []
     for _, row in lines.nlargest(_LABELLED, "worst_n1_loading_pct").iterrows():
         pts = _points(row["route"])
-        mid = pts[len(pts) // 2]
-        ax.annotate(
-            f"{row['worst_n1_loading_pct']:.0f}%",
-            mid,
-            fontsize=7,
-            ha="center",
-            zorder=5,
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
-        )
+        points.append(tuple(pts[len(pts) // 2]))
+        texts.append(f"{row['worst_n1_loading_pct']:.0f} %")
+        over.append(row["worst_n1_loading_pct"] > _LIMIT_PCT)
     subs = shown[(shown["country"] == "RS") & (shown["kind"] != "site")].drop_duplicates(
         ["lon", "lat"]
     )
     ax.scatter(subs["lon"], subs["lat"], s=10, color="black", zorder=4)
-    for _, row in subs[~subs["element"].str.startswith("bus ")].iterrows():
-        ax.annotate(
-            str(row["element"]),
-            (row["lon"], row["lat"]),
-            xytext=(3, 3),
-            textcoords="offset points",
-            fontsize=6,
-            zorder=5,
-        )
+    handles = []
     plant = buses[buses["plant"]]
     if len(plant):
-        ax.scatter(
-            plant["lon"],
-            plant["lat"],
-            marker="*",
-            s=300,
-            color=_SITE_COLOURS.get(site, "k"),
-            edgecolor="black",
-            zorder=6,
-            label="500 MW plant",
+        handles.append(
+            ax.scatter(
+                plant["lon"],
+                plant["lat"],
+                marker="*",
+                s=300,
+                color=_SITE_COLOURS.get(site, "k"),
+                edgecolor="black",
+                zorder=6,
+                label=f"500 MW plant at {_SITE_LABELS.get(site, site)}",
+            )
         )
-        ax.legend(loc="lower left", fontsize=8)
-    sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
+    legend = ax.legend(loc="lower left") if handles else None
+    avoid = [legend] if legend is not None else []
+    plant_points = list(zip(plant["lon"], plant["lat"], strict=True))
+    loading_labels = place_labels(
+        ax,
+        points,
+        texts,
+        fontsize=FONT_PT["annotation"],
+        centred=True,
+        avoid=avoid,
+        avoid_points=plant_points,
+        leader=False,
+        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+    )
+    for text, is_over in zip(loading_labels, over, strict=True):
+        if is_over:
+            text.set_color(_OVER)
+            text.set_fontweight("bold")
+    named = subs[~subs["element"].str.startswith("bus ")]
+    place_labels(
+        ax,
+        list(zip(named["lon"], named["lat"], strict=True)),
+        [str(e) for e in named["element"]],
+        fontsize=FONT_PT["place"],
+        avoid=[*avoid, *loading_labels],
+        avoid_points=[*along[::3], *plant_points],
+    )
+    sm = plt.cm.ScalarMappable(norm=norm, cmap=colours)
     ax.figure.colorbar(sm, ax=ax, shrink=0.5, pad=0.01, label="worst N-1 loading over the year (%)")
     if not has_map:
         ax.set_xlim(extent[:2])
@@ -165,99 +205,159 @@ def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) ->
         ax.set_xlabel("longitude (°E)")
         ax.set_ylabel("latitude (°N)")
     ax.set_title(
-        f"Serbian 400/220 kV grid (ENTSO-E map extract and changes), plant at "
-        f"{_SITE_LABELS.get(site, site)}"
+        figure_title(
+            result,
+            f"Serbian 400/220 kV grid, plant at {_SITE_LABELS.get(site, site)}: worst N-1 loading",
+        )
     )
     return ax
 
 
 def loading_duration(result: Result, ax: Axes | None = None) -> Axes:
     """Plot the plant area's highest N-0 loading in each hour, sorted, one curve per site."""
-    ax = _axes(ax, (8.0, 4.5))
-    hourly = result.table("hourly")
-    for site in _sites(result):
-        h = hourly[hourly["site"] == site]
-        col = "max_area_loading_pct" if "max_area_loading_pct" in h else "max_loading_pct"
-        curve = np.sort(h[col].to_numpy())[::-1]
-        ax.plot(
-            np.arange(1, len(curve) + 1), curve, color=_SITE_COLOURS[site], label=_SITE_LABELS[site]
+    with style_context():
+        ax = _axes(ax, (8.0, 4.5))
+        hourly = result.table("hourly")
+        for k, site in enumerate(_sites(result)):
+            h = hourly[hourly["site"] == site]
+            col = "max_area_loading_pct" if "max_area_loading_pct" in h else "max_loading_pct"
+            curve = np.sort(h[col].to_numpy())[::-1]
+            ax.plot(
+                np.arange(1, len(curve) + 1),
+                curve,
+                _STYLES[k % len(_STYLES)],
+                color=_SITE_COLOURS[site],
+                label=_SITE_LABELS[site],
+            )
+        ax.axhline(_LIMIT_PCT, color=_OVER, ls="--", lw=1, label="rating (100 %)")
+        ax.set_xlabel("hours of the year, sorted by loading (h)")
+        ax.set_ylabel("highest loading in the plant's area (%)")
+        ax.set_title(
+            figure_title(result, "Loading duration of the plant area's most loaded branch, N-0")
         )
-    ax.axhline(100, color="red", ls="--", lw=1)
-    ax.set_xlabel("hours of the year (sorted)")
-    ax.set_ylabel("highest loading in the plant's area (%)")
-    ax.set_title("Loading duration: the plant area's most loaded line or transformer, N-0")
-    ax.legend(fontsize=8)
+        ax.legend()
     return ax
+
+
+def _best_site_text(result: Result, comp: pd.DataFrame) -> str:
+    """Say what the comparison shows about the best site, and no more."""
+    best = str(result.meta.get("best_site", ""))
+    candidates = [s for s in comp.index if s != "none"]
+    name = _SITE_LABELS.get(best, best)
+    secure = (
+        bool(comp.at[best, "n1_secure"]) if "n1_secure" in comp and best in comp.index else None
+    )
+    if not best or not candidates:
+        return "no candidate site"
+    if len(candidates) == 1:
+        text = f"one candidate, {_SITE_LABELS.get(candidates[0], candidates[0])}"
+    else:
+        text = f"preferred by the grid study: {name}"
+    if secure is False:
+        text += " (not N-1 secure in its area)"
+    known = best in comp.index and "n1_site_violation_hours" in comp
+    hours = float(comp.at[best, "n1_site_violation_hours"]) if known else 0.0
+    if np.nan_to_num(hours) > 0:
+        text += f", causes N-1 violations in {float(hours):,.0f} h"
+    return text
 
 
 def site_comparison(result: Result) -> Figure:
     """Four panels per site: losses, worst N-1 loading in the area, N-1 violation hours caused."""
+    with style_context():
+        return _site_comparison(result)
+
+
+def _site_comparison(result: Result) -> Figure:
     comp = result.table("site_comparison").set_index("site")
     sites = _sites(result)
     fig, axes = plt.subplots(2, 2, figsize=(10, 7), layout="constrained")
     panels = (
-        ("losses_mwh", 1e-3, "losses of the Serbian grid (GWh/yr, DC estimate)"),
-        ("worst_area_n1_loading_pct", 1, "worst N-1 loading in the plant's area (%)"),
-        ("n1_area_violation_hours", 1, "hours with an N-1 violation the plant causes, area"),
-        ("n1_site_violation_hours", 1, "hours with an N-1 violation the plant causes, anywhere"),
-    )
+        ("losses_mwh", 1e-3, "Losses of the Serbian grid (DC estimate)", "losses (GWh/yr)"),
+        ("worst_area_n1_loading_pct", 1, "Worst N-1 loading in the plant's area", "loading (%)"),
+        ("n1_area_violation_hours", 1, "N-1 violations the plant causes, in its area",
+         "hours with a violation (h)"),
+        ("n1_site_violation_hours", 1, "N-1 violations the plant causes, anywhere",
+         "hours with a violation (h)"),
+    )  # fmt: skip
     x = np.arange(len(sites))
-    for ax, (col, scale, title) in zip(axes.ravel(), panels, strict=True):
+    for ax, (col, scale, title, unit) in zip(axes.ravel(), panels, strict=True):
         vals = (
             comp.loc[sites, col].to_numpy(dtype=float) * scale if col in comp else np.zeros(len(x))
         )
         vals = np.nan_to_num(vals)
         ax.bar(x, vals, color=[_SITE_COLOURS[s] for s in sites])
         ax.set_xticks(x, [_SITE_LABELS[s] for s in sites])
-        ax.set_title(title, fontsize=10)
+        ax.set_xlim(-0.5 - 0.5 * (len(sites) < 3), len(sites) - 0.5 + 0.5 * (len(sites) < 3))  # noqa: PLR2004
+        ax.set_title(title)
+        ax.set_ylabel(unit)
         for xi, v in zip(x, vals, strict=True):
             ax.annotate(
-                f"{v:.0f}" if v >= 10 else f"{v:.1f}",
+                f"{v:.0f}" if v >= 10 else f"{v:.1f}",  # noqa: PLR2004
                 (xi, v),
-                ha="center",  # noqa: PLR2004
+                ha="center",
                 va="bottom",
-                fontsize=9,
+                fontsize=FONT_PT["annotation"],
             )
         if col.endswith("loading_pct"):
-            ax.axhline(100, color="red", ls="--", lw=1)
+            ax.axhline(_LIMIT_PCT, color=_OVER, ls="--", lw=1)
             ax.set_ylim(0, max(120, float(vals.max()) * 1.1))
-    best = result.meta.get("best_site", "")
-    fig.suptitle(
-        f"Site comparison, {result.meta.get('year', '')}: "
-        f"best site by the grid study = {_SITE_LABELS.get(best, best)}"
-    )
+        elif not vals.any():
+            ax.set_ylim(0, 1)
+            ax.set_title(f"{title}: none")
+    fig.suptitle(figure_title(result, f"Site comparison: {_best_site_text(result, comp)}"))
     return fig
 
 
+def _short(name: str, width: int = 34) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
 def n1_worst_cases(result: Result, *, top: int = 6) -> Figure:
-    """Plot the `top` worst N-1 loadings in the plant's area per site ("element | outage")."""
+    """Plot the `top` worst N-1 loadings in the plant's area per site, one panel per site.
+
+    Each bar is a branch after an outage (label: the branch, and the branch out of
+    service), its worst N-0 loading hatched on it; bars over 100 % are vermillion.
+    """
+    with style_context():
+        return _n1_worst_cases(result, top)
+
+
+def _n1_worst_cases(result: Result, top: int) -> Figure:
     worst = result.table("n1_worst")
     if "in_area" in worst:
         worst = worst[worst["in_area"]]
     sites = _sites(result)
     fig, axes = plt.subplots(
-        1, len(sites), figsize=(4.4 * len(sites), 4.5), layout="constrained", sharex=True
-    )
-    axes = np.atleast_1d(axes)
+        len(sites), 1, figsize=(9.0, 0.6 + 2.7 * len(sites)), layout="constrained", sharex=True,
+        squeeze=False,
+    )  # fmt: skip
+    axes = axes[:, 0]
     for ax, site in zip(axes, sites, strict=True):
         w = worst[worst["site"] == site].nlargest(top, "loading_pct").iloc[::-1]
-        labels = [f"{e}\n| out: {o}" for e, o in zip(w["element"], w["outage"], strict=True)]
-        colours = ["tab:red" if v > 100 else _SITE_COLOURS[site] for v in w["loading_pct"]]  # noqa: PLR2004
-        ax.barh(labels, w["loading_pct"], color=colours)
+        labels = [
+            f"{_short(str(e))}\nwithout {_short(str(o))}"
+            for e, o in zip(w["element"], w["outage"], strict=True)
+        ]
+        y = np.arange(len(w))
+        colours = [_OVER if v > _LIMIT_PCT else _SITE_COLOURS[site] for v in w["loading_pct"]]
+        ax.barh(y, w["loading_pct"], color=colours, label="after the outage (N-1)")
         ax.barh(
-            labels,
+            y,
             w["base_loading_pct"],
             color="none",
             edgecolor="black",
             hatch="//",
             label="worst N-0",
         )
-        ax.axvline(100, color="red", ls="--", lw=1)
-        ax.set_title(_SITE_LABELS[site])
-        ax.tick_params(axis="y", labelsize=6)
-        ax.set_xlabel("loading (%)")
-    axes[0].legend(loc="lower right", fontsize=7)
-    fig.suptitle("Worst N-1 cases in the plant's area over all hours (bar), worst N-0 (hatched)")
+        ax.set_yticks(y, labels)
+        ax.axvline(_LIMIT_PCT, color=_OVER, ls="--", lw=1)
+        ax.set_title(f"Plant at {_SITE_LABELS[site]}" if site != "none" else "No plant")
+        if not len(w):
+            ax.set_title(f"{ax.get_title()}: no N-1 case in the area")
+    axes[-1].set_xlabel("loading (% of rating)")
+    axes[0].legend(loc="lower right")
+    fig.suptitle(figure_title(result, "Worst N-1 cases in the plant's area over all hours"))
     return fig
 
 
@@ -272,80 +372,86 @@ def site_robustness(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax : Axes, optional
         Where to draw.
     """
-    ax = _axes(ax, (7.0, 4.0))
-    sites = [s for s in _SITE_COLOURS if s in set(summary["site"])]
-    s = summary.set_index("site").loc[sites]
-    x = np.arange(len(sites))
-    ax.bar(
-        x - 0.2,
-        s["p_secure"],
-        width=0.4,
-        color=[_SITE_COLOURS[k] for k in sites],
-        label="N-1 secure in its area",
-    )
-    ax.bar(
-        x + 0.2,
-        s["p_best"],
-        width=0.4,
-        color="white",
-        edgecolor=[_SITE_COLOURS[k] for k in sites],
-        hatch="//",
-        label="best site",
-    )
-    ax.set_xticks(x, [_SITE_LABELS[k] for k in sites])
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("share of draws")
-    ax.set_title(f"Robustness over {int(s['draws'].max())} draws of the catalogue ranges")
-    ax.legend(fontsize=8)
+    with style_context():
+        ax = _axes(ax, (7.0, 4.0))
+        sites = [s for s in _SITE_COLOURS if s in set(summary["site"])]
+        s = summary.set_index("site").loc[sites]
+        x = np.arange(len(sites))
+        ax.bar(x - 0.2, s["p_secure"] * 100, width=0.4, color=[_SITE_COLOURS[k] for k in sites],
+               label="N-1 secure in its area")  # fmt: skip
+        ax.bar(x + 0.2, s["p_best"] * 100, width=0.4, color="white",
+               edgecolor=[_SITE_COLOURS[k] for k in sites], hatch="//",
+               label="preferred site")  # fmt: skip
+        ax.set_xticks(x, [_SITE_LABELS[k] for k in sites])
+        ax.set_ylim(0, 105)
+        ax.set_ylabel("share of draws (%)")
+        ax.set_title(f"Robustness over {int(s['draws'].max())} draws of the catalogue ranges")
+        ax.legend()
     return ax
 
 
 def gas_balance(result: Result) -> Figure:
     """Gas need per capacity factor against the contract and the route's free capacity.
 
-    Left: annual need (bcm/yr) per capacity factor, contracted volume and free route capacity,
-    shortfall shaded. Right: month by month at the scenario's capacity factor, need and delivered.
+    Left: annual need (bcm/yr) per capacity factor, contracted volume and free route capacity
+    (one line when they are equal, so neither hides the other), shortfall shaded. Right:
+    month by month at the scenario's capacity factor, need and delivered, against the date.
     """
+    with style_context():
+        return _gas_balance(result)
+
+
+def _gas_balance(result: Result) -> Figure:
     bal = result.table("gas_balance").sort_values("capacity_factor")
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
     cf = bal["capacity_factor"].to_numpy()
     need = bal["gas_need_bcm_per_yr"].to_numpy()
     ax.plot(cf, need, "o-", color="black", label="plant gas need")
-    ax.axhline(
-        bal["contracted_bcm_per_yr"].iloc[0], color="tab:blue", ls="--", label="contracted volume"
-    )
-    ax.axhline(
-        bal["free_capacity_bcm_per_yr"].iloc[0],
-        color="tab:orange",
-        ls=":",
-        lw=2,
-        label="route free capacity",
-    )
+    contract = float(bal["contracted_bcm_per_yr"].iloc[0])
+    free = float(bal["free_capacity_bcm_per_yr"].iloc[0])
+    if np.isclose(contract, free, rtol=0.01):
+        same = f"contracted volume = route free capacity ({contract:.2f} bcm/yr)"
+        ax.axhline(contract, color=CATEGORICAL[0], ls="--", label=same)
+    else:
+        ax.axhline(contract, color=CATEGORICAL[0], ls="--",
+                   label=f"contracted volume ({contract:.2f} bcm/yr)")  # fmt: skip
+        ax.axhline(free, color=CATEGORICAL[1], ls=":", lw=2,
+                   label=f"route free capacity ({free:.2f} bcm/yr)")  # fmt: skip
     plan = result.meta.get("contract_plan_bcm_per_yr")
-    if plan is not None:
-        ax.axhline(float(plan), color="tab:gray", ls="-.", lw=1, label="planned contract (C7)")
+    if plan is not None and not np.isclose(float(plan), contract, rtol=0.01):
+        ax.axhline(float(plan), color="0.4", ls="-.", lw=1,
+                   label=f"planned contract, C7 ({float(plan):.2f} bcm/yr)")  # fmt: skip
     limit = bal["supply_limit_bcm_per_yr"].to_numpy()
-    ax.fill_between(
-        cf, limit, need, where=need > limit, color="tab:red", alpha=0.25, label="shortfall"
-    )
-    ax.set_xlabel("capacity factor")
-    ax.set_ylabel("bcm/yr")
-    ax.set_title(f"Annual gas need vs supply (bottleneck: {bal['bottleneck'].iloc[0]})")
-    ax.legend(fontsize=8)
+    left = float(bal["contract_available_bcm_per_yr"].iloc[0])
+    if not np.isclose(left, contract, rtol=0.01):
+        what = f"contract left for the plant after today's users ({left:.2f} bcm/yr)"
+        ax.axhline(left, color=CATEGORICAL[2], lw=2.5, label=what)
+    if (need > limit).any():
+        ax.fill_between(cf, limit, need, where=need > limit, color=_OVER, alpha=0.25,
+                        label="shortfall")  # fmt: skip
+    ax.set_xlabel("capacity factor of the plant (share of the year at full output, 0–1)")
+    ax.set_ylabel("gas (bcm/yr)")
+    ax.set_title(f"Annual gas need and supply (bottleneck: {bal['bottleneck'].iloc[0]})")
+    ax.legend()
     unmet = result.unmet
-    plant = unmet[unmet["element"] == "plant"]
+    plant = unmet[unmet["element"] == "plant"].sort_values("period")
+    cf_now = next((r for r in result.summary().itertuples() if r.metric == "capacity_factor"), None)
     if len(plant):
-        months = np.arange(len(plant))
-        ax2.bar(months, plant["demand_mcm"], color="lightgray", label="need")
-        ax2.bar(months, plant["delivered_mcm"], color="tab:green", width=0.5, label="delivered")
-        ax2.set_xticks(months, [str(m + 1) for m in months])
-        ax2.set_xlabel("month")
-        ax2.set_ylabel("mcm per month")
-        cf_now = next(
-            (r for r in result.summary().itertuples() if r.metric == "capacity_factor"), None
-        )
-        ax2.set_title(f"Ratable monthly deliveries at CF {cf_now.value:.2f}" if cf_now else "")
-        ax2.legend(fontsize=8)
+        x, dated = time_values(plant)
+        width = 0.8 * 30.4 if dated else 0.8
+        ax2.bar(x, plant["demand_mcm"], width=width, color="0.8", label="need")
+        delivered = plant["delivered_mcm"].to_numpy(dtype=float)
+        if delivered.sum() > 0:
+            ax2.bar(x, delivered, width=width / 2, color=CATEGORICAL[2], label="delivered")
+        time_axis(ax2, dated=dated, step="month")
+        ax2.set_ylabel("gas per month (mcm)")
+        ax2.legend()
+        at = f" at capacity factor {cf_now.value:.2f}" if cf_now else ""
+        none = "" if delivered.sum() > 0 else ": nothing delivered"
+        ax2.set_title(f"Ratable monthly deliveries{at}{none}")
+    else:
+        ax2.set_visible(False)
+    fig.suptitle(figure_title(result, "Gas for the plant: need, contract and route"))
     return fig
 
 

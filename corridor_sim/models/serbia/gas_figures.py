@@ -16,12 +16,18 @@ from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 from corridor_sim.models.serbia.params import SITE_LABELS
-from corridor_sim.plotting.style import CATEGORICAL, FONT_PT, figure_title, style_context
+from corridor_sim.plotting.style import (
+    CATEGORICAL,
+    FONT_PT,
+    figure_title,
+    style_context,
+    time_axis,
+)
 
 if TYPE_CHECKING:
-    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -31,7 +37,6 @@ __all__ = ["figures", "gas_balance_monthly", "gas_needs"]
 
 _FONT = FONT_PT["label"]
 _BLUE, _ORANGE, _GREEN, _VERMILLION, _PURPLE, _SKY = (CATEGORICAL[i] for i in range(6))
-_MONTHS = ("J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D")
 _TECH_LABELS = {"ccgt": "CCGT", "ocgt": "OCGT"}
 #: Shortfalls below this (mcm per month) are not drawn.
 _EPS = 1e-6
@@ -46,33 +51,47 @@ def _cases(table: pd.DataFrame) -> list[tuple[str, str]]:
     return list(dict.fromkeys(zip(table["technology"], table["site"], strict=True)))
 
 
-def _balance_axes(ax: Axes, month: pd.DataFrame) -> list[str]:
+def _month_starts(month: pd.DataFrame, year: object) -> tuple[object, bool]:
+    """Return the x of monthly rows: the 1st of each month of `year`, else the month (1-12)."""
+    try:
+        year = int(year)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return month["month"].to_numpy(), False
+    stamps = pd.to_datetime({"year": year, "month": month["month"].to_numpy(), "day": 1})
+    return pd.DatetimeIndex(stamps), True
+
+
+def _balance_axes(ax: Axes, month: pd.DataFrame, year: object = None) -> list[str]:
     """Stacked bars of one case; return the labels drawn (for one shared legend)."""
-    x = np.arange(1, 13)
+    x, dated = _month_starts(month, year)
+    width = 0.8 * 30.4 if dated else 0.8
     series = [
         ("users_mcm", "today's users (contract)", "0.6", None),
         ("pipeline_to_plant_mcm", "plant, through the route", _GREEN, None),
         ("withdrawal_mcm", "plant, from Banatski Dvor", _BLUE, None),
         ("unmet_mcm", "plant, short (new contract or capacity)", "white", "///"),
     ]
-    bottom = np.zeros(12)
+    bottom = np.zeros(len(month))
     drawn = []
     for col, label, colour, hatch in series:
         vals = np.clip(month[col].to_numpy(dtype=float), 0.0, None)
         if vals.sum() <= _EPS:
             continue
-        ax.bar(x, vals, bottom=bottom, color=colour, hatch=hatch, edgecolor=_VERMILLION if hatch
-               else "black", linewidth=0.5, label=label)  # fmt: skip
+        ax.bar(x, vals, bottom=bottom, width=width, color=colour, hatch=hatch,
+               edgecolor=_VERMILLION if hatch else "black", linewidth=0.5,
+               label=label)  # fmt: skip
         bottom += vals
         drawn.append(label)
     inject = month["injection_mcm"].to_numpy(dtype=float)
     if inject.sum() > _EPS:
-        ax.bar(x, -inject, color=_SKY, edgecolor="black", linewidth=0.5,
+        ax.bar(x, -inject, width=width, color=_SKY, edgecolor="black", linewidth=0.5,
                label="into Banatski Dvor")  # fmt: skip
         drawn.append("into Banatski Dvor")
         ax.axhline(0.0, color="black", linewidth=0.6)
-    ax.set_xticks(x, _MONTHS)
-    ax.set_xlabel("month (January to December)", fontsize=_FONT)
+    time_axis(ax, dated=dated, step="month",
+              label=None if dated else "month of the year (1 = January)")  # fmt: skip
+    if not dated:
+        ax.set_xticks(x, [str(m) for m in x])
     ax.set_ylabel("gas at Niš (mcm per month)", fontsize=_FONT)
     ax.tick_params(labelsize=FONT_PT["tick"])
     return drawn
@@ -104,7 +123,7 @@ def _balance_figure(result: Result) -> Figure:
     for ax, (tech, site) in zip(axes[0], cases, strict=True):
         part = month[(month["technology"] == tech) & (month["site"] == site)].sort_values("month")
         r = needs.loc[(tech, site)]
-        _balance_axes(ax, part)
+        _balance_axes(ax, part, result.meta.get("year"))
         ax.set_title(
             f"{_case_label(tech, site)}: need {r['gas_need_bcm_per_yr']:.3f} bcm/yr, "
             f"short {r['shortfall_bcm_per_yr']:.3f} bcm/yr\n"
