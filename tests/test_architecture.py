@@ -23,6 +23,7 @@ LAYERS = {
     "scenarios": 4,
     "plotting": 5,
     "_docgen": 5,
+    "export": 6,
     "cli": 6,
     "__init__": 6,
 }

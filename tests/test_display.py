@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pandas as pd
@@ -168,3 +169,149 @@ def test_html_card_escapes_everything() -> None:
     for raw in ("<T>", "<k>", "<v>", "<c>", "<x>", "<s>"):
         assert raw not in card
         assert raw.replace("<", "&lt;").replace(">", "&gt;") in card
+
+
+# -- engine results ------------------------------------------------------------------
+def _dc_inputs():
+    import numpy as np
+    import pandapower.networks as pn
+
+    net = pn.case30()
+    hours = pd.date_range("2030-01-01", periods=24, freq="h")
+    shape = 1 + 0.1 * np.sin(np.arange(24) / 24 * 2 * np.pi)
+    load = pd.DataFrame(
+        np.outer(shape, net.load["p_mw"].to_numpy()), index=hours, columns=net.load.index
+    )
+    return net, load
+
+
+@pytest.fixture(scope="module")
+def engine_results() -> dict:
+    from corridor_sim.engines.dispatch import dispatch
+    from corridor_sim.engines.power import dc_flow, n_minus_1
+
+    net, load = _dc_inputs()
+    linear = copy.deepcopy(net)
+    linear.poly_cost["cp2_eur_per_mw2"] = 0.0
+    oil_net = oil.build(2025)
+    return {
+        "DCFlowResult": dc_flow(net, load_p_mw=load),
+        "N1Result": n_minus_1(net, load_p_mw=load),
+        "DispatchResult": dispatch(linear, load_p_mw=load),
+        "MaxFlowResult": eng.max_flow(oil_net, oil_net.nodes[0].id, oil_net.nodes[-1].id),
+    }
+
+
+ENGINE_TABLES = {
+    "DCFlowResult": ("line_p_from_mw", "line_loading_pct", "gen_p_mw"),
+    "N1Result": ("worst", "by_outage", "violation_counts", "islanding"),
+    "DispatchResult": ("generation", "flows", "prices", "unserved", "storage"),
+    "MaxFlowResult": (),
+}
+
+
+@pytest.mark.parametrize("kind", list(ENGINE_TABLES))
+def test_engine_result_repr_is_short_and_names_size_and_key_figure(engine_results, kind) -> None:
+    obj = engine_results[kind]
+    text = repr(obj)
+    _one_short_line(text)
+    assert text.startswith(f"{kind}(")
+    key = {
+        "DCFlowResult": "max_loading_pct=",
+        "N1Result": "worst_loading_pct=",
+        "DispatchResult": "objective_eur=",
+        "MaxFlowResult": "value=",
+    }[kind]
+    assert key in text
+    if kind != "MaxFlowResult":
+        assert "hours='24 (2030-01-01 00:00" in text
+    assert f"{ENGINE_TABLES[kind][:1][0]}[" in text if ENGINE_TABLES[kind] else "cut_arcs" in text
+
+
+@pytest.mark.parametrize("kind", list(ENGINE_TABLES))
+def test_engine_result_html_lists_tables_with_sizes(engine_results, kind) -> None:
+    obj = engine_results[kind]
+    card = obj._repr_html_()
+    assert len(card) < 30_000
+    assert "<script" not in card
+    assert card.count("<div class='cs-card'>") == 1
+    for name in ENGINE_TABLES[kind]:
+        frame = getattr(obj, name)
+        assert f"<code>.{name}</code>" in card
+        assert f">{len(frame):,}<" in card
+        assert name in dir(obj)  # tab completion offers the tables
+
+
+def test_n1_card_shows_the_worst_cases_by_id(engine_results) -> None:
+    n1 = engine_results["N1Result"]
+    card = n1._repr_html_()
+    assert "worst cases (first 10)" in card
+    assert "after line" in card
+    assert "DCFlowResult(" in card  # the base flows, as one line
+
+
+def test_engine_html_escapes_element_names() -> None:
+    import pandapower as pp
+
+    from corridor_sim.engines.power import dc_flow
+
+    net = pp.create_empty_network()
+    a = pp.create_bus(net, 110, name="<a>")
+    b = pp.create_bus(net, 110, name="<b>")
+    pp.create_ext_grid(net, a)
+    pp.create_load(net, b, p_mw=10)
+    pp.create_line(net, a, b, 10, "149-AL1/24-ST1A 110.0", name="<script>x</script>")
+    result = dc_flow(net)
+    assert "(<script>x</script>)" in repr(result)  # the line's name is its id
+    card = result._repr_html_()
+    assert "<script>" not in card
+    assert "&lt;script&gt;x&lt;/script&gt;" in card
+
+
+# -- study results -------------------------------------------------------------------
+def test_study_result_and_summary_display(tmp_path) -> None:
+    s = Scenario.from_toml(ROOT / "examples" / "oil_volume_sweep.toml")
+    study = cs.sweep(s)
+    text = repr(study)
+    _one_short_line(text)
+    assert text.startswith("StudyResult(kind='sweep'")
+    assert f"runs={len(study.runs)}" in text
+    card = study._repr_html_()
+    for name, frame in study.tables.items():
+        assert f"<code>.{name}</code>" in card
+        assert f">{len(frame):,}<" in card
+        assert name in dir(study)
+    assert "bottleneck frequency" in card
+    summary = study.summary()
+    _one_short_line(repr(summary))
+    assert str(summary) == summary.to_text()  # print() still gives the full text
+    assert "metrics (" in summary._repr_html_()
+
+
+# -- quiet in a notebook -------------------------------------------------------------
+def test_corridor_sim_calls_print_no_numba_warning_or_solver_banner(caplog, capfd) -> None:
+    import importlib.util
+    import logging
+
+    import pandapower as pp
+    import pandapower.networks as pn
+
+    from corridor_sim.engines.dispatch import dispatch
+    from corridor_sim.engines.power import dc_flow, n_minus_1
+
+    net = pn.case30()
+    with caplog.at_level(logging.INFO, logger="pandapower"):
+        dc_flow(net)
+        n_minus_1(net, ac_check="worst")
+        linear = copy.deepcopy(net)
+        linear.poly_cost["cp2_eur_per_mw2"] = 0.0
+        dispatch(linear)
+    assert not [r for r in caplog.records if "numba" in r.getMessage()]
+    out, err = capfd.readouterr()
+    assert "HiGHS" not in out + err
+    assert "numba" not in err
+    # a user's own pandapower call still gets pandapower's message
+    with caplog.at_level(logging.WARNING, logger="pandapower"):
+        pp.rundcpp(copy.deepcopy(net))
+    if importlib.util.find_spec("numba") is None:
+        assert any("numba" in r.getMessage() for r in caplog.records)

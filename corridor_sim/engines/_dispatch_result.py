@@ -15,6 +15,7 @@ import pandas as pd
 from corridor_sim.engines._dispatch_ext import ExtData
 from corridor_sim.engines._dispatch_lp import BlockSolution
 from corridor_sim.engines._dispatch_net import NetData
+from corridor_sim.engines._display import engine_html, engine_repr
 from corridor_sim.engines._solver import LinprogStatus
 from corridor_sim.engines._tidy import ElementIds, ids_of, keyed_frame, periods_of
 from corridor_sim.results.result import Result, summary_frame
@@ -99,6 +100,15 @@ class DispatchResult:
             object.__setattr__(
                 self, "operating_cost_eur", float(self.objective_eur) - self.capital_cost_eur
             )
+
+    # -- display --------------------------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: size, key figure and the tables with their rows."""
+        return engine_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Return a card for notebooks: fields, key rows and the tables (rows, columns)."""
+        return engine_html(self)
 
     def _hour_index(self) -> pd.Index:
         if self.hours is not None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from corridor_sim.engines._display import engine_html, engine_repr
 from corridor_sim.engines._tidy import ElementIds, ids_of, keyed_frame, time_columns
 from corridor_sim.errors import SpecError
 from corridor_sim.results.result import Result, summary_frame
@@ -56,6 +57,15 @@ class DCFlowResult:
     def hours(self) -> pd.Index:
         """The hour index of the tables (the input tables' index)."""
         return self.line_p_from_mw.index
+
+    # -- display --------------------------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: size, key figure and the tables with their rows."""
+        return engine_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Return a card for notebooks: fields, key rows and the tables (rows, columns)."""
+        return engine_html(self)
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy branch table, the ``flows`` table of :meth:`to_result`.
@@ -186,6 +196,15 @@ class N1Result:
             )
             raise SpecError(msg)
         return self._violations
+
+    # -- display --------------------------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: size, key figure and the tables with their rows."""
+        return engine_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Return a card for notebooks: fields, key rows and the tables (rows, columns)."""
+        return engine_html(self)
 
     @property
     def has_violation_rows(self) -> bool:

@@ -129,7 +129,9 @@ def solve_highs(  # noqa: PLR0913
     lp.a_matrix_.start_ = csc.indptr
     lp.a_matrix_.index_ = csc.indices
     lp.a_matrix_.value_ = csc.data
-    h = highspy.Highs()
+    # the bare binding: highspy.Highs() prints HiGHS's start-up banner to stdout (once per
+    # process), before output_flag can be set; _Highs() does not, and has the same methods
+    h = getattr(highspy, "_Highs", highspy.Highs)()
     h.setOptionValue("output_flag", False)
     for key, value in (options or {}).items():
         h.setOptionValue(key, value)

@@ -73,6 +73,7 @@ from corridor_sim.engines._commodity_io import (
 from corridor_sim.engines._commodity_lp import CommoditySolution, default_unmet_penalty
 from corridor_sim.engines._commodity_network import CommodityNetwork
 from corridor_sim.engines._commodity_spec import Arc, Node, NodeKind
+from corridor_sim.engines._display import engine_html, engine_repr
 from corridor_sim.errors import SolverError, SpecError, UnknownNameError, suggest
 
 __all__ = [
@@ -192,6 +193,14 @@ class MaxFlowResult:
     cut_arcs: tuple[str, ...]
     source_side: frozenset[str]
     flows: dict[str, float] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """One line: the value, the cut and the sizes (not every arc's flow)."""
+        return engine_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Return a card for notebooks: value, cut and the arcs' flows."""
+        return engine_html(self)
 
 
 def max_flow(

@@ -140,7 +140,7 @@ def check_file_target(path: Path, *, overwrite: bool = False, what: str = "--out
         msg = f"{what} {path}: is a folder; expected a file name ending in .csv"
         raise ResultError(msg)
     if path.exists() and not overwrite:
-        msg = f"{what} {path}: the file exists; pass --overwrite to replace it"
+        msg = f"{what} {path}: the file exists; pass --overwrite (overwrite=True) to replace it"
         raise ResultError(msg)
     parent = path.resolve().parent
     if parent.exists() and not parent.is_dir():

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ import pandas as pd
 from corridor_sim.errors import ResultError, UnknownNameError, suggest
 from corridor_sim.results._store import MANIFEST, check_name, sha256, write_atomically
 from corridor_sim.results.display import html_card, one_line
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["SUMMARY_COLUMNS", "Result", "summary_frame"]
 
@@ -282,6 +285,48 @@ class Result:
             "text_without_missing": no_missing,
         }
         (out / MANIFEST).write_text(json.dumps(payload, indent=2), encoding="utf-8")
+
+    # -- hand-over to other tools -----------------------------------------------------
+    def to_excel(
+        self,
+        path: str | Path,
+        *,
+        overwrite: bool = False,
+        tables: Iterable[str] | None = None,
+    ) -> Path:
+        """Write one Excel workbook: a sheet per table, ``summary`` and ``meta`` (openpyxl).
+
+        See :func:`corridor_sim.results._export.to_excel` (``meta`` sheet: model, scenario,
+        year, version, every meta field and the unit of every value column). Needs
+        ``pip install 'corridor_sim[export]'``; written beside `path` and renamed into place.
+        """
+        from corridor_sim.results._export import to_excel  # noqa: PLC0415 - optional deps
+
+        return to_excel(self, path, overwrite=overwrite, tables=tables)
+
+    def to_xarray(self) -> xr.Dataset:
+        """Return the tables as an :class:`xarray.Dataset` (per-period tables as 2-D arrays).
+
+        Per-period tables become ``<table>__<column>`` arrays on ``(snapshot, element)``,
+        other tables keep a row dimension ``<table>_row``; value columns carry ``units``.
+        See :func:`corridor_sim.results._xarray.to_xarray`. Needs xarray
+        (``pip install 'corridor_sim[export]'``).
+        """
+        from corridor_sim.results._xarray import to_xarray  # noqa: PLC0415 - optional deps
+
+        return to_xarray(self)
+
+    def to_netcdf(
+        self, path: str | Path, *, overwrite: bool = False, engine: str | None = None
+    ) -> Path:
+        """Write :meth:`to_xarray` to a NetCDF file (netCDF4 when installed, else scipy).
+
+        Read back with ``xarray.open_dataset(path)`` (``engine="scipy"`` for a file written
+        by scipy). See :func:`corridor_sim.results._xarray.to_netcdf`.
+        """
+        from corridor_sim.results._xarray import to_netcdf  # noqa: PLC0415 - optional deps
+
+        return to_netcdf(self, path, overwrite=overwrite, engine=engine)
 
     @classmethod
     def load(cls, directory: str | Path) -> Result:

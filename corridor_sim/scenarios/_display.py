@@ -1,4 +1,4 @@
-"""How a :class:`~corridor_sim.Scenario` shows itself: a short ``repr`` and an HTML card."""
+"""How a :class:`~corridor_sim.Scenario` and study results show themselves: ``repr``, HTML."""
 
 from __future__ import annotations
 
@@ -11,8 +11,16 @@ from corridor_sim.results.display import html_card, one_line
 
 if TYPE_CHECKING:
     from corridor_sim.scenarios.scenario import Scenario
+    from corridor_sim.scenarios.study import StudyResult, StudySummary
 
-__all__ = ["scenario_html", "scenario_repr"]
+__all__ = [
+    "scenario_html",
+    "scenario_repr",
+    "study_html",
+    "study_repr",
+    "summary_html",
+    "summary_repr",
+]
 
 
 def _network_size(network: Mapping[str, Any]) -> str:
@@ -64,3 +72,60 @@ def scenario_html(scenario: Scenario) -> str:
         ),
     }
     return html_card("Scenario", rows, sections=sections, subtitle=s.description)
+
+
+# -- studies --------------------------------------------------------------------------
+def _study_fields(study: StudyResult) -> list[tuple[str, Any]]:
+    runs = study.tables["runs"]
+    meta = study.meta
+    return [
+        ("kind", study.kind),
+        ("scenario", meta.get("scenario")),
+        ("model", meta.get("model")),
+        ("runs", len(runs)),
+        ("failed", int((runs["status"] == "failed").sum())),
+        ("inputs", study.input_names),
+        ("seed", meta.get("seed")),
+    ]
+
+
+def study_repr(study: StudyResult) -> str:
+    """One line: kind, scenario, runs and failures, inputs and the tables with their rows."""
+    return one_line("StudyResult", _study_fields(study), tables=study.tables)
+
+
+def study_html(study: StudyResult) -> str:
+    """Return an HTML card: the fields, the metrics' spread, bottlenecks and the tables."""
+    metrics = study.quantiles() if study.kind == "monte_carlo" else study.wide()
+    sections = {"metrics": metrics, "bottleneck frequency": study.bottleneck_frequency()}
+    return html_card(
+        "StudyResult",
+        _study_fields(study),
+        tables=study.tables,
+        sections=sections,
+        subtitle=str(study.meta.get("title", "")),
+    )
+
+
+def summary_repr(summary: StudySummary) -> str:
+    """One line: what the study was, how many runs finished, the tables of answers."""
+    ok = summary.runs - len(summary.failed)
+    return one_line(
+        "StudySummary",
+        [("kind", summary.kind), ("title", summary.title), ("finished", f"{ok} of {summary.runs}")],
+        tables=_summary_tables(summary),
+    )
+
+
+def _summary_tables(summary: StudySummary) -> dict[str, pd.DataFrame]:
+    names = ("metrics", "bottlenecks", "thresholds", "sensitivity", "failed")
+    return {name: getattr(summary, name) for name in names}
+
+
+def summary_html(summary: StudySummary) -> str:
+    """Return an HTML card: every table of answers (the first rows of each)."""
+    ok = summary.runs - len(summary.failed)
+    rows = [("kind", summary.kind), ("finished", f"{ok} of {summary.runs}")]
+    return html_card(
+        "StudySummary", rows, sections=_summary_tables(summary), subtitle=summary.title
+    )

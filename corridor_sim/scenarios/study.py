@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
+from corridor_sim.scenarios._display import study_html, study_repr, summary_html, summary_repr
 
 __all__ = ["StudyResult", "StudySummary", "Threshold", "parse_threshold"]
 
@@ -169,7 +170,11 @@ class StudySummary:
         return self.to_text()
 
     def __repr__(self) -> str:
-        return self.to_text()
+        """One line (``print(summary)`` gives the text of :meth:`to_text`)."""
+        return summary_repr(self)
+
+    def _repr_html_(self) -> str:
+        return summary_html(self)
 
 
 def _fmt(x: float) -> str:
@@ -407,12 +412,13 @@ class StudyResult:
         )
 
     def __repr__(self) -> str:
-        runs = self.tables["runs"]
-        failed = int((runs["status"] == "failed").sum())
-        return (
-            f"StudyResult({self.kind}, {self.meta.get('scenario', '')!r}: {len(runs)} runs, "
-            f"{failed} failed; inputs {self.input_names})"
-        )
+        return study_repr(self)
+
+    def _repr_html_(self) -> str:
+        return study_html(self)
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | {n for n in self.tables if n.isidentifier()})
 
     # -- files --------------------------------------------------------------------
     def save(
