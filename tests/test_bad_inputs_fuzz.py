@@ -120,9 +120,9 @@ def oil_scenarios(draw: st.DrawFn) -> str:
     )
     lines.append("[overrides]")
     lines += [f"{json.dumps(k)} = {_toml(v)}" for k, v in overrides.items()]
-    for event in events:
+    for item in events:
         lines.append("[[events]]")
-        lines += [f"{k} = {_toml(v)}" for k, v in event.items()]
+        lines += [f"{k} = {_toml(v)}" for k, v in item.items()]
     return "\n".join(lines) + "\n"
 
 
