@@ -6,8 +6,6 @@ or a result whose tables pass the shared schema. Never another exception.
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import tempfile
 from pathlib import Path
@@ -20,6 +18,7 @@ import corridor_sim as cs
 from corridor_sim.engines.commodity import network_from_dict, solve
 from corridor_sim.errors import CorridorSimError
 from corridor_sim.results.schemas import validate
+from corridor_sim.scenarios._toml import dumps
 
 SETTINGS = settings(
     max_examples=int(os.environ.get("CORRIDOR_SIM_FUZZ_EXAMPLES", "60")),
@@ -42,27 +41,6 @@ PLAUSIBLE = st.floats(min_value=0.0, max_value=60.0)
 def mostly(good: st.SearchStrategy, bad: st.SearchStrategy) -> st.SearchStrategy:
     """`good` three times in four, `bad` otherwise."""
     return st.integers(0, 3).flatmap(lambda i: bad if i == 0 else good)
-
-
-def _toml(value: object) -> str:
-    """TOML literal of `value` (nan/inf as TOML writes them; big ints kept as given)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + "}"
-    raise TypeError(value)
 
 
 def _write(text: str) -> Path:
@@ -97,11 +75,11 @@ OIL_PARAMS = [
 
 @st.composite
 def oil_scenarios(draw: st.DrawFn) -> str:
-    lines = ['model = "oil"', 'name = "fuzz"']
-    lines.append(f"year = {_toml(draw(mostly(st.integers(2023, 2026), SCALARS)))}")
-    lines.append(f"periods = {_toml(draw(mostly(st.integers(1, 3), NUMBERS)))}")
+    doc: dict[str, object] = {"model": "oil", "name": "fuzz"}
+    doc["year"] = draw(mostly(st.integers(2023, 2026), SCALARS))
+    doc["periods"] = draw(mostly(st.integers(1, 3), NUMBERS))
     if draw(st.booleans()):
-        lines.append(f"seed = {_toml(draw(mostly(st.integers(0, 99), SCALARS)))}")
+        doc["seed"] = draw(mostly(st.integers(0, 99), SCALARS))
     overrides = draw(
         st.dictionaries(st.sampled_from(OIL_PARAMS), mostly(PLAUSIBLE, VALUES), max_size=3)
     )
@@ -118,12 +96,10 @@ def oil_scenarios(draw: st.DrawFn) -> str:
             ),
         )
     )
-    lines.append("[overrides]")
-    lines += [f"{json.dumps(k)} = {_toml(v)}" for k, v in overrides.items()]
-    for item in events:
-        lines.append("[[events]]")
-        lines += [f"{k} = {_toml(v)}" for k, v in item.items()]
-    return "\n".join(lines) + "\n"
+    doc["overrides"] = overrides
+    if events:
+        doc["events"] = events
+    return dumps(doc)
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.engines.commodity import CommodityNetwork
+from corridor_sim.engines.commodity import CommodityNetwork, max_flow
 from corridor_sim.errors import ScenarioError, suggest
 from corridor_sim.models._common.calendar import Slice, period_days
 from corridor_sim.models.base import EventLike
@@ -258,3 +258,32 @@ def nodes_table(
     frame = pd.DataFrame(rows, columns=["element", "kind", "lon", "lat", "label"])
     frame[["lon", "lat"]] = frame[["lon", "lat"]].astype(float)
     return frame
+
+
+def value_at(x: Any, period: int) -> float:  # noqa: ANN401 - scalar or per-period tuple
+    """Return a node or arc field's value in `period` (a scalar applies to every period)."""
+    return float(x[period] if isinstance(x, tuple) else x)
+
+
+def period_max_flows(
+    net: CommodityNetwork, source: str, sink: str
+) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    """Max flow from `source` to `sink` in every period, and each period's min cut.
+
+    A cut lists only arcs with capacity in its period (sorted ids): arcs that carry
+    nothing are not bottlenecks.
+    """
+    values, cuts = [], []
+    for k in range(net.n_periods):
+        res = max_flow(net, source, sink, period=k)
+        values.append(res.value)
+        cuts.append(
+            tuple(
+                sorted(
+                    a
+                    for a in res.cut_arcs
+                    if value_at(net.arc(a).capacity, k) * value_at(net.arc(a).availability, k) > 0
+                )
+            )
+        )
+    return np.array(values, dtype=float), cuts

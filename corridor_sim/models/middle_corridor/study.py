@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor_sim.engines.commodity import CommodityNetwork, max_flow, solve
+from corridor_sim.engines.commodity import CommodityNetwork, solve
+from corridor_sim.models._common.commodity import period_max_flows
 from corridor_sim.models.middle_corridor.network import SINK, SOURCE, make_slices, network
 from corridor_sim.models.middle_corridor.params import PARAMS
 from corridor_sim.units import THOUSAND, days_in_year
@@ -32,10 +33,6 @@ def _corridor_only(net: CommodityNetwork) -> CommodityNetwork:
     return net.with_arc("northern_route", capacity=0.0)
 
 
-def _at(x: Any, k: int) -> float:  # noqa: ANN401
-    return float(x[k] if isinstance(x, tuple) else x)
-
-
 def corridor_capacity(
     year: int,
     *,
@@ -47,22 +44,13 @@ def corridor_capacity(
     p = PARAMS.resolve(year, overrides)
     slices = make_slices(year, months)
     net = _corridor_only(network(p, slices, relieve=relieve))
-    res = [max_flow(net, SOURCE, SINK, period=k) for k in range(len(slices))]
-    values = np.array([r.value for r in res])
+    values, cuts = period_max_flows(net, SOURCE, SINK)
     if np.isinf(values).any():
         return {
             "capacity_mt_per_yr": math.inf,
             "first_shortfall_mt_per_yr": math.inf,
             "cut_arcs": (),
         }
-    cuts = []
-    for k, r in enumerate(res):
-        keep = [
-            a
-            for a in r.cut_arcs
-            if _at(net.arc(a).capacity, k) * _at(net.arc(a).availability, k) > 0
-        ]
-        cuts.append(tuple(sorted(keep)))
     per_day = values / np.array([s.days for s in slices])
     days = sum(s.days for s in slices)
     return {

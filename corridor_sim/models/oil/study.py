@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.engines.commodity import CommodityNetwork, max_flow, solve
+from corridor_sim.engines.commodity import CommodityNetwork, solve
 from corridor_sim.errors import SpecError
+from corridor_sim.models._common.commodity import period_max_flows
+from corridor_sim.models._common.commodity import value_at as _at
 from corridor_sim.models.oil.network import (
     SINK,
     SOURCE,
@@ -62,20 +64,6 @@ def baku_stream(net: CommodityNetwork) -> CommodityNetwork:
     return net.with_arc("aktau_loading", capacity=left)
 
 
-def _positive(net: CommodityNetwork, arcs: Iterable[str], period: int) -> tuple[str, ...]:
-    """Cut arcs that have capacity in `period` (zero-capacity arcs are not bottlenecks)."""
-    out = []
-    for aid in arcs:
-        arc = net.arc(aid)
-        if _at(arc.capacity, period) * _at(arc.availability, period) > 0:
-            out.append(aid)
-    return tuple(sorted(out))
-
-
-def _at(x: Any, k: int) -> float:  # noqa: ANN401 - scalar or per-period tuple
-    return float(x[k] if isinstance(x, tuple) else x)
-
-
 def route_capacity(
     year: int,
     *,
@@ -107,8 +95,7 @@ def route_capacity(
     spec = _spec(year, overrides)
     slices = make_slices(year, months)
     net = baku_stream(network(spec, slices, relieve=relieve))
-    results = [max_flow(net, SOURCE, SINK, period=p) for p in range(len(slices))]
-    values = np.array([r.value for r in results])
+    values, cuts = period_max_flows(net, SOURCE, SINK)
     if np.isinf(values).any():
         return {
             "capacity_mt_per_yr": math.inf,
@@ -117,7 +104,6 @@ def route_capacity(
             "cuts": [()] * len(slices),
         }
     per_day = values / np.array([s.days for s in slices])
-    cuts = [_positive(net, r.cut_arcs, k) for k, r in enumerate(results)]
     common = Counter(cuts).most_common(1)[0][0]
     return {
         "capacity_mt_per_yr": float(values.sum()) / THOUSAND * 12 / months,
