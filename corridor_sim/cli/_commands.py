@@ -14,9 +14,13 @@ from corridor_sim.errors import CorridorSimError
 
 
 def _print_table(frame: pd.DataFrame, fmt: str = "table") -> None:
+    """Print `frame`: CSV in full precision, or a table with numbers for reading."""
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False)
     else:
+        from corridor_sim.results.numbers import format_frame  # noqa: PLC0415
+
+        frame = format_frame(frame)
         with pd.option_context(
             "display.max_rows", 500, "display.max_colwidth", 60, "display.width", 160
         ):

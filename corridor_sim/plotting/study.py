@@ -24,6 +24,7 @@ import pandas as pd
 
 from corridor_sim.errors import UnknownNameError, suggest
 from corridor_sim.plotting.style import CATEGORICAL
+from corridor_sim.results.tolerance import varies
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -59,7 +60,7 @@ def _study(study: Any, what: str) -> Any:  # noqa: ANN401 - a StudyResult
 def _varying(study: Any) -> list[str]:  # noqa: ANN401
     wide = study.wide()
     skip = {study.key, "bottleneck", *study.input_names}
-    return [c for c in wide.columns if c not in skip and wide[c].dropna().nunique() > 1]
+    return [c for c in wide.columns if c not in skip and varies(wide[c])]
 
 
 def headline_metric(study: Any) -> str:  # noqa: ANN401
@@ -107,7 +108,10 @@ def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = No
         part = values.loc[values["metric"] == metric, "value"].to_numpy(dtype=float)
         unit = str(values.loc[values["metric"] == metric, "unit"].iloc[0])
         q = np.nanquantile(part, [0.1, 0.25, 0.5, 0.75, 0.9])
-        scale = abs(q[2]) if q[2] != 0 else max(abs(np.nanmax(part)), 1e-12)
+        # a zero median (no shortfall in most draws): the spread as a share of the largest
+        # magnitude instead, said on the label
+        zero_median = q[2] == 0
+        scale = abs(q[2]) if not zero_median else max(float(np.nanmax(np.abs(part))), 1.0e-300)
         rel = 100.0 * (q - q[2]) / scale
         lo, hi = min(lo, rel[0]), max(hi, rel[4])
         ax.barh(y, rel[4] - rel[0], left=rel[0], height=0.6, color=_BAND_COLOUR, alpha=0.3)
@@ -115,7 +119,8 @@ def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = No
         ax.plot([0, 0], [y - 0.3, y + 0.3], color="black", lw=1.5)
         if metric in base_of.index and np.isfinite(base_of[metric]):
             ax.plot(100.0 * (base_of[metric] - q[2]) / scale, y, "D", color=_BASE_COLOUR, ms=5)
-        labels.append(f"{metric}\nP50 {q[2]:.4g} {unit}")
+        of = f"  (% of max {scale:.3g})" if zero_median and np.any(part != 0) else ""
+        labels.append(f"{metric}\nP50 {q[2]:.4g} {unit}{of}")
     ax.set_yticks(range(len(metrics)), labels, fontsize=8)
     pad = 0.08 * max(hi - lo, 1.0)
     ax.set_xlim(lo - pad, hi + pad)

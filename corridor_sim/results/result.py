@@ -21,6 +21,8 @@ import pandas as pd
 from corridor_sim.errors import ResultError, UnknownNameError, suggest
 from corridor_sim.results._store import MANIFEST, check_name, sha256, write_atomically
 from corridor_sim.results.display import html_card, one_line
+from corridor_sim.results.numbers import format_frame
+from corridor_sim.results.tolerance import clean_summary
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -132,7 +134,8 @@ class Result:
                     "expected a pandas DataFrame"
                 )
                 raise TypeError(msg)
-        self.summary_table = summary_frame(self.summary_table)
+        # round-off of the solver and of the model's sums is not a finding (results.tolerance)
+        self.summary_table = clean_summary(summary_frame(self.summary_table))
 
     # -- access ---------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
@@ -193,6 +196,19 @@ class Result:
     def __repr__(self) -> str:
         """One line: model, scenario, year and the tables with their row counts."""
         return one_line(type(self).__name__, self._display_fields(), tables=self.tables)
+
+    def __str__(self) -> str:
+        """Return the ``repr`` line, then the summary with numbers for reading (``print(result)``).
+
+        Values are written by :func:`corridor_sim.results.numbers.format_number` (significant
+        figures, thousands separators, integers as integers); :meth:`save` keeps every digit.
+        """
+        head = repr(self)
+        if self.summary_table.empty:
+            return head
+        with pd.option_context("display.max_rows", 500, "display.width", 160):
+            table = format_frame(self.summary_table).to_string(index=False)
+        return f"{head}\n{table}"
 
     def _repr_html_(self) -> str:
         """Return a card for notebooks: what the run was, its summary and its tables."""

@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
+from corridor_sim.results.numbers import format_number
+from corridor_sim.results.tolerance import varies
 from corridor_sim.scenarios._display import study_html, study_repr, summary_html, summary_repr
 
 __all__ = ["StudyResult", "StudySummary", "Threshold", "parse_threshold"]
@@ -178,7 +180,7 @@ class StudySummary:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.4g}"
+    return format_number(x)
 
 
 def _by_metric(wide: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
@@ -345,7 +347,8 @@ class StudyResult:
         correlated: ``spearman_rho`` near +1 or -1 means the input moves the metric most
         (monotonically), near 0 that it does not. ``rank`` orders the inputs by
         ``|spearman_rho|`` within each metric. Inputs or metrics that do not vary are left
-        out. No extra runs are needed.
+        out (a metric that differs only by solver round-off does not vary:
+        :func:`corridor_sim.results.tolerance.varies`). No extra runs are needed.
         """
         cols = ["metric", "input", "spearman_rho", "rank"]
         wide = self.wide()
@@ -359,7 +362,7 @@ class StudyResult:
             for c in wide.columns
             if c not in {self.key, "bottleneck", *self.input_names}
             and wide[c].notna().sum() > 2
-            and wide[c].nunique() > 1
+            and varies(wide[c])
         ]
         if not inputs or not metrics or len(wide) < 3:
             return pd.DataFrame(columns=cols)
