@@ -143,15 +143,16 @@ class StudySummary:
         with pd.option_context("display.width", 160, "display.max_rows", 500):
             if self.kind == "sweep" and self.inputs:
                 lines += ["", f"one column per run: {'/'.join(self.inputs)} ="]
-                lines += [_by_metric(self.metrics, self.inputs).to_string(float_format=_fmt)]
+                table = _by_metric(self.metrics, self.inputs)
+                lines += [table.to_string(float_format=format_number)]
             else:
-                lines += ["", self.metrics.to_string(index=False, float_format=_fmt)]
+                lines += ["", self.metrics.to_string(index=False, float_format=format_number)]
             if not self.bottlenecks.empty:
                 lines += ["", "bottleneck frequency:"]
-                lines += [self.bottlenecks.to_string(index=False, float_format=_fmt)]
+                lines += [self.bottlenecks.to_string(index=False, float_format=format_number)]
             if not self.thresholds.empty:
                 lines += ["", "threshold probabilities:"]
-                lines += [self.thresholds.to_string(index=False, float_format=_fmt)]
+                lines += [self.thresholds.to_string(index=False, float_format=format_number)]
             if not self.sensitivity.empty:
                 shown = list(dict.fromkeys(self.sensitivity["metric"]))[:metrics]
                 best = self.sensitivity[
@@ -162,7 +163,7 @@ class StudySummary:
                     f"sensitivity (Spearman rank correlation; top {top} inputs of the first "
                     f"{len(shown)} varying metrics, all in .sensitivity):",
                 ]
-                lines += [best.to_string(index=False, float_format=_fmt)]
+                lines += [best.to_string(index=False, float_format=format_number)]
             if not self.failed.empty:
                 lines += ["", "failed:"]
                 lines += [self.failed.head(10).to_string(index=False)]
@@ -177,10 +178,6 @@ class StudySummary:
 
     def _repr_html_(self) -> str:
         return summary_html(self)
-
-
-def _fmt(x: float) -> str:
-    return format_number(x)
 
 
 def _by_metric(wide: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
