@@ -9,7 +9,6 @@ that never moves must rank nothing.
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,8 +18,8 @@ import corridor_sim as cs
 from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, solve
 from corridor_sim.plotting.study import fan_chart, tornado
 from corridor_sim.results.tolerance import FEASIBILITY_TOL, clean_summary, snap, tolerance, varies
+from tests.helpers import EXAMPLES, example_result
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 #: Volumes drawn (Mt/yr); the route carries about 3.2 Mt/yr (tanker lane), so only 8.0 falls short.
 VOLUMES = [1.0, 1.7, 8.0]
 
@@ -38,7 +37,7 @@ def known_mc():
 
 
 def test_the_baseline_reports_no_shortfall_exactly() -> None:
-    result = cs.run(EXAMPLES / "oil_baseline_2025.toml")
+    result = example_result("oil_baseline_2025")
     assert result.metric("unmet_mt") == 0.0  # was 4.44e-16 (a difference of two sums)
     assert (result.table("unmet")["unmet_kt"] == 0.0).all()
 

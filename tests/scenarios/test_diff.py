@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import corridor_sim as cs
@@ -11,17 +9,13 @@ from corridor_sim.cli import main
 from corridor_sim.errors import ScenarioError
 from corridor_sim.plotting.diff import diff_bars
 from corridor_sim.scenarios import diff as diff_module
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from tests.helpers import EXAMPLES, example_output
 
 
 @pytest.fixture(scope="module")
-def saved(tmp_path_factory):
-    """The oil baseline and the BTC outage, run once and saved."""
-    out = tmp_path_factory.mktemp("diff")
-    a = cs.run(EXAMPLES / "oil_baseline_2025.toml").save(out / "base")
-    b = cs.run(EXAMPLES / "oil_btc_outage.toml").save(out / "outage")
-    return a, b
+def saved():
+    """The oil baseline and the BTC outage as ``corridor-sim run --out`` saved them."""
+    return example_output("oil_baseline_2025"), example_output("oil_btc_outage")
 
 
 @pytest.fixture

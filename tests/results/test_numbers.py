@@ -9,6 +9,7 @@ import corridor_sim as cs
 from corridor_sim.cli import main
 from corridor_sim.results.numbers import format_frame, format_number
 from corridor_sim.results.result import summary_frame
+from tests.helpers import EXAMPLES
 
 
 @pytest.mark.parametrize(
@@ -60,7 +61,7 @@ def test_print_html_and_csv(tmp_path) -> None:
 
 
 def test_the_cli_prints_readable_numbers(capsys) -> None:
-    assert main(["run", "examples/oil_baseline_2025.toml"]) == 0
+    assert main(["run", str(EXAMPLES / "oil_baseline_2025.toml")]) == 0
     out = capsys.readouterr().out
     assert "e+00" not in out
     assert "e-16" not in out
