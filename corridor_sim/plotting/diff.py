@@ -53,6 +53,17 @@ def diff_bars(d: Any, ax: Axes | None = None, *, top: int = 15) -> Axes:  # noqa
     -------
     Axes
         Horizontal bars in % of A's value, each labelled with A's and B's value and unit.
+
+    Examples
+    --------
+    >>> import corridor_sim as cs
+    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
+    ...        {"id": "d", "kind": "demand", "demand": 4}],
+    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
+    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="base")
+    >>> d = cs.diff(s, s.with_overrides(**{"s->d.capacity": 3.0}).replace(name="wider"))
+    >>> [t.get_text() for t in diff_bars(d).get_yticklabels()][:2]
+    ['Total cost', 'Unmet penalty cost']
     """
     moved = d.changed_metrics
     moved = moved[moved["a"].notna() & moved["b"].notna()]

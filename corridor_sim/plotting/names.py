@@ -114,6 +114,9 @@ def parameter_label(model: str, name: str, *, unit: bool = True) -> str:
         param = table[name] if table is not None and name in table else None
     except (CorridorSimError, KeyError):
         param = None
+    if param is None and name.count(".") == 1:  # an element's field: "port->market.capacity"
+        element, what = name.split(".")
+        return f"{metric_name(what)} of {element}"
     if param is None:
         return metric_name(name)
     text = param.description.rstrip(".")

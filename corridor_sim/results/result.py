@@ -312,9 +312,37 @@ class Result:
     ) -> Path:
         """Write one Excel workbook: a sheet per table, ``summary`` and ``meta`` (openpyxl).
 
-        See :func:`corridor_sim.results._export.to_excel` (``meta`` sheet: model, scenario,
-        year, version, every meta field and the unit of every value column). Needs
-        ``pip install 'corridor_sim[export]'``; written beside `path` and renamed into place.
+        The same as :func:`corridor_sim.export.to_excel` (``meta`` sheet: model, scenario,
+        year, version, every meta field and the unit of every value column).
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.xlsx`` file; written beside it and renamed into place.
+        overwrite : bool, default False
+            Replace an existing file.
+        tables : iterable of str, optional
+            Only these tables (``summary`` and ``meta`` always); default all.
+
+        Returns
+        -------
+        Path
+            `path`.
+
+        Raises
+        ------
+        OptionalDependencyError
+            Without openpyxl: ``pip install 'corridor_sim[export]'``.
+        ResultError
+            A table longer than a sheet holds, or `path` exists without `overwrite`.
+
+        Examples
+        --------
+        >>> import pandas as pd, tempfile, pathlib
+        >>> r = Result({"flows": pd.DataFrame({"element": ["a"], "flow_kt": [1.0]})})
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.xlsx"
+        >>> r.to_excel(path).name
+        'run.xlsx'
         """
         from corridor_sim.results._export import to_excel  # noqa: PLC0415 - optional deps
 
