@@ -109,3 +109,52 @@ def test_module_sizes_are_reported_not_limited() -> None:
     assert {name for name, _ in sizes} == {
         str(p.relative_to(PACKAGE.parent)) for p in MODULES.values()
     }
+
+
+#: Test areas and the packages whose private modules their unit tests may open.
+_WHITE_BOX = {
+    "engines": ("corridor_sim.engines",),
+    "catalogue": ("corridor_sim.catalogue",),
+    "results": ("corridor_sim.results",),
+    "scenarios": ("corridor_sim.scenarios",),
+    "docs": ("corridor_sim._docgen", "corridor_sim._architecture"),
+    "models": ("corridor_sim.models",),
+}
+#: Other private imports, each with its reason.
+_ALLOWED = {
+    # spies on every catalogue read, independent of the provenance the run records
+    ("models/caspian/test_caspian.py", "corridor_sim.catalogue._loader"),
+    ("models/serbia/test_serbia.py", "corridor_sim.catalogue._loader"),
+    # writes arbitrary (also invalid) scenario files, which Scenario.to_toml cannot
+    ("inputs/test_bad_inputs_fuzz.py", "corridor_sim.scenarios._toml"),
+    # the command line's figure writer is checked to go through the house style
+    ("plotting/test_figures_every_example.py", "corridor_sim.cli._commands"),
+}
+
+
+def test_tests_import_public_names() -> None:
+    """A test opens private modules only of its own area (unit tests of internals)."""
+    tests = ROOT / "tests"
+    wrong = []
+    for path in sorted(tests.rglob("test_*.py")):
+        rel = path.relative_to(tests).as_posix()
+        area = rel.split("/")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for name in names:
+                parts = name.split(".")
+                if parts[0] != "corridor_sim" or not any(p.startswith("_") for p in parts[1:]):
+                    continue
+                private = ".".join(
+                    parts[: next(i for i, p in enumerate(parts) if p.startswith("_") and i) + 1]
+                )
+                if private.startswith(_WHITE_BOX.get(area, ())) or (rel, private) in _ALLOWED:
+                    continue
+                wrong.append(f"{rel}: {private}")
+    assert not wrong, "tests import private modules outside their area: " + ", ".join(
+        sorted(set(wrong))
+    )
