@@ -184,6 +184,10 @@ def place_legend(ax: Axes, *args: Any, **kwargs: Any) -> Legend:  # noqa: ANN401
     kwargs.pop("loc", None)
     kwargs.pop("bbox_to_anchor", None)
     ax.get_xlim()  # settle the autoscaled limits before measuring
+    engine = ax.figure.get_layout_engine()
+    if engine is not None:  # and the axes where the layout puts them
+        engine.execute(ax.figure)
+    ax.apply_aspect()
     renderer = _renderer(ax.figure)
     for corner in _CORNERS:
         legend = ax.legend(*args, loc=corner, **kwargs)
