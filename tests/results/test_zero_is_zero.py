@@ -107,3 +107,39 @@ def test_snap_and_clean_summary_follow_the_documented_rule() -> None:
     assert clean_summary(frame)["value"].tolist() == [3.684, 0.0, 0.0]
     assert varies([0.0, 1e-3])
     assert not varies([2.0, 2.0 + 2e-15])
+
+
+#: Tables of inputs, not results (parameter values of every unit side by side).
+_INPUT_TABLES = {"provenance", "nodes"}
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "oil_baseline_2025",
+        "oil_btc_outage",
+        "middle_corridor_today",
+        "serbia_gas_2025",
+        "caspian_2032_black_sea_outage",
+    ],
+)
+def test_no_example_shows_round_off(stem: str) -> None:
+    """No summary value or result-table value is a non-zero below the solver's tolerance."""
+    result = example_result(stem)
+    summary = result.summary_table  # per unit: the scale of a Mt value is the largest Mt value
+    assert clean_summary(summary)["value"].equals(summary["value"])
+    noise = []
+    for name, frame in result.tables.items():
+        if name in _INPUT_TABLES:
+            continue
+        for col in frame.columns:
+            if not pd.api.types.is_float_dtype(frame[col]):
+                continue
+            values = frame[col].to_numpy(dtype=float)
+            values = np.abs(values[np.isfinite(values)])
+            if not values.size:
+                continue
+            tiny = (values > 0) & (values <= tolerance(max(values.max(), 1.0)))
+            if tiny.any():
+                noise.append((name, col, float(values[tiny].max())))
+    assert not noise, f"{stem}: round-off shown as a value: {noise[:5]}"
