@@ -186,7 +186,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _show_warning(message: Warning | str, category: type[Warning], *_: Any) -> None:  # noqa: ANN401
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any) -> None:
     print(f"corridor-sim: warning: {message}", file=sys.stderr)
 
 

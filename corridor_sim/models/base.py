@@ -140,7 +140,7 @@ class ModelEntry:
         and sources, overrides marked ``"override"``, and the other rows read listed as
         ``"(fixed)"``.
         """
-        from corridor_sim.catalogue import recording  # noqa: PLC0415
+        from corridor_sim.catalogue import recording
 
         with recording() as read:
             result = self.simulate(scenario)
@@ -152,9 +152,9 @@ class ModelEntry:
         """Warn when `year` lies beyond the model's figures, naming the dated rows carried on."""
         if self.years is None or year <= self.years[1]:
             return
-        import warnings  # noqa: PLC0415
+        import warnings
 
-        from corridor_sim.catalogue import fact  # noqa: PLC0415
+        from corridor_sim.catalogue import fact
 
         dated = sorted(
             ((fact(i, record=False).year, i) for i in read if fact(i, record=False).year),

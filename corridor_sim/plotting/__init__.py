@@ -30,9 +30,9 @@ def figures(result: Result) -> dict[str, Figure]:
     commodity network with node coordinates and no figures of its own gets the generic
     map (``<model>_map``). Anything else gives an empty dict.
     """
-    from corridor_sim.errors import UnknownNameError  # noqa: PLC0415
-    from corridor_sim.models import get_model  # noqa: PLC0415
-    from corridor_sim.plotting.maps import commodity_map, has_map  # noqa: PLC0415
+    from corridor_sim.errors import UnknownNameError
+    from corridor_sim.models import get_model
+    from corridor_sim.plotting.maps import commodity_map, has_map
 
     model = str(result.meta.get("model", ""))
     try:

@@ -66,7 +66,7 @@ def _renderer(fig: Figure) -> RendererBase:
     """Lay the figure out and return a renderer that measures text as it will be drawn."""
     fig.draw_without_rendering()
     get = getattr(fig.canvas, "get_renderer", None)
-    return get() if get is not None else fig._get_renderer()  # noqa: SLF001
+    return get() if get is not None else fig._get_renderer()
 
 
 def _boxes(boxes: Iterable[Bbox]) -> np.ndarray:
@@ -117,7 +117,7 @@ def place_labels(
     radius_pt: float | None = None,
     leader: bool = True,
     zorder: float = 6.0,
-    **text_kw: Any,  # noqa: ANN401 - passed to Axes.annotate
+    **text_kw: Any,  # passed to Axes.annotate
 ) -> list[Annotation]:
     """Label `points` (data coordinates) with `texts` so that no two labels overlap.
 
@@ -204,7 +204,7 @@ def place_labels(
                 best = (score, dx, dy, ring, box)
             if score < 0.02:
                 break
-        assert best is not None  # noqa: S101 - there is always a candidate
+        assert best is not None  # there is always a candidate
         _, dx, dy, ring, box = best
         _move(ann, dx, dy)
         if leader and ring > 0:

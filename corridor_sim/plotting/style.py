@@ -192,7 +192,7 @@ def small_texts(fig: Figure, minimum: float = FONT_MIN_PT) -> list[Text]:
     Font sizes are in points at the figure's own size, which :func:`save_figure` keeps,
     so a text listed here is smaller than `minimum` points in the saved file too.
     """
-    from matplotlib.text import Text  # noqa: PLC0415
+    from matplotlib.text import Text
 
     found = []
     for text in fig.findobj(Text):

@@ -73,7 +73,7 @@ def summary_frame(
     return frame.reset_index(drop=True)
 
 
-def _jsonable(value: Any) -> Any:  # noqa: ANN401 - metadata is free-form
+def _jsonable(value: Any) -> Any:  # metadata is free-form
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -300,7 +300,7 @@ class Result:
         year, version, every meta field and the unit of every value column). Needs
         ``pip install 'corridor_sim[export]'``; written beside `path` and renamed into place.
         """
-        from corridor_sim.results._export import to_excel  # noqa: PLC0415 - optional deps
+        from corridor_sim.results._export import to_excel  # optional deps
 
         return to_excel(self, path, overwrite=overwrite, tables=tables)
 
@@ -312,7 +312,7 @@ class Result:
         See :func:`corridor_sim.results._xarray.to_xarray`. Needs xarray
         (``pip install 'corridor_sim[export]'``).
         """
-        from corridor_sim.results._xarray import to_xarray  # noqa: PLC0415 - optional deps
+        from corridor_sim.results._xarray import to_xarray  # optional deps
 
         return to_xarray(self)
 
@@ -324,7 +324,7 @@ class Result:
         Read back with ``xarray.open_dataset(path)`` (``engine="scipy"`` for a file written
         by scipy). See :func:`corridor_sim.results._xarray.to_netcdf`.
         """
-        from corridor_sim.results._xarray import to_netcdf  # noqa: PLC0415 - optional deps
+        from corridor_sim.results._xarray import to_netcdf  # optional deps
 
         return to_netcdf(self, path, overwrite=overwrite, engine=engine)
 

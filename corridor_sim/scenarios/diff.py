@@ -59,7 +59,7 @@ class ScenarioDiff:
         return self.to_text()
 
 
-def _text(value: Any) -> str:  # noqa: ANN401
+def _text(value: Any) -> str:
     if isinstance(value, (dict, list, tuple)):
         return json.dumps(value, sort_keys=True, default=str)
     return "" if value is None else str(value)

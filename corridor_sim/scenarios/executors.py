@@ -76,7 +76,7 @@ def limit_threads() -> None:
     for name in THREAD_VARIABLES:
         os.environ[name] = "1"
     try:
-        from threadpoolctl import threadpool_limits  # noqa: PLC0415
+        from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - a dependency; the variables still apply
         _LIMITS.append(None)
         return
@@ -252,7 +252,7 @@ def _iter_dask(
             client.cancel(futures)
 
 
-def _dask_client(distributed: Any, workers: int | None) -> tuple[Any, Any]:  # noqa: ANN401
+def _dask_client(distributed: Any, workers: int | None) -> tuple[Any, Any]:
     """Return the running client, or a new LocalCluster of single-threaded process workers."""
     try:
         return distributed.get_client(), None
@@ -292,7 +292,7 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _close_quietly(client: Any, cluster: Any) -> None:  # noqa: ANN401
+def _close_quietly(client: Any, cluster: Any) -> None:
     """Close a study's own Dask client and cluster without log noise about lost workers."""
     quiet = [logging.getLogger(n) for n in ("distributed", "tornado", "asyncio")]
     levels = [q.level for q in quiet]

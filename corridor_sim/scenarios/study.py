@@ -435,8 +435,8 @@ class StudyResult:
         in one step; an earlier study or result is replaced only with `overwrite`, a
         folder of other files never; ``extra(folder)`` adds files (figures) before the move.
         """
-        from corridor_sim.results._store import write_atomically  # noqa: PLC0415
-        from corridor_sim.scenarios.checkpoint import jsonable  # noqa: PLC0415
+        from corridor_sim.results._store import write_atomically
+        from corridor_sim.scenarios.checkpoint import jsonable
 
         s = self.summary(thresholds)
 

@@ -88,7 +88,7 @@ _HIGHS_STATUS = {
 }
 
 
-def solve_highs(  # noqa: PLR0913
+def solve_highs(
     c: np.ndarray,
     a: sp.spmatrix,
     row_lo: np.ndarray,
@@ -117,7 +117,7 @@ def solve_highs(  # noqa: PLR0913
     >>> sol.status.label, sol.x.tolist(), sol.row_dual.tolist()
     ('optimal', [3.0, 0.0], [1.0])
     """
-    import highspy  # noqa: PLC0415  (import cost paid only by the LP engines that use it)
+    import highspy  # import cost paid only by the LP engines that use it
 
     csc = sp.csc_matrix(a)
     lp = highspy.HighsLp()

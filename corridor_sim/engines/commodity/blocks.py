@@ -69,7 +69,7 @@ def block_size(net: CommodityNetwork, inp: Inputs, block_periods: int | None) ->
 
 def _highs(lp: LP):  # noqa: ANN202 - highspy's type, imported lazily
     """Return a silent HiGHS instance holding `lp`."""
-    import highspy  # noqa: PLC0415 - only the block path needs it
+    import highspy  # only the block path needs it
 
     h = highspy._Highs()  # the bare binding: no callback machinery, no start-up banner
     h.setOptionValue("output_flag", False)
@@ -91,7 +91,7 @@ def _highs(lp: LP):  # noqa: ANN202 - highspy's type, imported lazily
 
 def solver_name() -> str:
     """``HiGHS <version> (highspy, warm-started blocks)``."""
-    import highspy  # noqa: PLC0415
+    import highspy
 
     version = f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}"
     return f"HiGHS {version}.{highspy.HIGHS_VERSION_PATCH} (highspy, warm-started blocks)"
@@ -105,7 +105,7 @@ def solve_blocks(net: CommodityNetwork, inp: Inputs, k: int) -> Solved:
     SolverError
         A block is unbounded (the message names the runaway arcs and nodes) or HiGHS failed.
     """
-    import highspy  # noqa: PLC0415
+    import highspy
 
     t_n = inp.n_periods
     n_blocks = -(-t_n // k)

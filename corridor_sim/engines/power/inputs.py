@@ -35,7 +35,7 @@ def _hours_of(tables: dict[str, Table]) -> pd.Index:
             index = table.index
             rows = len(table)
         elif isinstance(table, np.ndarray):
-            if table.ndim != 2:  # noqa: PLR2004
+            if table.ndim != 2:
                 msg = f"{name}: numpy array of shape {table.shape}; expected 2-D (hours, elements)"
                 raise SpecError(msg)
             rows = table.shape[0]
