@@ -33,6 +33,7 @@ def figures(result: Result) -> dict[str, Figure]:
     from corridor_sim.errors import UnknownNameError
     from corridor_sim.models import get_model
     from corridor_sim.plotting.maps import commodity_map, has_map
+    from corridor_sim.plotting.style import figure_of
 
     model = str(result.meta.get("model", ""))
     try:
@@ -42,5 +43,5 @@ def figures(result: Result) -> dict[str, Figure]:
     if entry is not None and entry.figures is not None:
         return entry.figures(result)
     if has_map(result):
-        return {f"{model or 'network'}_map": commodity_map(result).figure}
+        return {f"{model or 'network'}_map": figure_of(commodity_map(result))}
     return {}

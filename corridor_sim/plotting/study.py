@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.errors import UnknownNameError, suggest
-from corridor_sim.plotting.style import CATEGORICAL
+from corridor_sim.plotting.style import CATEGORICAL, figure_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -208,11 +208,11 @@ def figures(study: Any) -> dict[str, Figure]:
     out = {}
     if study.kind == "monte_carlo":
         if _varying(study):
-            out["study_fan"] = fan_chart(study).figure
-            out["study_tornado"] = tornado(study).figure
+            out["study_fan"] = figure_of(fan_chart(study))
+            out["study_tornado"] = figure_of(tornado(study))
     else:
-        out["study_sweep"] = sweep_plot(study).figure
-    out["study_bottlenecks"] = bottleneck_bars(study).figure
+        out["study_sweep"] = figure_of(sweep_plot(study))
+    out["study_bottlenecks"] = figure_of(bottleneck_bars(study))
     for fig in out.values():
         fig.tight_layout()
     return out

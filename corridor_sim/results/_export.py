@@ -177,7 +177,8 @@ def _cells(column: pd.Series) -> list[Any]:
         return column.to_numpy().tolist()
     if pd.api.types.is_float_dtype(kind):
         values = column.to_numpy(dtype=float)
-        cells = np.where(np.isnan(values), None, values.astype(object))
+        cells = values.astype(object)
+        cells[np.isnan(values)] = None
         cells[np.isposinf(values)] = "inf"  # Excel has no infinity: text, as pandas writes it
         cells[np.isneginf(values)] = "-inf"
         return cells.tolist()

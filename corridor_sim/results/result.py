@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
@@ -329,7 +329,7 @@ class Result:
         return to_netcdf(self, path, overwrite=overwrite, engine=engine)
 
     @classmethod
-    def load(cls, directory: str | Path) -> Result:
+    def load(cls, directory: str | Path) -> Self:
         """Read a Result written by :meth:`save`, checking it is whole.
 
         Raises

@@ -25,7 +25,7 @@ import os
 import signal
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -126,7 +126,7 @@ def iter_runs(
     *,
     executor: str = "serial",
     max_workers: int | None = None,
-) -> Iterator[tuple[int, T]]:
+) -> Generator[tuple[int, T], None, None]:
     """Apply `func` to every payload; yield ``(index, result)`` as each run finishes.
 
     Parameters
@@ -187,7 +187,9 @@ def map_runs(
     return [out[i] for i in range(len(payloads))]
 
 
-def _drain_pool(pool: ProcessPoolExecutor, index: dict[Future[T], int]) -> Iterator[tuple[int, T]]:
+def _drain_pool(
+    pool: ProcessPoolExecutor, index: dict[Future[T], int]
+) -> Generator[tuple[int, T], None, None]:
     finished = False
     try:
         pending = set(index)
@@ -216,7 +218,7 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 
 def _iter_dask(
     func: Callable[[Any], T], payloads: Sequence[Any], workers: int | None
-) -> Iterator[tuple[int, T]]:
+) -> Generator[tuple[int, T], None, None]:
     try:
         dask = importlib.import_module("dask")
     except ModuleNotFoundError as err:

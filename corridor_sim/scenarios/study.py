@@ -82,7 +82,7 @@ def parse_threshold(spec: str | Threshold | Sequence[Any]) -> Threshold:
             raise ScenarioError(msg)
         metric, op, number = match.groups()
     elif isinstance(spec, Sequence) and len(spec) == 3:
-        metric, op, number = spec
+        metric, op, number = tuple(spec)  # mypy keeps str in a narrowed Sequence[Any]
     else:
         msg = f"threshold {spec!r}: expected 'METRIC>VALUE' or (metric, op, value)"
         raise ScenarioError(msg)

@@ -7,6 +7,7 @@ call of HiGHS (highspy) with ranged rows and dual values.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -96,7 +97,7 @@ def solve_highs(
     col_lo: np.ndarray,
     col_hi: np.ndarray,
     *,
-    options: dict[str, object] | None = None,
+    options: Mapping[str, bool | float | str] | None = None,
 ) -> HighsSolution:
     """Minimise ``c x`` s.t. ``row_lo <= a x <= row_hi``, ``col_lo <= x <= col_hi`` (highspy).
 

@@ -18,6 +18,8 @@ balance rows and bounds appear in its block only.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from corridor_sim.engines.commodity.build import build, build_const, upper_bounds
@@ -71,7 +73,8 @@ def _highs(lp: LP):  # noqa: ANN202 - highspy's type, imported lazily
     """Return a silent HiGHS instance holding `lp`."""
     import highspy  # only the block path needs it
 
-    h = highspy._Highs()  # the bare binding: no callback machinery, no start-up banner
+    # the bare binding: no callback machinery, no start-up banner (Highs where it is missing)
+    h = getattr(highspy, "_Highs", highspy.Highs)()
     h.setOptionValue("output_flag", False)
     a = lp.a_eq.tocsc()
     model = highspy.HighsLp()
@@ -111,7 +114,9 @@ def solve_blocks(net: CommodityNetwork, inp: Inputs, k: int) -> Solved:
     n_blocks = -(-t_n // k)
     out = Solved.empty(inp, solver=solver_name(), blocks=n_blocks, block_periods=k)
     status = highspy.HighsModelStatus
-    h, lp, length, messages = None, None, 0, set()
+    h: Any  # highspy's instance for the current block length, made on the first block
+    lp: LP
+    length, messages = 0, set[str]()
     for start in range(0, t_n, k):
         stop = min(start + k, t_n)
         if stop - start != length:  # first block, or a shorter last one: a new model

@@ -146,6 +146,7 @@ class CommodityNetwork:
                 )
                 raise SpecError(msg)
             set_frozen(self, "snapshots", tuple(stamps))
+        checks: list[tuple[str, Node | Arc, tuple[str, str]]]
         checks = [(f"node {x.id!r}", x, ("supply", "demand")) for x in self.nodes]
         checks += [(f"arc {x.id!r}", x, ("capacity", "availability")) for x in self.arcs]
         for where, item, names in checks:
