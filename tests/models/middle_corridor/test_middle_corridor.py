@@ -1,4 +1,4 @@
-"""Tests of the Middle Corridor freight model (issue 13)."""
+"""Tests of the Middle Corridor freight model."""
 
 from __future__ import annotations
 
