@@ -1,6 +1,6 @@
 """The gas chain to the Serbian plant: what reaches it, and what new contract and capacity it needs.
 
-Runs the daily gas study (``corridor_sim.models.serbia.gas_study``) for an open-cycle and a
+Runs the daily gas study (``corridor_sim.models.serbia.gas.study``) for an open-cycle and a
 combined-cycle plant dispatched at a capacity factor of 0.5, in five variants of the chain:
 
 - ``2029``: the chain as it is in 2029 (TAP's 1.2 bcm/yr expansion of 2026, booked by Italy
@@ -25,9 +25,9 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from corridor_sim.models.serbia.gas_figures import figures
-from corridor_sim.models.serbia.gas_study import chain_spec, gas_study
-from corridor_sim.models.serbia.network import GridSpec
+from corridor_sim.models.serbia.gas.figures import figures
+from corridor_sim.models.serbia.gas.study import chain_spec, gas_study
+from corridor_sim.models.serbia.grid.network import GridSpec
 from corridor_sim.models.serbia.params import PARAMS
 from corridor_sim.models.serbia.profiles import national_load_mw, plant_dispatch_mw
 from corridor_sim.plotting.style import save_figure

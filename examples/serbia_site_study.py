@@ -20,7 +20,7 @@ matplotlib.use("Agg")
 import corridor_sim as cs
 from corridor_sim.models import serbia
 from corridor_sim.models.serbia.figures import site_robustness
-from corridor_sim.models.serbia.robustness import robustness, robustness_summary
+from corridor_sim.models.serbia.study.robustness import robustness, robustness_summary
 from corridor_sim.plotting import figures
 
 

@@ -20,7 +20,7 @@ from corridor_sim.engines.dispatch import dispatch
 from corridor_sim.engines.power import dc_flow
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
 from corridor_sim.models import serbia
-from corridor_sim.models.serbia.gas import (
+from corridor_sim.models.serbia.gas.route import (
     GasSpec,
     bottleneck,
     gas_balance,
@@ -28,9 +28,13 @@ from corridor_sim.models.serbia.gas import (
     mwh_from_gas_mcm,
     route_free_capacity,
 )
-from corridor_sim.models.serbia.grid_data import load_shares, read_tables
-from corridor_sim.models.serbia.market import MarketSpec, market_dispatch, power_price_series
-from corridor_sim.models.serbia.network import GridSpec, build_grid, element_ids, grid_elements
+from corridor_sim.models.serbia.grid.network import GridSpec, build_grid, element_ids, grid_elements
+from corridor_sim.models.serbia.grid.stored import load_shares, read_tables
+from corridor_sim.models.serbia.market.dispatch import (
+    MarketSpec,
+    market_dispatch,
+    power_price_series,
+)
 from corridor_sim.models.serbia.profiles import HOURS, national_load_mw, plant_dispatch_mw
 from corridor_sim.results.schemas import validate
 from corridor_sim.units import twh_to_bcm
@@ -99,7 +103,9 @@ def test_every_element_traces_to_the_extract_or_a_referenced_change():
     extract = fact("serbia.grid.extract")
     assert "March 2022" in extract.quote
     assert "CC-BY-4.0" in extract.reason
-    readme = (ROOT / "corridor_sim" / "models" / "serbia" / "data" / "README.md").read_text("utf-8")
+    readme = (
+        ROOT / "corridor_sim" / "models" / "serbia" / "grid" / "data" / "README.md"
+    ).read_text("utf-8")
     assert "CC-BY-4.0" in readme
     assert "License: unknown" in readme
 
@@ -282,8 +288,8 @@ def test_model_entry_declares_params_options_and_horizon():
 # ------------------------------------------------------------ power flows
 def _hour_inputs(site: str | None, hours: list[int]) -> tuple:
     """Load and generator tables of some hours of the economic dispatch, for `site`'s net."""
-    from corridor_sim.models.serbia.inputs import year_inputs
-    from corridor_sim.models.serbia.study import _hour_tables
+    from corridor_sim.models.serbia.study.inputs import year_inputs
+    from corridor_sim.models.serbia.study.site import _hour_tables
 
     p = serbia.PARAMS.resolve(2029)
     grid = GridSpec.from_params(p)
@@ -383,7 +389,7 @@ def test_site_comparison_attribution_and_best_site(result):
 
 
 def test_area_is_the_plants_region():
-    from corridor_sim.models.serbia.study import area_elements
+    from corridor_sim.models.serbia.study.site import area_elements
 
     area = area_elements(serbia.build(2029, site="krusevac"))
     assert "Kraljevo 3 – Kruševac 1 220 kV" in area
@@ -552,8 +558,8 @@ def test_backcast_matches_the_records_within_their_spread(result):
 
 
 def test_unit_profiles_reproduce_the_2024_generation_mix():
-    from corridor_sim.models.serbia.inputs import base_capacity_mw
     from corridor_sim.models.serbia.profiles import unit_profiles
+    from corridor_sim.models.serbia.study.inputs import base_capacity_mw
 
     base = base_capacity_mw()
     net = build_grid(None, year=2024)
@@ -683,7 +689,11 @@ def test_gas_spec_validation():
 
 # ------------------------------------------------------------ robustness
 def test_robustness_is_seeded_and_reads_the_catalogue_ranges():
-    from corridor_sim.models.serbia.robustness import ROBUSTNESS_IDS, robustness, robustness_summary
+    from corridor_sim.models.serbia.study.robustness import (
+        ROBUSTNESS_IDS,
+        robustness,
+        robustness_summary,
+    )
     from corridor_sim.models.serbia.values import Draw, cv, draw_from_ranges
 
     for fid in ROBUSTNESS_IDS:
@@ -725,7 +735,7 @@ def test_rating_draw_changes_the_loadings():
 
 @pytest.mark.slow
 def test_robustness_full_year_three_draws():
-    from corridor_sim.models.serbia.robustness import robustness, robustness_summary
+    from corridor_sim.models.serbia.study.robustness import robustness, robustness_summary
 
     t = robustness(2029, draws=3, seed=1)
     s = robustness_summary(t).set_index("site")
@@ -791,7 +801,7 @@ def test_grid_rows_with_a_web_source_quote_and_link():
 
 def test_derating_a_transformer_keeps_its_impedance():
     """A partial-availability event lowers the rating, not the flows (regression)."""
-    from corridor_sim.models.serbia.study import _apply_events
+    from corridor_sim.models.serbia.study.site import _apply_events
 
     net = serbia.build(2029, site="krusevac")
     units = net.trafo.index[net.trafo["corridor"] == "trafo_15312"]

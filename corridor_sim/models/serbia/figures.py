@@ -367,7 +367,7 @@ def site_robustness(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     Parameters
     ----------
     summary : DataFrame
-        :func:`corridor_sim.models.serbia.robustness.robustness_summary` (or a result's
+        :func:`corridor_sim.models.serbia.study.robustness.robustness_summary` (or a result's
         ``robustness_summary`` table).
     ax : Axes, optional
         Where to draw.

@@ -12,19 +12,19 @@ from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, sugg
 from corridor_sim.models.base import ScenarioLike
 from corridor_sim.models.params import Option, OptionTable, ParamValues
 from corridor_sim.models.serbia.backcast import backcast_table
-from corridor_sim.models.serbia.gas import GasSpec, route_free_capacity
-from corridor_sim.models.serbia.inputs import YearInputs, year_inputs
-from corridor_sim.models.serbia.network import GridSpec, grid_elements
-from corridor_sim.models.serbia.params import ALL_SITES, PARAMS
-from corridor_sim.models.serbia.profiles import HOURS, hour_snapshots, plant_dispatch_mw
-from corridor_sim.models.serbia.robustness import robustness, robustness_summary
-from corridor_sim.models.serbia.run_gas import (
+from corridor_sim.models.serbia.gas.route import GasSpec, route_free_capacity
+from corridor_sim.models.serbia.gas.run import (
     breakeven_cf,
     gas_tables,
     hourly_burn_mcm,
     tightest_legs,
 )
-from corridor_sim.models.serbia.study_sites import attribute_violations, best_site, site_tables
+from corridor_sim.models.serbia.grid.network import GridSpec, grid_elements
+from corridor_sim.models.serbia.params import ALL_SITES, PARAMS
+from corridor_sim.models.serbia.profiles import HOURS, hour_snapshots, plant_dispatch_mw
+from corridor_sim.models.serbia.study.inputs import YearInputs, year_inputs
+from corridor_sim.models.serbia.study.robustness import robustness, robustness_summary
+from corridor_sim.models.serbia.study.sites import attribute_violations, best_site, site_tables
 from corridor_sim.results.result import Result, summary_frame
 from corridor_sim.units import MWH_PER_GWH
 
@@ -337,7 +337,7 @@ def simulate(scenario: ScenarioLike) -> Result:
 
 
 def _unit_kinds(grid: GridSpec) -> dict[str, str]:
-    from corridor_sim.models.serbia.grid import grid_tables  # noqa: PLC0415
+    from corridor_sim.models.serbia.grid.tables import grid_tables  # noqa: PLC0415
 
     gens = grid_tables(grid.year, None, planned=grid.planned, draw=grid.draw).gens
     return dict(zip(gens["id"], gens["kind"], strict=True))

@@ -1,6 +1,6 @@
 """The Serbian 400/220 kV grid as a pandapower net (the neighbours as equivalents).
 
-:func:`build_grid` makes the net of a year and site from :func:`.grid.grid_tables`:
+:func:`build_grid` makes the net of a year and site from :func:`.grid.tables.grid_tables`:
 every bus, line and transformer of the ENTSO-E map extract in Serbia and Kosovo (ids kept:
 ``line_4236``, ``trafo_15312``, bus name and ``key`` ``b2182``), the public changes up to the
 year (``kragujevac2_kraljevo3``, ...), the neighbours' hubs and couplings, the loads at the
@@ -26,7 +26,7 @@ import pandas as pd
 
 from corridor_sim.errors import SpecError
 from corridor_sim.models.params import ParamValues
-from corridor_sim.models.serbia.grid import GridTables, grid_tables
+from corridor_sim.models.serbia.grid.tables import GridTables, grid_tables
 from corridor_sim.models.serbia.params import PARAMS, Site, annual_energy_twh, parse_site
 from corridor_sim.models.serbia.values import Draw, cv
 from corridor_sim.units import HOURS_PER_YEAR, MWH_PER_TWH

@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.models.serbia.inputs import year_inputs
-from corridor_sim.models.serbia.network import GridSpec
+from corridor_sim.models.serbia.grid.network import GridSpec
 from corridor_sim.models.serbia.params import ALL_SITES, PARAMS
 from corridor_sim.models.serbia.profiles import HOURS
-from corridor_sim.models.serbia.study_sites import attribute_violations, best_site, site_tables
+from corridor_sim.models.serbia.study.inputs import year_inputs
+from corridor_sim.models.serbia.study.sites import attribute_violations, best_site, site_tables
 from corridor_sim.models.serbia.values import Draw, cv, draw_from_ranges
 
 __all__ = ["ROBUSTNESS_IDS", "robustness", "robustness_summary"]

@@ -31,7 +31,7 @@ from corridor_sim.engines.dispatch import dispatch
 from corridor_sim.engines.power import dc_flow
 from corridor_sim.errors import InfeasibleError
 from corridor_sim.models.params import ParamValues
-from corridor_sim.models.serbia.network import copy_net
+from corridor_sim.models.serbia.grid.network import copy_net
 from corridor_sim.models.serbia.profiles import hour_snapshots
 from corridor_sim.models.serbia.values import cv
 

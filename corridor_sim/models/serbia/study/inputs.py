@@ -14,16 +14,16 @@ import pandas as pd
 
 from corridor_sim.catalogue import value
 from corridor_sim.models.params import ParamValues
-from corridor_sim.models.serbia.grid import grid_tables
-from corridor_sim.models.serbia.market import (
+from corridor_sim.models.serbia.grid.network import GridSpec, build_grid
+from corridor_sim.models.serbia.grid.tables import grid_tables
+from corridor_sim.models.serbia.market.dispatch import (
     MarketResult,
     MarketSpec,
     market_dispatch,
     power_price_series,
 )
-from corridor_sim.models.serbia.network import GridSpec, build_grid
 from corridor_sim.models.serbia.profiles import national_load_mw, plant_dispatch_mw, unit_profiles
-from corridor_sim.models.serbia.study import HourlyInputs, _hour_tables
+from corridor_sim.models.serbia.study.site import HourlyInputs, _hour_tables
 
 __all__ = ["YearInputs", "base_capacity_mw", "year_inputs"]
 

@@ -1,8 +1,8 @@
 """The Serbian 400/220 kV grid of a year as element tables (before pandapower).
 
-:func:`grid_tables` turns the stored extract (:mod:`.grid_data`), the public changes up
+:func:`grid_tables` turns the stored extract (:mod:`.grid.stored`), the public changes up
 to the year, the neighbours' equivalents and the plant's connection into plain
-DataFrames; :mod:`.network` makes the pandapower net from them.
+DataFrames; :mod:`.grid.network` makes the pandapower net from them.
 
 * Serbia (and Kosovo, ``XK``): every 220/380 kV bus, line and transformer of the extract,
   parameters from standard types by voltage (``serbia.line.kv400.*``, ``kv220.*``) and the
@@ -22,7 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor_sim.models.serbia.grid_data import (
+from corridor_sim.models.serbia.grid.equivalents import (
+    LevelParams,
+    equivalents,
+    level_params,
+    line_row,
+)
+from corridor_sim.models.serbia.grid.stored import (
     DUPLICATES,
     EXTERNAL,
     NEIGHBOURS,
@@ -31,12 +37,6 @@ from corridor_sim.models.serbia.grid_data import (
     load_shares,
     read_tables,
     split_polyline,
-)
-from corridor_sim.models.serbia.grid_equivalents import (
-    LevelParams,
-    equivalents,
-    level_params,
-    line_row,
 )
 from corridor_sim.models.serbia.values import cv
 
