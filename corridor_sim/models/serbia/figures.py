@@ -262,6 +262,23 @@ def _best_site_text(result: Result, comp: pd.DataFrame) -> str:
     return text
 
 
+def _ties_text(result: Result) -> str:
+    """Which ties the verdict relies on, and the verdict with the disputed ties switched."""
+    if "tie_states" not in result.tables:
+        return ""
+    states = result.table("tie_states")
+    own = states[states["scenario_state"].astype(bool)]
+    relied = result.meta.get("ties_relied_on") or []
+    text = f"{own['tie_state'].iloc[0]}; relies on the ties to {', '.join(relied)}"
+    for state, rows in states[~states["scenario_state"].astype(bool)].groupby("tie_state"):
+        best = rows.loc[rows["best"].astype(bool), "site"]
+        unsafe = rows.loc[(rows["site"] != "none") & ~rows["n1_secure"].astype(bool), "site"]
+        text += f"\nwith {state}: best {_SITE_LABELS.get(best.iloc[0], best.iloc[0])}"
+        if len(unsafe):
+            text += f", not N-1 secure: {', '.join(_SITE_LABELS.get(s, s) for s in unsafe)}"
+    return text
+
+
 def site_comparison(result: Result) -> Figure:
     """Four panels per site: losses, worst N-1 loading in the area, N-1 violation hours caused."""
     with style_context():
@@ -305,7 +322,9 @@ def _site_comparison(result: Result) -> Figure:
         elif not vals.any():
             ax.set_ylim(0, 1)
             ax.set_title(f"{title}: none")
-    fig.suptitle(figure_title(result, f"Site comparison: {_best_site_text(result, comp)}"))
+    ties = _ties_text(result)
+    verdict = _best_site_text(result, comp) + (f"\n{ties}" if ties else "")
+    fig.suptitle(figure_title(result, f"Site comparison: {verdict}"))
     return fig
 
 
