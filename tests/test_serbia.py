@@ -28,7 +28,13 @@ from corridor_sim.models.serbia.gas.route import (
     mwh_from_gas_mcm,
     route_free_capacity,
 )
-from corridor_sim.models.serbia.grid.network import GridSpec, build_grid, element_ids, grid_elements
+from corridor_sim.models.serbia.grid.network import (
+    GridSpec,
+    build_grid,
+    element_ids,
+    grid_elements,
+    monitored,
+)
 from corridor_sim.models.serbia.grid.stored import load_shares, read_tables
 from corridor_sim.models.serbia.market.dispatch import (
     MarketSpec,
@@ -282,6 +288,11 @@ def test_model_entry_declares_params_options_and_horizon():
         "planned_grid",
         "robustness_draws",
         "ac_cases",
+        "credit_ties",
+        "open_ties",
+        "both_tie_states",
+        "power_price_profile",
+        "gas_chain",
     } == set(serbia.OPTIONS.names)
 
 
@@ -319,9 +330,7 @@ def test_every_n1_case_was_run(result):
     for site in SITES:
         key = site or "none"
         net = serbia.build(2029, site=site)
-        screened = (
-            net.line["kind"].isin(["rs", "tie"]).sum() + net.trafo["kind"].isin(["rs", "tie"]).sum()
-        )
+        screened = len(monitored(net))  # in service: the open Kosovo ties are not screened
         assert comp.loc[key, "n1_outages"] == screened
         assert comp.loc[key, "n1_cases"] == screened * 240
 
@@ -407,9 +416,7 @@ def test_line_outage_event_takes_the_line_out():
     )
     comp = serbia.simulate(scn).site_comparison.iloc[0]
     net = serbia.build(2029, site="krusevac")
-    n = int(
-        net.line["kind"].isin(["rs", "tie"]).sum() + net.trafo["kind"].isin(["rs", "tie"]).sum()
-    )
+    n = len(monitored(net))
     assert comp["n1_cases"] == n * 43 + (n - 1) * 5  # one fewer outage in the 5 event hours
 
 
@@ -757,6 +764,8 @@ def test_figures(result):
         "serbia_site_comparison",
         "serbia_n1_worst_cases",
         "serbia_gas_balance",
+        "serbia_gas_balance_monthly",  # the gas chain on the run's own dispatch
+        "serbia_gas_needs",
     }
     for fig in figs.values():
         assert fig.axes
@@ -911,14 +920,18 @@ def test_examples_reproduce_the_documented_figures(example_results):
     assert s.at["losses_gwh", "value"] == pytest.approx(comp.at["krusevac", "losses_mwh"] / 1000)
     # today's users take the whole 0.4 bcm/yr contract (serbia.gas.contract_existing_use)
     assert s.at["breakeven_capacity_factor", "value"] == 0.0
-    assert s.at["gas_need_bcm_per_yr", "value"] == pytest.approx(0.8155, abs=5e-4)  # CF 1.0
+    assert s.at["gas_need_bcm_per_yr", "value"] == pytest.approx(0.7109, abs=5e-4)  # CF 0.87
+    assert s.at["capacity_factor", "value"] == pytest.approx(0.8718, abs=5e-4)
+    # the gas chain runs on the same dispatch: its need is the run's own
+    needs = res.table("gas_needs").iloc[0]
+    assert needs["gas_need_bcm_per_yr"] == pytest.approx(s.at["gas_need_bcm_per_yr", "value"])
     outage = example_results["serbia_krusevac_line_outage"].site_comparison.set_index("site")
-    assert outage.at["krusevac", "n1_area_violation_hours"] == 6801  # as without the outage
-    assert outage.at["krusevac", "n1_site_violation_hours"] == 6848  # 44 more hours
+    assert outage.at["krusevac", "n1_area_violation_hours"] == 5920  # as without the outage
+    assert outage.at["krusevac", "n1_site_violation_hours"] == 5967  # 44 more hours
     winter = example_results["serbia_winter_peak_n1"].site_comparison.set_index("site")
     assert winter.loc[["trupale", "niska_banja"], "n1_area_violation_hours"].eq(0).all()
-    assert winter.at["krusevac", "n1_area_violation_hours"] == 7
-    assert winter.at["krusevac", "worst_area_n1_loading_pct"] == pytest.approx(101.2, abs=0.05)
+    assert winter.at["krusevac", "n1_area_violation_hours"] == 1
+    assert winter.at["krusevac", "worst_area_n1_loading_pct"] == pytest.approx(100.2, abs=0.05)
     states = res.table("tie_states").set_index(["tie_state", "site"])
     credited = states.loc["RS-XK credited"]
     assert credited.at["krusevac", "worst_area_n1_loading_pct"] == pytest.approx(85.5, abs=0.05)
@@ -988,9 +1001,9 @@ def test_plotting_serbia_still_imports():
 #: worst N-1 loading in the area %), and the best site.
 #: The Serbia–Kosovo ties are open (no N-1 credit, the default).
 DOCUMENTED = {
-    "none": (313.5, 0, 0, 93.8),
-    "trupale": (309.5, 0, 47, 82.5),
-    "krusevac": (331.4, 6801, 6804, 114.5),
-    "niska_banja": (315.6, 0, 56, 82.6),
+    "none": (317.5, 0, 0, 93.8),
+    "trupale": (313.7, 0, 45, 83.8),
+    "krusevac": (332.7, 5920, 5923, 114.2),
+    "niska_banja": (319.0, 0, 55, 83.8),
 }
 DOCUMENTED_BEST = "trupale"

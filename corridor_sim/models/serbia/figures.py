@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import Normalize
 
+from corridor_sim.models.serbia.gas.figures import figures as gas_chain_figures
 from corridor_sim.models.serbia.params import SITE_LABELS
 from corridor_sim.plotting.labels import place_labels
 from corridor_sim.plotting.style import (
@@ -485,4 +486,5 @@ def figures(result: Result) -> dict[str, Figure]:
     }
     if "robustness_summary" in result.tables:
         out["serbia_site_robustness"] = site_robustness(result.table("robustness_summary")).figure
+    out.update(gas_chain_figures(result))  # the daily gas chain on the run's own dispatch
     return out

@@ -20,8 +20,10 @@ from corridor_sim.models.serbia.gas.run import (
     hourly_burn_mcm,
     tightest_legs,
 )
+from corridor_sim.models.serbia.gas.study import chain_spec, gas_study
 from corridor_sim.models.serbia.grid.network import GridSpec, grid_elements
 from corridor_sim.models.serbia.grid.ties import borders, disputed_borders, open_borders
+from corridor_sim.models.serbia.market.dispatch import PRICE_PROFILES
 from corridor_sim.models.serbia.params import ALL_SITES, PARAMS
 from corridor_sim.models.serbia.profiles import HOURS, hour_snapshots, plant_dispatch_mw
 from corridor_sim.models.serbia.study.inputs import YearInputs, year_inputs
@@ -81,6 +83,14 @@ OPTIONS = OptionTable(
             choices=("economic", "capacity_factor"),
         ),
         Option(
+            "power_price_profile",
+            "str",
+            "'seepex': the measured hourly day-ahead prices of Serbia (ENTSO-E, 2023/24) "
+            "scaled to power_price_eur_per_mwh; 'synthetic': a load-shaped price",
+            default="seepex",
+            choices=PRICE_PROFILES,
+        ),
+        Option(
             "planned_grid",
             "bool",
             "include the planned grid changes from their announced years (the Trans-Balkan "
@@ -109,6 +119,15 @@ OPTIONS = OptionTable(
             "bool",
             "also run the site study with the disputed ties (Serbia–Kosovo) in their other "
             "state, credited or open, and report the verdict under both (table tie_states)",
+            default=True,
+        ),
+        Option(
+            "gas_chain",
+            "bool",
+            "run the daily gas chain on this run's own dispatch of the plant (its capacity "
+            "factor and gas need come from the dispatch): what reaches the plant, and the "
+            "new contract and capacity it needs (tables gas_needs, gas_new_capacity, "
+            "gas_chain_monthly, gas_chain_daily, gas_legs)",
             default=True,
         ),
         Option(
@@ -316,6 +335,7 @@ def simulate(scenario: ScenarioLike) -> Result:
         need_plant=any(s != "none" for s in sites),
         need_none="none" in sites,
         dispatch_mode=opts["dispatch"],
+        price_profile=opts["power_price_profile"],
     )
     tables = site_tables(
         sites, yi, grid=grid, n_hours=n_hours, events=events, ac_cases=opts["ac_cases"]
@@ -333,6 +353,7 @@ def simulate(scenario: ScenarioLike) -> Result:
             need_plant=any(s != "none" for s in sites),
             need_none="none" in sites,
             dispatch_mode=opts["dispatch"],
+            price_profile=opts["power_price_profile"],
         )
         t_other = site_tables(
             sites, yi_other, grid=other, n_hours=n_hours, events=events, ac_cases=0
@@ -371,6 +392,16 @@ def simulate(scenario: ScenarioLike) -> Result:
         )
         tables["robustness"] = mc
         tables["robustness_summary"] = robustness_summary(mc)
+    chain_rows: list[tuple[str, float, str, str]] = []
+    if opts["gas_chain"] and yi.with_plant is not None:
+        tech = yi.market.technology
+        chain = gas_study(
+            {(tech, "dispatch"): plant},
+            spec=chain_spec(year, **dict(scenario.overrides)),
+            efficiency={tech: eff},
+        )
+        tables.update(chain.tables)
+        chain_rows = chain.summary_rows(tech, "dispatch")
     free = route_free_capacity(gas)
     balance = tables["gas_balance"]
     row = balance[np.isclose(balance["capacity_factor"], cf)].iloc[0]
@@ -387,6 +418,8 @@ def simulate(scenario: ScenarioLike) -> Result:
         breakeven=breakeven_cf(row["supply_limit_bcm_per_yr"], grid.plant_capacity_mw, HOURS, eff),
         capacity_mw=grid.plant_capacity_mw,
     )
+    if chain_rows:
+        summary = pd.concat([summary, summary_frame(chain_rows)], ignore_index=True)
     meta: dict[str, Any] = {
         "model": "serbia",
         "year": year,
