@@ -409,8 +409,8 @@ reaches the plant, what is short, and the smallest new contract that would leave
     code("""
 import numpy as np
 
-from corridor_sim.models.serbia.gas_study import chain_spec, gas_study
-from corridor_sim.models.serbia.network import GridSpec
+from corridor_sim.models.serbia.gas.study import chain_spec, gas_study
+from corridor_sim.models.serbia.grid.network import GridSpec
 from corridor_sim.models.serbia.params import PARAMS
 from corridor_sim.models.serbia.profiles import national_load_mw, plant_dispatch_mw
 
