@@ -30,7 +30,7 @@ from corridor_sim.models.caspian.sizing import optimise, sample_hours
 from corridor_sim.models.caspian.study import capacity_study
 from corridor_sim.models.caspian.summary import (
     export_week,
-    first_binding,
+    exports_by_destination,
     origin_rows,
     snapshot_roles,
     snapshot_rows,
@@ -106,8 +106,9 @@ def run_year(
         (shared schema, see ``docs/caspian.md``) and ``link_statistics``, ``exports``,
         ``curtailment``, ``generation``, ``snapshots``, ``links``, ``hubs`` (and
         ``capacity_study`` when asked); the summary has ``exported_twh``, export per route,
-        ``curtailed_twh``, ``unserved_gwh`` and ``first_binding_link_hours_at_limit`` (the
-        link in ``element``); ``meta["dispatch_seconds"]`` is the build and LP wall time.
+        ``curtailed_twh``, ``unserved_gwh`` and ``bottleneck_hours_at_limit`` (the
+        bottleneck, :func:`.tables.bottleneck`, in ``element``; also
+        ``meta["bottleneck"]``); ``meta["dispatch_seconds"]`` is the build and LP wall time.
 
     Raises
     ------
@@ -154,14 +155,16 @@ def run_year(
     snap_hours = sorted(set(roles.values())) if opts["snapshot_hours"] is None else roles.values()
     snaps = snapshots(net, h, snap_hours, p.year)
     links = net["caspian_links"].copy()
+    stats = tables.link_statistics(h)
     out = {
         "flows": tables.flows(h, net, p.year),
         "utilisation": tables.utilisation(h, p.year),
-        "link_statistics": tables.link_statistics(h),
+        "link_statistics": stats,
         "bottlenecks": ranking,
         "prices": tables.prices(h, p.year),
         "unmet": tables.unmet(h, p.year),
         "exports": tables.exports(h, p.year),
+        "exports_by_destination": exports_by_destination(origins),
         "origin": origin_tables.origin(origins, p.year),
         "export_origin": origin_tables.export_origin(origins, p.year),
         "origin_by_source": origin_tables.origin_by_source(origins),
@@ -196,8 +199,7 @@ def run_year(
         "seed": int(seed),
         "hours": hours,
         "week": int(export_week(h) if week is None else week),
-        "first_binding_link": first_binding(ranking),
-        "bottleneck": first_binding(ranking),  # what sweeps and Monte Carlo tabulate
+        "bottleneck": tables.bottleneck(ranking),  # what sweeps and Monte Carlo tabulate
         "snapshot_hours": dict(roles),
         "dispatch_seconds": seconds,
         "ramping": bool(opts["ramping"]),
@@ -207,7 +209,7 @@ def run_year(
         "Europe (hourly price) and the market ties take",
     }
     rows = [
-        *summary_rows(h, ranking),
+        *summary_rows(h, ranking, stats),
         *origin_rows(h, origins, p, cbam_eur_per_mwh(p)),
         *sized,
         *snapshot_rows(snaps, roles),
