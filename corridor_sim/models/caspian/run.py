@@ -36,6 +36,7 @@ from corridor_sim.models.caspian.summary import (
     snapshot_rows,
     summary_rows,
 )
+from corridor_sim.models.caspian.validation import validation
 from corridor_sim.results.result import Result, summary_frame
 
 if TYPE_CHECKING:
@@ -174,6 +175,7 @@ def run_year(
         "links": links,
         "hubs": net["caspian_hubs"].copy(),
     }
+    out["validation"] = validation(p.year, stats, out["generation"])
     sized = []
     if opts["sizing"]:
         result = optimise(p.year, prof=prof, avail=avail, weeks=opts["sizing_weeks"], **overrides)
