@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
 import hypothesis.extra.numpy as hnp
 import hypothesis.strategies as st
+import matplotlib.axes
+import matplotlib.text
 import numpy as np
 import pandapower as pp
 import pandas as pd
@@ -250,7 +253,18 @@ def test_full_year_tables_and_summary(full_year_2032):
     assert res.metric("export_caspian_black_sea_europe_twh") <= 1300 * 8760 / 1e6 + 1e-9
     bott = res.bottlenecks
     assert list(bott["rank"]) == list(range(1, len(LINKS) + 1))
-    assert res.meta["first_binding_link"] in LINKS
+    assert res.meta["bottleneck"] in {*LINKS, "none"}
+    # one definition of the bottleneck: the flagged rank-1 row of `bottlenecks`, read by the
+    # meta, the summary and (through tables.bottleneck) the capacity study
+    assert bott["bottleneck"].sum() <= 1
+    if bott["bottleneck"].any():
+        assert bott.loc[bott["bottleneck"], "rank"].tolist() == [1]
+        assert bool(bott.at[0, "export_route"])
+        assert bott.at[0, "binding_periods"] > 0
+    first = bott["element"].iloc[0] if bott["bottleneck"].any() else "none"
+    assert res.meta["bottleneck"] == first
+    summary = res.summary().set_index("metric")
+    assert summary.at["bottleneck_hours_at_limit", "element"] == first
     assert set(res.flows["element"]) == set(LINKS)
     assert len(res.flows) == 8760 * len(LINKS)
     ac = res.snapshots.query("method == 'ac' and element_type == 'bus'")
@@ -287,7 +301,7 @@ def test_capacity_study_reports_each_point():
         2032, caspian_mw=[0.0, 7000.0], black_sea_mw=[1300.0, 2600.0], prof=prof
     )
     assert len(table) == 4
-    assert set(table["binding_link"]) <= {*LINKS, "none"}
+    assert set(table["bottleneck"]) <= {*LINKS, "none"}
     assert (table["cable_capex_meur"] > 0).any()
     for cm, grp in table.groupby("caspian_mw"):
         cost = grp.sort_values("black_sea_mw")["objective_meur"].to_numpy()
@@ -476,9 +490,10 @@ def test_neighbour_ties_are_an_option():
     on = caspian.run_year(2032, profile=prof, hours=48, snapshot_hours=[], neighbour_ties=True)
     off_stats = off.link_statistics.set_index("element")
     on_stats = on.link_statistics.set_index("element")
-    assert off_stats.loc[["az_ru", "az_ir"], "energy_twh"].sum() == 0.0
+    both = ["forward_energy_twh", "backward_energy_twh"]
+    assert off_stats.loc[["az_ru", "az_ir"], both].to_numpy().sum() == 0.0
     assert on_stats.at["az_ir", "capacity_mw"] == value("caspian.link.az_ir.capacity", unit="MW")
-    assert on_stats.loc[["az_ru", "az_ir"], "energy_twh"].sum() > 0
+    assert on_stats.loc[["az_ru", "az_ir"], both].to_numpy().sum() > 0
     assert on.metric("objective_meur") <= off.metric("objective_meur") + 1e-6
 
 
@@ -889,6 +904,173 @@ def test_result_tables_pass_the_shared_schema(examples, name):
     assert "provenance" in res.tables  # added by MODEL.run, not by the model
 
 
+def test_one_energy_per_link_and_direction(full_year_2032):
+    """Forward, backward and net energy of a link are one figure each, in every table."""
+    res = full_year_2032
+    stats = res.link_statistics.set_index("element")
+    flows = res.flows.pivot(index="hour", columns="element", values="p_mw")
+    np.testing.assert_allclose(
+        stats["forward_energy_twh"], flows.clip(lower=0).sum()[stats.index] / 1e6
+    )
+    np.testing.assert_allclose(
+        stats["backward_energy_twh"], (-flows).clip(lower=0).sum()[stats.index] / 1e6
+    )
+    np.testing.assert_allclose(
+        stats["net_energy_twh"], stats["forward_energy_twh"] - stats["backward_energy_twh"]
+    )
+    by_source = res.table("origin_by_source")
+    per = by_source.groupby(["element", "direction"])["energy_twh"].sum().unstack(fill_value=0.0)
+    for link in per.index:
+        assert per.at[link, "forward"] == pytest.approx(
+            stats.at[link, "forward_energy_twh"], rel=1e-9, abs=1e-12
+        )
+        assert per.get("backward", pd.Series(0.0, index=per.index))[link] == pytest.approx(
+            stats.at[link, "backward_energy_twh"], rel=1e-9, abs=1e-12
+        )
+    for way, link in (
+        ("black_sea", "black_sea_cable"),
+        ("georgia", "ge_tr"),
+        ("nakhchivan", "nakhchivan_tr"),
+    ):
+        assert res.metric(f"export_via_{way}_twh") == stats.at[link, "forward_energy_twh"]
+    # the traced green share of the Black Sea route is the cable's forward green share
+    assert stats.at["black_sea_cable", "forward_green_share_pct"] == pytest.approx(
+        res.metric("green_share_caspian_black_sea_europe_pct"), rel=1e-9
+    )
+
+
+def test_exports_end_by_country(full_year_2032):
+    """Every exported MWh ends in one country; 'to the EU' is Romania plus Türkiye's onward."""
+    res = full_year_2032
+    dest = res.table("exports_by_destination").set_index("destination")
+    assert dest["energy_twh"].sum() == pytest.approx(res.metric("exported_twh"), rel=1e-9)
+    assert (dest["energy_twh"] >= -1e-12).all()
+    assert dest.at["romania", "energy_twh"] == res.metric("export_via_black_sea_twh")
+    eu = dest.loc[dest["eu"], "energy_twh"].sum()
+    assert res.metric("export_to_eu_twh") == pytest.approx(eu, rel=1e-12)
+    for d in dest.index:
+        assert res.metric(f"export_to_{d}_twh") == dest.at[d, "energy_twh"]
+    # Türkiye passes on no more than it sends to the EU (its 500 MW export limit)
+    tr_eu = res.link_statistics.set_index("element").at["tr_eu", "forward_energy_twh"]
+    assert dest.at["bulgaria_greece", "energy_twh"] <= tr_eu + 1e-9
+    assert dest.at["turkiye", "eu"] == False  # noqa: E712 - numpy bool
+
+
+def test_seed_measures_beside_the_traced_share(full_year_2032):
+    """The seed's capacity measure is the export links over the new MW; all three in 0..100."""
+    res = full_year_2032
+    links = sum(
+        value(i, unit="MW")
+        for i in ("caspian.cable.black_sea.capacity", "caspian.link.ge_tr.capacity",
+                  "caspian.link.nakhchivan_tr.today")
+    )  # fmt: skip
+    new_mw = res.metric("az_new_green_mw")
+    assert res.metric("az_new_green_export_link_share_pct") == pytest.approx(links / new_mw * 100)
+    for m in ("az_new_green_export_link_share_pct", "az_new_green_exportable_share_pct",
+              "az_new_green_export_share_pct"):  # fmt: skip
+        assert 0.0 <= res.metric(m) <= 100.0, m
+    # the links can carry at least the share of the output their rating covers
+    assert res.metric("az_new_green_exportable_share_pct") >= res.metric(
+        "az_new_green_export_link_share_pct"
+    )
+
+
+def test_validation_by_role(examples):
+    """Today's corridor against recorded figures: roles, errors, at least three predictions."""
+    from corridor_sim.models.caspian.validation import COLUMNS, ROLES
+
+    table = examples["caspian_today"].table("validation")
+    assert list(table.columns) == [
+        "quantity", "role", "year", "unit", "modelled", "recorded", "error_pct", "source"
+    ]  # fmt: skip
+    assert list(table.columns) == COLUMNS
+    assert set(table["role"]) <= set(ROLES)
+    assert (table["role"] == "predicted").sum() >= 3
+    np.testing.assert_allclose(
+        table["error_pct"], (table["modelled"] - table["recorded"]) / table["recorded"].abs() * 100
+    )
+    for row in table.itertuples():
+        ids = row.source.split(" - ")
+        recorded = value(ids[0], unit="TWh") - sum(value(i, unit="TWh") for i in ids[1:])
+        assert row.recorded == pytest.approx(recorded), row.quantity
+        assert row.year == fact(ids[0]).year
+    later = examples["caspian_2032"].table("validation")
+    assert later.empty
+    assert list(later.columns) == COLUMNS
+
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?")
+
+
+def _figure_numbers(fig):
+    """Numbers written on `fig`: titles, labels, legends, annotations (not tick labels)."""
+    ticks = set()
+    for ax in fig.findobj(matplotlib.axes.Axes):  # colour bars and insets included
+        ticks |= {id(t) for t in ax.get_xticklabels() + ax.get_yticklabels()}
+    out = []
+    for text in fig.findobj(matplotlib.text.Text):
+        if id(text) in ticks or not text.get_visible():
+            continue
+        out += [(m.group(0), text.get_text()) for m in _NUMBER.finditer(text.get_text())]
+    return out
+
+
+def _table_numbers(res):
+    """Every number of the result's aggregate tables, its summary and its meta."""
+    aggregates = (
+        "link_statistics", "bottlenecks", "exports_by_destination", "origin_by_source",
+        "capacity_study", "sizing", "validation", "hubs", "links",
+    )  # fmt: skip
+    values = [float(v) for v in res.summary()["value"]]
+    for name in aggregates:
+        if name in res.tables:
+            frame = res.tables[name].select_dtypes("number")
+            values += [float(v) for v in frame.to_numpy().ravel()]
+    values += [float(v) for v in res.meta.values() if isinstance(v, (int, float))]
+    return np.array([v for v in values if np.isfinite(v)])
+
+
+def _matches(token, values):
+    digits = token.replace(",", "")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    target = float(digits)
+    close = values[np.abs(values - target) <= 0.5 * 10.0**-decimals + 1e-9]
+    return any(f"{v:.{decimals}f}" == f"{target:.{decimals}f}" for v in close)
+
+
+@pytest.mark.parametrize("name", ["caspian_2032", "caspian_2032_black_sea_outage"])
+def test_every_number_on_a_figure_is_in_a_table(examples, name):
+    """A label never computes its own figure: each number is a value of the same result."""
+    from corridor_sim.models.caspian.figures import figures
+
+    res = examples[name]
+    values = _table_numbers(res)
+    for stem, fig in figures(res).items():
+        for token, text in _figure_numbers(fig):
+            assert _matches(token, values), f"{stem}: {token!r} in {text!r}"
+
+
+def test_summary_metrics_are_documented_and_agree_across_models(examples):
+    """Every Caspian metric is documented; a metric name shared with another model has one unit."""
+    page = (Path(__file__).resolve().parents[1] / "docs" / "caspian.md").read_text("utf-8")
+    documented = set(re.findall(r"`([a-z0-9_<>|…]+)`", page))
+    templates = [re.compile("^" + re.sub(r"<[^>]+>", "[a-z0-9_]+", t) + "$")
+                 for t in documented if "<" in t]  # fmt: skip
+    units = {}
+    for res in examples.values():
+        for row in res.summary().itertuples():
+            if row.metric.startswith("snapshot_") or row.metric.endswith("ac_losses_mw"):
+                continue
+            ok = row.metric in documented or any(t.match(row.metric) for t in templates)
+            assert ok, f"{row.metric} is not in docs/caspian.md"
+            units.setdefault(row.metric, set()).add(row.unit)
+    assert all(len(u) == 1 for u in units.values()), units
+    other = cs.run(cs.Scenario.from_toml(EXAMPLES / "middle_corridor_today.toml")).summary()
+    for row in other.itertuples():
+        if row.metric in units:
+            assert units[row.metric] == {row.unit}, row.metric
+
+
 def test_summary_metric_names_carry_no_data(examples):
     names = set()
     for res in examples.values():
@@ -1027,6 +1209,7 @@ def test_docs_tables_are_generated_from_the_declarations():
 
 
 # -- cable sizes by optimisation (needs the engine's extendable branches) -------------------
+
 
 def _grid_cost(prof, **ratings):
     """Operating cost + annuities of the added MW, as the sizing counts them (MEUR)."""

@@ -96,21 +96,12 @@ def _twh(value: float) -> str:
 
 
 def _link_energy(result: Result) -> pd.DataFrame:
-    """Per link: forward and backward energy, hours at the limit, forward green share.
-
-    The energies (TWh) and hours are ``link_statistics``; the traced green share (%) of the
-    forward energy is from ``origin_by_source`` (measured at the same end).
-    """
+    """Per link from ``link_statistics``: energies each way, hours at the limit, green share."""
     stats = result.table("link_statistics").set_index("element")
-    energy = stats[["forward_energy_twh", "backward_energy_twh", "binding_periods"]].copy()
-    if "origin_by_source" in result.tables:
-        org = result.table("origin_by_source")
-        fwd = org[org["direction"] == "forward"]
-        green = fwd[fwd["category"] == "green"].groupby("element")["energy_twh"].sum()
-        total = fwd.groupby("element")["energy_twh"].sum()
-        share = green.reindex(total.index, fill_value=0.0) / total.where(total > 0) * 100
-        energy = energy.join(share.rename("green_share_pct"))
-    return energy
+    cols = ["forward_energy_twh", "backward_energy_twh", "binding_periods"]
+    if "forward_green_share_pct" in stats:
+        cols.append("forward_green_share_pct")
+    return stats[cols].rename(columns={"forward_green_share_pct": "green_share_pct"})
 
 
 def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
@@ -118,10 +109,10 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
 
     Every number on the map is read from the result's tables: the forward (westward)
     and backward energy of ``link_statistics`` (measured at the link's from-end, as the
-    summary's ``export_via_*_twh``), its hours at the limit ("full"), and the green share of
-    the forward energy from ``origin_by_source``. Cross-border links are coloured by that
-    share (viridis, 0-100 %); links inside a country are grey; HVDC links and converters
-    carry a white dashed centre line.
+    summary's ``export_via_*_twh``), its hours at the limit ("full") and the traced green
+    share of the forward energy (``forward_green_share_pct``, from ``origin_by_source``).
+    Cross-border links are coloured by that share (viridis, 0-100 %); links inside a country
+    are grey; HVDC links and converters carry a white dashed centre line.
     """
     hubs = result.table("hubs").set_index("element")
     links = result.table("links").set_index("element")
@@ -255,7 +246,8 @@ def curtailment_by_month(result: Result, ax: Axes | None = None) -> Axes:
     """Bar chart of curtailed green energy per month, stacked by hub (GWh), against the date.
 
     Hubs whose curtailment over the horizon is below 0.5 % of the total (too thin a bar to
-    see) are left out of the bars and the legend; the title says how much that is.
+    see) are left out of the bars and the legend; the title says so (every number on a
+    figure is a value of the result's tables).
     """
     ax = _axes(ax)
     cur = result.table("curtailment")
@@ -278,7 +270,7 @@ def curtailment_by_month(result: Result, ax: Axes | None = None) -> Axes:
     if len(wide.columns):
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
         if hidden > 0:
-            what += f" (other hubs {hidden:.2g} GWh, too little to show)"
+            what += " (hubs with too little to show left out)"
     else:
         what += ": none curtailed"
     time_axis(ax, dated=dated, step="month", label="month (of the model year)")

@@ -10,7 +10,7 @@ from corridor_sim.models.caspian.origin import Trace, category, cross_border_lin
 from corridor_sim.models.caspian.tables import hour_keys
 from corridor_sim.units import MWH_PER_TWH
 
-__all__ = ["export_origin", "origin", "origin_by_source"]
+__all__ = ["export_origin", "forward_green_share_pct", "origin", "origin_by_source"]
 
 _TOL_MW = 1e-6
 #: The two directions of a link's flow: from -> to (westward) and back.
@@ -117,3 +117,16 @@ def origin_by_source(trace: Trace) -> pd.DataFrame:
     table = table.sort_values(["order", "direction", "sender", "energy_twh"],
                               ascending=[True, False, True, False])  # fmt: skip
     return table.drop(columns="order").reset_index(drop=True)
+
+
+def forward_green_share_pct(by_source: pd.DataFrame, links: list[str]) -> pd.Series:
+    """Traced green share (%) of each link's forward energy, from `by_source`.
+
+    `by_source` is :func:`origin_by_source`; links that do not cross a border (or move
+    nothing forward) get NaN. ``link_statistics`` carries it as ``forward_green_share_pct``.
+    """
+    fwd = by_source[by_source["direction"] == "forward"]
+    total = fwd.groupby("element")["energy_twh"].sum()
+    green = fwd[fwd["category"] == "green"].groupby("element")["energy_twh"].sum()
+    share = green.reindex(total.index, fill_value=0.0) / total.where(total > 0) * 100
+    return share.reindex(links)

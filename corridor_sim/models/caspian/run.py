@@ -156,7 +156,11 @@ def run_year(
     snap_hours = sorted(set(roles.values())) if opts["snapshot_hours"] is None else roles.values()
     snaps = snapshots(net, h, snap_hours, p.year)
     links = net["caspian_links"].copy()
+    by_source = origin_tables.origin_by_source(origins)
     stats = tables.link_statistics(h)
+    stats["forward_green_share_pct"] = origin_tables.forward_green_share_pct(
+        by_source, list(stats["element"])
+    ).to_numpy()
     out = {
         "flows": tables.flows(h, net, p.year),
         "utilisation": tables.utilisation(h, p.year),
@@ -165,10 +169,10 @@ def run_year(
         "prices": tables.prices(h, p.year),
         "unmet": tables.unmet(h, p.year),
         "exports": tables.exports(h, p.year),
-        "exports_by_destination": exports_by_destination(origins),
+        "exports_by_destination": exports_by_destination(origins, stats),
         "origin": origin_tables.origin(origins, p.year),
         "export_origin": origin_tables.export_origin(origins, p.year),
-        "origin_by_source": origin_tables.origin_by_source(origins),
+        "origin_by_source": by_source,
         "curtailment": tables.curtailment(h, p.year),
         "generation": tables.generation(h, p.year),
         "snapshots": snaps,
@@ -212,7 +216,7 @@ def run_year(
     }
     rows = [
         *summary_rows(h, ranking, stats),
-        *origin_rows(h, origins, p, cbam_eur_per_mwh(p)),
+        *origin_rows(h, origins, p, cbam_eur_per_mwh(p), stats),
         *sized,
         *snapshot_rows(snaps, roles),
     ]

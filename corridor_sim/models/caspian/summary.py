@@ -94,11 +94,12 @@ def az_new_green_export_share_pct(h: Hourly, trace: Trace, new_share: float) -> 
     return min(PERCENT, left / new_output * PERCENT) if new_output > 0 else 0.0
 
 
-def exports_by_destination(trace: Trace) -> pd.DataFrame:
+def exports_by_destination(trace: Trace, stats: pd.DataFrame) -> pd.DataFrame:
     """Where the exports leaving the South Caucasus end, by country (TWh over the horizon).
 
-    Exports are the forward energy of the export links (:data:`ROUTE_OF`), measured where
-    they leave the South Caucasus, as ``exported_twh``. What crosses the Black Sea cable
+    Exports are the forward energy of the export links (:data:`ROUTE_OF`) in `stats`
+    (``link_statistics``), measured where they leave the South Caucasus, as
+    ``exported_twh``. What crosses the Black Sea cable
     ends in Romania (the EU). What enters Türkiye (Georgia–Türkiye, Nakhchivan–Türkiye)
     ends there unless Türkiye passes it on to the EU over ``tr_eu`` (Bulgaria/Greece, at
     most its 500 MW export limit): the part of ``tr_eu``'s forward flow that traces to
@@ -111,7 +112,8 @@ def exports_by_destination(trace: Trace) -> pd.DataFrame:
         ``element`` (the links it leaves the South Caucasus on, and ``tr_eu`` for what
         Türkiye passes on), ``energy_twh``.
     """
-    fwd = {k: float(trace.exports(k).to_numpy().sum()) / MWH_PER_TWH for k in ROUTE_OF}
+    energy = stats.set_index("element")["forward_energy_twh"]
+    fwd = {k: float(energy[k]) for k in ROUTE_OF}
     into_tr = list(ROUTES["azerbaijan_turkiye_europe"])
     entered = sum(fwd[k] for k in into_tr)
     onward = trace.exports("tr_eu")
@@ -166,9 +168,14 @@ def _traced(trace: Trace, links: Sequence[str]) -> dict[str, float]:
 
 
 def origin_rows(
-    h: Hourly, trace: Trace, p: Mapping[str, Any], cbam_eur_per_mwh: float
+    h: Hourly,
+    trace: Trace,
+    p: Mapping[str, Any],
+    cbam_eur_per_mwh: float,
+    stats: pd.DataFrame | None = None,
 ) -> list[Row]:
     """Summary rows of the exports' origin, the CBAM and the seed's 70 % export share."""
+    stats = link_statistics(h) if stats is None else stats
     rows: list[Row] = []
     links = list(ROUTE_OF)
     total = _traced(trace, links)
@@ -196,15 +203,16 @@ def origin_rows(
                  congested / green_mwh * PERCENT if green_mwh > 0 else 0.0, "%", ""))  # fmt: skip
     new_mw = p["az_green_mw"] - value("caspian.az.green_today", unit="MW")
     new_share = max(0.0, new_mw) / p["az_green_mw"] if p["az_green_mw"] > 0 else 0.0
-    by_country = exports_by_destination(trace)
+    by_country = exports_by_destination(trace, stats)
     eu = float(by_country.loc[by_country["eu"], "energy_twh"].sum())
+    leaving = float(by_country["energy_twh"].sum())  # = exported_twh
     rows += [
         (f"export_to_{r.destination}_twh", r.energy_twh, "TWh", r.element)
         for r in by_country.itertuples()
     ]
     rows += [
         ("export_to_eu_twh", eu, "TWh", "black_sea_cable+tr_eu"),
-        ("export_to_eu_share_pct", eu / exported * PERCENT if exported > 0 else 0.0, "%",
+        ("export_to_eu_share_pct", eu / leaving * PERCENT if leaving > 0 else 0.0, "%",
          "black_sea_cable+tr_eu"),
     ]  # fmt: skip
     cap_pct, energy_pct = az_new_green_seed_measures_pct(h, max(0.0, new_mw), new_share)
