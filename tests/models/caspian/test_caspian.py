@@ -565,6 +565,28 @@ def test_central_asia_follows_the_published_plans():
     assert p30.kz_export_wind_mw == 0.0
 
 
+def test_internal_equivalents_follow_their_catalogue_rows():
+    """Aktau draws at most the Western Zone's transfer; the landings never bind first."""
+    assert caspian.parameters(2027)["kz_west_link_mw"].default == 0.0
+    assert caspian.parameters(2028)["kz_west_link_mw"].default == value(
+        "caspian.link.kz_internal.capacity", unit="MW"
+    )
+    p = resolve_year(2032)
+    rated = caspian.build(2032)["caspian_links"].set_index("element")["capacity_mw"]
+    assert rated["kz_internal"] == 500.0
+    brings = min(p.caspian_cable_mw, p.kz_west_link_mw + p.kz_export_wind_mw)
+    headroom = value("caspian.link.az_internal.headroom", unit="MW")
+    assert rated["az_internal"] == pytest.approx(
+        headroom + brings + p.az_green_mw * p.az_wind_share
+    )
+    assert rated["ge_internal"] == rated["ro_internal"] > rated["black_sea_cable"]
+    # the Western Zone has its own fleet, serving only its own demand
+    net = caspian.build(2032)
+    west = net.gen[net.gen["name"] == "kz_west.gas"]
+    assert len(west) == 1
+    assert west["fleet"].iloc[0] == "kzw"
+
+
 def test_driving_assumptions_have_references_or_ranges():
     """Every rating, date and driver of the findings: a public quote, or a range."""
     ids = [
@@ -576,6 +598,9 @@ def test_driving_assumptions_have_references_or_ranges():
         "caspian.cost.gas.az", "caspian.cost.black_sea_cable", "caspian.cf.az.wind",
         "caspian.profile.wind.correlation_length", "caspian.demand.uz.annual_2030",
         "caspian.gen.uz.green_2030", "caspian.demand.kz.generation_2030",
+        # every internal equivalent: a reference or a range (no invented backbone)
+        "caspian.link.kz_internal.capacity", "caspian.link.kz_internal.commission_year",
+        "caspian.link.az_internal.headroom", "caspian.link.tr_internal.capacity",
     ]  # fmt: skip
     for fid in ids:
         row = fact(fid)
@@ -584,6 +609,8 @@ def test_driving_assumptions_have_references_or_ranges():
         "caspian.link.az_nakhchivan.capacity", "caspian.link.az_ir.capacity",
         "caspian.gen.uz.green_2030", "caspian.cost.eu_ets_price",
         "caspian.cbam.actual_emissions_rule", "caspian.link.nakhchivan_tr.length",
+        "caspian.link.kz_internal.capacity", "caspian.link.kz_internal.commission_year",
+        "caspian.link.az_internal.headroom", "caspian.gen.kz_west.own_fleet",
     )  # fmt: skip
     for fid in quoted:
         row = fact(fid)
