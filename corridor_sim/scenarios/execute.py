@@ -20,7 +20,7 @@ from corridor_sim.scenarios.checkpoint import Checkpoint, StudyInterrupted, json
 from corridor_sim.scenarios.executors import iter_runs, limit_threads
 from corridor_sim.scenarios.progress import study_bar
 
-__all__ = ["execute", "normalise", "record_of", "run_task"]
+__all__ = ["execute", "failed_record", "normalise", "record_of", "run_task"]
 
 logger = logging.getLogger(__name__)
 
@@ -80,14 +80,22 @@ def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
         record["unread"] = sorted(i for i in catalogue if i not in read)
     except Exception as err:  # noqa: BLE001 - a failing run is recorded, the study goes on
         message = " ".join(str(err).split()) or type(err).__name__
-        record = {
-            **head,
-            "status": "failed",
-            "error": f"{type(err).__name__}: {message}",
-            "bottleneck": "",
-            "summary": None,
-            "unread": [],
-        }
+        return failed_record(payload, f"{type(err).__name__}: {message}")
+    return normalise(record)
+
+
+def failed_record(payload: Mapping[str, Any], error: str) -> dict[str, Any]:
+    """Return the record of a run that failed with `error` (one line)."""
+    record = {
+        "key": int(payload["key"]),
+        "inputs": dict(payload.get("inputs") or {}),
+        "seed": payload.get("seed"),
+        "status": "failed",
+        "error": " ".join(error.split()),
+        "bottleneck": "",
+        "summary": None,
+        "unread": [],
+    }
     return normalise(record)
 
 
@@ -125,7 +133,9 @@ def execute(
         todo = [{**p, "limit_threads": True} for p in todo]
     failed = sum(1 for r in records.values() if r["status"] == "failed")
     unread: set[str] = set()
-    runs = iter_runs(run_task, todo, executor=executor, max_workers=max_workers)
+    runs = iter_runs(
+        run_task, todo, executor=executor, max_workers=max_workers, on_lost=failed_record
+    )
     try:
         with study_bar(
             total, done=total - len(todo), desc=desc, unit=unit, enabled=progress

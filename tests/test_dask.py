@@ -1,0 +1,111 @@
+"""Studies on Dask's distributed scheduler: a lost worker, Ctrl-C, a plain script.
+
+Each test starts a cluster (several seconds on a busy machine), so there are few: a
+killed worker and the documented script run by default, the rest are marked slow.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import corridor_sim as cs
+
+distributed = pytest.importorskip("distributed")
+
+ROOT = Path(__file__).resolve().parents[1]
+STORM = ROOT / "examples" / "oil_storm_season.toml"
+SCALING = ROOT / "docs" / "scaling.md"
+
+
+def _until(condition, timeout: float, what: str, poll: float = 0.05):
+    """Wait for `condition()` to be true (a condition, not a fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(poll)
+    pytest.fail(f"not within {timeout} s: {what}")
+
+
+def test_a_killed_worker_loses_no_draw_and_doubles_none(tmp_path):
+    n = 16
+    serial = cs.monte_carlo(STORM, n, progress=False)
+    ck = tmp_path / "ck"
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    client = distributed.Client(cluster)
+    out: dict[str, object] = {}
+
+    def study() -> None:
+        try:
+            out["study"] = cs.monte_carlo(STORM, n, executor="dask", checkpoint=ck, progress=False)
+        except BaseException as err:  # noqa: BLE001 - reported below
+            out["error"] = err
+
+    thread = threading.Thread(target=study)
+    try:
+        thread.start()
+        saved = lambda: len(list((ck / "runs").glob("*.json"))) if (ck / "runs").is_dir() else 0  # noqa: E731
+
+        def busy_worker():
+            # a warm worker (a draw is saved) in the middle of a draw
+            if saved() < 1:
+                return None
+            busy = [a for a, keys in client.processing().items() if keys]
+            return busy[0] if busy else None
+
+        victim = _until(busy_worker, 180, "a worker busy with a draw after the first draw")
+        in_flight = client.processing()[victim]
+        pid = client.run(os.getpid, workers=[victim])[victim]
+        assert saved() < n, "the study ended before the kill"
+        os.kill(pid, signal.SIGKILL)
+        thread.join(timeout=300)
+        assert not thread.is_alive()
+    finally:
+        client.close()
+        cluster.close()
+    assert "error" not in out, out.get("error")
+    assert in_flight  # the killed worker held draws that had not finished
+    study = out["study"]
+    assert sorted(study.runs["draw"]) == list(range(n))  # none lost, none twice
+    for name in ("runs", "values", "inputs", "base"):
+        pd.testing.assert_frame_equal(study.table(name), serial.table(name))
+
+
+def _docs_script() -> str:
+    text = SCALING.read_text(encoding="utf-8")
+    match = re.search(r"<!-- script: study\.py -->\s*```python\n(.*?)```", text, re.S)
+    assert match, "docs/scaling.md: no block marked <!-- script: study.py -->"
+    return match.group(1)
+
+
+def test_the_documented_plain_script_runs_as_written(tmp_path):
+    script = _docs_script()
+    assert "__main__" not in script  # no main guard, as users write it
+    path = tmp_path / "study.py"
+    path.write_text(script, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+    done = subprocess.run(
+        [sys.executable, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "8 of 8 draws finished, 0 failed" in done.stdout
+    assert "Traceback" not in done.stderr
