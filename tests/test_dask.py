@@ -6,6 +6,7 @@ killed worker and the documented script run by default, the rest are marked slow
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -109,3 +110,76 @@ def test_the_documented_plain_script_runs_as_written(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "8 of 8 draws finished, 0 failed" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            kids += [int(p) for p in (task / "children").read_text().split()]
+    return kids
+
+
+def _cluster_started(pid: int) -> bool:
+    for kid in _children(pid):
+        try:
+            if "_dask_cluster" in Path(f"/proc/{kid}/cmdline").read_text():
+                return True
+        except OSError:
+            pass
+    return False
+
+
+def _default_sigint() -> None:
+    # a shell without job control starts background jobs with SIGINT ignored; the child
+    # must get the default so that Python installs its handler
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", ["cluster start", "mid-run", "save"])
+def test_ctrl_c_ends_a_dask_study_at_once_with_one_line(tmp_path, moment):
+    ck, out = tmp_path / "ck", tmp_path / "out"
+    cmd = [sys.executable, "-m", "corridor_sim.cli", "monte-carlo", str(STORM), "-n", "40"]
+    cmd += ["-q", "--executor", "dask", "--workers", "2", "--checkpoint", str(ck)]
+    cmd += ["--out", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+        preexec_fn=_default_sigint,  # noqa: PLW1509 - no threads in the test process here
+    )
+    saved = lambda: len(list((ck / "runs").glob("*.json"))) if (ck / "runs").is_dir() else 0  # noqa: E731
+    reached = {
+        "cluster start": lambda: _cluster_started(proc.pid),
+        "mid-run": lambda: saved() >= 3,
+        "save": lambda: list(tmp_path.glob(".out.new-*")),
+    }[moment]
+    try:
+        _until(lambda: reached() or proc.poll() is not None, 300, moment)
+        assert proc.poll() is None, f"the study ended before the {moment}"
+        cluster = [k for k in _children(proc.pid) if moment != "save"]
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal: the foreground group
+        start = time.monotonic()
+        _, err = proc.communicate(timeout=60)
+        seconds = time.monotonic() - start
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("corridor-sim: interrupted"), err
+    print(f"{moment}: exit 130 {seconds:.2f} s after SIGINT (load {os.getloadavg()[0]:.1f})")
+    assert seconds < 5 * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1)), err
+    for kid in cluster:  # the cluster process and its workers are gone
+        assert (
+            not Path(f"/proc/{kid}").exists() or "zombie" in Path(f"/proc/{kid}/status").read_text()
+        )
+    if moment == "mid-run":
+        resumed = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        assert resumed.returncode == 0, resumed.stderr
