@@ -146,3 +146,43 @@ def test_a_checkpoint_behind_an_fsspec_url(clean, tmp_path):
     for table in ("runs", "values"):
         pd.testing.assert_frame_equal(first.table(table), whole.table(table))
         pd.testing.assert_frame_equal(again.table(table), whole.table(table))
+
+
+# ------------------------------------------------------------------------- kept tables
+def test_kept_tables_are_written_by_the_run_and_read_back_checked(clean, tmp_path):
+    _, whole = clean
+    ck = tmp_path / "ck"
+    stored = _mc(checkpoint=ck, tables=["utilisation", "unmet"])
+    in_memory = _mc(tables=["utilisation"])
+    record = json.loads((ck / "runs" / "000002.json").read_text())
+    ref = record["tables"]["utilisation"]
+    assert ref["file"] == "tables/utilisation/000002.csv"
+    assert "csv" not in ref  # the record holds a reference, not the table
+    assert (ck / ref["file"]).exists()
+    pd.testing.assert_frame_equal(stored.table("values"), whole.table("values"))
+    one = stored.run_table("utilisation", 2)
+    assert len(one) == ref["rows"] > 0
+    pd.testing.assert_frame_equal(one, in_memory.run_table("utilisation", 2))
+    every = stored.run_table("utilisation")
+    assert sorted(set(every["draw"])) == list(range(N))
+    assert len(every) == N * len(one)
+    # the draws differ (their inputs do), and the kept tables with them
+    assert (
+        not every[every["draw"] == 0]
+        .drop(columns="draw")
+        .reset_index(drop=True)
+        .equals(every[every["draw"] == 1].drop(columns="draw").reset_index(drop=True))
+    )
+    text = (ck / ref["file"]).read_text().replace(",", ";", 1)
+    (ck / ref["file"]).write_text(text)
+    with pytest.raises(cs.CorridorSimError, match=r"000002\.csv: does not match the checksum"):
+        stored.run_table("utilisation", 2)
+    with pytest.raises(cs.CorridorSimError, match="pass tables=\\['flows'\\]"):
+        stored.run_table("flows")
+
+
+def test_an_unknown_kept_table_is_an_error_before_any_draw():
+    with pytest.raises(cs.CorridorSimError, match="no table 'utilization', did you mean"):
+        _mc(tables=["utilization"])
+    with pytest.raises(ScenarioError, match="is not a table name"):
+        _mc(tables=["../x"])

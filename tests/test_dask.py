@@ -41,7 +41,7 @@ def _until(condition, timeout: float, what: str, poll: float = 0.05):
 
 def test_a_killed_worker_loses_no_draw_and_doubles_none(tmp_path):
     n = 16
-    serial = cs.monte_carlo(STORM, n, progress=False)
+    serial = cs.monte_carlo(STORM, n, progress=False, tables=["utilisation"])
     ck = tmp_path / "ck"
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -51,7 +51,9 @@ def test_a_killed_worker_loses_no_draw_and_doubles_none(tmp_path):
 
     def study() -> None:
         try:
-            out["study"] = cs.monte_carlo(STORM, n, executor="dask", checkpoint=ck, progress=False)
+            out["study"] = cs.monte_carlo(
+                STORM, n, executor="dask", checkpoint=ck, progress=False, tables=["utilisation"]
+            )
         except BaseException as err:  # noqa: BLE001 - reported below
             out["error"] = err
 
@@ -83,6 +85,9 @@ def test_a_killed_worker_loses_no_draw_and_doubles_none(tmp_path):
     assert sorted(study.runs["draw"]) == list(range(n))  # none lost, none twice
     for name in ("runs", "values", "inputs", "base"):
         pd.testing.assert_frame_equal(study.table(name), serial.table(name))
+    # the workers wrote the kept tables into the checkpoint; they read back as serial's
+    assert len(list((ck / "tables" / "utilisation").glob("*.csv"))) == n
+    pd.testing.assert_frame_equal(study.run_table("utilisation"), serial.run_table("utilisation"))
 
 
 def _docs_script() -> str:

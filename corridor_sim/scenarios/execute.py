@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from corridor_sim.scenarios._kept import keep_tables
 from corridor_sim.scenarios.checkpoint import Checkpoint, StudyInterrupted, jsonable
 from corridor_sim.scenarios.executors import iter_runs, limit_threads
 from corridor_sim.scenarios.progress import study_bar
@@ -53,14 +54,16 @@ def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
     ----------
     payload : mapping
         ``key``, ``scenario`` (a Scenario), ``catalogue`` (id -> drawn value), ``inputs``
-        (the input values to report), ``seed`` and ``limit_threads`` (a Dask worker: one
-        BLAS thread).
+        (the input values to report), ``seed``, ``limit_threads`` (a Dask worker: one
+        BLAS thread), ``tables`` (names of the result's tables to keep) and ``store`` (the
+        checkpoint where the worker writes them; None: they come back in the record).
 
     Returns
     -------
     dict
         ``key, inputs, seed, status, error, bottleneck, summary, unread`` (``unread``: drawn
-        catalogue rows the run did not read, which a cache in a model would cause).
+        catalogue rows the run did not read, which a cache in a model would cause) and
+        ``tables`` (references to the kept tables, :mod:`corridor_sim.scenarios._kept`).
     """
     from corridor_sim.catalogue import overriding, recording  # noqa: PLC0415
     from corridor_sim.scenarios.single import run  # noqa: PLC0415 - the models load on use
@@ -77,6 +80,10 @@ def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
         with recording() as read, overriding(catalogue):
             result = run(payload["scenario"])
         record = {**head, **record_of(result)}
+        if payload.get("tables"):
+            record["tables"] = keep_tables(
+                result, payload["tables"], head["key"], payload.get("store")
+            )
         record["unread"] = sorted(i for i in catalogue if i not in read)
     except Exception as err:  # noqa: BLE001 - a failing run is recorded, the study goes on
         message = " ".join(str(err).split()) or type(err).__name__

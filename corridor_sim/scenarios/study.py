@@ -206,11 +206,15 @@ class StudyResult:
         ``runs``, ``values``, ``inputs`` and (Monte Carlo) ``base``; see the module docstring.
     meta : dict
         Scenario, model, seed, runs asked for, executor, checkpoint, thresholds.
+    kept : dict
+        References to the tables kept from each run (``tables=`` of the study), read with
+        :meth:`run_table`.
     """
 
     kind: str
     tables: dict[str, pd.DataFrame]
     meta: dict[str, Any] = field(default_factory=dict)
+    kept: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict, repr=False)
 
     # -- tables -------------------------------------------------------------------
     @property
@@ -249,6 +253,46 @@ class StudyResult:
             return tables[name]
         msg = f"{type(self).__name__!r} object has no attribute {name!r}"
         raise AttributeError(msg)
+
+    def run_table(self, name: str, key: int | None = None) -> pd.DataFrame:
+        """Return a table kept from the runs (``tables=[name]`` in the study).
+
+        Parameters
+        ----------
+        name : str
+            The table's name in each run's :class:`~corridor_sim.Result`.
+        key : int, optional
+            One run (``draw`` or ``run`` number); default: every finished run, one after
+            the other, with the key as the first column.
+
+        Raises
+        ------
+        UnknownNameError
+            If the study did not keep `name`, or `key` is not a finished run.
+        ResultError
+            If a kept file is missing or does not match the checksum its run recorded.
+        """
+        from corridor_sim.scenarios._kept import read_kept  # noqa: PLC0415
+
+        if name not in self.kept:
+            msg = (
+                f"study result: table {name!r} was not kept from the runs, "
+                f"{suggest(name, self.kept)}; pass tables=[{name!r}] to the study"
+            )
+            raise UnknownNameError(msg)
+        refs = self.kept[name]
+        store = self.meta.get("store")
+        if key is not None:
+            if key not in refs:
+                msg = f"study result: no finished {self.key} {key!r} kept table {name!r}"
+                raise UnknownNameError(msg)
+            return read_kept(refs[key], store)
+        frames = []
+        for k in sorted(refs):
+            frame = read_kept(refs[k], store)
+            frame.insert(0, self.key, k)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[self.key])
 
     def to_frame(self) -> pd.DataFrame:
         """Return the tidy long table ``values`` (what ``sweep``/``monte_carlo`` gave before)."""
