@@ -6,7 +6,10 @@ killed worker and the documented script run by default, the rest are marked slow
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import importlib
+import inspect
 import os
 import re
 import signal
@@ -14,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 from pathlib import Path
 
 import pandas as pd
@@ -188,3 +192,110 @@ def test_ctrl_c_ends_a_dask_study_at_once_with_one_line(tmp_path, moment):
     if moment == "mid-run":
         resumed = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
         assert resumed.returncode == 0, resumed.stderr
+
+
+# ------------------------------------------------------------------ cluster recipes
+#: Keyword arguments the real classes take (dask-jobqueue 0.9.0, dask-kubernetes 2026.3.0),
+#: used when the package is not installed.
+CLUSTER_KWARGS = {
+    "slurm": (
+        "dask_jobqueue",
+        "SLURMCluster",
+        {
+            "queue", "account", "walltime", "job_cpu", "job_mem", "job_extra_directives",
+            "job_directives_skip", "cores", "memory", "processes", "interface", "nanny",
+            "local_directory", "death_timeout", "worker_command", "worker_extra_args",
+            "job_script_prologue", "log_directory", "shebang", "python", "config_name",
+            "name", "n_workers", "silence_logs", "asynchronous", "security",
+            "scheduler_options", "scheduler_cls", "shared_temp_directory",
+        },
+    ),
+    "kubernetes": (
+        "dask_kubernetes.operator",
+        "KubeCluster",
+        {
+            "name", "namespace", "image", "n_workers", "resources", "env", "worker_command",
+            "port_forward_cluster_ip", "create_mode", "shutdown_on_close", "idle_timeout",
+            "resource_timeout", "scheduler_service_type", "custom_cluster_spec",
+            "scheduler_forward_port", "jupyter", "loop", "asynchronous", "quiet",
+        },
+    ),
+}  # fmt: skip
+
+
+def _recipe(name: str) -> str:
+    text = SCALING.read_text(encoding="utf-8")
+    match = re.search(rf"<!-- recipe: {name} -->\s*```python\n(.*?)```", text, re.S)
+    assert match, f"docs/scaling.md: no block marked <!-- recipe: {name} -->"
+    return match.group(1)
+
+
+def _allowed(name: str) -> set[str]:
+    module, cls, known = CLUSTER_KWARGS[name]
+    try:
+        real = getattr(importlib.import_module(module), cls)
+    except ImportError:
+        return known
+    return set(inspect.signature(real.__init__).parameters) | known
+
+
+@pytest.mark.parametrize("name", list(CLUSTER_KWARGS))
+def test_the_cluster_recipes_compile_and_pass_only_real_arguments(name):
+    code = _recipe(name)
+    tree = ast.parse(code)  # a syntax error fails here, with or without the package
+    compile(tree, f"<recipe {name}>", "exec")
+    _, cls, _ = CLUSTER_KWARGS[name]
+    calls = [
+        n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == cls
+    ]
+    assert len(calls) == 1
+    passed = {k.arg for k in calls[0].keywords}
+    assert passed <= _allowed(name), passed - _allowed(name)
+    study = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and ast.unparse(n.func) == "cs.monte_carlo"
+    ]
+    keywords = {k.arg: ast.unparse(k.value) for k in study[0].keywords}
+    assert keywords["executor"] == "'dask'"
+    assert keywords["checkpoint"] == "CHECKPOINT"
+    assert "__main__" not in code
+
+
+def _fake_cluster_module(name: str, allowed: set[str]):
+    """A module whose cluster class is a small LocalCluster taking the real class's arguments."""
+    module, cls, _ = CLUSTER_KWARGS[name]
+
+    class Fake(distributed.LocalCluster):
+        def __init__(self, **kwargs):
+            unknown = set(kwargs) - allowed
+            assert not unknown, f"{cls} takes no {unknown}"
+            workers = min(int(kwargs.get("n_workers") or 0), 2)
+            super().__init__(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+
+        def scale(self, n=None, jobs=None, **kwargs):
+            return super().scale(min(int(jobs or n or 0), 2))
+
+    fake = types.ModuleType(module)
+    setattr(fake, cls, Fake)
+    return module, fake
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(CLUSTER_KWARGS))
+def test_the_cluster_recipes_run_on_a_local_stand_in(name, tmp_path, monkeypatch, capsys):
+    module, fake = _fake_cluster_module(name, _allowed(name))
+    monkeypatch.setitem(sys.modules, module, fake)
+    if "." in module:
+        parent = types.ModuleType(module.split(".")[0])
+        setattr(parent, module.split(".")[1], fake)
+        monkeypatch.setitem(sys.modules, module.split(".")[0], parent)
+    code = _recipe(name)
+    code = re.sub(r"^SCENARIO = .*$", f'SCENARIO = "{STORM}"', code, flags=re.M)
+    code = re.sub(r"^DRAWS = .*$", "DRAWS = 6", code, flags=re.M)
+    code = re.sub(r"^CHECKPOINT = .*$", f'CHECKPOINT = "{tmp_path / "ck"}"', code, flags=re.M)
+    exec(compile(code, f"<recipe {name}>", "exec"), {"__name__": "recipe"})  # noqa: S102
+    assert "6 of 6 draws finished, 0 failed" in capsys.readouterr().out
+    assert len(list((tmp_path / "ck" / "tables" / "utilisation").glob("*.csv"))) == 6
