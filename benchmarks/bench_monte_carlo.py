@@ -174,6 +174,10 @@ def main() -> None:
         )
 
 
+def _worker_peak_mib(_=None):
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _worker_cpu(_=None):
     me = resource.getrusage(resource.RUSAGE_SELF)
     return me.ru_utime + me.ru_stime
@@ -218,6 +222,7 @@ def _dask_rows(scn, serial, n, args, t_cpu):
                 progress=False,
             )
             worker_cpu = (sum(client.run(_worker_cpu).values()) - before) / n
+            peak = max(client.run(_worker_peak_mib).values())
         finally:
             client.close()
             cluster.close()
@@ -225,7 +230,8 @@ def _dask_rows(scn, serial, n, args, t_cpu):
         model = n * max(t_cpu / c, t_task)
         print(
             f"    other load L = {load:.1f}, c(N) = {c:.2f} cores; workers' CPU per draw "
-            f"{worker_cpu * 1000:.1f} ms"
+            f"{worker_cpu * 1000:.1f} ms; worker peak RSS {peak:.0f} MiB (limit "
+            f"{(cluster.memory_limit_bytes or 0) / 2**30:.1f} GiB)"
         )
         print(
             f"    t_start = {t_start:.2f} s; model for the study {model:.2f} s, "
