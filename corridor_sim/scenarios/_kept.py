@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from corridor_sim.errors import ResultError, ScenarioError
+from corridor_sim.errors import ResultError, ScenarioError, UnknownNameError, suggest
 from corridor_sim.scenarios._store import Store
 
-__all__ = ["check_table_names", "keep_tables", "read_kept"]
+__all__ = ["check_table_names", "keep_tables", "kept_table", "read_kept"]
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -84,3 +84,31 @@ def read_kept(ref: Mapping[str, Any], store: str | None) -> pd.DataFrame:
         msg = f"kept table {where}: does not match the checksum its run recorded (edited?)"
         raise ResultError(msg)
     return pd.read_csv(io.StringIO(text))
+
+
+def kept_table(
+    kept: Mapping[str, Mapping[int, Mapping[str, Any]]],
+    name: str,
+    key_name: str,
+    key: int | None,
+    store: str | None,
+) -> pd.DataFrame:
+    """Read the kept table `name` of run `key` (None: every run, the key first)."""
+    if name not in kept:
+        msg = (
+            f"study result: table {name!r} was not kept from the runs, "
+            f"{suggest(name, kept)}; pass tables=[{name!r}] to the study"
+        )
+        raise UnknownNameError(msg)
+    refs = kept[name]
+    if key is not None:
+        if key not in refs:
+            msg = f"study result: no finished {key_name} {key!r} kept table {name!r}"
+            raise UnknownNameError(msg)
+        return read_kept(refs[key], store)
+    frames = []
+    for k in sorted(refs):
+        frame = read_kept(refs[k], store)
+        frame.insert(0, key_name, k)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[key_name])

@@ -59,7 +59,7 @@ class StudyInterrupted(KeyboardInterrupt):
         self,
         done: int,
         total: int,
-        checkpoint: Path | None,
+        checkpoint: Path | str | None,
         partial: Any = None,  # noqa: ANN401
         unit: str = "run",
     ) -> None:
@@ -196,6 +196,7 @@ class Checkpoint:
 
     def _checked(self, name: str, key: int | None) -> dict[str, Any] | None:
         """Return the content of `name` if it belongs to this study; else set it aside (None)."""
+        fault: str | None
         try:
             data = json.loads(self.store.read_text(name))
         except (OSError, ValueError) as err:

@@ -30,6 +30,7 @@ from corridor_sim.catalogue import facts, ranges
 from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
 from corridor_sim.models import get_model
 from corridor_sim.scenarios._kept import check_table_names
+from corridor_sim.scenarios._records import build_tables
 from corridor_sim.scenarios._store import is_url
 from corridor_sim.scenarios.checkpoint import Checkpoint, StudyInterrupted, jsonable
 from corridor_sim.scenarios.draws import Input, draw_seed, explicit_inputs
@@ -37,7 +38,7 @@ from corridor_sim.scenarios.execute import execute, normalise, record_of
 from corridor_sim.scenarios.executors import check_executor
 from corridor_sim.scenarios.scenario import Scenario
 from corridor_sim.scenarios.single import load, run
-from corridor_sim.scenarios.study import StudyResult, build_tables, parse_threshold
+from corridor_sim.scenarios.study import StudyResult, parse_threshold
 
 __all__ = ["StudyInterrupted", "StudyResult", "load", "monte_carlo", "run", "sweep"]
 

@@ -26,7 +26,7 @@ import json
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -272,27 +272,9 @@ class StudyResult:
         ResultError
             If a kept file is missing or does not match the checksum its run recorded.
         """
-        from corridor_sim.scenarios._kept import read_kept  # noqa: PLC0415
+        from corridor_sim.scenarios._kept import kept_table  # noqa: PLC0415
 
-        if name not in self.kept:
-            msg = (
-                f"study result: table {name!r} was not kept from the runs, "
-                f"{suggest(name, self.kept)}; pass tables=[{name!r}] to the study"
-            )
-            raise UnknownNameError(msg)
-        refs = self.kept[name]
-        store = self.meta.get("store")
-        if key is not None:
-            if key not in refs:
-                msg = f"study result: no finished {self.key} {key!r} kept table {name!r}"
-                raise UnknownNameError(msg)
-            return read_kept(refs[key], store)
-        frames = []
-        for k in sorted(refs):
-            frame = read_kept(refs[k], store)
-            frame.insert(0, self.key, k)
-            frames.append(frame)
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[self.key])
+        return kept_table(self.kept, name, self.key, key, self.meta.get("store"))
 
     def to_frame(self) -> pd.DataFrame:
         """Return the tidy long table ``values`` (what ``sweep``/``monte_carlo`` gave before)."""
@@ -500,44 +482,3 @@ class StudyResult:
                 extra(out)
 
         return write_atomically(Path(directory), write, overwrite=overwrite)
-
-
-def build_tables(
-    kind: str,
-    records: Mapping[int, Mapping[str, Any]],
-    input_names: Sequence[str],
-) -> dict[str, pd.DataFrame]:
-    """Build the ``runs`` and ``values`` tables from run records (key order)."""
-    key = "draw" if kind == "monte_carlo" else "run"
-    run_rows, frames = [], []
-    for k in sorted(records):
-        rec = records[k]
-        inputs = rec.get("inputs", {})
-        row = {key: int(k), **{n: inputs.get(n) for n in input_names}}
-        if kind == "monte_carlo":
-            row["seed"] = rec.get("seed")
-        row.update(
-            status=rec["status"], error=rec.get("error", ""), bottleneck=rec.get("bottleneck", "")
-        )
-        run_rows.append(row)
-        summary = rec.get("summary")
-        if rec["status"] == "ok" and summary:
-            frame = pd.DataFrame(summary, columns=["metric", "value", "unit", "element"])
-            for name in reversed(input_names):
-                frame.insert(0, name, inputs.get(name))
-            frame.insert(0, key, int(k))
-            frame["bottleneck"] = rec.get("bottleneck", "")
-            frames.append(frame)
-    run_cols = [
-        key,
-        *input_names,
-        *(["seed"] if kind == "monte_carlo" else []),
-        "status",
-        "error",
-        "bottleneck",
-    ]
-    runs = pd.DataFrame(run_rows, columns=run_cols)
-    value_cols = [key, *input_names, "metric", "value", "unit", "element", "bottleneck"]
-    values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=value_cols)
-    values["value"] = values["value"].astype(float)
-    return {"runs": runs, "values": values[value_cols]}
