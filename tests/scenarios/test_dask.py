@@ -24,10 +24,10 @@ import pandas as pd
 import pytest
 
 import corridor_sim as cs
+from tests.helpers import ROOT
 
 distributed = pytest.importorskip("distributed")
 
-ROOT = Path(__file__).resolve().parents[1]
 STORM = ROOT / "examples" / "oil_storm_season.toml"
 SCALING = ROOT / "docs" / "scaling.md"
 
