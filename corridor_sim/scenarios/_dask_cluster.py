@@ -47,6 +47,38 @@ def _watch_stdin() -> None:
         _end_group()
 
 
+#: What a draw imports: the workers fork from one process that imported them once.
+PRELOAD = (
+    "pandas",
+    "pandapower",
+    "highspy",
+    "corridor_sim.scenarios.execute",
+    "corridor_sim.scenarios.single",
+    "corridor_sim.models",
+)
+
+
+def _fork_warm_workers() -> None:
+    """Start workers by forking a server that imported :data:`PRELOAD` (not by spawning).
+
+    Spawned workers each import pandas, pandapower and the models on their first draw
+    (seconds each, all at once on a small machine); forked from a warm server, they start
+    with them imported. Falls back to Dask's default where forkserver is missing.
+    """
+    import multiprocessing  # noqa: PLC0415
+    import multiprocessing.forkserver  # noqa: PLC0415
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    import dask  # noqa: PLC0415
+    from distributed.utils import get_mp_context  # noqa: PLC0415
+
+    dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
+    get_mp_context()  # Dask's own preload list first
+    dasks = list(getattr(multiprocessing.forkserver._forkserver, "_preload_modules", []))  # noqa: SLF001
+    multiprocessing.get_context("forkserver").set_forkserver_preload([*dasks, *PRELOAD])
+
+
 def main(argv: list[str] | None = None) -> None:
     """Start the cluster, print its address, serve until stdin closes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -55,9 +87,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--local-directory", default=None)
     args = parser.parse_args(argv)
     threading.Thread(target=_watch_stdin, daemon=True).start()
-    from dask.distributed import LocalCluster  # noqa: PLC0415 - after the watcher is up
-
     from corridor_sim.scenarios.executors import THREAD_VARIABLES  # noqa: PLC0415
+
+    os.environ.update(dict.fromkeys(THREAD_VARIABLES, "1"))
+    _fork_warm_workers()
+    from dask.distributed import LocalCluster  # noqa: PLC0415 - after the watcher is up
 
     cluster = LocalCluster(
         n_workers=args.workers,
