@@ -25,9 +25,13 @@ jobs take their share: with L other runnable processes the kernel gives N worker
 L just before each Dask run (a one-second busy loop: it gets ``C / (1 + L)`` of a core) and
 prints the prediction beside the measured time.
 
+``--peak-memory FILE ...`` instead runs one draw of each scenario in a fresh process and
+prints its peak resident memory (what one single-threaded worker needs).
+
 Run::
 
     python benchmarks/bench_monte_carlo.py [-n 200] [--workers 1 2 4] [--scenario FILE]
+    python benchmarks/bench_monte_carlo.py --peak-memory examples/caspian_2032.toml
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ import argparse
 import os
 import pickle
 import resource
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -125,6 +131,26 @@ def payload_bytes(scn: cs.Scenario, study: cs.StudyResult) -> tuple[int, int, di
     return len(pickle.dumps(payload)), len(pickle.dumps(record)), record
 
 
+_ONE_DRAW = """
+import resource, sys, time
+import corridor_sim as cs
+from corridor_sim.scenarios.execute import run_task
+scn = cs.Scenario.from_toml(sys.argv[1])
+imported = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+start = time.perf_counter()
+record = run_task({"key": 0, "scenario": scn, "catalogue": {}, "inputs": {}, "seed": 1})
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{sys.argv[1]}: {record['status']} in {time.perf_counter() - start:.1f} s, "
+      f"peak RSS {peak:.0f} MiB ({imported:.0f} MiB after the imports)")
+"""
+
+
+def peak_memory(files: list[str]) -> None:
+    """One draw of each scenario in a fresh process: its peak resident memory."""
+    for path in files:
+        subprocess.run([sys.executable, "-c", _ONE_DRAW, path], check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200, help="draws")
@@ -133,7 +159,11 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1, help="C in the model")
     parser.add_argument("--scenario", default=str(ROOT / "examples" / "oil_storm_season.toml"))
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--peak-memory", nargs="+", metavar="FILE", default=None)
     args = parser.parse_args()
+    if args.peak_memory:
+        peak_memory(args.peak_memory)
+        return
     scn = cs.Scenario.from_toml(args.scenario)
     kw = {"progress": False}
     n = args.n

@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 import corridor_sim as cs
+from corridor_sim.scenarios._dask import OwnCluster
 from tests.helpers import ROOT
 
 distributed = pytest.importorskip("distributed")
@@ -47,10 +48,10 @@ def test_a_killed_worker_loses_no_draw_and_doubles_none(tmp_path):
     n = 16
     serial = cs.monte_carlo(STORM, n, progress=False, tables=["utilisation"])
     ck = tmp_path / "ck"
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    client = distributed.Client(cluster)
+    # the study's own kind of LocalCluster (workers forked warm), run here so the test
+    # can reach its workers
+    cluster = OwnCluster(2)
+    client = distributed.Client(cluster.address)
     out: dict[str, object] = {}
 
     def study() -> None:
