@@ -106,7 +106,7 @@ def _echo(payload):
 
 def _warm(_):
     """Import what a draw imports (a worker's first task pays this)."""
-    import corridor_sim.models.oil  # noqa: F401
+    import corridor_sim.models.oil
     import corridor_sim.scenarios.single  # noqa: F401
 
     return os.getpid()
@@ -116,7 +116,7 @@ def payload_bytes(scn: cs.Scenario, study: cs.StudyResult) -> tuple[int, int, di
     """Pickled sizes of one draw's payload and record, and a record to echo."""
     from corridor_sim.scenarios import runner
 
-    base = runner._probe(scn, [], {}, [])  # noqa: SLF001 - the study's own base record
+    base = runner._probe(scn, [], {}, [])  # the study's own base record
     names = study.input_names
     draw = study.runs.iloc[0]
     payload = {

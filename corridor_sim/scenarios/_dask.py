@@ -94,7 +94,7 @@ class OwnCluster:
             str(self._tmp),
         ]
         with self._log.open("wb") as log:
-            self.proc = subprocess.Popen(  # noqa: S603 - our own module, no shell
+            self.proc = subprocess.Popen(  # our own module, no shell
                 cmd,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -102,7 +102,7 @@ class OwnCluster:
                 env=env,
                 start_new_session=True,  # Ctrl-C in a terminal does not reach the workers
             )
-        assert self.proc.stdout is not None  # noqa: S101 - for the type checker
+        assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         if not line:
             self.proc.wait()
@@ -141,7 +141,7 @@ class OwnCluster:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 
-def _client(distributed: Any, workers: int | None) -> tuple[Any, OwnCluster | None]:  # noqa: ANN401
+def _client(distributed: Any, workers: int | None) -> tuple[Any, OwnCluster | None]:
     """Return the running client, or a client of a new :class:`OwnCluster`."""
     try:
         return distributed.get_client(), None
@@ -166,7 +166,7 @@ def _client(distributed: Any, workers: int | None) -> tuple[Any, OwnCluster | No
     return client, cluster
 
 
-def _threads(client: Any) -> int:  # noqa: ANN401
+def _threads(client: Any) -> int:
     with contextlib.suppress(Exception):
         return max(1, sum(client.nthreads().values()))
     return 1
@@ -175,7 +175,7 @@ def _threads(client: Any) -> int:  # noqa: ANN401
 def iter_dask(
     func: Callable[[Any], T],
     payloads: Iterable[Any],
-    distributed: Any,  # noqa: ANN401 - the dask.distributed module
+    distributed: Any,  # the dask.distributed module
     workers: int | None,
     on_lost: Callable[[Any, str], T] | None = None,
 ) -> Iterator[tuple[int, T]]:

@@ -65,17 +65,17 @@ def _fork_warm_workers() -> None:
     (seconds each, all at once on a small machine); forked from a warm server, they start
     with them imported. Falls back to Dask's default where forkserver is missing.
     """
-    import multiprocessing  # noqa: PLC0415
-    import multiprocessing.forkserver  # noqa: PLC0415
+    import multiprocessing
+    import multiprocessing.forkserver
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return
-    import dask  # noqa: PLC0415
-    from distributed.utils import get_mp_context  # noqa: PLC0415
+    import dask
+    from distributed.utils import get_mp_context
 
     dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
     get_mp_context()  # Dask's own preload list first
-    dasks = list(getattr(multiprocessing.forkserver._forkserver, "_preload_modules", []))  # noqa: SLF001
+    dasks = list(getattr(multiprocessing.forkserver._forkserver, "_preload_modules", []))
     multiprocessing.get_context("forkserver").set_forkserver_preload([*dasks, *PRELOAD])
 
 
@@ -87,11 +87,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--local-directory", default=None)
     args = parser.parse_args(argv)
     threading.Thread(target=_watch_stdin, daemon=True).start()
-    from corridor_sim.scenarios.executors import THREAD_VARIABLES  # noqa: PLC0415
+    from corridor_sim.scenarios.executors import THREAD_VARIABLES
 
     os.environ.update(dict.fromkeys(THREAD_VARIABLES, "1"))
     _fork_warm_workers()
-    from dask.distributed import LocalCluster  # noqa: PLC0415 - after the watcher is up
+    from dask.distributed import LocalCluster  # after the watcher is up
 
     cluster = LocalCluster(
         n_workers=args.workers,

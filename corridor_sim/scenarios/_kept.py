@@ -40,7 +40,7 @@ def check_table_names(tables: Iterable[str] | str | None) -> list[str]:
 
 
 def keep_tables(
-    result: Any,  # noqa: ANN401 - a Result
+    result: Any,  # a Result
     names: Sequence[str],
     key: int,
     store: str | None,

@@ -60,7 +60,7 @@ class StudyInterrupted(KeyboardInterrupt):
         done: int,
         total: int,
         checkpoint: Path | str | None,
-        partial: Any = None,  # noqa: ANN401
+        partial: Any = None,
         unit: str = "run",
     ) -> None:
         self.unit = unit
@@ -87,7 +87,7 @@ class StudyInterrupted(KeyboardInterrupt):
         return self.message()
 
 
-def jsonable(value: Any) -> Any:  # noqa: ANN401
+def jsonable(value: Any) -> Any:
     """`value` with numpy scalars and tuples made plain JSON types (recursively)."""
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
@@ -100,7 +100,7 @@ def jsonable(value: Any) -> Any:  # noqa: ANN401
     return value
 
 
-def _canonical(data: Any) -> str:  # noqa: ANN401
+def _canonical(data: Any) -> str:
     return json.dumps(jsonable(data), sort_keys=True, indent=None)
 
 
@@ -178,7 +178,7 @@ class Checkpoint:
         sealed["checksum"] = checksum(sealed)
         return sealed
 
-    def _fault(self, data: Any, key: int | None) -> str | None:  # noqa: ANN401
+    def _fault(self, data: Any, key: int | None) -> str | None:
         """Why `data` (read from the file of run `key`, or base.json) does not belong."""
         if not isinstance(data, dict):
             return f"holds a JSON {type(data).__name__}, not a {self.unit} record"

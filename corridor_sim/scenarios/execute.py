@@ -31,7 +31,7 @@ def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(jsonable(record), sort_keys=True))
 
 
-def record_of(result: Any) -> dict[str, Any]:  # noqa: ANN401 - a Result
+def record_of(result: Any) -> dict[str, Any]:  # a Result
     """Return the summary rows and bottleneck of a finished run, as plain lists."""
     summary = result.summary()
     return {
@@ -65,13 +65,13 @@ def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
         catalogue rows the run did not read, which a cache in a model would cause) and
         ``tables`` (references to the kept tables, :mod:`corridor_sim.scenarios._kept`).
     """
-    from corridor_sim.catalogue import overriding, recording  # noqa: PLC0415
-    from corridor_sim.scenarios.single import run  # noqa: PLC0415 - the models load on use
+    from corridor_sim.catalogue import overriding, recording
+    from corridor_sim.scenarios.single import run  # the models load on use
 
     if payload.get("limit_threads"):
         limit_threads()
     catalogue = dict(payload.get("catalogue") or {})
-    head = {
+    head: dict[str, Any] = {
         "key": int(payload["key"]),
         "inputs": dict(payload.get("inputs") or {}),
         "seed": payload.get("seed"),
@@ -82,10 +82,10 @@ def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
         record = {**head, **record_of(result)}
         if payload.get("tables"):
             record["tables"] = keep_tables(
-                result, payload["tables"], head["key"], payload.get("store")
+                result, payload["tables"], int(payload["key"]), payload.get("store")
             )
         record["unread"] = sorted(i for i in catalogue if i not in read)
-    except Exception as err:  # noqa: BLE001 - a failing run is recorded, the study goes on
+    except Exception as err:  # a failing run is recorded, the study goes on
         message = " ".join(str(err).split()) or type(err).__name__
         return failed_record(payload, f"{type(err).__name__}: {message}")
     return normalise(record)
@@ -93,7 +93,7 @@ def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 def failed_record(payload: Mapping[str, Any], error: str) -> dict[str, Any]:
     """Return the record of a run that failed with `error` (one line)."""
-    record = {
+    record: dict[str, Any] = {
         "key": int(payload["key"]),
         "inputs": dict(payload.get("inputs") or {}),
         "seed": payload.get("seed"),

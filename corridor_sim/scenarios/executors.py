@@ -23,7 +23,7 @@ import logging
 import os
 import signal
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -74,7 +74,7 @@ def limit_threads() -> None:
     for name in THREAD_VARIABLES:
         os.environ[name] = "1"
     try:
-        from threadpoolctl import threadpool_limits  # noqa: PLC0415
+        from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - a dependency; the variables still apply
         _LIMITS.append(None)
         return
@@ -125,7 +125,7 @@ def iter_runs(
     executor: str = "serial",
     max_workers: int | None = None,
     on_lost: Callable[[Any, str], T] | None = None,
-) -> Iterator[tuple[int, T]]:
+) -> Generator[tuple[int, T], None, None]:
     """Apply `func` to every payload; yield ``(index, result)`` as each run finishes.
 
     Parameters
@@ -189,7 +189,9 @@ def map_runs(
     return [out[i] for i in range(len(payloads))]
 
 
-def _drain_pool(pool: ProcessPoolExecutor, index: dict[Future[T], int]) -> Iterator[tuple[int, T]]:
+def _drain_pool(
+    pool: ProcessPoolExecutor, index: dict[Future[T], int]
+) -> Generator[tuple[int, T], None, None]:
     finished = False
     try:
         pending = set(index)
@@ -221,7 +223,7 @@ def _iter_dask(
     payloads: Iterable[Any],
     workers: int | None,
     on_lost: Callable[[Any, str], T] | None,
-) -> Iterator[tuple[int, T]]:
+) -> Generator[tuple[int, T], None, None]:
     try:
         dask = importlib.import_module("dask")
     except ModuleNotFoundError as err:
@@ -243,6 +245,6 @@ def _iter_dask(
         for i, payload in enumerate(payloads):
             yield i, dask.compute(dask.delayed(func)(payload))[0]
         return
-    from corridor_sim.scenarios._dask import iter_dask  # noqa: PLC0415 - Dask is optional
+    from corridor_sim.scenarios._dask import iter_dask  # here: Dask is optional
 
     yield from iter_dask(func, payloads, distributed, workers, on_lost)

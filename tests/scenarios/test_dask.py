@@ -59,7 +59,7 @@ def test_a_killed_worker_loses_no_draw_and_doubles_none(tmp_path):
             out["study"] = cs.monte_carlo(
                 STORM, n, executor="dask", checkpoint=ck, progress=False, tables=["utilisation"]
             )
-        except BaseException as err:  # noqa: BLE001 - reported below
+        except BaseException as err:  # reported below
             out["error"] = err
 
     thread = threading.Thread(target=study)
@@ -161,7 +161,7 @@ def test_ctrl_c_ends_a_dask_study_at_once_with_one_line(tmp_path, moment):
         text=True,
         env=env,
         start_new_session=True,
-        preexec_fn=_default_sigint,  # noqa: PLW1509 - no threads in the test process here
+        preexec_fn=_default_sigint,
     )
     saved = lambda: len(list((ck / "runs").glob("*.json"))) if (ck / "runs").is_dir() else 0  # noqa: E731
     reached = {
@@ -297,6 +297,6 @@ def test_the_cluster_recipes_run_on_a_local_stand_in(name, tmp_path, monkeypatch
     code = re.sub(r"^SCENARIO = .*$", f'SCENARIO = "{STORM}"', code, flags=re.M)
     code = re.sub(r"^DRAWS = .*$", "DRAWS = 6", code, flags=re.M)
     code = re.sub(r"^CHECKPOINT = .*$", f'CHECKPOINT = "{tmp_path / "ck"}"', code, flags=re.M)
-    exec(compile(code, f"<recipe {name}>", "exec"), {"__name__": "recipe"})  # noqa: S102
+    exec(compile(code, f"<recipe {name}>", "exec"), {"__name__": "recipe"})
     assert "6 of 6 draws finished, 0 failed" in capsys.readouterr().out
     assert len(list((tmp_path / "ck" / "tables" / "utilisation").glob("*.csv"))) == 6
