@@ -157,8 +157,8 @@ class Fact:
 
     def _repr_html_(self) -> str:
         """Return a card for notebooks: the figure with its unit, year, status and evidence."""
-        from corridor_sim.results.display import html_card  # noqa: PLC0415 - on display only
-        from corridor_sim.results.numbers import format_number  # noqa: PLC0415
+        from corridor_sim.results.display import html_card
+        from corridor_sim.results.numbers import format_number
 
         value = "" if self.value is None else f"{format_number(self.value)} {self.unit}"
         span = (

@@ -33,9 +33,9 @@ def _words(text: str) -> set[str]:
     """Content words of `text`, lower case, plural ``s`` dropped."""
     out = set()
     for word in re.findall(r"[a-z0-9]+", text.lower()):
-        if word in _STOP or len(word) < 2:  # noqa: PLR2004 - one letter says nothing
+        if word in _STOP or len(word) < 2:
             continue
-        out.add(word[:-1] if len(word) > 3 and word.endswith("s") else word)  # noqa: PLR2004
+        out.add(word[:-1] if len(word) > 3 and word.endswith("s") else word)
     return out
 
 
@@ -57,7 +57,7 @@ def suggest_parameter(name: str, params: Iterable[Any], *, n: int = 3) -> str:
         ``"did you mean 'x' (its description), 'y' (...)?"``, or the list of valid names
         when nothing matches (as :func:`corridor_sim.errors.suggest`).
     """
-    from corridor_sim.errors import suggest  # noqa: PLC0415 - the plain list as fallback
+    from corridor_sim.errors import suggest
 
     declared = list(params)
     ranked: list[Any] = [p for p in declared if name in getattr(p, "aliases", ())]

@@ -31,12 +31,12 @@ __all__ = ["diff_bars"]
 _UP, _DOWN = CATEGORICAL[0], CATEGORICAL[3]
 
 
-def _name(result: Any, fallback: str) -> str:  # noqa: ANN401 - a Result
+def _name(result: Any, fallback: str) -> str:
     meta = result.meta
     return str(meta.get("scenario") or meta.get("name") or fallback)
 
 
-def diff_bars(d: Any, ax: Axes | None = None, *, top: int = 15) -> Axes:  # noqa: ANN401
+def diff_bars(d: Any, ax: Axes | None = None, *, top: int = 15) -> Axes:
     """Draw the relative change (B against A) of the metrics that changed.
 
     Parameters
@@ -70,7 +70,7 @@ def diff_bars(d: Any, ax: Axes | None = None, *, top: int = 15) -> Axes:  # noqa
     order = moved.assign(size=moved["change_pct"].abs().fillna(np.inf))
     shown = order.sort_values("size", ascending=False, kind="stable").head(top)
     if ax is None:
-        import matplotlib.pyplot as plt  # noqa: PLC0415 - matplotlib on use
+        import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(8.0, 0.5 * max(len(shown), 2) + 1.8))
     ra, rb = d.results

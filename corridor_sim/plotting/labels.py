@@ -1,8 +1,8 @@
 """Labels that do not collide: :func:`place_labels` (greedy placement over candidate offsets).
 
 Each label is tried at candidate offsets around its point (upper right first, then the
-other seven directions, then the same at two, four, six and eight times the distance) and put at the
-first where its box, measured with the renderer, overlaps no label already placed on the
+other seven directions, then the same at two, four, six and eight times the distance) and
+put at the first where its box, measured with the renderer, overlaps no label already placed on the
 axes, no point being labelled and no artist in `avoid`, and stays inside the axes. When
 every candidate collides, the one with the least overlap wins. A label pushed beyond the
 first ring gets a thin leader line to its point. Background names drawn by
@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from corridor_sim.plotting.style import FONT_MIN_PT, FONT_PT
+from corridor_sim.plotting.style import FONT_MIN_PT, FONT_PT, figure_of
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -66,7 +66,7 @@ def _renderer(fig: Figure) -> RendererBase:
     """Lay the figure out and return a renderer that measures text as it will be drawn."""
     fig.draw_without_rendering()
     get = getattr(fig.canvas, "get_renderer", None)
-    return get() if get is not None else fig._get_renderer()  # noqa: SLF001
+    return get() if get is not None else fig._get_renderer()  # type: ignore[attr-defined]
 
 
 def _boxes(boxes: Iterable[Bbox]) -> np.ndarray:
@@ -89,9 +89,11 @@ def _outside(box: np.ndarray, frame: np.ndarray) -> float:
     return area - _overlap(box, frame[None, :])
 
 
-def _alignment(dx: float, dy: float) -> tuple[str, str]:
-    ha = "left" if dx > 0 else "right" if dx < 0 else "center"
-    va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
+def _alignment(
+    dx: float, dy: float
+) -> tuple[Literal["left", "right", "center"], Literal["bottom", "top", "center"]]:
+    ha: Literal["left", "right", "center"] = "left" if dx > 0 else "right" if dx < 0 else "center"
+    va: Literal["bottom", "top", "center"] = "bottom" if dy > 0 else "top" if dy < 0 else "center"
     return ha, va
 
 
@@ -118,7 +120,7 @@ def place_labels(
     leader: bool = True,
     zorder: float = 6.0,
     optional: bool = False,
-    **text_kw: Any,  # noqa: ANN401 - passed to Axes.annotate
+    **text_kw: Any,  # passed to Axes.annotate
 ) -> list[Annotation]:
     """Label `points` (data coordinates) with `texts` so that no two labels overlap.
 
@@ -149,8 +151,8 @@ def place_labels(
         Above lines and markers.
     optional : bool, default False
         Leave out (hide) a label that cannot be placed clear of the labels already placed,
-        instead of placing it where it overlaps least (for names
-        on a crowded map; the most important come first and stay).
+        instead of placing it where it overlaps least (for names on a crowded map; the
+        most important come first and stay).
     **text_kw
         Passed to :meth:`~matplotlib.axes.Axes.annotate` (``weight``, ``color``, ``bbox``,
         ``multialignment``); the alignment (``ha``, ``va``) is the placement's.
@@ -171,13 +173,13 @@ def place_labels(
     fontsize = max(float(fontsize), FONT_MIN_PT)
     for key in ("ha", "va", "horizontalalignment", "verticalalignment"):
         text_kw.pop(key, None)
-    fig = ax.figure
+    fig = figure_of(ax)
     renderer = _renderer(fig)
     engine = fig.get_layout_engine()
     if engine is not None:  # settle the axes where the layout puts them before measuring
         engine.execute(fig)
     ax.apply_aspect()  # a map's fixed aspect shrinks its box at draw time: do it now
-    frame = ax.get_window_extent(renderer).extents
+    frame = np.asarray(ax.get_window_extent(renderer).extents)
     px = fig.dpi / 72.0
     radius_pt = radius_pt if radius_pt is not None else 0.5 * fontsize + 2.0
     margin = 0.25 * fontsize * px  # room for a label's bbox patch and a little air
@@ -214,7 +216,7 @@ def place_labels(
                 best = (score, dx, dy, ring, box)
             if score < 0.02:
                 break
-        assert best is not None  # noqa: S101 - there is always a candidate
+        assert best is not None  # there is always a candidate
         _, dx, dy, ring, box = best
         if optional and _overlap(box, taken) > 0:
             ann.set_visible(False)  # no clear place on a crowded map: left out
@@ -256,7 +258,7 @@ def _axis_texts(ax: Axes, renderer: RendererBase) -> list[Bbox]:
     texts = [ax.title, ax.xaxis.label, ax.yaxis.label]
     for axis in (ax.xaxis, ax.yaxis):
         try:
-            ticks = axis._update_ticks()  # noqa: SLF001 - the ticks matplotlib draws
+            ticks = axis._update_ticks()
         except AttributeError:  # pragma: no cover - a matplotlib without it
             ticks = []
         texts += [t for tick in ticks for t in (tick.label1, tick.label2) if t.get_visible()]

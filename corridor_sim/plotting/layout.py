@@ -50,11 +50,11 @@ _SAMPLES_PER_100PX = 50
 COLLISION_PX2 = 4.0
 
 
-def _renderer(fig: Figure) -> Any:  # noqa: ANN401 - a backend renderer
+def _renderer(fig: Figure) -> Any:
     return fig.canvas.get_renderer()
 
 
-def _in_data_coords(artist: Any, ax: Axes) -> bool:  # noqa: ANN401 - any artist
+def _in_data_coords(artist: Any, ax: Axes) -> bool:
     """Whether the artist is placed in the axes' data coordinates (not axhline, not a key)."""
     try:
         return artist.get_transform().contains_branch(ax.transData)
@@ -62,12 +62,12 @@ def _in_data_coords(artist: Any, ax: Axes) -> bool:  # noqa: ANN401 - any artist
         return False
 
 
-def _is_background(artist: Any) -> bool:  # noqa: ANN401
+def _is_background(artist: Any) -> bool:
     label = str(artist.get_label() or "")
     return label.startswith("_basemap") or not artist.get_visible()
 
 
-def _line_points(line: Any, ax: Axes) -> np.ndarray:  # noqa: ANN401 - a Line2D
+def _line_points(line: Any, ax: Axes) -> np.ndarray:
     """Display points along a line, its segments sampled densely (so a crossing counts)."""
     xy = np.asarray(line.get_xydata(), dtype=float)
     xy = xy[np.isfinite(xy).all(axis=1)] if xy.size else np.zeros((0, 2))
@@ -109,7 +109,7 @@ def _covered(ax: Axes, box: Bbox) -> list[str]:
         if _is_background(patch) or not _in_data_coords(patch, ax):
             continue
         ext = patch.get_window_extent()
-        if ext.width > 0.5 and ext.height > 0.5 and ext.overlaps(box):  # noqa: PLR2004
+        if ext.width > 0.5 and ext.height > 0.5 and ext.overlaps(box):
             inter = (min(ext.x1, box.x1) - max(ext.x0, box.x0)) * (
                 min(ext.y1, box.y1) - max(ext.y0, box.y0)
             )
@@ -120,7 +120,7 @@ def _covered(ax: Axes, box: Bbox) -> list[str]:
             continue
         offsets = np.asarray(coll.get_offsets(), dtype=float)
         paths = coll.get_paths()
-        if len(paths) and offsets.size <= 2:  # noqa: PLR2004 - filled areas, not markers
+        if len(paths) and offsets.size <= 2:
             for path in paths:
                 if path.vertices.size and path.contains_points(grid, ax.transData).any():
                     found.append(str(coll.get_label()))
@@ -153,7 +153,7 @@ def legend_over_data(ax: Axes) -> list[str]:
     return _covered(ax, box)
 
 
-def place_legend(ax: Axes, *args: Any, **kwargs: Any) -> Legend:  # noqa: ANN401 - as ax.legend
+def place_legend(ax: Axes, *args: Any, **kwargs: Any) -> Legend:
     """Add a legend to `ax` where it covers no data.
 
     The corners of the axes are tried in turn (upper right first); when each would cover
@@ -197,22 +197,22 @@ def place_legend(ax: Axes, *args: Any, **kwargs: Any) -> Legend:  # noqa: ANN401
     return ax.legend(*args, loc="upper left", bbox_to_anchor=(1.01, 1.0), **kwargs)
 
 
-def _drawn_ticklabels(axis: Any) -> list[Text]:  # noqa: ANN401 - an Axis
+def _drawn_ticklabels(axis: Any) -> list[Text]:
     """Tick labels the axis draws (inside its view), not the stale ones it keeps."""
     try:
-        ticks = axis._update_ticks()  # noqa: SLF001 - the ticks matplotlib draws
+        ticks = axis._update_ticks()
     except AttributeError:  # pragma: no cover - a matplotlib without it
         return list(axis.get_ticklabels())
     return [label for tick in ticks for label in (tick.label1, tick.label2) if label.get_visible()]
 
 
 def _visible_texts(fig: Figure) -> list[Text]:
-    texts: list[Text] = [fig._suptitle] if fig._suptitle is not None else []  # noqa: SLF001
+    texts: list[Text] = [fig._suptitle] if fig._suptitle is not None else []
     texts += list(fig.texts)
     for ax in fig.axes:
         if not ax.get_visible():
             continue
-        texts += [ax.title, ax._left_title, ax._right_title, *ax.texts]  # noqa: SLF001
+        texts += [ax.title, ax._left_title, ax._right_title, *ax.texts]
         if ax.axison:
             for axis in (ax.xaxis, ax.yaxis):
                 texts += [axis.label, *_drawn_ticklabels(axis)]
@@ -243,7 +243,7 @@ def text_collisions(fig: Figure) -> list[tuple[str, str]]:
         The two texts of each colliding pair (more than :data:`COLLISION_PX2` square
         pixels shared); a text inside a legend is compared with texts outside it only.
     """
-    from matplotlib.text import Text  # noqa: PLC0415 - matplotlib on use
+    from matplotlib.text import Text
 
     renderer = _renderer(fig)
     texts = _visible_texts(fig)

@@ -50,7 +50,7 @@ def metric_name(metric: str, unit: str = "") -> str:
     words = str(metric)
     suffix = unit_suffix(unit) if unit else ""
     # a unit made of words ("arcs", "calls/month") is part of the name; "Mt", "kt" are not
-    noun = any(len(w) > 3 and w.islower() for w in re.findall(r"[A-Za-z]+", unit))  # noqa: PLR2004
+    noun = any(len(w) > 3 and w.islower() for w in re.findall(r"[A-Za-z]+", unit))
     if suffix and not noun and words.endswith("_" + suffix) and words != suffix:
         words = words[: -len(suffix) - 1]
     elif words.endswith("_pct"):
@@ -108,7 +108,7 @@ def parameter_label(model: str, name: str, *, unit: bool = True) -> str:
     if name == "year":
         return "Year"
     try:
-        from corridor_sim.models import get_model  # noqa: PLC0415 - the registry on use
+        from corridor_sim.models import get_model
 
         table = get_model(model).params
         param = table[name] if table is not None and name in table else None

@@ -26,7 +26,7 @@ import pandas as pd
 from corridor_sim.errors import UnknownNameError, suggest
 from corridor_sim.plotting.layout import place_legend
 from corridor_sim.plotting.names import metric_label, metric_name, parameter_label
-from corridor_sim.plotting.style import CATEGORICAL
+from corridor_sim.plotting.style import CATEGORICAL, figure_of
 from corridor_sim.results.numbers import format_number
 from corridor_sim.results.tolerance import varies
 
@@ -45,13 +45,13 @@ _UP, _DOWN = CATEGORICAL[0], CATEGORICAL[3]
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     if ax is not None:
         return ax
-    import matplotlib.pyplot as plt  # noqa: PLC0415 - matplotlib on use
+    import matplotlib.pyplot as plt  # matplotlib on use
 
     _, ax = plt.subplots(figsize=size)
     return ax
 
 
-def _study(study: Any, what: str) -> Any:  # noqa: ANN401 - a StudyResult
+def _study(study: Any, what: str) -> Any:  # a StudyResult
     if not hasattr(study, "tables") or "runs" not in getattr(study, "tables", {}):
         msg = (
             f"{what}: expected the StudyResult of cs.sweep or cs.monte_carlo, got "
@@ -61,7 +61,7 @@ def _study(study: Any, what: str) -> Any:  # noqa: ANN401 - a StudyResult
     return study
 
 
-def _title(study: Any, text: str) -> str:  # noqa: ANN401 - a StudyResult
+def _title(study: Any, text: str) -> str:
     """Return ``<what the study is> (<year>): <text>`` (the year when the title lacks it)."""
     meta = study.meta
     head = str(meta.get("title", "study"))
@@ -71,11 +71,11 @@ def _title(study: Any, text: str) -> str:  # noqa: ANN401 - a StudyResult
     return f"{head}: {text}"
 
 
-def _input_label(study: Any, name: str, *, unit: bool = True) -> str:  # noqa: ANN401
+def _input_label(study: Any, name: str, *, unit: bool = True) -> str:
     """Return an input by its declaration: a parameter's description, a catalogue row's subject."""
     if "." in name:  # a catalogue id
-        from corridor_sim.catalogue import fact  # noqa: PLC0415 - the catalogue on use
-        from corridor_sim.errors import CorridorSimError  # noqa: PLC0415
+        from corridor_sim.catalogue import fact
+        from corridor_sim.errors import CorridorSimError
 
         try:
             row = fact(name)
@@ -86,18 +86,18 @@ def _input_label(study: Any, name: str, *, unit: bool = True) -> str:  # noqa: A
     return parameter_label(str(study.meta.get("model", "")), name, unit=unit)
 
 
-def _unit_of(study: Any, metric: str) -> str:  # noqa: ANN401
+def _unit_of(study: Any, metric: str) -> str:
     unit = study.tables["values"].loc[lambda t: t["metric"] == metric, "unit"]
     return str(unit.iloc[0]) if not unit.empty else ""
 
 
-def _varying(study: Any) -> list[str]:  # noqa: ANN401
+def _varying(study: Any) -> list[str]:
     wide = study.wide()
     skip = {study.key, "bottleneck", *study.input_names}
     return [c for c in wide.columns if c not in skip and varies(wide[c])]
 
 
-def headline_metric(study: Any) -> str:  # noqa: ANN401
+def headline_metric(study: Any) -> str:
     """Return the first metric (in the model's summary order) that varies across the runs.
 
     Parameters
@@ -137,7 +137,7 @@ def headline_metric(study: Any) -> str:  # noqa: ANN401
     return metrics[0]
 
 
-def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = None) -> Axes:  # noqa: ANN401
+def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = None) -> Axes:
     """Quantile fan of each metric relative to its median (P10–P90, P25–P75, P50, base).
 
     Parameters
@@ -214,7 +214,7 @@ def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = No
     return ax
 
 
-def bottleneck_bars(study: Any, ax: Axes | None = None) -> Axes:  # noqa: ANN401
+def bottleneck_bars(study: Any, ax: Axes | None = None) -> Axes:
     """Draw the share of the finished runs in which each element is the model's top bottleneck.
 
     Parameters
@@ -257,7 +257,7 @@ def bottleneck_bars(study: Any, ax: Axes | None = None) -> Axes:  # noqa: ANN401
 
 def tornado(
     study: Any, metric: str | None = None, ax: Axes | None = None, *, top: int = 12
-) -> Axes:  # noqa: ANN401
+) -> Axes:
     """Rank the inputs by their Spearman rank correlation with `metric` (default: headline).
 
     Parameters
@@ -317,7 +317,7 @@ def tornado(
     return ax
 
 
-def sweep_plot(study: Any, metric: str | None = None, ax: Axes | None = None) -> Axes:  # noqa: ANN401
+def sweep_plot(study: Any, metric: str | None = None, ax: Axes | None = None) -> Axes:
     """Draw `metric` against the first swept parameter, one line per value of the others.
 
     Axis labels come from the declarations: the parameter's description and unit (its
@@ -381,7 +381,7 @@ def sweep_plot(study: Any, metric: str | None = None, ax: Axes | None = None) ->
     return ax
 
 
-def figures(study: Any) -> dict[str, Figure]:  # noqa: ANN401
+def figures(study: Any) -> dict[str, Figure]:
     """Return the standard figures of a study, keyed by a file-name stem.
 
     Parameters
@@ -414,11 +414,11 @@ def figures(study: Any) -> dict[str, Figure]:  # noqa: ANN401
     out = {}
     if study.kind == "monte_carlo":
         if _varying(study):
-            out["study_fan"] = fan_chart(study).figure
-            out["study_tornado"] = tornado(study).figure
+            out["study_fan"] = figure_of(fan_chart(study))
+            out["study_tornado"] = figure_of(tornado(study))
     else:
-        out["study_sweep"] = sweep_plot(study).figure
-    out["study_bottlenecks"] = bottleneck_bars(study).figure
+        out["study_sweep"] = figure_of(sweep_plot(study))
+    out["study_bottlenecks"] = figure_of(bottleneck_bars(study))
     for fig in out.values():
         fig.tight_layout()
     return out

@@ -52,7 +52,7 @@ _CSS = (
 )
 
 
-def _short(value: Any, width: int = 60) -> str:  # noqa: ANN401 - any field value
+def _short(value: Any, width: int = 60) -> str:
     """Compact text of a field value (floats by :func:`format_number`, cut at `width`)."""
     if isinstance(value, float):
         text = format_number(value) if math.isfinite(value) else str(value)

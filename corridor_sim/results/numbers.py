@@ -28,7 +28,7 @@ SIGNIFICANT = 4
 _MAX_DECIMALS = 8
 
 
-def format_number(value: Any, digits: int = SIGNIFICANT) -> str:  # noqa: ANN401 - any scalar
+def format_number(value: Any, digits: int = SIGNIFICANT) -> str:
     """Write `value` for reading: `digits` significant figures, thousands separators.
 
     Parameters
@@ -61,7 +61,7 @@ def format_number(value: Any, digits: int = SIGNIFICANT) -> str:  # noqa: ANN401
         return "inf" if x > 0 else "-inf"
     if x == 0:
         return "0"
-    if x == round(x) and abs(x) < 1e15:  # noqa: PLR2004 - beyond that floats skip integers
+    if x == round(x) and abs(x) < 1e15:
         return f"{int(round(x)):,d}"
     decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
     if decimals > _MAX_DECIMALS:

@@ -45,7 +45,7 @@ __all__ = ["FEASIBILITY_TOL", "clean_summary", "magnitude", "snap", "tolerance",
 FEASIBILITY_TOL = 1e-7
 
 
-def magnitude(*arrays: Any) -> float:  # noqa: ANN401 - arrays, scalars or None
+def magnitude(*arrays: Any) -> float:
     """Return the largest finite magnitude in `arrays` (1.0 when there is none or it is 0).
 
     Parameters
@@ -100,8 +100,8 @@ def snap(
     x: np.ndarray,
     scale: float,
     *,
-    lower: Any = None,  # noqa: ANN401 - scalar or array broadcast against x
-    upper: Any = None,  # noqa: ANN401
+    lower: Any = None,
+    upper: Any = None,
 ) -> np.ndarray:
     """Write round-off as exact values: near 0 as 0, near a bound as the bound; in place.
 
@@ -158,7 +158,7 @@ def varies(values: Iterable[float]) -> bool:
     """
     a = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, dtype=float)
     a = a[np.isfinite(a)]
-    if a.size < 2:  # noqa: PLR2004 - two values at least to vary
+    if a.size < 2:
         return False
     return float(a.max() - a.min()) > tolerance(magnitude(a))
 

@@ -26,7 +26,7 @@ _ELEMENT = ("element", "branch", "arc")
 _PERIOD = ("period", "hour", "snapshot")
 
 
-def _text(value: Any) -> str:  # noqa: ANN401 - any scenario field
+def _text(value: Any) -> str:
     if isinstance(value, (dict, list, tuple)):
         return json.dumps(value, sort_keys=True, default=str)
     return "" if value is None else str(value)
@@ -62,7 +62,7 @@ def _parameter_changes(ma: Mapping[str, Any], mb: Mapping[str, Any]) -> list[tup
     model = ma.get("model")
     if not model or model != mb.get("model") or ma.get("year") is None or mb.get("year") is None:
         return []
-    from corridor_sim.models import get_model  # noqa: PLC0415 - the model registry on use
+    from corridor_sim.models import get_model
 
     try:
         table = get_model(str(model)).params

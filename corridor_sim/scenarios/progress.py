@@ -78,11 +78,11 @@ def bar_kind() -> str:
     return "widget" if importlib.util.find_spec("ipywidgets") is not None else "notebook-text"
 
 
-def _tqdm(**kwargs: Any) -> Any:  # noqa: ANN401 - a tqdm bar or a NullBar
+def _tqdm(**kwargs: Any) -> Any:
     kind = bar_kind()
     if kind == "widget":
-        from tqdm import TqdmWarning  # noqa: PLC0415 - optional at import time
-        from tqdm.notebook import tqdm as widget  # noqa: PLC0415
+        from tqdm import TqdmWarning
+        from tqdm.notebook import tqdm as widget
 
         try:
             with warnings.catch_warnings():
@@ -90,7 +90,7 @@ def _tqdm(**kwargs: Any) -> Any:  # noqa: ANN401 - a tqdm bar or a NullBar
                 return widget(**kwargs)
         except ImportError:  # an ipywidgets too old for tqdm: a text bar instead
             kind = "notebook-text"
-    from tqdm.std import tqdm  # noqa: PLC0415
+    from tqdm.std import tqdm
 
     # in a notebook stderr is no terminal, yet the cell shows it: draw the text bar there
     disable = False if kind == "notebook-text" else None
