@@ -72,10 +72,9 @@ class ScenarioDiff:
     ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
     >>> s = cs.Scenario(model="commodity", year=2025, network=net)
     >>> d = cs.diff(s, s.with_overrides(**{"s->d.capacity": 3.0}))
-    >>> d.changed_metrics[["metric", "a", "b", "change"]].head(2)
-          metric    a    b  change
-    0  total_cost  5.0  4.0    -1.0
-    1    arc_cost  2.0  3.0     1.0
+    >>> moved = d.changed_metrics.set_index("metric")
+    >>> [float(x) for x in moved.loc["delivered", ["a", "b", "change", "change_pct"]]]
+    [2.0, 3.0, 1.0, 50.0]
     """
 
     inputs: pd.DataFrame
