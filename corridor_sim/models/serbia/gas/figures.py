@@ -176,7 +176,6 @@ def _needs_figure(result: Result) -> Figure:
     left.set_xlabel("plant (technology, site)", fontsize=_FONT)
     left.set_ylabel("new contract, largest daily rate (mcm/d)", fontsize=_FONT)
     left.set_title("New contract (labels: volume per year)", fontsize=_FONT)
-    place_legend(left, fontsize=_FONT, frameon=False)
     legs = [e for e in dict.fromkeys(cap["element"]) if cap.loc[cap["element"] == e,
             "new_capacity_mcm_per_d"].max() > _EPS]  # fmt: skip
     if legs:
@@ -204,6 +203,7 @@ def _needs_figure(result: Result) -> Figure:
         ax.tick_params(labelsize=FONT_PT["tick"])
     fig.suptitle(figure_title(result, "What the plant needs from the gas chain"),
                  fontsize=FONT_PT["title"])  # fmt: skip
+    place_legend(left, fontsize=_FONT, frameon=False)  # last: the layout is settled by now
     return fig
 
 
