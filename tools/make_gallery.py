@@ -257,7 +257,10 @@ Flow tracing splits each export link's energy by source (`az.wind`, `kz.thermal`
 """),
     code("""
 origin = result.table("origin_by_source")
-exports = origin[origin["element"].isin(["black_sea_cable", "ge_tr", "nakhchivan_tr"])]
+exports = origin[
+    origin["element"].isin(["black_sea_cable", "ge_tr", "nakhchivan_tr"])
+    & (origin["direction"] == "forward")  # westward: the exports
+]
 by_category = exports.pivot_table(
     index="element", columns="category", values="energy_twh", aggfunc="sum", fill_value=0.0
 )
