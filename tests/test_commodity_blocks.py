@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridor_sim.engines import _commodity_blocks
+from corridor_sim.engines.commodity import blocks as _commodity_blocks
 from corridor_sim.engines.commodity import (
     Arc,
     CommodityNetwork,

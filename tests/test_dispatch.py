@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from corridor_sim.catalogue import value
 from corridor_sim.engines import dispatch as eng
-from corridor_sim.engines._solver import LinprogStatus
+from corridor_sim.engines._shared.highs import LinprogStatus
 from corridor_sim.engines.dispatch import DispatchResult, dispatch
 from corridor_sim.errors import InfeasibleError, SolverError, SpecError
 from corridor_sim.results.schemas import validate

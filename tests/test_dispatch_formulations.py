@@ -17,9 +17,9 @@ import pytest
 import scipy.sparse as sp
 
 from corridor_sim.engines import dispatch as eng
-from corridor_sim.engines._dcmodel import DCModel
-from corridor_sim.engines._dispatch_cycles import cycle_rows
-from corridor_sim.engines._dispatch_net import read_net
+from corridor_sim.engines._shared.dcmodel import DCModel
+from corridor_sim.engines.dispatch.cycles import cycle_rows
+from corridor_sim.engines.dispatch.netdata import read_net
 from corridor_sim.engines.dispatch import choose_formulation, dispatch
 from corridor_sim.errors import SpecError
 

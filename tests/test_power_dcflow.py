@@ -16,7 +16,7 @@ from _power_nets import awkward_net, profiles, reference_run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridor_sim.engines import _power_flow
+from corridor_sim.engines.power import flow as _power_flow
 from corridor_sim.engines.power import DCFlowResult, DCModel, dc_flow
 from corridor_sim.errors import CorridorSimError, SpecError
 from corridor_sim.results.schemas import validate

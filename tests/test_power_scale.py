@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 from _power_nets import awkward_net, profiles, reference_run
 
-from corridor_sim.engines import _dcmodel, _power_flow
-from corridor_sim.engines._linalg import blas_threads, check_blas_threads
+from corridor_sim.engines._shared import dcmodel as _dcmodel
+
+from corridor_sim.engines.power import flow as _power_flow
+from corridor_sim.engines._shared.linalg import blas_threads, check_blas_threads
 from corridor_sim.engines.power import DCModel, ac_check, dc_flow, n_minus_1
 from corridor_sim.errors import SpecError
 from corridor_sim.results.schemas import validate
