@@ -8,8 +8,9 @@ alternating the backends ``--repeat`` times (median):
 
 * ``superlu``: SciPy's ``splu`` as the engine used it before KLU (minimum-degree ordering on
   ``A + A.T``, symmetric mode), each block a C-ordered array as the engine builds it;
-* ``klu``: PyKLU (SuiteSparse KLU: BTF + AMD ordering), each block built Fortran-ordered
-  and solved in place (``copy=False``);
+* ``klu``: the engine's KLU backend (SuiteSparse KLU from PyKLU: BTF + AMD ordering,
+  ``corridor_sim.engines._shared.factor``), each block built Fortran-ordered and solved in
+  place;
 * ``kvxopt``: kvxopt's KLU (``kvxopt.klu.symbolic`` / ``numeric`` / ``solve``), when
   importable (``--kvxopt-path DIR`` adds a directory with it to ``sys.path``), with the
   conversion of each block to a kvxopt matrix included.
@@ -81,16 +82,16 @@ def _superlu_refactor(a: sp.csc_matrix) -> float:
 
 
 def _klu(a: sp.csc_matrix, rhs: np.ndarray, block: int) -> tuple[float, float, np.ndarray]:
-    from PyKLU import Klu  # noqa: PLC0415
+    from corridor_sim.engines._shared.factor import factorise  # noqa: PLC0415
 
     t = time.perf_counter()
-    lu = Klu(a)
+    lu = factorise(a, backend="klu")
     factor = time.perf_counter() - t
     out = np.empty_like(rhs)
     t = time.perf_counter()
     for start in range(0, rhs.shape[1], block):
         b = np.asfortranarray(rhs[:, start : start + block])  # the engine builds it so
-        out[:, start : start + block] = lu.solve(b, copy=False)
+        out[:, start : start + block] = lu.solve(b, overwrite=True)
     return factor, time.perf_counter() - t, out
 
 
@@ -112,13 +113,10 @@ def _kvxopt(a: sp.csc_matrix, rhs: np.ndarray, block: int) -> tuple[float, float
     return factor, time.perf_counter() - t, out
 
 
-def _klu_refactor(a: sp.csc_matrix) -> float | None:
-    try:
-        from corridor_sim.engines._factor import factorise  # noqa: PLC0415
+def _klu_refactor(a: sp.csc_matrix) -> float:
+    from corridor_sim.engines._shared.factor import factorise  # noqa: PLC0415
 
-        lu = factorise(a, backend="klu")
-    except ImportError:
-        return None
+    lu = factorise(a, backend="klu")
     t = time.perf_counter()
     lu.refactor(a)
     return time.perf_counter() - t

@@ -18,7 +18,8 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from corridor_sim.engines._shared.dcmodel import DCModel
+from corridor_sim.engines._shared.dcmodel import DENSE_INVERSE_MAX_BUS, DCModel
+from corridor_sim.engines._shared.factor import factorise
 from corridor_sim.errors import SpecError
 from corridor_sim.units import PERCENT
 
@@ -165,8 +166,11 @@ def _ptdf(model: DCModel, refs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     nonref = np.setdiff1d(np.arange(model.n_bus), refs)
     ptdf = np.zeros((model.n_branch, model.n_bus))
     if nonref.size and model.n_branch:
-        b = model.bbus[nonref][:, nonref].toarray()
-        ptdf[:, nonref] = model.bf[:, nonref].toarray() @ np.linalg.inv(b)
+        bf = model.bf[:, nonref].toarray()
+        if nonref.size <= DENSE_INVERSE_MAX_BUS:
+            ptdf[:, nonref] = bf @ np.linalg.inv(model.bbus[nonref][:, nonref].toarray())
+        else:  # Bbus is symmetric: PTDF.T = Bbus^-1 Bf.T, solved with the sparse LU
+            ptdf[:, nonref] = factorise(model.bbus[nonref][:, nonref]).solve(bf.T).T
     offset = model.p_shift_branch_mw - ptdf @ model.p_shift_bus_mw
     return ptdf, offset
 

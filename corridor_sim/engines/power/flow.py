@@ -7,7 +7,7 @@ computed and written into the output arrays. Peak memory is therefore the output
 block; there is no hours x buses matrix and no dense PTDF.
 
 On very small nets (up to ``DENSE_MAX_BUS`` non-slack rows) a dense angle sensitivity (one
-small inverse, then one matrix product per block) is faster than SuperLU's per-call cost;
+small inverse, then one matrix product per block) is faster than a sparse solve's per-call cost;
 the choice is automatic and both give the same numbers to round-off.
 """
 
@@ -98,9 +98,10 @@ def _angles(model: DCModel, plan: _Plan, p: np.ndarray) -> np.ndarray:
     pvpq = model.pvpq_rows
     if not pvpq.size:
         return va
-    rhs = p[pvpq] / model.base_mva
+    rhs = np.empty((pvpq.size, p.shape[1]), order="F")  # KLU solves it in place
+    np.divide(p[pvpq], model.base_mva, out=rhs)
     rhs -= plan.rhs_offset[:, None]
-    va[:, pvpq] = model.lu.solve(rhs).T  # SuperLU returns Fortran order: .T is hour-major
+    va[:, pvpq] = model.lu.solve(rhs, overwrite=True).T  # Fortran order: .T is hour-major
     return va
 
 
