@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor_sim.engines._shared.highs import HighsSolution, LinprogStatus, solve_highs
+from corridor_sim.engines._shared.highs import (
+    PROCESS_LP_CACHE,
+    HighsSolution,
+    LinprogStatus,
+    solve_highs,
+    structure_key,
+)
 from corridor_sim.engines.dispatch.extendable import ExtData
 from corridor_sim.engines.dispatch.netdata import NetData
 from corridor_sim.engines.dispatch.rows import Layout, LinearProgram, build, layout
@@ -112,10 +118,16 @@ def solve_block(
     formulation: str,
     voll_eur_per_mwh: float,
     options: dict[str, object] | None = None,
+    chain: set[str] | None = None,
 ) -> BlockSolution:
     """Build and solve the LP of one block of hours in `formulation` (``ptdf``/``angle``).
 
-    `options` are HiGHS options (e.g. ``{"threads": 1}``).
+    `options` are HiGHS options (e.g. ``{"threads": 1}``). With `chain` (the structure keys
+    already solved in this dispatch) the LP comes from the process's LP cache
+    (:data:`~corridor_sim.engines._shared.highs.PROCESS_LP_CACHE`: built once per worker,
+    only costs and bounds change) and starts from the basis of the previous block of the
+    same structure in this dispatch; the first block of each structure starts cold, so the
+    answer does not depend on what the process solved before. None: a new LP, cold.
     """
     _check_bounds(data, block)
     lay = layout(data, ext, formulation)
@@ -123,7 +135,16 @@ def solve_block(
         data, ext, lay, lo=block.lo, hi=block.hi, load_mw=block.load_mw,
         dc_max_mw=block.dc_max_mw, dc_avail=block.dc_avail, voll_eur_per_mwh=voll_eur_per_mwh,
     )  # fmt: skip
-    res = solve_highs(lp.c, lp.a, lp.row_lo, lp.row_hi, lp.col_lo, lp.col_hi, options=options)
+    args = (lp.c, lp.a, lp.row_lo, lp.row_hi, lp.col_lo, lp.col_hi)
+    if chain is None:
+        res = solve_highs(*args, options=options)
+    else:
+        key = structure_key(lp.a, options)
+        highs, _ = PROCESS_LP_CACHE.get(*args, options=options, key=key)
+        if key not in chain:
+            highs.clear_basis()
+            chain.add(key)
+        res = highs.solve()
     _check_status(res, block)
     return _solution(data, block, ext, lay, lp, res)
 

@@ -396,14 +396,16 @@ def _solve_hours(  # noqa: PLR0913
         size = n_h
     else:
         size = max(1, min(BLOCK_HOURS, BLOCK_ROWS // max(layout(data, ext, form).n_rows, 1)))
-    parts = []
+    parts, chain = [], set()
     for start in range(0, n_h, size):
         sl = slice(start, min(start + size, n_h))
         block = Block(
             hours=index[sl], lo=lo[sl], hi=hi[sl], load_mw=load[sl], dc_max_mw=dc_max[sl],
             dc_avail=avail[sl],
         )  # fmt: skip
-        parts.append(solve_block(data, block, ext, formulation=form, voll_eur_per_mwh=voll))
+        parts.append(
+            solve_block(data, block, ext, formulation=form, voll_eur_per_mwh=voll, chain=chain)
+        )
     return assemble(data, ext, parts, index, voll=voll, size=size, formulation=form)
 
 
