@@ -8,11 +8,12 @@ blocks into the long tables; :meth:`DispatchResult.to_result` gives the standard
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from corridor_sim.engines._shared.display import engine_html, engine_repr
+from corridor_sim.engines._shared.display import engine_html, engine_repr, span
 from corridor_sim.engines._shared.highs import LinprogStatus
 from corridor_sim.engines._shared.tidy import ElementIds, ids_of, keyed_frame, periods_of
 from corridor_sim.engines.dispatch.extendable import ExtData
@@ -109,6 +110,39 @@ class DispatchResult:
     def _repr_html_(self) -> str:
         """Return a card for notebooks: fields, key rows and the tables (rows, columns)."""
         return engine_html(self)
+
+    def display_fields(self) -> list[tuple[str, Any]]:
+        """Status, hours, cost, unserved and curtailed energy (``ShowsItself``)."""
+        hours = self.hours if self.hours is not None else pd.Index(pd.unique(self.prices["hour"]))
+        unserved = float(self.unserved["p_mw"].sum()) if len(self.unserved) else 0.0
+        gen = self.generation
+        curtailed = float(gen["curtailed_mw"].sum()) if "curtailed_mw" in gen else 0.0
+        return [
+            ("status", self.status),
+            ("hours", span(pd.Index(hours))),
+            ("objective_eur", float(self.objective_eur)),
+            ("unserved_mwh", unserved),
+            ("curtailed_mwh", curtailed),
+            ("extendable", len(self.ratings) or None),
+            ("formulation", self.meta.get("formulation")),
+        ]
+
+    def display_tables(self, *, brief: bool = False) -> dict[str, pd.DataFrame]:  # noqa: ARG002
+        """Return the dispatch's tables (``ratings`` when branches were extendable)."""
+        tables = {
+            "generation": self.generation,
+            "flows": self.flows,
+            "unserved": self.unserved,
+            "prices": self.prices,
+            "storage": self.storage,
+        }
+        if len(self.ratings):
+            tables["ratings"] = self.ratings
+        return tables
+
+    def display_card(self) -> tuple[list[tuple[str, Any]], dict[str, pd.DataFrame]]:
+        """Return the LP's size for the card: blocks, variables, solver time."""
+        return [(k, self.meta.get(k)) for k in ("blocks", "n_variables", "solve_s")], {}
 
     def _hour_index(self) -> pd.Index:
         if self.hours is not None:
