@@ -80,8 +80,9 @@ def _check_bounds(data: NetData, block: Block) -> None:
     bad = block.lo > block.hi + _TOL_MW
     if bad.any():
         h, j = np.argwhere(bad)[0]
+        unit = f"{data.units.type[j]} {int(data.units.element[j])}"
         msg = (
-            f"{data.unit_type[j]} {int(data.unit_element[j])} in hour {_plain(block.hours[h])!r}: "
+            f"{unit} in hour {_plain(block.hours[h])!r}: "
             f"lower limit {float(block.lo[h, j])!r} MW exceeds the hour's maximum "
             f"{float(block.hi[h, j])!r} MW "
             "(min_p_mw above the available output); expected min_p_mw <= available"
@@ -208,7 +209,7 @@ def _solution(  # noqa: PLR0913
         flow = pinj @ data.ptdf.T + data.offset_mw
     reduced = res.col_dual[: n_h * nv].reshape(n_h, nv)
     fwd, rev = x[:, sl["dcline_forward"]], x[:, sl["dcline_reverse"]]
-    keep = data.dc_keep
+    keep = data.dclines.keep
     # a column with a negative reduced cost sits at its upper bound: its rating binds
     dc_mu = -(
         np.minimum(reduced[:, sl["dcline_forward"]], 0.0)
@@ -233,12 +234,12 @@ def _solution(  # noqa: PLR0913
         branch_mu=branch_mu,
         dc_p=fwd - keep * rev,
         dc_max=dc_max,
-        dc_loss=(1.0 - keep) * (fwd + rev) + lp.dc_on * data.dc_loss_mw,
+        dc_loss=(1.0 - keep) * (fwd + rev) + lp.dc_on * data.dclines.loss_mw,
         dc_mu=dc_mu,
         st_p=x[:, sl["storage_charge"]] - x[:, sl["storage_discharge"]],
         st_soc=x[:, sl["state_of_charge"]],
         branch_lim=branch_lim,
-        objective_eur=res.fun + n_h * float(data.unit_cost0.sum()),
+        objective_eur=res.fun + n_h * float(data.units.cost0.sum()),
         solve_s=res.solve_s,
         n_variables=int(lp.c.size),
         n_constraints=int(lp.a.shape[0]),

@@ -102,8 +102,8 @@ def layout(data: NetData, ext: ExtData, formulation: str) -> Layout:
     """Column and row layout of one hour for `formulation` (see :data:`FORMULATIONS`)."""
     xac = ext.branch_row[ext.ac]
     fixed = np.setdiff1d(data.monitored, xac)
-    n_u, n_l = data.unit_type.size, data.load_element.size
-    n_d, n_s = data.dc_element.size, data.st_element.size
+    n_u, n_l = data.units.type.size, data.loads.element.size
+    n_d, n_s = data.dclines.element.size, data.storage.element.size
     sizes = {
         "generation": n_u,
         "unserved": n_l,
@@ -148,14 +148,14 @@ def _injection(data: NetData, lay: Layout) -> sp.csr_matrix:
         c.append(cols)
         v.append(np.broadcast_to(np.asarray(vals, dtype=float), cols.shape))
 
-    put(data.unit_row, "generation", data.unit_sign)
-    put(data.load_row, "unserved", 1.0)
-    put(data.dc_from_row, "dcline_forward", -1.0)
-    put(data.dc_to_row, "dcline_forward", data.dc_keep)
-    put(data.dc_to_row, "dcline_reverse", -1.0)
-    put(data.dc_from_row, "dcline_reverse", data.dc_keep)
-    put(data.st_row, "storage_charge", -1.0)
-    put(data.st_row, "storage_discharge", 1.0)
+    put(data.units.row, "generation", data.units.sign)
+    put(data.loads.row, "unserved", 1.0)
+    put(data.dclines.from_row, "dcline_forward", -1.0)
+    put(data.dclines.to_row, "dcline_forward", data.dclines.keep)
+    put(data.dclines.to_row, "dcline_reverse", -1.0)
+    put(data.dclines.from_row, "dcline_reverse", data.dclines.keep)
+    put(data.storage.row, "storage_charge", -1.0)
+    put(data.storage.row, "storage_discharge", 1.0)
     return sp.csr_matrix(
         (np.concatenate(v), (np.concatenate(r), np.concatenate(c))), shape=(data.n_row, lay.nv)
     )
@@ -228,14 +228,16 @@ def _hour_rows(
         base_x = (
             finj @ data.ptdf[lay.extendable_branches].T + data.offset_mw[lay.extendable_branches]
         )
-    n_s = data.st_element.size
+    n_s = data.storage.element.size
     s_idx = np.arange(n_s)
     s_cols = np.concatenate(
         [sl[k].start + s_idx for k in ("state_of_charge", "storage_charge", "storage_discharge")]
     )
-    s_vals = np.concatenate([np.ones(n_s), -data.st_eta_charge, 1.0 / data.st_eta_discharge])
+    s_vals = np.concatenate(
+        [np.ones(n_s), -data.storage.eta_charge, 1.0 / data.storage.eta_discharge]
+    )
     s_in = sp.csr_matrix((s_vals, (np.tile(s_idx, 3), s_cols)), shape=(n_s, nv))
-    lo[0, rows["storage_balance"]] = hi[0, rows["storage_balance"]] = data.st_e0_mwh
+    lo[0, rows["storage_balance"]] = hi[0, rows["storage_balance"]] = data.storage.e0_mwh
     lo[:, rows["branch_limit"]], hi[:, rows["branch_limit"]] = -lim - base_fixed, lim - base_fixed
     lo[:, rows["extendable_upper"]], hi[:, rows["extendable_upper"]] = (
         -np.inf,
@@ -281,7 +283,7 @@ def _rating_columns(lay: Layout, ext: ExtData, dc_avail: np.ndarray) -> sp.csr_m
 def _ramps(data: NetData, lay: Layout, n_h: int) -> tuple[sp.csr_matrix | None, np.ndarray]:
     """Rows ``p_t - p_(t-1) <= up`` and ``p_(t-1) - p_t <= down`` from the second hour on."""
     blocks, rhs = [], []
-    for sign, limit in ((1.0, data.unit_ramp_up), (-1.0, data.unit_ramp_down)):
+    for sign, limit in ((1.0, data.units.ramp_up), (-1.0, data.units.ramp_down)):
         ramped = np.flatnonzero(np.isfinite(limit))
         if ramped.size and n_h > 1:
             sel = _select(ramped.size, lay.sl["generation"].start + ramped, lay.nv, sign)
@@ -301,9 +303,9 @@ def fixed_injections(
     Injections (hours x bus rows): demand, dcline ``loss_mw`` at the from bus.
     """
     finj = np.zeros((load_mw.shape[0], data.n_row))
-    np.add.at(finj.T, data.load_row, -load_mw.T)
+    np.add.at(finj.T, data.loads.row, -load_mw.T)
     dc_on = dc_max_mw > 0
-    np.add.at(finj.T, data.dc_from_row, -(dc_on * data.dc_loss_mw).T)
+    np.add.at(finj.T, data.dclines.from_row, -(dc_on * data.dclines.loss_mw).T)
     return finj, dc_on
 
 
@@ -320,15 +322,15 @@ def _bounds(  # noqa: PLR0913
     dc_hi = dc_max_mw.copy()
     dc_hi[:, ext.dc_pos[ext.dc]] = np.inf  # limited by the rating rows
     hi[:, sl["dcline_forward"]] = hi[:, sl["dcline_reverse"]] = dc_hi
-    hi[:, sl["storage_charge"]] = data.st_charge_max_mw
-    hi[:, sl["storage_discharge"]] = data.st_discharge_max_mw
+    hi[:, sl["storage_charge"]] = data.storage.charge_max_mw
+    hi[:, sl["storage_discharge"]] = data.storage.discharge_max_mw
     lo[:, sl["state_of_charge"]], hi[:, sl["state_of_charge"]] = (
-        data.st_e_min_mwh,
-        data.st_e_max_mwh,
+        data.storage.e_min_mwh,
+        data.storage.e_max_mwh,
     )
     # the block ends no lower than it started
     lo[-1, sl["state_of_charge"]] = np.maximum(
-        data.st_e_min_mwh, np.minimum(data.st_e0_mwh, data.st_e_max_mwh)
+        data.storage.e_min_mwh, np.minimum(data.storage.e0_mwh, data.storage.e_max_mwh)
     )
     if lay.formulation == "angle":
         theta = sl["voltage_angle"]
@@ -345,11 +347,11 @@ def _bounds(  # noqa: PLR0913
 def _cost(data: NetData, lay: Layout, voll_eur_per_mwh: float) -> np.ndarray:
     cost = np.zeros(lay.nv)
     sl = lay.sl
-    cost[sl["generation"]] = data.unit_cost
+    cost[sl["generation"]] = data.units.cost
     cost[sl["unserved"]] = voll_eur_per_mwh
-    cost[sl["dcline_forward"]] = cost[sl["dcline_reverse"]] = data.dc_cost
-    cost[sl["storage_charge"]] = data.st_cost
-    cost[sl["storage_discharge"]] = -data.st_cost
+    cost[sl["dcline_forward"]] = cost[sl["dcline_reverse"]] = data.dclines.cost
+    cost[sl["storage_charge"]] = data.storage.cost
+    cost[sl["storage_discharge"]] = -data.storage.cost
     return cost
 
 
@@ -363,7 +365,7 @@ def build(  # noqa: PLR0913
     finj, dc_on = fixed_injections(data, load_mw, dc_max_mw)
     hour, row_lo, row_hi = _hour_rows(data, lay, ext, a_inj, finj)
     a = sp.kron(sp.identity(n_h, format="csr"), hour, format="csr")
-    n_s = data.st_element.size
+    n_s = data.storage.element.size
     if n_s and n_h > 1:  # soc_t - soc_(t-1) - ...: the previous hour's state of charge
         st = lay.rows["storage_balance"].start + np.arange(n_s)
         soc = lay.sl["state_of_charge"].start + np.arange(n_s)

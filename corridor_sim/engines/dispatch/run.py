@@ -353,12 +353,12 @@ def _dcline_hours(
     Ratings in MW (for an extendable link its availability, pu); availability in pu (1 for
     links that are not extendable).
     """
-    dc_max = _per_hour(data.dc_max_mw, data.dc_element, table, index)
+    dc_max = _per_hour(data.dclines.max_mw, data.dclines.element, table, index)
     avail = np.ones_like(dc_max)
     for pos in ext.dc_pos[ext.dc]:
-        el = int(data.dc_element[pos])
+        el = int(data.dclines.element[pos])
         if table is not None and el in table.columns:
-            static = float(data.dc_max_mw[pos])
+            static = float(data.dclines.max_mw[pos])
             if not (np.isfinite(static) and static > 0):
                 msg = (
                     f"net.dcline.max_p_mw = {static!r} for extendable dcline {el} with a "
@@ -369,7 +369,7 @@ def _dcline_hours(
             avail[:, pos] = dc_max[:, pos] / static
         dc_max[:, pos] = avail[:, pos]
     if np.isnan(dc_max).any():
-        el = data.dc_element[np.flatnonzero(np.isnan(dc_max).any(axis=0))[0]]
+        el = data.dclines.element[np.flatnonzero(np.isnan(dc_max).any(axis=0))[0]]
         msg = f"net.dcline.max_p_mw is NaN for dcline {el}: expected a MW rating or a table"
         raise SpecError(msg)
     return dc_max, avail
@@ -387,7 +387,7 @@ def _solve_hours(  # noqa: PLR0913
 ) -> DispatchResult:
     n_h = len(index)
     lo, hi = _unit_bounds(data, tables, index)
-    load = _per_hour(data.load_p_mw, data.load_element, tables["load_p_mw"], index)
+    load = _per_hour(data.loads.p_mw, data.loads.element, tables["load_p_mw"], index)
     dc_max, avail = _dcline_hours(data, ext, tables["dcline_max_p_mw"], index)
     form = choose_formulation(data.n_row, formulation)
     if block_hours is not None:
@@ -470,19 +470,19 @@ def _unit_bounds(
     data: NetData, tables: dict[str, pd.DataFrame | None], index: pd.Index
 ) -> tuple[np.ndarray, np.ndarray]:
     n_h = len(index)
-    lo = np.repeat(data.unit_lo[None, :], n_h, axis=0)
-    hi = np.repeat(data.unit_hi[None, :], n_h, axis=0)
+    lo = np.repeat(data.units.lo[None, :], n_h, axis=0)
+    hi = np.repeat(data.units.hi[None, :], n_h, axis=0)
     for kind, name in (("gen", "gen_max_p_mw"), ("sgen", "sgen_max_p_mw")):
         table = tables[name]
         if table is None:
             continue
         sub = table.loc[index]
-        mask = data.unit_type == kind
-        cols = pd.Index(sub.columns).get_indexer(data.unit_element[mask])
+        mask = data.units.type == kind
+        cols = pd.Index(sub.columns).get_indexer(data.units.element[mask])
         units = np.flatnonzero(mask)[cols >= 0]
         vals = sub.to_numpy(dtype=float)[:, cols[cols >= 0]]
         hi[:, units] = vals
-        fixed = data.unit_fixed[units]
+        fixed = data.units.fixed[units]
         if kind == "sgen":
             lo[:, units] = np.where(fixed, 0.0, np.minimum(lo[:, units], vals))
         else:
