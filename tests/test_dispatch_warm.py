@@ -13,6 +13,7 @@ from corridor_sim.engines._shared.highs import HighsLP, LPCache, solve_highs
 from corridor_sim.engines.dispatch import dispatch
 from corridor_sim.engines.dispatch import run as dispatch_run
 from corridor_sim.engines.dispatch.lp import solve_block
+from corridor_sim.errors import SpecError
 
 
 def _net():
@@ -32,34 +33,52 @@ def _tables(res) -> list[pd.DataFrame]:
     return [res.generation, res.flows, res.prices]
 
 
-def test_draw_does_not_depend_on_what_the_process_solved_before() -> None:
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_draw_does_not_depend_on_what_the_process_solved_before(warm_start: bool) -> None:
     net = _net()
     a, b = _loads(net, 1), _loads(net, 2)
     highs.PROCESS_LP_CACHE.clear()
-    fresh_b = dispatch(net, load_p_mw=b, block_hours=6)
+    fresh_b = dispatch(net, load_p_mw=b, block_hours=6, warm_start=warm_start)
     hits = highs.PROCESS_LP_CACHE.hits
-    dispatch(net, load_p_mw=a, block_hours=6)
-    again_b = dispatch(net, load_p_mw=b, block_hours=6)
+    dispatch(net, load_p_mw=a, block_hours=6, warm_start=warm_start)
+    again_b = dispatch(net, load_p_mw=b, block_hours=6, warm_start=warm_start)
     assert highs.PROCESS_LP_CACHE.hits > hits  # the second and third draws reused the LP
     assert fresh_b.objective_eur == again_b.objective_eur
     for mine, theirs in zip(_tables(fresh_b), _tables(again_b), strict=True):
         pd.testing.assert_frame_equal(mine, theirs)
 
 
+def _cold(*args, chain=None, warm_start=False, **kwargs):  # noqa: ANN002, ANN003, ANN202, ARG001
+    return solve_block(*args, **kwargs)  # a new HiGHS instance per block, as before the cache
+
+
+def test_reused_lp_gives_the_same_tables_as_a_new_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    net = _net()
+    load = _loads(net, 4)
+    dispatch(net, load_p_mw=_loads(net, 5), block_hours=6)  # the cache holds this LP now
+    reused = dispatch(net, load_p_mw=load, block_hours=6)
+    monkeypatch.setattr(dispatch_run, "solve_block", _cold)
+    fresh = dispatch(net, load_p_mw=load, block_hours=6)
+    assert reused.objective_eur == fresh.objective_eur
+    for mine, theirs in zip(_tables(reused), _tables(fresh), strict=True):
+        pd.testing.assert_frame_equal(mine, theirs)
+
+
 def test_warm_blocks_reach_the_cold_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
     net = _net()
     load = _loads(net, 3)
-    warm = dispatch(net, load_p_mw=load, block_hours=4)
-
-    def cold(*args, chain=None, **kwargs):  # noqa: ANN002, ANN003, ANN202, ARG001
-        return solve_block(*args, **kwargs)
-
-    monkeypatch.setattr(dispatch_run, "solve_block", cold)
+    warm = dispatch(net, load_p_mw=load, block_hours=4, warm_start=True)
+    monkeypatch.setattr(dispatch_run, "solve_block", _cold)
     ref = dispatch(net, load_p_mw=load, block_hours=4)
     assert warm.objective_eur == pytest.approx(ref.objective_eur, rel=1e-9)
     np.testing.assert_allclose(
         warm.prices["price_eur_per_mwh"], ref.prices["price_eur_per_mwh"], rtol=1e-6, atol=1e-6
     )
+
+
+def test_warm_start_must_be_a_bool() -> None:
+    with pytest.raises(SpecError, match="warm_start = 'yes': expected True or False"):
+        dispatch(_net(), warm_start="yes")
 
 
 def test_highs_lp_update_and_clear_basis_equal_a_new_instance() -> None:

@@ -64,7 +64,6 @@ from corridor_sim.errors import CorridorSimError
 __all__ = [
     "BRIDGE_TOL",
     "DENSE_INVERSE_MAX_BUS",
-    "KLU_BLOCK_COLUMNS",
     "INJECTION_SIGN",
     "DCModel",
     "ElementMap",
@@ -73,10 +72,6 @@ __all__ = [
 #: Up to this many non-slack rows, ``ptdf()`` / ``angle_sensitivity()`` use a dense inverse
 #: (LAPACK, one thread); above, column blocks of sparse solves with the stored factorisation.
 DENSE_INVERSE_MAX_BUS = 400
-
-#: Right-hand sides per KLU solve: a year of hours on case9241pegase took 6.5 s in blocks of
-#: 256 and 17.0 s in blocks of 16 (``benchmarks/bench_factorisation.py --block``).
-KLU_BLOCK_COLUMNS = 256
 
 #: |1 - PTDF_kk| below this: taking out branch k splits the grid (a bridge; no LODF).
 BRIDGE_TOL = 1e-9
@@ -441,13 +436,12 @@ class DCModel:
         return p0 + (calc - p[rows] + shift[:, None]) * self.slack_share[:, None]
 
     def block_columns(self, n_rows: int | None = None) -> int:
-        """Right-hand sides per sparse solve.
+        """Right-hand sides per sparse solve: about ``SOLVE_BLOCK_BYTES`` of them (16..512).
 
-        KLU: :data:`KLU_BLOCK_COLUMNS` (256); SuperLU: about ``SOLVE_BLOCK_BYTES`` of them
-        (16..512).
+        The same for both backends: KLU alone solves a year faster in blocks of 256 (6.5 s
+        against 17.0 s in blocks of 16 on case9241pegase), but ``dc_flow`` as a whole was
+        slower with them (its flows and loadings of a block then leave the cache).
         """
-        if self.lu is not None and self.lu.backend == "klu":
-            return KLU_BLOCK_COLUMNS
         rows = max(1, self.n_bus if n_rows is None else n_rows)
         return int(min(512, max(16, SOLVE_BLOCK_BYTES // (8 * rows))))
 

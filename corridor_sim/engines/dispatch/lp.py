@@ -120,15 +120,17 @@ def solve_block(
     voll_eur_per_mwh: float,
     options: dict[str, object] | None = None,
     chain: set[str] | None = None,
+    warm_start: bool = False,
 ) -> BlockSolution:
-    """Build and solve the LP of one block of hours in `formulation` (``ptdf``/``angle``).
+    """Build and solve the LP of one block of hours in `formulation` (see ``FORMULATIONS``).
 
     `options` are HiGHS options (e.g. ``{"threads": 1}``). With `chain` (the structure keys
     already solved in this dispatch) the LP comes from the process's LP cache
     (:data:`~corridor_sim.engines._shared.highs.PROCESS_LP_CACHE`: built once per worker,
-    only costs and bounds change) and starts from the basis of the previous block of the
-    same structure in this dispatch; the first block of each structure starts cold, so the
-    answer does not depend on what the process solved before. None: a new LP, cold.
+    only costs and bounds change) and is solved from scratch, as a new instance would;
+    with `warm_start` it starts from the basis of the previous block of the same structure
+    in this dispatch instead (the first block of each structure starts cold, so the answer
+    never depends on what the process solved before). None: a new LP, cold.
     """
     _check_bounds(data, block)
     lay = layout(data, ext, formulation)
@@ -142,9 +144,9 @@ def solve_block(
     else:
         key = structure_key(lp.a, options)
         highs, _ = PROCESS_LP_CACHE.get(*args, options=options, key=key)
-        if key not in chain:
+        if not (warm_start and key in chain):
             highs.clear_basis()
-            chain.add(key)
+        chain.add(key)
         res = highs.solve()
     _check_status(res, block)
     return _solution(data, block, ext, lay, lp, res)

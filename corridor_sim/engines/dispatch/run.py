@@ -185,6 +185,7 @@ def dispatch(  # noqa: PLR0913
     storage_initial_soc_pct: float = STORAGE_INITIAL_SOC_PCT,
     extendable: Mapping[tuple[str, int], Extendable] | None = None,
     formulation: str = "auto",
+    warm_start: bool = False,
 ) -> DispatchResult:
     """Least-cost hourly dispatch of `net` with DC network limits (one HiGHS LP per block).
 
@@ -245,6 +246,14 @@ def dispatch(  # noqa: PLR0913
         (dense PTDF rows: size grows with limited branches x buses); ``"auto"``: ``"ptdf"``
         up to :data:`PTDF_MAX_BUSES` bus rows, else ``"angle"`` (:func:`choose_formulation`).
         All give the same optimum and prices.
+    warm_start : bool, default False
+        Start each block's LP from the optimal basis of the previous block (same optimum,
+        fewer simplex iterations: a full-year Caspian dispatch measured about 2x faster).
+        Where the LP is degenerate the solver may stop at another optimal vertex, so
+        quantities the objective does not fix (which of two equal-cost units runs) can
+        differ from a cold solve; the answer still depends only on the inputs. Either way
+        the block LPs are built once per process and reused (only costs and bounds change,
+        :data:`corridor_sim.engines._shared.highs.PROCESS_LP_CACHE`).
 
     Returns
     -------
@@ -311,6 +320,9 @@ def dispatch(  # noqa: PLR0913
     if topology is not None:
         _check_switching(topology)
     choose_formulation(0, formulation)  # checks the name
+    if not isinstance(warm_start, bool):
+        msg = f"warm_start = {warm_start!r}: expected True or False"
+        raise SpecError(msg)
     if extendable and block_hours is not None and block_hours < len(index):
         msg = (
             f"block_hours = {block_hours!r} with extendable ratings: expected None or at least "
@@ -322,7 +334,12 @@ def dispatch(  # noqa: PLR0913
         "round_trip_efficiency_pct": float(storage_round_trip_efficiency_pct),
         "initial_soc_pct": float(storage_initial_soc_pct),
     }
-    solve = {"voll": float(voll), "block_hours": block_hours, "formulation": formulation}
+    solve = {
+        "voll": float(voll),
+        "block_hours": block_hours,
+        "formulation": formulation,
+        "warm_start": bool(warm_start),
+    }
     if topology is None:
         data = read_net(net, **options)
         ext = resolve(net, data, extendable)
@@ -384,6 +401,7 @@ def _solve_hours(  # noqa: PLR0913
     voll: float,
     block_hours: int | None,
     formulation: str,
+    warm_start: bool = False,
 ) -> DispatchResult:
     n_h = len(index)
     lo, hi = _unit_bounds(data, tables, index)
@@ -404,7 +422,15 @@ def _solve_hours(  # noqa: PLR0913
             dc_avail=avail[sl],
         )  # fmt: skip
         parts.append(
-            solve_block(data, block, ext, formulation=form, voll_eur_per_mwh=voll, chain=chain)
+            solve_block(
+                data,
+                block,
+                ext,
+                formulation=form,
+                voll_eur_per_mwh=voll,
+                chain=chain,
+                warm_start=warm_start,
+            )  # fmt: skip
         )
     return assemble(data, ext, parts, index, voll=voll, size=size, formulation=form)
 

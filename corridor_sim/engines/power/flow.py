@@ -98,10 +98,9 @@ def _angles(model: DCModel, plan: _Plan, p: np.ndarray) -> np.ndarray:
     pvpq = model.pvpq_rows
     if not pvpq.size:
         return va
-    rhs = np.empty((pvpq.size, p.shape[1]), order="F")  # KLU solves it in place
-    np.divide(p[pvpq], model.base_mva, out=rhs)
+    rhs = p[pvpq] / model.base_mva
     rhs -= plan.rhs_offset[:, None]
-    va[:, pvpq] = model.lu.solve(rhs, overwrite=True).T  # Fortran order: .T is hour-major
+    va[:, pvpq] = model.lu.solve(rhs).T  # Fortran order: .T is hour-major
     return va
 
 
