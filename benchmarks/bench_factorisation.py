@@ -47,7 +47,7 @@ NETS = ["case1354pegase", "case2869pegase", "case9241pegase"]
 
 def reduced_matrix(name: str) -> tuple[sp.csc_matrix, np.ndarray]:
     """The net's reduced susceptance matrix and a year of right-hand sides (pu)."""
-    from corridor_sim.engines.power import DCModel  # noqa: PLC0415
+    from corridor_sim.engines.power import DCModel
 
     model = DCModel.from_net(getattr(pn, name)())
     pvpq = model.pvpq_rows
@@ -74,7 +74,7 @@ def _superlu(a: sp.csc_matrix, rhs: np.ndarray, block: int) -> tuple[float, floa
 
 
 def _superlu_refactor(a: sp.csc_matrix) -> float:
-    from corridor_sim.engines._shared.factor import factorise  # noqa: PLC0415
+    from corridor_sim.engines._shared.factor import factorise
 
     lu = factorise(a, backend="superlu")
     t = time.perf_counter()
@@ -83,7 +83,7 @@ def _superlu_refactor(a: sp.csc_matrix) -> float:
 
 
 def _klu(a: sp.csc_matrix, rhs: np.ndarray, block: int) -> tuple[float, float, np.ndarray]:
-    from corridor_sim.engines._shared.factor import factorise  # noqa: PLC0415
+    from corridor_sim.engines._shared.factor import factorise
 
     t = time.perf_counter()
     lu = factorise(a, backend="klu")
@@ -97,7 +97,7 @@ def _klu(a: sp.csc_matrix, rhs: np.ndarray, block: int) -> tuple[float, float, n
 
 
 def _kvxopt(a: sp.csc_matrix, rhs: np.ndarray, block: int) -> tuple[float, float, np.ndarray]:
-    from kvxopt import klu, matrix, spmatrix  # noqa: PLC0415
+    from kvxopt import klu, matrix, spmatrix
 
     coo = a.tocoo()
     t = time.perf_counter()
@@ -115,7 +115,7 @@ def _kvxopt(a: sp.csc_matrix, rhs: np.ndarray, block: int) -> tuple[float, float
 
 
 def _klu_refactor(a: sp.csc_matrix) -> float:
-    from corridor_sim.engines._shared.factor import factorise  # noqa: PLC0415
+    from corridor_sim.engines._shared.factor import factorise
 
     lu = factorise(a, backend="klu")
     t = time.perf_counter()
@@ -152,7 +152,7 @@ def main() -> None:
             for key, fn in backends.items():
                 try:
                     factor, solve, x = fn(a, rhs, args.block)
-                except Exception as err:  # noqa: BLE001 - report and go on
+                except Exception as err:
                     print(f"{name:<16}{key:>31}  failed: {err}")
                     continue
                 times[key].append((factor, solve))

@@ -69,7 +69,7 @@ print(t2 - t1, t2 - t0)
 def build(name: str) -> pp.pandapowerNet:
     """Build net `name` of :data:`NETS`."""
     scope: dict[str, Any] = {}
-    exec(NETS[name][0], scope)  # noqa: S102 - fixed source strings above
+    exec(NETS[name][0], scope)  # fixed source strings above
     return scope["net"]
 
 
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None, *, echo: Callable[[str], None] = print) 
     if importlib.util.find_spec("numba") is None:
         echo("numba is not installed: pip install numba (or corridor_sim[bench])")
         return {}
-    import numba  # noqa: PLC0415
+    import numba
 
     logging.getLogger("pandapower").setLevel(logging.ERROR)
     echo(

@@ -41,16 +41,16 @@ def main() -> None:
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     logging.disable(logging.WARNING)
-    from corridor_sim.engines.dispatch import lp as dispatch_lp  # noqa: PLC0415
-    from corridor_sim.engines.dispatch import run as dispatch_run  # noqa: PLC0415
-    from corridor_sim.models.caspian import run_year  # noqa: PLC0415
+    from corridor_sim.engines.dispatch import lp as dispatch_lp
+    from corridor_sim.engines.dispatch import run as dispatch_run
+    from corridor_sim.models.caspian import run_year
 
     reuse_block = dispatch_run.solve_block
 
-    def cold_block(*a, chain=None, warm_start=False, **k):  # noqa: ANN002, ANN003, ANN202, ARG001
+    def cold_block(*a, chain=None, warm_start=False, **k):
         return dispatch_lp.solve_block(*a, **k)
 
-    def warm_block(*a, warm_start=False, **k):  # noqa: ANN002, ANN003, ANN202, ARG001
+    def warm_block(*a, warm_start=False, **k):
         return reuse_block(*a, warm_start=True, **k)
 
     modes = {"cold": cold_block, "reuse": reuse_block, "warm": warm_block}

@@ -49,7 +49,7 @@ class StudyInterrupted(KeyboardInterrupt):
         done: int,
         total: int,
         checkpoint: Path | None,
-        partial: Any = None,  # noqa: ANN401
+        partial: Any = None,
         unit: str = "run",
     ) -> None:
         self.unit = unit
@@ -76,7 +76,7 @@ class StudyInterrupted(KeyboardInterrupt):
         return self.message()
 
 
-def jsonable(value: Any) -> Any:  # noqa: ANN401
+def jsonable(value: Any) -> Any:
     """`value` with numpy scalars and tuples made plain JSON types (recursively)."""
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
@@ -89,7 +89,7 @@ def jsonable(value: Any) -> Any:  # noqa: ANN401
     return value
 
 
-def _write_atomic(path: Path, data: Any) -> None:  # noqa: ANN401
+def _write_atomic(path: Path, data: Any) -> None:
     text = json.dumps(jsonable(data), sort_keys=True, indent=None)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -101,7 +101,7 @@ def _write_atomic(path: Path, data: Any) -> None:  # noqa: ANN401
         raise
 
 
-def _read(path: Path) -> Any:  # noqa: ANN401
+def _read(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:

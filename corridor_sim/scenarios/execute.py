@@ -30,7 +30,7 @@ def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(jsonable(record), sort_keys=True))
 
 
-def record_of(result: Any) -> dict[str, Any]:  # noqa: ANN401 - a Result
+def record_of(result: Any) -> dict[str, Any]:  # a Result
     """Return the summary rows and bottleneck of a finished run, as plain lists."""
     summary = result.summary()
     return {
@@ -62,8 +62,8 @@ def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
         ``key, inputs, seed, status, error, bottleneck, summary, unread`` (``unread``: drawn
         catalogue rows the run did not read, which a cache in a model would cause).
     """
-    from corridor_sim.catalogue import overriding, recording  # noqa: PLC0415
-    from corridor_sim.scenarios.single import run  # noqa: PLC0415 - the models load on use
+    from corridor_sim.catalogue import overriding, recording
+    from corridor_sim.scenarios.single import run  # the models load on use
 
     if payload.get("limit_threads"):
         limit_threads()
@@ -78,7 +78,7 @@ def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
             result = run(payload["scenario"])
         record = {**head, **record_of(result)}
         record["unread"] = sorted(i for i in catalogue if i not in read)
-    except Exception as err:  # noqa: BLE001 - a failing run is recorded, the study goes on
+    except Exception as err:  # a failing run is recorded, the study goes on
         message = " ".join(str(err).split()) or type(err).__name__
         record = {
             **head,

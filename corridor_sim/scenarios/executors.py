@@ -25,7 +25,7 @@ import os
 import signal
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -76,7 +76,7 @@ def limit_threads() -> None:
     for name in THREAD_VARIABLES:
         os.environ[name] = "1"
     try:
-        from threadpoolctl import threadpool_limits  # noqa: PLC0415
+        from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - a dependency; the variables still apply
         _LIMITS.append(None)
         return
@@ -126,7 +126,7 @@ def iter_runs(
     *,
     executor: str = "serial",
     max_workers: int | None = None,
-) -> Iterator[tuple[int, T]]:
+) -> Generator[tuple[int, T], None, None]:
     """Apply `func` to every payload; yield ``(index, result)`` as each run finishes.
 
     Parameters
@@ -187,7 +187,9 @@ def map_runs(
     return [out[i] for i in range(len(payloads))]
 
 
-def _drain_pool(pool: ProcessPoolExecutor, index: dict[Future[T], int]) -> Iterator[tuple[int, T]]:
+def _drain_pool(
+    pool: ProcessPoolExecutor, index: dict[Future[T], int]
+) -> Generator[tuple[int, T], None, None]:
     finished = False
     try:
         pending = set(index)
@@ -216,7 +218,7 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 
 def _iter_dask(
     func: Callable[[Any], T], payloads: Sequence[Any], workers: int | None
-) -> Iterator[tuple[int, T]]:
+) -> Generator[tuple[int, T], None, None]:
     try:
         dask = importlib.import_module("dask")
     except ModuleNotFoundError as err:
@@ -252,7 +254,7 @@ def _iter_dask(
             client.cancel(futures)
 
 
-def _dask_client(distributed: Any, workers: int | None) -> tuple[Any, Any]:  # noqa: ANN401
+def _dask_client(distributed: Any, workers: int | None) -> tuple[Any, Any]:
     """Return the running client, or a new LocalCluster of single-threaded process workers."""
     try:
         return distributed.get_client(), None
@@ -292,7 +294,7 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _close_quietly(client: Any, cluster: Any) -> None:  # noqa: ANN401
+def _close_quietly(client: Any, cluster: Any) -> None:
     """Close a study's own Dask client and cluster without log noise about lost workers."""
     quiet = [logging.getLogger(n) for n in ("distributed", "tornado", "asyncio")]
     levels = [q.level for q in quiet]

@@ -249,7 +249,7 @@ def _probe(scn: Scenario, explicit: Sequence[Input], params: Mapping[str, Any]) 
     }
     years = [int(scn.year)]
     for i in explicit:
-        if i.kind == "year":
+        if i.kind == "year" and i.spec is not None:  # explicit inputs all have a spec
             years += [int(y) for y in i.spec[1] if int(y) not in years]
     read: list[str] = []
     base: dict[str, Any] = {}
@@ -345,7 +345,7 @@ def monte_carlo(
     spec = {
         "kind": "monte_carlo",
         "scenario": scn.to_dict(),
-        "distributions": {i.name: list(i.spec) for i in explicit},
+        "distributions": {i.name: list(i.spec) for i in explicit if i.spec is not None},
         "catalogue": bool(catalogue),
     }
     ckpt = _checkpoint(checkpoint, spec)

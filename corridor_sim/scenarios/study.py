@@ -82,7 +82,7 @@ def parse_threshold(spec: str | Threshold | Sequence[Any]) -> Threshold:
             raise ScenarioError(msg)
         metric, op, number = match.groups()
     elif isinstance(spec, Sequence) and len(spec) == 3:
-        metric, op, number = spec
+        metric, op, number = tuple(spec)  # mypy keeps str in a narrowed Sequence[Any]
     else:
         msg = f"threshold {spec!r}: expected 'METRIC>VALUE' or (metric, op, value)"
         raise ScenarioError(msg)
@@ -435,8 +435,8 @@ class StudyResult:
         in one step; an earlier study or result is replaced only with `overwrite`, a
         folder of other files never; ``extra(folder)`` adds files (figures) before the move.
         """
-        from corridor_sim.results._store import write_atomically  # noqa: PLC0415
-        from corridor_sim.scenarios.checkpoint import jsonable  # noqa: PLC0415
+        from corridor_sim.results._store import write_atomically
+        from corridor_sim.scenarios.checkpoint import jsonable
 
         s = self.summary(thresholds)
 

@@ -81,8 +81,9 @@ _CHECK_TOL_MW = 1e-6
 
 #: What pandapower raises when it cannot convert or solve a net (it raises ``UserWarning``
 #: as an exception, e.g. "No reference bus is available").
-_PF_ERRORS = (UserWarning, ValueError, KeyError, IndexError, FloatingPointError)
-_PF_ERRORS += (ZeroDivisionError, np.linalg.LinAlgError, pp.LoadflowNotConverged)
+_PF_ERRORS: tuple[type[Exception], ...] = (UserWarning, ValueError, KeyError, IndexError)
+_PF_ERRORS += (FloatingPointError, ZeroDivisionError, np.linalg.LinAlgError)
+_PF_ERRORS += (pp.LoadflowNotConverged,)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -224,7 +225,7 @@ class DCModel:
         check_supported(ppci, name)
         try:
             model = cls._from_ppci(net, work, ppci, factor)
-        except (*_PF_ERRORS, RuntimeError) as err:  # RuntimeError: a singular reduced Bbus
+        except _PF_ERRORS + (RuntimeError,) as err:  # RuntimeError: a singular reduced Bbus
             msg = f"pandapower cannot build a DC power flow for net {name!r}: {err}"
             raise CorridorSimError(msg) from err
         object.__setattr__(model, "net_fingerprint", fingerprint(net))
@@ -337,6 +338,7 @@ class DCModel:
             rhs = p2[pvpq] / self.base_mva - shift_mw[pvpq, None] / self.base_mva
             rhs = rhs - (self.bbus[pvpq][:, self.ref_rows] @ self.va_ref_rad)[:, None]
             step = self.block_columns(pvpq.size)
+            assert lu is not None  # factorised whenever there are pv/pq rows
             with blas_threads(1):
                 for start in range(0, rhs.shape[1], step):
                     va[pvpq, start : start + step] = lu.solve(rhs[:, start : start + step])
@@ -382,9 +384,9 @@ class DCModel:
         cut = sp.csr_matrix(self.cft[rows].T)  # n_bus x k
         shift = self.p_shift_bus_mw - cut @ self.p_shift_branch_mw[rows]
         lu = self.lu
-        if self.pvpq_rows.size and rows.size:
+        if lu is not None and rows.size:
             try:
-                lu = self.lu.refactor(self._reduced_without(cut @ self.bf[rows]))
+                lu = lu.refactor(self._reduced_without(cut @ self.bf[rows]))
             except RuntimeError as err:  # singular: an island without a slack
                 msg = f"taking out branch rows {rows.tolist()} leaves buses without a slack"
                 raise CorridorSimError(msg) from err
@@ -483,6 +485,7 @@ class DCModel:
         pos[pvpq] = np.arange(pvpq.size)
         bf_p = sp.csr_matrix(bf[:, pvpq])
         step = self.block_columns(pvpq.size)
+        assert self.lu is not None  # factorised whenever there are pv/pq rows
         with blas_threads(1):
             for start in range(0, f.size, step):
                 cols = np.arange(start, min(f.size, start + step))

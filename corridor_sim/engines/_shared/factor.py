@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import ctypes
 import weakref
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -77,13 +77,13 @@ class Factor(Protocol):
 def _load_klu() -> ctypes.CDLL | None:
     """Load the KLU routines shipped inside PyKLU's extension (None: not available)."""
     try:
-        from PyKLU import _klu  # noqa: PLC0415 - optional
+        from PyKLU import _klu
     except ImportError:
         return None
     try:
         lib = ctypes.CDLL(_klu.__file__)
-        funcs = (lib.klu_defaults, lib.klu_analyze, lib.klu_factor, lib.klu_solve)
-        funcs += (lib.klu_free_symbolic, lib.klu_free_numeric)
+        frees = (lib.klu_free_symbolic, lib.klu_free_numeric)
+        _ = (lib.klu_defaults, lib.klu_analyze, lib.klu_factor, lib.klu_solve)
     except (OSError, AttributeError):
         return None
     ptr, i32 = ctypes.c_void_p, ctypes.c_int32
@@ -91,20 +91,21 @@ def _load_klu() -> ctypes.CDLL | None:
     lib.klu_analyze.argtypes, lib.klu_analyze.restype = [i32, ptr, ptr, ptr], ptr
     lib.klu_factor.argtypes, lib.klu_factor.restype = [ptr, ptr, ptr, ptr, ptr], ptr
     lib.klu_solve.argtypes, lib.klu_solve.restype = [ptr, ptr, i32, i32, ptr, ptr], ctypes.c_int
-    for free in funcs[4:]:
-        free.argtypes, free.restype = [ptr, ptr], ctypes.c_int
+    for free in frees:
+        free.argtypes = [ptr, ptr]
+        free.restype = ctypes.c_int
     return lib
 
 
 def _has_pyklu() -> bool:
     try:
-        from PyKLU import Klu  # noqa: F401, PLC0415 - optional
+        from PyKLU import Klu  # noqa: F401 - optional
     except ImportError:
         return False
     return True
 
 
-_KLU_LIB = _load_klu()
+_KLU_LIB: Any = _load_klu()  # ctypes.CDLL with the KLU routines, or None
 _PYKLU = _KLU_LIB is not None or _has_pyklu()
 
 
@@ -140,7 +141,7 @@ class _KLUSymbolic:
         )
 
 
-def _free(func: ctypes._CFuncPtr, handle: int, common: ctypes.Array) -> None:
+def _free(func: Any, handle: int, common: Any) -> None:
     func(ctypes.byref(ctypes.c_void_p(handle)), common)
 
 
@@ -194,7 +195,7 @@ class _PyKLUFactor:
     backend = "klu"
 
     def __init__(self, a: sp.csc_matrix) -> None:
-        from PyKLU import Klu  # noqa: PLC0415 - optional
+        from PyKLU import Klu
 
         self.n = a.shape[0]
         self._klu = Klu(
@@ -223,7 +224,7 @@ class _SuperLUFactor:
         self.n = a.shape[0]
         self._lu = splu(a, permc_spec="MMD_AT_PLUS_A", options={"SymmetricMode": True})
 
-    def solve(self, rhs: np.ndarray, *, overwrite: bool = False) -> np.ndarray:  # noqa: ARG002
+    def solve(self, rhs: np.ndarray, *, overwrite: bool = False) -> np.ndarray:
         return self._lu.solve(np.asarray(rhs, dtype=float))
 
     def refactor(self, matrix: sp.spmatrix) -> _SuperLUFactor:

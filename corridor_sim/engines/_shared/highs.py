@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -107,21 +109,21 @@ _HIGHS_STATUS = {
 
 def highs_version() -> str:
     """HiGHS version of the installed highspy, ``"1.11.0"``."""
-    import highspy  # noqa: PLC0415  (import cost paid only by the LP engines that use it)
+    import highspy
 
     return (
         f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
     )
 
 
-def _new_highs() -> object:
+def _new_highs() -> Any:
     """Return a silent HiGHS instance.
 
     ``highspy.Highs()`` prints HiGHS's start-up banner to stdout (once per process) before
     ``output_flag`` can be set; the bare binding ``highspy._Highs`` does not and has the
     same methods, so it is used when this highspy has it.
     """
-    import highspy  # noqa: PLC0415
+    import highspy
 
     h = getattr(highspy, "_Highs", highspy.Highs)()
     h.setOptionValue("output_flag", False)
@@ -147,7 +149,7 @@ class HighsLP:
     5.0
     """
 
-    def __init__(  # noqa: PLR0913
+    def __init__(
         self,
         c: np.ndarray,
         a: sp.spmatrix,
@@ -156,9 +158,9 @@ class HighsLP:
         col_lo: np.ndarray,
         col_hi: np.ndarray,
         *,
-        options: dict[str, object] | None = None,
+        options: Mapping[str, bool | float | str] | None = None,
     ) -> None:
-        import highspy  # noqa: PLC0415
+        import highspy
 
         csc = sp.csc_matrix(a)
         lp = highspy.HighsLp()
@@ -174,8 +176,11 @@ class HighsLP:
         self.n_col, self.n_row = lp.num_col_, lp.num_row_
         self._cols = np.arange(self.n_col, dtype=np.int32)
         self._rows = np.arange(self.n_row, dtype=np.int32)
-        self._bounds = [lp.col_lower_, lp.col_upper_, lp.row_lower_, lp.row_upper_]
-        self._highs = _new_highs()
+        self._bounds: list[np.ndarray] = [
+            np.asarray(col_lo, float), np.asarray(col_hi, float),
+            np.asarray(row_lo, float), np.asarray(row_hi, float),
+        ]  # fmt: skip
+        self._highs: Any = _new_highs()
         for key, value in self.options.items():
             self._highs.setOptionValue(key, value)
         self._highs.passModel(lp)
@@ -217,7 +222,7 @@ class HighsLP:
             ``status`` is :class:`LinprogStatus` (``x`` and the duals are empty unless
             optimal).
         """
-        import highspy  # noqa: PLC0415
+        import highspy
 
         h = self._highs
         t0 = time.perf_counter()
@@ -247,7 +252,7 @@ class HighsLP:
         )
 
 
-def solve_highs(  # noqa: PLR0913
+def solve_highs(
     c: np.ndarray,
     a: sp.spmatrix,
     row_lo: np.ndarray,
@@ -255,7 +260,7 @@ def solve_highs(  # noqa: PLR0913
     col_lo: np.ndarray,
     col_hi: np.ndarray,
     *,
-    options: dict[str, object] | None = None,
+    options: Mapping[str, bool | float | str] | None = None,
 ) -> HighsSolution:
     """Solve one LP cold (a new :class:`HighsLP`); see there for the arguments.
 
@@ -269,7 +274,7 @@ def solve_highs(  # noqa: PLR0913
     return HighsLP(c, a, row_lo, row_hi, col_lo, col_hi, options=options).solve()
 
 
-def structure_key(a: sp.spmatrix, options: dict[str, object] | None = None) -> str:
+def structure_key(a: sp.spmatrix, options: Mapping[str, bool | float | str] | None = None) -> str:
     """Digest of an LP's structure: the matrix (shape, pattern, values) and the options."""
     csr = sp.csr_matrix(a)
     digest = hashlib.blake2b(digest_size=16)
@@ -311,7 +316,7 @@ class LPCache:
         self.hits = 0
         self.misses = 0
 
-    def get(  # noqa: PLR0913
+    def get(
         self,
         c: np.ndarray,
         a: sp.spmatrix,
@@ -320,7 +325,7 @@ class LPCache:
         col_lo: np.ndarray,
         col_hi: np.ndarray,
         *,
-        options: dict[str, object] | None = None,
+        options: Mapping[str, bool | float | str] | None = None,
         key: str | None = None,
     ) -> tuple[HighsLP, bool]:
         """Return the LP of this structure with these costs and bounds, and if it was cached."""

@@ -89,7 +89,9 @@ def solve_blocks(net: CommodityNetwork, inp: Inputs, k: int) -> Solved:
     t_n = inp.n_periods
     n_blocks = -(-t_n // k)
     out = Solved.empty(inp, solver=solver_name(), blocks=n_blocks, block_periods=k)
-    h, lp, length, messages = None, None, 0, set()
+    h: HighsLP | None = None
+    lp: LP | None = None
+    length, messages = 0, set()
     for start in range(0, t_n, k):
         stop = min(start + k, t_n)
         if stop - start != length:  # first block, or a shorter last one: a new model
@@ -99,7 +101,7 @@ def solve_blocks(net: CommodityNetwork, inp: Inputs, k: int) -> Solved:
                 continue
             h = _highs(lp)
             upper = lp.bounds[:, 1]
-        elif lp.c.size == 0:
+        elif lp is None or h is None or lp.c.size == 0:
             continue
         else:
             upper = upper_bounds(inp, start, stop)

@@ -61,7 +61,7 @@ class MaxFlowResult:
             ("arcs", len(self.flows)),
         ]
 
-    def display_tables(self, *, brief: bool = False) -> dict[str, pd.DataFrame]:  # noqa: ARG002
+    def display_tables(self, *, brief: bool = False) -> dict[str, pd.DataFrame]:
         """Return no tables (the flows are a card section)."""
         return {}
 

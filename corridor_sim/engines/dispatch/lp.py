@@ -9,6 +9,7 @@ with their shadow values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,7 +119,7 @@ def solve_block(
     *,
     formulation: str,
     voll_eur_per_mwh: float,
-    options: dict[str, object] | None = None,
+    options: Mapping[str, bool | float | str] | None = None,
     chain: set[str] | None = None,
     warm_start: bool = False,
 ) -> BlockSolution:

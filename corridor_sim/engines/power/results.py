@@ -260,7 +260,7 @@ class N1Result:
             ("ac_checked", None if self.ac is None else len(self.ac)),
         ]
 
-    def display_tables(self, *, brief: bool = False) -> dict[str, pd.DataFrame]:  # noqa: ARG002
+    def display_tables(self, *, brief: bool = False) -> dict[str, pd.DataFrame]:
         """Return the screen's tables (the full violations list only when it was kept)."""
         tables = {
             "worst": self.worst,

@@ -12,7 +12,6 @@ import pandas as pd
 from corridor_sim.engines._shared.dcmodel import DCModel
 from corridor_sim.engines._shared.linalg import DEFAULT_BLAS_THREADS, check_blas_threads
 from corridor_sim.engines._shared.net_checks import check_built_from
-from corridor_sim.engines._shared.quiet import pandapower_quietly
 from corridor_sim.engines._shared.tidy import ElementIds, element_ids
 from corridor_sim.engines.power.ac import ac_check as run_ac_check
 from corridor_sim.engines.power.contingency import screen_outages
@@ -21,17 +20,6 @@ from corridor_sim.engines.power.inputs import HourlyInjections, Table, hourly_in
 from corridor_sim.engines.power.results import DCFlowResult, N1Result
 from corridor_sim.errors import SpecError
 from corridor_sim.units import PERCENT
-
-__all__ = [
-    "DCFlowResult",
-    "DCModel",
-    "N1Result",
-    "OutageSet",
-    "ac_check",
-    "dc_flow",
-    "n_minus_1",
-    "pandapower_quietly",
-]
 
 #: Default working memory of :func:`n_minus_1` besides its result (MiB).
 DEFAULT_MEMORY_MIB = 256
@@ -161,7 +149,7 @@ def dc_flow(
     return _result(model, hourly, element_ids(net), n_threads=n_threads)[0]
 
 
-def n_minus_1(  # noqa: PLR0913
+def n_minus_1(
     net: pp.pandapowerNet,
     load_p_mw: Table = None,
     sgen_p_mw: Table = None,
@@ -282,7 +270,7 @@ def n_minus_1(  # noqa: PLR0913
     return dataclasses.replace(result, ac=table)
 
 
-def _check_n1_arguments(  # noqa: PLR0913
+def _check_n1_arguments(
     threshold_pct: float,
     chunk_hours: int | None,
     memory_mib: float,
@@ -324,7 +312,7 @@ def _outage_list(model: DCModel, outages: str | list[tuple[str, int]]) -> list[t
         return [(k, i) for k in kinds for i, r in in_service[k].items() if r >= 0]
     result = []
     for item in outages:
-        if not (isinstance(item, tuple | list) and len(item) == 2):  # noqa: PLR2004
+        if not (isinstance(item, tuple | list) and len(item) == 2):
             msg = (
                 f"outages entry {item!r}: expected a pair (element_type, index) such as ('line', 3)"
             )

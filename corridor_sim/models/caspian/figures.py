@@ -26,6 +26,7 @@ from corridor_sim.plotting.style import (
     FONT_PT,
     MAP_COLOURS,
     cmap,
+    figure_of,
     figure_title,
     time_axis,
     time_values,
@@ -334,9 +335,9 @@ def figures(result: Result) -> dict[str, Figure]:
         ("caspian_export_stack", export_stack),
         ("caspian_loading_duration", loading_duration_curves),
     ):
-        out[stem] = draw(result).figure
+        out[stem] = figure_of(draw(result))
     if float(result.table("curtailment")["curtailed_gwh"].sum()) > 1e-6:
-        out["caspian_curtailment_by_month"] = curtailment_by_month(result).figure
+        out["caspian_curtailment_by_month"] = figure_of(curtailment_by_month(result))
     if "capacity_study" in result.tables or "sizing" in result.tables:
         out["caspian_capacity_study"] = capacity_study_curves(result)
     return out

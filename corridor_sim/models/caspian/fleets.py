@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import overload
 
 import pandas as pd
 
@@ -69,6 +70,10 @@ _SHARE_IDS = {
 }
 
 
+@overload
+def mean_mw(annual_twh: float) -> float: ...
+@overload
+def mean_mw(annual_twh: pd.Series) -> pd.Series: ...
 def mean_mw(annual_twh: float | pd.Series) -> float | pd.Series:
     """Mean power (MW) of an annual energy in TWh over the model's 8760-hour year."""
     return annual_twh * THOUSAND * MWH_PER_GWH / HOURS_PER_YEAR  # TWh -> GWh -> MWh, per hour

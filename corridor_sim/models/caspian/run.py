@@ -59,7 +59,7 @@ def run_year(
     ramping: bool = False,
     sizing: bool = False,
     sizing_weeks: int | None = None,
-    **overrides: Any,  # noqa: ANN401
+    **overrides: Any,
 ) -> Result:
     """Dispatch the corridor hour by hour for `year` and tabulate flows and bottlenecks.
 

@@ -28,7 +28,7 @@ def capacity_study(
     avail: pd.DataFrame | None = None,
     block_hours: int | None = None,
     ramping: bool = False,
-    **overrides: Any,  # noqa: ANN401
+    **overrides: Any,
 ) -> pd.DataFrame:
     """Sweep the two cable ratings: exports, curtailment and the binding link at each point.
 

@@ -222,8 +222,8 @@ def bottlenecks(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
     limit_hit = at_limit(h)
     curt = _hub_curtailment(h)
     price = h.price_eur_per_mwh
-    blocked = defaultdict(float)
-    blocked_hours = defaultdict(int)
+    blocked: defaultdict[str, float] = defaultdict(float)
+    blocked_hours: defaultdict[str, int] = defaultdict(int)
     hubs = [hub for hub, zone in HUBS.items() if zone not in _MARKET_ZONES]
     cheap_mask = price[hubs].to_numpy() <= _PRICE_TOL
     candidates = limit_hit.to_numpy().any(axis=1) & cheap_mask.any(axis=1)
