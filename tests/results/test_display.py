@@ -319,10 +319,10 @@ def test_corridor_sim_calls_print_no_numba_warning_or_solver_banner(caplog, capf
 
 def test_engine_results_implement_the_display_protocol() -> None:
     """Each engine result shows itself through its own methods, not a switch on class names."""
-    from corridor_sim.engines._shared import display  # noqa: PLC0415
-    from corridor_sim.engines.commodity import MaxFlowResult  # noqa: PLC0415
-    from corridor_sim.engines.dispatch import DispatchResult  # noqa: PLC0415
-    from corridor_sim.engines.power import DCFlowResult, N1Result  # noqa: PLC0415
+    from corridor_sim.engines._shared import display
+    from corridor_sim.engines.commodity import MaxFlowResult
+    from corridor_sim.engines.dispatch import DispatchResult
+    from corridor_sim.engines.power import DCFlowResult, N1Result
 
     for cls in (DCFlowResult, N1Result, DispatchResult, MaxFlowResult):
         assert issubclass(cls, display.ShowsItself), cls.__name__
