@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -315,17 +314,3 @@ def test_corridor_sim_calls_print_no_numba_warning_or_solver_banner(caplog, capf
         pp.rundcpp(copy.deepcopy(net))
     if importlib.util.find_spec("numba") is None:
         assert any("numba" in r.getMessage() for r in caplog.records)
-
-
-def test_engine_results_implement_the_display_protocol() -> None:
-    """Each engine result shows itself through its own methods, not a switch on class names."""
-    from corridor_sim.engines._shared import display
-    from corridor_sim.engines.commodity import MaxFlowResult
-    from corridor_sim.engines.dispatch import DispatchResult
-    from corridor_sim.engines.power import DCFlowResult, N1Result
-
-    for cls in (DCFlowResult, N1Result, DispatchResult, MaxFlowResult):
-        assert issubclass(cls, display.ShowsItself), cls.__name__
-    source = Path(display.__file__).read_text(encoding="utf-8")
-    assert "__name__ ==" not in source
-    assert 'kind == "' not in source
