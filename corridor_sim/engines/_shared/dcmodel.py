@@ -191,8 +191,8 @@ class DCModel:
             trafo flows to agree to 1e-6 MW (a guard for exotic elements; about 2x slower).
         factor : {"klu", "superlu"}, optional
             Sparse LU backend; default KLU when PyKLU is installed, else SuperLU. Both are
-            exact to round-off; KLU's solves measured 3.3-3.7x faster on case1354pegase to
-            case9241pegase (``benchmarks/bench_factorisation.py``).
+            exact to round-off; KLU's solves measured 1.4-3.4x faster on case1354pegase to
+            case9241pegase, by block size (``benchmarks/bench_factorisation.py``).
 
         Returns
         -------

@@ -7,8 +7,9 @@ returns a :class:`Factor` of one of two backends:
 ``"klu"``
     SuiteSparse KLU (BTF + AMD ordering, left-looking LU), from the optional package PyKLU
     (``pip install pyklu`` or the ``fast`` extra: a 0.5 MB wheel bundling KLU, needing only
-    numpy and scipy). Solves of a year of hours measured 3.3-3.7x faster than SuperLU's on
-    case1354pegase, case2869pegase and case9241pegase (``benchmarks/bench_factorisation.py``).
+    numpy and scipy). Solves of a year of hours measured 2.7-3.4x faster than SuperLU's on
+    case1354pegase, case2869pegase and case9241pegase in blocks of 256 right-hand sides, and
+    1.4-1.5x in the blocks of 16-22 that ``dc_flow`` uses (``benchmarks/bench_factorisation.py``).
     The KLU routines are called through ``ctypes`` from the library PyKLU ships, so that a
     refactorisation keeps the symbolic analysis (:meth:`Factor.refactor`) and right-hand
     sides are solved in place; where that library does not export them (PyKLU built on
