@@ -89,6 +89,8 @@ LABEL_COLUMNS: frozenset[str] = frozenset(
         "site",
         "rank",
         "binding",
+        "bottleneck",
+        "export_route",
         "at_limit",
         "binding_periods",
         "binding_period_labels",

@@ -146,6 +146,12 @@ PARAMS = ParamTable(
             "Nakhchivan–Türkiye 400 kV line and converter rating",
             r.nakhchivan_tr,
         ),
+        _rule(
+            "kz_west_link_mw",
+            "MW",
+            "Kazakhstan's Western Zone (Aktau) – rest of the grid transfer (500 kV Karabatan–Ulke)",
+            r.kz_west_link,
+        ),
         _link(
             "kz_uz_mw",
             "Kazakhstan–Uzbekistan AC link rating (before the export fleet)",

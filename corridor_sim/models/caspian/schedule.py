@@ -113,6 +113,12 @@ def az_nakhchivan(year: int) -> float:
     return rating if in_service("az_nakhchivan", year) else 0.0
 
 
+def kz_west_link(year: int) -> float:
+    """`caspian.link.kz_internal.capacity` (Karabatan–Ulke) from its commissioning year, else 0."""
+    rating = value("caspian.link.kz_internal.capacity", unit="MW")
+    return rating if in_service("kz_internal", year) else 0.0
+
+
 def nakhchivan_tr(year: int) -> float:
     """`caspian.link.nakhchivan_tr.capacity` from its commissioning year, else today's 75 MW."""
     if in_service("nakhchivan_tr", year):
