@@ -65,15 +65,3 @@ def maps_mention(pid: int, text: str) -> bool:
         return text in Path(f"/proc/{pid}/maps").read_text()
     except OSError:
         return False
-
-
-def catches_sigint(pid: int) -> bool:
-    """Whether process `pid` has a handler for SIGINT (Linux): Python has started."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    for line in status.splitlines():
-        if line.startswith("SigCgt:"):
-            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
-    return False
