@@ -26,6 +26,8 @@ LAYERS = {
     "export": 6,
     "cli": 6,
     "__init__": 6,
+    "_sigint": 0,
+    "_limits": 0,
 }
 
 
