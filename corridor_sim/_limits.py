@@ -5,11 +5,11 @@ against these before any work runs, and the message gives the figure it was deri
 so ``-n 1000000000000`` ends at once with one line instead of filling memory for minutes.
 
 - **Runs of a study** (:func:`max_study_runs`): a study keeps one record per run and
-  builds its ``runs`` and ``values`` tables from them. Measured peak: about
-  :data:`BYTES_PER_RUN` per run for the commodity example (10 summary metrics; 4.3 kB per
-  run kept, 15.2 kB at the peak while the tables are built, taken as 20 kB; ``tracemalloc`` over 2,000
-  records, see ``tests/test_limits.py``). The limit is the memory this process may use
-  (physical memory, or a lower ``ulimit -v``) divided by that figure.
+  builds its ``runs`` and ``values`` tables from them. Measured for a commodity network of
+  10 summary metrics (``tracemalloc`` over 2,000 records): 4.3 kB per run kept, 15.2 kB
+  at the peak while the tables are built; :data:`BYTES_PER_RUN` takes 20 kB
+  (``tests/scenarios/test_limits.py`` measures it again). The limit is the memory this
+  process may use (physical memory, or a lower ``ulimit -v``) divided by that figure.
 - **Repeated model runs inside one run** (:func:`max_repeats`): each repeat takes at
   least a stated number of seconds; the limit keeps a single run within
   :data:`MAX_RUN_S` (one week of one core).

@@ -435,7 +435,7 @@ class StudyResult:
         in one step; an earlier study or result is replaced only with `overwrite`, a
         folder of other files never; ``extra(folder)`` adds files (figures) before the move.
         """
-        from corridor_sim.results._store import write_atomically  # noqa: PLC0415
+        from corridor_sim.results._store import FORMAT_VERSION, write_atomically  # noqa: PLC0415
         from corridor_sim.scenarios.checkpoint import jsonable  # noqa: PLC0415
 
         s = self.summary(thresholds)
@@ -449,7 +449,12 @@ class StudyResult:
                 s.thresholds.to_csv(out / "thresholds.csv", index=False)
             if not s.sensitivity.empty:
                 s.sensitivity.to_csv(out / "sensitivity.csv", index=False)
-            meta = {"format": "corridor_sim.study", "kind": self.kind, **jsonable(dict(self.meta))}
+            meta = {
+                "format": "corridor_sim.study",
+                "format_version": FORMAT_VERSION,
+                "kind": self.kind,
+                **jsonable(dict(self.meta)),
+            }
             text = json.dumps(meta, indent=2, default=str)
             (out / "meta.json").write_text(text, encoding="utf-8")
             if extra is not None:
