@@ -35,6 +35,18 @@ def _cmd_facts(args: argparse.Namespace) -> int:
     from corridor_sim.catalogue import facts
 
     table = facts(status=args.status, subject=args.subject)
+    if table.empty:
+        asked = " and ".join(
+            f"--{flag} {value!r}"
+            for flag, value in (("status", args.status), ("subject", args.subject))
+            if value is not None
+        )
+        print(
+            f"corridor-sim: no facts match {asked} (subject or id containing the text, "
+            f"any case; {len(facts())} facts in all: corridor-sim facts lists them)",
+            file=sys.stderr,
+        )
+        return 0
     if args.format == "table":
         table = table[["id", "value", "unit", "year", "status", "source"]]
     _print_table(table, args.format)
