@@ -27,7 +27,15 @@ import sys
 import threading
 from types import FrameType
 
-__all__ = ["EXIT_INTERRUPTED", "announce", "guard_start", "is_command", "quit_now"]
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "announce",
+    "exit_now",
+    "guard_start",
+    "interrupted_in",
+    "is_command",
+    "quit_now",
+]
 
 #: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
@@ -54,13 +62,26 @@ def announce(text: str = _LINE) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+def exit_now(code: int = EXIT_INTERRUPTED) -> None:
+    """Flush stdout and stderr and end the process with `code`, without interpreter teardown.
+
+    After a Ctrl-C the teardown is slow (seconds for pandas, pandapower and SciPy) and, if
+    the KeyboardInterrupt passed through C code that runs Python source (Cython's module
+    set-up does), CPython ends by re-raising SIGINT: status -2, not 130.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, RuntimeError, AttributeError):
+            stream.flush()  # closed, or a write was interrupted
+    os._exit(code)
+
+
 def quit_now(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001
     """SIGINT handler outside a command: one line (unless said already) and exit 130."""
-    with contextlib.suppress(OSError, ValueError, RuntimeError):  # closed, or mid-write
-        sys.stdout.flush()
     if not _ANNOUNCED:
+        with contextlib.suppress(OSError, ValueError, RuntimeError):
+            sys.stdout.flush()
         os.write(2, f"{_LINE}\n".encode())
-    os._exit(EXIT_INTERRUPTED)
+    exit_now(EXIT_INTERRUPTED)
 
 
 def guard_start() -> None:
@@ -69,3 +90,21 @@ def guard_start() -> None:
         return
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, quit_now)
+
+
+def interrupted_in(err: BaseException) -> bool:
+    """Whether `err` comes from a Ctrl-C: a KeyboardInterrupt among its causes or contexts.
+
+    A KeyboardInterrupt raised in a Python callback of a C extension that does not check
+    for it comes back as ``SystemError: ... returned a result with an exception set``;
+    caught as an ordinary error, the Ctrl-C would be lost (a study would record a failed
+    run and go on).
+    """
+    seen: set[int] = set()
+    node: BaseException | None = err
+    while node is not None and id(node) not in seen:
+        if isinstance(node, KeyboardInterrupt):
+            return True
+        seen.add(id(node))
+        node = node.__cause__ or node.__context__
+    return False

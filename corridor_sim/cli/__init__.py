@@ -225,13 +225,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command:
             signal.signal(signal.SIGINT, signal.default_int_handler)
-        return _main(argv)
+        code = _main(argv)
     except KeyboardInterrupt:  # between the two lines above, or a second Ctrl-C
         _sigint.announce()
-        return EXIT_INTERRUPTED
+        code = EXIT_INTERRUPTED
     finally:
         if command:
             signal.signal(signal.SIGINT, _sigint.quit_now)
+    if command and code == EXIT_INTERRUPTED:
+        _sigint.exit_now(code)
+    return code
 
 
 def _interrupted(err: KeyboardInterrupt) -> int:
@@ -263,13 +266,21 @@ def _main(argv: Sequence[str] | None) -> int:
             pass
         return 0
     except CorridorSimError as err:
+        if _sigint.interrupted_in(err):
+            return _interrupted(KeyboardInterrupt())
         print(f"corridor-sim: error: {err}", file=sys.stderr)
         if os.environ.get("CORRIDOR_SIM_DEBUG"):
             raise
         return EXIT_ERROR
     except (OSError, ValueError) as err:
+        if _sigint.interrupted_in(err):
+            return _interrupted(KeyboardInterrupt())
         print(f"corridor-sim: error: {type(err).__name__}: {err}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as err:
+        if _sigint.interrupted_in(err):  # a Ctrl-C that a C extension turned into SystemError
+            return _interrupted(KeyboardInterrupt())
+        raise
     finally:
         logger = logging.getLogger("corridor_sim")
         logger.removeHandler(handler)

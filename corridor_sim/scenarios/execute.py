@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from corridor_sim._sigint import interrupted_in
 from corridor_sim.scenarios.checkpoint import Checkpoint, StudyInterrupted, jsonable
 from corridor_sim.scenarios.executors import iter_runs, limit_threads
 from corridor_sim.scenarios.progress import study_bar
@@ -79,6 +80,8 @@ def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
         record = {**head, **record_of(result)}
         record["unread"] = sorted(i for i in catalogue if i not in read)
     except Exception as err:  # noqa: BLE001 - a failing run is recorded, the study goes on
+        if interrupted_in(err):  # a Ctrl-C that a C extension turned into SystemError
+            raise KeyboardInterrupt from err
         message = " ".join(str(err).split()) or type(err).__name__
         record = {
             **head,

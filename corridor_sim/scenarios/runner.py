@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim._limits import check_count, max_study_runs
+from corridor_sim._sigint import interrupted_in
 from corridor_sim.catalogue import facts, ranges
 from corridor_sim.errors import ScenarioError
 from corridor_sim.models import get_model
@@ -262,6 +263,8 @@ def _probe(scn: Scenario, explicit: Sequence[Input], params: Mapping[str, Any]) 
         except ScenarioError:
             raise
         except Exception as err:
+            if interrupted_in(err):  # a Ctrl-C that a C extension turned into SystemError
+                raise KeyboardInterrupt from err
             msg = (
                 f"scenario {scn.name or scn.model!r} (year {year}) fails as it is, "
                 f"before any draw: {err}"

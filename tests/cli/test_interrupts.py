@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from corridor_sim.cli import main
 from tests import interrupts as _interrupt
 from tests.helpers import ROOT
 
@@ -66,3 +67,40 @@ def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(tmp_path, executor, momen
     assert lines[0].startswith("corridor-sim: interrupted"), err
     if moment == "a draw saved":
         assert "of 100000 draws saved in" in lines[0]
+
+
+def _c_extension_interrupted(*args, **kwargs):
+    """What a C extension that ignores a pending KeyboardInterrupt hands back."""
+    try:
+        raise KeyboardInterrupt  # noqa: TRY301 - the chain a C extension leaves
+    except KeyboardInterrupt as err:
+        msg = "<built-in function solve> returned a result with an exception set"
+        raise SystemError(msg) from err
+
+
+def test_a_ctrl_c_turned_into_system_error_is_still_ctrl_c(monkeypatch, capsys):
+    monkeypatch.setattr("corridor_sim.scenarios.runner.run", _c_extension_interrupted)
+    assert main(["run", OIL]) == 130
+    assert capsys.readouterr().err == "corridor-sim: interrupted\n"
+    # in a probe, as in a draw: not "the scenario fails as it is", not a failed draw
+    assert main(["monte-carlo", OIL, "-n", "3", "-q"]) == 130
+    assert capsys.readouterr().err.startswith("corridor-sim: interrupted")
+
+
+def test_a_draw_interrupted_inside_c_code_stops_the_study(monkeypatch):
+    import corridor_sim as cs
+    from corridor_sim.scenarios import single
+
+    real = single.run
+    calls = []
+
+    def run(scenario, *args, **kwargs):
+        calls.append(scenario)
+        if len(calls) == 3:  # draws 0 and 1 finish, draw 2 is interrupted
+            _c_extension_interrupted()
+        return real(scenario, *args, **kwargs)
+
+    monkeypatch.setattr(single, "run", run)
+    with pytest.raises(cs.StudyInterrupted) as info:
+        cs.monte_carlo(OIL, 5, progress=False)
+    assert (info.value.done, info.value.total) == (2, 5)
