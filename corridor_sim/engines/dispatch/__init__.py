@@ -10,17 +10,16 @@ with the dispatch. Nodal prices come from the duals. The formulation is in
 ``docs/dispatch.md``.
 """
 
+from corridor_sim.engines.dispatch.extendable import Extendable, annuity_factor
+from corridor_sim.engines.dispatch.results import DispatchResult
+from corridor_sim.engines.dispatch.rows import FORMULATIONS
 from corridor_sim.engines.dispatch.run import (
     BLOCK_HOURS,
     BLOCK_ROWS,
-    FORMULATIONS,
     PTDF_MAX_BUSES,
     STORAGE_INITIAL_SOC_PCT,
     STORAGE_ROUND_TRIP_EFFICIENCY_PCT,
     VOLL_EUR_PER_MWH,
-    DispatchResult,
-    Extendable,
-    annuity_factor,
     choose_formulation,
     dispatch,
 )

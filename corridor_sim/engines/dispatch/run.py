@@ -1,4 +1,4 @@
-"""Dispatch engine: the front door functions (annuity_factor, choose_formulation, dispatch)."""
+"""Dispatch engine front door: dispatch() and the choice of formulation."""
 
 from __future__ import annotations
 
@@ -14,28 +14,13 @@ from corridor_sim.engines._shared.highs import LinprogStatus
 from corridor_sim.engines._shared.net_checks import check_net_values
 from corridor_sim.engines._shared.tidy import element_ids
 from corridor_sim.engines.dispatch.diagnose import infeasible_hint
-from corridor_sim.engines.dispatch.extendable import ExtData, Extendable, annuity_factor, resolve
+from corridor_sim.engines.dispatch.extendable import ExtData, Extendable, resolve
 from corridor_sim.engines.dispatch.lp import Block, solve_block
 from corridor_sim.engines.dispatch.netdata import NetData, coupled, read_net
 from corridor_sim.engines.dispatch.results import DispatchResult, assemble
 from corridor_sim.engines.dispatch.rows import FORMULATIONS, layout
 from corridor_sim.errors import InfeasibleError, SpecError, suggest
 from corridor_sim.units import PERCENT
-
-__all__ = [
-    "BLOCK_HOURS",
-    "BLOCK_ROWS",
-    "FORMULATIONS",
-    "PTDF_MAX_BUSES",
-    "STORAGE_INITIAL_SOC_PCT",
-    "STORAGE_ROUND_TRIP_EFFICIENCY_PCT",
-    "VOLL_EUR_PER_MWH",
-    "DispatchResult",
-    "Extendable",
-    "annuity_factor",
-    "choose_formulation",
-    "dispatch",
-]
 
 # Defaults of dispatch(). Each is documented, with its reason and source, by a catalogue
 # row of corridor_sim/catalogue/data/assumptions_power.csv (a test checks they agree); the

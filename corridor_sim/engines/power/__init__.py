@@ -9,16 +9,10 @@ Python loop over hours and no dense PTDF unless asked for (:meth:`DCModel.ptdf`)
 See ``docs/power-engine.md`` for the math and the limits.
 """
 
-from corridor_sim.engines.power.run import (
-    DCFlowResult,
-    DCModel,
-    N1Result,
-    OutageSet,
-    ac_check,
-    dc_flow,
-    n_minus_1,
-    pandapower_quietly,
-)
+from corridor_sim.engines._shared.dcmodel import DCModel
+from corridor_sim.engines._shared.quiet import pandapower_quietly
+from corridor_sim.engines.power.results import DCFlowResult, N1Result
+from corridor_sim.engines.power.run import OutageSet, ac_check, dc_flow, n_minus_1
 
 __all__ = [
     "DCFlowResult",

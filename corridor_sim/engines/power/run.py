@@ -12,7 +12,6 @@ import pandas as pd
 from corridor_sim.engines._shared.dcmodel import DCModel
 from corridor_sim.engines._shared.linalg import DEFAULT_BLAS_THREADS, check_blas_threads
 from corridor_sim.engines._shared.net_checks import check_built_from
-from corridor_sim.engines._shared.quiet import pandapower_quietly
 from corridor_sim.engines._shared.tidy import ElementIds, element_ids
 from corridor_sim.engines.power.ac import ac_check as run_ac_check
 from corridor_sim.engines.power.contingency import screen_outages
@@ -21,17 +20,6 @@ from corridor_sim.engines.power.inputs import HourlyInjections, Table, hourly_in
 from corridor_sim.engines.power.results import DCFlowResult, N1Result
 from corridor_sim.errors import SpecError
 from corridor_sim.units import PERCENT
-
-__all__ = [
-    "DCFlowResult",
-    "DCModel",
-    "N1Result",
-    "OutageSet",
-    "ac_check",
-    "dc_flow",
-    "n_minus_1",
-    "pandapower_quietly",
-]
 
 #: Default working memory of :func:`n_minus_1` besides its result (MiB).
 DEFAULT_MEMORY_MIB = 256
