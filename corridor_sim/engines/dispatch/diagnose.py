@@ -26,12 +26,16 @@ def _negative_loads(net: pp.pandapowerNet, table: pd.DataFrame | None) -> list[s
     load = net.load
     if not len(load):
         return []
-    active = load["in_service"].to_numpy(dtype=bool) if "in_service" in load else True
+    active = (
+        load["in_service"].to_numpy(dtype=bool)
+        if "in_service" in load
+        else np.ones(len(load), dtype=bool)
+    )
     scaling = load["scaling"].to_numpy(dtype=float) if "scaling" in load else 1.0
     static = pd.Series(load["p_mw"].to_numpy(dtype=float) * scaling, index=load.index)
     found = []
     for pos, index in enumerate(load.index):
-        if not np.all(active) and not active[pos]:
+        if not active[pos]:
             continue
         if table is not None and index in table.columns:
             column = table[index]
