@@ -45,7 +45,7 @@ def usable_memory_bytes() -> int:
     except (AttributeError, OSError, ValueError):
         total = _FALLBACK_BYTES
     try:
-        import resource  # noqa: PLC0415 - POSIX only
+        import resource
 
         soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     except (ImportError, OSError, ValueError):

@@ -75,7 +75,7 @@ def exit_now(code: int = EXIT_INTERRUPTED) -> None:
     os._exit(code)
 
 
-def quit_now(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001
+def quit_now(signum: int, frame: FrameType | None) -> None:
     """SIGINT handler outside a command: one line (unless said already) and exit 130."""
     if not _ANNOUNCED:
         with contextlib.suppress(OSError, ValueError, RuntimeError):

@@ -31,14 +31,14 @@ def default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def popen(cmd: Sequence[str], **kwargs: Any) -> subprocess.Popen:  # noqa: ANN401
+def popen(cmd: Sequence[str], **kwargs: Any) -> subprocess.Popen:
     """:class:`subprocess.Popen` whose child receives SIGINT (see the module docstring)."""
-    return subprocess.Popen(list(cmd), preexec_fn=default_sigint, **kwargs)  # noqa: PLW1509
+    return subprocess.Popen(list(cmd), preexec_fn=default_sigint, **kwargs)
 
 
-def run(cmd: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess:  # noqa: ANN401
+def run(cmd: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess:
     """:func:`subprocess.run` whose child receives SIGINT."""
-    return subprocess.run(list(cmd), preexec_fn=default_sigint, check=False, **kwargs)  # noqa: PLW1509
+    return subprocess.run(list(cmd), preexec_fn=default_sigint, check=False, **kwargs)
 
 
 def wait_until(

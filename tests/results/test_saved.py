@@ -139,7 +139,7 @@ def test_a_file_size_limit_names_the_users_path(tmp_path):
         [sys.executable, "-c", _BIG_SAVE, str(out)],
         capture_output=True,
         text=True,
-        preexec_fn=small_files,  # noqa: PLW1509
+        preexec_fn=small_files,
         check=False,
         timeout=interrupts.START_TIMEOUT_S,
     )

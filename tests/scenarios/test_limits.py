@@ -134,7 +134,7 @@ def test_an_address_space_limit_lowers_the_maximum():
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        preexec_fn=cap,  # noqa: PLW1509
+        preexec_fn=cap,
         check=True,
         env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
     )

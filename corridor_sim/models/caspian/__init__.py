@@ -175,8 +175,8 @@ def build(year: int, **overrides: float) -> pp.pandapowerNet:
     return network(resolve_year(year, overrides))
 
 
-def _figures(result: Any) -> dict[str, Any]:  # noqa: ANN401 - Result -> Figures
-    from corridor_sim.models.caspian.figures import figures  # noqa: PLC0415 - matplotlib on use
+def _figures(result: Any) -> dict[str, Any]:  # Result -> Figures
+    from corridor_sim.models.caspian.figures import figures  # matplotlib on use
 
     return figures(result)
 
