@@ -35,6 +35,7 @@ __all__ = [
     "interrupted_in",
     "is_command",
     "quit_now",
+    "raise_and_watch",
 ]
 
 #: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
@@ -108,3 +109,32 @@ def interrupted_in(err: BaseException) -> bool:
         seen.add(id(node))
         node = node.__cause__ or node.__context__
     return False
+
+
+#: Seconds a command has, after Ctrl-C, to end by itself before :func:`raise_and_watch`
+#: ends it: a KeyboardInterrupt raised inside a finaliser or a callback that swallows it
+#: would otherwise be lost and the work would run on.
+GRACE_S = 2.0
+_WATCH: list[threading.Timer] = []
+
+
+def _give_up() -> None:
+    """End the command (and its workers) that did not end within GRACE_S of a Ctrl-C."""
+    mp = sys.modules.get("multiprocessing")
+    if mp is not None:
+        for child in mp.active_children():
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                child.terminate()
+    if not _ANNOUNCED:
+        os.write(2, f"{_LINE}\n".encode())
+    exit_now(EXIT_INTERRUPTED)
+
+
+def raise_and_watch(signum: int, frame: FrameType | None) -> None:
+    """SIGINT handler while a command runs: KeyboardInterrupt, and end it all in GRACE_S."""
+    if not _WATCH:
+        timer = threading.Timer(GRACE_S, _give_up)
+        timer.daemon = True
+        _WATCH.append(timer)
+        timer.start()
+    raise KeyboardInterrupt

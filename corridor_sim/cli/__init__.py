@@ -232,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = signal.getsignal(signal.SIGINT) is _sigint.quit_now
     try:
         if command:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGINT, _sigint.raise_and_watch)
         code = _main(argv)
     except KeyboardInterrupt:  # between the two lines above, or a second Ctrl-C
         _sigint.announce()

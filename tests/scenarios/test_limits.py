@@ -15,9 +15,9 @@ from corridor_sim import _limits
 from corridor_sim.cli import main
 from corridor_sim.errors import ScenarioError
 from corridor_sim.scenarios import runner
+from corridor_sim.scenarios._records import build_tables
 from corridor_sim.scenarios.execute import Payloads, normalise, run_task
 from corridor_sim.scenarios.executors import iter_runs
-from corridor_sim.scenarios.study import build_tables
 from tests.helpers import ROOT
 
 OIL = str(ROOT / "examples" / "oil_baseline_2025.toml")
