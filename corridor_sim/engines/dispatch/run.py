@@ -13,12 +13,13 @@ import pandas as pd
 from corridor_sim.engines._shared.highs import LinprogStatus
 from corridor_sim.engines._shared.net_checks import check_net_values
 from corridor_sim.engines._shared.tidy import element_ids
+from corridor_sim.engines.dispatch.diagnose import infeasible_hint
 from corridor_sim.engines.dispatch.extendable import ExtData, Extendable, resolve
 from corridor_sim.engines.dispatch.lp import Block, solve_block
 from corridor_sim.engines.dispatch.netdata import NetData, coupled, read_net
 from corridor_sim.engines.dispatch.results import DispatchResult, assemble
 from corridor_sim.engines.dispatch.rows import FORMULATIONS, layout
-from corridor_sim.errors import SpecError, suggest
+from corridor_sim.errors import InfeasibleError, SpecError, suggest
 from corridor_sim.units import PERCENT
 
 # Defaults of dispatch(). Each is documented, with its reason and source, by a catalogue
@@ -325,12 +326,19 @@ def dispatch(  # noqa: PLR0913
         "formulation": formulation,
         "warm_start": bool(warm_start),
     }
-    if topology is None:
-        data = read_net(net, **options)
-        ext = resolve(net, data, extendable)
-        result = _solve_hours(data, ext, tables, index, **solve)
-    else:
-        result = _by_topology(net, topology, tables, index, options, extendable, solve)
+    try:
+        if topology is None:
+            data = read_net(net, **options)
+            ext = resolve(net, data, extendable)
+            result = _solve_hours(data, ext, tables, index, **solve)
+        else:
+            result = _by_topology(net, topology, tables, index, options, extendable, solve)
+    except InfeasibleError as err:
+        hint = infeasible_hint(net, tables["load_p_mw"])
+        if not hint:
+            raise
+        msg = f"{err}; {hint}"
+        raise InfeasibleError(msg) from err
     return dataclasses.replace(result, element_ids=element_ids(net))
 
 
