@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.errors import ResultError, UnknownNameError, suggest
-from corridor_sim.results._store import MANIFEST, check_name, sha256, write_atomically
+from corridor_sim.results._store import (
+    FORMAT_VERSION,
+    MANIFEST,
+    check_format,
+    check_name,
+    sha256,
+    write_atomically,
+)
 from corridor_sim.results.display import html_card, one_line
 from corridor_sim.results.numbers import format_frame
 from corridor_sim.results.tolerance import clean_summary
@@ -294,6 +301,7 @@ class Result:
             ]
         payload = {
             "format": "corridor_sim.result",
+            "format_version": FORMAT_VERSION,
             "meta": _jsonable(self.meta),
             "tables": list(self.tables),
             "files": files,
@@ -379,8 +387,14 @@ class Result:
         Raises
         ------
         ResultError
-            If the folder is not a saved result, or a file is missing, altered (its
-            SHA-256 or row count differs from ``meta.json``) or named outside the folder.
+            If the folder is not a saved result, its manifest names another format or
+            major format version, or a file is missing, altered (its SHA-256 or row count
+            differs from ``meta.json``) or named outside the folder.
+
+        Warns
+        -----
+        UserWarning
+            For a newer minor format version (it loads; unknown fields are ignored).
         """
         src = Path(directory)
         meta_path = src / MANIFEST
@@ -392,6 +406,8 @@ class Result:
         except (OSError, ValueError) as err:
             msg = f"{meta_path}: not a readable result manifest ({err})"
             raise ResultError(msg) from err
+        if isinstance(payload, dict):
+            check_format(meta_path, payload, "corridor_sim.result")
         if not isinstance(payload, dict) or not isinstance(payload.get("tables"), list):
             msg = f"{meta_path}: no list of tables; expected a manifest written by Result.save()"
             raise ResultError(msg)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -284,8 +285,15 @@ class Scenario:
         Raises
         ------
         ScenarioError
-            If the file is missing, is not valid TOML, or holds an invalid scenario.
+            If `path` is not a path, the file is missing, is not valid TOML, or holds an
+            invalid scenario.
         """
+        if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
+            msg = (
+                f"Scenario.from_toml(path = {path!r}): expected the path of a scenario file "
+                "(str or pathlib.Path), e.g. 'examples/oil_baseline_2025.toml'"
+            )
+            raise ScenarioError(msg)
         src = Path(path)
         try:
             text = src.read_text(encoding="utf-8")

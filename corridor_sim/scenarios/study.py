@@ -461,7 +461,7 @@ class StudyResult:
         in one step; an earlier study or result is replaced only with `overwrite`, a
         folder of other files never; ``extra(folder)`` adds files (figures) before the move.
         """
-        from corridor_sim.results._store import write_atomically
+        from corridor_sim.results._store import FORMAT_VERSION, write_atomically
         from corridor_sim.scenarios.checkpoint import jsonable
 
         s = self.summary(thresholds)
@@ -475,7 +475,12 @@ class StudyResult:
                 s.thresholds.to_csv(out / "thresholds.csv", index=False)
             if not s.sensitivity.empty:
                 s.sensitivity.to_csv(out / "sensitivity.csv", index=False)
-            meta = {"format": "corridor_sim.study", "kind": self.kind, **jsonable(dict(self.meta))}
+            meta = {
+                "format": "corridor_sim.study",
+                "format_version": FORMAT_VERSION,
+                "kind": self.kind,
+                **jsonable(dict(self.meta)),
+            }
             text = json.dumps(meta, indent=2, default=str)
             (out / "meta.json").write_text(text, encoding="utf-8")
             if extra is not None:
