@@ -85,6 +85,25 @@ def _model_of(net: pp.pandapowerNet, model: DCModel | None) -> DCModel:
     return model
 
 
+def _model_and_hours(
+    net: pp.pandapowerNet,
+    model: DCModel | None,
+    load_p_mw: Table,
+    sgen_p_mw: Table,
+    gen_p_mw: Table,
+    storage_p_mw: Table,
+) -> tuple[DCModel, dict[str, Table], HourlyInjections]:
+    """Return the checked model of `net`, the four tables by name and their hourly injections."""
+    model = _model_of(net, model)
+    tables = {
+        "load_p_mw": load_p_mw,
+        "sgen_p_mw": sgen_p_mw,
+        "gen_p_mw": gen_p_mw,
+        "storage_p_mw": storage_p_mw,
+    }
+    return model, tables, hourly_injections(model, tables)
+
+
 def dc_flow(
     net: pp.pandapowerNet,
     load_p_mw: Table = None,
@@ -137,14 +156,9 @@ def dc_flow(
     0  57.0
     1  87.0
     """
-    model = _model_of(net, model)
-    tables = {
-        "load_p_mw": load_p_mw,
-        "sgen_p_mw": sgen_p_mw,
-        "gen_p_mw": gen_p_mw,
-        "storage_p_mw": storage_p_mw,
-    }
-    hourly = hourly_injections(model, tables)
+    model, tables, hourly = _model_and_hours(
+        net, model, load_p_mw, sgen_p_mw, gen_p_mw, storage_p_mw
+    )
     n_threads = check_blas_threads(blas_threads)
     return _result(model, hourly, element_ids(net), n_threads=n_threads)[0]
 
@@ -242,14 +256,9 @@ def n_minus_1(
         msg = f"ac_check = {ac_check!r}: expected None, 'worst' or 'violations'"
         raise SpecError(msg)
     n_threads = check_blas_threads(blas_threads)
-    model = _model_of(net, model)
-    tables = {
-        "load_p_mw": load_p_mw,
-        "sgen_p_mw": sgen_p_mw,
-        "gen_p_mw": gen_p_mw,
-        "storage_p_mw": storage_p_mw,
-    }
-    hourly = hourly_injections(model, tables)
+    model, tables, hourly = _model_and_hours(
+        net, model, load_p_mw, sgen_p_mw, gen_p_mw, storage_p_mw
+    )
     base, arrays = _result(model, hourly, element_ids(net), n_threads=n_threads)
     outage_list = _outage_list(model, outages)
     result = screen_outages(
