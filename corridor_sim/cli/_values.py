@@ -77,15 +77,20 @@ def _dists(items: Sequence[str]) -> dict[str, tuple[object, ...]]:
     return out
 
 
-def _workers(text: str) -> int:
+def _positive_int(text: str, expected: str) -> int:
+    """`text` as a whole number >= 1, else an argparse error saying `expected`."""
     try:
         value = int(text)
     except ValueError:
         value = 0
     if value < 1:
-        msg = f"expected a whole number of workers >= 1, got {text!r}"
+        msg = f"expected {expected}, got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return value
+
+
+def _workers(text: str) -> int:
+    return _positive_int(text, "a whole number of workers >= 1")
 
 
 def _year(text: str) -> int:
@@ -103,11 +108,4 @@ def _year(text: str) -> int:
 
 
 def _draws(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        msg = f"expected a positive number of draws, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+    return _positive_int(text, "a positive number of draws")
