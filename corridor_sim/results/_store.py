@@ -175,6 +175,15 @@ def _check_writable(path: Path, what: str) -> None:
         raise ResultError(msg) from err
 
 
+def _check_new_place(target: Path, given: Path, what: str) -> None:
+    """Refuse when the folder `target` goes in is a file, or when it cannot be written."""
+    parent = target.resolve().parent
+    if parent.exists() and not parent.is_dir():
+        msg = f"{what} {given}: {parent} is a file, not a folder"
+        raise ResultError(msg)
+    _check_writable(target, what)
+
+
 def check_target(path: str | Path, *, overwrite: bool = False, what: str = "--out") -> Path:
     """Check that a result may be written at `path` before any work runs.
 
@@ -189,11 +198,7 @@ def check_target(path: str | Path, *, overwrite: bool = False, what: str = "--ou
     given = Path(os.path.abspath(path))  # noqa: PTH100 - "a/../.." without resolving links
     target = _link_target(given, what)
     if not target.exists():
-        parent = target.resolve().parent
-        if parent.exists() and not parent.is_dir():
-            msg = f"{what} {given}: {parent} is a file, not a folder"
-            raise ResultError(msg)
-        _check_writable(target, what)
+        _check_new_place(target, given, what)
         return target
     if not target.is_dir():
         msg = f"{what} {given}: a file of that name exists; expected a folder for the result"
@@ -233,11 +238,7 @@ def check_file_target(path: Path, *, overwrite: bool = False, what: str = "--out
     if path.exists() and not overwrite:
         msg = f"{what} {given}: the file exists; pass --overwrite (overwrite=True) to replace it"
         raise ResultError(msg)
-    parent = path.resolve().parent
-    if parent.exists() and not parent.is_dir():
-        msg = f"{what} {given}: {parent} is a file, not a folder"
-        raise ResultError(msg)
-    _check_writable(path, what)
+    _check_new_place(path, given, what)
     return path
 
 
