@@ -104,6 +104,13 @@ def set_frozen(obj: object, name: str, value: object) -> None:
     object.__setattr__(obj, name, value)
 
 
+def _set_checked(obj: object, where: str, name: str, **limits: Any) -> float:
+    """Check field `name` of `obj` with :func:`_check_range`, store the float and return it."""
+    number = _check_range(where, name, getattr(obj, name), **limits)
+    set_frozen(obj, name, number)
+    return number
+
+
 @dataclass(frozen=True, slots=True)
 class Node:
     """A place where the commodity is supplied, wanted, stored or passed on.
@@ -172,32 +179,16 @@ class Node:
         set_frozen(self, "demand", _per_period(where, "demand", self.demand, expected=amount))
         finite = "a finite number"
         for name in ("supply_cost", "value"):
-            set_frozen(
-                self,
-                name,
-                _check_range(
-                    where,
-                    name,
-                    getattr(self, name),
-                    low=-math.inf,
-                    allow_inf=False,
-                    expected=finite,
-                ),
-            )
+            _set_checked(self, where, name, low=-math.inf, allow_inf=False, expected=finite)
         if self.unmet_penalty is not None:
-            set_frozen(
+            _set_checked(
                 self,
+                where,
                 "unmet_penalty",
-                _check_range(
-                    where,
-                    "unmet_penalty",
-                    self.unmet_penalty,
-                    allow_inf=False,
-                    expected="a finite number >= 0, or None for the engine default",
-                ),
+                allow_inf=False,
+                expected="a finite number >= 0, or None for the engine default",
             )
-        cap = _check_range(where, "storage_capacity", self.storage_capacity, expected=amount)
-        set_frozen(self, "storage_capacity", cap)
+        cap = _set_checked(self, where, "storage_capacity", expected=amount)
         if self.kind is not NodeKind.STORAGE and (
             cap > 0 or self.initial_level != 0 or self.final_level is not None
         ):
@@ -207,44 +198,18 @@ class Node:
             )
             raise SpecError(msg)
         within = f"a finite number between 0 and storage_capacity = {cap!r}"
-        set_frozen(
-            self,
-            "initial_level",
-            _check_range(
-                where,
-                "initial_level",
-                self.initial_level,
-                high=cap,
-                allow_inf=False,
-                expected=within,
-            ),
-        )
+        _set_checked(self, where, "initial_level", high=cap, allow_inf=False, expected=within)
         if self.final_level is not None:
-            set_frozen(
-                self,
-                "final_level",
-                _check_range(
-                    where,
-                    "final_level",
-                    self.final_level,
-                    high=cap,
-                    allow_inf=False,
-                    expected=within,
-                ),
-            )
+            _set_checked(self, where, "final_level", high=cap, allow_inf=False, expected=within)
         for name, bound in (("lon", 180.0), ("lat", 90.0)):
             if getattr(self, name) is not None:
-                set_frozen(
+                _set_checked(
                     self,
+                    where,
                     name,
-                    _check_range(
-                        where,
-                        name,
-                        getattr(self, name),
-                        low=-bound,
-                        high=bound,
-                        expected=f"degrees between -{bound:g} and {bound:g}, or None",
-                    ),
+                    low=-bound,
+                    high=bound,
+                    expected=f"degrees between -{bound:g} and {bound:g}, or None",
                 )
 
 
@@ -312,29 +277,16 @@ class Arc:
                 expected="a fraction between 0 and 1",
             ),
         )
-        set_frozen(
-            self,
-            "cost",
-            _check_range(
-                where,
-                "cost",
-                self.cost,
-                low=-math.inf,
-                allow_inf=False,
-                expected="a finite number",
-            ),
+        _set_checked(
+            self, where, "cost", low=-math.inf, allow_inf=False, expected="a finite number"
         )
-        set_frozen(
+        _set_checked(
             self,
+            where,
             "loss_fraction",
-            _check_range(
-                where,
-                "loss_fraction",
-                self.loss_fraction,
-                high=1.0,
-                high_open=True,
-                expected="a fraction with 0 <= loss_fraction < 1",
-            ),
+            high=1.0,
+            high_open=True,
+            expected="a fraction with 0 <= loss_fraction < 1",
         )
 
 
