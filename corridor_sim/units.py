@@ -138,6 +138,20 @@ def _default(name: str, given: float | npt.ArrayLike | None, fact_id: str, unit:
     return _out(_check(name, given, positive=True))
 
 
+def _crude_factors(bbl_per_t: float | None, days_per_yr: float | None) -> tuple[Number, Number]:
+    """Return barrels per tonne and days per year (given or catalogue), for both directions."""
+    k = _default("bbl_per_t", bbl_per_t, "units.crude.bbl_per_t", "bbl/t")
+    d = _default("days_per_yr", days_per_yr, "units.time.days_per_year", "d")
+    return k, d
+
+
+def _power_factors(capacity_factor: float, hours: float | None) -> tuple[Number, Number]:
+    """Return the checked capacity factor and the hours per year (given or catalogue)."""
+    cf = _fraction("capacity_factor", capacity_factor)
+    h = _default("hours", hours, "units.time.hours_per_year", "h")
+    return cf, h
+
+
 def twh_per_bcm(*, basis: str = GasBasis.BP) -> float:
     """Return the energy in TWh of one billion cubic metres of natural gas, on `basis`.
 
@@ -206,8 +220,7 @@ def mt_per_yr_to_bbl_per_day(
     1000000
     """
     arr = _check("x_mt_per_yr", x_mt_per_yr)
-    k = _default("bbl_per_t", bbl_per_t, "units.crude.bbl_per_t", "bbl/t")
-    d = _default("days_per_yr", days_per_yr, "units.time.days_per_year", "d")
+    k, d = _crude_factors(bbl_per_t, days_per_yr)
     return _out(arr * T_PER_MT * k / d)
 
 
@@ -227,8 +240,7 @@ def bbl_per_day_to_mt_per_yr(
     50.0
     """
     arr = _check("x_bbl_per_day", x_bbl_per_day)
-    k = _default("bbl_per_t", bbl_per_t, "units.crude.bbl_per_t", "bbl/t")
-    d = _default("days_per_yr", days_per_yr, "units.time.days_per_year", "d")
+    k, d = _crude_factors(bbl_per_t, days_per_yr)
     return _out(arr * d / (k * T_PER_MT))
 
 
@@ -295,8 +307,7 @@ def mw_to_gwh_per_yr(
     2190.0
     """
     arr = _check("p_mw", p_mw)
-    cf = _fraction("capacity_factor", capacity_factor)
-    h = _default("hours", hours, "units.time.hours_per_year", "h")
+    cf, h = _power_factors(capacity_factor, hours)
     return _out(arr * cf * h / THOUSAND)
 
 
@@ -311,8 +322,7 @@ def gwh_per_yr_to_mw(
     500.0
     """
     arr = _check("e_gwh_per_yr", e_gwh_per_yr)
-    cf = _fraction("capacity_factor", capacity_factor)
-    h = _default("hours", hours, "units.time.hours_per_year", "h")
+    cf, h = _power_factors(capacity_factor, hours)
     return _out(arr * THOUSAND / (cf * h))
 
 
