@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pandas as pd
 
@@ -20,6 +21,30 @@ __all__ = ["CommodityNetwork"]
 MAX_PERIODS = 87_840
 #: Rough peak memory of the block LP per arc and period (docs/benchmarks.md, commodity).
 KIB_PER_ARC_PERIOD = 0.2  # 1.42 GiB for 800 arcs x 8,760 periods
+
+
+_Item = TypeVar("_Item", Node, Arc)
+
+
+def _find(items: tuple[_Item, ...], kind: str, id: str, network: str) -> _Item:
+    """Return the node or arc called `id` (UnknownNameError with suggestions if absent)."""
+    for item in items:
+        if item.id == id:
+            return item
+    msg = f"{kind} {id!r} is not in network {network!r}: {suggest(id, [i.id for i in items])}"
+    raise UnknownNameError(msg)
+
+
+def _replaced(
+    items: tuple[_Item, ...],
+    kind: str,
+    id: str,
+    network: str,
+    changes: dict[str, object],
+) -> tuple[_Item, ...]:
+    """Return `items` with the one called `id` changed by `changes` (checked field names)."""
+    new = replace_fields(_find(items, kind, id, network), f"{kind} {id!r}", changes)
+    return tuple(new if item.id == id else item for item in items)
 
 
 @dataclass(frozen=True)
@@ -211,19 +236,11 @@ class CommodityNetwork:
 
     def node(self, id: str) -> Node:  # the contract's name
         """Return the node called `id` (UnknownNameError with suggestions if absent)."""
-        for node in self.nodes:
-            if node.id == id:
-                return node
-        msg = f"node {id!r} is not in network {self.name!r}: {suggest(id, self.node_ids)}"
-        raise UnknownNameError(msg)
+        return _find(self.nodes, "node", id, self.name)
 
     def arc(self, id: str) -> Arc:  # the contract's name
         """Return the arc called `id` (UnknownNameError with suggestions if absent)."""
-        for arc in self.arcs:
-            if arc.id == id:
-                return arc
-        msg = f"arc {id!r} is not in network {self.name!r}: {suggest(id, self.arc_ids)}"
-        raise UnknownNameError(msg)
+        return _find(self.arcs, "arc", id, self.name)
 
     @property
     def node_ids(self) -> tuple[str, ...]:
@@ -246,9 +263,7 @@ class CommodityNetwork:
         SpecError
             Unknown field name or bad value.
         """
-        old = self.arc(arc_id)
-        new = replace_fields(old, f"arc {arc_id!r}", changes)
-        arcs = tuple(new if a.id == arc_id else a for a in self.arcs)
+        arcs = _replaced(self.arcs, "arc", arc_id, self.name, changes)
         return dataclasses.replace(self, arcs=arcs)
 
     def with_node(self, node_id: str, **changes: object) -> CommodityNetwork:
@@ -261,9 +276,7 @@ class CommodityNetwork:
         SpecError
             Unknown field name or bad value.
         """
-        old = self.node(node_id)
-        new = replace_fields(old, f"node {node_id!r}", changes)
-        nodes = tuple(new if n.id == node_id else n for n in self.nodes)
+        nodes = _replaced(self.nodes, "node", node_id, self.name, changes)
         return dataclasses.replace(self, nodes=nodes)
 
     def provenance_table(self) -> pd.DataFrame:
