@@ -242,19 +242,30 @@ def check_file_target(path: Path, *, overwrite: bool = False, what: str = "--out
     return path
 
 
+def _new_temp(target: Path, given: Path, *, folder: bool) -> Path:
+    """Make the folder of `target`, clear leftovers of earlier saves, return a temporary beside it.
+
+    A new empty folder when `folder`, else a new empty file; ``.NAME.new-PID-*``.
+    """
+    parent = target.parent
+    prefix = _temp_prefix(target.name, "new")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(parent, target.name)
+        if folder:
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        fd, name = tempfile.mkstemp(prefix=prefix, dir=parent)
+        os.close(fd)
+    except OSError as err:
+        raise _write_error(given, err) from err
+    return Path(name)
+
+
 def write_file_atomically(path: Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:
     """Write one file with `write(tmp)` beside `path`, then rename it into place."""
     given = path
     path = check_file_target(path, overwrite=overwrite, what="write to")
-    parent = path.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(parent, path.name)
-        fd, name = tempfile.mkstemp(prefix=_temp_prefix(path.name, "new"), dir=parent)
-        os.close(fd)
-    except OSError as err:
-        raise _write_error(given, err) from err
-    tmp = Path(name)
+    tmp = _new_temp(path, given, folder=False)
     try:
         write(tmp)
         tmp.replace(path)
@@ -292,12 +303,7 @@ def write_atomically(target: Path, write: Callable[[Path], None], *, overwrite: 
     given = target
     target = check_target(target, overwrite=overwrite, what="save to")
     parent = target.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(parent, target.name)
-        tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(target.name, "new"), dir=parent))
-    except OSError as err:
-        raise _write_error(given, err) from err
+    tmp = _new_temp(target, given, folder=True)
     try:
         write(tmp)
         _fsync_dir(tmp)
