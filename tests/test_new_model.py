@@ -24,9 +24,9 @@ MODEL_INIT = '''
 from __future__ import annotations
 
 from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, solve
-from corridor_sim.models._common.calendar import make_slices, snapshots
-from corridor_sim.models._common.commodity import event_availability, event_cuts, nodes_table
-from corridor_sim.models._common.commodity import apply_availability
+from corridor_sim.models.toolkit.calendar import make_slices, snapshots
+from corridor_sim.models.toolkit.commodity import event_availability, event_cuts, nodes_table
+from corridor_sim.models.toolkit.commodity import apply_availability
 from corridor_sim.models.base import ModelEntry
 from corridor_sim.models.params import Param, ParamTable
 from corridor_sim.results.result import Result, summary_frame
@@ -63,7 +63,7 @@ def simulate(scenario):
     cuts = event_cuts(scenario.events, months, elements=ARCS, year=scenario.year)
     slices = make_slices(scenario.year, months, cuts)
     net = build(scenario.year, periods=months, **dict(scenario.overrides))
-    from corridor_sim.models._common.commodity import split_network
+    from corridor_sim.models.toolkit.commodity import split_network
     net = apply_availability(split_network(net, slices), event_availability(scenario.events, slices))
     sol = solve(net)
     tables = dict(sol.tables)
@@ -91,14 +91,14 @@ CSV = (
     "A demonstration value for the test of a new model.,\n"
 )
 
-SCENARIO = '''
+SCENARIO = """
 model = "demo_ferry"
 year = 2025
 [[events]]
 element = "ferry"
 start = 1
 days = 14
-'''
+"""
 
 CHECK = textwrap.dedent(
     """

@@ -16,7 +16,7 @@ from corridor_sim.engines._commodity_network import CommodityNetwork
 from corridor_sim.engines._commodity_spec import Arc, Node, NodeKind
 from corridor_sim.errors import ScenarioError, SpecError, suggest
 
-__all__ = ["from_networkx", "network_from_dict", "to_networkx"]
+__all__ = ["from_networkx", "network_from_dict", "to_networkx", "value_at"]
 
 _NETWORK_KEYS = ("unit", "periods", "nodes", "arcs", "name", "provenance")
 _NODE_KEYS = tuple(f.name for f in dataclasses.fields(Node))
@@ -110,8 +110,9 @@ def from_networkx(graph: nx.DiGraph, *, unit: str = "unit", name: str = "") -> C
     )
 
 
-def _at(value: float | tuple[float, ...], period: int) -> float:
-    return value[period] if isinstance(value, tuple) else value
+def value_at(value: float | tuple[float, ...], period: int) -> float:
+    """Return a node or arc field's value in `period` (a scalar applies to every period)."""
+    return float(value[period] if isinstance(value, tuple) else value)
 
 
 def to_networkx(network: CommodityNetwork, *, period: int = 0) -> nx.DiGraph:
@@ -156,7 +157,7 @@ def to_networkx(network: CommodityNetwork, *, period: int = 0) -> nx.DiGraph:
         nx.MultiDiGraph(name=network.name) if multi else nx.DiGraph(name=network.name)
     )
     for n in network.nodes:
-        supply, demand = _at(n.supply, period), _at(n.demand, period)
+        supply, demand = value_at(n.supply, period), value_at(n.demand, period)
         graph.add_node(
             n.id,
             demand=demand - supply,
@@ -173,7 +174,7 @@ def to_networkx(network: CommodityNetwork, *, period: int = 0) -> nx.DiGraph:
             "id": a.id,
             "label": a.label,
         }
-        cap = _at(a.capacity, period) * _at(a.availability, period)
+        cap = value_at(a.capacity, period) * value_at(a.availability, period)
         if math.isinf(cap):
             pass
         else:

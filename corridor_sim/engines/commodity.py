@@ -64,11 +64,11 @@ from scipy.optimize import linprog
 
 from corridor_sim.engines import _commodity_lp
 from corridor_sim.engines._commodity_io import (
-    _at,
     _check_period,
     from_networkx,
     network_from_dict,
     to_networkx,
+    value_at,
 )
 from corridor_sim.engines._commodity_lp import CommoditySolution, default_unmet_penalty
 from corridor_sim.engines._commodity_network import CommodityNetwork
@@ -89,6 +89,7 @@ __all__ = [
     "network_from_dict",
     "solve",
     "to_networkx",
+    "value_at",
 ]
 
 
@@ -261,7 +262,7 @@ def max_flow(
     arcs = network.arcs
     src = np.array([index[a.source] for a in arcs], dtype=np.int64)
     tgt = np.array([index[a.target] for a in arcs], dtype=np.int64)
-    cap = np.array([_at(a.capacity, period) * _at(a.availability, period) for a in arcs])
+    cap = np.array([value_at(a.capacity, period) * value_at(a.availability, period) for a in arcs])
     cap = np.nan_to_num(cap, nan=0.0, posinf=np.inf)
     keep = np.array([1.0 - a.loss_fraction for a in arcs])
     s_i, t_i = index[source], index[sink]

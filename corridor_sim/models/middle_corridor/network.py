@@ -14,15 +14,15 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, NodeKind
 from corridor_sim.errors import SpecError
-from corridor_sim.models._common.calendar import Slice, month_slices, snapshots
-from corridor_sim.models._common.caspian import season_of
-from corridor_sim.models._common.commodity import coordinates
 from corridor_sim.models.middle_corridor.params import (
     black_sea_ports_mt_per_yr,
     ferry_capacity_kt_per_day,
     northern_route_mt_per_yr,
 )
 from corridor_sim.models.params import ParamValues
+from corridor_sim.models.toolkit.calendar import Slice, month_slices, snapshots
+from corridor_sim.models.toolkit.caspian import season_of
+from corridor_sim.models.toolkit.commodity import coordinates
 from corridor_sim.units import THOUSAND, days_in_year
 
 __all__ = [
@@ -79,7 +79,7 @@ AT_SEA = ("aktau_ferries", "kuryk_ferries", "cargo_ships")
 def make_slices(
     year: int, months: int, cuts: Mapping[int, Iterable[float]] | None = None
 ) -> list[Slice]:
-    """Monthly slices (see :func:`corridor_sim.models._common.calendar.month_slices`)."""
+    """Monthly slices (see :func:`corridor_sim.models.toolkit.calendar.month_slices`)."""
     return month_slices(year, months, cuts)
 
 

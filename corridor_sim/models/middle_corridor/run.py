@@ -11,14 +11,6 @@ import pandas as pd
 
 from corridor_sim.engines.commodity import solve
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
-from corridor_sim.models._common.calendar import Slice
-from corridor_sim.models._common.commodity import (
-    by_period,
-    event_availability,
-    event_cuts,
-    nodes_table,
-    slice_columns,
-)
 from corridor_sim.models.base import ScenarioLike
 from corridor_sim.models.middle_corridor.network import (
     ARCS,
@@ -32,6 +24,14 @@ from corridor_sim.models.middle_corridor.params import PARAMS
 from corridor_sim.models.middle_corridor.study import bottleneck_sequence, upgrades
 from corridor_sim.models.options import Option, OptionTable
 from corridor_sim.models.params import ParamValues
+from corridor_sim.models.toolkit.calendar import Slice
+from corridor_sim.models.toolkit.commodity import (
+    by_period,
+    event_availability,
+    event_cuts,
+    nodes_table,
+    slice_columns,
+)
 from corridor_sim.results.result import Result, summary_frame
 from corridor_sim.units import PERCENT, THOUSAND
 

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.engines.commodity import CommodityNetwork, solve
-from corridor_sim.models._common.commodity import period_max_flows
 from corridor_sim.models.middle_corridor.network import SINK, SOURCE, make_slices, network
 from corridor_sim.models.middle_corridor.params import PARAMS
+from corridor_sim.models.toolkit.commodity import period_max_flows
 from corridor_sim.units import THOUSAND, days_in_year
 
 __all__ = ["UPGRADES", "bottleneck_sequence", "corridor_capacity", "upgrades", "volume_sweep"]

@@ -2,7 +2,7 @@
 
 A month is one period unless an event with ``days`` falls in it: then the month
 is cut into slices at the outage's end (days ``0..d`` out, ``d..D`` back; see
-:mod:`corridor_sim.models._common.calendar`), so the model sees that crude arriving at
+:mod:`corridor_sim.models.toolkit.calendar`), so the model sees that crude arriving at
 Baku during the outage must wait in tanks, go to Supsa or stay in Kazakhstan, while the
 pipeline catches up afterwards.
 """
@@ -16,8 +16,6 @@ import pandas as pd
 
 from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, NodeKind
 from corridor_sim.errors import SpecError
-from corridor_sim.models._common.calendar import Slice, month_slices, snapshots
-from corridor_sim.models._common.commodity import coordinates
 from corridor_sim.models.oil.params import availability as weather_availability
 from corridor_sim.models.oil.params import (
     makhachkala_capacity_kt_per_day,
@@ -26,6 +24,8 @@ from corridor_sim.models.oil.params import (
     tanker_capacity_kt_per_day,
 )
 from corridor_sim.models.params import ParamValues
+from corridor_sim.models.toolkit.calendar import Slice, month_slices, snapshots
+from corridor_sim.models.toolkit.commodity import coordinates
 
 __all__ = [
     "ARCS",
@@ -115,7 +115,7 @@ TERMINAL_ARCS: dict[str, str] = {
 def make_slices(
     year: int, months: int, cuts: Mapping[int, Iterable[float]] | None = None
 ) -> list[Slice]:
-    """Monthly slices (see :func:`corridor_sim.models._common.calendar.month_slices`)."""
+    """Monthly slices (see :func:`corridor_sim.models.toolkit.calendar.month_slices`)."""
     return month_slices(year, months, cuts)
 
 

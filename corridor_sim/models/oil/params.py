@@ -14,8 +14,8 @@ from typing import Any
 
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import SpecError
-from corridor_sim.models._common.caspian import season_of
 from corridor_sim.models.params import Param, ParamTable, Relation
+from corridor_sim.models.toolkit.caspian import season_of
 from corridor_sim.units import (
     HOURS_PER_DAY,
     MEGA,

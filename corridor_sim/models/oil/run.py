@@ -11,14 +11,6 @@ import pandas as pd
 
 from corridor_sim.engines.commodity import CommodityNetwork, solve
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
-from corridor_sim.models._common.calendar import Slice
-from corridor_sim.models._common.commodity import (
-    by_period,
-    event_availability,
-    event_cuts,
-    nodes_table,
-    slice_columns,
-)
 from corridor_sim.models.base import ScenarioLike
 from corridor_sim.models.oil.backcast import backcast_overrides, backcast_table
 from corridor_sim.models.oil.network import (
@@ -41,6 +33,14 @@ from corridor_sim.models.oil.params import (
 from corridor_sim.models.oil.study import bottleneck_sequence
 from corridor_sim.models.options import Option, OptionTable
 from corridor_sim.models.params import ParamValues
+from corridor_sim.models.toolkit.calendar import Slice
+from corridor_sim.models.toolkit.commodity import (
+    by_period,
+    event_availability,
+    event_cuts,
+    nodes_table,
+    slice_columns,
+)
 from corridor_sim.results.result import Result, summary_frame
 from corridor_sim.units import PERCENT, THOUSAND, days_in_year
 

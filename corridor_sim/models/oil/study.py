@@ -12,9 +12,8 @@ import pandas as pd
 
 from corridor_sim.catalogue import value
 from corridor_sim.engines.commodity import CommodityNetwork, solve
+from corridor_sim.engines.commodity import value_at as _at
 from corridor_sim.errors import SpecError
-from corridor_sim.models._common.commodity import period_max_flows
-from corridor_sim.models._common.commodity import value_at as _at
 from corridor_sim.models.oil.network import (
     SINK,
     SOURCE,
@@ -25,6 +24,7 @@ from corridor_sim.models.oil.network import (
 )
 from corridor_sim.models.oil.params import PARAMS, per_day_kt
 from corridor_sim.models.params import ParamValues
+from corridor_sim.models.toolkit.commodity import period_max_flows
 from corridor_sim.units import THOUSAND, days_in_year
 
 __all__ = [

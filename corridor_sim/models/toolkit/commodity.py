@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.engines.commodity import CommodityNetwork, max_flow
+from corridor_sim.engines.commodity import CommodityNetwork, max_flow, value_at
 from corridor_sim.errors import ScenarioError, suggest
-from corridor_sim.models._common.calendar import Slice, period_days
 from corridor_sim.models.base import EventLike
+from corridor_sim.models.toolkit.calendar import Slice, period_days
 
 __all__ = [
     "apply_availability",
@@ -258,11 +258,6 @@ def nodes_table(
     frame = pd.DataFrame(rows, columns=["element", "kind", "lon", "lat", "label"])
     frame[["lon", "lat"]] = frame[["lon", "lat"]].astype(float)
     return frame
-
-
-def value_at(x: Any, period: int) -> float:  # noqa: ANN401 - scalar or per-period tuple
-    """Return a node or arc field's value in `period` (a scalar applies to every period)."""
-    return float(x[period] if isinstance(x, tuple) else x)
 
 
 def period_max_flows(
