@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from corridor_sim.errors import SpecError
 from corridor_sim.models.options import OptionTable
 from corridor_sim.models.params import Parameter, ParamTable, provenance_table
 
@@ -57,6 +58,22 @@ class ScenarioLike(Protocol):
         ...
 
 
+def _lookup(target: str) -> Callable[[Result], dict[str, Figure]]:
+    """Return a function that imports ``"module:function"`` on its first call and calls it."""
+    module, _, name = target.partition(":")
+    if not module or not name:
+        msg = f"figures = {target!r}: expected 'package.module:function'"
+        raise SpecError(msg)
+
+    def figures(result: Result) -> dict[str, Figure]:
+        import importlib  # noqa: PLC0415
+
+        return getattr(importlib.import_module(module), name)(result)
+
+    figures.__doc__ = f"Figures of a result, drawn by ``{target}``."
+    return figures
+
+
 @dataclass(frozen=True)
 class ModelEntry:
     """A corridor model as the scenario layer sees it.
@@ -91,9 +108,10 @@ class ModelEntry:
     check : callable, optional
         ``check(scenario)``: extra validation run by :meth:`Scenario.check`
         after the generic one (raise :class:`~corridor_sim.errors.ScenarioError`).
-    figures : callable, optional
+    figures : callable or str, optional
         ``figures(result) -> dict[str, Figure]``: the figures ``corridor-sim run --out``
-        writes (file stem -> figure).
+        writes (file stem -> figure); or where to find it, ``"package.module:function"``,
+        imported on first use (so matplotlib loads only when figures are drawn).
     max_periods : int, optional
         Longest horizon the model runs, in periods of its default resolution.
     years : (int, int), optional
@@ -112,7 +130,7 @@ class ModelEntry:
     options: Any = field(default_factory=dict)
     resolutions: tuple[str, ...] = ("month",)
     check: Callable[[ScenarioLike], None] | None = None
-    figures: Callable[[Result], dict[str, Figure]] | None = None
+    figures: Callable[[Result], dict[str, Figure]] | str | None = None
     max_periods: int | None = None
     years: tuple[int, int] | None = None
     option_table: OptionTable | None = field(default=None, compare=False)
@@ -130,6 +148,21 @@ class ModelEntry:
             )
         if self.elements is None:
             object.__setattr__(self, "elements", lambda year: None)
+        if isinstance(self.figures, str):
+            object.__setattr__(self, "figures", _lookup(self.figures))
+
+    def parameter_provenance(self, year: int, **overrides: Any) -> pd.DataFrame:  # noqa: ANN401
+        """Every parameter of the `year` model with its value, unit and catalogue id(s).
+
+        Raises
+        ------
+        SpecError
+            A model without declared parameters (``params`` is None), or a bad override.
+        """
+        if self.params is None:
+            msg = f"model {self.name!r} declares no parameters; expected a ParamTable"
+            raise SpecError(msg)
+        return self.params.provenance(year, overrides)
 
     def run(self, scenario: ScenarioLike) -> Result:
         """``simulate(scenario)`` plus the provenance of every catalogue row the run read.

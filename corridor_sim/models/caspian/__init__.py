@@ -175,11 +175,6 @@ def build(year: int, **overrides: float) -> pp.pandapowerNet:
     return network(resolve_year(year, overrides))
 
 
-def _figures(result: Any) -> dict[str, Any]:  # noqa: ANN401 - Result -> Figures
-    from corridor_sim.models.caspian.figures import figures  # noqa: PLC0415 - matplotlib on use
-
-    return figures(result)
-
 
 MODEL = ModelEntry(
     name="caspian",
@@ -192,7 +187,7 @@ MODEL = ModelEntry(
     elements=elements,
     options=OPTIONS,
     resolutions=("hour",),
-    figures=_figures,
+    figures="corridor_sim.models.caspian.figures:figures",
     max_periods=HOURS_PER_YEAR,
     #: 2022: base year of the profiles and demand figures; 2035: the latest national plan read
     years=(2022, 2035),

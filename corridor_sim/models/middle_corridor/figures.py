@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import matplotlib.pyplot as plt
 import numpy as np
 
+from corridor_sim.models.middle_corridor import CORRIDOR
 from corridor_sim.plotting.basemap import load_basemap, map_extent
 from corridor_sim.plotting.labels import place_labels
 from corridor_sim.plotting.maps import arc_totals, commodity_map, map_figsize
@@ -46,24 +47,8 @@ __all__ = [
     "transit_histogram",
 ]
 
-#: Short display names of the arcs (map labels, legends, knees).
-ARC_NAMES: dict[str, str] = {
-    "dostyk_crossing": "Dostyk–Alashankou",
-    "altynkol_crossing": "Altynkol–Khorgos",
-    "dostyk_rail": "rail from Dostyk",
-    "altynkol_rail": "rail from Altynkol",
-    "aktau_port": "Aktau port",
-    "kuryk_port": "Kuryk port",
-    "aktau_ferries": "ferries Aktau–Alat",
-    "kuryk_ferries": "ferries Kuryk–Alat",
-    "cargo_ships": "cargo ships Aktau–Alat",
-    "alat_port": "Alat + Azerbaijani rail",
-    "georgian_rail": "Georgian rail",
-    "black_sea_ports": "Poti/Batumi + Black Sea",
-    "btk": "Baku–Tbilisi–Kars",
-    "turkish_rail": "Turkish rail",
-    "northern_route": "northern route via Russia",
-}
+#: Short display names of the arcs (map labels, legends, knees): the ``name`` column of arcs.csv.
+ARC_NAMES: dict[str, str] = CORRIDOR.topology.names
 #: Links shown per month, in this order (the rest follow them or never bind).
 _MONTHLY = ("kuryk_ferries", "aktau_ferries", "cargo_ships", "alat_port", "btk", "black_sea_ports")
 _STYLES = ("-", "--", "-.", ":", "-", "--")

@@ -8,18 +8,31 @@ run with the annual volumes offered evenly over the year and compared side by si
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import ScenarioError
 from corridor_sim.units import THOUSAND
 
-__all__ = ["BACKCAST_YEAR", "backcast_overrides", "backcast_table"]
+__all__ = ["BACKCAST_YEAR", "Overridden", "backcast_overrides", "backcast_table"]
 
 #: The year with public loadings by destination.
 BACKCAST_YEAR = 2023
 #: A model figure within this share of a single public figure counts as reproduced.
 TOLERANCE_PCT = 10.0
+
+
+class Overridden:
+    """A scenario seen with other overrides (everything else passed through)."""
+
+    def __init__(self, scenario: Any, overrides: dict) -> None:  # noqa: ANN401
+        self._scenario = scenario
+        self.overrides = dict(overrides)
+
+    def __getattr__(self, name: str) -> Any:  # noqa: ANN401 - the wrapped scenario's fields
+        return getattr(self._scenario, name)
 
 
 def backcast_overrides(year: int, overrides: dict) -> dict:

@@ -21,7 +21,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from corridor_sim.models.oil.network import STORES, VIA
+from corridor_sim.models.oil import CORRIDOR
+from corridor_sim.models.oil.hook import STORES, VIA
 from corridor_sim.plotting.labels import place_labels
 from corridor_sim.plotting.maps import commodity_map
 from corridor_sim.plotting.style import (
@@ -58,26 +59,8 @@ _TERMINALS: dict[str, tuple[str, str]] = {
     "novorossiysk": ("Novorossiysk (CPC)", CATEGORICAL[4]),
 }
 _UNMET_COLOUR = CATEGORICAL[3]
-#: Short display names of the arcs (maps, knees of the capacity study).
-ARC_NAMES: dict[str, str] = {
-    "aktau_loading": "Aktau oil berths",
-    "kuryk_loading": "Kuryk crude loading",
-    "kuryk_sea": "Kuryk–Aktau",
-    "tanker_lane": "tankers Aktau–Baku",
-    "reinforcement_lane": "reinforcement tankers",
-    "makhachkala_lane": "tankers Aktau–Makhachkala",
-    "btc": "BTC pipeline",
-    "baku_supsa": "Baku–Supsa pipeline",
-    "ceyhan_export": "Ceyhan terminal",
-    "supsa_export": "Supsa terminal",
-    "cpc": "CPC pipeline",
-    "novorossiysk_export": "Novorossiysk terminal",
-    "cpc_diversion": "CPC crude to Aktau",
-    "aktau_tank_in": "into Aktau tanks",
-    "aktau_tank_out": "out of Aktau tanks",
-    "tank_in": "into Sangachal tanks",
-    "tank_out": "out of Sangachal tanks",
-}
+#: Short display names of the arcs (maps, knees of the capacity study): arcs.csv's ``name``.
+ARC_NAMES: dict[str, str] = CORRIDOR.topology.names
 _STORE_NAMES = {"baku_tanks": "Sangachal tanks (Kazakh share)", "aktau_tanks": "Aktau tanks"}
 #: Below this level (kt) a tank counts as unused.
 _EMPTY_KT = 1e-6

@@ -175,11 +175,6 @@ def elements(year: int) -> list[str]:
     return grid_elements(year)
 
 
-def _figures(result: Any) -> dict[str, Any]:  # noqa: ANN401 - Result -> Figures
-    from corridor_sim.models.serbia.figures import figures  # noqa: PLC0415 - matplotlib on use
-
-    return figures(result)
-
 
 MODEL = ModelEntry(
     name="serbia",
@@ -193,7 +188,7 @@ MODEL = ModelEntry(
     elements=elements,
     options=OPTIONS,
     resolutions=("hour",),
-    figures=_figures,
+    figures="corridor_sim.models.serbia.figures:figures",
     max_periods=HOURS,
     #: 2022: the grid extract and load records; 2030: the latest planned change read
     years=(2022, 2030),
