@@ -175,7 +175,6 @@ def build(year: int, **overrides: float) -> pp.pandapowerNet:
     return network(resolve_year(year, overrides))
 
 
-
 MODEL = ModelEntry(
     name="caspian",
     description="Caspian green-energy corridor (KZ/UZ–AZ–GE–TR/RO–Europe): hourly DC-OPF "

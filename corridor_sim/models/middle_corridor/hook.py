@@ -14,12 +14,14 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.errors import SpecError
+from corridor_sim.models.middle_corridor import backcast
 from corridor_sim.models.middle_corridor.params import (
     black_sea_ports_mt_per_yr,
     ferry_capacity_kt_per_day,
     northern_route_mt_per_yr,
 )
 from corridor_sim.models.params import ParamValues
+from corridor_sim.models.toolkit.corridor import StudyRun
 from corridor_sim.units import HOURS_PER_DAY, MEGA, THOUSAND, days_in_year
 
 __all__ = [
@@ -224,18 +226,12 @@ def upgrades(year: int, *, months: int = 12, **overrides: Any) -> pd.DataFrame: 
     return frame
 
 
-def study(
-    name: str,
-    p: ParamValues,
-    scenario: Any,  # noqa: ANN401
-    options: Mapping[str, Any],
-    result: dict[str, pd.DataFrame],
-    rows: list[tuple],
-    info: dict[str, Any],
-) -> None:
-    """Run the ``upgrades`` study into `result`."""
-    del name, rows, info
-    months = len({int(m) for m in result["monthly_flows"]["period"]})
-    overrides = {k: v for k, v in scenario.overrides.items() if k != "corridor_volume_mt_per_yr"}
-    del options
-    result["upgrades"] = upgrades(int(p.year), months=months, **overrides)
+def study(run: StudyRun) -> None:
+    """Run the ``upgrades`` study into the run's tables."""
+    overrides = {
+        k: v for k, v in run.scenario.overrides.items() if k != "corridor_volume_mt_per_yr"
+    }
+    run.tables["upgrades"] = upgrades(int(run.p.year), months=run.months, **overrides)
+
+
+validation = backcast.validation

@@ -27,6 +27,7 @@ from corridor_sim.models.oil.params import (
 from corridor_sim.models.params import ParamValues
 from corridor_sim.models.toolkit.calendar import Slice
 from corridor_sim.models.toolkit.commodity import by_period
+from corridor_sim.models.toolkit.corridor import StudyRun
 from corridor_sim.units import THOUSAND, days_in_year
 
 __all__ = [
@@ -60,7 +61,7 @@ TERMINAL_ARCS: dict[str, str] = {
     "novorossiysk": "novorossiysk_export",
 }
 #: Studies of this route besides the shared bottleneck sequence.
-studies = (("backcast", "fitted on 2023's calls, checked on 2024 and 2025's loadings"),)
+studies = (("backcast", "2023 only: 2023's loadings offered; the fit year of the validation"),)
 
 
 # -- rules named in arcs.csv and nodes.csv ------------------------------------------------
@@ -331,18 +332,13 @@ def prepare(scenario: Any, options: Mapping[str, Any]) -> Any:  # noqa: ANN401
     return backcast.Overridden(scenario, backcast.backcast_overrides(int(scenario.year), overrides))
 
 
-def study(
-    name: str,
-    p: ParamValues,
-    scenario: Any,  # noqa: ANN401
-    options: Mapping[str, Any],
-    result: dict[str, pd.DataFrame],
-    rows: list[tuple],
-    info: dict[str, Any],
-) -> None:
-    """Run the ``backcast`` study into `result` (see :mod:`.backcast`)."""
-    del name, scenario, options, info
-    calls = float(next(r[1] for r in rows if r[0] == "baku_tanker_calls_per_month"))
-    result["backcast"] = backcast.backcast_table(result["monthly_flows"], calls)
-    rows.append(("backcast_within", float(result["backcast"]["within"].mean()), "share"))
-    del p
+def study(run: StudyRun) -> None:
+    """Run the ``backcast`` study: 2023 with its loadings offered (see :mod:`.backcast`).
+
+    The scenario was given 2023's loadings by :func:`prepare`; the result's ``validation``
+    table says which of its rows are inputs, fitted or predicted.
+    """
+    run.meta["backcast"] = "2023 loadings offered; see the validation table for roles"
+
+
+validation = backcast.validation

@@ -175,7 +175,6 @@ def elements(year: int) -> list[str]:
     return grid_elements(year)
 
 
-
 MODEL = ModelEntry(
     name="serbia",
     description=(

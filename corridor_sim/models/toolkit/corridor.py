@@ -17,8 +17,9 @@ engine, tables by month, a summary), and offers one capacity study for every cor
 - ``summary(p, tables) -> rows``: summary rows ``(metric, value, unit[, element])``;
 - ``meta(p, scenario) -> dict``: extra ``meta`` entries;
 - ``prepare(scenario, options) -> scenario``: the scenario a study runs (e.g. a backcast);
-- ``studies``: extra ``options.study`` values, run by ``study(name, p, scenario, options,
-  tables, rows, meta)``;
+- ``studies``: extra ``options.study`` values, run by ``study(run)`` (a :class:`StudyRun`);
+- ``validation() -> DataFrame``: the model against its records, by role (the result's
+  ``validation`` table, :mod:`~corridor_sim.models.toolkit.validation`);
 - ``capacity_view(net) -> net``: the network a capacity study's max flow sees;
 - ``SWEEP_OVERRIDES``: parameters a volume sweep sets;
 - ``CAPACITY_UNITS``: extra columns of the bottleneck sequence, name -> ``f(p)`` factor
@@ -55,10 +56,26 @@ from corridor_sim.models.toolkit.tables import Topology, read_topology
 from corridor_sim.results.result import Result, summary_frame
 from corridor_sim.units import PERCENT, THOUSAND, days_in_year
 
-__all__ = ["STUDY_NONE", "STUDY_SEQUENCE", "Corridor"]
+__all__ = ["STUDY_NONE", "STUDY_SEQUENCE", "Corridor", "StudyRun"]
 
 STUDY_NONE = "none"
 STUDY_SEQUENCE = "bottleneck_sequence"
+
+
+@dataclass(frozen=True)
+class StudyRun:
+    """What a corridor's own study reads and adds to: the run's parameters and results.
+
+    ``tables``, ``rows`` (summary rows) and ``meta`` are the run's own, filled in place.
+    """
+
+    study: str
+    p: ParamValues
+    scenario: ScenarioLike
+    months: int
+    tables: dict[str, pd.DataFrame]
+    rows: list[tuple]
+    meta: dict[str, Any]
 
 
 def _per_slice(mt_per_yr: float, year: int, slices: Sequence[Slice]) -> tuple[float, ...]:
@@ -270,6 +287,14 @@ class Corridor:
         p = self.params.resolve(year, overrides)
         return self.network(p, month_slices(year, periods), relieve=relieve)
 
+    def year_flows(self, year: int, *, months: int = 12, **overrides: Any) -> pd.DataFrame:  # noqa: ANN401
+        """Solve `year` at its defaults (and `overrides`): flow and capacity per arc, month (kt)."""
+        p = self.params.resolve(year, overrides)
+        net = self.network(p, month_slices(year, months))
+        flows = self.tidy(solve(net, name=f"{self.name}_{year}").flows)
+        cols = ["flow_kt", "capacity_kt"]
+        return flows.groupby(["element", "period"])[cols].sum().reset_index()
+
     def elements(self, year: int) -> list[str]:
         """Arc ids an event may name."""
         del year
@@ -436,7 +461,10 @@ class Corridor:
                 rows.append((self.capacity_metric, capacity, "Mt/yr", first))
                 meta["first_bottleneck"] = first
         elif opts["study"] != STUDY_NONE:
-            self.hook.study(opts["study"], p, scenario, opts, tables, rows, meta)
+            self.hook.study(StudyRun(opts["study"], p, scenario, months, tables, rows, meta))
+        validation = self._hooked("validation")
+        if validation is not None:
+            tables["validation"] = validation()
         return Result(tables=tables, summary_table=summary_frame(rows), meta=meta)
 
     def _lonlat(self, nid: str) -> tuple[float, float]:

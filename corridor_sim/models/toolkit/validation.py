@@ -20,15 +20,17 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 
 import pandas as pd
 
+from corridor_sim.catalogue import fact, recording
 from corridor_sim.errors import SpecError
 
-__all__ = ["VALIDATION_COLUMNS", "Role", "validation_frame", "validation_row"]
+__all__ = ["VALIDATION_COLUMNS", "Role", "once_per_process", "validation_frame", "validation_row"]
 
 #: Columns of every model's ``validation`` table, in this order.
 VALIDATION_COLUMNS = (
@@ -82,3 +84,27 @@ def validation_row(
 def validation_frame(rows: Iterable[tuple]) -> pd.DataFrame:
     """Return the rows as the ``validation`` table (columns :data:`VALIDATION_COLUMNS`)."""
     return pd.DataFrame(list(rows), columns=list(VALIDATION_COLUMNS))
+
+
+def once_per_process(rows: Callable[[], list[tuple]]) -> Callable[[], pd.DataFrame]:
+    """Return a function giving the validation table of `rows`, computed once per process.
+
+    The table depends on the catalogue only (each model year at its defaults), so it is
+    computed on the first call; every call records the catalogue rows the first one read,
+    so a run's provenance lists them whichever run came first.
+    """
+
+    @functools.lru_cache(maxsize=1)
+    def cached() -> tuple[pd.DataFrame, tuple[str, ...]]:
+        with recording() as read:
+            frame = validation_frame(rows())
+        return frame, tuple(read)
+
+    def validation() -> pd.DataFrame:
+        frame, read = cached()
+        for fid in read:
+            fact(fid)
+        return frame.copy()
+
+    validation.__doc__ = (rows.__doc__ or "").strip() or "The model's validation table."
+    return validation
