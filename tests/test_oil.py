@@ -383,7 +383,7 @@ def test_capacity_study_overload_comes_from_the_catalogue() -> None:
 def test_validation_by_role_fitted_on_2023_checked_on_2024_and_2025() -> None:
     from corridor_sim.models.toolkit.validation import VALIDATION_COLUMNS
 
-    table = cs.run(cs.Scenario(model="oil", year=2025, name="v")).table("validation")
+    table = oil.simulate(scenario(2025)).table("validation")
     assert tuple(table.columns) == VALIDATION_COLUMNS
     assert set(table.loc[table["year"] == 2023, "role"]) == {"input", "fitted"}
     predicted = table[(table["role"] == "predicted") & table["error_pct"].notna()]

@@ -33,12 +33,10 @@ Examples
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from corridor_sim.models.oil import hook
 from corridor_sim.models.oil.params import PARAMS
-from corridor_sim.models.toolkit import study
 from corridor_sim.models.toolkit.corridor import Corridor
 
 __all__ = [
@@ -89,11 +87,5 @@ MODEL = CORRIDOR.model(
     years=(2023, 2026),
 )
 OPTIONS = MODEL.option_table
-build = CORRIDOR.build
-simulate = CORRIDOR.simulate
-elements = CORRIDOR.elements
-parameters = MODEL.parameters
-provenance = MODEL.parameter_provenance
-route_capacity = partial(study.corridor_capacity, CORRIDOR)
-volume_sweep = partial(study.volume_sweep, CORRIDOR)
-bottleneck_sequence = partial(study.bottleneck_sequence, CORRIDOR)
+build, simulate, elements, parameters, provenance = CORRIDOR.functions(MODEL)
+route_capacity, volume_sweep, bottleneck_sequence = CORRIDOR.studies()

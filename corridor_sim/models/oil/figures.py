@@ -84,7 +84,7 @@ def route_map(result: Result, ax: Axes | None = None) -> Axes:
     through Tbilisi, the tanks left out (:func:`storage_levels` shows them) and the crude
     delivered at each terminal written beside it (placed clear of the other labels). Arcs
     that can carry nothing are not in the network (Kuryk crude loading today, reinforcement
-    tankers not ordered: :func:`corridor_sim.models.oil.network.idle_arcs`).
+    tankers not ordered: :func:`corridor_sim.models.oil.hook.idle`).
 
     Parameters
     ----------

@@ -473,6 +473,30 @@ class Corridor:
             value(f"{self.geo}.geo.{nid}_lat", unit="deg"),
         )
 
+    def functions(self, model: ModelEntry) -> tuple[Callable[..., Any], ...]:
+        """Return the model package's ``build, simulate, elements, parameters, provenance``."""
+        return (
+            self.build,
+            self.simulate,
+            self.elements,
+            model.parameters,
+            model.parameter_provenance,
+        )
+
+    def studies(self) -> tuple[Callable[..., Any], ...]:
+        """Return ``capacity, volume_sweep, bottleneck_sequence`` bound to this corridor.
+
+        See :mod:`corridor_sim.models.toolkit.study`; the corridor is the first argument.
+        """
+        from functools import partial  # noqa: PLC0415
+
+        from corridor_sim.models.toolkit import study  # noqa: PLC0415
+
+        return tuple(
+            partial(fn, self)
+            for fn in (study.corridor_capacity, study.volume_sweep, study.bottleneck_sequence)
+        )
+
     # -- the model entry -------------------------------------------------------------------
     def model(self, **kwargs: Any) -> ModelEntry:  # noqa: ANN401
         """Return the corridor's :class:`ModelEntry` (build, simulate, parameters, elements).
