@@ -45,7 +45,7 @@ import numpy as np  # noqa: E402
 import pandapower as pp  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from corridor_sim.engines._dispatch_net import read_net  # noqa: E402
+from corridor_sim.engines.dispatch.netdata import read_net  # noqa: E402
 from corridor_sim.engines.dispatch import VOLL_EUR_PER_MWH, dispatch  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

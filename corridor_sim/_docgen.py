@@ -5,6 +5,7 @@ Pages hold generated blocks between markers::
     <!-- models:start -->        the registered models (README.md, docs/index.md)
     <!-- parameters:start -->    a model's PARAMS.markdown() (docs/<model>.md)
     <!-- options:start -->       a model's OPTIONS.markdown() (docs/<model>.md)
+    <!-- architecture:start -->  the layer table and "where does X live" (docs/architecture.md)
 
 ``python -m corridor_sim._docgen`` rewrites them; the tests fail when a page differs from
 what the code declares (a model missing from a list, a stale parameter table).
@@ -16,6 +17,7 @@ import re
 import sys
 from pathlib import Path
 
+from corridor_sim import _architecture
 from corridor_sim.models import available_models, get_model
 
 __all__ = ["expected_blocks", "models_markdown", "sync"]
@@ -39,6 +41,8 @@ def expected_blocks(path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     if path.name == "README.md":
         out["models"] = models_markdown(link_prefix="docs/")
+    elif path.name == "architecture.md":
+        out["architecture"] = _architecture.markdown()
     elif path.name == "index.md":
         out["models"] = models_markdown(link_prefix="")
     elif path.stem in available_models():

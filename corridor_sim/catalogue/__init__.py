@@ -14,12 +14,8 @@ files are read and concatenated, and ids are unique across them. See
 ``docs/facts.md``.
 """
 
+from corridor_sim.catalogue._files import COLUMNS, DISTRIBUTIONS, RANGE_COLUMNS, Fact, Status
 from corridor_sim.catalogue._loader import (
-    COLUMNS,
-    DISTRIBUTIONS,
-    RANGE_COLUMNS,
-    Fact,
-    Status,
     clear_cache,
     fact,
     facts,

@@ -19,9 +19,6 @@ import pandas as pd
 
 from corridor_sim.catalogue._files import (
     _STATUSES,
-    COLUMNS,
-    DISTRIBUTIONS,
-    RANGE_COLUMNS,
     Fact,
     Status,
     data_files,
@@ -30,11 +27,6 @@ from corridor_sim.catalogue._files import (
 from corridor_sim.errors import FactError, SpecError, UnitError, UnknownNameError, suggest
 
 __all__ = [
-    "COLUMNS",
-    "DISTRIBUTIONS",
-    "RANGE_COLUMNS",
-    "Fact",
-    "Status",
     "fact",
     "facts",
     "overrides",

@@ -101,7 +101,7 @@ class ModelEntry:
         ``elements(year) -> Sequence[str]``: element ids an event may name
         (``None``: the model checks event elements itself, in `check`).
     options : OptionTable or mapping of str to str
-        Accepted ``[options]`` keys (declared with :class:`~corridor_sim.models.params.Option`,
+        Accepted ``[options]`` keys (declared with :class:`~corridor_sim.models.options.Option`,
         or as name -> description).
     resolutions : tuple of str
         Time resolutions the model supports; the first is the default.

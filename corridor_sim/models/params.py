@@ -44,14 +44,11 @@ import pandas as pd
 
 from corridor_sim.catalogue import recording, value
 from corridor_sim.errors import SpecError, UnknownNameError, is_number, suggest
-from corridor_sim.models.options import Option, OptionTable
 from corridor_sim.models.provenance import PROVENANCE_COLUMNS, provenance_table
 from corridor_sim.models.relations import Relation
 
 __all__ = [
     "PROVENANCE_COLUMNS",
-    "Option",
-    "OptionTable",
     "Param",
     "ParamTable",
     "ParamValues",

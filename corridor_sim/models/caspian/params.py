@@ -20,7 +20,8 @@ from corridor_sim.catalogue import fact
 from corridor_sim.errors import SpecError
 from corridor_sim.models.caspian import schedule as r
 from corridor_sim.models.caspian.schedule import applies, schedule_share, schedule_years
-from corridor_sim.models.params import Option, OptionTable, Param, ParamTable, ParamValues
+from corridor_sim.models.options import Option, OptionTable
+from corridor_sim.models.params import Param, ParamTable, ParamValues
 from corridor_sim.units import HOURS_PER_DAY, HOURS_PER_YEAR
 
 __all__ = [

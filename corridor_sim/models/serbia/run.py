@@ -10,7 +10,8 @@ import pandas as pd
 from corridor_sim.catalogue import value
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
 from corridor_sim.models.base import ScenarioLike
-from corridor_sim.models.params import Option, OptionTable, ParamValues
+from corridor_sim.models.options import Option, OptionTable
+from corridor_sim.models.params import ParamValues
 from corridor_sim.models.serbia.backcast import backcast_table
 from corridor_sim.models.serbia.gas import GasSpec, route_free_capacity
 from corridor_sim.models.serbia.inputs import YearInputs, year_inputs

@@ -1,0 +1,339 @@
+"""Matrices of the dispatch LP for one block of hours, in the PTDF or the angle formulation.
+
+Columns are hour-major: every hour has the same ``nv`` columns (:func:`layout`), then come
+the extendable ratings (one column each for the whole block). Every hour has the same rows
+(an hour-invariant matrix repeated with ``kron``) with hour-dependent bounds; storage and
+ramping rows link consecutive hours, rating columns enter the limit rows of every hour.
+Rows are ``lo <= a x <= hi``: equalities, one-sided or ranged (HiGHS takes them as such).
+
+Per hour, in both formulations: units (``p_mw``), unserved demand per fixed load, dcline
+forward and reverse sent power, storage charge, discharge and state of charge.
+
+* ``ptdf``: rows = one power balance per island, storage energy balance, then one ranged
+  PTDF row per limited branch (``-F <= PTDF p + offset <= F``; dense: one entry per
+  injection column of the island).
+* ``angle``: adds bus angles (times the base MVA, so the coefficients are ``Bbus``/``Bf``
+  in per unit; each island's reference row fixed at 0); rows = one balance per bus
+  (``injection = Bbus theta + shift``), storage, one ranged row per limited branch
+  (``-F <= Bf theta + shift <= F``: two or three entries). The LP then grows with buses
+  and branches, not branches x buses.
+
+Extendable ratings add rows per hour: ``+-flow - r <= 0`` (AC) and ``sent - a_t r <= 0``
+for both directions of a dcline (``a_t``: the hour's availability).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from corridor_sim.engines.dispatch.cycles import cycle_rows
+from corridor_sim.engines.dispatch.extendable import ExtData
+from corridor_sim.engines.dispatch.netdata import NetData
+
+__all__ = ["FORMULATIONS", "Layout", "LinearProgram", "build", "fixed_injections", "layout"]
+
+#: Network formulations of the dispatch LP.
+FORMULATIONS = ("kirchhoff", "angle", "ptdf")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Layout:
+    """Where things are in one block's LP (see the module docstring).
+
+    ``sl``: column slices of one hour; ``nv``: columns per hour; ``fixed``: branch rows with
+    a fixed limit; ``xac``: branch rows with an extendable rating (``ext.ac`` order);
+    ``rows``: row slices of one hour (``bal``: island or bus balances, ``st``: storage,
+    ``lim``: fixed limits, ``xup``/``xlo``: extendable AC rows, ``xfwd``/``xrev``:
+    extendable dcline rows).
+    """
+
+    formulation: str
+    sl: dict[str, slice]
+    nv: int
+    fixed: np.ndarray
+    xac: np.ndarray
+    rows: dict[str, slice]
+
+    @property
+    def n_rows(self) -> int:
+        """Rows per hour (without ramps)."""
+        return max((s.stop for s in self.rows.values()), default=0)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class LinearProgram:
+    """One block's LP: minimise ``c x``, ``row_lo <= a x <= row_hi``, ``col_lo <= x <= col_hi``.
+
+    ``a_inj``, ``finj`` and ``dc_on`` (injection map, fixed injections, available links)
+    are kept to read flows from the solution.
+    """
+
+    c: np.ndarray
+    a: sp.csr_matrix
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    col_lo: np.ndarray
+    col_hi: np.ndarray
+    a_inj: sp.csr_matrix
+    finj: np.ndarray
+    dc_on: np.ndarray
+
+
+def _slices(sizes: dict[str, int]) -> dict[str, slice]:
+    out, at = {}, 0
+    for k, n in sizes.items():
+        out[k] = slice(at, at + n)
+        at += n
+    return out
+
+
+def layout(data: NetData, ext: ExtData, formulation: str) -> Layout:
+    """Column and row layout of one hour for `formulation` (``ptdf`` or ``angle``)."""
+    xac = ext.branch_row[ext.ac]
+    fixed = np.setdiff1d(data.monitored, xac)
+    n_u, n_l = data.unit_type.size, data.load_element.size
+    n_d, n_s = data.dc_element.size, data.st_element.size
+    sizes = {"unit": n_u, "uns": n_l, "fwd": n_d, "rev": n_d, "ch": n_s, "dis": n_s, "soc": n_s}
+    n_bal, n_kvl, n_lim = data.n_island, 0, fixed.size
+    if formulation == "angle":
+        sizes["theta"] = data.n_row
+        n_bal = data.n_row
+    elif formulation == "kirchhoff":
+        sizes["flow"] = data.model.n_branch
+        n_bal, n_kvl, n_lim = data.n_row, _kvl(data)[0].shape[0], 0
+    n_xd = ext.dc.size
+    rows = _slices({"bal": n_bal, "kvl": n_kvl, "st": n_s, "lim": n_lim, "xup": xac.size,
+                    "xlo": xac.size, "xfwd": n_xd, "xrev": n_xd})  # fmt: skip
+    sl = _slices(sizes)
+    return Layout(formulation, sl, max(s.stop for s in sl.values()), fixed, xac, rows)
+
+
+def _injection(data: NetData, lay: Layout) -> sp.csr_matrix:
+    """(bus rows x columns of one hour): MW injected at each bus row by each column."""
+    sl = lay.sl
+    r, c, v = [], [], []
+
+    def put(rows: np.ndarray, key: str, vals: np.ndarray | float) -> None:
+        cols = np.arange(sl[key].start, sl[key].stop)
+        r.append(np.asarray(rows))
+        c.append(cols)
+        v.append(np.broadcast_to(np.asarray(vals, dtype=float), cols.shape))
+
+    put(data.unit_row, "unit", data.unit_sign)
+    put(data.load_row, "uns", 1.0)
+    put(data.dc_from_row, "fwd", -1.0)
+    put(data.dc_to_row, "fwd", data.dc_keep)
+    put(data.dc_to_row, "rev", -1.0)
+    put(data.dc_from_row, "rev", data.dc_keep)
+    put(data.st_row, "ch", -1.0)
+    put(data.st_row, "dis", 1.0)
+    return sp.csr_matrix(
+        (np.concatenate(v), (np.concatenate(r), np.concatenate(c))), shape=(data.n_row, lay.nv)
+    )
+
+
+def _kvl(data: NetData) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Kirchhoff's voltage law rows of `data`'s network (computed once per net)."""
+    if "kvl" not in data._cache:  # noqa: SLF001
+        data._cache["kvl"] = cycle_rows(data.model, data.ref_row)  # noqa: SLF001
+    return data._cache["kvl"]  # noqa: SLF001
+
+
+def _select(
+    n_rows: int, cols: np.ndarray, nv: int, vals: float | np.ndarray = 1.0
+) -> sp.csr_matrix:
+    """(n_rows x nv) with ``vals`` at (k, cols[k])."""
+    vals = np.broadcast_to(np.asarray(vals, dtype=float), cols.shape)
+    return sp.csr_matrix((vals, (np.arange(cols.size), cols)), shape=(n_rows, nv))
+
+
+def _hour_rows(
+    data: NetData, lay: Layout, ext: ExtData, a_inj: sp.csr_matrix, finj: np.ndarray
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Return the hour-invariant rows (n_rows x nv) and their bounds (hours x n_rows).
+
+    The rating columns' entries are added by :func:`_rating_columns`.
+    """
+    n_h, nv, sl, rows = finj.shape[0], lay.nv, lay.sl, lay.rows
+    lo = np.zeros((n_h, lay.n_rows))
+    hi = np.zeros((n_h, lay.n_rows))
+    model = data.model
+    lim = data.branch_limit_mw[lay.fixed]
+    kvl = sp.csr_matrix((0, nv))
+    if lay.formulation == "kirchhoff":
+        flows = _select(model.n_branch, sl["flow"].start + np.arange(model.n_branch), nv)
+        bal = a_inj - sp.csr_matrix(model.cft).T @ flows
+        lo[:, rows["bal"]] = hi[:, rows["bal"]] = -finj
+        cyc, cyc_rhs = _kvl(data)
+        kvl = cyc @ flows
+        lo[:, rows["kvl"]] = hi[:, rows["kvl"]] = cyc_rhs
+        flow_fixed = sp.csr_matrix((0, nv))
+        flow_x = flows[lay.xac]
+        lim = np.zeros(0)  # fixed limits are the flow columns' bounds
+        base_fixed = np.zeros((n_h, 0))
+        base_x = np.zeros((n_h, lay.xac.size))
+    elif lay.formulation == "angle":
+        theta = _select(data.n_row, sl["theta"].start + np.arange(data.n_row), nv)
+        bal = a_inj - sp.csr_matrix(model.bbus) @ theta
+        lo[:, rows["bal"]] = hi[:, rows["bal"]] = model.p_shift_bus_mw[None, :] - finj
+        flow_fixed = sp.csr_matrix(model.bf[lay.fixed]) @ theta
+        flow_x = sp.csr_matrix(model.bf[lay.xac]) @ theta
+        base_fixed = np.broadcast_to(model.p_shift_branch_mw[lay.fixed], (n_h, lay.fixed.size))
+        base_x = np.broadcast_to(model.p_shift_branch_mw[lay.xac], (n_h, lay.xac.size))
+    else:
+        grp = sp.csr_matrix(
+            (np.ones(data.n_row), (data.island, np.arange(data.n_row))),
+            shape=(data.n_island, data.n_row),
+        )
+        bal = grp @ a_inj
+        lo[:, rows["bal"]] = hi[:, rows["bal"]] = -(grp @ finj.T).T
+        flow_fixed = sp.csr_matrix(data.ptdf[lay.fixed]) @ a_inj
+        flow_x = sp.csr_matrix(data.ptdf[lay.xac]) @ a_inj
+        base_fixed = finj @ data.ptdf[lay.fixed].T + data.offset_mw[lay.fixed]
+        base_x = finj @ data.ptdf[lay.xac].T + data.offset_mw[lay.xac]
+    n_s = data.st_element.size
+    s_idx = np.arange(n_s)
+    s_cols = np.concatenate([sl[k].start + s_idx for k in ("soc", "ch", "dis")])
+    s_vals = np.concatenate([np.ones(n_s), -data.st_eta_charge, 1.0 / data.st_eta_discharge])
+    s_in = sp.csr_matrix((s_vals, (np.tile(s_idx, 3), s_cols)), shape=(n_s, nv))
+    lo[0, rows["st"]] = hi[0, rows["st"]] = data.st_e0_mwh
+    lo[:, rows["lim"]], hi[:, rows["lim"]] = -lim - base_fixed, lim - base_fixed
+    lo[:, rows["xup"]], hi[:, rows["xup"]] = -np.inf, -base_x  # flow - r <= 0
+    lo[:, rows["xlo"]], hi[:, rows["xlo"]] = -np.inf, base_x  # -flow - r <= 0
+    pos = ext.dc_pos[ext.dc]
+    dc_rows = [_select(pos.size, sl[key].start + pos, nv) for key in ("fwd", "rev")]
+    lo[:, rows["xfwd"]] = lo[:, rows["xrev"]] = -np.inf  # sent - a r <= 0
+    parts = [bal, kvl, s_in, flow_fixed, flow_x, -flow_x, *dc_rows]
+    return sp.vstack(parts, format="csr"), lo, hi
+
+
+def _rating_columns(lay: Layout, ext: ExtData, dc_avail: np.ndarray) -> sp.csr_matrix:
+    """(hours * n_rows x n_ratings): ``-1`` (AC) or ``-a_t`` (dcline) in each rating's rows."""
+    n_h, n_rows, rows = dc_avail.shape[0], lay.n_rows, lay.rows
+    r, c, v = [], [], []
+    hour0 = np.arange(n_h)[:, None] * n_rows
+    for key in ("xup", "xlo"):
+        local = rows[key].start + np.arange(ext.ac.size)
+        r.append((hour0 + local).ravel())
+        c.append(np.tile(ext.ac, n_h))
+        v.append(np.full(n_h * ext.ac.size, -1.0))
+    avail = dc_avail[:, ext.dc_pos[ext.dc]]
+    for key in ("xfwd", "xrev"):
+        local = rows[key].start + np.arange(ext.dc.size)
+        r.append((hour0 + local).ravel())
+        c.append(np.tile(ext.dc, n_h))
+        v.append(-avail.ravel())
+    return sp.csr_matrix(
+        (np.concatenate(v), (np.concatenate(r), np.concatenate(c))),
+        shape=(n_h * n_rows, ext.size),
+    )
+
+
+def _ramps(data: NetData, lay: Layout, n_h: int) -> tuple[sp.csr_matrix | None, np.ndarray]:
+    """Rows ``p_t - p_(t-1) <= up`` and ``p_(t-1) - p_t <= down`` from the second hour on."""
+    blocks, rhs = [], []
+    for sign, limit in ((1.0, data.unit_ramp_up), (-1.0, data.unit_ramp_down)):
+        ramped = np.flatnonzero(np.isfinite(limit))
+        if ramped.size and n_h > 1:
+            sel = _select(ramped.size, lay.sl["unit"].start + ramped, lay.nv, sign)
+            diff = sp.diags([-np.ones(n_h - 1), np.ones(n_h - 1)], [0, 1], shape=(n_h - 1, n_h))
+            blocks.append(sp.kron(diff, sel, format="csr"))
+            rhs.append(np.tile(limit[ramped], n_h - 1))
+    if not blocks:
+        return None, np.zeros(0)
+    return sp.vstack(blocks, format="csr"), np.concatenate(rhs)
+
+
+def fixed_injections(
+    data: NetData, load_mw: np.ndarray, dc_max_mw: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the fixed injections and whether each link is available, per hour.
+
+    Injections (hours x bus rows): demand, dcline ``loss_mw`` at the from bus.
+    """
+    finj = np.zeros((load_mw.shape[0], data.n_row))
+    np.add.at(finj.T, data.load_row, -load_mw.T)
+    dc_on = dc_max_mw > 0
+    np.add.at(finj.T, data.dc_from_row, -(dc_on * data.dc_loss_mw).T)
+    return finj, dc_on
+
+
+def _bounds(  # noqa: PLR0913
+    data: NetData, lay: Layout, ext: ExtData, lo_u: np.ndarray, hi_u: np.ndarray,
+    load_mw: np.ndarray, dc_max_mw: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Column bounds (lower, upper): hourly columns hour-major, then the ratings."""
+    n_h, sl = lo_u.shape[0], lay.sl
+    lo = np.zeros((n_h, lay.nv))
+    hi = np.zeros((n_h, lay.nv))
+    lo[:, sl["unit"]], hi[:, sl["unit"]] = lo_u, hi_u
+    hi[:, sl["uns"]] = np.maximum(load_mw, 0.0)
+    dc_hi = dc_max_mw.copy()
+    dc_hi[:, ext.dc_pos[ext.dc]] = np.inf  # limited by the rating rows
+    hi[:, sl["fwd"]] = hi[:, sl["rev"]] = dc_hi
+    hi[:, sl["ch"]] = data.st_charge_max_mw
+    hi[:, sl["dis"]] = data.st_discharge_max_mw
+    lo[:, sl["soc"]], hi[:, sl["soc"]] = data.st_e_min_mwh, data.st_e_max_mwh
+    # the block ends no lower than it started
+    lo[-1, sl["soc"]] = np.maximum(data.st_e_min_mwh, np.minimum(data.st_e0_mwh, data.st_e_max_mwh))
+    if lay.formulation == "angle":
+        theta = sl["theta"]
+        lo[:, theta], hi[:, theta] = -np.inf, np.inf
+        lo[:, theta.start + data.ref_row] = hi[:, theta.start + data.ref_row] = 0.0
+    if lay.formulation == "kirchhoff":
+        flow = sl["flow"]
+        lo[:, flow], hi[:, flow] = -np.inf, np.inf
+        lim = data.branch_limit_mw[lay.fixed]
+        lo[:, flow.start + lay.fixed], hi[:, flow.start + lay.fixed] = -lim, lim
+    return np.concatenate([lo.ravel(), ext.min_mw]), np.concatenate([hi.ravel(), ext.max_mw])
+
+
+def _cost(data: NetData, lay: Layout, voll_eur_per_mwh: float) -> np.ndarray:
+    cost = np.zeros(lay.nv)
+    sl = lay.sl
+    cost[sl["unit"]] = data.unit_cost
+    cost[sl["uns"]] = voll_eur_per_mwh
+    cost[sl["fwd"]] = cost[sl["rev"]] = data.dc_cost
+    cost[sl["ch"]] = data.st_cost
+    cost[sl["dis"]] = -data.st_cost
+    return cost
+
+
+def build(  # noqa: PLR0913
+    data: NetData, ext: ExtData, lay: Layout, *, lo: np.ndarray, hi: np.ndarray,
+    load_mw: np.ndarray, dc_max_mw: np.ndarray, dc_avail: np.ndarray, voll_eur_per_mwh: float,
+) -> LinearProgram:  # fmt: skip
+    """Return the LP of one block of hours (arrays: hours x elements)."""
+    n_h, nv, n_x = lo.shape[0], lay.nv, ext.size
+    a_inj = _injection(data, lay)
+    finj, dc_on = fixed_injections(data, load_mw, dc_max_mw)
+    hour, row_lo, row_hi = _hour_rows(data, lay, ext, a_inj, finj)
+    a = sp.kron(sp.identity(n_h, format="csr"), hour, format="csr")
+    n_s = data.st_element.size
+    if n_s and n_h > 1:  # soc_t - soc_(t-1) - ...: the previous hour's state of charge
+        st = lay.rows["st"].start + np.arange(n_s)
+        soc = lay.sl["soc"].start + np.arange(n_s)
+        prev = sp.csr_matrix((-np.ones(n_s), (st, soc)), shape=(lay.n_rows, nv))
+        a = a + sp.kron(sp.diags(np.ones(n_h - 1), -1, format="csr"), prev, format="csr")
+    blocks = [[a, _rating_columns(lay, ext, dc_avail)]]
+    lo_rows, hi_rows = [row_lo.ravel()], [row_hi.ravel()]
+    ramps, ramp_hi = _ramps(data, lay, n_h)
+    if ramps is not None:
+        blocks.append([ramps, sp.csr_matrix((ramps.shape[0], n_x))])
+        lo_rows.append(np.full(ramp_hi.size, -np.inf))
+        hi_rows.append(ramp_hi)
+    col_lo, col_hi = _bounds(data, lay, ext, lo, hi, load_mw, dc_max_mw)
+    return LinearProgram(
+        c=np.concatenate([np.tile(_cost(data, lay, voll_eur_per_mwh), n_h), ext.cost_eur_per_mw]),
+        a=sp.bmat(blocks, format="csr"),
+        row_lo=np.concatenate(lo_rows),
+        row_hi=np.concatenate(hi_rows),
+        col_lo=col_lo,
+        col_hi=col_hi,
+        a_inj=a_inj,
+        finj=finj,
+        dc_on=dc_on,
+    )

@@ -1,0 +1,188 @@
+"""Hour-blocked DC power flow behind :func:`corridor_sim.engines.power.dc_flow`.
+
+The hours are cut into blocks of a few MB of right-hand sides (``DCModel.block_columns``);
+per block the injections are built from the input tables, the angles solved with the stored
+sparse factorisation and the line / trafo flows, loadings, bus angles and slack outputs
+computed and written into the output arrays. Peak memory is therefore the output plus one
+block; there is no hours x buses matrix and no dense PTDF.
+
+On very small nets (up to ``DENSE_MAX_BUS`` non-slack rows) a dense angle sensitivity (one
+small inverse, then one matrix product per block) is faster than SuperLU's per-call cost;
+the choice is automatic and both give the same numbers to round-off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from corridor_sim.engines._shared.dcmodel import DCModel
+from corridor_sim.engines._shared.linalg import blas_threads
+from corridor_sim.engines.power.inputs import HourlyInjections
+
+__all__ = ["DENSE_MAX_BUS", "FlowArrays", "evaluate", "use_dense"]
+
+#: Up to this many non-slack bus rows the angles come from a dense sensitivity (measured
+#: faster there, ``benchmarks/bench_dc_flow.py --nets case30 case118``); above, sparse solves.
+DENSE_MAX_BUS = 200
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FlowArrays:
+    """Hour-major results of every hour (rows: hours, columns: elements).
+
+    ``branch_mw`` / ``loading_pct`` hold every line, then every trafo, of the net (0 for
+    out-of-service ones); ``bus_va_degree`` every bus (NaN when not solved); ``slack_mw``
+    each slack unit's output without its set-point ``p0``.
+    """
+
+    branch_mw: np.ndarray
+    loading_pct: np.ndarray
+    bus_va_degree: np.ndarray
+    slack_mw: np.ndarray
+    n_line: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Plan:
+    """What every block needs, built once per model (cached)."""
+
+    pos: np.ndarray  # positions (lines then trafos) of in-service branches
+    bf_mw: sp.csr_matrix  # their Bf rows times base (MW per rad)
+    shift_mw: np.ndarray  # their phase-shift flow term (MW)
+    per_mw: np.ndarray  # their loading per MW (%)
+    bus_pos: np.ndarray  # positions in net.bus of solved buses
+    bus_rows: np.ndarray  # their bus rows
+    rhs_offset: np.ndarray  # pvpq: (Pbusinj + Bbus[pvpq, ref] va_ref) in pu
+    slack_b_mw: sp.csr_matrix  # Bbus rows of the slack buses times base
+    slack_c_mw: np.ndarray  # phase-shift term at the slack buses (MW)
+
+
+def _plan(model: DCModel) -> _Plan:
+    cached = model._cache.get("flow_plan")
+    if cached is not None:
+        return cached
+    rows = np.concatenate([model.line_row, model.trafo_row]).astype(np.int64)
+    pos = np.flatnonzero(rows >= 0)
+    base = model.base_mva
+    pvpq, ref = model.pvpq_rows, model.ref_rows
+    offset = model.p_shift_bus_mw[pvpq] / base
+    if ref.size and pvpq.size:
+        offset = offset + model.bbus[pvpq][:, ref] @ model.va_ref_rad
+    plan = _Plan(
+        pos=pos,
+        bf_mw=sp.csr_matrix(model.bf[rows[pos]] * base),
+        shift_mw=model.p_shift_branch_mw[rows[pos]],
+        per_mw=model.loading_pct_per_mw[rows[pos]],
+        bus_pos=np.flatnonzero(model.bus_row >= 0),
+        bus_rows=model.bus_row[model.bus_row >= 0],
+        rhs_offset=np.asarray(offset, dtype=float),
+        slack_b_mw=sp.csr_matrix(model.bbus[model.slack_row] * base),
+        slack_c_mw=model.p_shift_bus_mw[model.slack_row],
+    )
+    model._cache["flow_plan"] = plan
+    return plan
+
+
+def use_dense(model: DCModel) -> bool:
+    """Whether :func:`evaluate` takes the dense route on `model` (small nets)."""
+    return 0 < model.pvpq_rows.size <= DENSE_MAX_BUS
+
+
+def _angles(model: DCModel, plan: _Plan, p: np.ndarray) -> np.ndarray:
+    """Bus angles (rad), block x n_bus (hour-major), for injections `p` (n_bus x block, MW)."""
+    va = np.empty((p.shape[1], model.n_bus))
+    va[:, model.ref_rows] = model.va_ref_rad[None, :]
+    pvpq = model.pvpq_rows
+    if not pvpq.size:
+        return va
+    rhs = p[pvpq] / model.base_mva
+    rhs -= plan.rhs_offset[:, None]
+    va[:, pvpq] = model.lu.solve(rhs).T  # SuperLU returns Fortran order: .T is hour-major
+    return va
+
+
+def _dense_angles(model: DCModel) -> tuple[np.ndarray, np.ndarray]:
+    """``va = sens @ p + va0`` (rad) on small nets: n_bus x n_bus sensitivity and offset."""
+    cached = model._cache.get("flow_dense")
+    if cached is None:
+        sens = np.ascontiguousarray(model.angle_sensitivity())
+        cached = (sens, model.solve_angles_rad(np.zeros(model.n_bus)))
+        model._cache["flow_dense"] = cached
+    return cached
+
+
+def evaluate(
+    model: DCModel,
+    hourly: HourlyInjections,
+    *,
+    n_threads: int | None = 1,
+    dense: bool | None = None,
+) -> FlowArrays:
+    """Flows, loadings, angles and slack outputs of every hour, block by block.
+
+    Parameters
+    ----------
+    model : DCModel
+    hourly : HourlyInjections
+    n_threads : int or None, default 1
+        BLAS threads during the computation (None: leave as configured).
+    dense : bool, optional
+        Force the dense (True) or sparse (False) route; default :func:`use_dense`.
+    """
+    plan = _plan(model)
+    dense = use_dense(model) if dense is None else dense
+    n_hours = len(hourly.hours)
+    n_el = model.line_row.size + model.trafo_row.size
+    every = plan.pos.size == n_el
+    all_buses = plan.bus_pos.size == model.bus_index.size
+    # hour-major outputs: each block writes one contiguous slab (element-major writes of
+    # short rows cost a TLB miss per row and were 5x slower on case2869pegase)
+    branch = np.empty((n_hours, n_el)) if every else np.zeros((n_hours, n_el))
+    loading = np.empty((n_hours, n_el)) if every else np.zeros((n_hours, n_el))
+    bus_va = np.empty((n_hours, model.bus_index.size))
+    slack = np.empty((model.slack_row.size, n_hours))
+    step = model.block_columns()
+    sens, va0 = _dense_angles(model) if dense else (None, None)
+    with blas_threads(n_threads):
+        for start in range(0, n_hours, step):
+            stop = min(n_hours, start + step)
+            p = hourly.block(start, stop)
+            if dense:
+                va = p.T @ sens.T  # hour-major, block x n_bus
+                va += va0[None, :]
+            else:
+                va = _angles(model, plan, p)
+            # every step writes contiguous hour-major slabs: filling fresh output memory in
+            # transposed order page-faults per element and was 6x slower (case2869pegase)
+            flow = np.ascontiguousarray((plan.bf_mw @ va.T).T)
+            flow += plan.shift_mw[None, :]
+            load = np.abs(flow)  # in cache; the output is written once
+            load *= plan.per_mw[None, :]
+            if every:
+                branch[start:stop] = flow
+                loading[start:stop] = load
+            else:
+                branch[start:stop, plan.pos] = flow
+                loading[start:stop, plan.pos] = load
+            if all_buses:
+                angle = np.take(va, plan.bus_rows, axis=1, out=bus_va[start:stop])
+                np.rad2deg(angle, out=angle)
+            else:
+                bus_va[start:stop] = np.nan
+                bus_va[start:stop, plan.bus_pos] = np.rad2deg(va[:, plan.bus_rows])
+            if slack.shape[0]:
+                out = plan.slack_b_mw @ va.T
+                out -= p[model.slack_row]
+                out += plan.slack_c_mw[:, None]
+                out *= model.slack_share[:, None]
+                slack[:, start:stop] = out
+    return FlowArrays(
+        branch_mw=branch,
+        loading_pct=loading,
+        bus_va_degree=bus_va,
+        slack_mw=slack,
+        n_line=model.line_row.size,
+    )
