@@ -19,10 +19,10 @@ Examples
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from corridor_sim.models.middle_corridor import hook
-from corridor_sim.models.middle_corridor.hook import upgrades
 from corridor_sim.models.middle_corridor.params import PARAMS
 from corridor_sim.models.toolkit.corridor import Corridor
 
@@ -73,3 +73,5 @@ MODEL = CORRIDOR.model(
 OPTIONS = MODEL.option_table
 build, simulate, elements, parameters, provenance = CORRIDOR.functions(MODEL)
 corridor_capacity, volume_sweep, bottleneck_sequence = CORRIDOR.studies()
+#: Corridor capacity under each upgrade case (BTK 1/5, Alat 15/25, new ferries).
+upgrades = partial(hook.upgrades, CORRIDOR)

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from corridor_sim.catalogue import value
+from corridor_sim.models.middle_corridor.params import route_oil_mt
 from corridor_sim.models.toolkit.validation import once_per_process, validation_row
 from corridor_sim.units import MEGA, PERCENT, THOUSAND
 
@@ -32,24 +33,16 @@ __all__ = ["SEA_ARCS", "validation"]
 SEA_ARCS = ("aktau_ferries", "kuryk_ferries", "cargo_ships")
 
 
-def _year(year: int) -> tuple[Any, pd.DataFrame]:
-    from corridor_sim.models.middle_corridor import CORRIDOR  # noqa: PLC0415
-
-    return CORRIDOR.params.resolve(year), CORRIDOR.year_flows(year)
-
-
 def _mt(monthly: pd.DataFrame, arcs: tuple[str, ...]) -> float:
     return float(monthly[monthly["element"].isin(arcs)]["flow_kt"].sum()) / THOUSAND
 
 
-def _rows() -> list[tuple]:
+def _rows(corridor: Any) -> list[tuple]:  # noqa: ANN401 - the corridor's Corridor
     """Return the corridor against its records by role: crossing fitted on 2024."""
-    from corridor_sim.models.middle_corridor.params import route_oil_mt  # noqa: PLC0415
-
     rows = []
     crossing = {}
     for year in (2023, 2024, 2025):
-        p, monthly = _year(year)
+        p, monthly = corridor.params.resolve(year), corridor.year_flows(year)
         dry = _mt(monthly, SEA_ARCS)
         crossing[year] = (p, dry)
         fid = f"freight.titr.route_{year}"

@@ -7,7 +7,9 @@ The topology is ``nodes.csv`` and ``arcs.csv`` beside this file; the rules named
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,7 +23,8 @@ from corridor_sim.models.middle_corridor.params import (
     northern_route_mt_per_yr,
 )
 from corridor_sim.models.params import ParamValues
-from corridor_sim.models.toolkit.corridor import StudyRun
+from corridor_sim.models.toolkit.corridor import Corridor, StudyRun, evaluate
+from corridor_sim.models.toolkit.tables import read_topology
 from corridor_sim.units import HOURS_PER_DAY, MEGA, THOUSAND, days_in_year
 
 __all__ = [
@@ -50,10 +53,8 @@ CAPACITY_UNITS = {"capacity_teu_per_yr": lambda p: MEGA / p.mixed_t_per_teu}
 studies = (("upgrades", "BTK, Alat, new ferries"),)
 
 
-def _corridor() -> Any:  # noqa: ANN401 - the package's Corridor (imported on use: no cycle)
-    from corridor_sim.models.middle_corridor import CORRIDOR  # noqa: PLC0415
-
-    return CORRIDOR
+#: The corridor's own tables (the rules below read them; the package builds its Corridor).
+_TOPOLOGY = read_topology(Path(__file__).parent)
 
 
 # -- rules named in arcs.csv and nodes.csv ------------------------------------------------
@@ -97,11 +98,11 @@ def northern_shift(p: ParamValues) -> float:
 
 def northern_cost(p: ParamValues) -> float:
     """Cost of the northern route: the cheapest corridor route's over ``cost_ratio_to_northern``."""
-    corridor = _corridor()
-    arcs = {a.id: a for a in corridor.topology.arcs}
+    arcs = {a.id: a for a in _TOPOLOGY.arcs}
+    hook = sys.modules[__name__]
     cheapest = min(
-        sum(corridor.quantity(arcs[a].cost, p) for a in path)
-        for path in corridor.topology.paths(corridor.source, corridor.sink)
+        sum(evaluate(arcs[a].cost, p, hook) for a in path)
+        for path in _TOPOLOGY.paths("china", "europe")
         if not any(arcs[a].outside for a in path)
     )
     return cheapest / p.cost_ratio_to_northern
@@ -128,13 +129,12 @@ def check(p: ParamValues) -> None:
 
 
 # -- result tables --------------------------------------------------------------------------
-def arc_days(p: ParamValues) -> dict[str, float]:
+def arc_days(corridor: Corridor, p: ParamValues) -> dict[str, float]:
     """Transit days on each arc (the ``days`` column of arcs.csv)."""
-    corridor = _corridor()
     return {a.id: corridor.quantity(a.days, p) for a in corridor.topology.arcs}
 
 
-def transit_times(flows: pd.DataFrame, p: ParamValues) -> pd.DataFrame:
+def transit_times(corridor: Corridor, flows: pd.DataFrame, p: ParamValues) -> pd.DataFrame:
     """Split each period's flows into routes (largest first) and give each route's transit days.
 
     Returns
@@ -142,8 +142,7 @@ def transit_times(flows: pd.DataFrame, p: ParamValues) -> pd.DataFrame:
     DataFrame
         ``period``, ``element`` (route: arc ids joined by ``>``), ``transit_d``, ``flow_kt``.
     """
-    corridor = _corridor()
-    days = arc_days(p)
+    days = arc_days(corridor, p)
     routes = corridor.topology.paths(corridor.source, corridor.sink)
     rows = []
     for period, part in flows.groupby("period"):
@@ -160,11 +159,15 @@ def transit_times(flows: pd.DataFrame, p: ParamValues) -> pd.DataFrame:
 
 
 def tables(
-    p: ParamValues, result: Mapping[str, pd.DataFrame], slices: Sequence[Any], net: Any
+    corridor: Corridor,
+    p: ParamValues,
+    result: Mapping[str, pd.DataFrame],
+    slices: Sequence[Any],
+    net: Any,
 ) -> dict[str, pd.DataFrame]:
     """Return the ``transit_times`` table."""
     del slices, net
-    return {"transit_times": transit_times(result["flows"], p)}
+    return {"transit_times": transit_times(corridor, result["flows"], p)}
 
 
 def _weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
@@ -211,13 +214,19 @@ def meta(p: ParamValues, scenario: Any) -> dict[str, Any]:  # noqa: ANN401
     return {"mixed_t_per_teu": float(p.mixed_t_per_teu)}
 
 
-def upgrades(year: int, *, months: int = 12, **overrides: Any) -> pd.DataFrame:  # noqa: ANN401
+def upgrades(
+    corridor: Corridor,
+    year: int,
+    *,
+    months: int = 12,
+    **overrides: Any,  # noqa: ANN401
+) -> pd.DataFrame:
     """Corridor capacity under each case of :data:`UPGRADES` (BTK 1/5, Alat 15/25, new ferries)."""
     from corridor_sim.models.toolkit.study import corridor_capacity  # noqa: PLC0415
 
     rows = []
     for name, case in UPGRADES.items():
-        cap = corridor_capacity(_corridor(), year, months=months, **{**overrides, **case})
+        cap = corridor_capacity(corridor, year, months=months, **{**overrides, **case})
         rows.append((name, cap["capacity_mt_per_yr"], "+".join(cap["cut_arcs"])))
     frame = pd.DataFrame(rows, columns=["case", "capacity_mt_per_yr", "bottleneck"])
     frame["gain_mt_per_yr"] = frame["capacity_mt_per_yr"] - float(
@@ -231,7 +240,7 @@ def study(run: StudyRun) -> None:
     overrides = {
         k: v for k, v in run.scenario.overrides.items() if k != "corridor_volume_mt_per_yr"
     }
-    run.tables["upgrades"] = upgrades(int(run.p.year), months=run.months, **overrides)
+    run.tables["upgrades"] = upgrades(run.corridor, int(run.p.year), months=run.months, **overrides)
 
 
 validation = backcast.validation

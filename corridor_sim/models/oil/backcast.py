@@ -19,6 +19,7 @@ import pandas as pd
 
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import ScenarioError
+from corridor_sim.models.oil.params import cargo_per_call_t
 from corridor_sim.models.toolkit.validation import once_per_process, validation_row
 from corridor_sim.units import THOUSAND
 
@@ -57,13 +58,6 @@ def backcast_overrides(year: int, overrides: dict) -> dict:
     return out
 
 
-def _monthly(year: int, **overrides: Any) -> pd.DataFrame:  # noqa: ANN401
-    """Flow and capacity per arc and month of the route of `year` at its defaults (kt)."""
-    from corridor_sim.models.oil import CORRIDOR  # noqa: PLC0415 - the package's corridor
-
-    return CORRIDOR.year_flows(year, **overrides)
-
-
 def lane_full_months(monthly: pd.DataFrame, lane: str = "tanker_lane") -> int:
     """Months in which `lane` carries at least 99.9 % of its capacity."""
     part = monthly[monthly["element"] == lane]
@@ -82,13 +76,11 @@ def _record(fid: str) -> tuple[float, str]:
     return value(fid, unit=unit), unit
 
 
-def _rows() -> list[tuple]:
+def _rows(corridor: Any) -> list[tuple]:  # noqa: ANN401 - the oil route's Corridor
     """Return the route against its records by role: fitted on 2023, checked on 2024, 2025."""
-    from corridor_sim.models.oil.params import PARAMS, cargo_per_call_t  # noqa: PLC0415
-
     rows = []
     loaded = value("oil.aktau.loadings_baku_2023", unit="Mt")
-    m23 = _monthly(BACKCAST_YEAR, kazakh_volume_mt_per_yr=loaded)
+    m23 = corridor.year_flows(BACKCAST_YEAR, kazakh_volume_mt_per_yr=loaded)
     for lane, fid in (
         ("tanker_lane", "oil.aktau.loadings_baku_2023"),
         ("makhachkala_lane", "oil.aktau.loadings_makhachkala_2023"),
@@ -97,7 +89,7 @@ def _rows() -> list[tuple]:
         name = "Baku" if lane == "tanker_lane" else "Makhachkala"
         mod = _first(m23, lane, 12) / THOUSAND
         rows.append(validation_row(f"Aktau -> {name}", "input", 2023, unit, mod, rec, [fid]))
-    p23 = PARAMS.resolve(BACKCAST_YEAR, {"kazakh_volume_mt_per_yr": loaded})
+    p23 = corridor.params.resolve(BACKCAST_YEAR, {"kazakh_volume_mt_per_yr": loaded})
     active = int(
         (m23[m23["element"] == "tanker_lane"].groupby("period")["flow_kt"].sum() > 0).sum()
     )
@@ -114,7 +106,7 @@ def _rows() -> list[tuple]:
             ["oil.baku.tanker_calls_2023", "oil.fleet.asco_tankers_baku"],
         )
     )
-    m24 = _monthly(2024)
+    m24 = corridor.year_flows(2024)
     for quantity, lanes, months, fid in (
         ("Aktau -> Baku, January–June", ("tanker_lane",), 6, "oil.aktau.loadings_baku_h1_2024"),
         (
@@ -140,7 +132,7 @@ def _rows() -> list[tuple]:
         scale = 1.0 if unit == "kt" else 1 / THOUSAND
         mod = sum(_first(m24, lane, months) for lane in lanes) * scale
         rows.append(validation_row(quantity, "predicted", 2024, unit, mod, rec, [fid]))
-    m25 = _monthly(2025)
+    m25 = corridor.year_flows(2025)
     rec, unit = _record("oil.btc.kazakh_8m_2025")
     mod = _first(m25, "ceyhan_export", 8) / THOUSAND
     rows.append(

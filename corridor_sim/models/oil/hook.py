@@ -27,7 +27,7 @@ from corridor_sim.models.oil.params import (
 from corridor_sim.models.params import ParamValues
 from corridor_sim.models.toolkit.calendar import Slice
 from corridor_sim.models.toolkit.commodity import by_period
-from corridor_sim.models.toolkit.corridor import StudyRun
+from corridor_sim.models.toolkit.corridor import Corridor, StudyRun
 from corridor_sim.units import THOUSAND, days_in_year
 
 __all__ = [
@@ -219,10 +219,14 @@ capacity_view = baku_stream
 
 # -- result tables and summary --------------------------------------------------------------
 def tables(
-    p: ParamValues, result: Mapping[str, pd.DataFrame], slices: Sequence[Slice], net: Any
+    corridor: Corridor,
+    p: ParamValues,
+    result: Mapping[str, pd.DataFrame],
+    slices: Sequence[Slice],
+    net: Any,
 ) -> dict[str, pd.DataFrame]:
     """Return ``delivered`` (per terminal and month) and ``unmet`` (per supply node and month)."""
-    del p, net
+    del corridor, p, net
     monthly = result["monthly_flows"]
     terminal_of = {arc: t for t, arc in TERMINAL_ARCS.items()}
     delivered = monthly[monthly["element"].isin(terminal_of)].copy()

@@ -13,12 +13,12 @@ engine, tables by month, a summary), and offers one capacity study for every cor
 - ``idle(p, relieved) -> dict``: arcs left out (id -> what would add them);
 - ``arcs(p, slices, arcs) -> list``: rewrite the engine arcs (e.g. storage release arcs);
 - ``tidy(frame) -> frame``: fold rewritten arcs back in result tables;
-- ``tables(p, tables, slices, net) -> dict``: extra result tables;
+- ``tables(corridor, p, tables, slices, net) -> dict``: extra result tables;
 - ``summary(p, tables) -> rows``: summary rows ``(metric, value, unit[, element])``;
 - ``meta(p, scenario) -> dict``: extra ``meta`` entries;
 - ``prepare(scenario, options) -> scenario``: the scenario a study runs (e.g. a backcast);
 - ``studies``: extra ``options.study`` values, run by ``study(run)`` (a :class:`StudyRun`);
-- ``validation() -> DataFrame``: the model against its records, by role (the result's
+- ``validation(corridor) -> DataFrame``: the model against its records, by role (the result's
   ``validation`` table, :mod:`~corridor_sim.models.toolkit.validation`);
 - ``capacity_view(net) -> net``: the network a capacity study's max flow sees;
 - ``SWEEP_OVERRIDES``: parameters a volume sweep sets;
@@ -56,10 +56,38 @@ from corridor_sim.models.toolkit.tables import Topology, read_topology
 from corridor_sim.results.result import Result, summary_frame
 from corridor_sim.units import PERCENT, THOUSAND, days_in_year
 
-__all__ = ["STUDY_NONE", "STUDY_SEQUENCE", "Corridor", "StudyRun"]
+__all__ = ["STUDY_NONE", "STUDY_SEQUENCE", "Corridor", "StudyRun", "evaluate"]
 
 STUDY_NONE = "none"
 STUDY_SEQUENCE = "bottleneck_sequence"
+
+
+def evaluate(expr: str, p: ParamValues, hook: Any, *, where: str = "") -> float:  # noqa: ANN401
+    """Return the value of a table expression for the parameters `p`.
+
+    Terms are joined by ``+``; each is a parameter name, ``rule:<name>`` (``hook.<name>(p)``),
+    ``inf`` or ``0``.
+
+    Raises
+    ------
+    SpecError
+        A rule the hook does not define.
+    """
+    total = 0.0
+    for term in (t.strip() for t in expr.split("+")):
+        if term in ("", "0"):
+            continue
+        if term == "inf":
+            return math.inf
+        if term.startswith("rule:"):
+            fn = getattr(hook, term[5:], None)
+            if fn is None:
+                msg = f"{where}: tables name {term}, which its hook does not define"
+                raise SpecError(msg)
+            total += float(fn(p))
+        else:
+            total += float(p[term])
+    return total
 
 
 @dataclass(frozen=True)
@@ -70,6 +98,7 @@ class StudyRun:
     """
 
     study: str
+    corridor: Corridor
     p: ParamValues
     scenario: ScenarioLike
     months: int
@@ -138,18 +167,9 @@ class Corridor:
             raise SpecError(msg)
         return fn
 
-    def _term(self, term: str, p: ParamValues) -> float:
-        if term in ("", "0"):
-            return 0.0
-        if term == "inf":
-            return math.inf
-        if term.startswith("rule:"):
-            return float(self._rule(term[5:])(p))
-        return float(p[term])
-
     def quantity(self, expr: str, p: ParamValues) -> float:
         """Return the value of a table expression (terms joined by ``+``) for `p`."""
-        return float(sum(self._term(t.strip(), p) for t in expr.split("+")))
+        return evaluate(expr, p, self.hook, where=self.name)
 
     def _availability(
         self, expr: str, p: ParamValues, slices: Sequence[Slice]
@@ -417,7 +437,7 @@ class Corridor:
         tables["nodes"] = nodes_table(net, waypoints)
         extra = self._hooked("tables")
         if extra is not None:
-            tables.update(extra(p, tables, slices, net))
+            tables.update(extra(self, p, tables, slices, net))
         rows = list(self.hook.summary(p, tables))
         top = tables["bottlenecks"]
         if not top.empty:
@@ -461,10 +481,10 @@ class Corridor:
                 rows.append((self.capacity_metric, capacity, "Mt/yr", first))
                 meta["first_bottleneck"] = first
         elif opts["study"] != STUDY_NONE:
-            self.hook.study(StudyRun(opts["study"], p, scenario, months, tables, rows, meta))
+            self.hook.study(StudyRun(opts["study"], self, p, scenario, months, tables, rows, meta))
         validation = self._hooked("validation")
         if validation is not None:
-            tables["validation"] = validation()
+            tables["validation"] = validation(self)
         return Result(tables=tables, summary_table=summary_frame(rows), meta=meta)
 
     def _lonlat(self, nid: str) -> tuple[float, float]:

@@ -20,10 +20,10 @@ True
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
+from typing import Any
 
 import pandas as pd
 
@@ -86,25 +86,24 @@ def validation_frame(rows: Iterable[tuple]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(VALIDATION_COLUMNS))
 
 
-def once_per_process(rows: Callable[[], list[tuple]]) -> Callable[[], pd.DataFrame]:
-    """Return a function giving the validation table of `rows`, computed once per process.
+def once_per_process(rows: Callable[[Any], list[tuple]]) -> Callable[[Any], pd.DataFrame]:
+    """Return ``validation(corridor)``: the table of ``rows(corridor)``, computed once per process.
 
     The table depends on the catalogue only (each model year at its defaults), so it is
-    computed on the first call; every call records the catalogue rows the first one read,
-    so a run's provenance lists them whichever run came first.
+    computed on the first call for a corridor; every call records the catalogue rows the first
+    one read, so a run's provenance lists them whichever run came first.
     """
+    cache: dict[str, tuple[pd.DataFrame, tuple[str, ...]]] = {}
 
-    @functools.lru_cache(maxsize=1)
-    def cached() -> tuple[pd.DataFrame, tuple[str, ...]]:
-        with recording() as read:
-            frame = validation_frame(rows())
-        return frame, tuple(read)
-
-    def validation() -> pd.DataFrame:
-        frame, read = cached()
+    def validation(corridor: Any) -> pd.DataFrame:  # noqa: ANN401 - a toolkit Corridor
+        if corridor.name not in cache:
+            with recording() as read:
+                frame = validation_frame(rows(corridor))
+            cache[corridor.name] = (frame, tuple(read))
+        frame, read = cache[corridor.name]
         for fid in read:
             fact(fid)
         return frame.copy()
 
-    validation.__doc__ = (rows.__doc__ or "").strip() or "The model's validation table."
+    validation.__doc__ = (rows.__doc__ or "").strip() or "Return the model's validation table."
     return validation
