@@ -137,3 +137,13 @@ def test_black_sea_ports_range_changes_the_pre_upgrade_capacity() -> None:
     low = mc.corridor_capacity(2024, batumi_mt_per_yr=0.0)["capacity_mt_per_yr"]
     high = mc.corridor_capacity(2024)["capacity_mt_per_yr"]
     assert low < high
+
+
+def test_offered_freight_is_the_dry_crossing_of_the_published_totals() -> None:
+    # docs/middle_corridor.md: 0.603 of the route's dry cargo crosses the Caspian (fitted on
+    # 2024), so 0.83, 1.80 and 1.46 Mt are offered in 2023-2025
+    offered = [mc.PARAMS.resolve(y).corridor_volume_mt_per_yr for y in (2023, 2024, 2025)]
+    assert offered == pytest.approx([0.83, 1.80, 1.46], abs=0.005)
+    assert mc.PARAMS.resolve(2025).caspian_share == pytest.approx(0.603, abs=0.0005)
+    seq, _ = mc.bottleneck_sequence(2025, steps=3, volumes=[1.0])
+    assert seq["capacity_mt_per_yr"].round(2).tolist() == [3.82, 7.8, 9.2]

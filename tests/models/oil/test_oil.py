@@ -407,3 +407,15 @@ def test_taraz_and_liwa_join_the_baku_lane_in_2025_at_6_kt_a_call() -> None:
     assert oil.PARAMS.resolve(2025).kmtf_tankers_baku == 2
     assert oil.PARAMS.resolve(2025).kmtf_cargo_t == pytest.approx(6000.0)
     assert fact("oil.fleet.asco_tankers").year == 2018
+
+
+def test_headline_capacities_of_the_docs() -> None:
+    # docs/oil.md: the Baku lane binds first at 2.67 Mt/yr in 2025 (first winter month short at
+    # 2.33); with the 2023 fleet (no KMTF tankers on the lane) at 1.70 (1.49)
+    cap = oil.route_capacity(2025)
+    assert cap["cut_arcs"] == ("tanker_lane",)
+    assert cap["capacity_mt_per_yr"] == pytest.approx(2.67, abs=0.005)
+    assert cap["first_shortfall_mt_per_yr"] == pytest.approx(2.33, abs=0.005)
+    old = oil.route_capacity(2024)
+    assert old["capacity_mt_per_yr"] == pytest.approx(1.70, abs=0.005)
+    assert old["first_shortfall_mt_per_yr"] == pytest.approx(1.49, abs=0.005)
