@@ -231,7 +231,8 @@ def test_more_draws_extend_fewer_and_seeds_decide():
         head = long.table(name)[long.table(name)["draw"] < 3].reset_index(drop=True)
         pd.testing.assert_frame_equal(short.table(name), head)
     other = _mc(OIL.replace(seed=6), n=3)
-    assert not other.runs["oil.tanker.dwt"].equals(short.runs["oil.tanker.dwt"])
+    drawn = "oil.tanker.kmtf_cargo_per_call"
+    assert not other.runs[drawn].equals(short.runs[drawn])
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import contextvars
 import math
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
@@ -27,7 +28,6 @@ from typing import Any
 
 import pandas as pd
 
-from corridor_sim.catalogue import fact, recording
 from corridor_sim.errors import SpecError
 
 __all__ = ["VALIDATION_COLUMNS", "Role", "once_per_process", "validation_frame", "validation_row"]
@@ -89,21 +89,19 @@ def validation_frame(rows: Iterable[tuple]) -> pd.DataFrame:
 def once_per_process(rows: Callable[[Any], list[tuple]]) -> Callable[[Any], pd.DataFrame]:
     """Return ``validation(corridor)``: the table of ``rows(corridor)``, computed once per process.
 
-    The table depends on the catalogue only (each model year at its defaults), so it is
-    computed on the first call for a corridor; every call records the catalogue rows the first
-    one read, so a run's provenance lists them whichever run came first.
+    The table is the model at the catalogue's own values (each year at its defaults), so it
+    is computed once per corridor, in a fresh context: a run's catalogue overrides (a Monte
+    Carlo draw) do not reach it, and the rows it reads (records and other years' inputs) are
+    not the run's inputs, so they stay out of the run's provenance; the table's ``source``
+    column names the records.
     """
-    cache: dict[str, tuple[pd.DataFrame, tuple[str, ...]]] = {}
+    cache: dict[str, pd.DataFrame] = {}
 
     def validation(corridor: Any) -> pd.DataFrame:  # noqa: ANN401 - a toolkit Corridor
         if corridor.name not in cache:
-            with recording() as read:
-                frame = validation_frame(rows(corridor))
-            cache[corridor.name] = (frame, tuple(read))
-        frame, read = cache[corridor.name]
-        for fid in read:
-            fact(fid)
-        return frame.copy()
+            table = contextvars.Context().run(lambda: validation_frame(rows(corridor)))
+            cache[corridor.name] = table
+        return cache[corridor.name].copy()
 
     validation.__doc__ = (rows.__doc__ or "").strip() or "Return the model's validation table."
     return validation
