@@ -20,7 +20,7 @@ import numpy as np
 
 from corridor_sim.models.middle_corridor import CORRIDOR
 from corridor_sim.plotting.basemap import load_basemap, map_extent
-from corridor_sim.plotting.labels import place_labels
+from corridor_sim.plotting.labels import place_labels, stage_curve
 from corridor_sim.plotting.maps import arc_totals, commodity_map, map_figsize
 from corridor_sim.plotting.style import (
     CATEGORICAL,
@@ -196,18 +196,7 @@ def sweep_curve(result: Result, ax: Axes | None = None) -> Axes:
             label = f"stage {stage}: " + (
                 f"+ {_names(str(before))} relieved" if before else "as built"
             )
-            ax.plot(
-                part["offered_mt_per_yr"],
-                part["delivered_mt"],
-                marker=".",
-                color=colour,
-                label=label,
-            )
-            xs, ys = part["offered_mt_per_yr"].to_numpy(float), part["delivered_mt"].to_numpy(float)
-            for t in np.linspace(0, 1, 6):
-                along += list(
-                    zip(xs[:-1] + t * np.diff(xs), ys[:-1] + t * np.diff(ys), strict=True)
-                )
+            along += stage_curve(ax, part, colour=colour, label=label, n=6)
             if stage not in seq.index:
                 continue
             row = seq.loc[stage]

@@ -23,7 +23,7 @@ import pandas as pd
 
 from corridor_sim.models.oil import CORRIDOR
 from corridor_sim.models.oil.hook import STORES, VIA
-from corridor_sim.plotting.labels import place_labels
+from corridor_sim.plotting.labels import place_labels, stage_curve
 from corridor_sim.plotting.maps import commodity_map
 from corridor_sim.plotting.style import (
     CATEGORICAL,
@@ -267,17 +267,6 @@ def _knees(sequence: pd.DataFrame | None, part: pd.DataFrame, stage: int) -> tup
     return cap, cap, str(short["bottleneck"].iloc[0])
 
 
-def _log_samples(xs: pd.Series, ys: pd.Series, n: int = 8) -> list[tuple[float, float]]:
-    """Points along a curve drawn on log-log axes (for labels to keep clear of it)."""
-    lx = np.log10(np.clip(xs.to_numpy(dtype=float), 1e-9, None))
-    ly = np.log10(np.clip(ys.to_numpy(dtype=float), 1e-9, None))
-    out = []
-    for x0, y0, x1, y1 in zip(lx[:-1], ly[:-1], lx[1:], ly[1:], strict=True):
-        t = np.linspace(0.0, 1.0, n)
-        out += list(zip(10 ** (x0 + t * (x1 - x0)), 10 ** (y0 + t * (y1 - y0)), strict=True))
-    return out
-
-
 def sweep_curve(frame: pd.DataFrame | Result, ax: Axes | None = None) -> Axes:
     """Delivered versus offered volume, one curve per relief stage, each knee named.
 
@@ -310,14 +299,7 @@ def sweep_curve(frame: pd.DataFrame | Result, ax: Axes | None = None) -> Axes:
                 f"{_names(relieved)} relieved" if relieved else "as built"
             )
             colour = CATEGORICAL[k % len(CATEGORICAL)]
-            ax.plot(
-                part["offered_mt_per_yr"],
-                part["delivered_mt"],
-                marker=".",
-                color=colour,
-                label=label,
-            )
-            along += _log_samples(part["offered_mt_per_yr"], part["delivered_mt"])
+            along += stage_curve(ax, part, colour=colour, label=label, log=True)
             knee = _knees(sequence, part, int(stage))
             if knee is None:
                 continue
