@@ -73,7 +73,7 @@ def corridor_net(seed: int = 7) -> pp.pandapowerNet:
                 s = pp.create_sgen(net, bus, p_mw=0.0, min_p_mw=0.0, max_p_mw=400.0,
                                    controllable=True)  # fmt: skip
                 pp.create_poly_cost(net, s, "sgen", cp1_eur_per_mw=0.1 * (s + 1) + kind)
-    while len(net.gen) + len(net.sgen) < 30:  # noqa: PLR2004
+    while len(net.gen) + len(net.sgen) < 30:
         s = pp.create_sgen(net, buses["west"][1], p_mw=0.0, min_p_mw=0.0, max_p_mw=100.0,
                            controllable=True)  # fmt: skip
         pp.create_poly_cost(net, s, "sgen", cp1_eur_per_mw=0.05 * (s + 1))

@@ -154,7 +154,7 @@ def _subprocess_json(cmd: list[str], env: dict[str, str], cwd: Path) -> dict:
     return json.loads(lines[-1])
 
 
-def run_case(  # noqa: PLR0913
+def run_case(
     label: str,
     net: pp.pandapowerNet,
     load: pd.DataFrame,

@@ -1,7 +1,7 @@
 """Benchmark: pandapower's AC power flow (``runpp``) with numba and without.
 
 pandapower recommends numba for ``runpp``; corridor_sim calls ``runpp(..., numba=False)``
-for its few AC checks (``models/caspian/powerflow.py``, ``models/serbia/study.py``) and
+for its few AC checks (``models/caspian/powerflow.py``, ``models/serbia/study/site.py``) and
 keeps numba in the optional ``bench`` extra. This script measures what numba would save on
 the nets those checks run on:
 
@@ -14,7 +14,7 @@ the nets those checks run on:
   ``--cold`` processes (default 3) per mode.
 
 Nets: the Serbian grid of ``corridor_sim.models.serbia.build(2029)`` (the call of
-``models/serbia/study.py``: ``calculate_voltage_angles=True, init="dc"``), the Caspian
+``models/serbia/study/site.py``: ``calculate_voltage_angles=True, init="dc"``), the Caspian
 corridor of ``corridor_sim.models.caspian.build(2032)`` (``init="dc", max_iteration=30``)
 and pandapower's case118 (defaults). Run with one BLAS thread::
 
@@ -69,7 +69,7 @@ print(t2 - t1, t2 - t0)
 def build(name: str) -> pp.pandapowerNet:
     """Build net `name` of :data:`NETS`."""
     scope: dict[str, Any] = {}
-    exec(NETS[name][0], scope)  # noqa: S102 - fixed source strings above
+    exec(NETS[name][0], scope)  # fixed source strings above
     return scope["net"]
 
 
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None, *, echo: Callable[[str], None] = print) 
     if importlib.util.find_spec("numba") is None:
         echo("numba is not installed: pip install numba (or corridor_sim[bench])")
         return {}
-    import numba  # noqa: PLC0415
+    import numba
 
     logging.getLogger("pandapower").setLevel(logging.ERROR)
     echo(

@@ -71,18 +71,18 @@ def _rss_gib() -> float:
 
 
 def _inputs(name: str, hours: int) -> tuple:
-    import pandapower.networks as pn  # noqa: PLC0415
+    import pandapower.networks as pn
 
     sys.path.insert(0, str(HERE))
-    from bench_dc_flow import year_profiles  # noqa: PLC0415
+    from bench_dc_flow import year_profiles
 
     net = getattr(pn, name)()
     tables = {k: v.iloc[:hours] for k, v in year_profiles(net).items()}
     return net, tables
 
 
-def _reference(net, tables: dict, hour: int, outage: int | None = None):  # noqa: ANN001, ANN202
-    import pandapower as pp  # noqa: PLC0415
+def _reference(net, tables: dict, hour: int, outage: int | None = None):
+    import pandapower as pp
 
     work = copy.deepcopy(net)
     for key, table in tables.items():
@@ -93,7 +93,7 @@ def _reference(net, tables: dict, hour: int, outage: int | None = None):  # noqa
     return np.r_[work.res_line["p_from_mw"].fillna(0.0), work.res_trafo["p_hv_mw"].fillna(0.0)]
 
 
-def _timed(fn, repeat: int) -> tuple[float, float, object]:  # noqa: ANN001
+def _timed(fn, repeat: int) -> tuple[float, float, object]:
     walls, cpus, out = [], [], None
     for _ in range(repeat):
         out = None  # the previous result must not count in this run's peak memory
@@ -105,13 +105,13 @@ def _timed(fn, repeat: int) -> tuple[float, float, object]:  # noqa: ANN001
 
 
 # ------------------------------------------------------------------ lightsim2grid
-def _ls_grid(net):  # noqa: ANN001, ANN202
-    from lightsim2grid.network import init_from_pandapower  # noqa: PLC0415
+def _ls_grid(net):
+    from lightsim2grid.network import init_from_pandapower
 
     return init_from_pandapower(net)
 
 
-def _ls_set_hour(grid, net, tables: dict, hour: int) -> None:  # noqa: ANN001
+def _ls_set_hour(grid, net, tables: dict, hour: int) -> None:
     for key, table in tables.items():
         element = key.removesuffix("_p_mw")
         change = {"load": grid.change_p_load, "gen": grid.change_p_gen,
@@ -121,7 +121,7 @@ def _ls_set_hour(grid, net, tables: dict, hour: int) -> None:  # noqa: ANN001
             change(int(k), float(value))
 
 
-def _ls_injections(grid, net, tables: dict) -> tuple[np.ndarray, ...]:  # noqa: ANN001
+def _ls_injections(grid, net, tables: dict) -> tuple[np.ndarray, ...]:
     n_hours = len(next(iter(tables.values())))
     gen = np.tile(np.array([g.target_p_mw for g in grid.get_generators()]), (n_hours, 1))
     sgen = np.tile(np.array([g.target_p_mw for g in grid.get_static_generators()]), (n_hours, 1))
@@ -133,9 +133,9 @@ def _ls_injections(grid, net, tables: dict) -> tuple[np.ndarray, ...]:  # noqa: 
     return gen, sgen, load, load_q
 
 
-def _dc_lightsim(net, tables: dict, repeat: int) -> dict:  # noqa: ANN001
-    from lightsim2grid.algorithm import AlgorithmType  # noqa: PLC0415
-    from lightsim2grid.lightsim2grid_cpp import TimeSeriesCPP  # noqa: PLC0415
+def _dc_lightsim(net, tables: dict, repeat: int) -> dict:
+    from lightsim2grid.algorithm import AlgorithmType
+    from lightsim2grid.lightsim2grid_cpp import TimeSeriesCPP
 
     w = time.perf_counter()
     grid = _ls_grid(net)
@@ -163,9 +163,9 @@ def _dc_lightsim(net, tables: dict, repeat: int) -> dict:  # noqa: ANN001
     return {"wall": wall, "cpu": cpu, "diff": diff, "inputs": before, "init": init}
 
 
-def _n1_lightsim(net, tables: dict, hours: int) -> dict:  # noqa: ANN001
-    from lightsim2grid.algorithm import AlgorithmType  # noqa: PLC0415
-    from lightsim2grid.lightsim2grid_cpp import ContingencyAnalysisCPP  # noqa: PLC0415
+def _n1_lightsim(net, tables: dict, hours: int) -> dict:
+    from lightsim2grid.algorithm import AlgorithmType
+    from lightsim2grid.lightsim2grid_cpp import ContingencyAnalysisCPP
 
     grid = _ls_grid(net)
     lines = [int(k) for k in np.flatnonzero(net.line["in_service"].to_numpy())]
@@ -202,8 +202,8 @@ def _n1_lightsim(net, tables: dict, hours: int) -> dict:  # noqa: ANN001
 
 
 # ------------------------------------------------------------------ corridor_sim
-def _dc_corridor(net, tables: dict, repeat: int) -> dict:  # noqa: ANN001
-    from corridor_sim.engines.power import dc_flow  # noqa: PLC0415
+def _dc_corridor(net, tables: dict, repeat: int) -> dict:
+    from corridor_sim.engines.power import dc_flow
 
     dc_flow(net, **{k: v.iloc[:2] for k, v in tables.items()})  # warm-up (imports), not timed
     before = _rss_gib()
@@ -218,8 +218,8 @@ def _dc_corridor(net, tables: dict, repeat: int) -> dict:  # noqa: ANN001
     return {"wall": wall, "cpu": cpu, "diff": diff, "inputs": before, "output": out_gib}
 
 
-def _n1_corridor(net, tables: dict, repeat: int, hours: int) -> dict:  # noqa: ANN001
-    from corridor_sim.engines.power import n_minus_1  # noqa: PLC0415
+def _n1_corridor(net, tables: dict, repeat: int, hours: int) -> dict:
+    from corridor_sim.engines.power import n_minus_1
 
     sample = {k: v.iloc[:hours] for k, v in tables.items()}
     n_minus_1(net, **{k: v.iloc[:2] for k, v in tables.items()}, outages=[("line", 0)])  # warm-up
@@ -239,9 +239,9 @@ def _n1_corridor(net, tables: dict, repeat: int, hours: int) -> dict:  # noqa: A
 
 
 # ------------------------------------------------------------------ pandapower
-def _dc_pandapower(net, tables: dict, hours: int) -> dict:  # noqa: ANN001
+def _dc_pandapower(net, tables: dict, hours: int) -> dict:
     sys.path.insert(0, str(HERE))
-    from bench_dc_flow import time_pandapower  # noqa: PLC0415
+    from bench_dc_flow import time_pandapower
 
     time_pandapower(net, tables, 1)  # warm-up (numba, imports), not timed
     before = _rss_gib()
@@ -256,9 +256,9 @@ def _dc_pandapower(net, tables: dict, hours: int) -> dict:  # noqa: ANN001
             "inputs": before, "note": f"{hours} h timed"}  # fmt: skip
 
 
-def _n1_pandapower(net, tables: dict, n_outages: int) -> dict:  # noqa: ANN001
-    import pandapower as pp  # noqa: PLC0415
-    import pandapower.contingency as pc  # noqa: PLC0415
+def _n1_pandapower(net, tables: dict, n_outages: int) -> dict:
+    import pandapower as pp
+    import pandapower.contingency as pc
 
     work = copy.deepcopy(net)
     for key, table in tables.items():

@@ -58,7 +58,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401 - returns the lazily imported object
+def __getattr__(name: str) -> Any:  # returns the lazily imported object
     if name in _LAZY:
         module, attr = _LAZY[name]
         value = getattr(importlib.import_module(module), attr)

@@ -76,9 +76,11 @@ def sync(root: Path, *, write: bool = False) -> list[str]:
             elif found[name] != body:
                 problems.append(f"{page.relative_to(root)}: block {name!r} differs from the code")
         if write:
-            new = _BLOCK.sub(
-                lambda m, w=wanted: m.group(1) + w.get(m.group(2), m.group(3)) + m.group(4), text
-            )
+
+            def fill(m: re.Match[str], w: dict[str, str] = wanted) -> str:
+                return m.group(1) + w.get(m.group(2), m.group(3)) + m.group(4)
+
+            new = _BLOCK.sub(fill, text)
             page.write_text(new, encoding="utf-8")
     return problems
 

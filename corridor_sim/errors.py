@@ -92,7 +92,7 @@ def is_number(x: object) -> bool:
     >>> is_number(1.5), is_number(True), is_number("2")
     (True, False, False)
     """
-    import numpy as np  # noqa: PLC0415 - errors stays importable without the numeric stack
+    import numpy as np
 
     return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
 

@@ -42,7 +42,7 @@ __all__ = [
 
 
 def _is_pandapower_net(obj: object) -> bool:
-    import pandapower as pp  # noqa: PLC0415 - pandapower takes a second to import
+    import pandapower as pp  # pandapower takes a second to import
 
     return isinstance(obj, pp.pandapowerNet)
 
@@ -71,7 +71,7 @@ def net_to_json(net: pp.pandapowerNet, path: str | Path, *, overwrite: bool = Fa
     ResultError
         If `path` exists without `overwrite`, or is a folder.
     """
-    import pandapower as pp  # noqa: PLC0415
+    import pandapower as pp
 
     if not _is_pandapower_net(net):
         msg = f"net: a {type(net).__name__}; expected a pandapower net (pandapowerNet)"
@@ -89,7 +89,7 @@ def to_pandapower_json(
     path: str | Path,
     *,
     overwrite: bool = False,
-    **params: Any,  # noqa: ANN401 - the model's build() parameters
+    **params: Any,  # the model's build() parameters
 ) -> Path:
     """Build `model` for `year` and write its pandapower net as pandapower JSON.
 
@@ -124,7 +124,7 @@ def to_pandapower_json(
         ``commodity`` build a CommodityNetwork: use
         ``corridor_sim.engines.commodity.to_networkx``).
     """
-    from corridor_sim.models import get_model  # noqa: PLC0415 - the registry imports models
+    from corridor_sim.models import get_model  # the registry imports models
 
     entry = get_model(model)
     net = entry.build(year, **params)

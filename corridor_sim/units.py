@@ -118,7 +118,7 @@ def _check(name: str, x: float | npt.ArrayLike, *, positive: bool = False) -> np
     return arr
 
 
-def _fraction(name: str, x: float) -> float:
+def _fraction(name: str, x: float) -> Number:
     """Check a fraction in (0, 1] (capacity factor, efficiency)."""
     arr = _check(name, x, positive=True)
     if (arr > 1).any():

@@ -26,7 +26,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 project = "corridor_sim"
 author = "corridor_sim developers"
-copyright = "corridor_sim developers, MIT licence"  # noqa: A001 - the name Sphinx reads
+copyright = "corridor_sim developers, MIT licence"  # the name Sphinx reads
 release = corridor_sim.__version__
 version = release
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import matplotlib as mpl
 
 mpl.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-import corridor_sim as cs  # noqa: E402
-from corridor_sim.engines.commodity import max_flow, solve  # noqa: E402
-from corridor_sim.models import oil  # noqa: E402
-from corridor_sim.plotting import oil as oil_plots  # noqa: E402
+import corridor_sim as cs
+from corridor_sim.engines.commodity import max_flow, solve
+from corridor_sim.models import oil
+from corridor_sim.plotting import oil as oil_plots
 
 
 def main(out: Path) -> None:

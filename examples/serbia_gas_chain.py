@@ -1,7 +1,9 @@
 """The gas chain to the Serbian plant: what reaches it, and what new contract and capacity it needs.
 
-Runs the daily gas study (``corridor_sim.models.serbia.gas_study``) for an open-cycle and a
-combined-cycle plant dispatched at a capacity factor of 0.5, in five variants of the chain:
+Runs the daily gas study (``corridor_sim.models.serbia.gas.study``) for an open-cycle and a
+combined-cycle plant, each with its own economic dispatch of the year (the model's market
+on the measured Serbian day-ahead prices: the capacity factor and the gas need come from the
+dispatch, not from an assumption), in five variants of the chain:
 
 - ``2029``: the chain as it is in 2029 (TAP's 1.2 bcm/yr expansion of 2026, booked by Italy
   and Albania; the plant's share of the expanded Banatski Dvor; today's users take the whole
@@ -25,11 +27,11 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from corridor_sim.models.serbia.gas_figures import figures
-from corridor_sim.models.serbia.gas_study import chain_spec, gas_study
-from corridor_sim.models.serbia.network import GridSpec
+from corridor_sim.models.serbia.gas.figures import figures
+from corridor_sim.models.serbia.gas.study import chain_spec, gas_study
+from corridor_sim.models.serbia.grid.network import GridSpec
 from corridor_sim.models.serbia.params import PARAMS
-from corridor_sim.models.serbia.profiles import national_load_mw, plant_dispatch_mw
+from corridor_sim.models.serbia.study.inputs import year_inputs
 from corridor_sim.plotting.style import save_figure
 from corridor_sim.results.result import Result, summary_frame
 
@@ -43,19 +45,25 @@ VARIANTS: dict[str, tuple[int, dict[str, float]]] = {
     "2029_contract_1bcm": (2029, {"contracted_volume_bcm_per_yr": 1.0}),
     "2025": (2025, {}),
 }
-CAPACITY_FACTOR = 0.5
+_DISPATCH: dict[tuple[int, str], np.ndarray] = {}
+#: Capacity factor of each dispatch (p.u. of the plant's rating).
+_CF: dict[tuple[int, str], float] = {}
 
 
-def plant_output_mw(year: int) -> np.ndarray:
-    """Hourly output of the 500 MW plant at CAPACITY_FACTOR (the model's peaking dispatch)."""
-    grid = GridSpec.from_params(PARAMS.resolve(year))
-    load = national_load_mw(year, rng=np.random.default_rng(1), spec=grid)
-    return plant_dispatch_mw(
-        load,
-        capacity_mw=grid.plant_capacity_mw,
-        capacity_factor=CAPACITY_FACTOR,
-        min_load=grid.plant_min_load,
-    )
+def plant_output_mw(year: int, technology: str) -> np.ndarray:
+    """Hourly output of the 500 MW plant from its economic dispatch in `year` (seed 1)."""
+    if (year, technology) not in _DISPATCH:
+        p = PARAMS.resolve(year, {"technology": technology})
+        yi = year_inputs(
+            p,
+            GridSpec.from_params(p),
+            rng=np.random.default_rng(1),
+            need_plant=True,
+            need_none=False,
+        )
+        _DISPATCH[year, technology] = yi.with_plant.plant_mw
+        _CF[year, technology] = float(yi.with_plant.plant_mw.mean() / p.plant_capacity_mw)
+    return _DISPATCH[year, technology]
 
 
 def main(out: Path) -> pd.DataFrame:
@@ -63,8 +71,8 @@ def main(out: Path) -> pd.DataFrame:
     out.mkdir(parents=True, exist_ok=True)
     needs, caps = [], []
     for name, (year, overrides) in VARIANTS.items():
-        mw = plant_output_mw(year)
-        study = gas_study({"ccgt": mw, "ocgt": mw}, spec=chain_spec(year, **overrides))
+        cases = {tech: plant_output_mw(year, tech) for tech in ("ccgt", "ocgt")}
+        study = gas_study(cases, spec=chain_spec(year, **overrides))
         needs.append(study.tables["gas_needs"].assign(variant=name))
         caps.append(study.tables["gas_new_capacity"].assign(variant=name))
         result = Result(
@@ -76,6 +84,9 @@ def main(out: Path) -> pd.DataFrame:
             save_figure(fig, out / f"{stem}_{name}.png")
             matplotlib.pyplot.close(fig)
     table = pd.concat(needs, ignore_index=True)
+    table["capacity_factor_pu"] = [
+        _CF[VARIANTS[v][0], t] for v, t in zip(table["variant"], table["technology"], strict=True)
+    ]
     table.to_csv(out / "needs.csv", index=False)
     pd.concat(caps, ignore_index=True).to_csv(out / "new_capacity.csv", index=False)
     return table
@@ -88,6 +99,7 @@ if __name__ == "__main__":
             "variant",
             "technology",
             "gas_need_bcm_per_yr",
+            "capacity_factor_pu",
             "delivered_bcm_per_yr",
             "new_contract_bcm_per_yr",
             "new_contract_max_mcm_per_d",

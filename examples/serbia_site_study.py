@@ -20,7 +20,7 @@ matplotlib.use("Agg")
 import corridor_sim as cs
 from corridor_sim.models import serbia
 from corridor_sim.models.serbia.figures import site_robustness
-from corridor_sim.models.serbia.robustness import robustness, robustness_summary
+from corridor_sim.models.serbia.study.robustness import robustness, robustness_summary
 from corridor_sim.plotting import figures
 
 
@@ -50,6 +50,7 @@ def main(out_dir: Path, draws: int = 2, hours: int = 336) -> None:
     ]
     print(result.site_comparison[cols].to_string(index=False))
     print("best site by the grid study:", result.meta["best_site"])
+    print(result.meta["verdict"])
     print(result.table("backcast").drop(columns="source_id").to_string(index=False))
     print(
         result.gas_balance[

@@ -51,7 +51,7 @@ def example_output(stem: str) -> Path:
     Runs the example the first time any worker asks for it; the others wait on the lock and
     read the folder. A run that failed raises the CLI's message in every test that asks.
     """
-    from corridor_sim.cli import main  # noqa: PLC0415 - the command line, imported when used
+    from corridor_sim.cli import main  # the command line, imported when used
 
     path = EXAMPLES / f"{stem}.toml"
     assert path.is_file(), f"no example {path}"

@@ -222,7 +222,7 @@ def _densify(ring: np.ndarray, step: float) -> np.ndarray:
     return np.vstack([*parts, ring[-1:]])
 
 
-def _named_areas(features: list[dict], name_of: Any, extent: tuple) -> list[dict]:  # noqa: ANN401
+def _named_areas(features: list[dict], name_of: Any, extent: tuple) -> list[dict]:
     """Name, label point and area inside `extent` of each named polygon feature."""
     lat_mid = (extent[2] + extent[3]) / 2
     out = []

@@ -260,7 +260,10 @@ Flow tracing splits each export link's energy by source (`az.wind`, `kz.thermal`
 """),
     code("""
 origin = result.table("origin_by_source")
-exports = origin[origin["element"].isin(["black_sea_cable", "ge_tr", "nakhchivan_tr"])]
+exports = origin[
+    origin["element"].isin(["black_sea_cable", "ge_tr", "nakhchivan_tr"])
+    & (origin["direction"] == "forward")  # westward: the exports
+]
 by_category = exports.pivot_table(
     index="element", columns="category", values="energy_twh", aggfunc="sum", fill_value=0.0
 )
@@ -412,8 +415,8 @@ reaches the plant, what is short, and the smallest new contract that would leave
     code("""
 import numpy as np
 
-from corridor_sim.models.serbia.gas_study import chain_spec, gas_study
-from corridor_sim.models.serbia.network import GridSpec
+from corridor_sim.models.serbia.gas.study import chain_spec, gas_study
+from corridor_sim.models.serbia.grid.network import GridSpec
 from corridor_sim.models.serbia.params import PARAMS
 from corridor_sim.models.serbia.profiles import national_load_mw, plant_dispatch_mw
 

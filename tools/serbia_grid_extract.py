@@ -1,6 +1,6 @@
 """Cut the Serbian 400/220 kV grid out of PyPSA-Eur's ENTSO-E map extract (GridKit).
 
-How the stored files under ``corridor_sim/models/serbia/data/`` were made, once, from a
+How the stored files under ``corridor_sim/models/serbia/grid/data/`` were made, once, from a
 checkout of https://github.com/PyPSA/pypsa-eur (commit 16ed084, ``data/entsoegridkit``,
 unofficial ENTSO-E map extract of March 2022; licence: CC-BY-4.0 per PyPSA-Eur's REUSE.toml,
 "License: unknown" per its doc/data-repos.md, source ENTSO-E; see the data folder's README)::
@@ -30,7 +30,7 @@ import re
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "corridor_sim" / "models" / "serbia" / "data"
+OUT = Path(__file__).resolve().parents[1] / "corridor_sim" / "models" / "serbia" / "grid" / "data"
 NEIGHBOURS = ("HU", "RO", "BG", "MK", "XK", "ME", "BA", "HR")
 LEVELS = ("220", "380")
 #: Kosovo: RS-tagged buses south of this latitude and west of this longitude.

@@ -55,7 +55,7 @@ def ranges(ids: Iterable[str] | None = None) -> pd.DataFrame:
     >>> float(row["low"]), float(row["high"]), row["distribution"]
     (7.32, 7.38, 'uniform')
     """
-    from corridor_sim.catalogue._loader import facts  # noqa: PLC0415 - the loader imports this
+    from corridor_sim.catalogue._loader import facts  # the loader imports this
 
     table = facts()
     table = table[table["low"].notna() & table["high"].notna()]

@@ -24,7 +24,7 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TextIO
 
 from corridor_sim import __version__
 from corridor_sim.cli._commands import (
@@ -186,7 +186,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _show_warning(message: Warning | str, category: type[Warning], *_: Any) -> None:  # noqa: ANN401
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """``warnings.showwarning`` for the command line: the message only, on stderr."""
     print(f"corridor-sim: warning: {message}", file=sys.stderr)
 
 

@@ -67,9 +67,9 @@ def _save_figures(figs: dict[str, Any], out: Path) -> list[str]:
     :func:`corridor_sim.plotting.style.save_figure` gives every file the same resolution,
     cropping and white background (and warns about text under 8 pt); each figure is closed.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    import matplotlib.pyplot as plt
 
-    from corridor_sim.plotting import style  # noqa: PLC0415 - matplotlib on use
+    from corridor_sim.plotting import style  # matplotlib on use
 
     written = []
     for stem, fig in figs.items():
@@ -80,7 +80,7 @@ def _save_figures(figs: dict[str, Any], out: Path) -> list[str]:
 
 
 def _use_agg() -> None:
-    import matplotlib as mpl  # noqa: PLC0415
+    import matplotlib as mpl
 
     mpl.use("Agg")
 
@@ -89,7 +89,7 @@ def _check_out(args: argparse.Namespace, *, file_ok: bool = False) -> None:
     """Refuse an --out that would overwrite or mix with other files, before any work runs."""
     if not getattr(args, "out", None):
         return
-    from corridor_sim.results._store import check_file_target, check_target  # noqa: PLC0415
+    from corridor_sim.results._store import check_file_target, check_target
 
     path = Path(args.out)
     if file_ok and path.suffix.lower() == ".csv":
@@ -99,7 +99,7 @@ def _check_out(args: argparse.Namespace, *, file_ok: bool = False) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from corridor_sim.scenarios.runner import run  # noqa: PLC0415
+    from corridor_sim.scenarios.runner import run
 
     _check_out(args)
     result = run(Path(args.scenario), progress=_progress(args))
@@ -111,7 +111,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             if args.no_plots:
                 return
             _use_agg()
-            from corridor_sim.plotting import figures  # noqa: PLC0415
+            from corridor_sim.plotting import figures
 
             written.extend(_save_figures(figures(result), folder))
 
@@ -120,7 +120,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_study(study: Any, args: argparse.Namespace) -> int:  # noqa: ANN401 - a StudyResult
+def _write_study(study: Any, args: argparse.Namespace) -> int:  # a StudyResult
     """Print the study's summary; write its tables (and figures) where --out says.
 
     Returns the exit status: 1 when no run finished (every one failed), else 0.
@@ -139,7 +139,7 @@ def _write_study(study: Any, args: argparse.Namespace) -> int:  # noqa: ANN401 -
         return status
     path = Path(args.out)
     if path.suffix.lower() == ".csv":  # the tidy long table alone, as before
-        from corridor_sim.results._store import write_file_atomically  # noqa: PLC0415
+        from corridor_sim.results._store import write_file_atomically
 
         frame = study.to_frame()
         write_file_atomically(path, lambda tmp: frame.to_csv(tmp, index=False), overwrite=True)
@@ -151,7 +151,7 @@ def _write_study(study: Any, args: argparse.Namespace) -> int:  # noqa: ANN401 -
         if args.no_plots:
             return
         _use_agg()
-        from corridor_sim.plotting.study import figures  # noqa: PLC0415
+        from corridor_sim.plotting.study import figures
 
         written.extend(_save_figures(figures(study), folder))
 
@@ -163,7 +163,7 @@ def _write_study(study: Any, args: argparse.Namespace) -> int:  # noqa: ANN401 -
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from corridor_sim.scenarios.runner import sweep  # noqa: PLC0415
+    from corridor_sim.scenarios.runner import sweep
 
     _check_out(args, file_ok=True)
     grid = _params(args.param) if args.param else None
@@ -181,7 +181,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_monte_carlo(args: argparse.Namespace) -> int:
-    from corridor_sim.scenarios.runner import monte_carlo  # noqa: PLC0415
+    from corridor_sim.scenarios.runner import monte_carlo
 
     _check_out(args, file_ok=True)
     study = monte_carlo(
@@ -200,8 +200,8 @@ def _cmd_monte_carlo(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from corridor_sim.results._store import check_file_target, write_file_atomically  # noqa: PLC0415
-    from corridor_sim.scenarios.diff import diff  # noqa: PLC0415
+    from corridor_sim.results._store import check_file_target, write_file_atomically
+    from corridor_sim.scenarios.diff import diff
 
     if args.out:
         check_file_target(Path(args.out), overwrite=args.overwrite)

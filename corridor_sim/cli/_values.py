@@ -89,7 +89,7 @@ def _workers(text: str) -> int:
 
 
 def _year(text: str) -> int:
-    from corridor_sim.scenarios.scenario import YEAR_RANGE  # noqa: PLC0415
+    from corridor_sim.scenarios.scenario import YEAR_RANGE
 
     low, high = YEAR_RANGE
     try:

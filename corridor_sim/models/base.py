@@ -32,26 +32,90 @@ class ExtrapolationWarning(UserWarning):
 class EventLike(Protocol):
     """An outage or derating: `element` at `availability` from period `start` for `duration`."""
 
-    element: str
-    start: int
-    duration: int
-    availability: float
-    days: float | None
+    # read-only members: frozen dataclasses (Event, Scenario) satisfy them
+    @property
+    def element(self) -> str:
+        """Element id in the model (an arc, a line, a cable)."""
+        ...
+
+    @property
+    def start(self) -> int:
+        """First affected period, 0-based."""
+        ...
+
+    @property
+    def duration(self) -> int:
+        """Number of affected periods."""
+        ...
+
+    @property
+    def availability(self) -> float:
+        """Fraction of the element's capacity available during the event, 0..1."""
+        ...
+
+    @property
+    def days(self) -> float | None:
+        """Outage days inside each affected period (monthly or daily horizons), or None."""
+        ...
 
 
 class ScenarioLike(Protocol):
     """What a model's ``simulate`` reads from a scenario (see :class:`corridor_sim.Scenario`)."""
 
-    model: str
-    year: int
-    name: str
-    overrides: Mapping[str, Any]
-    options: Mapping[str, Any]
-    resolution: str | None
-    periods: int | None
-    seed: int
-    events: Sequence[EventLike]
-    network: Mapping[str, Any] | None
+    @property
+    def model(self) -> str:
+        """Registered model name."""
+        ...
+
+    @property
+    def year(self) -> int:
+        """The model year."""
+        ...
+
+    @property
+    def name(self) -> str:
+        """Label of the scenario."""
+        ...
+
+    @property
+    def overrides(self) -> Mapping[str, Any]:
+        """Model parameters to replace, by name."""
+        ...
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        """Model-specific study options."""
+        ...
+
+    @property
+    def resolution(self) -> str | None:
+        """Period length; None takes the model's default."""
+        ...
+
+    @property
+    def periods(self) -> int | None:
+        """Number of periods; None takes the model's default."""
+        ...
+
+    @property
+    def seed(self) -> int:
+        """Seed of every random draw."""
+        ...
+
+    @property
+    def events(self) -> Sequence[EventLike]:
+        """Outages and deratings."""
+        ...
+
+    @property
+    def sweep(self) -> Mapping[str, Sequence[Any]]:
+        """Parameter values to sweep, by name."""
+        ...
+
+    @property
+    def network(self) -> Mapping[str, Any] | None:
+        """The network table of a ``model = "commodity"`` scenario, else None."""
+        ...
 
     def rng(self) -> np.random.Generator:
         """Return a fresh generator seeded from the scenario's seed."""
@@ -66,12 +130,22 @@ def _lookup(target: str) -> Callable[[Result], dict[str, Figure]]:
         raise SpecError(msg)
 
     def figures(result: Result) -> dict[str, Figure]:
-        import importlib  # noqa: PLC0415
+        import importlib
 
         return getattr(importlib.import_module(module), name)(result)
 
     figures.__doc__ = f"Figures of a result, drawn by ``{target}``."
     return figures
+
+
+def _from_params(year: int) -> Mapping[str, Parameter] | None:
+    """Default ``ModelEntry.parameters``: `params`'s, set in ``__post_init__`` (else none)."""
+    return None
+
+
+def _no_elements(year: int) -> Sequence[str] | None:
+    """Default ``ModelEntry.elements``: none listed, the model checks event elements itself."""
+    return None
 
 
 @dataclass(frozen=True)
@@ -125,8 +199,8 @@ class ModelEntry:
     build: Callable[..., Any]
     simulate: Callable[[ScenarioLike], Result]
     params: ParamTable | None = None
-    parameters: Callable[[int], Mapping[str, Parameter] | None] | None = None
-    elements: Callable[[int], Sequence[str] | None] | None = None
+    parameters: Callable[[int], Mapping[str, Parameter] | None] = _from_params
+    elements: Callable[[int], Sequence[str] | None] = _no_elements
     options: Any = field(default_factory=dict)
     resolutions: tuple[str, ...] = ("month",)
     check: Callable[[ScenarioLike], None] | None = None
@@ -141,17 +215,12 @@ class ModelEntry:
             object.__setattr__(self, "options", self.options.descriptions())
         else:
             object.__setattr__(self, "options", dict(self.options))
-        if self.parameters is None:
-            table = self.params
-            object.__setattr__(
-                self, "parameters", (lambda year: None) if table is None else table.parameters
-            )
-        if self.elements is None:
-            object.__setattr__(self, "elements", lambda year: None)
+        if self.parameters is _from_params and self.params is not None:
+            object.__setattr__(self, "parameters", self.params.parameters)
         if isinstance(self.figures, str):
             object.__setattr__(self, "figures", _lookup(self.figures))
 
-    def parameter_provenance(self, year: int, **overrides: Any) -> pd.DataFrame:  # noqa: ANN401
+    def parameter_provenance(self, year: int, **overrides: Any) -> pd.DataFrame:
         """Every parameter of the `year` model with its value, unit and catalogue id(s).
 
         Raises
@@ -173,7 +242,7 @@ class ModelEntry:
         and sources, overrides marked ``"override"``, and the other rows read listed as
         ``"(fixed)"``.
         """
-        from corridor_sim.catalogue import recording  # noqa: PLC0415
+        from corridor_sim.catalogue import recording
 
         with recording() as read:
             result = self.simulate(scenario)
@@ -185,9 +254,9 @@ class ModelEntry:
         """Warn when `year` lies beyond the model's figures, naming the dated rows carried on."""
         if self.years is None or year <= self.years[1]:
             return
-        import warnings  # noqa: PLC0415
+        import warnings
 
-        from corridor_sim.catalogue import fact  # noqa: PLC0415
+        from corridor_sim.catalogue import fact
 
         dated = sorted(
             ((fact(i, record=False).year, i) for i in read if fact(i, record=False).year),

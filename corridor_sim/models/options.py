@@ -71,11 +71,11 @@ class Option:
 
     def coerce(
         self,
-        raw: Any,  # noqa: ANN401
+        raw: Any,
         *,
         minimum: float | None = None,
         maximum: float | None = None,
-    ) -> Any:  # noqa: ANN401
+    ) -> Any:
         """Check `raw`; return it in the option's type (bounds may be narrowed by the run)."""
         low = self.minimum if minimum is None else minimum
         high = self.maximum if maximum is None else maximum
@@ -88,13 +88,13 @@ class Option:
 
     def _one(
         self,
-        v: Any,  # noqa: ANN401
+        v: Any,
         kind: str,
         low: float | None,
         high: float | None,
         *,
-        whole: Any,  # noqa: ANN401
-    ) -> Any:  # noqa: ANN401
+        whole: Any,
+    ) -> Any:
         what = self._what(kind, low, high)
         many = self.kind.endswith("_list")
         expected = f"a non-empty list of {what}" if many else what
@@ -132,7 +132,7 @@ class Option:
             return f"{noun} <= {high:g}"
         return noun
 
-    def _fail(self, raw: Any, expected: str) -> None:  # noqa: ANN401
+    def _fail(self, raw: Any, expected: str) -> None:
         example = f", e.g. {self.example}" if self.example else ""
         msg = f"options.{self.name} = {raw!r}: expected {expected}{example}"
         raise SpecError(msg)

@@ -178,7 +178,7 @@ class Param:
             return doc[0].rstrip(".") if doc else f"rule {self.rule.__name__}"
         return f"{self.value!r} (modelling choice)"
 
-    def default(self, year: int) -> Any:  # noqa: ANN401 - the parameter's own type
+    def default(self, year: int) -> Any:  # the parameter's own type
         """Return the default for `year` (reads the catalogue; recorded by ``recording()``)."""
         if self.fact is not None:
             raw: Any = value(self.fact, unit=self.fact_unit or self.unit)
@@ -188,7 +188,7 @@ class Param:
             raw = self.value
         return self.coerce(raw, label="default")
 
-    def coerce(self, raw: Any, *, label: str = "overrides") -> Any:  # noqa: ANN401
+    def coerce(self, raw: Any, *, label: str = "overrides") -> Any:
         """Check `raw` against the declaration and return it in the parameter's type.
 
         Raises
@@ -262,7 +262,7 @@ class ParamValues(Mapping[str, Any]):
         self.year = int(year)
         self.overridden = tuple(overridden)
 
-    def __getitem__(self, key: str) -> Any:  # noqa: ANN401
+    def __getitem__(self, key: str) -> Any:
         return self._values[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -271,7 +271,7 @@ class ParamValues(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._values)
 
-    def __getattr__(self, name: str) -> Any:  # noqa: ANN401
+    def __getattr__(self, name: str) -> Any:
         try:
             return self._values[name]
         except KeyError:
@@ -283,7 +283,7 @@ class ParamValues(Mapping[str, Any]):
         more = ", ..." if len(self._values) > 4 else ""
         return f"ParamValues({self._table.model} {self.year}: {shown}{more})"
 
-    def replace(self, **overrides: Any) -> ParamValues:  # noqa: ANN401
+    def replace(self, **overrides: Any) -> ParamValues:
         """Copy with `overrides` applied (checked like any override)."""
         return self._table.resolve(self.year, {**self._overrides(), **overrides})
 
@@ -353,7 +353,7 @@ class ParamTable:
         return tuple(self._by_name)
 
     # -- values -----------------------------------------------------------------
-    def check(self, name: str, raw: Any, *, label: str = "overrides") -> Any:  # noqa: ANN401
+    def check(self, name: str, raw: Any, *, label: str = "overrides") -> Any:
         """Check one override `name` = `raw`; return the value in the parameter's type.
 
         Raises

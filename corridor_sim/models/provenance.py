@@ -51,7 +51,7 @@ def provenance_table(
     return frame
 
 
-def _split_value(val: Any) -> tuple[float, str]:  # noqa: ANN401
+def _split_value(val: Any) -> tuple[float, str]:
     if isinstance(val, (bool, np.bool_)):
         return math.nan, "true" if val else "false"
     if is_number(val):

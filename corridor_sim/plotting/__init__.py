@@ -30,9 +30,10 @@ def figures(result: Result) -> dict[str, Figure]:
     commodity network with node coordinates and no figures of its own gets the generic
     map (``<model>_map``). Anything else gives an empty dict.
     """
-    from corridor_sim.errors import UnknownNameError  # noqa: PLC0415
-    from corridor_sim.models import get_model  # noqa: PLC0415
-    from corridor_sim.plotting.maps import commodity_map, has_map  # noqa: PLC0415
+    from corridor_sim.errors import UnknownNameError
+    from corridor_sim.models import get_model
+    from corridor_sim.plotting.maps import commodity_map, has_map
+    from corridor_sim.plotting.style import figure_of
 
     model = str(result.meta.get("model", ""))
     try:
@@ -42,5 +43,5 @@ def figures(result: Result) -> dict[str, Figure]:
     if entry is not None and entry.figures is not None:
         return entry.figures(result)
     if has_map(result):
-        return {f"{model or 'network'}_map": commodity_map(result).figure}
+        return {f"{model or 'network'}_map": figure_of(commodity_map(result))}
     return {}

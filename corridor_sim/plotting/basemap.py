@@ -122,8 +122,9 @@ def load_basemap(path: str | Path = DATA_FILE) -> Basemap:
             Place(p["name"], p["lon"], p["lat"], p["area_deg2"], p.get("code", "")) for p in items
         )
 
+    lon0, lon1, lat0, lat1 = (float(v) for v in payload["extent"])
     return Basemap(
-        extent=tuple(float(v) for v in payload["extent"]),
+        extent=(lon0, lon1, lat0, lat1),
         land=polys(payload["land"]),
         lakes=polys([p for lake in payload["lakes"] for p in lake["polygons"]]),
         coastline=tuple(_decode(line, scale) for line in payload["coastline"]),

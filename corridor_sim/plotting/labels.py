@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from corridor_sim.plotting.style import FONT_MIN_PT, FONT_PT
+from corridor_sim.plotting.style import FONT_MIN_PT, FONT_PT, figure_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,7 +67,7 @@ def _renderer(fig: Figure) -> RendererBase:
     """Lay the figure out and return a renderer that measures text as it will be drawn."""
     fig.draw_without_rendering()
     get = getattr(fig.canvas, "get_renderer", None)
-    return get() if get is not None else fig._get_renderer()  # noqa: SLF001
+    return get() if get is not None else fig._get_renderer()  # type: ignore[attr-defined]
 
 
 def _boxes(boxes: Iterable[Bbox]) -> np.ndarray:
@@ -90,9 +90,11 @@ def _outside(box: np.ndarray, frame: np.ndarray) -> float:
     return area - _overlap(box, frame[None, :])
 
 
-def _alignment(dx: float, dy: float) -> tuple[str, str]:
-    ha = "left" if dx > 0 else "right" if dx < 0 else "center"
-    va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
+def _alignment(
+    dx: float, dy: float
+) -> tuple[Literal["left", "right", "center"], Literal["bottom", "top", "center"]]:
+    ha: Literal["left", "right", "center"] = "left" if dx > 0 else "right" if dx < 0 else "center"
+    va: Literal["bottom", "top", "center"] = "bottom" if dy > 0 else "top" if dy < 0 else "center"
     return ha, va
 
 
@@ -118,7 +120,7 @@ def place_labels(
     radius_pt: float | None = None,
     leader: bool = True,
     zorder: float = 6.0,
-    **text_kw: Any,  # noqa: ANN401 - passed to Axes.annotate
+    **text_kw: Any,  # passed to Axes.annotate
 ) -> list[Annotation]:
     """Label `points` (data coordinates) with `texts` so that no two labels overlap.
 
@@ -167,9 +169,9 @@ def place_labels(
     fontsize = max(float(fontsize), FONT_MIN_PT)
     for key in ("ha", "va", "horizontalalignment", "verticalalignment"):
         text_kw.pop(key, None)
-    fig = ax.figure
+    fig = figure_of(ax)
     renderer = _renderer(fig)
-    frame = ax.get_window_extent(renderer).extents
+    frame = np.asarray(ax.get_window_extent(renderer).extents)
     px = fig.dpi / 72.0
     radius_pt = radius_pt if radius_pt is not None else 0.5 * fontsize + 2.0
     margin = 0.25 * fontsize * px  # room for a label's bbox patch and a little air
@@ -205,7 +207,7 @@ def place_labels(
                 best = (score, dx, dy, ring, box)
             if score < 0.02:
                 break
-        assert best is not None  # noqa: S101 - there is always a candidate
+        assert best is not None  # there is always a candidate
         _, dx, dy, ring, box = best
         _move(ann, dx, dy)
         if leader and ring > 0:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.errors import UnknownNameError, suggest
-from corridor_sim.plotting.style import CATEGORICAL
+from corridor_sim.plotting.style import CATEGORICAL, figure_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -40,13 +40,13 @@ _UP, _DOWN = CATEGORICAL[0], CATEGORICAL[3]
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     if ax is not None:
         return ax
-    import matplotlib.pyplot as plt  # noqa: PLC0415 - matplotlib on use
+    import matplotlib.pyplot as plt  # matplotlib on use
 
     _, ax = plt.subplots(figsize=size)
     return ax
 
 
-def _study(study: Any, what: str) -> Any:  # noqa: ANN401 - a StudyResult
+def _study(study: Any, what: str) -> Any:  # a StudyResult
     if not hasattr(study, "tables") or "runs" not in getattr(study, "tables", {}):
         msg = (
             f"{what}: expected the StudyResult of cs.sweep or cs.monte_carlo, got "
@@ -56,13 +56,13 @@ def _study(study: Any, what: str) -> Any:  # noqa: ANN401 - a StudyResult
     return study
 
 
-def _varying(study: Any) -> list[str]:  # noqa: ANN401
+def _varying(study: Any) -> list[str]:
     wide = study.wide()
     skip = {study.key, "bottleneck", *study.input_names}
     return [c for c in wide.columns if c not in skip and wide[c].dropna().nunique() > 1]
 
 
-def headline_metric(study: Any) -> str:  # noqa: ANN401
+def headline_metric(study: Any) -> str:
     """Return the first metric (in the model's summary order) that varies across the runs."""
     varying = _varying(_study(study, "headline_metric"))
     if varying:
@@ -74,7 +74,7 @@ def headline_metric(study: Any) -> str:  # noqa: ANN401
     return metrics[0]
 
 
-def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = None) -> Axes:  # noqa: ANN401
+def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = None) -> Axes:
     """Quantile fan of each metric relative to its median (P10–P90, P25–P75, P50, base).
 
     Parameters
@@ -128,7 +128,7 @@ def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = No
     return ax
 
 
-def bottleneck_bars(study: Any, ax: Axes | None = None) -> Axes:  # noqa: ANN401
+def bottleneck_bars(study: Any, ax: Axes | None = None) -> Axes:
     """Share of the finished runs in which each element is the model's top bottleneck."""
     freq = _study(study, "bottleneck_bars").bottleneck_frequency()
     ax = _axes(ax, (7.0, 0.45 * max(len(freq), 2) + 1.5))
@@ -146,7 +146,7 @@ def bottleneck_bars(study: Any, ax: Axes | None = None) -> Axes:  # noqa: ANN401
 
 def tornado(
     study: Any, metric: str | None = None, ax: Axes | None = None, *, top: int = 12
-) -> Axes:  # noqa: ANN401
+) -> Axes:
     """Rank the inputs by their Spearman rank correlation with `metric` (default: headline)."""
     study = _study(study, "tornado")
     metric = metric or headline_metric(study)
@@ -174,7 +174,7 @@ def tornado(
     return ax
 
 
-def sweep_plot(study: Any, metric: str | None = None, ax: Axes | None = None) -> Axes:  # noqa: ANN401
+def sweep_plot(study: Any, metric: str | None = None, ax: Axes | None = None) -> Axes:
     """`metric` against the first swept parameter, one line per value of the others."""
     study = _study(study, "sweep_plot")
     metric = metric or headline_metric(study)
@@ -200,7 +200,7 @@ def sweep_plot(study: Any, metric: str | None = None, ax: Axes | None = None) ->
     return ax
 
 
-def figures(study: Any) -> dict[str, Figure]:  # noqa: ANN401
+def figures(study: Any) -> dict[str, Figure]:
     """Return the standard figures of a study, keyed by a file-name stem."""
     study = _study(study, "figures")
     if study.tables["values"].empty:
@@ -208,11 +208,11 @@ def figures(study: Any) -> dict[str, Figure]:  # noqa: ANN401
     out = {}
     if study.kind == "monte_carlo":
         if _varying(study):
-            out["study_fan"] = fan_chart(study).figure
-            out["study_tornado"] = tornado(study).figure
+            out["study_fan"] = figure_of(fan_chart(study))
+            out["study_tornado"] = figure_of(tornado(study))
     else:
-        out["study_sweep"] = sweep_plot(study).figure
-    out["study_bottlenecks"] = bottleneck_bars(study).figure
+        out["study_sweep"] = figure_of(sweep_plot(study))
+    out["study_bottlenecks"] = figure_of(bottleneck_bars(study))
     for fig in out.values():
         fig.tight_layout()
     return out

@@ -32,6 +32,7 @@ import matplotlib as mpl
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from cycler import cycler
 from matplotlib import colormaps
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from matplotlib.colors import Colormap
     from matplotlib.figure import Figure
     from matplotlib.text import Text
+    from matplotlib.typing import RcKeyType
 
     from corridor_sim.results.result import Result
 
@@ -54,6 +56,7 @@ __all__ = [
     "UTILISATION_CMAP",
     "FigureStyleWarning",
     "cmap",
+    "figure_of",
     "figure_title",
     "save_figure",
     "time_axis",
@@ -108,7 +111,7 @@ MAP_COLOURS = {
     "node": "#000000",
 }
 #: Matplotlib settings of :func:`style_context`.
-RC: dict[str, Any] = {
+RC: dict[RcKeyType, Any] = {
     "font.size": FONT_PT["label"],
     "axes.titlesize": FONT_PT["title"],
     "axes.labelsize": FONT_PT["label"],
@@ -119,7 +122,7 @@ RC: dict[str, Any] = {
     "figure.titlesize": FONT_PT["title"],
     "savefig.dpi": SAVE_DPI,
     "image.cmap": UTILISATION_CMAP,
-    "axes.prop_cycle": mpl.cycler(color=list(CATEGORICAL)),
+    "axes.prop_cycle": cycler(color=list(CATEGORICAL)),
 }
 _CMAPS = {"utilisation": UTILISATION_CMAP, "sequential": SEQUENTIAL_CMAP}
 
@@ -173,6 +176,23 @@ def scenario_label(result: Result) -> str:
     return what.replace(", ", " ")
 
 
+def figure_of(ax: Axes) -> Figure:
+    """Return the figure `ax` is drawn on (the top-level one when `ax` sits in a subfigure).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> figure_of(ax) is fig
+    True
+    >>> plt.close(fig)
+    """
+    from matplotlib.figure import SubFigure
+
+    fig = ax.figure
+    return fig.figure if isinstance(fig, SubFigure) else fig
+
+
 def figure_title(result: Result, text: str, *, width: int = TITLE_LINE_CHARS) -> str:
     """Return a figure's title: `text` and the scenario it shows.
 
@@ -192,11 +212,11 @@ def small_texts(fig: Figure, minimum: float = FONT_MIN_PT) -> list[Text]:
     Font sizes are in points at the figure's own size, which :func:`save_figure` keeps,
     so a text listed here is smaller than `minimum` points in the saved file too.
     """
-    from matplotlib.text import Text  # noqa: PLC0415
+    from matplotlib.text import Text
 
     found = []
     for text in fig.findobj(Text):
-        if text.get_visible() and text.get_text().strip() and text.get_fontsize() < minimum:
+        if text.get_visible() and text.get_text().strip() and float(text.get_fontsize()) < minimum:
             found.append(text)
     return found
 
@@ -293,7 +313,6 @@ def time_axis(
             lo, hi = target.get_view_interval()
             if hi - lo > 3 * 366:  # several years: one tick a quarter
                 target.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
-                target.get_major_formatter().locator = target.get_major_locator()
             default = "month"
         else:
             locator = mdates.AutoDateLocator(minticks=4, maxticks=10)

@@ -105,7 +105,7 @@ def column_unit(column: str) -> str:
     return "/".join(_UNIT_TEXT.get(part, part) for part in match.group(1).split("_per_"))
 
 
-def _need(module: str, what: str) -> Any:  # noqa: ANN401 - a module
+def _need(module: str, what: str) -> Any:  # a module
     """Import optional `module` or raise naming the extra that installs it."""
     if importlib.util.find_spec(module) is None:
         msg = (
@@ -151,7 +151,7 @@ def _json(value: object) -> str:
     return json.dumps(value, default=str, sort_keys=True)
 
 
-def _cell(value: Any) -> Any:  # noqa: ANN401 - one cell of any column
+def _cell(value: Any) -> Any:  # one cell of any column
     """Return the value openpyxl writes: Python scalars, naive datetimes, None for missing."""
     if value is None or value is pd.NaT:
         return None
@@ -177,7 +177,8 @@ def _cells(column: pd.Series) -> list[Any]:
         return column.to_numpy().tolist()
     if pd.api.types.is_float_dtype(kind):
         values = column.to_numpy(dtype=float)
-        cells = np.where(np.isnan(values), None, values.astype(object))
+        cells = values.astype(object)
+        cells[np.isnan(values)] = None
         cells[np.isposinf(values)] = "inf"  # Excel has no infinity: text, as pandas writes it
         cells[np.isneginf(values)] = "-inf"
         return cells.tolist()

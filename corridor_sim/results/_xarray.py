@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -239,7 +239,9 @@ def to_netcdf(
         raise ResultError(msg)
     ds = _netcdf_ready(to_xarray(result))
 
+    checked = cast("Literal['netcdf4', 'scipy']", engine)  # one of the two, checked above
+
     def write(tmp: Path) -> None:
-        ds.to_netcdf(tmp, engine=engine)
+        ds.to_netcdf(tmp, engine=checked)
 
     return write_file_atomically(Path(path), write, overwrite=overwrite)

@@ -50,7 +50,7 @@ _CSS = (
 )
 
 
-def _short(value: Any, width: int = 60) -> str:  # noqa: ANN401 - any field value
+def _short(value: Any, width: int = 60) -> str:  # any field value
     """Compact text of a field value (floats to 4 significant figures, cut at `width`)."""
     if isinstance(value, float):
         text = f"{value:.4g}" if math.isfinite(value) else str(value)

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
@@ -73,7 +73,7 @@ def summary_frame(
     return frame.reset_index(drop=True)
 
 
-def _jsonable(value: Any) -> Any:  # noqa: ANN401 - metadata is free-form
+def _jsonable(value: Any) -> Any:  # metadata is free-form
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -300,7 +300,7 @@ class Result:
         year, version, every meta field and the unit of every value column). Needs
         ``pip install 'corridor_sim[export]'``; written beside `path` and renamed into place.
         """
-        from corridor_sim.results._export import to_excel  # noqa: PLC0415 - optional deps
+        from corridor_sim.results._export import to_excel  # optional deps
 
         return to_excel(self, path, overwrite=overwrite, tables=tables)
 
@@ -312,7 +312,7 @@ class Result:
         See :func:`corridor_sim.results._xarray.to_xarray`. Needs xarray
         (``pip install 'corridor_sim[export]'``).
         """
-        from corridor_sim.results._xarray import to_xarray  # noqa: PLC0415 - optional deps
+        from corridor_sim.results._xarray import to_xarray  # optional deps
 
         return to_xarray(self)
 
@@ -324,12 +324,12 @@ class Result:
         Read back with ``xarray.open_dataset(path)`` (``engine="scipy"`` for a file written
         by scipy). See :func:`corridor_sim.results._xarray.to_netcdf`.
         """
-        from corridor_sim.results._xarray import to_netcdf  # noqa: PLC0415 - optional deps
+        from corridor_sim.results._xarray import to_netcdf  # optional deps
 
         return to_netcdf(self, path, overwrite=overwrite, engine=engine)
 
     @classmethod
-    def load(cls, directory: str | Path) -> Result:
+    def load(cls, directory: str | Path) -> Self:
         """Read a Result written by :meth:`save`, checking it is whole.
 
         Raises

@@ -89,6 +89,8 @@ LABEL_COLUMNS: frozenset[str] = frozenset(
         "site",
         "rank",
         "binding",
+        "bottleneck",
+        "export_route",
         "at_limit",
         "binding_periods",
         "binding_period_labels",
@@ -166,12 +168,12 @@ def _value_re(extra_units: Iterable[str] = ()) -> re.Pattern[str]:
     return re.compile(rf"^[a-z][a-z0-9_]*_{unit}(?:_per_{unit})*$|^(?:{units})$")
 
 
-def schema(name: str, *, require_snapshot: bool = True) -> Any:  # noqa: ANN401 - pandera type
+def schema(name: str, *, require_snapshot: bool = True) -> Any:  # pandera type
     """Return the pandera schema of standard table `name` (keys, dtypes, bounds).
 
     pandera is imported on first use (it comes with pandapower).
     """
-    import pandera.pandas as pa  # noqa: PLC0415 - 0.6 s to import; only when validating
+    import pandera.pandas as pa  # 0.6 s to import; only when validating
 
     if name == "summary":
         return pa.DataFrameSchema(
@@ -220,7 +222,7 @@ def check_table(
     SchemaError
         Naming the table, the column and what was expected.
     """
-    import pandera.errors as pa_errors  # noqa: PLC0415
+    import pandera.errors as pa_errors
 
     value_re = _value_re(units)
     bad = [

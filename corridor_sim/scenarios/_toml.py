@@ -34,7 +34,7 @@ def _string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _scalar(value: Any) -> str:  # noqa: ANN401 - any TOML scalar
+def _scalar(value: Any) -> str:  # any TOML scalar
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -59,7 +59,7 @@ def _scalar(value: Any) -> str:  # noqa: ANN401 - any TOML scalar
     raise TypeError(msg)
 
 
-def _is_table_array(value: Any) -> bool:  # noqa: ANN401
+def _is_table_array(value: Any) -> bool:
     return (
         isinstance(value, Sequence)
         and not isinstance(value, str)

@@ -1,34 +1,45 @@
 """Checkpoints of a study: each finished run saved as it completes, resumed on the next call.
 
-A checkpoint is a folder::
+A checkpoint is a folder (or an fsspec URL, :mod:`corridor_sim.scenarios._store`)::
 
     DIR/study.json          what the study is (kind, scenario, inputs, seed, ...): a later
                             call with the same folder must describe the same study
     DIR/base.json           the base run(s) of a Monte Carlo study (values, rows read)
     DIR/runs/000012.json    one finished run or draw: its inputs, seed, status, error,
                             bottleneck and summary rows
+    DIR/rejected/           files set aside because they do not belong (see below)
 
-Every file is written to a temporary name and moved into place, so a study killed at any
-moment leaves only whole files. JSON keeps floats exactly (Python writes the shortest
-repr that reads back to the same double), so a resumed study gives the same tables as one
-that was never interrupted. The number of draws is not part of the study: a later call
-with a larger ``n`` extends it.
+Every file is written whole (to a temporary name and moved into place), so a study killed
+at any moment leaves only whole files. JSON keeps floats exactly (Python writes the
+shortest repr that reads back to the same double), so a resumed study gives the same tables
+as one that was never interrupted. The number of draws is not part of the study: a later
+call with a larger ``n`` extends it.
+
+Files cannot mix studies: ``base.json`` and every run file record the study's id (a hash
+of ``study.json``), the run's number, and a SHA-256 checksum of their content. A file that
+is not a run record (``{}``, a JSON list, unreadable JSON), that belongs to another study,
+that holds another run than its name says, or whose values were edited is moved to
+``DIR/rejected/`` with one warning naming it and why, and its run is run again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import tempfile
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from corridor_sim.errors import ScenarioError
+from corridor_sim.scenarios._store import Store, is_url
 
-__all__ = ["Checkpoint", "StudyInterrupted", "jsonable"]
+__all__ = ["Checkpoint", "StudyInterrupted", "checksum", "jsonable"]
 
-_FORMAT = 1
+#: Checkpoint layout version; 2 adds the study id and checksum to every file.
+_FORMAT = 2
+#: Fields every run file holds.
+_RUN_FIELDS = ("key", "status", "study", "checksum")
 
 
 class StudyInterrupted(KeyboardInterrupt):
@@ -48,8 +59,8 @@ class StudyInterrupted(KeyboardInterrupt):
         self,
         done: int,
         total: int,
-        checkpoint: Path | None,
-        partial: Any = None,  # noqa: ANN401
+        checkpoint: Path | str | None,
+        partial: Any = None,
         unit: str = "run",
     ) -> None:
         self.unit = unit
@@ -76,7 +87,7 @@ class StudyInterrupted(KeyboardInterrupt):
         return self.message()
 
 
-def jsonable(value: Any) -> Any:  # noqa: ANN401
+def jsonable(value: Any) -> Any:
     """`value` with numpy scalars and tuples made plain JSON types (recursively)."""
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
@@ -89,24 +100,14 @@ def jsonable(value: Any) -> Any:  # noqa: ANN401
     return value
 
 
-def _write_atomic(path: Path, data: Any) -> None:  # noqa: ANN401
-    text = json.dumps(jsonable(data), sort_keys=True, indent=None)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _canonical(data: Any) -> str:
+    return json.dumps(jsonable(data), sort_keys=True, indent=None)
 
 
-def _read(path: Path) -> Any:  # noqa: ANN401
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        msg = f"checkpoint file {path}: unreadable ({err}); delete it to run that part again"
-        raise ScenarioError(msg) from err
+def checksum(record: Mapping[str, Any]) -> str:
+    """SHA-256 of `record` without its ``checksum`` field (canonical JSON)."""
+    body = {k: v for k, v in record.items() if k != "checksum"}
+    return hashlib.sha256(_canonical(body).encode("utf-8")).hexdigest()
 
 
 class Checkpoint:
@@ -126,49 +127,117 @@ class Checkpoint:
     """
 
     def __init__(self, directory: str | Path, spec: Mapping[str, Any]) -> None:
-        self.directory = Path(directory)
-        self.runs_dir = self.directory / "runs"
+        self.directory: str | Path = directory if is_url(directory) else Path(directory)
+        self.store = Store(directory)
         try:
-            self.runs_dir.mkdir(parents=True, exist_ok=True)
+            self.store.makedirs("runs")
         except OSError as err:
             msg = f"checkpoint = {str(directory)!r}: cannot create the folder ({err})"
             raise ScenarioError(msg) from err
-        spec = jsonable({"format": _FORMAT, **spec})
-        spec = json.loads(json.dumps(spec, sort_keys=True))
-        study = self.directory / "study.json"
-        if study.exists():
-            saved = _read(study)
+        spec = json.loads(_canonical({"format": _FORMAT, **spec}))
+        self.unit = "draw" if spec.get("kind") == "monte_carlo" else "run"
+        #: The study's id: every file of this study records it.
+        self.study_id = hashlib.sha256(_canonical(spec).encode("utf-8")).hexdigest()[:16]
+        if self.store.exists("study.json"):
+            saved = self._read_study(directory)
             if saved != spec:
                 keys = sorted(k for k in set(saved) | set(spec) if saved.get(k) != spec.get(k))
+                old = saved.get("format")
+                why = (
+                    f"written by another corridor_sim (checkpoint format {old}, this one "
+                    f"writes {_FORMAT})"
+                    if old != _FORMAT
+                    else f"holds another study (differs in {', '.join(keys)})"
+                )
                 msg = (
-                    f"checkpoint = {str(directory)!r} holds another study (differs in "
-                    f"{', '.join(keys)}); use a new folder, or delete this one to start over"
+                    f"checkpoint = {str(directory)!r} {why}; use a new folder, or delete this "
+                    "one to start over"
                 )
                 raise ScenarioError(msg)
         else:
-            _write_atomic(study, spec)
+            self.store.write_text("study.json", _canonical(spec))
 
-    def _path(self, key: int) -> Path:
-        return self.runs_dir / f"{int(key):06d}.json"
+    def _read_study(self, directory: str | Path) -> dict[str, Any]:
+        try:
+            saved = json.loads(self.store.read_text("study.json"))
+        except (OSError, ValueError) as err:
+            saved = err
+        if not isinstance(saved, dict):
+            msg = (
+                f"checkpoint = {str(directory)!r}: {self.store.path('study.json')} is not a "
+                "study description; use a new folder, or delete this one to start over"
+            )
+            raise ScenarioError(msg)
+        return saved
+
+    def _name(self, key: int) -> str:
+        return f"runs/{int(key):06d}.json"
+
+    def _sealed(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        sealed = {**json.loads(_canonical(data)), "study": self.study_id}
+        sealed["checksum"] = checksum(sealed)
+        return sealed
+
+    def _fault(self, data: Any, key: int | None) -> str | None:
+        """Why `data` (read from the file of run `key`, or base.json) does not belong."""
+        if not isinstance(data, dict):
+            return f"holds a JSON {type(data).__name__}, not a {self.unit} record"
+        fields = _RUN_FIELDS if key is not None else ("study", "checksum")
+        missing = [f for f in fields if f not in data]
+        if missing:
+            return f"is not a {self.unit} record (no {', '.join(map(repr, missing))})"
+        if data["study"] != self.study_id:
+            return f"belongs to another study (id {data['study']!r}, this study {self.study_id!r})"
+        if key is not None and data["key"] != key:
+            return f"holds {self.unit} {data['key']!r}, not {self.unit} {key}"
+        if data["checksum"] != checksum(data):
+            return "does not match its checksum (edited values)"
+        return None
+
+    def _checked(self, name: str, key: int | None) -> dict[str, Any] | None:
+        """Return the content of `name` if it belongs to this study; else set it aside (None)."""
+        fault: str | None
+        try:
+            data = json.loads(self.store.read_text(name))
+        except (OSError, ValueError) as err:
+            fault = f"is unreadable ({type(err).__name__})"
+        else:
+            fault = self._fault(data, key)
+        if fault is None:
+            return {k: v for k, v in data.items() if k not in ("study", "checksum")}
+        self.store.makedirs("rejected")
+        aside = "rejected/" + name.replace("/", "-")
+        self.store.move(name, aside)
+        what = f"{self.unit} {key}" if key is not None else "the base run"
+        warnings.warn(
+            f"checkpoint file {self.store.path(name)} {fault}: set aside as "
+            f"{self.store.path(aside)}; {what} runs again",
+            UserWarning,
+            stacklevel=3,
+        )
+        return None
 
     def load(self, keys: Iterable[int]) -> dict[int, dict[str, Any]]:
-        """Return the saved runs among `keys` (key -> record)."""
+        """Return the saved runs among `keys` (key -> record) that belong to this study."""
         out = {}
         for key in keys:
-            path = self._path(key)
-            if path.exists():
-                out[int(key)] = _read(path)
+            name = self._name(key)
+            if self.store.exists(name):
+                record = self._checked(name, int(key))
+                if record is not None:
+                    out[int(key)] = record
         return out
 
     def save(self, record: Mapping[str, Any]) -> None:
-        """Save one finished run (its ``key`` names the file)."""
-        _write_atomic(self._path(int(record["key"])), record)
+        """Save one finished run (its ``key`` names the file), sealed with the study id."""
+        self.store.write_text(self._name(int(record["key"])), _canonical(self._sealed(record)))
 
     def load_base(self) -> dict[str, Any] | None:
         """Return the saved base run(s), or None."""
-        path = self.directory / "base.json"
-        return _read(path) if path.exists() else None
+        if not self.store.exists("base.json"):
+            return None
+        return self._checked("base.json", None)
 
     def save_base(self, base: Mapping[str, Any]) -> None:
         """Save the base run(s) of a Monte Carlo study."""
-        _write_atomic(self.directory / "base.json", base)
+        self.store.write_text("base.json", _canonical(self._sealed(base)))

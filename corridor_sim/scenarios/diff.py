@@ -59,7 +59,7 @@ class ScenarioDiff:
         return self.to_text()
 
 
-def _text(value: Any) -> str:  # noqa: ANN401
+def _text(value: Any) -> str:
     if isinstance(value, (dict, list, tuple)):
         return json.dumps(value, sort_keys=True, default=str)
     return "" if value is None else str(value)
@@ -82,11 +82,11 @@ def _inputs(a: Scenario, b: Scenario) -> pd.DataFrame:
     if (a.network or None) != (b.network or None):
         rows.append(("network", "(A's [network])", "(B's [network])"))
     if a.model == b.model:
-        table = get_model(a.model).params
-        if table is not None:
-            pa = table.resolve(a.year, a.overrides)
-            pb = table.resolve(b.year, b.overrides)
-            for name in table.names:
+        params = get_model(a.model).params
+        if params is not None:
+            pa = params.resolve(a.year, a.overrides)
+            pb = params.resolve(b.year, b.overrides)
+            for name in params.names:
                 if name in a.overrides or name in b.overrides:
                     continue  # listed above as an override
                 if pa[name] != pb[name]:

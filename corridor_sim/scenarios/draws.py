@@ -80,7 +80,7 @@ def parse_spec(name: str, spec: Sequence[Any]) -> tuple[Any, ...]:
     return (kind, *nums)
 
 
-def _draw_spec(spec: tuple[Any, ...], rng: np.random.Generator) -> Any:  # noqa: ANN401
+def _draw_spec(spec: tuple[Any, ...], rng: np.random.Generator) -> Any:
     kind, *args = spec
     if kind == "choice":
         value = args[0][int(rng.integers(0, len(args[0])))]
@@ -131,7 +131,7 @@ class Input:
     maximum: float | None = None
     unit: str = ""
 
-    def draw(self, seed: int, i: int) -> Any:  # noqa: ANN401
+    def draw(self, seed: int, i: int) -> Any:
         """Return the value of this input in draw `i`."""
         rng = input_rng(seed, i, self.name)
         if self.spec is None:

@@ -16,11 +16,12 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from corridor_sim.scenarios._kept import keep_tables
 from corridor_sim.scenarios.checkpoint import Checkpoint, StudyInterrupted, jsonable
 from corridor_sim.scenarios.executors import iter_runs, limit_threads
 from corridor_sim.scenarios.progress import study_bar
 
-__all__ = ["execute", "normalise", "record_of", "run_task"]
+__all__ = ["execute", "failed_record", "normalise", "record_of", "run_task"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(jsonable(record), sort_keys=True))
 
 
-def record_of(result: Any) -> dict[str, Any]:  # noqa: ANN401 - a Result
+def record_of(result: Any) -> dict[str, Any]:  # a Result
     """Return the summary rows and bottleneck of a finished run, as plain lists."""
     summary = result.summary()
     return {
@@ -53,22 +54,24 @@ def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
     ----------
     payload : mapping
         ``key``, ``scenario`` (a Scenario), ``catalogue`` (id -> drawn value), ``inputs``
-        (the input values to report), ``seed`` and ``limit_threads`` (a Dask worker: one
-        BLAS thread).
+        (the input values to report), ``seed``, ``limit_threads`` (a Dask worker: one
+        BLAS thread), ``tables`` (names of the result's tables to keep) and ``store`` (the
+        checkpoint where the worker writes them; None: they come back in the record).
 
     Returns
     -------
     dict
         ``key, inputs, seed, status, error, bottleneck, summary, unread`` (``unread``: drawn
-        catalogue rows the run did not read, which a cache in a model would cause).
+        catalogue rows the run did not read, which a cache in a model would cause) and
+        ``tables`` (references to the kept tables, :mod:`corridor_sim.scenarios._kept`).
     """
-    from corridor_sim.catalogue import overriding, recording  # noqa: PLC0415
-    from corridor_sim.scenarios.single import run  # noqa: PLC0415 - the models load on use
+    from corridor_sim.catalogue import overriding, recording
+    from corridor_sim.scenarios.single import run  # the models load on use
 
     if payload.get("limit_threads"):
         limit_threads()
     catalogue = dict(payload.get("catalogue") or {})
-    head = {
+    head: dict[str, Any] = {
         "key": int(payload["key"]),
         "inputs": dict(payload.get("inputs") or {}),
         "seed": payload.get("seed"),
@@ -77,17 +80,29 @@ def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
         with recording() as read, overriding(catalogue):
             result = run(payload["scenario"])
         record = {**head, **record_of(result)}
+        if payload.get("tables"):
+            record["tables"] = keep_tables(
+                result, payload["tables"], int(payload["key"]), payload.get("store")
+            )
         record["unread"] = sorted(i for i in catalogue if i not in read)
-    except Exception as err:  # noqa: BLE001 - a failing run is recorded, the study goes on
+    except Exception as err:  # a failing run is recorded, the study goes on
         message = " ".join(str(err).split()) or type(err).__name__
-        record = {
-            **head,
-            "status": "failed",
-            "error": f"{type(err).__name__}: {message}",
-            "bottleneck": "",
-            "summary": None,
-            "unread": [],
-        }
+        return failed_record(payload, f"{type(err).__name__}: {message}")
+    return normalise(record)
+
+
+def failed_record(payload: Mapping[str, Any], error: str) -> dict[str, Any]:
+    """Return the record of a run that failed with `error` (one line)."""
+    record: dict[str, Any] = {
+        "key": int(payload["key"]),
+        "inputs": dict(payload.get("inputs") or {}),
+        "seed": payload.get("seed"),
+        "status": "failed",
+        "error": " ".join(error.split()),
+        "bottleneck": "",
+        "summary": None,
+        "unread": [],
+    }
     return normalise(record)
 
 
@@ -125,7 +140,9 @@ def execute(
         todo = [{**p, "limit_threads": True} for p in todo]
     failed = sum(1 for r in records.values() if r["status"] == "failed")
     unread: set[str] = set()
-    runs = iter_runs(run_task, todo, executor=executor, max_workers=max_workers)
+    runs = iter_runs(
+        run_task, todo, executor=executor, max_workers=max_workers, on_lost=failed_record
+    )
     try:
         with study_bar(
             total, done=total - len(todo), desc=desc, unit=unit, enabled=progress

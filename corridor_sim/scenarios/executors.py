@@ -10,22 +10,20 @@ Workers do not fight over the machine's cores: every process-pool and Dask worke
 BLAS and OpenMP pools to one thread (:func:`limit_threads`), so two workers on two cores
 run two solvers, not two times two threads. ``executor="dask"`` uses Dask's distributed
 scheduler: the running ``dask.distributed.Client`` if there is one (a cluster), otherwise a
-``LocalCluster`` of single-threaded process workers started for the study and closed after
-it. Dask's default threaded scheduler cannot run these models in parallel (they hold the
-GIL in pandas and pandapower code), so without ``distributed`` the runs go one by one, with
-a warning.
+``LocalCluster`` of single-threaded process workers started for the study in a child
+process group of its own and ended with it (:mod:`corridor_sim.scenarios._dask`). Dask's
+default threaded scheduler cannot run these models in parallel (they hold the GIL in pandas
+and pandapower code), so without ``distributed`` the runs go one by one, with a warning.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import logging
 import os
 import signal
-import threading
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -76,7 +74,7 @@ def limit_threads() -> None:
     for name in THREAD_VARIABLES:
         os.environ[name] = "1"
     try:
-        from threadpoolctl import threadpool_limits  # noqa: PLC0415
+        from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - a dependency; the variables still apply
         _LIMITS.append(None)
         return
@@ -126,7 +124,8 @@ def iter_runs(
     *,
     executor: str = "serial",
     max_workers: int | None = None,
-) -> Iterator[tuple[int, T]]:
+    on_lost: Callable[[Any, str], T] | None = None,
+) -> Generator[tuple[int, T], None, None]:
     """Apply `func` to every payload; yield ``(index, result)`` as each run finishes.
 
     Parameters
@@ -141,6 +140,9 @@ def iter_runs(
         ``dask.distributed.Client`` or a ``LocalCluster`` started for these runs.
     max_workers : int, optional
         Worker processes (default: the machine's cores, at most one per payload).
+    on_lost : callable, optional
+        ``"dask"`` only: ``on_lost(payload, message)`` is the result of a run whose workers
+        kept dying (Dask's ``KilledWorker``); without it, that error ends the runs.
 
     Raises
     ------
@@ -158,7 +160,7 @@ def iter_runs(
     kind = _kind(executor)
     workers = _check_workers(max_workers)
     if kind is Executor.DASK:
-        return _iter_dask(func, payloads, workers)
+        return _iter_dask(func, payloads, workers, on_lost)
     if kind is Executor.SERIAL or len(payloads) <= 1 or workers == 1:
         return ((i, func(p)) for i, p in enumerate(payloads))
     # the pool starts (forks its workers) now, before the caller starts a progress bar's thread
@@ -187,7 +189,9 @@ def map_runs(
     return [out[i] for i in range(len(payloads))]
 
 
-def _drain_pool(pool: ProcessPoolExecutor, index: dict[Future[T], int]) -> Iterator[tuple[int, T]]:
+def _drain_pool(
+    pool: ProcessPoolExecutor, index: dict[Future[T], int]
+) -> Generator[tuple[int, T], None, None]:
     finished = False
     try:
         pending = set(index)
@@ -215,8 +219,11 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 
 
 def _iter_dask(
-    func: Callable[[Any], T], payloads: Sequence[Any], workers: int | None
-) -> Iterator[tuple[int, T]]:
+    func: Callable[[Any], T],
+    payloads: Iterable[Any],
+    workers: int | None,
+    on_lost: Callable[[Any, str], T] | None,
+) -> Generator[tuple[int, T], None, None]:
     try:
         dask = importlib.import_module("dask")
     except ModuleNotFoundError as err:
@@ -238,69 +245,6 @@ def _iter_dask(
         for i, payload in enumerate(payloads):
             yield i, dask.compute(dask.delayed(func)(payload))[0]
         return
-    client, cluster = _dask_client(distributed, workers)
-    futures = []
-    try:
-        futures = client.map(func, list(payloads), pure=False)
-        index = {fut.key: i for i, fut in enumerate(futures)}
-        for fut in distributed.as_completed(futures):
-            yield index[fut.key], fut.result()
-    finally:
-        if cluster is not None:
-            _close_quietly(client, cluster)
-        elif futures:
-            client.cancel(futures)
+    from corridor_sim.scenarios._dask import iter_dask  # here: Dask is optional
 
-
-def _dask_client(distributed: Any, workers: int | None) -> tuple[Any, Any]:  # noqa: ANN401
-    """Return the running client, or a new LocalCluster of single-threaded process workers."""
-    try:
-        return distributed.get_client(), None
-    except ValueError:
-        pass
-    n = workers or os.cpu_count() or 1
-    logger.info("starting a Dask LocalCluster of %d single-threaded process workers", n)
-    env = dict.fromkeys(THREAD_VARIABLES, "1")
-    with _sigint_ignored():  # the workers inherit it: Ctrl-C is the study's to handle
-        cluster = distributed.LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.CRITICAL,  # worker errors reach us through run_task
-            env=env,
-        )
-    return distributed.Client(cluster), cluster
-
-
-@contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ignore SIGINT while child processes start, so they inherit the ignored signal.
-
-    A terminal's Ctrl-C goes to the whole process group; a Dask worker that received it
-    would print its own traceback. Python leaves an inherited ignored SIGINT alone (and so
-    does asyncio), so the workers ignore it and the study alone reacts. Only the main
-    thread can change signal handlers; elsewhere this does nothing.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _close_quietly(client: Any, cluster: Any) -> None:  # noqa: ANN401
-    """Close a study's own Dask client and cluster without log noise about lost workers."""
-    quiet = [logging.getLogger(n) for n in ("distributed", "tornado", "asyncio")]
-    levels = [q.level for q in quiet]
-    for q in quiet:
-        q.setLevel(logging.CRITICAL)
-    try:
-        client.close()
-        cluster.close()
-    finally:
-        for q, level in zip(quiet, levels, strict=True):
-            q.setLevel(level)
+    yield from iter_dask(func, payloads, distributed, workers, on_lost)

@@ -40,9 +40,9 @@ class NullBar:
         """Nothing to close."""
 
 
-def _tqdm(**kwargs: Any) -> Any:  # noqa: ANN401 - a tqdm bar or a NullBar
+def _tqdm(**kwargs: Any) -> Any:  # a tqdm bar or a NullBar
     try:
-        from tqdm.auto import tqdm  # noqa: PLC0415 - optional at import time
+        from tqdm.auto import tqdm  # optional at import time
     except ImportError:  # pragma: no cover - tqdm is a dependency
         return NullBar()
     return tqdm(file=sys.stderr, disable=None, dynamic_ncols=True, **kwargs)

@@ -27,15 +27,18 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.catalogue import facts, ranges
-from corridor_sim.errors import ScenarioError
+from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
 from corridor_sim.models import get_model
+from corridor_sim.scenarios._kept import check_table_names
+from corridor_sim.scenarios._records import build_tables
+from corridor_sim.scenarios._store import is_url
 from corridor_sim.scenarios.checkpoint import Checkpoint, StudyInterrupted, jsonable
 from corridor_sim.scenarios.draws import Input, draw_seed, explicit_inputs
 from corridor_sim.scenarios.execute import execute, normalise, record_of
 from corridor_sim.scenarios.executors import check_executor
 from corridor_sim.scenarios.scenario import Scenario
 from corridor_sim.scenarios.single import load, run
-from corridor_sim.scenarios.study import StudyResult, build_tables, parse_threshold
+from corridor_sim.scenarios.study import StudyResult, parse_threshold
 
 __all__ = ["StudyInterrupted", "StudyResult", "load", "monte_carlo", "run", "sweep"]
 
@@ -122,6 +125,23 @@ def _checkpoint(directory: str | Path | None, spec: Mapping[str, Any]) -> Checkp
     return Checkpoint(directory, pinned)
 
 
+def _store_of(checkpoint: str | Path | None) -> str | None:
+    """Where workers write kept tables: the checkpoint as an absolute path or a URL."""
+    if checkpoint is None:
+        return None
+    return str(checkpoint) if is_url(checkpoint) else str(Path(checkpoint).resolve())
+
+
+def _kept(done: Mapping[int, Mapping[str, Any]], names: Sequence[str]) -> dict[str, Any]:
+    """Return the references to the kept tables of the finished runs (name, key -> ref)."""
+    out: dict[str, Any] = {name: {} for name in names}
+    for k, record in sorted(done.items()):
+        for name, ref in (record.get("tables") or {}).items():
+            if name in out:
+                out[name][k] = ref
+    return out
+
+
 def sweep(
     scenario: Scenario | str | Path,
     grid: Mapping[str, Sequence[Any]] | None = None,
@@ -132,6 +152,7 @@ def sweep(
     progress: bool = True,
     model_study: bool = False,
     thresholds: Iterable[Any] | None = None,
+    tables: Iterable[str] | None = None,
 ) -> StudyResult:
     """Run `scenario` over a grid of parameter values, one run per grid point.
 
@@ -155,6 +176,12 @@ def sweep(
         Keep ``options.study`` (a model's own capacity study) in every run.
     thresholds : iterable, optional
         Conditions such as ``"unmet_mt>0"`` for :meth:`StudyResult.summary`.
+    tables : iterable of str, optional
+        Tables of each run's :class:`~corridor_sim.Result` to keep (e.g. ``["flows"]``),
+        read back with :meth:`StudyResult.run_table`. With a checkpoint, the worker that ran
+        the run writes them into it (``DIR/tables/NAME/000012.csv``) and returns only a
+        reference, so they never pass through the scheduler; without one, they come back
+        with the run.
 
     Returns
     -------
@@ -182,6 +209,7 @@ def sweep(
     [1.0, 3.0]
     """
     check_executor(executor, max_workers)
+    kept = check_table_names(tables)
     scn = load(scenario)
     values = _grid(scn, grid)
     scn.replace(sweep=values).check()  # errors name "sweep.<parameter>", not an override
@@ -193,10 +221,17 @@ def sweep(
     ]
     for variant in variants:
         variant.check()
-    spec = {"kind": "sweep", "scenario": scn.to_dict(), "grid": values}
+    spec = {"kind": "sweep", "scenario": scn.to_dict(), "grid": values, "tables": kept}
     ckpt = _checkpoint(checkpoint, spec)
+    store = _store_of(checkpoint)
     payloads = [
-        {"key": i, "scenario": v, "inputs": combo, "seed": int(v.seed)}
+        {
+            "key": i,
+            "scenario": v,
+            "inputs": combo,
+            "seed": int(v.seed),
+            **({"tables": kept, "store": store} if kept else {}),
+        }
         for i, (v, combo) in enumerate(zip(variants, combos, strict=True))
     ]
     records = ckpt.load(range(len(payloads))) if ckpt else {}
@@ -215,12 +250,14 @@ def sweep(
         "runs": len(payloads),
         "executor": executor,
         "checkpoint": None if checkpoint is None else str(checkpoint),
+        "store": store,
         "dropped_options": dropped,
         "thresholds": _thresholds(thresholds),
     }
 
     def result(done: dict[int, dict[str, Any]]) -> StudyResult:
-        return StudyResult("sweep", {**build_tables("sweep", done, names), "inputs": inputs}, meta)
+        tables = {**build_tables("sweep", done, names), "inputs": inputs}
+        return StudyResult("sweep", tables, meta, kept=_kept(done, kept))
 
     execute(
         payloads,
@@ -236,7 +273,9 @@ def sweep(
     return result(records)
 
 
-def _probe(scn: Scenario, explicit: Sequence[Input], params: Mapping[str, Any]) -> dict[str, Any]:
+def _probe(
+    scn: Scenario, explicit: Sequence[Input], params: Mapping[str, Any], kept: Sequence[str]
+) -> dict[str, Any]:
     """Run the base scenario (and each drawn year) once: base values and the rows read.
 
     Parameters with an explicit distribution are overridden (by their default) in the
@@ -249,7 +288,7 @@ def _probe(scn: Scenario, explicit: Sequence[Input], params: Mapping[str, Any]) 
     }
     years = [int(scn.year)]
     for i in explicit:
-        if i.kind == "year":
+        if i.kind == "year" and i.spec is not None:  # explicit inputs all have a spec
             years += [int(y) for y in i.spec[1] if int(y) not in years]
     read: list[str] = []
     base: dict[str, Any] = {}
@@ -273,6 +312,13 @@ def _probe(scn: Scenario, explicit: Sequence[Input], params: Mapping[str, Any]) 
         read += [i for i in ids if i not in read]
         if year == int(scn.year):
             base = record_of(result)
+            for name in kept:
+                if name not in result.tables:
+                    msg = (
+                        f"tables = {list(kept)!r}: a run of {scn.model!r} has no table "
+                        f"{name!r}, {suggest(name, result.tables)}"
+                    )
+                    raise UnknownNameError(msg)
     return normalise({**base, "read": read})
 
 
@@ -288,6 +334,7 @@ def monte_carlo(
     checkpoint: str | Path | None = None,
     progress: bool = True,
     model_study: bool = False,
+    tables: Iterable[str] | None = None,
 ) -> StudyResult:
     """Run `n` draws of the uncertain inputs of `scenario`.
 
@@ -309,8 +356,8 @@ def monte_carlo(
         (``low``/``high`` in the catalogue), each from its own range.
     thresholds : iterable, optional
         Conditions such as ``"unmet_mt>0"``: their probability is in the summary.
-    executor, max_workers, checkpoint, progress, model_study
-        As in :func:`sweep`.
+    executor, max_workers, checkpoint, progress, model_study, tables
+        As in :func:`sweep` (a checkpoint may be an fsspec URL that every worker reaches).
 
     Returns
     -------
@@ -330,6 +377,7 @@ def monte_carlo(
         On Ctrl-C (finished draws are kept in the checkpoint and the exception).
     """
     check_executor(executor, max_workers)
+    kept = check_table_names(tables)
     scn = load(scenario)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         msg = f"n = {n!r}: expected a positive number of draws"
@@ -345,13 +393,14 @@ def monte_carlo(
     spec = {
         "kind": "monte_carlo",
         "scenario": scn.to_dict(),
-        "distributions": {i.name: list(i.spec) for i in explicit},
+        "distributions": {i.name: list(i.spec) for i in explicit if i.spec is not None},
         "catalogue": bool(catalogue),
+        "tables": kept,
     }
     ckpt = _checkpoint(checkpoint, spec)
     base = ckpt.load_base() if ckpt else None
     if base is None:
-        base = _probe(scn, explicit, params)
+        base = _probe(scn, explicit, params, kept)
         if ckpt:
             ckpt.save_base(base)
     named = {i.name for i in explicit}
@@ -373,7 +422,11 @@ def monte_carlo(
             stacklevel=2,
         )
     names = [i.name for i in inputs]
-    payloads = [_payload(scn, inputs, i) for i in range(n)]
+    store = _store_of(checkpoint)
+    payloads = [
+        {**_payload(scn, inputs, i), **({"tables": kept, "store": store} if kept else {})}
+        for i in range(n)
+    ]
     for p in payloads:
         p["scenario"].check()
     records = ckpt.load(range(n)) if ckpt else {}
@@ -389,6 +442,7 @@ def monte_carlo(
         "runs": n,
         "executor": executor,
         "checkpoint": None if checkpoint is None else str(checkpoint),
+        "store": store,
         "dropped_options": dropped,
         "thresholds": _thresholds(thresholds),
         "base_bottleneck": base.get("bottleneck", ""),
@@ -397,7 +451,10 @@ def monte_carlo(
     def result(done: dict[int, dict[str, Any]]) -> StudyResult:
         tables = build_tables("monte_carlo", done, names)
         return StudyResult(
-            "monte_carlo", {**tables, "inputs": table_inputs, "base": base_table}, meta
+            "monte_carlo",
+            {**tables, "inputs": table_inputs, "base": base_table},
+            meta,
+            kept=_kept(done, kept),
         )
 
     execute(

@@ -67,7 +67,7 @@ def _where(source: Path | None) -> str:
 _EVENT_KEYS = tuple(f.name for f in dataclasses.fields(Event))
 
 
-def _check_value(key: str, value: Any, source: Path | None, table: str = "overrides") -> None:  # noqa: ANN401
+def _check_value(key: str, value: Any, source: Path | None, table: str = "overrides") -> None:
     """Check an override: a finite number, a boolean, a string or a list of those."""
     where = _where(source)
     if isinstance(value, (bool, str)):
@@ -338,11 +338,11 @@ class Scenario:
             Path(path).write_text(text, encoding="utf-8")
         return text
 
-    def replace(self, **changes: Any) -> Scenario:  # noqa: ANN401
+    def replace(self, **changes: Any) -> Scenario:
         """Copy with fields replaced (validated again)."""
         return dataclasses.replace(self, **changes)
 
-    def with_overrides(self, **overrides: Any) -> Scenario:  # noqa: ANN401
+    def with_overrides(self, **overrides: Any) -> Scenario:
         """Copy with `overrides` merged into the existing ones."""
         return self.replace(overrides={**self.overrides, **overrides})
 
@@ -443,7 +443,7 @@ class Scenario:
             entry.check(self)
         return self
 
-    def _parameter_checks(self, entry: Any) -> Any:  # noqa: ANN401 - a ParamTable
+    def _parameter_checks(self, entry: Any) -> Any:  # a ParamTable
         """Return the model's parameter declaration, or one made from ``parameters(year)``."""
         if entry.params is not None:
             return entry.params
@@ -462,7 +462,7 @@ class Scenario:
         self,
         table: str,
         key: str,
-        value: Any,  # noqa: ANN401
+        value: Any,
         params: ParamTable,
     ) -> None:
         try:

@@ -26,7 +26,7 @@ import json
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,7 +82,7 @@ def parse_threshold(spec: str | Threshold | Sequence[Any]) -> Threshold:
             raise ScenarioError(msg)
         metric, op, number = match.groups()
     elif isinstance(spec, Sequence) and len(spec) == 3:
-        metric, op, number = spec
+        metric, op, number = tuple(spec)  # mypy keeps str in a narrowed Sequence[Any]
     else:
         msg = f"threshold {spec!r}: expected 'METRIC>VALUE' or (metric, op, value)"
         raise ScenarioError(msg)
@@ -206,11 +206,15 @@ class StudyResult:
         ``runs``, ``values``, ``inputs`` and (Monte Carlo) ``base``; see the module docstring.
     meta : dict
         Scenario, model, seed, runs asked for, executor, checkpoint, thresholds.
+    kept : dict
+        References to the tables kept from each run (``tables=`` of the study), read with
+        :meth:`run_table`.
     """
 
     kind: str
     tables: dict[str, pd.DataFrame]
     meta: dict[str, Any] = field(default_factory=dict)
+    kept: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict, repr=False)
 
     # -- tables -------------------------------------------------------------------
     @property
@@ -249,6 +253,28 @@ class StudyResult:
             return tables[name]
         msg = f"{type(self).__name__!r} object has no attribute {name!r}"
         raise AttributeError(msg)
+
+    def run_table(self, name: str, key: int | None = None) -> pd.DataFrame:
+        """Return a table kept from the runs (``tables=[name]`` in the study).
+
+        Parameters
+        ----------
+        name : str
+            The table's name in each run's :class:`~corridor_sim.Result`.
+        key : int, optional
+            One run (``draw`` or ``run`` number); default: every finished run, one after
+            the other, with the key as the first column.
+
+        Raises
+        ------
+        UnknownNameError
+            If the study did not keep `name`, or `key` is not a finished run.
+        ResultError
+            If a kept file is missing or does not match the checksum its run recorded.
+        """
+        from corridor_sim.scenarios._kept import kept_table
+
+        return kept_table(self.kept, name, self.key, key, self.meta.get("store"))
 
     def to_frame(self) -> pd.DataFrame:
         """Return the tidy long table ``values`` (what ``sweep``/``monte_carlo`` gave before)."""
@@ -435,8 +461,8 @@ class StudyResult:
         in one step; an earlier study or result is replaced only with `overwrite`, a
         folder of other files never; ``extra(folder)`` adds files (figures) before the move.
         """
-        from corridor_sim.results._store import write_atomically  # noqa: PLC0415
-        from corridor_sim.scenarios.checkpoint import jsonable  # noqa: PLC0415
+        from corridor_sim.results._store import write_atomically
+        from corridor_sim.scenarios.checkpoint import jsonable
 
         s = self.summary(thresholds)
 
@@ -456,44 +482,3 @@ class StudyResult:
                 extra(out)
 
         return write_atomically(Path(directory), write, overwrite=overwrite)
-
-
-def build_tables(
-    kind: str,
-    records: Mapping[int, Mapping[str, Any]],
-    input_names: Sequence[str],
-) -> dict[str, pd.DataFrame]:
-    """Build the ``runs`` and ``values`` tables from run records (key order)."""
-    key = "draw" if kind == "monte_carlo" else "run"
-    run_rows, frames = [], []
-    for k in sorted(records):
-        rec = records[k]
-        inputs = rec.get("inputs", {})
-        row = {key: int(k), **{n: inputs.get(n) for n in input_names}}
-        if kind == "monte_carlo":
-            row["seed"] = rec.get("seed")
-        row.update(
-            status=rec["status"], error=rec.get("error", ""), bottleneck=rec.get("bottleneck", "")
-        )
-        run_rows.append(row)
-        summary = rec.get("summary")
-        if rec["status"] == "ok" and summary:
-            frame = pd.DataFrame(summary, columns=["metric", "value", "unit", "element"])
-            for name in reversed(input_names):
-                frame.insert(0, name, inputs.get(name))
-            frame.insert(0, key, int(k))
-            frame["bottleneck"] = rec.get("bottleneck", "")
-            frames.append(frame)
-    run_cols = [
-        key,
-        *input_names,
-        *(["seed"] if kind == "monte_carlo" else []),
-        "status",
-        "error",
-        "bottleneck",
-    ]
-    runs = pd.DataFrame(run_rows, columns=run_cols)
-    value_cols = [key, *input_names, "metric", "value", "unit", "element", "bottleneck"]
-    values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=value_cols)
-    values["value"] = values["value"].astype(float)
-    return {"runs": runs, "values": values[value_cols]}

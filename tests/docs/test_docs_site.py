@@ -22,7 +22,7 @@ pytest.importorskip("sphinx")
 pytest.importorskip("myst_nb")
 pytest.importorskip("numpydoc")
 
-from sphinx.cmd.build import build_main  # noqa: E402
+from sphinx.cmd.build import build_main
 
 from tests.helpers import ROOT
 

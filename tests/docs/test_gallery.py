@@ -36,7 +36,7 @@ def _source(cell: dict) -> str:
     return source if isinstance(source, str) else "".join(source)
 
 
-def _generator():  # noqa: ANN202 - the tools/make_gallery.py module
+def _generator():  # the tools/make_gallery.py module
     path = ROOT / "tools" / "make_gallery.py"
     spec = importlib.util.spec_from_file_location("make_gallery", path)
     module = importlib.util.module_from_spec(spec)

@@ -10,4 +10,4 @@ def test_readme_python_blocks_run(root, monkeypatch):
     monkeypatch.chdir(root)
     namespace: dict = {}  # one notebook: later blocks use names from earlier ones
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+        exec(compile(block, "README.md", "exec"), namespace)  # our own README

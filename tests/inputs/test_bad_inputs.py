@@ -158,7 +158,7 @@ def test_frames_from_results_keep_their_types_after_a_bad_save(tmp_path):
 # -- engines: a user's own pandapower net ----------------------------------------------------
 def _case30(changes=()):
     """case30 with linear costs and `changes` ((table, column, index), value) applied."""
-    import pandapower.networks as pn  # noqa: PLC0415
+    import pandapower.networks as pn
 
     net = pn.case30()
     net.poly_cost["cp2_eur_per_mw2"] = 0.0  # the dispatch LP is linear
@@ -201,13 +201,13 @@ ENGINE_CASES = {
 
 
 def _power():
-    from corridor_sim.engines import power  # noqa: PLC0415
+    from corridor_sim.engines import power
 
     return power
 
 
 def _dispatch():
-    from corridor_sim.engines.dispatch import dispatch  # noqa: PLC0415
+    from corridor_sim.engines.dispatch import dispatch
 
     return dispatch
 
@@ -233,7 +233,7 @@ def test_a_dc_model_of_another_or_a_changed_net_is_refused():
         power.dc_flow(net, load_p_mw=hours, model=model)
     with pytest.raises(CorridorSimError, match="built from another net"):
         power.n_minus_1(net, model=model)
-    import pandapower.networks as pn  # noqa: PLC0415
+    import pandapower.networks as pn
 
     with pytest.raises(CorridorSimError, match="built from another net"):
         power.dc_flow(pn.case9(), model=model)
@@ -290,7 +290,7 @@ MODEL_CASES = {
 
 
 def _network(**changes):
-    from corridor_sim.engines.commodity import network_from_dict  # noqa: PLC0415
+    from corridor_sim.engines.commodity import network_from_dict
 
     spec = {
         "unit": "kt",

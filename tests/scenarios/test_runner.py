@@ -1,5 +1,3 @@
-import importlib.util
-
 import pandas as pd
 import pytest
 
@@ -85,8 +83,17 @@ def test_process_pool_gives_the_same_table():
         pd.testing.assert_frame_equal(serial.table(name), pooled.table(name))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("dask") is not None, reason="dask is installed")
-def test_dask_executor_without_dask_is_a_clear_error():
+def test_dask_executor_without_dask_is_a_clear_error(monkeypatch):
+    from corridor_sim.scenarios import executors
+
+    real = executors.importlib.import_module
+
+    def no_dask(name, *args, **kwargs):
+        if name.split(".")[0] == "dask":
+            raise ModuleNotFoundError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(executors.importlib, "import_module", no_dask)
     with pytest.raises(OptionalDependencyError, match=r"pip install 'corridor_sim\[dask\]'"):
         cs.sweep(_scn(), {"s->d.capacity": [1.0, 2.0]}, executor="dask")
 

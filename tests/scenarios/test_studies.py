@@ -247,11 +247,17 @@ def test_more_draws_extend_fewer_and_seeds_decide():
         ),
     ],
 )
-def test_every_executor_and_worker_count_gives_the_same_tables(executor, workers):
+def test_every_executor_and_worker_count_gives_the_same_tables(executor, workers, monkeypatch):
+    import signal
+
+    handlers = []  # the study's process never ignores SIGINT, not even while workers start
+    real = signal.signal
+    monkeypatch.setattr(signal, "signal", lambda s, h: handlers.append((s, h)) or real(s, h))
     serial = _mc(n=5)
     other = _mc(n=5, executor=executor, max_workers=workers)
     for name in ("runs", "values", "inputs", "base"):
         pd.testing.assert_frame_equal(serial.table(name), other.table(name))
+    assert (signal.SIGINT, signal.SIG_IGN) not in handlers
 
 
 def _blas_threads(_):

@@ -44,7 +44,7 @@ from pandapower.pypower.makeBdc import makeBdc
 from pandapower.pypower.makeSbus import makeSbus
 from scipy.sparse.csgraph import connected_components
 
-from corridor_sim.engines._shared.linalg import SOLVE_BLOCK_BYTES, blas_threads, factorise
+from corridor_sim.engines._shared.linalg import SOLVE_BLOCK_BYTES, SuperLU, blas_threads, factorise
 from corridor_sim.engines._shared.net_checks import check_net_values, fingerprint
 from corridor_sim.engines._shared.ppci import (
     INJECTION_SIGN,
@@ -80,8 +80,9 @@ _CHECK_TOL_MW = 1e-6
 
 #: What pandapower raises when it cannot convert or solve a net (it raises ``UserWarning``
 #: as an exception, e.g. "No reference bus is available").
-_PF_ERRORS = (UserWarning, ValueError, KeyError, IndexError, FloatingPointError)
-_PF_ERRORS += (ZeroDivisionError, np.linalg.LinAlgError, pp.LoadflowNotConverged)
+_PF_ERRORS: tuple[type[Exception], ...] = (UserWarning, ValueError, KeyError, IndexError)
+_PF_ERRORS += (FloatingPointError, ZeroDivisionError, np.linalg.LinAlgError)
+_PF_ERRORS += (pp.LoadflowNotConverged,)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -131,8 +132,8 @@ class DCModel:
     slack_element, slack_index, slack_row, slack_share, slack_p0_mw : numpy.ndarray
         The balancing units pandapower uses (ext_grids and gens with ``slack=True``): table,
         index, bus row, ``1 / (number of slack units at that bus)`` and initial ``p_mw``.
-    lu : scipy.sparse.linalg.SuperLU
-        Factorisation of ``bbus[pvpq, pvpq]`` (:func:`factorise`).
+    lu : scipy.sparse.linalg.SuperLU or None
+        Factorisation of ``bbus[pvpq, pvpq]`` (:func:`factorise`); ``None`` without pv/pq rows.
     """
 
     base_mva: float
@@ -164,7 +165,7 @@ class DCModel:
     slack_row: np.ndarray
     slack_share: np.ndarray
     slack_p0_mw: np.ndarray
-    lu: object = field(repr=False)
+    lu: SuperLU | None = field(repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
     #: Digest of the net's element tables at build time (``_net_checks.fingerprint``).
     net_fingerprint: str = field(default="", repr=False)
@@ -214,7 +215,7 @@ class DCModel:
         check_supported(ppci, name)
         try:
             model = cls._from_ppci(net, work, ppci)
-        except (*_PF_ERRORS, RuntimeError) as err:  # RuntimeError: a singular reduced Bbus
+        except _PF_ERRORS + (RuntimeError,) as err:  # RuntimeError: a singular reduced Bbus
             msg = f"pandapower cannot build a DC power flow for net {name!r}: {err}"
             raise CorridorSimError(msg) from err
         object.__setattr__(model, "net_fingerprint", fingerprint(net))
@@ -322,6 +323,7 @@ class DCModel:
             )
             rhs = rhs - (self.bbus[self.pvpq_rows][:, self.ref_rows] @ self.va_ref_rad)[:, None]
             step = self.block_columns(self.pvpq_rows.size)
+            assert self.lu is not None  # factorised whenever there are pv/pq rows
             with blas_threads(1):
                 for start in range(0, rhs.shape[1], step):
                     va[self.pvpq_rows, start : start + step] = self.lu.solve(
@@ -400,6 +402,7 @@ class DCModel:
         pos[pvpq] = np.arange(pvpq.size)
         bf_p = sp.csr_matrix(bf[:, pvpq])
         step = self.block_columns(pvpq.size)
+        assert self.lu is not None  # factorised whenever there are pv/pq rows
         with blas_threads(1):
             for start in range(0, f.size, step):
                 cols = np.arange(start, min(f.size, start + step))

@@ -7,6 +7,7 @@ call of HiGHS (highspy) with ranged rows and dual values.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -88,7 +89,7 @@ _HIGHS_STATUS = {
 }
 
 
-def solve_highs(  # noqa: PLR0913
+def solve_highs(
     c: np.ndarray,
     a: sp.spmatrix,
     row_lo: np.ndarray,
@@ -96,7 +97,7 @@ def solve_highs(  # noqa: PLR0913
     col_lo: np.ndarray,
     col_hi: np.ndarray,
     *,
-    options: dict[str, object] | None = None,
+    options: Mapping[str, bool | float | str] | None = None,
 ) -> HighsSolution:
     """Minimise ``c x`` s.t. ``row_lo <= a x <= row_hi``, ``col_lo <= x <= col_hi`` (highspy).
 
@@ -117,7 +118,7 @@ def solve_highs(  # noqa: PLR0913
     >>> sol.status.label, sol.x.tolist(), sol.row_dual.tolist()
     ('optimal', [3.0, 0.0], [1.0])
     """
-    import highspy  # noqa: PLC0415  (import cost paid only by the LP engines that use it)
+    import highspy  # import cost paid only by the LP engines that use it
 
     csc = sp.csc_matrix(a)
     lp = highspy.HighsLp()

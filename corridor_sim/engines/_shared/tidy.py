@@ -132,7 +132,7 @@ def periods_of(hours: pd.Index, labels: pd.Series | np.ndarray) -> np.ndarray:
     return hours.get_indexer(pd.Index(labels)).astype(np.int64)
 
 
-def keyed_frame(  # noqa: PLR0913
+def keyed_frame(
     ids: ElementIds,
     types: np.ndarray,
     indices: np.ndarray,

@@ -18,6 +18,8 @@ balance rows and bounds appear in its block only.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from corridor_sim.engines.commodity.build import build, build_const, upper_bounds
@@ -69,9 +71,10 @@ def block_size(net: CommodityNetwork, inp: Inputs, block_periods: int | None) ->
 
 def _highs(lp: LP):  # noqa: ANN202 - highspy's type, imported lazily
     """Return a silent HiGHS instance holding `lp`."""
-    import highspy  # noqa: PLC0415 - only the block path needs it
+    import highspy  # only the block path needs it
 
-    h = highspy._Highs()  # the bare binding: no callback machinery, no start-up banner
+    # the bare binding: no callback machinery, no start-up banner (Highs where it is missing)
+    h = getattr(highspy, "_Highs", highspy.Highs)()
     h.setOptionValue("output_flag", False)
     a = lp.a_eq.tocsc()
     model = highspy.HighsLp()
@@ -91,7 +94,7 @@ def _highs(lp: LP):  # noqa: ANN202 - highspy's type, imported lazily
 
 def solver_name() -> str:
     """``HiGHS <version> (highspy, warm-started blocks)``."""
-    import highspy  # noqa: PLC0415
+    import highspy
 
     version = f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}"
     return f"HiGHS {version}.{highspy.HIGHS_VERSION_PATCH} (highspy, warm-started blocks)"
@@ -105,13 +108,15 @@ def solve_blocks(net: CommodityNetwork, inp: Inputs, k: int) -> Solved:
     SolverError
         A block is unbounded (the message names the runaway arcs and nodes) or HiGHS failed.
     """
-    import highspy  # noqa: PLC0415
+    import highspy
 
     t_n = inp.n_periods
     n_blocks = -(-t_n // k)
     out = Solved.empty(inp, solver=solver_name(), blocks=n_blocks, block_periods=k)
     status = highspy.HighsModelStatus
-    h, lp, length, messages = None, None, 0, set()
+    h: Any  # highspy's instance for the current block length, made on the first block
+    lp: LP
+    length, messages = 0, set[str]()
     for start in range(0, t_n, k):
         stop = min(start + k, t_n)
         if stop - start != length:  # first block, or a shorter last one: a new model

@@ -9,6 +9,7 @@ import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from numbers import Real
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -21,6 +22,7 @@ __all__ = ["from_networkx", "network_from_dict", "to_networkx", "value_at"]
 _NETWORK_KEYS = ("unit", "periods", "nodes", "arcs", "name", "provenance")
 _NODE_KEYS = tuple(f.name for f in dataclasses.fields(Node))
 _ARC_KEYS = tuple(f.name for f in dataclasses.fields(Arc))
+_Item = TypeVar("_Item", Node, Arc)
 
 
 def from_networkx(graph: nx.DiGraph, *, unit: str = "unit", name: str = "") -> CommodityNetwork:
@@ -110,9 +112,9 @@ def from_networkx(graph: nx.DiGraph, *, unit: str = "unit", name: str = "") -> C
     )
 
 
-def value_at(value: float | tuple[float, ...], period: int) -> float:
+def value_at(value: float | Sequence[float], period: int) -> float:
     """Return a node or arc field's value in `period` (a scalar applies to every period)."""
-    return float(value[period] if isinstance(value, tuple) else value)
+    return float(value[period] if isinstance(value, Sequence) else value)
 
 
 def to_networkx(network: CommodityNetwork, *, period: int = 0) -> nx.DiGraph:
@@ -199,7 +201,8 @@ def check_period(network: CommodityNetwork, period: int) -> None:
         raise SpecError(msg)
 
 
-def _check_keys(where: str, table: object, valid: Sequence[str]) -> Mapping[str, object]:
+def _check_keys(where: str, table: object, valid: Sequence[str]) -> Mapping[str, Any]:
+    """`table` as a mapping with keys from `valid` (values unchecked: the caller's job)."""
     if not isinstance(table, Mapping):
         msg = f"{where} is a {type(table).__name__}; expected a table (mapping) of keys {valid}"
         raise ScenarioError(msg)
@@ -256,29 +259,37 @@ def network_from_dict(d: Mapping[str, object]) -> CommodityNetwork:
         if isinstance(table[key], (str, Mapping)) or not isinstance(table[key], Sequence):
             msg = f"[network].{key} = {table[key]!r}; expected a list of tables"
             raise ScenarioError(msg)
-    items: dict[str, list[object]] = {"nodes": [], "arcs": []}
-    for key, cls, valid in (("nodes", Node, _NODE_KEYS), ("arcs", Arc, _ARC_KEYS)):
-        for i, raw in enumerate(table[key]):  # type: ignore[arg-type]
-            where = f"[network].{key}[{i}]"
-            fields = _check_keys(where, raw, valid)
-            required = ("id",) if cls is Node else ("source", "target", "capacity")
-            missing = [k for k in required if k not in fields]
-            if missing:
-                msg = f"{where}: missing key {missing[0]!r}; expected keys {', '.join(required)}"
-                raise ScenarioError(msg)
-            try:
-                items[key].append(cls(**fields))
-            except TypeError as err:
-                msg = f"{where}: {err}; expected keys {', '.join(valid)}"
-                raise ScenarioError(msg) from err
-            except SpecError as err:
-                msg = f"{where}: {err}"
-                raise SpecError(msg) from err
-    kwargs: dict[str, object] = {k: table[k] for k in ("unit", "periods", "name") if k in table}
+    nodes = _items(table["nodes"], "nodes", Node, _NODE_KEYS)
+    arcs = _items(table["arcs"], "arcs", Arc, _ARC_KEYS)
+    kwargs: dict[str, Any] = {k: table[k] for k in ("unit", "periods", "name") if k in table}
     if "provenance" in table:
         kwargs["provenance"] = table["provenance"]
     try:
-        return CommodityNetwork(nodes=tuple(items["nodes"]), arcs=tuple(items["arcs"]), **kwargs)
+        return CommodityNetwork(nodes=nodes, arcs=arcs, **kwargs)
     except SpecError as err:
         msg = f"[network]: {err}"
         raise SpecError(msg) from err
+
+
+def _items(
+    raws: Sequence[object], key: str, cls: type[_Item], valid: Sequence[str]
+) -> tuple[_Item, ...]:
+    """Return the `key` tables of ``[network]`` as `cls` objects (`raws`: a list, checked)."""
+    out = []
+    for i, raw in enumerate(raws):
+        where = f"[network].{key}[{i}]"
+        fields = _check_keys(where, raw, valid)
+        required = ("id",) if cls is Node else ("source", "target", "capacity")
+        missing = [k for k in required if k not in fields]
+        if missing:
+            msg = f"{where}: missing key {missing[0]!r}; expected keys {', '.join(required)}"
+            raise ScenarioError(msg)
+        try:
+            out.append(cls(**fields))
+        except TypeError as err:
+            msg = f"{where}: {err}; expected keys {', '.join(valid)}"
+            raise ScenarioError(msg) from err
+        except SpecError as err:
+            msg = f"{where}: {err}"
+            raise SpecError(msg) from err
+    return tuple(out)

@@ -11,6 +11,7 @@ solution over the whole horizon, filled by one LP or block by block. Shared by
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,7 +148,7 @@ class Solved:
         )
 
 
-def per_period_matrix(values: list[object], n_periods: int) -> np.ndarray:
+def per_period_matrix(values: Sequence[float | Sequence[float]], n_periods: int) -> np.ndarray:
     """Stack scalars / per-period tuples into an array of shape (n_periods, len(values))."""
     out = np.empty((n_periods, len(values)))
     for j, v in enumerate(values):  # one pass over elements, not periods x elements

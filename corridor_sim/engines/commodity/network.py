@@ -146,6 +146,7 @@ class CommodityNetwork:
                 )
                 raise SpecError(msg)
             set_frozen(self, "snapshots", tuple(stamps))
+        checks: list[tuple[str, Node | Arc, tuple[str, str]]]
         checks = [(f"node {x.id!r}", x, ("supply", "demand")) for x in self.nodes]
         checks += [(f"arc {x.id!r}", x, ("capacity", "availability")) for x in self.arcs]
         for where, item, names in checks:
@@ -208,7 +209,7 @@ class CommodityNetwork:
         """Number of periods."""
         return len(self.periods)
 
-    def node(self, id: str) -> Node:  # noqa: A002 - the contract's name
+    def node(self, id: str) -> Node:  # the contract's name
         """Return the node called `id` (UnknownNameError with suggestions if absent)."""
         for node in self.nodes:
             if node.id == id:
@@ -216,7 +217,7 @@ class CommodityNetwork:
         msg = f"node {id!r} is not in network {self.name!r}: {suggest(id, self.node_ids)}"
         raise UnknownNameError(msg)
 
-    def arc(self, id: str) -> Arc:  # noqa: A002 - the contract's name
+    def arc(self, id: str) -> Arc:  # the contract's name
         """Return the arc called `id` (UnknownNameError with suggestions if absent)."""
         for arc in self.arcs:
             if arc.id == id:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import pandas as pd
 
@@ -49,7 +50,7 @@ class CommoditySolution(Result):
     network: CommodityNetwork | None = None
 
     @classmethod
-    def load(cls, directory: str | Path) -> CommoditySolution:
+    def load(cls, directory: str | Path) -> Self:
         """Read a solution written by :meth:`save` (``network`` is not saved: None).
 
         Notes

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from numbers import Real
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -85,7 +86,11 @@ def _per_period(
             "or a list of them, one per period"
         )
         raise SpecError(msg)
-    items = value.tolist() if isinstance(value, (np.ndarray, pd.Series)) else value
+    items = (
+        value.tolist()
+        if isinstance(value, (np.ndarray, pd.Series))
+        else cast("Sequence[object]", value)  # array_like and not an array: a Sequence
+    )
     if isinstance(value, np.ndarray) and value.ndim != 1:
         msg = f"{where}: {name} has shape {value.shape}; expected a 1-d sequence, one per period"
         raise SpecError(msg)
@@ -333,7 +338,10 @@ class Arc:
         )
 
 
-def replace_fields(item: Node | Arc, where: str, changes: dict[str, object]) -> Node | Arc:
+_Item = TypeVar("_Item", Node, Arc)
+
+
+def replace_fields(item: _Item, where: str, changes: dict[str, Any]) -> _Item:
     names = [f.name for f in dataclasses.fields(item)]
     for key in changes:
         if key not in names:

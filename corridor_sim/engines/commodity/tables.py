@@ -9,6 +9,7 @@ difference here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,7 +50,7 @@ def _keys(net: CommodityNetwork, ids: np.ndarray, t_n: int) -> dict[str, object]
     return keys
 
 
-def _frame(keys: dict[str, object], values: dict[str, object]) -> pd.DataFrame:
+def _frame(keys: Mapping[str, object], values: Mapping[str, object]) -> pd.DataFrame:
     return pd.DataFrame({**keys, **values}, copy=False)
 
 

@@ -92,7 +92,7 @@ def _monitored_flows(arrays: FlowArrays, br: Branches) -> np.ndarray:
     return np.ascontiguousarray(arrays.branch_mw[:, br.mon_pos].T)
 
 
-def screen_outages(  # noqa: PLR0913
+def screen_outages(
     model: DCModel,
     arrays: FlowArrays,
     hours: pd.Index,
@@ -153,7 +153,7 @@ def screen_outages(  # noqa: PLR0913
 class _Tables:
     """Turns the scan's positions into the result tables (pandapower element references)."""
 
-    def __init__(self, flows, br, kind, index, out_kind, out_index, hour_values) -> None:  # noqa: ANN001, PLR0913
+    def __init__(self, flows, br, kind, index, out_kind, out_index, hour_values) -> None:  # noqa: ANN001
         self.flows, self.br, self.kind, self.index = flows, br, kind, index
         self.out_kind, self.out_index, self.hours = out_kind, out_index, hour_values
 
@@ -240,7 +240,7 @@ class _Tables:
         return frame.reset_index(drop=True)
 
 
-def _post_function(model, flows, br, kind, index, arrays) -> Callable[[int], np.ndarray]:  # noqa: ANN001, PLR0913
+def _post_function(model, flows, br, kind, index, arrays) -> Callable[[int], np.ndarray]:  # noqa: ANN001
     """Post-contingency flows (hours x lines+trafos, MW) of outage number k, on demand."""
 
     def post(k: int) -> np.ndarray:
@@ -264,7 +264,7 @@ def _islanding_positions(model: DCModel, islands: dict[int, np.ndarray]) -> np.n
     )
 
 
-def _islanding_table(model, flows, br, out_kind, out_index, islands) -> pd.DataFrame:  # noqa: ANN001, PLR0913
+def _islanding_table(model, flows, br, out_kind, out_index, islands) -> pd.DataFrame:  # noqa: ANN001
     rows = []
     for k in sorted(islands):
         buses = model.bus_index[np.isin(model.bus_row, islands[k])]

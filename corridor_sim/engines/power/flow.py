@@ -100,6 +100,7 @@ def _angles(model: DCModel, plan: _Plan, p: np.ndarray) -> np.ndarray:
         return va
     rhs = p[pvpq] / model.base_mva
     rhs -= plan.rhs_offset[:, None]
+    assert model.lu is not None  # factorised whenever there are pv/pq rows
     va[:, pvpq] = model.lu.solve(rhs).T  # SuperLU returns Fortran order: .T is hour-major
     return va
 
@@ -145,12 +146,13 @@ def evaluate(
     bus_va = np.empty((n_hours, model.bus_index.size))
     slack = np.empty((model.slack_row.size, n_hours))
     step = model.block_columns()
-    sens, va0 = _dense_angles(model) if dense else (None, None)
+    dense_angles = _dense_angles(model) if dense else None
     with blas_threads(n_threads):
         for start in range(0, n_hours, step):
             stop = min(n_hours, start + step)
             p = hourly.block(start, stop)
-            if dense:
+            if dense_angles is not None:
+                sens, va0 = dense_angles
                 va = p.T @ sens.T  # hour-major, block x n_bus
                 va += va0[None, :]
             else:

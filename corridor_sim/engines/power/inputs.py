@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ from corridor_sim.errors import SpecError
 
 __all__ = ["HourlyInjections", "Table", "hourly_injections"]
 
-Table = pd.DataFrame | np.ndarray | None
+Table: TypeAlias = pd.DataFrame | np.ndarray | None
 
 #: Element-to-bus maps up to this many entries (bus rows x columns) are kept dense.
 _DENSE_SCATTER_MAX = 2**18
@@ -35,7 +36,7 @@ def _hours_of(tables: dict[str, Table]) -> pd.Index:
             index = table.index
             rows = len(table)
         elif isinstance(table, np.ndarray):
-            if table.ndim != 2:  # noqa: PLR2004
+            if table.ndim != 2:
                 msg = f"{name}: numpy array of shape {table.shape}; expected 2-D (hours, elements)"
                 raise SpecError(msg)
             rows = table.shape[0]

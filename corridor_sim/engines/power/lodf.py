@@ -115,7 +115,7 @@ def _chunk_max(values: np.ndarray, step: int) -> np.ndarray:
     return out
 
 
-def _record(best, who, hour, lodf, values, idx_who, idx_hour, idx_lodf) -> None:  # noqa: ANN001, PLR0913
+def _record(best, who, hour, lodf, values, idx_who, idx_hour, idx_lodf) -> None:  # noqa: ANN001
     """Where `values` beat `best`, store them with their identity."""
     better = values > best
     if better.any():
@@ -171,7 +171,7 @@ def _update(state: Scan, blk: _Block, outs: slice) -> None:
             blk.lodf[arg, o_idx])  # fmt: skip
 
 
-def scan(  # noqa: PLR0913, PLR0915
+def scan(
     model: DCModel,
     br: Branches,
     flows: np.ndarray,
@@ -253,7 +253,7 @@ def scan(  # noqa: PLR0913, PLR0915
     return state
 
 
-def _pairs(  # noqa: PLR0913
+def _pairs(
     state: Scan,
     blk: _Block,
     base_c: np.ndarray,

@@ -149,7 +149,7 @@ def dc_flow(
     return _result(model, hourly, element_ids(net), n_threads=n_threads)[0]
 
 
-def n_minus_1(  # noqa: PLR0913
+def n_minus_1(
     net: pp.pandapowerNet,
     load_p_mw: Table = None,
     sgen_p_mw: Table = None,
@@ -270,7 +270,7 @@ def n_minus_1(  # noqa: PLR0913
     return dataclasses.replace(result, ac=table)
 
 
-def _check_n1_arguments(  # noqa: PLR0913
+def _check_n1_arguments(
     threshold_pct: float,
     chunk_hours: int | None,
     memory_mib: float,
@@ -312,7 +312,7 @@ def _outage_list(model: DCModel, outages: str | list[tuple[str, int]]) -> list[t
         return [(k, i) for k in kinds for i, r in in_service[k].items() if r >= 0]
     result = []
     for item in outages:
-        if not (isinstance(item, tuple | list) and len(item) == 2):  # noqa: PLR2004
+        if not (isinstance(item, tuple | list) and len(item) == 2):
             msg = (
                 f"outages entry {item!r}: expected a pair (element_type, index) such as ('line', 3)"
             )

@@ -26,6 +26,7 @@ from corridor_sim.plotting.style import (
     FONT_PT,
     MAP_COLOURS,
     cmap,
+    figure_of,
     figure_title,
     time_axis,
     time_values,
@@ -90,30 +91,32 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4.5)) -> Axes:
     return ax
 
 
+def _twh(value: float) -> str:
+    """Format an energy label: one decimal from 1 TWh, two below."""
+    return f"{value:.1f}" if abs(value) >= 1 else f"{value:.2f}"
+
+
 def _link_energy(result: Result) -> pd.DataFrame:
-    """Per link: energy (TWh, both directions), mean flow sign, traced green share (%)."""
-    flows = result.flows
-    energy = flows.groupby("element")["p_mw"].agg(
-        energy_twh=lambda s: s.abs().sum() / 1e6, net_twh=lambda s: s.sum() / 1e6
-    )
-    if "origin" in result.tables:
-        org = result.table("origin").groupby("element")[["sent_mw", "green_mw", "fossil_mw"]].sum()
-        share = org["green_mw"] / org["sent_mw"].where(org["sent_mw"] > 0) * 100
-        energy = energy.join(share.rename("green_share_pct")).join(org / 1e6)
-    return energy
+    """Per link from ``link_statistics``: energies each way, hours at the limit, green share."""
+    stats = result.table("link_statistics").set_index("element")
+    cols = ["forward_energy_twh", "backward_energy_twh", "binding_periods"]
+    if "forward_green_share_pct" in stats:
+        cols.append("forward_green_share_pct")
+    return stats[cols].rename(columns={"forward_green_share_pct": "green_share_pct"})
 
 
 def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
-    """Links on the basemap: width = energy moved, colour = traced green share of it.
+    """Links on the basemap: width = energy moved westward, colour = its traced green share.
 
-    Cross-border links are coloured by the share of their energy that is green by flow
-    tracing (viridis, 0-100 %); links inside a country are grey; HVDC links and converters
-    carry a white dashed centre line. Labels give the energy, its green share and the hours
-    at the limit ("full").
+    Every number on the map is read from the result's tables: the forward (westward)
+    and backward energy of ``link_statistics`` (measured at the link's from-end, as the
+    summary's ``export_via_*_twh``), its hours at the limit ("full") and the traced green
+    share of the forward energy (``forward_green_share_pct``, from ``origin_by_source``).
+    Cross-border links are coloured by that share (viridis, 0-100 %); links inside a country
+    are grey; HVDC links and converters carry a white dashed centre line.
     """
     hubs = result.table("hubs").set_index("element")
     links = result.table("links").set_index("element")
-    stats = result.table("link_statistics").set_index("element")
     energy = _link_energy(result)
     live = links[(links["capacity_mw"] > 0) | (links["kind"] == "internal")]
     used = set(live["from_hub"]) | set(live["to_hub"])
@@ -123,13 +126,15 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
         _, ax = plt.subplots(figsize=(12, 7.5), layout="constrained")
     draw_basemap(ax, view)
     colours, norm = cmap("utilisation"), Normalize(0, 100)
-    top = max(float(energy["energy_twh"].max()), 1e-9)
+    top_link = energy["forward_energy_twh"].idxmax()
+    top = max(float(energy.at[top_link, "forward_energy_twh"]), 1e-9)
     points, texts, samples = [], [], []
     for link, row in live.iterrows():
         a, b = hubs.loc[row["from_hub"]], hubs.loc[row["to_hub"]]
         e = energy.loc[link] if link in energy.index else None
-        twh = float(e["energy_twh"]) if e is not None else 0.0
-        width = 1.0 + 8.0 * np.sqrt(twh / top)
+        twh = float(e["forward_energy_twh"]) if e is not None else 0.0
+        back = float(e["backward_energy_twh"]) if e is not None else 0.0
+        width = 1.0 + 8.0 * np.sqrt(min(twh, top) / top)
         share = float(e.get("green_share_pct", np.nan)) if e is not None else np.nan
         internal = row["kind"] == "internal"
         colour = MAP_COLOURS["no_limit"] if internal or np.isnan(share) else colours(norm(share))
@@ -140,12 +145,12 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
         if row["kind"] in ("hvdc", "b2b"):  # converters: a white dashed centre line
             ax.plot([a.lon, b.lon], [a.lat, b.lat], color="white", lw=0.8, ls=(0, (3, 2)),
                     zorder=4)  # fmt: skip
-        if internal or twh <= 0:
+        if internal or twh + back <= 0:
             continue
-        hours = int(stats.at[link, "binding_periods"]) if link in stats.index else 0
+        hours = int(e["binding_periods"])
         green = "" if np.isnan(share) else f", {share:.0f} % green"
-        amount = f"{twh:.1f}" if twh >= 1 else f"{twh:.2f}"
-        text = f"{_LINK_NAMES.get(link, link)}\n{amount} TWh{green}, {hours:,} h full"
+        east = f"\n{_twh(back)} TWh east" if back >= 0.005 else ""
+        text = f"{_LINK_NAMES.get(link, link)}\n{_twh(twh)} TWh west{green}{east}, {hours:,} h full"
         points.append(((a.lon + b.lon) / 2, (a.lat + b.lat) / 2))
         samples += [(a.lon + (b.lon - a.lon) * f, a.lat + (b.lat - a.lat) * f)
                     for f in np.linspace(0.05, 0.95, 12)]  # fmt: skip
@@ -153,15 +158,17 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
     ax.plot(shown["lon"], shown["lat"], "o", color=MAP_COLOURS["node"], ms=6, zorder=5)
     sm = plt.cm.ScalarMappable(norm=norm, cmap=colours)
     cax = ax.inset_axes((1.02, 0.1, 0.02, 0.8))
-    ax.figure.colorbar(sm, cax=cax, label="green share of the energy moved, by flow tracing (%)")
+    ax.figure.colorbar(sm, cax=cax, label="green share of the westward energy, traced (%)")
     handles = [
-        Line2D([], [], color="0.4", lw=1 + 8.0, label=f"{top:.1f} TWh over the horizon"),
+        Line2D(
+            [], [], color="0.4", lw=1 + 8.0, label=f"{_twh(top)} TWh westward over the horizon"
+        ),  # fmt: skip
         Line2D([], [], color="0.4", lw=5.0, ls=(0, (3, 1)), label="HVDC (white dashes)"),
         Line2D([], [], color=MAP_COLOURS["no_limit"], lw=3, label="inside a country"),
     ]
     legend = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08),
                        ncols=3, frameon=False)  # fmt: skip
-    ax.set_title(figure_title(result, "Energy moved and its traced green share"))
+    ax.set_title(figure_title(result, "Energy moved westward and its traced green share"))
     hub_points = list(zip(shown["lon"], shown["lat"], strict=True))
     place_labels(ax, points, texts, fontsize=FONT_PT["annotation"], centred=True, avoid=[legend],
                  avoid_points=[*samples, *hub_points], multialignment="center",
@@ -240,7 +247,8 @@ def curtailment_by_month(result: Result, ax: Axes | None = None) -> Axes:
     """Bar chart of curtailed green energy per month, stacked by hub (GWh), against the date.
 
     Hubs whose curtailment over the horizon is below 0.5 % of the total (too thin a bar to
-    see) are left out of the bars and the legend; the title says how much that is.
+    see) are left out of the bars and the legend; the title says so (every number on a
+    figure is a value of the result's tables).
     """
     ax = _axes(ax)
     cur = result.table("curtailment")
@@ -263,7 +271,7 @@ def curtailment_by_month(result: Result, ax: Axes | None = None) -> Axes:
     if len(wide.columns):
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
         if hidden > 0:
-            what += f" (other hubs {hidden:.2g} GWh, too little to show)"
+            what += " (hubs with too little to show left out)"
     else:
         what += ": none curtailed"
     time_axis(ax, dated=dated, step="month", label="month (of the model year)")
@@ -276,7 +284,7 @@ def capacity_study_curves(result: Result) -> Figure:
     """Plot the grid search against the cable ratings, with the optimised ratings marked.
 
     Left: exported energy against the Caspian cable rating, one line per Black Sea rating
-    (label: binding link). Right: the cost of the corridor per year (operation, from the
+    (label: the bottleneck). Right: the cost of the corridor per year (operation, from the
     dispatch objective, plus the annuities of what the links add) at each grid point, from
     the hours dispatched; the optimisation's ratings (table ``sizing``) are a star at their
     cost, counted the same way.
@@ -292,7 +300,7 @@ def capacity_study_curves(result: Result) -> Figure:
         per_year = grp["annual_cost_meur"] * 8760 / grp["hours"]  # the horizon's cost, a year
         ax2.plot(x, per_year, "o-", color=c, label=f"Black Sea {bs:,.0f} MW")
         place_labels(ax1, list(zip(x, grp["exported_twh"], strict=True)),
-                     list(grp["binding_link"]), fontsize=FONT_PT["annotation"],
+                     list(grp["bottleneck"]), fontsize=FONT_PT["annotation"],
                      leader=False)  # fmt: skip
     if not sizing.empty:
         opt = sizing.set_index("element")
@@ -308,7 +316,7 @@ def capacity_study_curves(result: Result) -> Figure:
                  label=f"optimum: Caspian {cm * 1000:,.0f} MW, Black Sea {bs:,.0f} MW")  # fmt: skip
     ax1.set_xlabel("Caspian cable rating (GW)")
     ax1.set_ylabel("exported energy (TWh)")
-    ax1.set_title("Export (label: binding link)")
+    ax1.set_title("Export (label: the bottleneck)")
     ax2.set_xlabel("Caspian cable rating (GW)")
     ax2.set_ylabel("operation + cable annuities (MEUR/yr)")
     ax2.set_title("Annual cost of the corridor")
@@ -334,9 +342,9 @@ def figures(result: Result) -> dict[str, Figure]:
         ("caspian_export_stack", export_stack),
         ("caspian_loading_duration", loading_duration_curves),
     ):
-        out[stem] = draw(result).figure
+        out[stem] = figure_of(draw(result))
     if float(result.table("curtailment")["curtailed_gwh"].sum()) > 1e-6:
-        out["caspian_curtailment_by_month"] = curtailment_by_month(result).figure
+        out["caspian_curtailment_by_month"] = figure_of(curtailment_by_month(result))
     if "capacity_study" in result.tables or "sizing" in result.tables:
         out["caspian_capacity_study"] = capacity_study_curves(result)
     return out

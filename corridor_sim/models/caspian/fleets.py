@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import overload
 
 import pandas as pd
 
@@ -53,9 +54,12 @@ DEMAND_HUBS: tuple[str, ...] = (
 )  # fmt: skip
 
 #: Thermal fleet -> (its hub, the hubs whose demand it serves). Nakhchivan, an exclave, has
-#: its own small fleet; Azerbaijan's carries the export allowance (caspian.az.gas_export_today).
+#: its own small fleet; so has Kazakhstan's Western Zone at Aktau (``kzw``,
+#: caspian.gen.kz_west.own_fleet); Azerbaijan's carries the export allowance
+#: (caspian.az.gas_export_today).
 FLEETS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "kz": ("kz_rest", ("kz_west", "kz_rest")),
+    "kz": ("kz_rest", ("kz_rest",)),
+    "kzw": ("kz_west", ("kz_west",)),
     "uz": ("uz", ("uz",)),
     "az": ("az_rest", ("az_absheron", "az_rest")),
     "nx": ("nakhchivan", ("nakhchivan",)),
@@ -63,12 +67,19 @@ FLEETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "tr": ("tr", ("tr", "tr_east")),
 }
 
+#: Fleet -> the country whose thermal cost it pays (the exclaves' fleets are national).
+_FLEET_COUNTRY = {"nx": "az", "kzw": "kz"}
+
 _SHARE_IDS = {
     "kz_west": "caspian.demand.kz_west_share",
     "az_absheron": "caspian.demand.az_absheron_share",
 }
 
 
+@overload
+def mean_mw(annual_twh: float) -> float: ...
+@overload
+def mean_mw(annual_twh: pd.Series) -> pd.Series: ...
 def mean_mw(annual_twh: float | pd.Series) -> float | pd.Series:
     """Mean power (MW) of an annual energy in TWh over the model's 8760-hour year."""
     return annual_twh * THOUSAND * MWH_PER_GWH / HOURS_PER_YEAR  # TWh -> GWh -> MWh, per hour
@@ -194,6 +205,7 @@ def thermal_fleets(demand: pd.DataFrame, p: Mapping[str, float]) -> list[Thermal
     ``caspian.gen.gas.reserve_margin``. Only Azerbaijan has an export allowance.
     """
     margin = value("caspian.gen.gas.reserve_margin", unit="-")
+    fact("caspian.gen.kz_west.own_fleet")  # the Western Zone's own fleet: a rule row
     out = []
     for fleet, (hub, serves) in FLEETS.items():
         peak = float(demand["peak_mw"].reindex(list(serves), fill_value=0.0).sum())
@@ -203,7 +215,7 @@ def thermal_fleets(demand: pd.DataFrame, p: Mapping[str, float]) -> list[Thermal
             installed = p["uz_thermal_mw"]
         else:
             installed = margin * peak
-        country = "az" if fleet == "nx" else fleet
+        country = _FLEET_COUNTRY.get(fleet, fleet)
         out.append(
             ThermalFleet(
                 fleet=fleet,

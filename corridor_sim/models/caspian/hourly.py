@@ -95,7 +95,7 @@ def _names(net: pp.pandapowerNet) -> dict[str, dict[int, str]]:
     }
 
 
-def to_hourly(  # noqa: PLR0913
+def to_hourly(
     net: pp.pandapowerNet,
     res: DispatchResult,
     load_mw: pd.DataFrame,

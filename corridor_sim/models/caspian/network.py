@@ -105,9 +105,23 @@ _WHEELED = ("hvdc", "b2b", "tie")  # dclines charged caspian.cost.hvdc_wheeling 
 
 
 def _link_ratings(p: Mapping[str, float]) -> dict[str, float]:
-    floor = value("caspian.link.internal_min", unit="MW")
+    """MW rating of every link; the internal equivalents from their catalogue rows.
+
+    Aktau–rest of Kazakhstan is the Western Zone's transfer (``kz_west_link_mw``,
+    ``caspian.link.kz_internal.capacity``); Absheron–rest of Azerbaijan carries its headroom
+    (``caspian.link.az_internal.headroom``, a range) plus the Absheron wind and what the
+    Caspian cable can bring (its rating, at most the Western Zone's transfer plus the Aktau
+    export wind: the Western Zone's own fleet serves only its own demand); the cable
+    landings without demand or generation (Anaklia, Constanța) are rated at their cable's
+    rating plus its losses (``caspian.link.landing.rule``), so they never bind before it.
+    """
+    headroom = value("caspian.link.az_internal.headroom", unit="MW")
+    applies("caspian.link.landing.rule")
     az_wind = p["az_green_mw"] * p["az_wind_share"]
     ties = 1.0 if p["neighbour_ties"] else 0.0
+    cable_brings = min(p["caspian_cable_mw"], p["kz_west_link_mw"] + p["kz_export_wind_mw"])
+    bs_keep = 1 - _dc_loss_pct("hvdc", value("caspian.cable.black_sea.length", unit="km")) / PERCENT
+    landing = p["black_sea_cable_mw"] / bs_keep
     return {
         "caspian_cable": p["caspian_cable_mw"],
         "black_sea_cable": p["black_sea_cable_mw"],
@@ -119,10 +133,10 @@ def _link_ratings(p: Mapping[str, float]) -> dict[str, float]:
         "tr_eu": p["tr_eu_mw"],
         "az_ru": ties * p["az_ru_mw"],
         "az_ir": ties * p["az_ir_mw"],
-        "kz_internal": floor + p["caspian_cable_mw"] + p["kz_export_wind_mw"],
-        "az_internal": floor + p["caspian_cable_mw"] + az_wind,
-        "ge_internal": floor + p["black_sea_cable_mw"],
-        "ro_internal": floor + p["black_sea_cable_mw"],
+        "kz_internal": p["kz_west_link_mw"],
+        "az_internal": headroom + cable_brings + az_wind,
+        "ge_internal": landing,
+        "ro_internal": landing,
         "tr_internal": p["tr_east_west_mw"],
     }
 

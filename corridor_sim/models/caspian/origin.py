@@ -91,14 +91,38 @@ class Trace:
         The sending zone of each link and hour (``""`` when nothing flows).
     mix : dict of str to ndarray
         Link -> (hours x sources) MW of the sent power by source.
+    keep : dict of str to float
+        Link -> the share of what enters it that comes out (1 - loss).
     """
 
-    def __init__(self, sources: list[str], sent: pd.DataFrame, sender: pd.DataFrame,
-                 mix: dict[str, np.ndarray]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        sources: list[str],
+        sent: pd.DataFrame,
+        sender: pd.DataFrame,
+        mix: dict[str, np.ndarray],
+        keep: dict[str, float] | None = None,
+    ) -> None:
         self.sources = sources
         self.sent_mw = sent
         self.sender = sender
         self.mix = mix
+        self.keep = dict(keep or {})
+
+    def forward(self, link: str) -> np.ndarray:
+        """Whether each hour's flow on `link` runs forward (westward, from -> to)."""
+        return (self.sender[link] == zone_of(LINKS[link][0])).to_numpy()
+
+    def at_from_end(self, link: str) -> pd.DataFrame:
+        """Hourly MW by source of `link`'s flow measured at its from-end, both directions.
+
+        The from-end is where ``flows.p_mw`` is measured: a forward flow is counted as sent,
+        a backward flow as it arrives (after the link's losses). Every link energy of a
+        result (``link_statistics``, ``origin_by_source``, the summary) uses this end.
+        """
+        frame = pd.DataFrame(self.mix[link], index=self.sent_mw.index, columns=self.sources)
+        scale = np.where(self.forward(link), 1.0, self.keep.get(link, 1.0))
+        return frame.mul(scale, axis=0)
 
     def by_category(self, link: str) -> pd.DataFrame:
         """Hourly MW of `link`'s sent power that is green, fossil or market."""
@@ -110,8 +134,7 @@ class Trace:
     def exports(self, link: str) -> pd.DataFrame:
         """Hourly MW by source of `link`'s westward (positive) flow only."""
         frame = pd.DataFrame(self.mix[link], index=self.sent_mw.index, columns=self.sources)
-        west = (self.sender[link] == zone_of(LINKS[link][0])).to_numpy()
-        return frame.mul(west.astype(float), axis=0)
+        return frame.mul(self.forward(link).astype(float), axis=0)
 
     def green_share_pct(self, links: list[str]) -> float:
         """Green share (%) of the energy sent westward on `links` over the horizon."""
@@ -192,4 +215,5 @@ def trace(h: Hourly, links: pd.DataFrame) -> Trace:
         pd.DataFrame(sent, index=idx),
         pd.DataFrame(sender, index=idx),
         out,
+        keep,
     )

@@ -10,40 +10,50 @@ from corridor_sim.models.caspian.origin import Trace, category, cross_border_lin
 from corridor_sim.models.caspian.tables import hour_keys
 from corridor_sim.units import MWH_PER_TWH
 
-__all__ = ["export_origin", "origin", "origin_by_source"]
+__all__ = ["export_origin", "forward_green_share_pct", "origin", "origin_by_source"]
 
 _TOL_MW = 1e-6
+#: The two directions of a link's flow: from -> to (westward) and back.
+_DIRECTIONS = ("forward", "backward")
 
 
 def origin(trace: Trace, year: int) -> pd.DataFrame:
-    """Hourly origin of every cross-border flow.
+    """Hourly origin of every cross-border flow, at the link's from-end.
 
     Returns
     -------
     DataFrame
         ``element`` (link), ``period``, ``snapshot``, ``hour``, ``sender`` (the sending
-        country, ``""`` without flow), ``sent_mw`` (MW leaving the sender), ``green_mw``,
-        ``fossil_mw``, ``market_mw`` (its traced split), ``green_share_pct``.
+        country, ``""`` without flow), ``direction`` (``forward``: westward, from -> to;
+        ``backward``; ``""`` without flow), ``p_mw`` (the flow's size at the from-end, as
+        ``abs(flows.p_mw)``), ``green_mw``, ``fossil_mw``, ``market_mw`` (its traced split),
+        ``green_share_pct``.
     """
     parts = []
     for link in cross_border_links():
-        cats = trace.by_category(link)
-        sent = trace.sent_mw[link].to_numpy()
-        share = np.divide(cats["green"].to_numpy(), sent, out=np.full(len(sent), np.nan),
-                          where=sent > _TOL_MW) * 100  # fmt: skip
-        frame = pd.DataFrame(
-            {
-                "element": link,
-                "hour": trace.sent_mw.index,
-                "sender": trace.sender[link].to_numpy(),
-                "sent_mw": sent,
-                "green_mw": cats["green"].to_numpy(),
-                "fossil_mw": cats["fossil"].to_numpy(),
-                "market_mw": cats["market"].to_numpy(),
-                "green_share_pct": share,
-            }
+        frame = trace.at_from_end(link)
+        cats = frame.T.groupby([category(s) for s in trace.sources]).sum().T
+        cats = cats.reindex(columns=["green", "fossil", "market"], fill_value=0.0)
+        size = frame.sum(axis=1).to_numpy()
+        share = np.divide(cats["green"].to_numpy(), size, out=np.full(len(size), np.nan),
+                          where=size > _TOL_MW) * 100  # fmt: skip
+        sender = trace.sender[link].to_numpy()
+        direction = np.where(sender == "", "", np.where(trace.forward(link), *_DIRECTIONS))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "element": link,
+                    "hour": trace.sent_mw.index,
+                    "sender": sender,
+                    "direction": direction,
+                    "p_mw": size,
+                    "green_mw": cats["green"].to_numpy(),
+                    "fossil_mw": cats["fossil"].to_numpy(),
+                    "market_mw": cats["market"].to_numpy(),
+                    "green_share_pct": share,
+                }
+            )
         )
-        parts.append(frame)
     table = pd.concat(parts, ignore_index=True)
     keys = hour_keys(table["hour"], year)
     table = table.drop(columns="hour")
@@ -76,25 +86,47 @@ def export_origin(trace: Trace, year: int) -> pd.DataFrame:
 
 
 def origin_by_source(trace: Trace) -> pd.DataFrame:
-    """Energy sent over each cross-border link in the year, by source and direction.
+    """Energy moved over each cross-border link in the year, by direction and source.
+
+    Energies are measured at the link's from-end, as in ``link_statistics``: the
+    ``forward`` rows of a link add up to its ``forward_energy_twh``, the ``backward`` rows to
+    its ``backward_energy_twh``.
 
     Returns
     -------
     DataFrame
-        ``element``, ``sender`` (country), ``source``, ``category``, ``energy_twh``;
-        rows with energy only.
+        ``element``, ``direction`` (``forward``: westward, from -> to; ``backward``),
+        ``sender`` (the sending country), ``source``, ``category``, ``energy_twh``; rows with
+        energy only.
     """
     rows = []
     for link in cross_border_links():
-        mix = pd.DataFrame(trace.mix[link], columns=trace.sources)
+        mix = trace.at_from_end(link).reset_index(drop=True)
         senders = trace.sender[link].to_numpy()
-        for zone in sorted(set(senders) - {""}):
-            energy = mix[senders == zone].sum() / MWH_PER_TWH
-            for src, twh in energy.items():
-                if twh > _TOL_MW / MWH_PER_TWH:
-                    rows.append((link, zone, src, category(src), float(twh)))
-    cols = ["element", "sender", "source", "category", "energy_twh"]
+        forward = trace.forward(link)
+        for direction, mask in zip(_DIRECTIONS, (forward, ~forward & (senders != "")),
+                                   strict=True):  # fmt: skip
+            for zone in sorted(set(senders[mask])):
+                energy = mix[mask & (senders == zone)].sum() / MWH_PER_TWH
+                for src, twh in energy.items():
+                    if twh > _TOL_MW / MWH_PER_TWH:
+                        rows.append((link, direction, zone, src, category(src), float(twh)))
+    cols = ["element", "direction", "sender", "source", "category", "energy_twh"]
     table = pd.DataFrame(rows, columns=cols)
     table["order"] = table["element"].map({k: i for i, k in enumerate(LINKS)})
-    table = table.sort_values(["order", "sender", "energy_twh"], ascending=[True, True, False])
+    table = table.sort_values(["order", "direction", "sender", "energy_twh"],
+                              ascending=[True, False, True, False])  # fmt: skip
     return table.drop(columns="order").reset_index(drop=True)
+
+
+def forward_green_share_pct(by_source: pd.DataFrame, links: list[str]) -> pd.Series:
+    """Traced green share (%) of each link's forward energy, from `by_source`.
+
+    `by_source` is :func:`origin_by_source`; links that do not cross a border (or move
+    nothing forward) get NaN. ``link_statistics`` carries it as ``forward_green_share_pct``.
+    """
+    fwd = by_source[by_source["direction"] == "forward"]
+    total = fwd.groupby("element")["energy_twh"].sum()
+    green = fwd[fwd["category"] == "green"].groupby("element")["energy_twh"].sum()
+    share = green.reindex(total.index, fill_value=0.0) / total.where(total > 0) * 100
+    return share.reindex(links)

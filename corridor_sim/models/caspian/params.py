@@ -16,10 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from corridor_sim.catalogue import fact
 from corridor_sim.errors import SpecError
 from corridor_sim.models.caspian import schedule as r
-from corridor_sim.models.caspian.schedule import applies, schedule_share, schedule_years
+from corridor_sim.models.caspian.schedule import applies, fact_year, schedule_share, schedule_years
 from corridor_sim.models.options import Option, OptionTable
 from corridor_sim.models.params import Param, ParamTable, ParamValues
 from corridor_sim.units import HOURS_PER_DAY, HOURS_PER_YEAR
@@ -46,7 +45,7 @@ HOURS_PER_WEEK = 7 * HOURS_PER_DAY
 def _earliest_year() -> int:
     """Earliest data year of the national demand figures: the first year the model accepts."""
     ids = [f"caspian.demand.{c}.{k}" for c in ("kz", "uz", "az") for k in ("peak", "annual")]
-    return min(int(fact(i).year) for i in ids)
+    return min(fact_year(i) for i in ids)
 
 
 def check_year(year: object) -> int:
@@ -146,6 +145,12 @@ PARAMS = ParamTable(
             "MW",
             "Nakhchivan–Türkiye 400 kV line and converter rating",
             r.nakhchivan_tr,
+        ),
+        _rule(
+            "kz_west_link_mw",
+            "MW",
+            "Kazakhstan's Western Zone (Aktau) – rest of the grid transfer (500 kV Karabatan–Ulke)",
+            r.kz_west_link,
         ),
         _link(
             "kz_uz_mw",

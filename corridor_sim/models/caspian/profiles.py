@@ -270,7 +270,7 @@ def profiles(
     seed: int,
     hours: int = HOURS_PER_YEAR,
     params: Mapping[str, Any] | None = None,
-    **overrides: Any,  # noqa: ANN401
+    **overrides: Any,
 ) -> pd.DataFrame:
     """Hourly capacity factors, demand and the European price for the corridor in `year`.
 

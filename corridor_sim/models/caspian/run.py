@@ -29,12 +29,13 @@ from corridor_sim.models.caspian.sizing import optimise, sample_hours
 from corridor_sim.models.caspian.study import capacity_study
 from corridor_sim.models.caspian.summary import (
     export_week,
-    first_binding,
+    exports_by_destination,
     origin_rows,
     snapshot_roles,
     snapshot_rows,
     summary_rows,
 )
+from corridor_sim.models.caspian.validation import validation
 from corridor_sim.models.toolkit.commodity import event_cuts
 from corridor_sim.results.result import Result, summary_frame
 
@@ -59,7 +60,7 @@ def run_year(
     ramping: bool = False,
     sizing: bool = False,
     sizing_weeks: int | None = None,
-    **overrides: Any,  # noqa: ANN401
+    **overrides: Any,
 ) -> Result:
     """Dispatch the corridor hour by hour for `year` and tabulate flows and bottlenecks.
 
@@ -106,8 +107,9 @@ def run_year(
         (shared schema, see ``docs/caspian.md``) and ``link_statistics``, ``exports``,
         ``curtailment``, ``generation``, ``snapshots``, ``links``, ``hubs`` (and
         ``capacity_study`` when asked); the summary has ``exported_twh``, export per route,
-        ``curtailed_twh``, ``unserved_gwh`` and ``first_binding_link_hours_at_limit`` (the
-        link in ``element``); ``meta["dispatch_seconds"]`` is the build and LP wall time.
+        ``curtailed_twh``, ``unserved_gwh`` and ``bottleneck_hours_at_limit`` (the
+        bottleneck, :func:`.tables.bottleneck`, in ``element``; also
+        ``meta["bottleneck"]``); ``meta["dispatch_seconds"]`` is the build and LP wall time.
 
     Raises
     ------
@@ -154,23 +156,30 @@ def run_year(
     snap_hours = sorted(set(roles.values())) if opts["snapshot_hours"] is None else roles.values()
     snaps = snapshots(net, h, snap_hours, p.year)
     links = net["caspian_links"].copy()
+    by_source = origin_tables.origin_by_source(origins)
+    stats = tables.link_statistics(h)
+    stats["forward_green_share_pct"] = origin_tables.forward_green_share_pct(
+        by_source, list(stats["element"])
+    ).to_numpy()
     out = {
         "flows": tables.flows(h, net, p.year),
         "utilisation": tables.utilisation(h, p.year),
-        "link_statistics": tables.link_statistics(h),
+        "link_statistics": stats,
         "bottlenecks": ranking,
         "prices": tables.prices(h, p.year),
         "unmet": tables.unmet(h, p.year),
         "exports": tables.exports(h, p.year),
+        "exports_by_destination": exports_by_destination(origins, stats),
         "origin": origin_tables.origin(origins, p.year),
         "export_origin": origin_tables.export_origin(origins, p.year),
-        "origin_by_source": origin_tables.origin_by_source(origins),
+        "origin_by_source": by_source,
         "curtailment": tables.curtailment(h, p.year),
         "generation": tables.generation(h, p.year),
         "snapshots": snaps,
         "links": links,
         "hubs": net["caspian_hubs"].copy(),
     }
+    out["validation"] = validation(p.year, stats, out["generation"])
     sized = []
     if opts["sizing"]:
         result = optimise(p.year, prof=prof, avail=avail, weeks=opts["sizing_weeks"], **overrides)
@@ -196,8 +205,7 @@ def run_year(
         "seed": int(seed),
         "hours": hours,
         "week": int(export_week(h) if week is None else week),
-        "first_binding_link": first_binding(ranking),
-        "bottleneck": first_binding(ranking),  # what sweeps and Monte Carlo tabulate
+        "bottleneck": tables.bottleneck(ranking),  # what sweeps and Monte Carlo tabulate
         "snapshot_hours": dict(roles),
         "dispatch_seconds": seconds,
         "ramping": bool(opts["ramping"]),
@@ -207,8 +215,8 @@ def run_year(
         "Europe (hourly price) and the market ties take",
     }
     rows = [
-        *summary_rows(h, ranking),
-        *origin_rows(h, origins, p, cbam_eur_per_mwh(p)),
+        *summary_rows(h, ranking, stats),
+        *origin_rows(h, origins, p, cbam_eur_per_mwh(p), stats),
         *sized,
         *snapshot_rows(snaps, roles),
     ]

@@ -10,9 +10,12 @@ published plans (``assumptions_central_asia.csv``). The first line of each docst
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from corridor_sim.catalogue import fact, value
+from corridor_sim.errors import FactError
 from corridor_sim.units import HOURS_PER_YEAR, MW_PER_GW, MWH_PER_TWH, PERCENT
 
 __all__ = [
@@ -33,11 +36,18 @@ def applies(rule_id: str) -> None:
     fact(rule_id)
 
 
+def fact_year(fact_id: str) -> int:
+    """Return the data year of catalogue row `fact_id`; FactError when the row gives none."""
+    year = fact(fact_id).year
+    if year is None:
+        msg = f"catalogue row {fact_id!r}: year is empty; expected the year its figure refers to"
+        raise FactError(msg)
+    return int(year)
+
+
 def schedule_years() -> tuple[int, int]:
     """Return the base ('today') and target year of the build-out, from the seed facts."""
-    base = fact("az.power.export_potential_now").year
-    target = fact("az.power.capacity_added_by_2032").year
-    return int(base), int(target)
+    return fact_year("az.power.export_potential_now"), fact_year("az.power.capacity_added_by_2032")
 
 
 def schedule_share(year: int) -> float:
@@ -57,7 +67,7 @@ def schedule_share(year: int) -> float:
     """
     applies("caspian.schedule.buildout")
     base, target = schedule_years()
-    mid = int(fact("az.green.capacity_5yr").year)
+    mid = fact_year("az.green.capacity_5yr")
     mid_share = value("az.green.capacity_5yr", unit="GW") / value(
         "az.power.capacity_added_by_2032", unit="GW"
     )
@@ -72,7 +82,7 @@ def in_service(link: str, year: int) -> bool:
     return year >= value(f"caspian.{kind}.{link}.commission_year", unit="year")
 
 
-def _path(year: int, points: list[tuple[float, float]]) -> float:
+def _path(year: int, points: Sequence[tuple[float, float]]) -> float:
     """Linear path through (year, value) points, held flat outside them."""
     xs, ys = zip(*sorted(points), strict=True)
     return float(np.interp(year, xs, ys))
@@ -103,6 +113,12 @@ def az_nakhchivan(year: int) -> float:
     return rating if in_service("az_nakhchivan", year) else 0.0
 
 
+def kz_west_link(year: int) -> float:
+    """`caspian.link.kz_internal.capacity` (Karabatan–Ulke) from its commissioning year, else 0."""
+    rating = value("caspian.link.kz_internal.capacity", unit="MW")
+    return rating if in_service("kz_internal", year) else 0.0
+
+
 def nakhchivan_tr(year: int) -> float:
     """`caspian.link.nakhchivan_tr.capacity` from its commissioning year, else today's 75 MW."""
     if in_service("nakhchivan_tr", year):
@@ -128,7 +144,7 @@ def az_gas_export(year: int) -> float:
 def uz_demand(year: int) -> float:
     """Geometric path 2024 `caspian.demand.uz.annual` -> 2030 -> 2035 projections (TWh)."""
     points = [
-        (int(fact("caspian.demand.uz.annual").year), value("caspian.demand.uz.annual", unit="TWh")),
+        (fact_year("caspian.demand.uz.annual"), value("caspian.demand.uz.annual", unit="TWh")),
         (2030, value("caspian.demand.uz.annual_2030", unit="TWh")),
         (2035, value("caspian.demand.uz.annual_2035", unit="TWh")),
     ]
@@ -142,9 +158,9 @@ def uz_demand(year: int) -> float:
 
 def kz_demand(year: int) -> float:
     """Geometric path 2024 `caspian.demand.kz.annual` -> `caspian.demand.kz.generation_2030`."""
-    y0 = int(fact("caspian.demand.kz.annual").year)
+    y0 = fact_year("caspian.demand.kz.annual")
     v0 = value("caspian.demand.kz.annual", unit="TWh")
-    y1 = int(fact("caspian.demand.kz.generation_2030").year)
+    y1 = fact_year("caspian.demand.kz.generation_2030")
     v1 = value("caspian.demand.kz.generation_2030", unit="TWh")
     rate = (v1 / v0) ** (1 / (y1 - y0))
     return float(v0 * rate ** (max(year, y0) - y0))
@@ -155,7 +171,7 @@ def uz_green(year: int) -> float:
     y0 = int(value("caspian.gen.uz.green_base_year", unit="year"))
     v0 = value("caspian.gen.uz.wind", unit="MW") + value("caspian.gen.uz.solar", unit="MW")
     target = fact("caspian.gen.uz.green_2030")
-    return _path(year, [(y0, v0), (int(target.year), value(target.id, unit="MW"))])
+    return _path(year, [(y0, v0), (fact_year(target.id), value(target.id, unit="MW"))])
 
 
 def uz_wind_share(year: int) -> float:

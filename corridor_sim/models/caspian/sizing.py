@@ -159,7 +159,7 @@ def _with_ratings(
                   data.price_eur_per_mwh, data.market_base_eur)  # fmt: skip
 
 
-def _solve(data: Inputs, voll: float, extendable: Mapping | None) -> Any:  # noqa: ANN401
+def _solve(data: Inputs, voll: float, extendable: Mapping | None) -> Any:
     """Every hour of `data` in one engine call (one LP with extendable ratings)."""
     _, run = _extendable_api()
     extra = {"extendable": extendable} if extendable else {}
@@ -170,12 +170,12 @@ def _solve(data: Inputs, voll: float, extendable: Mapping | None) -> Any:  # noq
     )  # fmt: skip
 
 
-def _operating_eur(res: Any, data: Inputs) -> float:  # noqa: ANN401
+def _operating_eur(res: Any, data: Inputs) -> float:
     """Operating cost of `data`'s hours, the markets' own demand left out (as Hourly's)."""
     return float(res.operating_cost_eur) - float(data.market_base_eur.sum())
 
 
-def optimise(  # noqa: PLR0913
+def optimise(
     year: int,
     *,
     prof: pd.DataFrame,
@@ -183,7 +183,7 @@ def optimise(  # noqa: PLR0913
     weeks: int | None = None,
     npv: bool = True,
     links: Sequence[str] = EXPANDABLE,
-    **overrides: Any,  # noqa: ANN401
+    **overrides: Any,
 ) -> Sizing:
     """Optimise the ratings of :data:`.costs.EXPANDABLE` with the dispatch of the hours.
 
@@ -281,7 +281,7 @@ def _subset(data: Inputs, hours: Sequence[int]) -> Inputs:
     )  # fmt: skip
 
 
-def _table(  # noqa: PLR0913
+def _table(
     p: ParamValues, costs: pd.DataFrame, rating: Mapping[str, float], low: Mapping[str, float],
     top: float, h: Hourly, share: float,
 ) -> pd.DataFrame:  # fmt: skip
@@ -310,7 +310,7 @@ def _table(  # noqa: PLR0913
     return pd.DataFrame(rows)
 
 
-def _add_npv(  # noqa: PLR0913
+def _add_npv(
     table: pd.DataFrame, p: ParamValues, data: Inputs, index: Mapping[str, tuple[str, int]],
     rating: Mapping[str, float], low: Mapping[str, float], hours: Sequence[int], voll: float,
     operating: float, share: float,

@@ -13,7 +13,7 @@ from corridor_sim.models.caspian.costs import EXPANDABLE, link_costs, lower_boun
 from corridor_sim.models.caspian.dispatch import availability, dispatch_year
 from corridor_sim.models.caspian.network import ROUTES
 from corridor_sim.models.caspian.params import resolve_options, resolve_year
-from corridor_sim.models.caspian.summary import first_binding, summary_rows
+from corridor_sim.models.caspian.summary import summary_rows
 from corridor_sim.units import HOURS_PER_YEAR, MEGA
 
 __all__ = ["capacity_study"]
@@ -28,7 +28,7 @@ def capacity_study(
     avail: pd.DataFrame | None = None,
     block_hours: int | None = None,
     ramping: bool = False,
-    **overrides: Any,  # noqa: ANN401
+    **overrides: Any,
 ) -> pd.DataFrame:
     """Sweep the two cable ratings: exports, curtailment and the binding link at each point.
 
@@ -54,9 +54,10 @@ def capacity_study(
     -------
     DataFrame
         ``caspian_mw, black_sea_mw, exported_twh, export_<route>_twh, europe_intake_twh,
-        curtailed_twh, binding_link, cable_capex_meur`` (investment of both cables at those
-        ratings, :func:`corridor_sim.models.caspian.costs.link_costs`), ``objective_meur``
-        (the dispatch's operating objective over the horizon), ``cable_annuity_meur`` (annuity
+        curtailed_twh, bottleneck`` (:func:`.tables.bottleneck`), ``cable_capex_meur``
+        (investment of both cables at those ratings,
+        :func:`corridor_sim.models.caspian.costs.link_costs`), ``objective_meur`` (the
+        dispatch's operating objective over the horizon), ``cable_annuity_meur`` (annuity
         and fixed O&M of what every link of :data:`.costs.EXPANDABLE` adds above its existing
         rating, for the horizon's share of a year) and ``annual_cost_meur`` (their sum: what
         the sizing optimisation minimises, :mod:`.sizing`), ``hours`` (dispatched: the
@@ -95,7 +96,7 @@ def capacity_study(
                 **{f"export_{r}_twh": summ[f"export_{r}_twh"] for r in ROUTES},
                 "europe_intake_twh": summ["europe_intake_twh"],
                 "curtailed_twh": summ["curtailed_twh"],
-                "binding_link": first_binding(ranking),
+                "bottleneck": tables.bottleneck(ranking),
                 "cable_capex_meur": capex / MEGA,
                 "objective_meur": summ["objective_meur"],
                 "cable_annuity_meur": annuity / MEGA,

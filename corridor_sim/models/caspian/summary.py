@@ -18,39 +18,34 @@ from corridor_sim.models.caspian.hourly import Hourly
 from corridor_sim.models.caspian.network import ROUTE_OF, ROUTES, VIA
 from corridor_sim.models.caspian.origin import Trace, category
 from corridor_sim.models.caspian.params import HOURS_PER_WEEK
-from corridor_sim.models.caspian.tables import at_limit
+from corridor_sim.models.caspian.tables import EXPORT_LINKS, at_limit, bottleneck, link_statistics
 from corridor_sim.units import MWH_PER_GWH, MWH_PER_TWH, PERCENT
 
 __all__ = [
+    "DESTINATIONS",
     "EXPORT_LINKS",
+    "az_new_green_seed_measures_pct",
+    "exports_by_destination",
     "az_green_export_share_pct",
     "az_new_green_export_share_pct",
     "default_snapshot_hours",
     "export_week",
-    "first_binding",
     "origin_rows",
     "snapshot_rows",
     "summary_rows",
 ]
 
-#: Links on the export routes (the Central Asian feeder kz_uz, the market ties and the
-#: internal links excluded).
-EXPORT_LINKS = (
-    "caspian_cable", "az_ge", "ge_tr", "black_sea_cable", "tr_eu", "az_nakhchivan", "nakhchivan_tr",
-)  # fmt: skip
-
 _AC_LOSSES = "snapshot_ac_losses_mw"
+
+#: Where exports leaving the South Caucasus end: destination id -> (country, in the EU).
+DESTINATIONS: dict[str, tuple[str, bool]] = {
+    "romania": ("Romania", True),
+    "bulgaria_greece": ("Bulgaria/Greece", True),
+    "turkiye": ("Türkiye", False),
+}
 
 #: A summary row: (metric, value, unit, element).
 Row = tuple[str, float, str, str]
-
-
-def first_binding(bottlenecks: pd.DataFrame) -> str:
-    """Top-ranked export-route link that reached its limit at least once (or ``"none"``)."""
-    hit = bottlenecks[
-        (bottlenecks["binding_periods"] > 0) & bottlenecks["element"].isin(EXPORT_LINKS)
-    ]
-    return str(hit["element"].iloc[0]) if len(hit) else "none"
 
 
 def _az(h: Hourly) -> tuple[list[str], list[str]]:
@@ -89,13 +84,77 @@ def az_new_green_export_share_pct(h: Hourly, trace: Trace, new_share: float) -> 
     cols = [trace.sources.index(c) for c in az_ws]
     leaving = [k for k in trace.mix if k != "az_nakhchivan"]  # the exclave is Azerbaijan
     left = sum(
-        float(trace.mix[k][trace.sender[k].isin(["az", "nx"]).to_numpy()][:, cols].sum())
+        float(trace.at_from_end(k)[trace.sender[k].isin(["az", "nx"]).to_numpy()].iloc[:, cols]
+              .to_numpy().sum())
         for k in leaving
-    )
+    )  # fmt: skip
     _, green_cols = _az(h)
     ws = [c for c in green_cols if c.split(".")[1] in ("wind", "solar")]
     new_output = float(h.generation_mw[ws].to_numpy().sum()) * new_share
     return min(PERCENT, left / new_output * PERCENT) if new_output > 0 else 0.0
+
+
+def exports_by_destination(trace: Trace, stats: pd.DataFrame) -> pd.DataFrame:
+    """Where the exports leaving the South Caucasus end, by country (TWh over the horizon).
+
+    Exports are the forward energy of the export links (:data:`ROUTE_OF`) in `stats`
+    (``link_statistics``), measured where they leave the South Caucasus, as
+    ``exported_twh``. What crosses the Black Sea cable
+    ends in Romania (the EU). What enters Türkiye (Georgia–Türkiye, Nakhchivan–Türkiye)
+    ends there unless Türkiye passes it on to the EU over ``tr_eu`` (Bulgaria/Greece, at
+    most its 500 MW export limit): the part of ``tr_eu``'s forward flow that traces to
+    sources outside Türkiye (:mod:`.origin`), at most what entered.
+
+    Returns
+    -------
+    DataFrame
+        ``destination`` (:data:`DESTINATIONS` id), ``country``, ``eu`` (bool), ``route``,
+        ``element`` (the links it leaves the South Caucasus on, and ``tr_eu`` for what
+        Türkiye passes on), ``energy_twh``.
+    """
+    energy = stats.set_index("element")["forward_energy_twh"]
+    fwd = {k: float(energy[k]) for k in ROUTE_OF}
+    into_tr = list(ROUTES["azerbaijan_turkiye_europe"])
+    entered = sum(fwd[k] for k in into_tr)
+    onward = trace.exports("tr_eu")
+    foreign = [c for c in onward.columns if not c.startswith("tr.")]
+    passed = min(entered, float(onward[foreign].to_numpy().sum()) / MWH_PER_TWH)
+    rows = [
+        ("romania", "caspian_black_sea_europe", "black_sea_cable", fwd["black_sea_cable"]),
+        ("bulgaria_greece", "azerbaijan_turkiye_europe", "+".join([*into_tr, "tr_eu"]), passed),
+        ("turkiye", "azerbaijan_turkiye_europe", "+".join(into_tr), entered - passed),
+    ]
+    return pd.DataFrame(
+        [(d, *DESTINATIONS[d], route, el, twh) for d, route, el, twh in rows],
+        columns=["destination", "country", "eu", "route", "element", "energy_twh"],
+    )
+
+
+def az_new_green_seed_measures_pct(
+    h: Hourly, new_mw: float, new_share: float
+) -> tuple[float, float]:
+    """Return the seed's own measures of the new capacity "directed to export" (%).
+
+    The seed speaks of capacity: Azerbaijan "will direct more than 70 percent of its green
+    energy production capacity, of at least 7 gigawatts ..., towards export". Its measures
+    here are what the export links out of the South Caucasus (:data:`ROUTE_OF`) could
+    dedicate to the new capacity (`new_mw`, the share `new_share` of the fleet):
+
+    * capacity: the links' summed rating over the new MW (mean over the hours; capped at 100);
+    * energy: hour by hour, the most the links could carry of the new capacity's available
+      output (``min(links' rating, new output)``) over that output, over the horizon.
+
+    Neither is traced: they say how much of the new fleet the links leave room for, not
+    what they carry (``az_new_green_export_share_pct``).
+    """
+    links = h.limit_mw[list(ROUTE_OF)].sum(axis=1)
+    capacity = min(PERCENT, float(links.mean()) / new_mw * PERCENT) if new_mw > 0 else 0.0
+    _, green_cols = _az(h)
+    ws = [c for c in green_cols if c.split(".")[1] in ("wind", "solar")]
+    new_output = h.available_mw[ws].sum(axis=1) * new_share
+    total = float(new_output.sum())
+    fits = float(np.minimum(links, new_output).sum())
+    return capacity, (fits / total * PERCENT if total > 0 else 0.0)
 
 
 def _traced(trace: Trace, links: Sequence[str]) -> dict[str, float]:
@@ -109,9 +168,14 @@ def _traced(trace: Trace, links: Sequence[str]) -> dict[str, float]:
 
 
 def origin_rows(
-    h: Hourly, trace: Trace, p: Mapping[str, Any], cbam_eur_per_mwh: float
+    h: Hourly,
+    trace: Trace,
+    p: Mapping[str, Any],
+    cbam_eur_per_mwh: float,
+    stats: pd.DataFrame | None = None,
 ) -> list[Row]:
     """Summary rows of the exports' origin, the CBAM and the seed's 70 % export share."""
+    stats = link_statistics(h) if stats is None else stats
     rows: list[Row] = []
     links = list(ROUTE_OF)
     total = _traced(trace, links)
@@ -139,8 +203,23 @@ def origin_rows(
                  congested / green_mwh * PERCENT if green_mwh > 0 else 0.0, "%", ""))  # fmt: skip
     new_mw = p["az_green_mw"] - value("caspian.az.green_today", unit="MW")
     new_share = max(0.0, new_mw) / p["az_green_mw"] if p["az_green_mw"] > 0 else 0.0
+    by_country = exports_by_destination(trace, stats)
+    eu = float(by_country.loc[by_country["eu"], "energy_twh"].sum())
+    leaving = float(by_country["energy_twh"].sum())  # = exported_twh
+    rows += [
+        (f"export_to_{r.destination}_twh", r.energy_twh, "TWh", r.element)
+        for r in by_country.itertuples()
+    ]
+    rows += [
+        ("export_to_eu_twh", eu, "TWh", "black_sea_cable+tr_eu"),
+        ("export_to_eu_share_pct", eu / leaving * PERCENT if leaving > 0 else 0.0, "%",
+         "black_sea_cable+tr_eu"),
+    ]  # fmt: skip
+    cap_pct, energy_pct = az_new_green_seed_measures_pct(h, max(0.0, new_mw), new_share)
     rows += [
         ("az_new_green_mw", new_mw, "MW", ""),
+        ("az_new_green_export_link_share_pct", cap_pct, "%", "+".join(ROUTE_OF)),
+        ("az_new_green_exportable_share_pct", energy_pct, "%", "+".join(ROUTE_OF)),
         (
             "az_new_green_export_share_pct",
             az_new_green_export_share_pct(h, trace, new_share),
@@ -152,14 +231,21 @@ def origin_rows(
     return rows
 
 
-def summary_rows(h: Hourly, bottlenecks: pd.DataFrame) -> list[Row]:
-    """Return the summary of one dispatch (exports by route, curtailment, first binding link)."""
-    via = {k: float(h.flow_mw[k].clip(lower=0).sum()) / MWH_PER_TWH for k in ROUTE_OF}
+def summary_rows(
+    h: Hourly, bottlenecks: pd.DataFrame, stats: pd.DataFrame | None = None
+) -> list[Row]:
+    """Return the summary of one dispatch (exports by route, curtailment, the bottleneck).
+
+    The exports are read from `stats` (``link_statistics`` of the same dispatch, made when
+    not given): ``export_via_<way>_twh`` is the export link's ``forward_energy_twh``.
+    """
+    stats = (link_statistics(h) if stats is None else stats).set_index("element")
+    via = {k: float(stats.at[k, "forward_energy_twh"]) for k in ROUTE_OF}
     route_twh = {r: sum(via[k] for k in links) for r, links in ROUTES.items()}
     available = float(h.available_mw.sum().sum())
     curtailed = float(h.curtailed_mw.sum().sum())
     intake = h.europe_intake_mw
-    first = first_binding(bottlenecks)
+    first = bottleneck(bottlenecks)
     first_row = bottlenecks[bottlenecks["element"] == first]
     total = sum(route_twh.values())
     limit = at_limit(h)
@@ -184,7 +270,7 @@ def summary_rows(h: Hourly, bottlenecks: pd.DataFrame) -> list[Row]:
         ("unserved_gwh", float(h.unserved_mw.sum().sum()) / MWH_PER_GWH, "GWh", ""),
         ("az_green_export_share_pct", az_green_export_share_pct(h), "%", ""),
         (
-            "first_binding_link_hours_at_limit",
+            "bottleneck_hours_at_limit",
             float(first_row["binding_periods"].iloc[0]) if len(first_row) else 0.0,
             "h",
             first,

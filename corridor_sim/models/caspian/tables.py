@@ -21,7 +21,9 @@ from corridor_sim.models.caspian.network import HUBS, LINKS, ROUTES
 from corridor_sim.units import HOURS_PER_DAY, MWH_PER_GWH, MWH_PER_TWH, PERCENT
 
 __all__ = [
+    "EXPORT_LINKS",
     "at_limit",
+    "bottleneck",
     "bottlenecks",
     "curtailment",
     "exports",
@@ -34,6 +36,12 @@ __all__ = [
     "unmet",
     "utilisation",
 ]
+
+#: Links on the export routes (the Central Asian feeder kz_uz, the market ties and the
+#: internal equivalents excluded): the candidates for "the bottleneck" (:func:`bottleneck`).
+EXPORT_LINKS = (
+    "caspian_cable", "az_ge", "ge_tr", "black_sea_cable", "tr_eu", "az_nakhchivan", "nakhchivan_tr",
+)  # fmt: skip
 
 _PRICE_TOL = 1e-3  # EUR/MWh: a hub at this price or below is curtailing green energy at the margin
 _MARKET_ZONES = ("eu", "ru", "ir")  # priced markets: a low price there is not curtailment
@@ -157,23 +165,32 @@ def utilisation(h: Hourly, year: int) -> pd.DataFrame:
 
 
 def link_statistics(h: Hourly) -> pd.DataFrame:
-    """Per link: rating, energy moved, mean and peak loading, hours at its limit.
+    """Per link: rating, energy moved each way, mean and peak loading, hours at its limit.
+
+    Every energy is measured at the link's from-end (where ``flows.p_mw`` is), over the
+    horizon: ``forward_energy_twh`` is the westward flow (from -> to; for an export link,
+    the energy leaving on it: the summary's ``export_via_*_twh``), ``backward_energy_twh``
+    the eastward flow, ``net_energy_twh`` forward minus backward.
 
     Returns
     -------
     DataFrame
-        ``element``, ``kind``, ``capacity_mw``, ``energy_twh``, ``net_energy_twh``,
-        ``mean_loading_pct``, ``peak_loading_pct``, ``binding_periods`` (hours at the limit).
+        ``element``, ``kind``, ``capacity_mw``, ``forward_energy_twh``,
+        ``backward_energy_twh``, ``net_energy_twh``, ``mean_loading_pct``,
+        ``peak_loading_pct``, ``binding_periods`` (hours at the limit).
     """
     loading = _loading_pct(h)
     cap = h.limit_mw.max()
+    forward = h.flow_mw.clip(lower=0.0).sum() / MWH_PER_TWH
+    backward = (-h.flow_mw).clip(lower=0.0).sum() / MWH_PER_TWH
     return pd.DataFrame(
         {
             "element": list(h.flow_mw.columns),
             "kind": [LINKS[k][2] for k in h.flow_mw.columns],
             "capacity_mw": cap.to_numpy(),
-            "energy_twh": (h.flow_mw.abs().sum() / MWH_PER_TWH).to_numpy(),
-            "net_energy_twh": (h.flow_mw.sum() / MWH_PER_TWH).to_numpy(),
+            "forward_energy_twh": forward.to_numpy(),
+            "backward_energy_twh": backward.to_numpy(),
+            "net_energy_twh": (forward - backward).to_numpy(),
             "mean_loading_pct": loading.mean().to_numpy(),
             "peak_loading_pct": loading.max().to_numpy(),
             "binding_periods": at_limit(h).sum().to_numpy().astype(np.int64),
@@ -202,13 +219,33 @@ def _pocket(link: str, start: str, cheap: set[str], open_links: set[str]) -> set
     return seen
 
 
+def bottleneck(ranking: pd.DataFrame) -> str:
+    """Return the run's bottleneck: the rank-1 row of `ranking` if it is one, else ``"none"``.
+
+    **The bottleneck** is the export-route link (:data:`EXPORT_LINKS`) that reached its limit
+    in at least one hour and whose limit cost the exports most: ranked by the green energy
+    its limit blocked (``blocked_gwh``), then its congestion rent, then its hours at the
+    limit. :func:`bottlenecks` ranks such links first and flags the one in its ``bottleneck``
+    column; ``meta["bottleneck"]``, the summary's ``bottleneck_hours_at_limit``, the capacity
+    study's ``bottleneck`` column and the figures all read it from there.
+    """
+    flagged = ranking[ranking["bottleneck"]]
+    return str(flagged["element"].iloc[0]) if len(flagged) else "none"
+
+
 def bottlenecks(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
-    """Rank the links by the green energy their limit blocked.
+    """Rank the links, the bottleneck first (see :func:`bottleneck`).
+
+    Export-route links that reached their limit come first, then every other link; within
+    each group by the green energy the link's limit blocked, then congestion rent, then
+    hours at the limit.
 
     Returns
     -------
     DataFrame
         One row per link, best (most binding) first: ``rank``, ``element``, ``kind``,
+        ``export_route`` (on an export route, :data:`EXPORT_LINKS`), ``bottleneck`` (true on
+        the rank-1 row when it is an export-route link at its limit in some hour),
         ``capacity_mw``, ``binding_periods`` (hours at the limit), ``mean_loading_pct``,
         ``peak_loading_pct``, ``blocked_gwh`` (curtailment in the zero-price pocket behind
         the link in hours it was at its limit: energy that extra MW on it could have
@@ -222,8 +259,8 @@ def bottlenecks(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
     limit_hit = at_limit(h)
     curt = _hub_curtailment(h)
     price = h.price_eur_per_mwh
-    blocked = defaultdict(float)
-    blocked_hours = defaultdict(int)
+    blocked: defaultdict[str, float] = defaultdict(float)
+    blocked_hours: defaultdict[str, int] = defaultdict(int)
     hubs = [hub for hub, zone in HUBS.items() if zone not in _MARKET_ZONES]
     cheap_mask = price[hubs].to_numpy() <= _PRICE_TOL
     candidates = limit_hit.to_numpy().any(axis=1) & cheap_mask.any(axis=1)
@@ -260,9 +297,18 @@ def bottlenecks(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
             ],
         }
     )
+    export = table["element"].isin(EXPORT_LINKS).to_numpy()
+    table.insert(2, "export_route", export)
+    table["candidate"] = export & (table["binding_periods"].to_numpy() > 0)
     table = table.sort_values(
-        ["blocked_gwh", "congestion_rent_meur", "binding_periods"], ascending=False, kind="stable"
+        ["candidate", "blocked_gwh", "congestion_rent_meur", "binding_periods"],
+        ascending=False,
+        kind="stable",
     )
+    first = np.zeros(len(table), dtype=bool)
+    first[0] = bool(table["candidate"].iloc[0]) if len(table) else False
+    table = table.drop(columns="candidate")
+    table.insert(3, "bottleneck", first)
     table.insert(0, "rank", np.arange(1, len(table) + 1, dtype=np.int64))
     return table.reset_index(drop=True)
 

@@ -7,12 +7,19 @@ by default the site the seed says is preferred, Kruševac). ``simulate(scenario)
 Serbia's plants and the 500 MW plant against the regional power price (DC-OPF engine),
 runs the site study over every hour of the year (DC flow and N-1 on the power engine, AC
 checks with pandapower) for each site and "no plant", and the gas balance on the commodity
-engine. The package holds the parameters and sites (:mod:`.params`, :mod:`.market_params`),
-the stored grid data (:mod:`.grid_data`, ``data/``), the grid tables and net (:mod:`.grid`,
-:mod:`.network`), the hourly load and plant schedules (:mod:`.profiles`), the market
-(:mod:`.market`, :mod:`.inputs`), the site study (:mod:`.study`), the robustness study
-(:mod:`.robustness`), the gas route (:mod:`.gas`), the scenario run (:mod:`.run`) and the
-figures (:mod:`.figures`). See ``docs/serbia.md``.
+engine. The package is split by subject, each subpackage readable alone:
+
+* :mod:`.grid` -- the network as built: the stored extract (``grid/data/``), the public
+  changes, the neighbours' equivalents and the pandapower net;
+* :mod:`.market` -- the economic dispatch of Serbia's plants and the 500 MW plant on the grid;
+* :mod:`.study` -- the site study (hourly inputs from the dispatch, DC flow, N-1, AC checks),
+  the site comparison and the robustness study;
+* :mod:`.gas` -- the gas route, the daily gas chain and what the plant needs of it.
+
+Shared by them: the parameters and sites (:mod:`.params`), the drawn values
+(:mod:`.values`), the hourly load and plant schedules (:mod:`.profiles`) and the load
+backcast (:mod:`.backcast`); :mod:`.run` joins them in a scenario run and :mod:`.figures`
+draws its Result. See ``docs/serbia.md``.
 
 Examples
 --------
@@ -34,7 +41,7 @@ import pandas as pd
 from corridor_sim.errors import SpecError
 from corridor_sim.models.base import ModelEntry
 from corridor_sim.models.params import Parameter
-from corridor_sim.models.serbia.network import GridSpec, build_grid, grid_elements
+from corridor_sim.models.serbia.grid.network import GridSpec, build_grid, grid_elements
 from corridor_sim.models.serbia.params import PARAMS, Site, parse_site, preferred_site
 from corridor_sim.models.serbia.profiles import HOURS
 from corridor_sim.models.serbia.run import OPTIONS, simulate

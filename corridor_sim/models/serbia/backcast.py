@@ -4,6 +4,16 @@ The load shape is built to reproduce the records of ``serbia.load.*`` (the winte
 summer record days); this table shows the base-year model (2024, C4's 30.8 TWh) next to
 every public record the catalogue holds, so that a change to the shape or the records
 shows up. ``docs/serbia.md`` prints it.
+
+Every row says its role (the project's rule: only predicted rows validate):
+
+* ``input`` -- given to the model (the annual energy: the load is scaled to it);
+* ``fitted`` -- a parameter is set so that it matches (the winter and summer bumps are
+  solved so that the record days equal the records);
+* ``predicted`` -- computed without it (the peak hour, from the fitted days and the
+  intraday swing). ``validates`` says whether the comparison is against an independent
+  public record: for the peak hour it is not (no public MW record was found; the spread
+  is the model's own), so this table validates nothing yet.
 """
 
 from __future__ import annotations
@@ -21,8 +31,10 @@ __all__ = ["backcast_table"]
 def backcast_table(*, rng: np.random.Generator) -> pd.DataFrame:
     """Compare the base year's model load with the public records (one row per quantity).
 
-    Columns: ``element`` (the quantity), ``model_value``, ``unit``, ``record_value``,
-    ``record_low``, ``record_high`` (spread of the records), ``source_id`` (catalogue rows).
+    Columns: ``element`` (the quantity), ``role`` (input, fitted or predicted),
+    ``validates`` (a predicted row compared with an independent public record),
+    ``model_value``, ``unit``, ``record_value``, ``record_low``, ``record_high`` (spread of
+    the records), ``source_id`` (catalogue rows).
 
     Examples
     --------
@@ -85,7 +97,13 @@ def backcast_table(*, rng: np.random.Generator) -> pd.DataFrame:
             "no public MW record found; spread = winter record day x (1 + serbia.load.daily_swing)",
         ),
     ]
-    return pd.DataFrame(
+    roles = {
+        "annual_energy": ("input", False),
+        "largest_winter_day": ("fitted", False),
+        "largest_summer_day": ("fitted", False),
+        "peak_hour": ("predicted", False),  # against the model's own spread: no record
+    }
+    table = pd.DataFrame(
         rows,
         columns=[
             "element",
@@ -97,3 +115,6 @@ def backcast_table(*, rng: np.random.Generator) -> pd.DataFrame:
             "source_id",
         ],
     )
+    table.insert(1, "role", [roles[e][0] for e in table["element"]])
+    table.insert(2, "validates", [roles[e][1] for e in table["element"]])
+    return table

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import Normalize
 
+from corridor_sim.models.serbia.gas.figures import figures as gas_chain_figures
 from corridor_sim.models.serbia.params import SITE_LABELS
 from corridor_sim.plotting.labels import place_labels
 from corridor_sim.plotting.style import (
@@ -262,6 +263,23 @@ def _best_site_text(result: Result, comp: pd.DataFrame) -> str:
     return text
 
 
+def _ties_text(result: Result) -> str:
+    """Which ties the verdict relies on, and the verdict with the disputed ties switched."""
+    if "tie_states" not in result.tables:
+        return ""
+    states = result.table("tie_states")
+    own = states[states["scenario_state"].astype(bool)]
+    relied = result.meta.get("ties_relied_on") or []
+    text = f"{own['tie_state'].iloc[0]}; relies on the ties to {', '.join(relied)}"
+    for state, rows in states[~states["scenario_state"].astype(bool)].groupby("tie_state"):
+        best = rows.loc[rows["best"].astype(bool), "site"]
+        unsafe = rows.loc[(rows["site"] != "none") & ~rows["n1_secure"].astype(bool), "site"]
+        text += f"\nwith {state}: best {_SITE_LABELS.get(best.iloc[0], best.iloc[0])}"
+        if len(unsafe):
+            text += f", not N-1 secure: {', '.join(_SITE_LABELS.get(s, s) for s in unsafe)}"
+    return text
+
+
 def site_comparison(result: Result) -> Figure:
     """Four panels per site: losses, worst N-1 loading in the area, N-1 violation hours caused."""
     with style_context():
@@ -305,7 +323,9 @@ def _site_comparison(result: Result) -> Figure:
         elif not vals.any():
             ax.set_ylim(0, 1)
             ax.set_title(f"{title}: none")
-    fig.suptitle(figure_title(result, f"Site comparison: {_best_site_text(result, comp)}"))
+    ties = _ties_text(result)
+    verdict = _best_site_text(result, comp) + (f"\n{ties}" if ties else "")
+    fig.suptitle(figure_title(result, f"Site comparison: {verdict}"))
     return fig
 
 
@@ -367,7 +387,7 @@ def site_robustness(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     Parameters
     ----------
     summary : DataFrame
-        :func:`corridor_sim.models.serbia.robustness.robustness_summary` (or a result's
+        :func:`corridor_sim.models.serbia.study.robustness.robustness_summary` (or a result's
         ``robustness_summary`` table).
     ax : Axes, optional
         Where to draw.
@@ -466,4 +486,5 @@ def figures(result: Result) -> dict[str, Figure]:
     }
     if "robustness_summary" in result.tables:
         out["serbia_site_robustness"] = site_robustness(result.table("robustness_summary")).figure
+    out.update(gas_chain_figures(result))  # the daily gas chain on the run's own dispatch
     return out

@@ -18,7 +18,7 @@ from enum import StrEnum
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
 from corridor_sim.models.params import Param, ParamTable
-from corridor_sim.models.serbia.market_params import MARKET_PARAMS
+from corridor_sim.models.serbia.market.params import MARKET_PARAMS
 
 __all__ = [
     "ALL_SITES",
@@ -144,7 +144,7 @@ _GAS_ROWS: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
-#: Fields of :class:`~corridor_sim.models.serbia.gas.GasSpec`, in declaration order.
+#: Fields of :class:`~corridor_sim.models.serbia.gas.route.GasSpec`, in declaration order.
 GAS_FIELDS: tuple[str, ...] = tuple(name for name, _, _ in _GAS_ROWS)
 
 

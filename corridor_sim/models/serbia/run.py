@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -13,19 +14,28 @@ from corridor_sim.models.base import ScenarioLike
 from corridor_sim.models.options import Option, OptionTable
 from corridor_sim.models.params import ParamValues
 from corridor_sim.models.serbia.backcast import backcast_table
-from corridor_sim.models.serbia.gas import GasSpec, route_free_capacity
-from corridor_sim.models.serbia.inputs import YearInputs, year_inputs
-from corridor_sim.models.serbia.network import GridSpec, grid_elements
-from corridor_sim.models.serbia.params import ALL_SITES, PARAMS
-from corridor_sim.models.serbia.profiles import HOURS, hour_snapshots, plant_dispatch_mw
-from corridor_sim.models.serbia.robustness import robustness, robustness_summary
-from corridor_sim.models.serbia.run_gas import (
+from corridor_sim.models.serbia.gas.route import GasSpec, route_free_capacity
+from corridor_sim.models.serbia.gas.run import (
     breakeven_cf,
     gas_tables,
     hourly_burn_mcm,
     tightest_legs,
 )
-from corridor_sim.models.serbia.study_sites import attribute_violations, best_site, site_tables
+from corridor_sim.models.serbia.gas.study import chain_spec, gas_study
+from corridor_sim.models.serbia.grid.network import GridSpec, grid_elements
+from corridor_sim.models.serbia.grid.ties import borders, disputed_borders, open_borders
+from corridor_sim.models.serbia.market.dispatch import PRICE_PROFILES
+from corridor_sim.models.serbia.params import ALL_SITES, PARAMS
+from corridor_sim.models.serbia.profiles import HOURS, hour_snapshots, plant_dispatch_mw
+from corridor_sim.models.serbia.study.inputs import YearInputs, year_inputs
+from corridor_sim.models.serbia.study.robustness import robustness, robustness_summary
+from corridor_sim.models.serbia.study.sites import attribute_violations, best_site, site_tables
+from corridor_sim.models.serbia.study.verdict import (
+    relied_on,
+    site_verdict,
+    tie_states_table,
+    tie_table,
+)
 from corridor_sim.results.result import Result, summary_frame
 from corridor_sim.units import MWH_PER_GWH
 
@@ -74,10 +84,51 @@ OPTIONS = OptionTable(
             choices=("economic", "capacity_factor"),
         ),
         Option(
+            "power_price_profile",
+            "str",
+            "'seepex': the measured hourly day-ahead prices of Serbia (ENTSO-E, 2023/24) "
+            "scaled to power_price_eur_per_mwh; 'synthetic': a load-shaped price",
+            default="seepex",
+            choices=PRICE_PROFILES,
+        ),
+        Option(
             "planned_grid",
             "bool",
             "include the planned grid changes from their announced years (the Trans-Balkan "
             "corridor's sections 3 and 4); false: only the grid as built",
+            default=True,
+        ),
+        Option(
+            "credit_ties",
+            "str_list",
+            "borders whose ties the study credits although their status gives no N-1 credit "
+            "(zero commercial capacity or disputed: Serbia–Kosovo); the verdict then says so",
+            default=[],
+            choices=borders(),
+            example='["RS-XK"]',
+        ),
+        Option(
+            "open_ties",
+            "str_list",
+            "borders whose ties the study treats as open (out of service all year)",
+            default=[],
+            choices=borders(),
+            example='["RS-BG"]',
+        ),
+        Option(
+            "both_tie_states",
+            "bool",
+            "also run the site study with the disputed ties (Serbia–Kosovo) in their other "
+            "state, credited or open, and report the verdict under both (table tie_states)",
+            default=True,
+        ),
+        Option(
+            "gas_chain",
+            "bool",
+            "run the daily gas chain on this run's own dispatch of the plant (its capacity "
+            "factor and gas need come from the dispatch): what reaches the plant, and the "
+            "new contract and capacity it needs (tables gas_needs, gas_new_capacity, "
+            "gas_chain_monthly, gas_chain_daily, gas_legs)",
             default=True,
         ),
         Option(
@@ -137,7 +188,9 @@ def _events(
     return out
 
 
-def _resolve(scenario: ScenarioLike, planned: bool) -> tuple[ParamValues, GridSpec, GasSpec, int]:
+def _resolve(
+    scenario: ScenarioLike, opts: dict[str, Any]
+) -> tuple[ParamValues, GridSpec, GasSpec, int]:
     """Parameters, grid and gas values, and the number of hours studied on the grid."""
     if scenario.resolution not in (None, "hour"):
         msg = f"resolution = {scenario.resolution!r}: model 'serbia' supports 'hour' only"
@@ -147,8 +200,19 @@ def _resolve(scenario: ScenarioLike, planned: bool) -> tuple[ParamValues, GridSp
         msg = f"periods = {scenario.periods!r}: expected 1..{HOURS} hours"
         raise ScenarioError(msg)
     try:
+        both = set(opts["credit_ties"]) & set(opts["open_ties"])
+        if both:
+            msg = (
+                f"options credit_ties and open_ties both name {sorted(both)}: expected each "
+                "border in one of them at most"
+            )
+            raise ScenarioError(msg)
+        opened = open_borders(credit=opts["credit_ties"], open_=opts["open_ties"])
+    except UnknownNameError as err:
+        raise ScenarioError(str(err)) from err
+    try:
         p = PARAMS.resolve(int(scenario.year), dict(scenario.overrides))
-        grid = GridSpec.from_params(p, planned=planned)
+        grid = GridSpec.from_params(p, planned=opts["planned_grid"], open_ties=opened)
         gas = GasSpec.from_params(p)
     except (SpecError, UnknownNameError) as err:
         msg = f"overrides: {err}"
@@ -245,10 +309,15 @@ def simulate(scenario: ScenarioLike) -> Result:
     Returns
     -------
     Result
-        Tables ``site_comparison``, ``loadings``, ``n1_worst``, ``ac_check``, ``voltages``,
+        Tables ``site_comparison``, ``ties`` (every tie line with its status, reference and
+        whether the study credits it), ``tie_states`` (the verdict per site under the
+        scenario's state of the disputed ties and, with ``both_tie_states``, the other),
+        ``loadings``, ``n1_worst``, ``ac_check``, ``voltages``,
         ``buses``, ``hourly``, ``market``, ``backcast``, ``gas_balance``,
         ``gas_free_capacity`` and the gas route's monthly ``flows``, ``utilisation``,
-        ``bottlenecks``, ``unmet``, ``prices``, ``supply``; ``meta["best_site"]``.
+        ``bottlenecks``, ``unmet``, ``prices``, ``supply``; ``meta["best_site"]``,
+        ``meta["verdict"]`` (the best site, the ties it relies on, and the verdict with the
+        disputed ties in the other state) and ``meta["ties_relied_on"]``.
 
     Raises
     ------
@@ -257,7 +326,7 @@ def simulate(scenario: ScenarioLike) -> Result:
     """
     opts = _options(scenario)
     site, sites = opts["site"], opts["sites"]
-    p, grid, gas, n_hours = _resolve(scenario, opts["planned_grid"])
+    p, grid, gas, n_hours = _resolve(scenario, opts)
     year = int(scenario.year)
     events = _events(scenario, n_hours, opts["planned_grid"])
     yi = year_inputs(
@@ -267,6 +336,7 @@ def simulate(scenario: ScenarioLike) -> Result:
         need_plant=any(s != "none" for s in sites),
         need_none="none" in sites,
         dispatch_mode=opts["dispatch"],
+        price_profile=opts["power_price_profile"],
     )
     tables = site_tables(
         sites, yi, grid=grid, n_hours=n_hours, events=events, ac_cases=opts["ac_cases"]
@@ -274,6 +344,25 @@ def simulate(scenario: ScenarioLike) -> Result:
     attribute_violations(tables, value("serbia.study.aggravation_pct", unit="%"))
     comparison = tables["site_comparison"]
     best = best_site(comparison)
+    states = [(grid, comparison, best)]
+    if opts["both_tie_states"] and disputed_borders():
+        other = dataclasses.replace(grid, open_ties=grid.open_ties ^ disputed_borders())
+        yi_other = year_inputs(
+            p,
+            other,
+            rng=scenario.rng(),
+            need_plant=any(s != "none" for s in sites),
+            need_none="none" in sites,
+            dispatch_mode=opts["dispatch"],
+            price_profile=opts["power_price_profile"],
+        )
+        t_other = site_tables(
+            sites, yi_other, grid=other, n_hours=n_hours, events=events, ac_cases=0
+        )
+        attribute_violations(t_other, value("serbia.study.aggravation_pct", unit="%"))
+        states.append((other, t_other["site_comparison"], best_site(t_other["site_comparison"])))
+    tables["ties"] = tie_table(grid)
+    tables["tie_states"] = tie_states_table(states)
     eff = yi.market.efficiency
     tables["hourly"]["gas_burn_mcm"] = hourly_burn_mcm(tables["hourly"]["plant_mw"], eff)
     plant = yi.with_plant.plant_mw if yi.with_plant is not None else np.zeros(HOURS)
@@ -304,9 +393,20 @@ def simulate(scenario: ScenarioLike) -> Result:
         )
         tables["robustness"] = mc
         tables["robustness_summary"] = robustness_summary(mc)
+    chain_rows: list[tuple[str, float, str, str]] = []
+    if opts["gas_chain"] and yi.with_plant is not None:
+        tech = yi.market.technology
+        chain = gas_study(
+            {(tech, "dispatch"): plant},
+            spec=chain_spec(year, **dict(scenario.overrides)),
+            efficiency={tech: eff},
+        )
+        tables.update(chain.tables)
+        chain_rows = chain.summary_rows(tech, "dispatch")
     free = route_free_capacity(gas)
     balance = tables["gas_balance"]
     row = balance[np.isclose(balance["capacity_factor"], cf)].iloc[0]
+    verdict = site_verdict(tables["tie_states"], tables["ties"])
     summary = _summary(
         yi=yi,
         balance_row=row,
@@ -319,10 +419,16 @@ def simulate(scenario: ScenarioLike) -> Result:
         breakeven=breakeven_cf(row["supply_limit_bcm_per_yr"], grid.plant_capacity_mw, HOURS, eff),
         capacity_mw=grid.plant_capacity_mw,
     )
+    if chain_rows:
+        summary = pd.concat([summary, summary_frame(chain_rows)], ignore_index=True)
     meta: dict[str, Any] = {
         "model": "serbia",
         "year": year,
         "best_site": best,
+        "verdict": verdict,
+        "ties_relied_on": relied_on(tables["ties"]),
+        "ties_open": sorted(grid.open_ties),
+        "ties_credited": sorted(set(opts["credit_ties"])),
         "site": site,
         "sites": sites,
         "hours": n_hours,
@@ -338,7 +444,7 @@ def simulate(scenario: ScenarioLike) -> Result:
 
 
 def _unit_kinds(grid: GridSpec) -> dict[str, str]:
-    from corridor_sim.models.serbia.grid import grid_tables  # noqa: PLC0415
+    from corridor_sim.models.serbia.grid.tables import grid_tables  # noqa: PLC0415
 
     gens = grid_tables(grid.year, None, planned=grid.planned, draw=grid.draw).gens
     return dict(zip(gens["id"], gens["kind"], strict=True))

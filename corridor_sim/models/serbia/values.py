@@ -1,6 +1,6 @@
 """Catalogue values with an optional Monte Carlo draw on top.
 
-The robustness study (:mod:`.robustness`) draws values of catalogue rows from their
+The robustness study (:mod:`.study.robustness`) draws values of catalogue rows from their
 ranges (``low``, ``high``, ``distribution``) and builds the grid, the load and the
 dispatch with them. The draw travels as a :class:`Draw` (an immutable mapping of
 catalogue id to value) inside the specs; :func:`cv` reads a row from the draw when it

@@ -110,7 +110,7 @@ def event_availability(
     return out
 
 
-def _split(values: Any, slices: Sequence[Slice], share: np.ndarray, n: int) -> Any:  # noqa: ANN401
+def _split(values: Any, slices: Sequence[Slice], share: np.ndarray, n: int) -> Any:
     """Per-period volumes (scalar or tuple) -> per-slice volumes in proportion to days."""
     per_period = np.broadcast_to(np.asarray(values, dtype=float), (n,))
     months = np.array([s.month for s in slices])
@@ -119,7 +119,7 @@ def _split(values: Any, slices: Sequence[Slice], share: np.ndarray, n: int) -> A
     return tuple(float(v) for v in out)
 
 
-def _spread(values: Any, slices: Sequence[Slice]) -> Any:  # noqa: ANN401
+def _spread(values: Any, slices: Sequence[Slice]) -> Any:
     """Per-period fractions -> the same fraction in every slice of the period."""
     if not isinstance(values, tuple):
         return values
@@ -155,8 +155,8 @@ def split_network(net: CommodityNetwork, slices: Sequence[Slice]) -> CommodityNe
     return _retime(net, slices, nodes, arcs)
 
 
-def _with(item: Any, changes: Mapping[str, Any]) -> Any:  # noqa: ANN401
-    import dataclasses  # noqa: PLC0415
+def _with(item: Any, changes: Mapping[str, Any]) -> Any:
+    import dataclasses
 
     return dataclasses.replace(item, **changes)
 
@@ -164,7 +164,7 @@ def _with(item: Any, changes: Mapping[str, Any]) -> Any:  # noqa: ANN401
 def _retime(
     net: CommodityNetwork, slices: Sequence[Slice], nodes: tuple[Any, ...], arcs: tuple[Any, ...]
 ) -> CommodityNetwork:
-    import dataclasses  # noqa: PLC0415
+    import dataclasses
 
     return dataclasses.replace(
         net,

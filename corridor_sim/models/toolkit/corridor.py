@@ -62,7 +62,7 @@ STUDY_NONE = "none"
 STUDY_SEQUENCE = "bottleneck_sequence"
 
 
-def evaluate(expr: str, p: ParamValues, hook: Any, *, where: str = "") -> float:  # noqa: ANN401
+def evaluate(expr: str, p: ParamValues, hook: Any, *, where: str = "") -> float:
     """Return the value of a table expression for the parameters `p`.
 
     Terms are joined by ``+``; each is a parameter name, ``rule:<name>`` (``hook.<name>(p)``),
@@ -274,10 +274,10 @@ class Corridor:
             snapshots=snapshots(slices),
         )
 
-    def _keep(self, n: Any, p: ParamValues, used: set[str]) -> bool:  # noqa: ANN401
+    def _keep(self, n: Any, p: ParamValues, used: set[str]) -> bool:
         return n.kind != "waypoint" and self._present(n.when, p) and n.id in used
 
-    def _node(self, n: Any, p: ParamValues, slices: Sequence[Slice]) -> Node:  # noqa: ANN401
+    def _node(self, n: Any, p: ParamValues, slices: Sequence[Slice]) -> Node:
         lon = value(f"{self.geo}.geo.{n.id}_lon", unit="deg")
         lat = value(f"{self.geo}.geo.{n.id}_lat", unit="deg")
         kw: dict[str, Any] = {}
@@ -307,7 +307,7 @@ class Corridor:
         p = self.params.resolve(year, overrides)
         return self.network(p, month_slices(year, periods), relieve=relieve)
 
-    def year_flows(self, year: int, *, months: int = 12, **overrides: Any) -> pd.DataFrame:  # noqa: ANN401
+    def year_flows(self, year: int, *, months: int = 12, **overrides: Any) -> pd.DataFrame:
         """Solve `year` at its defaults (and `overrides`): flow and capacity per arc, month (kt)."""
         p = self.params.resolve(year, overrides)
         net = self.network(p, month_slices(year, months))
@@ -464,7 +464,7 @@ class Corridor:
             meta.update(hook_meta(p, scenario))
         study_overrides = {k: v for k, v in scenario.overrides.items() if k != self.volume}
         if opts["study"] == STUDY_SEQUENCE:
-            from corridor_sim.models.toolkit.study import bottleneck_sequence  # noqa: PLC0415
+            from corridor_sim.models.toolkit.study import bottleneck_sequence
 
             sequence, sweep = bottleneck_sequence(
                 self,
@@ -508,9 +508,9 @@ class Corridor:
 
         See :mod:`corridor_sim.models.toolkit.study`; the corridor is the first argument.
         """
-        from functools import partial  # noqa: PLC0415
+        from functools import partial
 
-        from corridor_sim.models.toolkit import study  # noqa: PLC0415
+        from corridor_sim.models.toolkit import study
 
         return tuple(
             partial(fn, self)
@@ -518,7 +518,7 @@ class Corridor:
         )
 
     # -- the model entry -------------------------------------------------------------------
-    def model(self, **kwargs: Any) -> ModelEntry:  # noqa: ANN401
+    def model(self, **kwargs: Any) -> ModelEntry:
         """Return the corridor's :class:`ModelEntry` (build, simulate, parameters, elements).
 
         `kwargs` are the entry's other fields (``description``, ``figures``, ``years``,

@@ -77,7 +77,7 @@ def corridor_capacity(
     *,
     relieve: Iterable[str] = (),
     months: int = 12,
-    **overrides: Any,  # noqa: ANN401
+    **overrides: Any,
 ) -> dict[str, Any]:
     """Largest yearly volume the corridor can move, from the engine's max flow in every month.
 
@@ -119,7 +119,7 @@ def volume_sweep(
     *,
     relieve: Iterable[str] = (),
     months: int = 12,
-    **overrides: Any,  # noqa: ANN401
+    **overrides: Any,
 ) -> pd.DataFrame:
     """Solve the corridor for each offered yearly volume (the corridor's `volume` parameter).
 
@@ -199,7 +199,7 @@ def bottleneck_sequence(
     steps: int = 4,
     volumes: Sequence[float] | None = None,
     months: int = 12,
-    **overrides: Any,  # noqa: ANN401
+    **overrides: Any,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Find the corridor's bottleneck (min cut), relieve it, find the next, and so on.
 

@@ -97,7 +97,7 @@ def once_per_process(rows: Callable[[Any], list[tuple]]) -> Callable[[Any], pd.D
     """
     cache: dict[str, pd.DataFrame] = {}
 
-    def validation(corridor: Any) -> pd.DataFrame:  # noqa: ANN401 - a toolkit Corridor
+    def validation(corridor: Any) -> pd.DataFrame:
         if corridor.name not in cache:
             table = contextvars.Context().run(lambda: validation_frame(rows(corridor)))
             cache[corridor.name] = table

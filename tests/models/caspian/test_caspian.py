@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from types import SimpleNamespace
 
 import hypothesis.extra.numpy as hnp
 import hypothesis.strategies as st
+import matplotlib.axes
+import matplotlib.text
 import numpy as np
 import pandapower as pp
 import pandas as pd
@@ -250,7 +253,18 @@ def test_full_year_tables_and_summary(full_year_2032):
     assert res.metric("export_caspian_black_sea_europe_twh") <= 1300 * 8760 / 1e6 + 1e-9
     bott = res.bottlenecks
     assert list(bott["rank"]) == list(range(1, len(LINKS) + 1))
-    assert res.meta["first_binding_link"] in LINKS
+    assert res.meta["bottleneck"] in {*LINKS, "none"}
+    # one definition of the bottleneck: the flagged rank-1 row of `bottlenecks`, read by the
+    # meta, the summary and (through tables.bottleneck) the capacity study
+    assert bott["bottleneck"].sum() <= 1
+    if bott["bottleneck"].any():
+        assert bott.loc[bott["bottleneck"], "rank"].tolist() == [1]
+        assert bool(bott.at[0, "export_route"])
+        assert bott.at[0, "binding_periods"] > 0
+    first = bott["element"].iloc[0] if bott["bottleneck"].any() else "none"
+    assert res.meta["bottleneck"] == first
+    summary = res.summary().set_index("metric")
+    assert summary.at["bottleneck_hours_at_limit", "element"] == first
     assert set(res.flows["element"]) == set(LINKS)
     assert len(res.flows) == 8760 * len(LINKS)
     ac = res.snapshots.query("method == 'ac' and element_type == 'bus'")
@@ -287,7 +301,7 @@ def test_capacity_study_reports_each_point():
         2032, caspian_mw=[0.0, 7000.0], black_sea_mw=[1300.0, 2600.0], prof=prof
     )
     assert len(table) == 4
-    assert set(table["binding_link"]) <= {*LINKS, "none"}
+    assert set(table["bottleneck"]) <= {*LINKS, "none"}
     assert (table["cable_capex_meur"] > 0).any()
     for cm, grp in table.groupby("caspian_mw"):
         cost = grp.sort_values("black_sea_mw")["objective_meur"].to_numpy()
@@ -476,9 +490,10 @@ def test_neighbour_ties_are_an_option():
     on = caspian.run_year(2032, profile=prof, hours=48, snapshot_hours=[], neighbour_ties=True)
     off_stats = off.link_statistics.set_index("element")
     on_stats = on.link_statistics.set_index("element")
-    assert off_stats.loc[["az_ru", "az_ir"], "energy_twh"].sum() == 0.0
+    both = ["forward_energy_twh", "backward_energy_twh"]
+    assert off_stats.loc[["az_ru", "az_ir"], both].to_numpy().sum() == 0.0
     assert on_stats.at["az_ir", "capacity_mw"] == value("caspian.link.az_ir.capacity", unit="MW")
-    assert on_stats.loc[["az_ru", "az_ir"], "energy_twh"].sum() > 0
+    assert on_stats.loc[["az_ru", "az_ir"], both].to_numpy().sum() > 0
     assert on.metric("objective_meur") <= off.metric("objective_meur") + 1e-6
 
 
@@ -550,6 +565,28 @@ def test_central_asia_follows_the_published_plans():
     assert p30.kz_export_wind_mw == 0.0
 
 
+def test_internal_equivalents_follow_their_catalogue_rows():
+    """Aktau draws at most the Western Zone's transfer; the landings never bind first."""
+    assert caspian.parameters(2027)["kz_west_link_mw"].default == 0.0
+    assert caspian.parameters(2028)["kz_west_link_mw"].default == value(
+        "caspian.link.kz_internal.capacity", unit="MW"
+    )
+    p = resolve_year(2032)
+    rated = caspian.build(2032)["caspian_links"].set_index("element")["capacity_mw"]
+    assert rated["kz_internal"] == 500.0
+    brings = min(p.caspian_cable_mw, p.kz_west_link_mw + p.kz_export_wind_mw)
+    headroom = value("caspian.link.az_internal.headroom", unit="MW")
+    assert rated["az_internal"] == pytest.approx(
+        headroom + brings + p.az_green_mw * p.az_wind_share
+    )
+    assert rated["ge_internal"] == rated["ro_internal"] > rated["black_sea_cable"]
+    # the Western Zone has its own fleet, serving only its own demand
+    net = caspian.build(2032)
+    west = net.gen[net.gen["name"] == "kz_west.gas"]
+    assert len(west) == 1
+    assert west["fleet"].iloc[0] == "kzw"
+
+
 def test_driving_assumptions_have_references_or_ranges():
     """Every rating, date and driver of the findings: a public quote, or a range."""
     ids = [
@@ -561,6 +598,9 @@ def test_driving_assumptions_have_references_or_ranges():
         "caspian.cost.gas.az", "caspian.cost.black_sea_cable", "caspian.cf.az.wind",
         "caspian.profile.wind.correlation_length", "caspian.demand.uz.annual_2030",
         "caspian.gen.uz.green_2030", "caspian.demand.kz.generation_2030",
+        # every internal equivalent: a reference or a range (no invented backbone)
+        "caspian.link.kz_internal.capacity", "caspian.link.kz_internal.commission_year",
+        "caspian.link.az_internal.headroom", "caspian.link.tr_internal.capacity",
     ]  # fmt: skip
     for fid in ids:
         row = fact(fid)
@@ -569,6 +609,8 @@ def test_driving_assumptions_have_references_or_ranges():
         "caspian.link.az_nakhchivan.capacity", "caspian.link.az_ir.capacity",
         "caspian.gen.uz.green_2030", "caspian.cost.eu_ets_price",
         "caspian.cbam.actual_emissions_rule", "caspian.link.nakhchivan_tr.length",
+        "caspian.link.kz_internal.capacity", "caspian.link.kz_internal.commission_year",
+        "caspian.link.az_internal.headroom", "caspian.gen.kz_west.own_fleet",
     )  # fmt: skip
     for fid in quoted:
         row = fact(fid)
@@ -824,35 +866,43 @@ def test_shadow_prices_match_the_engine_duals(week_2032):
 #: a change to the model or the catalogue that moves them must update the docs too.
 HEADLINES = {
     "caspian_today": {
-        "exported_twh": 3.909342820397867,
+        "exported_twh": 3.9093428203978657,
         "export_caspian_black_sea_europe_twh": 0.0,
-        "export_azerbaijan_turkiye_europe_twh": 3.909342820397867,
+        "export_azerbaijan_turkiye_europe_twh": 3.9093428203978657,
         "curtailed_twh": 0.0,
         "green_share_pct": 39.44394517409553,
-        "fossil_export_twh": 2.3673437816526937,
+        "fossil_export_twh": 2.367343781652693,
+        "thermal_above_own_demand_twh": 17.475475783402175,
+        "export_to_eu_twh": 1.3388082257784641,
         "az_green_export_share_pct": 73.86171975894766,
-        "first_binding_link_hours_at_limit": ("tr_eu", 8760.0),
+        "bottleneck_hours_at_limit": ("tr_eu", 8760.0),
     },
     "caspian_2032": {
-        "exported_twh": 13.684709036187888,
-        "export_caspian_black_sea_europe_twh": 8.20526441952316,
-        "export_azerbaijan_turkiye_europe_twh": 5.479444616664727,
-        "curtailed_twh": 1.681427496016923,
-        "green_share_pct": 48.60016137242212,
-        "fossil_export_twh": 6.320478160873762,
-        "az_new_green_export_share_pct": 32.88269404924936,
-        "az_green_export_share_pct": 37.47912079120405,
-        "first_binding_link_hours_at_limit": ("black_sea_cable", 5271.0),
+        "exported_twh": 13.574418149733553,
+        "export_caspian_black_sea_europe_twh": 8.09503232653725,
+        "export_azerbaijan_turkiye_europe_twh": 5.479385823196304,
+        "curtailed_twh": 1.8482583392080922,
+        "green_share_pct": 54.135161148691104,
+        "fossil_export_twh": 5.5334998859224935,
+        "thermal_above_own_demand_twh": 10.37795903716013,
+        "export_to_eu_twh": 9.58651015721315,
+        "az_new_green_export_share_pct": 38.121755812216875,
+        "az_new_green_export_link_share_pct": 25.937500000000004,
+        "az_new_green_exportable_share_pct": 58.76653828006838,
+        "az_green_export_share_pct": 47.19332027542253,
+        "bottleneck_hours_at_limit": ("ge_tr", 6288.0),
     },
     "caspian_2032_black_sea_outage": {
-        "exported_twh": 6.139098862541315,
-        "export_caspian_black_sea_europe_twh": 3.100676209306163,
+        "exported_twh": 6.054444651250859,
+        "export_caspian_black_sea_europe_twh": 3.0160219980157064,
         "export_azerbaijan_turkiye_europe_twh": 3.0384226532351524,
-        "curtailed_twh": 1.4702385305636256,
-        "green_share_pct": 52.33301126150769,
-        "fossil_export_twh": 2.5748580502950493,
-        "az_new_green_export_share_pct": 34.21627349809117,
-        "first_binding_link_hours_at_limit": ("ge_tr", 3712.0),
+        "curtailed_twh": 1.7290165636381472,
+        "green_share_pct": 57.8196139030689,
+        "fossil_export_twh": 2.2084316406863853,
+        "thermal_above_own_demand_twh": 4.49288532002911,
+        "export_to_eu_twh": 3.5980723466040416,
+        "az_new_green_export_share_pct": 38.014343346605784,
+        "bottleneck_hours_at_limit": ("ge_tr", 3712.0),
     },
 }
 
@@ -887,6 +937,173 @@ def test_result_tables_pass_the_shared_schema(examples, name):
     assert (first.month == monthly["month"]).all()
     assert (monthly["period"] == monthly["month"] - 1).all()
     assert "provenance" in res.tables  # added by MODEL.run, not by the model
+
+
+def test_one_energy_per_link_and_direction(full_year_2032):
+    """Forward, backward and net energy of a link are one figure each, in every table."""
+    res = full_year_2032
+    stats = res.link_statistics.set_index("element")
+    flows = res.flows.pivot(index="hour", columns="element", values="p_mw")
+    np.testing.assert_allclose(
+        stats["forward_energy_twh"], flows.clip(lower=0).sum()[stats.index] / 1e6
+    )
+    np.testing.assert_allclose(
+        stats["backward_energy_twh"], (-flows).clip(lower=0).sum()[stats.index] / 1e6
+    )
+    np.testing.assert_allclose(
+        stats["net_energy_twh"], stats["forward_energy_twh"] - stats["backward_energy_twh"]
+    )
+    by_source = res.table("origin_by_source")
+    per = by_source.groupby(["element", "direction"])["energy_twh"].sum().unstack(fill_value=0.0)
+    for link in per.index:
+        assert per.at[link, "forward"] == pytest.approx(
+            stats.at[link, "forward_energy_twh"], rel=1e-9, abs=1e-12
+        )
+        assert per.get("backward", pd.Series(0.0, index=per.index))[link] == pytest.approx(
+            stats.at[link, "backward_energy_twh"], rel=1e-9, abs=1e-12
+        )
+    for way, link in (
+        ("black_sea", "black_sea_cable"),
+        ("georgia", "ge_tr"),
+        ("nakhchivan", "nakhchivan_tr"),
+    ):
+        assert res.metric(f"export_via_{way}_twh") == stats.at[link, "forward_energy_twh"]
+    # the traced green share of the Black Sea route is the cable's forward green share
+    assert stats.at["black_sea_cable", "forward_green_share_pct"] == pytest.approx(
+        res.metric("green_share_caspian_black_sea_europe_pct"), rel=1e-9
+    )
+
+
+def test_exports_end_by_country(full_year_2032):
+    """Every exported MWh ends in one country; 'to the EU' is Romania plus Türkiye's onward."""
+    res = full_year_2032
+    dest = res.table("exports_by_destination").set_index("destination")
+    assert dest["energy_twh"].sum() == pytest.approx(res.metric("exported_twh"), rel=1e-9)
+    assert (dest["energy_twh"] >= -1e-12).all()
+    assert dest.at["romania", "energy_twh"] == res.metric("export_via_black_sea_twh")
+    eu = dest.loc[dest["eu"], "energy_twh"].sum()
+    assert res.metric("export_to_eu_twh") == pytest.approx(eu, rel=1e-12)
+    for d in dest.index:
+        assert res.metric(f"export_to_{d}_twh") == dest.at[d, "energy_twh"]
+    # Türkiye passes on no more than it sends to the EU (its 500 MW export limit)
+    tr_eu = res.link_statistics.set_index("element").at["tr_eu", "forward_energy_twh"]
+    assert dest.at["bulgaria_greece", "energy_twh"] <= tr_eu + 1e-9
+    assert dest.at["turkiye", "eu"] == False  # noqa: E712 - numpy bool
+
+
+def test_seed_measures_beside_the_traced_share(full_year_2032):
+    """The seed's capacity measure is the export links over the new MW; all three in 0..100."""
+    res = full_year_2032
+    links = sum(
+        value(i, unit="MW")
+        for i in ("caspian.cable.black_sea.capacity", "caspian.link.ge_tr.capacity",
+                  "caspian.link.nakhchivan_tr.today")
+    )  # fmt: skip
+    new_mw = res.metric("az_new_green_mw")
+    assert res.metric("az_new_green_export_link_share_pct") == pytest.approx(links / new_mw * 100)
+    for m in ("az_new_green_export_link_share_pct", "az_new_green_exportable_share_pct",
+              "az_new_green_export_share_pct"):  # fmt: skip
+        assert 0.0 <= res.metric(m) <= 100.0, m
+    # the links can carry at least the share of the output their rating covers
+    assert res.metric("az_new_green_exportable_share_pct") >= res.metric(
+        "az_new_green_export_link_share_pct"
+    )
+
+
+def test_validation_by_role(examples):
+    """Today's corridor against recorded figures: roles, errors, at least three predictions."""
+    from corridor_sim.models.caspian.validation import COLUMNS, ROLES
+
+    table = examples["caspian_today"].table("validation")
+    assert list(table.columns) == [
+        "quantity", "role", "year", "unit", "modelled", "recorded", "error_pct", "source"
+    ]  # fmt: skip
+    assert list(table.columns) == COLUMNS
+    assert set(table["role"]) <= set(ROLES)
+    assert (table["role"] == "predicted").sum() >= 3
+    np.testing.assert_allclose(
+        table["error_pct"], (table["modelled"] - table["recorded"]) / table["recorded"].abs() * 100
+    )
+    for row in table.itertuples():
+        ids = row.source.split(" - ")
+        recorded = value(ids[0], unit="TWh") - sum(value(i, unit="TWh") for i in ids[1:])
+        assert row.recorded == pytest.approx(recorded), row.quantity
+        assert row.year == fact(ids[0]).year
+    later = examples["caspian_2032"].table("validation")
+    assert later.empty
+    assert list(later.columns) == COLUMNS
+
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?")
+
+
+def _figure_numbers(fig):
+    """Numbers written on `fig`: titles, labels, legends, annotations (not tick labels)."""
+    ticks = set()
+    for ax in fig.findobj(matplotlib.axes.Axes):  # colour bars and insets included
+        ticks |= {id(t) for t in ax.get_xticklabels() + ax.get_yticklabels()}
+    out = []
+    for text in fig.findobj(matplotlib.text.Text):
+        if id(text) in ticks or not text.get_visible():
+            continue
+        out += [(m.group(0), text.get_text()) for m in _NUMBER.finditer(text.get_text())]
+    return out
+
+
+def _table_numbers(res):
+    """Every number of the result's aggregate tables, its summary and its meta."""
+    aggregates = (
+        "link_statistics", "bottlenecks", "exports_by_destination", "origin_by_source",
+        "capacity_study", "sizing", "validation", "hubs", "links",
+    )  # fmt: skip
+    values = [float(v) for v in res.summary()["value"]]
+    for name in aggregates:
+        if name in res.tables:
+            frame = res.tables[name].select_dtypes("number")
+            values += [float(v) for v in frame.to_numpy().ravel()]
+    values += [float(v) for v in res.meta.values() if isinstance(v, (int, float))]
+    return np.array([v for v in values if np.isfinite(v)])
+
+
+def _matches(token, values):
+    digits = token.replace(",", "")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    target = float(digits)
+    close = values[np.abs(values - target) <= 0.5 * 10.0**-decimals + 1e-9]
+    return any(f"{v:.{decimals}f}" == f"{target:.{decimals}f}" for v in close)
+
+
+@pytest.mark.parametrize("name", ["caspian_2032", "caspian_2032_black_sea_outage"])
+def test_every_number_on_a_figure_is_in_a_table(examples, name):
+    """A label never computes its own figure: each number is a value of the same result."""
+    from corridor_sim.models.caspian.figures import figures
+
+    res = examples[name]
+    values = _table_numbers(res)
+    for stem, fig in figures(res).items():
+        for token, text in _figure_numbers(fig):
+            assert _matches(token, values), f"{stem}: {token!r} in {text!r}"
+
+
+def test_summary_metrics_are_documented_and_agree_across_models(examples):
+    """Every Caspian metric is documented; a metric name shared with another model has one unit."""
+    page = (ROOT / "docs" / "caspian.md").read_text("utf-8")
+    documented = set(re.findall(r"`([a-z0-9_<>|…]+)`", page))
+    templates = [re.compile("^" + re.sub(r"<[^>]+>", "[a-z0-9_]+", t) + "$")
+                 for t in documented if "<" in t]  # fmt: skip
+    units = {}
+    for res in examples.values():
+        for row in res.summary().itertuples():
+            if row.metric.startswith("snapshot_") or row.metric.endswith("ac_losses_mw"):
+                continue
+            ok = row.metric in documented or any(t.match(row.metric) for t in templates)
+            assert ok, f"{row.metric} is not in docs/caspian.md"
+            units.setdefault(row.metric, set()).add(row.unit)
+    assert all(len(u) == 1 for u in units.values()), units
+    other = example_result("middle_corridor_today").summary()
+    for row in other.itertuples():
+        if row.metric in units:
+            assert units[row.metric] == {row.unit}, row.metric
 
 
 def test_summary_metric_names_carry_no_data(examples):

@@ -20,7 +20,7 @@ from corridor_sim.engines.dispatch import dispatch
 from corridor_sim.engines.power import dc_flow
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
 from corridor_sim.models import serbia
-from corridor_sim.models.serbia.gas import (
+from corridor_sim.models.serbia.gas.route import (
     GasSpec,
     bottleneck,
     gas_balance,
@@ -28,9 +28,19 @@ from corridor_sim.models.serbia.gas import (
     mwh_from_gas_mcm,
     route_free_capacity,
 )
-from corridor_sim.models.serbia.grid_data import load_shares, read_tables
-from corridor_sim.models.serbia.market import MarketSpec, market_dispatch, power_price_series
-from corridor_sim.models.serbia.network import GridSpec, build_grid, element_ids, grid_elements
+from corridor_sim.models.serbia.grid.network import (
+    GridSpec,
+    build_grid,
+    element_ids,
+    grid_elements,
+    monitored,
+)
+from corridor_sim.models.serbia.grid.stored import load_shares, read_tables
+from corridor_sim.models.serbia.market.dispatch import (
+    MarketSpec,
+    market_dispatch,
+    power_price_series,
+)
 from corridor_sim.models.serbia.profiles import HOURS, national_load_mw, plant_dispatch_mw
 from corridor_sim.results.schemas import validate
 from corridor_sim.units import twh_to_bcm
@@ -99,7 +109,9 @@ def test_every_element_traces_to_the_extract_or_a_referenced_change():
     extract = fact("serbia.grid.extract")
     assert "March 2022" in extract.quote
     assert "CC-BY-4.0" in extract.reason
-    readme = (ROOT / "corridor_sim" / "models" / "serbia" / "data" / "README.md").read_text("utf-8")
+    readme = (
+        ROOT / "corridor_sim" / "models" / "serbia" / "grid" / "data" / "README.md"
+    ).read_text("utf-8")
     assert "CC-BY-4.0" in readme
     assert "License: unknown" in readme
 
@@ -276,14 +288,19 @@ def test_model_entry_declares_params_options_and_horizon():
         "planned_grid",
         "robustness_draws",
         "ac_cases",
+        "credit_ties",
+        "open_ties",
+        "both_tie_states",
+        "power_price_profile",
+        "gas_chain",
     } == set(serbia.OPTIONS.names)
 
 
 # ------------------------------------------------------------ power flows
 def _hour_inputs(site: str | None, hours: list[int]) -> tuple:
     """Load and generator tables of some hours of the economic dispatch, for `site`'s net."""
-    from corridor_sim.models.serbia.inputs import year_inputs
-    from corridor_sim.models.serbia.study import _hour_tables
+    from corridor_sim.models.serbia.study.inputs import year_inputs
+    from corridor_sim.models.serbia.study.site import _hour_tables
 
     p = serbia.PARAMS.resolve(2029)
     grid = GridSpec.from_params(p)
@@ -313,9 +330,7 @@ def test_every_n1_case_was_run(result):
     for site in SITES:
         key = site or "none"
         net = serbia.build(2029, site=site)
-        screened = (
-            net.line["kind"].isin(["rs", "tie"]).sum() + net.trafo["kind"].isin(["rs", "tie"]).sum()
-        )
+        screened = len(monitored(net))  # in service: the open Kosovo ties are not screened
         assert comp.loc[key, "n1_outages"] == screened
         assert comp.loc[key, "n1_cases"] == screened * 240
 
@@ -383,7 +398,7 @@ def test_site_comparison_attribution_and_best_site(result):
 
 
 def test_area_is_the_plants_region():
-    from corridor_sim.models.serbia.study import area_elements
+    from corridor_sim.models.serbia.study.site import area_elements
 
     area = area_elements(serbia.build(2029, site="krusevac"))
     assert "Kraljevo 3 – Kruševac 1 220 kV" in area
@@ -401,9 +416,7 @@ def test_line_outage_event_takes_the_line_out():
     )
     comp = serbia.simulate(scn).site_comparison.iloc[0]
     net = serbia.build(2029, site="krusevac")
-    n = int(
-        net.line["kind"].isin(["rs", "tie"]).sum() + net.trafo["kind"].isin(["rs", "tie"]).sum()
-    )
+    n = len(monitored(net))
     assert comp["n1_cases"] == n * 43 + (n - 1) * 5  # one fewer outage in the 5 event hours
 
 
@@ -552,8 +565,8 @@ def test_backcast_matches_the_records_within_their_spread(result):
 
 
 def test_unit_profiles_reproduce_the_2024_generation_mix():
-    from corridor_sim.models.serbia.inputs import base_capacity_mw
     from corridor_sim.models.serbia.profiles import unit_profiles
+    from corridor_sim.models.serbia.study.inputs import base_capacity_mw
 
     base = base_capacity_mw()
     net = build_grid(None, year=2024)
@@ -683,7 +696,11 @@ def test_gas_spec_validation():
 
 # ------------------------------------------------------------ robustness
 def test_robustness_is_seeded_and_reads_the_catalogue_ranges():
-    from corridor_sim.models.serbia.robustness import ROBUSTNESS_IDS, robustness, robustness_summary
+    from corridor_sim.models.serbia.study.robustness import (
+        ROBUSTNESS_IDS,
+        robustness,
+        robustness_summary,
+    )
     from corridor_sim.models.serbia.values import Draw, cv, draw_from_ranges
 
     for fid in ROBUSTNESS_IDS:
@@ -725,7 +742,7 @@ def test_rating_draw_changes_the_loadings():
 
 @pytest.mark.slow
 def test_robustness_full_year_three_draws():
-    from corridor_sim.models.serbia.robustness import robustness, robustness_summary
+    from corridor_sim.models.serbia.study.robustness import robustness, robustness_summary
 
     t = robustness(2029, draws=3, seed=1)
     s = robustness_summary(t).set_index("site")
@@ -747,6 +764,8 @@ def test_figures(result):
         "serbia_site_comparison",
         "serbia_n1_worst_cases",
         "serbia_gas_balance",
+        "serbia_gas_balance_monthly",  # the gas chain on the run's own dispatch
+        "serbia_gas_needs",
     }
     for fig in figs.values():
         assert fig.axes
@@ -791,7 +810,7 @@ def test_grid_rows_with_a_web_source_quote_and_link():
 
 def test_derating_a_transformer_keeps_its_impedance():
     """A partial-availability event lowers the rating, not the flows (regression)."""
-    from corridor_sim.models.serbia.study import _apply_events
+    from corridor_sim.models.serbia.study.site import _apply_events
 
     net = serbia.build(2029, site="krusevac")
     units = net.trafo.index[net.trafo["corridor"] == "trafo_15312"]
@@ -820,6 +839,7 @@ def test_provenance_lists_every_catalogue_row_the_model_reads(monkeypatch):
         return original(fid, **kw)
 
     monkeypatch.setattr(loader, "fact", recording_fact)
+    monkeypatch.setattr(serbia.grid.ties, "fact", recording_fact)  # the ties' status rows
     scn = cs.Scenario(
         model="serbia", year=2029, periods=24, options={"capacity_factors": [0.5], "ac_cases": 0}
     )
@@ -894,13 +914,22 @@ def test_examples_reproduce_the_documented_figures(example_results):
     assert s.at["losses_gwh", "value"] == pytest.approx(comp.at["krusevac", "losses_mwh"] / 1000)
     # today's users take the whole 0.4 bcm/yr contract (serbia.gas.contract_existing_use)
     assert s.at["breakeven_capacity_factor", "value"] == 0.0
-    assert s.at["gas_need_bcm_per_yr", "value"] == pytest.approx(0.8155, abs=5e-4)  # CF 1.0
+    assert s.at["gas_need_bcm_per_yr", "value"] == pytest.approx(0.7109, abs=5e-4)  # CF 0.87
+    assert s.at["capacity_factor", "value"] == pytest.approx(0.8718, abs=5e-4)
+    # the gas chain runs on the same dispatch: its need is the run's own
+    needs = res.table("gas_needs").iloc[0]
+    assert needs["gas_need_bcm_per_yr"] == pytest.approx(s.at["gas_need_bcm_per_yr", "value"])
     outage = example_results["serbia_krusevac_line_outage"].site_comparison.set_index("site")
-    assert outage.at["krusevac", "n1_area_violation_hours"] == 30  # Kruševac–Kraljevo out
-    assert outage.at["krusevac", "worst_area_n1_loading_pct"] == pytest.approx(102.7, abs=0.05)
+    assert outage.at["krusevac", "n1_area_violation_hours"] == 5920  # as without the outage
+    assert outage.at["krusevac", "n1_site_violation_hours"] == 5967  # 44 more hours
     winter = example_results["serbia_winter_peak_n1"].site_comparison.set_index("site")
-    assert (winter["n1_area_violation_hours"] == 0).all()
-    assert winter.at["krusevac", "worst_area_n1_loading_pct"] == pytest.approx(82.8, abs=0.05)
+    assert winter.loc[["trupale", "niska_banja"], "n1_area_violation_hours"].eq(0).all()
+    assert winter.at["krusevac", "n1_area_violation_hours"] == 1
+    assert winter.at["krusevac", "worst_area_n1_loading_pct"] == pytest.approx(100.2, abs=0.05)
+    states = res.table("tie_states").set_index(["tie_state", "site"])
+    credited = states.loc["RS-XK credited"]
+    assert credited.at["krusevac", "worst_area_n1_loading_pct"] == pytest.approx(85.5, abs=0.05)
+    assert credited["n1_secure"].all()
 
 
 def test_summary_site_metrics_follow_the_scenario_site_or_the_best_site():
@@ -964,10 +993,11 @@ def test_plotting_serbia_still_imports():
 
 #: docs/serbia.md, "Results": site -> (losses GWh, area N-1 hours, hours caused anywhere,
 #: worst N-1 loading in the area %), and the best site.
+#: The Serbia–Kosovo ties are open (no N-1 credit, the default).
 DOCUMENTED = {
-    "none": (312.7, 0, 0, 79.9),
-    "trupale": (310.8, 0, 27, 72.5),
-    "krusevac": (323.2, 0, 0, 85.5),
-    "niska_banja": (317.5, 0, 33, 73.0),
+    "none": (317.5, 0, 0, 93.8),
+    "trupale": (313.7, 0, 45, 83.8),
+    "krusevac": (332.7, 5920, 5923, 114.2),
+    "niska_banja": (319.0, 0, 55, 83.8),
 }
 DOCUMENTED_BEST = "trupale"

@@ -15,8 +15,7 @@ import pytest
 from corridor_sim.catalogue import value
 from corridor_sim.engines.commodity import solve
 from corridor_sim.errors import SpecError, UnknownNameError
-from corridor_sim.models.serbia.gas import gas_mcm_from_mwh
-from corridor_sim.models.serbia.gas_chain import (
+from corridor_sim.models.serbia.gas.chain import (
     DAYS,
     LEGS,
     chain_network,
@@ -25,11 +24,12 @@ from corridor_sim.models.serbia.gas_chain import (
     leg_table,
     serbian_demand_shape,
 )
-from corridor_sim.models.serbia.gas_figures import figures
-from corridor_sim.models.serbia.gas_needs import new_contract_rate, ratable_storage
-from corridor_sim.models.serbia.gas_params import GAS_PARAMS, ChainSpec
-from corridor_sim.models.serbia.gas_study import chain_spec, default_efficiencies, gas_study
-from corridor_sim.models.serbia.network import GridSpec
+from corridor_sim.models.serbia.gas.figures import figures
+from corridor_sim.models.serbia.gas.needs import new_contract_rate, ratable_storage
+from corridor_sim.models.serbia.gas.params import GAS_PARAMS, ChainSpec
+from corridor_sim.models.serbia.gas.route import gas_mcm_from_mwh
+from corridor_sim.models.serbia.gas.study import chain_spec, default_efficiencies, gas_study
+from corridor_sim.models.serbia.grid.network import GridSpec
 from corridor_sim.models.serbia.params import PARAMS
 from corridor_sim.models.serbia.profiles import national_load_mw, plant_dispatch_mw
 from corridor_sim.plotting.style import save_figure

@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.models.serbia.inputs import year_inputs
-from corridor_sim.models.serbia.network import GridSpec
+from corridor_sim.models.serbia.grid.network import GridSpec
+from corridor_sim.models.serbia.grid.ties import default_open_borders
 from corridor_sim.models.serbia.params import ALL_SITES, PARAMS
 from corridor_sim.models.serbia.profiles import HOURS
-from corridor_sim.models.serbia.study_sites import attribute_violations, best_site, site_tables
+from corridor_sim.models.serbia.study.inputs import year_inputs
+from corridor_sim.models.serbia.study.sites import attribute_violations, best_site, site_tables
 from corridor_sim.models.serbia.values import Draw, cv, draw_from_ranges
 
 __all__ = ["ROBUSTNESS_IDS", "robustness", "robustness_summary"]
@@ -75,6 +76,7 @@ def robustness(  # noqa: PLR0913
     hours: int = HOURS,
     planned: bool = True,
     ids: Sequence[str] = ROBUSTNESS_IDS,
+    open_ties: frozenset[str] | None = None,
 ) -> pd.DataFrame:
     """Run `draws` studies with catalogue values drawn from their ranges.
 
@@ -96,6 +98,8 @@ def robustness(  # noqa: PLR0913
         Include the planned grid changes.
     ids : sequence of str
         Catalogue rows to draw.
+    open_ties : frozenset of str, optional
+        Borders whose ties are open (default: those without N-1 credit, Serbia–Kosovo).
 
     Returns
     -------
@@ -125,6 +129,7 @@ def robustness(  # noqa: PLR0913
             annual_energy_twh=_annual_energy(year, draw),
             planned=planned,
             draw=draw,
+            open_ties=default_open_borders() if open_ties is None else frozenset(open_ties),
         )
         yi = year_inputs(
             p, grid, rng=np.random.default_rng(rng.integers(2**31)), need_plant=True, need_none=True

@@ -1,11 +1,11 @@
 """What the gas chain delivers to the plant, and how much new contract and capacity it needs.
 
 :func:`gas_study` takes the plant's hourly output per case (technology and site), turns it
-into a daily gas need (:func:`~corridor_sim.models.serbia.gas_chain.daily_gas_need_mcm`) and
+into a daily gas need (:func:`~corridor_sim.models.serbia.gas.chain.daily_gas_need_mcm`) and
 answers, per case:
 
 1. **the chain as it is** -- one LP over the 365 days
-   (:func:`~corridor_sim.models.serbia.gas_chain.chain_network`): the contract shared with
+   (:func:`~corridor_sim.models.serbia.gas.chain.chain_network`): the contract shared with
    today's users, the room each leg leaves, the plant's share of Banatski Dvor; what reaches
    the plant each day, the shortfall, the storage use;
 2. **what it needs** -- the smallest daily rate ``R`` of a new contract with which nothing is
@@ -34,19 +34,19 @@ import pandas as pd
 from corridor_sim.catalogue import value
 from corridor_sim.engines.commodity import CommoditySolution, solve
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
-from corridor_sim.models.serbia.gas_chain import (
+from corridor_sim.models.serbia.gas.chain import (
     DAYS,
     chain_network,
     daily_gas_need_mcm,
     leg_table,
 )
-from corridor_sim.models.serbia.gas_needs import (
+from corridor_sim.models.serbia.gas.needs import (
     flow,
     new_capacity,
     plant_needs,
     ratable_storage,
 )
-from corridor_sim.models.serbia.gas_params import GAS_PARAMS, ChainSpec
+from corridor_sim.models.serbia.gas.params import GAS_PARAMS, ChainSpec
 from corridor_sim.models.serbia.params import PARAMS
 from corridor_sim.units import THOUSAND
 
@@ -288,7 +288,7 @@ def gas_study(
         new contract would need), ``gas_new_capacity`` (case, ``storage`` True/False, leg:
         ``new_capacity_mcm_per_d`` and as ``bcm/yr``), ``gas_chain_daily`` (case and day),
         ``gas_chain_monthly`` (case and month: the gas balance by month) and ``gas_legs``
-        (:func:`~corridor_sim.models.serbia.gas_chain.leg_table`).
+        (:func:`~corridor_sim.models.serbia.gas.chain.leg_table`).
 
     Examples
     --------

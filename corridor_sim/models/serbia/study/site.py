@@ -3,7 +3,7 @@
 Method (see ``docs/serbia.md``):
 
 * hourly loads and plant outputs from :mod:`.profiles` and the economic dispatch of
-  :mod:`.market` (the same for every site: Serbia is one bidding zone);
+  :mod:`.market.dispatch` (the same for every site: Serbia is one bidding zone);
 * :func:`corridor_sim.engines.power.n_minus_1` over all hours, screening the outage of
   every Serbian line, transformer and tie line and monitoring the same elements (Kosovo's
   grid and the neighbours' equivalents carry flows but are neither screened nor monitored);
@@ -24,9 +24,9 @@ import pandas as pd
 from corridor_sim.catalogue import value
 from corridor_sim.engines.power import N1Result, n_minus_1
 from corridor_sim.errors import ConvergenceError
-from corridor_sim.models.serbia.network import GridSpec, build_grid, copy_net, monitored
+from corridor_sim.models.serbia.grid.network import GridSpec, build_grid, copy_net, monitored
 from corridor_sim.models.serbia.params import Site
-from corridor_sim.models.serbia.study_tables import (
+from corridor_sim.models.serbia.study.tables import (
     ac_check_table,
     bus_table,
     comparison_row,
@@ -257,8 +257,8 @@ def ac_at_hour(
 
 def area_elements(net: pp.pandapowerNet, draw: object = None) -> set[str]:
     """Names of the lines and trafos with an end within ``serbia.study.area_km`` of Niš 2."""
-    from corridor_sim.models.serbia.grid_data import polyline_km  # noqa: PLC0415
-    from corridor_sim.models.serbia.network import bus_points  # noqa: PLC0415
+    from corridor_sim.models.serbia.grid.network import bus_points  # noqa: PLC0415
+    from corridor_sim.models.serbia.grid.stored import polyline_km  # noqa: PLC0415
     from corridor_sim.models.serbia.values import cv  # noqa: PLC0415
 
     radius = cv("serbia.study.area_km", "km", draw)

@@ -1,6 +1,6 @@
 """Parameters of the Serbian gas chain, declared once in :data:`GAS_PARAMS`, and :class:`ChainSpec`.
 
-The chain (:mod:`corridor_sim.models.serbia.gas_chain`) reads two groups of parameters:
+The chain (:mod:`.gas.chain`) reads two groups of parameters:
 
 - the route's capacities and the contract, already parameters of the serbia model
   (:data:`corridor_sim.models.serbia.params.PARAMS`: ``scp_capacity_bcm_per_yr``,
@@ -203,7 +203,7 @@ class ChainSpec:
     """Every value the gas chain needs for one year (volumes in bcm/yr unless named).
 
     Build it from the resolved parameters of the serbia model and :data:`GAS_PARAMS`
-    (:meth:`from_params`); :func:`corridor_sim.models.serbia.gas_study.chain_spec` does both.
+    (:meth:`from_params`); :func:`corridor_sim.models.serbia.gas.study.chain_spec` does both.
     """
 
     year: int

@@ -1,6 +1,6 @@
 """The gas side of a serbia run: the plant's burn per capacity factor on the gas route.
 
-Calls :mod:`.gas` through its public functions (``GasSpec``, ``gas_balance``,
+Calls :mod:`.gas.route` through its public functions (``GasSpec``, ``gas_balance``,
 ``gas_mcm_from_mwh``, ``mwh_from_gas_mcm``, ``route_free_capacity``); the plant's hourly
 output comes from its dispatch (the scenario's own) or, for the table's other capacity
 factors, from running in the highest-price hours.
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from corridor_sim.models.serbia.gas import (
+from corridor_sim.models.serbia.gas.route import (
     GasSpec,
     gas_balance,
     gas_mcm_from_mwh,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corridor_sim.models.serbia.grid_data import EXTERNAL, read_tables
+from corridor_sim.models.serbia.grid.stored import EXTERNAL, read_tables
 from corridor_sim.models.serbia.values import cv
 
 __all__ = ["LevelParams", "equivalents", "level_params", "line_row"]

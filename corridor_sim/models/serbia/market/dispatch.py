@@ -29,13 +29,20 @@ import pandas as pd
 
 from corridor_sim.engines.dispatch import dispatch
 from corridor_sim.engines.power import dc_flow
-from corridor_sim.errors import InfeasibleError
+from corridor_sim.errors import InfeasibleError, SpecError
 from corridor_sim.models.params import ParamValues
-from corridor_sim.models.serbia.network import copy_net
+from corridor_sim.models.serbia.grid.network import copy_net
+from corridor_sim.models.serbia.market.prices import measured_price_eur_per_mwh
 from corridor_sim.models.serbia.profiles import hour_snapshots
 from corridor_sim.models.serbia.values import cv
 
-__all__ = ["MarketResult", "MarketSpec", "market_dispatch", "power_price_series"]
+__all__ = [
+    "PRICE_PROFILES",
+    "MarketResult",
+    "MarketSpec",
+    "market_dispatch",
+    "power_price_series",
+]
 
 _PEAK_FROM, _PEAK_TO, _WEEKDAYS = 8, 20, 5
 
@@ -107,9 +114,18 @@ class MarketSpec:
         return (fuel + self.carbon_price_eur_per_t * co2) / eff + vom
 
 
-def power_price_series(national_mw: np.ndarray, spec: MarketSpec, *, year: int) -> np.ndarray:
-    """Hourly regional price (EUR/MWh): dearer on high-load days and in euro-peak hours.
+#: Price profiles of :func:`power_price_series` (option ``power_price_profile``).
+PRICE_PROFILES = ("seepex", "synthetic")
 
+
+def power_price_series(
+    national_mw: np.ndarray, spec: MarketSpec, *, year: int, profile: str = "seepex"
+) -> np.ndarray:
+    """Hourly power price (EUR/MWh) with the annual mean ``spec.power_price_eur_per_mwh``.
+
+    ``profile="seepex"`` (default): the measured hourly day-ahead prices of Serbia
+    (:func:`~corridor_sim.models.serbia.market.prices.measured_price_eur_per_mwh`, ENTSO-E,
+    2023/24) scaled to the annual mean, hour for hour from 1 January. ``"synthetic"``:
     ``price = k * day_load / mean_day_load * (r in euro-peak hours, o otherwise)``, with
     ``r`` = ``serbia.market.peak_base_ratio``, ``o`` such that peak and off-peak hours
     average to 1, and ``k`` such that the year's mean is the annual mean price.
@@ -117,11 +133,23 @@ def power_price_series(national_mw: np.ndarray, spec: MarketSpec, *, year: int) 
     Examples
     --------
     >>> spec = MarketSpec("ccgt", 0.58, 0.45, 5.6, 28.4, 100.0, 0.0, 1.1)
-    >>> p = power_price_series(np.full(8760, 5000.0), spec, year=2029)
+    >>> p = power_price_series(np.full(8760, 5000.0), spec, year=2029, profile="synthetic")
     >>> round(float(p.mean()), 6), round(float(p.max() / p.min()), 3)
     (100.0, 1.165)
+    >>> p = power_price_series(np.full(8760, 5000.0), spec, year=2029)
+    >>> round(float(p.mean()), 6), round(float(p.min()), 2)
+    (100.0, 0.0)
     """
     n = len(national_mw)
+    if profile == "seepex":
+        measured = measured_price_eur_per_mwh()
+        if n > len(measured):
+            msg = f"power_price_series: {n} hours; the measured prices cover {len(measured)}"
+            raise SpecError(msg)
+        return spec.power_price_eur_per_mwh * measured[:n] / measured.mean()
+    if profile != "synthetic":
+        msg = f"power_price_profile = {profile!r}: expected one of {PRICE_PROFILES}"
+        raise SpecError(msg)
     when = hour_snapshots(year, np.arange(n))
     peak = (when.hour >= _PEAK_FROM) & (when.hour < _PEAK_TO) & (when.dayofweek < _WEEKDAYS)
     f = float(peak.mean())

@@ -1,6 +1,6 @@
 """The stored Serbian grid data: the ENTSO-E map extract and the public changes since.
 
-Reads the small CSV files of ``corridor_sim/models/serbia/data`` (made by
+Reads the small CSV files of ``corridor_sim/models/serbia/grid/data`` (made by
 ``tools/serbia_grid_extract.py`` from PyPSA-Eur's ``data/entsoegridkit``; licence and
 reference in that folder's ``README.md`` and the catalogue row ``serbia.grid.extract``).
 Every element keeps the extract's id; the changes since March 2022 (``changes.csv``,
@@ -70,7 +70,9 @@ _EARTH_KM_PER_DEG = 111.2
 
 
 def _text(name: str) -> str:
-    return resources.files("corridor_sim.models.serbia").joinpath("data", name).read_text("utf-8")
+    return (
+        resources.files("corridor_sim.models.serbia.grid").joinpath("data", name).read_text("utf-8")
+    )
 
 
 def _csv(name: str) -> pd.DataFrame:

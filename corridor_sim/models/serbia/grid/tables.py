@@ -1,8 +1,8 @@
 """The Serbian 400/220 kV grid of a year as element tables (before pandapower).
 
-:func:`grid_tables` turns the stored extract (:mod:`.grid_data`), the public changes up
+:func:`grid_tables` turns the stored extract (:mod:`.grid.stored`), the public changes up
 to the year, the neighbours' equivalents and the plant's connection into plain
-DataFrames; :mod:`.network` makes the pandapower net from them.
+DataFrames; :mod:`.grid.network` makes the pandapower net from them.
 
 * Serbia (and Kosovo, ``XK``): every 220/380 kV bus, line and transformer of the extract,
   parameters from standard types by voltage (``serbia.line.kv400.*``, ``kv220.*``) and the
@@ -22,7 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor_sim.models.serbia.grid_data import (
+from corridor_sim.models.serbia.grid.equivalents import (
+    LevelParams,
+    equivalents,
+    level_params,
+    line_row,
+)
+from corridor_sim.models.serbia.grid.stored import (
     DUPLICATES,
     EXTERNAL,
     NEIGHBOURS,
@@ -32,12 +38,7 @@ from corridor_sim.models.serbia.grid_data import (
     read_tables,
     split_polyline,
 )
-from corridor_sim.models.serbia.grid_equivalents import (
-    LevelParams,
-    equivalents,
-    level_params,
-    line_row,
-)
+from corridor_sim.models.serbia.grid.ties import default_open_borders
 from corridor_sim.models.serbia.values import cv
 
 __all__ = ["GridTables", "LevelParams", "grid_tables", "level_params"]
@@ -50,9 +51,11 @@ class GridTables:
     ``buses``: key, vn_kv, name, country, kind (substation, border, hub, site), lon, lat,
     source. ``lines``: id (the corridor an event names), name, from, to, vn_kv, length_km,
     r/x/c per km, max_i_ka, parallel, kind (rs, tie, xk, plant, equivalent), source,
-    geometry (list of lon/lat). ``trafos``: id, name, hv, lv, sn_mva, vn_hv_kv, vn_lv_kv,
-    vk_percent, vkr_percent, parallel, kind, source. ``gens``: id, name, bus, kind,
-    capacity_mw, source. ``loads``: id, bus, share. ``positions``: id, bus, country, p_mw.
+    geometry (list of lon/lat), border (``RS-HU``, ...; empty for a line inside a country)
+    and in_service (False for the ties of an open border, :mod:`.grid.ties`). ``trafos``:
+    id, name, hv, lv, sn_mva, vn_hv_kv, vn_lv_kv, vk_percent, vkr_percent, parallel, kind,
+    source. ``gens``: id, name, bus, kind, capacity_mw, source. ``loads``: id, bus, share.
+    ``positions``: id, bus, country, p_mw.
     """
 
     buses: pd.DataFrame
@@ -130,6 +133,12 @@ def _route(text: str) -> list[tuple[float, float]]:
     return [tuple(float(v) for v in p.split()) for p in text.split(";")]
 
 
+def _border(a: dict, z: dict) -> str:
+    """Border of a line between Serbia and another country (``RS-HU``); empty inside."""
+    other = {a["country"], z["country"]} - {"RS"}
+    return f"RS-{other.pop()}" if "RS" in (a["country"], z["country"]) and other else ""
+
+
 def _lines(year: int, buses: dict[str, dict], planned: bool, draw: object) -> list[dict]:
     t = read_tables()
     lv = level_params(draw)
@@ -151,6 +160,7 @@ def _lines(year: int, buses: dict[str, dict], planned: bool, draw: object) -> li
                 _route(ln.geometry),
                 lv,
             )
+            | {"border": _border(a, z)}
         )
     internal = cv("serbia.neighbour.internal_km", "km", draw)
     for c in t.changes[t.changes["kind"] == "line"].itertuples(index=False):
@@ -180,6 +190,7 @@ def _lines(year: int, buses: dict[str, dict], planned: bool, draw: object) -> li
                 geometry,
                 lv,
             )
+            | {"border": _border(a, z) if kind == "tie" else ""}
         )
     return rows
 
@@ -354,7 +365,12 @@ def _unique_names(lines: list[dict]) -> None:
 
 
 def grid_tables(
-    year: int, site: str | None, *, planned: bool = True, draw: object = None
+    year: int,
+    site: str | None,
+    *,
+    planned: bool = True,
+    draw: object = None,
+    open_ties: frozenset[str] | None = None,
 ) -> GridTables:
     """Element tables of the grid in `year` with the plant's bus at `site` (``None``: none).
 
@@ -369,6 +385,9 @@ def grid_tables(
         sections 3 and 4) from their dates; False: only what is built.
     draw : Draw, optional
         Catalogue values drawn by the robustness study.
+    open_ties : frozenset of str, optional
+        Borders whose tie lines are open (``in_service`` False); default: the borders
+        without N-1 credit (:func:`.ties.default_open_borders`, Serbia–Kosovo).
     """
     bus_rows, border = _buses(year, planned, draw)
     buses = {r["key"]: r for r in bus_rows}
@@ -402,9 +421,13 @@ def grid_tables(
         for cc in (*NEIGHBOURS, "XK")
     ]
     _unique_names(lines)
+    opened = default_open_borders() if open_ties is None else open_ties
+    line_table = pd.DataFrame(lines + eq_lines)
+    line_table["border"] = line_table["border"].fillna("")
+    line_table["in_service"] = ~line_table["border"].isin(opened)
     return GridTables(
         buses=pd.DataFrame(bus_rows),
-        lines=pd.DataFrame(lines + eq_lines),
+        lines=line_table,
         trafos=pd.DataFrame(trafos),
         gens=pd.DataFrame(gens),
         loads=pd.DataFrame(loads),

@@ -14,16 +14,16 @@ import pandas as pd
 
 from corridor_sim.catalogue import value
 from corridor_sim.models.params import ParamValues
-from corridor_sim.models.serbia.grid import grid_tables
-from corridor_sim.models.serbia.market import (
+from corridor_sim.models.serbia.grid.network import GridSpec, build_grid
+from corridor_sim.models.serbia.grid.tables import grid_tables
+from corridor_sim.models.serbia.market.dispatch import (
     MarketResult,
     MarketSpec,
     market_dispatch,
     power_price_series,
 )
-from corridor_sim.models.serbia.network import GridSpec, build_grid
 from corridor_sim.models.serbia.profiles import national_load_mw, plant_dispatch_mw, unit_profiles
-from corridor_sim.models.serbia.study import HourlyInputs, _hour_tables
+from corridor_sim.models.serbia.study.site import HourlyInputs, _hour_tables
 
 __all__ = ["YearInputs", "base_capacity_mw", "year_inputs"]
 
@@ -80,6 +80,7 @@ def year_inputs(  # noqa: PLR0913
     need_plant: bool,
     need_none: bool,
     dispatch_mode: str = "economic",
+    price_profile: str = "seepex",
 ) -> YearInputs:
     """Build the year's load, schedules, prices and the market dispatch(es).
 
@@ -97,11 +98,14 @@ def year_inputs(  # noqa: PLR0913
         Economic: the plant runs when the price covers its cost. ``capacity_factor``: it
         runs at ``capacity_factor`` in the highest-price hours (the other plants are still
         dispatched economically around it).
+    price_profile : {"seepex", "synthetic"}
+        The hourly price's shape: measured Serbian day-ahead prices, or the load-shaped
+        synthetic one (:func:`~corridor_sim.models.serbia.market.dispatch.power_price_series`).
     """
     draw = grid.draw
     national = national_load_mw(grid.year, rng=rng, spec=grid)
     market = MarketSpec.from_params(p, draw)
-    price = power_price_series(national, market, year=grid.year)
+    price = power_price_series(national, market, year=grid.year, profile=price_profile)
     limit = value("serbia.study.loading_limit", unit="%")
     base = base_capacity_mw(draw)
     wind_seed = int(rng.integers(2**31))  # one wind year for the cases with and without the plant

@@ -3,7 +3,7 @@
 Declared here and added to :data:`corridor_sim.models.serbia.params.PARAMS`: the plant's
 technology (combined cycle or open-cycle gas turbine, the seed's "gas turbine"), the
 open-cycle efficiency and minimum load, and the gas, power and carbon prices of the
-economic dispatch (:mod:`.market`). The combined-cycle values are the model's
+economic dispatch (:mod:`.market.dispatch`). The combined-cycle values are the model's
 ``efficiency`` and ``min_load``.
 """
 

@@ -1,6 +1,6 @@
 """The Serbian 400/220 kV grid as a pandapower net (the neighbours as equivalents).
 
-:func:`build_grid` makes the net of a year and site from :func:`.grid.grid_tables`:
+:func:`build_grid` makes the net of a year and site from :func:`.grid.tables.grid_tables`:
 every bus, line and transformer of the ENTSO-E map extract in Serbia and Kosovo (ids kept:
 ``line_4236``, ``trafo_15312``, bus name and ``key`` ``b2182``), the public changes up to the
 year (``kragujevac2_kraljevo3``, ...), the neighbours' hubs and couplings, the loads at the
@@ -26,7 +26,8 @@ import pandas as pd
 
 from corridor_sim.errors import SpecError
 from corridor_sim.models.params import ParamValues
-from corridor_sim.models.serbia.grid import GridTables, grid_tables
+from corridor_sim.models.serbia.grid.tables import GridTables, grid_tables
+from corridor_sim.models.serbia.grid.ties import default_open_borders
 from corridor_sim.models.serbia.params import PARAMS, Site, annual_energy_twh, parse_site
 from corridor_sim.models.serbia.values import Draw, cv
 from corridor_sim.units import HOURS_PER_YEAR, MWH_PER_TWH
@@ -62,6 +63,11 @@ class GridSpec:
         National consumption in `year`, TWh.
     planned : bool
         Include planned grid changes (option ``planned_grid``).
+    open_ties : frozenset of str
+        Borders whose tie lines are open in this grid (no N-1 credit): by default the
+        borders without commercial capacity or under dispute (Serbia–Kosovo,
+        :func:`~corridor_sim.models.serbia.grid.ties.default_open_borders`); options
+        ``credit_ties`` and ``open_ties`` change it.
     draw : Draw
         Catalogue values drawn by the robustness study (empty: the catalogue's).
     """
@@ -72,6 +78,7 @@ class GridSpec:
     annual_energy_twh: float
     planned: bool = True
     draw: Draw = field(default_factory=Draw)
+    open_ties: frozenset[str] = field(default_factory=default_open_borders)
 
     def __post_init__(self) -> None:
         for name in ("plant_capacity_mw", "annual_energy_twh"):
@@ -85,7 +92,12 @@ class GridSpec:
 
     @classmethod
     def from_params(
-        cls, p: ParamValues, *, planned: bool = True, draw: Mapping[str, float] | None = None
+        cls,
+        p: ParamValues,
+        *,
+        planned: bool = True,
+        draw: Mapping[str, float] | None = None,
+        open_ties: frozenset[str] | None = None,
     ) -> GridSpec:
         """Take the grid values of resolved parameters `p` (``PARAMS.resolve(year, overrides)``)."""
         ocgt = str(p.get("technology", "ccgt")) == "ocgt"
@@ -96,6 +108,7 @@ class GridSpec:
             annual_energy_twh=annual_energy_twh(p.year),
             planned=planned,
             draw=Draw(draw),
+            open_ties=default_open_borders() if open_ties is None else frozenset(open_ties),
         )
 
     @classmethod
@@ -188,6 +201,8 @@ def _assemble(tables: GridTables, spec: GridSpec, site: Site | None) -> pp.panda
     net.line.loc[lidx, "corridor"] = ln["id"].to_numpy()
     net.line.loc[lidx, "kind"] = ln["kind"].to_numpy()
     net.line.loc[lidx, "source"] = ln["source"].to_numpy()
+    net.line.loc[lidx, "border"] = ln["border"].to_numpy()
+    net.line.loc[lidx, "in_service"] = ln["in_service"].to_numpy(dtype=bool)
     t = _per_unit(tables.trafos, "unit")
     tidx = pp.create_transformers_from_parameters(
         net,
@@ -310,7 +325,11 @@ def build_grid(
     spec = GridSpec.for_year(year) if spec is None else spec
     site = parse_site(site)
     tables = grid_tables(
-        spec.year, site.value if site else None, planned=spec.planned, draw=spec.draw
+        spec.year,
+        site.value if site else None,
+        planned=spec.planned,
+        draw=spec.draw,
+        open_ties=spec.open_ties,
     )
     _read_assembly_rows(spec)
     digest = _digest(tables)

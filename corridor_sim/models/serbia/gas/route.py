@@ -10,8 +10,8 @@ The unmet penalties only rank users (no currency), so prices are in cost units p
 
 This is the first, annual balance that ``simulate`` runs. The daily gas chain with dated
 capacities (TAP's 2026 expansion), the room other users leave on each leg, Banatski Dvor and
-the new contract and capacity the plant needs is :mod:`.gas_chain`, :mod:`.gas_needs` and
-:mod:`.gas_study` (docs/serbia.md, "The gas chain").
+the new contract and capacity the plant needs is :mod:`.gas.chain`, :mod:`.gas.needs` and
+:mod:`.gas.study` (docs/serbia.md, "The gas chain").
 """
 
 from __future__ import annotations

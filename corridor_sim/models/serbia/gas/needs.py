@@ -1,7 +1,7 @@
 """How much new contract and new capacity the plant needs: bisections on the chain.
 
 Both questions are asked of the chain with its legs replaced by one arc ``route``
-(:func:`~corridor_sim.models.serbia.gas_chain.chain_network` with ``route_cap_mcm_per_d``),
+(:func:`~corridor_sim.models.serbia.gas.chain.chain_network` with ``route_cap_mcm_per_d``),
 because every leg of the main route may be expanded:
 
 1. the **new contract's daily rate** ``R``: the smallest with which no user and no day is
@@ -27,8 +27,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from corridor_sim.engines.commodity import CommoditySolution, solve
-from corridor_sim.models.serbia.gas_chain import DAYS, LEGS, chain_network, existing_use_mcm
-from corridor_sim.models.serbia.gas_params import ChainSpec
+from corridor_sim.models.serbia.gas.chain import DAYS, LEGS, chain_network, existing_use_mcm
+from corridor_sim.models.serbia.gas.params import ChainSpec
 from corridor_sim.units import THOUSAND
 
 __all__ = [
@@ -116,7 +116,7 @@ def new_contract_rate(spec: ChainSpec, need_mcm_per_d: npt.ArrayLike) -> float:
 
     Examples
     --------
-    >>> from corridor_sim.models.serbia.gas_study import chain_spec
+    >>> from corridor_sim.models.serbia.gas.study import chain_spec
     >>> spec = chain_spec(2029, plant_storage_mcm=0.0)
     >>> round(float(new_contract_rate(spec, np.full(365, 2.0))), 2)  # users take the contract
     2.0

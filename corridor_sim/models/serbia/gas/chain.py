@@ -41,8 +41,8 @@ import pandas as pd
 from corridor_sim.catalogue import value
 from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, NodeKind
 from corridor_sim.errors import SpecError
-from corridor_sim.models.serbia.gas import gas_mcm_from_mwh
-from corridor_sim.models.serbia.gas_params import ChainSpec
+from corridor_sim.models.serbia.gas.params import ChainSpec
+from corridor_sim.models.serbia.gas.route import gas_mcm_from_mwh
 from corridor_sim.models.toolkit.calendar import make_slices
 from corridor_sim.units import HOURS_PER_DAY, THOUSAND
 
@@ -167,7 +167,7 @@ def leg_table(spec: ChainSpec) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from corridor_sim.models.serbia.gas_study import chain_spec
+    >>> from corridor_sim.models.serbia.gas.study import chain_spec
     >>> t = leg_table(chain_spec(2029))
     >>> t.set_index("element").loc["ibs", "capacity_bcm_per_yr"]
     np.float64(1.8)
@@ -384,7 +384,7 @@ def chain_network(
 
     Examples
     --------
-    >>> from corridor_sim.models.serbia.gas_study import chain_spec
+    >>> from corridor_sim.models.serbia.gas.study import chain_spec
     >>> net = chain_network(chain_spec(2029), np.zeros(365))
     >>> net.n_periods, net.unit, net.arc("ibs").capacity[0] == 1.8e3 / 365
     (365, 'mcm', True)

@@ -9,12 +9,12 @@ import numpy as np
 import pandapower as pp
 import pandas as pd
 
-from corridor_sim.models.serbia.network import MONITORED_KINDS, bus_points
+from corridor_sim.models.serbia.grid.network import MONITORED_KINDS, bus_points
 from corridor_sim.models.serbia.profiles import hour_snapshots
 from corridor_sim.units import MWH_PER_GWH
 
 if TYPE_CHECKING:
-    from corridor_sim.models.serbia.study import HourlyInputs, Screen, StudyConfig
+    from corridor_sim.models.serbia.study.site import HourlyInputs, Screen, StudyConfig
 
 __all__ = [
     "ac_check_table",

@@ -1,6 +1,6 @@
 """The grid study of several sites on the same hourly inputs, and the verdict between them.
 
-Used by a scenario run (:mod:`.run`) and by the robustness study (:mod:`.robustness`).
+Used by a scenario run (:mod:`.run`) and by the robustness study (:mod:`.study.robustness`).
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from corridor_sim.models.serbia.inputs import YearInputs
-from corridor_sim.models.serbia.network import GridSpec
+from corridor_sim.models.serbia.grid.network import GridSpec
 from corridor_sim.models.serbia.params import parse_site
-from corridor_sim.models.serbia.study import HourlyInputs, StudyConfig, site_study
+from corridor_sim.models.serbia.study.inputs import YearInputs
+from corridor_sim.models.serbia.study.site import HourlyInputs, StudyConfig, site_study
 
 __all__ = ["attribute_violations", "best_site", "site_tables"]
 
