@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import make_caspian_europe_price as base  # noqa: E402
+import make_caspian_europe_price as base
 
 OUT = (
     Path(__file__).resolve().parents[1]
@@ -45,12 +45,12 @@ OUT = (
 
 def main(argv: list[str]) -> int:
     """Write the Serbian profile; print the days of data and the price statistics."""
-    if len(argv) < 2:  # noqa: PLR2004
+    if len(argv) < 2:
         print(__doc__)
         return 2
     base.COUNTRY = "Serbia"
     git_dir = Path(argv[1])
-    out = Path(argv[2]) if len(argv) > 2 else OUT  # noqa: PLR2004
+    out = Path(argv[2]) if len(argv) > 2 else OUT
     days = base.daily_tables(git_dir)
     year = base.model_year(days)
     out.parent.mkdir(parents=True, exist_ok=True)

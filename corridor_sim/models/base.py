@@ -215,8 +215,11 @@ class ModelEntry:
             object.__setattr__(self, "options", self.options.descriptions())
         else:
             object.__setattr__(self, "options", dict(self.options))
-        if self.parameters is _from_params and self.params is not None:
-            object.__setattr__(self, "parameters", self.params.parameters)
+        if self.parameters is None or self.parameters is _from_params:  # None still accepted
+            derived = _from_params if self.params is None else self.params.parameters
+            object.__setattr__(self, "parameters", derived)
+        if self.elements is None:
+            object.__setattr__(self, "elements", _no_elements)
         if isinstance(self.figures, str):
             object.__setattr__(self, "figures", _lookup(self.figures))
 

@@ -145,7 +145,7 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
         if row["kind"] in ("hvdc", "b2b"):  # converters: a white dashed centre line
             ax.plot([a.lon, b.lon], [a.lat, b.lat], color="white", lw=0.8, ls=(0, (3, 2)),
                     zorder=4)  # fmt: skip
-        if internal or twh + back <= 0:
+        if internal or e is None or twh + back <= 0:  # no statistics: no energy either
             continue
         hours = int(e["binding_periods"])
         green = "" if np.isnan(share) else f", {share:.0f} % green"

@@ -20,6 +20,7 @@ from corridor_sim.units import HOURS_PER_YEAR, MW_PER_GW, MWH_PER_TWH, PERCENT
 
 __all__ = [
     "applies",
+    "fact_year",
     "in_service",
     "schedule_share",
     "schedule_years",
