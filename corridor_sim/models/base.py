@@ -22,7 +22,14 @@ if TYPE_CHECKING:
 
     from corridor_sim.results.result import Result
 
-__all__ = ["EventLike", "ExtrapolationWarning", "ModelEntry", "Parameter", "ScenarioLike"]
+__all__ = [
+    "EventLike",
+    "ExtrapolationWarning",
+    "ModelEntry",
+    "Parameter",
+    "ScenarioLike",
+    "lazy_figures",
+]
 
 
 class ExtrapolationWarning(UserWarning):
@@ -122,8 +129,16 @@ class ScenarioLike(Protocol):
         ...
 
 
-def _lookup(target: str) -> Callable[[Result], dict[str, Figure]]:
-    """Return a function that imports ``"module:function"`` on its first call and calls it."""
+def lazy_figures(target: str) -> Callable[[Result], dict[str, Figure]]:
+    """Return a ``figures`` function that imports ``"package.module:function"`` when first called.
+
+    A model's figures need matplotlib; naming them this way keeps it out of the model's import.
+
+    Raises
+    ------
+    SpecError
+        `target` is not of the form ``"package.module:function"``.
+    """
     module, _, name = target.partition(":")
     if not module or not name:
         msg = f"figures = {target!r}: expected 'package.module:function'"
@@ -182,10 +197,10 @@ class ModelEntry:
     check : callable, optional
         ``check(scenario)``: extra validation run by :meth:`Scenario.check`
         after the generic one (raise :class:`~corridor_sim.errors.ScenarioError`).
-    figures : callable or str, optional
+    figures : callable, optional
         ``figures(result) -> dict[str, Figure]``: the figures ``corridor-sim run --out``
-        writes (file stem -> figure); or where to find it, ``"package.module:function"``,
-        imported on first use (so matplotlib loads only when figures are drawn).
+        writes (file stem -> figure); :func:`lazy_figures` names one by
+        ``"package.module:function"`` so matplotlib loads only when figures are drawn.
     max_periods : int, optional
         Longest horizon the model runs, in periods of its default resolution.
     years : (int, int), optional
@@ -204,7 +219,7 @@ class ModelEntry:
     options: Any = field(default_factory=dict)
     resolutions: tuple[str, ...] = ("month",)
     check: Callable[[ScenarioLike], None] | None = None
-    figures: Callable[[Result], dict[str, Figure]] | str | None = None
+    figures: Callable[[Result], dict[str, Figure]] | None = None
     max_periods: int | None = None
     years: tuple[int, int] | None = None
     option_table: OptionTable | None = field(default=None, compare=False)
@@ -220,8 +235,6 @@ class ModelEntry:
             object.__setattr__(self, "parameters", derived)
         if self.elements is None:
             object.__setattr__(self, "elements", _no_elements)
-        if isinstance(self.figures, str):
-            object.__setattr__(self, "figures", _lookup(self.figures))
 
     def parameter_provenance(self, year: int, **overrides: Any) -> pd.DataFrame:
         """Every parameter of the `year` model with its value, unit and catalogue id(s).

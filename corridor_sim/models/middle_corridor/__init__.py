@@ -22,6 +22,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from corridor_sim.models.base import lazy_figures
 from corridor_sim.models.middle_corridor import hook
 from corridor_sim.models.middle_corridor.params import PARAMS
 from corridor_sim.models.toolkit.corridor import Corridor
@@ -65,7 +66,7 @@ MODEL = CORRIDOR.model(
         "Middle Corridor freight: China–Kazakhstan rail, Caspian ferries, Alat, "
         "BTK or Black Sea, to Europe"
     ),
-    figures="corridor_sim.models.middle_corridor.figures:figures",
+    figures=lazy_figures("corridor_sim.models.middle_corridor.figures:figures"),
     max_periods=600,
     #: 2023-2025: the years of the public corridor volumes it backcasts
     years=(2023, 2025),

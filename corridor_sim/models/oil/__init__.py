@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from corridor_sim.models.base import lazy_figures
 from corridor_sim.models.oil import hook
 from corridor_sim.models.oil.params import PARAMS
 from corridor_sim.models.toolkit.corridor import Corridor
@@ -81,7 +82,7 @@ MODEL = CORRIDOR.model(
     description=(
         "Aktau–Baku–Ceyhan oil route: Kazakh crude by tanker and BTC, Supsa reserve, optional CPC"
     ),
-    figures="corridor_sim.models.oil.figures:figures",
+    figures=lazy_figures("corridor_sim.models.oil.figures:figures"),
     max_periods=MAX_MONTHS,
     #: 2023: first year of the KMTF/ASCO fleet and port figures; 2026: the latest dated one
     years=(2023, 2026),

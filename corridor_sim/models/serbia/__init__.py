@@ -39,7 +39,7 @@ import pandapower as pp
 import pandas as pd
 
 from corridor_sim.errors import SpecError
-from corridor_sim.models.base import ModelEntry
+from corridor_sim.models.base import ModelEntry, lazy_figures
 from corridor_sim.models.params import Parameter
 from corridor_sim.models.serbia.grid.network import GridSpec, build_grid, grid_elements
 from corridor_sim.models.serbia.params import PARAMS, Site, parse_site, preferred_site
@@ -194,7 +194,7 @@ MODEL = ModelEntry(
     elements=elements,
     options=OPTIONS,
     resolutions=("hour",),
-    figures="corridor_sim.models.serbia.figures:figures",
+    figures=lazy_figures("corridor_sim.models.serbia.figures:figures"),
     max_periods=HOURS,
     #: 2022: the grid extract and load records; 2030: the latest planned change read
     years=(2022, 2030),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from corridor_sim.errors import SpecError
 
@@ -167,8 +168,10 @@ def read_topology(folder: Path) -> Topology:
     nodes = [NodeRow(**row) for row in _rows(folder / "nodes.csv", _NODE_COLUMNS)]
     arcs = []
     for row in _rows(folder / "arcs.csv", _ARC_COLUMNS):
-        flags = {k: row.pop(k, "").lower() in _TRUE for k in ("delivered", "outside")}
-        arcs.append(ArcRow(**row, **flags))
+        delivered = row.pop("delivered", "").lower() in _TRUE
+        outside = row.pop("outside", "").lower() in _TRUE
+        fields: dict[str, Any] = dict(row)
+        arcs.append(ArcRow(delivered=delivered, outside=outside, **fields))
     ids = [n.id for n in nodes]
     for table, items in (("nodes.csv", ids), ("arcs.csv", [a.id for a in arcs])):
         dup = sorted({i for i in items if items.count(i) > 1})
