@@ -81,10 +81,10 @@ def export(net: pp.pandapowerNet, load: pd.DataFrame, folder: Path, voll: float)
     """Write the case as CSV files for ``pypsa_dispatch_case.py`` (see its docstring)."""
     data = read_net(net, storage=False, round_trip_efficiency_pct=90.0, initial_soc_pct=50.0)
     model = data.model
-    if np.abs(model.p_shift_branch_mw).max(initial=0.0) > 0 or data.dc_element.size:
+    if np.abs(model.p_shift_branch_mw).max(initial=0.0) > 0 or data.dclines.element.size:
         msg = "export: phase shifters and dclines are not exported; expected a plain AC net"
         raise SystemExit(msg)
-    if (data.unit_sign < 0).any() or not np.isfinite(data.unit_hi).all():
+    if (data.units.sign < 0).any() or not np.isfinite(data.units.hi).all():
         msg = "export: expected generators with finite max_p_mw only"
         raise SystemExit(msg)
     buses = [f"b{r}" for r in range(model.n_bus)]
@@ -102,25 +102,25 @@ def export(net: pp.pandapowerNet, load: pd.DataFrame, folder: Path, voll: float)
         }
     ).to_csv(folder / "lines.csv", index=False)
     hours = load.index
-    demand = load.reindex(columns=data.load_element).to_numpy(dtype=float)
-    names = [f"{k}{e}" for k, e in zip(data.unit_type, data.unit_element, strict=True)]
-    shed = [f"shed{e}" for e in data.load_element]
+    demand = load.reindex(columns=data.loads.element).to_numpy(dtype=float)
+    names = [f"{k}{e}" for k, e in zip(data.units.type, data.units.element, strict=True)]
+    shed = [f"shed{e}" for e in data.loads.element]
     shed_nom = np.maximum(demand.max(axis=0), 1e-6)
     gens = pd.DataFrame(
         {
             "name": names + shed,
-            "bus": [buses[r] for r in data.unit_row] + [buses[r] for r in data.load_row],
-            "p_nom": np.concatenate([data.unit_hi, shed_nom]),
-            "p_min_pu": np.concatenate([data.unit_lo / data.unit_hi, np.zeros(len(shed))]),
-            "marginal_cost": np.concatenate([data.unit_cost, np.full(len(shed), voll)]),
+            "bus": [buses[r] for r in data.units.row] + [buses[r] for r in data.loads.row],
+            "p_nom": np.concatenate([data.units.hi, shed_nom]),
+            "p_min_pu": np.concatenate([data.units.lo / data.units.hi, np.zeros(len(shed))]),
+            "marginal_cost": np.concatenate([data.units.cost, np.full(len(shed), voll)]),
         }
     )
     gens.to_csv(folder / "generators.csv", index=False)
     pd.DataFrame(demand / shed_nom, index=hours, columns=shed).to_csv(
         folder / "generators_p_max_pu.csv"
     )
-    loads = [f"load{e}" for e in data.load_element]
-    pd.DataFrame({"name": loads, "bus": [buses[r] for r in data.load_row]}).to_csv(
+    loads = [f"load{e}" for e in data.loads.element]
+    pd.DataFrame({"name": loads, "bus": [buses[r] for r in data.loads.row]}).to_csv(
         folder / "loads.csv", index=False
     )
     pd.DataFrame(demand, index=hours, columns=loads).to_csv(folder / "loads_p_set.csv")

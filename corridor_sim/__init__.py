@@ -12,19 +12,28 @@ The public API is small and flat:
 
 Models live in :mod:`corridor_sim.models` (``oil``, ``caspian``, ``serbia``), solvers in
 :mod:`corridor_sim.engines` (``commodity``, ``power``), figures in :mod:`corridor_sim.plotting`.
-Heavy modules are imported on first use, so ``import corridor_sim`` stays fast. The library
+Everything but the errors is imported on first use, so ``import corridor_sim`` takes
+milliseconds and imports neither numpy nor pandas (the ``corridor-sim`` command relies on
+it to take Ctrl-C from its first moment). The library
 logs to the ``corridor_sim`` logger and configures no handler of its own (a ``NullHandler``):
 the application (``corridor-sim -v``, or ``logging.basicConfig`` in a notebook) decides.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
-from typing import Any
+# first of all: the ``corridor-sim`` command takes Ctrl-C from here on (one line, exit 130)
+from corridor_sim import _sigint
 
-from corridor_sim.errors import CorridorSimError
-from corridor_sim.results.result import Result
+_sigint.guard_start()
+
+import importlib  # noqa: E402
+import logging  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+from corridor_sim.errors import CorridorSimError  # noqa: E402
+
+if TYPE_CHECKING:
+    from corridor_sim.results.result import Result
 
 __version__ = "0.1.0"
 
@@ -46,6 +55,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "Result": ("corridor_sim.results.result", "Result"),
     "facts": ("corridor_sim.catalogue", "facts"),
     "fact": ("corridor_sim.catalogue", "fact"),
     "Scenario": ("corridor_sim.scenarios.scenario", "Scenario"),

@@ -26,7 +26,11 @@ class Layer:
 
 #: From the bottom up. ``__init__`` is the package's front door (``corridor_sim.run`` etc.).
 LAYERS: tuple[Layer, ...] = (
-    Layer(0, ("errors", "_architecture"), "CorridorSimError and its subclasses; this table"),
+    Layer(
+        0,
+        ("errors", "_architecture", "_sigint", "_limits"),
+        "CorridorSimError and its subclasses; this table; Ctrl-C of the command; count limits",
+    ),
     Layer(
         1,
         ("units", "catalogue", "results"),

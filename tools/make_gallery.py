@@ -332,7 +332,7 @@ import pandas as pd
 
 from corridor_sim.models import serbia
 from corridor_sim.models.serbia import figures as serbia_figures
-from corridor_sim.models.serbia import gas_figures
+from corridor_sim.models.serbia.gas import figures as gas_figures
 
 WINTER_PEAK = 14 * 24  # hours"""),
     md("""

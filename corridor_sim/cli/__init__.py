@@ -8,7 +8,7 @@ Sub-commands::
     corridor-sim sweep SCENARIO.toml [--param NAME=V1,V2 ...] [--executor E] [--out DIR]
     corridor-sim monte-carlo SCENARIO.toml -n N [--dist NAME=KIND:A:B ...] [--threshold M>X]
                              [--checkpoint DIR] [--out DIR]
-    corridor-sim diff A.toml B.toml [--out FILE.csv]
+    corridor-sim diff A B [--out FILE.csv]   (A, B: scenario TOMLs or result folders)
 
 Every command takes ``--quiet`` (no progress bar, warnings and errors only), ``--verbose``
 (``-v``: what the library logs at INFO; ``-vv``: DEBUG) and the program takes ``--version``.
@@ -21,12 +21,13 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import warnings
 from collections.abc import Sequence
 from typing import TextIO
 
-from corridor_sim import __version__
+from corridor_sim import __version__, _sigint
 from corridor_sim.cli._commands import (
     _cmd_diff,
     _cmd_facts,
@@ -42,7 +43,7 @@ __all__ = ["main"]
 
 EXIT_ERROR = 2
 #: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = _sigint.EXIT_INTERRUPTED
 
 
 def _common() -> argparse.ArgumentParser:
@@ -175,11 +176,14 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "diff",
-        help="run two scenarios; show the inputs that differ and every metric's change",
+        help=(
+            "compare two scenarios (run here) or saved result folders (not run again): "
+            "the inputs that differ, changed metrics, bottlenecks and flows"
+        ),
         parents=[common],
     )
-    p.add_argument("a", help="scenario A (TOML)")
-    p.add_argument("b", help="scenario B (TOML)")
+    p.add_argument("a", help="A: a scenario TOML or a result folder (run --out)")
+    p.add_argument("b", help="B: a scenario TOML or a result folder (run --out)")
     p.add_argument("--out", default=None, help="CSV file for the metric comparison")
     _overwrite_option(p)
     p.set_defaults(func=_cmd_diff)
@@ -222,12 +226,39 @@ def _configure_logging(args: argparse.Namespace) -> tuple[logging.Handler, int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``corridor-sim``; returns the exit code."""
+    """Entry point of ``corridor-sim``; returns the exit code.
+
+    Run as the command, SIGINT raises KeyboardInterrupt only while this runs (so a study
+    can save its checkpoint and say how to resume); before and after, it ends the process
+    at once with one line and status 130 (:mod:`corridor_sim._sigint`).
+    """
+    command = signal.getsignal(signal.SIGINT) is _sigint.quit_now
+    try:
+        if command:
+            signal.signal(signal.SIGINT, _sigint.raise_and_watch)
+        code = _main(argv)
+    except KeyboardInterrupt:  # between the two lines above, or a second Ctrl-C
+        _sigint.announce()
+        code = EXIT_INTERRUPTED
+    finally:
+        if command:
+            signal.signal(signal.SIGINT, _sigint.quit_now)
+    if command and code == EXIT_INTERRUPTED:
+        _sigint.exit_now(code)
+    return code
+
+
+def _interrupted(err: KeyboardInterrupt) -> int:
+    text = str(err) if str(err) else "interrupted"
+    _sigint.announce(f"corridor-sim: {text}")
+    return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
-    except KeyboardInterrupt:
-        print("corridor-sim: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as err:
+        return _interrupted(err)
     handler, previous = _configure_logging(args)
     try:
         with warnings.catch_warnings():
@@ -236,9 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _show_warning
             return int(args.func(args))
     except KeyboardInterrupt as err:
-        text = str(err) if str(err) else "interrupted"
-        print(f"corridor-sim: {text}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted(err)
     except BrokenPipeError:
         # the reader went away (``corridor-sim facts | head``): stop quietly, no error line
         try:
@@ -248,13 +277,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return 0
     except CorridorSimError as err:
+        if _sigint.interrupted_in(err):
+            return _interrupted(KeyboardInterrupt())
         print(f"corridor-sim: error: {err}", file=sys.stderr)
         if os.environ.get("CORRIDOR_SIM_DEBUG"):
             raise
         return EXIT_ERROR
     except (OSError, ValueError) as err:
+        if _sigint.interrupted_in(err):
+            return _interrupted(KeyboardInterrupt())
         print(f"corridor-sim: error: {type(err).__name__}: {err}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as err:
+        if _sigint.interrupted_in(err):  # a Ctrl-C that a C extension turned into SystemError
+            return _interrupted(KeyboardInterrupt())
+        raise
     finally:
         logger = logging.getLogger("corridor_sim")
         logger.removeHandler(handler)

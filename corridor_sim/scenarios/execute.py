@@ -16,12 +16,13 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from corridor_sim._sigint import interrupted_in
 from corridor_sim.scenarios._kept import keep_tables
 from corridor_sim.scenarios.checkpoint import Checkpoint, StudyInterrupted, jsonable
 from corridor_sim.scenarios.executors import iter_runs, limit_threads
 from corridor_sim.scenarios.progress import study_bar
 
-__all__ = ["execute", "failed_record", "normalise", "record_of", "run_task"]
+__all__ = ["Payloads", "execute", "failed_record", "normalise", "record_of", "run_task"]
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,8 @@ def run_task(payload: Mapping[str, Any]) -> dict[str, Any]:
             )
         record["unread"] = sorted(i for i in catalogue if i not in read)
     except Exception as err:  # a failing run is recorded, the study goes on
+        if interrupted_in(err):  # a Ctrl-C that a C extension turned into SystemError
+            raise KeyboardInterrupt from err
         message = " ".join(str(err).split()) or type(err).__name__
         return failed_record(payload, f"{type(err).__name__}: {message}")
     return normalise(record)
@@ -106,6 +109,41 @@ def failed_record(payload: Mapping[str, Any], error: str) -> dict[str, Any]:
     return normalise(record)
 
 
+class Payloads(Sequence[dict[str, Any]]):
+    """The payloads of a study, each made when an executor asks for it.
+
+    Payload ``i`` is ``make(i)`` (its ``key`` is ``i``); nothing is built up front, so a
+    study of a million draws holds only the payloads in flight.
+    """
+
+    def __init__(self, count: int, make: Callable[[int], dict[str, Any]]) -> None:
+        self._count = int(count)
+        self._make = make
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, i: int) -> dict[str, Any]:  # type: ignore[override]
+        if not 0 <= i < self._count:
+            raise IndexError(i)
+        return self._make(i)
+
+
+class _Todo(Sequence[dict[str, Any]]):
+    """The payloads of `keys` (those not in the checkpoint), with `extra` fields added."""
+
+    def __init__(
+        self, payloads: Sequence[Mapping[str, Any]], keys: list[int], extra: dict[str, Any]
+    ) -> None:
+        self._payloads, self._keys, self._extra = payloads, keys, extra
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, i: int) -> dict[str, Any]:  # type: ignore[override]
+        return {**self._payloads[self._keys[i]], **self._extra}
+
+
 def execute(
     payloads: Sequence[Mapping[str, Any]],
     records: dict[int, dict[str, Any]],
@@ -120,14 +158,18 @@ def execute(
 ) -> dict[int, dict[str, Any]]:
     """Run the payloads whose key is not in `records`; add each record as it finishes.
 
+    `payloads` is indexed by key (payload ``k`` has ``key == k``); a :class:`Payloads`
+    makes each one only when an executor takes it.
+
     Raises
     ------
     StudyInterrupted
         On Ctrl-C: the finished records are in the checkpoint (if any) and in the
         exception's ``partial`` (built by `partial`).
     """
-    todo = [p for p in payloads if int(p["key"]) not in records]
     total = len(payloads)
+    extra = {"limit_threads": True} if executor == "dask" else {}
+    todo = _Todo(payloads, [k for k in range(total) if k not in records], extra)
     if len(todo) < total:
         logger.info(
             "%d of %d %ss found in the checkpoint; running %d",
@@ -136,8 +178,6 @@ def execute(
             unit,
             len(todo),
         )
-    if executor == "dask":
-        todo = [{**p, "limit_threads": True} for p in todo]
     failed = sum(1 for r in records.values() if r["status"] == "failed")
     unread: set[str] = set()
     runs = iter_runs(

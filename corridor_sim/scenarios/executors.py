@@ -18,12 +18,13 @@ and pandapower code), so without ``distributed`` the runs go one by one, with a 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
 import signal
 import warnings
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -82,9 +83,30 @@ def limit_threads() -> None:
 
 
 def _init_worker() -> None:
-    """Process-pool worker start: one BLAS thread; Ctrl-C is the parent's to handle."""
+    """Process-pool worker start: one BLAS thread; Ctrl-C is the parent's to handle.
+
+    The worker was forked with SIGINT blocked (:func:`_sigint_blocked`): a Ctrl-C that
+    reached it before this point is still pending, and is dropped by ignoring SIGINT
+    before unblocking it.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     limit_threads()
+
+
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Block SIGINT in this thread while worker processes are forked from it.
+
+    Blocked, not ignored: a Ctrl-C in this window waits and arrives when the block ends,
+    so it is never lost; a forked worker inherits the block and ignores SIGINT before
+    lifting it (:func:`_init_worker`), so it never prints a traceback of its own.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _kind(executor: str) -> Executor:
@@ -133,7 +155,8 @@ def iter_runs(
     func : callable
         A module-level function (it must pickle for ``"process"`` and ``"dask"``).
     payloads : sequence
-        One argument per run.
+        One argument per run; only ``len()`` and iteration are used, and a process pool
+        takes the payloads one by one as workers free up, so a lazy sequence stays lazy.
     executor : {"serial", "process", "dask"}, default "serial"
         ``"serial"`` runs here, in order; ``"process"`` uses a
         :class:`~concurrent.futures.ProcessPoolExecutor`; ``"dask"`` uses the running
@@ -166,12 +189,16 @@ def iter_runs(
     # the pool starts (forks its workers) now, before the caller starts a progress bar's thread
     size = min(workers or os.cpu_count() or 1, len(payloads))
     pool = ProcessPoolExecutor(max_workers=size, initializer=_init_worker)
+    items = enumerate(payloads)  # made one by one: a lazy sequence stays lazy
+    index: dict[Future[T], int] = {}
     try:
-        index = {pool.submit(func, p): i for i, p in enumerate(payloads)}
+        with _sigint_blocked():  # the first submit forks every worker
+            _submit(pool, func, items, index, 1)
+        _submit(pool, func, items, index, _IN_FLIGHT_PER_WORKER * size - 1)
     except BaseException:
         _stop_pool(pool)
         raise
-    return _drain_pool(pool, index)
+    return _drain_pool(pool, func, items, index, _IN_FLIGHT_PER_WORKER * size)
 
 
 def map_runs(
@@ -189,8 +216,31 @@ def map_runs(
     return [out[i] for i in range(len(payloads))]
 
 
+#: Runs handed to a process pool ahead of time, per worker (the rest wait unbuilt).
+_IN_FLIGHT_PER_WORKER = 2
+
+
+def _submit(
+    pool: ProcessPoolExecutor,
+    func: Callable[[Any], T],
+    items: Iterator[tuple[int, Any]],
+    index: dict[Future[T], int],
+    count: int,
+) -> None:
+    """Submit up to `count` more payloads from `items`, recording each future's index."""
+    for _ in range(count):
+        item = next(items, None)
+        if item is None:
+            return
+        index[pool.submit(func, item[1])] = item[0]
+
+
 def _drain_pool(
-    pool: ProcessPoolExecutor, index: dict[Future[T], int]
+    pool: ProcessPoolExecutor,
+    func: Callable[[Any], T],
+    items: Iterator[tuple[int, Any]],
+    index: dict[Future[T], int],
+    window: int,
 ) -> Generator[tuple[int, T], None, None]:
     finished = False
     try:
@@ -198,7 +248,9 @@ def _drain_pool(
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in sorted(done, key=index.__getitem__):
-                yield index[fut], fut.result()
+                yield index.pop(fut), fut.result()
+            _submit(pool, func, items, index, window - len(index))
+            pending = set(index)  # the futures not yet yielded, new ones included
         finished = True
     finally:
         if finished:

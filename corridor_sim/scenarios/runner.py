@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import itertools
 import logging
+import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor_sim._limits import check_count, max_study_runs
+from corridor_sim._sigint import interrupted_in
 from corridor_sim.catalogue import facts, ranges
 from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
 from corridor_sim.models import get_model
@@ -34,7 +36,7 @@ from corridor_sim.scenarios._records import build_tables
 from corridor_sim.scenarios._store import is_url
 from corridor_sim.scenarios.checkpoint import Checkpoint, StudyInterrupted, jsonable
 from corridor_sim.scenarios.draws import Input, draw_seed, explicit_inputs
-from corridor_sim.scenarios.execute import execute, normalise, record_of
+from corridor_sim.scenarios.execute import Payloads, execute, normalise, record_of
 from corridor_sim.scenarios.executors import check_executor
 from corridor_sim.scenarios.scenario import Scenario
 from corridor_sim.scenarios.single import load, run
@@ -215,25 +217,25 @@ def sweep(
     scn.replace(sweep=values).check()  # errors name "sweep.<parameter>", not an override
     scn, dropped = _without_model_study(scn, model_study)
     names = list(values)
-    combos = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*values.values())]
-    variants = [
-        _variant(scn, combo, ",".join(f"{k}={v}" for k, v in combo.items())) for combo in combos
-    ]
-    for variant in variants:
-        variant.check()
+    points = math.prod(len(v) for v in values.values())
+    _check_runs("sweep grid", points, "grid points")
     spec = {"kind": "sweep", "scenario": scn.to_dict(), "grid": values, "tables": kept}
     ckpt = _checkpoint(checkpoint, spec)
     store = _store_of(checkpoint)
-    payloads = [
-        {
+
+    def point(i: int) -> dict[str, Any]:
+        combo = _grid_point(values, i)
+        variant = _variant(scn, combo, ",".join(f"{k}={v}" for k, v in combo.items())).check()
+        return {
             "key": i,
-            "scenario": v,
+            "scenario": variant,
             "inputs": combo,
-            "seed": int(v.seed),
+            "seed": int(variant.seed),
             **({"tables": kept, "store": store} if kept else {}),
         }
-        for i, (v, combo) in enumerate(zip(variants, combos, strict=True))
-    ]
+
+    payloads = Payloads(points, point)
+    payloads[0]  # the first grid point is made, so checked, before any run
     records = ckpt.load(range(len(payloads))) if ckpt else {}
     inputs = pd.DataFrame(
         {
@@ -300,6 +302,8 @@ def _probe(
         except ScenarioError:
             raise
         except Exception as err:
+            if interrupted_in(err):  # a Ctrl-C that a C extension turned into SystemError
+                raise KeyboardInterrupt from err
             msg = (
                 f"scenario {scn.name or scn.model!r} (year {year}) fails as it is, "
                 f"before any draw: {err}"
@@ -375,6 +379,23 @@ def monte_carlo(
         A distribution for a name that is neither a parameter nor a catalogue id.
     StudyInterrupted
         On Ctrl-C (finished draws are kept in the checkpoint and the exception).
+
+    Examples
+    --------
+    A pipe of 2 units per period towards a demand drawn between 1 and 3: demand falls
+    short in the draws above 2, about half of them.
+
+    >>> import corridor_sim as cs
+    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
+    ...        {"id": "d", "kind": "demand", "demand": 3}],
+    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
+    >>> s = cs.Scenario(model="commodity", year=2025, network=net, seed=1)
+    >>> mc = cs.monte_carlo(s, 20, distributions={"d.demand": ("uniform", 1.0, 3.0)},
+    ...                     catalogue=False, thresholds=["unmet>0"], progress=False)
+    >>> wide = mc.wide()
+    >>> p = mc.summary().thresholds["probability"].iloc[0]
+    >>> bool(p == (wide["d.demand"] > 2.0).mean())
+    True
     """
     check_executor(executor, max_workers)
     kept = check_table_names(tables)
@@ -383,6 +404,7 @@ def monte_carlo(
         msg = f"n = {n!r}: expected a positive number of draws"
         raise ScenarioError(msg)
     n = int(n)
+    _check_runs("n", n, "draws")
     scn, dropped = _without_model_study(scn.check(), model_study)
     entry = get_model(scn.model)
     params = entry.parameters(scn.year) or {}
@@ -423,12 +445,14 @@ def monte_carlo(
         )
     names = [i.name for i in inputs]
     store = _store_of(checkpoint)
-    payloads = [
-        {**_payload(scn, inputs, i), **({"tables": kept, "store": store} if kept else {})}
-        for i in range(n)
-    ]
-    for p in payloads:
-        p["scenario"].check()
+    payloads = Payloads(
+        n,
+        lambda i: {
+            **_payload(scn, inputs, i),
+            **({"tables": kept, "store": store} if kept else {}),
+        },
+    )
+    payloads[0]  # the first draw is made, so checked, before any run
     records = ckpt.load(range(n)) if ckpt else {}
     table_inputs = pd.DataFrame([i.describe() for i in inputs], columns=_INPUT_COLUMNS)
     summary = base.get("summary") or {}
@@ -484,13 +508,28 @@ _INPUT_COLUMNS = [
 ]
 
 
+def _check_runs(where: str, count: int, unit: str) -> None:
+    """Refuse a study of more runs than this machine's memory holds (before any work)."""
+    maximum, reason = max_study_runs()
+    check_count(where, count, maximum, reason, unit)
+
+
+def _grid_point(values: Mapping[str, Sequence[Any]], i: int) -> dict[str, Any]:
+    """Point `i` of the Cartesian product of `values`, in :func:`itertools.product` order."""
+    combo: dict[str, Any] = {}
+    for name in reversed(list(values)):
+        i, j = divmod(i, len(values[name]))
+        combo[name] = values[name][j]
+    return dict(reversed(list(combo.items())))
+
+
 def _payload(scn: Scenario, inputs: Sequence[Input], i: int) -> dict[str, Any]:
-    """Return the scenario and catalogue values of draw `i`."""
+    """Return the scenario and catalogue values of draw `i` (its scenario checked)."""
     values = {inp.name: inp.draw(scn.seed, i) for inp in inputs}
     combo = {inp.name: values[inp.name] for inp in inputs if inp.kind in ("parameter", "year")}
     catalogue = {inp.name: values[inp.name] for inp in inputs if inp.kind == "catalogue"}
     seed = draw_seed(scn.seed, i)
-    variant = _variant(scn, combo, f"draw={i}").replace(seed=seed)
+    variant = _variant(scn, combo, f"draw={i}").replace(seed=seed).check()
     return {
         "key": i,
         "scenario": variant,

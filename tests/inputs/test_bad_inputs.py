@@ -6,7 +6,6 @@ CorridorSimError (exit status 2 on the command line), before any long work runs.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import numpy as np
@@ -16,6 +15,7 @@ import pytest
 import corridor_sim as cs
 from corridor_sim.cli import main
 from corridor_sim.errors import CorridorSimError
+from tests import interrupts as _interrupt
 from tests.helpers import ROOT
 
 OIL = str(ROOT / "examples" / "oil_baseline_2025.toml")
@@ -140,8 +140,13 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
         "threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
         f"sys.exit(main(['monte-carlo', {OIL!r}, '-n', '100000', '--quiet']))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    # the child receives SIGINT even when the suite runs with it ignored (a background job)
+    proc = _interrupt.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=_interrupt.START_TIMEOUT_S,
+        cwd=tmp_path,
     )
     assert proc.returncode == 130, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]

@@ -1,15 +1,23 @@
-"""Solver helpers shared by the LP engines.
+"""The one HiGHS wrapper of the LP engines (dispatch, commodity).
 
-Named statuses of :func:`scipy.optimize.linprog` (HiGHS), and :func:`solve_highs`, a direct
-call of HiGHS (highspy) with ranged rows and dual values.
+:class:`HighsLP` holds one LP in a silent HiGHS instance (highspy) whose costs and bounds can
+change between solves: the next solve starts from the previous optimal basis (warm start)
+unless :meth:`HighsLP.clear_basis` is called. :func:`solve_highs` solves one LP cold.
+:class:`LPCache` keeps HiGHS instances per process, keyed by the LP's structure (matrix and
+options): draws and sweeps of one scenario in one worker process build each LP once and
+only change costs and bounds (:data:`PROCESS_LP_CACHE`). Named statuses of
+:func:`scipy.optimize.linprog` (HiGHS) are :class:`LinprogStatus`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,7 +25,17 @@ from scipy.optimize import OptimizeResult
 
 from corridor_sim.errors import SolverError
 
-__all__ = ["HighsSolution", "LinprogStatus", "linprog_status", "solve_highs"]
+__all__ = [
+    "PROCESS_LP_CACHE",
+    "HighsLP",
+    "HighsSolution",
+    "LPCache",
+    "LinprogStatus",
+    "highs_version",
+    "linprog_status",
+    "solve_highs",
+    "structure_key",
+]
 
 
 class LinprogStatus(IntEnum):
@@ -89,6 +107,151 @@ _HIGHS_STATUS = {
 }
 
 
+def highs_version() -> str:
+    """HiGHS version of the installed highspy, ``"1.11.0"``."""
+    import highspy
+
+    return (
+        f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
+    )
+
+
+def _new_highs() -> Any:
+    """Return a silent HiGHS instance.
+
+    ``highspy.Highs()`` prints HiGHS's start-up banner to stdout (once per process) before
+    ``output_flag`` can be set; the bare binding ``highspy._Highs`` does not and has the
+    same methods, so it is used when this highspy has it.
+    """
+    import highspy
+
+    h = getattr(highspy, "_Highs", highspy.Highs)()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+class HighsLP:
+    """``min c x`` s.t. ``row_lo <= a x <= row_hi``, ``col_lo <= x <= col_hi`` in HiGHS.
+
+    Rows may be equalities (``lo == hi``), one-sided (an infinite side) or ranged. HiGHS runs
+    silently with its defaults plus `options` (``{"threads": 1, ...}``). The matrix is fixed;
+    :meth:`update` changes costs and bounds, and the next :meth:`solve` starts from the last
+    optimal basis (dual simplex from a dual feasible basis when only bounds changed).
+
+    Examples
+    --------
+    >>> lp = HighsLP(np.array([1.0, 2.0]), sp.csr_matrix([[1.0, 1.0]]), np.array([3.0]),
+    ...              np.array([np.inf]), np.zeros(2), np.full(2, np.inf))
+    >>> lp.solve().x.tolist()
+    [3.0, 0.0]
+    >>> lp.update(row_lo=np.array([5.0]))
+    >>> lp.solve().fun
+    5.0
+    """
+
+    def __init__(
+        self,
+        c: np.ndarray,
+        a: sp.spmatrix,
+        row_lo: np.ndarray,
+        row_hi: np.ndarray,
+        col_lo: np.ndarray,
+        col_hi: np.ndarray,
+        *,
+        options: Mapping[str, bool | float | str] | None = None,
+    ) -> None:
+        import highspy
+
+        csc = sp.csc_matrix(a)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = int(csc.shape[1]), int(csc.shape[0])
+        lp.col_cost_ = np.asarray(c, dtype=float)
+        lp.col_lower_, lp.col_upper_ = np.asarray(col_lo, float), np.asarray(col_hi, float)
+        lp.row_lower_, lp.row_upper_ = np.asarray(row_lo, float), np.asarray(row_hi, float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = csc.indptr
+        lp.a_matrix_.index_ = csc.indices
+        lp.a_matrix_.value_ = csc.data
+        self.options = dict(options or {})
+        self.n_col, self.n_row = lp.num_col_, lp.num_row_
+        self._cols = np.arange(self.n_col, dtype=np.int32)
+        self._rows = np.arange(self.n_row, dtype=np.int32)
+        self._bounds: list[np.ndarray] = [
+            np.asarray(col_lo, float), np.asarray(col_hi, float),
+            np.asarray(row_lo, float), np.asarray(row_hi, float),
+        ]  # fmt: skip
+        self._highs: Any = _new_highs()
+        for key, value in self.options.items():
+            self._highs.setOptionValue(key, value)
+        self._highs.passModel(lp)
+
+    def update(
+        self,
+        *,
+        c: np.ndarray | None = None,
+        col_lo: np.ndarray | None = None,
+        col_hi: np.ndarray | None = None,
+        row_lo: np.ndarray | None = None,
+        row_hi: np.ndarray | None = None,
+    ) -> None:
+        """Change costs and bounds (arrays of the full length; None: keep)."""
+        h = self._highs
+        if c is not None:
+            h.changeColsCost(self.n_col, self._cols, np.asarray(c, dtype=float))
+        if col_lo is not None or col_hi is not None:
+            lo = self._bounds[0] if col_lo is None else np.asarray(col_lo, dtype=float)
+            hi = self._bounds[1] if col_hi is None else np.asarray(col_hi, dtype=float)
+            h.changeColsBounds(self.n_col, self._cols, lo, hi)
+            self._bounds[0:2] = [lo, hi]
+        if row_lo is not None or row_hi is not None:
+            lo = self._bounds[2] if row_lo is None else np.asarray(row_lo, dtype=float)
+            hi = self._bounds[3] if row_hi is None else np.asarray(row_hi, dtype=float)
+            h.changeRowsBounds(self.n_row, self._rows, lo, hi)
+            self._bounds[2:4] = [lo, hi]
+
+    def clear_basis(self) -> None:
+        """Forget the last solution: the next solve starts cold, as a new instance would."""
+        self._highs.clearSolver()
+
+    def solve(self) -> HighsSolution:
+        """Run HiGHS; when presolve cannot tell infeasible from unbounded, run without it.
+
+        Returns
+        -------
+        HighsSolution
+            ``status`` is :class:`LinprogStatus` (``x`` and the duals are empty unless
+            optimal).
+        """
+        import highspy
+
+        h = self._highs
+        t0 = time.perf_counter()
+        h.run()
+        model_status = h.getModelStatus()
+        if model_status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            h.setOptionValue("presolve", "off")
+            h.run()
+            model_status = h.getModelStatus()
+            h.setOptionValue("presolve", self.options.get("presolve", "choose"))
+        solve_s = time.perf_counter() - t0
+        name = next(k for k, v in highspy.HighsModelStatus.__members__.items() if v == model_status)
+        status = _HIGHS_STATUS.get(name, LinprogStatus.NUMERICAL)
+        message = f"HiGHS model status {h.modelStatusToString(model_status)}"
+        if status is not LinprogStatus.OPTIMAL:
+            empty = np.zeros(0)
+            return HighsSolution(status, message, empty, np.nan, empty, empty, solve_s)
+        sol = h.getSolution()
+        return HighsSolution(
+            status=status,
+            message=message,
+            x=np.asarray(sol.col_value),
+            fun=float(h.getInfo().objective_function_value),
+            row_dual=np.asarray(sol.row_dual),
+            col_dual=np.asarray(sol.col_dual),
+            solve_s=solve_s,
+        )
+
+
 def solve_highs(
     c: np.ndarray,
     a: sp.spmatrix,
@@ -99,65 +262,97 @@ def solve_highs(
     *,
     options: Mapping[str, bool | float | str] | None = None,
 ) -> HighsSolution:
-    """Minimise ``c x`` s.t. ``row_lo <= a x <= row_hi``, ``col_lo <= x <= col_hi`` (highspy).
-
-    Rows may be equalities (``lo == hi``), one-sided (an infinite side) or ranged. HiGHS runs
-    silently with its defaults plus `options` (``{"threads": 1, ...}``). When presolve cannot
-    tell an infeasible LP from an unbounded one, it is solved again without presolve.
-
-    Returns
-    -------
-    HighsSolution
-        ``status`` is :class:`LinprogStatus` (``x`` and the duals are empty unless optimal).
+    """Solve one LP cold (a new :class:`HighsLP`); see there for the arguments.
 
     Examples
     --------
-    >>> import scipy.sparse as sp
     >>> sol = solve_highs(np.array([1.0, 2.0]), sp.csr_matrix([[1.0, 1.0]]), np.array([3.0]),
     ...                   np.array([np.inf]), np.zeros(2), np.full(2, np.inf))
     >>> sol.status.label, sol.x.tolist(), sol.row_dual.tolist()
     ('optimal', [3.0, 0.0], [1.0])
     """
-    import highspy  # import cost paid only by the LP engines that use it
+    return HighsLP(c, a, row_lo, row_hi, col_lo, col_hi, options=options).solve()
 
-    csc = sp.csc_matrix(a)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = int(csc.shape[1]), int(csc.shape[0])
-    lp.col_cost_ = np.asarray(c, dtype=float)
-    lp.col_lower_, lp.col_upper_ = np.asarray(col_lo, float), np.asarray(col_hi, float)
-    lp.row_lower_, lp.row_upper_ = np.asarray(row_lo, float), np.asarray(row_hi, float)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = csc.indptr
-    lp.a_matrix_.index_ = csc.indices
-    lp.a_matrix_.value_ = csc.data
-    # the bare binding: highspy.Highs() prints HiGHS's start-up banner to stdout (once per
-    # process), before output_flag can be set; _Highs() does not, and has the same methods
-    h = getattr(highspy, "_Highs", highspy.Highs)()
-    h.setOptionValue("output_flag", False)
-    for key, value in (options or {}).items():
-        h.setOptionValue(key, value)
-    h.passModel(lp)
-    t0 = time.perf_counter()
-    h.run()
-    model_status = h.getModelStatus()
-    if model_status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
-        h.setOptionValue("presolve", "off")
-        h.run()
-        model_status = h.getModelStatus()
-    solve_s = time.perf_counter() - t0
-    name = next((k for k, v in highspy.HighsModelStatus.__members__.items() if v == model_status))
-    status = _HIGHS_STATUS.get(name, LinprogStatus.NUMERICAL)
-    message = f"HiGHS model status {h.modelStatusToString(model_status)}"
-    if status is not LinprogStatus.OPTIMAL:
-        empty = np.zeros(0)
-        return HighsSolution(status, message, empty, np.nan, empty, empty, solve_s)
-    sol = h.getSolution()
-    return HighsSolution(
-        status=status,
-        message=message,
-        x=np.asarray(sol.col_value),
-        fun=float(h.getInfo().objective_function_value),
-        row_dual=np.asarray(sol.row_dual),
-        col_dual=np.asarray(sol.col_dual),
-        solve_s=solve_s,
-    )
+
+def structure_key(a: sp.spmatrix, options: Mapping[str, bool | float | str] | None = None) -> str:
+    """Digest of an LP's structure: the matrix (shape, pattern, values) and the options."""
+    csr = sp.csr_matrix(a)
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((csr.shape, sorted((options or {}).items()))).encode())
+    for part in (csr.indptr, csr.indices, csr.data):
+        digest.update(np.ascontiguousarray(part).tobytes())
+    return digest.hexdigest()
+
+
+class LPCache:
+    """HiGHS instances of one process, keyed by :func:`structure_key`.
+
+    At most `max_models` instances and `max_nonzeros` matrix nonzeros in all (HiGHS holds
+    about 100-200 bytes per nonzero with its factorisation: about 0.4-0.8 GB at the
+    default); the least recently used go first, and a larger LP is built but not kept.
+
+    An engine asks :meth:`get` for the LP of a block; a hit returns the instance built for an
+    earlier block, draw or sweep point with the same matrix, with the new costs and bounds
+    set. Whether the solve then starts from the last basis is the caller's choice (an engine
+    that must give the same answer whatever ran before in the process clears it first).
+
+    Examples
+    --------
+    >>> cache = LPCache(max_models=2)
+    >>> a = sp.csr_matrix([[1.0, 1.0]])
+    >>> lp, hit = cache.get(np.ones(2), a, np.array([1.0]), np.array([1.0]), np.zeros(2),
+    ...                     np.ones(2))
+    >>> lp2, hit2 = cache.get(np.ones(2), a, np.array([2.0]), np.array([2.0]), np.zeros(2),
+    ...                       np.ones(2))
+    >>> hit, hit2, lp is lp2, lp2.solve().fun
+    (False, True, True, 2.0)
+    """
+
+    def __init__(self, max_models: int = 8, max_nonzeros: int = 4_000_000) -> None:
+        self.max_models = int(max_models)
+        self.max_nonzeros = int(max_nonzeros)
+        self._models: OrderedDict[str, HighsLP] = OrderedDict()
+        self._nnz: dict[str, int] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get(
+        self,
+        c: np.ndarray,
+        a: sp.spmatrix,
+        row_lo: np.ndarray,
+        row_hi: np.ndarray,
+        col_lo: np.ndarray,
+        col_hi: np.ndarray,
+        *,
+        options: Mapping[str, bool | float | str] | None = None,
+        key: str | None = None,
+    ) -> tuple[HighsLP, bool]:
+        """Return the LP of this structure with these costs and bounds, and if it was cached."""
+        key = structure_key(a, options) if key is None else key
+        lp = self._models.get(key)
+        if lp is None:
+            self.misses += 1
+            lp = HighsLP(c, a, row_lo, row_hi, col_lo, col_hi, options=options)
+            nnz = int(sp.csr_matrix(a).nnz)
+            if nnz <= self.max_nonzeros:
+                self._models[key], self._nnz[key] = lp, nnz
+                while len(self._models) > self.max_models or (
+                    sum(self._nnz.values()) > self.max_nonzeros
+                ):
+                    old, _ = self._models.popitem(last=False)
+                    del self._nnz[old]
+            return lp, False
+        self.hits += 1
+        self._models.move_to_end(key)
+        lp.update(c=c, col_lo=col_lo, col_hi=col_hi, row_lo=row_lo, row_hi=row_hi)
+        return lp, True
+
+    def clear(self) -> None:
+        """Drop every instance."""
+        self._models.clear()
+        self._nnz.clear()
+
+
+#: The LP cache of this process (each worker of a process pool or Dask has its own).
+PROCESS_LP_CACHE = LPCache()

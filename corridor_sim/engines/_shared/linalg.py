@@ -1,4 +1,4 @@
-"""Sparse factorisation and BLAS thread limits around the power engine's hot paths.
+"""BLAS thread limits and solve block sizes around the power engine's hot paths.
 
 OpenBLAS starts as many threads as there are cores. On a busy machine, or with several
 worker processes, its threads fight each other for the same cores: a 118 x 118 inversion
@@ -14,9 +14,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-import scipy.sparse as sp
-from scipy.sparse.linalg import SuperLU, splu
-
 from corridor_sim.errors import SpecError
 
 __all__ = [
@@ -24,7 +21,6 @@ __all__ = [
     "SOLVE_BLOCK_BYTES",
     "blas_threads",
     "check_blas_threads",
-    "factorise",
 ]
 
 #: Bytes of right-hand sides per sparse solve: SuperLU's solves were fastest with blocks of
@@ -74,14 +70,3 @@ def blas_threads(n_threads: int | None = DEFAULT_BLAS_THREADS) -> Iterator[None]
             yield
         finally:
             _ACTIVE.pop()
-
-
-def factorise(reduced: sp.spmatrix) -> SuperLU:
-    """Sparse LU of the reduced (symmetric) susceptance matrix, ``SuperLU``.
-
-    Minimum-degree ordering on ``A + A.T`` with SuperLU's symmetric mode: 75k instead of
-    101k nonzeros in L + U on case9241pegase (default COLAMD), and about 1.5x faster solves
-    (measured, ``benchmarks/bench_dc_flow.py``). The diagonal of a DC susceptance matrix
-    dominates, so the diagonal pivots of symmetric mode are the ones partial pivoting picks.
-    """
-    return splu(sp.csc_matrix(reduced), permc_spec="MMD_AT_PLUS_A", options={"SymmetricMode": True})

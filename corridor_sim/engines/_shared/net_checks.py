@@ -25,6 +25,7 @@ __all__ = ["check_built_from", "check_net_values", "fingerprint"]
 _POSITIVE = "a finite number > 0"
 _FINITE = "a finite number"
 _NONNEG = "a finite number >= 0"
+_LIMIT = "a loading limit >= 0 % (NaN: no limit)"
 
 #: (table, column, expected) checked on in-service rows; missing columns are skipped.
 _RULES: tuple[tuple[str, str, str], ...] = (
@@ -34,6 +35,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("line", "r_ohm_per_km", _FINITE),  # negative in some equivalents (case145, case9241)
     ("line", "max_i_ka", _POSITIVE),
     ("line", "parallel", _POSITIVE),
+    ("line", "max_loading_percent", _LIMIT),
     ("trafo", "sn_mva", _POSITIVE),
     ("trafo", "vn_hv_kv", _POSITIVE),
     ("trafo", "vn_lv_kv", _POSITIVE),
@@ -41,6 +43,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("trafo", "vkr_percent", _FINITE),
     ("trafo", "shift_degree", _FINITE),
     ("trafo", "parallel", _POSITIVE),
+    ("trafo", "max_loading_percent", _LIMIT),
     ("load", "p_mw", _FINITE),
     ("load", "scaling", _FINITE),
     ("sgen", "p_mw", _FINITE),
@@ -64,6 +67,8 @@ def _bad(values: pd.Series, expected: str) -> np.ndarray:
         x = values.to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError):
         x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    if expected == _LIMIT:
+        return ~(np.isnan(x) | (x >= 0))
     ok = np.isfinite(x)
     if expected == _POSITIVE:
         ok &= x > 0

@@ -3,10 +3,10 @@
 Without storage nodes nothing links one period to the next: the LP over all periods is
 block-diagonal, one block per period, and its optimum is the optimum of each block. So the
 periods are cut into blocks of ``k`` periods, each block's LP is built directly from the input
-arrays (:func:`._commodity_build.build`, never by slicing a whole-horizon matrix) and solved
-with HiGHS through ``highspy``, and its flows and duals are written into the preallocated
-(periods, width) arrays of a :class:`Solved`. Peak memory is one block's LP plus the output
-arrays.
+arrays (:func:`.build.build`, never by slicing a whole-horizon matrix) and solved with HiGHS
+through the engines' wrapper (:class:`~corridor_sim.engines._shared.highs.HighsLP`), and its
+flows and duals are written into the preallocated (periods, width) arrays of a
+:class:`Solved`. Peak memory is one block's LP plus the output arrays.
 
 Every block of ``k`` periods has the same matrix and costs; only the column bounds
 (capacities x availability, supplies, demands) change. One HiGHS instance therefore keeps
@@ -18,10 +18,9 @@ balance rows and bounds appear in its block only.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
+from corridor_sim.engines._shared.highs import HighsLP, HighsSolution, LinprogStatus, highs_version
 from corridor_sim.engines.commodity.build import build, build_const, upper_bounds
 from corridor_sim.engines.commodity.diagnose import unbounded_error
 from corridor_sim.engines.commodity.layout import LP, Inputs, Solved
@@ -69,35 +68,14 @@ def block_size(net: CommodityNetwork, inp: Inputs, block_periods: int | None) ->
     return max(1, TARGET_BLOCK_VARIABLES // max(1, inp.vars_per_period))
 
 
-def _highs(lp: LP):  # noqa: ANN202 - highspy's type, imported lazily
-    """Return a silent HiGHS instance holding `lp`."""
-    import highspy  # only the block path needs it
-
-    # the bare binding: no callback machinery, no start-up banner (Highs where it is missing)
-    h = getattr(highspy, "_Highs", highspy.Highs)()
-    h.setOptionValue("output_flag", False)
-    a = lp.a_eq.tocsc()
-    model = highspy.HighsLp()
-    model.num_col_, model.num_row_ = a.shape[1], a.shape[0]
-    model.col_cost_ = lp.c
-    model.col_lower_ = lp.bounds[:, 0]
-    model.col_upper_ = lp.bounds[:, 1]
-    model.row_lower_ = lp.b_eq
-    model.row_upper_ = lp.b_eq
-    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.start_ = a.indptr
-    model.a_matrix_.index_ = a.indices
-    model.a_matrix_.value_ = a.data
-    h.passModel(model)
-    return h
+def _highs(lp: LP) -> HighsLP:
+    """Return the shared HiGHS wrapper holding `lp` (equality rows ``a_eq x = b_eq``)."""
+    return HighsLP(lp.c, lp.a_eq, lp.b_eq, lp.b_eq, lp.bounds[:, 0], lp.bounds[:, 1])
 
 
 def solver_name() -> str:
     """``HiGHS <version> (highspy, warm-started blocks)``."""
-    import highspy
-
-    version = f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}"
-    return f"HiGHS {version}.{highspy.HIGHS_VERSION_PATCH} (highspy, warm-started blocks)"
+    return f"HiGHS {highs_version()} (highspy, warm-started blocks)"
 
 
 def solve_blocks(net: CommodityNetwork, inp: Inputs, k: int) -> Solved:
@@ -108,15 +86,12 @@ def solve_blocks(net: CommodityNetwork, inp: Inputs, k: int) -> Solved:
     SolverError
         A block is unbounded (the message names the runaway arcs and nodes) or HiGHS failed.
     """
-    import highspy
-
     t_n = inp.n_periods
     n_blocks = -(-t_n // k)
     out = Solved.empty(inp, solver=solver_name(), blocks=n_blocks, block_periods=k)
-    status = highspy.HighsModelStatus
-    h: Any  # highspy's instance for the current block length, made on the first block
-    lp: LP
-    length, messages = 0, set[str]()
+    h: HighsLP | None = None
+    lp: LP | None = None
+    length, messages = 0, set()
     for start in range(0, t_n, k):
         stop = min(start + k, t_n)
         if stop - start != length:  # first block, or a shorter last one: a new model
@@ -125,39 +100,36 @@ def solve_blocks(net: CommodityNetwork, inp: Inputs, k: int) -> Solved:
                 messages.add("empty LP (no variables)")
                 continue
             h = _highs(lp)
-            cols = np.arange(lp.c.size, dtype=np.int32)
-            lower, upper = lp.bounds[:, 0].copy(), lp.bounds[:, 1]
-        elif lp.c.size == 0:
+            upper = lp.bounds[:, 1]
+        elif lp is None or h is None or lp.c.size == 0:
             continue
         else:
             upper = upper_bounds(inp, start, stop)
-            h.changeColsBounds(cols.size, cols, lower, upper)
-        h.run()
-        model_status = h.getModelStatus()
-        if model_status != status.kOptimal:
-            text = h.modelStatusToString(model_status)
-            # a block without storage is always feasible (all zero), so "infeasible or
-            # unbounded" from presolve means unbounded
-            if model_status in (status.kUnbounded, status.kUnboundedOrInfeasible):
-                raise unbounded_error(net, build(inp, start, stop), text)
+            h.update(col_hi=upper)
+        sol = h.solve()
+        if sol.status is not LinprogStatus.OPTIMAL:
+            # a block without storage is always feasible (all zero): an LP that is not
+            # optimal after the wrapper's run without presolve is unbounded
+            if sol.status in (LinprogStatus.UNBOUNDED, LinprogStatus.INFEASIBLE):
+                raise unbounded_error(net, build(inp, start, stop), sol.message)
             msg = (
                 f"network {net.name!r}: HiGHS failed on periods {start}..{stop - 1} "
-                f"with status {text!r}"
+                f"with {sol.message!r}"
             )
             raise SolverError(msg)
-        messages.add(h.modelStatusToString(model_status))
-        _store(out, lp, h, start, stop, upper)
-        out.objective += h.getInfo().objective_function_value + build_const(inp, start, stop)
+        messages.add(sol.message.removeprefix("HiGHS model status "))
+        _store(out, lp, sol, start, stop, upper)
+        out.objective += sol.fun + build_const(inp, start, stop)
     out.message = ", ".join(sorted(messages))
     return out
 
 
-def _store(out: Solved, lp: LP, h: object, start: int, stop: int, upper: np.ndarray) -> None:
+def _store(
+    out: Solved, lp: LP, sol: HighsSolution, start: int, stop: int, upper: np.ndarray
+) -> None:
     """Copy the block's primal values and duals into rows ``start .. stop - 1`` of `out`."""
-    sol = h.getSolution()  # type: ignore[attr-defined]
     lay = lp.layout
-    x = np.asarray(sol.col_value, dtype=float)
-    dual = np.asarray(sol.col_dual, dtype=float)
+    x, dual = sol.x, sol.col_dual
     flow = lay.block(x, "flow")
     out.flow[start:stop] = flow
     out.supplied[start:stop] = lay.block(x, "supply")
@@ -169,4 +141,4 @@ def _store(out: Solved, lp: LP, h: object, start: int, stop: int, upper: np.ndar
     safe = np.where(finite, cap, 0.0)
     at_upper = finite & (flow >= safe - 1e-9 * np.maximum(1.0, safe))
     out.shadow[start:stop] = np.where(at_upper, -lay.block(dual, "flow"), 0.0)
-    out.price[start:stop] = np.asarray(sol.row_dual, dtype=float).reshape(stop - start, -1)
+    out.price[start:stop] = sol.row_dual.reshape(stop - start, -1)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
@@ -49,6 +51,24 @@ class MaxFlowResult:
     def _repr_html_(self) -> str:
         """Return a card for notebooks: value, cut and the arcs' flows."""
         return engine_html(self)
+
+    def display_fields(self) -> list[tuple[str, Any]]:
+        """Value, cut and sizes (see ``_shared.display.ShowsItself``)."""
+        return [
+            ("value", float(self.value)),
+            ("cut_arcs", list(self.cut_arcs)),
+            ("source_side", f"{len(self.source_side)} nodes"),
+            ("arcs", len(self.flows)),
+        ]
+
+    def display_tables(self, *, brief: bool = False) -> dict[str, pd.DataFrame]:
+        """Return no tables (the flows are a card section)."""
+        return {}
+
+    def display_card(self) -> tuple[list[tuple[str, Any]], dict[str, pd.DataFrame]]:
+        """Return the arcs' flows as a card section, largest first."""
+        flows = pd.DataFrame({"arc": list(self.flows), "flow": list(self.flows.values())})
+        return [], {"flows": flows.sort_values("flow", ascending=False)}
 
 
 def max_flow(

@@ -136,7 +136,7 @@ class ExtData:
 
     ``table`` (line/trafo/dcline), ``element`` (pandapower index), ``branch_row`` (row of
     the DC model for line/trafo, -1 for dclines), ``dc_pos`` (position in
-    ``NetData.dc_element`` for dclines, -1 otherwise), ``min_mw``, ``max_mw``,
+    ``NetData.dclines.element`` for dclines, -1 otherwise), ``min_mw``, ``max_mw``,
     ``cost_eur_per_mw`` (the total per MW, with the per-km part), ``ac`` / ``dc`` (positions
     of the AC / HVDC ratings in these arrays).
     """
@@ -211,7 +211,7 @@ def resolve(
         "line": dict(zip(model.line_index.tolist(), model.line_row.tolist(), strict=True)),
         "trafo": dict(zip(model.trafo_index.tolist(), model.trafo_row.tolist(), strict=True)),
     }
-    dc_pos = {int(e): k for k, e in enumerate(data.dc_element)}
+    dc_pos = {int(e): k for k, e in enumerate(data.dclines.element)}
     cols: dict[str, list] = {k: [] for k in ExtData.__slots__}
     seen: set[tuple[str, int]] = set()
     for raw, spec in extendable.items():

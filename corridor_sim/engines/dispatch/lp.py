@@ -9,12 +9,19 @@ with their shadow values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from corridor_sim.engines._shared.highs import HighsSolution, LinprogStatus, solve_highs
+from corridor_sim.engines._shared.highs import (
+    PROCESS_LP_CACHE,
+    HighsSolution,
+    LinprogStatus,
+    solve_highs,
+    structure_key,
+)
 from corridor_sim.engines.dispatch.extendable import ExtData
 from corridor_sim.engines.dispatch.netdata import NetData
 from corridor_sim.engines.dispatch.rows import Layout, LinearProgram, build, layout
@@ -74,8 +81,9 @@ def _check_bounds(data: NetData, block: Block) -> None:
     bad = block.lo > block.hi + _TOL_MW
     if bad.any():
         h, j = np.argwhere(bad)[0]
+        unit = f"{data.units.type[j]} {int(data.units.element[j])}"
         msg = (
-            f"{data.unit_type[j]} {int(data.unit_element[j])} in hour {_plain(block.hours[h])!r}: "
+            f"{unit} in hour {_plain(block.hours[h])!r}: "
             f"lower limit {float(block.lo[h, j])!r} MW exceeds the hour's maximum "
             f"{float(block.hi[h, j])!r} MW "
             "(min_p_mw above the available output); expected min_p_mw <= available"
@@ -111,11 +119,19 @@ def solve_block(
     *,
     formulation: str,
     voll_eur_per_mwh: float,
-    options: dict[str, object] | None = None,
+    options: Mapping[str, bool | float | str] | None = None,
+    chain: set[str] | None = None,
+    warm_start: bool = False,
 ) -> BlockSolution:
-    """Build and solve the LP of one block of hours in `formulation` (``ptdf``/``angle``).
+    """Build and solve the LP of one block of hours in `formulation` (see ``FORMULATIONS``).
 
-    `options` are HiGHS options (e.g. ``{"threads": 1}``).
+    `options` are HiGHS options (e.g. ``{"threads": 1}``). With `chain` (the structure keys
+    already solved in this dispatch) the LP comes from the process's LP cache
+    (:data:`~corridor_sim.engines._shared.highs.PROCESS_LP_CACHE`: built once per worker,
+    only costs and bounds change) and is solved from scratch, as a new instance would;
+    with `warm_start` it starts from the basis of the previous block of the same structure
+    in this dispatch instead (the first block of each structure starts cold, so the answer
+    never depends on what the process solved before). None: a new LP, cold.
     """
     _check_bounds(data, block)
     lay = layout(data, ext, formulation)
@@ -123,7 +139,16 @@ def solve_block(
         data, ext, lay, lo=block.lo, hi=block.hi, load_mw=block.load_mw,
         dc_max_mw=block.dc_max_mw, dc_avail=block.dc_avail, voll_eur_per_mwh=voll_eur_per_mwh,
     )  # fmt: skip
-    res = solve_highs(lp.c, lp.a, lp.row_lo, lp.row_hi, lp.col_lo, lp.col_hi, options=options)
+    args = (lp.c, lp.a, lp.row_lo, lp.row_hi, lp.col_lo, lp.col_hi)
+    if chain is None:
+        res = solve_highs(*args, options=options)
+    else:
+        key = structure_key(lp.a, options)
+        highs, _ = PROCESS_LP_CACHE.get(*args, options=options, key=key)
+        if not (warm_start and key in chain):
+            highs.clear_basis()
+        chain.add(key)
+        res = highs.solve()
     _check_status(res, block)
     return _solution(data, block, ext, lay, lp, res)
 
@@ -137,24 +162,30 @@ def _duals(
     """
     y = res.row_dual[: n_h * lay.n_rows].reshape(n_h, lay.n_rows)
     rows = lay.rows
-    y_lim, y_up, y_lo = y[:, rows["lim"]], y[:, rows["xup"]], y[:, rows["xlo"]]
+    y_lim, y_up, y_lo = (
+        y[:, rows["branch_limit"]],
+        y[:, rows["extendable_upper"]],
+        y[:, rows["extendable_lower"]],
+    )
     branch_mu = np.zeros((n_h, data.model.n_branch))
     if lay.formulation == "kirchhoff":
         nv = lay.nv
-        reduced = res.col_dual[: n_h * nv].reshape(n_h, nv)[:, lay.sl["flow"]]
-        branch_mu[:, lay.fixed] = np.abs(reduced[:, lay.fixed])
+        reduced = res.col_dual[: n_h * nv].reshape(n_h, nv)[:, lay.sl["branch_flow"]]
+        branch_mu[:, lay.fixed_branches] = np.abs(reduced[:, lay.fixed_branches])
     if lay.formulation in ("angle", "kirchhoff"):
-        lmp = y[:, rows["bal"]]
+        lmp = y[:, rows["nodal_balance"]]
     else:
-        lmp = y[:, rows["bal"]][:, data.island]
-        if lay.fixed.size:
-            lmp = lmp + y_lim @ data.ptdf[lay.fixed]
-        if lay.xac.size:
-            lmp = lmp + (y_up - y_lo) @ data.ptdf[lay.xac]
+        lmp = y[:, rows["nodal_balance"]][:, data.island]
+        if lay.fixed_branches.size:
+            lmp = lmp + y_lim @ data.ptdf[lay.fixed_branches]
+        if lay.extendable_branches.size:
+            lmp = lmp + (y_up - y_lo) @ data.ptdf[lay.extendable_branches]
     if lay.formulation != "kirchhoff":
-        branch_mu[:, lay.fixed] = np.abs(y_lim)  # <= 0 at the upper limit, >= 0 at the lower
-    branch_mu[:, lay.xac] = -(y_up + y_lo)
-    x_dc_mu = -(y[:, rows["xfwd"]] + y[:, rows["xrev"]])
+        branch_mu[:, lay.fixed_branches] = np.abs(
+            y_lim
+        )  # <= 0 at the upper limit, >= 0 at the lower
+    branch_mu[:, lay.extendable_branches] = -(y_up + y_lo)
+    x_dc_mu = -(y[:, rows["extendable_dcline_forward"]] + y[:, rows["extendable_dcline_reverse"]])
     return lmp, branch_mu, x_dc_mu
 
 
@@ -172,43 +203,46 @@ def _solution(  # noqa: PLR0913
     rating = res.x[n_h * nv :]
     lmp, branch_mu, x_dc_mu = _duals(data, lay, res, n_h)
     if lay.formulation == "kirchhoff":
-        flow = x[:, sl["flow"]]
+        flow = x[:, sl["branch_flow"]]
     elif lay.formulation == "angle":
-        theta = x[:, sl["theta"]]
+        theta = x[:, sl["voltage_angle"]]
         flow = np.asarray((data.model.bf @ theta.T).T) + data.model.p_shift_branch_mw
     else:
         pinj = x @ lp.a_inj.T + lp.finj
         flow = pinj @ data.ptdf.T + data.offset_mw
     reduced = res.col_dual[: n_h * nv].reshape(n_h, nv)
-    fwd, rev = x[:, sl["fwd"]], x[:, sl["rev"]]
-    keep = data.dc_keep
+    fwd, rev = x[:, sl["dcline_forward"]], x[:, sl["dcline_reverse"]]
+    keep = data.dclines.keep
     # a column with a negative reduced cost sits at its upper bound: its rating binds
-    dc_mu = -(np.minimum(reduced[:, sl["fwd"]], 0.0) + np.minimum(reduced[:, sl["rev"]], 0.0))
+    dc_mu = -(
+        np.minimum(reduced[:, sl["dcline_forward"]], 0.0)
+        + np.minimum(reduced[:, sl["dcline_reverse"]], 0.0)
+    )
     dc_max = block.dc_max_mw.copy()
     x_pos = ext.dc_pos[ext.dc]
     dc_mu[:, x_pos] = x_dc_mu
     dc_max[:, x_pos] = block.dc_avail[:, x_pos] * rating[ext.dc]
     branch_lim = np.repeat(data.branch_limit_mw[None, :], n_h, axis=0)
-    branch_lim[:, lay.xac] = rating[ext.ac]
+    branch_lim[:, lay.extendable_branches] = rating[ext.ac]
     value = np.zeros(ext.size)
-    value[ext.ac] = branch_mu[:, lay.xac].sum(axis=0)
+    value[ext.ac] = branch_mu[:, lay.extendable_branches].sum(axis=0)
     value[ext.dc] = (block.dc_avail[:, x_pos] * x_dc_mu).sum(axis=0)
     return BlockSolution(
-        unit_p=x[:, sl["unit"]],
+        unit_p=x[:, sl["generation"]],
         unit_hi=block.hi,
-        unserved=x[:, sl["uns"]],
+        unserved=x[:, sl["unserved"]],
         load_mw=block.load_mw,
         lmp=lmp,
         flow=flow,
         branch_mu=branch_mu,
         dc_p=fwd - keep * rev,
         dc_max=dc_max,
-        dc_loss=(1.0 - keep) * (fwd + rev) + lp.dc_on * data.dc_loss_mw,
+        dc_loss=(1.0 - keep) * (fwd + rev) + lp.dc_on * data.dclines.loss_mw,
         dc_mu=dc_mu,
-        st_p=x[:, sl["ch"]] - x[:, sl["dis"]],
-        st_soc=x[:, sl["soc"]],
+        st_p=x[:, sl["storage_charge"]] - x[:, sl["storage_discharge"]],
+        st_soc=x[:, sl["state_of_charge"]],
         branch_lim=branch_lim,
-        objective_eur=res.fun + n_h * float(data.unit_cost0.sum()),
+        objective_eur=res.fun + n_h * float(data.units.cost0.sum()),
         solve_s=res.solve_s,
         n_variables=int(lp.c.size),
         n_constraints=int(lp.a.shape[0]),

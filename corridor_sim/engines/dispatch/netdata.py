@@ -18,27 +18,92 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from corridor_sim.engines._shared.dcmodel import DCModel
+from corridor_sim.engines._shared.dcmodel import DENSE_INVERSE_MAX_BUS, DCModel
+from corridor_sim.engines._shared.factor import factorise
 from corridor_sim.errors import SpecError
 from corridor_sim.units import PERCENT
 
-__all__ = ["NetData", "coupled", "read_net"]
+__all__ = ["DCLines", "FixedLoads", "NetData", "Storages", "Units", "coupled", "read_net"]
 
 _EPS_PCT = 1e-9
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class NetData:
-    """Hour-independent arrays of one net (see the module docstring).
+class Units:
+    """The LP's unit columns (one per in-service element), one entry per unit.
 
-    Units (one LP column per hour each): ``unit_type`` (``ext_grid``/``gen``/``sgen``/
-    ``load``/``storage``), ``unit_element`` (pandapower index), ``unit_row`` (bus row),
-    ``unit_sign`` (+1 generator convention, -1 load convention), ``unit_cost`` (EUR per MW
-    of the element's own ``p_mw``, pandapower's sign rule), ``unit_cost0`` (EUR per hour),
-    ``unit_lo``/``unit_hi`` (static bounds of ``p_mw``), ``unit_fixed`` (bounds equal),
-    ``unit_curtailable`` (sgen whose upper bound is an availability), ``unit_ramp_up``/
-    ``unit_ramp_down`` (MW per hour from the optional ``ramp_up_mw_per_h`` /
-    ``ramp_down_mw_per_h`` columns; inf without a limit).
+    ``type`` (``ext_grid``/``gen``/``sgen``/``load``/``storage``), ``element`` (pandapower
+    index), ``row`` (bus row), ``sign`` (+1 generator convention, -1 load convention),
+    ``cost`` (EUR per MW of the element's own ``p_mw``, pandapower's sign rule), ``cost0``
+    (EUR per hour), ``lo``/``hi`` (static bounds of ``p_mw``), ``fixed`` (bounds equal),
+    ``curtailable`` (sgen whose upper bound is an availability), ``ramp_up``/``ramp_down``
+    (MW per hour from the optional ``ramp_up_mw_per_h`` / ``ramp_down_mw_per_h`` columns;
+    inf without a limit).
+    """
+
+    type: np.ndarray
+    element: np.ndarray
+    row: np.ndarray
+    sign: np.ndarray
+    cost: np.ndarray
+    cost0: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    fixed: np.ndarray
+    curtailable: np.ndarray
+    ramp_up: np.ndarray
+    ramp_down: np.ndarray
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FixedLoads:
+    """In-service loads that are not controllable: demand (MW) that may go unserved."""
+
+    element: np.ndarray
+    row: np.ndarray
+    p_mw: np.ndarray
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DCLines:
+    """In-service HVDC links with both ends on solved buses.
+
+    ``keep``: MW delivered per MW sent (``1 - loss_percent / 100``); ``loss_mw``: fixed loss
+    while in use; ``max_mw``: rating; ``cost``: EUR per MW sent.
+    """
+
+    element: np.ndarray
+    from_row: np.ndarray
+    to_row: np.ndarray
+    keep: np.ndarray
+    loss_mw: np.ndarray
+    max_mw: np.ndarray
+    cost: np.ndarray
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Storages:
+    """Storage units the LP schedules (charge, discharge, state of charge)."""
+
+    element: np.ndarray
+    row: np.ndarray
+    charge_max_mw: np.ndarray
+    discharge_max_mw: np.ndarray
+    e_min_mwh: np.ndarray
+    e_max_mwh: np.ndarray
+    e0_mwh: np.ndarray
+    eta_charge: np.ndarray
+    eta_discharge: np.ndarray
+    cost: np.ndarray
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class NetData:
+    """Hour-independent arrays of one net (see the module docstring), per component type.
+
+    The network (``model``, bus rows, islands, branch limits) and ``units``
+    (:class:`Units`), ``loads`` (:class:`FixedLoads`), ``dclines`` (:class:`DCLines`) and
+    ``storage`` (:class:`Storages`).
     """
 
     model: DCModel
@@ -52,38 +117,10 @@ class NetData:
     branch_element: np.ndarray
     branch_limit_mw: np.ndarray  # inf when not monitored
     monitored: np.ndarray  # branch rows with a finite limit
-    unit_type: np.ndarray
-    unit_element: np.ndarray
-    unit_row: np.ndarray
-    unit_sign: np.ndarray
-    unit_cost: np.ndarray
-    unit_cost0: np.ndarray
-    unit_lo: np.ndarray
-    unit_hi: np.ndarray
-    unit_fixed: np.ndarray
-    unit_curtailable: np.ndarray
-    unit_ramp_up: np.ndarray  # MW per hour, inf = no limit
-    unit_ramp_down: np.ndarray
-    load_element: np.ndarray
-    load_row: np.ndarray
-    load_p_mw: np.ndarray
-    dc_element: np.ndarray
-    dc_from_row: np.ndarray
-    dc_to_row: np.ndarray
-    dc_keep: np.ndarray  # MW delivered per MW sent
-    dc_loss_mw: np.ndarray
-    dc_max_mw: np.ndarray
-    dc_cost: np.ndarray
-    st_element: np.ndarray
-    st_row: np.ndarray
-    st_charge_max_mw: np.ndarray
-    st_discharge_max_mw: np.ndarray
-    st_e_min_mwh: np.ndarray
-    st_e_max_mwh: np.ndarray
-    st_e0_mwh: np.ndarray
-    st_eta_charge: np.ndarray
-    st_eta_discharge: np.ndarray
-    st_cost: np.ndarray
+    units: Units
+    loads: FixedLoads
+    dclines: DCLines
+    storage: Storages
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -103,8 +140,8 @@ class NetData:
 
 def coupled(data: NetData) -> bool:
     """Whether anything links consecutive hours (storage or ramping limits)."""
-    ramps = np.isfinite(data.unit_ramp_up) | np.isfinite(data.unit_ramp_down)
-    return bool(data.st_element.size or ramps.any())
+    ramps = np.isfinite(data.units.ramp_up) | np.isfinite(data.units.ramp_down)
+    return bool(data.storage.element.size or ramps.any())
 
 
 def _col(table: pd.DataFrame, name: str, default: float) -> np.ndarray:
@@ -165,8 +202,11 @@ def _ptdf(model: DCModel, refs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     nonref = np.setdiff1d(np.arange(model.n_bus), refs)
     ptdf = np.zeros((model.n_branch, model.n_bus))
     if nonref.size and model.n_branch:
-        b = model.bbus[nonref][:, nonref].toarray()
-        ptdf[:, nonref] = model.bf[:, nonref].toarray() @ np.linalg.inv(b)
+        bf = model.bf[:, nonref].toarray()
+        if nonref.size <= DENSE_INVERSE_MAX_BUS:
+            ptdf[:, nonref] = bf @ np.linalg.inv(model.bbus[nonref][:, nonref].toarray())
+        else:  # Bbus is symmetric: PTDF.T = Bbus^-1 Bf.T, solved with the sparse LU
+            ptdf[:, nonref] = factorise(model.bbus[nonref][:, nonref]).solve(bf.T).T
     offset = model.p_shift_branch_mw - ptdf @ model.p_shift_bus_mw
     return ptdf, offset
 
@@ -246,11 +286,11 @@ class _Units:
             for (name, _), v in zip(self._FIELDS, values, strict=True):
                 self.cols[name].append(v)
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        """Return the ``unit_*`` fields of :class:`NetData`."""
-        return {
-            f"unit_{name}": np.asarray(self.cols[name], dtype=dtype) for name, dtype in self._FIELDS
-        }
+    def arrays(self) -> Units:
+        """Return the collected units."""
+        return Units(
+            **{name: np.asarray(self.cols[name], dtype=dtype) for name, dtype in self._FIELDS}
+        )
 
 
 def _add_generators(net: pp.pandapowerNet, units: _Units) -> None:
@@ -284,10 +324,8 @@ def _add_generators(net: pp.pandapowerNet, units: _Units) -> None:
         units.add("load", sub, -1.0, lo, hi, np.zeros(len(sub), bool))
 
 
-def _fixed_loads(
-    net: pp.pandapowerNet, rows_of: Callable[[pd.Series], np.ndarray]
-) -> dict[str, np.ndarray]:
-    """Return the ``load_*`` fields: fixed in-service loads (demand that may go unserved)."""
+def _fixed_loads(net: pp.pandapowerNet, rows_of: Callable[[pd.Series], np.ndarray]) -> FixedLoads:
+    """Return the fixed in-service loads (demand that may go unserved)."""
     ld = net.load
     ctrl_load = _flag(ld, "controllable", False) if len(ld) else np.zeros(0, bool)
     fixed_ld = ld[~ctrl_load] if len(ld) else ld
@@ -304,11 +342,11 @@ def _fixed_loads(
         )
         raise SpecError(msg)
     keep = ld_active & (ld_rows >= 0)
-    return {
-        "load_element": fixed_ld.index.to_numpy()[keep] if len(fixed_ld) else np.zeros(0, np.int64),
-        "load_row": ld_rows[keep],
-        "load_p_mw": ld_p[keep],
-    }
+    return FixedLoads(
+        element=fixed_ld.index.to_numpy()[keep] if len(fixed_ld) else np.zeros(0, np.int64),
+        row=ld_rows[keep],
+        p_mw=ld_p[keep],
+    )
 
 
 def _scheduled_storage(
@@ -339,16 +377,15 @@ def _storage(
     *,
     round_trip_efficiency_pct: float,
     initial_soc_pct: float,
-) -> dict[str, np.ndarray]:
-    """Return the ``st_*`` fields of the scheduled storage units `sto`, checked."""
+) -> Storages:
+    """Return the scheduled storage units `sto`, checked."""
     if not len(sto):
         none = np.zeros(0)
-        return {
-            "st_element": np.zeros(0, np.int64), "st_row": np.zeros(0, np.int64),
-            "st_charge_max_mw": none, "st_discharge_max_mw": none, "st_e_min_mwh": none,
-            "st_e_max_mwh": none, "st_e0_mwh": none, "st_eta_charge": none,
-            "st_eta_discharge": none, "st_cost": none,
-        }  # fmt: skip
+        return Storages(
+            element=np.zeros(0, np.int64), row=np.zeros(0, np.int64), charge_max_mw=none,
+            discharge_max_mw=none, e_min_mwh=none, e_max_mwh=none, e0_mwh=none,
+            eta_charge=none, eta_discharge=none, cost=none,
+        )  # fmt: skip
     cmax = _col(sto, "max_p_mw", np.nan)
     dmax = -_col(sto, "min_p_mw", np.nan)
     dmax = np.where(np.isnan(dmax), cmax, dmax)
@@ -374,24 +411,24 @@ def _storage(
         )
         raise SpecError(msg)
     eta = np.sqrt(rte)  # the round trip split evenly between charging and discharging
-    return {
-        "st_element": sto.index.to_numpy(),
-        "st_row": rows_of(sto["bus"]),
-        "st_charge_max_mw": cmax,
-        "st_discharge_max_mw": dmax,
-        "st_e_min_mwh": e_min,
-        "st_e_max_mwh": e_max,
-        "st_e0_mwh": soc0 / PERCENT * e_max,
-        "st_eta_charge": eta,
-        "st_eta_discharge": eta,
-        "st_cost": np.array([costs.get(("storage", int(e)), (0.0, 0.0))[0] for e in sto.index]),
-    }
+    return Storages(
+        element=sto.index.to_numpy(),
+        row=rows_of(sto["bus"]),
+        charge_max_mw=cmax,
+        discharge_max_mw=dmax,
+        e_min_mwh=e_min,
+        e_max_mwh=e_max,
+        e0_mwh=soc0 / PERCENT * e_max,
+        eta_charge=eta,
+        eta_discharge=eta,
+        cost=np.array([costs.get(("storage", int(e)), (0.0, 0.0))[0] for e in sto.index]),
+    )
 
 
 def _dclines(
     net: pp.pandapowerNet, rows_of: Callable[[pd.Series], np.ndarray], costs: dict
-) -> dict[str, np.ndarray]:
-    """Return the ``dc_*`` fields: in-service HVDC links with both ends on solved buses."""
+) -> DCLines:
+    """Return the in-service HVDC links with both ends on solved buses."""
     dc = net.dcline if "dcline" in net else pd.DataFrame()
     if len(dc):
         dc = dc[_flag(dc, "in_service", True)]
@@ -404,15 +441,15 @@ def _dclines(
             "expected both ends reachable from an ext_grid or a gen with slack=True"
         )
         raise SpecError(msg)
-    return {
-        "dc_element": dc.index.to_numpy() if len(dc) else np.zeros(0, np.int64),
-        "dc_from_row": dc_f,
-        "dc_to_row": dc_t,
-        "dc_keep": 1.0 - _col(dc, "loss_percent", 0.0) / PERCENT,
-        "dc_loss_mw": _col(dc, "loss_mw", 0.0),
-        "dc_max_mw": _col(dc, "max_p_mw", np.nan),
-        "dc_cost": np.array([costs.get(("dcline", int(e)), (0.0, 0.0))[0] for e in dc.index]),
-    }
+    return DCLines(
+        element=dc.index.to_numpy() if len(dc) else np.zeros(0, np.int64),
+        from_row=dc_f,
+        to_row=dc_t,
+        keep=1.0 - _col(dc, "loss_percent", 0.0) / PERCENT,
+        loss_mw=_col(dc, "loss_mw", 0.0),
+        max_mw=_col(dc, "max_p_mw", np.nan),
+        cost=np.array([costs.get(("dcline", int(e)), (0.0, 0.0))[0] for e in dc.index]),
+    )
 
 
 def read_net(
@@ -454,8 +491,8 @@ def read_net(
         branch_element=model.branch_element_index,
         branch_limit_mw=limit,
         monitored=np.flatnonzero(np.isfinite(limit)),
-        **units.arrays(),
-        **loads,
-        **_dclines(net, rows_of, costs),
-        **stores,
+        units=units.arrays(),
+        loads=loads,
+        dclines=_dclines(net, rows_of, costs),
+        storage=stores,
     )

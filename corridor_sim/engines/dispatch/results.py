@@ -8,17 +8,19 @@ blocks into the long tables; :meth:`DispatchResult.to_result` gives the standard
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from corridor_sim.engines._shared.display import engine_html, engine_repr
+from corridor_sim.engines._shared.display import engine_html, engine_repr, span
 from corridor_sim.engines._shared.highs import LinprogStatus
 from corridor_sim.engines._shared.tidy import ElementIds, ids_of, keyed_frame, periods_of
 from corridor_sim.engines.dispatch.extendable import ExtData
 from corridor_sim.engines.dispatch.lp import BlockSolution
 from corridor_sim.engines.dispatch.netdata import NetData
 from corridor_sim.results.result import Result, summary_frame
+from corridor_sim.results.tolerance import magnitude, snap
 from corridor_sim.units import PERCENT
 
 __all__ = ["DispatchResult", "assemble"]
@@ -109,6 +111,39 @@ class DispatchResult:
     def _repr_html_(self) -> str:
         """Return a card for notebooks: fields, key rows and the tables (rows, columns)."""
         return engine_html(self)
+
+    def display_fields(self) -> list[tuple[str, Any]]:
+        """Status, hours, cost, unserved and curtailed energy (``ShowsItself``)."""
+        hours = self.hours if self.hours is not None else pd.Index(pd.unique(self.prices["hour"]))
+        unserved = float(self.unserved["p_mw"].sum()) if len(self.unserved) else 0.0
+        gen = self.generation
+        curtailed = float(gen["curtailed_mw"].sum()) if "curtailed_mw" in gen else 0.0
+        return [
+            ("status", self.status),
+            ("hours", span(pd.Index(hours))),
+            ("objective_eur", float(self.objective_eur)),
+            ("unserved_mwh", unserved),
+            ("curtailed_mwh", curtailed),
+            ("extendable", len(self.ratings) or None),
+            ("formulation", self.meta.get("formulation")),
+        ]
+
+    def display_tables(self, *, brief: bool = False) -> dict[str, pd.DataFrame]:  # noqa: ARG002
+        """Return the dispatch's tables (``ratings`` when branches were extendable)."""
+        tables = {
+            "generation": self.generation,
+            "flows": self.flows,
+            "unserved": self.unserved,
+            "prices": self.prices,
+            "storage": self.storage,
+        }
+        if len(self.ratings):
+            tables["ratings"] = self.ratings
+        return tables
+
+    def display_card(self) -> tuple[list[tuple[str, Any]], dict[str, pd.DataFrame]]:
+        """Return the LP's size for the card: blocks, variables, solver time."""
+        return [(k, self.meta.get(k)) for k in ("blocks", "n_variables", "solve_s")], {}
 
     def _hour_index(self) -> pd.Index:
         if self.hours is not None:
@@ -325,29 +360,30 @@ def assemble(  # noqa: PLR0913
         "dc_max", "dc_loss", "dc_mu", "st_p", "st_soc", "branch_lim",
     )  # fmt: skip
     cat = {k: np.concatenate([getattr(p, k) for p in parts]) for k in hourly}
+    _clean(cat, data)
     p_el = cat["unit_p"]
     gen = _tidy(
         index,
-        {"element_type": data.unit_type.astype(str), "element": data.unit_element},
+        {"element_type": data.units.type.astype(str), "element": data.units.element},
         {
-            "p_mw": p_el * data.unit_sign,
-            "available_mw": cat["unit_hi"] * data.unit_sign,
+            "p_mw": p_el * data.units.sign,
+            "available_mw": cat["unit_hi"] * data.units.sign,
             "curtailed_mw": np.where(
-                data.unit_curtailable, np.maximum(cat["unit_hi"] - p_el, 0.0), 0.0
+                data.units.curtailable, np.maximum(cat["unit_hi"] - p_el, 0.0), 0.0
             ),
-            "cost_eur": p_el * data.unit_cost + data.unit_cost0,
+            "cost_eur": p_el * data.units.cost + data.units.cost0,
         },
     )
     uns = _tidy(
         index,
-        {"load": data.load_element},
+        {"load": data.loads.element},
         {"p_mw": cat["unserved"], "demand_mw": cat["load_mw"]},
     )
     rows = data.bus_row
     price = np.where(rows[None, :] >= 0, cat["lmp"][:, np.maximum(rows, 0)], np.nan)
     prices = _tidy(index, {"bus": data.bus_index}, {"price_eur_per_mwh": price})
     sto = _tidy(
-        index, {"element": data.st_element}, {"p_mw": cat["st_p"], "soc_mwh": cat["st_soc"]}
+        index, {"element": data.storage.element}, {"p_mw": cat["st_p"], "soc_mwh": cat["st_soc"]}
     )
     meta = {
         "blocks": len(parts),
@@ -377,6 +413,27 @@ def assemble(  # noqa: PLR0913
     )
 
 
+def _clean(cat: dict[str, np.ndarray], data: NetData) -> None:
+    """Snap solver round-off to 0 and to the bounds, in place (``results.tolerance``).
+
+    Power scale: the largest finite load, unit maximum, branch or dcline limit; a dispatch
+    within the tolerance of the unit's maximum is at it (nothing curtailed), unserved power
+    within it of the load is the load, a flow within it of its limit (either direction) is
+    at it. Duals are snapped at the scale of the cost coefficients.
+    """
+    power = magnitude(cat["load_mw"], cat["unit_hi"], cat["branch_lim"], cat["dc_max"])
+    snap(cat["unit_p"], power, upper=cat["unit_hi"])
+    snap(cat["unserved"], power, upper=cat["load_mw"])
+    lim = cat["branch_lim"]
+    snap(cat["flow"], power, upper=lim, lower=-lim)
+    snap(cat["dc_p"], power, upper=cat["dc_max"], lower=-cat["dc_max"])
+    for key in ("dc_loss", "st_p", "st_soc"):
+        snap(cat[key], power)
+    money = magnitude(data.unit_cost)
+    for key in ("lmp", "branch_mu", "dc_mu"):
+        snap(cat[key], money)
+
+
 def _flows_table(data: NetData, ext: ExtData, cat: dict, index: pd.Index) -> pd.DataFrame:
     n_h = len(index)
     ok = data.branch_element >= 0
@@ -402,14 +459,14 @@ def _flows_table(data: NetData, ext: ExtData, cat: dict, index: pd.Index) -> pd.
             "shadow_price_eur_per_mwh": cat["branch_mu"][:, rows].ravel(),
         }
     )
-    n_d = data.dc_element.size
+    n_d = data.dclines.element.size
     dc_lim = cat["dc_max"]
     with np.errstate(divide="ignore", invalid="ignore"):
         dc_pct = np.where(dc_lim > 0, np.abs(cat["dc_p"]) / dc_lim * PERCENT, np.nan)
     dc = pd.DataFrame(
         {
             "branch_type": "dcline",
-            "element": np.tile(data.dc_element, n_h),
+            "element": np.tile(data.dclines.element, n_h),
             "hour": np.repeat(np.asarray(index), n_d),
             "p_mw": cat["dc_p"].ravel(),
             "limit_mw": dc_lim.ravel(),

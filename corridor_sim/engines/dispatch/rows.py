@@ -1,4 +1,4 @@
-"""Matrices of the dispatch LP for one block of hours, in the PTDF or the angle formulation.
+"""Matrices of the dispatch LP for one block of hours, in one of three formulations.
 
 Columns are hour-major: every hour has the same ``nv`` columns (:func:`layout`), then come
 the extendable ratings (one column each for the whole block). Every hour has the same rows
@@ -6,9 +6,13 @@ the extendable ratings (one column each for the whole block). Every hour has the
 ramping rows link consecutive hours, rating columns enter the limit rows of every hour.
 Rows are ``lo <= a x <= hi``: equalities, one-sided or ranged (HiGHS takes them as such).
 
-Per hour, in both formulations: units (``p_mw``), unserved demand per fixed load, dcline
+Per hour, in every formulation: units (``p_mw``), unserved demand per fixed load, dcline
 forward and reverse sent power, storage charge, discharge and state of charge.
 
+* ``kirchhoff``: adds a flow column per branch; rows = one balance per bus (flows in and
+  out), one row per independent cycle (Kirchhoff's voltage law: the flows less their
+  phase-shift term, weighted by reactance, sum to zero around it), storage; fixed limits
+  are the flow columns' bounds. The network as PyPSA writes it (``cycles.cycle_rows``).
 * ``ptdf``: rows = one power balance per island, storage energy balance, then one ranged
   PTDF row per limited branch (``-F <= PTDF p + offset <= F``; dense: one entry per
   injection column of the island).
@@ -43,18 +47,22 @@ FORMULATIONS = ("kirchhoff", "angle", "ptdf")
 class Layout:
     """Where things are in one block's LP (see the module docstring).
 
-    ``sl``: column slices of one hour; ``nv``: columns per hour; ``fixed``: branch rows with
-    a fixed limit; ``xac``: branch rows with an extendable rating (``ext.ac`` order);
-    ``rows``: row slices of one hour (``bal``: island or bus balances, ``st``: storage,
-    ``lim``: fixed limits, ``xup``/``xlo``: extendable AC rows, ``xfwd``/``xrev``:
-    extendable dcline rows).
+    ``sl``: column slices of one hour (``generation``, ``unserved``, ``dcline_forward``,
+    ``dcline_reverse``, ``storage_charge``, ``storage_discharge``, ``state_of_charge``, and
+    ``voltage_angle`` or ``branch_flow`` by formulation); ``nv``: columns per hour;
+    ``fixed_branches``: branch rows with a fixed limit; ``extendable_branches``: branch rows
+    with an extendable rating (``ext.ac`` order); ``rows``: row slices of one hour
+    (``nodal_balance``: island or bus balances, ``kirchhoff_voltage_law``: cycle rows,
+    ``storage_balance``, ``branch_limit``: fixed limits, ``extendable_upper`` /
+    ``extendable_lower``: extendable AC rows, ``extendable_dcline_forward`` /
+    ``extendable_dcline_reverse``: extendable dcline rows).
     """
 
     formulation: str
     sl: dict[str, slice]
     nv: int
-    fixed: np.ndarray
-    xac: np.ndarray
+    fixed_branches: np.ndarray
+    extendable_branches: np.ndarray
     rows: dict[str, slice]
 
     @property
@@ -91,22 +99,40 @@ def _slices(sizes: dict[str, int]) -> dict[str, slice]:
 
 
 def layout(data: NetData, ext: ExtData, formulation: str) -> Layout:
-    """Column and row layout of one hour for `formulation` (``ptdf`` or ``angle``)."""
+    """Column and row layout of one hour for `formulation` (see :data:`FORMULATIONS`)."""
     xac = ext.branch_row[ext.ac]
     fixed = np.setdiff1d(data.monitored, xac)
-    n_u, n_l = data.unit_type.size, data.load_element.size
-    n_d, n_s = data.dc_element.size, data.st_element.size
-    sizes = {"unit": n_u, "uns": n_l, "fwd": n_d, "rev": n_d, "ch": n_s, "dis": n_s, "soc": n_s}
+    n_u, n_l = data.units.type.size, data.loads.element.size
+    n_d, n_s = data.dclines.element.size, data.storage.element.size
+    sizes = {
+        "generation": n_u,
+        "unserved": n_l,
+        "dcline_forward": n_d,
+        "dcline_reverse": n_d,
+        "storage_charge": n_s,
+        "storage_discharge": n_s,
+        "state_of_charge": n_s,
+    }
     n_bal, n_kvl, n_lim = data.n_island, 0, fixed.size
     if formulation == "angle":
-        sizes["theta"] = data.n_row
+        sizes["voltage_angle"] = data.n_row
         n_bal = data.n_row
     elif formulation == "kirchhoff":
-        sizes["flow"] = data.model.n_branch
+        sizes["branch_flow"] = data.model.n_branch
         n_bal, n_kvl, n_lim = data.n_row, _kvl(data)[0].shape[0], 0
     n_xd = ext.dc.size
-    rows = _slices({"bal": n_bal, "kvl": n_kvl, "st": n_s, "lim": n_lim, "xup": xac.size,
-                    "xlo": xac.size, "xfwd": n_xd, "xrev": n_xd})  # fmt: skip
+    rows = _slices(
+        {
+            "nodal_balance": n_bal,
+            "kirchhoff_voltage_law": n_kvl,
+            "storage_balance": n_s,
+            "branch_limit": n_lim,
+            "extendable_upper": xac.size,
+            "extendable_lower": xac.size,
+            "extendable_dcline_forward": n_xd,
+            "extendable_dcline_reverse": n_xd,
+        }
+    )
     sl = _slices(sizes)
     return Layout(formulation, sl, max(s.stop for s in sl.values()), fixed, xac, rows)
 
@@ -122,14 +148,14 @@ def _injection(data: NetData, lay: Layout) -> sp.csr_matrix:
         c.append(cols)
         v.append(np.broadcast_to(np.asarray(vals, dtype=float), cols.shape))
 
-    put(data.unit_row, "unit", data.unit_sign)
-    put(data.load_row, "uns", 1.0)
-    put(data.dc_from_row, "fwd", -1.0)
-    put(data.dc_to_row, "fwd", data.dc_keep)
-    put(data.dc_to_row, "rev", -1.0)
-    put(data.dc_from_row, "rev", data.dc_keep)
-    put(data.st_row, "ch", -1.0)
-    put(data.st_row, "dis", 1.0)
+    put(data.units.row, "generation", data.units.sign)
+    put(data.loads.row, "unserved", 1.0)
+    put(data.dclines.from_row, "dcline_forward", -1.0)
+    put(data.dclines.to_row, "dcline_forward", data.dclines.keep)
+    put(data.dclines.to_row, "dcline_reverse", -1.0)
+    put(data.dclines.from_row, "dcline_reverse", data.dclines.keep)
+    put(data.storage.row, "storage_charge", -1.0)
+    put(data.storage.row, "storage_discharge", 1.0)
     return sp.csr_matrix(
         (np.concatenate(v), (np.concatenate(r), np.concatenate(c))), shape=(data.n_row, lay.nv)
     )
@@ -161,51 +187,73 @@ def _hour_rows(
     lo = np.zeros((n_h, lay.n_rows))
     hi = np.zeros((n_h, lay.n_rows))
     model = data.model
-    lim = data.branch_limit_mw[lay.fixed]
+    lim = data.branch_limit_mw[lay.fixed_branches]
     kvl = sp.csr_matrix((0, nv))
     if lay.formulation == "kirchhoff":
-        flows = _select(model.n_branch, sl["flow"].start + np.arange(model.n_branch), nv)
+        flows = _select(model.n_branch, sl["branch_flow"].start + np.arange(model.n_branch), nv)
         bal = a_inj - sp.csr_matrix(model.cft).T @ flows
-        lo[:, rows["bal"]] = hi[:, rows["bal"]] = -finj
+        lo[:, rows["nodal_balance"]] = hi[:, rows["nodal_balance"]] = -finj
         cyc, cyc_rhs = _kvl(data)
         kvl = cyc @ flows
-        lo[:, rows["kvl"]] = hi[:, rows["kvl"]] = cyc_rhs
+        lo[:, rows["kirchhoff_voltage_law"]] = hi[:, rows["kirchhoff_voltage_law"]] = cyc_rhs
         flow_fixed = sp.csr_matrix((0, nv))
-        flow_x = flows[lay.xac]
+        flow_x = flows[lay.extendable_branches]
         lim = np.zeros(0)  # fixed limits are the flow columns' bounds
         base_fixed = np.zeros((n_h, 0))
-        base_x = np.zeros((n_h, lay.xac.size))
+        base_x = np.zeros((n_h, lay.extendable_branches.size))
     elif lay.formulation == "angle":
-        theta = _select(data.n_row, sl["theta"].start + np.arange(data.n_row), nv)
+        theta = _select(data.n_row, sl["voltage_angle"].start + np.arange(data.n_row), nv)
         bal = a_inj - sp.csr_matrix(model.bbus) @ theta
-        lo[:, rows["bal"]] = hi[:, rows["bal"]] = model.p_shift_bus_mw[None, :] - finj
-        flow_fixed = sp.csr_matrix(model.bf[lay.fixed]) @ theta
-        flow_x = sp.csr_matrix(model.bf[lay.xac]) @ theta
-        base_fixed = np.broadcast_to(model.p_shift_branch_mw[lay.fixed], (n_h, lay.fixed.size))
-        base_x = np.broadcast_to(model.p_shift_branch_mw[lay.xac], (n_h, lay.xac.size))
+        lo[:, rows["nodal_balance"]] = hi[:, rows["nodal_balance"]] = (
+            model.p_shift_bus_mw[None, :] - finj
+        )
+        flow_fixed = sp.csr_matrix(model.bf[lay.fixed_branches]) @ theta
+        flow_x = sp.csr_matrix(model.bf[lay.extendable_branches]) @ theta
+        base_fixed = np.broadcast_to(
+            model.p_shift_branch_mw[lay.fixed_branches], (n_h, lay.fixed_branches.size)
+        )
+        base_x = np.broadcast_to(
+            model.p_shift_branch_mw[lay.extendable_branches], (n_h, lay.extendable_branches.size)
+        )
     else:
         grp = sp.csr_matrix(
             (np.ones(data.n_row), (data.island, np.arange(data.n_row))),
             shape=(data.n_island, data.n_row),
         )
         bal = grp @ a_inj
-        lo[:, rows["bal"]] = hi[:, rows["bal"]] = -(grp @ finj.T).T
-        flow_fixed = sp.csr_matrix(data.ptdf[lay.fixed]) @ a_inj
-        flow_x = sp.csr_matrix(data.ptdf[lay.xac]) @ a_inj
-        base_fixed = finj @ data.ptdf[lay.fixed].T + data.offset_mw[lay.fixed]
-        base_x = finj @ data.ptdf[lay.xac].T + data.offset_mw[lay.xac]
-    n_s = data.st_element.size
+        lo[:, rows["nodal_balance"]] = hi[:, rows["nodal_balance"]] = -(grp @ finj.T).T
+        flow_fixed = sp.csr_matrix(data.ptdf[lay.fixed_branches]) @ a_inj
+        flow_x = sp.csr_matrix(data.ptdf[lay.extendable_branches]) @ a_inj
+        base_fixed = finj @ data.ptdf[lay.fixed_branches].T + data.offset_mw[lay.fixed_branches]
+        base_x = (
+            finj @ data.ptdf[lay.extendable_branches].T + data.offset_mw[lay.extendable_branches]
+        )
+    n_s = data.storage.element.size
     s_idx = np.arange(n_s)
-    s_cols = np.concatenate([sl[k].start + s_idx for k in ("soc", "ch", "dis")])
-    s_vals = np.concatenate([np.ones(n_s), -data.st_eta_charge, 1.0 / data.st_eta_discharge])
+    s_cols = np.concatenate(
+        [sl[k].start + s_idx for k in ("state_of_charge", "storage_charge", "storage_discharge")]
+    )
+    s_vals = np.concatenate(
+        [np.ones(n_s), -data.storage.eta_charge, 1.0 / data.storage.eta_discharge]
+    )
     s_in = sp.csr_matrix((s_vals, (np.tile(s_idx, 3), s_cols)), shape=(n_s, nv))
-    lo[0, rows["st"]] = hi[0, rows["st"]] = data.st_e0_mwh
-    lo[:, rows["lim"]], hi[:, rows["lim"]] = -lim - base_fixed, lim - base_fixed
-    lo[:, rows["xup"]], hi[:, rows["xup"]] = -np.inf, -base_x  # flow - r <= 0
-    lo[:, rows["xlo"]], hi[:, rows["xlo"]] = -np.inf, base_x  # -flow - r <= 0
+    lo[0, rows["storage_balance"]] = hi[0, rows["storage_balance"]] = data.storage.e0_mwh
+    lo[:, rows["branch_limit"]], hi[:, rows["branch_limit"]] = -lim - base_fixed, lim - base_fixed
+    lo[:, rows["extendable_upper"]], hi[:, rows["extendable_upper"]] = (
+        -np.inf,
+        -base_x,
+    )  # flow - r <= 0
+    lo[:, rows["extendable_lower"]], hi[:, rows["extendable_lower"]] = (
+        -np.inf,
+        base_x,
+    )  # -flow - r <= 0
     pos = ext.dc_pos[ext.dc]
-    dc_rows = [_select(pos.size, sl[key].start + pos, nv) for key in ("fwd", "rev")]
-    lo[:, rows["xfwd"]] = lo[:, rows["xrev"]] = -np.inf  # sent - a r <= 0
+    dc_rows = [
+        _select(pos.size, sl[key].start + pos, nv) for key in ("dcline_forward", "dcline_reverse")
+    ]
+    lo[:, rows["extendable_dcline_forward"]] = lo[
+        :, rows["extendable_dcline_reverse"]
+    ] = -np.inf  # sent - a r <= 0
     parts = [bal, kvl, s_in, flow_fixed, flow_x, -flow_x, *dc_rows]
     return sp.vstack(parts, format="csr"), lo, hi
 
@@ -215,13 +263,13 @@ def _rating_columns(lay: Layout, ext: ExtData, dc_avail: np.ndarray) -> sp.csr_m
     n_h, n_rows, rows = dc_avail.shape[0], lay.n_rows, lay.rows
     r, c, v = [], [], []
     hour0 = np.arange(n_h)[:, None] * n_rows
-    for key in ("xup", "xlo"):
+    for key in ("extendable_upper", "extendable_lower"):
         local = rows[key].start + np.arange(ext.ac.size)
         r.append((hour0 + local).ravel())
         c.append(np.tile(ext.ac, n_h))
         v.append(np.full(n_h * ext.ac.size, -1.0))
     avail = dc_avail[:, ext.dc_pos[ext.dc]]
-    for key in ("xfwd", "xrev"):
+    for key in ("extendable_dcline_forward", "extendable_dcline_reverse"):
         local = rows[key].start + np.arange(ext.dc.size)
         r.append((hour0 + local).ravel())
         c.append(np.tile(ext.dc, n_h))
@@ -235,10 +283,10 @@ def _rating_columns(lay: Layout, ext: ExtData, dc_avail: np.ndarray) -> sp.csr_m
 def _ramps(data: NetData, lay: Layout, n_h: int) -> tuple[sp.csr_matrix | None, np.ndarray]:
     """Rows ``p_t - p_(t-1) <= up`` and ``p_(t-1) - p_t <= down`` from the second hour on."""
     blocks, rhs = [], []
-    for sign, limit in ((1.0, data.unit_ramp_up), (-1.0, data.unit_ramp_down)):
+    for sign, limit in ((1.0, data.units.ramp_up), (-1.0, data.units.ramp_down)):
         ramped = np.flatnonzero(np.isfinite(limit))
         if ramped.size and n_h > 1:
-            sel = _select(ramped.size, lay.sl["unit"].start + ramped, lay.nv, sign)
+            sel = _select(ramped.size, lay.sl["generation"].start + ramped, lay.nv, sign)
             diff = sp.diags([-np.ones(n_h - 1), np.ones(n_h - 1)], [0, 1], shape=(n_h - 1, n_h))
             blocks.append(sp.kron(diff, sel, format="csr"))
             rhs.append(np.tile(limit[ramped], n_h - 1))
@@ -255,9 +303,9 @@ def fixed_injections(
     Injections (hours x bus rows): demand, dcline ``loss_mw`` at the from bus.
     """
     finj = np.zeros((load_mw.shape[0], data.n_row))
-    np.add.at(finj.T, data.load_row, -load_mw.T)
+    np.add.at(finj.T, data.loads.row, -load_mw.T)
     dc_on = dc_max_mw > 0
-    np.add.at(finj.T, data.dc_from_row, -(dc_on * data.dc_loss_mw).T)
+    np.add.at(finj.T, data.dclines.from_row, -(dc_on * data.dclines.loss_mw).T)
     return finj, dc_on
 
 
@@ -269,36 +317,41 @@ def _bounds(  # noqa: PLR0913
     n_h, sl = lo_u.shape[0], lay.sl
     lo = np.zeros((n_h, lay.nv))
     hi = np.zeros((n_h, lay.nv))
-    lo[:, sl["unit"]], hi[:, sl["unit"]] = lo_u, hi_u
-    hi[:, sl["uns"]] = np.maximum(load_mw, 0.0)
+    lo[:, sl["generation"]], hi[:, sl["generation"]] = lo_u, hi_u
+    hi[:, sl["unserved"]] = np.maximum(load_mw, 0.0)
     dc_hi = dc_max_mw.copy()
     dc_hi[:, ext.dc_pos[ext.dc]] = np.inf  # limited by the rating rows
-    hi[:, sl["fwd"]] = hi[:, sl["rev"]] = dc_hi
-    hi[:, sl["ch"]] = data.st_charge_max_mw
-    hi[:, sl["dis"]] = data.st_discharge_max_mw
-    lo[:, sl["soc"]], hi[:, sl["soc"]] = data.st_e_min_mwh, data.st_e_max_mwh
+    hi[:, sl["dcline_forward"]] = hi[:, sl["dcline_reverse"]] = dc_hi
+    hi[:, sl["storage_charge"]] = data.storage.charge_max_mw
+    hi[:, sl["storage_discharge"]] = data.storage.discharge_max_mw
+    lo[:, sl["state_of_charge"]], hi[:, sl["state_of_charge"]] = (
+        data.storage.e_min_mwh,
+        data.storage.e_max_mwh,
+    )
     # the block ends no lower than it started
-    lo[-1, sl["soc"]] = np.maximum(data.st_e_min_mwh, np.minimum(data.st_e0_mwh, data.st_e_max_mwh))
+    lo[-1, sl["state_of_charge"]] = np.maximum(
+        data.storage.e_min_mwh, np.minimum(data.storage.e0_mwh, data.storage.e_max_mwh)
+    )
     if lay.formulation == "angle":
-        theta = sl["theta"]
+        theta = sl["voltage_angle"]
         lo[:, theta], hi[:, theta] = -np.inf, np.inf
         lo[:, theta.start + data.ref_row] = hi[:, theta.start + data.ref_row] = 0.0
     if lay.formulation == "kirchhoff":
-        flow = sl["flow"]
+        flow = sl["branch_flow"]
         lo[:, flow], hi[:, flow] = -np.inf, np.inf
-        lim = data.branch_limit_mw[lay.fixed]
-        lo[:, flow.start + lay.fixed], hi[:, flow.start + lay.fixed] = -lim, lim
+        lim = data.branch_limit_mw[lay.fixed_branches]
+        lo[:, flow.start + lay.fixed_branches], hi[:, flow.start + lay.fixed_branches] = -lim, lim
     return np.concatenate([lo.ravel(), ext.min_mw]), np.concatenate([hi.ravel(), ext.max_mw])
 
 
 def _cost(data: NetData, lay: Layout, voll_eur_per_mwh: float) -> np.ndarray:
     cost = np.zeros(lay.nv)
     sl = lay.sl
-    cost[sl["unit"]] = data.unit_cost
-    cost[sl["uns"]] = voll_eur_per_mwh
-    cost[sl["fwd"]] = cost[sl["rev"]] = data.dc_cost
-    cost[sl["ch"]] = data.st_cost
-    cost[sl["dis"]] = -data.st_cost
+    cost[sl["generation"]] = data.units.cost
+    cost[sl["unserved"]] = voll_eur_per_mwh
+    cost[sl["dcline_forward"]] = cost[sl["dcline_reverse"]] = data.dclines.cost
+    cost[sl["storage_charge"]] = data.storage.cost
+    cost[sl["storage_discharge"]] = -data.storage.cost
     return cost
 
 
@@ -312,10 +365,10 @@ def build(  # noqa: PLR0913
     finj, dc_on = fixed_injections(data, load_mw, dc_max_mw)
     hour, row_lo, row_hi = _hour_rows(data, lay, ext, a_inj, finj)
     a = sp.kron(sp.identity(n_h, format="csr"), hour, format="csr")
-    n_s = data.st_element.size
+    n_s = data.storage.element.size
     if n_s and n_h > 1:  # soc_t - soc_(t-1) - ...: the previous hour's state of charge
-        st = lay.rows["st"].start + np.arange(n_s)
-        soc = lay.sl["soc"].start + np.arange(n_s)
+        st = lay.rows["storage_balance"].start + np.arange(n_s)
+        soc = lay.sl["state_of_charge"].start + np.arange(n_s)
         prev = sp.csr_matrix((-np.ones(n_s), (st, soc)), shape=(lay.n_rows, nv))
         a = a + sp.kron(sp.diags(np.ones(n_h - 1), -1, format="csr"), prev, format="csr")
     blocks = [[a, _rating_columns(lay, ext, dc_avail)]]

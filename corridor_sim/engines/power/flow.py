@@ -7,7 +7,7 @@ computed and written into the output arrays. Peak memory is therefore the output
 block; there is no hours x buses matrix and no dense PTDF.
 
 On very small nets (up to ``DENSE_MAX_BUS`` non-slack rows) a dense angle sensitivity (one
-small inverse, then one matrix product per block) is faster than SuperLU's per-call cost;
+small inverse, then one matrix product per block) is faster than a sparse solve's per-call cost;
 the choice is automatic and both give the same numbers to round-off.
 """
 
@@ -101,7 +101,7 @@ def _angles(model: DCModel, plan: _Plan, p: np.ndarray) -> np.ndarray:
     rhs = p[pvpq] / model.base_mva
     rhs -= plan.rhs_offset[:, None]
     assert model.lu is not None  # factorised whenever there are pv/pq rows
-    va[:, pvpq] = model.lu.solve(rhs).T  # SuperLU returns Fortran order: .T is hour-major
+    va[:, pvpq] = model.lu.solve(rhs).T  # Fortran order: .T is hour-major
     return va
 
 

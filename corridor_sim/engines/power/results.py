@@ -10,11 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from corridor_sim.engines._shared.display import engine_html, engine_repr
+from corridor_sim.engines._shared.display import (
+    CARD_WORST_ROWS,
+    element_name,
+    engine_html,
+    engine_repr,
+    max_of,
+    span,
+)
 from corridor_sim.engines._shared.tidy import ElementIds, ids_of, keyed_frame, time_columns
 from corridor_sim.errors import SpecError
 from corridor_sim.results.result import Result, summary_frame
@@ -66,6 +74,33 @@ class DCFlowResult:
     def _repr_html_(self) -> str:
         """Return a card for notebooks: fields, key rows and the tables (rows, columns)."""
         return engine_html(self)
+
+    def display_fields(self) -> list[tuple[str, Any]]:
+        """Hours, sizes and the highest loading (see ``_shared.display.ShowsItself``)."""
+        top = max_of([self.line_loading_pct, self.trafo_loading_pct])
+        peak = None
+        if top is not None:
+            peak = f"{top[0]:.4g} ({element_name(self.element_ids, top[1], top[2])})"
+        return [
+            ("hours", span(self.hours)),
+            ("lines", self.line_p_from_mw.shape[1]),
+            ("trafos", self.trafo_p_hv_mw.shape[1]),
+            ("buses", self.bus_va_degree.shape[1]),
+            ("max_loading_pct", peak),
+        ]
+
+    def display_tables(self, *, brief: bool = False) -> dict[str, pd.DataFrame]:
+        """Return the hours x element tables by name (`brief`: those with elements)."""
+        names = ("line_p_from_mw", "trafo_p_hv_mw", "line_loading_pct", "trafo_loading_pct",
+                 "ext_grid_p_mw", "gen_p_mw", "bus_va_degree")  # fmt: skip
+        tables = {name: getattr(self, name) for name in names}
+        if brief:
+            return {n: f for n, f in tables.items() if f.shape[1] and not n.startswith("bus_va")}
+        return tables
+
+    def display_card(self) -> tuple[list[tuple[str, Any]], dict[str, pd.DataFrame]]:
+        """Return nothing beyond the fields and tables."""
+        return [], {}
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy branch table, the ``flows`` table of :meth:`to_result`.
@@ -205,6 +240,44 @@ class N1Result:
     def _repr_html_(self) -> str:
         """Return a card for notebooks: fields, key rows and the tables (rows, columns)."""
         return engine_html(self)
+
+    def display_fields(self) -> list[tuple[str, Any]]:
+        """Outages, violations and the worst case (see ``_shared.display.ShowsItself``)."""
+        worst = None
+        if len(self.worst):
+            row = self.worst.iloc[0]
+            ids = self.base.element_ids
+            what = element_name(ids, str(row["element"]), int(row["element_index"]))
+            cause = element_name(ids, str(row["outage_element"]), int(row["outage_index"]))
+            worst = f"{float(row['loading_pct']):.4g} ({what} after {cause} out)"
+        return [
+            ("hours", span(self.base.hours)),
+            ("outages_screened", len(self.by_outage)),
+            ("violations", self.n_violations),
+            ("islanding_outages", len(self.islanding)),
+            ("worst_loading_pct", worst),
+            ("threshold_pct", float(self.threshold_pct)),
+            ("ac_checked", None if self.ac is None else len(self.ac)),
+        ]
+
+    def display_tables(self, *, brief: bool = False) -> dict[str, pd.DataFrame]:
+        """Return the screen's tables (the full violations list only when it was kept)."""
+        tables = {
+            "worst": self.worst,
+            "by_outage": self.by_outage,
+            "violation_counts": self.violation_counts,
+            "islanding": self.islanding,
+        }
+        if self.has_violation_rows:
+            tables["violations"] = self.violations
+        if self.ac is not None:
+            tables["ac"] = self.ac
+        return tables
+
+    def display_card(self) -> tuple[list[tuple[str, Any]], dict[str, pd.DataFrame]]:
+        """Return the base case's line and the first worst cases for the card."""
+        head = f"worst cases (first {min(len(self.worst), CARD_WORST_ROWS)})"
+        return [("base", repr(self.base))], {head: self.worst.head(CARD_WORST_ROWS)}
 
     @property
     def has_violation_rows(self) -> bool:

@@ -89,7 +89,7 @@ def build(
     Raises
     ------
     ScenarioError
-        If `network` is missing.
+        If `network` is missing or has no nodes.
     UnknownNameError
         If an override names an unknown element or field.
     """
@@ -98,6 +98,13 @@ def build(
         msg = "model 'commodity' needs a [network] table with nodes and arcs"
         raise ScenarioError(msg)
     net = eng.network_from_dict(network)
+    if not net.nodes:
+        msg = (
+            "[network].nodes is empty: expected at least a supply and a demand node, e.g. "
+            "[[network.nodes]] id = 'port', kind = 'supply', supply = 10.0 (a network without "
+            "nodes carries nothing, and every result would be 0)"
+        )
+        raise ScenarioError(msg)
     for key, value in overrides.items():
         net = _apply(net, key, value)
     return net

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor_sim._limits import check_count, max_repeats
 from corridor_sim.catalogue import value
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
 from corridor_sim.models.base import ScenarioLike
@@ -47,6 +48,14 @@ DEFAULT_CAPACITY_FACTORS: tuple[float, ...] = tuple(
 )
 
 #: The serbia model's ``[options]``.
+#: Least time one robustness draw takes, s: a grid study of every site over the hours
+#: (measured 2.8 s for one site over 24 h with ``robustness(2029, draws=1, seed=1,
+#: sites=["krusevac"], hours=24)`` on a two-core machine under load 8; 0.5 s leaves room for
+#: a machine several times faster).
+ROBUSTNESS_DRAW_S = 0.5
+#: Most robustness draws one run may ask for: a week of one core at ROBUSTNESS_DRAW_S.
+MAX_ROBUSTNESS_DRAWS = max_repeats(ROBUSTNESS_DRAW_S)
+
 OPTIONS = OptionTable(
     "serbia",
     [
@@ -135,7 +144,8 @@ OPTIONS = OptionTable(
             "robustness_draws",
             "int",
             "draws of the robustness Monte Carlo over the catalogue ranges (0: none); adds "
-            "the tables robustness and robustness_summary",
+            f"the tables robustness and robustness_summary; at most {MAX_ROBUSTNESS_DRAWS:,} "
+            "(a week of one core)",
             default=0,
             minimum=0,
         ),
@@ -161,6 +171,16 @@ def _options(scenario: ScenarioLike) -> dict[str, Any]:
         sites.append(opts["site"])
     opts["sites"] = sites
     opts["capacity_factors"] = [float(c) for c in opts["capacity_factors"]]
+    check_count(
+        "options.robustness_draws",
+        opts["robustness_draws"],
+        MAX_ROBUSTNESS_DRAWS,
+        f"each draw is a grid study of every site, at least {ROBUSTNESS_DRAW_S:g} s (measured: "
+        "2.8 s for one site over 24 h on a busy two-core machine), and one run may take a "
+        "week of one core",
+        "draws",
+        minimum=0,
+    )
     return opts
 
 
