@@ -257,7 +257,8 @@ def place_labels(
 def _axis_texts(ax: Axes, renderer: RendererBase) -> list[Bbox]:
     """Boxes of the axes' own texts: tick labels, axis labels, title (labels keep off them)."""
     texts = [ax.title, ax.xaxis.label, ax.yaxis.label]
-    for axis in (ax.xaxis, ax.yaxis):
+    axes_of: tuple[Any, ...] = (ax.xaxis, ax.yaxis)  # _update_ticks is matplotlib's own
+    for axis in axes_of:
         try:
             ticks = axis._update_ticks()
         except AttributeError:  # pragma: no cover - a matplotlib without it

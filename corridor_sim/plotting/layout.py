@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from corridor_sim.plotting.style import figure_of
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -50,7 +52,7 @@ _SAMPLES_PER_100PX = 50
 COLLISION_PX2 = 4.0
 
 
-def _renderer(fig: Figure) -> Any:
+def _renderer(fig: Any) -> Any:  # a Figure or SubFigure: get_renderer is Agg's
     return fig.canvas.get_renderer()
 
 
@@ -122,7 +124,10 @@ def _covered(ax: Axes, box: Bbox) -> list[str]:
         paths = coll.get_paths()
         if len(paths) and offsets.size <= 2:
             for path in paths:
-                if path.vertices.size and path.contains_points(grid, ax.transData).any():
+                if (
+                    np.asarray(path.vertices).size
+                    and path.contains_points(grid, ax.transData).any()
+                ):
                     found.append(str(coll.get_label()))
                     break
         elif offsets.size:
@@ -186,15 +191,16 @@ def place_legend(ax: Axes, *args: Any, **kwargs: Any) -> Legend:
     ax.get_xlim()  # settle the autoscaled limits before measuring
     engine = ax.figure.get_layout_engine()
     if engine is not None:  # and the axes where the layout puts them
-        engine.execute(ax.figure)
+        engine.execute(figure_of(ax))
     ax.apply_aspect()
     renderer = _renderer(ax.figure)
+    add_legend: Any = ax.legend  # its overloads do not take *args
     for corner in _CORNERS:
-        legend = ax.legend(*args, loc=corner, **kwargs)
+        legend = add_legend(*args, loc=corner, **kwargs)
         if not _covered(ax, legend.get_window_extent(renderer)):
             return legend
     kwargs.setdefault("frameon", False)
-    return ax.legend(*args, loc="upper left", bbox_to_anchor=(1.01, 1.0), **kwargs)
+    return add_legend(*args, loc="upper left", bbox_to_anchor=(1.01, 1.0), **kwargs)
 
 
 def _drawn_ticklabels(axis: Any) -> list[Text]:
@@ -206,7 +212,7 @@ def _drawn_ticklabels(axis: Any) -> list[Text]:
     return [label for tick in ticks for label in (tick.label1, tick.label2) if label.get_visible()]
 
 
-def _visible_texts(fig: Figure) -> list[Text]:
+def _visible_texts(fig: Any) -> list[Text]:  # reads matplotlib's title attributes
     texts: list[Text] = [fig._suptitle] if fig._suptitle is not None else []
     texts += list(fig.texts)
     for ax in fig.axes:
@@ -225,7 +231,7 @@ def _visible_texts(fig: Figure) -> list[Text]:
         for t in texts
         if t.get_visible()
         and str(t.get_text()).strip()
-        and (t.get_alpha() is None or t.get_alpha() > 0)
+        and ((alpha := t.get_alpha()) is None or alpha > 0)
     ]
 
 
@@ -247,7 +253,7 @@ def text_collisions(fig: Figure) -> list[tuple[str, str]]:
 
     renderer = _renderer(fig)
     texts = _visible_texts(fig)
-    boxes = []
+    boxes: list[Bbox | None] = []
     for text in texts:
         try:  # the text's own box: an annotation's leader line is no text
             boxes.append(Text.get_window_extent(text, renderer))

@@ -92,8 +92,8 @@ class ScenarioDiff:
 
     def _title(self) -> str:
         a, b = self.names
-        years = {r.meta.get("year") for r in self.results} - {None}
-        year = f" ({', '.join(str(y) for y in sorted(years))})" if years else ""
+        years = sorted({str(y) for r in self.results if (y := r.meta.get("year")) is not None})
+        year = f" ({', '.join(years)})" if years else ""
         return f"B = {Path(b).stem} against A = {Path(a).stem}{year}"
 
     def to_text(self) -> str:
@@ -202,10 +202,10 @@ def _prepare(value: Comparable, which: str) -> tuple[Scenario | Result, str]:
     """Return a checked Scenario (to run) or a Result (in memory or loaded), and its name."""
     if isinstance(value, Result):
         return value, str(value.meta.get("source") or value.meta.get("scenario") or which)
-    if _is_saved(value):
+    if isinstance(value, (str, Path)) and _is_saved(value):
         return Result.load(Path(value)), str(value)
     try:
-        scn = load(value).check()  # type: ignore[arg-type]
+        scn = load(value).check()
     except ScenarioError as err:
         msg = (
             f"diff {which} = {value!r}: {err} (expected a Scenario, a scenario TOML, a Result "
