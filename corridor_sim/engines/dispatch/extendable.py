@@ -175,7 +175,7 @@ def empty() -> ExtData:
 def _key(key: object) -> tuple[str, int]:
     ok = (
         isinstance(key, tuple)
-        and len(key) == 2  # noqa: PLR2004
+        and len(key) == 2
         and key[0] in EXTENDABLE_TABLES
         and isinstance(key[1], int | np.integer)
         and not isinstance(key[1], bool)

@@ -155,7 +155,7 @@ def _per_hour(
     return out
 
 
-def dispatch(  # noqa: PLR0913
+def dispatch(
     net: pp.pandapowerNet,
     *,
     load_p_mw: pd.DataFrame | None = None,
@@ -342,7 +342,7 @@ def dispatch(  # noqa: PLR0913
     return dataclasses.replace(result, element_ids=element_ids(net))
 
 
-def _check_scalar(  # noqa: PLR0913
+def _check_scalar(
     name: str, value: object, low: float, high: float, unit: str, *, open_low: bool = False
 ) -> None:
     """Raise SpecError unless `value` is a number in [low, high] (or (low, high])."""
@@ -385,7 +385,7 @@ def _dcline_hours(
     return dc_max, avail
 
 
-def _solve_hours(  # noqa: PLR0913
+def _solve_hours(
     data: NetData,
     ext: ExtData,
     tables: dict[str, pd.DataFrame | None],
@@ -428,7 +428,7 @@ def _solve_hours(  # noqa: PLR0913
     return assemble(data, ext, parts, index, voll=voll, size=size, formulation=form)
 
 
-def _by_topology(  # noqa: PLR0913
+def _by_topology(
     net: pp.pandapowerNet,
     topology: pd.DataFrame,
     tables: dict[str, pd.DataFrame | None],

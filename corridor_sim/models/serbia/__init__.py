@@ -74,7 +74,7 @@ _NO_YEAR: Any = object()
 
 
 def _year_and_site(
-    year: Any,  # noqa: ANN401 - int, or a site in the old form
+    year: Any,  # int, or a site in the old form
     site: str | Site | None | _Preferred,
     overrides: dict[str, Any],
 ) -> tuple[int, str | Site | None | _Preferred]:
@@ -112,7 +112,7 @@ def build(
     /,
     *,
     site: str | Site | None | _Preferred = PREFERRED,
-    **overrides: Any,  # noqa: ANN401
+    **overrides: Any,
 ) -> pp.pandapowerNet:
     """Build the grid around Niš in `year` with the 500 MW plant at `site`.
 
@@ -165,7 +165,7 @@ def parameters(year: int) -> dict[str, Parameter]:
     return PARAMS.parameters(year)
 
 
-def provenance(year: int, **overrides: Any) -> pd.DataFrame:  # noqa: ANN401
+def provenance(year: int, **overrides: Any) -> pd.DataFrame:
     """Every parameter of the `year` model with its value, unit and catalogue id(s).
 
     Examples
@@ -182,8 +182,8 @@ def elements(year: int) -> list[str]:
     return grid_elements(year)
 
 
-def _figures(result: Any) -> dict[str, Any]:  # noqa: ANN401 - Result -> Figures
-    from corridor_sim.models.serbia.figures import figures  # noqa: PLC0415 - matplotlib on use
+def _figures(result: Any) -> dict[str, Any]:  # Result -> Figures
+    from corridor_sim.models.serbia.figures import figures  # matplotlib on use
 
     return figures(result)
 

@@ -80,7 +80,7 @@ def _points(route: str) -> np.ndarray:
 def _basemap(ax: Axes, extent: tuple[float, float, float, float]) -> bool:
     """Draw the offline basemap (borders, coasts) when ``corridor_sim.plotting.basemap`` exists."""
     try:
-        from corridor_sim.plotting.basemap import draw_basemap  # noqa: PLC0415
+        from corridor_sim.plotting.basemap import draw_basemap
     except ImportError:
         return False
     draw_basemap(ax, extent, borders=True, labels=False)
@@ -306,12 +306,12 @@ def _site_comparison(result: Result) -> Figure:
         vals = np.nan_to_num(vals)
         ax.bar(x, vals, color=[_SITE_COLOURS[s] for s in sites])
         ax.set_xticks(x, [_SITE_LABELS[s] for s in sites])
-        ax.set_xlim(-0.5 - 0.5 * (len(sites) < 3), len(sites) - 0.5 + 0.5 * (len(sites) < 3))  # noqa: PLR2004
+        ax.set_xlim(-0.5 - 0.5 * (len(sites) < 3), len(sites) - 0.5 + 0.5 * (len(sites) < 3))
         ax.set_title(title)
         ax.set_ylabel(unit)
         for xi, v in zip(x, vals, strict=True):
             ax.annotate(
-                f"{v:.0f}" if v >= 10 else f"{v:.1f}",  # noqa: PLR2004
+                f"{v:.0f}" if v >= 10 else f"{v:.1f}",
                 (xi, v),
                 ha="center",
                 va="bottom",

@@ -126,7 +126,7 @@ def national_load_mw(
     >>> round(x.sum() / 1e5), round(x.reshape(-1, 24).sum(axis=1).max() / 1e3)  # TWh/10, GWh
     (308, 130)
     """
-    from corridor_sim.models.serbia.params import annual_energy_twh  # noqa: PLC0415
+    from corridor_sim.models.serbia.params import annual_energy_twh
 
     annual = annual_energy_twh(year) if spec is None else spec.annual_energy_twh
     draw = draw if draw is not None else getattr(spec, "draw", None)

@@ -464,7 +464,7 @@ def simulate(scenario: ScenarioLike) -> Result:
 
 
 def _unit_kinds(grid: GridSpec) -> dict[str, str]:
-    from corridor_sim.models.serbia.grid.tables import grid_tables  # noqa: PLC0415
+    from corridor_sim.models.serbia.grid.tables import grid_tables
 
     gens = grid_tables(grid.year, None, planned=grid.planned, draw=grid.draw).gens
     return dict(zip(gens["id"], gens["kind"], strict=True))

@@ -44,7 +44,7 @@ def level_params(draw: object = None) -> dict[str, LevelParams]:
     return out
 
 
-def line_row(  # noqa: PLR0913
+def line_row(
     lid: str,
     a: str,
     z: str,

@@ -223,7 +223,7 @@ def _merit(
     return out
 
 
-def market_dispatch(  # noqa: PLR0913
+def market_dispatch(
     net: pp.pandapowerNet,
     load_p_mw: pd.DataFrame,
     available_mw: pd.DataFrame,
@@ -319,7 +319,7 @@ def market_dispatch(  # noqa: PLR0913
     )
 
 
-def _solve_congested(  # noqa: PLR0913
+def _solve_congested(
     m: pp.pandapowerNet,
     table: pd.DataFrame,
     load_p_mw: pd.DataFrame,

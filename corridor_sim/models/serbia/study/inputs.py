@@ -72,7 +72,7 @@ def _by_unit(net: object, result: MarketResult) -> pd.DataFrame:
     )
 
 
-def year_inputs(  # noqa: PLR0913
+def year_inputs(
     p: ParamValues,
     grid: GridSpec,
     *,

@@ -66,7 +66,7 @@ def _annual_energy(year: int, draw: Draw) -> float:
     return value("serbia.load.annual_energy", unit="TWh") * (1 + growth) ** max(0, year - base)
 
 
-def robustness(  # noqa: PLR0913
+def robustness(
     year: int,
     *,
     draws: int,
