@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandapower as pp
@@ -184,6 +185,7 @@ def _key(key: object) -> tuple[str, int]:
         tables = ", ".join(repr(t) for t in EXTENDABLE_TABLES)
         msg = f"extendable: key {key!r}; expected (table, index) with table one of {tables}"
         raise SpecError(msg)
+    key = cast("tuple[str, int]", key)  # checked above
     return str(key[0]), int(key[1])
 
 

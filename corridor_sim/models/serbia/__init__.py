@@ -32,7 +32,7 @@ Examples
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandapower as pp
@@ -97,7 +97,7 @@ def _year_and_site(
             DeprecationWarning,
             stacklevel=3,
         )
-        site, year = year, overrides.pop("year")
+        site, year = cast("str | Site", year), overrides.pop("year")
     elif "year" in overrides:
         msg = f"build({year!r}, year={overrides['year']!r}): the year is given twice"
         raise SpecError(msg)
@@ -156,7 +156,7 @@ def build(
     """
     year, site = _year_and_site(year, site, overrides)
     spec = GridSpec.from_params(PARAMS.resolve(year, overrides))
-    chosen = preferred_site() if site is PREFERRED else parse_site(site)
+    chosen = preferred_site() if isinstance(site, _Preferred) else parse_site(site)
     return build_grid(chosen, year=year, spec=spec)
 
 

@@ -11,7 +11,7 @@ contract and the route's free capacity) and ``figures`` (all of them).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -478,13 +478,15 @@ def _gas_balance(result: Result) -> Figure:
 def figures(result: Result) -> dict[str, Figure]:
     """All standard figures of a ``serbia`` result, keyed by file stem."""
     out = {
-        "serbia_grid_map": grid_map(result).figure,
-        "serbia_loading_duration": loading_duration(result).figure,
+        "serbia_grid_map": cast("Figure", grid_map(result).figure),
+        "serbia_loading_duration": cast("Figure", loading_duration(result).figure),
         "serbia_site_comparison": site_comparison(result),
         "serbia_n1_worst_cases": n1_worst_cases(result),
         "serbia_gas_balance": gas_balance(result),
     }
     if "robustness_summary" in result.tables:
-        out["serbia_site_robustness"] = site_robustness(result.table("robustness_summary")).figure
+        out["serbia_site_robustness"] = cast(
+            "Figure", site_robustness(result.table("robustness_summary")).figure
+        )
     out.update(gas_chain_figures(result))  # the daily gas chain on the run's own dispatch
     return out

@@ -138,6 +138,7 @@ def robustness(
         attribute_violations(tables, cv("serbia.study.aggravation_pct", "%", draw))
         comp = tables["site_comparison"]
         best = best_site(comp)
+        assert yi.with_plant is not None  # need_plant=True
         cf = float(yi.with_plant.plant_mw.sum() / (grid.plant_capacity_mw * HOURS))
         for row in comp[comp["site"] != "none"].itertuples(index=False):
             rows.append(
