@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -72,7 +73,7 @@ def _name(bus_id: str, names: dict[str, str]) -> str:
     return names.get(bus_id, f"bus {bus_id}")
 
 
-def _in_service(year: int, row: object, planned: bool, draw: Mapping[str, float] | None) -> bool:
+def _in_service(year: int, row: Any, planned: bool, draw: Mapping[str, float] | None) -> bool:
     """Whether a change (a row of changes.csv) is in the grid of `year`."""
     return year >= cv(row.year_fact, "year", draw) and (planned or row.status == "built")
 
@@ -82,7 +83,8 @@ def _buses(
 ) -> tuple[list[dict], dict[str, list[str]]]:
     t = read_tables()
     lv = level_params(draw)
-    rows, border = [], {}
+    rows: list[dict] = []
+    border: dict[str, list[str]] = {}
     for b in t.buses.itertuples(index=False):
         cc = EXTERNAL if b.country not in ("RS", "XK", *NEIGHBOURS) else b.country
         kind = "substation" if b.country in ("RS", "XK") else "border"
@@ -133,7 +135,8 @@ def _line_kind(c0: str, c1: str) -> str:
 
 
 def _route(text: str) -> list[tuple[float, float]]:
-    return [tuple(float(v) for v in p.split()) for p in text.split(";")]
+    points = [tuple(float(v) for v in p.split()) for p in text.split(";")]
+    return cast("list[tuple[float, float]]", points)  # "lon lat" pairs
 
 
 def _border(a: dict, z: dict) -> str:
