@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandapower as pp
@@ -190,7 +190,7 @@ def _key(key: object) -> tuple[str, int]:
 
 
 def resolve(
-    net: pp.pandapowerNet, data: NetData, extendable: Mapping[object, Extendable] | None
+    net: pp.pandapowerNet, data: NetData, extendable: Mapping[Any, Extendable] | None
 ) -> ExtData:
     """Check `extendable` against `net` and its :class:`NetData`; return :class:`ExtData`.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandapower as pp
@@ -132,14 +133,14 @@ def _hour_index(tables: dict[str, pd.DataFrame | None], hours: object) -> pd.Ind
             msg = f"hours = {hours!r}: expected 1..{len(index)} (the first n hours of the tables)"
             raise SpecError(msg)
         return index[: int(hours)]
-    missing = [h for h in hours if h not in index]  # type: ignore[union-attr]
+    missing = [h for h in hours if h not in index]  # type: ignore[attr-defined]
     if missing:
         msg = (
             f"hours: {_plain(missing[0])!r} is not in the tables' index; "
             "expected labels of the index"
         )
         raise SpecError(msg)
-    return pd.Index(list(hours))  # type: ignore[arg-type]
+    return pd.Index(list(hours))  # type: ignore[call-overload]
 
 
 def _per_hour(
@@ -315,12 +316,12 @@ def dispatch(
             f"the horizon ({len(index)} h); a rating serves every hour, so the horizon is one LP"
         )
         raise SpecError(msg)
-    options = {
+    options: dict[str, Any] = {
         "storage": storage,
         "round_trip_efficiency_pct": float(storage_round_trip_efficiency_pct),
         "initial_soc_pct": float(storage_initial_soc_pct),
     }
-    solve = {
+    solve: dict[str, Any] = {
         "voll": float(voll),
         "block_hours": block_hours,
         "formulation": formulation,
@@ -347,8 +348,9 @@ def _check_scalar(
 ) -> None:
     """Raise SpecError unless `value` is a number in [low, high] (or (low, high])."""
     number = isinstance(value, int | float | np.number) and not isinstance(value, bool)
-    inside = number and not np.isnan(value) and (value > low if open_low else value >= low)
-    if not (inside and (value <= high if np.isfinite(high) else np.isfinite(value))):
+    v = cast("float", value)  # read only when `number`
+    inside = number and not np.isnan(v) and (v > low if open_low else v >= low)
+    if not (inside and (v <= high if np.isfinite(high) else np.isfinite(v))):
         bracket = "(" if open_low else "["
         span = f"in {bracket}{low:g}, {high:g}]" if np.isfinite(high) else f">= {low:g}"
         msg = f"{name} = {value!r}: expected a finite number {span} {unit}"
@@ -407,7 +409,8 @@ def _solve_hours(
         size = n_h
     else:
         size = max(1, min(BLOCK_HOURS, BLOCK_ROWS // max(layout(data, ext, form).n_rows, 1)))
-    parts, chain = [], set()
+    parts = []
+    chain: set[str] = set()
     for start in range(0, n_h, size):
         sl = slice(start, min(start + size, n_h))
         block = Block(

@@ -136,7 +136,7 @@ def _line_kind(c0: str, c1: str) -> str:
 
 def _route(text: str) -> list[tuple[float, float]]:
     points = [tuple(float(v) for v in p.split()) for p in text.split(";")]
-    return cast("list[tuple[float, float]]", points)  # "lon lat" pairs
+    return cast("list[tuple[float, float]]", points)  # coordinate pairs
 
 
 def _border(a: dict, z: dict) -> str:
