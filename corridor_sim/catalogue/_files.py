@@ -118,6 +118,15 @@ class Fact:
         Shape of the range for Monte Carlo studies (``"triangular"`` when empty).
     range_reason : str
         Why that range.
+
+    Examples
+    --------
+    >>> from corridor_sim.catalogue import fact
+    >>> f = fact("oil.tanker.dwt")
+    >>> f.value, f.unit, f.is_assumption, f.has_range
+    (8000.0, 't', True, True)
+    >>> "8,000 t" in f._repr_html_()  # the card a notebook shows
+    True
     """
 
     id: str
@@ -145,6 +154,31 @@ class Fact:
     def is_assumption(self) -> bool:
         """Whether the row is a labelled assumption rather than a seed fact."""
         return self.status is Status.ASSUMPTION
+
+    def _repr_html_(self) -> str:
+        """Return a card for notebooks: the figure with its unit, year, status and evidence."""
+        from corridor_sim.results.display import html_card
+        from corridor_sim.results.numbers import format_number
+
+        value = "" if self.value is None else f"{format_number(self.value)} {self.unit}"
+        span = (
+            f"{format_number(self.low)} to {format_number(self.high)} {self.unit} "
+            f"({self.distribution or 'triangular'}): {self.range_reason}"
+            if self.has_range
+            else ""
+        )
+        rows = [
+            ("value", value or self.unit),
+            ("year", self.year),
+            ("status", str(getattr(self.status, "value", self.status))),
+            ("source", self.source),
+            ("quote", self.quote),
+            ("translation", self.translation_en),
+            ("reason", self.reason),
+            ("reference", self.reference),
+            ("range", span),
+        ]
+        return html_card(f"Fact {self.id}", rows, subtitle=self.subject)
 
 
 def data_files() -> list[Traversable]:

@@ -8,7 +8,7 @@ Sub-commands::
     corridor-sim sweep SCENARIO.toml [--param NAME=V1,V2 ...] [--executor E] [--out DIR]
     corridor-sim monte-carlo SCENARIO.toml -n N [--dist NAME=KIND:A:B ...] [--threshold M>X]
                              [--checkpoint DIR] [--out DIR]
-    corridor-sim diff A.toml B.toml [--out FILE.csv]
+    corridor-sim diff A B [--out FILE.csv]   (A, B: scenario TOMLs or result folders)
 
 Every command takes ``--quiet`` (no progress bar, warnings and errors only), ``--verbose``
 (``-v``: what the library logs at INFO; ``-vv``: DEBUG) and the program takes ``--version``.
@@ -176,11 +176,14 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "diff",
-        help="run two scenarios; show the inputs that differ and every metric's change",
+        help=(
+            "compare two scenarios (run here) or saved result folders (not run again): "
+            "the inputs that differ, changed metrics, bottlenecks and flows"
+        ),
         parents=[common],
     )
-    p.add_argument("a", help="scenario A (TOML)")
-    p.add_argument("b", help="scenario B (TOML)")
+    p.add_argument("a", help="A: a scenario TOML or a result folder (run --out)")
+    p.add_argument("b", help="B: a scenario TOML or a result folder (run --out)")
     p.add_argument("--out", default=None, help="CSV file for the metric comparison")
     _overwrite_option(p)
     p.set_defaults(func=_cmd_diff)

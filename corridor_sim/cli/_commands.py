@@ -20,11 +20,15 @@ if TYPE_CHECKING:
 
 
 def _print_table(frame: pd.DataFrame, fmt: str = "table") -> None:
+    """Print `frame`: CSV in full precision, or a table with numbers for reading."""
     import pandas as pd
 
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False)
     else:
+        from corridor_sim.results.numbers import format_frame
+
+        frame = format_frame(frame)
         with pd.option_context(
             "display.max_rows", 500, "display.max_colwidth", 60, "display.width", 160
         ):

@@ -44,6 +44,7 @@ import pandas as pd
 
 from corridor_sim.catalogue import recording, value
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
+from corridor_sim.models._suggest import suggest_parameter
 from corridor_sim.models.provenance import PROVENANCE_COLUMNS, provenance_table
 from corridor_sim.models.relations import Relation
 
@@ -132,6 +133,9 @@ class Param:
     fact_unit : str, optional
         The catalogue row's unit when it is written differently from `unit` for the same
         quantity (a yearly volume ``"Mt"`` read as a rate in ``"Mt/yr"``).
+    aliases : tuple of str
+        Other names users reach for; an unknown override equal to one is answered with
+        "did you mean" this parameter (they are not accepted as overrides).
     """
 
     name: str
@@ -146,6 +150,7 @@ class Param:
     kind: str = ""
     choices: tuple[str, ...] = ()
     fact_unit: str = ""
+    aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         given = [x is not None for x in (self.fact, self.rule, self.value)]
@@ -347,7 +352,7 @@ class ParamTable:
         try:
             return self._by_name[name]
         except KeyError:
-            hint = suggest(name, self._by_name)
+            hint = suggest_parameter(name, self.params)
             msg = f"unknown parameter {name!r} of model {self.model!r}: {hint}"
             raise UnknownNameError(msg) from None
 
@@ -370,7 +375,7 @@ class ParamTable:
         if name not in self._by_name:
             msg = (
                 f"{label}.{name}: unknown parameter of model {self.model!r}, "
-                f"{suggest(name, self._by_name)}"
+                f"{suggest_parameter(name, self.params)}"
             )
             raise UnknownNameError(msg)
         return self._by_name[name].coerce(raw, label=label)

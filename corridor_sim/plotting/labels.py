@@ -1,8 +1,8 @@
 """Labels that do not collide: :func:`place_labels` (greedy placement over candidate offsets).
 
 Each label is tried at candidate offsets around its point (upper right first, then the
-other seven directions, then the same at two and four times the distance) and put at the
-first where its box, measured with the renderer, overlaps no label already placed on the
+other seven directions, then the same at two, four, six and eight times the distance) and
+put at the first where its box, measured with the renderer, overlaps no label already placed on the
 axes, no point being labelled and no artist in `avoid`, and stays inside the axes. When
 every candidate collides, the one with the least overlap wins. A label pushed beyond the
 first ring gets a thin leader line to its point. Background names drawn by
@@ -46,7 +46,7 @@ __all__ = ["placed_labels", "place_labels", "register_background"]
 
 #: Directions tried, in order of preference (cartographic: upper right first).
 _DIRECTIONS = ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
-_RINGS = (1.0, 2.0, 4.0)
+_RINGS = (1.0, 2.0, 4.0, 6.0, 8.0)
 
 _PLACED: weakref.WeakKeyDictionary[Axes, list[Text]] = weakref.WeakKeyDictionary()
 _BACKGROUND: weakref.WeakKeyDictionary[Axes, list[Text]] = weakref.WeakKeyDictionary()
@@ -119,6 +119,7 @@ def place_labels(
     radius_pt: float | None = None,
     leader: bool = True,
     zorder: float = 6.0,
+    optional: bool = False,
     **text_kw: Any,  # passed to Axes.annotate
 ) -> list[Annotation]:
     """Label `points` (data coordinates) with `texts` so that no two labels overlap.
@@ -148,6 +149,10 @@ def place_labels(
         Draw a thin line from a label placed beyond the first ring to its point.
     zorder : float, default 6
         Above lines and markers.
+    optional : bool, default False
+        Leave out (hide) a label that cannot be placed clear of the labels already placed,
+        instead of placing it where it overlaps least (for names on a crowded map; the
+        most important come first and stay).
     **text_kw
         Passed to :meth:`~matplotlib.axes.Axes.annotate` (``weight``, ``color``, ``bbox``,
         ``multialignment``); the alignment (``ha``, ``va``) is the placement's.
@@ -170,6 +175,10 @@ def place_labels(
         text_kw.pop(key, None)
     fig = figure_of(ax)
     renderer = _renderer(fig)
+    engine = fig.get_layout_engine()
+    if engine is not None:  # settle the axes where the layout puts them before measuring
+        engine.execute(fig)
+    ax.apply_aspect()  # a map's fixed aspect shrinks its box at draw time: do it now
     frame = np.asarray(ax.get_window_extent(renderer).extents)
     px = fig.dpi / 72.0
     radius_pt = radius_pt if radius_pt is not None else 0.5 * fontsize + 2.0
@@ -178,6 +187,7 @@ def place_labels(
     dots = _around(anchors, 3.5 * px)
     lines = _around(ax.transData.transform(np.asarray(avoid_points, float).reshape(-1, 2)), 2 * px)
     taken = _boxes(t.get_window_extent(renderer) for t in placed_labels(ax))
+    taken = np.vstack([taken, _boxes(_axis_texts(ax, renderer))])
     taken = np.vstack([taken, _boxes(a.get_window_extent(renderer) for a in avoid)])
     out: list[Annotation] = []
     for i, ((x, y), text) in enumerate(zip(points, texts, strict=True)):
@@ -208,6 +218,11 @@ def place_labels(
                 break
         assert best is not None  # there is always a candidate
         _, dx, dy, ring, box = best
+        if optional and _overlap(box, taken) > 0:
+            ann.set_visible(False)  # no clear place on a crowded map: left out
+            ann.set_in_layout(False)
+            out.append(ann)
+            continue
         _move(ann, dx, dy)
         if leader and ring > 0:
             ann.remove()
@@ -230,11 +245,25 @@ def place_labels(
                 },
                 **text_kw,
             )
+        ann.set_in_layout(False)  # placed in points from its point: the layout must not move it
         taken = np.vstack([taken, box[None, :]])
         out.append(ann)
     _PLACED.setdefault(ax, []).extend(out)
     _hide_background(ax, np.vstack([taken, dots]), renderer)
     return out
+
+
+def _axis_texts(ax: Axes, renderer: RendererBase) -> list[Bbox]:
+    """Boxes of the axes' own texts: tick labels, axis labels, title (labels keep off them)."""
+    texts = [ax.title, ax.xaxis.label, ax.yaxis.label]
+    axes_of: tuple[Any, ...] = (ax.xaxis, ax.yaxis)  # _update_ticks is matplotlib's own
+    for axis in axes_of:
+        try:
+            ticks = axis._update_ticks()
+        except AttributeError:  # pragma: no cover - a matplotlib without it
+            ticks = []
+        texts += [t for tick in ticks for t in (tick.label1, tick.label2) if t.get_visible()]
+    return [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
 
 
 def _around(xy: np.ndarray, half: float) -> np.ndarray:

@@ -179,6 +179,16 @@ def scenario_label(result: Result) -> str:
 def figure_of(ax: Axes) -> Figure:
     """Return the figure `ax` is drawn on (the top-level one when `ax` sits in a subfigure).
 
+    Parameters
+    ----------
+    ax : Axes
+        Any axes.
+
+    Returns
+    -------
+    Figure
+        The top-level figure (the one to draw, lay out and save).
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt

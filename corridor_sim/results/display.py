@@ -28,6 +28,8 @@ from typing import Any
 
 import pandas as pd
 
+from corridor_sim.results.numbers import format_number
+
 __all__ = ["REPR_LIMIT", "html_card", "one_line", "table_list"]
 
 #: Longest ``repr`` line (characters).
@@ -50,10 +52,10 @@ _CSS = (
 )
 
 
-def _short(value: Any, width: int = 60) -> str:  # any field value
-    """Compact text of a field value (floats to 4 significant figures, cut at `width`)."""
+def _short(value: Any, width: int = 60) -> str:
+    """Compact text of a field value (floats by :func:`format_number`, cut at `width`)."""
     if isinstance(value, float):
-        text = f"{value:.4g}" if math.isfinite(value) else str(value)
+        text = format_number(value) if math.isfinite(value) else str(value)
     elif isinstance(value, pd.DataFrame):
         text = f"<DataFrame {len(value)}×{value.shape[1]}>"
     elif isinstance(value, Mapping):

@@ -28,6 +28,8 @@ from corridor_sim.results._store import (
     write_atomically,
 )
 from corridor_sim.results.display import html_card, one_line
+from corridor_sim.results.numbers import format_frame
+from corridor_sim.results.tolerance import clean_summary
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -139,7 +141,8 @@ class Result:
                     "expected a pandas DataFrame"
                 )
                 raise TypeError(msg)
-        self.summary_table = summary_frame(self.summary_table)
+        # round-off of the solver and of the model's sums is not a finding (results.tolerance)
+        self.summary_table = clean_summary(summary_frame(self.summary_table))
 
     # -- access ---------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
@@ -200,6 +203,19 @@ class Result:
     def __repr__(self) -> str:
         """One line: model, scenario, year and the tables with their row counts."""
         return one_line(type(self).__name__, self._display_fields(), tables=self.tables)
+
+    def __str__(self) -> str:
+        """Return the ``repr`` line, then the summary with numbers for reading (``print(result)``).
+
+        Values are written by :func:`corridor_sim.results.numbers.format_number` (significant
+        figures, thousands separators, integers as integers); :meth:`save` keeps every digit.
+        """
+        head = repr(self)
+        if self.summary_table.empty:
+            return head
+        with pd.option_context("display.max_rows", 500, "display.width", 160):
+            table = format_frame(self.summary_table).to_string(index=False)
+        return f"{head}\n{table}"
 
     def _repr_html_(self) -> str:
         """Return a card for notebooks: what the run was, its summary and its tables."""
@@ -304,9 +320,37 @@ class Result:
     ) -> Path:
         """Write one Excel workbook: a sheet per table, ``summary`` and ``meta`` (openpyxl).
 
-        See :func:`corridor_sim.results._export.to_excel` (``meta`` sheet: model, scenario,
-        year, version, every meta field and the unit of every value column). Needs
-        ``pip install 'corridor_sim[export]'``; written beside `path` and renamed into place.
+        The same as :func:`corridor_sim.export.to_excel` (``meta`` sheet: model, scenario,
+        year, version, every meta field and the unit of every value column).
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.xlsx`` file; written beside it and renamed into place.
+        overwrite : bool, default False
+            Replace an existing file.
+        tables : iterable of str, optional
+            Only these tables (``summary`` and ``meta`` always); default all.
+
+        Returns
+        -------
+        Path
+            `path`.
+
+        Raises
+        ------
+        OptionalDependencyError
+            Without openpyxl: ``pip install 'corridor_sim[export]'``.
+        ResultError
+            A table longer than a sheet holds, or `path` exists without `overwrite`.
+
+        Examples
+        --------
+        >>> import pandas as pd, tempfile, pathlib
+        >>> r = Result({"flows": pd.DataFrame({"element": ["a"], "flow_kt": [1.0]})})
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.xlsx"
+        >>> r.to_excel(path).name
+        'run.xlsx'
         """
         from corridor_sim.results._export import to_excel  # optional deps
 

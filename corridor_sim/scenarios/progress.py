@@ -2,19 +2,26 @@
 
 :func:`study_bar` counts finished runs of a sweep or Monte Carlo study; :func:`run_bar`
 shows a single long run (a Caspian year) with its elapsed time. Both are off with
-``enabled=False`` and draw nothing when stderr is not a terminal (tqdm's ``disable=None``),
-except in a notebook, where ``tqdm.auto`` draws a widget.
+``enabled=False`` (``--quiet``). Which bar fits where it runs (:func:`bar_kind`):
+
+- in a notebook with ipywidgets installed: a widget (``tqdm.notebook``);
+- in a notebook without ipywidgets: a text bar in the cell's output (not ``tqdm.auto``,
+  which warns ``TqdmWarning: IProgress not found`` there);
+- in a terminal: a text bar on stderr; when stderr is not a terminal (a script piped to a
+  file, a CI log): nothing (tqdm's ``disable=None``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["NullBar", "run_bar", "study_bar"]
+__all__ = ["NullBar", "bar_kind", "run_bar", "study_bar"]
 
 #: Seconds between redraws of the elapsed-time line of a run that reports no steps.
 _REFRESH_S = 1.0
@@ -40,12 +47,54 @@ class NullBar:
         """Nothing to close."""
 
 
-def _tqdm(**kwargs: Any) -> Any:  # a tqdm bar or a NullBar
+def _in_notebook() -> bool:
+    """Whether this process is a Jupyter kernel (IPython already imported, a kernel app)."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
     try:
-        from tqdm.auto import tqdm  # optional at import time
-    except ImportError:  # pragma: no cover - tqdm is a dependency
-        return NullBar()
-    return tqdm(file=sys.stderr, disable=None, dynamic_ncols=True, **kwargs)
+        shell = ipython.get_ipython()
+    except AttributeError:  # pragma: no cover - a partial IPython
+        return False
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+def bar_kind() -> str:
+    """Return the bar that fits where this runs: ``"widget"``, ``"notebook-text"`` or ``"text"``.
+
+    Returns
+    -------
+    str
+        ``"widget"`` in a notebook with ipywidgets, ``"notebook-text"`` in a notebook
+        without it, ``"text"`` elsewhere (shown only when stderr is a terminal).
+
+    Examples
+    --------
+    >>> bar_kind()  # a plain Python process
+    'text'
+    """
+    if not _in_notebook():
+        return "text"
+    return "widget" if importlib.util.find_spec("ipywidgets") is not None else "notebook-text"
+
+
+def _tqdm(**kwargs: Any) -> Any:
+    kind = bar_kind()
+    if kind == "widget":
+        from tqdm import TqdmWarning
+        from tqdm.notebook import tqdm as widget
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", TqdmWarning)
+                return widget(**kwargs)
+        except ImportError:  # an ipywidgets too old for tqdm: a text bar instead
+            kind = "notebook-text"
+    from tqdm.std import tqdm
+
+    # in a notebook stderr is no terminal, yet the cell shows it: draw the text bar there
+    disable = False if kind == "notebook-text" else None
+    return tqdm(file=sys.stderr, disable=disable, dynamic_ncols=True, **kwargs)
 
 
 @contextlib.contextmanager

@@ -347,11 +347,56 @@ class Scenario:
         return text
 
     def replace(self, **changes: Any) -> Scenario:
-        """Copy with fields replaced (validated again)."""
+        """Return a copy with some fields replaced, validated again.
+
+        Parameters
+        ----------
+        **changes
+            Scenario fields and their new values (``name=``, ``year=``, ``overrides=``,
+            ``events=``, ...); ``overrides=`` replaces the whole table (see
+            :meth:`with_overrides` to add to it).
+
+        Returns
+        -------
+        Scenario
+            A new scenario; this one is unchanged (scenarios are frozen).
+
+        Raises
+        ------
+        ScenarioError
+            A field value that the scenario's checks refuse.
+        TypeError
+            A name that is not a field of :class:`Scenario`.
+
+        Examples
+        --------
+        >>> s = Scenario(model="oil", year=2025, name="base")
+        >>> s.replace(year=2030, name="later").year
+        2030
+        """
         return dataclasses.replace(self, **changes)
 
     def with_overrides(self, **overrides: Any) -> Scenario:
-        """Copy with `overrides` merged into the existing ones."""
+        """Return a copy with `overrides` merged into the existing ones.
+
+        Parameters
+        ----------
+        **overrides
+            Model parameter name (or, for the ``commodity`` model, ``element.field``) to
+            value; these win over the scenario's own overrides of the same name.
+
+        Returns
+        -------
+        Scenario
+            A new scenario with the merged ``overrides`` (checked when it runs, or with
+            :meth:`check`).
+
+        Examples
+        --------
+        >>> s = Scenario(model="oil", year=2025, overrides={"kazakh_volume_mt_per_yr": 1.7})
+        >>> dict(s.with_overrides(btc_spare_capacity_mt_per_yr=10.0).overrides)
+        {'kazakh_volume_mt_per_yr': 1.7, 'btc_spare_capacity_mt_per_yr': 10.0}
+        """
         return self.replace(overrides={**self.overrides, **overrides})
 
     # -- display ----------------------------------------------------------------

@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
+from corridor_sim.results.numbers import format_number
+from corridor_sim.results.tolerance import varies
 from corridor_sim.scenarios._display import study_html, study_repr, summary_html, summary_repr
 
 __all__ = ["StudyResult", "StudySummary", "Threshold", "parse_threshold"]
@@ -141,15 +143,16 @@ class StudySummary:
         with pd.option_context("display.width", 160, "display.max_rows", 500):
             if self.kind == "sweep" and self.inputs:
                 lines += ["", f"one column per run: {'/'.join(self.inputs)} ="]
-                lines += [_by_metric(self.metrics, self.inputs).to_string(float_format=_fmt)]
+                table = _by_metric(self.metrics, self.inputs)
+                lines += [table.to_string(float_format=format_number)]
             else:
-                lines += ["", self.metrics.to_string(index=False, float_format=_fmt)]
+                lines += ["", self.metrics.to_string(index=False, float_format=format_number)]
             if not self.bottlenecks.empty:
                 lines += ["", "bottleneck frequency:"]
-                lines += [self.bottlenecks.to_string(index=False, float_format=_fmt)]
+                lines += [self.bottlenecks.to_string(index=False, float_format=format_number)]
             if not self.thresholds.empty:
                 lines += ["", "threshold probabilities:"]
-                lines += [self.thresholds.to_string(index=False, float_format=_fmt)]
+                lines += [self.thresholds.to_string(index=False, float_format=format_number)]
             if not self.sensitivity.empty:
                 shown = list(dict.fromkeys(self.sensitivity["metric"]))[:metrics]
                 best = self.sensitivity[
@@ -160,7 +163,7 @@ class StudySummary:
                     f"sensitivity (Spearman rank correlation; top {top} inputs of the first "
                     f"{len(shown)} varying metrics, all in .sensitivity):",
                 ]
-                lines += [best.to_string(index=False, float_format=_fmt)]
+                lines += [best.to_string(index=False, float_format=format_number)]
             if not self.failed.empty:
                 lines += ["", "failed:"]
                 lines += [self.failed.head(10).to_string(index=False)]
@@ -175,10 +178,6 @@ class StudySummary:
 
     def _repr_html_(self) -> str:
         return summary_html(self)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.4g}"
 
 
 def _by_metric(wide: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
@@ -371,7 +370,8 @@ class StudyResult:
         correlated: ``spearman_rho`` near +1 or -1 means the input moves the metric most
         (monotonically), near 0 that it does not. ``rank`` orders the inputs by
         ``|spearman_rho|`` within each metric. Inputs or metrics that do not vary are left
-        out. No extra runs are needed.
+        out (a metric that differs only by solver round-off does not vary:
+        :func:`corridor_sim.results.tolerance.varies`). No extra runs are needed.
         """
         cols = ["metric", "input", "spearman_rho", "rank"]
         wide = self.wide()
@@ -385,7 +385,7 @@ class StudyResult:
             for c in wide.columns
             if c not in {self.key, "bottleneck", *self.input_names}
             and wide[c].notna().sum() > 2
-            and wide[c].nunique() > 1
+            and varies(wide[c])
         ]
         if not inputs or not metrics or len(wide) < 3:
             return pd.DataFrame(columns=cols)

@@ -167,7 +167,8 @@ def test_diff_lists_the_inputs_that_differ_and_metric_changes(capsys, root):
     assert main(["diff", str(a), str(b), "-q"]) == 0
     out = capsys.readouterr().out
     assert "events" in out
-    assert "delivered_mt" in out
+    assert "storage_peak_kt" in out  # changed: listed
+    assert "delivered_mt" not in out  # unchanged: counted, not listed
     assert "change" in out
 
 

@@ -3,10 +3,11 @@
 Each example in examples/*.toml runs once per pytest run through the CLI
 (:func:`tests.helpers.example_output`). Its figures are drawn again from the saved result
 (plotting reads a Result only, so a saved result redraws) and each Figure object is checked
-(:func:`check_figure_rules`): a title naming the scenario, every numeric axis labelled with
-a unit in () or [], every date axis labelled, no text under 8 pt, no legend entry for
-something that is not drawn. Every PNG the run wrote is opened (:func:`check_written_png`):
-size in bounds, not blank, not nearly one colour.
+(:func:`check_figure_rules`): a title naming the scenario and the year, every numeric axis
+labelled with a unit in () or [], every date axis labelled, no text under 8 pt, no legend
+entry for something that is not drawn, no legend over the data, no two texts overlapping
+(:mod:`corridor_sim.plotting.layout`). Every PNG the run wrote is opened
+(:func:`check_written_png`): size in bounds, not blank, not nearly one colour.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from matplotlib.patches import Patch
 import corridor_sim as cs
 from corridor_sim.cli import _commands
 from corridor_sim.plotting import figures, style
+from corridor_sim.plotting.layout import legend_over_data, text_collisions
 from tests.helpers import EXAMPLE_FILES, check_figure, check_png, example_output
 
 #: Saved figures: width (px) within these bounds, height at least MIN_HEIGHT_PX.
@@ -83,9 +85,10 @@ def legend_entries_without_data(fig) -> list[str]:
 def check_figure_rules(fig, result: cs.Result, name: str = "") -> None:
     """Assert the style rules of a Figure before it is saved (see the module docstring).
 
-    :func:`test_plotting_style.check_figure` (text size, the scenario in a title, units
-    on numeric axes, labels on date axes), then: every data axes has a title or the
-    figure a suptitle, and no legend entry stands for something not drawn.
+    :func:`tests.helpers.check_figure` (text size, the scenario in a title, units on
+    numeric axes, labels on date axes), then: every data axes has a title or the figure a
+    suptitle, no legend entry stands for something not drawn, the year is in a title, no
+    legend covers data and no two texts overlap.
     """
     where = f"{name}: " if name else ""
     try:
@@ -99,6 +102,14 @@ def check_figure_rules(fig, result: cs.Result, name: str = "") -> None:
             assert suptitle or ax.get_title(), f"{where}an axes without a title"
     empty = legend_entries_without_data(fig)
     assert not empty, f"{where}legend entries with nothing drawn: {empty}"
+    year = str(result.meta.get("year") or "")
+    titles = " ".join([suptitle, *(ax.get_title() for ax in fig.axes)])
+    assert year in titles, f"{where}no year {year} in the titles {titles!r}"
+    covered = {ax.get_title() or str(i): legend_over_data(ax) for i, ax in enumerate(fig.axes)}
+    covered = {k: v for k, v in covered.items() if v}
+    assert not covered, f"{where}a legend covers data: {covered}"
+    collisions = text_collisions(fig)
+    assert not collisions, f"{where}texts overlap: {collisions[:5]}"
 
 
 # -- checks on a written PNG -------------------------------------------------------------
@@ -169,3 +180,17 @@ def test_checks_catch_a_blank_png(tmp_path) -> None:
     fig.savefig(path, dpi=150)
     with pytest.raises(AssertionError, match="blank|one colour"):
         check_written_png(path)
+
+
+def test_checks_catch_a_legend_over_data_and_overlapping_labels() -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot([0, 1, 2], [1.0, 1.0, 1.0], label="flat at the top")
+    ax.set_ylim(0.0, 1.05)
+    ax.legend(loc="upper right")
+    ax.text(1.0, 0.5, "a label")
+    ax.text(1.02, 0.5, "a label over it")
+    fig.canvas.draw()
+    assert legend_over_data(ax) == ["flat at the top"]
+    assert ("a label", "a label over it") in text_collisions(fig)

@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from corridor_sim.engines.commodity.layout import Inputs, Solved, per_period_matrix
 from corridor_sim.engines.commodity.solution import CommoditySolution
 from corridor_sim.results.result import summary_frame
+from corridor_sim.results.tolerance import FEASIBILITY_TOL, magnitude, snap
 from corridor_sim.units import PERCENT
 
 if TYPE_CHECKING:
@@ -26,15 +27,34 @@ if TYPE_CHECKING:
 
 __all__ = ["TOL", "clean", "tables"]
 
-#: Relative tolerance for "flow at capacity" and for cleaning solver noise.
-TOL = 1e-7
+#: Relative tolerance for "flow at capacity" and for cleaning solver noise (HiGHS's
+#: feasibility tolerance, :data:`corridor_sim.results.tolerance.FEASIBILITY_TOL`).
+TOL = FEASIBILITY_TOL
 
 
-def clean(x: np.ndarray) -> np.ndarray:
-    """Zero entries below 1e-9 in magnitude and negative zeros, in place; return `x`."""
-    x[np.abs(x) < 1e-9] = 0.0
-    x += 0.0  # -0.0 + 0.0 is +0.0
-    return x
+def clean(x: np.ndarray, scale: float = 1.0, **bounds: np.ndarray) -> np.ndarray:
+    """Round-off of `x` written as 0 or as its bound (``lower=``/``upper=``), in place.
+
+    The tolerance is ``TOL x scale`` (:func:`corridor_sim.results.tolerance.snap`).
+    """
+    return snap(x, scale, **bounds)
+
+
+def _clean_solution(inp: Inputs, sol: Solved) -> None:
+    """Snap the primal values to 0 and to their bounds, the duals to 0, at the problem's scale.
+
+    The primal scale is the largest finite capacity, supply, demand or tank size; the dual
+    scale the largest arc, supply or delivery cost. A flow within the tolerance of its
+    capacity is at capacity; a delivery within it of the demand meets the demand.
+    """
+    volume = magnitude(inp.cap, inp.supply, inp.demand, inp.level_cap)
+    money = magnitude(inp.cost, inp.supply_cost, inp.value)
+    clean(sol.flow, volume, upper=inp.cap)
+    clean(sol.supplied, volume, upper=inp.supply)
+    clean(sol.delivered, volume, upper=inp.demand)
+    clean(sol.level, volume, upper=inp.level_cap)
+    clean(sol.shadow, money)
+    clean(sol.price, money)
 
 
 def _keys(net: CommodityNetwork, ids: np.ndarray, t_n: int) -> dict[str, object]:
@@ -59,12 +79,12 @@ def tables(
 ) -> CommoditySolution:
     """Build the :class:`CommoditySolution` of `net` from its solved arrays (cleaned in place)."""
     t_n = inp.n_periods
-    flow, supplied, delivered = clean(sol.flow), clean(sol.supplied), clean(sol.delivered)
-    clean(sol.level)
+    _clean_solution(inp, sol)
+    flow, supplied, delivered = sol.flow, sol.supplied, sol.delivered
     cap = inp.cap
-    shadow = np.maximum(clean(sol.shadow), 0.0, out=sol.shadow)
+    shadow = np.maximum(sol.shadow, 0.0, out=sol.shadow)
     shadow[np.isinf(cap)] = 0.0
-    price = clean(sol.price)
+    price = sol.price
     u, c = net.flow_suffix, net.cost_suffix
 
     arcs = net.arcs
@@ -105,7 +125,7 @@ def tables(
     demand = inp.demand
     with np.errstate(invalid="ignore"):
         gap = np.where(np.isinf(demand), np.nan, np.maximum(demand - delivered, 0.0))
-    gap = clean(gap)
+    gap = clean(gap, magnitude(inp.cap, inp.supply, demand, inp.level_cap))
     unmet = _frame(
         _keys(net, node_ids[inp.dem], t_n),
         {

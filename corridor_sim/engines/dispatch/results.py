@@ -20,6 +20,7 @@ from corridor_sim.engines.dispatch.extendable import ExtData
 from corridor_sim.engines.dispatch.lp import BlockSolution
 from corridor_sim.engines.dispatch.netdata import NetData
 from corridor_sim.results.result import Result, summary_frame
+from corridor_sim.results.tolerance import magnitude, snap
 from corridor_sim.units import PERCENT
 
 __all__ = ["DispatchResult", "assemble"]
@@ -359,6 +360,7 @@ def assemble(
         "dc_max", "dc_loss", "dc_mu", "st_p", "st_soc", "branch_lim",
     )  # fmt: skip
     cat = {k: np.concatenate([getattr(p, k) for p in parts]) for k in hourly}
+    _clean(cat, data)
     p_el = cat["unit_p"]
     gen = _tidy(
         index,
@@ -409,6 +411,27 @@ def assemble(
         operating_cost_eur=objective - capital,
         capital_cost_eur=capital,
     )
+
+
+def _clean(cat: dict[str, np.ndarray], data: NetData) -> None:
+    """Snap solver round-off to 0 and to the bounds, in place (``results.tolerance``).
+
+    Power scale: the largest finite load, unit maximum, branch or dcline limit; a dispatch
+    within the tolerance of the unit's maximum is at it (nothing curtailed), unserved power
+    within it of the load is the load, a flow within it of its limit (either direction) is
+    at it. Duals are snapped at the scale of the cost coefficients.
+    """
+    power = magnitude(cat["load_mw"], cat["unit_hi"], cat["branch_lim"], cat["dc_max"])
+    snap(cat["unit_p"], power, upper=cat["unit_hi"])
+    snap(cat["unserved"], power, upper=cat["load_mw"])
+    lim = cat["branch_lim"]
+    snap(cat["flow"], power, upper=lim, lower=-lim)
+    snap(cat["dc_p"], power, upper=cat["dc_max"], lower=-cat["dc_max"])
+    for key in ("dc_loss", "st_p", "st_soc"):
+        snap(cat[key], power)
+    money = magnitude(data.unit_cost)
+    for key in ("lmp", "branch_mu", "dc_mu"):
+        snap(cat[key], money)
 
 
 def _flows_table(data: NetData, ext: ExtData, cat: dict, index: pd.Index) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 
 from corridor_sim.plotting.basemap import draw_basemap, map_extent
 from corridor_sim.plotting.labels import place_labels
+from corridor_sim.plotting.layout import empty_note, place_legend
 from corridor_sim.plotting.style import (
     CATEGORICAL,
     FONT_PT,
@@ -238,7 +239,7 @@ def loading_duration_curves(result: Result, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("hours, sorted by loading (h)")
     ax.set_ylabel("loading (% of rating)")
     ax.set_ylim(0, 105)
-    ax.legend(ncols=2, loc="lower left")
+    place_legend(ax, ncols=2)
     ax.set_title(figure_title(result, "Loading duration curves"))
     return ax
 
@@ -268,12 +269,14 @@ def curtailment_by_month(result: Result, ax: Axes | None = None) -> Axes:
                color=CATEGORICAL[j % len(CATEGORICAL)])  # fmt: skip
         bottom += wide[hub].to_numpy()
     what = "Curtailed green energy by month"
-    if len(wide.columns):
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-        if hidden > 0:
-            what += " (hubs with too little to show left out)"
-    else:
-        what += ": none curtailed"
+    if not len(wide.columns):  # say what is empty rather than draw bare axes
+        ax.set_title(figure_title(result, what + ": none curtailed"))
+        year = result.meta.get("year", "the year")
+        return empty_note(ax, f"Nothing curtailed in {year}: all the wind and solar\n"
+                              "energy offered was used or exported")  # fmt: skip
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    if hidden > 0:
+        what += " (hubs with too little to show left out)"
     time_axis(ax, dated=dated, step="month", label="month (of the model year)")
     ax.set_ylabel("curtailed green energy (GWh)")
     ax.set_title(figure_title(result, what))
@@ -322,7 +325,7 @@ def capacity_study_curves(result: Result) -> Figure:
     ax2.set_title("Annual cost of the corridor")
     for ax in (ax1, ax2):
         if ax.lines:
-            ax.legend(loc="best")
+            place_legend(ax)
     what = "Cable sizes: grid search and optimisation"
     if study.empty and sizing.empty:
         what += ": no study in this run"

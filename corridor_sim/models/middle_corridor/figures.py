@@ -20,6 +20,7 @@ import numpy as np
 
 from corridor_sim.plotting.basemap import load_basemap, map_extent
 from corridor_sim.plotting.labels import place_labels
+from corridor_sim.plotting.layout import place_legend
 from corridor_sim.plotting.maps import arc_totals, commodity_map, map_figsize
 from corridor_sim.plotting.style import (
     CATEGORICAL,
@@ -236,7 +237,7 @@ def sweep_curve(result: Result, ax: Axes | None = None) -> Axes:
         ax.set_ylim(bottom=0)
         what = "Bottleneck sequence: each knee's bottleneck relieved in turn"
         ax.set_title(figure_title(result, what))
-        legend = ax.legend(loc="lower right", fontsize=FONT_PT["legend"])
+        legend = place_legend(ax, fontsize=FONT_PT["legend"])
         place_labels(
             ax, points, texts, fontsize=FONT_PT["annotation"], avoid=[legend], avoid_points=along
         )

@@ -23,6 +23,7 @@ import pandas as pd
 
 from corridor_sim.models.oil.network import STORES, VIA
 from corridor_sim.plotting.labels import place_labels
+from corridor_sim.plotting.layout import place_legend
 from corridor_sim.plotting.maps import commodity_map
 from corridor_sim.plotting.style import (
     CATEGORICAL,
@@ -341,7 +342,8 @@ def sweep_curve(frame: pd.DataFrame | Result, ax: Axes | None = None) -> Axes:
             at, cap, name = knee
             ax.plot([at], [min(at, cap)], "v", color=colour, mec="black", ms=8)
             points.append((at, min(at, cap)))
-            texts.append(f"{_names(name)}\n{cap:.2f} Mt/yr")
+            stacked = _names(name).replace(" + ", " +\n")  # narrow labels fit among the curves
+            texts.append(f"{stacked}\n{cap:.2f} Mt/yr")
         lim = float(frame["offered_mt_per_yr"].max())
         low = max(float(frame["offered_mt_per_yr"].min()), 1e-3)
         ax.plot([low, lim], [low, lim], color="grey", ls=":", label="delivered = offered")
@@ -351,7 +353,7 @@ def sweep_curve(frame: pd.DataFrame | Result, ax: Axes | None = None) -> Axes:
         ax.set_ylabel("delivered at Ceyhan + Supsa (Mt)")
         what = "Capacity study: the bottleneck at each knee, relieved in turn"
         ax.set_title(figure_title(result, what) if result is not None else what)
-        legend = ax.legend(loc="upper left")
+        legend = place_legend(ax)
         place_labels(
             ax, points, texts, fontsize=FONT_PT["annotation"], avoid=[legend], avoid_points=along
         )

@@ -175,6 +175,7 @@ PARAMS = ParamTable(
             "tankers",
             "ASCO tanker fleet (bounds lane tankers plus reinforcement)",
             fact="oil.fleet.asco_tankers",
+            aliases=("tanker_fleet_size", "fleet_size", "fleet_tankers"),
         ),
         _fraction(
             "tanker_cargo_share", "-", "share of deadweight that is cargo", "oil.tanker.cargo_share"

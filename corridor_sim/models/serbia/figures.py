@@ -21,6 +21,7 @@ from matplotlib.colors import Normalize
 from corridor_sim.models.serbia.gas.figures import figures as gas_chain_figures
 from corridor_sim.models.serbia.params import SITE_LABELS
 from corridor_sim.plotting.labels import place_labels
+from corridor_sim.plotting.layout import empty_note, place_legend
 from corridor_sim.plotting.style import (
     CATEGORICAL,
     FONT_PT,
@@ -172,6 +173,21 @@ def _grid_map(result: Result, site: str | None, ax: Axes | None) -> Axes:
         )
     legend = ax.legend(loc="lower left") if handles else None
     avoid = [legend] if legend is not None else []
+    sm = plt.cm.ScalarMappable(norm=norm, cmap=colours)
+    # the colour bar and the limits first: labels are placed on the axes as they will be
+    ax.figure.colorbar(sm, ax=ax, shrink=0.5, pad=0.01, label="worst N-1 loading over the year (%)")
+    if not has_map:
+        ax.set_xlim(extent[:2])
+        ax.set_ylim(extent[2:])
+        ax.set_aspect(1 / np.cos(np.deg2rad(np.mean(extent[2:]))))
+        ax.set_xlabel("longitude (°E)")
+        ax.set_ylabel("latitude (°N)")
+    ax.set_title(
+        figure_title(
+            result,
+            f"Serbian 400/220 kV grid, plant at {_SITE_LABELS.get(site, site)}: worst N-1 loading",
+        )
+    )
     plant_points = list(zip(plant["lon"], plant["lat"], strict=True))
     loading_labels = place_labels(
         ax,
@@ -196,20 +212,7 @@ def _grid_map(result: Result, site: str | None, ax: Axes | None) -> Axes:
         fontsize=FONT_PT["place"],
         avoid=[*avoid, *loading_labels],
         avoid_points=[*along[::3], *plant_points],
-    )
-    sm = plt.cm.ScalarMappable(norm=norm, cmap=colours)
-    ax.figure.colorbar(sm, ax=ax, shrink=0.5, pad=0.01, label="worst N-1 loading over the year (%)")
-    if not has_map:
-        ax.set_xlim(extent[:2])
-        ax.set_ylim(extent[2:])
-        ax.set_aspect(1 / np.cos(np.deg2rad(np.mean(extent[2:]))))
-        ax.set_xlabel("longitude (°E)")
-        ax.set_ylabel("latitude (°N)")
-    ax.set_title(
-        figure_title(
-            result,
-            f"Serbian 400/220 kV grid, plant at {_SITE_LABELS.get(site, site)}: worst N-1 loading",
-        )
+        optional=True,  # the Belgrade cluster: names with no clear place are left out
     )
     return ax
 
@@ -236,7 +239,7 @@ def loading_duration(result: Result, ax: Axes | None = None) -> Axes:
         ax.set_title(
             figure_title(result, "Loading duration of the plant area's most loaded branch, N-0")
         )
-        ax.legend()
+        place_legend(ax)
     return ax
 
 
@@ -304,6 +307,10 @@ def _site_comparison(result: Result) -> Figure:
             comp.loc[sites, col].to_numpy(dtype=float) * scale if col in comp else np.zeros(len(x))
         )
         vals = np.nan_to_num(vals)
+        if not vals.any() and not col.endswith("loading_pct"):  # say it, no row of zero bars
+            ax.set_title(title)
+            empty_note(ax, "none at any site")
+            continue
         ax.bar(x, vals, color=[_SITE_COLOURS[s] for s in sites])
         ax.set_xticks(x, [_SITE_LABELS[s] for s in sites])
         ax.set_xlim(-0.5 - 0.5 * (len(sites) < 3), len(sites) - 0.5 + 0.5 * (len(sites) < 3))
@@ -320,9 +327,6 @@ def _site_comparison(result: Result) -> Figure:
         if col.endswith("loading_pct"):
             ax.axhline(_LIMIT_PCT, color=_OVER, ls="--", lw=1)
             ax.set_ylim(0, max(120, float(vals.max()) * 1.1))
-        elif not vals.any():
-            ax.set_ylim(0, 1)
-            ax.set_title(f"{title}: none")
     ties = _ties_text(result)
     verdict = _best_site_text(result, comp) + (f"\n{ties}" if ties else "")
     fig.suptitle(figure_title(result, f"Site comparison: {verdict}"))
@@ -376,12 +380,14 @@ def _n1_worst_cases(result: Result, top: int) -> Figure:
         if not len(w):
             ax.set_title(f"{ax.get_title()}: no N-1 case in the area")
     axes[-1].set_xlabel("loading (% of rating)")
-    axes[0].legend(loc="lower right")
+    place_legend(axes[0])
     fig.suptitle(figure_title(result, "Worst N-1 cases in the plant's area over all hours"))
     return fig
 
 
-def site_robustness(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
+def site_robustness(
+    summary: pd.DataFrame, ax: Axes | None = None, *, result: Result | None = None, year: int = 0
+) -> Axes:
     """Bars of each site's probability of being N-1 secure and of being the best site.
 
     Parameters
@@ -391,6 +397,15 @@ def site_robustness(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ``robustness_summary`` table).
     ax : Axes, optional
         Where to draw.
+    result : Result, optional
+        The run the table comes from: its scenario and year go in the title.
+    year : int, optional
+        The study year for the title when there is no `result` (``robustness(2029, ...)``).
+
+    Returns
+    -------
+    Axes
+        Two bars per site; the legend clear of the bars.
     """
     with style_context():
         ax = _axes(ax, (7.0, 4.0))
@@ -405,8 +420,12 @@ def site_robustness(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ax.set_xticks(x, [_SITE_LABELS[k] for k in sites])
         ax.set_ylim(0, 105)
         ax.set_ylabel("share of draws (%)")
-        ax.set_title(f"Robustness over {int(s['draws'].max())} draws of the catalogue ranges")
-        ax.legend()
+        what = f"Robustness over {int(s['draws'].max())} draws of the catalogue ranges"
+        if result is not None:
+            ax.set_title(figure_title(result, what))
+        else:
+            ax.set_title(f"{what} — Serbian 500 MW plant sites" + (f", {year}" if year else ""))
+        place_legend(ax)
     return ax
 
 
@@ -452,7 +471,7 @@ def _gas_balance(result: Result) -> Figure:
     ax.set_xlabel("capacity factor of the plant (share of the year at full output, 0–1)")
     ax.set_ylabel("gas (bcm/yr)")
     ax.set_title(f"Annual gas need and supply (bottleneck: {bal['bottleneck'].iloc[0]})")
-    ax.legend()
+    place_legend(ax)
     unmet = result.unmet
     plant = unmet[unmet["element"] == "plant"].sort_values("period")
     cf_now = next((r for r in result.summary().itertuples() if r.metric == "capacity_factor"), None)
@@ -465,7 +484,7 @@ def _gas_balance(result: Result) -> Figure:
             ax2.bar(x, delivered, width=width / 2, color=CATEGORICAL[2], label="delivered")
         time_axis(ax2, dated=dated, step="month")
         ax2.set_ylabel("gas per month (mcm)")
-        ax2.legend()
+        place_legend(ax2)
         at = f" at capacity factor {cf_now.value:.2f}" if cf_now else ""
         none = "" if delivered.sum() > 0 else ": nothing delivered"
         ax2.set_title(f"Ratable monthly deliveries{at}{none}")
@@ -485,8 +504,7 @@ def figures(result: Result) -> dict[str, Figure]:
         "serbia_gas_balance": gas_balance(result),
     }
     if "robustness_summary" in result.tables:
-        out["serbia_site_robustness"] = cast(
-            "Figure", site_robustness(result.table("robustness_summary")).figure
-        )
+        table = result.table("robustness_summary")
+        out["serbia_site_robustness"] = cast("Figure", site_robustness(table, result=result).figure)
     out.update(gas_chain_figures(result))  # the daily gas chain on the run's own dispatch
     return out

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.models.serbia.params import SITE_LABELS
+from corridor_sim.plotting.layout import place_legend
 from corridor_sim.plotting.style import (
     CATEGORICAL,
     FONT_PT,
@@ -176,7 +177,6 @@ def _needs_figure(result: Result) -> Figure:
     left.set_xlabel("plant (technology, site)", fontsize=_FONT)
     left.set_ylabel("new contract, largest daily rate (mcm/d)", fontsize=_FONT)
     left.set_title("New contract (labels: volume per year)", fontsize=_FONT)
-    left.legend(fontsize=_FONT, frameon=False)
     legs = [e for e in dict.fromkeys(cap["element"]) if cap.loc[cap["element"] == e,
             "new_capacity_mcm_per_d"].max() > _EPS]  # fmt: skip
     if legs:
@@ -193,7 +193,7 @@ def _needs_figure(result: Result) -> Figure:
                           hatch=None if storage else "///", edgecolor="black", linewidth=0.5,
                           label=lab)  # fmt: skip
         right.set_xticks(xl, legs)
-        right.legend(fontsize=FONT_PT["legend"], frameon=False)
+        place_legend(right, fontsize=FONT_PT["legend"], frameon=False)
     else:
         right.text(0.5, 0.5, "no leg needs new capacity", ha="center", va="center",
                    transform=right.transAxes, fontsize=_FONT)  # fmt: skip
@@ -204,6 +204,7 @@ def _needs_figure(result: Result) -> Figure:
         ax.tick_params(labelsize=FONT_PT["tick"])
     fig.suptitle(figure_title(result, "What the plant needs from the gas chain"),
                  fontsize=FONT_PT["title"])  # fmt: skip
+    place_legend(left, fontsize=_FONT, frameon=False)  # last: the layout is settled by now
     return fig
 
 
