@@ -26,6 +26,7 @@ __all__ = [
     "SpecError",
     "UnitError",
     "UnknownNameError",
+    "is_number",
     "suggest",
 ]
 
@@ -79,6 +80,21 @@ class ConvergenceError(CorridorSimError, RuntimeError):
 
 class OptionalDependencyError(CorridorSimError, ImportError):
     """An optional dependency (Dask, pyarrow, ...) is needed but not installed."""
+
+
+def is_number(x: object) -> bool:
+    """Return whether `x` is a real number (int, float or their NumPy kinds), not a bool.
+
+    The one test every input check uses before comparing a value with its bounds.
+
+    Examples
+    --------
+    >>> is_number(1.5), is_number(True), is_number("2")
+    (True, False, False)
+    """
+    import numpy as np
+
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
 
 
 def suggest(name: str, candidates: Iterable[str], *, n: int = 3) -> str:

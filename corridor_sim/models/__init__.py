@@ -48,12 +48,16 @@ __all__ = [
 
 #: Entry point group through which other installed packages register models.
 ENTRY_POINT_GROUP = "corridor_sim.models"
+#: Sub-packages that are not models: the shared toolkit of the corridor models.
+_NOT_MODELS = frozenset({"toolkit"})
 
 
 def _packages() -> list[str]:
-    """Model packages shipped in ``corridor_sim/models/`` (sub-packages not starting with _)."""
+    """Model packages shipped in ``corridor_sim/models/`` (not ``toolkit``, not starting with _)."""
     return sorted(
-        m.name for m in pkgutil.iter_modules(__path__) if m.ispkg and not m.name.startswith("_")
+        m.name
+        for m in pkgutil.iter_modules(__path__)
+        if m.ispkg and not m.name.startswith("_") and m.name not in _NOT_MODELS
     )
 
 

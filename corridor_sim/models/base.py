@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from corridor_sim.errors import SpecError
 from corridor_sim.models.options import OptionTable
 from corridor_sim.models.params import Parameter, ParamTable, provenance_table
 
@@ -21,7 +22,14 @@ if TYPE_CHECKING:
 
     from corridor_sim.results.result import Result
 
-__all__ = ["EventLike", "ExtrapolationWarning", "ModelEntry", "Parameter", "ScenarioLike"]
+__all__ = [
+    "EventLike",
+    "ExtrapolationWarning",
+    "ModelEntry",
+    "Parameter",
+    "ScenarioLike",
+    "lazy_figures",
+]
 
 
 class ExtrapolationWarning(UserWarning):
@@ -121,6 +129,30 @@ class ScenarioLike(Protocol):
         ...
 
 
+def lazy_figures(target: str) -> Callable[[Result], dict[str, Figure]]:
+    """Return a ``figures`` function that imports ``"package.module:function"`` when first called.
+
+    A model's figures need matplotlib; naming them this way keeps it out of the model's import.
+
+    Raises
+    ------
+    SpecError
+        `target` is not of the form ``"package.module:function"``.
+    """
+    module, _, name = target.partition(":")
+    if not module or not name:
+        msg = f"figures = {target!r}: expected 'package.module:function'"
+        raise SpecError(msg)
+
+    def figures(result: Result) -> dict[str, Figure]:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(result)
+
+    figures.__doc__ = f"Figures of a result, drawn by ``{target}``."
+    return figures
+
+
 def _from_params(year: int) -> Mapping[str, Parameter] | None:
     """Default ``ModelEntry.parameters``: `params`'s, set in ``__post_init__`` (else none)."""
     return None
@@ -167,7 +199,8 @@ class ModelEntry:
         after the generic one (raise :class:`~corridor_sim.errors.ScenarioError`).
     figures : callable, optional
         ``figures(result) -> dict[str, Figure]``: the figures ``corridor-sim run --out``
-        writes (file stem -> figure).
+        writes (file stem -> figure); :func:`lazy_figures` names one by
+        ``"package.module:function"`` so matplotlib loads only when figures are drawn.
     max_periods : int, optional
         Longest horizon the model runs, in periods of its default resolution.
     years : (int, int), optional
@@ -202,6 +235,19 @@ class ModelEntry:
             object.__setattr__(self, "parameters", derived)
         if self.elements is None:
             object.__setattr__(self, "elements", _no_elements)
+
+    def parameter_provenance(self, year: int, **overrides: Any) -> pd.DataFrame:
+        """Every parameter of the `year` model with its value, unit and catalogue id(s).
+
+        Raises
+        ------
+        SpecError
+            A model without declared parameters (``params`` is None), or a bad override.
+        """
+        if self.params is None:
+            msg = f"model {self.name!r} declares no parameters; expected a ParamTable"
+            raise SpecError(msg)
+        return self.params.provenance(year, overrides)
 
     def run(self, scenario: ScenarioLike) -> Result:
         """``simulate(scenario)`` plus the provenance of every catalogue row the run read.

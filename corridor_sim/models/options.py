@@ -25,13 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from corridor_sim.errors import SpecError, UnknownNameError, suggest
+from corridor_sim.errors import SpecError, UnknownNameError, is_number, suggest
 
 __all__ = ["Option", "OptionTable"]
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
 
 
 _OPTION_KINDS = ("int", "float", "bool", "str", "int_list", "float_list", "str_list")
@@ -110,7 +106,7 @@ class Option:
             if not isinstance(v, str) or (self.choices and v not in self.choices):
                 self._fail(whole, expected)
             return v
-        if not _is_number(v) or not math.isfinite(float(v)):
+        if not is_number(v) or not math.isfinite(float(v)):
             self._fail(whole, expected)
         if kind == "int" and not isinstance(v, (int, np.integer)):
             self._fail(whole, expected)

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.catalogue import recording, value
-from corridor_sim.errors import SpecError, UnknownNameError, suggest
+from corridor_sim.errors import SpecError, UnknownNameError, is_number, suggest
 from corridor_sim.models._suggest import suggest_parameter
 from corridor_sim.models.provenance import PROVENANCE_COLUMNS, provenance_table
 from corridor_sim.models.relations import Relation
@@ -59,10 +59,6 @@ __all__ = [
 ]
 
 _KINDS = ("float", "int", "bool", "str")
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +215,7 @@ class Param:
                 msg = f"{where}: {suggest(raw, self.choices)}"
                 raise SpecError(msg)
             return raw
-        if not _is_number(raw):
+        if not is_number(raw):
             msg = f"{where}: expected a number in {self.unit} ({self.description})"
             raise SpecError(msg)
         try:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.catalogue import fact
+from corridor_sim.errors import is_number
 
 __all__ = ["PROVENANCE_COLUMNS", "provenance_table"]
 
@@ -23,10 +24,6 @@ PROVENANCE_COLUMNS = (
     "source_id",
     "status",
 )
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
 
 
 def provenance_table(
@@ -57,6 +54,6 @@ def provenance_table(
 def _split_value(val: Any) -> tuple[float, str]:
     if isinstance(val, (bool, np.bool_)):
         return math.nan, "true" if val else "false"
-    if _is_number(val):
+    if is_number(val):
         return float(val), ""
     return math.nan, str(val)

@@ -35,6 +35,7 @@ import numpy as np
 from corridor_sim.plotting.style import FONT_MIN_PT, FONT_PT, figure_of
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from matplotlib.text import Annotation, Text
     from matplotlib.transforms import Bbox
 
-__all__ = ["placed_labels", "place_labels", "register_background"]
+__all__ = ["place_labels", "placed_labels", "register_background", "stage_curve"]
 
 #: Directions tried, in order of preference (cartographic: upper right first).
 _DIRECTIONS = ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
@@ -288,3 +289,41 @@ def _hide_background(ax: Axes, boxes: np.ndarray, renderer: RendererBase) -> Non
             text.set_visible(False)
         else:
             boxes = np.vstack([boxes, box[None, :]])
+
+
+def stage_curve(
+    ax: Axes, part: pd.DataFrame, *, colour: str, label: str, log: bool = False, n: int = 8
+) -> list[tuple[float, float]]:
+    """Draw one relief stage of a capacity study: delivered against offered volume.
+
+    Parameters
+    ----------
+    ax : Axes
+        Where to draw.
+    part : DataFrame
+        The stage's rows of a ``sweep`` table (``offered_mt_per_yr``, ``delivered_mt``),
+        sorted by offered volume.
+    colour, label : str
+        Line colour and legend label.
+    log : bool, default False
+        Whether the axes are (or will be) logarithmic: the returned points are spaced along
+        the curve as it is drawn.
+    n : int, default 8
+        Points per segment.
+
+    Returns
+    -------
+    list of (float, float)
+        Points along the curve, for labels to keep clear of it (:func:`place_labels`).
+    """
+    xs = part["offered_mt_per_yr"].to_numpy(dtype=float)
+    ys = part["delivered_mt"].to_numpy(dtype=float)
+    ax.plot(xs, ys, marker=".", color=colour, label=label)
+    if log:
+        xs, ys = np.log10(np.clip(xs, 1e-9, None)), np.log10(np.clip(ys, 1e-9, None))
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    px = (xs[:-1] + t * np.diff(xs)).ravel()
+    py = (ys[:-1] + t * np.diff(ys)).ravel()
+    if log:
+        px, py = 10**px, 10**py
+    return list(zip(px.tolist(), py.tolist(), strict=True))

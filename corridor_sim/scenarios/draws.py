@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from corridor_sim.catalogue import draw_value, fact
-from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
+from corridor_sim.errors import ScenarioError, UnknownNameError, is_number, suggest
 
 __all__ = ["DISTRIBUTIONS", "Input", "draw_seed", "explicit_inputs", "input_rng", "parse_spec"]
 
@@ -36,10 +36,6 @@ __all__ = ["DISTRIBUTIONS", "Input", "draw_seed", "explicit_inputs", "input_rng"
 DISTRIBUTIONS = {"uniform": 2, "normal": 2, "triangular": 3, "lognormal": 2, "choice": 1}
 
 _MAX_SEED = 2**31 - 1
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
 
 
 def parse_spec(name: str, spec: Sequence[Any]) -> tuple[Any, ...]:
@@ -68,7 +64,7 @@ def parse_spec(name: str, spec: Sequence[Any]) -> tuple[Any, ...]:
             msg = f"{where}: 'choice' takes a non-empty list of values"
             raise ScenarioError(msg)
         return ("choice", list(options))
-    if not all(_is_number(a) and math.isfinite(float(a)) for a in args):
+    if not all(is_number(a) and math.isfinite(float(a)) for a in args):
         msg = f"{where}: expected finite numbers after {kind!r}"
         raise ScenarioError(msg)
     nums = [float(a) for a in args]
@@ -141,7 +137,7 @@ class Input:
         if self.spec is None:
             return draw_value(fact(self.name, record=False), rng)
         value = _draw_spec(self.spec, rng)
-        if _is_number(value) and self.spec[0] != "choice":
+        if is_number(value) and self.spec[0] != "choice":
             low = -np.inf if self.minimum is None else self.minimum
             high = np.inf if self.maximum is None else self.maximum
             value = float(np.clip(value, low, high))
@@ -181,7 +177,7 @@ def _support(spec: tuple[Any, ...]) -> tuple[float, float]:
     """Smallest and largest value a distribution can draw."""
     kind, *args = spec
     if kind == "choice":
-        nums = [float(v) for v in args[0] if _is_number(v)]
+        nums = [float(v) for v in args[0] if is_number(v)]
         return (min(nums), max(nums)) if nums else (math.nan, math.nan)
     if kind == "uniform":
         return args[0], args[1]
@@ -253,7 +249,7 @@ def explicit_inputs(
             _check_support(name, spec, p.minimum, p.maximum, p.unit)
             out.append(Input(name, "parameter", spec, p.minimum, p.maximum, p.unit))
         elif name in known:
-            if spec[0] == "choice" and not all(_is_number(v) for v in spec[1]):
+            if spec[0] == "choice" and not all(is_number(v) for v in spec[1]):
                 msg = f"distributions[{name!r}]: a catalogue row takes numbers only"
                 raise ScenarioError(msg)
             out.append(Input(name, "catalogue", spec, unit=fact(name, record=False).unit))

@@ -9,13 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from corridor_sim.errors import ScenarioError
+from corridor_sim.errors import ScenarioError, is_number
 
 __all__ = ["Event"]
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +56,14 @@ class Event:
         if self.duration < 1:
             msg = f"event {self.element!r}: duration = {self.duration}: expected >= 1 period"
             raise ScenarioError(msg)
-        if not _is_number(self.availability) or not 0.0 <= float(self.availability) <= 1.0:
+        if not is_number(self.availability) or not 0.0 <= float(self.availability) <= 1.0:
             msg = (
                 f"event {self.element!r}: availability = {self.availability!r}: "
                 "expected a fraction between 0 and 1"
             )
             raise ScenarioError(msg)
         if self.days is not None and (
-            not _is_number(self.days) or not math.isfinite(self.days) or self.days < 0
+            not is_number(self.days) or not math.isfinite(self.days) or self.days < 0
         ):
             msg = f"event {self.element!r}: days = {self.days!r}: expected a number of days >= 0"
             raise ScenarioError(msg)

@@ -39,11 +39,11 @@ from typing import Any
 
 import numpy as np
 
-from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
+from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, is_number, suggest
 from corridor_sim.models.params import Param, ParamTable
 from corridor_sim.scenarios._display import scenario_html, scenario_repr
 from corridor_sim.scenarios._toml import dumps
-from corridor_sim.scenarios.event import Event, _is_number
+from corridor_sim.scenarios.event import Event
 
 __all__ = ["Event", "Resolution", "Scenario"]
 
@@ -73,7 +73,7 @@ def _check_value(key: str, value: Any, source: Path | None, table: str = "overri
     where = _where(source)
     if isinstance(value, (bool, str)):
         return
-    if _is_number(value):
+    if is_number(value):
         try:
             finite = math.isfinite(float(value))
         except OverflowError:

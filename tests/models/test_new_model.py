@@ -24,9 +24,9 @@ MODEL_INIT = '''
 from __future__ import annotations
 
 from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, solve
-from corridor_sim.models._common.calendar import make_slices, snapshots
-from corridor_sim.models._common.commodity import event_availability, event_cuts, nodes_table
-from corridor_sim.models._common.commodity import apply_availability
+from corridor_sim.models.toolkit.calendar import make_slices, snapshots
+from corridor_sim.models.toolkit.commodity import event_availability, event_cuts, nodes_table
+from corridor_sim.models.toolkit.commodity import apply_availability
 from corridor_sim.models.base import ModelEntry
 from corridor_sim.models.params import Param, ParamTable
 from corridor_sim.results.result import Result, summary_frame
@@ -63,7 +63,7 @@ def simulate(scenario):
     cuts = event_cuts(scenario.events, months, elements=ARCS, year=scenario.year)
     slices = make_slices(scenario.year, months, cuts)
     net = build(scenario.year, periods=months, **dict(scenario.overrides))
-    from corridor_sim.models._common.commodity import split_network
+    from corridor_sim.models.toolkit.commodity import split_network
     net = apply_availability(split_network(net, slices), event_availability(scenario.events, slices))
     sol = solve(net)
     tables = dict(sol.tables)
@@ -178,3 +178,119 @@ def test_a_model_from_another_package_registers_by_entry_point(tmp_path: Path) -
     got = _run(tmp_path, str(other), package_in=installed)
     assert "demo_ferry" in got["models"]
     assert got["delivered"] > 0
+
+
+# -- a commodity corridor of the oil/freight kind: one folder of tables and a short hook ------
+
+NODES = """id,kind,label,supply,demand,value
+aktau,supply,Aktau,cargo_mt_per_yr,,
+baku,demand,Baku,,inf,value_usd_per_t
+"""
+ARCS = """id,source,target,label,name,capacity,cost,availability,delivered
+ferry,aktau,baku,ferry Aktau–Baku,ferry,rule:ferry_lane,freight_usd_per_t,sea,true
+"""
+
+
+class FerryHook:
+    """All the Python a new corridor needs: its one derived capacity and its summary."""
+
+    @staticmethod
+    def ferry_lane(p):
+        return p.ferries * p.ferry_mt_per_yr
+
+    @staticmethod
+    def summary(p, tables):
+        return [("delivered_mt", tables["flows"]["flow_kt"].sum() / 1000, "Mt", "baku")]
+
+
+def _ferry_corridor(folder: Path):
+    from corridor_sim.models.params import Param, ParamTable
+    from corridor_sim.models.toolkit.corridor import Corridor
+
+    folder.mkdir()
+    (folder / "nodes.csv").write_text(NODES, encoding="utf-8")
+    (folder / "arcs.csv").write_text(ARCS, encoding="utf-8")
+    weather = [
+        Param(f"availability_{s}", "-", s, fact=f"caspian_sea.weather.availability_{s}")
+        for s in ("winter", "shoulder", "summer")
+    ]
+    params = ParamTable(
+        "ferry",
+        [
+            Param("cargo_mt_per_yr", "Mt/yr", "cargo offered", value=3.0),
+            Param("ferries", "vessels", "ferries on the lane", value=2, kind="int"),
+            Param("ferry_mt_per_yr", "Mt/yr", "one ferry's yearly capacity", value=1.0),
+            Param("freight_usd_per_t", "USD/t", "ferry freight", value=10.0),
+            Param("value_usd_per_t", "USD/t", "value of a delivered tonne", value=100.0),
+            *weather,
+        ],
+    )
+    return Corridor(
+        name="ferry",
+        folder=folder,
+        params=params,
+        hook=FerryHook,
+        source="aktau",
+        sink="baku",
+        volume="cargo_mt_per_yr",
+        geo="oil",  # the oil route's Aktau and Baku coordinates
+        weather="availability_",
+    )
+
+
+def _scenario(**kw):
+    from types import SimpleNamespace
+
+    base = {
+        "model": "ferry",
+        "year": 2025,
+        "name": "ferry",
+        "overrides": {},
+        "options": {},
+        "resolution": None,
+        "periods": None,
+        "seed": 0,
+        "events": (),
+        "network": None,
+    }
+    return SimpleNamespace(**{**base, **kw})
+
+
+def test_a_corridor_is_one_folder_of_tables_and_a_short_hook(tmp_path: Path) -> None:
+    import pytest
+
+    from corridor_sim.catalogue import value
+    from corridor_sim.models.toolkit import study
+    from corridor_sim.models.toolkit.caspian import season_of
+    from corridor_sim.units import days_in_month
+
+    corridor = _ferry_corridor(tmp_path / "ferry")
+    model = corridor.model(description="A ferry corridor from one folder of tables")
+    assert model.elements(2025) == ["ferry"]
+    assert model.parameter_provenance(2025)["parameter"].tolist()[0] == "cargo_mt_per_yr"
+    # capacity: 2 ferries x 1 Mt/yr, derated by the shared Caspian weather month by month
+    avail = {
+        s: value(f"caspian_sea.weather.availability_{s}", unit="-")
+        for s in ("winter", "shoulder", "summer")
+    }
+    expected = sum(2.0 * days_in_month(2025, m) / 365 * avail[season_of(m)] for m in range(1, 13))
+    cap = study.corridor_capacity(corridor, 2025)
+    assert cap["capacity_mt_per_yr"] == pytest.approx(expected, rel=1e-9)
+    assert cap["cut_arcs"] == ("ferry",)
+    result = corridor.simulate(_scenario())
+    assert result.metric("delivered_mt") == pytest.approx(expected, rel=1e-9)  # 3 Mt offered
+    assert result.meta["bottleneck"] == "ferry"
+    # an outage of the ferry in March takes away March's capacity, no more
+    out = corridor.simulate(_scenario(events=[_event("ferry", 2)]))
+    march = 2.0 * 31 / 365 * avail["shoulder"]
+    assert out.metric("delivered_mt") == pytest.approx(expected - march, rel=1e-9)
+    # the shared study: one bottleneck, then nothing limits the lane
+    seq, sweep = study.bottleneck_sequence(corridor, 2025, volumes=[0.5, 4.0])
+    assert seq["bottleneck"].tolist() == ["ferry"]
+    assert sweep["delivered_mt"].tolist() == pytest.approx([0.5, expected], rel=1e-9)
+
+
+def _event(element: str, start: int):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(element=element, start=start, duration=1, availability=0.0, days=None)

@@ -28,7 +28,7 @@ OIL_RANGES = {
     "oil.fleet.asco_tankers_baku",
     "oil.fleet.asco_dwt",
     "oil.fleet.kmtf_makhachkala_tankers",
-    "oil.tanker.dwt",
+    "oil.tanker.kmtf_cargo_per_call",
     "oil.tanker.cargo_share",
     "oil.tanker.port_time",
     "caspian_sea.weather.availability_winter",
@@ -163,11 +163,13 @@ def test_monte_carlo_without_distributions_samples_the_catalogue_ranges():
     # the drawn rows reach the model: the lane capacity follows from them
     wide = study.wide()
     sailing_d = 2 * value("oil.caspian.aktau_baku_distance") / value("oil.tanker.speed") / 24
-    lane_dwt_t = (
-        value("oil.fleet.kmtf_tankers_baku") * wide["oil.tanker.dwt"]
-        + wide["oil.fleet.asco_tankers_baku"] * wide["oil.fleet.asco_dwt"]
+    asco_t = (
+        wide["oil.fleet.asco_tankers_baku"]
+        * wide["oil.fleet.asco_dwt"]
+        * wide["oil.tanker.cargo_share"]
     )
-    cargo_kt = lane_dwt_t * wide["oil.tanker.cargo_share"] / 1000
+    kmtf_t = value("oil.fleet.kmtf_tankers_baku") * wide["oil.tanker.kmtf_cargo_per_call"]
+    cargo_kt = (asco_t + kmtf_t) / 1000
     expected = cargo_kt / (sailing_d + wide["oil.tanker.port_time"]) * 365 / 1000
     assert wide["tanker_lane_capacity_mt_per_yr"].tolist() == pytest.approx(expected.tolist())
     # and every run's provenance would show them: the base values are the catalogue's
@@ -229,7 +231,8 @@ def test_more_draws_extend_fewer_and_seeds_decide():
         head = long.table(name)[long.table(name)["draw"] < 3].reset_index(drop=True)
         pd.testing.assert_frame_equal(short.table(name), head)
     other = _mc(OIL.replace(seed=6), n=3)
-    assert not other.runs["oil.tanker.dwt"].equals(short.runs["oil.tanker.dwt"])
+    drawn = "oil.tanker.kmtf_cargo_per_call"
+    assert not other.runs[drawn].equals(short.runs[drawn])
 
 
 @pytest.mark.parametrize(
@@ -318,13 +321,17 @@ def test_summary_quantiles_bottlenecks_thresholds_and_sensitivity():
 
 
 def test_a_failing_draw_is_a_row_not_the_end_of_the_study():
-    # a zero deadweight is refused by the model: those draws fail, the others run
-    study = _mc(n=8, distributions={"oil.tanker.dwt": ("choice", [8000.0, 0.0])}, catalogue=False)
+    # a zero cargo per call is refused by the model: those draws fail, the others run
+    study = _mc(
+        n=8,
+        distributions={"oil.tanker.kmtf_cargo_per_call": ("choice", [6000.0, 0.0])},
+        catalogue=False,
+    )
     runs = study.runs
     failed = runs[runs["status"] == "failed"]
     assert 0 < len(failed) < 8
-    assert (failed["oil.tanker.dwt"] == 0.0).all()
-    assert failed["error"].str.contains("kmtf_dwt_t").all()
+    assert (failed["oil.tanker.kmtf_cargo_per_call"] == 0.0).all()
+    assert failed["error"].str.contains("kmtf_cargo_t").all()
     s = study.summary()
     assert len(s.failed) == len(failed)
     assert s.metrics.set_index("metric").loc["delivered_mt", "runs"] == 8 - len(failed)

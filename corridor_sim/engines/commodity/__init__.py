@@ -52,7 +52,12 @@ and one more unit of pipeline capacity would save ``3 - 1 = 2``.
 (14.0, ('pipe', 'tanker'))
 """
 
-from corridor_sim.engines.commodity.io import from_networkx, network_from_dict, to_networkx
+from corridor_sim.engines.commodity.io import (
+    from_networkx,
+    network_from_dict,
+    to_networkx,
+    value_at,
+)
 from corridor_sim.engines.commodity.lp import default_unmet_penalty
 from corridor_sim.engines.commodity.maxflow import MaxFlowResult, max_flow
 from corridor_sim.engines.commodity.network import CommodityNetwork
@@ -73,4 +78,5 @@ __all__ = [
     "network_from_dict",
     "solve",
     "to_networkx",
+    "value_at",
 ]

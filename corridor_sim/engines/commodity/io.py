@@ -17,7 +17,7 @@ from corridor_sim.engines.commodity.network import CommodityNetwork
 from corridor_sim.engines.commodity.spec import Arc, Node, NodeKind
 from corridor_sim.errors import ScenarioError, SpecError, suggest
 
-__all__ = ["from_networkx", "network_from_dict", "to_networkx"]
+__all__ = ["from_networkx", "network_from_dict", "to_networkx", "value_at"]
 
 _NETWORK_KEYS = ("unit", "periods", "nodes", "arcs", "name", "provenance")
 _NODE_KEYS = tuple(f.name for f in dataclasses.fields(Node))
@@ -113,7 +113,8 @@ def from_networkx(graph: nx.DiGraph, *, unit: str = "unit", name: str = "") -> C
 
 
 def value_at(value: float | Sequence[float], period: int) -> float:
-    return value[period] if isinstance(value, Sequence) else value
+    """Return a node or arc field's value in `period` (a scalar applies to every period)."""
+    return float(value[period] if isinstance(value, Sequence) else value)
 
 
 def to_networkx(network: CommodityNetwork, *, period: int = 0) -> nx.DiGraph:

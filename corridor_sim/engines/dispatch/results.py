@@ -429,7 +429,7 @@ def _clean(cat: dict[str, np.ndarray], data: NetData) -> None:
     snap(cat["dc_p"], power, upper=cat["dc_max"], lower=-cat["dc_max"])
     for key in ("dc_loss", "st_p", "st_soc"):
         snap(cat[key], power)
-    money = magnitude(data.unit_cost)
+    money = magnitude(data.units.cost)
     for key in ("lmp", "branch_mu", "dc_mu"):
         snap(cat[key], money)
 

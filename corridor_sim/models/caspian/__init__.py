@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from corridor_sim.models.base import ModelEntry
+from corridor_sim.models.base import ModelEntry, lazy_figures
 from corridor_sim.models.caspian.network import HUBS, LINKS, ROUTES, network
 from corridor_sim.models.caspian.params import (
     HOURS_PER_YEAR,
@@ -175,12 +175,6 @@ def build(year: int, **overrides: float) -> pp.pandapowerNet:
     return network(resolve_year(year, overrides))
 
 
-def _figures(result: Any) -> dict[str, Any]:  # Result -> Figures
-    from corridor_sim.models.caspian.figures import figures  # matplotlib on use
-
-    return figures(result)
-
-
 MODEL = ModelEntry(
     name="caspian",
     description="Caspian green-energy corridor (KZ/UZ–AZ–GE–TR/RO–Europe): hourly DC-OPF "
@@ -192,7 +186,7 @@ MODEL = ModelEntry(
     elements=elements,
     options=OPTIONS,
     resolutions=("hour",),
-    figures=_figures,
+    figures=lazy_figures("corridor_sim.models.caspian.figures:figures"),
     max_periods=HOURS_PER_YEAR,
     #: 2022: base year of the profiles and demand figures; 2035: the latest national plan read
     years=(2022, 2035),

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
-from corridor_sim.models._common.commodity import event_cuts
 from corridor_sim.models.caspian import origin_tables, tables
 from corridor_sim.models.caspian.dispatch import availability, dispatch_year
 from corridor_sim.models.caspian.network import LINKS, cbam_eur_per_mwh
@@ -37,6 +36,7 @@ from corridor_sim.models.caspian.summary import (
     summary_rows,
 )
 from corridor_sim.models.caspian.validation import validation
+from corridor_sim.models.toolkit.commodity import event_cuts
 from corridor_sim.results.result import Result, summary_frame
 
 if TYPE_CHECKING:

@@ -42,15 +42,15 @@ from typing import TYPE_CHECKING, Any
 
 from corridor_sim.engines import commodity as eng
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError, suggest
-from corridor_sim.models._common.calendar import make_slices
-from corridor_sim.models._common.commodity import (
+from corridor_sim.models.base import ModelEntry, ScenarioLike
+from corridor_sim.models.toolkit.calendar import make_slices
+from corridor_sim.models.toolkit.commodity import (
     apply_availability,
     event_availability,
     event_cuts,
     nodes_table,
     split_network,
 )
-from corridor_sim.models.base import ModelEntry, ScenarioLike
 from corridor_sim.results.result import Result
 
 if TYPE_CHECKING:

@@ -19,23 +19,16 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from pathlib import Path
 
-import pandas as pd
-
-from corridor_sim.engines.commodity import CommodityNetwork
-from corridor_sim.models.base import ModelEntry
-from corridor_sim.models.middle_corridor.network import ARCS, SINK, SOURCE, make_slices, network
+from corridor_sim.models.base import lazy_figures
+from corridor_sim.models.middle_corridor import hook
 from corridor_sim.models.middle_corridor.params import PARAMS
-from corridor_sim.models.middle_corridor.run import OPTIONS, simulate
-from corridor_sim.models.middle_corridor.study import (
-    bottleneck_sequence,
-    corridor_capacity,
-    upgrades,
-)
-from corridor_sim.models.params import Parameter
+from corridor_sim.models.toolkit.corridor import Corridor
 
 __all__ = [
+    "CORRIDOR",
     "MODEL",
     "OPTIONS",
     "PARAMS",
@@ -49,59 +42,37 @@ __all__ = [
     "provenance",
     "simulate",
     "upgrades",
+    "volume_sweep",
 ]
 
+SOURCE = "china"
+SINK = "europe"
 
-def build(year: int, *, periods: int = 12, **overrides: Any) -> CommodityNetwork:  # noqa: ANN401
-    """Build the corridor for `year` (2023 on) as a commodity network in kt per month.
-
-    Raises
-    ------
-    UnknownNameError
-        An override that is not a parameter (with suggestions).
-    SpecError
-        A bad value.
-    """
-    p = PARAMS.resolve(year, overrides)
-    return network(p, make_slices(year, periods))
-
-
-def parameters(year: int) -> dict[str, Parameter]:
-    """Return the accepted overrides for `year` with defaults, units and source ids."""
-    return PARAMS.parameters(year)
-
-
-def provenance(year: int, **overrides: Any) -> pd.DataFrame:  # noqa: ANN401
-    """Every parameter with its value, unit and catalogue id(s)."""
-    return PARAMS.provenance(year, overrides)
-
-
-def elements(year: int) -> list[str]:
-    """Arc ids an event may name."""
-    del year
-    return list(ARCS)
-
-
-def _figures(result: Any) -> dict[str, Any]:  # noqa: ANN401
-    from corridor_sim.models.middle_corridor.figures import figures  # noqa: PLC0415
-
-    return figures(result)
-
-
-MODEL = ModelEntry(
+#: The corridor: nodes.csv and arcs.csv beside this file, the parameters and the hook.
+CORRIDOR = Corridor(
     name="middle_corridor",
+    folder=Path(__file__).parent,
+    params=PARAMS,
+    hook=hook,
+    source=SOURCE,
+    sink=SINK,
+    volume="corridor_volume_mt_per_yr",
+    geo="freight",
+    weather="availability_",
+)
+
+MODEL = CORRIDOR.model(
     description=(
         "Middle Corridor freight: China–Kazakhstan rail, Caspian ferries, Alat, "
         "BTK or Black Sea, to Europe"
     ),
-    build=build,
-    simulate=simulate,
-    params=PARAMS,
-    elements=elements,
-    options=OPTIONS,
-    resolutions=("month",),
-    figures=_figures,
+    figures=lazy_figures("corridor_sim.models.middle_corridor.figures:figures"),
     max_periods=600,
     #: 2023-2025: the years of the public corridor volumes it backcasts
     years=(2023, 2025),
 )
+OPTIONS = MODEL.option_table
+build, simulate, elements, parameters, provenance = CORRIDOR.functions(MODEL)
+corridor_capacity, volume_sweep, bottleneck_sequence = CORRIDOR.studies()
+#: Corridor capacity under each upgrade case (BTK 1/5, Alat 15/25, new ferries).
+upgrades = partial(hook.upgrades, CORRIDOR)

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 import matplotlib.pyplot as plt
 import numpy as np
 
+from corridor_sim.models.middle_corridor import CORRIDOR
 from corridor_sim.plotting.basemap import load_basemap, map_extent
-from corridor_sim.plotting.labels import place_labels
+from corridor_sim.plotting.labels import place_labels, stage_curve
 from corridor_sim.plotting.layout import place_legend
 from corridor_sim.plotting.maps import arc_totals, commodity_map, map_figsize
 from corridor_sim.plotting.style import (
@@ -47,24 +48,8 @@ __all__ = [
     "transit_histogram",
 ]
 
-#: Short display names of the arcs (map labels, legends, knees).
-ARC_NAMES: dict[str, str] = {
-    "dostyk_crossing": "Dostyk–Alashankou",
-    "altynkol_crossing": "Altynkol–Khorgos",
-    "dostyk_rail": "rail from Dostyk",
-    "altynkol_rail": "rail from Altynkol",
-    "aktau_port": "Aktau port",
-    "kuryk_port": "Kuryk port",
-    "aktau_ferries": "ferries Aktau–Alat",
-    "kuryk_ferries": "ferries Kuryk–Alat",
-    "cargo_ships": "cargo ships Aktau–Alat",
-    "alat_port": "Alat + Azerbaijani rail",
-    "georgian_rail": "Georgian rail",
-    "black_sea_ports": "Poti/Batumi + Black Sea",
-    "btk": "Baku–Tbilisi–Kars",
-    "turkish_rail": "Turkish rail",
-    "northern_route": "northern route via Russia",
-}
+#: Short display names of the arcs (map labels, legends, knees): the ``name`` column of arcs.csv.
+ARC_NAMES: dict[str, str] = CORRIDOR.topology.names
 #: Links shown per month, in this order (the rest follow them or never bind).
 _MONTHLY = ("kuryk_ferries", "aktau_ferries", "cargo_ships", "alat_port", "btk", "black_sea_ports")
 _STYLES = ("-", "--", "-.", ":", "-", "--")
@@ -212,18 +197,7 @@ def sweep_curve(result: Result, ax: Axes | None = None) -> Axes:
             label = f"stage {stage}: " + (
                 f"+ {_names(str(before))} relieved" if before else "as built"
             )
-            ax.plot(
-                part["offered_mt_per_yr"],
-                part["delivered_mt"],
-                marker=".",
-                color=colour,
-                label=label,
-            )
-            xs, ys = part["offered_mt_per_yr"].to_numpy(float), part["delivered_mt"].to_numpy(float)
-            for t in np.linspace(0, 1, 6):
-                along += list(
-                    zip(xs[:-1] + t * np.diff(xs), ys[:-1] + t * np.diff(ys), strict=True)
-                )
+            along += stage_curve(ax, part, colour=colour, label=label, n=6)
             if stage not in seq.index:
                 continue
             row = seq.loc[stage]

@@ -28,17 +28,49 @@ __all__ = [
 FIRST_YEAR = 2023
 
 
-def _volume(year: int) -> float:
-    """TITR total less Kazakh oil by tanker (2023: 1.3, 2024: 3.0 Mt); 2025 on: plan's 2.5 Mt."""
+#: Whole-route cargo by year (actuals; the last carries on), and the year the share is fitted on.
+_ROUTE_IDS = ("freight.titr.route_2023", "freight.titr.route_2024", "freight.titr.route_2025")
+FIT_YEAR = 2024
+
+
+def _dated(ids: tuple[str, ...], year: int) -> str:
+    chosen = ids[0]
+    for fid in ids:
+        if (fact(fid, record=False).year or 0) <= year:
+            chosen = fid
+    return chosen
+
+
+def route_oil_mt(year: int) -> float:
+    """Kazakh crude by tanker toward Baku counted in the route's total (Mt).
+
+    2023: the loadings (``oil.aktau.loadings_baku_2023``, 1.392 Mt); 2024: the plan
+    (``oil.abc.volume_2024``, 1.5 Mt; 1.2 Mt had moved by October); 2025 on: the plan
+    (``oil.abc.volume_2025_plan``, 1.7 Mt; shipments paused in August 2025, so the 2025 dry
+    freight is a lower estimate).
+    """
     if year <= FIRST_YEAR:
-        return value("freight.titr.volume_2023", unit="Mt") - value(
-            "freight.titr.oil_2023", unit="Mt"
-        )
+        return value("oil.aktau.loadings_baku_2023", unit="Mt")
     if year == FIRST_YEAR + 1:
-        return value("freight.titr.volume_2024", unit="Mt") - value(
-            "oil.abc.volume_2024", unit="Mt"
-        )
-    return value("freight.titr.dry_2025_plan", unit="Mt")
+        return value("oil.abc.volume_2024", unit="Mt")
+    return value("oil.abc.volume_2025_plan", unit="Mt")
+
+
+def route_dry_mt(year: int) -> float:
+    """Whole-route cargo of the year (``freight.titr.route_*``) less its Kazakh crude (Mt)."""
+    return value(_dated(_ROUTE_IDS, year), unit="Mt") - route_oil_mt(year)
+
+
+def _caspian_share(year: int) -> float:
+    """Fitted on 2024: (``freight.titr.crossing_2024`` - 2024 crude) / 2024 dry route cargo."""
+    del year
+    crossing = value("freight.titr.crossing_2024", unit="Mt") - route_oil_mt(FIT_YEAR)
+    return crossing / route_dry_mt(FIT_YEAR)
+
+
+def _volume(year: int) -> float:
+    """Dry route cargo of the year (``freight.titr.route_*`` less crude) x ``caspian_share``."""
+    return route_dry_mt(year) * _caspian_share(year)
 
 
 def mixed_t_per_teu(year: int = 0) -> float:
@@ -71,7 +103,7 @@ def _btk_upgraded(year: int) -> bool:
 def _alat_other(year: int) -> float:
     """`freight.alat.handled_2024` less the 2024 corridor freight (other traffic at Alat)."""
     del year
-    return max(value("freight.alat.handled_2024", unit="Mt") - _volume(FIRST_YEAR + 1), 0.0)
+    return max(value("freight.alat.handled_2024", unit="Mt") - _volume(FIT_YEAR), 0.0)
 
 
 def _georgia_rail(year: int) -> float:
@@ -107,7 +139,19 @@ def _days(key: str, desc: str) -> Param:
 PARAMS = ParamTable(
     "middle_corridor",
     [
-        Param("corridor_volume_mt_per_yr", "Mt/yr", "dry freight offered westbound", rule=_volume),
+        Param(
+            "corridor_volume_mt_per_yr",
+            "Mt/yr",
+            "dry freight offered westbound that crosses the Caspian",
+            rule=_volume,
+        ),
+        Param(
+            "caspian_share",
+            "-",
+            "share of the route's dry cargo that crosses the Caspian (fitted on 2024)",
+            rule=_caspian_share,
+            maximum=1.0,
+        ),
         Param(
             "mixed_t_per_teu",
             "t/TEU",

@@ -17,9 +17,10 @@ to Supsa only when BTC is full or out. Every delivered tonne is worth
 can; what it cannot move is "unmet" (offered but not shipped).
 
 Flows are kt per period (month, or part of a month around an outage); summaries
-are in Mt. The package holds the parameters (:mod:`.params`), the network
-(:mod:`.network`), the capacity study (:mod:`.study`), the scenario run (:mod:`.run`)
-and the figures (:mod:`.figures`).
+are in Mt. The route is data on the shared corridor template
+(:mod:`corridor_sim.models.toolkit.corridor`): its nodes and arcs are ``nodes.csv`` and
+``arcs.csv`` in this folder, its parameters :mod:`.params`, its own rules and tables the
+hook :mod:`.hook`, the 2023 fit and its checks :mod:`.backcast`, the figures :mod:`.figures`.
 
 Examples
 --------
@@ -32,20 +33,15 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
 
-import pandas as pd
-
-from corridor_sim.engines.commodity import CommodityNetwork
-from corridor_sim.models.base import ModelEntry
-from corridor_sim.models.oil.network import ARCS, SINK, SOURCE, make_slices, network
+from corridor_sim.models.base import lazy_figures
+from corridor_sim.models.oil import hook
 from corridor_sim.models.oil.params import PARAMS
-from corridor_sim.models.oil.run import OPTIONS, simulate
-from corridor_sim.models.oil.study import bottleneck_sequence, route_capacity, volume_sweep
-from corridor_sim.models.params import Parameter
+from corridor_sim.models.toolkit.corridor import Corridor
 
 __all__ = [
+    "CORRIDOR",
     "MODEL",
     "OPTIONS",
     "PARAMS",
@@ -61,100 +57,36 @@ __all__ = [
     "volume_sweep",
 ]
 
+#: Where the Kazakh crude of the route enters and where delivered crude leaves.
+SOURCE = "kazakh_fields"
+SINK = "world_market"
 #: Longest horizon: 50 years of months (the documented figures end in the 2020s).
 MAX_MONTHS = 600
 
-
-def build(
-    year: int,
-    *,
-    periods: int = 12,
-    relieve: Sequence[str] = (),
-    **overrides: Any,  # noqa: ANN401
-) -> CommodityNetwork:
-    """Build the oil route for `year` as a commodity network (kt per month).
-
-    Parameters
-    ----------
-    year : int
-        Model year (2023 or later): the default Kazakh volume is the year's
-        documented (2023: 1.06 Mt), planned (2024: 1.5, 2025: 1.7 Mt) or agreed
-        (2026 on: 2.2 Mt/yr) volume.
-    periods : int, default 12
-        Number of months from January of `year`.
-    relieve : sequence of str
-        Arc ids given unlimited capacity (capacity studies).
-    **overrides
-        Parameters of :data:`PARAMS`, e.g. ``kazakh_volume_mt_per_yr=3.0``,
-        ``asco_tankers_baku=4``, ``include_novorossiysk=True``.
-
-    Returns
-    -------
-    CommodityNetwork
-        Periods ``"YYYY-MM"`` with their snapshots; ``provenance_table()`` lists every
-        parameter's catalogue id (see also :func:`provenance`).
-
-    Raises
-    ------
-    UnknownNameError
-        An override that is not a parameter (with suggestions).
-    SpecError
-        A year before 2023, or a bad value.
-
-    Examples
-    --------
-    >>> net = build(2023)
-    >>> net.periods[:2], net.unit
-    (('2023-01', '2023-02'), 'kt')
-    >>> "btc" in net.arc_ids
-    True
-    """
-    p = PARAMS.resolve(year, overrides)
-    return network(p, make_slices(year, periods), relieve=relieve)
-
-
-def parameters(year: int) -> dict[str, Parameter]:
-    """Return the accepted overrides for `year` with defaults, units and source ids."""
-    return PARAMS.parameters(year)
-
-
-def provenance(year: int, **overrides: Any) -> pd.DataFrame:  # noqa: ANN401
-    """Every parameter of the `year` model with its value, unit and catalogue id(s).
-
-    Examples
-    --------
-    >>> table = provenance(2025)
-    >>> table.query("parameter == 'kazakh_volume_mt_per_yr'")["source_id"].tolist()
-    ['oil.abc.volume_2025_plan']
-    """
-    return PARAMS.provenance(year, overrides)
-
-
-def elements(year: int) -> list[str]:
-    """Arc ids an event may name (the CPC ones need ``include_novorossiysk = true``)."""
-    del year
-    return list(ARCS)
-
-
-def _figures(result: Any) -> dict[str, Any]:  # noqa: ANN401 - Result -> Figures
-    from corridor_sim.models.oil.figures import figures  # noqa: PLC0415 - matplotlib on use
-
-    return figures(result)
-
-
-MODEL = ModelEntry(
+#: The route: nodes.csv and arcs.csv beside this file, the parameters and the hook.
+CORRIDOR = Corridor(
     name="oil",
+    folder=Path(__file__).parent,
+    params=PARAMS,
+    hook=hook,
+    source=SOURCE,
+    sink=SINK,
+    volume="kazakh_volume_mt_per_yr",
+    geo="oil",
+    weather="tanker_availability_",
+    overload="oil.study.overload_factor",
+    capacity_metric="route_capacity_mt_per_yr",
+)
+
+MODEL = CORRIDOR.model(
     description=(
         "Aktau–Baku–Ceyhan oil route: Kazakh crude by tanker and BTC, Supsa reserve, optional CPC"
     ),
-    build=build,
-    simulate=simulate,
-    params=PARAMS,
-    elements=elements,
-    options=OPTIONS,
-    resolutions=("month",),
-    figures=_figures,
+    figures=lazy_figures("corridor_sim.models.oil.figures:figures"),
     max_periods=MAX_MONTHS,
     #: 2023: first year of the KMTF/ASCO fleet and port figures; 2026: the latest dated one
     years=(2023, 2026),
 )
+OPTIONS = MODEL.option_table
+build, simulate, elements, parameters, provenance = CORRIDOR.functions(MODEL)
+route_capacity, volume_sweep, bottleneck_sequence = CORRIDOR.studies()

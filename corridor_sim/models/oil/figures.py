@@ -21,8 +21,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from corridor_sim.models.oil.network import STORES, VIA
-from corridor_sim.plotting.labels import place_labels
+from corridor_sim.models.oil import CORRIDOR
+from corridor_sim.models.oil.hook import STORES, VIA
+from corridor_sim.plotting.labels import place_labels, stage_curve
 from corridor_sim.plotting.layout import place_legend
 from corridor_sim.plotting.maps import commodity_map
 from corridor_sim.plotting.style import (
@@ -59,26 +60,8 @@ _TERMINALS: dict[str, tuple[str, str]] = {
     "novorossiysk": ("Novorossiysk (CPC)", CATEGORICAL[4]),
 }
 _UNMET_COLOUR = CATEGORICAL[3]
-#: Short display names of the arcs (maps, knees of the capacity study).
-ARC_NAMES: dict[str, str] = {
-    "aktau_loading": "Aktau oil berths",
-    "kuryk_loading": "Kuryk crude loading",
-    "kuryk_sea": "Kuryk–Aktau",
-    "tanker_lane": "tankers Aktau–Baku",
-    "reinforcement_lane": "reinforcement tankers",
-    "makhachkala_lane": "tankers Aktau–Makhachkala",
-    "btc": "BTC pipeline",
-    "baku_supsa": "Baku–Supsa pipeline",
-    "ceyhan_export": "Ceyhan terminal",
-    "supsa_export": "Supsa terminal",
-    "cpc": "CPC pipeline",
-    "novorossiysk_export": "Novorossiysk terminal",
-    "cpc_diversion": "CPC crude to Aktau",
-    "aktau_tank_in": "into Aktau tanks",
-    "aktau_tank_out": "out of Aktau tanks",
-    "tank_in": "into Sangachal tanks",
-    "tank_out": "out of Sangachal tanks",
-}
+#: Short display names of the arcs (maps, knees of the capacity study): arcs.csv's ``name``.
+ARC_NAMES: dict[str, str] = CORRIDOR.topology.names
 _STORE_NAMES = {"baku_tanks": "Sangachal tanks (Kazakh share)", "aktau_tanks": "Aktau tanks"}
 #: Below this level (kt) a tank counts as unused.
 _EMPTY_KT = 1e-6
@@ -102,7 +85,7 @@ def route_map(result: Result, ax: Axes | None = None) -> Axes:
     through Tbilisi, the tanks left out (:func:`storage_levels` shows them) and the crude
     delivered at each terminal written beside it (placed clear of the other labels). Arcs
     that can carry nothing are not in the network (Kuryk crude loading today, reinforcement
-    tankers not ordered: :func:`corridor_sim.models.oil.network.idle_arcs`).
+    tankers not ordered: :func:`corridor_sim.models.oil.hook.idle`).
 
     Parameters
     ----------
@@ -285,17 +268,6 @@ def _knees(sequence: pd.DataFrame | None, part: pd.DataFrame, stage: int) -> tup
     return cap, cap, str(short["bottleneck"].iloc[0])
 
 
-def _log_samples(xs: pd.Series, ys: pd.Series, n: int = 8) -> list[tuple[float, float]]:
-    """Points along a curve drawn on log-log axes (for labels to keep clear of it)."""
-    lx = np.log10(np.clip(xs.to_numpy(dtype=float), 1e-9, None))
-    ly = np.log10(np.clip(ys.to_numpy(dtype=float), 1e-9, None))
-    out = []
-    for x0, y0, x1, y1 in zip(lx[:-1], ly[:-1], lx[1:], ly[1:], strict=True):
-        t = np.linspace(0.0, 1.0, n)
-        out += list(zip(10 ** (x0 + t * (x1 - x0)), 10 ** (y0 + t * (y1 - y0)), strict=True))
-    return out
-
-
 def sweep_curve(frame: pd.DataFrame | Result, ax: Axes | None = None) -> Axes:
     """Delivered versus offered volume, one curve per relief stage, each knee named.
 
@@ -328,14 +300,7 @@ def sweep_curve(frame: pd.DataFrame | Result, ax: Axes | None = None) -> Axes:
                 f"{_names(relieved)} relieved" if relieved else "as built"
             )
             colour = CATEGORICAL[k % len(CATEGORICAL)]
-            ax.plot(
-                part["offered_mt_per_yr"],
-                part["delivered_mt"],
-                marker=".",
-                color=colour,
-                label=label,
-            )
-            along += _log_samples(part["offered_mt_per_yr"], part["delivered_mt"])
+            along += stage_curve(ax, part, colour=colour, label=label, log=True)
             knee = _knees(sequence, part, int(stage))
             if knee is None:
                 continue

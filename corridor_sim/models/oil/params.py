@@ -14,8 +14,8 @@ from typing import Any
 
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import SpecError
-from corridor_sim.models._common.caspian import season_of
 from corridor_sim.models.params import Param, ParamTable, Relation
+from corridor_sim.models.toolkit.caspian import season_of
 from corridor_sim.units import (
     HOURS_PER_DAY,
     MEGA,
@@ -28,7 +28,7 @@ __all__ = [
     "PARAMS",
     "availability",
     "cargo_per_call_t",
-    "lane_dwt_t",
+    "lane_cargo_t",
     "makhachkala_capacity_kt_per_day",
     "makhachkala_round_trip_days",
     "reinforcement_capacity_kt_per_day",
@@ -73,6 +73,14 @@ def volume_id(year: int) -> str:
         if fyear is not None and fyear <= year:
             chosen = fid
     return chosen
+
+
+def _kmtf_tankers_baku(year: int) -> int:
+    """`oil.fleet.kmtf_tankers_baku` from its year (2025: first Baku cargo) on, none before."""
+    row = fact("oil.fleet.kmtf_tankers_baku")
+    return (
+        int(value("oil.fleet.kmtf_tankers_baku", unit=row.unit)) if year >= (row.year or 0) else 0
+    )
 
 
 def _bbl_per_t() -> float:
@@ -147,14 +155,15 @@ PARAMS = ParamTable(
         Param(
             "kmtf_tankers_baku",
             "tankers",
-            "KMTF/CIMS tankers on the Aktau–Baku lane (Taraz, Liwa)",
-            fact="oil.fleet.kmtf_tankers_baku",
+            "KMTF/CIMS tankers on the Aktau–Baku lane (Taraz, Liwa; from 2025)",
+            rule=_kmtf_tankers_baku,
+            kind="int",
         ),
         Param(
-            "kmtf_dwt_t",
+            "kmtf_cargo_t",
             "t",
-            "deadweight of a KMTF/CIMS tanker on the Baku lane",
-            fact="oil.tanker.dwt",
+            "cargo of one KMTF/CIMS tanker call at Baku",
+            fact="oil.tanker.kmtf_cargo_per_call",
             strict_minimum=True,
         ),
         Param(
@@ -411,21 +420,26 @@ def makhachkala_round_trip_days(p: Mapping[str, Any]) -> float:
 
 
 def cargo_per_call_t(p: Mapping[str, Any]) -> float:
-    """Mean cargo of one tanker call at Baku: lane deadweight per tanker x cargo share (t)."""
+    """Mean cargo of one tanker call at Baku: the lane's cargo per round over its tankers (t)."""
     n = p["kmtf_tankers_baku"] + p["asco_tankers_baku"]
     if n <= 0:
         return float("nan")
-    return lane_dwt_t(p) / n * p["tanker_cargo_share"]
+    return lane_cargo_t(p) / n
 
 
-def lane_dwt_t(p: Mapping[str, Any]) -> float:
-    """Deadweight of the tankers on the Aktau–Baku lane (KMTF + ASCO), t."""
-    return p["kmtf_tankers_baku"] * p["kmtf_dwt_t"] + p["asco_tankers_baku"] * p["asco_dwt_t"]
+def lane_cargo_t(p: Mapping[str, Any]) -> float:
+    """Cargo the Aktau–Baku lane's tankers carry in one round each (t).
+
+    KMTF tankers carry ``kmtf_cargo_t`` per call (about 6 kt on the shallow lane), ASCO
+    tankers their deadweight times the cargo share.
+    """
+    asco = p["asco_tankers_baku"] * p["asco_dwt_t"] * p["tanker_cargo_share"]
+    return p["kmtf_tankers_baku"] * p["kmtf_cargo_t"] + asco
 
 
 def tanker_capacity_kt_per_day(p: Mapping[str, Any]) -> float:
-    """Baku lane capacity with every tanker sailing: fleet cargo / round trip (kt/d)."""
-    return lane_dwt_t(p) * p["tanker_cargo_share"] / THOUSAND / round_trip_days(p)
+    """Baku lane capacity with every tanker sailing: cargo per round / round trip (kt/d)."""
+    return lane_cargo_t(p) / THOUSAND / round_trip_days(p)
 
 
 def makhachkala_capacity_kt_per_day(p: Mapping[str, Any]) -> float:

@@ -39,7 +39,7 @@ import pandapower as pp
 import pandas as pd
 
 from corridor_sim.errors import SpecError
-from corridor_sim.models.base import ModelEntry
+from corridor_sim.models.base import ModelEntry, lazy_figures
 from corridor_sim.models.params import Parameter
 from corridor_sim.models.serbia.grid.network import GridSpec, build_grid, grid_elements
 from corridor_sim.models.serbia.params import PARAMS, Site, parse_site, preferred_site
@@ -182,12 +182,6 @@ def elements(year: int) -> list[str]:
     return grid_elements(year)
 
 
-def _figures(result: Any) -> dict[str, Any]:  # Result -> Figures
-    from corridor_sim.models.serbia.figures import figures  # matplotlib on use
-
-    return figures(result)
-
-
 MODEL = ModelEntry(
     name="serbia",
     description=(
@@ -200,7 +194,7 @@ MODEL = ModelEntry(
     elements=elements,
     options=OPTIONS,
     resolutions=("hour",),
-    figures=_figures,
+    figures=lazy_figures("corridor_sim.models.serbia.figures:figures"),
     max_periods=HOURS,
     #: 2022: the grid extract and load records; 2030: the latest planned change read
     years=(2022, 2030),

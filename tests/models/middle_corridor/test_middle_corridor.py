@@ -112,3 +112,38 @@ def test_figures_name_every_arc() -> None:
     from corridor_sim.models.middle_corridor.figures import ARC_NAMES
 
     assert set(ARC_NAMES) == set(mc.elements(2025))
+
+
+def test_validation_by_role_crossing_fitted_on_2024() -> None:
+    from corridor_sim.models.toolkit.validation import VALIDATION_COLUMNS
+
+    table = cs.run(cs.Scenario(model="middle_corridor", year=2025, name="v")).table("validation")
+    assert tuple(table.columns) == VALIDATION_COLUMNS
+    fitted = table[table["role"] == "fitted"]
+    assert fitted["year"].tolist() == [2024]
+    assert fitted["modelled"].iloc[0] == pytest.approx(value("freight.titr.crossing_2024"))
+    predicted = table[table["role"] == "predicted"].set_index(["year", "unit"])["error_pct"]
+    assert len(predicted) >= 3
+    # pinned: docs/middle_corridor.md, "Validation by role"
+    assert predicted[2023, "Mt"] == pytest.approx(-19.3, abs=0.05)
+    assert predicted[2024, "TEU"] == pytest.approx(22.3, abs=0.05)
+    assert predicted[2025, "TEU"] == pytest.approx(-27.2, abs=0.05)
+    # the offered volume is the dry part of the published whole-route total
+    inputs = table[table["role"] == "input"]
+    assert inputs["error_pct"].abs().max() < 1e-9
+
+
+def test_black_sea_ports_range_changes_the_pre_upgrade_capacity() -> None:
+    low = mc.corridor_capacity(2024, batumi_mt_per_yr=0.0)["capacity_mt_per_yr"]
+    high = mc.corridor_capacity(2024)["capacity_mt_per_yr"]
+    assert low < high
+
+
+def test_offered_freight_is_the_dry_crossing_of_the_published_totals() -> None:
+    # docs/middle_corridor.md: 0.603 of the route's dry cargo crosses the Caspian (fitted on
+    # 2024), so 0.83, 1.80 and 1.46 Mt are offered in 2023-2025
+    offered = [mc.PARAMS.resolve(y).corridor_volume_mt_per_yr for y in (2023, 2024, 2025)]
+    assert offered == pytest.approx([0.83, 1.80, 1.46], abs=0.005)
+    assert mc.PARAMS.resolve(2025).caspian_share == pytest.approx(0.603, abs=0.0005)
+    seq, _ = mc.bottleneck_sequence(2025, steps=3, volumes=[1.0])
+    assert seq["capacity_mt_per_yr"].round(2).tolist() == [3.82, 7.8, 9.2]

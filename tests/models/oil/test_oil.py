@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridor_sim.catalogue import facts, recording, value
+from corridor_sim.catalogue import fact, facts, recording, value
 from corridor_sim.engines.commodity import max_flow, solve
 from corridor_sim.errors import CorridorSimError, ScenarioError, SpecError, UnknownNameError
 from corridor_sim.models import oil
@@ -309,8 +309,7 @@ def test_examples_run_and_plot(path: Path, tmp_path: Path) -> None:
     if "sweep" in result.tables:
         assert "oil_sweep" in figs
         assert result.meta["first_bottleneck"] == "tanker_lane"
-    if "backcast" in result.tables:
-        assert result.table("backcast")["within"].all()
+    assert result.table("validation")["role"].isin(["input", "fitted", "predicted"]).all()
     for stem, fig in figs.items():
         check_figure(fig, result)
         check_png(save_figure(fig, tmp_path / f"{stem}.png"))
@@ -379,3 +378,44 @@ def test_capacity_study_overload_comes_from_the_catalogue() -> None:
         seq, _ = oil.bottleneck_sequence(2025, steps=1, volumes=[1.0])
     assert "oil.study.overload_factor" in seen
     assert seq["lp_bottleneck"].iloc[0] == "tanker_lane"
+
+
+def test_validation_by_role_fitted_on_2023_checked_on_2024_and_2025() -> None:
+    from corridor_sim.models.toolkit.validation import VALIDATION_COLUMNS
+
+    table = oil.simulate(scenario(2025)).table("validation")
+    assert tuple(table.columns) == VALIDATION_COLUMNS
+    assert set(table.loc[table["year"] == 2023, "role"]) == {"input", "fitted"}
+    predicted = table[(table["role"] == "predicted") & table["error_pct"].notna()]
+    assert len(predicted) >= 3
+    assert set(predicted["year"]) == {2024, 2025}
+    errors = predicted.set_index("quantity")["error_pct"]
+    # pinned: docs/oil.md, "Validation by role"
+    assert errors["Aktau -> Baku, January–June"] == pytest.approx(6.4, abs=0.05)
+    assert errors["Aktau -> Baku, January–October"] == pytest.approx(4.2, abs=0.05)
+    assert errors["Aktau -> Makhachkala, January–October"] == pytest.approx(3.3, abs=0.05)
+    assert errors["Aktau loadings, all destinations, January–October"] == pytest.approx(
+        -6.3, abs=0.05
+    )
+    assert errors["Kazakh crude through BTC, January–August"] == pytest.approx(25.8, abs=0.05)
+    full = table[table["quantity"].str.startswith("Months the Baku tanker lane")]
+    assert full.set_index("year")["modelled"].to_dict() == {2024: 3.0, 2025: 0.0}
+
+
+def test_taraz_and_liwa_join_the_baku_lane_in_2025_at_6_kt_a_call() -> None:
+    assert oil.PARAMS.resolve(2024).kmtf_tankers_baku == 0
+    assert oil.PARAMS.resolve(2025).kmtf_tankers_baku == 2
+    assert oil.PARAMS.resolve(2025).kmtf_cargo_t == pytest.approx(6000.0)
+    assert fact("oil.fleet.asco_tankers").year == 2018
+
+
+def test_headline_capacities_of_the_docs() -> None:
+    # docs/oil.md: the Baku lane binds first at 2.67 Mt/yr in 2025 (first winter month short at
+    # 2.33); with the 2023 fleet (no KMTF tankers on the lane) at 1.70 (1.49)
+    cap = oil.route_capacity(2025)
+    assert cap["cut_arcs"] == ("tanker_lane",)
+    assert cap["capacity_mt_per_yr"] == pytest.approx(2.67, abs=0.005)
+    assert cap["first_shortfall_mt_per_yr"] == pytest.approx(2.33, abs=0.005)
+    old = oil.route_capacity(2024)
+    assert old["capacity_mt_per_yr"] == pytest.approx(1.70, abs=0.005)
+    assert old["first_shortfall_mt_per_yr"] == pytest.approx(1.49, abs=0.005)

@@ -41,9 +41,9 @@ import pandas as pd
 from corridor_sim.catalogue import value
 from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, NodeKind
 from corridor_sim.errors import SpecError
-from corridor_sim.models._common.calendar import make_slices
 from corridor_sim.models.serbia.gas.params import ChainSpec
 from corridor_sim.models.serbia.gas.route import gas_mcm_from_mwh
+from corridor_sim.models.toolkit.calendar import make_slices
 from corridor_sim.units import HOURS_PER_DAY, THOUSAND
 
 __all__ = [

@@ -33,9 +33,9 @@ from corridor_sim.engines.commodity import (
     solve,
 )
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
-from corridor_sim.models._common.calendar import make_slices
 from corridor_sim.models.params import ParamValues
 from corridor_sim.models.serbia.params import GAS_FIELDS, PARAMS, gas_param
+from corridor_sim.models.toolkit.calendar import make_slices
 from corridor_sim.units import (
     HOURS_PER_DAY,
     MWH_PER_TWH,

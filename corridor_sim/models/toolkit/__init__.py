@@ -1,4 +1,7 @@
-"""Pieces shared by the corridor models (not a model: packages starting with _ are not found).
+"""The shared toolkit of the corridor models, public for models in other packages too.
+
+A model outside corridor_sim (registered through the ``corridor_sim.models`` entry point
+group) builds on the same pieces as the built-in ones:
 
 - :mod:`.caspian` — the Caspian sea lanes' seasons (which months the shared weather rows
   ``caspian_sea.weather.availability_*`` cover), for the oil tankers and the ferries;
@@ -6,4 +9,6 @@
 - :mod:`.commodity` — what every commodity-network model does around the engine: events as
   per-slice availability, networks split into slices, standard tables by month, node
   coordinates from the catalogue, the map's node table.
+
+``toolkit`` is not a model: :func:`corridor_sim.models.available_models` skips it.
 """

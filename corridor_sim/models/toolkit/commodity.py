@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.engines.commodity import CommodityNetwork, max_flow
+from corridor_sim.engines.commodity import CommodityNetwork, max_flow, value_at
 from corridor_sim.errors import ScenarioError, suggest
-from corridor_sim.models._common.calendar import Slice, period_days
 from corridor_sim.models.base import EventLike
+from corridor_sim.models.toolkit.calendar import Slice, period_days
 
 __all__ = [
     "apply_availability",
@@ -110,7 +110,7 @@ def event_availability(
     return out
 
 
-def _split(values: Any, slices: Sequence[Slice], share: np.ndarray, n: int) -> Any:  # noqa: ANN401
+def _split(values: Any, slices: Sequence[Slice], share: np.ndarray, n: int) -> Any:
     """Per-period volumes (scalar or tuple) -> per-slice volumes in proportion to days."""
     per_period = np.broadcast_to(np.asarray(values, dtype=float), (n,))
     months = np.array([s.month for s in slices])
@@ -119,7 +119,7 @@ def _split(values: Any, slices: Sequence[Slice], share: np.ndarray, n: int) -> A
     return tuple(float(v) for v in out)
 
 
-def _spread(values: Any, slices: Sequence[Slice]) -> Any:  # noqa: ANN401
+def _spread(values: Any, slices: Sequence[Slice]) -> Any:
     """Per-period fractions -> the same fraction in every slice of the period."""
     if not isinstance(values, tuple):
         return values
@@ -155,8 +155,8 @@ def split_network(net: CommodityNetwork, slices: Sequence[Slice]) -> CommodityNe
     return _retime(net, slices, nodes, arcs)
 
 
-def _with(item: Any, changes: Mapping[str, Any]) -> Any:  # noqa: ANN401
-    import dataclasses  # noqa: PLC0415
+def _with(item: Any, changes: Mapping[str, Any]) -> Any:
+    import dataclasses
 
     return dataclasses.replace(item, **changes)
 
@@ -164,7 +164,7 @@ def _with(item: Any, changes: Mapping[str, Any]) -> Any:  # noqa: ANN401
 def _retime(
     net: CommodityNetwork, slices: Sequence[Slice], nodes: tuple[Any, ...], arcs: tuple[Any, ...]
 ) -> CommodityNetwork:
-    import dataclasses  # noqa: PLC0415
+    import dataclasses
 
     return dataclasses.replace(
         net,
@@ -258,11 +258,6 @@ def nodes_table(
     frame = pd.DataFrame(rows, columns=["element", "kind", "lon", "lat", "label"])
     frame[["lon", "lat"]] = frame[["lon", "lat"]].astype(float)
     return frame
-
-
-def value_at(x: Any, period: int) -> float:  # noqa: ANN401 - scalar or per-period tuple
-    """Return a node or arc field's value in `period` (a scalar applies to every period)."""
-    return float(x[period] if isinstance(x, tuple) else x)
 
 
 def period_max_flows(
