@@ -14,7 +14,7 @@ Examples
 >>> from corridor_sim.engines.commodity import solve
 >>> sol = solve(build(2025))
 >>> round(float(sol.flows.query("element == 'black_sea_ports'")["flow_kt"].sum()) / 1000, 2)
-2.5
+1.46
 """
 
 from __future__ import annotations

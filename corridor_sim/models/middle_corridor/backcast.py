@@ -37,7 +37,7 @@ def _mt(monthly: pd.DataFrame, arcs: tuple[str, ...]) -> float:
     return float(monthly[monthly["element"].isin(arcs)]["flow_kt"].sum()) / THOUSAND
 
 
-def _rows(corridor: Any) -> list[tuple]:  # noqa: ANN401 - the corridor's Corridor
+def _rows(corridor: Any) -> list[tuple]:  # the corridor's Corridor
     """Return the corridor against its records by role: crossing fitted on 2024."""
     rows = []
     crossing = {}

@@ -26,6 +26,7 @@ from corridor_sim.plotting.maps import arc_totals, commodity_map, map_figsize
 from corridor_sim.plotting.style import (
     CATEGORICAL,
     FONT_PT,
+    figure_of,
     figure_title,
     style_context,
     time_axis,
@@ -270,10 +271,10 @@ def transit_histogram(result: Result, ax: Axes | None = None) -> Axes:
 def figures(result: Result) -> dict[str, Figure]:
     """All figures for `result` (file stem -> figure), for ``corridor-sim run --out``."""
     out = {
-        "middle_corridor_map": corridor_map(result).figure,
-        "middle_corridor_monthly_flows": monthly_flows(result).figure,
-        "middle_corridor_transit_times": transit_histogram(result).figure,
+        "middle_corridor_map": figure_of(corridor_map(result)),
+        "middle_corridor_monthly_flows": figure_of(monthly_flows(result)),
+        "middle_corridor_transit_times": figure_of(transit_histogram(result)),
     }
     if "sweep" in result.tables and not result.table("sweep").empty:
-        out["middle_corridor_bottlenecks"] = sweep_curve(result).figure
+        out["middle_corridor_bottlenecks"] = figure_of(sweep_curve(result))
     return out

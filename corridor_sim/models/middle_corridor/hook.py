@@ -208,7 +208,7 @@ def summary(p: ParamValues, result: Mapping[str, pd.DataFrame]) -> list[tuple]:
     ]
 
 
-def meta(p: ParamValues, scenario: Any) -> dict[str, Any]:  # noqa: ANN401
+def meta(p: ParamValues, scenario: Any) -> dict[str, Any]:
     """Return the mixed-cargo ratio the TEU figures use."""
     del scenario
     return {"mixed_t_per_teu": float(p.mixed_t_per_teu)}
@@ -219,10 +219,10 @@ def upgrades(
     year: int,
     *,
     months: int = 12,
-    **overrides: Any,  # noqa: ANN401
+    **overrides: Any,
 ) -> pd.DataFrame:
     """Corridor capacity under each case of :data:`UPGRADES` (BTK 1/5, Alat 15/25, new ferries)."""
-    from corridor_sim.models.toolkit.study import corridor_capacity  # noqa: PLC0415
+    from corridor_sim.models.toolkit.study import corridor_capacity
 
     rows = []
     for name, case in UPGRADES.items():

@@ -123,7 +123,7 @@ def _t_per_wagon(year: int) -> float:
     )
 
 
-def _p(name: str, unit: str, desc: str, fid: str, **kw: Any) -> Param:  # noqa: ANN401
+def _p(name: str, unit: str, desc: str, fid: str, **kw: Any) -> Param:
     return Param(name, unit, desc, fact=fid, **kw)
 
 

@@ -40,11 +40,11 @@ FULL = 0.999
 class Overridden:
     """A scenario seen with other overrides (everything else passed through)."""
 
-    def __init__(self, scenario: Any, overrides: dict) -> None:  # noqa: ANN401
+    def __init__(self, scenario: Any, overrides: dict) -> None:
         self._scenario = scenario
         self.overrides = dict(overrides)
 
-    def __getattr__(self, name: str) -> Any:  # noqa: ANN401 - the wrapped scenario's fields
+    def __getattr__(self, name: str) -> Any:  # the wrapped scenario's fields
         return getattr(self._scenario, name)
 
 
@@ -76,7 +76,7 @@ def _record(fid: str) -> tuple[float, str]:
     return value(fid, unit=unit), unit
 
 
-def _rows(corridor: Any) -> list[tuple]:  # noqa: ANN401 - the oil route's Corridor
+def _rows(corridor: Any) -> list[tuple]:  # the oil route's Corridor
     """Return the route against its records by role: fitted on 2023, checked on 2024, 2025."""
     rows = []
     loaded = value("oil.aktau.loadings_baku_2023", unit="Mt")

@@ -29,6 +29,7 @@ from corridor_sim.plotting.maps import commodity_map
 from corridor_sim.plotting.style import (
     CATEGORICAL,
     FONT_PT,
+    figure_of,
     figure_title,
     style_context,
     time_axis,
@@ -163,7 +164,7 @@ def monthly_flow_stack(result: Result, ax: Axes | None = None) -> Axes:
                 x[some],
                 lost[some],
                 bottom=bottom[some],
-                width=width[some] if np.ndim(width) else width,
+                width=np.asarray(width)[some] if np.ndim(width) else width,
                 label="offered, not shipped",
                 color="white",
                 edgecolor=_UNMET_COLOUR,
@@ -182,7 +183,7 @@ def monthly_flow_stack(result: Result, ax: Axes | None = None) -> Axes:
 
 def _bar_width_d(stamps: pd.DatetimeIndex) -> np.ndarray:
     """Bar widths (days) of periods starting at `stamps`: 80 % of each period's length."""
-    if len(stamps) < 2:  # noqa: PLR2004
+    if len(stamps) < 2:
         return np.full(len(stamps), 0.8 * 30.4)
     days = np.diff(stamps.asi8) / 86_400e9
     return 0.8 * np.append(days, days[-1])
@@ -332,11 +333,11 @@ def figures(result: Result) -> dict[str, Figure]:
     run has no capacity study.
     """
     out: dict[str, Figure] = {
-        "oil_route_map": route_map(result).figure,
-        "oil_monthly_flows": monthly_flow_stack(result).figure,
+        "oil_route_map": figure_of(route_map(result)),
+        "oil_monthly_flows": figure_of(monthly_flow_stack(result)),
     }
     if has_storage(result):
-        out["oil_storage"] = storage_levels(result).figure
+        out["oil_storage"] = figure_of(storage_levels(result))
     if "sweep" in result.tables and not result.table("sweep").empty:
-        out["oil_sweep"] = sweep_curve(result).figure
+        out["oil_sweep"] = figure_of(sweep_curve(result))
     return out

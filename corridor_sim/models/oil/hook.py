@@ -313,7 +313,7 @@ def summary(p: ParamValues, result: Mapping[str, pd.DataFrame]) -> list[tuple]:
     return rows
 
 
-def meta(p: ParamValues, scenario: Any) -> dict[str, Any]:  # noqa: ANN401
+def meta(p: ParamValues, scenario: Any) -> dict[str, Any]:
     """Return whether CPC is modelled and the reserve rule."""
     del scenario
     return {
@@ -322,7 +322,7 @@ def meta(p: ParamValues, scenario: Any) -> dict[str, Any]:  # noqa: ANN401
     }
 
 
-def prepare(scenario: Any, options: Mapping[str, Any]) -> Any:  # noqa: ANN401
+def prepare(scenario: Any, options: Mapping[str, Any]) -> Any:
     """Refuse events on the CPC arcs without CPC; give a backcast its overrides."""
     overrides = dict(scenario.overrides)
     cpc = ("cpc", "novorossiysk_export", "cpc_diversion")
