@@ -68,7 +68,7 @@ def max_of(frames: list[pd.DataFrame]) -> tuple[float, str, int] | None:
     return best
 
 
-def element_name(ids: Any, kind: str, index: int) -> str:  # noqa: ANN401 - ElementIds mapping
+def element_name(ids: Any, kind: str, index: int) -> str:  # ElementIds mapping
     """Id of element `index` of table `kind` (``"line 3"`` style without ids)."""
     return str(ids_of(ids, np.array([kind]), np.array([index]))[0])
 

@@ -73,7 +73,7 @@ def cycle_rows(model: DCModel, roots: np.ndarray) -> tuple[sp.csr_matrix, np.nda
     rows, cols, vals = [], [], []
     for cyc, k in enumerate(np.flatnonzero(~in_tree)):
         # the cycle: branch k from f to t, then the tree path from t back to f
-        entries = [(k, 1.0)]
+        entries: list[tuple[int, float]] = [(int(k), 1.0)]
         a, c = int(t[k]), int(f[k])  # walk a (from t) and c (from f) up to their ancestor
         down: list[tuple[int, float]] = []
         while a != c:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandapower as pp
@@ -175,7 +176,7 @@ def empty() -> ExtData:
 def _key(key: object) -> tuple[str, int]:
     ok = (
         isinstance(key, tuple)
-        and len(key) == 2  # noqa: PLR2004
+        and len(key) == 2
         and key[0] in EXTENDABLE_TABLES
         and isinstance(key[1], int | np.integer)
         and not isinstance(key[1], bool)
@@ -184,11 +185,12 @@ def _key(key: object) -> tuple[str, int]:
         tables = ", ".join(repr(t) for t in EXTENDABLE_TABLES)
         msg = f"extendable: key {key!r}; expected (table, index) with table one of {tables}"
         raise SpecError(msg)
+    key = cast("tuple[str, int]", key)  # checked above
     return str(key[0]), int(key[1])
 
 
 def resolve(
-    net: pp.pandapowerNet, data: NetData, extendable: Mapping[object, Extendable] | None
+    net: pp.pandapowerNet, data: NetData, extendable: Mapping[Any, Extendable] | None
 ) -> ExtData:
     """Check `extendable` against `net` and its :class:`NetData`; return :class:`ExtData`.
 

@@ -189,7 +189,7 @@ def _duals(
     return lmp, branch_mu, x_dc_mu
 
 
-def _solution(  # noqa: PLR0913
+def _solution(
     data: NetData,
     block: Block,
     ext: ExtData,

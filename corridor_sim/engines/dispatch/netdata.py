@@ -253,7 +253,7 @@ class _Units:
         self.rows_of = rows_of
         self.cols: dict[str, list] = {name: [] for name, _ in self._FIELDS}
 
-    def add(  # noqa: PLR0913
+    def add(
         self,
         kind: str,
         table: pd.DataFrame,

@@ -128,7 +128,7 @@ class DispatchResult:
             ("formulation", self.meta.get("formulation")),
         ]
 
-    def display_tables(self, *, brief: bool = False) -> dict[str, pd.DataFrame]:  # noqa: ARG002
+    def display_tables(self, *, brief: bool = False) -> dict[str, pd.DataFrame]:
         """Return the dispatch's tables (``ratings`` when branches were extendable)."""
         tables = {
             "generation": self.generation,
@@ -233,7 +233,7 @@ class DispatchResult:
         }
         return Result(tables, summary_table=summary, meta=meta)
 
-    def _keyed(  # noqa: PLR0913
+    def _keyed(
         self,
         hours: pd.Index,
         frame: pd.DataFrame,
@@ -344,7 +344,7 @@ def _tidy(
     return pd.DataFrame(out)
 
 
-def assemble(  # noqa: PLR0913
+def assemble(
     data: NetData,
     ext: ExtData,
     parts: list[BlockSolution],

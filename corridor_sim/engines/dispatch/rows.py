@@ -163,9 +163,9 @@ def _injection(data: NetData, lay: Layout) -> sp.csr_matrix:
 
 def _kvl(data: NetData) -> tuple[sp.csr_matrix, np.ndarray]:
     """Kirchhoff's voltage law rows of `data`'s network (computed once per net)."""
-    if "kvl" not in data._cache:  # noqa: SLF001
-        data._cache["kvl"] = cycle_rows(data.model, data.ref_row)  # noqa: SLF001
-    return data._cache["kvl"]  # noqa: SLF001
+    if "kvl" not in data._cache:
+        data._cache["kvl"] = cycle_rows(data.model, data.ref_row)
+    return data._cache["kvl"]
 
 
 def _select(
@@ -309,7 +309,7 @@ def fixed_injections(
     return finj, dc_on
 
 
-def _bounds(  # noqa: PLR0913
+def _bounds(
     data: NetData, lay: Layout, ext: ExtData, lo_u: np.ndarray, hi_u: np.ndarray,
     load_mw: np.ndarray, dc_max_mw: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
@@ -355,7 +355,7 @@ def _cost(data: NetData, lay: Layout, voll_eur_per_mwh: float) -> np.ndarray:
     return cost
 
 
-def build(  # noqa: PLR0913
+def build(
     data: NetData, ext: ExtData, lay: Layout, *, lo: np.ndarray, hi: np.ndarray,
     load_mw: np.ndarray, dc_max_mw: np.ndarray, dc_avail: np.ndarray, voll_eur_per_mwh: float,
 ) -> LinearProgram:  # fmt: skip

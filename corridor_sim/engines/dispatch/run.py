@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandapower as pp
@@ -132,14 +133,14 @@ def _hour_index(tables: dict[str, pd.DataFrame | None], hours: object) -> pd.Ind
             msg = f"hours = {hours!r}: expected 1..{len(index)} (the first n hours of the tables)"
             raise SpecError(msg)
         return index[: int(hours)]
-    missing = [h for h in hours if h not in index]  # type: ignore[union-attr]
+    missing = [h for h in hours if h not in index]  # type: ignore[attr-defined]
     if missing:
         msg = (
             f"hours: {_plain(missing[0])!r} is not in the tables' index; "
             "expected labels of the index"
         )
         raise SpecError(msg)
-    return pd.Index(list(hours))  # type: ignore[arg-type]
+    return pd.Index(list(hours))  # type: ignore[call-overload]
 
 
 def _per_hour(
@@ -155,7 +156,7 @@ def _per_hour(
     return out
 
 
-def dispatch(  # noqa: PLR0913
+def dispatch(
     net: pp.pandapowerNet,
     *,
     load_p_mw: pd.DataFrame | None = None,
@@ -315,12 +316,12 @@ def dispatch(  # noqa: PLR0913
             f"the horizon ({len(index)} h); a rating serves every hour, so the horizon is one LP"
         )
         raise SpecError(msg)
-    options = {
+    options: dict[str, Any] = {
         "storage": storage,
         "round_trip_efficiency_pct": float(storage_round_trip_efficiency_pct),
         "initial_soc_pct": float(storage_initial_soc_pct),
     }
-    solve = {
+    solve: dict[str, Any] = {
         "voll": float(voll),
         "block_hours": block_hours,
         "formulation": formulation,
@@ -342,13 +343,14 @@ def dispatch(  # noqa: PLR0913
     return dataclasses.replace(result, element_ids=element_ids(net))
 
 
-def _check_scalar(  # noqa: PLR0913
+def _check_scalar(
     name: str, value: object, low: float, high: float, unit: str, *, open_low: bool = False
 ) -> None:
     """Raise SpecError unless `value` is a number in [low, high] (or (low, high])."""
     number = isinstance(value, int | float | np.number) and not isinstance(value, bool)
-    inside = number and not np.isnan(value) and (value > low if open_low else value >= low)
-    if not (inside and (value <= high if np.isfinite(high) else np.isfinite(value))):
+    v = cast("float", value)  # read only when `number`
+    inside = number and not np.isnan(v) and (v > low if open_low else v >= low)
+    if not (inside and (v <= high if np.isfinite(high) else np.isfinite(v))):
         bracket = "(" if open_low else "["
         span = f"in {bracket}{low:g}, {high:g}]" if np.isfinite(high) else f">= {low:g}"
         msg = f"{name} = {value!r}: expected a finite number {span} {unit}"
@@ -385,7 +387,7 @@ def _dcline_hours(
     return dc_max, avail
 
 
-def _solve_hours(  # noqa: PLR0913
+def _solve_hours(
     data: NetData,
     ext: ExtData,
     tables: dict[str, pd.DataFrame | None],
@@ -407,7 +409,8 @@ def _solve_hours(  # noqa: PLR0913
         size = n_h
     else:
         size = max(1, min(BLOCK_HOURS, BLOCK_ROWS // max(layout(data, ext, form).n_rows, 1)))
-    parts, chain = [], set()
+    parts = []
+    chain: set[str] = set()
     for start in range(0, n_h, size):
         sl = slice(start, min(start + size, n_h))
         block = Block(
@@ -428,7 +431,7 @@ def _solve_hours(  # noqa: PLR0913
     return assemble(data, ext, parts, index, voll=voll, size=size, formulation=form)
 
 
-def _by_topology(  # noqa: PLR0913
+def _by_topology(
     net: pp.pandapowerNet,
     topology: pd.DataFrame,
     tables: dict[str, pd.DataFrame | None],

@@ -32,7 +32,7 @@ Examples
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandapower as pp
@@ -74,7 +74,7 @@ _NO_YEAR: Any = object()
 
 
 def _year_and_site(
-    year: Any,  # noqa: ANN401 - int, or a site in the old form
+    year: Any,  # int, or a site in the old form
     site: str | Site | None | _Preferred,
     overrides: dict[str, Any],
 ) -> tuple[int, str | Site | None | _Preferred]:
@@ -97,7 +97,7 @@ def _year_and_site(
             DeprecationWarning,
             stacklevel=3,
         )
-        site, year = year, overrides.pop("year")
+        site, year = cast("str | Site", year), overrides.pop("year")
     elif "year" in overrides:
         msg = f"build({year!r}, year={overrides['year']!r}): the year is given twice"
         raise SpecError(msg)
@@ -112,7 +112,7 @@ def build(
     /,
     *,
     site: str | Site | None | _Preferred = PREFERRED,
-    **overrides: Any,  # noqa: ANN401
+    **overrides: Any,
 ) -> pp.pandapowerNet:
     """Build the grid around Niš in `year` with the 500 MW plant at `site`.
 
@@ -156,7 +156,7 @@ def build(
     """
     year, site = _year_and_site(year, site, overrides)
     spec = GridSpec.from_params(PARAMS.resolve(year, overrides))
-    chosen = preferred_site() if site is PREFERRED else parse_site(site)
+    chosen = preferred_site() if isinstance(site, _Preferred) else parse_site(site)
     return build_grid(chosen, year=year, spec=spec)
 
 
@@ -165,7 +165,7 @@ def parameters(year: int) -> dict[str, Parameter]:
     return PARAMS.parameters(year)
 
 
-def provenance(year: int, **overrides: Any) -> pd.DataFrame:  # noqa: ANN401
+def provenance(year: int, **overrides: Any) -> pd.DataFrame:
     """Every parameter of the `year` model with its value, unit and catalogue id(s).
 
     Examples

@@ -58,6 +58,8 @@ def backcast_table(*, rng: np.random.Generator) -> pd.DataFrame:
     winter_values = [value(i, unit="GWh/day") for i in winter_ids]
     spread = [*winter_values, summer_rec * (1 + gap / 100)]
     swing = fact("serbia.load.daily_swing", record=False)
+    assert swing.low is not None  # a ranged row
+    assert swing.high is not None
     record_mean_mw = winter_values[0] * THOUSAND / HOURS_PER_DAY
     rows = [
         (

@@ -11,7 +11,7 @@ contract and the route's free capacity) and ``figures`` (all of them).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -81,7 +81,7 @@ def _points(route: str) -> np.ndarray:
 def _basemap(ax: Axes, extent: tuple[float, float, float, float]) -> bool:
     """Draw the offline basemap (borders, coasts) when ``corridor_sim.plotting.basemap`` exists."""
     try:
-        from corridor_sim.plotting.basemap import draw_basemap  # noqa: PLC0415
+        from corridor_sim.plotting.basemap import draw_basemap
     except ImportError:
         return False
     draw_basemap(ax, extent, borders=True, labels=False)
@@ -313,12 +313,12 @@ def _site_comparison(result: Result) -> Figure:
             continue
         ax.bar(x, vals, color=[_SITE_COLOURS[s] for s in sites])
         ax.set_xticks(x, [_SITE_LABELS[s] for s in sites])
-        ax.set_xlim(-0.5 - 0.5 * (len(sites) < 3), len(sites) - 0.5 + 0.5 * (len(sites) < 3))  # noqa: PLR2004
+        ax.set_xlim(-0.5 - 0.5 * (len(sites) < 3), len(sites) - 0.5 + 0.5 * (len(sites) < 3))
         ax.set_title(title)
         ax.set_ylabel(unit)
         for xi, v in zip(x, vals, strict=True):
             ax.annotate(
-                f"{v:.0f}" if v >= 10 else f"{v:.1f}",  # noqa: PLR2004
+                f"{v:.0f}" if v >= 10 else f"{v:.1f}",
                 (xi, v),
                 ha="center",
                 va="bottom",
@@ -497,14 +497,14 @@ def _gas_balance(result: Result) -> Figure:
 def figures(result: Result) -> dict[str, Figure]:
     """All standard figures of a ``serbia`` result, keyed by file stem."""
     out = {
-        "serbia_grid_map": grid_map(result).figure,
-        "serbia_loading_duration": loading_duration(result).figure,
+        "serbia_grid_map": cast("Figure", grid_map(result).figure),
+        "serbia_loading_duration": cast("Figure", loading_duration(result).figure),
         "serbia_site_comparison": site_comparison(result),
         "serbia_n1_worst_cases": n1_worst_cases(result),
         "serbia_gas_balance": gas_balance(result),
     }
     if "robustness_summary" in result.tables:
         table = result.table("robustness_summary")
-        out["serbia_site_robustness"] = site_robustness(table, result=result).figure
+        out["serbia_site_robustness"] = cast("Figure", site_robustness(table, result=result).figure)
     out.update(gas_chain_figures(result))  # the daily gas chain on the run's own dispatch
     return out

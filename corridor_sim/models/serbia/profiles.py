@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +25,9 @@ from corridor_sim.catalogue import value
 from corridor_sim.errors import SpecError
 from corridor_sim.models.serbia.values import cv
 from corridor_sim.units import HOURS_PER_DAY, HOURS_PER_YEAR, MWH_PER_TWH, PERCENT, THOUSAND
+
+if TYPE_CHECKING:
+    from corridor_sim.models.serbia.grid.network import GridSpec
 
 __all__ = [
     "HOURS",
@@ -111,7 +115,7 @@ def national_load_mw(
     year: int,
     *,
     rng: np.random.Generator,
-    spec: object = None,
+    spec: GridSpec | None = None,
     draw: Mapping[str, float] | None = None,
 ) -> np.ndarray:
     """Hourly national consumption of Serbia in `year`, MW (8760 values).
@@ -126,7 +130,7 @@ def national_load_mw(
     >>> round(x.sum() / 1e5), round(x.reshape(-1, 24).sum(axis=1).max() / 1e3)  # TWh/10, GWh
     (308, 130)
     """
-    from corridor_sim.models.serbia.params import annual_energy_twh  # noqa: PLC0415
+    from corridor_sim.models.serbia.params import annual_energy_twh
 
     annual = annual_energy_twh(year) if spec is None else spec.annual_energy_twh
     draw = draw if draw is not None else getattr(spec, "draw", None)

@@ -244,6 +244,8 @@ def _market_table(yi: YearInputs, year: int, kinds: dict[str, str]) -> pd.DataFr
     """Hourly market outcome: prices, the plant, Serbia's plants by kind, the exchange."""
     res = yi.with_plant if yi.with_plant is not None else yi.without_plant
     inputs = yi.inputs_plant if yi.inputs_plant is not None else yi.inputs_none
+    assert res is not None  # year_inputs builds at least one case
+    assert inputs is not None
     n = len(yi.national_mw)
     hours = np.arange(n)
     table = pd.DataFrame(
@@ -464,7 +466,7 @@ def simulate(scenario: ScenarioLike) -> Result:
 
 
 def _unit_kinds(grid: GridSpec) -> dict[str, str]:
-    from corridor_sim.models.serbia.grid.tables import grid_tables  # noqa: PLC0415
+    from corridor_sim.models.serbia.grid.tables import grid_tables
 
     gens = grid_tables(grid.year, None, planned=grid.planned, draw=grid.draw).gens
     return dict(zip(gens["id"], gens["kind"], strict=True))

@@ -105,11 +105,14 @@ def draw_from_ranges(ids: list[str], rng: np.random.Generator) -> Draw:
         if not row.has_range:
             msg = f"{fid}: catalogue row has no range (low, high); expected one to draw from"
             raise SpecError(msg)
+        assert row.low is not None  # has_range
+        assert row.high is not None
         lo, hi = float(row.low), float(row.high)
         shape = row.distribution or "triangular"
         if shape == "uniform" or lo == hi:
             x = rng.uniform(lo, hi)
         elif shape == "triangular":
+            assert row.value is not None
             mode = min(max(float(row.value), lo), hi)
             x = rng.triangular(lo, mode, hi)
         elif shape == "normal":

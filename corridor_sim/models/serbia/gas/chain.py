@@ -114,7 +114,7 @@ def _tap_free(s: ChainSpec, dates: pd.DatetimeIndex) -> np.ndarray:
     return s.tap_free_bcm_per_yr + s.tap_expansion_bcm_per_yr * open_share * _tap_on(s, dates)
 
 
-def _balkan_capacity(s: ChainSpec) -> float:  # noqa: ARG001 - a leg capacity takes the spec
+def _balkan_capacity(s: ChainSpec) -> float:  # a leg capacity takes the spec
     return value("serbia.gas.balkan_stream.capacity", unit="bcm/yr")
 
 

@@ -29,6 +29,7 @@ from corridor_sim.plotting.style import (
 )
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -52,7 +53,7 @@ def _cases(table: pd.DataFrame) -> list[tuple[str, str]]:
     return list(dict.fromkeys(zip(table["technology"], table["site"], strict=True)))
 
 
-def _month_starts(month: pd.DataFrame, year: object) -> tuple[object, bool]:
+def _month_starts(month: pd.DataFrame, year: object) -> tuple[np.ndarray | pd.DatetimeIndex, bool]:
     """Return the x of monthly rows: the 1st of each month of `year`, else the month (1-12)."""
     try:
         year = int(year)  # type: ignore[call-overload]
@@ -120,7 +121,7 @@ def _balance_figure(result: Result) -> Figure:
     cases = _cases(month)
     fig, axes = plt.subplots(1, len(cases), figsize=(5.2 * len(cases), 4.2), squeeze=False,
                              layout="constrained", sharey=True)  # fmt: skip
-    labels: dict[str, object] = {}
+    labels: dict[str, Artist] = {}
     for ax, (tech, site) in zip(axes[0], cases, strict=True):
         part = month[(month["technology"] == tech) & (month["site"] == site)].sort_values("month")
         r = needs.loc[(tech, site)]

@@ -31,7 +31,7 @@ __all__ = ["GAS_PARAMS", "LEGACY_NAMES", "PROFILES", "ChainSpec"]
 PROFILES: tuple[str, ...] = ("flat", "seasonal")
 
 
-def _scp_free(year: int) -> float:  # noqa: ARG001 - a rule takes the year
+def _scp_free(year: int) -> float:  # a rule takes the year
     """SCP capacity minus SD1/Georgia and a full TANAP (serbia.gas.scp.*, tanap.capacity)."""
     room = (
         value("serbia.gas.scp.capacity", unit="bcm/yr")
@@ -41,13 +41,13 @@ def _scp_free(year: int) -> float:  # noqa: ARG001 - a rule takes the year
     return max(0.0, room)
 
 
-def _igb_free(year: int) -> float:  # noqa: ARG001
+def _igb_free(year: int) -> float:
     """IGB capacity times the unbooked share (serbia.gas.igb.capacity, igb.booked_share)."""
     booked = value("serbia.gas.igb.booked_share", unit="p.u.")
     return value("serbia.gas.igb.capacity", unit="bcm/yr") * (1.0 - booked)
 
 
-def _balkan_stream_free(year: int) -> float:  # noqa: ARG001
+def _balkan_stream_free(year: int) -> float:
     """Balkan Stream capacity minus TurkStream's European string (serbia.gas.balkan_stream.*)."""
     room = value("serbia.gas.balkan_stream.capacity", unit="bcm/yr") - value(
         "serbia.gas.balkan_stream.other_use", unit="bcm/yr"

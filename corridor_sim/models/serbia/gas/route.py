@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -214,7 +215,7 @@ def _nodes(spec: GasSpec, burn: np.ndarray) -> tuple[Node, ...]:
     def m(bcm_per_yr: float) -> float | tuple[float, ...]:
         return _per_period(bcm_per_yr, n)
 
-    other = {"unmet_penalty": _PENALTY_OTHERS, "kind": NodeKind.DEMAND}
+    other: dict[str, Any] = {"unmet_penalty": _PENALTY_OTHERS, "kind": NodeKind.DEMAND}
     return (
         Node(
             "sangachal",

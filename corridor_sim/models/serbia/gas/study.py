@@ -66,7 +66,7 @@ _TOL_MCM = 1e-6
 _RATE_TOL_MCM_PER_D = 0.005
 
 
-def chain_spec(year: int, **overrides: Any) -> ChainSpec:  # noqa: ANN401 - numbers and a str
+def chain_spec(year: int, **overrides: Any) -> ChainSpec:  # numbers and a str
     """Return the chain's values for `year`: the serbia model's parameters and :data:`GAS_PARAMS`.
 
     `overrides` may name parameters of either table (``contracted_volume_bcm_per_yr``,

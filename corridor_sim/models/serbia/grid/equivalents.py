@@ -9,6 +9,7 @@ internal equivalent (none for the rest of Europe, ``EXT``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from corridor_sim.models.serbia.grid.stored import EXTERNAL, read_tables
@@ -30,7 +31,7 @@ class LevelParams:
     max_i_ka: float
 
 
-def level_params(draw: object = None) -> dict[str, LevelParams]:
+def level_params(draw: Mapping[str, float] | None = None) -> dict[str, LevelParams]:
     """Line types by voltage class: ``"380"`` (the 400 kV level) and ``"220"``."""
     out = {}
     for cls, kv_id, lvl in (("380", "kv400", "ehv"), ("220", "kv220", "hv")):
@@ -44,7 +45,7 @@ def level_params(draw: object = None) -> dict[str, LevelParams]:
     return out
 
 
-def line_row(  # noqa: PLR0913
+def line_row(
     lid: str,
     a: str,
     z: str,
@@ -78,7 +79,7 @@ def line_row(  # noqa: PLR0913
 
 
 def equivalents(
-    buses: dict[str, dict], border: dict[str, list[str]], draw: object
+    buses: dict[str, dict], border: dict[str, list[str]], draw: Mapping[str, float] | None
 ) -> tuple[list[dict], list[dict]]:
     """Border-bus links to the hubs and hub-to-hub couplings (lines, and 400/220 kV trafos)."""
     lv = level_params(draw)

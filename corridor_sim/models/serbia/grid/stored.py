@@ -139,7 +139,7 @@ def generator_kind(technology: str, generator_id: str = "") -> str:
 def polyline_km(points: list[tuple[float, float]]) -> np.ndarray:
     """Cumulative length (km) along lon/lat `points` (equirectangular, fine at this scale)."""
     pts = np.asarray(points, dtype=float)
-    if len(pts) < 2:  # noqa: PLR2004
+    if len(pts) < 2:
         return np.zeros(len(pts))
     lat = np.deg2rad(pts[:, 1].mean())
     d = np.diff(pts, axis=0) * np.array([math.cos(lat), 1.0]) * _EARTH_KM_PER_DEG

@@ -17,7 +17,9 @@ DataFrames; :mod:`.grid.network` makes the pandapower net from them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -71,15 +73,18 @@ def _name(bus_id: str, names: dict[str, str]) -> str:
     return names.get(bus_id, f"bus {bus_id}")
 
 
-def _in_service(year: int, row: object, planned: bool, draw: object) -> bool:
+def _in_service(year: int, row: Any, planned: bool, draw: Mapping[str, float] | None) -> bool:
     """Whether a change (a row of changes.csv) is in the grid of `year`."""
     return year >= cv(row.year_fact, "year", draw) and (planned or row.status == "built")
 
 
-def _buses(year: int, planned: bool, draw: object) -> tuple[list[dict], dict[str, list[str]]]:
+def _buses(
+    year: int, planned: bool, draw: Mapping[str, float] | None
+) -> tuple[list[dict], dict[str, list[str]]]:
     t = read_tables()
     lv = level_params(draw)
-    rows, border = [], {}
+    rows: list[dict] = []
+    border: dict[str, list[str]] = {}
     for b in t.buses.itertuples(index=False):
         cc = EXTERNAL if b.country not in ("RS", "XK", *NEIGHBOURS) else b.country
         kind = "substation" if b.country in ("RS", "XK") else "border"
@@ -130,7 +135,8 @@ def _line_kind(c0: str, c1: str) -> str:
 
 
 def _route(text: str) -> list[tuple[float, float]]:
-    return [tuple(float(v) for v in p.split()) for p in text.split(";")]
+    points = [tuple(float(v) for v in p.split()) for p in text.split(";")]
+    return cast("list[tuple[float, float]]", points)  # coordinate pairs
 
 
 def _border(a: dict, z: dict) -> str:
@@ -139,7 +145,9 @@ def _border(a: dict, z: dict) -> str:
     return f"RS-{other.pop()}" if "RS" in (a["country"], z["country"]) and other else ""
 
 
-def _lines(year: int, buses: dict[str, dict], planned: bool, draw: object) -> list[dict]:
+def _lines(
+    year: int, buses: dict[str, dict], planned: bool, draw: Mapping[str, float] | None
+) -> list[dict]:
     t = read_tables()
     lv = level_params(draw)
     rows = []
@@ -195,7 +203,9 @@ def _lines(year: int, buses: dict[str, dict], planned: bool, draw: object) -> li
     return rows
 
 
-def _trafos(year: int, buses: dict[str, dict], planned: bool, draw: object) -> list[dict]:
+def _trafos(
+    year: int, buses: dict[str, dict], planned: bool, draw: Mapping[str, float] | None
+) -> list[dict]:
     t = read_tables()
     sn = cv("serbia.trafo.kv400_220.sn_mva", "MVA", draw)
     units = int(cv("serbia.trafo.kv400_220.units", "units", draw))
@@ -255,7 +265,9 @@ def _highest_at_station(key: str, buses: dict[str, dict]) -> str:
     return max(same, key=lambda k: buses[k]["vn_kv"])
 
 
-def _gens(year: int, buses: dict[str, dict], planned: bool, draw: object) -> list[dict]:
+def _gens(
+    year: int, buses: dict[str, dict], planned: bool, draw: Mapping[str, float] | None
+) -> list[dict]:
     t = read_tables()
     big = cv("serbia.grid.ehv_connection_mw", "MW", draw)
     rows = []
@@ -330,7 +342,7 @@ def _split_for_site(lines: list[dict], site: str, km_from_nis: float, buses: dic
     return {"key": key, "lon": cut[0], "lat": cut[1]}
 
 
-def _loads(buses: dict[str, dict], draw: object) -> list[dict]:
+def _loads(buses: dict[str, dict], draw: Mapping[str, float] | None) -> list[dict]:
     """Place the load key's shares at the substations, split between a station's two busbars."""
     ehv = cv("serbia.load.ehv_share_at_dual_stations", "p.u.", draw)
     rows = []
@@ -369,7 +381,7 @@ def grid_tables(
     site: str | None,
     *,
     planned: bool = True,
-    draw: object = None,
+    draw: Mapping[str, float] | None = None,
     open_ties: frozenset[str] | None = None,
 ) -> GridTables:
     """Element tables of the grid in `year` with the plant's bus at `site` (``None``: none).

@@ -21,6 +21,7 @@ mean price as the slack's cost; the hour's own price is then reported.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,7 +74,7 @@ class MarketSpec:
     peak_base_ratio: float
 
     @classmethod
-    def from_params(cls, p: ParamValues, draw: object = None) -> MarketSpec:
+    def from_params(cls, p: ParamValues, draw: Mapping[str, float] | None = None) -> MarketSpec:
         """Take the technology and prices of resolved parameters `p` (draws on top)."""
         ocgt = p.technology == "ocgt"
         tech = "ocgt" if ocgt else "ccgt"
@@ -105,7 +106,7 @@ class MarketSpec:
         fuel = self.gas_price_eur_per_mwh_th + self.carbon_price_eur_per_t * co2
         return fuel / self.efficiency + self.vom_eur_per_mwh
 
-    def lignite_cost_eur_per_mwh(self, draw: object = None) -> float:
+    def lignite_cost_eur_per_mwh(self, draw: Mapping[str, float] | None = None) -> float:
         """Marginal cost of the lignite units (technology-data's lignite plant)."""
         fuel = cv("serbia.cost.lignite.fuel", "EUR/MWh_th", draw)
         co2 = cv("serbia.market.lignite_co2_intensity", "t/MWh_th", draw)
@@ -223,7 +224,7 @@ def _merit(
     return out
 
 
-def market_dispatch(  # noqa: PLR0913
+def market_dispatch(
     net: pp.pandapowerNet,
     load_p_mw: pd.DataFrame,
     available_mw: pd.DataFrame,
@@ -232,7 +233,7 @@ def market_dispatch(  # noqa: PLR0913
     *,
     limit_pct: float,
     plant_fixed_mw: np.ndarray | None = None,
-    draw: object = None,
+    draw: Mapping[str, float] | None = None,
 ) -> MarketResult:
     """Dispatch Serbia's plants and the plant against the regional price, hour by hour.
 
@@ -319,7 +320,7 @@ def market_dispatch(  # noqa: PLR0913
     )
 
 
-def _solve_congested(  # noqa: PLR0913
+def _solve_congested(
     m: pp.pandapowerNet,
     table: pd.DataFrame,
     load_p_mw: pd.DataFrame,

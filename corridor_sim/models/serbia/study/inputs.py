@@ -7,9 +7,11 @@ market dispatch with the plant and (when ``"none"`` is studied) without it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandapower as pp
 import pandas as pd
 
 from corridor_sim.catalogue import value
@@ -56,14 +58,14 @@ class YearInputs:
     plant_cost_eur_per_mwh: float
 
 
-def base_capacity_mw(draw: object = None) -> dict[str, float]:
+def base_capacity_mw(draw: Mapping[str, float] | None = None) -> dict[str, float]:
     """Capacity by kind of plant in the base year of the 2024 generation figures (MW)."""
     base = int(value("serbia.load.base_year", unit="year"))
     gens = grid_tables(base, None, planned=False, draw=draw).gens
     return gens.groupby("kind")["capacity_mw"].sum().to_dict()
 
 
-def _by_unit(net: object, result: MarketResult) -> pd.DataFrame:
+def _by_unit(net: pp.pandapowerNet, result: MarketResult) -> pd.DataFrame:
     """Market outputs keyed by plant id (``net.gen.unit``) instead of gen index."""
     units = net.gen["unit"]
     return pd.DataFrame(
@@ -72,7 +74,7 @@ def _by_unit(net: object, result: MarketResult) -> pd.DataFrame:
     )
 
 
-def year_inputs(  # noqa: PLR0913
+def year_inputs(
     p: ParamValues,
     grid: GridSpec,
     *,

@@ -66,7 +66,7 @@ def _annual_energy(year: int, draw: Draw) -> float:
     return value("serbia.load.annual_energy", unit="TWh") * (1 + growth) ** max(0, year - base)
 
 
-def robustness(  # noqa: PLR0913
+def robustness(
     year: int,
     *,
     draws: int,
@@ -138,6 +138,7 @@ def robustness(  # noqa: PLR0913
         attribute_violations(tables, cv("serbia.study.aggravation_pct", "%", draw))
         comp = tables["site_comparison"]
         best = best_site(comp)
+        assert yi.with_plant is not None  # need_plant=True
         cf = float(yi.with_plant.plant_mw.sum() / (grid.plant_capacity_mw * HOURS))
         for row in comp[comp["site"] != "none"].itertuples(index=False):
             rows.append(

@@ -14,7 +14,7 @@ Method (see ``docs/serbia.md``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -255,11 +255,11 @@ def ac_at_hour(
     return snap
 
 
-def area_elements(net: pp.pandapowerNet, draw: object = None) -> set[str]:
+def area_elements(net: pp.pandapowerNet, draw: Mapping[str, float] | None = None) -> set[str]:
     """Names of the lines and trafos with an end within ``serbia.study.area_km`` of Niš 2."""
-    from corridor_sim.models.serbia.grid.network import bus_points  # noqa: PLC0415
-    from corridor_sim.models.serbia.grid.stored import polyline_km  # noqa: PLC0415
-    from corridor_sim.models.serbia.values import cv  # noqa: PLC0415
+    from corridor_sim.models.serbia.grid.network import bus_points
+    from corridor_sim.models.serbia.grid.stored import polyline_km
+    from corridor_sim.models.serbia.values import cv
 
     radius = cv("serbia.study.area_km", "km", draw)
     pts = bus_points(net)

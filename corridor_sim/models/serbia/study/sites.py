@@ -94,6 +94,7 @@ def site_tables(
     config = StudyConfig.default(ac_cases=ac_cases)
     for s in sites:
         inputs = yi.inputs_none if s == "none" else yi.inputs_plant
+        assert inputs is not None  # year_inputs builds the inputs of every site studied
         out = site_study(
             parse_site(s),
             year=grid.year,
