@@ -87,6 +87,16 @@ def is_number(x: object) -> bool:
 
     The one test every input check uses before comparing a value with its bounds.
 
+    Parameters
+    ----------
+    x : object
+        Any value.
+
+    Returns
+    -------
+    bool
+        True for ints, floats and NumPy numbers; False for bools, strings and the rest.
+
     Examples
     --------
     >>> is_number(1.5), is_number(True), is_number("2")

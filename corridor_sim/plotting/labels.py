@@ -315,6 +315,16 @@ def stage_curve(
     -------
     list of (float, float)
         Points along the curve, for labels to keep clear of it (:func:`place_labels`).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> fig, ax = plt.subplots()
+    >>> part = pd.DataFrame({"offered_mt_per_yr": [1.0, 2.0, 4.0], "delivered_mt": [1.0, 2.0, 2.5]})
+    >>> len(stage_curve(ax, part, colour="C0", label="today", n=4)) > 0
+    True
+    >>> plt.close(fig)
     """
     xs = part["offered_mt_per_yr"].to_numpy(dtype=float)
     ys = part["delivered_mt"].to_numpy(dtype=float)

@@ -63,14 +63,11 @@ KNOWN_GAPS = frozenset(
         "corridor_sim.models.serbia.preferred_site",
         "corridor_sim.models.serbia.provenance",
         "corridor_sim.models.serbia.simulate",
-        "corridor_sim.models.middle_corridor.bottleneck_sequence",
-        "corridor_sim.models.middle_corridor.build",
         "corridor_sim.models.middle_corridor.corridor_capacity",
         "corridor_sim.models.middle_corridor.elements",
         "corridor_sim.models.middle_corridor.parameters",
         "corridor_sim.models.middle_corridor.provenance",
         "corridor_sim.models.middle_corridor.simulate",
-        "corridor_sim.models.middle_corridor.upgrades",
         "corridor_sim.models.commodity.build",
         "corridor_sim.models.commodity.simulate",
         "corridor_sim.engines.power.DCFlowResult",
@@ -167,6 +164,8 @@ def _public() -> dict[str, object]:
         module = importlib.import_module(module_name)
         for name in getattr(module, "__all__", []):
             obj = getattr(module, name)
+            if inspect.ismethod(obj):  # a model's function bound to its corridor
+                obj = obj.__func__
             if not (inspect.isfunction(obj) or inspect.isclass(obj)):
                 continue
             if str(getattr(obj, "__module__", "")).split(".")[0] != "corridor_sim":

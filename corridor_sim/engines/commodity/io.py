@@ -113,7 +113,25 @@ def from_networkx(graph: nx.DiGraph, *, unit: str = "unit", name: str = "") -> C
 
 
 def value_at(value: float | Sequence[float], period: int) -> float:
-    """Return a node or arc field's value in `period` (a scalar applies to every period)."""
+    """Return a node or arc field's value in `period` (a scalar applies to every period).
+
+    Parameters
+    ----------
+    value : float or sequence of float
+        A field such as ``Arc.capacity``: one number, or one per period.
+    period : int
+        The 0-based period.
+
+    Returns
+    -------
+    float
+        The value in that period.
+
+    Examples
+    --------
+    >>> value_at(5.0, 3), value_at((1.0, 2.0, 4.0), 2)
+    (5.0, 4.0)
+    """
     return float(value[period] if isinstance(value, Sequence) else value)
 
 

@@ -19,7 +19,6 @@ Examples
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from corridor_sim.models.base import lazy_figures
@@ -75,4 +74,4 @@ OPTIONS = MODEL.option_table
 build, simulate, elements, parameters, provenance = CORRIDOR.functions(MODEL)
 corridor_capacity, volume_sweep, bottleneck_sequence = CORRIDOR.studies()
 #: Corridor capacity under each upgrade case (BTK 1/5, Alat 15/25, new ferries).
-upgrades = partial(hook.upgrades, CORRIDOR)
+upgrades = CORRIDOR.bind(hook.upgrades)

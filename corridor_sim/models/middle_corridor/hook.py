@@ -221,7 +221,32 @@ def upgrades(
     months: int = 12,
     **overrides: Any,
 ) -> pd.DataFrame:
-    """Corridor capacity under each case of :data:`UPGRADES` (BTK 1/5, Alat 15/25, new ferries)."""
+    """Corridor capacity under each case of :data:`UPGRADES` (BTK 1/5, Alat 15/25, new ferries).
+
+    Parameters
+    ----------
+    corridor : Corridor
+        The Middle Corridor (bound: ``middle_corridor.upgrades(year)``).
+    year : int
+        Model year.
+    months : int, default 12
+        Horizon.
+    **overrides
+        The corridor's parameters.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per case: ``case``, ``capacity_mt_per_yr``, ``bottleneck`` (the cut's arcs)
+        and ``gain_mt_per_yr`` over the first case.
+
+    Examples
+    --------
+    >>> from corridor_sim.models import middle_corridor
+    >>> table = middle_corridor.upgrades(2025)
+    >>> bool((table["capacity_mt_per_yr"] > 0).all())
+    True
+    """
     from corridor_sim.models.toolkit.study import corridor_capacity
 
     rows = []

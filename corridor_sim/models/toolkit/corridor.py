@@ -297,12 +297,35 @@ class Corridor:
     ) -> CommodityNetwork:
         """Build the corridor for `year` over `periods` months (kt per month).
 
+        Parameters
+        ----------
+        year : int
+            Model year.
+        periods : int, default 12
+            Months from January.
+        relieve : sequence of str, optional
+            Arc ids lifted to unlimited capacity.
+        **overrides
+            The corridor's parameters.
+
+        Returns
+        -------
+        CommodityNetwork
+            The corridor's nodes and arcs, with capacities per month.
+
         Raises
         ------
         UnknownNameError
             An override that is not a parameter (with suggestions).
         SpecError
             A bad year or value.
+
+        Examples
+        --------
+        >>> from corridor_sim.models import oil
+        >>> net = oil.build(2025, periods=3)
+        >>> len(net.periods)
+        3
         """
         p = self.params.resolve(year, overrides)
         return self.network(p, month_slices(year, periods), relieve=relieve)
@@ -508,14 +531,27 @@ class Corridor:
 
         See :mod:`corridor_sim.models.toolkit.study`; the corridor is the first argument.
         """
-        from functools import partial
-
         from corridor_sim.models.toolkit import study
 
         return tuple(
-            partial(fn, self)
+            self.bind(fn)
             for fn in (study.corridor_capacity, study.volume_sweep, study.bottleneck_sequence)
         )
+
+    def bind(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """`fn` with this corridor as its first argument, keeping its name, doc and signature."""
+        import functools
+        import inspect
+
+        @functools.wraps(fn)
+        def bound(*args: Any, **kwargs: Any) -> Any:
+            return fn(self, *args, **kwargs)
+
+        sig = inspect.signature(fn)
+        bound.__signature__ = sig.replace(  # type: ignore[attr-defined]
+            parameters=list(sig.parameters.values())[1:]
+        )
+        return bound
 
     # -- the model entry -------------------------------------------------------------------
     def model(self, **kwargs: Any) -> ModelEntry:

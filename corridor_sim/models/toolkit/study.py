@@ -123,6 +123,21 @@ def volume_sweep(
 ) -> pd.DataFrame:
     """Solve the corridor for each offered yearly volume (the corridor's `volume` parameter).
 
+    Parameters
+    ----------
+    corridor : Corridor
+        The corridor.
+    year : int
+        Model year.
+    volumes : sequence of float
+        Offered volumes (Mt/yr).
+    relieve : iterable of str, optional
+        Arc ids lifted to unlimited capacity.
+    months : int, default 12
+        Horizon.
+    **overrides
+        The corridor's parameters.
+
     Returns
     -------
     pandas.DataFrame
@@ -134,6 +149,13 @@ def volume_sweep(
     ------
     SpecError
         A volume that is not a number >= 0.
+
+    Examples
+    --------
+    >>> from corridor_sim.models import oil
+    >>> sweep = oil.volume_sweep(2025, [1.0, 2.0])
+    >>> sweep["offered_mt_per_yr"].tolist()
+    [1.0, 2.0]
     """
     relieve = tuple(relieve)
     fixed = {**overrides, **getattr(corridor.hook, "SWEEP_OVERRIDES", {})}
@@ -235,6 +257,13 @@ def bottleneck_sequence(
     ------
     SpecError
         `steps` not a positive integer.
+
+    Examples
+    --------
+    >>> from corridor_sim.models import oil
+    >>> sequence, sweep = oil.bottleneck_sequence(2025, steps=2)
+    >>> len(sequence) <= 2
+    True
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         msg = f"steps = {steps!r}: expected a positive number of stages"
