@@ -29,7 +29,7 @@ Examples
 >>> table.resolve(2023, {"shar": 1})  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-corridor_sim.errors.UnknownNameError: overrides.shar: unknown parameter ... did you mean 'share'?
+corridor_sim.errors.UnknownNameError: overrides.shar: unknown parameter ... did you mean 'share' ...
 """
 
 from __future__ import annotations

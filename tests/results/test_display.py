@@ -35,8 +35,11 @@ def test_result_repr_is_one_short_line(oil_result) -> None:
     text = repr(oil_result)
     _one_short_line(text)
     assert text.startswith("Result(model='oil', scenario='oil_baseline_2025', year=2025")
-    for name in ("flows", "nodes", "provenance"):
+    for name in ("flows", "nodes"):
         assert f"{name}[{len(oil_result.tables[name])}]" in text
+    shown = sum(f"{name}[" in text for name in oil_result.tables)
+    if shown < len(oil_result.tables):  # the rest are counted, not dropped silently
+        assert f"(+{len(oil_result.tables) - shown} more)" in text
 
 
 def test_result_html_card_has_meta_summary_and_every_table(oil_result) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from corridor_sim.errors import SpecError
+from corridor_sim.results.tolerance import tolerance
 
 __all__ = ["VALIDATION_COLUMNS", "Role", "once_per_process", "validation_frame", "validation_row"]
 
@@ -64,6 +65,9 @@ def validation_row(
 ) -> tuple:
     """Return one row of :data:`VALIDATION_COLUMNS`; ``error_pct`` is (modelled/recorded - 1) %.
 
+    A difference within the solver tolerance at the values' scale
+    (:func:`corridor_sim.results.tolerance.tolerance`) is an error of 0.
+
     Raises
     ------
     SpecError
@@ -72,11 +76,12 @@ def validation_row(
     if role not in tuple(Role):
         msg = f"role = {role!r} for {quantity!r}: expected one of {[r.value for r in Role]}"
         raise SpecError(msg)
-    error = (
-        100.0 * (modelled / recorded - 1.0)
-        if recorded and math.isfinite(recorded) and math.isfinite(modelled)
-        else float("nan")
-    )
+    error = float("nan")
+    if recorded and math.isfinite(recorded) and math.isfinite(modelled):
+        diff = modelled - recorded
+        if abs(diff) <= tolerance(max(abs(modelled), abs(recorded))):
+            diff = 0.0  # a fitted row matches its record: round-off is no error
+        error = 100.0 * diff / recorded
     return (quantity, str(role), int(year), unit, float(modelled), float(recorded), error,
             "; ".join(sources))  # fmt: skip
 
