@@ -73,5 +73,5 @@ MODEL = CORRIDOR.model(
 OPTIONS = MODEL.option_table
 build, simulate, elements, parameters, provenance = CORRIDOR.functions(MODEL)
 corridor_capacity, volume_sweep, bottleneck_sequence = CORRIDOR.studies()
-#: Corridor capacity under each upgrade case (BTK 1/5, Alat 15/25, new ferries).
+# corridor capacity under each upgrade case (BTK 1/5, Alat 15/25, new ferries)
 upgrades = CORRIDOR.bind(hook.upgrades)
