@@ -14,6 +14,7 @@ The three candidate sites (seed 002: "either in Trupale, Kruševac, or Niška Ba
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
@@ -124,8 +125,30 @@ def annual_energy_twh(year: int) -> float:
     return value("serbia.load.annual_energy", unit="TWh") * (1 + growth) ** max(0, year - base)
 
 
-#: GasSpec field -> (catalogue id, description); the parameter is ``<field>_bcm_per_yr``.
-_GAS_ROWS: tuple[tuple[str, str, str], ...] = (
+def _contract_years(year: int) -> bool:
+    """Whether the SOCAR–Srbijagas contract delivers in `year` (serbia.gas.contract.*_year)."""
+    first = int(value("serbia.gas.contract.start_year", unit="year"))
+    last = int(value("serbia.gas.contract.end_year", unit="year"))
+    return first <= year <= last
+
+
+def _contracted_volume(year: int) -> float:
+    """The SOCAR–Srbijagas contract in its years 2024–2026, none after (serbia.gas.contract_now)."""
+    return value("serbia.gas.contract_now", unit="bcm/yr") if _contract_years(year) else 0.0
+
+
+def _contract_existing_use(year: int) -> float:
+    """Today's users' 2024 offtake in the contract's years, none after it ends."""
+    if not _contract_years(year):
+        return 0.0
+    return min(
+        value("serbia.gas.contract_existing_use", unit="bcm/yr"),
+        value("serbia.gas.contract_now", unit="bcm/yr"),
+    )
+
+
+#: GasSpec field -> (catalogue id or rule, description); the parameter is ``<field>_bcm_per_yr``.
+_GAS_ROWS: tuple[tuple[str, Any, str], ...] = (
     ("scp_capacity", "serbia.gas.scp.capacity", "South Caucasus Pipeline (SCPX) capacity"),
     ("scp_other_use", "serbia.gas.scp.other_use", "SCP flows to users other than TANAP"),
     ("tanap_capacity", "serbia.gas.tanap.capacity", "TANAP capacity across Türkiye"),
@@ -136,13 +159,25 @@ _GAS_ROWS: tuple[tuple[str, str, str], ...] = (
     ("igb_bulgaria_use", "serbia.gas.igb.bulgaria_use", "Azerbaijani gas to Bulgaria via IGB"),
     ("ibs_capacity", "serbia.gas.ibs.capacity", "Interconnector Bulgaria–Serbia capacity"),
     ("ibs_other_use", "serbia.gas.ibs.other_use", "IBS flows other than gas for the plant"),
-    ("contracted_volume", "serbia.gas.contract_now", "Azerbaijani gas contracted to Serbia"),
+    (
+        "contracted_volume",
+        _contracted_volume,
+        "Azerbaijani gas contracted to Serbia (SOCAR–Srbijagas: 2024–2026 only)",
+    ),
     (
         "contract_existing_use",
-        "serbia.gas.contract_existing_use",
-        "part of the contract taken by today's consumers",
+        _contract_existing_use,
+        "part of the contract taken by today's consumers (the 2024 offtake)",
     ),
 )
+
+
+def _gas_param(name: str, source: Any, desc: str) -> Param:
+    """The model parameter of a gas field: its default from a catalogue id or a rule."""
+    if callable(source):
+        return Param(gas_param(name), "bcm/yr", desc, rule=source)
+    return Param(gas_param(name), "bcm/yr", desc, fact=source)
+
 
 #: Fields of :class:`~corridor_sim.models.serbia.gas.route.GasSpec`, in declaration order.
 GAS_FIELDS: tuple[str, ...] = tuple(name for name, _, _ in _GAS_ROWS)
@@ -187,7 +222,7 @@ PARAMS = ParamTable(
             fact="serbia.plant.min_load",
             maximum=1.0,
         ),
-        *(Param(gas_param(name), "bcm/yr", desc, fact=fid) for name, fid, desc in _GAS_ROWS),
+        *(_gas_param(name, source, desc) for name, source, desc in _GAS_ROWS),
         *MARKET_PARAMS,
     ],
 )

@@ -310,7 +310,8 @@ def gas_network(
     burn = _check_burn(plant_mcm)
     n = burn.size
     slices = make_slices(year, 1, resolution="year") if n == 1 else make_slices(year, n)
-    prov = tuple((PARAMS[gas_param(f)].name, str(PARAMS[gas_param(f)].fact)) for f in GAS_FIELDS)
+    params = [PARAMS[gas_param(f)] for f in GAS_FIELDS]
+    prov = tuple((q.name, str(q.fact or q.default_text())) for q in params)
     return CommodityNetwork(
         nodes=_nodes(spec, burn),
         arcs=_arcs(spec, n),

@@ -32,7 +32,9 @@ from corridor_sim.engines.dispatch import dispatch
 from corridor_sim.engines.power import dc_flow
 from corridor_sim.errors import InfeasibleError, SpecError
 from corridor_sim.models.params import ParamValues
+from corridor_sim.models.serbia.gas.tariffs import HUB_PRICE, delivered_price_eur_per_mwh_th
 from corridor_sim.models.serbia.grid.network import copy_net
+from corridor_sim.models.serbia.market.params import FIXED_GAS_PRICE
 from corridor_sim.models.serbia.market.prices import measured_price_eur_per_mwh
 from corridor_sim.models.serbia.profiles import hour_snapshots
 from corridor_sim.models.serbia.values import cv
@@ -46,6 +48,23 @@ __all__ = [
 ]
 
 _PEAK_FROM, _PEAK_TO, _WEEKDAYS = 8, 20, 5
+
+
+def _gas_price(p: ParamValues, draw: Mapping[str, float] | None) -> float:
+    """The plant's gas price: the fixed one, or the route's hub price plus its tariffs."""
+    if p.gas_route == FIXED_GAS_PRICE:
+        if draw and "serbia.cost.gas.fuel" in draw:
+            return cv("serbia.cost.gas.fuel", "EUR/MWh_th", draw)
+        return float(p.gas_price_eur_per_mwh_th)
+    if "gas_price_eur_per_mwh_th" in p.overridden:
+        msg = (
+            f"gas_price_eur_per_mwh_th = {p.gas_price_eur_per_mwh_th!r} with gas_route = "
+            f"{p.gas_route!r}: the route sets the price (hub plus tariffs); expected "
+            f"gas_route = {FIXED_GAS_PRICE!r} for a fixed price, or no gas_price_eur_per_mwh_th"
+        )
+        raise SpecError(msg)
+    hub = None if draw and HUB_PRICE in draw else float(p.gas_hub_price_eur_per_mwh_th)
+    return delivered_price_eur_per_mwh_th(p.gas_route, hub_eur_per_mwh_th=hub, draw=draw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +97,7 @@ class MarketSpec:
         """Take the technology and prices of resolved parameters `p` (draws on top)."""
         ocgt = p.technology == "ocgt"
         tech = "ocgt" if ocgt else "ccgt"
-        gas = (
-            cv("serbia.cost.gas.fuel", "EUR/MWh_th", draw)
-            if draw and "serbia.cost.gas.fuel" in draw
-            else float(p.gas_price_eur_per_mwh_th)
-        )
+        gas = _gas_price(p, draw)
         power = (
             cv("serbia.market.power_price", "EUR/MWh", draw)
             if draw and "serbia.market.power_price" in draw
