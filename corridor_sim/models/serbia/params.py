@@ -133,7 +133,7 @@ def _contract_years(year: int) -> bool:
 
 
 def _contracted_volume(year: int) -> float:
-    """The SOCAR–Srbijagas contract in its years 2024–2026, none after (serbia.gas.contract_now)."""
+    """SOCAR–Srbijagas contract in its years 2024–2026, none after (serbia.gas.contract_now)."""
     return value("serbia.gas.contract_now", unit="bcm/yr") if _contract_years(year) else 0.0
 
 
@@ -173,7 +173,7 @@ _GAS_ROWS: tuple[tuple[str, Any, str], ...] = (
 
 
 def _gas_param(name: str, source: Any, desc: str) -> Param:
-    """The model parameter of a gas field: its default from a catalogue id or a rule."""
+    """Return the model parameter of a gas field: its default from a catalogue id or a rule."""
     if callable(source):
         return Param(gas_param(name), "bcm/yr", desc, rule=source)
     return Param(gas_param(name), "bcm/yr", desc, fact=source)

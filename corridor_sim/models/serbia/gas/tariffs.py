@@ -90,7 +90,7 @@ def price_table(
     hub_eur_per_mwh_th: float | None = None,
     draw: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
-    """The delivered gas price of `route` by component: the hub price, then each leg's tariff.
+    """Return the gas price of `route` by component: the hub price, then each leg's tariff.
 
     Parameters
     ----------

@@ -51,7 +51,7 @@ _PEAK_FROM, _PEAK_TO, _WEEKDAYS = 8, 20, 5
 
 
 def _gas_price(p: ParamValues, draw: Mapping[str, float] | None) -> float:
-    """The plant's gas price: the fixed one, or the route's hub price plus its tariffs."""
+    """Return the plant's gas price: the fixed one, or the route's hub price plus its tariffs."""
     if p.gas_route == FIXED_GAS_PRICE:
         if draw and "serbia.cost.gas.fuel" in draw:
             return cv("serbia.cost.gas.fuel", "EUR/MWh_th", draw)

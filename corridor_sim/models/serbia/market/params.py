@@ -5,8 +5,8 @@ technology (combined cycle or open-cycle gas turbine, the seed's "gas turbine"),
 open-cycle efficiency and minimum load, and the gas, power and carbon prices of the
 economic dispatch (:mod:`.market.dispatch`). The gas price is one number
 (``gas_price_eur_per_mwh_th``) or follows a supply route (``gas_route``: the hub price plus
-the route's tariffs, :mod:`corridor_sim.models.serbia.gas.tariffs`). The combined-cycle values are the model's
-``efficiency`` and ``min_load``.
+the route's tariffs, :mod:`corridor_sim.models.serbia.gas.tariffs`). The combined-cycle
+values are the model's ``efficiency`` and ``min_load``.
 """
 
 from __future__ import annotations
