@@ -17,7 +17,7 @@ include ``GAS_PARAMS`` (``ParamTable("serbia", [..., *GAS_PARAMS])``) without an
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -60,34 +60,36 @@ def _expanded(year: int) -> bool:
     return year > int(value("serbia.gas.storage.expansion_year", unit="year"))
 
 
-def _plant_storage_mcm(year: int) -> float:
-    """Plant share of Banatski Dvor's added working volume, from the year after completion."""
-    if not _expanded(year):
-        return 0.0
-    added = value("serbia.gas.storage.working_volume_expanded", unit="mcm") - value(
-        "serbia.gas.storage.working_volume", unit="mcm"
+def _plant_share(what: str, unit: str, doc: str) -> Callable[[int], float]:
+    """Rule: the plant's share of what Banatski Dvor's expansion adds to ``storage.<what>``.
+
+    Nothing before the year after the expansion's completion; then
+    ``plant_share * (<what>_expanded - <what>)`` in `unit`.
+    """
+
+    def rule(year: int) -> float:
+        if not _expanded(year):
+            return 0.0
+        before = value(f"serbia.gas.storage.{what}", unit=unit)
+        after = value(f"serbia.gas.storage.{what}_expanded", unit=unit)
+        return value("serbia.gas.storage.plant_share", unit="p.u.") * (after - before)
+
+    rule.__doc__ = doc
+    rule.__name__ = f"_plant_{what}"
+    return rule
+
+
+#: The plant's share of Banatski Dvor's expansion: volume, withdrawal and injection rates.
+_plant_storage_mcm, _plant_withdrawal, _plant_injection = (
+    _plant_share(
+        what, unit, f"Plant share of Banatski Dvor's added {text}, from the year after completion"
     )
-    return value("serbia.gas.storage.plant_share", unit="p.u.") * added
-
-
-def _plant_withdrawal(year: int) -> float:
-    """Plant share of Banatski Dvor's added withdrawal rate, from the year after completion."""
-    if not _expanded(year):
-        return 0.0
-    added = value("serbia.gas.storage.withdrawal_expanded", unit="mcm/d") - value(
-        "serbia.gas.storage.withdrawal", unit="mcm/d"
+    for what, unit, text in (
+        ("working_volume", "mcm", "working volume"),
+        ("withdrawal", "mcm/d", "withdrawal rate"),
+        ("injection", "mcm/d", "injection rate"),
     )
-    return value("serbia.gas.storage.plant_share", unit="p.u.") * added
-
-
-def _plant_injection(year: int) -> float:
-    """Plant share of Banatski Dvor's added injection rate, from the year after completion."""
-    if not _expanded(year):
-        return 0.0
-    added = value("serbia.gas.storage.injection_expanded", unit="mcm/d") - value(
-        "serbia.gas.storage.injection", unit="mcm/d"
-    )
-    return value("serbia.gas.storage.plant_share", unit="p.u.") * added
+)
 
 
 #: The chain's own parameters (``[overrides]`` once the model's ``PARAMS`` includes them).
