@@ -195,7 +195,7 @@ def route_needs(
     efficiency: float,
     hub_eur_per_mwh_th: float | None = None,
 ) -> pd.DataFrame:
-    """What contract and capacity the plant needs on each route taken alone, and what binds.
+    """Return the contract and capacity the plant needs on each route alone, and what binds.
 
     For each route: the new contract is the plant's gas need less the contracted gas left
     for it on that route; its largest day is the plant's peak day. Each limiting leg needs
@@ -220,8 +220,8 @@ def route_needs(
         One row per route: ``route, label, gas_need_bcm_per_yr, peak_need_mcm_per_d,
         contract_for_plant_bcm_per_yr, new_contract_bcm_per_yr, new_contract_max_mcm_per_d,
         route_free_bcm_per_yr, binding_leg, new_capacity_peak_mcm_per_d,
-        new_capacity_mean_mcm_per_d, legs_to_expand, carries_plant_mean, gas_price_eur_per_mwh_th,
-        fuel_cost_eur_per_mwh, fuel_cost_meur_per_yr``.
+        new_capacity_mean_mcm_per_d, legs_to_expand, carries_plant_mean,
+        gas_price_eur_per_mwh_th, fuel_cost_eur_per_mwh, fuel_cost_meur_per_yr``.
     """
     need = np.asarray(need_mcm_per_d, dtype=float)
     peak, mean, total = float(need.max()), float(need.mean()), float(need.sum())
