@@ -15,6 +15,7 @@ from corridor_sim.models.base import ScenarioLike
 from corridor_sim.models.options import Option, OptionTable
 from corridor_sim.models.params import ParamValues
 from corridor_sim.models.serbia.backcast import backcast_table
+from corridor_sim.models.serbia.gas.chain import daily_gas_need_mcm
 from corridor_sim.models.serbia.gas.route import GasSpec, route_free_capacity
 from corridor_sim.models.serbia.gas.run import (
     breakeven_cf,
@@ -23,6 +24,7 @@ from corridor_sim.models.serbia.gas.run import (
     tightest_legs,
 )
 from corridor_sim.models.serbia.gas.study import chain_spec, gas_study
+from corridor_sim.models.serbia.gas.supply import route_needs, supply_legs, supply_summary_rows
 from corridor_sim.models.serbia.grid.network import GridSpec, grid_elements
 from corridor_sim.models.serbia.grid.ties import borders, disputed_borders, open_borders
 from corridor_sim.models.serbia.market.dispatch import PRICE_PROFILES
@@ -137,7 +139,8 @@ OPTIONS = OptionTable(
             "run the daily gas chain on this run's own dispatch of the plant (its capacity "
             "factor and gas need come from the dispatch): what reaches the plant, and the "
             "new contract and capacity it needs (tables gas_needs, gas_new_capacity, "
-            "gas_chain_monthly, gas_chain_daily, gas_legs)",
+            "gas_chain_monthly, gas_chain_daily, gas_legs), and on each supply route "
+            "(tables gas_supply_legs, gas_route_needs)",
             default=True,
         ),
         Option(
@@ -425,6 +428,15 @@ def simulate(scenario: ScenarioLike) -> Result:
         )
         tables.update(chain.tables)
         chain_rows = chain.summary_rows(tech, "dispatch")
+        needs = route_needs(
+            chain.spec,
+            daily_gas_need_mcm(plant, efficiency=eff),
+            efficiency=eff,
+            hub_eur_per_mwh_th=float(p.gas_hub_price_eur_per_mwh_th),
+        )
+        tables["gas_supply_legs"] = supply_legs(chain.spec)
+        tables["gas_route_needs"] = needs
+        chain_rows += supply_summary_rows(needs)
     free = route_free_capacity(gas)
     balance = tables["gas_balance"]
     row = balance[np.isclose(balance["capacity_factor"], cf)].iloc[0]
@@ -460,6 +472,8 @@ def simulate(scenario: ScenarioLike) -> Result:
         "bottleneck": str(row["bottleneck"]),  # read by corridor_sim.sweep
         "unit": "mcm",
         "gas_unit": "mcm per month",
+        "gas_route": str(p.gas_route),
+        "gas_price_eur_per_mwh_th": float(yi.market.gas_price_eur_per_mwh_th),
         "contract_plan_bcm_per_yr": value("serbia.gas.contract_plan", unit="bcm/yr"),
     }
     return Result(tables=tables, summary_table=summary, meta=meta)

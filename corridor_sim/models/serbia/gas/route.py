@@ -311,7 +311,7 @@ def gas_network(
     n = burn.size
     slices = make_slices(year, 1, resolution="year") if n == 1 else make_slices(year, n)
     params = [PARAMS[gas_param(f)] for f in GAS_FIELDS]
-    prov = tuple((q.name, str(q.fact or q.default_text())) for q in params)
+    prov = tuple((q.name, str(q.fact or q.default_text)) for q in params)
     return CommodityNetwork(
         nodes=_nodes(spec, burn),
         arcs=_arcs(spec, n),

@@ -115,8 +115,10 @@ def _flow(sol: CommoditySolution, arc: str) -> np.ndarray:
 
 
 def _node(sol: CommoditySolution, node: str, column: str) -> np.ndarray:
+    """A demand node's daily `column`; zeros for a node without demand (the engine omits it)."""
     u = sol.unmet
-    return u.loc[u["element"] == node, column].to_numpy()
+    out = u.loc[u["element"] == node, column].to_numpy()
+    return out if out.size or column == "snapshot" else np.zeros(DAYS)
 
 
 def _level(sol: CommoditySolution, node: str) -> np.ndarray:
