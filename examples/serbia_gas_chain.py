@@ -6,8 +6,8 @@ on the measured Serbian day-ahead prices: the capacity factor and the gas need c
 dispatch, not from an assumption), in five variants of the chain:
 
 - ``2029``: the chain as it is in 2029 (TAP's 1.2 bcm/yr expansion of 2026, booked by Italy
-  and Albania; the plant's share of the expanded Banatski Dvor; today's users take the whole
-  0.4 bcm/yr contract);
+  and Albania; the plant's share of the expanded Banatski Dvor; the SOCAR–Srbijagas contract,
+  up to 0.4 bcm/yr in 2024–2026, has ended);
 - ``2029_no_tap_expansion``: the same without TAP's expansion;
 - ``2029_tap_expansion_half_open``: half of the expansion open to gas to Serbia;
 - ``2029_contract_1bcm``: the planned 1.0 bcm/yr contract (REFERENCES C7);

@@ -42,6 +42,9 @@ from tests.helpers import ROOT, check_figure, check_png
 matplotlib.use("Agg")
 
 
+#: The 2024 contract (0.4 bcm/yr) taken in full by today's users: the top of the offtake range
+#: (serbia.gas.contract_existing_use), so that the shared contract is tested where it binds.
+TODAY = {"contracted_volume_bcm_per_yr": 0.4, "contract_existing_use_bcm_per_yr": 0.4}
 #: Room enough on every leg that the contract, not the route, limits the plant.
 ROOMY = {
     "scp_free_bcm_per_yr": 5.0,
@@ -67,7 +70,7 @@ def need() -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def roomy_plan(need):
-    spec = chain_spec(2029, contract_existing_use_bcm_per_yr=0.2, **ROOMY)
+    spec = chain_spec(2029, **{**TODAY, "contract_existing_use_bcm_per_yr": 0.2}, **ROOMY)
     net = chain_network(spec, need)
     return spec, net, solve(net)
 
@@ -75,7 +78,8 @@ def roomy_plan(need):
 @pytest.fixture(scope="module")
 def study(need):
     mw = _peaking_mw()
-    return gas_study({("ccgt", "krusevac"): mw, ("ocgt", "krusevac"): mw}, spec=chain_spec(2029))
+    spec = chain_spec(2029, **TODAY)
+    return gas_study({("ccgt", "krusevac"): mw, ("ocgt", "krusevac"): mw}, spec=spec)
 
 
 def _delivered(sol, node: str = "plant") -> float:
@@ -125,11 +129,16 @@ def test_banatski_dvor_for_the_plant_only_after_the_expansion():
     assert after.plant_storage_withdrawal_mcm_per_d == 10.0 - 5.0
 
 
-def test_contract_defaults_today_users_take_it_all():
-    spec = chain_spec(2029)
-    assert spec.contracted_volume == 0.4
-    assert spec.contract_existing_use == 0.4
-    assert spec.contract_left_bcm_per_yr == 0.0
+def test_contract_runs_2024_to_2026_with_its_real_offtake():
+    """SOCAR–Srbijagas: "up to 400 mcm a year, 2024 to 2026"; 23 mcm bought by 13 Sept 2024."""
+    for year in (2024, 2026):
+        spec = chain_spec(year)
+        assert spec.contracted_volume == 0.4
+        assert spec.contract_existing_use == pytest.approx(23 * 365 / 256 / 1000, abs=5e-4)
+    for year in (2023, 2027, 2029):  # the contract ends before the plant: nothing to count on
+        spec = chain_spec(year)
+        assert (spec.contracted_volume, spec.contract_existing_use) == (0.0, 0.0)
+        assert spec.contract_left_bcm_per_yr == 0.0
 
 
 # ------------------------------------------------------------------ network laws
@@ -169,10 +178,10 @@ def test_ocgt_needs_more_gas_in_the_ratio_of_efficiencies(study):
 
 # ------------------------------------------------------------------ the shared contract
 def test_today_users_come_before_the_plant(need):
-    all_taken = solve(chain_network(chain_spec(2029, **ROOMY), need))
+    all_taken = solve(chain_network(chain_spec(2029, **TODAY, **ROOMY), need))
     assert _delivered(all_taken) == pytest.approx(0.0, abs=1e-6)
     assert _delivered(all_taken, "users") == pytest.approx(400.0)
-    short = chain_spec(2029, contracted_volume_bcm_per_yr=0.3, **ROOMY)
+    short = chain_spec(2029, **{**TODAY, "contracted_volume_bcm_per_yr": 0.3}, **ROOMY)
     sol = solve(chain_network(short, need))
     assert _delivered(sol) == pytest.approx(0.0, abs=1e-6)  # users short, plant gets nothing
     assert _delivered(sol, "users") == pytest.approx(300.0, rel=1e-6)
@@ -191,7 +200,7 @@ def test_plant_gets_what_today_users_leave(roomy_plan, need):
 
 @pytest.mark.parametrize("profile", ["flat", "seasonal"])
 def test_existing_use_profiles_take_the_same_volume(profile):
-    use = existing_use_mcm(chain_spec(2029, existing_use_profile=profile))
+    use = existing_use_mcm(chain_spec(2029, existing_use_profile=profile, **TODAY))
     assert use.sum() == pytest.approx(400.0)
     assert (use.argmax() == 14) if profile == "seasonal" else np.allclose(use, use[0])
 
@@ -225,7 +234,8 @@ def test_tap_expansion_delivers_more_when_tap_binds(need):
 
 # ------------------------------------------------------------------ storage
 def test_storage_cycles_within_its_limits(need):
-    spec = chain_spec(2029, contracted_volume_bcm_per_yr=0.8, contract_daily_max=1.0, **ROOMY)
+    spec = chain_spec(2029, **{**TODAY, "contracted_volume_bcm_per_yr": 0.8},
+                      contract_daily_max=1.0, **ROOMY)  # fmt: skip
     sol = solve(chain_network(spec, need))
     s = sol.storage
     level = s.loc[s["element"] == "banatski_dvor", "level_mcm"].to_numpy()
@@ -241,7 +251,8 @@ def test_storage_cycles_within_its_limits(need):
 
 
 def test_storage_lets_a_flat_contract_serve_more(need):
-    spec = chain_spec(2029, contracted_volume_bcm_per_yr=0.8, contract_daily_max=1.0, **ROOMY)
+    spec = chain_spec(2029, **{**TODAY, "contracted_volume_bcm_per_yr": 0.8},
+                      contract_daily_max=1.0, **ROOMY)  # fmt: skip
     with_storage = _delivered(solve(chain_network(spec, need)))
     bare = dataclasses.replace(spec, plant_storage_mcm=0.0, plant_storage_withdrawal_mcm_per_d=0.0,
                                plant_storage_injection_mcm_per_d=0.0)  # fmt: skip
@@ -252,7 +263,8 @@ def test_storage_lets_a_flat_contract_serve_more(need):
 def test_more_contract_never_delivers_less(need):
     got = [
         _delivered(
-            solve(chain_network(chain_spec(2029, contracted_volume_bcm_per_yr=c, **ROOMY), need))
+            solve(chain_network(chain_spec(2029, **{**TODAY, "contracted_volume_bcm_per_yr": c},
+                                           **ROOMY), need))
         )  # fmt: skip
         for c in (0.4, 0.5, 0.7, 1.0)
     ]
@@ -271,7 +283,7 @@ def test_new_contract_rate_is_the_smallest_that_suffices(need):
 
     assert short(rate) <= 1e-6
     assert short(rate - 0.01) > 1e-6
-    assert rate >= need.sum() / DAYS - 1e-9  # the contract's whole volume goes to today's users
+    assert rate >= need.sum() / DAYS - 1e-9  # no contract in 2029: the new one brings it all
 
 
 def test_needs_suffice_on_the_full_chain(study, need):
@@ -399,7 +411,7 @@ def test_docs_results_reproduced():
     mw = plant_dispatch_mw(
         load, capacity_mw=grid.plant_capacity_mw, capacity_factor=0.5, min_load=grid.plant_min_load
     )
-    study = gas_study({"ccgt": mw, "ocgt": mw}, spec=chain_spec(2029))
+    study = gas_study({"ccgt": mw, "ocgt": mw}, spec=chain_spec(2029, **TODAY))
     needs = study.tables["gas_needs"].set_index("technology")
     documented = {  # need bcm/yr, peak mcm/d, R with / without storage mcm/d, flat storage mcm
         "ccgt": (0.408, 2.23, 1.12, 2.13, 99),

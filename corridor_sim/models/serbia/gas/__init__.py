@@ -1,4 +1,4 @@
-"""The plant's gas: the route from Azerbaijan, the daily chain and what the plant needs of it.
+"""The plant's gas: its supply routes and prices, the daily chain and what the plant needs.
 
 * :mod:`.route` -- the annual/monthly route balance (:class:`~.route.GasSpec`,
   :func:`~.route.gas_balance`, :func:`~.route.gas_mcm_from_mwh`);
@@ -8,6 +8,9 @@
 * :mod:`.chain` -- the daily chain as a commodity network (:func:`~.chain.chain_network`);
 * :mod:`.needs` -- the new contract and capacity the plant needs (bisections on the chain);
 * :mod:`.study` -- the gas study per case (:func:`~.study.gas_study`);
+* :mod:`.tariffs` -- the gas price by route: hub price plus the route's transport tariffs;
+* :mod:`.supply` -- the three supply routes as they are (Balkan Stream, Azerbaijani, Greek
+  LNG) and what contract and capacity the plant needs on each (:func:`~.supply.route_needs`);
 * :mod:`.figures` -- its figures.
 
 Depends only on the shared parameters and the commodity engine, never on the grid.

@@ -147,8 +147,8 @@ class GasSpec:
 
         Examples
         --------
-        >>> GasSpec.for_year(2029, contracted_volume=1.0).contract_available  # today's users: 0.4
-        0.6
+        >>> GasSpec.for_year(2025, contracted_volume=1.0).contract_available  # users: 0.033
+        0.967
         """
         for key in overrides:
             if key not in GAS_FIELDS:

@@ -1,0 +1,147 @@
+"""The Serbian gas supply as it is: routes, their dates and room, the price by route, and what
+the plant needs on each route."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from corridor_sim.catalogue import value
+from corridor_sim.errors import SpecError, UnknownNameError
+from corridor_sim.models.serbia.gas.chain import daily_gas_need_mcm
+from corridor_sim.models.serbia.gas.study import chain_spec
+from corridor_sim.models.serbia.gas.supply import route_needs, supply_legs, supply_summary_rows
+from corridor_sim.models.serbia.gas.tariffs import (
+    GAS_ROUTES,
+    LEG_TARIFFS,
+    ROUTE_LEGS,
+    check_route,
+    delivered_price_eur_per_mwh_th,
+    price_table,
+)
+from corridor_sim.models.serbia.market.dispatch import MarketSpec
+from corridor_sim.models.serbia.params import PARAMS
+from corridor_sim.units import THOUSAND
+from tests.helpers import ROOT
+
+#: A CCGT at 0.87 of its rating all year (the economic dispatch's capacity factor).
+NEED = daily_gas_need_mcm(np.full(8760, 500 * 0.87), efficiency=0.58)
+
+
+@pytest.fixture(scope="module")
+def needs() -> pd.DataFrame:
+    return route_needs(chain_spec(2029), NEED, efficiency=0.58).set_index("route")
+
+
+def test_route_price_is_hub_plus_every_tariff_along_it():
+    hub = value("serbia.gas.hub.ttf_2024", unit="EUR/MWh_th")
+    for route in GAS_ROUTES:
+        tariffs = [value(LEG_TARIFFS[x], unit="EUR/MWh_th") for x in ROUTE_LEGS[route]
+                   if x in LEG_TARIFFS]  # fmt: skip
+        assert delivered_price_eur_per_mwh_th(route) == pytest.approx(hub + sum(tariffs))
+        assert price_table(route)["eur_per_mwh_th"].iloc[0] == hub
+    # documented: Azerbaijani 48.3, LNG 43.6, Balkan Stream 35.56 EUR/MWh_th at Niš
+    assert delivered_price_eur_per_mwh_th("azerbaijan") == pytest.approx(48.3)
+    assert delivered_price_eur_per_mwh_th("lng") == pytest.approx(43.6)
+    assert delivered_price_eur_per_mwh_th("balkan_stream") == pytest.approx(35.56)
+    # a higher hub price raises every route by the same amount
+    up = delivered_price_eur_per_mwh_th("lng", hub_eur_per_mwh_th=hub + 10)
+    assert up == pytest.approx(delivered_price_eur_per_mwh_th("lng") + 10)
+
+
+def test_plant_gas_price_follows_the_route():
+    fixed = MarketSpec.from_params(PARAMS.resolve(2029))
+    assert fixed.gas_price_eur_per_mwh_th == value("serbia.cost.gas.fuel", unit="EUR/MWh_th")
+    costs = {}
+    for route in GAS_ROUTES:
+        spec = MarketSpec.from_params(PARAMS.resolve(2029, {"gas_route": route}))
+        assert spec.gas_price_eur_per_mwh_th == pytest.approx(
+            delivered_price_eur_per_mwh_th(route)
+        )
+        costs[route] = spec.plant_cost_eur_per_mwh
+    assert costs["balkan_stream"] < costs["lng"] < costs["azerbaijan"]
+    hub = MarketSpec.from_params(
+        PARAMS.resolve(2029, {"gas_route": "lng", "gas_hub_price_eur_per_mwh_th": 44.1})
+    )
+    assert hub.gas_price_eur_per_mwh_th == pytest.approx(53.6)
+
+
+def test_route_and_fixed_price_together_are_named():
+    p = PARAMS.resolve(2029, {"gas_route": "lng", "gas_price_eur_per_mwh_th": 30.0})
+    with pytest.raises(SpecError, match=r"gas_price_eur_per_mwh_th = 30.0 with gas_route = 'lng'"):
+        MarketSpec.from_params(p)
+    with pytest.raises(UnknownNameError, match="did you mean 'lng'"):
+        check_route("lgn")
+
+
+def test_legs_have_their_documented_capacities_and_dates():
+    t = supply_legs(chain_spec(2029)).set_index(["route", "element"])
+    assert t.loc[("azerbaijan", "ibs"), "capacity_bcm_per_yr"] == 1.8
+    assert int(t.loc[("azerbaijan", "ibs"), "in_service_year"]) == 2023  # 10 December 2023
+    assert int(t.loc[("lng", "igb"), "in_service_year"]) == 2022  # 1 October 2022
+    assert t.loc[("lng", "lng_terminals"), "capacity_bcm_per_yr"] == 5.5 + 7.2
+    # Alexandroupolis: 5.5 x (1 - 0.6 booked) + Serbia's own 0.3 booking
+    assert t.loc[("lng", "lng_terminals"), "free_bcm_per_yr"] == pytest.approx(2.5)
+    assert t.loc[("balkan_stream", "balkan_stream"), "free_bcm_per_yr"] == pytest.approx(4.25)
+    assert (t["free_bcm_per_yr"] <= t["capacity_bcm_per_yr"]).all()
+
+
+def test_a_leg_counts_from_the_first_whole_year_in_service():
+    early = supply_legs(chain_spec(2023)).set_index(["route", "element"])
+    assert not early.loc[("azerbaijan", "ibs"), "in_service"]  # inaugurated December 2023
+    assert early.loc[("azerbaijan", "ibs"), "free_bcm_per_yr"] == 0.0
+    y2024 = supply_legs(chain_spec(2024)).set_index(["route", "element"])
+    assert y2024.loc[("azerbaijan", "ibs"), "in_service"]
+    # Alexandroupolis from October 2024: only Revithoussa's room (none for Serbia) in 2024
+    assert y2024.loc[("lng", "lng_terminals"), "free_bcm_per_yr"] == 0.0
+    y2025 = supply_legs(chain_spec(2025)).set_index(["route", "element"])
+    assert y2025.loc[("lng", "lng_terminals"), "free_bcm_per_yr"] == pytest.approx(2.5)
+
+
+def test_needs_per_route_by_hand(needs):
+    total, peak = NEED.sum() / THOUSAND, NEED.max()
+    room = {"balkan_stream": 0.0, "azerbaijan": 0.4, "lng": 0.48}
+    binding = {"balkan_stream": "turkstream", "azerbaijan": "tanap+tap", "lng": "igb"}
+    for route in GAS_ROUTES:
+        r = needs.loc[route]
+        assert r["new_contract_bcm_per_yr"] == pytest.approx(total)  # no contract in 2029
+        assert r["new_contract_max_mcm_per_d"] == pytest.approx(peak)
+        assert r["route_free_bcm_per_yr"] == pytest.approx(room[route])
+        assert r["binding_leg"] == binding[route]
+        extra = peak - room[route] * THOUSAND / 365
+        assert r["new_capacity_peak_mcm_per_d"] == pytest.approx(max(0.0, extra))
+        assert r["new_capacity_mean_mcm_per_d"] <= r["new_capacity_peak_mcm_per_d"] + 1e-9
+        assert not r["carries_plant_mean"]
+    assert needs.loc["azerbaijan", "legs_to_expand"] == "tanap+tap+igb"
+    assert needs.loc["lng", "legs_to_expand"] == "igb"
+
+
+def test_more_room_never_needs_more_capacity():
+    base = route_needs(chain_spec(2029), NEED, efficiency=0.58).set_index("route")
+    roomy = route_needs(
+        chain_spec(2029, tanap_free_bcm_per_yr=2.0, tap_free_bcm_per_yr=2.0), NEED, efficiency=0.58
+    ).set_index("route")
+    assert (roomy["new_capacity_peak_mcm_per_d"] <= base["new_capacity_peak_mcm_per_d"]).all()
+    assert roomy.loc["azerbaijan", "binding_leg"] == "igb"  # IGB binds once TANAP/TAP grow
+
+
+def test_todays_contract_serves_the_plant_only_in_its_years():
+    y2025 = route_needs(chain_spec(2025), NEED, efficiency=0.58).set_index("route")
+    left = 0.4 - 23 * 365 / 256 / 1000
+    assert y2025.loc["azerbaijan", "contract_for_plant_bcm_per_yr"] == pytest.approx(left, abs=5e-4)
+    assert y2025.loc["lng", "contract_for_plant_bcm_per_yr"] == 0.0
+
+
+def test_summary_names_the_binding_leg_and_the_answers(needs):
+    rows = supply_summary_rows(needs.reset_index())
+    by = {(m, e): v for m, v, _, e in rows}
+    assert by[("gas_route_free_bcm_per_yr", "lng:igb")] == pytest.approx(0.48)
+    assert ("gas_cheapest_route_eur_per_mwh_th", "balkan_stream") in by
+    assert ("gas_least_expansion_route_mcm_per_d", "lng") in by
+
+
+def test_docs_state_the_supply_answer():
+    text = (ROOT / "docs" / "serbia.md").read_text(encoding="utf-8")
+    assert "## The gas supply as it is" in text
+    assert "serbia_lng_vs_azeri_gas" in text
