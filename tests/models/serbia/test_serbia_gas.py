@@ -263,8 +263,11 @@ def test_storage_lets_a_flat_contract_serve_more(need):
 def test_more_contract_never_delivers_less(need):
     got = [
         _delivered(
-            solve(chain_network(chain_spec(2029, **{**TODAY, "contracted_volume_bcm_per_yr": c},
-                                           **ROOMY), need))
+            solve(
+                chain_network(
+                    chain_spec(2029, **{**TODAY, "contracted_volume_bcm_per_yr": c}, **ROOMY), need
+                )
+            )
         )  # fmt: skip
         for c in (0.4, 0.5, 0.7, 1.0)
     ]

@@ -56,9 +56,7 @@ def test_plant_gas_price_follows_the_route():
     costs = {}
     for route in GAS_ROUTES:
         spec = MarketSpec.from_params(PARAMS.resolve(2029, {"gas_route": route}))
-        assert spec.gas_price_eur_per_mwh_th == pytest.approx(
-            delivered_price_eur_per_mwh_th(route)
-        )
+        assert spec.gas_price_eur_per_mwh_th == pytest.approx(delivered_price_eur_per_mwh_th(route))
         costs[route] = spec.plant_cost_eur_per_mwh
     assert costs["balkan_stream"] < costs["lng"] < costs["azerbaijan"]
     hub = MarketSpec.from_params(

@@ -115,7 +115,7 @@ def _flow(sol: CommoditySolution, arc: str) -> np.ndarray:
 
 
 def _node(sol: CommoditySolution, node: str, column: str) -> np.ndarray:
-    """A demand node's daily `column`; zeros for a node without demand (the engine omits it)."""
+    """Return a demand node's daily `column` (zeros for a node the engine omits: no demand)."""
     u = sol.unmet
     out = u.loc[u["element"] == node, column].to_numpy()
     return out if out.size or column == "snapshot" else np.zeros(DAYS)
