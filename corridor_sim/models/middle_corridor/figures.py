@@ -113,9 +113,7 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
         for arc in _CROSSINGS:
             if arc in totals.index:
                 row = totals.loc[arc]
-                lines.append(
-                    f"{ARC_NAMES[arc]} {_amount(row['flow_mt'], row['utilisation_pct'])}"
-                )
+                lines.append(f"{ARC_NAMES[arc]} {_amount(row['flow_mt'], row['utilisation_pct'])}")
         if "northern_route" in totals.index:
             north = totals.loc["northern_route"]
             lines.append(f"{ARC_NAMES['northern_route']}: {north['flow_mt']:.2f} Mt")
