@@ -28,6 +28,7 @@ from corridor_sim.models.serbia.gas.supply import route_needs, supply_legs, supp
 from corridor_sim.models.serbia.grid.network import GridSpec, grid_elements
 from corridor_sim.models.serbia.grid.ties import borders, disputed_borders, open_borders
 from corridor_sim.models.serbia.market.dispatch import PRICE_PROFILES
+from corridor_sim.models.serbia.market.params import FIXED_GAS_PRICE
 from corridor_sim.models.serbia.params import ALL_SITES, PARAMS
 from corridor_sim.models.serbia.profiles import HOURS, hour_snapshots, plant_dispatch_mw
 from corridor_sim.models.serbia.study.inputs import YearInputs, year_inputs
@@ -436,7 +437,8 @@ def simulate(scenario: ScenarioLike) -> Result:
         )
         tables["gas_supply_legs"] = supply_legs(chain.spec)
         tables["gas_route_needs"] = needs
-        chain_rows += supply_summary_rows(needs)
+        own = "azerbaijan" if p.gas_route == FIXED_GAS_PRICE else str(p.gas_route)
+        chain_rows += supply_summary_rows(needs, route=own)
     free = route_free_capacity(gas)
     balance = tables["gas_balance"]
     row = balance[np.isclose(balance["capacity_factor"], cf)].iloc[0]

@@ -23,7 +23,7 @@ from corridor_sim.models.serbia.gas.tariffs import (
 from corridor_sim.models.serbia.market.dispatch import MarketSpec
 from corridor_sim.models.serbia.params import PARAMS
 from corridor_sim.units import THOUSAND
-from tests.helpers import ROOT
+from tests.helpers import ROOT, example_result
 
 #: A CCGT at 0.87 of its rating all year (the economic dispatch's capacity factor).
 NEED = daily_gas_need_mcm(np.full(8760, 500 * 0.87), efficiency=0.58)
@@ -132,7 +132,8 @@ def test_todays_contract_serves_the_plant_only_in_its_years():
 
 
 def test_summary_names_the_binding_leg_and_the_answers(needs):
-    rows = supply_summary_rows(needs.reset_index())
+    rows = supply_summary_rows(needs.reset_index(), route="lng")
+    assert len({m for m, *_ in rows}) == len(rows)  # one row per metric
     by = {(m, e): v for m, v, _, e in rows}
     assert by[("gas_route_free_bcm_per_yr", "lng:igb")] == pytest.approx(0.48)
     assert ("gas_cheapest_route_eur_per_mwh_th", "balkan_stream") in by
@@ -143,3 +144,24 @@ def test_docs_state_the_supply_answer():
     text = (ROOT / "docs" / "serbia.md").read_text(encoding="utf-8")
     assert "## The gas supply as it is" in text
     assert "serbia_lng_vs_azeri_gas" in text
+
+
+def test_docs_figures_of_the_azerbaijani_run_reproduced():
+    """docs/serbia.md: the example's base run (Azerbaijani gas, CCGT at Kruševac, seed 1)."""
+    result = example_result("serbia_lng_vs_azeri_gas")
+    assert result.meta["gas_route"] == "azerbaijan"
+    s = result.summary()
+    one = s.drop_duplicates("metric").set_index("metric")["value"]
+    assert one["plant_cost_eur_per_mwh"] == pytest.approx(88.9, abs=0.05)
+    assert one["capacity_factor"] == pytest.approx(0.63, abs=0.005)
+    assert one["plant_run_hours"] == 5497
+    assert one["gas_need_bcm_per_yr"] == pytest.approx(0.512, abs=5e-4)
+    assert one["gas_new_contract_bcm_per_yr"] == pytest.approx(0.512, abs=5e-4)
+    needs = result.table("gas_route_needs").set_index("route")
+    az, lng = needs.loc["azerbaijan"], needs.loc["lng"]
+    assert az["binding_leg"] == "tanap+tap"
+    assert az["new_capacity_peak_mcm_per_d"] == pytest.approx(1.14, abs=5e-3)
+    assert az["new_capacity_mean_mcm_per_d"] == pytest.approx(0.31, abs=5e-3)
+    assert lng["binding_leg"] == "igb"
+    assert lng["route_free_bcm_per_yr"] == pytest.approx(0.48)
+    assert not needs["carries_plant_mean"].any()  # no route carries the plant as it is

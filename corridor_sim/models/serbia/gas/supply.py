@@ -36,6 +36,7 @@ from corridor_sim.models.serbia.gas.tariffs import (
     LEG_TARIFFS,
     ROUTE_LABELS,
     ROUTE_LEGS,
+    check_route,
     delivered_price_eur_per_mwh_th,
 )
 from corridor_sim.units import THOUSAND
@@ -260,20 +261,21 @@ def route_needs(
     return pd.DataFrame(rows)
 
 
-def supply_summary_rows(needs: pd.DataFrame) -> list[tuple[str, Any, str, str]]:
+def supply_summary_rows(needs: pd.DataFrame, *, route: str) -> list[tuple[str, Any, str, str]]:
     """Summary rows ``(metric, value, unit, element)`` of :func:`route_needs`' table.
 
-    Per route its room and the new capacity it needs (element: route and binding leg); then
-    the cheapest route and the route that needs the least new capacity at the peak day.
+    For `route` (the run's): its room and the new capacity it needs at the peak day (element:
+    ``route:binding leg``) and its gas price; then the cheapest route and the route that needs
+    the least new capacity at the peak day (element: the route). Every route's figures are in
+    the table itself.
     """
-    rows: list[tuple[str, Any, str, str]] = []
-    for r in needs.itertuples(index=False):
-        tag = f"{r.route}:{r.binding_leg}"
-        rows += [
-            ("gas_route_free_bcm_per_yr", r.route_free_bcm_per_yr, "bcm/yr", tag),
-            ("gas_route_new_capacity_mcm_per_d", r.new_capacity_peak_mcm_per_d, "mcm/d", tag),
-            ("gas_route_price_eur_per_mwh_th", r.gas_price_eur_per_mwh_th, "EUR/MWh_th", r.route),
-        ]
+    r = needs.set_index("route").loc[check_route(route)]
+    tag = f"{route}:{r['binding_leg']}"
+    rows: list[tuple[str, Any, str, str]] = [
+        ("gas_route_free_bcm_per_yr", r["route_free_bcm_per_yr"], "bcm/yr", tag),
+        ("gas_route_new_capacity_mcm_per_d", r["new_capacity_peak_mcm_per_d"], "mcm/d", tag),
+        ("gas_route_price_eur_per_mwh_th", r["gas_price_eur_per_mwh_th"], "EUR/MWh_th", route),
+    ]
     cheap = needs.loc[needs["gas_price_eur_per_mwh_th"].idxmin()]
     least = needs.loc[needs["new_capacity_peak_mcm_per_d"].idxmin()]
     rows += [
