@@ -3,6 +3,7 @@ the plant needs on each route."""
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from corridor_sim.catalogue import value
 from corridor_sim.errors import SpecError, UnknownNameError
 from corridor_sim.models.serbia.gas.chain import daily_gas_need_mcm
+from corridor_sim.models.serbia.gas.figures import figures
 from corridor_sim.models.serbia.gas.study import chain_spec
 from corridor_sim.models.serbia.gas.supply import route_needs, supply_legs, supply_summary_rows
 from corridor_sim.models.serbia.gas.tariffs import (
@@ -22,8 +24,9 @@ from corridor_sim.models.serbia.gas.tariffs import (
 )
 from corridor_sim.models.serbia.market.dispatch import MarketSpec
 from corridor_sim.models.serbia.params import PARAMS
+from corridor_sim.plotting.style import save_figure
 from corridor_sim.units import THOUSAND
-from tests.helpers import ROOT, example_result
+from tests.helpers import ROOT, check_figure, check_png, example_result
 
 #: A CCGT at 0.87 of its rating all year (the economic dispatch's capacity factor).
 NEED = daily_gas_need_mcm(np.full(8760, 500 * 0.87), efficiency=0.58)
@@ -165,3 +168,19 @@ def test_docs_figures_of_the_azerbaijani_run_reproduced():
     assert lng["binding_leg"] == "igb"
     assert lng["route_free_bcm_per_yr"] == pytest.approx(0.48)
     assert not needs["carries_plant_mean"].any()  # no route carries the plant as it is
+
+
+def test_routes_figure_is_honest(tmp_path):
+    result = example_result("serbia_lng_vs_azeri_gas")
+    figs = figures(result)
+    assert "serbia_gas_routes" in figs
+    fig = figs["serbia_gas_routes"]
+    left, right = fig.axes[:2]
+    tops = sorted(p.get_y() + p.get_height() for p in left.patches)
+    prices = sorted(result.table("gas_route_needs")["gas_price_eur_per_mwh_th"])
+    assert tops[-3:] == pytest.approx(prices)  # the stacks reach each route's price
+    assert "0.00" in [t.get_text() for t in right.texts]  # Balkan Stream's room, drawn as 0
+    check_figure(fig, result)
+    check_png(save_figure(fig, tmp_path / "serbia_gas_routes.png"))
+    for f in figs.values():
+        plt.close(f)

@@ -4,7 +4,9 @@
 the route and from storage, and what is short) and ``gas_needs`` (the new contract and the
 new capacity per leg the plant needs, per technology). :func:`figures` returns both when the
 Result has the tables (``gas_chain_monthly``, ``gas_needs``, ``gas_new_capacity``) and
-nothing otherwise, so a model can always merge it into its own figures.
+nothing otherwise, so a model can always merge it into its own figures; ``gas_routes``
+(the price and the room of each supply route against the plant's need) when the Result has
+``gas_route_needs`` and ``gas_supply_legs``.
 
 Every series with nothing to show is left out of the plot and the legend; titles name the
 scenario and year; axes carry units; no text is smaller than 8 pt.
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 
     from corridor_sim.results.result import Result
 
-__all__ = ["figures", "gas_balance_monthly", "gas_needs"]
+__all__ = ["figures", "gas_balance_monthly", "gas_needs", "gas_routes"]
 
 _FONT = FONT_PT["label"]
 _BLUE, _ORANGE, _GREEN, _VERMILLION, _PURPLE, _SKY = (CATEGORICAL[i] for i in range(6))
@@ -208,12 +210,72 @@ def _needs_figure(result: Result) -> Figure:
     return fig
 
 
+def gas_routes(result: Result) -> Figure:
+    """Draw each supply route's gas price at Niš and its room against the plant's gas need.
+
+    Left: the price by route, the hub price and the route's transport tariffs stacked.
+    Right: the room the binding leg leaves for gas to Serbia next to the plant's gas need
+    (the year's mean and its peak day, both as bcm/yr); the binding leg names each group.
+
+    Returns
+    -------
+    Figure
+    """
+    with style_context():
+        return _routes_figure(result)
+
+
+def _routes_figure(result: Result) -> Figure:
+    needs = result.table("gas_route_needs")
+    legs = result.table("gas_supply_legs")
+    routes = list(needs["route"])
+    tariffs = legs.groupby("route", sort=False)["tariff_eur_per_mwh_th"].sum().reindex(routes)
+    price = needs["gas_price_eur_per_mwh_th"].to_numpy(dtype=float)
+    hub = price - tariffs.to_numpy(dtype=float)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    x = np.arange(len(routes))
+    left.bar(x, hub, 0.6, color=_BLUE, label="hub price (TTF)")
+    left.bar(x, tariffs.to_numpy(dtype=float), 0.6, bottom=hub, color=_ORANGE,
+             label="transport tariffs")  # fmt: skip
+    for xi, v in zip(x, price, strict=True):
+        left.annotate(f"{v:.1f}", (xi, v), ha="center", va="bottom",
+                      fontsize=FONT_PT["annotation"])  # fmt: skip
+    left.set_xticks(x, routes)
+    left.set_xlabel("supply route", fontsize=_FONT)
+    left.set_ylabel("gas price at Niš (EUR/MWh_th)", fontsize=_FONT)
+    left.set_title("Price: hub plus the route's tariffs", fontsize=_FONT)
+    w = 0.27
+    room = needs["route_free_bcm_per_yr"].to_numpy(dtype=float)
+    mean = needs["gas_need_bcm_per_yr"].to_numpy(dtype=float)
+    peak = needs["peak_need_mcm_per_d"].to_numpy(dtype=float) * 365 / 1000
+    bars = right.bar(x - w, room, w, color=_GREEN, label="room on the binding leg")
+    for b, v in zip(bars, room, strict=True):  # a route without room shows its 0
+        right.annotate(f"{v:.2f}", (b.get_x() + b.get_width() / 2, v), ha="center",
+                       va="bottom", fontsize=FONT_PT["annotation"])  # fmt: skip
+    right.bar(x, mean, w, color=_PURPLE, label="plant's gas need (year)")
+    right.bar(x + w, peak, w, color=_PURPLE, hatch="///", edgecolor="black", linewidth=0.5,
+              label="plant's peak day, at a yearly rate")  # fmt: skip
+    right.set_xticks(x, [f"{r}\n(binds: {b})" for r, b in zip(routes, needs["binding_leg"],
+                                                              strict=True)])  # fmt: skip
+    right.set_xlabel("supply route (binding leg)", fontsize=_FONT)
+    right.set_ylabel("gas to Serbia (bcm/yr)", fontsize=_FONT)
+    right.set_title("Room for the plant's gas", fontsize=_FONT)
+    for ax in (left, right):
+        ax.tick_params(labelsize=FONT_PT["tick"])
+    fig.suptitle(figure_title(result, "The plant's gas by supply route"),
+                 fontsize=FONT_PT["title"])  # fmt: skip
+    place_legend(right, fontsize=FONT_PT["legend"], frameon=False)
+    place_legend(left, fontsize=FONT_PT["legend"], frameon=False)
+    return fig
+
+
 def figures(result: Result) -> dict[str, Figure]:
     """Return the gas figures of `result` by file stem (none without the gas study tables)."""
     have = set(result.tables)
-    if not {"gas_chain_monthly", "gas_needs", "gas_new_capacity", "gas_legs"} <= have:
-        return {}
-    return {
-        "serbia_gas_balance_monthly": gas_balance_monthly(result),
-        "serbia_gas_needs": gas_needs(result),
-    }
+    out: dict[str, Figure] = {}
+    if {"gas_chain_monthly", "gas_needs", "gas_new_capacity", "gas_legs"} <= have:
+        out["serbia_gas_balance_monthly"] = gas_balance_monthly(result)
+        out["serbia_gas_needs"] = gas_needs(result)
+    if {"gas_route_needs", "gas_supply_legs"} <= have:
+        out["serbia_gas_routes"] = gas_routes(result)
+    return out
