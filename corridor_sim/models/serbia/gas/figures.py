@@ -175,6 +175,10 @@ def _needs_figure(result: Result) -> Figure:
         for b, v in zip(bars, needs[f"new_contract_bcm_per_yr{suffix}"], strict=True):
             left.annotate(f"{v:.2f} bcm/yr", (b.get_x() + b.get_width() / 2, b.get_height()),
                           ha="center", va="bottom", fontsize=FONT_PT["annotation"])  # fmt: skip
+    top = float(needs[["new_contract_max_mcm_per_d", "new_contract_max_mcm_per_d_no_storage"]]
+                .to_numpy(dtype=float).max())  # fmt: skip
+    if top > 0:
+        left.set_ylim(0.0, 1.45 * top)  # room for the legend above the labels
     left.set_xticks(x, [_case_label(t, s) for t, s in cases])
     left.set_xlabel("plant (technology, site)", fontsize=_FONT)
     left.set_ylabel("new contract, largest daily rate (mcm/d)", fontsize=_FONT)
@@ -240,6 +244,7 @@ def _routes_figure(result: Result) -> Figure:
     for xi, v in zip(x, price, strict=True):
         left.annotate(f"{v:.1f}", (xi, v), ha="center", va="bottom",
                       fontsize=FONT_PT["annotation"])  # fmt: skip
+    left.set_ylim(0.0, 1.45 * float(price.max()))  # room for the legend above the labels
     left.set_xticks(x, routes)
     left.set_xlabel("supply route", fontsize=_FONT)
     left.set_ylabel("gas price at Niš (EUR/MWh_th)", fontsize=_FONT)
@@ -257,6 +262,7 @@ def _routes_figure(result: Result) -> Figure:
               label="plant's peak day, at a yearly rate")  # fmt: skip
     right.set_xticks(x, [f"{r}\n(binds: {b})" for r, b in zip(routes, needs["binding_leg"],
                                                               strict=True)])  # fmt: skip
+    right.set_ylim(0.0, 1.45 * float(max(peak.max(), room.max())))
     right.set_xlabel("supply route (binding leg)", fontsize=_FONT)
     right.set_ylabel("gas to Serbia (bcm/yr)", fontsize=_FONT)
     right.set_title("Room for the plant's gas", fontsize=_FONT)
