@@ -260,7 +260,7 @@ def _loop_in(
                 "length_km": km,
                 "geometry": part,
                 "name": f"{buses[a]['name']} – {buses[z]['name']} {kv} kV",
-                "source": f"{row['source']}, {c.change_id}",
+                "source": c.change_id,
             }
         )
     return out
