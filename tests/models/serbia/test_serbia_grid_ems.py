@@ -102,8 +102,12 @@ def test_bajina_basta_pljevlja_220_kv_tie():
     assert (row["kind"], row["border"], row["vn_kv"]) == ("tie", "RS-ME", 220.0)
     f = fact("serbia.line.bajina_basta_pljevlja_220.length")
     assert row["length_km"] == pytest.approx(f.value)
-    assert "Bajina Bašta – Pljevlja" in f.quote
-    assert f.low < f.value < f.high  # route factor 1.0-1.5 around PyPSA-Eur's 1.25
+    assert "Bajina Bašta – Pljevlja" in f.reason  # EMS crews on it (Kurir, January 2026)
+    assert f.quote.startswith("14342,2050,6928,220,1,92594")  # the May 2018 map extract
+    assert len(row["geometry"]) > 2  # the 2018 map's route, not a straight line
+    # it leaves Serbia round the Bosnian salient at Višegrad and comes back
+    ties = serbian_lines(2029).set_index("id")
+    assert 0.6 < ties.at["bajina_basta_pljevlja_220", "length_in_serbia_km"] / f.value < 0.9
 
 
 def test_rating_ranges_go_both_ways():

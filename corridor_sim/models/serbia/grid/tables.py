@@ -190,7 +190,9 @@ def _lines(
         km = cv(c.length_fact, "km", draw) + (internal if to_hub else 0.0)
         circuits = int(cv(c.circuits_fact, "circuits", draw)) if c.circuits_fact else 1
         name = f"{a['name']} – {z['name']} {int(a['vn_kv'])} kV"
-        geometry = [(a["lon"], a["lat"]), (z["lon"], z["lat"])]
+        geometry = (
+            _route(c.geometry) if c.geometry else [(a["lon"], a["lat"]), (z["lon"], z["lat"])]
+        )
         kind = "tie" if to_hub else _line_kind(a["country"], z["country"])
         rows.append(
             line_row(
