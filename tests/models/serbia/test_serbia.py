@@ -995,9 +995,9 @@ def test_plotting_serbia_still_imports():
 #: worst N-1 loading in the area %), and the best site.
 #: The Serbia–Kosovo ties are open (no N-1 credit, the default).
 DOCUMENTED = {
-    "none": (305.2, 0, 0, 97.8),
-    "trupale": (300.8, 0, 5, 88.6),
-    "krusevac": (318.6, 5920, 5920, 114.2),
-    "niska_banja": (306.2, 0, 7, 88.6),
+    "none": (305.4, 0, 0, 97.8),
+    "trupale": (301.0, 0, 5, 88.6),
+    "krusevac": (318.8, 5920, 5920, 114.2),
+    "niska_banja": (306.4, 0, 7, 88.6),
 }
 DOCUMENTED_BEST = "trupale"

@@ -69,9 +69,10 @@ def test_counts_and_lengths_by_hand():
 
 def test_replaced_220_kv_line_leaves_with_the_400_kv_line():
     year = int(value("serbia.change.obrenovac_bajina_basta.year", unit="year"))
-    assert "replacement of the existing 220 kV" in fact(
-        "serbia.change.obrenovac_bajina_basta.replaces_220"
-    ).quote
+    assert (
+        "replacement of the existing 220 kV"
+        in fact("serbia.change.obrenovac_bajina_basta.replaces_220").quote
+    )
     before = set(grid_tables(year - 1, None).lines["id"])
     after = set(grid_tables(year, None).lines["id"])
     assert "line_1693" in before and "obrenovac_bajina_basta" not in before
