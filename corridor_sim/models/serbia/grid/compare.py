@@ -12,13 +12,11 @@ equivalents by their catalogue length, which is the Serbian part).
 
 from __future__ import annotations
 
-import functools
-
 import pandas as pd
 
 from corridor_sim.catalogue import value
 from corridor_sim.errors import CorridorSimError
-from corridor_sim.models.serbia.grid.stored import _csv
+from corridor_sim.models.serbia.grid.stored import tie_km_in_serbia
 from corridor_sim.models.serbia.grid.tables import grid_tables
 from corridor_sim.models.serbia.values import cv
 
@@ -26,12 +24,6 @@ __all__ = ["EMS_YEAR", "ems_comparison", "serbian_lines"]
 
 #: The date of EMS's figures (31 December of this year).
 EMS_YEAR = 2020
-
-
-@functools.cache
-def _tie_km() -> dict[str, float]:
-    t = _csv("tie_border.csv")
-    return dict(zip(t["line_id"], t["km_in_serbia"].astype(float), strict=True))
 
 
 def serbian_lines(year: int, *, planned: bool = False) -> pd.DataFrame:
@@ -65,7 +57,7 @@ def serbian_lines(year: int, *, planned: bool = False) -> pd.DataFrame:
     lines = grid_tables(year, None, planned=planned).lines
     lines = lines[lines["kind"].isin(("rs", "tie"))].copy()
     internal = cv("serbia.neighbour.internal_km", "km")
-    ties = _tie_km()
+    ties = tie_km_in_serbia()
     km = []
     for r in lines.itertuples(index=False):
         if r.kind == "rs":
