@@ -3,10 +3,8 @@
 Examples
 --------
 >>> import corridor_sim as cs
->>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-...        {"id": "d", "kind": "demand", "demand": 3}],
-...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
->>> s = cs.Scenario(model="commodity", year=2025, network=net, name="base")
+>>> from corridor_sim.scenarios import example_scenario
+>>> s = example_scenario(name="base")
 >>> d = cs.diff(s, s.with_overrides(**{"s->d.capacity": 3.0}).replace(name="wider"))
 >>> ax = diff_bars(d)
 >>> ax.get_title().splitlines()[0]
@@ -57,10 +55,8 @@ def diff_bars(d: Any, ax: Axes | None = None, *, top: int = 15) -> Axes:
     Examples
     --------
     >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 4}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="base")
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> s = example_scenario(demand=4.0, name="base")
     >>> d = cs.diff(s, s.with_overrides(**{"s->d.capacity": 3.0}).replace(name="wider"))
     >>> [t.get_text() for t in diff_bars(d).get_yticklabels()][:2]
     ['Total cost', 'Unmet penalty cost']

@@ -117,13 +117,8 @@ def headline_metric(study: Any) -> str:
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="toy", seed=1)
-    >>> mc = cs.monte_carlo(s, 8, distributions={"d.demand": ("uniform", 1.0, 3.0)},
-    ...                     catalogue=False, progress=False)
+    >>> from corridor_sim.scenarios import example_monte_carlo
+    >>> mc = example_monte_carlo()
     >>> headline_metric(mc)
     'total_cost'
     """
@@ -157,13 +152,8 @@ def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = No
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="toy", seed=1)
-    >>> mc = cs.monte_carlo(s, 8, distributions={"d.demand": ("uniform", 1.0, 3.0)},
-    ...                     catalogue=False, progress=False)
+    >>> from corridor_sim.scenarios import example_monte_carlo
+    >>> mc = example_monte_carlo()
     >>> ax = fan_chart(mc, metrics=["unmet"])
     >>> ax.get_yticklabels()[0].get_text().splitlines()[0]
     'Unmet'
@@ -231,13 +221,8 @@ def bottleneck_bars(study: Any, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="toy", seed=1)
-    >>> mc = cs.monte_carlo(s, 8, distributions={"d.demand": ("uniform", 1.0, 3.0)},
-    ...                     catalogue=False, progress=False)
+    >>> from corridor_sim.scenarios import example_monte_carlo
+    >>> mc = example_monte_carlo()
     >>> bottleneck_bars(mc).get_xlabel()
     'share of finished runs (%)'
     """
@@ -279,13 +264,8 @@ def tornado(
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="toy", seed=1)
-    >>> mc = cs.monte_carlo(s, 8, distributions={"d.demand": ("uniform", 1.0, 3.0)},
-    ...                     catalogue=False, progress=False)
+    >>> from corridor_sim.scenarios import example_monte_carlo
+    >>> mc = example_monte_carlo()
     >>> tornado(mc, "unmet").get_yticklabels()[0].get_text()
     'Demand of d'
     """
@@ -346,10 +326,8 @@ def sweep_plot(study: Any, metric: str | None = None, ax: Axes | None = None) ->
     Examples
     --------
     >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="toy")
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> s = example_scenario(name="toy")
     >>> study = cs.sweep(s, {"s->d.capacity": [1.0, 2.0, 3.0]}, progress=False)
     >>> sweep_plot(study, "delivered").get_ylabel()
     'Delivered (t)'
@@ -398,13 +376,8 @@ def figures(study: Any) -> dict[str, Figure]:
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="toy", seed=1)
-    >>> mc = cs.monte_carlo(s, 8, distributions={"d.demand": ("uniform", 1.0, 3.0)},
-    ...                     catalogue=False, progress=False)
+    >>> from corridor_sim.scenarios import example_monte_carlo
+    >>> mc = example_monte_carlo()
     >>> sorted(figures(mc))
     ['study_bottlenecks', 'study_fan', 'study_tornado']
     """
