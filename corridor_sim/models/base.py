@@ -207,6 +207,15 @@ class ModelEntry:
         First and last year the model's figures cover. A scenario before the first is
         refused; one after the last runs with an :class:`ExtrapolationWarning` naming the
         dated figures it carries forward.
+
+    Examples
+    --------
+    >>> from corridor_sim.models import get_model
+    >>> entry = get_model("oil")
+    >>> entry.name, entry.resolutions, entry.years
+    ('oil', ('month',), (2023, 2026))
+    >>> "btc" in entry.elements(2025)
+    True
     """
 
     name: str
@@ -239,10 +248,33 @@ class ModelEntry:
     def parameter_provenance(self, year: int, **overrides: Any) -> pd.DataFrame:
         """Every parameter of the `year` model with its value, unit and catalogue id(s).
 
+        A model package exposes this as ``<model>.provenance(year, **overrides)``; a run's
+        own ``provenance`` table (:meth:`run`) also lists the fixed rows it read.
+
+        Parameters
+        ----------
+        year : int
+            Model year.
+        **overrides
+            Parameter values to use instead of the defaults (checked as in a scenario).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`~corridor_sim.models.params.PROVENANCE_COLUMNS`: one row per
+            parameter and catalogue id (``source_id = "override"`` for an override).
+
         Raises
         ------
         SpecError
             A model without declared parameters (``params`` is None), or a bad override.
+
+        Examples
+        --------
+        >>> from corridor_sim.models import oil
+        >>> table = oil.provenance(2025, kazakh_volume_mt_per_yr=2.0)
+        >>> table.loc[0, ["parameter", "unit", "source_id"]].tolist()
+        ['kazakh_volume_mt_per_yr', 'Mt/yr', 'override']
         """
         if self.params is None:
             msg = f"model {self.name!r} declares no parameters; expected a ParamTable"

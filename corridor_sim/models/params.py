@@ -82,6 +82,13 @@ class Parameter:
         Smallest accepted numeric value (``None``: no bound).
     maximum : float or None, default None
         Largest accepted numeric value.
+
+    Examples
+    --------
+    >>> from corridor_sim.models import oil
+    >>> p = oil.parameters(2025)["kazakh_volume_mt_per_yr"]
+    >>> p.unit, p.description
+    ('Mt/yr', 'Kazakh crude offered to the Aktau route')
     """
 
     name: str
@@ -132,6 +139,13 @@ class Param:
     aliases : tuple of str
         Other names users reach for; an unknown override equal to one is answered with
         "did you mean" this parameter (they are not accepted as overrides).
+
+    Examples
+    --------
+    >>> volume = Param("volume_mt_per_yr", "Mt", "crude offered", fact="oil.abc.volume_2023")
+    >>> share = Param("share", "-", "a fraction", value=0.5, maximum=1.0)
+    >>> volume.default(2023), share.default(2023)
+    (1.06, 0.5)
     """
 
     name: str
@@ -312,6 +326,21 @@ class ParamTable:
         One row per parameter; names are unique.
     relations : sequence of Relation, optional
         Rules between two parameters, checked on every resolve.
+
+    Raises
+    ------
+    SpecError
+        A parameter declared twice, or a relation naming an undeclared parameter.
+
+    Examples
+    --------
+    >>> table = ParamTable("demo", [Param("share", "-", "a fraction", value=0.5, maximum=1.0)])
+    >>> table.resolve(2025, {"share": 0.2}).share
+    0.2
+    >>> table.resolve(2025, {"share": 2.0})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    corridor_sim.errors.SpecError: overrides.share = 2.0...
     """
 
     model: str
@@ -403,7 +432,29 @@ class ParamTable:
         return ParamValues(self, year, values, overridden=tuple(checked))
 
     def parameters(self, year: int) -> dict[str, Parameter]:
-        """Return the parameters of `year` as :class:`Parameter` rows (default and sources)."""
+        """Return the parameters of `year` as :class:`Parameter` rows (default and sources).
+
+        A model package exposes this as ``<model>.parameters(year)``: what
+        ``corridor-sim models NAME`` lists and ``[overrides]`` accepts.
+
+        Parameters
+        ----------
+        year : int
+            Model year; rule defaults depend on it.
+
+        Returns
+        -------
+        dict of str to Parameter
+            Parameter name -> its default, unit, description, bounds and the catalogue
+            id(s) behind the default (``"modelling choice"`` for a fixed value).
+
+        Examples
+        --------
+        >>> from corridor_sim.models import oil
+        >>> btc = oil.parameters(2025)["btc_capacity_mt_per_yr"]
+        >>> round(btc.default, 1), btc.unit, btc.source
+        (59.3, 'Mt/yr', 'oil.btc.capacity_dra, units.crude.bbl_per_t')
+        """
         out = {}
         for p in self.params:
             with recording() as ids:
