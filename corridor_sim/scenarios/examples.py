@@ -4,7 +4,8 @@ The docstrings of the scenario, study and plotting functions run on it, so an ex
 shows the function, not the setup; a notebook user can start from it too. The answer is
 known by hand: node ``s`` offers 5 units per period, node ``d`` asks for ``demand``
 (3 by default) and the arc ``s->d`` carries at most 2, so 2 are delivered and the rest is
-unmet.
+unmet. The nodes stand at Aktau (``s``) and Baku (``d``), so the network can be drawn on
+a map (:func:`corridor_sim.plotting.maps.commodity_map`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
     from corridor_sim.scenarios.study import StudyResult
 
 __all__ = ["example_monte_carlo", "example_network", "example_scenario"]
+
+#: Where the toy nodes are drawn (degrees east and north, rounded): the ports of Aktau and Baku.
+_AKTAU = {"lon": 51.17, "lat": 43.65, "label": "Aktau"}
+_BAKU = {"lon": 49.87, "lat": 40.41, "label": "Baku"}
 
 
 def example_network(*, demand: float = 3.0, capacity: float = 2.0) -> dict[str, Any]:
@@ -33,7 +38,8 @@ def example_network(*, demand: float = 3.0, capacity: float = 2.0) -> dict[str, 
     -------
     dict
         The ``network`` table of a ``model = "commodity"`` scenario: ``unit``, ``nodes``
-        and ``arcs``, as :func:`corridor_sim.engines.commodity.network_from_dict` reads it.
+        (with ``lon``, ``lat`` in degrees and a ``label``) and ``arcs``, as
+        :func:`corridor_sim.engines.commodity.network_from_dict` reads it.
 
     Examples
     --------
@@ -44,8 +50,8 @@ def example_network(*, demand: float = 3.0, capacity: float = 2.0) -> dict[str, 
     return {
         "unit": "t",
         "nodes": [
-            {"id": "s", "kind": "supply", "supply": 5.0},
-            {"id": "d", "kind": "demand", "demand": float(demand)},
+            {"id": "s", "kind": "supply", "supply": 5.0, **_AKTAU},
+            {"id": "d", "kind": "demand", "demand": float(demand), **_BAKU},
         ],
         "arcs": [{"source": "s", "target": "d", "capacity": float(capacity)}],
     }
