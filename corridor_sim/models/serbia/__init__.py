@@ -161,12 +161,43 @@ def build(
 
 
 def parameters(year: int) -> dict[str, Parameter]:
-    """Return the accepted overrides for `year` with defaults, units and source ids."""
+    """Return the accepted overrides for `year` with defaults, units and source ids.
+
+    Parameters
+    ----------
+    year : int
+        Model year; rule defaults (load growth, planned grid) depend on it.
+
+    Returns
+    -------
+    dict of str to Parameter
+        Parameter name -> default, unit, description, bounds and catalogue id(s).
+
+    Examples
+    --------
+    >>> p = parameters(2029)["plant_capacity_mw"]
+    >>> p.default, p.unit, p.source
+    (500.0, 'MW', 'serbia.plant.capacity')
+    """
     return PARAMS.parameters(year)
 
 
 def provenance(year: int, **overrides: Any) -> pd.DataFrame:
     """Every parameter of the `year` model with its value, unit and catalogue id(s).
+
+    Parameters
+    ----------
+    year : int
+        Model year.
+    **overrides
+        Parameter values replacing the defaults (their rows say ``source_id =
+        "override"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`~corridor_sim.models.params.PROVENANCE_COLUMNS`: one row per
+        parameter and catalogue id.
 
     Examples
     --------
@@ -178,7 +209,24 @@ def provenance(year: int, **overrides: Any) -> pd.DataFrame:
 
 
 def elements(year: int) -> list[str]:
-    """Line and transformer ids an event may name (the same for every site)."""
+    """Line and transformer ids an event may name (the same for every site).
+
+    Parameters
+    ----------
+    year : int
+        Model year (planned lines appear from their announced year).
+
+    Returns
+    -------
+    list of str
+        The ids of the grid's lines and transformers, sorted.
+
+    Examples
+    --------
+    >>> ids = elements(2029)
+    >>> ids[:2], len(ids) > 50
+    (['bajina_basta_400_220', 'bajina_basta_pljevlja'], True)
+    """
     return grid_elements(year)
 
 
