@@ -62,7 +62,7 @@ class SpecError(CorridorSimError, ValueError):
     Parameters
     ----------
     message : str
-        What went wrong: the field, the offending value and the expected form.
+        The parameter or field, its value and the accepted range or type.
 
     Examples
     --------
@@ -83,7 +83,7 @@ class UnknownNameError(CorridorSimError, LookupError):
     Parameters
     ----------
     message : str
-        What went wrong: the field, the offending value and the expected form.
+        The unknown name and the known ones (or a "did you mean").
 
     Examples
     --------
@@ -106,7 +106,7 @@ class FactError(UnknownNameError):
     Parameters
     ----------
     message : str
-        What went wrong: the field, the offending value and the expected form.
+        The fact id and the closest ids, or the catalogue file and row at fault.
 
     Examples
     --------
@@ -127,7 +127,7 @@ class UnitError(CorridorSimError, ValueError):
     Parameters
     ----------
     message : str
-        What went wrong: the field, the offending value and the expected form.
+        The quantity, the unit given and the units accepted.
 
     Examples
     --------
@@ -148,7 +148,7 @@ class ScenarioError(CorridorSimError, ValueError):
     Parameters
     ----------
     message : str
-        What went wrong: the field, the offending value and the expected form.
+        The file (if any), the key, its value and the expected form.
 
     Examples
     --------
@@ -168,7 +168,7 @@ class ResultError(CorridorSimError, ValueError):
     Parameters
     ----------
     message : str
-        What went wrong: the field, the offending value and the expected form.
+        The folder or table name and what a saved result must look like.
 
     Examples
     --------
@@ -189,7 +189,7 @@ class SchemaError(CorridorSimError, ValueError):
     Parameters
     ----------
     message : str
-        What went wrong: the field, the offending value and the expected form.
+        The table, the column at fault and the schema it breaks.
 
     Examples
     --------
@@ -210,7 +210,7 @@ class InfeasibleError(CorridorSimError, RuntimeError):
     Parameters
     ----------
     message : str
-        What went wrong: the field, the offending value and the expected form.
+        The network and the constraint that cannot hold (node, period).
 
     Examples
     --------
@@ -227,7 +227,7 @@ class SolverError(CorridorSimError, RuntimeError):
     Parameters
     ----------
     message : str
-        What went wrong: the field, the offending value and the expected form.
+        The network or model and the solver's status text.
 
     Examples
     --------
@@ -245,7 +245,7 @@ class ConvergenceError(CorridorSimError, RuntimeError):
     Parameters
     ----------
     message : str
-        What went wrong: the field, the offending value and the expected form.
+        The hour or case that did not converge and what pandapower said.
 
     Examples
     --------
@@ -266,7 +266,7 @@ class OptionalDependencyError(CorridorSimError, ImportError):
     Parameters
     ----------
     message : str
-        What went wrong: the field, the offending value and the expected form.
+        The feature, the missing package and the extra to install.
 
     Examples
     --------

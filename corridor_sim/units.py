@@ -263,7 +263,7 @@ def bbl_per_day_to_mt_per_yr(
     Raises
     ------
     SpecError
-        A negative, NaN or non-numeric value, naming the argument.
+        `x_bbl_per_day` negative, NaN or not a number.
 
     Examples
     --------
@@ -319,7 +319,7 @@ def twh_to_bcm(x_twh: float | npt.ArrayLike, *, basis: str = GasBasis.BP) -> Num
     Raises
     ------
     SpecError
-        A negative, NaN or non-numeric value, naming the argument.
+        `x_twh` negative, NaN or not a number.
 
     Examples
     --------
@@ -383,7 +383,7 @@ def gwh_per_yr_to_mw(
     Raises
     ------
     SpecError
-        A negative, NaN or non-numeric value, naming the argument.
+        `e_gwh_per_yr` negative, NaN or not a number, or a capacity factor outside (0, 1].
 
     Examples
     --------
@@ -468,7 +468,8 @@ def power_from_gas_mw(
     Raises
     ------
     SpecError
-        A negative, NaN or non-numeric value, naming the argument.
+        `gas_bcm_per_yr` negative, NaN or not a number; a capacity factor or efficiency
+        outside (0, 1].
 
     Examples
     --------
@@ -497,7 +498,7 @@ def mt_to_kt(x_mt: float | npt.ArrayLike) -> Number:
     Raises
     ------
     SpecError
-        A negative, NaN or non-numeric value, naming the argument.
+        `x_mt` negative, NaN or not a number.
 
     Examples
     --------
@@ -523,7 +524,7 @@ def kt_to_mt(x_kt: float | npt.ArrayLike) -> Number:
     Raises
     ------
     SpecError
-        A negative, NaN or non-numeric value, naming the argument.
+        `x_kt` negative, NaN or not a number.
 
     Examples
     --------
