@@ -2,11 +2,8 @@
 
 Examples
 --------
->>> import corridor_sim as cs
->>> from corridor_sim.scenarios import example_scenario
->>> s = example_scenario(name="base")
->>> d = cs.diff(s, s.with_overrides(**{"s->d.capacity": 3.0}).replace(name="wider"))
->>> ax = diff_bars(d)
+>>> from corridor_sim.scenarios import example_diff
+>>> ax = diff_bars(example_diff())
 >>> ax.get_title().splitlines()[0]
 'What B changes: wider against base (commodity, 2025)'
 """
@@ -54,11 +51,8 @@ def diff_bars(d: Any, ax: Axes | None = None, *, top: int = 15) -> Axes:
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> from corridor_sim.scenarios import example_scenario
-    >>> s = example_scenario(demand=4.0, name="base")
-    >>> d = cs.diff(s, s.with_overrides(**{"s->d.capacity": 3.0}).replace(name="wider"))
-    >>> [t.get_text() for t in diff_bars(d).get_yticklabels()][:2]
+    >>> from corridor_sim.scenarios import example_diff
+    >>> [t.get_text() for t in diff_bars(example_diff(demand=4.0)).get_yticklabels()][:2]
     ['Total cost', 'Unmet penalty cost']
     """
     moved = d.changed_metrics

@@ -1,10 +1,12 @@
 """Scenarios: the validated :class:`Scenario` contract and the runners.
 
-:func:`example_scenario` (and its :func:`example_network`, :func:`example_monte_carlo`)
-is a toy network whose answer is known by hand, for examples and first steps.
+:func:`example_scenario` (with :func:`example_network`, :func:`example_monte_carlo` and
+:func:`example_diff`) is a toy network whose answer is known by hand, for examples and
+first steps.
 """
 
 from corridor_sim.scenarios.examples import (
+    example_diff,
     example_monte_carlo,
     example_network,
     example_scenario,
@@ -15,6 +17,7 @@ __all__ = [
     "Event",
     "Resolution",
     "Scenario",
+    "example_diff",
     "example_monte_carlo",
     "example_network",
     "example_scenario",

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 from corridor_sim.scenarios.scenario import Scenario
 
 if TYPE_CHECKING:
+    from corridor_sim.scenarios.diff import ScenarioDiff
     from corridor_sim.scenarios.study import StudyResult
 
-__all__ = ["example_monte_carlo", "example_network", "example_scenario"]
+__all__ = ["example_diff", "example_monte_carlo", "example_network", "example_scenario"]
 
 #: Where the toy nodes are drawn (degrees east and north, rounded): the ports of Aktau and Baku.
 _AKTAU = {"lon": 51.17, "lat": 43.65, "label": "Aktau"}
@@ -130,3 +131,35 @@ def example_monte_carlo(draws: int = 8, **fields: Any) -> StudyResult:
         catalogue=False,
         progress=False,
     )
+
+
+def example_diff(*, demand: float = 3.0, capacity: float = 3.0) -> ScenarioDiff:
+    """Return :func:`corridor_sim.diff` of the toy network with its arc widened.
+
+    A is :func:`example_scenario` named ``"base"`` (arc ``s->d`` of 2 t), B the same named
+    ``"wider"`` with the arc at `capacity`.
+
+    Parameters
+    ----------
+    demand : float, default 3.0
+        What node ``d`` asks for, in ``t`` per period (both runs).
+    capacity : float, default 3.0
+        Capacity of the arc ``s->d`` in B, in ``t`` per period.
+
+    Returns
+    -------
+    ScenarioDiff
+        Both runs (a few milliseconds each) and their comparison.
+
+    Examples
+    --------
+    >>> d = example_diff()
+    >>> moved = d.changed_metrics.set_index("metric")
+    >>> float(moved.loc["delivered", "a"]), float(moved.loc["delivered", "b"])
+    (2.0, 3.0)
+    """
+    from corridor_sim.scenarios.diff import diff
+
+    base = example_scenario(demand=demand, name="base")
+    wider = base.with_overrides(**{"s->d.capacity": float(capacity)}).replace(name="wider")
+    return diff(base, wider)
