@@ -162,9 +162,9 @@ class Node:
     Raises
     ------
     SpecError
-        A negative or NaN amount, a sequence where a number is due, storage fields on a
-        node that is not ``kind="storage"``, coordinates out of range; naming the node
-        and the field.
+        An unknown kind, a negative or NaN amount, a sequence where one number is due
+        (``supply_cost``, ``value``), storage fields on a node that is not
+        ``kind="storage"``, coordinates out of range; naming the node and the field.
 
     Examples
     --------
