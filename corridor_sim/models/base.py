@@ -248,21 +248,21 @@ class ModelEntry:
     def parameter_provenance(self, year: int, **overrides: Any) -> pd.DataFrame:
         """Every parameter of the `year` model with its value, unit and catalogue id(s).
 
-        A model package exposes this as ``<model>.provenance(year, **overrides)``; a run's
-        own ``provenance`` table (:meth:`run`) also lists the fixed rows it read.
+        A model package exposes this as its ``provenance(year, **overrides)``.
 
         Parameters
         ----------
         year : int
             Model year.
         **overrides
-            Parameter values to use instead of the defaults (checked as in a scenario).
+            Parameter values replacing the defaults (marked ``"override"``).
 
         Returns
         -------
         pandas.DataFrame
             Columns :data:`~corridor_sim.models.params.PROVENANCE_COLUMNS`: one row per
-            parameter and catalogue id (``source_id = "override"`` for an override).
+            parameter and catalogue id (:meth:`ParamTable.provenance
+            <corridor_sim.models.params.ParamTable.provenance>`).
 
         Raises
         ------
@@ -271,10 +271,10 @@ class ModelEntry:
 
         Examples
         --------
-        >>> from corridor_sim.models import oil
-        >>> table = oil.provenance(2025, kazakh_volume_mt_per_yr=2.0)
-        >>> table.loc[0, ["parameter", "unit", "source_id"]].tolist()
-        ['kazakh_volume_mt_per_yr', 'Mt/yr', 'override']
+        >>> from corridor_sim.models import serbia
+        >>> table = serbia.provenance(2029)
+        >>> table.query("parameter == 'efficiency'")["source_id"].tolist()
+        ['serbia.plant.efficiency']
         """
         if self.params is None:
             msg = f"model {self.name!r} declares no parameters; expected a ParamTable"
