@@ -195,5 +195,4 @@ MODEL = ModelEntry(
     #: 2022: base year of the profiles and demand figures; 2035: the latest national plan read
     years=(2022, 2035),
 )
-#: ``parameters(year)``: the overrides :func:`build` accepts, with defaults and sources.
 parameters = MODEL.parameters
