@@ -12,7 +12,6 @@ import contextlib
 import contextvars
 import dataclasses
 import functools
-import math
 from collections.abc import Iterable, Iterator, Mapping
 
 import pandas as pd
@@ -24,7 +23,14 @@ from corridor_sim.catalogue._files import (
     data_files,
     read_tables,
 )
-from corridor_sim.errors import FactError, SpecError, UnitError, UnknownNameError, suggest
+from corridor_sim.errors import (
+    FactError,
+    SpecError,
+    UnitError,
+    UnknownNameError,
+    finite_float,
+    suggest,
+)
 
 __all__ = [
     "fact",
@@ -51,6 +57,11 @@ def recording() -> Iterator[list[str]]:
     runs; blocks nest (an inner block's reads count for the outer one too). Models use
     it to list every catalogue row a run reads (their provenance) without declaring
     the ids a second time.
+
+    Yields
+    ------
+    list of str
+        The catalogue ids read inside the block so far, in reading order.
 
     Examples
     --------
@@ -92,6 +103,11 @@ def overriding(values: Mapping[str, float]) -> Iterator[dict[str, float]]:
     FactError
         An unknown id, a qualitative row (no number), or a value that is not a finite number.
 
+    Yields
+    ------
+    dict of str to float
+        The checked values of this block (as floats), id -> value.
+
     Examples
     --------
     >>> with overriding({"units.crude.bbl_per_t": 7.32}):
@@ -112,15 +128,12 @@ def overriding(values: Mapping[str, float]) -> Iterator[dict[str, float]]:
                 "it has no value to replace"
             )
             raise FactError(msg)
-        try:
-            number = float(raw)
-        except (TypeError, ValueError) as err:
-            msg = f"overriding: {fid} = {raw!r}: expected a number in {index[fid].unit}"
-            raise FactError(msg) from err
-        if not math.isfinite(number):
-            msg = f"overriding: {fid} = {raw!r}: expected a finite number in {index[fid].unit}"
-            raise FactError(msg)
-        checked[fid] = number
+        checked[fid] = finite_float(
+            raw,
+            f"overriding: {fid} = {raw!r}",
+            expected=f"a finite number in {index[fid].unit}",
+            error=FactError,
+        )
     outer = _OVERRIDES.get() or {}
     token = _OVERRIDES.set({**outer, **checked})
     try:
@@ -130,7 +143,21 @@ def overriding(values: Mapping[str, float]) -> Iterator[dict[str, float]]:
 
 
 def overrides() -> dict[str, float]:
-    """Return the values replaced by the :func:`overriding` blocks now running (id -> value)."""
+    """Return the values replaced by the :func:`overriding` blocks now running (id -> value).
+
+    Returns
+    -------
+    dict of str to float
+        Catalogue id -> value in the row's unit; empty outside any block. A copy.
+
+    Examples
+    --------
+    >>> overrides()
+    {}
+    >>> with overriding({"units.crude.bbl_per_t": 7.32}):
+    ...     overrides()
+    {'units.crude.bbl_per_t': 7.32}
+    """
     return dict(_OVERRIDES.get() or {})
 
 
@@ -170,7 +197,21 @@ def _index() -> dict[str, Fact]:
 
 
 def clear_cache() -> None:
-    """Forget the cached catalogue so the next call re-reads the CSV files."""
+    """Forget the cached catalogue so the next call re-reads the CSV files.
+
+    Call it after editing ``corridor_sim/catalogue/data/*.csv`` in a running session
+    (a notebook), so that :func:`fact`, :func:`value` and :func:`facts` see the edit.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> clear_cache()
+    >>> value("units.crude.bbl_per_t", unit="bbl/t")  # read from the files again
+    7.38
+    """
     _table.cache_clear()
     _index.cache_clear()
 

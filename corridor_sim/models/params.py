@@ -82,6 +82,13 @@ class Parameter:
         Smallest accepted numeric value (``None``: no bound).
     maximum : float or None, default None
         Largest accepted numeric value.
+
+    Examples
+    --------
+    >>> from corridor_sim.models import oil
+    >>> p = oil.parameters(2025)["kazakh_volume_mt_per_yr"]
+    >>> p.unit, p.description
+    ('Mt/yr', 'Kazakh crude offered to the Aktau route')
     """
 
     name: str
@@ -132,6 +139,13 @@ class Param:
     aliases : tuple of str
         Other names users reach for; an unknown override equal to one is answered with
         "did you mean" this parameter (they are not accepted as overrides).
+
+    Examples
+    --------
+    >>> volume = Param("volume_mt_per_yr", "Mt", "crude offered", fact="oil.abc.volume_2023")
+    >>> share = Param("share", "-", "a fraction", value=0.5, maximum=1.0)
+    >>> volume.default(2023), share.default(2023)
+    (1.06, 0.5)
     """
 
     name: str
@@ -312,11 +326,31 @@ class ParamTable:
         One row per parameter; names are unique.
     relations : sequence of Relation, optional
         Rules between two parameters, checked on every resolve.
+    year_check : callable, optional
+        ``year_check(year) -> int``: the model's accepted years (e.g. from its earliest data
+        year on), run before :meth:`resolve`, :meth:`parameters` and :meth:`provenance`;
+        raises :class:`~corridor_sim.errors.SpecError` naming the year and the range.
+
+    Raises
+    ------
+    SpecError
+        A parameter declared twice, or a relation naming an undeclared parameter.
+
+    Examples
+    --------
+    >>> table = ParamTable("demo", [Param("share", "-", "a fraction", value=0.5, maximum=1.0)])
+    >>> table.resolve(2025, {"share": 0.2}).share
+    0.2
+    >>> table.resolve(2025, {"share": 2.0})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    corridor_sim.errors.SpecError: overrides.share = 2.0...
     """
 
     model: str
     params: Sequence[Param]
     relations: Sequence[Relation] = ()
+    year_check: Callable[[object], int] | None = None
     _by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -380,6 +414,10 @@ class ParamTable:
         """Every parameter's default for `year`."""
         return {p.name: p.default(year) for p in self.params}
 
+    def _year(self, year: Any) -> int:
+        """`year` checked by `year_check` (unchecked when the table has none)."""
+        return year if self.year_check is None else self.year_check(year)
+
     def resolve(self, year: int, overrides: Mapping[str, Any] | None = None) -> ParamValues:
         """Values for `year` with `overrides` applied, every override checked.
 
@@ -388,9 +426,10 @@ class ParamTable:
         UnknownNameError
             An override that is not a parameter.
         SpecError
-            An override of the wrong type or out of bounds, or values that break one of the
-            table's relations (naming both parameters).
+            A year `year_check` refuses, an override of the wrong type or out of bounds, or
+            values that break one of the table's relations (naming both parameters).
         """
+        year = self._year(year)
         overrides = dict(overrides or {})
         checked = {k: self.check(k, v) for k, v in overrides.items()}
         values = {
@@ -403,7 +442,37 @@ class ParamTable:
         return ParamValues(self, year, values, overridden=tuple(checked))
 
     def parameters(self, year: int) -> dict[str, Parameter]:
-        """Return the parameters of `year` as :class:`Parameter` rows (default and sources)."""
+        """Return the overrides a model accepts in `year`, with defaults, units and sources.
+
+        A model package exposes this as its ``parameters(year)`` (through
+        :attr:`ModelEntry.parameters <corridor_sim.models.ModelEntry>`).
+
+        Parameters
+        ----------
+        year : int
+            Model year (checked by `year_check` when the table has one).
+
+        Returns
+        -------
+        dict of str to Parameter
+            Name -> :class:`Parameter` (default for `year`, unit, bounds, and the catalogue
+            ids the default reads, ``"modelling choice"`` for a fixed value).
+
+        Raises
+        ------
+        SpecError
+            A year `year_check` refuses.
+
+        Examples
+        --------
+        >>> from corridor_sim.models import caspian
+        >>> p = caspian.parameters(2032)
+        >>> p["black_sea_cable_mw"].default, p["az_green_mw"].default, p["az_gas_export_mw"].default
+        (1300.0, 9230.0, 2000.0)
+        >>> caspian.parameters(2026)["black_sea_cable_mw"].default
+        0.0
+        """
+        year = self._year(year)
         out = {}
         for p in self.params:
             with recording() as ids:
@@ -442,7 +511,20 @@ class ParamTable:
         -------
         pandas.DataFrame
             Columns :data:`PROVENANCE_COLUMNS`: one row per parameter and source id.
+
+        Raises
+        ------
+        SpecError
+            A year `year_check` refuses, or a bad override.
+
+        Examples
+        --------
+        >>> from corridor_sim.models import serbia
+        >>> table = serbia.PARAMS.provenance(2029)
+        >>> table.query("parameter == 'efficiency'")["source_id"].tolist()
+        ['serbia.plant.efficiency']
         """
+        year = self._year(year)
         overrides = dict(overrides or {})
         values = self.resolve(year, overrides)
         rows: list[tuple[str, Any, str, str, str]] = []

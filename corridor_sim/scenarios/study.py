@@ -23,7 +23,6 @@ sensitivity ranking and the count of failed runs.
 from __future__ import annotations
 
 import json
-import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -34,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
+from corridor_sim.errors import ScenarioError, UnknownNameError, finite_float, suggest
 from corridor_sim.results.numbers import format_number
 from corridor_sim.results.tolerance import varies
 from corridor_sim.scenarios._display import study_html, study_repr, summary_html, summary_repr
@@ -91,14 +90,7 @@ def parse_threshold(spec: str | Threshold | Sequence[Any]) -> Threshold:
     if op not in _OPS:
         msg = f"threshold {spec!r}: operator {op!r} is not one of {', '.join(_OPS)}"
         raise ScenarioError(msg)
-    try:
-        value = float(number)
-    except (TypeError, ValueError) as err:
-        msg = f"threshold {spec!r}: {number!r} is not a number"
-        raise ScenarioError(msg) from err
-    if not math.isfinite(value):
-        msg = f"threshold {spec!r}: expected a finite number"
-        raise ScenarioError(msg)
+    value = finite_float(number, f"threshold {spec!r}: value {number!r}", error=ScenarioError)
     return Threshold(str(metric), str(op), value)
 
 
@@ -208,6 +200,23 @@ class StudyResult:
     kept : dict
         References to the tables kept from each run (``tables=`` of the study), read with
         :meth:`run_table`.
+
+    Examples
+    --------
+    Made by :func:`corridor_sim.sweep` and :func:`corridor_sim.monte_carlo`; here 20 draws
+    of the toy network's demand between 1 and 3 t against an arc of 2 t:
+
+    >>> from corridor_sim.scenarios import example_monte_carlo
+    >>> mc = example_monte_carlo(20)
+    >>> mc.kind, len(mc.runs)
+    ('monte_carlo', 20)
+    >>> mc.bottleneck_frequency().values.tolist()
+    [['s->d', 12, 0.6], ['(none)', 8, 0.4]]
+    >>> float(mc.exceedance(["unmet > 0"])["probability"].iloc[0])
+    0.6
+    >>> q = mc.quantiles().set_index("metric")
+    >>> float(q.loc["delivered", "max"]), q.loc["delivered", "unit"]
+    (2.0, 't')
     """
 
     kind: str

@@ -19,6 +19,7 @@ from corridor_sim.engines._shared.highs import (
     PROCESS_LP_CACHE,
     HighsSolution,
     LinprogStatus,
+    LPArrays,
     solve_highs,
     structure_key,
 )
@@ -139,12 +140,12 @@ def solve_block(
         data, ext, lay, lo=block.lo, hi=block.hi, load_mw=block.load_mw,
         dc_max_mw=block.dc_max_mw, dc_avail=block.dc_avail, voll_eur_per_mwh=voll_eur_per_mwh,
     )  # fmt: skip
-    args = (lp.c, lp.a, lp.row_lo, lp.row_hi, lp.col_lo, lp.col_hi)
+    arrays = LPArrays(lp.c, lp.a, lp.row_lo, lp.row_hi, lp.col_lo, lp.col_hi)
     if chain is None:
-        res = solve_highs(*args, options=options)
+        res = solve_highs(arrays, options=options)
     else:
         key = structure_key(lp.a, options)
-        highs, _ = PROCESS_LP_CACHE.get(*args, options=options, key=key)
+        highs, _ = PROCESS_LP_CACHE.get(arrays, options=options, key=key)
         if not (warm_start and key in chain):
             highs.clear_basis()
         chain.add(key)

@@ -41,8 +41,6 @@ from corridor_sim.models.caspian.study import capacity_study
 if TYPE_CHECKING:
     import pandapower as pp
 
-    from corridor_sim.models.params import Parameter
-
 __all__ = [
     "HUBS",
     "LINKS",
@@ -63,40 +61,29 @@ __all__ = [
 ]
 
 
-def parameters(year: int) -> dict[str, Parameter]:
-    """Return the overrides :func:`build` accepts for `year`, with defaults and sources.
+def elements(year: int) -> list[str]:
+    """Return the element ids an event may name (the links), e.g. ``"black_sea_cable"``.
 
     Parameters
     ----------
     year : int
-        Modelled year (>= 2022, the earliest data year; before 2026 the 2026 fleet
-        holds, after 2032 the 2032 state).
+        Model year (checked; every link is listed, in service or not).
 
     Returns
     -------
-    dict of str to Parameter
-        Name -> :class:`~corridor_sim.models.base.Parameter` (default, unit, source ids):
-        :data:`PARAMS` for `year`. Cable ratings and the Central Asian export fleets are 0
-        before the cables' commissioning year (``caspian.cable.*.commission_year``).
+    list of str
+        The link ids of the network, cables and interconnectors first.
 
     Raises
     ------
     SpecError
-        A year before the earliest data year.
+        A year outside the model's range.
 
     Examples
     --------
-    >>> p = parameters(2032)
-    >>> p["black_sea_cable_mw"].default, p["az_green_mw"].default, p["az_gas_export_mw"].default
-    (1300.0, 9230.0, 2000.0)
-    >>> parameters(2026)["black_sea_cable_mw"].default
-    0.0
+    >>> elements(2032)[:4]
+    ['caspian_cable', 'black_sea_cable', 'ge_tr', 'az_ge']
     """
-    return PARAMS.parameters(check_year(year))
-
-
-def elements(year: int) -> list[str]:
-    """Return the element ids an event may name (the links), e.g. ``"black_sea_cable"``."""
     check_year(year)
     return list(LINKS)
 
@@ -108,12 +95,30 @@ def resolve(year: int, overrides: Mapping[str, Any]) -> dict[str, Any]:
     ``PARAMS.resolve``) returns the same values as a
     :class:`~corridor_sim.models.params.ParamValues`.
 
+    Parameters
+    ----------
+    year : int
+        Model year.
+    overrides : mapping of str to float
+        Parameter values replacing the year's defaults (names as in :func:`parameters`).
+
+    Returns
+    -------
+    dict of str to object
+        Every parameter's value (MW, shares, EUR/MWh as declared).
+
     Raises
     ------
     UnknownNameError
         An override name is not in :data:`PARAMS` (with a "did you mean").
     SpecError
         A bad year, or a value that is not a finite number within the parameter's bounds.
+
+    Examples
+    --------
+    >>> p = resolve(2032, {"caspian_cable_mw": 1500.0})
+    >>> p["caspian_cable_mw"], p["black_sea_cable_mw"]
+    (1500.0, 1300.0)
     """
     return dict(resolve_year(year, overrides))
 
@@ -182,7 +187,6 @@ MODEL = ModelEntry(
     build=build,
     simulate=simulate,
     params=PARAMS,
-    parameters=parameters,
     elements=elements,
     options=OPTIONS,
     resolutions=("hour",),
@@ -191,3 +195,4 @@ MODEL = ModelEntry(
     #: 2022: base year of the profiles and demand figures; 2035: the latest national plan read
     years=(2022, 2035),
 )
+parameters = MODEL.parameters
