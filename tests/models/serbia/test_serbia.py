@@ -914,14 +914,16 @@ def test_examples_reproduce_the_documented_figures(example_results):
     assert s.at["losses_gwh", "value"] == pytest.approx(comp.at["krusevac", "losses_mwh"] / 1000)
     # today's users take the whole 0.4 bcm/yr contract (serbia.gas.contract_existing_use)
     assert s.at["breakeven_capacity_factor", "value"] == 0.0
-    assert s.at["gas_need_bcm_per_yr", "value"] == pytest.approx(0.7109, abs=5e-4)  # CF 0.87
-    assert s.at["capacity_factor", "value"] == pytest.approx(0.8718, abs=5e-4)
+    # the plant's gas follows the Azerbaijani route by default (48.3 EUR/MWh_th at Niš)
+    assert res.meta["gas_route"] == "azerbaijan"
+    assert s.at["gas_need_bcm_per_yr", "value"] == pytest.approx(0.5117, abs=5e-4)  # CF 0.63
+    assert s.at["capacity_factor", "value"] == pytest.approx(0.6275, abs=5e-4)
     # the gas chain runs on the same dispatch: its need is the run's own
     needs = res.table("gas_needs").iloc[0]
     assert needs["gas_need_bcm_per_yr"] == pytest.approx(s.at["gas_need_bcm_per_yr", "value"])
     outage = example_results["serbia_krusevac_line_outage"].site_comparison.set_index("site")
-    assert outage.at["krusevac", "n1_area_violation_hours"] == 5920  # as without the outage
-    assert outage.at["krusevac", "n1_site_violation_hours"] == 5925  # 5 more hours
+    assert outage.at["krusevac", "n1_area_violation_hours"] == 4296  # as without the outage
+    assert outage.at["krusevac", "n1_site_violation_hours"] == 4301  # 5 more hours
     winter = example_results["serbia_winter_peak_n1"].site_comparison.set_index("site")
     assert winter.loc[["trupale", "niska_banja"], "n1_area_violation_hours"].eq(0).all()
     assert winter.at["krusevac", "n1_area_violation_hours"] == 1
@@ -996,8 +998,8 @@ def test_plotting_serbia_still_imports():
 #: The Serbia–Kosovo ties are open (no N-1 credit, the default).
 DOCUMENTED = {
     "none": (305.4, 0, 0, 97.8),
-    "trupale": (301.0, 0, 5, 88.6),
-    "krusevac": (318.8, 5920, 5920, 114.2),
-    "niska_banja": (306.4, 0, 7, 88.6),
+    "trupale": (301.8, 0, 5, 88.6),
+    "krusevac": (314.5, 4296, 4296, 114.2),
+    "niska_banja": (305.7, 0, 6, 88.6),
 }
 DOCUMENTED_BEST = "trupale"

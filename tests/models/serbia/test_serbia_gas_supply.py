@@ -28,7 +28,8 @@ from corridor_sim.plotting.style import save_figure
 from corridor_sim.units import THOUSAND
 from tests.helpers import ROOT, check_figure, check_png, example_result
 
-#: A CCGT at 0.87 of its rating all year (the economic dispatch's capacity factor).
+#: A CCGT at 0.87 of its rating all year (the economic dispatch's capacity factor at the
+#: fixed gas price of 28.4 EUR/MWh_th, ``gas_route = "fixed"``): a flat synthetic need.
 NEED = daily_gas_need_mcm(np.full(8760, 500 * 0.87), efficiency=0.58)
 
 
@@ -54,7 +55,11 @@ def test_route_price_is_hub_plus_every_tariff_along_it():
 
 
 def test_plant_gas_price_follows_the_route():
-    fixed = MarketSpec.from_params(PARAMS.resolve(2029))
+    default = MarketSpec.from_params(PARAMS.resolve(2029))
+    assert default.gas_price_eur_per_mwh_th == pytest.approx(
+        delivered_price_eur_per_mwh_th("azerbaijan")
+    )
+    fixed = MarketSpec.from_params(PARAMS.resolve(2029, {"gas_route": "fixed"}))
     assert fixed.gas_price_eur_per_mwh_th == value("serbia.cost.gas.fuel", unit="EUR/MWh_th")
     costs = {}
     for route in GAS_ROUTES:

@@ -59,8 +59,8 @@ MARKET_PARAMS: tuple[Param, ...] = (
         "-",
         "how the plant's gas is priced: 'fixed' (gas_price_eur_per_mwh_th) or a supply "
         "route, whose price is gas_hub_price_eur_per_mwh_th plus the route's transport "
-        "tariffs (balkan_stream, azerbaijan, lng)",
-        value=FIXED_GAS_PRICE,
+        "tariffs (balkan_stream, azerbaijan, lng); the seeds' plant runs on Azerbaijani gas",
+        value="azerbaijan",
         choices=GAS_PRICE_CHOICES,
     ),
     Param(
