@@ -10,16 +10,16 @@ with their shadow values.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from corridor_sim.engines._shared.highs import (
     PROCESS_LP_CACHE,
+    HighsLP,
     HighsSolution,
     LinprogStatus,
-    solve_highs,
     structure_key,
 )
 from corridor_sim.engines.dispatch.extendable import ExtData
@@ -71,6 +71,9 @@ class BlockSolution:
     ext_value: np.ndarray | None = None
     ext_shadow: np.ndarray | None = None
     capital_eur: float = 0.0
+    iterations: int = 0
+    basis: tuple[np.ndarray, np.ndarray] | None = None  # (column, row) statuses if kept
+    warm_from_basis: bool = False  # started from a given basis (``solve_block(basis=...)``)
 
 
 def _plain(label: object) -> object:
@@ -122,6 +125,8 @@ def solve_block(
     options: Mapping[str, bool | float | str] | None = None,
     chain: set[str] | None = None,
     warm_start: bool = False,
+    basis: tuple[np.ndarray, np.ndarray] | None = None,
+    keep_basis: bool = False,
 ) -> BlockSolution:
     """Build and solve the LP of one block of hours in `formulation` (see ``FORMULATIONS``).
 
@@ -132,6 +137,10 @@ def solve_block(
     with `warm_start` it starts from the basis of the previous block of the same structure
     in this dispatch instead (the first block of each structure starts cold, so the answer
     never depends on what the process solved before). None: a new LP, cold.
+
+    `basis` (column and row statuses, :data:`~corridor_sim.engines._shared.highs.BASIS_STATUS`
+    codes) starts the solve from that basis instead (when HiGHS accepts it; else as without
+    it). `keep_basis` returns the optimal basis in ``BlockSolution.basis``.
     """
     _check_bounds(data, block)
     lay = layout(data, ext, formulation)
@@ -141,16 +150,18 @@ def solve_block(
     )  # fmt: skip
     args = (lp.c, lp.a, lp.row_lo, lp.row_hi, lp.col_lo, lp.col_hi)
     if chain is None:
-        res = solve_highs(*args, options=options)
+        highs = HighsLP(*args, options=options)
     else:
         key = structure_key(lp.a, options)
         highs, _ = PROCESS_LP_CACHE.get(*args, options=options, key=key)
         if not (warm_start and key in chain):
             highs.clear_basis()
         chain.add(key)
-        res = highs.solve()
+    given = basis is not None and highs.set_basis(*basis)
+    res = highs.solve()
     _check_status(res, block)
-    return _solution(data, block, ext, lay, lp, res)
+    kept = highs.basis() if keep_basis else None
+    return replace(_solution(data, block, ext, lay, lp, res), basis=kept, warm_from_basis=given)
 
 
 def _duals(
@@ -251,4 +262,5 @@ def _solution(
         ext_value=value,
         ext_shadow=-res.col_dual[n_h * nv :],
         capital_eur=float(rating @ ext.cost_eur_per_mw),
+        iterations=res.iterations,
     )
