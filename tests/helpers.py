@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import tempfile
 from functools import cache
 from pathlib import Path
 
+import matplotlib.axes
 import matplotlib.pyplot as plt
+import matplotlib.text
 import numpy as np
 from matplotlib.dates import AutoDateFormatter, ConciseDateFormatter, DateFormatter
 from matplotlib.ticker import FixedFormatter, FuncFormatter, NullFormatter
@@ -150,3 +153,44 @@ def check_figure(fig: plt.Figure, result: cs.Result) -> None:
                 assert has_unit(label), f"axis label {label!r} has no unit"
             elif kind == "date":
                 assert label.strip(), "a date axis without a label"
+
+
+# -- numbers written on figures --------------------------------------------------------
+#: A number as a label writes it: optional sign, thousands separators, decimals.
+NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?")
+
+
+def figure_numbers(fig) -> list[tuple[str, str]]:
+    """Numbers written on `fig`, with their text: titles, labels, legends, annotations.
+
+    Tick labels are left out (they are the axes' scale, not figures of the result).
+    """
+    ticks: set[int] = set()
+    for ax in fig.findobj(matplotlib.axes.Axes):  # colour bars and insets included
+        ticks |= {id(t) for t in ax.get_xticklabels() + ax.get_yticklabels()}
+    out = []
+    for text in fig.findobj(matplotlib.text.Text):
+        if id(text) in ticks or not text.get_visible():
+            continue
+        out += [(m.group(0), text.get_text()) for m in NUMBER.finditer(text.get_text())]
+    return out
+
+
+def result_numbers(result: cs.Result, tables=None) -> np.ndarray:
+    """Every number of `result`'s summary, meta and tables (`tables`: those only), sorted."""
+    values = [float(v) for v in result.summary()["value"]]
+    for name, frame in result.tables.items():
+        if tables is None or name in tables:
+            values += [float(v) for v in frame.select_dtypes("number").to_numpy().ravel()]
+    values += [float(v) for v in result.meta.values() if isinstance(v, (int, float))]
+    array = np.asarray(values, dtype=float)
+    return np.unique(array[np.isfinite(array)])
+
+
+def written_as(token: str, values: np.ndarray) -> bool:
+    """Whether some value of `values`, written with `token`'s decimals, is `token`."""
+    digits = token.replace(",", "")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    target = float(digits)
+    close = values[np.abs(values - target) <= 0.5 * 10.0**-decimals + 1e-9]
+    return any(f"{v:.{decimals}f}" == f"{target:.{decimals}f}" for v in close)

@@ -20,11 +20,11 @@ import pandas as pd
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 
+from corridor_sim.engines.commodity import horizon_totals
 from corridor_sim.plotting.basemap import draw_basemap, map_extent
 from corridor_sim.plotting.labels import place_labels
 from corridor_sim.plotting.style import FONT_PT, MAP_COLOURS, figure_title
 from corridor_sim.plotting.style import cmap as style_cmap
-from corridor_sim.units import PERCENT
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -57,23 +57,42 @@ def has_map(result: Result) -> bool:
 def arc_totals(result: Result) -> pd.DataFrame:
     """Flow and capacity of every arc summed over the horizon, with its utilisation.
 
+    A result that stores the table (``arc_totals``: the oil route and the Middle Corridor,
+    in Mt) gives it as stored, so a map's labels and the table are the same figures;
+    otherwise it is summed from ``flows`` in the flows' unit.
+
+    Parameters
+    ----------
+    result : Result
+        A commodity result (a ``flows`` table with ``flow_<unit>`` and ``capacity_<unit>``).
+
     Returns
     -------
     DataFrame
         Indexed by arc: ``source``, ``target``, ``flow_<unit>``, ``capacity_<unit>``,
         ``utilisation_pct`` (NaN where the capacity is 0 or unlimited).
-    """
-    flows = result.flows
-    flow, cap, _ = _flow_columns(flows)
-    totals = flows.groupby("element", sort=False).agg(
-        source=("source", "first"),
-        target=("target", "first"),
-        **{flow: (flow, "sum"), cap: (cap, "sum")},
-    )
-    ok = np.isfinite(totals[cap]) & (totals[cap] > 0)
-    totals["utilisation_pct"] = np.where(ok, PERCENT * totals[flow] / totals[cap].where(ok), np.nan)
-    return totals
 
+    Examples
+    --------
+    >>> from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, solve
+    >>> from corridor_sim.plotting.maps import arc_totals
+    >>> net = CommodityNetwork(
+    ...     nodes=(Node("a", kind="supply", supply=5.0), Node("b", kind="demand", demand=8.0)),
+    ...     arcs=(Arc("a", "b", capacity=10.0, cost=1.0),),
+    ... )
+    >>> arc_totals(solve(net))[["flow_t", "capacity_t", "utilisation_pct"]]
+             flow_t  capacity_t  utilisation_pct
+    element
+    a->b        5.0        10.0             50.0
+    """
+    stored = result.tables.get("arc_totals")
+    if stored is not None:
+        return stored.set_index("element")
+    return horizon_totals(result.flows)
+
+
+#: Display form of a unit suffix of a table column (``flow_mt`` is in Mt).
+_UNIT_NAMES = {"mt": "Mt", "twh": "TWh", "gwh": "GWh", "mwh": "MWh", "teu": "TEU"}
 
 _MARKERS = {"supply": "^", "demand": "v", "storage": "s", "transit": "o", "waypoint": "."}
 _KIND_NAMES = {
@@ -179,7 +198,8 @@ def commodity_map(
     hidden = set(hide)
     nodes = result.table("nodes").set_index("element")
     totals = arc_totals(result)
-    flow, _, unit = _flow_columns(result.flows)
+    flow, _, unit = _flow_columns(totals)
+    unit = _UNIT_NAMES.get(unit, unit)
     shown_unit = {1000.0: {"kt": "Mt", "t": "kt"}}.get(float(scale), {}).get(unit, unit)
     placed = nodes[nodes[["lon", "lat"]].notna().all(axis=1)]
     shown = placed[~placed.index.isin(hidden)]
@@ -228,7 +248,9 @@ def commodity_map(
         ax.plot(row["lon"], row["lat"], marker, color=MAP_COLOURS["node"], ms=size, zorder=5)
         if kind not in kinds:
             kinds.append(kind)
-    handles = _legend_handles(kinds, unlimited, top, scale, shown_unit)
+    flows = [float(row[flow]) for _, row, _ in drawn if float(row[flow]) > 0]
+    keys = sorted({max(flows), min(flows)}, reverse=True) if flows else []
+    handles = _legend_handles(kinds, unlimited, top, keys, scale, shown_unit)
     legend = None
     if handles:
         legend = ax.legend(
@@ -267,9 +289,18 @@ def commodity_map(
 
 
 def _legend_handles(
-    kinds: Sequence[str], unlimited: bool, top: float, scale: float, unit: str
+    kinds: Sequence[str],
+    unlimited: bool,
+    top: float,
+    keys: Sequence[float],
+    scale: float,
+    unit: str,
 ) -> list[Line2D]:
-    """Legend entries for what the map shows: node kinds, flow widths, unlimited arcs."""
+    """Legend entries for what the map shows: node kinds, flow widths, unlimited arcs.
+
+    The width key shows the largest and the smallest flow drawn (`keys`), figures of
+    the map's own table, not made-up round steps.
+    """
     handles = [
         Line2D(
             [],
@@ -283,14 +314,14 @@ def _legend_handles(
         for k in kinds
     ]
     if top > 0:
-        for share in (1.0, 0.25):
+        for value in keys:
             handles.append(
                 Line2D(
                     [],
                     [],
                     color="0.4",
-                    lw=1 + 9 * np.sqrt(share),
-                    label=f"{_amount(top * share / scale)} {unit} over the horizon",
+                    lw=1 + 9 * np.sqrt(value / top),
+                    label=f"{_amount(value / scale)} {unit} over the horizon",
                 )
             )
     if unlimited:

@@ -85,7 +85,6 @@ KNOWN_GAPS = frozenset(
         "corridor_sim.engines.commodity.NodeKind",
         "corridor_sim.engines.commodity.default_unmet_penalty",
         "corridor_sim.plotting.figures",
-        "corridor_sim.plotting.maps.arc_totals",
         "corridor_sim.plotting.maps.commodity_map",
         "corridor_sim.plotting.maps.has_map",
         "corridor_sim.plotting.maps.map_figsize",

@@ -8,6 +8,7 @@ refuses an unknown override with a "did you mean".
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -84,3 +85,37 @@ def test_flows_of_two_models_concatenate() -> None:
     for table in ("utilisation", "bottlenecks", "prices", "unmet"):
         stacked = concat([("oil", oil), ("user", user)], table)
         assert len(stacked) == len(oil.table(table)) + len(user.table(table))
+
+
+def _documented(model: str) -> tuple[set[str], list[re.Pattern[str]]]:
+    """Names in backticks on docs/<model>.md, and the templates among them.
+
+    ``snapshot_<n>_ac_losses_mw`` and ``gas_new_contract_*`` stand for a family of names.
+    """
+    page = (ROOT / "docs" / f"{model}.md").read_text("utf-8")
+    names = set(re.findall(r"`([a-z0-9_<>|…*]+)`", page))
+    templates = [
+        re.compile("^" + re.sub(r"<[^>]+>|\\\*", "[a-z0-9_]+", re.escape(t)) + "$")
+        for t in names
+        if "<" in t or "*" in t
+    ]
+    return names, templates
+
+
+def test_every_summary_metric_is_documented_and_has_one_unit() -> None:
+    """Each summary metric of each example is on its model's page; one name, one unit.
+
+    A metric name two models share (``unmet_mt``, ``binding_arcs``) means the same quantity
+    and carries the same unit everywhere.
+    """
+    units: dict[str, set[str]] = {}
+    missing = []
+    for model, path in CASES:
+        names, templates = _documented(model)
+        for row in example_result(path.stem).summary().itertuples():
+            units.setdefault(row.metric, set()).add(row.unit)
+            if row.metric not in names and not any(t.match(row.metric) for t in templates):
+                missing.append(f"{row.metric} ({path.stem}) not in docs/{model}.md")
+    assert not missing, "\n".join(sorted(set(missing)))
+    several = {m: u for m, u in units.items() if len(u) > 1}
+    assert not several, several

@@ -6,8 +6,10 @@ Each example in examples/*.toml runs once per pytest run through the CLI
 (:func:`check_figure_rules`): a title naming the scenario and the year, every numeric axis
 labelled with a unit in () or [], every date axis labelled, no text under 8 pt, no legend
 entry for something that is not drawn, no legend over the data, no two texts overlapping
-(:mod:`corridor_sim.plotting.layout`). Every PNG the run wrote is opened
-(:func:`check_written_png`): size in bounds, not blank, not nearly one colour.
+(:mod:`corridor_sim.plotting.layout`), and every number written on it (titles, labels,
+legends, annotations; not tick labels) is a value of a table, the summary or the meta of
+the same result, as written (a label never computes a figure of its own). Every PNG the
+run wrote is opened (:func:`check_written_png`): size in bounds, not blank, not nearly one colour.
 """
 
 from __future__ import annotations
@@ -26,7 +28,15 @@ import corridor_sim as cs
 from corridor_sim.cli import _commands
 from corridor_sim.plotting import figures, style
 from corridor_sim.plotting.layout import legend_over_data, text_collisions
-from tests.helpers import EXAMPLE_FILES, check_figure, check_png, example_output
+from tests.helpers import (
+    EXAMPLE_FILES,
+    check_figure,
+    check_png,
+    example_output,
+    figure_numbers,
+    result_numbers,
+    written_as,
+)
 
 #: Saved figures: width (px) within these bounds, height at least MIN_HEIGHT_PX.
 WIDTH_PX, MIN_HEIGHT_PX, MAX_HEIGHT_PX = (600, 2400), 300, 2400
@@ -138,8 +148,11 @@ def test_every_figure_of_the_example(path: Path) -> None:
     drawn = figures(result)
     pngs = sorted(out.glob("*.png"))
     assert [p.name for p in pngs] == sorted(f"{name}.png" for name in drawn)
+    values = result_numbers(result)
     for name, fig in drawn.items():
         check_figure_rules(fig, result, name)
+        for token, text in figure_numbers(fig):
+            assert written_as(token, values), f"{name}: {token!r} in {text!r} is in no table"
     for png in pngs:
         check_written_png(png)
 

@@ -64,6 +64,7 @@ from corridor_sim.engines.commodity.network import CommodityNetwork
 from corridor_sim.engines.commodity.run import solve
 from corridor_sim.engines.commodity.solution import CommoditySolution
 from corridor_sim.engines.commodity.spec import Arc, Node, NodeKind
+from corridor_sim.engines.commodity.tables import horizon_totals
 
 __all__ = [
     "Arc",
@@ -74,6 +75,7 @@ __all__ = [
     "NodeKind",
     "default_unmet_penalty",
     "from_networkx",
+    "horizon_totals",
     "max_flow",
     "network_from_dict",
     "solve",

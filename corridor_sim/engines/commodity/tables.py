@@ -19,13 +19,14 @@ import scipy.sparse as sp
 from corridor_sim.engines.commodity.layout import Inputs, Solved, per_period_matrix
 from corridor_sim.engines.commodity.solution import CommoditySolution
 from corridor_sim.results.result import summary_frame
+from corridor_sim.results.schemas import unit_suffix
 from corridor_sim.results.tolerance import FEASIBILITY_TOL, magnitude, snap
 from corridor_sim.units import PERCENT
 
 if TYPE_CHECKING:
     from corridor_sim.engines.commodity.network import CommodityNetwork
 
-__all__ = ["TOL", "clean", "tables"]
+__all__ = ["TOL", "clean", "horizon_totals", "tables"]
 
 #: Relative tolerance for "flow at capacity" and for cleaning solver noise (HiGHS's
 #: feasibility tolerance, :data:`corridor_sim.results.tolerance.FEASIBILITY_TOL`).
@@ -243,3 +244,62 @@ def _bottlenecks(net: CommodityNetwork, shadow: np.ndarray, binding: np.ndarray)
     ).reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1, dtype=np.int64))
     return frame
+
+
+def horizon_totals(
+    flows: pd.DataFrame, scale: float = 1.0, unit: str | None = None
+) -> pd.DataFrame:
+    """Flow and capacity of every arc summed over the horizon, with its utilisation.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        A commodity ``flows`` table: ``element``, ``source``, ``target``, ``flow_<unit>`` and
+        ``capacity_<unit>`` per period.
+    scale : float, default 1.0
+        Flow units per unit of the totals (1000: kt summed as Mt).
+    unit : str, optional
+        The unit of the totals, for the column names (``"Mt"``: ``flow_mt``); default the
+        flows' unit (then `scale` should be 1).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by arc (``element``): ``source``, ``target``, ``flow_<unit>``,
+        ``capacity_<unit>`` and ``utilisation_pct``, the summed flow over the summed
+        capacity (NaN where the capacity is 0 or unlimited).
+
+    Raises
+    ------
+    KeyError
+        `flows` has no ``flow_<unit>`` column.
+
+    Examples
+    --------
+    >>> from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, solve
+    >>> net = CommodityNetwork(
+    ...     nodes=(Node("a", kind="supply", supply=5.0), Node("b", kind="demand", demand=8.0)),
+    ...     arcs=(Arc("a", "b", capacity=10.0, cost=1.0),),
+    ... )
+    >>> horizon_totals(solve(net).flows, scale=1000.0, unit="kt")
+            source target  flow_kt  capacity_kt  utilisation_pct
+    element
+    a->b         a      b    0.005         0.01             50.0
+    """
+    flow = next((c for c in flows.columns if str(c).startswith("flow_")), None)
+    if flow is None:
+        msg = f"flows table has no flow_<unit> column (columns {list(flows.columns)})"
+        raise KeyError(msg)
+    cap = "capacity_" + flow.removeprefix("flow_")
+    totals = flows.groupby("element", sort=False).agg(
+        source=("source", "first"),
+        target=("target", "first"),
+        **{flow: (flow, "sum"), cap: (cap, "sum")},
+    )
+    totals[[flow, cap]] /= scale
+    ok = np.isfinite(totals[cap]) & (totals[cap] > 0)
+    totals["utilisation_pct"] = np.where(ok, PERCENT * totals[flow] / totals[cap].where(ok), np.nan)
+    if unit is not None:
+        suffix = unit_suffix(unit)
+        totals = totals.rename(columns={flow: f"flow_{suffix}", cap: f"capacity_{suffix}"})
+    return totals

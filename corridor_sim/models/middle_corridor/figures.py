@@ -106,7 +106,6 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
             ax,
             extent=extent,
             hide=_EAST,
-            scale=THOUSAND,
             names=ARC_NAMES,
             title="Middle Corridor: freight over the horizon (line width) and utilisation (colour)",
         )
@@ -114,12 +113,10 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
         for arc in _CROSSINGS:
             if arc in totals.index:
                 row = totals.loc[arc]
-                lines.append(
-                    f"{ARC_NAMES[arc]} {_amount(row['flow_kt'] / THOUSAND, row['utilisation_pct'])}"
-                )
+                lines.append(f"{ARC_NAMES[arc]} {_amount(row['flow_mt'], row['utilisation_pct'])}")
         if "northern_route" in totals.index:
             north = totals.loc["northern_route"]
-            lines.append(f"{ARC_NAMES['northern_route']}: {north['flow_kt'] / THOUSAND:.2f} Mt")
+            lines.append(f"{ARC_NAMES['northern_route']}: {north['flow_mt']:.2f} Mt")
         if "kz_rail" in nodes.index:
             east = min(float(ax.get_xlim()[1]), load_basemap().extent[1])
             lat = float(nodes.loc["kz_rail", "lat"])

@@ -106,7 +106,6 @@ def route_map(result: Result, ax: Axes | None = None) -> Axes:
             via=VIA,
             hide=("world_market", *STORES),
             offsets={"baku_supsa": 0.35},
-            scale=THOUSAND,
             names=ARC_NAMES,
             title="Oil route: crude moved over the horizon (line width) and utilisation (colour)",
         )

@@ -38,7 +38,14 @@ import numpy as np
 import pandas as pd
 
 from corridor_sim.catalogue import value
-from corridor_sim.engines.commodity import Arc, CommodityNetwork, Node, NodeKind, solve
+from corridor_sim.engines.commodity import (
+    Arc,
+    CommodityNetwork,
+    Node,
+    NodeKind,
+    horizon_totals,
+    solve,
+)
 from corridor_sim.errors import ScenarioError, SpecError, UnknownNameError
 from corridor_sim.models.base import ModelEntry, ScenarioLike
 from corridor_sim.models.options import Option, OptionTable
@@ -415,6 +422,16 @@ class Corridor:
         monthly["label"] = monthly["element"].map(self.topology.names)
         return monthly
 
+    def arc_totals(self, flows: pd.DataFrame) -> pd.DataFrame:
+        """Flow, capacity (Mt) and utilisation per arc over the horizon, with its name.
+
+        The figures the route map writes on its arcs (:func:`corridor_sim.plotting.maps.
+        commodity_map` reads this table).
+        """
+        totals = horizon_totals(flows, scale=THOUSAND, unit="Mt").reset_index()
+        totals.insert(3, "label", totals["element"].map(self.topology.names))
+        return totals
+
     def bottleneck(self, table: pd.DataFrame) -> str:
         """Return the top-ranked binding arc of `table` inside the corridor."""
         outside = {a.id for a in self.topology.arcs if a.outside}
@@ -452,6 +469,7 @@ class Corridor:
         sol = solve(net, name=scenario.name or f"{self.name}_{p.year}")
         tables = {k: slice_columns(self.tidy(v), slices) for k, v in sol.tables.items()}
         tables["monthly_flows"] = self.monthly_flows(tables["flows"], slices)
+        tables["arc_totals"] = self.arc_totals(tables["flows"])
         waypoints = [
             (n.id, "waypoint", *self._lonlat(n.id), n.label)
             for n in self.topology.nodes

@@ -9,8 +9,6 @@ from types import SimpleNamespace
 
 import hypothesis.extra.numpy as hnp
 import hypothesis.strategies as st
-import matplotlib.axes
-import matplotlib.text
 import numpy as np
 import pandapower as pp
 import pandas as pd
@@ -37,7 +35,7 @@ from corridor_sim.models.caspian.network import (
 from corridor_sim.models.caspian.params import PARAMS, resolve_year
 from corridor_sim.models.caspian.profiles import profile_columns, scale_to_capacity_factor
 from corridor_sim.results.schemas import validate
-from tests.helpers import ROOT, example_result
+from tests.helpers import ROOT, example_result, figure_numbers, result_numbers, written_as
 from tests.models.caspian.reference import line_rating_mw, solve_reference
 
 WEEK = 24 * 7
@@ -1034,43 +1032,11 @@ def test_validation_by_role(examples):
     assert list(later.columns) == COLUMNS
 
 
-_NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?")
-
-
-def _figure_numbers(fig):
-    """Numbers written on `fig`: titles, labels, legends, annotations (not tick labels)."""
-    ticks = set()
-    for ax in fig.findobj(matplotlib.axes.Axes):  # colour bars and insets included
-        ticks |= {id(t) for t in ax.get_xticklabels() + ax.get_yticklabels()}
-    out = []
-    for text in fig.findobj(matplotlib.text.Text):
-        if id(text) in ticks or not text.get_visible():
-            continue
-        out += [(m.group(0), text.get_text()) for m in _NUMBER.finditer(text.get_text())]
-    return out
-
-
-def _table_numbers(res):
-    """Every number of the result's aggregate tables, its summary and its meta."""
-    aggregates = (
-        "link_statistics", "bottlenecks", "exports_by_destination", "origin_by_source",
-        "capacity_study", "sizing", "validation", "hubs", "links",
-    )  # fmt: skip
-    values = [float(v) for v in res.summary()["value"]]
-    for name in aggregates:
-        if name in res.tables:
-            frame = res.tables[name].select_dtypes("number")
-            values += [float(v) for v in frame.to_numpy().ravel()]
-    values += [float(v) for v in res.meta.values() if isinstance(v, (int, float))]
-    return np.array([v for v in values if np.isfinite(v)])
-
-
-def _matches(token, values):
-    digits = token.replace(",", "")
-    decimals = len(digits.split(".")[1]) if "." in digits else 0
-    target = float(digits)
-    close = values[np.abs(values - target) <= 0.5 * 10.0**-decimals + 1e-9]
-    return any(f"{v:.{decimals}f}" == f"{target:.{decimals}f}" for v in close)
+#: The Caspian result's aggregate tables (its hourly tables would match anything).
+_AGGREGATES = (
+    "link_statistics", "bottlenecks", "exports_by_destination", "origin_by_source",
+    "capacity_study", "sizing", "validation", "hubs", "links",
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["caspian_2032", "caspian_2032_black_sea_outage"])
@@ -1079,10 +1045,10 @@ def test_every_number_on_a_figure_is_in_a_table(examples, name):
     from corridor_sim.models.caspian.figures import figures
 
     res = examples[name]
-    values = _table_numbers(res)
+    values = result_numbers(res, _AGGREGATES)
     for stem, fig in figures(res).items():
-        for token, text in _figure_numbers(fig):
-            assert _matches(token, values), f"{stem}: {token!r} in {text!r}"
+        for token, text in figure_numbers(fig):
+            assert written_as(token, values), f"{stem}: {token!r} in {text!r}"
 
 
 def test_summary_metrics_are_documented_and_agree_across_models(examples):
