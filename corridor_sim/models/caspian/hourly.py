@@ -95,6 +95,15 @@ def _names(net: pp.pandapowerNet) -> dict[str, dict[int, str]]:
     }
 
 
+def _labels(types: pd.Series, elements: pd.Series, name: dict[str, dict[int, str]]) -> np.ndarray:
+    """Name of each (element type, element) row, looked up once per distinct element."""
+    kinds, kind = np.unique(types.to_numpy(dtype=str), return_inverse=True)
+    el = elements.to_numpy(dtype=np.int64)
+    pairs, inverse = np.unique(np.stack([kind.ravel(), el]), axis=1, return_inverse=True)
+    names = np.array([name[str(kinds[k])][int(e)] for k, e in pairs.T], dtype=object)
+    return names[np.asarray(inverse).ravel()]
+
+
 def to_hourly(
     net: pp.pandapowerNet,
     res: DispatchResult,
@@ -107,13 +116,13 @@ def to_hourly(
     idx = load_mw.index
     name = _names(net)
     gen = res.generation[res.generation["element_type"].isin(["gen", "sgen"])]
-    labels = [name[t][e] for t, e in zip(gen["element_type"], gen["element"], strict=True)]
-    labels = [_MARKET if n.startswith(f"{_MARKET}@") else n for n in labels]
+    labels = _labels(gen["element_type"], gen["element"], name)
+    labels = np.where(pd.Series(labels).str.startswith(f"{_MARKET}@"), _MARKET, labels)
     generation = gen.assign(name=labels).pivot_table(
         index="hour", columns="name", values="p_mw", aggfunc="sum"
     )
     fl = res.flows
-    link = [name[t][e] for t, e in zip(fl["branch_type"], fl["element"], strict=True)]
+    link = _labels(fl["branch_type"], fl["element"], name)
     flow = fl.assign(link=link).pivot(index="hour", columns="link", values="p_mw")
     dcl = fl.assign(link=link)[fl["branch_type"] == "dcline"]
     loss = dcl.pivot(index="hour", columns="link", values="loss_mw")
