@@ -96,12 +96,14 @@ def _names(net: pp.pandapowerNet) -> dict[str, dict[int, str]]:
 
 
 def _labels(types: pd.Series, elements: pd.Series, name: dict[str, dict[int, str]]) -> np.ndarray:
-    """Name of each (element type, element) row, looked up once per distinct element."""
-    kinds, kind = np.unique(types.to_numpy(dtype=str), return_inverse=True)
-    el = elements.to_numpy(dtype=np.int64)
-    pairs, inverse = np.unique(np.stack([kind.ravel(), el]), axis=1, return_inverse=True)
-    names = np.array([name[str(kinds[k])][int(e)] for k, e in pairs.T], dtype=object)
-    return names[np.asarray(inverse).ravel()]
+    """Name of each (element type, element) row: one hashed lookup per element type."""
+    kinds = types.to_numpy()
+    el = elements.to_numpy()
+    out = np.empty(len(kinds), dtype=object)
+    for kind in pd.unique(kinds):
+        mask = kinds == kind
+        out[mask] = pd.Series(el[mask]).map(name[str(kind)]).to_numpy()
+    return out
 
 
 def to_hourly(
@@ -116,8 +118,11 @@ def to_hourly(
     idx = load_mw.index
     name = _names(net)
     gen = res.generation[res.generation["element_type"].isin(["gen", "sgen"])]
-    labels = _labels(gen["element_type"], gen["element"], name)
-    labels = np.where(pd.Series(labels).str.startswith(f"{_MARKET}@"), _MARKET, labels)
+    market = {  # every market unit counts as the market
+        t: {e: _MARKET if n.startswith(f"{_MARKET}@") else n for e, n in name[t].items()}
+        for t in ("gen", "sgen")
+    }
+    labels = _labels(gen["element_type"], gen["element"], market)
     generation = gen.assign(name=labels).pivot_table(
         index="hour", columns="name", values="p_mw", aggfunc="sum"
     )
