@@ -180,8 +180,7 @@ class HighsLP:
         lp.a_matrix_.value_ = csc.data
         self.options = dict(options or {})
         self.n_col, self.n_row = lp.num_col_, lp.num_row_
-        self._cols = np.arange(self.n_col, dtype=np.int32)
-        self._rows = np.arange(self.n_row, dtype=np.int32)
+        self._cost = np.asarray(c, dtype=float)
         self._bounds: list[np.ndarray] = [
             np.asarray(col_lo, float), np.asarray(col_hi, float),
             np.asarray(row_lo, float), np.asarray(row_hi, float),
@@ -200,19 +199,30 @@ class HighsLP:
         row_lo: np.ndarray | None = None,
         row_hi: np.ndarray | None = None,
     ) -> None:
-        """Change costs and bounds (arrays of the full length; None: keep)."""
+        """Change costs and bounds (arrays of the full length; None: keep).
+
+        Only the entries that differ from the current ones are passed to HiGHS.
+        """
         h = self._highs
         if c is not None:
-            h.changeColsCost(self.n_col, self._cols, np.asarray(c, dtype=float))
+            c = np.asarray(c, dtype=float)
+            at = np.flatnonzero(c != self._cost).astype(np.int32)  # only what changed
+            if at.size:
+                h.changeColsCost(at.size, at, c[at])
+            self._cost = c
         if col_lo is not None or col_hi is not None:
             lo = self._bounds[0] if col_lo is None else np.asarray(col_lo, dtype=float)
             hi = self._bounds[1] if col_hi is None else np.asarray(col_hi, dtype=float)
-            h.changeColsBounds(self.n_col, self._cols, lo, hi)
+            at = np.flatnonzero((lo != self._bounds[0]) | (hi != self._bounds[1])).astype(np.int32)
+            if at.size:
+                h.changeColsBounds(at.size, at, lo[at], hi[at])
             self._bounds[0:2] = [lo, hi]
         if row_lo is not None or row_hi is not None:
             lo = self._bounds[2] if row_lo is None else np.asarray(row_lo, dtype=float)
             hi = self._bounds[3] if row_hi is None else np.asarray(row_hi, dtype=float)
-            h.changeRowsBounds(self.n_row, self._rows, lo, hi)
+            at = np.flatnonzero((lo != self._bounds[2]) | (hi != self._bounds[3])).astype(np.int32)
+            if at.size:
+                h.changeRowsBounds(at.size, at, lo[at], hi[at])
             self._bounds[2:4] = [lo, hi]
 
     def clear_basis(self) -> None:

@@ -152,7 +152,11 @@ def solve_block(
     if chain is None:
         highs = HighsLP(*args, options=options)
     else:
-        key = structure_key(lp.a, options)
+        memo = ("structure_key", id(lp.a), repr(sorted((options or {}).items())))
+        key = data._cache.get(memo)
+        if key is None or data._cache.get(("structure_matrix", memo)) is not lp.a:
+            key = structure_key(lp.a, options)
+            data._cache[memo], data._cache[("structure_matrix", memo)] = key, lp.a
         highs, _ = PROCESS_LP_CACHE.get(*args, options=options, key=key)
         if not (warm_start and key in chain):
             highs.clear_basis()
