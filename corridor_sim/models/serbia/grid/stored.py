@@ -34,6 +34,7 @@ __all__ = [
     "polyline_km",
     "read_tables",
     "split_polyline",
+    "tie_km_in_serbia",
 ]
 
 #: Neighbours represented as equivalents (Kosovo, ``XK``, keeps its grid from the extract).
@@ -116,6 +117,22 @@ def read_tables() -> ExtractTables:
         changes=_csv("changes.csv"),
         generator_changes=_csv("generator_changes.csv"),
     )
+
+
+@functools.cache
+def tie_km_in_serbia() -> dict[str, float]:
+    """Length inside Serbia of each tie line, km (``tie_border.csv``, per circuit).
+
+    Made by ``tools/serbia_tie_border.py``: each route cut at the Natural Earth 1:50m land
+    borders. Keys are line ids (``line_14671``) or change ids.
+
+    Examples
+    --------
+    >>> tie_km_in_serbia()["line_14671"]  # Pančevo 2 – Reșița, on the map's route
+    56.3
+    """
+    t = _csv("tie_border.csv")
+    return dict(zip(t["line_id"], t["km_in_serbia"].astype(float), strict=True))
 
 
 def bus_key(bus_id: str) -> str:

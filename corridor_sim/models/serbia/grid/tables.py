@@ -37,6 +37,7 @@ from corridor_sim.models.serbia.grid.stored import (
     bus_key,
     generator_kind,
     load_shares,
+    polyline_km,
     read_tables,
     split_polyline,
 )
@@ -74,7 +75,13 @@ def _name(bus_id: str, names: dict[str, str]) -> str:
 
 
 def _in_service(year: int, row: Any, planned: bool, draw: Mapping[str, float] | None) -> bool:
-    """Whether a change (a row of changes.csv) is in the grid of `year`."""
+    """Whether a change (a row of changes.csv) is in the grid of `year`.
+
+    A row without ``year_fact`` is an element that was in service before the extract
+    (March 2022) but is missing from it: it is in every year's grid.
+    """
+    if not row.year_fact:
+        return planned or row.status == "built"
     return year >= cv(row.year_fact, "year", draw) and (planned or row.status == "built")
 
 
@@ -171,19 +178,22 @@ def _lines(
             | {"border": _border(a, z)}
         )
     internal = cv("serbia.neighbour.internal_km", "km", draw)
-    for c in t.changes[t.changes["kind"] == "line"].itertuples(index=False):
-        if not _in_service(year, c, planned, draw):
-            continue
-        a = buses[bus_key(c.bus0) if c.bus0.isdigit() else c.bus0]
+    changes = t.changes[[_in_service(year, c, planned, draw) for c in t.changes.itertuples()]]
+    removed = {f"line_{c.bus0}" for c in changes[changes["kind"] == "remove"].itertuples()}
+    rows = [r for r in rows if r["id"] not in removed]
+    for c in changes[changes["kind"] == "loop_in"].itertuples(index=False):
+        rows = _loop_in(rows, c, buses, draw)
+    for c in changes[changes["kind"] == "line"].itertuples(index=False):
+        a = buses[_change_bus(c.bus0)]
         to_hub = c.bus1.startswith("hub:")
-        z = buses[
-            f"hub_{c.bus1[4:]}" if to_hub else (bus_key(c.bus1) if c.bus1.isdigit() else c.bus1)
-        ]
+        z = buses[f"hub_{c.bus1[4:]}" if to_hub else _change_bus(c.bus1)]
         km = cv(c.length_fact, "km", draw) + (internal if to_hub else 0.0)
         circuits = int(cv(c.circuits_fact, "circuits", draw)) if c.circuits_fact else 1
         name = f"{a['name']} – {z['name']} {int(a['vn_kv'])} kV"
-        geometry = [(a["lon"], a["lat"]), (z["lon"], z["lat"])]
-        kind = "tie" if to_hub else "rs"
+        geometry = (
+            _route(c.geometry) if c.geometry else [(a["lon"], a["lat"]), (z["lon"], z["lat"])]
+        )
+        kind = "tie" if to_hub else _line_kind(a["country"], z["country"])
         rows.append(
             line_row(
                 c.change_id,
@@ -203,6 +213,79 @@ def _lines(
     return rows
 
 
+def _change_bus(ref: str) -> str:
+    """Key of a bus a change names: an extract bus id (``"2172"``) or a change's bus id."""
+    return bus_key(ref) if ref.isdigit() else ref
+
+
+def _loop_in(
+    rows: list[dict], c: Any, buses: dict[str, dict], draw: Mapping[str, float] | None
+) -> list[dict]:
+    """Loop extract line ``c.bus0`` into station ``c.bus1`` (an in/out connection).
+
+    The line's route is cut at its point nearest the station; each half runs on to the
+    station over ``c.length_fact`` km of new line (the loop-in route), so the two new lines
+    are the route's halves plus that length. Ids: ``<change_id>_a`` (from the line's first
+    end) and ``<change_id>_b``.
+    """
+    lid = f"line_{c.bus0}"
+    row = next(r for r in rows if r["id"] == lid)
+    st = buses[_change_bus(c.bus1)]
+    geo = row["geometry"]
+    if np.hypot(geo[0][0] - buses[row["from"]]["lon"], geo[0][1] - buses[row["from"]]["lat"]) > (
+        np.hypot(geo[-1][0] - buses[row["from"]]["lon"], geo[-1][1] - buses[row["from"]]["lat"])
+    ):
+        geo = geo[::-1]
+    cum = polyline_km(geo)
+    frac = _nearest_fraction(geo, cum, (st["lon"], st["lat"]))
+    first, second, _ = split_polyline(geo, frac)
+    loop_km = cv(c.length_fact, "km", draw)
+    total = row["length_km"]
+    out = [r for r in rows if r["id"] != lid]
+    kv = int(row["vn_kv"])
+    for suffix, a, z, part, km in (
+        ("a", row["from"], st["key"], [*first, (st["lon"], st["lat"])], frac * total + loop_km),
+        (
+            "b",
+            st["key"],
+            row["to"],
+            [(st["lon"], st["lat"]), *second],
+            (1 - frac) * total + loop_km,
+        ),
+    ):
+        out.append(
+            {
+                **row,
+                "id": f"{c.change_id}_{suffix}",
+                "from": a,
+                "to": z,
+                "length_km": km,
+                "geometry": part,
+                "name": f"{buses[a]['name']} – {buses[z]['name']} {kv} kV",
+                "source": c.change_id,
+            }
+        )
+    return out
+
+
+def _nearest_fraction(
+    geo: list[tuple[float, float]], cum: np.ndarray, point: tuple[float, float]
+) -> float:
+    """Fraction of the route's length at its point nearest `point` (equirectangular)."""
+    pts = np.asarray(geo, dtype=float)
+    scale = np.array([np.cos(np.deg2rad(pts[:, 1].mean())), 1.0])
+    p = np.asarray(point) * scale
+    best, at = np.inf, 0.0
+    for i in range(len(pts) - 1):
+        a, b = pts[i] * scale, pts[i + 1] * scale
+        d = b - a
+        t = float(np.clip(np.dot(p - a, d) / max(np.dot(d, d), 1e-18), 0.0, 1.0))
+        dist = float(np.hypot(*(a + t * d - p)))
+        if dist < best:
+            best, at = dist, cum[i] + t * (cum[i + 1] - cum[i])
+    return at / cum[-1] if cum[-1] > 0 else 0.5
+
+
 def _trafos(
     year: int, buses: dict[str, dict], planned: bool, draw: Mapping[str, float] | None
 ) -> list[dict]:
@@ -220,7 +303,7 @@ def _trafos(
             pairs.append((c.change_id, c.bus0, c.bus1, c.change_id))
     rows = []
     for tid, b0, b1, source in pairs:
-        ends = [buses[bus_key(b) if b.isdigit() else b] for b in (b0, b1)]
+        ends = [buses[_change_bus(b)] for b in (b0, b1)]
         hv, lv = sorted(ends, key=lambda b: -b["vn_kv"])
         rows.append(
             {
