@@ -341,7 +341,8 @@ def _add_npv(
     """System and merchant NPVs of each link at its optimal rating (columns added in place).
 
     System: the operating cost saved per year against a dispatch with the link at its lower
-    bound (the others at their optimum). Merchant: the congestion rent (shadow price of the
+    bound (the others at their optimum; only its cost is read, so its blocks are
+    warm-started). Merchant: the congestion rent (shadow price of the
     link's limit x its rating) at the optimum. Both net of fixed O&M, discounted over the
     link's life at ``discount_rate_pct``, less the investment in the added MW.
     """
@@ -355,7 +356,9 @@ def _add_npv(
     benefit, rent = [], []
     for k in EXPANDABLE:
         without = _subset(_with_ratings(data, index, {**rating, k: low[k]}), hours)
-        saved = (_operating_eur(_solve(without, voll, None), without) - operating) / share
+        # only the optimal cost is read: blocks warm-started from each other reach it faster
+        cost = _operating_eur(_solve(without, voll, None, warm_start=True), without)
+        saved = (cost - operating) / share
         benefit.append(saved / MEGA)
         rent.append(float((mu[k] * h.limit_mw[k]).sum()) / share / MEGA)
     table["benefit_meur_per_yr"] = benefit
