@@ -11,6 +11,7 @@ Messages name the field, the offending value and the expected form.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "SpecError",
     "UnitError",
     "UnknownNameError",
+    "finite_float",
     "is_number",
     "suggest",
 ]
@@ -105,6 +107,57 @@ def is_number(x: object) -> bool:
     import numpy as np
 
     return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
+
+
+def finite_float(
+    raw: object,
+    where: str,
+    *,
+    expected: str = "a finite number",
+    error: type[CorridorSimError] = SpecError,
+) -> float:
+    """Return `raw` as a finite float, else raise ``"<where>: expected <expected>"``.
+
+    The one conversion of a user's text or number to a finite value (``"1.5"``, ``2``).
+
+    Parameters
+    ----------
+    raw : object
+        The value given (a number or text).
+    where : str
+        What was given, as the message starts: ``"threshold 'unmet_mt>x'"``.
+    expected : str, default "a finite number"
+        The expected form, e.g. ``"a finite number in Mt"``.
+    error : exception class, default SpecError
+        The :class:`CorridorSimError` subclass raised.
+
+    Returns
+    -------
+    float
+        The value as a finite float.
+
+    Raises
+    ------
+    CorridorSimError
+        Of class `error`, when `raw` is not a number or is infinite or NaN.
+
+    Examples
+    --------
+    >>> finite_float("1.5", "x")
+    1.5
+    >>> finite_float("inf", "x = 'inf'")
+    Traceback (most recent call last):
+    ...
+    corridor_sim.errors.SpecError: x = 'inf': expected a finite number
+    """
+    msg = f"{where}: expected {expected}"
+    try:
+        number = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as err:
+        raise error(msg) from err
+    if not math.isfinite(number):
+        raise error(msg)
+    return number
 
 
 def suggest(name: str, candidates: Iterable[str], *, n: int = 3) -> str:

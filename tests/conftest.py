@@ -25,6 +25,15 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A two-node commodity scenario file (:data:`tests.helpers.TINY_SCENARIO`), alone in its
+    own folder (not in the test's ``tmp_path``)."""
+    from tests.helpers import tiny_scenario
+
+    return tiny_scenario(tmp_path_factory.mktemp("tiny"))
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield

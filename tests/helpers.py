@@ -83,6 +83,47 @@ def example_result(stem: str) -> cs.Result:
     return cs.Result.load(example_output(stem))
 
 
+#: A two-node commodity scenario for tests of the command line's mechanics (flags, exit
+#: codes, files written, messages): not an example, so those tests run no example again.
+TINY_SCENARIO = """\
+model = "commodity"
+year = 2025
+name = "tiny"
+resolution = "month"
+
+[sweep]
+"pipe.capacity" = [10.0, 20.0, 30.0, 40.0]
+
+[network]
+unit = "kt"
+periods = ["2025-01", "2025-02"]
+
+[[network.nodes]]
+id = "field"
+kind = "supply"
+supply = 50.0
+
+[[network.nodes]]
+id = "market"
+kind = "demand"
+demand = 40.0
+
+[[network.arcs]]
+id = "pipe"
+source = "field"
+target = "market"
+capacity = 30.0
+cost = 1.0
+"""
+
+
+def tiny_scenario(folder: Path) -> Path:
+    """Write :data:`TINY_SCENARIO` to ``folder/tiny.toml`` and return the path."""
+    path = Path(folder) / "tiny.toml"
+    path.write_text(TINY_SCENARIO, encoding="utf-8")
+    return path
+
+
 # -- checks on figures ----------------------------------------------------------------
 def check_png(path: str | Path) -> dict[str, float]:
     """Assert `path` is a readable figure: size in bounds, resolution, not blank.

@@ -12,7 +12,6 @@ import contextlib
 import contextvars
 import dataclasses
 import functools
-import math
 from collections.abc import Iterable, Iterator, Mapping
 
 import pandas as pd
@@ -24,7 +23,14 @@ from corridor_sim.catalogue._files import (
     data_files,
     read_tables,
 )
-from corridor_sim.errors import FactError, SpecError, UnitError, UnknownNameError, suggest
+from corridor_sim.errors import (
+    FactError,
+    SpecError,
+    UnitError,
+    UnknownNameError,
+    finite_float,
+    suggest,
+)
 
 __all__ = [
     "fact",
@@ -112,15 +118,12 @@ def overriding(values: Mapping[str, float]) -> Iterator[dict[str, float]]:
                 "it has no value to replace"
             )
             raise FactError(msg)
-        try:
-            number = float(raw)
-        except (TypeError, ValueError) as err:
-            msg = f"overriding: {fid} = {raw!r}: expected a number in {index[fid].unit}"
-            raise FactError(msg) from err
-        if not math.isfinite(number):
-            msg = f"overriding: {fid} = {raw!r}: expected a finite number in {index[fid].unit}"
-            raise FactError(msg)
-        checked[fid] = number
+        checked[fid] = finite_float(
+            raw,
+            f"overriding: {fid} = {raw!r}",
+            expected=f"a finite number in {index[fid].unit}",
+            error=FactError,
+        )
     outer = _OVERRIDES.get() or {}
     token = _OVERRIDES.set({**outer, **checked})
     try:

@@ -239,10 +239,33 @@ class ModelEntry:
     def parameter_provenance(self, year: int, **overrides: Any) -> pd.DataFrame:
         """Every parameter of the `year` model with its value, unit and catalogue id(s).
 
+        A model package exposes this as its ``provenance(year, **overrides)``.
+
+        Parameters
+        ----------
+        year : int
+            Model year.
+        **overrides
+            Parameter values replacing the defaults (marked ``"override"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`~corridor_sim.models.params.PROVENANCE_COLUMNS`: one row per
+            parameter and catalogue id (:meth:`ParamTable.provenance
+            <corridor_sim.models.params.ParamTable.provenance>`).
+
         Raises
         ------
         SpecError
             A model without declared parameters (``params`` is None), or a bad override.
+
+        Examples
+        --------
+        >>> from corridor_sim.models import serbia
+        >>> table = serbia.provenance(2029)
+        >>> table.query("parameter == 'efficiency'")["source_id"].tolist()
+        ['serbia.plant.efficiency']
         """
         if self.params is None:
             msg = f"model {self.name!r} declares no parameters; expected a ParamTable"

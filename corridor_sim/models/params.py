@@ -312,11 +312,16 @@ class ParamTable:
         One row per parameter; names are unique.
     relations : sequence of Relation, optional
         Rules between two parameters, checked on every resolve.
+    year_check : callable, optional
+        ``year_check(year) -> int``: the model's accepted years (e.g. from its earliest data
+        year on), run before :meth:`resolve`, :meth:`parameters` and :meth:`provenance`;
+        raises :class:`~corridor_sim.errors.SpecError` naming the year and the range.
     """
 
     model: str
     params: Sequence[Param]
     relations: Sequence[Relation] = ()
+    year_check: Callable[[object], int] | None = None
     _by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -380,6 +385,10 @@ class ParamTable:
         """Every parameter's default for `year`."""
         return {p.name: p.default(year) for p in self.params}
 
+    def _year(self, year: Any) -> int:
+        """`year` checked by `year_check` (unchecked when the table has none)."""
+        return year if self.year_check is None else self.year_check(year)
+
     def resolve(self, year: int, overrides: Mapping[str, Any] | None = None) -> ParamValues:
         """Values for `year` with `overrides` applied, every override checked.
 
@@ -388,9 +397,10 @@ class ParamTable:
         UnknownNameError
             An override that is not a parameter.
         SpecError
-            An override of the wrong type or out of bounds, or values that break one of the
-            table's relations (naming both parameters).
+            A year `year_check` refuses, an override of the wrong type or out of bounds, or
+            values that break one of the table's relations (naming both parameters).
         """
+        year = self._year(year)
         overrides = dict(overrides or {})
         checked = {k: self.check(k, v) for k, v in overrides.items()}
         values = {
@@ -403,7 +413,37 @@ class ParamTable:
         return ParamValues(self, year, values, overridden=tuple(checked))
 
     def parameters(self, year: int) -> dict[str, Parameter]:
-        """Return the parameters of `year` as :class:`Parameter` rows (default and sources)."""
+        """Return the overrides a model accepts in `year`, with defaults, units and sources.
+
+        A model package exposes this as its ``parameters(year)`` (through
+        :attr:`ModelEntry.parameters <corridor_sim.models.ModelEntry>`).
+
+        Parameters
+        ----------
+        year : int
+            Model year (checked by `year_check` when the table has one).
+
+        Returns
+        -------
+        dict of str to Parameter
+            Name -> :class:`Parameter` (default for `year`, unit, bounds, and the catalogue
+            ids the default reads, ``"modelling choice"`` for a fixed value).
+
+        Raises
+        ------
+        SpecError
+            A year `year_check` refuses.
+
+        Examples
+        --------
+        >>> from corridor_sim.models import caspian
+        >>> p = caspian.parameters(2032)
+        >>> p["black_sea_cable_mw"].default, p["az_green_mw"].default, p["az_gas_export_mw"].default
+        (1300.0, 9230.0, 2000.0)
+        >>> caspian.parameters(2026)["black_sea_cable_mw"].default
+        0.0
+        """
+        year = self._year(year)
         out = {}
         for p in self.params:
             with recording() as ids:
@@ -442,7 +482,20 @@ class ParamTable:
         -------
         pandas.DataFrame
             Columns :data:`PROVENANCE_COLUMNS`: one row per parameter and source id.
+
+        Raises
+        ------
+        SpecError
+            A year `year_check` refuses, or a bad override.
+
+        Examples
+        --------
+        >>> from corridor_sim.models import serbia
+        >>> table = serbia.PARAMS.provenance(2029)
+        >>> table.query("parameter == 'efficiency'")["source_id"].tolist()
+        ['serbia.plant.efficiency']
         """
+        year = self._year(year)
         overrides = dict(overrides or {})
         values = self.resolve(year, overrides)
         rows: list[tuple[str, Any, str, str, str]] = []

@@ -27,12 +27,12 @@ False
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from corridor_sim.plotting.style import FONT_MIN_PT, FONT_PT, figure_of
+from corridor_sim.plotting.style import CATEGORICAL, FONT_MIN_PT, FONT_PT, figure_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from matplotlib.text import Annotation, Text
     from matplotlib.transforms import Bbox
 
-__all__ = ["place_labels", "placed_labels", "register_background", "stage_curve"]
+__all__ = ["place_labels", "placed_labels", "register_background", "stage_curve", "stage_curves"]
 
 #: Directions tried, in order of preference (cartographic: upper right first).
 _DIRECTIONS = ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
@@ -337,3 +337,70 @@ def stage_curve(
     if log:
         px, py = 10**px, 10**py
     return list(zip(px.tolist(), py.tolist(), strict=True))
+
+
+#: A knee of a relief stage: where to mark it (offered, delivered) and its label.
+Knee = tuple[tuple[float, float], str]
+
+
+def stage_curves(
+    ax: Axes,
+    sweep: pd.DataFrame,
+    *,
+    label: Callable[[int, pd.DataFrame], str],
+    knee: Callable[[int, pd.DataFrame], Knee | None],
+    log: bool = False,
+    n: int = 8,
+) -> tuple[list[tuple[float, float]], list[str], list[tuple[float, float]]]:
+    """Draw every relief stage of a capacity study, its knee marked with a triangle.
+
+    Parameters
+    ----------
+    ax : Axes
+        Where to draw.
+    sweep : DataFrame
+        A ``sweep`` table (``stage``, ``offered_mt_per_yr``, ``delivered_mt``).
+    label : callable
+        ``label(stage, part)``: the legend label of a stage (`part`: its rows, sorted).
+    knee : callable
+        ``knee(stage, part)``: ``((offered, delivered), text)`` of the stage's knee, or None.
+    log : bool, default False
+        Whether the axes are (or will be) logarithmic (see :func:`stage_curve`).
+    n : int, default 8
+        Points per segment of each curve.
+
+    Returns
+    -------
+    points, texts, along : lists
+        The knees, their labels, and points along the curves: the arguments of
+        :func:`place_labels` (``avoid_points=along``).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> fig, ax = plt.subplots()
+    >>> sweep = pd.DataFrame({"stage": [0, 0, 0], "offered_mt_per_yr": [1.0, 2.0, 4.0],
+    ...                       "delivered_mt": [1.0, 2.0, 2.5]})
+    >>> points, texts, along = stage_curves(
+    ...     ax, sweep, label=lambda s, p: f"stage {s}", knee=lambda s, p: ((2.0, 2.0), "pipe"))
+    >>> points, texts
+    ([(2.0, 2.0)], ['pipe'])
+    >>> plt.close(fig)
+    """
+    points: list[tuple[float, float]] = []
+    texts: list[str] = []
+    along: list[tuple[float, float]] = []
+    for k, (stage, rows) in enumerate(sweep.groupby("stage")):
+        part = rows.sort_values("offered_mt_per_yr")
+        colour = CATEGORICAL[k % len(CATEGORICAL)]
+        name = label(int(stage), part)
+        along += stage_curve(ax, part, colour=colour, label=name, log=log, n=n)
+        found = knee(int(stage), part)
+        if found is None:
+            continue
+        (x, y), text = found
+        ax.plot([x], [y], "v", color=colour, mec="black", ms=8)
+        points.append((x, y))
+        texts.append(text)
+    return points, texts, along

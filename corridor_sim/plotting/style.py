@@ -55,6 +55,7 @@ __all__ = [
     "TITLE_LINE_CHARS",
     "UTILISATION_CMAP",
     "FigureStyleWarning",
+    "axes_or_new",
     "cmap",
     "figure_of",
     "figure_title",
@@ -174,6 +175,38 @@ def scenario_label(result: Result) -> str:
     if name:
         return f"scenario {name} ({what})" if what else f"scenario {name}"
     return what.replace(", ", " ")
+
+
+def axes_or_new(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    """Return `ax`, or the axes of a new figure of `size` inches (constrained layout).
+
+    Every figure function takes ``ax=None`` and draws into a new figure when it is missing.
+
+    Parameters
+    ----------
+    ax : Axes or None
+        Where the caller wants the drawing.
+    size : (float, float)
+        Width and height (inches) of the new figure.
+
+    Returns
+    -------
+    Axes
+        `ax` itself, or the new axes.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = axes_or_new(None, (4.0, 3.0))
+    >>> ax.figure.get_size_inches().tolist(), axes_or_new(ax, (9.0, 9.0)) is ax
+    ([4.0, 3.0], True)
+    >>> plt.close(ax.figure)
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
 
 
 def figure_of(ax: Axes) -> Figure:

@@ -19,7 +19,8 @@ import importlib.metadata
 import logging
 import math
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,67 @@ def _kept(done: Mapping[int, Mapping[str, Any]], names: Sequence[str]) -> dict[s
     return out
 
 
+@dataclass(frozen=True)
+class _Execution:
+    """How a study runs: executor, worker processes, progress bar, checkpoint folder."""
+
+    executor: str
+    max_workers: int | None
+    progress: bool
+    checkpoint: str | Path | None
+
+    def execute(
+        self,
+        payloads: Payloads,
+        records: dict[int, dict[str, Any]],
+        ckpt: Checkpoint | None,
+        result: Callable[[dict[int, dict[str, Any]]], StudyResult],
+        *,
+        desc: str,
+        unit: str,
+    ) -> StudyResult:
+        """Run the `payloads` not in `records` yet, then return `result` of all of them."""
+        execute(
+            payloads,
+            records,
+            checkpoint=ckpt,
+            executor=self.executor,
+            max_workers=self.max_workers,
+            progress=self.progress,
+            desc=desc,
+            unit=unit,
+            partial=result,
+        )
+        return result({k: r for k, r in records.items() if k < len(payloads)})
+
+
+def _meta(
+    what: str,
+    scn: Scenario,
+    runs: int,
+    how: _Execution,
+    dropped: dict[str, Any],
+    thresholds: Iterable[Any] | None,
+    *,
+    seed: int | None = None,
+) -> dict[str, Any]:
+    """Return the ``meta`` of a study of `scn` (`what`: "sweep", "Monte Carlo") of `runs` runs."""
+    label = scn.name or scn.model
+    return {
+        "title": f"{what} of {label}",
+        "scenario": label,
+        "model": scn.model,
+        "year": int(scn.year),
+        **({} if seed is None else {"seed": seed}),
+        "runs": runs,
+        "executor": how.executor,
+        "checkpoint": None if how.checkpoint is None else str(how.checkpoint),
+        "store": _store_of(how.checkpoint),
+        "dropped_options": dropped,
+        "thresholds": _thresholds(thresholds),
+    }
+
+
 def sweep(
     scenario: Scenario | str | Path,
     grid: Mapping[str, Sequence[Any]] | None = None,
@@ -244,35 +306,16 @@ def sweep(
             "values": [", ".join(map(str, values[k])) for k in names],
         }
     )
-    meta = {
-        "title": f"sweep of {scn.name or scn.model}",
-        "scenario": scn.name or scn.model,
-        "model": scn.model,
-        "year": int(scn.year),
-        "runs": len(payloads),
-        "executor": executor,
-        "checkpoint": None if checkpoint is None else str(checkpoint),
-        "store": store,
-        "dropped_options": dropped,
-        "thresholds": _thresholds(thresholds),
-    }
+    how = _Execution(executor, max_workers, progress, checkpoint)
+    meta = _meta("sweep", scn, len(payloads), how, dropped, thresholds)
 
     def result(done: dict[int, dict[str, Any]]) -> StudyResult:
         tables = {**build_tables("sweep", done, names), "inputs": inputs}
         return StudyResult("sweep", tables, meta, kept=_kept(done, kept))
 
-    execute(
-        payloads,
-        records,
-        checkpoint=ckpt,
-        executor=executor,
-        max_workers=max_workers,
-        progress=progress,
-        desc=f"sweep {scn.name or scn.model}",
-        unit="run",
-        partial=result,
+    return how.execute(
+        payloads, records, ckpt, result, desc=f"sweep {meta['scenario']}", unit="run"
     )
-    return result(records)
 
 
 def _probe(
@@ -457,20 +500,9 @@ def monte_carlo(
     table_inputs = pd.DataFrame([i.describe() for i in inputs], columns=_INPUT_COLUMNS)
     summary = base.get("summary") or {}
     base_table = pd.DataFrame(summary, columns=["metric", "value", "unit", "element"])
-    meta = {
-        "title": f"Monte Carlo of {scn.name or scn.model}",
-        "scenario": scn.name or scn.model,
-        "model": scn.model,
-        "year": int(scn.year),
-        "seed": int(scn.seed),
-        "runs": n,
-        "executor": executor,
-        "checkpoint": None if checkpoint is None else str(checkpoint),
-        "store": store,
-        "dropped_options": dropped,
-        "thresholds": _thresholds(thresholds),
-        "base_bottleneck": base.get("bottleneck", ""),
-    }
+    how = _Execution(executor, max_workers, progress, checkpoint)
+    meta = _meta("Monte Carlo", scn, n, how, dropped, thresholds, seed=int(scn.seed))
+    meta["base_bottleneck"] = base.get("bottleneck", "")
 
     def result(done: dict[int, dict[str, Any]]) -> StudyResult:
         tables = build_tables("monte_carlo", done, names)
@@ -481,18 +513,8 @@ def monte_carlo(
             kept=_kept(done, kept),
         )
 
-    execute(
-        payloads,
-        records,
-        checkpoint=ckpt,
-        executor=executor,
-        max_workers=max_workers,
-        progress=progress,
-        desc=f"monte carlo {scn.name or scn.model}",
-        unit="draw",
-        partial=result,
-    )
-    return result({k: r for k, r in records.items() if k < n})
+    desc = f"monte carlo {meta['scenario']}"
+    return how.execute(payloads, records, ckpt, result, desc=desc, unit="draw")
 
 
 _INPUT_COLUMNS = [

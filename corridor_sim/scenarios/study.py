@@ -23,7 +23,6 @@ sensitivity ranking and the count of failed runs.
 from __future__ import annotations
 
 import json
-import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -34,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor_sim.errors import ScenarioError, UnknownNameError, suggest
+from corridor_sim.errors import ScenarioError, UnknownNameError, finite_float, suggest
 from corridor_sim.results.numbers import format_number
 from corridor_sim.results.tolerance import varies
 from corridor_sim.scenarios._display import study_html, study_repr, summary_html, summary_repr
@@ -91,14 +90,7 @@ def parse_threshold(spec: str | Threshold | Sequence[Any]) -> Threshold:
     if op not in _OPS:
         msg = f"threshold {spec!r}: operator {op!r} is not one of {', '.join(_OPS)}"
         raise ScenarioError(msg)
-    try:
-        value = float(number)
-    except (TypeError, ValueError) as err:
-        msg = f"threshold {spec!r}: {number!r} is not a number"
-        raise ScenarioError(msg) from err
-    if not math.isfinite(value):
-        msg = f"threshold {spec!r}: expected a finite number"
-        raise ScenarioError(msg)
+    value = finite_float(number, f"threshold {spec!r}: value {number!r}", error=ScenarioError)
     return Threshold(str(metric), str(op), value)
 
 

@@ -16,9 +16,9 @@ def test_facts_table_and_csv(capsys):
     assert csv.splitlines()[0].startswith("id,subject,value,unit,year,status")
 
 
-def test_run_writes_tables_and_prints_summary(tmp_path, capsys, root):
+def test_run_writes_tables_and_prints_summary(tmp_path, capsys, tiny):
     out = tmp_path / "run"
-    assert main(["run", str(root / "examples" / "commodity_custom.toml"), "--out", str(out)]) == 0
+    assert main(["run", str(tiny), "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "delivered" in text
     assert (out / "flows.csv").is_file()
@@ -29,34 +29,28 @@ def test_run_writes_tables_and_prints_summary(tmp_path, capsys, root):
     )
 
 
-def test_sweep_uses_the_files_sweep_table(tmp_path, capsys, root):
+def test_sweep_uses_the_files_sweep_table(tmp_path, capsys, tiny):
     dest = tmp_path / "sweep.csv"
-    assert (
-        main(["sweep", str(root / "examples" / "commodity_custom.toml"), "--out", str(dest)]) == 0
-    )
+    assert main(["sweep", str(tiny), "--out", str(dest)]) == 0
     table = pd.read_csv(dest)
     assert table["run"].nunique() == 4
 
 
-def test_sweep_with_param_flag(capsys, root):
-    path = str(root / "examples" / "commodity_custom.toml")
-    assert main(["sweep", path, "--param", "port->market_a.capacity=10,20"]) == 0
-    assert "port->market_a.capacity" in capsys.readouterr().out
+def test_sweep_with_param_flag(capsys, tiny):
+    assert main(["sweep", str(tiny), "--param", "pipe.capacity=10,20"]) == 0
+    assert "pipe.capacity" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
     ("argv", "pattern"),
     [
         (["run", "missing.toml"], "no such scenario file"),
-        (["sweep", "examples/commodity_custom.toml", "--param", "nonsense"], "expected NAME=V1,V2"),
-        (
-            ["sweep", "examples/commodity_custom.toml", "--param", "port->market_a.capacty=1"],
-            "did you mean",
-        ),
+        (["sweep", "tiny.toml", "--param", "nonsense"], "expected NAME=V1,V2"),
+        (["sweep", "tiny.toml", "--param", "pipe.capacty=1"], "did you mean"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(argv, pattern, capsys, root, monkeypatch):
-    monkeypatch.chdir(root)
+def test_bad_input_is_one_line_and_exit_2(argv, pattern, capsys, tiny, monkeypatch):
+    monkeypatch.chdir(tiny.parent)
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("corridor-sim: error:")
@@ -87,13 +81,12 @@ def test_output_cut_short_by_a_closed_pipe_is_not_an_error():
     assert proc.stderr == ""
 
 
-def test_monte_carlo_dist_with_a_non_number_is_one_clear_line(capsys, root):
+def test_monte_carlo_dist_with_a_non_number_is_one_clear_line(capsys, tiny):
     # regression: "uniform:a:b" gave "ValueError: could not convert string to float: 'a'"
-    path = str(root / "examples" / "commodity_custom.toml")
-    code = main(["monte-carlo", path, "-n", "2", "--dist", "port->market_a.capacity=uniform:a:5"])
+    code = main(["monte-carlo", str(tiny), "-n", "2", "--dist", "pipe.capacity=uniform:a:5"])
     assert code == 2
     err = capsys.readouterr().err
-    assert "--dist 'port->market_a.capacity=uniform:a:5': 'a' is not a number" in err
+    assert "--dist 'pipe.capacity=uniform:a:5': 'a' is not a number" in err
 
 
 # ----------------------------------------------------------------- studies, logging, signals
@@ -104,7 +97,7 @@ from pathlib import Path  # noqa: E402
 
 import corridor_sim  # noqa: E402
 from tests import interrupts as _interrupt  # noqa: E402
-from tests.helpers import ROOT  # noqa: E402
+from tests.helpers import ROOT, example_output  # noqa: E402
 
 STORM = ROOT / "examples" / "oil_storm_season.toml"
 
@@ -161,9 +154,9 @@ def test_verbose_logs_what_the_library_does(capsys, root):
     assert capsys.readouterr().err == ""
 
 
-def test_diff_lists_the_inputs_that_differ_and_metric_changes(capsys, root):
-    a = root / "examples" / "oil_baseline_2025.toml"
-    b = root / "examples" / "oil_btc_outage.toml"
+def test_diff_lists_the_inputs_that_differ_and_metric_changes(capsys):
+    a, b = example_output("oil_baseline_2025"), example_output("oil_btc_outage")
+    capsys.readouterr()  # what their runs printed, if this test made them
     assert main(["diff", str(a), str(b), "-q"]) == 0
     out = capsys.readouterr().out
     assert "events" in out
@@ -172,12 +165,12 @@ def test_diff_lists_the_inputs_that_differ_and_metric_changes(capsys, root):
     assert "change" in out
 
 
-def test_ctrl_c_in_any_command_is_one_line_and_exit_130(monkeypatch, capsys):
+def test_ctrl_c_in_any_command_is_one_line_and_exit_130(monkeypatch, capsys, tiny):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("corridor_sim.scenarios.runner.run", interrupted)
-    assert main(["run", str(STORM)]) == 130
+    assert main(["run", str(tiny)]) == 130
     err = capsys.readouterr().err
     assert err == "corridor-sim: interrupted\n"
 

@@ -79,9 +79,9 @@ def _c_extension_interrupted(*args, **kwargs):
         raise SystemError(msg) from err
 
 
-def test_a_ctrl_c_turned_into_system_error_is_still_ctrl_c(monkeypatch, capsys):
+def test_a_ctrl_c_turned_into_system_error_is_still_ctrl_c(monkeypatch, capsys, tiny):
     monkeypatch.setattr("corridor_sim.scenarios.runner.run", _c_extension_interrupted)
-    assert main(["run", OIL]) == 130
+    assert main(["run", str(tiny)]) == 130
     assert capsys.readouterr().err == "corridor-sim: interrupted\n"
     # in a probe, as in a draw: not "the scenario fails as it is", not a failed draw
     assert main(["monte-carlo", OIL, "-n", "3", "-q"]) == 130

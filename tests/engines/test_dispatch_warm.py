@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from corridor_sim.engines._shared import highs
-from corridor_sim.engines._shared.highs import HighsLP, LPCache, solve_highs
+from corridor_sim.engines._shared.highs import HighsLP, LPArrays, LPCache, solve_highs
 from corridor_sim.engines.dispatch import dispatch
 from corridor_sim.engines.dispatch import run as dispatch_run
 from corridor_sim.engines.dispatch.lp import solve_block
@@ -85,13 +85,15 @@ def test_highs_lp_update_and_clear_basis_equal_a_new_instance() -> None:
     rng = np.random.default_rng(0)
     a = sp.random(30, 60, density=0.2, random_state=1, format="csr") + sp.eye(30, 60)
     c = rng.uniform(1, 2, 60)
-    lp = HighsLP(c, a, np.ones(30), np.full(30, np.inf), np.zeros(60), np.full(60, 5.0))
+    lp = HighsLP(LPArrays(c, a, np.ones(30), np.full(30, np.inf), np.zeros(60), np.full(60, 5.0)))
     lp.solve()
     lo = rng.uniform(0.5, 2.0, 30)
     lp.update(row_lo=lo, c=c[::-1].copy())
     lp.clear_basis()
     got = lp.solve()
-    ref = solve_highs(c[::-1].copy(), a, lo, np.full(30, np.inf), np.zeros(60), np.full(60, 5.0))
+    ref = solve_highs(
+        LPArrays(c[::-1].copy(), a, lo, np.full(30, np.inf), np.zeros(60), np.full(60, 5.0))
+    )
     np.testing.assert_array_equal(got.x, ref.x)
     assert got.fun == ref.fun
 
@@ -100,8 +102,8 @@ def test_cache_is_bounded_by_models_and_nonzeros() -> None:
     cache = LPCache(max_models=2, max_nonzeros=10)
     args = (np.ones(2), np.ones(1), np.ones(1), np.zeros(2), np.ones(2))
     for k in range(3):
-        cache.get(args[0], sp.csr_matrix([[1.0, float(k + 1)]]), *args[1:])
+        cache.get(LPArrays(args[0], sp.csr_matrix([[1.0, float(k + 1)]]), *args[1:]))
     assert len(cache._models) == 2
     big = sp.csr_matrix(np.ones((1, 20)))
-    cache.get(np.ones(20), big, np.ones(1), np.ones(1), np.zeros(20), np.ones(20))
+    cache.get(LPArrays(np.ones(20), big, np.ones(1), np.ones(1), np.zeros(20), np.ones(20)))
     assert len(cache._models) == 2  # 20 nonzeros: built, not kept

@@ -6,6 +6,7 @@ CorridorSimError (exit status 2 on the command line), before any long work runs.
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import numpy as np
@@ -16,7 +17,7 @@ import corridor_sim as cs
 from corridor_sim.cli import main
 from corridor_sim.errors import CorridorSimError
 from tests import interrupts as _interrupt
-from tests.helpers import ROOT
+from tests.helpers import ROOT, example_output
 
 OIL = str(ROOT / "examples" / "oil_baseline_2025.toml")
 
@@ -98,19 +99,19 @@ def test_numpy_integers_are_accepted_where_integers_are():
     assert len(study.table("runs")) == 2
 
 
-def test_out_never_mixes_with_other_files(tmp_path, capsys):
+def test_out_never_mixes_with_other_files(tmp_path, capsys, tiny):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "flows.csv").write_text("my own table\n")
-    assert main(["run", OIL, "--out", str(mine), "--no-plots"]) == 2
+    assert main(["run", str(tiny), "--out", str(mine), "--no-plots"]) == 2
     assert "not a corridor_sim result" in capsys.readouterr().err
     assert (mine / "flows.csv").read_text() == "my own table\n"
     out = tmp_path / "out"
-    assert main(["run", OIL, "--out", str(out), "--no-plots"]) == 0
-    assert main(["run", OIL, "--out", str(out), "--no-plots"]) == 2
+    assert main(["run", str(tiny), "--out", str(out), "--no-plots"]) == 0
+    assert main(["run", str(tiny), "--out", str(out), "--no-plots"]) == 2
     assert "--overwrite" in capsys.readouterr().err
-    study = str(ROOT / "examples" / "oil_volume_sweep.toml")
-    assert main(["run", study, "--out", str(out), "--overwrite"]) == 0
+    assert main(["run", str(tiny), "--out", str(out), "--overwrite"]) == 0
+    study = str(tiny)
     sweep_out = tmp_path / "sweep"
     sweep_out.mkdir()
     (sweep_out / "notes.txt").write_text("keep me\n")
@@ -123,14 +124,13 @@ def test_out_never_mixes_with_other_files(tmp_path, capsys):
     assert table.read_text() == "x\n"
 
 
-def test_replacing_a_result_leaves_no_stale_files(tmp_path):
+def test_replacing_a_result_leaves_no_stale_files(tmp_path, tiny):
     out = tmp_path / "out"
-    study = str(ROOT / "examples" / "oil_volume_sweep.toml")
-    assert main(["run", study, "--out", str(out)]) == 0
+    shutil.copytree(example_output("oil_volume_sweep"), out)  # a result with a study table
     assert (out / "bottleneck_sequence.csv").is_file()
-    assert main(["run", OIL, "--out", str(out), "--overwrite"]) == 0
+    assert main(["run", str(tiny), "--out", str(out), "--overwrite"]) == 0
     assert not (out / "bottleneck_sequence.csv").exists()
-    assert cs.Result.load(out).meta["scenario"] == "oil_baseline_2025"
+    assert cs.Result.load(out).meta["scenario"] == "tiny"
 
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path):

@@ -71,7 +71,7 @@ def test_a_study_folder_records_its_format_version(tmp_path):
         cs.Result.load(out)
 
 
-def test_a_linked_out_is_written_through_the_link(tmp_path):
+def test_a_linked_out_is_written_through_the_link(tmp_path, tiny):
     real = _result(1.0).save(tmp_path / "real")
     link = tmp_path / "link"
     link.symlink_to(real, target_is_directory=True)
@@ -79,20 +79,20 @@ def test_a_linked_out_is_written_through_the_link(tmp_path):
     assert link.is_symlink()
     assert cs.Result.load(real).equals(_result(2.0))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]  # nothing left over
-    assert main(["run", OIL, "--out", str(link), "--overwrite", "--no-plots", "-q"]) == 0
+    assert main(["run", str(tiny), "--out", str(link), "--overwrite", "--no-plots", "-q"]) == 0
     assert link.is_symlink()
-    assert cs.Result.load(real).meta["scenario"] == "oil_baseline_2025"
+    assert cs.Result.load(real).meta["scenario"] == "tiny"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
 
 
-def test_a_dangling_link_is_refused_before_the_run(tmp_path, monkeypatch, capsys):
+def test_a_dangling_link_is_refused_before_the_run(tmp_path, monkeypatch, capsys, tiny):
     def run(*args, **kwargs):
         pytest.fail("the scenario ran before --out was checked")
 
     monkeypatch.setattr("corridor_sim.scenarios.runner.run", run)
     link = tmp_path / "gone"
     link.symlink_to(tmp_path / "nowhere" / "out")
-    assert main(["run", OIL, "--out", str(link)]) == 2
+    assert main(["run", str(tiny), "--out", str(link)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"corridor-sim: error: --out {link}: a symbolic link to ")
     assert "which does not exist" in err
@@ -101,12 +101,14 @@ def test_a_dangling_link_is_refused_before_the_run(tmp_path, monkeypatch, capsys
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc (Linux)")
-def test_an_unwritable_out_is_refused_before_the_run_naming_the_users_path(monkeypatch, capsys):
+def test_an_unwritable_out_is_refused_before_the_run_naming_the_users_path(
+    monkeypatch, capsys, tiny
+):
     def run(*args, **kwargs):
         pytest.fail("the scenario ran before --out was checked")
 
     monkeypatch.setattr("corridor_sim.scenarios.runner.run", run)
-    assert main(["run", OIL, "--out", "/proc/nope"]) == 2
+    assert main(["run", str(tiny), "--out", "/proc/nope"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("corridor-sim: error: --out /proc/nope: cannot write in /proc")
     assert ".new-" not in err

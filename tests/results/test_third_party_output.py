@@ -52,9 +52,9 @@ def test_only_the_note_and_only_inside_the_block(caplog: pytest.LogCaptureFixtur
 def test_solve_highs_prints_no_banner() -> None:
     code = (
         "import numpy as np, scipy.sparse as sp\n"
-        "from corridor_sim.engines._shared.highs import solve_highs\n"
-        "sol = solve_highs(np.array([1.0, 2.0]), sp.csr_matrix([[1.0, 1.0]]), np.array([3.0]),"
-        " np.array([np.inf]), np.zeros(2), np.full(2, np.inf))\n"
+        "from corridor_sim.engines._shared.highs import LPArrays, solve_highs\n"
+        "sol = solve_highs(LPArrays(np.array([1.0, 2.0]), sp.csr_matrix([[1.0, 1.0]]),"
+        " np.array([3.0]), np.array([np.inf]), np.zeros(2), np.full(2, np.inf)))\n"
         "assert sol.status.label == 'optimal', sol.status\n"
     )
     done = subprocess.run(

@@ -9,7 +9,7 @@ from corridor_sim.cli import main
 from corridor_sim.errors import ScenarioError
 from corridor_sim.plotting.diff import diff_bars
 from corridor_sim.scenarios import diff as diff_module
-from tests.helpers import EXAMPLES, example_output
+from tests.helpers import example_output
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +49,13 @@ def test_two_saved_results_compare_without_running(saved, no_runs) -> None:
     assert "A's 12 and B's 13 periods" in d.flow_note
 
 
-def test_results_in_memory_and_a_scenario_mix(saved, monkeypatch) -> None:
-    base = cs.Result.load(saved[0])
+def test_results_in_memory_and_a_scenario_mix(monkeypatch) -> None:
+    scenario = cs.Scenario(model="oil", year=2025, name="mix", periods=3)
+    base = cs.run(scenario)
     calls = []
     real = diff_module.run
     monkeypatch.setattr(diff_module, "run", lambda s, **k: calls.append(s) or real(s, **k))
-    d = cs.diff(base, EXAMPLES / "oil_baseline_2025.toml")
+    d = cs.diff(base, scenario)
     assert len(calls) == 1  # only the scenario runs
     assert d.changed_metrics.empty
     assert d.inputs.empty
@@ -82,16 +83,16 @@ def test_the_display_and_the_figure(saved, no_runs) -> None:
 
 def test_runs_of_different_models_are_refused_before_running(no_runs) -> None:
     with pytest.raises(ScenarioError, match=r"model 'oil'.*model 'caspian'.*nothing in common"):
-        cs.diff(EXAMPLES / "oil_baseline_2025.toml", EXAMPLES / "caspian_2032.toml")
+        cs.diff(cs.Scenario(model="oil", year=2025), cs.Scenario(model="caspian", year=2032))
     a = cs.Result(meta={"model": "oil", "year": 2025})
     b = cs.Result(meta={"model": "caspian", "year": 2032})
     with pytest.raises(ScenarioError, match="nothing in common"):
         cs.diff(a, b)
 
 
-def test_a_folder_that_is_not_a_result_is_named(tmp_path) -> None:
+def test_a_folder_that_is_not_a_result_is_named(tmp_path, tiny) -> None:
     with pytest.raises(ScenarioError, match=r"diff A = .*expected a Scenario"):
-        cs.diff(tmp_path, EXAMPLES / "oil_baseline_2025.toml")
+        cs.diff(tmp_path, tiny)
 
 
 def test_the_cli_compares_two_folders(saved, no_runs, capsys, tmp_path) -> None:

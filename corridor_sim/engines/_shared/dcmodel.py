@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandapower as pp
@@ -67,6 +68,7 @@ __all__ = [
     "INJECTION_SIGN",
     "DCModel",
     "ElementMap",
+    "FlowPlan",
 ]
 
 #: Up to this many non-slack rows, ``ptdf()`` / ``angle_sensitivity()`` use a dense inverse
@@ -87,10 +89,46 @@ _PF_ERRORS += (pp.LoadflowNotConverged,)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class FlowPlan:
+    """What every block of hourly flows needs, derived once per model.
+
+    Attributes
+    ----------
+    pos : numpy.ndarray
+        Positions (lines then trafos) of the in-service branches.
+    bf_mw : scipy.sparse.csr_matrix
+        Their ``Bf`` rows times base (MW per rad).
+    shift_mw, per_mw : numpy.ndarray
+        Their phase-shift flow term (MW) and loading per MW (%).
+    bus_pos, bus_rows : numpy.ndarray
+        Positions in ``net.bus`` of the solved buses, and their bus rows.
+    rhs_offset : numpy.ndarray
+        On pv/pq rows: ``Pbusinj + Bbus[pvpq, ref] va_ref`` (pu).
+    slack_b_mw : scipy.sparse.csr_matrix
+        ``Bbus`` rows of the slack buses times base.
+    slack_c_mw : numpy.ndarray
+        Phase-shift term at the slack buses (MW).
+    """
+
+    pos: np.ndarray
+    bf_mw: sp.csr_matrix
+    shift_mw: np.ndarray
+    per_mw: np.ndarray
+    bus_pos: np.ndarray
+    bus_rows: np.ndarray
+    rhs_offset: np.ndarray
+    slack_b_mw: sp.csr_matrix
+    slack_c_mw: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class DCModel:
     """Batched DC power-flow model of a pandapower net (see the module docstring).
 
-    Build it with :meth:`from_net`; all arrays are read-only by convention.
+    Build it with :meth:`from_net`; all arrays are read-only by convention. The fields are
+    fixed at construction; what is derived from them (the dense PTDF, angle sensitivities,
+    the reduced matrix pattern, :attr:`flow_plan`) is computed on first use and kept
+    (:func:`functools.cached_property`), so the class has no ``__slots__``.
 
     Attributes
     ----------
@@ -168,7 +206,6 @@ class DCModel:
     slack_share: np.ndarray
     slack_p0_mw: np.ndarray
     lu: Factor | None = field(repr=False)
-    _cache: dict = field(default_factory=dict, repr=False)
     #: Digest of the net's element tables at build time (``_net_checks.fingerprint``).
     net_fingerprint: str = field(default="", repr=False)
 
@@ -397,17 +434,20 @@ class DCModel:
 
     def _reduced_without(self, delta: sp.spmatrix) -> sp.csc_matrix:
         """``Bbus[pvpq, pvpq] - delta[pvpq, pvpq]`` on the reduced matrix's own pattern."""
-        if "reduced" not in self._cache:
-            a = sp.csc_matrix(self.bbus[self.pvpq_rows][:, self.pvpq_rows])
-            a.sort_indices()
-            slot = sp.csc_matrix((np.arange(1.0, a.nnz + 1), a.indices, a.indptr), shape=a.shape)
-            self._cache["reduced"] = (a, slot)
-        a, slot = self._cache["reduced"]
+        a, slot = self._reduced_pattern
         d = sp.coo_matrix(sp.csr_matrix(delta)[self.pvpq_rows][:, self.pvpq_rows])
         pos = np.asarray(slot[d.row, d.col]).ravel().astype(np.int64) - 1
         data = a.data.copy()
         np.subtract.at(data, pos, d.data)
         return sp.csc_matrix((data, a.indices, a.indptr), shape=a.shape)
+
+    @cached_property
+    def _reduced_pattern(self) -> tuple[sp.csc_matrix, sp.csc_matrix]:
+        """``Bbus[pvpq, pvpq]`` (sorted CSC) and the 1-based slot of each of its entries."""
+        a = sp.csc_matrix(self.bbus[self.pvpq_rows][:, self.pvpq_rows])
+        a.sort_indices()
+        slot = sp.csc_matrix((np.arange(1.0, a.nnz + 1), a.indices, a.indptr), shape=a.shape)
+        return a, slot
 
     def branch_flow_mw(self, va_rad: np.ndarray) -> np.ndarray:
         """From-end active power flow (MW) of each branch row for angles `va_rad`."""
@@ -447,14 +487,13 @@ class DCModel:
         rows = max(1, self.n_bus if n_rows is None else n_rows)
         return int(min(512, max(16, SOLVE_BLOCK_BYTES // (8 * rows))))
 
+    @cached_property
     def _dense_inverse(self) -> np.ndarray:
         """``inv(Bbus[pvpq, pvpq])`` (pu), computed once (small nets only)."""
-        if "inv" not in self._cache:
-            pvpq = self.pvpq_rows
-            reduced = self.bbus[pvpq][:, pvpq].toarray()
-            with blas_threads(1):
-                self._cache["inv"] = np.linalg.inv(reduced) if pvpq.size else np.zeros((0, 0))
-        return self._cache["inv"]
+        pvpq = self.pvpq_rows
+        reduced = self.bbus[pvpq][:, pvpq].toarray()
+        with blas_threads(1):
+            return np.linalg.inv(reduced) if pvpq.size else np.zeros((0, 0))
 
     def transfer_sensitivity(
         self,
@@ -504,19 +543,21 @@ class DCModel:
         once and cached; read-only. It is n_branch x n_bus doubles (1.2 GB for case9241pegase):
         ``dc_flow`` and ``n_minus_1`` do not build it, they solve with the factorisation.
         """
-        if "ptdf" not in self._cache:
-            out = np.zeros((self.n_branch, self.n_bus))
-            pvpq = self.pvpq_rows
-            if pvpq.size and self.n_branch:
-                if pvpq.size <= DENSE_INVERSE_MAX_BUS:
-                    bf_pvpq = self.bf[:, pvpq].toarray()
-                    with blas_threads(1):
-                        out[:, pvpq] = bf_pvpq @ self._dense_inverse()
-                else:
-                    out[:, pvpq] = self.transfer_sensitivity(pvpq)
-            out.flags.writeable = False
-            self._cache["ptdf"] = out
-        return self._cache["ptdf"]
+        return self._ptdf
+
+    @cached_property
+    def _ptdf(self) -> np.ndarray:
+        out = np.zeros((self.n_branch, self.n_bus))
+        pvpq = self.pvpq_rows
+        if pvpq.size and self.n_branch:
+            if pvpq.size <= DENSE_INVERSE_MAX_BUS:
+                bf_pvpq = self.bf[:, pvpq].toarray()
+                with blas_threads(1):
+                    out[:, pvpq] = bf_pvpq @ self._dense_inverse
+            else:
+                out[:, pvpq] = self.transfer_sensitivity(pvpq)
+        out.flags.writeable = False
+        return out
 
     def angle_sensitivity(self) -> np.ndarray:
         """Dense (n_bus x n_bus) rad per MW: ``va = angle_sensitivity() @ p_bus_mw + offset``.
@@ -524,21 +565,55 @@ class DCModel:
         Rows and columns of slack rows are zero; the offset is
         ``solve_angles_rad(zeros)``. Cached and read-only.
         """
-        if "angle" not in self._cache:
-            out = np.zeros((self.n_bus, self.n_bus))
-            pvpq = self.pvpq_rows
-            if pvpq.size <= DENSE_INVERSE_MAX_BUS:
-                out[np.ix_(pvpq, pvpq)] = self._dense_inverse() / self.base_mva
-            elif pvpq.size:
-                eye = np.zeros((self.n_bus, pvpq.size))
-                eye[pvpq, np.arange(pvpq.size)] = 1.0
-                zero = self.solve_angles_rad(np.zeros(self.n_bus))
-                out[:, pvpq] = (self.solve_angles_rad(eye * self.base_mva) - zero[:, None]) / (
-                    self.base_mva
-                )
-            out.flags.writeable = False
-            self._cache["angle"] = out
-        return self._cache["angle"]
+        return self._angle_sensitivity
+
+    @cached_property
+    def _angle_sensitivity(self) -> np.ndarray:
+        out = np.zeros((self.n_bus, self.n_bus))
+        pvpq = self.pvpq_rows
+        if pvpq.size <= DENSE_INVERSE_MAX_BUS:
+            out[np.ix_(pvpq, pvpq)] = self._dense_inverse / self.base_mva
+        elif pvpq.size:
+            eye = np.zeros((self.n_bus, pvpq.size))
+            eye[pvpq, np.arange(pvpq.size)] = 1.0
+            zero = self.solve_angles_rad(np.zeros(self.n_bus))
+            out[:, pvpq] = (self.solve_angles_rad(eye * self.base_mva) - zero[:, None]) / (
+                self.base_mva
+            )
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def zero_injection_angles_rad(self) -> np.ndarray:
+        """Bus angles (rad) at zero injection: the slack angles and phase shifts (computed once).
+
+        ``va = angle_sensitivity() @ p_bus_mw + zero_injection_angles_rad``; read-only.
+        """
+        out = self.solve_angles_rad(np.zeros(self.n_bus))
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def flow_plan(self) -> FlowPlan:
+        """The in-service branches' and slack buses' rows hourly flows are built from (once)."""
+        rows = np.concatenate([self.line_row, self.trafo_row]).astype(np.int64)
+        pos = np.flatnonzero(rows >= 0)
+        base = self.base_mva
+        pvpq, ref = self.pvpq_rows, self.ref_rows
+        offset = self.p_shift_bus_mw[pvpq] / base
+        if ref.size and pvpq.size:
+            offset = offset + self.bbus[pvpq][:, ref] @ self.va_ref_rad
+        return FlowPlan(
+            pos=pos,
+            bf_mw=sp.csr_matrix(self.bf[rows[pos]] * base),
+            shift_mw=self.p_shift_branch_mw[rows[pos]],
+            per_mw=self.loading_pct_per_mw[rows[pos]],
+            bus_pos=np.flatnonzero(self.bus_row >= 0),
+            bus_rows=self.bus_row[self.bus_row >= 0],
+            rhs_offset=np.asarray(offset, dtype=float),
+            slack_b_mw=sp.csr_matrix(self.bbus[self.slack_row] * base),
+            slack_c_mw=self.p_shift_bus_mw[self.slack_row],
+        )
 
     def flow_offset_mw(self) -> np.ndarray:
         """Injection-independent flow term (MW): phase shifters and slack angles.

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,6 +30,7 @@ __all__ = [
     "PROCESS_LP_CACHE",
     "HighsLP",
     "HighsSolution",
+    "LPArrays",
     "LPCache",
     "LinprogStatus",
     "highs_version",
@@ -136,18 +137,32 @@ def _new_highs() -> Any:
     return h
 
 
-class HighsLP:
-    """``min c x`` s.t. ``row_lo <= a x <= row_hi``, ``col_lo <= x <= col_hi`` in HiGHS.
+class LPArrays(NamedTuple):
+    """An LP as HiGHS takes it: ``min c x`` s.t. ``row_lo <= a x <= row_hi``, bounds on ``x``.
 
-    Rows may be equalities (``lo == hi``), one-sided (an infinite side) or ranged. HiGHS runs
-    silently with its defaults plus `options` (``{"threads": 1, ...}``). The matrix is fixed;
-    :meth:`update` changes costs and bounds, and the next :meth:`solve` starts from the last
-    optimal basis (dual simplex from a dual feasible basis when only bounds changed).
+    The bounds are ``col_lo <= x <= col_hi``. Rows may be equalities (``lo == hi``),
+    one-sided (an infinite side) or ranged.
+    """
+
+    c: np.ndarray
+    a: sp.spmatrix
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    col_lo: np.ndarray
+    col_hi: np.ndarray
+
+
+class HighsLP:
+    """The LP `lp` (:class:`LPArrays`) in a HiGHS instance, kept for re-solves.
+
+    HiGHS runs silently with its defaults plus `options` (``{"threads": 1, ...}``). The matrix
+    is fixed; :meth:`update` changes costs and bounds, and the next :meth:`solve` starts from
+    the last optimal basis (dual simplex from a dual feasible basis when only bounds changed).
 
     Examples
     --------
-    >>> lp = HighsLP(np.array([1.0, 2.0]), sp.csr_matrix([[1.0, 1.0]]), np.array([3.0]),
-    ...              np.array([np.inf]), np.zeros(2), np.full(2, np.inf))
+    >>> lp = HighsLP(LPArrays(np.array([1.0, 2.0]), sp.csr_matrix([[1.0, 1.0]]), np.array([3.0]),
+    ...                       np.array([np.inf]), np.zeros(2), np.full(2, np.inf)))
     >>> lp.solve().x.tolist()
     [3.0, 0.0]
     >>> lp.update(row_lo=np.array([5.0]))
@@ -156,30 +171,23 @@ class HighsLP:
     """
 
     def __init__(
-        self,
-        c: np.ndarray,
-        a: sp.spmatrix,
-        row_lo: np.ndarray,
-        row_hi: np.ndarray,
-        col_lo: np.ndarray,
-        col_hi: np.ndarray,
-        *,
-        options: Mapping[str, bool | float | str] | None = None,
+        self, lp: LPArrays, *, options: Mapping[str, bool | float | str] | None = None
     ) -> None:
         import highspy
 
+        c, a, row_lo, row_hi, col_lo, col_hi = lp
         csc = sp.csc_matrix(a)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = int(csc.shape[1]), int(csc.shape[0])
-        lp.col_cost_ = np.asarray(c, dtype=float)
-        lp.col_lower_, lp.col_upper_ = np.asarray(col_lo, float), np.asarray(col_hi, float)
-        lp.row_lower_, lp.row_upper_ = np.asarray(row_lo, float), np.asarray(row_hi, float)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = csc.indptr
-        lp.a_matrix_.index_ = csc.indices
-        lp.a_matrix_.value_ = csc.data
+        model = highspy.HighsLp()
+        model.num_col_, model.num_row_ = int(csc.shape[1]), int(csc.shape[0])
+        model.col_cost_ = np.asarray(c, dtype=float)
+        model.col_lower_, model.col_upper_ = np.asarray(col_lo, float), np.asarray(col_hi, float)
+        model.row_lower_, model.row_upper_ = np.asarray(row_lo, float), np.asarray(row_hi, float)
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_ = csc.indptr
+        model.a_matrix_.index_ = csc.indices
+        model.a_matrix_.value_ = csc.data
         self.options = dict(options or {})
-        self.n_col, self.n_row = lp.num_col_, lp.num_row_
+        self.n_col, self.n_row = model.num_col_, model.num_row_
         self._cost = np.asarray(c, dtype=float)
         self._bounds: list[np.ndarray] = [
             np.asarray(col_lo, float), np.asarray(col_hi, float),
@@ -188,7 +196,7 @@ class HighsLP:
         self._highs: Any = _new_highs()
         for key, value in self.options.items():
             self._highs.setOptionValue(key, value)
-        self._highs.passModel(lp)
+        self._highs.passModel(model)
 
     def update(
         self,
@@ -306,25 +314,19 @@ class HighsLP:
 
 
 def solve_highs(
-    c: np.ndarray,
-    a: sp.spmatrix,
-    row_lo: np.ndarray,
-    row_hi: np.ndarray,
-    col_lo: np.ndarray,
-    col_hi: np.ndarray,
-    *,
-    options: Mapping[str, bool | float | str] | None = None,
+    lp: LPArrays, *, options: Mapping[str, bool | float | str] | None = None
 ) -> HighsSolution:
-    """Solve one LP cold (a new :class:`HighsLP`); see there for the arguments.
+    """Solve the LP `lp` cold (a new :class:`HighsLP`).
 
     Examples
     --------
-    >>> sol = solve_highs(np.array([1.0, 2.0]), sp.csr_matrix([[1.0, 1.0]]), np.array([3.0]),
-    ...                   np.array([np.inf]), np.zeros(2), np.full(2, np.inf))
+    >>> sol = solve_highs(LPArrays(np.array([1.0, 2.0]), sp.csr_matrix([[1.0, 1.0]]),
+    ...                            np.array([3.0]), np.array([np.inf]), np.zeros(2),
+    ...                            np.full(2, np.inf)))
     >>> sol.status.label, sol.x.tolist(), sol.row_dual.tolist()
     ('optimal', [3.0, 0.0], [1.0])
     """
-    return HighsLP(c, a, row_lo, row_hi, col_lo, col_hi, options=options).solve()
+    return HighsLP(lp, options=options).solve()
 
 
 def structure_key(a: sp.spmatrix, options: Mapping[str, bool | float | str] | None = None) -> str:
@@ -353,10 +355,9 @@ class LPCache:
     --------
     >>> cache = LPCache(max_models=2)
     >>> a = sp.csr_matrix([[1.0, 1.0]])
-    >>> lp, hit = cache.get(np.ones(2), a, np.array([1.0]), np.array([1.0]), np.zeros(2),
-    ...                     np.ones(2))
-    >>> lp2, hit2 = cache.get(np.ones(2), a, np.array([2.0]), np.array([2.0]), np.zeros(2),
-    ...                       np.ones(2))
+    >>> one = LPArrays(np.ones(2), a, np.array([1.0]), np.array([1.0]), np.zeros(2), np.ones(2))
+    >>> lp, hit = cache.get(one)
+    >>> lp2, hit2 = cache.get(one._replace(row_lo=np.array([2.0]), row_hi=np.array([2.0])))
     >>> hit, hit2, lp is lp2, lp2.solve().fun
     (False, True, True, 2.0)
     """
@@ -371,35 +372,33 @@ class LPCache:
 
     def get(
         self,
-        c: np.ndarray,
-        a: sp.spmatrix,
-        row_lo: np.ndarray,
-        row_hi: np.ndarray,
-        col_lo: np.ndarray,
-        col_hi: np.ndarray,
+        lp: LPArrays,
         *,
         options: Mapping[str, bool | float | str] | None = None,
         key: str | None = None,
     ) -> tuple[HighsLP, bool]:
-        """Return the LP of this structure with these costs and bounds, and if it was cached."""
-        key = structure_key(a, options) if key is None else key
-        lp = self._models.get(key)
-        if lp is None:
+        """Return `lp` in a HiGHS instance, and whether that instance was cached.
+
+        A cached instance has `lp.a`'s structure; its costs and bounds are changed to `lp`'s.
+        """
+        key = structure_key(lp.a, options) if key is None else key
+        highs = self._models.get(key)
+        if highs is None:
             self.misses += 1
-            lp = HighsLP(c, a, row_lo, row_hi, col_lo, col_hi, options=options)
-            nnz = int(sp.csr_matrix(a).nnz)
+            highs = HighsLP(lp, options=options)
+            nnz = int(sp.csr_matrix(lp.a).nnz)
             if nnz <= self.max_nonzeros:
-                self._models[key], self._nnz[key] = lp, nnz
+                self._models[key], self._nnz[key] = highs, nnz
                 while len(self._models) > self.max_models or (
                     sum(self._nnz.values()) > self.max_nonzeros
                 ):
                     old, _ = self._models.popitem(last=False)
                     del self._nnz[old]
-            return lp, False
+            return highs, False
         self.hits += 1
         self._models.move_to_end(key)
-        lp.update(c=c, col_lo=col_lo, col_hi=col_hi, row_lo=row_lo, row_hi=row_hi)
-        return lp, True
+        highs.update(c=lp.c, col_lo=lp.col_lo, col_hi=lp.col_hi, row_lo=lp.row_lo, row_hi=lp.row_hi)
+        return highs, True
 
     def clear(self) -> None:
         """Drop every instance."""

@@ -20,7 +20,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from corridor_sim.engines._shared.highs import HighsLP, HighsSolution, LinprogStatus, highs_version
+from corridor_sim.engines._shared.highs import (
+    HighsLP,
+    HighsSolution,
+    LinprogStatus,
+    LPArrays,
+    highs_version,
+)
 from corridor_sim.engines.commodity.build import build, build_const, upper_bounds
 from corridor_sim.engines.commodity.diagnose import unbounded_error
 from corridor_sim.engines.commodity.layout import LP, Inputs, Solved
@@ -70,7 +76,7 @@ def block_size(net: CommodityNetwork, inp: Inputs, block_periods: int | None) ->
 
 def _highs(lp: LP) -> HighsLP:
     """Return the shared HiGHS wrapper holding `lp` (equality rows ``a_eq x = b_eq``)."""
-    return HighsLP(lp.c, lp.a_eq, lp.b_eq, lp.b_eq, lp.bounds[:, 0], lp.bounds[:, 1])
+    return HighsLP(LPArrays(lp.c, lp.a_eq, lp.b_eq, lp.b_eq, lp.bounds[:, 0], lp.bounds[:, 1]))
 
 
 def solver_name() -> str:

@@ -20,6 +20,7 @@ from corridor_sim.engines._shared.highs import (
     HighsLP,
     HighsSolution,
     LinprogStatus,
+    LPArrays,
     structure_key,
 )
 from corridor_sim.engines.dispatch.extendable import ExtData
@@ -148,16 +149,16 @@ def solve_block(
         data, ext, lay, lo=block.lo, hi=block.hi, load_mw=block.load_mw,
         dc_max_mw=block.dc_max_mw, dc_avail=block.dc_avail, voll_eur_per_mwh=voll_eur_per_mwh,
     )  # fmt: skip
-    args = (lp.c, lp.a, lp.row_lo, lp.row_hi, lp.col_lo, lp.col_hi)
+    arrays = LPArrays(lp.c, lp.a, lp.row_lo, lp.row_hi, lp.col_lo, lp.col_hi)
     if chain is None:
-        highs = HighsLP(*args, options=options)
+        highs = HighsLP(arrays, options=options)
     else:
         memo = ("structure_key", id(lp.a), repr(sorted((options or {}).items())))
-        key = data._cache.get(memo)
-        if key is None or data._cache.get(("structure_matrix", memo)) is not lp.a:
+        key = data.lp_memo.get(memo)
+        if key is None or data.lp_memo.get(("structure_matrix", memo)) is not lp.a:
             key = structure_key(lp.a, options)
-            data._cache[memo], data._cache[("structure_matrix", memo)] = key, lp.a
-        highs, _ = PROCESS_LP_CACHE.get(*args, options=options, key=key)
+            data.lp_memo[memo], data.lp_memo[("structure_matrix", memo)] = key, lp.a
+        highs, _ = PROCESS_LP_CACHE.get(arrays, options=options, key=key)
         if not (warm_start and key in chain):
             highs.clear_basis()
         chain.add(key)

@@ -10,7 +10,8 @@ on first use, for the PTDF formulation only) the PTDF with those references.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandapower as pp
@@ -20,6 +21,7 @@ from scipy.sparse.csgraph import connected_components
 
 from corridor_sim.engines._shared.dcmodel import DENSE_INVERSE_MAX_BUS, DCModel
 from corridor_sim.engines._shared.factor import factorise
+from corridor_sim.engines.dispatch.cycles import cycle_rows
 from corridor_sim.errors import SpecError
 from corridor_sim.units import PERCENT
 
@@ -97,13 +99,15 @@ class Storages:
     cost: np.ndarray
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class NetData:
     """Hour-independent arrays of one net (see the module docstring), per component type.
 
     The network (``model``, bus rows, islands, branch limits) and ``units``
     (:class:`Units`), ``loads`` (:class:`FixedLoads`), ``dclines`` (:class:`DCLines`) and
-    ``storage`` (:class:`Storages`).
+    ``storage`` (:class:`Storages`). The fields are fixed at construction; the PTDF, its
+    offset and the Kirchhoff rows are derived on first use and kept
+    (:func:`functools.cached_property`), so the class has no ``__slots__``.
     """
 
     model: DCModel
@@ -121,21 +125,35 @@ class NetData:
     loads: FixedLoads
     dclines: DCLines
     storage: Storages
-    _cache: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def _ptdf_and_offset(self) -> tuple[np.ndarray, np.ndarray]:
+        return _ptdf(self.model, self.ref_row)
 
     @property
     def ptdf(self) -> np.ndarray:
         """Dense PTDF (n_branch x n_row) with ``ref_row`` as the references (computed once)."""
-        if "ptdf" not in self._cache:
-            self._cache["ptdf"], self._cache["offset"] = _ptdf(self.model, self.ref_row)
-        return self._cache["ptdf"]
+        return self._ptdf_and_offset[0]
 
     @property
     def offset_mw(self) -> np.ndarray:
         """Flow (MW) at zero injection: the phase-shift term ``Pfinj - PTDF Pbusinj``."""
-        if "offset" not in self._cache:
-            _ = self.ptdf
-        return self._cache["offset"]
+        return self._ptdf_and_offset[1]
+
+    @cached_property
+    def lp_memo(self) -> dict:
+        """Memo of the LP builder for this net: block matrices and their structure keys.
+
+        Filled by :func:`corridor_sim.engines.dispatch.rows.build` (the matrix of a block
+        without rating columns depends only on the net and the block's length) and
+        :func:`corridor_sim.engines.dispatch.lp.solve_block`.
+        """
+        return {}
+
+    @cached_property
+    def kvl(self) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Kirchhoff's voltage law rows and right-hand sides of the network (computed once)."""
+        return cycle_rows(self.model, self.ref_row)
 
 
 def coupled(data: NetData) -> bool:

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from corridor_sim.engines.dispatch.cycles import cycle_rows
 from corridor_sim.engines.dispatch.extendable import ExtData
 from corridor_sim.engines.dispatch.netdata import NetData
 
@@ -119,7 +118,7 @@ def layout(data: NetData, ext: ExtData, formulation: str) -> Layout:
         n_bal = data.n_row
     elif formulation == "kirchhoff":
         sizes["branch_flow"] = data.model.n_branch
-        n_bal, n_kvl, n_lim = data.n_row, _kvl(data)[0].shape[0], 0
+        n_bal, n_kvl, n_lim = data.n_row, data.kvl[0].shape[0], 0
     n_xd = ext.dc.size
     rows = _slices(
         {
@@ -161,13 +160,6 @@ def _injection(data: NetData, lay: Layout) -> sp.csr_matrix:
     )
 
 
-def _kvl(data: NetData) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Kirchhoff's voltage law rows of `data`'s network (computed once per net)."""
-    if "kvl" not in data._cache:
-        data._cache["kvl"] = cycle_rows(data.model, data.ref_row)
-    return data._cache["kvl"]
-
-
 def _select(
     n_rows: int, cols: np.ndarray, nv: int, vals: float | np.ndarray = 1.0
 ) -> sp.csr_matrix:
@@ -193,7 +185,7 @@ def _hour_rows(
         flows = _select(model.n_branch, sl["branch_flow"].start + np.arange(model.n_branch), nv)
         bal = a_inj - sp.csr_matrix(model.cft).T @ flows
         lo[:, rows["nodal_balance"]] = hi[:, rows["nodal_balance"]] = -finj
-        cyc, cyc_rhs = _kvl(data)
+        cyc, cyc_rhs = data.kvl
         kvl = cyc @ flows
         lo[:, rows["kirchhoff_voltage_law"]] = hi[:, rows["kirchhoff_voltage_law"]] = cyc_rhs
         flow_fixed = sp.csr_matrix((0, nv))
@@ -391,11 +383,11 @@ def build(
     # without rating columns the matrix depends only on the net and the block's length: the
     # blocks of one dispatch share it (built once, and its structure key with it)
     key = ("block_matrix", lay.formulation, n_h)
-    a = data._cache.get(key) if n_x == 0 else None
+    a = data.lp_memo.get(key) if n_x == 0 else None
     if a is None:
         a = _matrix(data, lay, ext, hour, ramps, dc_avail)
         if n_x == 0:
-            data._cache[key] = a
+            data.lp_memo[key] = a
     col_lo, col_hi = _bounds(data, lay, ext, lo, hi, load_mw, dc_max_mw)
     return LinearProgram(
         c=np.concatenate([np.tile(_cost(data, lay, voll_eur_per_mwh), n_h), ext.cost_eur_per_mw]),

@@ -46,9 +46,8 @@ def without_expansion(data: NetData, ext: ExtData) -> NetData:
     limit = data.branch_limit_mw.copy()
     limit[ext.branch_row[ext.ac]] = ext.min_mw[ext.ac]
     monitored = np.union1d(data.monitored, ext.branch_row[ext.ac]).astype(data.monitored.dtype)
-    # the network's own factors stay valid; the LP matrices (other limit rows) do not
-    cache = {k: v for k, v in data._cache.items() if k in ("ptdf", "offset", "kvl")}
-    return dataclasses.replace(data, branch_limit_mw=limit, monitored=monitored, _cache=cache)
+    # a new instance: its LP memo starts empty (other limit rows, other block matrices)
+    return dataclasses.replace(data, branch_limit_mw=limit, monitored=monitored)
 
 
 def _block_without_expansion(block: Block, ext: ExtData) -> Block:

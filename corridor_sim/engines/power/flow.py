@@ -16,9 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
-from corridor_sim.engines._shared.dcmodel import DCModel
+from corridor_sim.engines._shared.dcmodel import DCModel, FlowPlan
 from corridor_sim.engines._shared.linalg import blas_threads
 from corridor_sim.engines.power.inputs import HourlyInjections
 
@@ -45,53 +44,12 @@ class FlowArrays:
     n_line: int
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class _Plan:
-    """What every block needs, built once per model (cached)."""
-
-    pos: np.ndarray  # positions (lines then trafos) of in-service branches
-    bf_mw: sp.csr_matrix  # their Bf rows times base (MW per rad)
-    shift_mw: np.ndarray  # their phase-shift flow term (MW)
-    per_mw: np.ndarray  # their loading per MW (%)
-    bus_pos: np.ndarray  # positions in net.bus of solved buses
-    bus_rows: np.ndarray  # their bus rows
-    rhs_offset: np.ndarray  # pvpq: (Pbusinj + Bbus[pvpq, ref] va_ref) in pu
-    slack_b_mw: sp.csr_matrix  # Bbus rows of the slack buses times base
-    slack_c_mw: np.ndarray  # phase-shift term at the slack buses (MW)
-
-
-def _plan(model: DCModel) -> _Plan:
-    cached = model._cache.get("flow_plan")
-    if cached is not None:
-        return cached
-    rows = np.concatenate([model.line_row, model.trafo_row]).astype(np.int64)
-    pos = np.flatnonzero(rows >= 0)
-    base = model.base_mva
-    pvpq, ref = model.pvpq_rows, model.ref_rows
-    offset = model.p_shift_bus_mw[pvpq] / base
-    if ref.size and pvpq.size:
-        offset = offset + model.bbus[pvpq][:, ref] @ model.va_ref_rad
-    plan = _Plan(
-        pos=pos,
-        bf_mw=sp.csr_matrix(model.bf[rows[pos]] * base),
-        shift_mw=model.p_shift_branch_mw[rows[pos]],
-        per_mw=model.loading_pct_per_mw[rows[pos]],
-        bus_pos=np.flatnonzero(model.bus_row >= 0),
-        bus_rows=model.bus_row[model.bus_row >= 0],
-        rhs_offset=np.asarray(offset, dtype=float),
-        slack_b_mw=sp.csr_matrix(model.bbus[model.slack_row] * base),
-        slack_c_mw=model.p_shift_bus_mw[model.slack_row],
-    )
-    model._cache["flow_plan"] = plan
-    return plan
-
-
 def use_dense(model: DCModel) -> bool:
     """Whether :func:`evaluate` takes the dense route on `model` (small nets)."""
     return 0 < model.pvpq_rows.size <= DENSE_MAX_BUS
 
 
-def _angles(model: DCModel, plan: _Plan, p: np.ndarray) -> np.ndarray:
+def _angles(model: DCModel, plan: FlowPlan, p: np.ndarray) -> np.ndarray:
     """Bus angles (rad), block x n_bus (hour-major), for injections `p` (n_bus x block, MW)."""
     va = np.empty((p.shape[1], model.n_bus))
     va[:, model.ref_rows] = model.va_ref_rad[None, :]
@@ -103,16 +61,6 @@ def _angles(model: DCModel, plan: _Plan, p: np.ndarray) -> np.ndarray:
     assert model.lu is not None  # factorised whenever there are pv/pq rows
     va[:, pvpq] = model.lu.solve(rhs).T  # Fortran order: .T is hour-major
     return va
-
-
-def _dense_angles(model: DCModel) -> tuple[np.ndarray, np.ndarray]:
-    """``va = sens @ p + va0`` (rad) on small nets: n_bus x n_bus sensitivity and offset."""
-    cached = model._cache.get("flow_dense")
-    if cached is None:
-        sens = np.ascontiguousarray(model.angle_sensitivity())
-        cached = (sens, model.solve_angles_rad(np.zeros(model.n_bus)))
-        model._cache["flow_dense"] = cached
-    return cached
 
 
 def evaluate(
@@ -133,7 +81,7 @@ def evaluate(
     dense : bool, optional
         Force the dense (True) or sparse (False) route; default :func:`use_dense`.
     """
-    plan = _plan(model)
+    plan = model.flow_plan
     dense = use_dense(model) if dense is None else dense
     n_hours = len(hourly.hours)
     n_el = model.line_row.size + model.trafo_row.size
@@ -146,7 +94,7 @@ def evaluate(
     bus_va = np.empty((n_hours, model.bus_index.size))
     slack = np.empty((model.slack_row.size, n_hours))
     step = model.block_columns()
-    dense_angles = _dense_angles(model) if dense else None
+    dense_angles = (model.angle_sensitivity(), model.zero_injection_angles_rad) if dense else None
     with blas_threads(n_threads):
         for start in range(0, n_hours, step):
             stop = min(n_hours, start + step)

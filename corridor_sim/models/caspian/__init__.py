@@ -41,8 +41,6 @@ from corridor_sim.models.caspian.study import capacity_study
 if TYPE_CHECKING:
     import pandapower as pp
 
-    from corridor_sim.models.params import Parameter
-
 __all__ = [
     "HUBS",
     "LINKS",
@@ -61,38 +59,6 @@ __all__ = [
     "simulate",
     "snapshots",
 ]
-
-
-def parameters(year: int) -> dict[str, Parameter]:
-    """Return the overrides :func:`build` accepts for `year`, with defaults and sources.
-
-    Parameters
-    ----------
-    year : int
-        Modelled year (>= 2022, the earliest data year; before 2026 the 2026 fleet
-        holds, after 2032 the 2032 state).
-
-    Returns
-    -------
-    dict of str to Parameter
-        Name -> :class:`~corridor_sim.models.base.Parameter` (default, unit, source ids):
-        :data:`PARAMS` for `year`. Cable ratings and the Central Asian export fleets are 0
-        before the cables' commissioning year (``caspian.cable.*.commission_year``).
-
-    Raises
-    ------
-    SpecError
-        A year before the earliest data year.
-
-    Examples
-    --------
-    >>> p = parameters(2032)
-    >>> p["black_sea_cable_mw"].default, p["az_green_mw"].default, p["az_gas_export_mw"].default
-    (1300.0, 9230.0, 2000.0)
-    >>> parameters(2026)["black_sea_cable_mw"].default
-    0.0
-    """
-    return PARAMS.parameters(check_year(year))
 
 
 def elements(year: int) -> list[str]:
@@ -182,7 +148,6 @@ MODEL = ModelEntry(
     build=build,
     simulate=simulate,
     params=PARAMS,
-    parameters=parameters,
     elements=elements,
     options=OPTIONS,
     resolutions=("hour",),
@@ -191,3 +156,4 @@ MODEL = ModelEntry(
     #: 2022: base year of the profiles and demand figures; 2035: the latest national plan read
     years=(2022, 2035),
 )
+parameters = MODEL.parameters

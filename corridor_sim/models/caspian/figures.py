@@ -26,6 +26,7 @@ from corridor_sim.plotting.style import (
     CATEGORICAL,
     FONT_PT,
     MAP_COLOURS,
+    axes_or_new,
     cmap,
     figure_of,
     figure_title,
@@ -84,12 +85,6 @@ def _group(source: str, category: str) -> str:
     return {"green": "other green", "fossil": "thermal (fossil)"}.get(
         category, "bought from markets"
     )
-
-
-def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4.5)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size, layout="constrained")
-    return ax
 
 
 def _twh(value: float) -> str:
@@ -182,7 +177,7 @@ def corridor_map(result: Result, ax: Axes | None = None) -> Axes:
 
 def export_stack(result: Result, week: int | None = None, ax: Axes | None = None) -> Axes:
     """Stack a week of hourly exports (all routes) by traced origin (default ``meta['week']``)."""
-    ax = _axes(ax, (9, 4.8))
+    ax = axes_or_new(ax, (9, 4.8))
     week = int(result.meta.get("week", 0) if week is None else week)
     lo, hi = week * 168, (week + 1) * 168
     exp = result.table("exports")
@@ -222,7 +217,7 @@ def export_stack(result: Result, week: int | None = None, ax: Axes | None = None
 
 def loading_duration_curves(result: Result, ax: Axes | None = None) -> Axes:
     """Plot each cross-border link's loading sorted from highest to lowest (duration curve)."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     flows = result.flows
     styles = ("-", "--", "-.", ":")  # links at 100 % all year overlap: keep each visible
     drawn = 0
@@ -251,7 +246,7 @@ def curtailment_by_month(result: Result, ax: Axes | None = None) -> Axes:
     see) are left out of the bars and the legend; the title says so (every number on a
     figure is a value of the result's tables).
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     cur = result.table("curtailment")
     index = "snapshot" if "snapshot" in cur else "period"
     wide = cur.pivot_table(index=index, columns="element", values="curtailed_gwh", aggfunc="sum")

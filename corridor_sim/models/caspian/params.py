@@ -293,6 +293,7 @@ PARAMS = ParamTable(
             maximum=50.0,
         ),
     ],
+    year_check=check_year,
 )
 
 

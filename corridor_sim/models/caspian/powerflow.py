@@ -17,6 +17,24 @@ from corridor_sim.models.caspian.tables import hour_keys
 
 __all__ = ["snapshots"]
 
+#: Element type -> its pandapower result columns and their names in the snapshot table.
+_RESULTS = {
+    "bus": {"vm_pu": "vm_pu", "va_degree": "va_degree"},
+    "line": {"p_from_mw": "p_from_mw", "pl_mw": "pl_mw", "loading_percent": "loading_pct"},
+    "dcline": {"p_from_mw": "p_from_mw", "pl_mw": "pl_mw"},
+}
+_COLUMNS = [
+    "hour",
+    "method",
+    "element_type",
+    "element",
+    "vm_pu",
+    "va_degree",
+    "p_from_mw",
+    "pl_mw",
+    "loading_pct",
+]
+
 
 def snapshots(net: pp.pandapowerNet, h: Hourly, hours: Iterable[int], year: int) -> pd.DataFrame:
     """Run pandapower ``runpp`` (AC) and ``rundcpp`` (DC) at dispatched hours.
@@ -44,7 +62,7 @@ def snapshots(net: pp.pandapowerNet, h: Hourly, hours: Iterable[int], year: int)
     ConvergenceError
         If the AC power flow does not converge at an hour.
     """
-    rows = []
+    frames = []
     for t in dict.fromkeys(int(t) for t in hours):
         snap = copy.deepcopy(net)
         names = snap.load.name
@@ -67,61 +85,26 @@ def snapshots(net: pp.pandapowerNet, h: Hourly, hours: Iterable[int], year: int)
             except pp.LoadflowNotConverged as err:
                 msg = f"snapshot hour {t}: pandapower {method.upper()} power flow did not converge"
                 raise ConvergenceError(msg) from err
-            for b, r in snap.res_bus.iterrows():
-                rows.append(
-                    (
-                        t,
-                        method,
-                        "bus",
-                        snap.bus.at[b, "name"],
-                        r.vm_pu,
-                        r.va_degree,
-                        np.nan,
-                        np.nan,
-                        np.nan,
-                    )
-                )
-            for i, r in snap.res_line.iterrows():
-                rows.append(
-                    (
-                        t,
-                        method,
-                        "line",
-                        snap.line.at[i, "name"],
-                        np.nan,
-                        np.nan,
-                        r.p_from_mw,
-                        r.pl_mw,
-                        r.loading_percent,
-                    )
-                )
-            for i, r in snap.res_dcline.iterrows():
-                rows.append(
-                    (
-                        t,
-                        method,
-                        "dcline",
-                        snap.dcline.at[i, "name"],
-                        np.nan,
-                        np.nan,
-                        r.p_from_mw,
-                        r.pl_mw,
-                        np.nan,
-                    )
-                )
-    cols = [
-        "hour",
-        "method",
-        "element_type",
-        "element",
-        "vm_pu",
-        "va_degree",
-        "p_from_mw",
-        "pl_mw",
-        "loading_pct",
-    ]
-    table = pd.DataFrame(rows, columns=cols)
+            frames.append(_results(snap, t, method))
+    if not frames:
+        table = pd.DataFrame(columns=_COLUMNS)
+    else:
+        table = pd.concat(frames, ignore_index=True).reindex(columns=_COLUMNS)
     keys = hour_keys(table["hour"], year)
     table.insert(0, "period", keys["period"])
     table.insert(1, "snapshot", keys["snapshot"])
     return table
+
+
+def _results(snap: pp.pandapowerNet, hour: int, method: str) -> pd.DataFrame:
+    """Bus, line and DC line results of a solved `snap`, one row per element."""
+    parts = []
+    for kind, columns in _RESULTS.items():
+        res = snap[f"res_{kind}"]
+        part = res[list(columns)].rename(columns=columns)
+        part.insert(0, "element", snap[kind].loc[res.index, "name"].to_numpy())
+        part.insert(0, "element_type", kind)
+        part.insert(0, "method", method)
+        part.insert(0, "hour", hour)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)

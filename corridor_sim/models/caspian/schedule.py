@@ -89,35 +89,41 @@ def _path(year: int, points: Sequence[tuple[float, float]]) -> float:
     return float(np.interp(year, xs, ys))
 
 
+def _linear_mw(year: int, start: tuple[int, str], end: tuple[int, str]) -> float:
+    """Linear path between two (year, catalogue row in MW) points, held flat outside them."""
+    return _path(year, [(y, value(fact_id, unit="MW")) for y, fact_id in (start, end)])
+
+
+def _in_service_mw(fact_id: str, link: str, year: int) -> float:
+    """Catalogue row `fact_id` (MW) while `link` runs in `year` (see :func:`in_service`), else 0."""
+    rating = value(fact_id, unit="MW")
+    return rating if in_service(link, year) else 0.0
+
+
 # -- cables and links -------------------------------------------------------------------------
 def caspian_cable(year: int) -> float:
     """`caspian.cable.caspian.capacity` from `caspian.cable.caspian.commission_year`, else 0."""
-    rating = value("caspian.cable.caspian.capacity", unit="MW")
-    return rating if in_service("caspian", year) else 0.0
+    return _in_service_mw("caspian.cable.caspian.capacity", "caspian", year)
 
 
 def black_sea_cable(year: int) -> float:
     """`caspian.cable.black_sea.capacity` from `caspian.cable.black_sea.commission_year`, else 0."""
-    rating = value("caspian.cable.black_sea.capacity", unit="MW")
-    return rating if in_service("black_sea", year) else 0.0
+    return _in_service_mw("caspian.cable.black_sea.capacity", "black_sea", year)
 
 
 def az_ge_reinforcement(year: int) -> float:
     """`caspian.link.az_ge.reinforcement` with the Black Sea cable, else 0."""
-    added = value("caspian.link.az_ge.reinforcement", unit="MW")
-    return added if in_service("black_sea", year) else 0.0
+    return _in_service_mw("caspian.link.az_ge.reinforcement", "black_sea", year)
 
 
 def az_nakhchivan(year: int) -> float:
     """`caspian.link.az_nakhchivan.capacity` from its commissioning year, else 0."""
-    rating = value("caspian.link.az_nakhchivan.capacity", unit="MW")
-    return rating if in_service("az_nakhchivan", year) else 0.0
+    return _in_service_mw("caspian.link.az_nakhchivan.capacity", "az_nakhchivan", year)
 
 
 def kz_west_link(year: int) -> float:
     """`caspian.link.kz_internal.capacity` (Karabatan–Ulke) from its commissioning year, else 0."""
-    rating = value("caspian.link.kz_internal.capacity", unit="MW")
-    return rating if in_service("kz_internal", year) else 0.0
+    return _in_service_mw("caspian.link.kz_internal.capacity", "kz_internal", year)
 
 
 def nakhchivan_tr(year: int) -> float:
@@ -188,23 +194,13 @@ def uz_wind_share(year: int) -> float:
 def uz_hydro(year: int) -> float:
     """Linear 2024 `caspian.gen.uz.hydro` -> 2030 `caspian.gen.uz.hydro_2030`."""
     y0 = int(value("caspian.gen.uz.green_base_year", unit="year"))
-    return _path(
-        year,
-        [
-            (y0, value("caspian.gen.uz.hydro", unit="MW")),
-            (2030, value("caspian.gen.uz.hydro_2030", unit="MW")),
-        ],
-    )
+    return _linear_mw(year, (y0, "caspian.gen.uz.hydro"), (2030, "caspian.gen.uz.hydro_2030"))
 
 
 def uz_thermal(year: int) -> float:
     """Linear 2024 `caspian.gen.uz.thermal_2024` -> 2030 `caspian.gen.uz.thermal_2030`."""
-    return _path(
-        year,
-        [
-            (2024, value("caspian.gen.uz.thermal_2024", unit="MW")),
-            (2030, value("caspian.gen.uz.thermal_2030", unit="MW")),
-        ],
+    return _linear_mw(
+        year, (2024, "caspian.gen.uz.thermal_2024"), (2030, "caspian.gen.uz.thermal_2030")
     )
 
 

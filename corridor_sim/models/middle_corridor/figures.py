@@ -20,12 +20,13 @@ import numpy as np
 
 from corridor_sim.models.middle_corridor import CORRIDOR
 from corridor_sim.plotting.basemap import load_basemap, map_extent
-from corridor_sim.plotting.labels import place_labels, stage_curve
+from corridor_sim.plotting.labels import place_labels, stage_curves
 from corridor_sim.plotting.layout import place_legend
 from corridor_sim.plotting.maps import arc_totals, commodity_map, map_figsize
 from corridor_sim.plotting.style import (
     CATEGORICAL,
     FONT_PT,
+    axes_or_new,
     figure_of,
     figure_title,
     style_context,
@@ -35,6 +36,7 @@ from corridor_sim.plotting.style import (
 from corridor_sim.units import THOUSAND
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -70,12 +72,6 @@ def _names(arcs: str) -> str:
     ids = [a for a in arcs.split("+") if a]
     named = _GROUPS.get(frozenset(ids))
     return named or " + ".join(ARC_NAMES.get(a, a.replace("_", " ")) for a in ids)
-
-
-def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size, layout="constrained")
-    return ax
 
 
 def _amount(mt: float, pct: float) -> str:
@@ -145,7 +141,7 @@ def monthly_flows(result: Result, ax: Axes | None = None) -> Axes:
     Axes
     """
     with style_context():
-        ax = _new_axes(ax, (9.0, 4.5))
+        ax = axes_or_new(ax, (9.0, 4.5))
         monthly = result.table("monthly_flows")
         drawn, dated = 0, "snapshot" in monthly
         for k, arc in enumerate(_MONTHLY):
@@ -185,24 +181,21 @@ def sweep_curve(result: Result, ax: Axes | None = None) -> Axes:
     """
     sweep = result.table("sweep")
     seq = result.table("bottleneck_sequence").set_index("stage")
+
+    def label(stage: int, part: pd.DataFrame) -> str:
+        before = seq.loc[stage - 1, "bottleneck"] if stage - 1 in seq.index else ""
+        return f"stage {stage}: " + (f"+ {_names(str(before))} relieved" if before else "as built")
+
+    def knee(stage: int, part: pd.DataFrame) -> tuple[tuple[float, float], str] | None:
+        if stage not in seq.index:
+            return None
+        row = seq.loc[stage]
+        cap, at = float(row["capacity_mt_per_yr"]), float(row["first_shortfall_mt_per_yr"])
+        return (at, at), f"{_names(str(row['bottleneck']))}\n{cap:.1f} Mt/yr"
+
     with style_context():
-        ax = _new_axes(ax, (8.5, 5.5))
-        points, texts, along = [], [], []
-        for k, (stage, part) in enumerate(sweep.groupby("stage")):
-            part = part.sort_values("offered_mt_per_yr")
-            colour = CATEGORICAL[k % len(CATEGORICAL)]
-            before = seq.loc[stage - 1, "bottleneck"] if stage - 1 in seq.index else ""
-            label = f"stage {stage}: " + (
-                f"+ {_names(str(before))} relieved" if before else "as built"
-            )
-            along += stage_curve(ax, part, colour=colour, label=label, n=6)
-            if stage not in seq.index:
-                continue
-            row = seq.loc[stage]
-            cap, knee = float(row["capacity_mt_per_yr"]), float(row["first_shortfall_mt_per_yr"])
-            ax.plot([knee], [knee], "v", color=colour, mec="black", ms=8)
-            points.append((knee, knee))
-            texts.append(f"{_names(str(row['bottleneck']))}\n{cap:.1f} Mt/yr")
+        ax = axes_or_new(ax, (8.5, 5.5))
+        points, texts, along = stage_curves(ax, sweep, label=label, knee=knee, n=6)
         ax.set_xlabel("freight offered to the corridor (Mt/yr)")
         ax.set_ylabel("delivered to Europe (Mt)")
         ax.set_xlim(left=0)
@@ -231,7 +224,7 @@ def transit_histogram(result: Result, ax: Axes | None = None) -> Axes:
     Axes
     """
     with style_context():
-        ax = _new_axes(ax, (9.0, 4.2))
+        ax = axes_or_new(ax, (9.0, 4.2))
         tt = result.table("transit_times")
         by = tt.assign(family=tt["element"].map(_family))
         by = by.groupby(["family", "transit_d"], as_index=False)["flow_kt"].sum()

@@ -17,18 +17,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from corridor_sim.models.oil import CORRIDOR
 from corridor_sim.models.oil.hook import STORES, VIA
-from corridor_sim.plotting.labels import place_labels, stage_curve
+from corridor_sim.plotting.labels import place_labels, stage_curves
 from corridor_sim.plotting.layout import place_legend
 from corridor_sim.plotting.maps import commodity_map
 from corridor_sim.plotting.style import (
     CATEGORICAL,
     FONT_PT,
+    axes_or_new,
     figure_of,
     figure_title,
     style_context,
@@ -71,12 +71,6 @@ _EMPTY_KT = 1e-6
 def _names(arcs: str) -> str:
     """``"tanker_lane+aktau_loading"`` in words: ``"tankers Aktau–Baku + Aktau oil berths"``."""
     return " + ".join(ARC_NAMES.get(a, a.replace("_", " ")) for a in arcs.split("+") if a)
-
-
-def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size, layout="constrained")
-    return ax
 
 
 def route_map(result: Result, ax: Axes | None = None) -> Axes:
@@ -135,7 +129,7 @@ def monthly_flow_stack(result: Result, ax: Axes | None = None) -> Axes:
     Axes
     """
     with style_context():
-        ax = _new_axes(ax, (9.0, 4.5))
+        ax = axes_or_new(ax, (9.0, 4.5))
         table = result.table("delivered")
         index = "snapshot" if "snapshot" in table else "period"
         delivered = table.pivot_table(
@@ -204,7 +198,7 @@ def storage_levels(result: Result, ax: Axes | None = None) -> Axes:
     Axes
     """
     with style_context():
-        ax = _new_axes(ax, (9.0, 4.0))
+        ax = axes_or_new(ax, (9.0, 4.0))
         storage = result.storage
         what = "Crude held in tanks at Aktau and Sangachal (end of each period)"
         if not has_storage(result):
@@ -290,25 +284,22 @@ def sweep_curve(frame: pd.DataFrame | Result, ax: Axes | None = None) -> Axes:
         result = frame
         sequence = frame.table("bottleneck_sequence")
         frame = frame.table("sweep")
+
+    def label(stage: int, part: pd.DataFrame) -> str:
+        relieved = str(part["relieved"].iloc[0])
+        return f"stage {stage}: " + (f"{_names(relieved)} relieved" if relieved else "as built")
+
+    def knee(stage: int, part: pd.DataFrame) -> tuple[tuple[float, float], str] | None:
+        found = _knees(sequence, part, stage)
+        if found is None:
+            return None
+        at, cap, name = found
+        stacked = _names(name).replace(" + ", " +\n")  # narrow labels fit among the curves
+        return (at, min(at, cap)), f"{stacked}\n{cap:.2f} Mt/yr"
+
     with style_context():
-        ax = _new_axes(ax, (8.5, 5.5))
-        points, texts, along = [], [], []
-        for k, (stage, part) in enumerate(frame.groupby("stage")):
-            part = part.sort_values("offered_mt_per_yr")
-            relieved = str(part["relieved"].iloc[0])
-            label = f"stage {stage}: " + (
-                f"{_names(relieved)} relieved" if relieved else "as built"
-            )
-            colour = CATEGORICAL[k % len(CATEGORICAL)]
-            along += stage_curve(ax, part, colour=colour, label=label, log=True)
-            knee = _knees(sequence, part, int(stage))
-            if knee is None:
-                continue
-            at, cap, name = knee
-            ax.plot([at], [min(at, cap)], "v", color=colour, mec="black", ms=8)
-            points.append((at, min(at, cap)))
-            stacked = _names(name).replace(" + ", " +\n")  # narrow labels fit among the curves
-            texts.append(f"{stacked}\n{cap:.2f} Mt/yr")
+        ax = axes_or_new(ax, (8.5, 5.5))
+        points, texts, along = stage_curves(ax, frame, label=label, knee=knee, log=True)
         lim = float(frame["offered_mt_per_yr"].max())
         low = max(float(frame["offered_mt_per_yr"].min()), 1e-3)
         ax.plot([low, lim], [low, lim], color="grey", ls=":", label="delivered = offered")

@@ -36,11 +36,9 @@ from typing import Any, cast
 
 import numpy as np
 import pandapower as pp
-import pandas as pd
 
 from corridor_sim.errors import SpecError
 from corridor_sim.models.base import ModelEntry, lazy_figures
-from corridor_sim.models.params import Parameter
 from corridor_sim.models.serbia.grid.network import GridSpec, build_grid, grid_elements
 from corridor_sim.models.serbia.params import PARAMS, Site, parse_site, preferred_site
 from corridor_sim.models.serbia.profiles import HOURS
@@ -160,23 +158,6 @@ def build(
     return build_grid(chosen, year=year, spec=spec)
 
 
-def parameters(year: int) -> dict[str, Parameter]:
-    """Return the accepted overrides for `year` with defaults, units and source ids."""
-    return PARAMS.parameters(year)
-
-
-def provenance(year: int, **overrides: Any) -> pd.DataFrame:
-    """Every parameter of the `year` model with its value, unit and catalogue id(s).
-
-    Examples
-    --------
-    >>> table = provenance(2029)
-    >>> table.query("parameter == 'efficiency'")["source_id"].tolist()
-    ['serbia.plant.efficiency']
-    """
-    return PARAMS.provenance(year, overrides)
-
-
 def elements(year: int) -> list[str]:
     """Line and transformer ids an event may name (the same for every site)."""
     return grid_elements(year)
@@ -199,3 +180,5 @@ MODEL = ModelEntry(
     #: 2022: the grid extract and load records; 2030: the latest planned change read
     years=(2022, 2030),
 )
+parameters = MODEL.parameters
+provenance = MODEL.parameter_provenance

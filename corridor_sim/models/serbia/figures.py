@@ -25,6 +25,7 @@ from corridor_sim.plotting.layout import empty_note, place_legend
 from corridor_sim.plotting.style import (
     CATEGORICAL,
     FONT_PT,
+    axes_or_new,
     cmap,
     figure_title,
     style_context,
@@ -62,12 +63,6 @@ _SITE_LABELS = SITE_LABELS
 _EHV_KV = 300.0  # 400 kV lines drawn thicker than 220 kV
 _LABELLED = 8  # the most loaded lines get a label on the map
 _STYLES = ("-", "--", "-.", ":")
-
-
-def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size, layout="constrained")
-    return ax
 
 
 def _sites(result: Result) -> list[str]:
@@ -114,7 +109,7 @@ def grid_map(result: Result, site: str | None = None, ax: Axes | None = None) ->
 
 
 def _grid_map(result: Result, site: str | None, ax: Axes | None) -> Axes:
-    ax = _axes(ax, (8.0, 9.0))
+    ax = axes_or_new(ax, (8.0, 9.0))
     site = site or result.meta.get("site") or result.meta.get("best_site") or "none"
     lines = result.table("loadings")
     lines = lines[(lines["site"] == site) & (lines["element_type"] == "line")]
@@ -220,7 +215,7 @@ def _grid_map(result: Result, site: str | None, ax: Axes | None) -> Axes:
 def loading_duration(result: Result, ax: Axes | None = None) -> Axes:
     """Plot the plant area's highest N-0 loading in each hour, sorted, one curve per site."""
     with style_context():
-        ax = _axes(ax, (8.0, 4.5))
+        ax = axes_or_new(ax, (8.0, 4.5))
         hourly = result.table("hourly")
         for k, site in enumerate(_sites(result)):
             h = hourly[hourly["site"] == site]
@@ -408,7 +403,7 @@ def site_robustness(
         Two bars per site; the legend clear of the bars.
     """
     with style_context():
-        ax = _axes(ax, (7.0, 4.0))
+        ax = axes_or_new(ax, (7.0, 4.0))
         sites = [s for s in _SITE_COLOURS if s in set(summary["site"])]
         s = summary.set_index("site").loc[sites]
         x = np.arange(len(sites))

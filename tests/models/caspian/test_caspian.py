@@ -1310,3 +1310,11 @@ def test_monte_carlo_samples_the_caspian_ranges():
         assert study.runs[fid].between(row.low, row.high).all(), fid
     wide = study.wide()
     assert wide["europe_price_mean_eur_per_mwh"].round(6).tolist() != [94.26, 94.26]
+
+
+def test_the_parameter_table_refuses_a_year_before_the_data() -> None:
+    # caspian.parameters is the ModelEntry's, derived from PARAMS, which checks the year itself
+    for call in (caspian.parameters, PARAMS.resolve, PARAMS.provenance):
+        with pytest.raises(SpecError, match=r"year = 2020: expected an integer year >= 2022"):
+            call(2020)
+    assert caspian.parameters(2022)["black_sea_cable_mw"].default == 0.0
