@@ -6,16 +6,7 @@
 - :func:`to_excel`, :func:`to_xarray`, :func:`to_netcdf` — the same as the methods
   :meth:`Result.to_excel <corridor_sim.Result.to_excel>`, ``to_xarray`` and ``to_netcdf``.
 
-Examples
---------
->>> import tempfile, pathlib, pandapower as pp
->>> from corridor_sim.export import to_pandapower_json
->>> path = pathlib.Path(tempfile.mkdtemp()) / "caspian_2032.json"
->>> _ = to_pandapower_json("caspian", 2032, path)
->>> len(pp.from_json(path).bus)
-14
-
-See ``docs/export.md``.
+Each function has an example; see also ``docs/export.md``.
 """
 
 from __future__ import annotations
@@ -70,6 +61,21 @@ def net_to_json(net: pp.pandapowerNet, path: str | Path, *, overwrite: bool = Fa
         If `net` is not a pandapower net.
     ResultError
         If `path` exists without `overwrite`, or is a folder.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import pandapower as pp
+    >>> import pandapower.networks as pn
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "four_bus.json"
+    >>> net_to_json(pn.simple_four_bus_system(), path).name
+    'four_bus.json'
+    >>> len(pp.from_json(path).bus)
+    4
+    >>> net_to_json(pn.simple_four_bus_system(), path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    corridor_sim.errors.ResultError: ...
     """
     import pandapower as pp
 
@@ -123,6 +129,15 @@ def to_pandapower_json(
         If the model's network is not a pandapower net (``oil``, ``middle_corridor`` and
         ``commodity`` build a CommodityNetwork: use
         ``corridor_sim.engines.commodity.to_networkx``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import pandapower as pp
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "caspian_2032.json"
+    >>> net = pp.from_json(to_pandapower_json("caspian", 2032, path, caspian_cable_mw=1500))
+    >>> len(net.bus)
+    14
     """
     from corridor_sim.models import get_model  # the registry imports models
 
@@ -144,6 +159,11 @@ _PANDAPOWER_MODELS = ("caspian", "serbia")
 
 def pandapower_models() -> list[str]:
     """Names of the built-in models whose ``build()`` returns a pandapower net.
+
+    Returns
+    -------
+    list of str
+        The model names :func:`to_pandapower_json` accepts.
 
     Examples
     --------

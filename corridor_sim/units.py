@@ -87,6 +87,18 @@ class GasBasis(StrEnum):
     ``bp``: BP's convention, 1 bcm = 36 PJ = 10 TWh (``units.gas.pj_per_bcm_bp``).
     ``serbia_lhv``: the Serbian regulator's lower heating value, 33,338.35 kJ/m3
     (``units.gas.lhv_serbia``), 1 bcm = 9.26 TWh.
+
+    Attributes
+    ----------
+    BP : str
+        ``"bp"``, the default of every gas conversion.
+    SERBIA_LHV : str
+        ``"serbia_lhv"``, for Serbian volumes (Srbijagas, the regulator AERS).
+
+    Examples
+    --------
+    >>> GasBasis("serbia_lhv") is GasBasis.SERBIA_LHV, [b.value for b in GasBasis]
+    (True, ['bp', 'serbia_lhv'])
     """
 
     BP = "bp"
@@ -234,6 +246,25 @@ def bbl_per_day_to_mt_per_yr(
 
     Inverse of :func:`mt_per_yr_to_bbl_per_day` (same options and defaults).
 
+    Parameters
+    ----------
+    x_bbl_per_day : float or array_like
+        Flow in bbl/d, non-negative.
+    bbl_per_t : float, optional
+        Barrels per tonne; default ``units.crude.bbl_per_t`` (7.38).
+    days_per_yr : float, optional
+        Days per year; default ``units.time.days_per_year`` (365).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Flow in Mt/yr.
+
+    Raises
+    ------
+    SpecError
+        `x_bbl_per_day` negative, NaN or not a number.
+
     Examples
     --------
     >>> round(bbl_per_day_to_mt_per_yr(1_000_000, bbl_per_t=7.3), 2)
@@ -272,6 +303,23 @@ def bcm_to_twh(x_bcm: float | npt.ArrayLike, *, basis: str = GasBasis.BP) -> Num
 
 def twh_to_bcm(x_twh: float | npt.ArrayLike, *, basis: str = GasBasis.BP) -> Number:
     """Convert energy in TWh to a natural-gas volume in bcm (inverse of :func:`bcm_to_twh`).
+
+    Parameters
+    ----------
+    x_twh : float or array_like
+        Energy in TWh (or TWh/yr, giving bcm/yr), non-negative.
+    basis : {"bp", "serbia_lhv"}, default "bp"
+        Energy content (see :class:`GasBasis`).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Gas volume in billion cubic metres.
+
+    Raises
+    ------
+    SpecError
+        `x_twh` negative, NaN or not a number.
 
     Examples
     --------
@@ -315,6 +363,27 @@ def gwh_per_yr_to_mw(
     e_gwh_per_yr: float | npt.ArrayLike, *, capacity_factor: float, hours: float | None = None
 ) -> Number:
     """Return the capacity in MW that yields `e_gwh_per_yr` at `capacity_factor`.
+
+    Inverse of :func:`mw_to_gwh_per_yr`.
+
+    Parameters
+    ----------
+    e_gwh_per_yr : float or array_like
+        Annual energy in GWh/yr, non-negative.
+    capacity_factor : float
+        Average output / capacity, in (0, 1].
+    hours : float, optional
+        Hours per year; default ``units.time.hours_per_year`` (8760).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Capacity in MW.
+
+    Raises
+    ------
+    SpecError
+        `e_gwh_per_yr` negative, NaN or not a number, or a capacity factor outside (0, 1].
 
     Examples
     --------
@@ -376,6 +445,32 @@ def power_from_gas_mw(
 ) -> Number:
     """Return the capacity in MW that burns `gas_bcm_per_yr` (inverse of the gas burn).
 
+    Inverse of :func:`gas_burn_bcm_per_yr` (same options and defaults).
+
+    Parameters
+    ----------
+    gas_bcm_per_yr : float or array_like
+        Gas burnt in bcm/yr, non-negative.
+    capacity_factor : float
+        Average output / capacity, in (0, 1].
+    efficiency : float
+        Electrical efficiency on the basis' heating value, in (0, 1] (CCGT about 0.58).
+    basis : {"bp", "serbia_lhv"}, default "bp"
+        Energy content of the gas (see :class:`GasBasis`).
+    hours : float, optional
+        Hours per year; default ``units.time.hours_per_year`` (8760).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Electrical capacity in MW.
+
+    Raises
+    ------
+    SpecError
+        `gas_bcm_per_yr` negative, NaN or not a number; a capacity factor or efficiency
+        outside (0, 1].
+
     Examples
     --------
     >>> round(power_from_gas_mw(0.438, capacity_factor=0.5, efficiency=0.5))
@@ -390,6 +485,21 @@ def power_from_gas_mw(
 def mt_to_kt(x_mt: float | npt.ArrayLike) -> Number:
     """Convert million tonnes to thousand tonnes (x 1000).
 
+    Parameters
+    ----------
+    x_mt : float or array_like
+        Mass in Mt (or Mt/yr), non-negative.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Mass in kt (or kt/yr).
+
+    Raises
+    ------
+    SpecError
+        `x_mt` negative, NaN or not a number.
+
     Examples
     --------
     >>> mt_to_kt(1.625)
@@ -401,6 +511,21 @@ def mt_to_kt(x_mt: float | npt.ArrayLike) -> Number:
 def kt_to_mt(x_kt: float | npt.ArrayLike) -> Number:
     """Convert thousand tonnes to million tonnes (/ 1000).
 
+    Parameters
+    ----------
+    x_kt : float or array_like
+        Mass in kt (or kt/yr), non-negative.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Mass in Mt (or Mt/yr).
+
+    Raises
+    ------
+    SpecError
+        `x_kt` negative, NaN or not a number.
+
     Examples
     --------
     >>> kt_to_mt(250)
@@ -411,6 +536,23 @@ def kt_to_mt(x_kt: float | npt.ArrayLike) -> Number:
 
 def days_in_month(year: int, month: int) -> int:
     """Return the number of days in `month` (1-12) of `year` (Gregorian calendar).
+
+    Parameters
+    ----------
+    year : int
+        Year, 1 to 9999.
+    month : int
+        Month, 1 (January) to 12.
+
+    Returns
+    -------
+    int
+        28 to 31.
+
+    Raises
+    ------
+    SpecError
+        A year or month that is not an integer in its range.
 
     Examples
     --------
@@ -426,6 +568,21 @@ def days_in_month(year: int, month: int) -> int:
 
 def days_in_year(year: int) -> int:
     """Return the number of days in `year` (365, or 366 in a leap year).
+
+    Parameters
+    ----------
+    year : int
+        Year, 1 to 9999.
+
+    Returns
+    -------
+    int
+        365 or 366.
+
+    Raises
+    ------
+    SpecError
+        A year that is not an integer in 1..9999.
 
     Examples
     --------

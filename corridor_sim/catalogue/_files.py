@@ -67,6 +67,19 @@ class Status(StrEnum):
     reserves in the ground); ``agreement`` is a signed document or an agreed
     share; ``assumption`` is a value the seeds do not give, chosen by us and
     cited from ``REFERENCES.md`` or labelled engineering judgement.
+
+    Attributes
+    ----------
+    ACTUAL, PLANNED, TARGET, POTENTIAL, RESERVE, RESOURCE, AGREEMENT, ASSUMPTION : str
+        The values of the catalogue's ``status`` column, in lower case.
+
+    Examples
+    --------
+    >>> import corridor_sim as cs
+    >>> Status(cs.fact("units.crude.bbl_per_t").status) is Status.ASSUMPTION
+    True
+    >>> len(cs.facts(status=Status.PLANNED)) > 0
+    True
     """
 
     ACTUAL = "actual"

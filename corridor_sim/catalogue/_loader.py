@@ -58,6 +58,11 @@ def recording() -> Iterator[list[str]]:
     it to list every catalogue row a run reads (their provenance) without declaring
     the ids a second time.
 
+    Yields
+    ------
+    list of str
+        The catalogue ids read inside the block so far, in reading order.
+
     Examples
     --------
     >>> with recording() as ids:
@@ -98,6 +103,11 @@ def overriding(values: Mapping[str, float]) -> Iterator[dict[str, float]]:
     FactError
         An unknown id, a qualitative row (no number), or a value that is not a finite number.
 
+    Yields
+    ------
+    dict of str to float
+        The checked values of this block (as floats), id -> value.
+
     Examples
     --------
     >>> with overriding({"units.crude.bbl_per_t": 7.32}):
@@ -133,7 +143,21 @@ def overriding(values: Mapping[str, float]) -> Iterator[dict[str, float]]:
 
 
 def overrides() -> dict[str, float]:
-    """Return the values replaced by the :func:`overriding` blocks now running (id -> value)."""
+    """Return the values replaced by the :func:`overriding` blocks now running (id -> value).
+
+    Returns
+    -------
+    dict of str to float
+        Catalogue id -> value in the row's unit; empty outside any block. A copy.
+
+    Examples
+    --------
+    >>> overrides()
+    {}
+    >>> with overriding({"units.crude.bbl_per_t": 7.32}):
+    ...     overrides()
+    {'units.crude.bbl_per_t': 7.32}
+    """
     return dict(_OVERRIDES.get() or {})
 
 
@@ -173,7 +197,21 @@ def _index() -> dict[str, Fact]:
 
 
 def clear_cache() -> None:
-    """Forget the cached catalogue so the next call re-reads the CSV files."""
+    """Forget the cached catalogue so the next call re-reads the CSV files.
+
+    Call it after editing ``corridor_sim/catalogue/data/*.csv`` in a running session
+    (a notebook), so that :func:`fact`, :func:`value` and :func:`facts` see the edit.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> clear_cache()
+    >>> value("units.crude.bbl_per_t", unit="bbl/t")  # read from the files again
+    7.38
+    """
     _table.cache_clear()
     _index.cache_clear()
 

@@ -70,6 +70,20 @@ def ranges(ids: Iterable[str] | None = None) -> pd.DataFrame:
 def draw_value(row: Fact, rng: np.random.Generator) -> float:
     """One value from `row`'s range, drawn with `rng` (see the module docstring for shapes).
 
+    Parameters
+    ----------
+    row : Fact
+        A catalogue row with ``low`` and ``high`` (from :func:`~corridor_sim.fact`).
+    rng : numpy.random.Generator
+        The random source; the same seed gives the same value.
+
+    Returns
+    -------
+    float
+        A value in the row's unit: between ``low`` and ``high`` for the uniform and
+        triangular shapes (mode at the row's value), with ``low``/``high`` as the 5th and
+        95th percentiles for the normal and lognormal ones.
+
     Raises
     ------
     FactError

@@ -66,7 +66,19 @@ def _entry_points() -> dict[str, EntryPoint]:
 
 
 def available_models() -> list[str]:
-    """Names accepted as ``model = "..."`` in a scenario (built-in and registered)."""
+    """Names accepted as ``model = "..."`` in a scenario (built-in and registered).
+
+    Returns
+    -------
+    list of str
+        Sorted: the packages of ``corridor_sim/models/`` and the models registered
+        through the ``corridor_sim.models`` entry point group.
+
+    Examples
+    --------
+    >>> available_models()
+    ['caspian', 'commodity', 'middle_corridor', 'oil', 'serbia']
+    """
     return sorted({*_packages(), *_entry_points()})
 
 
@@ -88,12 +100,28 @@ def get_model(name: str) -> ModelEntry:
     Built-in packages come first; then models registered through the
     ``corridor_sim.models`` entry point group.
 
+    Parameters
+    ----------
+    name : str
+        A name of :func:`available_models`.
+
+    Returns
+    -------
+    ModelEntry
+        The model's build and simulate functions, parameters, options and years.
+
     Raises
     ------
     UnknownNameError
         If no model has that name; the message lists the known ones.
     SpecError
         If the package or entry point does not provide a :class:`ModelEntry`.
+
+    Examples
+    --------
+    >>> entry = get_model("caspian")
+    >>> entry.resolutions[0], "caspian_cable_mw" in entry.parameters(2032)
+    ('hour', True)
     """
     if not isinstance(name, str):
         msg = f"model = {name!r}: expected a model name string, e.g. 'oil'"

@@ -207,6 +207,15 @@ class ModelEntry:
         First and last year the model's figures cover. A scenario before the first is
         refused; one after the last runs with an :class:`ExtrapolationWarning` naming the
         dated figures it carries forward.
+
+    Examples
+    --------
+    >>> from corridor_sim.models import get_model
+    >>> entry = get_model("oil")
+    >>> entry.name, entry.resolutions, entry.years
+    ('oil', ('month',), (2023, 2026))
+    >>> "btc" in entry.elements(2025)
+    True
     """
 
     name: str

@@ -53,6 +53,13 @@ class Option:
         Accepted strings.
     example : str
         An example value for messages, e.g. ``"[0, 1300, 2600]"``.
+
+    Examples
+    --------
+    >>> steps = Option("relief_steps", "int", "bottleneck stages to find", default=4,
+    ...                minimum=1, maximum=8)
+    >>> OptionTable("demo", [steps]).resolve({})
+    {'relief_steps': 4}
     """
 
     name: str
@@ -153,6 +160,17 @@ class OptionTable:
         The model's registry name (used in messages).
     options : sequence of Option
         One row per option.
+
+    Examples
+    --------
+    >>> from corridor_sim.models import oil
+    >>> table = oil.OPTIONS
+    >>> "study" in table, table.resolve({"study": "bottleneck_sequence"})["study"]
+    (True, 'bottleneck_sequence')
+    >>> table.resolve({"study": "everything"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    corridor_sim.errors.SpecError: options.study = 'everything'...
     """
 
     model: str

@@ -82,6 +82,13 @@ class Parameter:
         Smallest accepted numeric value (``None``: no bound).
     maximum : float or None, default None
         Largest accepted numeric value.
+
+    Examples
+    --------
+    >>> from corridor_sim.models import oil
+    >>> p = oil.parameters(2025)["kazakh_volume_mt_per_yr"]
+    >>> p.unit, p.description
+    ('Mt/yr', 'Kazakh crude offered to the Aktau route')
     """
 
     name: str
@@ -132,6 +139,13 @@ class Param:
     aliases : tuple of str
         Other names users reach for; an unknown override equal to one is answered with
         "did you mean" this parameter (they are not accepted as overrides).
+
+    Examples
+    --------
+    >>> volume = Param("volume_mt_per_yr", "Mt", "crude offered", fact="oil.abc.volume_2023")
+    >>> share = Param("share", "-", "a fraction", value=0.5, maximum=1.0)
+    >>> volume.default(2023), share.default(2023)
+    (1.06, 0.5)
     """
 
     name: str
@@ -316,6 +330,21 @@ class ParamTable:
         ``year_check(year) -> int``: the model's accepted years (e.g. from its earliest data
         year on), run before :meth:`resolve`, :meth:`parameters` and :meth:`provenance`;
         raises :class:`~corridor_sim.errors.SpecError` naming the year and the range.
+
+    Raises
+    ------
+    SpecError
+        A parameter declared twice, or a relation naming an undeclared parameter.
+
+    Examples
+    --------
+    >>> table = ParamTable("demo", [Param("share", "-", "a fraction", value=0.5, maximum=1.0)])
+    >>> table.resolve(2025, {"share": 0.2}).share
+    0.2
+    >>> table.resolve(2025, {"share": 2.0})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    corridor_sim.errors.SpecError: overrides.share = 2.0...
     """
 
     model: str

@@ -29,6 +29,28 @@ def figures(result: Result) -> dict[str, Figure]:
     The model named by ``result.meta["model"]`` draws its own (``MODEL.figures``); a
     commodity network with node coordinates and no figures of its own gets the generic
     map (``<model>_map``). Anything else gives an empty dict.
+
+    Parameters
+    ----------
+    result : Result
+        A result of :func:`corridor_sim.run` (or loaded with ``Result.load``).
+
+    Returns
+    -------
+    dict of str to Figure
+        File-name stem -> figure, not yet saved or closed (save each with
+        :func:`~corridor_sim.plotting.style.save_figure`, close it with
+        ``plt.close(fig)``).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import corridor_sim as cs
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> figs = figures(cs.run(example_scenario()))
+    >>> list(figs)
+    ['commodity_map']
+    >>> plt.close("all")
     """
     from corridor_sim.errors import UnknownNameError
     from corridor_sim.models import get_model

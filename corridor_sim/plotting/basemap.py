@@ -77,7 +77,30 @@ class Place:
 
 @dataclass(frozen=True)
 class Basemap:
-    """The Natural Earth extract: polygons and lines in degrees (lon, lat)."""
+    """The Natural Earth extract: polygons and lines in degrees (lon, lat).
+
+    Read with :func:`load_basemap`; pass one to :func:`draw_basemap` to draw another
+    extract than the shipped one.
+
+    Attributes
+    ----------
+    extent : (float, float, float, float)
+        Region covered, (lon0, lon1, lat0, lat1) in degrees east and north.
+    land, lakes : tuple of polygons
+        Each polygon a tuple of rings, each ring an (n, 2) array of lon, lat.
+    coastline, borders : tuple of numpy.ndarray
+        Lines as (n, 2) arrays of lon, lat.
+    countries, seas : tuple of Place
+        Names with their label point and area (deg²), for the place names of a map.
+    source : dict
+        Where the data come from (Natural Earth version, licence).
+
+    Examples
+    --------
+    >>> base = load_basemap()
+    >>> base.extent, base.contains((45.0, 55.0, 38.0, 47.0))
+    ((5.0, 80.0, 28.0, 58.0), True)
+    """
 
     extent: tuple[float, float, float, float]
     land: tuple[tuple[np.ndarray, ...], ...]
@@ -97,7 +120,27 @@ class Basemap:
 
 @dataclass
 class BasemapLayers:
-    """What :func:`draw_basemap` drew: its artists by layer and the place-name texts."""
+    """What :func:`draw_basemap` drew: its artists by layer and the place-name texts.
+
+    Attributes
+    ----------
+    extent : (float, float, float, float)
+        The view, (lon0, lon1, lat0, lat1) in degrees.
+    artists : dict of str to Artist
+        ``"sea"``, ``"land"``, ``"lakes"``, ``"coastline"`` and, when drawn,
+        ``"borders"``: restyle one with its ``set_*`` methods.
+    labels : list of Text
+        The country and sea names written (empty with ``labels=False``).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> layers = draw_basemap(ax, (46.0, 54.0, 38.0, 46.0), borders=False)
+    >>> "borders" in layers.artists, "Caspian Sea" in [t.get_text() for t in layers.labels]
+    (False, True)
+    >>> plt.close(fig)
+    """
 
     extent: tuple[float, float, float, float]
     artists: dict[str, Artist] = field(default_factory=dict)
@@ -136,7 +179,24 @@ def load_basemap(path: str | Path = DATA_FILE) -> Basemap:
 
 
 def aspect_ratio(lat_mid_deg: float) -> float:
-    """Axes aspect (y units per x unit) of the equirectangular map at `lat_mid_deg`."""
+    """Axes aspect (y units per x unit) of the equirectangular map at `lat_mid_deg`.
+
+    Parameters
+    ----------
+    lat_mid_deg : float
+        Middle latitude of the map, in degrees north.
+
+    Returns
+    -------
+    float
+        ``1 / cos(lat_mid_deg)``: a degree of latitude is drawn this many times as long
+        as a degree of longitude, so distances agree at the middle latitude.
+
+    Examples
+    --------
+    >>> round(aspect_ratio(60.0), 6), aspect_ratio(0.0)
+    (2.0, 1.0)
+    """
     return float(1.0 / np.cos(np.deg2rad(lat_mid_deg)))
 
 
@@ -156,6 +216,24 @@ def map_extent(
     extent then grows, about its centre, until its height over its width on the map
     (east–west degrees shrunk by the cosine of the middle latitude) lies within `shape`
     (default 0.5 to 1.0), so a long west–east corridor is not drawn as a thin strip.
+
+    Parameters
+    ----------
+    lon, lat : sequence of float
+        The points, in degrees east and north; non-finite ones are left out.
+    pad : float, default 0.15
+        Margin on each side as a share of the points' span.
+    min_pad_deg : float, default 0.8
+        Smallest margin, in degrees.
+    min_span_deg : float, default 3.0
+        Smallest width and height, in degrees.
+    shape : (float, float), default (0.5, 1.0)
+        Lowest and highest height / width of the drawn map.
+
+    Returns
+    -------
+    (float, float, float, float)
+        (lon0, lon1, lat0, lat1) in degrees, rounded to 0.01°, for :func:`draw_basemap`.
 
     Examples
     --------
@@ -264,6 +342,16 @@ def draw_basemap(
     ------
     SpecError
         If `extent` is not four finite numbers in increasing order.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> layers = draw_basemap(ax, map_extent([49.9, 51.3], [40.4, 43.6]))
+    >>> _ = ax.plot([49.9, 51.3], [40.4, 43.6], "o-")  # Baku to Aktau, drawn on top
+    >>> ax.get_xlabel(), [float(x) for x in ax.get_xlim()]
+    ('longitude (°E)', [47.37, 53.83])
+    >>> plt.close(fig)
     """
     lon0, lon1, lat0, lat1 = _check_extent(extent)
     base = data or load_basemap()

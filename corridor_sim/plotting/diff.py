@@ -2,13 +2,8 @@
 
 Examples
 --------
->>> import corridor_sim as cs
->>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-...        {"id": "d", "kind": "demand", "demand": 3}],
-...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
->>> s = cs.Scenario(model="commodity", year=2025, network=net, name="base")
->>> d = cs.diff(s, s.with_overrides(**{"s->d.capacity": 3.0}).replace(name="wider"))
->>> ax = diff_bars(d)
+>>> from corridor_sim.scenarios import example_diff
+>>> ax = diff_bars(example_diff())
 >>> ax.get_title().splitlines()[0]
 'What B changes: wider against base (commodity, 2025)'
 """
@@ -56,13 +51,8 @@ def diff_bars(d: Any, ax: Axes | None = None, *, top: int = 15) -> Axes:
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 4}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="base")
-    >>> d = cs.diff(s, s.with_overrides(**{"s->d.capacity": 3.0}).replace(name="wider"))
-    >>> [t.get_text() for t in diff_bars(d).get_yticklabels()][:2]
+    >>> from corridor_sim.scenarios import example_diff
+    >>> [t.get_text() for t in diff_bars(example_diff(demand=4.0)).get_yticklabels()][:2]
     ['Total cost', 'Unmet penalty cost']
     """
     moved = d.changed_metrics

@@ -54,12 +54,61 @@ _BACKGROUND: weakref.WeakKeyDictionary[Axes, list[Text]] = weakref.WeakKeyDictio
 
 
 def register_background(ax: Axes, texts: Iterable[Text]) -> None:
-    """Mark `texts` on `ax` as background names that placed labels may hide."""
+    """Mark `texts` on `ax` as background names that placed labels may hide.
+
+    :func:`~corridor_sim.plotting.basemap.draw_basemap` registers its country and sea
+    names; register your own when a map of yours draws names that matter less than the
+    labels :func:`place_labels` puts on top.
+
+    Parameters
+    ----------
+    ax : Axes
+        The axes the texts are drawn on.
+    texts : iterable of Text
+        The background texts.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(4, 3))
+    >>> _ = ax.set(xlim=(0, 10), ylim=(0, 10))
+    >>> sea = ax.text(5, 5, "Caspian Sea", ha="center")
+    >>> register_background(ax, [sea])
+    >>> _ = place_labels(ax, [(5, 5)], ["Baku"], centred=True)
+    >>> sea.get_visible()
+    False
+    >>> plt.close(fig)
+    """
     _BACKGROUND.setdefault(ax, []).extend(texts)
 
 
 def placed_labels(ax: Axes) -> list[Text]:
-    """Return the labels :func:`place_labels` has put on `ax` so far."""
+    """Return the labels :func:`place_labels` has put on `ax` so far.
+
+    Parameters
+    ----------
+    ax : Axes
+        Any axes.
+
+    Returns
+    -------
+    list of Text
+        In placement order, hidden optional labels included; empty for other axes.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(4, 3))
+    >>> _ = ax.set(xlim=(0, 10), ylim=(0, 10))
+    >>> _ = place_labels(ax, [(2, 2), (8, 8)], ["Aktau", "Baku"])
+    >>> [t.get_text() for t in placed_labels(ax)]
+    ['Aktau', 'Baku']
+    >>> plt.close(fig)
+    """
     return [t for t in _PLACED.get(ax, []) if t.axes is ax]
 
 
@@ -167,6 +216,18 @@ def place_labels(
     ------
     ValueError
         When `points` and `texts` differ in length.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(4, 3))
+    >>> _ = ax.set(xlim=(0, 10), ylim=(0, 10))
+    >>> points = [(5, 5), (5.1, 5.1), (5.2, 4.9)]
+    >>> texts = place_labels(ax, points, ["Baku", "Sangachal", "Alat port"])
+    >>> boxes = [t.get_window_extent() for t in texts]
+    >>> any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    False
+    >>> plt.close(fig)
     """
     if len(points) != len(texts):
         msg = f"place_labels: {len(points)} points but {len(texts)} texts; expected one text each"

@@ -44,7 +44,26 @@ def _flow_columns(flows: pd.DataFrame) -> tuple[str, str, str]:
 
 
 def has_map(result: Result) -> bool:
-    """Whether `result` has node positions to draw (a ``nodes`` table with lon and lat)."""
+    """Whether `result` has node positions to draw (a ``nodes`` table with lon and lat).
+
+    Parameters
+    ----------
+    result : Result
+        Any result.
+
+    Returns
+    -------
+    bool
+        True when at least one node has a longitude and a latitude and the ``flows``
+        table is not empty: then :func:`commodity_map` can draw it.
+
+    Examples
+    --------
+    >>> import corridor_sim as cs
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> has_map(cs.run(example_scenario()))
+    True
+    """
     nodes = result.tables.get("nodes")
     return (
         nodes is not None
@@ -138,6 +157,24 @@ def map_figsize(extent: Sequence[float], width_in: float = 9.0) -> tuple[float, 
 
     The map's height follows its shape on the page (the equirectangular aspect), so the
     colour bar sits beside it and no band of white is left over.
+
+    Parameters
+    ----------
+    extent : (lon0, lon1, lat0, lat1)
+        The region the map shows, in degrees.
+    width_in : float, default 9.0
+        Figure width in inches.
+
+    Returns
+    -------
+    (float, float)
+        Width and height in inches; the height is kept within 4 to 10 inches.
+
+    Examples
+    --------
+    >>> width, height = map_figsize((22.45, 75.75, 32.44, 52.16))
+    >>> width, round(height, 1)
+    (9.0, 5.8)
     """
     lon0, lon1, lat0, lat1 = (float(v) for v in extent)
     shrink = float(np.cos(np.deg2rad((lat0 + lat1) / 2)))
@@ -191,6 +228,22 @@ def commodity_map(
     Returns
     -------
     Axes
+        The map; its figure has the colour bar of utilisation (%) and the legend.
+
+    Raises
+    ------
+    UnknownNameError
+        The result has no ``nodes`` table (see :func:`has_map`).
+
+    Examples
+    --------
+    >>> import corridor_sim as cs
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> ax = commodity_map(cs.run(example_scenario(name="toy")))
+    >>> [t.get_text().splitlines()[0] for t in ax.texts]
+    ['Aktau', 'Baku', 's → d']
+    >>> ax.get_title().splitlines()[-1]
+    'scenario toy (commodity, 2025)'
     """
     via = dict(via or {})
     offsets = dict(offsets or {})

@@ -4,7 +4,10 @@
   models.params.Param`: description and unit): ``black_sea_cable_mw`` ->
   ``"Black Sea subsea HVDC cable rating (GE–RO) (MW)"``;
 - :func:`metric_label` — a summary metric by its name and the unit its summary row
-  declares: ``export_via_black_sea_twh``, ``"TWh"`` -> ``"Export via black sea (TWh)"``.
+  declares: ``export_via_black_sea_twh``, ``"TWh"`` -> ``"Export via black sea (TWh)"``;
+- :func:`element_label` — an element (arc, link, pipeline) by its declaration: a
+  corridor's ``arcs.csv`` name (``btc`` -> ``"BTC pipeline"``), else the declared capacity
+  parameter of the element (``caspian_cable`` -> ``"Caspian subsea HVDC cable (KZ–AZ)"``).
 
 Examples
 --------
@@ -12,16 +15,26 @@ Examples
 'Export via black sea (TWh)'
 >>> parameter_label("caspian", "black_sea_cable_mw")
 'Black Sea subsea HVDC cable rating (GE–RO) (MW)'
+>>> element_label("oil", "btc")
+'BTC pipeline'
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from corridor_sim.errors import CorridorSimError
 from corridor_sim.results.schemas import unit_suffix
 
-__all__ = ["metric_label", "metric_name", "parameter_label"]
+__all__ = ["element_label", "metric_label", "metric_name", "parameter_label"]
+
+#: What a study or a run writes when no element binds.
+NO_BOTTLENECK = ("(none)", "none", "")
+#: Words of a capacity parameter's description that name the quantity, not the element.
+_CAPACITY_WORDS = re.compile(r"\s+(rating|capacity)\b", re.IGNORECASE)
+#: A closing remark in brackets that starts in lower case ("(with neighbour_ties)").
+_QUALIFIER = re.compile(r"\s*\([a-z][^()]*\)$")
 
 #: Unit words of metric names that the unit in brackets already says.
 _UNIT_WORDS = {"pct": "%", "share": "share", "count": "count"}
@@ -122,3 +135,77 @@ def parameter_label(model: str, name: str, *, unit: bool = True) -> str:
     text = param.description.rstrip(".")
     text = text[:1].upper() + text[1:]
     return f"{text} ({param.unit or '-'})" if unit else text
+
+
+def _entry(model: str) -> Any:  # a ModelEntry, or None for a model not registered
+    try:
+        from corridor_sim.models import get_model
+
+        return get_model(model)
+    except CorridorSimError:
+        return None
+
+
+def _capacity_name(entry: Any, element: str) -> str | None:
+    """Return the element's name from its declared capacity parameter (``<element>_<unit>``)."""
+    table = getattr(entry, "params", None)
+    if table is None:
+        return None
+    for param in table.params:
+        if param.name.startswith(element + "_") and _CAPACITY_WORDS.search(param.description):
+            text = _CAPACITY_WORDS.sub("", param.description, count=1).strip()
+            text = _QUALIFIER.sub("", text)  # "(existing, before ...)": not part of the name
+            return text[:1].upper() + text[1:]
+    return None
+
+
+def element_label(model: str, element: str) -> str:
+    """Return the human name of `element` of `model`, from the model's declarations.
+
+    Looked up, in order: the name of the arc (or node) in a corridor's ``arcs.csv`` (or
+    ``nodes.csv``); the description of the element's declared capacity parameter
+    (``<element>_<unit>``, without the words "rating" or "capacity" and a closing remark
+    in brackets such as "(existing, before the reinforcement)"); else the id
+    in words (``"port->market"`` -> ``"port → market"``). Elements joined by ``+`` (ties)
+    are named one by one.
+
+    Parameters
+    ----------
+    model : str
+        Model name (``"oil"``, ``"caspian"``); an unknown one gives the id in words.
+    element : str
+        An element id as a run's ``bottleneck`` or a table's ``element`` column has it;
+        ``"(none)"``, ``"none"`` or ``""`` mean nothing binds.
+
+    Returns
+    -------
+    str
+        The name, e.g. ``"BTC pipeline"``; ``"nothing binds"`` for no element.
+
+    Examples
+    --------
+    >>> element_label("oil", "tanker_lane")
+    'tankers Aktau–Baku'
+    >>> element_label("caspian", "caspian_cable")
+    'Caspian subsea HVDC cable (KZ–AZ)'
+    >>> element_label("serbia", "tap+igb")
+    'Trans Adriatic Pipeline + Interconnector Greece–Bulgaria'
+    >>> element_label("commodity", "s->d"), element_label("oil", "(none)")
+    ('s → d', 'nothing binds')
+    """
+    element = str(element)
+    if element in NO_BOTTLENECK:
+        return "nothing binds"
+    if "+" in element:
+        return " + ".join(element_label(model, part) for part in element.split("+"))
+    entry = _entry(model)
+    corridor = getattr(getattr(entry, "build", None), "__self__", None)
+    topology = getattr(corridor, "topology", None)
+    if topology is not None:
+        named = {**topology.labels, **topology.names}
+        if named.get(element):
+            return str(named[element])
+    declared = _capacity_name(entry, element) if entry is not None else None
+    if declared:
+        return declared
+    return element.replace("->", " → ").replace("_", " ")

@@ -25,7 +25,7 @@ import pandas as pd
 
 from corridor_sim.errors import UnknownNameError, suggest
 from corridor_sim.plotting.layout import place_legend
-from corridor_sim.plotting.names import metric_label, metric_name, parameter_label
+from corridor_sim.plotting.names import element_label, metric_label, metric_name, parameter_label
 from corridor_sim.plotting.style import CATEGORICAL, figure_of
 from corridor_sim.results.numbers import format_number
 from corridor_sim.results.tolerance import varies
@@ -40,6 +40,8 @@ _BAND_COLOUR = CATEGORICAL[0]
 _BASE_COLOUR = CATEGORICAL[3]  # vermillion
 #: Tornado bars: positive and negative correlation (Okabe–Ito blue and vermillion, not green/red).
 _UP, _DOWN = CATEGORICAL[0], CATEGORICAL[3]
+#: Longest line of a tick label naming an element or an input, in characters.
+_TICK_CHARS = 45
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -117,13 +119,8 @@ def headline_metric(study: Any) -> str:
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="toy", seed=1)
-    >>> mc = cs.monte_carlo(s, 8, distributions={"d.demand": ("uniform", 1.0, 3.0)},
-    ...                     catalogue=False, progress=False)
+    >>> from corridor_sim.scenarios import example_monte_carlo
+    >>> mc = example_monte_carlo()
     >>> headline_metric(mc)
     'total_cost'
     """
@@ -157,13 +154,8 @@ def fan_chart(study: Any, metrics: list[str] | None = None, ax: Axes | None = No
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="toy", seed=1)
-    >>> mc = cs.monte_carlo(s, 8, distributions={"d.demand": ("uniform", 1.0, 3.0)},
-    ...                     catalogue=False, progress=False)
+    >>> from corridor_sim.scenarios import example_monte_carlo
+    >>> mc = example_monte_carlo()
     >>> ax = fan_chart(mc, metrics=["unmet"])
     >>> ax.get_yticklabels()[0].get_text().splitlines()[0]
     'Unmet'
@@ -227,24 +219,24 @@ def bottleneck_bars(study: Any, ax: Axes | None = None) -> Axes:
     Returns
     -------
     Axes
-        One bar per element (``(none)``: nothing binds), labelled with share and count.
+        One bar per element, labelled with share and count. Elements are named by the
+        model's declarations (:func:`~corridor_sim.plotting.names.element_label`: the
+        ``BTC pipeline``, not ``btc``); ``nothing binds`` counts the runs without one.
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="toy", seed=1)
-    >>> mc = cs.monte_carlo(s, 8, distributions={"d.demand": ("uniform", 1.0, 3.0)},
-    ...                     catalogue=False, progress=False)
-    >>> bottleneck_bars(mc).get_xlabel()
-    'share of finished runs (%)'
+    >>> from corridor_sim.scenarios import example_monte_carlo
+    >>> ax = bottleneck_bars(example_monte_carlo())
+    >>> ax.get_xlabel(), sorted(t.get_text() for t in ax.get_yticklabels())
+    ('share of finished runs (%)', ['nothing binds', 's → d'])
     """
-    freq = _study(study, "bottleneck_bars").bottleneck_frequency()
+    study = _study(study, "bottleneck_bars")
+    freq = study.bottleneck_frequency()
+    model = str(study.meta.get("model", ""))
+    names = [textwrap.fill(element_label(model, e), _TICK_CHARS) for e in freq["bottleneck"]]
     ax = _axes(ax, (7.0, 0.45 * max(len(freq), 2) + 1.5))
     ax.barh(range(len(freq))[::-1], 100.0 * freq["share"], color=CATEGORICAL[1])
-    ax.set_yticks(range(len(freq))[::-1], freq["bottleneck"])
+    ax.set_yticks(range(len(freq))[::-1], names)
     for y, (share, runs) in zip(
         range(len(freq))[::-1], zip(freq["share"], freq["runs"], strict=True), strict=True
     ):
@@ -279,13 +271,8 @@ def tornado(
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="toy", seed=1)
-    >>> mc = cs.monte_carlo(s, 8, distributions={"d.demand": ("uniform", 1.0, 3.0)},
-    ...                     catalogue=False, progress=False)
+    >>> from corridor_sim.scenarios import example_monte_carlo
+    >>> mc = example_monte_carlo()
     >>> tornado(mc, "unmet").get_yticklabels()[0].get_text()
     'Demand of d'
     """
@@ -307,7 +294,9 @@ def tornado(
         ys = np.arange(len(part))[::-1]
         colours = [_UP if r > 0 else _DOWN for r in rho]
         ax.barh(ys, rho, color=colours)
-        names = [textwrap.fill(_input_label(study, n, unit=False), 45) for n in part["input"]]
+        names = [
+            textwrap.fill(_input_label(study, n, unit=False), _TICK_CHARS) for n in part["input"]
+        ]
         ax.set_yticks(ys, names, fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlim(-1.05, 1.05)
@@ -346,10 +335,8 @@ def sweep_plot(study: Any, metric: str | None = None, ax: Axes | None = None) ->
     Examples
     --------
     >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="toy")
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> s = example_scenario(name="toy")
     >>> study = cs.sweep(s, {"s->d.capacity": [1.0, 2.0, 3.0]}, progress=False)
     >>> sweep_plot(study, "delivered").get_ylabel()
     'Delivered (t)'
@@ -398,13 +385,8 @@ def figures(study: Any) -> dict[str, Figure]:
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, name="toy", seed=1)
-    >>> mc = cs.monte_carlo(s, 8, distributions={"d.demand": ("uniform", 1.0, 3.0)},
-    ...                     catalogue=False, progress=False)
+    >>> from corridor_sim.scenarios import example_monte_carlo
+    >>> mc = example_monte_carlo()
     >>> sorted(figures(mc))
     ['study_bottlenecks', 'study_fan', 'study_tornado']
     """

@@ -129,12 +129,42 @@ _CMAPS = {"utilisation": UTILISATION_CMAP, "sequential": SEQUENTIAL_CMAP}
 
 
 class FigureStyleWarning(UserWarning):
-    """A figure breaks a style rule (text below the minimum size)."""
+    """A figure breaks a style rule (text below the minimum size).
+
+    Given by :func:`save_figure`; turn it into an error in a test with
+    ``warnings.simplefilter("error", FigureStyleWarning)``.
+
+    Parameters
+    ----------
+    message : str
+        The file, the number of small texts and the first ones with their size.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, warnings
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("tiny", fontsize=4)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = save_figure(fig, pathlib.Path(tempfile.mkdtemp()) / "tiny.png")
+    >>> [w.category.__name__ for w in caught]
+    ['FigureStyleWarning']
+    >>> plt.close(fig)
+    """
 
 
 @contextmanager
 def style_context() -> Iterator[None]:
     """Matplotlib settings of the house style (font sizes, colour cycle, dpi) in a block.
+
+    Every figure function of :mod:`corridor_sim.plotting` draws inside it; use it for a
+    figure of your own that should match. Settings outside the block are untouched.
+
+    Yields
+    ------
+    None
+        The settings hold while the block runs.
 
     Examples
     --------
@@ -150,10 +180,26 @@ def style_context() -> Iterator[None]:
 def cmap(kind: str = "utilisation") -> Colormap:
     """Return the colour map for `kind`: ``"utilisation"`` (viridis) or ``"sequential"`` (cividis).
 
+    Parameters
+    ----------
+    kind : {"utilisation", "sequential"}, default "utilisation"
+        ``"utilisation"`` colours loading and utilisation (0-100 %), ``"sequential"``
+        any other one-signed quantity.
+
+    Returns
+    -------
+    Colormap
+        The matplotlib colour map (colour-blind safe, readable in grey).
+
     Raises
     ------
     KeyError
         For another kind; the message lists the known ones.
+
+    Examples
+    --------
+    >>> cmap().name, cmap("sequential").name
+    ('viridis', 'cividis')
     """
     try:
         return colormaps[_CMAPS[kind]]
@@ -166,6 +212,23 @@ def scenario_label(result: Result) -> str:
     """Name of the run a Result comes from: ``scenario <name> (<model>, <year>)``.
 
     Without a scenario name: ``<model> <year>``; without either: ``""``.
+
+    Parameters
+    ----------
+    result : Result
+        Any result; its ``meta`` gives the scenario name, model and year.
+
+    Returns
+    -------
+    str
+        The label figure titles end with.
+
+    Examples
+    --------
+    >>> import corridor_sim as cs
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> scenario_label(cs.run(example_scenario(name="toy")))
+    'scenario toy (commodity, 2025)'
     """
     meta = result.meta
     name = str(meta.get("scenario") or meta.get("name") or "")
@@ -241,6 +304,30 @@ def figure_title(result: Result, text: str, *, width: int = TITLE_LINE_CHARS) ->
 
     One line, ``"<text> — scenario <name> (<model>, <year>)"``, when it fits in `width`
     characters; otherwise the scenario goes on a second line.
+
+    Parameters
+    ----------
+    result : Result
+        The result the figure shows (see :func:`scenario_label`).
+    text : str
+        What the figure shows, e.g. ``"Monthly flows"``.
+    width : int, default :data:`TITLE_LINE_CHARS`
+        Longest one-line title, in characters.
+
+    Returns
+    -------
+    str
+        The title; `text` alone when the result names no scenario, model or year.
+
+    Examples
+    --------
+    >>> import corridor_sim as cs
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> r = cs.run(example_scenario(name="toy"))
+    >>> figure_title(r, "Flows")
+    'Flows — scenario toy (commodity, 2025)'
+    >>> figure_title(r, "Flows", width=20).splitlines()
+    ['Flows', 'scenario toy (commodity, 2025)']
     """
     label = scenario_label(result)
     if not label:
@@ -254,6 +341,27 @@ def small_texts(fig: Figure, minimum: float = FONT_MIN_PT) -> list[Text]:
 
     Font sizes are in points at the figure's own size, which :func:`save_figure` keeps,
     so a text listed here is smaller than `minimum` points in the saved file too.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure to check.
+    minimum : float, default :data:`FONT_MIN_PT`
+        Smallest allowed font size, in points.
+
+    Returns
+    -------
+    list of Text
+        The offending texts, in drawing order (empty when the figure is fine).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("tiny", fontsize=4)
+    >>> [t.get_text() for t in small_texts(fig)]
+    ['tiny']
+    >>> plt.close(fig)
     """
     from matplotlib.text import Text
 
@@ -283,6 +391,17 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: float = SAVE_DPI) -> Path
     Returns
     -------
     Path
+        The file written (its folder is made if missing).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> save_figure(fig, folder / "figures" / "empty.png").stat().st_size > 0
+    True
+    >>> plt.close(fig)
     """
     out = Path(path)
     small = small_texts(fig)
@@ -344,6 +463,24 @@ def time_axis(
         of the horizon, from 0)"`` / ``"hour of the horizon (h)"`` without.
     axis : {"x", "y"}
         Which axis holds time.
+
+    Returns
+    -------
+    None
+        `ax` is changed in place.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"period": [0, 1, 2], "flow_kt": [3.0, 4.0, 2.0]})
+    >>> x, dated = time_values(frame)
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot(x, frame["flow_kt"])
+    >>> time_axis(ax, dated=dated)
+    >>> ax.get_xlabel()
+    'period (month of the horizon, from 0)'
+    >>> plt.close(fig)
     """
     target = ax.xaxis if axis == "x" else ax.yaxis
     if dated:

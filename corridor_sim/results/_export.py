@@ -244,6 +244,18 @@ def to_excel(
     ``section`` (``meta`` or ``unit``), ``name`` and ``value``: the model, scenario, year
     and corridor_sim version, every other meta field (JSON for nested ones) and the unit
     of every value column (``flows.flow_kt`` -> ``kt``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import pandas as pd
+    >>> import corridor_sim as cs
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.xlsx"
+    >>> _ = to_excel(cs.run(example_scenario()), path, tables=["flows"])
+    >>> sheets = pd.read_excel(path, sheet_name=None)
+    >>> list(sheets), sheets["flows"]["flow_t"].astype(float).tolist()
+    (['flows', 'summary', 'meta'], [2.0])
     """
     openpyxl = _need("openpyxl", "Result.to_excel")
     target = Path(path)

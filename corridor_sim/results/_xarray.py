@@ -150,10 +150,31 @@ def to_xarray(result: Result) -> xr.Dataset:
     the Dataset's attributes hold ``model``, ``scenario``, ``year``,
     ``corridor_sim_version`` and ``meta_json`` (all of ``Result.meta``).
 
+    Parameters
+    ----------
+    result : Result
+        What to convert.
+
+    Returns
+    -------
+    xarray.Dataset
+        The variables, coordinates and attributes described above.
+
     Raises
     ------
     OptionalDependencyError
         Without xarray (``pip install 'corridor_sim[export]'``).
+
+    Examples
+    --------
+    >>> import corridor_sim as cs
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> ds = to_xarray(cs.run(example_scenario(name="toy")))
+    >>> flow = ds["flows__flow_t"]
+    >>> flow.dims, flow.attrs["units"], ds.attrs["scenario"]
+    (('snapshot', 'element'), 't', 'toy')
+    >>> float(flow.sum())
+    2.0
     """
     xr_mod = _need("xarray", "Result.to_xarray")
     dims = _Dims()
@@ -228,6 +249,18 @@ def to_netcdf(
     ------
     OptionalDependencyError
         Without xarray, or with ``engine="netcdf4"`` and no netCDF4.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import xarray as xr
+    >>> import corridor_sim as cs
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.nc"
+    >>> _ = to_netcdf(cs.run(example_scenario()), path)
+    >>> with xr.open_dataset(path) as ds:
+    ...     float(ds["flows__flow_t"].sum()), ds.attrs["model"]
+    (2.0, 'commodity')
     """
     _need("xarray", "Result.to_netcdf")
     if engine is None:

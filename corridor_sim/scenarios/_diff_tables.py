@@ -51,8 +51,13 @@ def input_changes(ma: Mapping[str, Any], mb: Mapping[str, Any]) -> pd.DataFrame:
     ea, eb = list(ma.get("events") or []), list(mb.get("events") or [])
     if ea != eb:
         rows.append(("events", _text(ea), _text(eb)))
-    if (ma.get("network") or None) != (mb.get("network") or None):
+    na, nb = ma.get("network"), mb.get("network")
+    # a scenario's [network] is a table; a result's meta["network"] is only the network's
+    # name (the engine's), so a result and its own scenario compare by table alone
+    if isinstance(na, Mapping) and isinstance(nb, Mapping) and dict(na) != dict(nb):
         rows.append(("network", "(A's [network])", "(B's [network])"))
+    elif isinstance(na, str) and isinstance(nb, str) and na != nb:
+        rows.append(("network", na, nb))
     rows += _parameter_changes(ma, mb)
     return pd.DataFrame(rows, columns=["input", "a", "b"])
 

@@ -53,6 +53,25 @@ class StudyInterrupted(KeyboardInterrupt):
         The checkpoint folder; a second call with it runs only what is missing.
     partial : StudyResult or None
         The finished runs as a study result.
+
+    Examples
+    --------
+    A ``KeyboardInterrupt``, so a plain Ctrl-C handler still catches it; catch it by name
+    to keep the finished runs:
+
+    >>> err = StudyInterrupted(3, 10, None)
+    >>> isinstance(err, KeyboardInterrupt), err.done, err.total
+    (True, 3, 10)
+    >>> str(err).split(" (")[0]
+    'interrupted: 3 of 10 runs finished and not saved'
+
+    In a notebook::
+
+        try:
+            study = cs.monte_carlo(scenario, 500, checkpoint="mc_ckpt")
+        except StudyInterrupted as err:
+            study = err.partial  # the finished draws; run again with the same
+                                 # checkpoint to finish the rest
     """
 
     def __init__(

@@ -66,12 +66,11 @@ class ScenarioDiff:
 
     Examples
     --------
-    >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net)
-    >>> d = cs.diff(s, s.with_overrides(**{"s->d.capacity": 3.0}))
+    Made by :func:`corridor_sim.diff`; here the toy network with its arc widened from 2
+    to 3 t:
+
+    >>> from corridor_sim.scenarios import example_diff
+    >>> d = example_diff()
     >>> moved = d.changed_metrics.set_index("metric")
     >>> [float(x) for x in moved.loc["delivered", ["a", "b", "change", "change_pct"]]]
     [2.0, 3.0, 1.0, 50.0]
@@ -243,10 +242,8 @@ def diff(a: Comparable, b: Comparable, *, progress: bool = False) -> ScenarioDif
     Examples
     --------
     >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net)
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> s = example_scenario()
     >>> d = cs.diff(s, s.with_overrides(**{"s->d.capacity": 3.0}))
     >>> d.inputs.values.tolist()
     [['overrides.s->d.capacity', '', '3.0']]

@@ -33,6 +33,26 @@ class Event:
         For monthly or daily horizons: the outage lasts this many days inside
         each affected period; the model turns it into an availability
         (``1 - days / days_in_period``). Overrides `availability`.
+
+    Raises
+    ------
+    ScenarioError
+        An empty element, a negative start, a duration below 1, an availability outside
+        0..1 or negative days, naming the event and the field.
+
+    Examples
+    --------
+    BTC out for the first 10 days of June in the oil model (a monthly horizon):
+
+    >>> import corridor_sim as cs
+    >>> btc = Event("btc", start=5, days=10)
+    >>> s = cs.Scenario(model="oil", year=2025, events=[btc])
+    >>> s.events[0].element, s.events[0].days
+    ('btc', 10)
+    >>> Event("btc", start=5, availability=1.5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    corridor_sim.errors.ScenarioError: event 'btc': availability = 1.5...
     """
 
     element: str

@@ -264,10 +264,8 @@ def sweep(
     Examples
     --------
     >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net)
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> s = example_scenario()
     >>> study = cs.sweep(s, {"s->d.capacity": [1.0, 4.0]}, progress=False)
     >>> study.wide()["delivered"].tolist()
     [1.0, 3.0]
@@ -429,10 +427,8 @@ def monte_carlo(
     short in the draws above 2, about half of them.
 
     >>> import corridor_sim as cs
-    >>> net = {"nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> s = cs.Scenario(model="commodity", year=2025, network=net, seed=1)
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> s = example_scenario(seed=1)
     >>> mc = cs.monte_carlo(s, 20, distributions={"d.demand": ("uniform", 1.0, 3.0)},
     ...                     catalogue=False, thresholds=["unmet>0"], progress=False)
     >>> wide = mc.wide()

@@ -53,7 +53,22 @@ _YEAR_RANGE = YEAR_RANGE
 
 
 class Resolution(StrEnum):
-    """Length of one period of a scenario's horizon."""
+    """Length of one period of a scenario's horizon.
+
+    Attributes
+    ----------
+    HOUR, DAY, MONTH, YEAR : str
+        ``"hour"``, ``"day"``, ``"month"``, ``"year"``: the values ``resolution`` takes in
+        a scenario; each model lists those it supports (its first is the default).
+
+    Examples
+    --------
+    >>> Resolution("month") is Resolution.MONTH
+    True
+    >>> from corridor_sim.models import get_model
+    >>> [Resolution(r).value for r in get_model("oil").resolutions]
+    ['month']
+    """
 
     HOUR = "hour"
     DAY = "day"

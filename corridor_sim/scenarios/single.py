@@ -51,10 +51,8 @@ def run(scenario: Scenario | str | Path, *, progress: bool = False) -> Result:
     Examples
     --------
     >>> import corridor_sim as cs
-    >>> net = {"unit": "t", "nodes": [{"id": "s", "kind": "supply", "supply": 5},
-    ...        {"id": "d", "kind": "demand", "demand": 3}],
-    ...        "arcs": [{"source": "s", "target": "d", "capacity": 2}]}
-    >>> r = cs.run(cs.Scenario(model="commodity", year=2025, network=net))
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> r = cs.run(example_scenario())
     >>> r.metric("unmet")
     1.0
     """

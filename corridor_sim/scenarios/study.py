@@ -200,6 +200,23 @@ class StudyResult:
     kept : dict
         References to the tables kept from each run (``tables=`` of the study), read with
         :meth:`run_table`.
+
+    Examples
+    --------
+    Made by :func:`corridor_sim.sweep` and :func:`corridor_sim.monte_carlo`; here 20 draws
+    of the toy network's demand between 1 and 3 t against an arc of 2 t:
+
+    >>> from corridor_sim.scenarios import example_monte_carlo
+    >>> mc = example_monte_carlo(20)
+    >>> mc.kind, len(mc.runs)
+    ('monte_carlo', 20)
+    >>> mc.bottleneck_frequency().values.tolist()
+    [['s->d', 12, 0.6], ['(none)', 8, 0.4]]
+    >>> float(mc.exceedance(["unmet > 0"])["probability"].iloc[0])
+    0.6
+    >>> q = mc.quantiles().set_index("metric")
+    >>> float(q.loc["delivered", "max"]), q.loc["delivered", "unit"]
+    (2.0, 't')
     """
 
     kind: str

@@ -8,8 +8,9 @@ import pytest
 import corridor_sim as cs
 from corridor_sim.models.caspian.figures import curtailment_by_month
 from corridor_sim.plotting.layout import legend_over_data, place_legend, text_collisions
-from corridor_sim.plotting.names import metric_label, parameter_label
-from corridor_sim.plotting.study import sweep_plot, tornado
+from corridor_sim.plotting.names import element_label, metric_label, parameter_label
+from corridor_sim.plotting.study import bottleneck_bars, sweep_plot, tornado
+from corridor_sim.scenarios.study import StudyResult
 
 NET = {
     "nodes": [
@@ -75,3 +76,57 @@ def test_the_tornado_of_a_sweep_names_inputs_by_declaration(toy_sweep) -> None:
     ax = tornado(toy_sweep, "delivered")
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert all("_" not in label for label in labels)
+
+
+def _bottleneck_study(model: str, bottlenecks: list[str]) -> StudyResult:
+    """A finished study whose runs name `bottlenecks` (no model runs: only the table counts)."""
+    runs = pd.DataFrame({"run": range(len(bottlenecks)), "status": "ok", "bottleneck": bottlenecks})
+    return StudyResult(
+        "sweep",
+        {"runs": runs, "values": pd.DataFrame(columns=["run", "metric", "value", "unit"])},
+        meta={"model": model, "year": 2032, "title": f"sweep of {model}"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("model", "bottlenecks", "names"),
+    [
+        (
+            "caspian",
+            ["caspian_cable", "caspian_cable", "black_sea_cable", "none"],
+            [
+                "Caspian subsea HVDC cable (KZ–AZ)",
+                "Black Sea subsea HVDC cable (GE–RO)",
+                "nothing binds",
+            ],
+        ),
+        ("oil", ["btc", "tanker_lane", "tanker_lane"], ["tankers Aktau–Baku", "BTC pipeline"]),
+        (
+            "serbia",
+            ["tap+igb", "ibs"],
+            [
+                "Interconnector Bulgaria–Serbia",
+                "Trans Adriatic Pipeline + Interconnector Greece–Bulgaria",
+            ],
+        ),
+    ],
+)
+def test_bottleneck_bars_name_elements_by_their_declarations(model, bottlenecks, names) -> None:
+    ax = bottleneck_bars(_bottleneck_study(model, bottlenecks))
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert labels == names  # most frequent first, as the bars are drawn top down
+    assert not any(b in labels for b in bottlenecks if b != "none")  # never the raw id
+    ax.figure.canvas.draw()
+    assert text_collisions(ax.figure) == []
+
+
+def test_element_names_come_from_the_arc_tables_and_the_capacity_parameters() -> None:
+    from corridor_sim.models.oil import CORRIDOR
+
+    assert element_label("oil", "btc") == CORRIDOR.topology.names["btc"]
+    rating = parameter_label("caspian", "caspian_cable_mw", unit=False)
+    assert rating == "Caspian subsea HVDC cable rating (KZ–AZ)"  # the declaration it reads
+    assert element_label("caspian", "caspian_cable") == "Caspian subsea HVDC cable (KZ–AZ)"
+    assert element_label("caspian", "az_ge") == "Azerbaijan–Georgia AC link"
+    assert element_label("commodity", "port->market") == "port → market"  # no declaration
+    assert element_label("no_such_model", "a_b") == "a b"

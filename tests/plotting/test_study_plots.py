@@ -57,7 +57,7 @@ def test_study_figures_of_a_monte_carlo():
     top = cs.fact("oil.baku.storage_share_transit").subject  # named by its catalogue row
     assert labels[0].replace("\n", " ") == top  # the top bar moves it most
     bars = study_plots.bottleneck_bars(study)
-    assert [t.get_text() for t in bars.get_yticklabels()] == ["tanker_lane"]
+    assert [t.get_text() for t in bars.get_yticklabels()] == ["tankers Aktau–Baku"]
     fan = study_plots.fan_chart(study, ["delivered_mt", "unmet_mt"])
     assert len(fan.get_yticklabels()) == 2
     with pytest.raises(UnknownNameError, match="did you mean 'unmet_mt'"):

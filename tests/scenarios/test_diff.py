@@ -102,3 +102,13 @@ def test_the_cli_compares_two_folders(saved, no_runs, capsys, tmp_path) -> None:
     assert "storage_peak_kt" in text
     assert f"A = {saved[0]}" in text
     assert out.is_file()
+
+
+def test_a_result_and_its_own_scenario_differ_in_no_input(tiny) -> None:
+    """A result's meta names its network; the scenario holds the table: not a change."""
+    scenario = cs.Scenario.from_toml(tiny)
+    result = cs.run(scenario)
+    assert cs.diff(result, scenario).inputs.empty
+    arcs = [{**scenario.network["arcs"][0], "capacity": 5.0}]
+    other = scenario.replace(network={**scenario.network, "arcs": arcs})
+    assert list(cs.diff(scenario, other).inputs["input"]) == ["network"]

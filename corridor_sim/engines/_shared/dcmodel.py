@@ -174,6 +174,22 @@ class DCModel:
     lu : Factor
         Factorisation of ``bbus[pvpq, pvpq]``: KLU when PyKLU is installed, else SuperLU
         (``corridor_sim.engines._shared.factor``); ``lu.backend`` says which.
+
+    Examples
+    --------
+    Build it once and pass it to :func:`~corridor_sim.engines.power.dc_flow` or
+    :func:`~corridor_sim.engines.power.n_minus_1` for many runs on the same grid:
+
+    >>> import pandas as pd
+    >>> import pandapower.networks as pn
+    >>> from corridor_sim.engines.power import dc_flow
+    >>> net = pn.case9()
+    >>> model = DCModel.from_net(net)
+    >>> model.n_bus, model.line_index.tolist()
+    (9, [0, 1, 2, 3, 4, 5, 6, 7, 8])
+    >>> res = dc_flow(net, load_p_mw=pd.DataFrame({1: [90.0, 120.0]}), model=model)
+    >>> res.line_loading_pct[2].round(1).tolist()  # line 2 in hours 0 and 1 (%)
+    [43.8, 34.5]
     """
 
     base_mva: float

@@ -29,6 +29,14 @@ class _DropNumbaNotice(logging.Filter):
 def pandapower_quietly() -> Iterator[None]:
     """Run the block without pandapower's "numba cannot be imported" notice.
 
+    pandapower logs that notice on its first power flow when numba is absent; the models
+    run pandapower inside this block so a notebook shows no warning. Other messages pass.
+
+    Yields
+    ------
+    None
+        The filter holds while the block runs.
+
     Examples
     --------
     >>> import pandapower as pp, pandapower.networks as pn

@@ -46,6 +46,20 @@ def default_unmet_penalty(network: CommodityNetwork) -> float:
     -------
     float
         Penalty in cost units per network unit.
+
+    Examples
+    --------
+    A network without costs gets the smallest penalty, 1 cost unit per unit unmet; an arc
+    cost of 250 per unit raises it to the next power of ten above 1 + 250:
+
+    >>> from corridor_sim.engines.commodity import network_from_dict
+    >>> from corridor_sim.scenarios import example_network
+    >>> net = network_from_dict(example_network())  # 5 t offered, 3 t wanted, an arc of 2 t
+    >>> default_unmet_penalty(net)
+    1.0
+    >>> net = net.with_arc("s->d", cost=250.0)
+    >>> default_unmet_penalty(net)
+    1000.0
     """
     arc_costs = sum(abs(a.cost) for a in network.arcs)
     supply_costs = max((abs(n.supply_cost) for n in network.nodes), default=0.0)

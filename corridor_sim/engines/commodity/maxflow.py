@@ -37,6 +37,18 @@ class MaxFlowResult:
         Nodes reachable from the source in the residual graph.
     flows : dict of str to float
         Flow on each arc in the maximum flow found.
+
+    Examples
+    --------
+    Made by :func:`max_flow`:
+
+    >>> from corridor_sim.engines.commodity import network_from_dict
+    >>> from corridor_sim.scenarios import example_network
+    >>> net = network_from_dict(example_network())  # 5 t offered, 3 t wanted, an arc of 2 t
+    >>> from corridor_sim.engines.commodity import max_flow
+    >>> r = max_flow(net, "s", "d")
+    >>> r.value, r.cut_arcs, sorted(r.source_side)
+    (2.0, ('s->d',), ['s'])
     """
 
     value: float

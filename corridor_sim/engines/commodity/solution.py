@@ -43,6 +43,32 @@ class CommoditySolution(Result):
     - ``prices``: price_<c> (dual of the node balance).
     - ``bottlenecks``: rank, element, source, target, binding_periods (count),
       binding_period_labels, shadow_price_mean_<c>, shadow_price_max_<c>.
+
+    Parameters
+    ----------
+    tables, summary_table, meta
+        As for :class:`~corridor_sim.results.result.Result`.
+    total_cost : float
+        Objective value: arc and supply costs plus unmet penalties minus values, in the
+        network's cost units over the horizon.
+    status : str
+        The solver's status (``"optimal"``).
+    network : CommodityNetwork or None
+        The network solved (``None`` after :meth:`load`).
+
+    Examples
+    --------
+    Made by :func:`~corridor_sim.engines.commodity.solve`:
+
+    >>> from corridor_sim.engines.commodity import network_from_dict, solve
+    >>> from corridor_sim.scenarios import example_network
+    >>> sol = solve(network_from_dict(example_network()))
+    >>> sol.status, sol.total_cost
+    ('optimal', 1.0)
+    >>> sol.delivered()[["element", "demand_t", "delivered_t"]].values.tolist()
+    [['d', 3.0, 2.0]]
+    >>> sol.flows[["element", "flow_t", "shadow_price_cu_per_t"]].values.tolist()
+    [['s->d', 2.0, 1.0]]
     """
 
     total_cost: float = math.nan

@@ -28,7 +28,19 @@ PerPeriod = float | Sequence[float]
 
 
 class NodeKind(StrEnum):
-    """Role of a node: where the commodity enters, leaves, waits or passes."""
+    """Role of a node: where the commodity enters, leaves, waits or passes.
+
+    Attributes
+    ----------
+    SUPPLY, DEMAND, STORAGE, TRANSIT : str
+        ``"supply"``, ``"demand"``, ``"storage"``, ``"transit"`` (the ``kind`` of a
+        :class:`Node`, also accepted as the plain string).
+
+    Examples
+    --------
+    >>> Node("sangachal", kind="storage", storage_capacity=400.0).kind is NodeKind.STORAGE
+    True
+    """
 
     SUPPLY = "supply"
     DEMAND = "demand"
@@ -146,6 +158,24 @@ class Node:
         Coordinates in degrees, for maps.
     label : str
         Human-readable name, e.g. ``"Aktau port"``.
+
+    Raises
+    ------
+    SpecError
+        An unknown kind, a negative or NaN amount, a sequence where one number is due
+        (``supply_cost``, ``value``), storage fields on a node that is not
+        ``kind="storage"``, coordinates out of range; naming the node and the field.
+
+    Examples
+    --------
+    >>> aktau = Node("aktau", kind="supply", supply=150.0, lon=51.17, lat=43.65,
+    ...              label="Aktau port")
+    >>> aktau.kind, aktau.supply
+    (<NodeKind.SUPPLY: 'supply'>, 150.0)
+    >>> Node("baku", kind="demand", demand=-1.0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    corridor_sim.errors.SpecError: node 'baku': demand = -1.0...
     """
 
     id: str
@@ -233,6 +263,20 @@ class Arc:
         Unique arc id.
     label : str
         Human-readable name.
+
+    Raises
+    ------
+    SpecError
+        Equal ends, a negative capacity or cost, an availability outside 0..1, a loss
+        fraction outside 0 <= loss < 1; naming the arc and the field.
+
+    Examples
+    --------
+    >>> btc = Arc("baku", "ceyhan", capacity=4_900.0, cost=3.2, id="btc", label="BTC pipeline")
+    >>> btc.id, btc.capacity
+    ('btc', 4900.0)
+    >>> Arc("baku", "ceyhan", capacity=100.0).id  # the default id
+    'baku->ceyhan'
     """
 
     source: str

@@ -82,6 +82,22 @@ class DispatchResult:
 
     In these tables ``element`` / ``load`` / ``bus`` are pandapower indices;
     :meth:`to_result` gives element ids instead.
+
+    Examples
+    --------
+    Made by :func:`~corridor_sim.engines.dispatch.dispatch`; here IEEE case 9 (linear
+    costs only) over two hours, load 0 at 90 MW and then 180 MW:
+
+    >>> import pandas as pd
+    >>> import pandapower.networks as pn
+    >>> from corridor_sim.engines.dispatch import dispatch
+    >>> net = pn.case9()
+    >>> net.poly_cost[["cp0_eur", "cp2_eur_per_mw2"]] = 0.0
+    >>> res = dispatch(net, load_p_mw=pd.DataFrame({0: [90.0, 180.0]}))
+    >>> res.status, res.generation.groupby("hour")["p_mw"].sum().round(6).tolist()
+    ('optimal', [315.0, 405.0])
+    >>> sorted(res.prices.columns)
+    ['bus', 'hour', 'price_eur_per_mwh']
     """
 
     generation: pd.DataFrame

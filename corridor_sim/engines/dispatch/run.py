@@ -58,6 +58,27 @@ BLOCK_ROWS = 8000
 def choose_formulation(n_bus_rows: int, formulation: str = "auto") -> str:
     """Return the formulation ``dispatch`` uses: `formulation`, or the choice for ``"auto"``.
 
+    ``"auto"`` takes ``"ptdf"`` (flows as linear functions of the injections) up to
+    :data:`PTDF_MAX_BUSES` bus rows, where its dense rows stay small, and ``"angle"``
+    (bus voltage angles as variables, sparse) above.
+
+    Parameters
+    ----------
+    n_bus_rows : int
+        Buses of the net after merging (rows of the susceptance matrix).
+    formulation : {"auto", "angle", "kirchhoff", "ptdf"}, default "auto"
+        What the caller asked for.
+
+    Returns
+    -------
+    str
+        ``"angle"``, ``"kirchhoff"`` or ``"ptdf"``.
+
+    Raises
+    ------
+    SpecError
+        Another formulation name.
+
     Examples
     --------
     >>> choose_formulation(10), choose_formulation(118), choose_formulation(118, "ptdf")

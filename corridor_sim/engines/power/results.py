@@ -50,6 +50,20 @@ class DCFlowResult:
     element_ids : mapping
         Element id per pandapower table and index used by :meth:`to_result` (see
         :func:`corridor_sim.engines._shared.tidy.element_ids`); empty: ``"line 3"`` style ids.
+
+    Examples
+    --------
+    Made by :func:`~corridor_sim.engines.power.dc_flow`; here two hours of IEEE case 9
+    with load 1 at 90 and 120 MW:
+
+    >>> import pandas as pd
+    >>> import pandapower.networks as pn
+    >>> from corridor_sim.engines.power import dc_flow
+    >>> res = dc_flow(pn.case9(), load_p_mw=pd.DataFrame({1: [90.0, 120.0]}))
+    >>> res.line_loading_pct.shape  # hours x lines
+    (2, 9)
+    >>> res.ext_grid_p_mw.sum(axis=1).round(1).tolist()  # the slack takes the 30 MW more
+    [57.0, 87.0]
     """
 
     line_p_from_mw: pd.DataFrame
@@ -194,6 +208,19 @@ class N1Result:
     In these tables ``element`` / ``outage_element`` are pandapower table names (``"line"``,
     ``"trafo"``); :meth:`to_result` gives element ids instead. The full list of violating
     (outage, hour, element) rows is :attr:`violations`.
+
+    Examples
+    --------
+    Made by :func:`~corridor_sim.engines.power.n_minus_1`:
+
+    >>> import pandapower.networks as pn
+    >>> from corridor_sim.engines.power import n_minus_1
+    >>> res = n_minus_1(pn.case9(), outages="lines")
+    >>> row = res.worst.iloc[0]  # the most loaded line after its worst outage
+    >>> int(row["element_index"]), int(row["outage_index"]), round(float(row["loading_pct"]), 1)
+    (2, 7, 98.7)
+    >>> len(res.by_outage)  # one row per screened line outage
+    9
     """
 
     worst: pd.DataFrame

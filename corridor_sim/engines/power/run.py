@@ -31,7 +31,22 @@ ac_check = run_ac_check
 
 
 class OutageSet(StrEnum):
-    """Predefined outage sets of :func:`n_minus_1`."""
+    """Predefined outage sets of :func:`n_minus_1`.
+
+    Attributes
+    ----------
+    LINES : str
+        ``"lines"``: every in-service line, one at a time.
+    LINES_TRAFOS : str
+        ``"lines+trafos"``: every in-service line and two-winding transformer.
+
+    Examples
+    --------
+    >>> import pandapower.networks as pn
+    >>> res = n_minus_1(pn.case9(), outages=OutageSet.LINES)
+    >>> sorted(set(res.by_outage["outage_element"]))
+    ['line']
+    """
 
     LINES = "lines"
     LINES_TRAFOS = "lines+trafos"

@@ -62,7 +62,28 @@ __all__ = [
 
 
 def elements(year: int) -> list[str]:
-    """Return the element ids an event may name (the links), e.g. ``"black_sea_cable"``."""
+    """Return the element ids an event may name (the links), e.g. ``"black_sea_cable"``.
+
+    Parameters
+    ----------
+    year : int
+        Model year (checked; every link is listed, in service or not).
+
+    Returns
+    -------
+    list of str
+        The link ids of the network, cables and interconnectors first.
+
+    Raises
+    ------
+    SpecError
+        A year outside the model's range.
+
+    Examples
+    --------
+    >>> elements(2032)[:4]
+    ['caspian_cable', 'black_sea_cable', 'ge_tr', 'az_ge']
+    """
     check_year(year)
     return list(LINKS)
 
@@ -74,12 +95,30 @@ def resolve(year: int, overrides: Mapping[str, Any]) -> dict[str, Any]:
     ``PARAMS.resolve``) returns the same values as a
     :class:`~corridor_sim.models.params.ParamValues`.
 
+    Parameters
+    ----------
+    year : int
+        Model year.
+    overrides : mapping of str to float
+        Parameter values replacing the year's defaults (names as in :func:`parameters`).
+
+    Returns
+    -------
+    dict of str to object
+        Every parameter's value (MW, shares, EUR/MWh as declared).
+
     Raises
     ------
     UnknownNameError
         An override name is not in :data:`PARAMS` (with a "did you mean").
     SpecError
         A bad year, or a value that is not a finite number within the parameter's bounds.
+
+    Examples
+    --------
+    >>> p = resolve(2032, {"caspian_cable_mw": 1500.0})
+    >>> p["caspian_cable_mw"], p["black_sea_cable_mw"]
+    (1500.0, 1300.0)
     """
     return dict(resolve_year(year, overrides))
 

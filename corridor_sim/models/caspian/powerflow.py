@@ -61,6 +61,20 @@ def snapshots(net: pp.pandapowerNet, h: Hourly, hours: Iterable[int], year: int)
     ------
     ConvergenceError
         If the AC power flow does not converge at an hour.
+
+    Examples
+    --------
+    The AC and DC flows of noon on the first day of a 24-hour dispatch:
+
+    >>> from corridor_sim.models.caspian import profiles
+    >>> from corridor_sim.models.caspian.dispatch import availability, dispatch_year
+    >>> from corridor_sim.models.caspian.params import resolve_year
+    >>> p = resolve_year(2032, {})
+    >>> net, h = dispatch_year(p, profiles(2032, seed=1, hours=24, params=p), availability([], 24))
+    >>> snaps = snapshots(net, h, [12], 2032)
+    >>> az_ge = snaps[snaps["element"] == "az_ge"].set_index("method")["p_from_mw"]
+    >>> round(az_ge["ac"]), round(az_ge["dc"])  # MW from Azerbaijan to Georgia
+    (1132, 1086)
     """
     frames = []
     for t in dict.fromkeys(int(t) for t in hours):

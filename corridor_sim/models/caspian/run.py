@@ -234,6 +234,13 @@ def simulate(scenario: ScenarioLike) -> Result:
         duration in hours, availability 0..1) and ``options`` (see
         :data:`corridor_sim.models.caspian.params.OPTIONS`).
 
+    Returns
+    -------
+    Result
+        The tables of :func:`run_year` (``flows``, ``exports``, ``curtailment``,
+        ``bottlenecks``, ``snapshots``, ...) and its summary (TWh, %, MW, EUR);
+        ``meta["bottleneck"]`` names the binding export link.
+
     Raises
     ------
     ScenarioError
@@ -241,6 +248,17 @@ def simulate(scenario: ScenarioLike) -> Result:
         ``"hour"``, an event on an unknown link.
     SpecError, UnknownNameError
         A bad override (from :func:`run_year`).
+
+    Examples
+    --------
+    A day instead of the year (a full year takes a minute):
+
+    >>> import corridor_sim as cs
+    >>> scenario = cs.Scenario(model="caspian", year=2032, periods=24,
+    ...                        options={"snapshot_hours": [12]})
+    >>> r = simulate(scenario)
+    >>> r.meta["bottleneck"], r.summary_table.iloc[0]["metric"]
+    ('tr_eu', 'exported_twh')
     """
     hours = int(scenario.periods or HOURS_PER_YEAR)
     if hours > HOURS_PER_YEAR:

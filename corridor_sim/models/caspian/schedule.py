@@ -59,6 +59,16 @@ def schedule_share(year: int) -> float:
     all 8 GW by 2032 (``az.power.capacity_added_by_2032``); see
     ``caspian.schedule.buildout``.
 
+    Parameters
+    ----------
+    year : int
+        Model year.
+
+    Returns
+    -------
+    float
+        0 up to the base year, 1 from the target year, on the path between.
+
     Examples
     --------
     >>> schedule_share(2026), schedule_share(2030), schedule_share(2032)

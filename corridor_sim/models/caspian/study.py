@@ -68,6 +68,16 @@ def capacity_study(
     SpecError
         A rating that is not a finite number >= 0 (named ``options.study_<cable>_mw``), or a
         bad override.
+
+    Examples
+    --------
+    Two Caspian cable ratings on one day's profiles (a study over the year takes minutes):
+
+    >>> from corridor_sim.models.caspian import profiles
+    >>> study = capacity_study(2032, caspian_mw=[0.0, 1500.0], black_sea_mw=[1300.0],
+    ...                        prof=profiles(2032, seed=1, hours=24))
+    >>> study[["caspian_mw", "bottleneck"]].values.tolist()
+    [[0.0, 'ge_tr'], [1500.0, 'tr_eu']]
     """
     opts = resolve_options(
         {"study_caspian_mw": caspian_mw, "study_black_sea_mw": black_sea_mw}, len(prof)

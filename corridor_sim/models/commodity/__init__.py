@@ -86,12 +86,24 @@ def build(
     **overrides
         ``"<element id>.<field>" = value`` (see the module docstring).
 
+    Returns
+    -------
+    CommodityNetwork
+        The network the engine solves, in the network's unit per period.
+
     Raises
     ------
     ScenarioError
         If `network` is missing or has no nodes.
     UnknownNameError
         If an override names an unknown element or field.
+
+    Examples
+    --------
+    >>> from corridor_sim.scenarios import example_network
+    >>> net = build(2025, network=example_network(), **{"s->d.capacity": 3.0})
+    >>> net.arc("s->d").capacity, net.unit
+    (3.0, 't')
     """
     del year
     if network is None:
@@ -207,7 +219,37 @@ def check(scenario: ScenarioLike) -> None:
 
 
 def simulate(scenario: ScenarioLike) -> Result:
-    """Solve the scenario's network and return the engine's tables with a summary."""
+    """Solve the scenario's network and return the engine's tables with a summary.
+
+    Usually called through :func:`corridor_sim.run`, which adds the provenance table.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``model = "commodity"`` scenario: its ``network``, ``overrides``
+        (``"<element id>.<field>"``), ``events`` on arc ids, ``periods`` and
+        ``resolution`` (see the module docstring).
+
+    Returns
+    -------
+    Result
+        The engine's tables (``flows``, ``utilisation``, ``unmet``, ``storage``,
+        ``supply``, ``prices``, ``bottlenecks``) and ``nodes`` (for maps); the summary of
+        :class:`~corridor_sim.engines.commodity.CommoditySolution`; ``meta["bottleneck"]``
+        is the top binding arc (``""`` when none binds).
+
+    Raises
+    ------
+    ScenarioError
+        A missing or empty network, a bad override or event.
+
+    Examples
+    --------
+    >>> from corridor_sim.scenarios import example_scenario
+    >>> r = simulate(example_scenario())
+    >>> r.meta["bottleneck"], r.metric("unmet")
+    ('s->d', 1.0)
+    """
     net = build(scenario.year, network=scenario.network, **dict(scenario.overrides))
     net = _over_time(net, scenario)
     solution = eng.solve(net, name=scenario.name)

@@ -159,7 +159,24 @@ def build(
 
 
 def elements(year: int) -> list[str]:
-    """Line and transformer ids an event may name (the same for every site)."""
+    """Line and transformer ids an event may name (the same for every site).
+
+    Parameters
+    ----------
+    year : int
+        Model year (planned lines appear from their announced year).
+
+    Returns
+    -------
+    list of str
+        The ids of the grid's lines and transformers, sorted.
+
+    Examples
+    --------
+    >>> ids = elements(2029)
+    >>> ids[:2], len(ids) > 50
+    (['bajina_basta_400_220', 'bajina_basta_pljevlja'], True)
+    """
     return grid_elements(year)
 
 

@@ -34,7 +34,20 @@ __all__ = [
 
 
 class Site(StrEnum):
-    """The three candidate sites of the 500 MW plant (seed 002)."""
+    """The three candidate sites of the 500 MW plant (seed 002).
+
+    Attributes
+    ----------
+    TRUPALE, KRUSEVAC, NISKA_BANJA : str
+        ``"trupale"``, ``"krusevac"``, ``"niska_banja"``: the values of ``options.site``
+        (with ``"none"``, the grid without the plant); :data:`SITE_LABELS` writes them as
+        the seeds do.
+
+    Examples
+    --------
+    >>> Site("niska_banja"), SITE_LABELS[Site.NISKA_BANJA]
+    (<Site.NISKA_BANJA: 'niska_banja'>, 'Niška Banja')
+    """
 
     TRUPALE = "trupale"
     KRUSEVAC = "krusevac"
@@ -86,6 +99,11 @@ def preferred_site() -> Site:
     """Return the site the seed names as preferred (``serbia.plant.preferred_site``: Kruševac).
 
     The catalogue row is qualitative; its subject names the site as the seeds write it.
+
+    Returns
+    -------
+    Site
+        The site a scenario studies when it names none.
 
     Raises
     ------

@@ -345,6 +345,18 @@ def simulate(scenario: ScenarioLike) -> Result:
     ------
     ScenarioError
         On an unknown option, site, event element or a bad value.
+
+    Examples
+    --------
+    One site against the grid without the plant over the first day, with the slower
+    parts left out (a full run takes minutes):
+
+    >>> import corridor_sim as cs
+    >>> options = {"sites": ["none", "krusevac"], "both_tie_states": False,
+    ...            "gas_chain": False, "ac_cases": 0, "dispatch": "capacity_factor"}
+    >>> r = simulate(cs.Scenario(model="serbia", year=2029, periods=24, options=options))
+    >>> r.table("site_comparison")["site"].tolist(), r.meta["best_site"]
+    (['none', 'krusevac'], 'krusevac')
     """
     opts = _options(scenario)
     site, sites = opts["site"], opts["sites"]

@@ -346,7 +346,24 @@ class Corridor:
         return flows.groupby(["element", "period"])[cols].sum().reset_index()
 
     def elements(self, year: int) -> list[str]:
-        """Arc ids an event may name."""
+        """Arc ids an event may name (``[[events]] element = "..."``).
+
+        Parameters
+        ----------
+        year : int
+            Model year (the corridor's arcs do not change with it).
+
+        Returns
+        -------
+        list of str
+            The arc ids of ``arcs.csv``, in its order.
+
+        Examples
+        --------
+        >>> from corridor_sim.models import oil
+        >>> "btc" in oil.elements(2025), oil.elements(2025)[0]
+        (True, 'aktau_loading')
+        """
         del year
         return self.topology.arc_ids
 
@@ -441,6 +458,15 @@ class Corridor:
     def simulate(self, scenario: ScenarioLike) -> Result:
         """Run one scenario: overrides, events (``days`` cut the month), an optional study.
 
+        Usually called through :func:`corridor_sim.run`, which adds the provenance table.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            A scenario of this model: year, monthly periods (default 12), overrides,
+            events on arc ids (:meth:`elements`) and ``[options]`` (``study``,
+            ``sweep_volumes_mt_per_yr``, ``relief_steps``, and the corridor's own).
+
         Returns
         -------
         Result
@@ -452,6 +478,14 @@ class Corridor:
         ------
         ScenarioError
             Unknown option, option value, event element or period; a bad override.
+
+        Examples
+        --------
+        >>> import corridor_sim as cs
+        >>> from corridor_sim.models import oil
+        >>> r = oil.simulate(cs.Scenario(model="oil", year=2025, periods=2))
+        >>> round(r.metric("delivered_mt"), 3), "monthly_flows" in r.tables
+        (0.595, True)
         """
         table = self.options(getattr(self.hook, "studies", ()))
         try:

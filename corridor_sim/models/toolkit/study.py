@@ -84,6 +84,20 @@ def corridor_capacity(
     Arcs outside the corridor (a competing route) are closed, and the corridor hook's
     ``capacity_view`` applied, before the max flows.
 
+    Parameters
+    ----------
+    corridor : Corridor
+        The corridor (left out when called as ``oil.route_capacity`` or
+        ``middle_corridor.corridor_capacity``, which are bound to theirs).
+    year : int
+        Model year.
+    relieve : iterable of str, optional
+        Arc ids lifted to unlimited capacity (what if this bottleneck were gone?).
+    months : int, default 12
+        Months from January; the capacity is annualised over them.
+    **overrides
+        The corridor's parameters (names as in its ``parameters``).
+
     Returns
     -------
     dict
@@ -91,6 +105,20 @@ def corridor_capacity(
         ``first_shortfall_mt_per_yr`` (the offered yearly volume at which the tightest month
         is first full), ``cut_arcs`` (the min cut found in most months), ``cuts`` (every
         month's cut).
+
+    Raises
+    ------
+    UnknownNameError
+        An override that is not a parameter of the corridor.
+    SpecError
+        A bad year or value.
+
+    Examples
+    --------
+    >>> from corridor_sim.models import oil
+    >>> cap = oil.route_capacity(2025, months=2)
+    >>> round(cap["capacity_mt_per_yr"], 2), cap["cut_arcs"]
+    (2.33, ('tanker_lane',))
     """
     p = corridor.params.resolve(year, overrides)
     slices = month_slices(year, months)
