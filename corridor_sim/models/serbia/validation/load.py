@@ -1,9 +1,17 @@
 """The load model against measured hourly load: fitted on 2015, checked on 2016.
 
-The measured series (``data/load_rs.csv.gz``, see its ``README.md``) are ENTSO-E's hourly
-actual total load of the Serbian control area in 2015 and 2016, which then included Kosovo;
-the model is therefore compared in *shape*: each modelled year is scaled to the measured
-year's energy (an **input**), and everything else comes from the model.
+The measured series are ENTSO-E's hourly actual total load of the Serbian control area in
+2015 and 2016, which then included Kosovo; the model is therefore compared in *shape*: each
+modelled year is scaled to the measured year's energy (an **input**), and everything else
+comes from the model.
+
+**The file is not shipped**: the user makes it with ``tools/make_serbia_load.py`` from its
+public sources (ENTSO-E via Open Power System Data for 2015, via the JRC's Dispa-SET
+database for 2016; see ``data/README.md``) and points the environment variable
+``CORRIDOR_SIM_SERBIA_LOAD`` at it, or puts it at ``data/load_rs.csv.gz`` in this package
+(:func:`data_path`). Without it, every function here that reads it raises
+:class:`MeasuredLoadMissingError`; the Serbian result then has no ``load_check`` and
+``load_hourly`` tables and its ``validation`` table no measured-load rows.
 
 Two shapes are checked:
 
@@ -21,8 +29,10 @@ no daylight saving, which limits the hourly correlation.
 
 Examples
 --------
->>> x = measured_load_mw(2016)
->>> len(x), int(x.max())
+With the file (else :class:`MeasuredLoadMissingError`):
+
+>>> x = measured_load_mw(2016)  # doctest: +SKIP
+>>> len(x), int(x.max())  # doctest: +SKIP
 (8760, 6958)
 """
 
@@ -30,6 +40,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -38,23 +49,28 @@ import pandas as pd
 from scipy.optimize import least_squares
 
 from corridor_sim.catalogue import value
-from corridor_sim.errors import SpecError
+from corridor_sim.errors import CorridorSimError, SpecError
 from corridor_sim.models.serbia.profiles import daily_shape, national_load_mw
 from corridor_sim.models.serbia.values import Draw
 from corridor_sim.units import HOURS_PER_DAY, HOURS_PER_YEAR, MWH_PER_TWH, PERCENT, THOUSAND
 
 __all__ = [
     "CHECK_YEAR",
+    "DATA_ENV",
     "FIT_YEAR",
     "LOAD_PROFILES",
     "LOAD_QUANTITIES",
     "MEASURED_YEARS",
+    "PACKAGE_DATA",
     "RECORD_IDS",
     "SHAPES",
+    "MeasuredLoadMissingError",
     "check_table",
+    "data_path",
     "fit_load_shape",
     "held_out_hours",
     "load_check",
+    "measured_load_available",
     "measured_load_mw",
     "measured_profile_mw",
     "modelled_load_mw",
@@ -73,7 +89,10 @@ LOAD_PROFILES = ("model", *(f"measured_{y}" for y in MEASURED_YEARS))
 #: Catalogue id of each stored year (the series' source and energy).
 RECORD_IDS = {2015: "serbia.record.load_2015", 2016: "serbia.record.load_2016"}
 
-_DATA = Path(__file__).resolve().parent / "data" / "load_rs.csv.gz"
+#: Environment variable naming the measured-load file (written by ``tools/make_serbia_load.py``).
+DATA_ENV = "CORRIDOR_SIM_SERBIA_LOAD"
+#: Where the file is read when :data:`DATA_ENV` is unset (not shipped: the user puts it there).
+PACKAGE_DATA = Path(__file__).resolve().parent / "data" / "load_rs.csv.gz"
 _DAYS = HOURS_PER_YEAR // HOURS_PER_DAY
 _WINTER = np.r_[0:59, 334:_DAYS]  # December to February (days of a 365-day year)
 _SUMMER = np.arange(151, 243)  # June to August
@@ -81,10 +100,56 @@ _LDC_HOURS = 1000  # a point of the load duration curve: the load exceeded this 
 _SEED = 1  # the model's hourly noise in the checks (the scenarios' usual seed)
 
 
+class MeasuredLoadMissingError(CorridorSimError, FileNotFoundError):
+    """The measured hourly load file is absent (it is not shipped; the user makes it)."""
+
+
+def data_path() -> Path:
+    """Return the measured-load file's path: :data:`DATA_ENV` if set, else :data:`PACKAGE_DATA`.
+
+    The file may not exist (:func:`measured_load_available`).
+    """
+    env = os.environ.get(DATA_ENV, "").strip()
+    return Path(env).expanduser() if env else PACKAGE_DATA
+
+
+def measured_load_available() -> bool:
+    """Whether the measured-load file exists (:func:`data_path`)."""
+    return data_path().is_file()
+
+
+def _missing_message(path: Path) -> str:
+    where = (
+        f"{DATA_ENV} = {str(path)!r}"
+        if os.environ.get(DATA_ENV, "").strip()
+        else (f"{DATA_ENV} is unset and {path} does not exist")
+    )
+    return (
+        f"measured hourly load of Serbia not found ({where}): it is not shipped with "
+        "corridor_sim. Make it with `python tools/make_serbia_load.py COURSE_GIT_DIR "
+        "DISPASET_GIT_DIR OUT_FILE` from clones of github.com/martavp/integrated-energy-grids "
+        "(ENTSO-E via Open Power System Data, 2015) and "
+        "github.com/energy-modelling-toolkit/Dispa-SET (ENTSO-E Transparency Platform, "
+        f"2016), then set {DATA_ENV}=OUT_FILE (see "
+        "corridor_sim/models/serbia/validation/data/README.md)"
+    )
+
+
+def _path() -> Path:
+    path = data_path()
+    if not path.is_file():
+        raise MeasuredLoadMissingError(_missing_message(path))
+    return path
+
+
 @functools.cache
-def _stored() -> pd.DataFrame:
-    with gzip.open(_DATA, "rt", encoding="utf-8") as fh:
+def _read(path: Path) -> pd.DataFrame:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
         return pd.read_csv(fh)
+
+
+def _stored() -> pd.DataFrame:
+    return _read(_path())
 
 
 def measured_load_mw(year: int) -> np.ndarray:
@@ -93,7 +158,9 @@ def measured_load_mw(year: int) -> np.ndarray:
     Raises
     ------
     SpecError
-        A year without a stored series.
+        A year without a measured series.
+    MeasuredLoadMissingError
+        The file is absent (:func:`data_path`).
     """
     if year not in MEASURED_YEARS:
         msg = f"year = {year!r}: measured load is stored for {list(MEASURED_YEARS)}"
@@ -114,17 +181,26 @@ def measured_profile_mw(profile: str, *, annual_twh: float) -> np.ndarray:
     ------
     SpecError
         Another profile.
+    MeasuredLoadMissingError
+        The file is absent (:func:`data_path`).
 
     Examples
     --------
-    >>> x = measured_profile_mw("measured_2016", annual_twh=30.8)
-    >>> round(float(x.sum()) / 1e6, 6), int(x.argmax()) == int(measured_load_mw(2016).argmax())
+    With the file:
+
+    >>> x = measured_profile_mw("measured_2016", annual_twh=30.8)  # doctest: +SKIP
+    >>> peak = int(measured_load_mw(2016).argmax())  # doctest: +SKIP
+    >>> round(float(x.sum()) / 1e6, 6), int(x.argmax()) == peak  # doctest: +SKIP
     (30.8, True)
     """
     if profile not in LOAD_PROFILES[1:]:
         msg = f"load_profile = {profile!r}: expected one of {list(LOAD_PROFILES[1:])}"
         raise SpecError(msg)
-    x = measured_load_mw(int(profile.removeprefix("measured_")))
+    try:
+        x = measured_load_mw(int(profile.removeprefix("measured_")))
+    except MeasuredLoadMissingError as err:
+        msg = f"load_profile = {profile!r} needs the measured-load file: {err}"
+        raise MeasuredLoadMissingError(msg) from None
     return x / x.sum() * annual_twh * MWH_PER_TWH
 
 
@@ -156,9 +232,12 @@ def fit_load_shape(measured_mw: np.ndarray) -> Draw:
 
     Examples
     --------
-    >>> d = fit_load_shape(measured_load_mw(2015))
-    >>> round(d["serbia.load.winter_record_day_energy"], 1), round(d["serbia.load.peak_hour"], 1)
-    (141.3, 15.5)
+    On a modelled year (on the measured 2015, with the file: 141.3 GWh and 15.5 h):
+
+    >>> x = national_load_mw(2024, rng=np.random.default_rng(3))
+    >>> d = fit_load_shape(x)
+    >>> round(d["serbia.load.peak_hour"], 1), round(d["serbia.load.annual_energy"], 1)
+    (19.0, 30.8)
     """
     x = np.asarray(measured_mw, dtype=float)
     if x.shape != (HOURS_PER_YEAR,) or not np.all(np.isfinite(x)) or x.min() <= 0:
@@ -206,8 +285,12 @@ def fit_load_shape(measured_mw: np.ndarray) -> Draw:
 
 
 @functools.cache
-def _fitted_draw() -> Draw:
+def _fitted_draw_of(path: Path) -> Draw:
     return fit_load_shape(measured_load_mw(FIT_YEAR))
+
+
+def _fitted_draw() -> Draw:
+    return _fitted_draw_of(_path())
 
 
 def _model(draw: Draw | None, annual_twh: float) -> np.ndarray:
@@ -218,14 +301,17 @@ def _model(draw: Draw | None, annual_twh: float) -> np.ndarray:
 def modelled_load_mw(shape: str, *, annual_twh: float) -> np.ndarray:
     """Return the model's hourly load (8760 hours, MW) of `shape` scaled to `annual_twh`.
 
-    `shape` is one of :data:`SHAPES`: the catalogue's, or the one fitted on 2015 (the stored
-    series). The record it is compared with is never read here, only its energy
-    (`annual_twh`). The hourly noise is seeded (seed 1).
+    `shape` is one of :data:`SHAPES`: the catalogue's, or the one fitted on 2015 (the
+    measured series; that shape needs the file, :func:`data_path`). The record it is
+    compared with is never read here, only its energy (`annual_twh`). The hourly noise is
+    seeded (seed 1).
 
     Raises
     ------
     SpecError
         An unknown shape.
+    MeasuredLoadMissingError
+        The shape fitted on 2015 without the file.
 
     Examples
     --------
@@ -255,8 +341,10 @@ def predicted_load_mw(
 
     Examples
     --------
-    >>> energy, hours = predicted_load_mw()
-    >>> round(energy, 2), sorted(hours) == sorted(SHAPES)
+    With the file (`measured` defaults to it):
+
+    >>> energy, hours = predicted_load_mw()  # doctest: +SKIP
+    >>> round(energy, 2), sorted(hours) == sorted(SHAPES)  # doctest: +SKIP
     (39.9, True)
     """
     fit = np.asarray(measured(FIT_YEAR), dtype=float)
@@ -317,9 +405,9 @@ def check_table(measured: Callable[[int], np.ndarray] = measured_load_mw) -> pd.
     Parameters
     ----------
     measured : callable, optional
-        ``measured(year)`` -> the year's 8760 hourly loads in MW (default: the stored
-        series). The fit reads only the fit year's; another year's series enters the model
-        only through its energy.
+        ``measured(year)`` -> the year's 8760 hourly loads in MW (default: the measured
+        file, :func:`data_path`). The fit reads only the fit year's; another year's series
+        enters the model only through its energy.
 
     Returns
     -------
@@ -349,25 +437,32 @@ def check_table(measured: Callable[[int], np.ndarray] = measured_load_mw) -> pd.
 
 
 @functools.cache
-def _default_check() -> pd.DataFrame:
+def _default_check(path: Path) -> pd.DataFrame:
     return check_table()
 
 
 def load_check() -> pd.DataFrame:
-    """:func:`check_table` of the stored series (computed once per process).
+    """:func:`check_table` of the measured file (computed once per process and file).
+
+    Raises
+    ------
+    MeasuredLoadMissingError
+        The file is absent (:func:`data_path`).
 
     Examples
     --------
-    >>> t = load_check().set_index(["shape", "year", "quantity"])
-    >>> r = t.loc[("fitted on 2015", 2016, "correlation of the hourly load"), "modelled"]
-    >>> bool(0.7 < r < 1)
+    With the file:
+
+    >>> t = load_check().set_index(["shape", "year", "quantity"])  # doctest: +SKIP
+    >>> key = ("fitted on 2015", 2016, "correlation of the hourly load")  # doctest: +SKIP
+    >>> bool(0.7 < t.loc[key, "modelled"] < 1)  # doctest: +SKIP
     True
     """
-    return _default_check().copy()
+    return _default_check(_path()).copy()
 
 
 @functools.cache
-def _held_out() -> pd.DataFrame:
+def _held_out(path: Path) -> pd.DataFrame:
     meas = measured_load_mw(CHECK_YEAR)
     energy = float(meas.sum()) / MWH_PER_TWH
     return pd.DataFrame(
@@ -388,10 +483,18 @@ def held_out_hours() -> pd.DataFrame:
     ``fitted_mw`` (the shape fitted on 2015), ``catalogue_mw`` (the catalogue's shape); both
     modelled series at the measured year's energy.
 
+    Raises
+    ------
+    MeasuredLoadMissingError
+        The file is absent (:func:`data_path`).
+
     Examples
     --------
-    >>> h = held_out_hours()
-    >>> len(h), bool(abs(h["fitted_mw"].sum() / h["measured_mw"].sum() - 1) < 1e-9)
+    With the file:
+
+    >>> h = held_out_hours()  # doctest: +SKIP
+    >>> ratio = h["fitted_mw"].sum() / h["measured_mw"].sum()  # doctest: +SKIP
+    >>> len(h), bool(abs(ratio - 1) < 1e-9)  # doctest: +SKIP
     (8760, True)
     """
-    return _held_out().copy()
+    return _held_out(_path()).copy()

@@ -11,11 +11,14 @@ schema every model's table has. Rows:
   error. Two days of 2024 that EMS reported (3 and 10 January, a week apart, before and in a
   cold spell) are *predicted*: the model never reads them (2024 is its base year, whose
   energy is an input).
-* **Measured load** (:mod:`.load`): the shape fitted on 2015 is *fitted* there; 2016 is
-  *predicted* from 2015 alone (:func:`.load.predicted_load_mw`): its energy is 2015's grown
-  at the model's 1 %/yr, and both shapes at that energy give the peak, the lowest hour, the
-  largest days, a point of the duration curve, the winter share and the hour of the daily
-  peak. Nothing of 2016 is read, so only these rows validate. (``load_check`` compares the
+* **Later days**: two days of 2025 that EMS reported (3 October, a day of early snow, and
+  16 October) are *predicted*: 2025 sets no input (its energy is 2024's grown 1 %/yr).
+* **Measured load** (:mod:`.load`), only when the user has made the measured-load file
+  (:func:`.load.data_path`; without it these rows are left out): the shape fitted on 2015
+  is *fitted* there; 2016 is *predicted* from 2015 alone (:func:`.load.predicted_load_mw`):
+  its energy is 2015's grown at the model's 1 %/yr, and both shapes at that energy give the
+  peak, the lowest hour, the largest days, a point of the duration curve, the winter share
+  and the hour of the daily peak. Nothing of 2016 is read. (``load_check`` compares the
   shapes at the measured energy instead, an input there.)
 
 The table is the model at the catalogue's own values, computed once per process in a fresh
@@ -27,6 +30,7 @@ from __future__ import annotations
 import contextvars
 import functools
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -41,6 +45,8 @@ from corridor_sim.models.serbia.validation.load import (
     RECORD_IDS,
     SHAPES,
     check_table,
+    data_path,
+    measured_load_available,
     measured_load_mw,
     predicted_load_mw,
 )
@@ -64,15 +70,23 @@ _BACKCAST = {
 }
 
 
-#: Public daily records of the base year the model never reads: (catalogue id, day of year).
-_BASE_YEAR_DAYS = (("serbia.record.day_2024_01_03", 3), ("serbia.record.day_2024_01_10", 10))
+#: Public daily records the model never reads: (catalogue id, year, day of year). 2024 is the
+#: base year (its energy is an input); 2025 sets no input.
+_RECORD_DAYS = (
+    ("serbia.record.day_2024_01_03", 2024, 3),
+    ("serbia.record.day_2024_01_10", 2024, 10),
+    ("serbia.record.day_2025_10_03", 2025, 276),
+    ("serbia.record.day_2025_10_16", 2025, 289),
+)
+
+
+def _daily_gwh(year: int) -> np.ndarray:
+    load = national_load_mw(year, rng=np.random.default_rng(1))
+    return load.reshape(-1, HOURS_PER_DAY).sum(axis=1) / THOUSAND
 
 
 def _backcast_rows() -> list[tuple]:
     rows = []
-    base = int(value("serbia.load.base_year", unit="year"))
-    load = national_load_mw(base, rng=np.random.default_rng(1))
-    daily = load.reshape(-1, HOURS_PER_DAY).sum(axis=1) / THOUSAND
     table = backcast_table(rng=np.random.default_rng(1))
     for r in table.itertuples(index=False):
         role, quantity = _BACKCAST[str(r.element)]
@@ -89,15 +103,17 @@ def _backcast_rows() -> list[tuple]:
                 ids[:1],
             )
         )
-    for fid, day in _BASE_YEAR_DAYS:
+    base = int(value("serbia.load.base_year", unit="year"))
+    for fid, year, day in _RECORD_DAYS:
         row = fact(fid, record=False)
+        kind = "Load backcast" if year == base else f"Load, {base} grown to {year}"
         rows.append(
             validation_row(
-                f"Load backcast: {row.subject.split('(')[0].strip()}",
+                f"{kind}: {row.subject.split('(')[0].strip()}",
                 "predicted",
-                base,
+                year,
                 "GWh/day",
-                float(daily[day - 1]),
+                float(_daily_gwh(year)[day - 1]),
                 value(fid, unit="GWh/day"),
                 [fid],
             )
@@ -105,16 +121,22 @@ def _backcast_rows() -> list[tuple]:
     return rows
 
 
-def validation_rows(measured: Callable[[int], np.ndarray] = measured_load_mw) -> list[tuple]:
+def validation_rows(measured: Callable[[int], np.ndarray] | None = None) -> list[tuple]:
     """Return the rows of the ``validation`` table (see the module docstring).
 
     Parameters
     ----------
     measured : callable, optional
-        ``measured(year)`` -> the measured hourly load of 2015 or 2016 (default: the stored
-        series); a test passes altered records to show that predicted rows do not read them.
+        ``measured(year)`` -> the measured hourly load of 2015 or 2016. Default: the
+        measured-load file (:func:`.load.measured_load_mw`) when the user has made it, else
+        no measured-load rows. A test passes altered records to show that predicted rows do
+        not read them.
     """
     rows = _backcast_rows()
+    if measured is None:
+        if not measured_load_available():
+            return rows
+        measured = measured_load_mw
     check = check_table(measured).set_index(["shape", "year", "quantity"])
     for quantity, (unit, _) in LOAD_QUANTITIES.items():
         r = check.loc[(SHAPES[1], FIT_YEAR, quantity)]
@@ -160,12 +182,15 @@ def validation_rows(measured: Callable[[int], np.ndarray] = measured_load_mw) ->
 
 
 @functools.cache
-def _table() -> pd.DataFrame:
+def _table(path: Path | None) -> pd.DataFrame:
     return contextvars.Context().run(lambda: validation_frame(validation_rows()))
 
 
 def validation() -> pd.DataFrame:
-    """Return the Serbian ``validation`` table (computed once per process).
+    """Return the Serbian ``validation`` table (computed once per process and data file).
+
+    Without the measured-load file (:func:`.load.data_path`) it holds the backcast rows only:
+    one input, two fitted and five predicted rows (four with a record).
 
     Examples
     --------
@@ -173,4 +198,4 @@ def validation() -> pd.DataFrame:
     >>> int((t["role"] == "predicted").sum()) >= 3
     True
     """
-    return _table().copy()
+    return _table(data_path() if measured_load_available() else None).copy()
