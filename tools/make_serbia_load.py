@@ -1,8 +1,11 @@
-"""Make ``corridor_sim/models/serbia/validation/data/load_rs.csv.gz``: two years of hourly load.
+"""Make the measured hourly load of Serbia (two years) for the load model's validation.
 
-Not run at install or test time: the package ships the file this script writes, so the
-validation of the Serbian load model needs no download. Run it again only to change the
-source or the years.
+corridor_sim does **not** ship this file (its sources are public repositories the user
+clones; never commit it). Run this script on the clones, then point the environment variable
+``CORRIDOR_SIM_SERBIA_LOAD`` at the file it writes (default: the package data path
+``corridor_sim/models/serbia/validation/data/load_rs.csv.gz``, read when the variable is
+unset). Without the file, the measured-load tables, figure, validation rows and option
+``load_profile = "measured_*"`` are unavailable (``MeasuredLoadMissingError``).
 
 Sources
 -------
@@ -25,6 +28,7 @@ December 2020 included Kosovo (KOSTT has run its own control area since then):
 Usage::
 
     python tools/make_serbia_load.py COURSE_GIT_DIR DISPASET_GIT_DIR [OUT_FILE]
+    export CORRIDOR_SIM_SERBIA_LOAD=OUT_FILE
 
 Steps: read the two files with ``git show HEAD:<path>``; hours from UTC to Central European
 (winter) time, UTC+1, all year (the model's hours carry no daylight saving); one 365-day
