@@ -26,6 +26,7 @@ from scipy.optimize import OptimizeResult
 from corridor_sim.errors import SolverError
 
 __all__ = [
+    "BASIS_STATUS",
     "PROCESS_LP_CACHE",
     "HighsLP",
     "HighsSolution",
@@ -86,7 +87,7 @@ class HighsSolution:
     ``row_dual`` / ``col_dual`` are HiGHS's: the change of the optimal objective per unit
     increase of the row's (column's) active bound, so a row at its upper bound has
     ``row_dual <= 0``, at its lower bound ``>= 0`` (minimisation); for a column this is its
-    reduced cost.
+    reduced cost. ``iterations``: simplex iterations of the solve.
     """
 
     status: LinprogStatus
@@ -96,7 +97,12 @@ class HighsSolution:
     row_dual: np.ndarray
     col_dual: np.ndarray
     solve_s: float
+    iterations: int = 0
 
+
+#: HiGHS basis status codes (``highspy.HighsBasisStatus``): a column or row at its lower
+#: bound, basic, at its upper bound, nonbasic free at zero, nonbasic.
+BASIS_STATUS = {"lower": 0, "basic": 1, "upper": 2, "zero": 3, "nonbasic": 4}
 
 #: HiGHS model statuses and the :class:`LinprogStatus` they mean.
 _HIGHS_STATUS = {
@@ -182,8 +188,7 @@ class HighsLP:
         model.a_matrix_.value_ = csc.data
         self.options = dict(options or {})
         self.n_col, self.n_row = model.num_col_, model.num_row_
-        self._cols = np.arange(self.n_col, dtype=np.int32)
-        self._rows = np.arange(self.n_row, dtype=np.int32)
+        self._cost = np.asarray(c, dtype=float)
         self._bounds: list[np.ndarray] = [
             np.asarray(col_lo, float), np.asarray(col_hi, float),
             np.asarray(row_lo, float), np.asarray(row_hi, float),
@@ -202,24 +207,70 @@ class HighsLP:
         row_lo: np.ndarray | None = None,
         row_hi: np.ndarray | None = None,
     ) -> None:
-        """Change costs and bounds (arrays of the full length; None: keep)."""
+        """Change costs and bounds (arrays of the full length; None: keep).
+
+        Only the entries that differ from the current ones are passed to HiGHS.
+        """
         h = self._highs
         if c is not None:
-            h.changeColsCost(self.n_col, self._cols, np.asarray(c, dtype=float))
+            c = np.asarray(c, dtype=float)
+            at = np.flatnonzero(c != self._cost).astype(np.int32)  # only what changed
+            if at.size:
+                h.changeColsCost(at.size, at, c[at])
+            self._cost = c
         if col_lo is not None or col_hi is not None:
             lo = self._bounds[0] if col_lo is None else np.asarray(col_lo, dtype=float)
             hi = self._bounds[1] if col_hi is None else np.asarray(col_hi, dtype=float)
-            h.changeColsBounds(self.n_col, self._cols, lo, hi)
+            at = np.flatnonzero((lo != self._bounds[0]) | (hi != self._bounds[1])).astype(np.int32)
+            if at.size:
+                h.changeColsBounds(at.size, at, lo[at], hi[at])
             self._bounds[0:2] = [lo, hi]
         if row_lo is not None or row_hi is not None:
             lo = self._bounds[2] if row_lo is None else np.asarray(row_lo, dtype=float)
             hi = self._bounds[3] if row_hi is None else np.asarray(row_hi, dtype=float)
-            h.changeRowsBounds(self.n_row, self._rows, lo, hi)
+            at = np.flatnonzero((lo != self._bounds[2]) | (hi != self._bounds[3])).astype(np.int32)
+            if at.size:
+                h.changeRowsBounds(at.size, at, lo[at], hi[at])
             self._bounds[2:4] = [lo, hi]
 
     def clear_basis(self) -> None:
         """Forget the last solution: the next solve starts cold, as a new instance would."""
         self._highs.clearSolver()
+
+    def basis(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the last basis: column and row statuses as int8 arrays (:data:`BASIS_STATUS`).
+
+        Empty arrays when HiGHS has no valid basis (nothing solved yet, or cleared).
+        """
+        b = self._highs.getBasis()
+        if not b.valid:
+            return np.zeros(0, np.int8), np.zeros(0, np.int8)
+        col = np.fromiter(map(int, b.col_status), dtype=np.int8, count=self.n_col)
+        row = np.fromiter(map(int, b.row_status), dtype=np.int8, count=self.n_row)
+        return col, row
+
+    def set_basis(self, col_status: np.ndarray, row_status: np.ndarray) -> bool:
+        """Start the next solve from this basis (statuses as :meth:`basis` returns them).
+
+        Returns False, and leaves the solver as it was, when HiGHS rejects the basis (wrong
+        lengths, or not exactly one basic variable per row); the next solve is then as
+        before (warm from the last basis, or cold).
+        """
+        import highspy
+
+        col = np.asarray(col_status, dtype=np.int8)
+        row = np.asarray(row_status, dtype=np.int8)
+        basic = int(BASIS_STATUS["basic"])
+        n_basic = int(np.count_nonzero(col == basic) + np.count_nonzero(row == basic))
+        if col.size != self.n_col or row.size != self.n_row or n_basic != self.n_row:
+            return False
+        members = list(highspy.HighsBasisStatus.__members__.values())
+        by_code = [next(m for m in members if int(m) == k) for k in range(len(members))]
+        b = highspy.HighsBasis()
+        b.col_status = [by_code[k] for k in col.tolist()]
+        b.row_status = [by_code[k] for k in row.tolist()]
+        b.valid = True
+        return self._highs.setBasis(b) == highspy.HighsStatus.kOk
 
     def solve(self) -> HighsSolution:
         """Run HiGHS; when presolve cannot tell infeasible from unbounded, run without it.
@@ -249,14 +300,16 @@ class HighsLP:
             empty = np.zeros(0)
             return HighsSolution(status, message, empty, np.nan, empty, empty, solve_s)
         sol = h.getSolution()
+        info = h.getInfo()
         return HighsSolution(
             status=status,
             message=message,
             x=np.asarray(sol.col_value),
-            fun=float(h.getInfo().objective_function_value),
+            fun=float(info.objective_function_value),
             row_dual=np.asarray(sol.row_dual),
             col_dual=np.asarray(sol.col_dual),
             solve_s=solve_s,
+            iterations=int(info.simplex_iteration_count),
         )
 
 

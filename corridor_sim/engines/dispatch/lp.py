@@ -10,17 +10,17 @@ with their shadow values.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from corridor_sim.engines._shared.highs import (
     PROCESS_LP_CACHE,
+    HighsLP,
     HighsSolution,
     LinprogStatus,
     LPArrays,
-    solve_highs,
     structure_key,
 )
 from corridor_sim.engines.dispatch.extendable import ExtData
@@ -72,6 +72,9 @@ class BlockSolution:
     ext_value: np.ndarray | None = None
     ext_shadow: np.ndarray | None = None
     capital_eur: float = 0.0
+    iterations: int = 0
+    basis: tuple[np.ndarray, np.ndarray] | None = None  # (column, row) statuses if kept
+    warm_from_basis: bool = False  # started from a given basis (``solve_block(basis=...)``)
 
 
 def _plain(label: object) -> object:
@@ -123,6 +126,8 @@ def solve_block(
     options: Mapping[str, bool | float | str] | None = None,
     chain: set[str] | None = None,
     warm_start: bool = False,
+    basis: tuple[np.ndarray, np.ndarray] | None = None,
+    keep_basis: bool = False,
 ) -> BlockSolution:
     """Build and solve the LP of one block of hours in `formulation` (see ``FORMULATIONS``).
 
@@ -133,6 +138,10 @@ def solve_block(
     with `warm_start` it starts from the basis of the previous block of the same structure
     in this dispatch instead (the first block of each structure starts cold, so the answer
     never depends on what the process solved before). None: a new LP, cold.
+
+    `basis` (column and row statuses, :data:`~corridor_sim.engines._shared.highs.BASIS_STATUS`
+    codes) starts the solve from that basis instead (when HiGHS accepts it; else as without
+    it). `keep_basis` returns the optimal basis in ``BlockSolution.basis``.
     """
     _check_bounds(data, block)
     lay = layout(data, ext, formulation)
@@ -142,16 +151,22 @@ def solve_block(
     )  # fmt: skip
     arrays = LPArrays(lp.c, lp.a, lp.row_lo, lp.row_hi, lp.col_lo, lp.col_hi)
     if chain is None:
-        res = solve_highs(arrays, options=options)
+        highs = HighsLP(arrays, options=options)
     else:
-        key = structure_key(lp.a, options)
+        memo = ("structure_key", id(lp.a), repr(sorted((options or {}).items())))
+        key = data.lp_memo.get(memo)
+        if key is None or data.lp_memo.get(("structure_matrix", memo)) is not lp.a:
+            key = structure_key(lp.a, options)
+            data.lp_memo[memo], data.lp_memo[("structure_matrix", memo)] = key, lp.a
         highs, _ = PROCESS_LP_CACHE.get(arrays, options=options, key=key)
         if not (warm_start and key in chain):
             highs.clear_basis()
         chain.add(key)
-        res = highs.solve()
+    given = basis is not None and highs.set_basis(*basis)
+    res = highs.solve()
     _check_status(res, block)
-    return _solution(data, block, ext, lay, lp, res)
+    kept = highs.basis() if keep_basis else None
+    return replace(_solution(data, block, ext, lay, lp, res), basis=kept, warm_from_basis=given)
 
 
 def _duals(
@@ -252,4 +267,5 @@ def _solution(
         ext_value=value,
         ext_shadow=-res.col_dual[n_h * nv :],
         capital_eur=float(rating @ ext.cost_eur_per_mw),
+        iterations=res.iterations,
     )

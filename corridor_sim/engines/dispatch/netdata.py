@@ -141,6 +141,16 @@ class NetData:
         return self._ptdf_and_offset[1]
 
     @cached_property
+    def lp_memo(self) -> dict:
+        """Memo of the LP builder for this net: block matrices and their structure keys.
+
+        Filled by :func:`corridor_sim.engines.dispatch.rows.build` (the matrix of a block
+        without rating columns depends only on the net and the block's length) and
+        :func:`corridor_sim.engines.dispatch.lp.solve_block`.
+        """
+        return {}
+
+    @cached_property
     def kvl(self) -> tuple[sp.csr_matrix, np.ndarray]:
         """Kirchhoff's voltage law rows and right-hand sides of the network (computed once)."""
         return cycle_rows(self.model, self.ref_row)

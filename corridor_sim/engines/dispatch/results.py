@@ -63,7 +63,8 @@ class DispatchResult:
         ``"optimal"``.
     meta : dict
         ``blocks``, ``block_hours``, ``voll_eur_per_mwh``, ``formulation``, ``n_variables``,
-        ``n_constraints``, ``n_nonzeros``, ``solve_s``.
+        ``n_constraints``, ``n_nonzeros``, ``solve_s``, ``iterations`` (simplex iterations);
+        with extendable ratings and ``warm_start``, ``warm_start_s`` and ``warm_start_from``.
     element_ids : mapping
         Element id per pandapower table and index, used by :meth:`to_result`.
     hours : pandas.Index, optional
@@ -410,6 +411,7 @@ def assemble(
         "n_constraints": int(sum(p.n_constraints for p in parts)),
         "n_nonzeros": int(sum(p.n_nonzeros for p in parts)),
         "solve_s": float(sum(p.solve_s for p in parts)),
+        "iterations": int(sum(p.iterations for p in parts)),
     }
     objective = float(sum(p.objective_eur for p in parts))
     capital = float(sum(p.capital_eur for p in parts))

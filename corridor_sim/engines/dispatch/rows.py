@@ -347,15 +347,12 @@ def _cost(data: NetData, lay: Layout, voll_eur_per_mwh: float) -> np.ndarray:
     return cost
 
 
-def build(
-    data: NetData, ext: ExtData, lay: Layout, *, lo: np.ndarray, hi: np.ndarray,
-    load_mw: np.ndarray, dc_max_mw: np.ndarray, dc_avail: np.ndarray, voll_eur_per_mwh: float,
-) -> LinearProgram:  # fmt: skip
-    """Return the LP of one block of hours (arrays: hours x elements)."""
-    n_h, nv, n_x = lo.shape[0], lay.nv, ext.size
-    a_inj = _injection(data, lay)
-    finj, dc_on = fixed_injections(data, load_mw, dc_max_mw)
-    hour, row_lo, row_hi = _hour_rows(data, lay, ext, a_inj, finj)
+def _matrix(
+    data: NetData, lay: Layout, ext: ExtData, hour: sp.csr_matrix, ramps: sp.csr_matrix | None,
+    dc_avail: np.ndarray,
+) -> sp.csr_matrix:  # fmt: skip
+    """Return the block's matrix: `hour` for every hour, storage links, ratings, ramps."""
+    n_h, nv, n_x = dc_avail.shape[0], lay.nv, ext.size
     a = sp.kron(sp.identity(n_h, format="csr"), hour, format="csr")
     n_s = data.storage.element.size
     if n_s and n_h > 1:  # soc_t - soc_(t-1) - ...: the previous hour's state of charge
@@ -364,16 +361,37 @@ def build(
         prev = sp.csr_matrix((-np.ones(n_s), (st, soc)), shape=(lay.n_rows, nv))
         a = a + sp.kron(sp.diags(np.ones(n_h - 1), -1, format="csr"), prev, format="csr")
     blocks = [[a, _rating_columns(lay, ext, dc_avail)]]
+    if ramps is not None:
+        blocks.append([ramps, sp.csr_matrix((ramps.shape[0], n_x))])
+    return sp.bmat(blocks, format="csr")
+
+
+def build(
+    data: NetData, ext: ExtData, lay: Layout, *, lo: np.ndarray, hi: np.ndarray,
+    load_mw: np.ndarray, dc_max_mw: np.ndarray, dc_avail: np.ndarray, voll_eur_per_mwh: float,
+) -> LinearProgram:  # fmt: skip
+    """Return the LP of one block of hours (arrays: hours x elements)."""
+    n_h, n_x = lo.shape[0], ext.size
+    a_inj = _injection(data, lay)
+    finj, dc_on = fixed_injections(data, load_mw, dc_max_mw)
+    hour, row_lo, row_hi = _hour_rows(data, lay, ext, a_inj, finj)
     lo_rows, hi_rows = [row_lo.ravel()], [row_hi.ravel()]
     ramps, ramp_hi = _ramps(data, lay, n_h)
     if ramps is not None:
-        blocks.append([ramps, sp.csr_matrix((ramps.shape[0], n_x))])
         lo_rows.append(np.full(ramp_hi.size, -np.inf))
         hi_rows.append(ramp_hi)
+    # without rating columns the matrix depends only on the net and the block's length: the
+    # blocks of one dispatch share it (built once, and its structure key with it)
+    key = ("block_matrix", lay.formulation, n_h)
+    a = data.lp_memo.get(key) if n_x == 0 else None
+    if a is None:
+        a = _matrix(data, lay, ext, hour, ramps, dc_avail)
+        if n_x == 0:
+            data.lp_memo[key] = a
     col_lo, col_hi = _bounds(data, lay, ext, lo, hi, load_mw, dc_max_mw)
     return LinearProgram(
         c=np.concatenate([np.tile(_cost(data, lay, voll_eur_per_mwh), n_h), ext.cost_eur_per_mw]),
-        a=sp.bmat(blocks, format="csr"),
+        a=a,
         row_lo=np.concatenate(lo_rows),
         row_hi=np.concatenate(hi_rows),
         col_lo=col_lo,

@@ -207,19 +207,26 @@ class _Tables:
         if not st.pairs:
             return pd.DataFrame(columns=VIOLATION_COUNT_COLUMNS)
         m, o, n, peak, hour, lodf = (np.concatenate(a) for a in zip(*st.pairs, strict=True))
-        frame = pd.DataFrame(
+        # sorted on integer keys before the frame is built: sorting the frame would copy it
+        # whole (with its object columns), doubling the peak memory of a large table
+        out_code = np.unique(self.out_kind.astype(str), return_inverse=True)[1].ravel()
+        kind_code = np.unique(self.kind.astype(str), return_inverse=True)[1].ravel()
+        order = np.lexsort((self.index[m], kind_code[m], self.out_index[o], out_code[o]))
+        m, o, hour, lodf = m[order], o[order], hour[order], lodf[order]
+        p_mw = self._flow(m, o, hour, lodf)
+        del lodf
+        return pd.DataFrame(
             {
                 "outage_element": self.out_kind[o],
                 "outage_index": self.out_index[o],
                 "element": self.kind[m],
                 "element_index": self.index[m],
-                "n_hours": n,
-                "loading_pct": peak,
-                "p_mw": self._flow(m, o, hour, lodf),
+                "n_hours": n[order],
+                "loading_pct": peak[order],
+                "p_mw": p_mw,
                 "hour": self.hours[hour],
             }
-        ).sort_values(["outage_element", "outage_index", "element", "element_index"])
-        return frame.reset_index(drop=True)
+        )
 
     def violations(self, st: Scan) -> pd.DataFrame:
         """Every (outage, hour, element) above the threshold."""

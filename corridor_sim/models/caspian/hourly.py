@@ -95,6 +95,17 @@ def _names(net: pp.pandapowerNet) -> dict[str, dict[int, str]]:
     }
 
 
+def _labels(types: pd.Series, elements: pd.Series, name: dict[str, dict[int, str]]) -> np.ndarray:
+    """Name of each (element type, element) row: one hashed lookup per element type."""
+    kinds = types.to_numpy()
+    el = elements.to_numpy()
+    out = np.empty(len(kinds), dtype=object)
+    for kind in pd.unique(kinds):
+        mask = kinds == kind
+        out[mask] = pd.Series(el[mask]).map(name[str(kind)]).to_numpy()
+    return out
+
+
 def to_hourly(
     net: pp.pandapowerNet,
     res: DispatchResult,
@@ -107,13 +118,16 @@ def to_hourly(
     idx = load_mw.index
     name = _names(net)
     gen = res.generation[res.generation["element_type"].isin(["gen", "sgen"])]
-    labels = [name[t][e] for t, e in zip(gen["element_type"], gen["element"], strict=True)]
-    labels = [_MARKET if n.startswith(f"{_MARKET}@") else n for n in labels]
+    market = {  # every market unit counts as the market
+        t: {e: _MARKET if n.startswith(f"{_MARKET}@") else n for e, n in name[t].items()}
+        for t in ("gen", "sgen")
+    }
+    labels = _labels(gen["element_type"], gen["element"], market)
     generation = gen.assign(name=labels).pivot_table(
         index="hour", columns="name", values="p_mw", aggfunc="sum"
     )
     fl = res.flows
-    link = [name[t][e] for t, e in zip(fl["branch_type"], fl["element"], strict=True)]
+    link = _labels(fl["branch_type"], fl["element"], name)
     flow = fl.assign(link=link).pivot(index="hour", columns="link", values="p_mw")
     dcl = fl.assign(link=link)[fl["branch_type"] == "dcline"]
     loss = dcl.pivot(index="hour", columns="link", values="loss_mw")

@@ -20,8 +20,9 @@ merchant's (the congestion rent it earns at the optimum).
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -70,12 +71,17 @@ class Sizing:
         The dispatch at the optimal ratings (the hours solved).
     hours : list of int
         The hours solved.
+    meta : dict
+        The sizing LP's ``lp_s`` (wall seconds of the engine call), ``solve_s`` (HiGHS),
+        ``iterations`` (simplex), ``warm_start`` and, when warm-started, ``warm_start_s``
+        (the dispatch without expansion).
     """
 
     table: pd.DataFrame
     rows: list[tuple[str, float, str, str]]
     hourly: Hourly
     hours: list[int]
+    meta: dict = field(default_factory=dict)
 
 
 def _extendable_api() -> tuple[type, Any]:
@@ -159,14 +165,16 @@ def _with_ratings(
                   data.price_eur_per_mwh, data.market_base_eur)  # fmt: skip
 
 
-def _solve(data: Inputs, voll: float, extendable: Mapping | None) -> Any:
+def _solve(
+    data: Inputs, voll: float, extendable: Mapping | None, *, warm_start: bool = False
+) -> Any:
     """Every hour of `data` in one engine call (one LP with extendable ratings)."""
     _, run = _extendable_api()
     extra = {"extendable": extendable} if extendable else {}
     return run(
         data.net, load_p_mw=data.load_mw, sgen_max_p_mw=data.sgen_max_mw,
         gen_max_p_mw=data.gen_max_mw, dcline_max_p_mw=data.dcline_max_mw, storage=False,
-        voll_eur_per_mwh=voll, **extra,
+        voll_eur_per_mwh=voll, warm_start=warm_start, **extra,
     )  # fmt: skip
 
 
@@ -183,6 +191,7 @@ def optimise(
     weeks: int | None = None,
     npv: bool = True,
     links: Sequence[str] = EXPANDABLE,
+    warm_start: bool = False,
     **overrides: Any,
 ) -> Sizing:
     """Optimise the ratings of :data:`.costs.EXPANDABLE` with the dispatch of the hours.
@@ -203,6 +212,11 @@ def optimise(
     links : sequence of str, default :data:`.costs.EXPANDABLE`
         The links whose rating is optimised; the others keep the rating the parameters
         give them.
+    warm_start : bool, default False
+        Start the sizing LP from the dispatch without expansion (every link at its lower
+        bound; ``dispatch(..., extendable=..., warm_start=True)``). The same optimum to
+        solver tolerance; fewer simplex iterations on a few weeks, but slower on the full
+        year (docs/benchmarks.md, ``benchmarks/bench_sizing_warm.py``), hence off.
     **overrides
         Parameter overrides (``discount_rate_pct``, ``export_rule``, ...).
 
@@ -244,7 +258,16 @@ def optimise(
         for k in links
     }  # fmt: skip
     voll = p["voll_eur_per_mwh"]
-    res = _solve(_subset(free, hours), voll, ext)
+    t0 = time.perf_counter()
+    res = _solve(_subset(free, hours), voll, ext, warm_start=warm_start)
+    meta = {
+        "lp_s": time.perf_counter() - t0,
+        "solve_s": float(res.meta["solve_s"]),
+        "iterations": int(res.meta["iterations"]),
+        "warm_start": warm_start,
+    }
+    if "warm_start_s" in res.meta:
+        meta["warm_start_s"] = float(res.meta["warm_start_s"])
     by_key = {(str(r.branch_type), int(r.element)): r for r in res.ratings.itertuples()}
     rating = {k: float(by_key[index[k]].rating_mw) if k in links else given[k] for k in EXPANDABLE}
     fixed = _with_ratings(data, index, rating)
@@ -269,7 +292,7 @@ def optimise(
         ("sizing_hours", float(len(hours)), "h", ""),
         ("sizing_discount_rate_pct", float(p["discount_rate_pct"]), "%", ""),
     ]  # fmt: skip
-    return Sizing(table=table, rows=rows, hourly=h, hours=list(hours))
+    return Sizing(table=table, rows=rows, hourly=h, hours=list(hours), meta=meta)
 
 
 def _subset(data: Inputs, hours: Sequence[int]) -> Inputs:
@@ -318,7 +341,8 @@ def _add_npv(
     """System and merchant NPVs of each link at its optimal rating (columns added in place).
 
     System: the operating cost saved per year against a dispatch with the link at its lower
-    bound (the others at their optimum). Merchant: the congestion rent (shadow price of the
+    bound (the others at their optimum; only its cost is read, so its blocks are
+    warm-started). Merchant: the congestion rent (shadow price of the
     link's limit x its rating) at the optimum. Both net of fixed O&M, discounted over the
     link's life at ``discount_rate_pct``, less the investment in the added MW.
     """
@@ -332,7 +356,9 @@ def _add_npv(
     benefit, rent = [], []
     for k in EXPANDABLE:
         without = _subset(_with_ratings(data, index, {**rating, k: low[k]}), hours)
-        saved = (_operating_eur(_solve(without, voll, None), without) - operating) / share
+        # only the optimal cost is read: blocks warm-started from each other reach it faster
+        cost = _operating_eur(_solve(without, voll, None, warm_start=True), without)
+        saved = (cost - operating) / share
         benefit.append(saved / MEGA)
         rent.append(float((mu[k] * h.limit_mw[k]).sum()) / share / MEGA)
     table["benefit_meur_per_yr"] = benefit

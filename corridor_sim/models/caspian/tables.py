@@ -264,17 +264,28 @@ def bottlenecks(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
     hubs = [hub for hub, zone in HUBS.items() if zone not in _MARKET_ZONES]
     cheap_mask = price[hubs].to_numpy() <= _PRICE_TOL
     candidates = limit_hit.to_numpy().any(axis=1) & cheap_mask.any(axis=1)
+    hit = limit_hit.to_numpy()
+    hit_links = list(limit_hit.columns)
+    in_hits = [(k, hit_links.index(k)) for k in LINKS if k in hit_links]
+    flow = h.flow_mw.to_numpy()
+    flow_col = {k: j for j, k in enumerate(h.flow_mw.columns)}
+    curt_mw = curt.to_numpy()
+    curt_col = {k: j for j, k in enumerate(curt.columns)}
+    pockets: dict[tuple, list[int]] = {}  # the same pocket recurs in many hours
     for t in np.flatnonzero(candidates):
-        cheap = {hub for hub, c in zip(hubs, cheap_mask[t], strict=True) if c}
-        hits = limit_hit.iloc[t]
-        open_links = {k for k in LINKS if k in hits.index and not hits[k]}
-        for link in hits.index[hits.to_numpy()]:
+        cheap = frozenset(hub for hub, c in zip(hubs, cheap_mask[t], strict=True) if c)
+        open_links = frozenset(k for k, j in in_hits if not hit[t, j])
+        for j in np.flatnonzero(hit[t]):
+            link = hit_links[j]
             a, b, _ = LINKS[link]
-            sender = a if h.flow_mw.iat[t, h.flow_mw.columns.get_loc(link)] >= 0 else b
+            sender = a if flow[t, flow_col[link]] >= 0 else b
             if sender not in cheap:
                 continue
-            pocket = _pocket(link, sender, cheap, open_links)
-            energy = float(curt.iloc[t][list(pocket)].sum())
+            key = (link, sender, cheap, open_links)
+            if key not in pockets:
+                pocket = _pocket(link, sender, set(cheap), set(open_links))
+                pockets[key] = [curt_col[hub] for hub in pocket]
+            energy = float(curt_mw[t, pockets[key]].sum())
             if energy > 0:
                 blocked[link] += energy
                 blocked_hours[link] += 1

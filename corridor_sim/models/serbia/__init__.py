@@ -14,7 +14,9 @@ engine. The package is split by subject, each subpackage readable alone:
 * :mod:`.market` -- the economic dispatch of Serbia's plants and the 500 MW plant on the grid;
 * :mod:`.study` -- the site study (hourly inputs from the dispatch, DC flow, N-1, AC checks),
   the site comparison and the robustness study;
-* :mod:`.gas` -- the gas route, the daily gas chain and what the plant needs of it.
+* :mod:`.gas` -- the gas route, the daily gas chain and what the plant needs of it;
+* :mod:`.validation` -- the model against public records by role (input, fitted,
+  predicted): the load fitted on ENTSO-E's measured hours of 2015 and checked on 2016.
 
 Shared by them: the parameters and sites (:mod:`.params`), the drawn values
 (:mod:`.values`), the hourly load and plant schedules (:mod:`.profiles`) and the load

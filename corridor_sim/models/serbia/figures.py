@@ -20,6 +20,7 @@ from matplotlib.colors import Normalize
 
 from corridor_sim.models.serbia.gas.figures import figures as gas_chain_figures
 from corridor_sim.models.serbia.params import SITE_LABELS
+from corridor_sim.models.serbia.validation.figures import load_validation
 from corridor_sim.plotting.labels import place_labels
 from corridor_sim.plotting.layout import empty_note, place_legend
 from corridor_sim.plotting.style import (
@@ -289,7 +290,8 @@ def _site_comparison(result: Result) -> Figure:
     sites = _sites(result)
     fig, axes = plt.subplots(2, 2, figsize=(10, 7), layout="constrained")
     panels = (
-        ("losses_mwh", 1e-3, "Losses of the Serbian grid (DC estimate)", "losses (GWh/yr)"),
+        ("losses_gwh", 1, "Losses of the Serbian grid (DC estimate)",
+         "losses over the hours studied (GWh)"),
         ("worst_area_n1_loading_pct", 1, "Worst N-1 loading in the plant's area", "loading (%)"),
         ("n1_area_violation_hours", 1, "N-1 violations the plant causes, in its area",
          "hours with a violation (h)"),
@@ -502,4 +504,6 @@ def figures(result: Result) -> dict[str, Figure]:
         table = result.table("robustness_summary")
         out["serbia_site_robustness"] = cast("Figure", site_robustness(table, result=result).figure)
     out.update(gas_chain_figures(result))  # the daily gas chain on the run's own dispatch
+    if "load_hourly" in result.tables:
+        out["serbia_load_validation"] = load_validation(result)
     return out

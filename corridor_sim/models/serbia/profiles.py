@@ -117,12 +117,15 @@ def national_load_mw(
     rng: np.random.Generator,
     spec: GridSpec | None = None,
     draw: Mapping[str, float] | None = None,
+    annual_twh: float | None = None,
 ) -> np.ndarray:
     """Hourly national consumption of Serbia in `year`, MW (8760 values).
 
     :func:`daily_shape` times a daily cosine (``serbia.load.daily_swing``, peak at
     ``serbia.load.peak_hour``) and seeded noise (``serbia.load.noise``), scaled to the
-    year's energy exactly (`spec.annual_energy_twh`; default: C4 grown).
+    year's energy exactly: `annual_twh` when given, else `spec.annual_energy_twh`, else C4
+    grown to `year`. `draw` replaces catalogue values of the shape (a robustness draw, or
+    the shape fitted on measured load, :mod:`corridor_sim.models.serbia.validation.load`).
 
     Examples
     --------
@@ -132,11 +135,14 @@ def national_load_mw(
     """
     from corridor_sim.models.serbia.params import annual_energy_twh
 
-    annual = annual_energy_twh(year) if spec is None else spec.annual_energy_twh
+    if annual_twh is not None:
+        annual = annual_twh
+    else:
+        annual = annual_energy_twh(year) if spec is None else spec.annual_energy_twh
     draw = draw if draw is not None else getattr(spec, "draw", None)
     swing = cv("serbia.load.daily_swing", "p.u.", draw)
     noise = value("serbia.load.noise", unit="p.u.")
-    peak_hour = value("serbia.load.peak_hour", unit="h")
+    peak_hour = cv("serbia.load.peak_hour", "h", draw)
     h = np.arange(HOURS)
     hour = h % HOURS_PER_DAY
     daily = 1 + swing * np.cos(2 * np.pi * (hour - peak_hour) / HOURS_PER_DAY)

@@ -40,6 +40,13 @@ from corridor_sim.models.serbia.study.verdict import (
     tie_states_table,
     tie_table,
 )
+from corridor_sim.models.serbia.validation.load import (
+    LOAD_PROFILES,
+    held_out_hours,
+    load_check,
+    measured_load_available,
+)
+from corridor_sim.models.serbia.validation.table import validation
 from corridor_sim.results.result import Result, summary_frame
 from corridor_sim.units import MWH_PER_GWH
 
@@ -102,6 +109,16 @@ OPTIONS = OptionTable(
             "scaled to power_price_eur_per_mwh; 'synthetic': a load-shaped price",
             default="seepex",
             choices=PRICE_PROFILES,
+        ),
+        Option(
+            "load_profile",
+            "str",
+            "'model': the national load's modelled shape; 'measured_2015' or "
+            "'measured_2016': the hours of ENTSO-E's measured load of that year (the Serbian "
+            "control area, then with Kosovo), scaled to the model year's energy; needs the "
+            "file tools/make_serbia_load.py makes, named by CORRIDOR_SIM_SERBIA_LOAD",
+            default="model",
+            choices=LOAD_PROFILES,
         ),
         Option(
             "planned_grid",
@@ -339,7 +356,12 @@ def simulate(scenario: ScenarioLike) -> Result:
         whether the study credits it), ``tie_states`` (the verdict per site under the
         scenario's state of the disputed ties and, with ``both_tie_states``, the other),
         ``loadings``, ``n1_worst``, ``ac_check``, ``voltages``,
-        ``buses``, ``hourly``, ``market``, ``backcast``, ``gas_balance``,
+        ``buses``, ``hourly``, ``market``, ``backcast``, ``validation`` (the model against
+        public records by role: input, fitted, predicted; :mod:`.validation.table`),
+        ``load_check`` (the load model against measured hourly load, fitted on 2015 and
+        checked on 2016; :mod:`.validation.load`) and ``load_hourly`` (the held-out year
+        hour by hour, measured and modelled), these two only when the user has made the
+        measured-load file (:func:`.validation.load.data_path`), ``gas_balance``,
         ``gas_free_capacity`` and the gas route's monthly ``flows``, ``utilisation``,
         ``bottlenecks``, ``unmet``, ``prices``, ``supply``; ``meta["best_site"]``,
         ``meta["verdict"]`` (the best site, the ties it relies on, and the verdict with the
@@ -375,6 +397,7 @@ def simulate(scenario: ScenarioLike) -> Result:
         need_none="none" in sites,
         dispatch_mode=opts["dispatch"],
         price_profile=opts["power_price_profile"],
+        load_profile=opts["load_profile"],
     )
     tables = site_tables(
         sites, yi, grid=grid, n_hours=n_hours, events=events, ac_cases=opts["ac_cases"]
@@ -393,6 +416,7 @@ def simulate(scenario: ScenarioLike) -> Result:
             need_none="none" in sites,
             dispatch_mode=opts["dispatch"],
             price_profile=opts["power_price_profile"],
+            load_profile=opts["load_profile"],
         )
         t_other = site_tables(
             sites, yi_other, grid=other, n_hours=n_hours, events=events, ac_cases=0
@@ -419,6 +443,10 @@ def simulate(scenario: ScenarioLike) -> Result:
     tables.update(gas_tables(gas, dict(sorted(burns.items())), cf=cf, year=year))
     tables["market"] = _market_table(yi, year, _unit_kinds(grid))
     tables["backcast"] = backcast_table(rng=scenario.rng())
+    tables["validation"] = validation()  # measured-load rows only with the user's file
+    if measured_load_available():
+        tables["load_check"] = load_check()
+        tables["load_hourly"] = held_out_hours()
     if opts["robustness_draws"]:
         mc = robustness(
             year,

@@ -292,6 +292,7 @@ def test_model_entry_declares_params_options_and_horizon():
         "open_ties",
         "both_tie_states",
         "power_price_profile",
+        "load_profile",
         "gas_chain",
     } == set(serbia.OPTIONS.names)
 
@@ -565,6 +566,20 @@ def test_backcast_matches_the_records_within_their_spread(result):
     assert p["record_low"] <= p["model_value"] <= p["record_high"]
 
 
+def test_result_carries_the_validation_by_role_and_the_load_check(result):
+    from corridor_sim.models.serbia.validation.load import load_check, measured_load_available
+    from corridor_sim.models.serbia.validation.table import validation
+
+    v = result.table("validation")
+    assert v.equals(validation())  # the same for every scenario: the catalogue's model
+    assert set(v["role"]) == {"input", "fitted", "predicted"}
+    assert (v["role"] == "predicted").sum() >= 3  # a clean clone too (no measured file)
+    if measured_load_available():  # the user-made measured-load file
+        assert result.table("load_check").equals(load_check())
+    else:
+        assert not {"load_check", "load_hourly"} & set(result.tables)
+
+
 def test_unit_profiles_reproduce_the_2024_generation_mix():
     from corridor_sim.models.serbia.profiles import unit_profiles
     from corridor_sim.models.serbia.study.inputs import base_capacity_mw
@@ -756,19 +771,26 @@ def test_figures(result):
     import matplotlib.pyplot as plt
 
     from corridor_sim.models.serbia.figures import site_robustness
+    from corridor_sim.models.serbia.validation.load import measured_load_available
     from corridor_sim.plotting import figures
 
     figs = figures(result)
-    assert set(figs) == {
-        "serbia_grid_map",
-        "serbia_loading_duration",
-        "serbia_site_comparison",
-        "serbia_n1_worst_cases",
-        "serbia_gas_balance",
-        "serbia_gas_balance_monthly",  # the gas chain on the run's own dispatch
-        "serbia_gas_needs",
-        "serbia_gas_routes",  # price by route, room on the binding leg against the plant's need
-    }
+    # the load model against measured hours, 2016 held out: only with the user-made file
+    measured = {"serbia_load_validation"} if measured_load_available() else set()
+    assert (
+        set(figs)
+        == {
+            "serbia_grid_map",
+            "serbia_loading_duration",
+            "serbia_site_comparison",
+            "serbia_n1_worst_cases",
+            "serbia_gas_balance",
+            "serbia_gas_balance_monthly",  # the gas chain on the run's own dispatch
+            "serbia_gas_needs",
+            "serbia_gas_routes",  # price by route, room on the binding leg against the need
+        }
+        | measured
+    )
     for fig in figs.values():
         assert fig.axes
         plt.close(fig)

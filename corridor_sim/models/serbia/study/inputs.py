@@ -26,6 +26,8 @@ from corridor_sim.models.serbia.market.dispatch import (
 )
 from corridor_sim.models.serbia.profiles import national_load_mw, plant_dispatch_mw, unit_profiles
 from corridor_sim.models.serbia.study.site import HourlyInputs, _hour_tables
+from corridor_sim.models.serbia.validation.load import measured_profile_mw
+from corridor_sim.units import MWH_PER_TWH
 
 __all__ = ["YearInputs", "base_capacity_mw", "year_inputs"]
 
@@ -83,6 +85,7 @@ def year_inputs(
     need_none: bool,
     dispatch_mode: str = "economic",
     price_profile: str = "seepex",
+    load_profile: str = "model",
 ) -> YearInputs:
     """Build the year's load, schedules, prices and the market dispatch(es).
 
@@ -103,9 +106,16 @@ def year_inputs(
     price_profile : {"seepex", "synthetic"}
         The hourly price's shape: measured Serbian day-ahead prices, or the load-shaped
         synthetic one (:func:`~corridor_sim.models.serbia.market.dispatch.power_price_series`).
+    load_profile : {"model", "measured_2015", "measured_2016"}
+        The national load's shape: the model's (:func:`.profiles.national_load_mw`), or a
+        measured year's hours (ENTSO-E, :func:`.validation.load.measured_profile_mw`),
+        either at the year's energy. The model's noise is drawn either way, so the wind
+        year is the same.
     """
     draw = grid.draw
     national = national_load_mw(grid.year, rng=rng, spec=grid)
+    if load_profile != "model":
+        national = measured_profile_mw(load_profile, annual_twh=national.sum() / MWH_PER_TWH)
     market = MarketSpec.from_params(p, draw)
     price = power_price_series(national, market, year=grid.year, profile=price_profile)
     limit = value("serbia.study.loading_limit", unit="%")

@@ -277,6 +277,7 @@ def comparison_row(
         "site": label,
         "plant_energy_gwh": float(plant.sum() / MWH_PER_GWH),
         "losses_mwh": float(screen.losses_mw.sum()),
+        "losses_gwh": float(screen.losses_mw.sum()) / MWH_PER_GWH,  # what the figure writes
         "losses_peak_ac_mw": float(peak["losses_mw"].iloc[0]) if len(peak) else float("nan"),
         "losses_peak_dc_estimate_mw": (
             float(peak["losses_dc_estimate_mw"].iloc[0]) if len(peak) else float("nan")
