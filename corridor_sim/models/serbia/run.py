@@ -389,16 +389,21 @@ def simulate(scenario: ScenarioLike) -> Result:
     p, grid, gas, n_hours = _resolve(scenario, opts)
     year = int(scenario.year)
     events = _events(scenario, n_hours, opts["planned_grid"])
-    yi = year_inputs(
-        p,
-        grid,
-        rng=scenario.rng(),
-        need_plant=any(s != "none" for s in sites),
-        need_none="none" in sites,
-        dispatch_mode=opts["dispatch"],
-        price_profile=opts["power_price_profile"],
-        load_profile=opts["load_profile"],
-    )
+
+    def inputs_on(g: GridSpec) -> YearInputs:
+        """Return the year's hourly inputs (load, prices, dispatch) on grid `g`."""
+        return year_inputs(
+            p,
+            g,
+            rng=scenario.rng(),
+            need_plant=any(s != "none" for s in sites),
+            need_none="none" in sites,
+            dispatch_mode=opts["dispatch"],
+            price_profile=opts["power_price_profile"],
+            load_profile=opts["load_profile"],
+        )
+
+    yi = inputs_on(grid)
     tables = site_tables(
         sites, yi, grid=grid, n_hours=n_hours, events=events, ac_cases=opts["ac_cases"]
     )
@@ -408,16 +413,7 @@ def simulate(scenario: ScenarioLike) -> Result:
     states = [(grid, comparison, best)]
     if opts["both_tie_states"] and disputed_borders():
         other = dataclasses.replace(grid, open_ties=grid.open_ties ^ disputed_borders())
-        yi_other = year_inputs(
-            p,
-            other,
-            rng=scenario.rng(),
-            need_plant=any(s != "none" for s in sites),
-            need_none="none" in sites,
-            dispatch_mode=opts["dispatch"],
-            price_profile=opts["power_price_profile"],
-            load_profile=opts["load_profile"],
-        )
+        yi_other = inputs_on(other)
         t_other = site_tables(
             sites, yi_other, grid=other, n_hours=n_hours, events=events, ac_cases=0
         )
