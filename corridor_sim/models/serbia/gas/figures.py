@@ -14,6 +14,7 @@ scenario and year; axes carry units; no text is smaller than 8 pt.
 
 from __future__ import annotations
 
+from textwrap import fill
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
@@ -233,6 +234,13 @@ def _routes_figure(result: Result) -> Figure:
     needs = result.table("gas_route_needs")
     legs = result.table("gas_supply_legs")
     routes = list(needs["route"])
+    # human names from the declarations (ROUTE_LABELS, SupplyLeg.label), before any "("
+    names = [str(label).split(" (")[0] for label in needs["label"]]
+    leg_names = dict(zip(legs["element"], legs["label"], strict=True))
+    binds = [
+        " + ".join(str(leg_names.get(leg, leg)).split(" (")[0] for leg in str(b).split("+"))
+        for b in needs["binding_leg"]
+    ]
     tariffs = legs.groupby("route", sort=False)["tariff_eur_per_mwh_th"].sum().reindex(routes)
     price = needs["gas_price_eur_per_mwh_th"].to_numpy(dtype=float)
     hub = price - tariffs.to_numpy(dtype=float)
@@ -245,7 +253,7 @@ def _routes_figure(result: Result) -> Figure:
         left.annotate(f"{v:.1f}", (xi, v), ha="center", va="bottom",
                       fontsize=FONT_PT["annotation"])  # fmt: skip
     left.set_ylim(0.0, 1.45 * float(price.max()))  # room for the legend above the labels
-    left.set_xticks(x, routes)
+    left.set_xticks(x, names)
     left.set_xlabel("supply route", fontsize=_FONT)
     left.set_ylabel("gas price at Niš (EUR/MWh_th)", fontsize=_FONT)
     left.set_title("Price: hub plus the route's tariffs", fontsize=_FONT)
@@ -260,8 +268,9 @@ def _routes_figure(result: Result) -> Figure:
     right.bar(x, mean, w, color=_PURPLE, label="plant's gas need (year)")
     right.bar(x + w, peak, w, color=_PURPLE, hatch="///", edgecolor="black", linewidth=0.5,
               label="plant's peak day, at a yearly rate")  # fmt: skip
-    right.set_xticks(x, [f"{r}\n(binds: {b})" for r, b in zip(routes, needs["binding_leg"],
-                                                              strict=True)])  # fmt: skip
+    right.set_xticks(
+        x, [f"{r}\n{fill(f'(binds: {b})', 24)}" for r, b in zip(names, binds, strict=True)]
+    )
     right.set_ylim(0.0, 1.45 * float(max(peak.max(), room.max())))
     right.set_xlabel("supply route (binding leg)", fontsize=_FONT)
     right.set_ylabel("gas to Serbia (bcm/yr)", fontsize=_FONT)
