@@ -124,6 +124,7 @@ def flow_blocks(
             va = _block_angles(model, plan, hourly.block(start, stop), dense_angles)
             out[col[sel], start - h0 : stop - h0] = _block_flow(plan, va)[:, sel].T
         yield h0, out
+        del out  # the next block is made only once this one is let go of
 
 
 def evaluate(

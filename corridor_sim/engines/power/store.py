@@ -190,11 +190,13 @@ class MemorySink(_Rows):
     def __init__(self, keep_rows: bool, max_rows: int) -> None:
         super().__init__(keep_rows, max_rows)
         self.parts: list[np.ndarray] = []
+        self.blocks: set[int] = set()
         self.row_parts: list[np.ndarray] | None = [] if keep_rows else None
 
     def pairs(self, block: int, first: int, arrays: tuple[np.ndarray, ...]) -> None:
         """Keep one outage block's pairs of one block of hours."""
         self.parts.append(_records(arrays, PAIR_DTYPE))
+        self.blocks.add(block)
 
     def rows(self, arrays: tuple[np.ndarray, ...]) -> None:
         """Keep violating rows until the limit."""
@@ -206,7 +208,11 @@ class MemorySink(_Rows):
 
     def pair_records(self) -> np.ndarray:
         """Every pair, merged over the blocks of hours."""
-        return merge_pairs(self.parts) if self.parts else np.zeros(0, dtype=PAIR_DTYPE)
+        if not self.parts:
+            return np.zeros(0, dtype=PAIR_DTYPE)
+        if len(self.blocks) == 1:  # one block of hours: every pair is there once
+            return np.concatenate(self.parts)
+        return merge_pairs(self.parts)
 
     def row_records(self) -> np.ndarray | None:
         """Every kept row, or None when not kept."""
