@@ -23,8 +23,9 @@ from corridor_sim.models.serbia.gas.run import (
     hourly_burn_mcm,
     tightest_legs,
 )
+from corridor_sim.models.serbia.gas.sizing import route_needs
 from corridor_sim.models.serbia.gas.study import chain_spec, gas_study
-from corridor_sim.models.serbia.gas.supply import route_needs, supply_legs, supply_summary_rows
+from corridor_sim.models.serbia.gas.supply import supply_legs, supply_summary_rows
 from corridor_sim.models.serbia.grid.network import GridSpec, grid_elements
 from corridor_sim.models.serbia.grid.ties import borders, disputed_borders, open_borders
 from corridor_sim.models.serbia.market.dispatch import PRICE_PROFILES
