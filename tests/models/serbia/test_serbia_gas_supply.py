@@ -13,7 +13,8 @@ from corridor_sim.errors import SpecError, UnknownNameError
 from corridor_sim.models.serbia.gas.chain import daily_gas_need_mcm
 from corridor_sim.models.serbia.gas.figures import figures
 from corridor_sim.models.serbia.gas.study import chain_spec
-from corridor_sim.models.serbia.gas.supply import route_needs, supply_legs, supply_summary_rows
+from corridor_sim.models.serbia.gas.sizing import route_needs
+from corridor_sim.models.serbia.gas.supply import supply_legs, supply_summary_rows
 from corridor_sim.models.serbia.gas.tariffs import (
     GAS_ROUTES,
     LEG_TARIFFS,
@@ -106,19 +107,23 @@ def test_a_leg_counts_from_the_first_whole_year_in_service():
 
 
 def test_needs_per_route_by_hand(needs):
+    """A flat need: no storage can flatten it, so each route needs its peak day booked."""
     total, peak = NEED.sum() / THOUSAND, NEED.max()
     room = {"balkan_stream": 0.0, "azerbaijan": 0.4, "lng": 0.48}
     binding = {"balkan_stream": "turkstream", "azerbaijan": "tanap+tap", "lng": "igb"}
     for route in GAS_ROUTES:
         r = needs.loc[route]
         assert r["new_contract_bcm_per_yr"] == pytest.approx(total)  # no contract in 2029
-        assert r["new_contract_max_mcm_per_d"] == pytest.approx(peak)
+        assert r["booked_no_storage_mcm_per_d"] == pytest.approx(peak)
+        assert r["booked_storage_mcm_per_d"] == pytest.approx(peak, abs=5e-3)
         assert r["route_free_bcm_per_yr"] == pytest.approx(room[route])
         assert r["binding_leg"] == binding[route]
         extra = peak - room[route] * THOUSAND / 365
-        assert r["new_capacity_peak_mcm_per_d"] == pytest.approx(max(0.0, extra))
-        assert r["new_capacity_mean_mcm_per_d"] <= r["new_capacity_peak_mcm_per_d"] + 1e-9
-        assert not r["carries_plant_mean"]
+        assert r["new_capacity_no_storage_mcm_per_d"] == pytest.approx(max(0.0, extra))
+        assert r["binding_days_no_storage"] == 365
+        short = max(0.0, total - room[route])
+        assert r["unmet_as_is_no_storage_bcm_per_yr"] == pytest.approx(short, abs=1e-9)
+        assert not r["carries_plant"]
     assert needs.loc["azerbaijan", "legs_to_expand"] == "tanap+tap+igb"
     assert needs.loc["lng", "legs_to_expand"] == "igb"
 
@@ -128,7 +133,8 @@ def test_more_room_never_needs_more_capacity():
     roomy = route_needs(
         chain_spec(2029, tanap_free_bcm_per_yr=2.0, tap_free_bcm_per_yr=2.0), NEED, efficiency=0.58
     ).set_index("route")
-    assert (roomy["new_capacity_peak_mcm_per_d"] <= base["new_capacity_peak_mcm_per_d"]).all()
+    for col in ("new_capacity_storage_mcm_per_d", "unmet_as_is_storage_bcm_per_yr"):
+        assert (roomy[col] <= base[col] + 1e-9).all()
     assert roomy.loc["azerbaijan", "binding_leg"] == "igb"  # IGB binds once TANAP/TAP grow
 
 
@@ -144,6 +150,8 @@ def test_summary_names_the_binding_leg_and_the_answers(needs):
     assert len({m for m, *_ in rows}) == len(rows)  # one row per metric
     by = {(m, e): v for m, v, _, e in rows}
     assert by[("gas_route_free_bcm_per_yr", "lng:igb")] == pytest.approx(0.48)
+    assert by[("gas_route_binding_days", "lng:igb")] == 365
+    assert by[("gas_route_booked_no_storage_mcm_per_d", "lng:igb")] == pytest.approx(NEED.max())
     assert ("gas_cheapest_route_eur_per_mwh_th", "balkan_stream") in by
     assert ("gas_least_expansion_route_mcm_per_d", "lng") in by
 

@@ -19,7 +19,7 @@ plan uses the room first; ``booked_mcm_per_d`` caps what the route carries on an
 contract volume, the largest daily capacity the plant must book on the route (the least
 cap with no day short: a bisection on ``booked_mcm_per_d``, within
 :data:`~.needs.TOL_MCM_PER_D`), the new capacity each leg needs in that plan, which leg binds
-and on how many days the plant's flow exceeds its room, and the gas short with the legs as
+and on how many days its room is full, and the gas short with the legs as
 they are. :func:`route_needs` is its table over the three routes.
 """
 
@@ -279,8 +279,9 @@ def size_route(
         ``route``, ``contract_for_plant_bcm_per_yr``, ``new_contract_bcm_per_yr``,
         ``booked_{storage,no_storage}_mcm_per_d`` (the largest daily capacity the plant
         needs on the route), ``new_capacity_{storage,no_storage}_mcm_per_d`` (on the
-        binding leg), ``binding_leg``, ``binding_days_{storage,no_storage}`` (days the plant's
-        flow exceeds the binding leg's room), ``legs_to_expand``, ``room_min_mcm_per_d``
+        binding leg), ``binding_leg``, ``binding_days_{storage,no_storage}`` (days the plan
+        fills the binding leg's room: unique, unlike the days it uses new capacity, which
+        storage can move), ``legs_to_expand``, ``room_min_mcm_per_d``
         (the binding leg's least room), ``unmet_as_is_{storage,no_storage}_bcm_per_yr``
         (gas short with the legs as they are), ``storage_used_mcm`` and
         ``new_capacity_by_leg`` (leg -> mcm/d, with storage).
@@ -324,7 +325,8 @@ def size_route(
         first = binding[0] if binding else None
         out[f"booked_{key}_mcm_per_d"] = booked
         out[f"new_capacity_{key}_mcm_per_d"] = peaks.get(first, 0.0) if first else 0.0
-        out[f"binding_days_{key}"] = int((new[first] > _TOL_FLOW).sum()) if first else 0
+        full = _flow(plan, first) >= legs[first] - _TOL_FLOW if first else np.zeros(0, bool)
+        out[f"binding_days_{key}"] = int((full & (legs[first] < math.inf)).sum()) if first else 0
         out[f"unmet_as_is_{key}_bcm_per_yr"] = _short(as_is) / THOUSAND
     out["room_min_mcm_per_d"] = float(legs[binding[0]].min()) if binding else math.inf
     out["new_capacity_by_leg"] = by_leg
