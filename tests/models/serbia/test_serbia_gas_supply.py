@@ -12,8 +12,8 @@ from corridor_sim.catalogue import value
 from corridor_sim.errors import SpecError, UnknownNameError
 from corridor_sim.models.serbia.gas.chain import daily_gas_need_mcm
 from corridor_sim.models.serbia.gas.figures import figures
-from corridor_sim.models.serbia.gas.study import chain_spec
 from corridor_sim.models.serbia.gas.sizing import route_needs
+from corridor_sim.models.serbia.gas.study import chain_spec
 from corridor_sim.models.serbia.gas.supply import supply_legs, supply_summary_rows
 from corridor_sim.models.serbia.gas.tariffs import (
     GAS_ROUTES,
@@ -176,11 +176,18 @@ def test_docs_figures_of_the_azerbaijani_run_reproduced():
     needs = result.table("gas_route_needs").set_index("route")
     az, lng = needs.loc["azerbaijan"], needs.loc["lng"]
     assert az["binding_leg"] == "tanap+tap"
-    assert az["new_capacity_peak_mcm_per_d"] == pytest.approx(1.14, abs=5e-3)
-    assert az["new_capacity_mean_mcm_per_d"] == pytest.approx(0.31, abs=5e-3)
+    assert az["booked_no_storage_mcm_per_d"] == pytest.approx(2.234, abs=5e-4)
+    assert az["booked_storage_mcm_per_d"] == pytest.approx(1.402, abs=5e-3)
+    assert az["new_capacity_no_storage_mcm_per_d"] == pytest.approx(1.138, abs=5e-4)
+    assert az["new_capacity_storage_mcm_per_d"] == pytest.approx(0.306, abs=5e-3)
+    assert az["binding_days_no_storage"] == 251
     assert lng["binding_leg"] == "igb"
     assert lng["route_free_bcm_per_yr"] == pytest.approx(0.48)
-    assert not needs["carries_plant_mean"].any()  # no route carries the plant as it is
+    assert not needs["carries_plant"].any()  # no route carries the plant as it is
+    # the whole chain (with today's users and the contract) books the same largest day
+    one = s.set_index(["metric", "element"])["value"]
+    chain = one[("gas_new_contract_max_mcm_per_d", "plant")]
+    assert az["booked_storage_mcm_per_d"] == pytest.approx(chain, abs=0.01)
 
 
 def test_routes_figure_is_honest(tmp_path):

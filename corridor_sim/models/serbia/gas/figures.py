@@ -244,17 +244,17 @@ def _routes_figure(result: Result) -> Figure:
         for b in needs["binding_leg"]
     ]
     tariffs = legs.groupby("route", sort=False)["tariff_eur_per_mwh_th"].sum().reindex(routes)
-    price = needs["gas_price_eur_per_mwh_th"].to_numpy(dtype=float)
-    hub = price - tariffs.to_numpy(dtype=float)
+    prices = needs["gas_price_eur_per_mwh_th"].to_numpy(dtype=float)
+    hub = prices - tariffs.to_numpy(dtype=float)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     x = np.arange(len(routes))
     left.bar(x, hub, 0.6, color=_BLUE, label="hub price (TTF)")
     left.bar(x, tariffs.to_numpy(dtype=float), 0.6, bottom=hub, color=_ORANGE,
              label="transport tariffs")  # fmt: skip
-    for xi, v in zip(x, price, strict=True):
+    for xi, v in zip(x, prices, strict=True):
         left.annotate(f"{v:.1f}", (xi, v), ha="center", va="bottom",
                       fontsize=FONT_PT["annotation"])  # fmt: skip
-    left.set_ylim(0.0, 1.45 * float(price.max()))  # room for the legend above the labels
+    left.set_ylim(0.0, 1.45 * float(prices.max()))  # room for the legend above the labels
     left.set_xticks(x, names)
     left.set_xlabel("supply route", fontsize=_FONT)
     left.set_ylabel("gas price at Niš (EUR/MWh_th)", fontsize=_FONT)
@@ -279,9 +279,12 @@ def _routes_figure(result: Result) -> Figure:
          for r, b, d in zip(names, binds, days, strict=True)],
     )  # fmt: skip
     right.set_ylim(0.0, 1.5 * float(max(bare.max(), room.max())))
-    right.set_xlabel("supply route (binding leg, days short with storage)", fontsize=_FONT)
+    right.set_xlabel("supply route (binding leg, days its room is full)", fontsize=_FONT)
     right.set_ylabel("gas to Serbia (mcm/d)", fontsize=_FONT)
-    right.set_title("Largest day: room and what the plant needs", fontsize=_FONT)
+    own = str(result.meta.get("gas_route", ""))
+    price = f"the {names[routes.index(own)]} price" if own in routes else "its gas price"
+    right.set_title(f"Largest day: room, and what the plant run on {price} needs",
+                    fontsize=_FONT)  # fmt: skip
     for ax in (left, right):
         ax.tick_params(labelsize=FONT_PT["tick"])
     fig.suptitle(figure_title(result, "The plant's gas by supply route"),

@@ -255,8 +255,9 @@ def supply_summary_rows(needs: pd.DataFrame, *, route: str) -> list[tuple[str, A
     """Summary rows ``(metric, value, unit, element)`` of :func:`~.sizing.route_needs`' table.
 
     For `route` (the run's): the contract volume it needs, the largest daily capacity the
-    plant must book on it with its storage and without, the new capacity and the days on
-    which its binding leg is short (element: ``route:binding leg``), and its gas price; then
+    plant must book on it with its storage and without, the new capacity its binding leg
+    needs and the days its room is full, the gas short with the legs as they are (element:
+    ``route:binding leg``), and its gas price; then
     the cheapest route and the route that needs the least new capacity (with storage; element:
     the route). Every route's figures are in the table itself.
 
@@ -280,6 +281,7 @@ def supply_summary_rows(needs: pd.DataFrame, *, route: str) -> list[tuple[str, A
          "mcm/d", tag),
         ("gas_route_binding_days", r["binding_days_storage"], "days", tag),
         ("gas_route_binding_days_no_storage", r["binding_days_no_storage"], "days", tag),
+        ("gas_route_unmet_as_is_bcm_per_yr", r["unmet_as_is_storage_bcm_per_yr"], "bcm/yr", tag),
         ("gas_route_price_eur_per_mwh_th", r["gas_price_eur_per_mwh_th"], "EUR/MWh_th", route),
     ]  # fmt: skip
     cheap = needs.loc[needs["gas_price_eur_per_mwh_th"].idxmin()]
