@@ -188,6 +188,17 @@ def test_docs_figures_of_the_azerbaijani_run_reproduced():
     one = s.set_index(["metric", "element"])["value"]
     chain = one[("gas_new_contract_max_mcm_per_d", "plant")]
     assert az["booked_storage_mcm_per_d"] == pytest.approx(chain, abs=0.01)
+    # the docs' row of the Azerbaijani route, as this run writes it
+    row = (
+        f"| Azerbaijani | {az['gas_need_bcm_per_yr']:.3f} ({one[('capacity_factor', 'ccgt')]:.2f}) "
+        f"| {az['booked_no_storage_mcm_per_d']:.3f} / {az['booked_storage_mcm_per_d']:.3f} "
+        f"| TANAP + TAP (0.4 bcm/yr, {az['room_min_mcm_per_d']:.2f} mcm/d) "
+        f"| {az['new_capacity_no_storage_mcm_per_d']:.3f} / "
+        f"{az['new_capacity_storage_mcm_per_d']:.3f} "
+        f"| {az['binding_days_no_storage']} / {az['binding_days_storage']} "
+        f"| {az['unmet_as_is_storage_bcm_per_yr']:.3f} |"
+    )
+    assert row in (ROOT / "docs" / "serbia.md").read_text(encoding="utf-8")
 
 
 def test_routes_figure_is_honest(tmp_path):
