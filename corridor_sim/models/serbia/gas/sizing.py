@@ -45,11 +45,10 @@ from corridor_sim.errors import SpecError, UnknownNameError, suggest
 from corridor_sim.models.serbia.gas.chain import (
     COST_NEW_CAPACITY,
     COST_NEW_CONTRACT,
-    COST_STORAGE,
     DAYS,
-    PENALTY_PLANT,
     _check_need,
     _dates,
+    plant_at_nis,
 )
 from corridor_sim.models.serbia.gas.needs import TOL_MCM, _bisect, no_storage
 from corridor_sim.models.serbia.gas.params import ChainSpec
@@ -175,7 +174,6 @@ def route_network(
         msg = f"booked_mcm_per_d = {booked_mcm_per_d!r}: expected a number of mcm/d >= 0"
         raise SpecError(msg)
     legs = route_legs(spec, route, room_mcm_per_d)
-    store = spec.plant_storage_mcm
     nodes = [
         Node("new_contract", kind=NodeKind.SUPPLY, supply=math.inf,
              supply_cost=COST_NEW_CONTRACT, label="new contract for the plant"),
@@ -183,13 +181,8 @@ def route_network(
         Node("entry", label="the route's entry"),
         *(Node(f"{leg}_out", label=f"end of {SUPPLY_LEGS[leg].label}") for leg in legs),
         Node("nis", label="Niš (Serbian grid)"),
-        Node("plant", kind=NodeKind.DEMAND, demand=tuple(need.tolist()),
-             unmet_penalty=PENALTY_PLANT, label="the gas plant"),
-        Node("banatski_dvor", kind=NodeKind.STORAGE, storage_capacity=store,
-             initial_level=spec.plant_storage_start_level * store,
-             final_level=spec.plant_storage_start_level * store,
-             label="Banatski Dvor (the plant's share)"),
     ]  # fmt: skip
+    end_nodes, end_arcs = plant_at_nis(spec, need)
     arcs = [
         Arc("new_contract", "source", capacity=math.inf, id="new_contract_delivery",
             label="new contract delivery"),
@@ -214,13 +207,8 @@ def route_network(
         nodes = [n for n in nodes if n.id != f"{next(reversed(legs))}_out"]
     else:
         arcs.append(Arc("entry", "nis", capacity=math.inf, id="route"))
-    arcs += [
-        Arc("nis", "plant", capacity=math.inf, id="plant_offtake"),
-        Arc("nis", "banatski_dvor", capacity=spec.plant_storage_injection_mcm_per_d,
-            cost=COST_STORAGE, id="injection", label="Banatski Dvor injection"),
-        Arc("banatski_dvor", "nis", capacity=spec.plant_storage_withdrawal_mcm_per_d,
-            cost=COST_STORAGE, id="withdrawal", label="Banatski Dvor withdrawal"),
-    ]  # fmt: skip
+    nodes += end_nodes
+    arcs += end_arcs
     labels, stamps = _dates(spec.year)
     return CommodityNetwork(nodes=tuple(nodes), arcs=tuple(arcs), periods=labels,
                             snapshots=stamps, unit="mcm", name=f"serbia_gas_{route}")  # fmt: skip
