@@ -173,3 +173,15 @@ def test_bad_route_or_capacity_is_named():
         chain_spec(2029, igb_free_bcm_per_yr=-1.0)
     with pytest.raises(SpecError, match="plant_mcm_per_d"):
         size_route(SPEC, "lng", NEED[:10])
+
+
+def test_each_route_with_its_own_need():
+    """A route sized with its own need (a mapping) answers as if sized alone with it."""
+    low = NEED * 0.5
+    table = route_needs(SPEC, {"lng": low, "balkan_stream": NEED}, efficiency=0.58)
+    assert table["route"].tolist() == ["lng", "balkan_stream"]
+    lng = table.set_index("route").loc["lng"]
+    alone = size_route(SPEC, "lng", low)
+    assert lng["gas_need_bcm_per_yr"] == pytest.approx(low.sum() / THOUSAND)
+    assert lng["booked_storage_mcm_per_d"] == alone["booked_storage_mcm_per_d"]
+    assert lng["carries_plant"]  # half the need fits IGB's room with storage

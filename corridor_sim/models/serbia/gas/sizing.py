@@ -323,7 +323,7 @@ def size_route(
 
 def route_needs(
     spec: ChainSpec,
-    need_mcm_per_d: npt.ArrayLike,
+    need_mcm_per_d: npt.ArrayLike | Mapping[str, npt.ArrayLike],
     *,
     efficiency: float,
     hub_eur_per_mwh_th: float | None = None,
@@ -338,9 +338,10 @@ def route_needs(
     ----------
     spec : ChainSpec
         The year's chain (:func:`~.study.chain_spec`).
-    need_mcm_per_d : array_like of 365 floats
-        The plant's daily gas need (:func:`~.chain.daily_gas_need_mcm`), from its dispatch
-        at the run's gas price.
+    need_mcm_per_d : array_like of 365 floats, or mapping of route to one
+        The plant's daily gas need (:func:`~.chain.daily_gas_need_mcm`) from its dispatch at
+        the run's gas price, for every route; or each route's own need (its dispatch at that
+        route's price), whose keys are then the routes sized.
     efficiency : float
         The plant's efficiency (for the fuel cost per MWh of electricity).
     hub_eur_per_mwh_th : float, optional
@@ -367,13 +368,15 @@ def route_needs(
     >>> t["binding_leg"].tolist(), t.loc[t["carries_plant"], "route"].tolist()
     (['turkstream', 'tanap+tap', 'igb'], ['azerbaijan', 'lng'])
     """
-    need = _check_need(need_mcm_per_d)
-    for r in routes:
-        check_route(r)
-    total = float(need.sum())
-    energy_mwh_th = float(mwh_from_gas_mcm(total, efficiency=1.0))
+    if isinstance(need_mcm_per_d, Mapping):
+        needs = {check_route(r): _check_need(v) for r, v in need_mcm_per_d.items()}
+    else:
+        one = _check_need(need_mcm_per_d)
+        needs = {check_route(r): one for r in routes}
     rows = []
-    for route in routes:
+    for route, need in needs.items():
+        total = float(need.sum())
+        energy_mwh_th = float(mwh_from_gas_mcm(total, efficiency=1.0))
         sized = size_route(spec, route, need)
         sized.pop("new_capacity_by_leg")
         price = delivered_price_eur_per_mwh_th(route, hub_eur_per_mwh_th=hub_eur_per_mwh_th)
