@@ -215,3 +215,25 @@ def test_routes_figure_is_honest(tmp_path):
     check_png(save_figure(fig, tmp_path / "serbia_gas_routes.png"))
     for f in figs.values():
         plt.close(f)
+
+
+def test_docs_which_route_binds_at_the_range_ends():
+    """docs/serbia.md: the Azerbaijani run's own need with IGB most booked, and least."""
+    need = example_result("serbia_lng_vs_azeri_gas").table("gas_chain_daily")["need_mcm"]
+    igb = value("serbia.gas.igb.capacity", unit="bcm/yr")
+    tight = route_needs(
+        chain_spec(2029, igb_free_bcm_per_yr=igb * (1 - 0.94)), need, efficiency=0.58
+    ).set_index("route")
+    for route in ("azerbaijan", "lng"):
+        assert tight.loc[route, "binding_leg"] == "igb"
+        assert tight.loc[route, "new_capacity_storage_mcm_per_d"] == pytest.approx(0.909, abs=5e-4)
+    roomy = route_needs(
+        chain_spec(2029, tanap_free_bcm_per_yr=1.6, tap_free_bcm_per_yr=1.9,
+                   igb_free_bcm_per_yr=igb * (1 - 0.52)),
+        need,
+        efficiency=0.58,
+    ).set_index("route")  # fmt: skip
+    assert roomy.loc[["azerbaijan", "lng"], "carries_plant"].all()
+    assert not roomy.loc["balkan_stream", "carries_plant"]
+    central = route_needs(chain_spec(2029), need, efficiency=0.58).set_index("route")
+    assert central.loc["lng", "new_capacity_storage_mcm_per_d"] == pytest.approx(0.087, abs=5e-4)
