@@ -282,8 +282,11 @@ def _routes_figure(result: Result) -> Figure:
     right.set_xlabel("supply route (binding leg, days its room is full)", fontsize=_FONT)
     right.set_ylabel("gas to Serbia (mcm/d)", fontsize=_FONT)
     own = str(result.meta.get("gas_route", ""))
-    price = f"the {names[routes.index(own)]} price" if own in routes else "its gas price"
-    right.set_title(f"Largest day: room, and what the plant run on {price} needs",
+    if result.meta.get("gas_route_dispatch"):
+        price = "each route's price"
+    else:
+        price = f"the {names[routes.index(own)]} price" if own in routes else "its gas price"
+    right.set_title(f"Largest day: room, and what the plant needs at {price}",
                     fontsize=_FONT)  # fmt: skip
     for ax in (left, right):
         ax.tick_params(labelsize=FONT_PT["tick"])
