@@ -807,7 +807,7 @@ def test_figures(result):
             "serbia_gas_balance",
             "serbia_gas_balance_monthly",  # the gas chain on the run's own dispatch
             "serbia_gas_needs",
-            "serbia_gas_routes",  # price by route, room on the binding leg against the need
+            "serbia_gas_routes",  # price by route; largest day needed vs the binding leg's room
         }
         | measured
     )
