@@ -127,7 +127,7 @@ def screen_outages(
         flows = None
         n_block = hours_per_block(model, br.mon_pos.size, memory_bytes)
         blocks = flow_blocks(model, hourly, br.mon_pos, n_block)
-        sink = StoreSink(store_dir, keys, keep_rows, max_rows)
+        sink = StoreSink(store_dir, keys, keep_rows, max_rows, n_block)
     with blas_threads(n_threads):
         state = scan(
             model, br, blocks, threshold_pct=threshold_pct, memory_bytes=memory_bytes, sink=sink

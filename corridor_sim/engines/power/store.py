@@ -274,9 +274,11 @@ def _write_manifest(path: Path, fields: dict) -> None:
 class StoreSink(_Rows):
     """Writes the pairs and rows to a store directory and reads them back on demand."""
 
-    def __init__(self, path: Path, keys: Keys, keep_rows: bool, max_rows: int) -> None:
+    def __init__(
+        self, path: Path, keys: Keys, keep_rows: bool, max_rows: int, hours_per_block: int
+    ) -> None:
         super().__init__(keep_rows, max_rows)
-        self.path, self.keys = path, keys
+        self.path, self.keys, self.hours_per_block = path, keys, hours_per_block
         self._buffer: list[np.ndarray] = []
         self._buffered = 0
         self._chunks = 0
@@ -340,6 +342,7 @@ class StoreSink(_Rows):
                 "n_outages": int(self.keys.out_kind.size),
                 "n_monitored": int(self.keys.kind.size),
                 "n_hours": int(self.keys.hours.size),
+                "hours_per_block": int(self.hours_per_block),
                 "n_pairs": n_pairs,
                 "rows_kept": bool(self._rows_kept),
                 "pair_dtype": PAIR_DTYPE.descr,
