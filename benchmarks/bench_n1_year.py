@@ -158,8 +158,8 @@ def main() -> None:
         return
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1"}  # fmt: skip
-    which = f"{args.sample_outages} sampled" if args.sample_outages else "every in-service"
-    print(f"N-1 of {args.net}, {which} line outage(s), mode {args.mode}, "
+    which = f"{args.sample_outages} sampled line outages" if args.sample_outages else ""
+    print(f"N-1 of {args.net}, {which or 'every in-service line outage'}, mode {args.mode}, "
           f"memory_mib {args.memory_mib:g}")  # fmt: skip
     print(f"{'hours':>6}{'wall s':>9}{'CPU s':>9}{'peak MiB':>10}{'before':>8}{'call peak':>11}"
           f"{'traced':>8}{'outages':>9}{'violating pairs':>17}{'violations':>15}"
