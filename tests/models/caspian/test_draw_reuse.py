@@ -20,6 +20,7 @@ import corridor_sim as cs
 from corridor_sim.catalogue import overriding, value
 from corridor_sim.models.caspian import profiles, snapshots
 from corridor_sim.models.caspian.dispatch import NETS, availability, dispatch_year
+from corridor_sim.models.caspian.hourly import _labels, _wide
 from corridor_sim.models.caspian.params import resolve_year
 from corridor_sim.results.result import Result
 
@@ -143,3 +144,38 @@ def test_snapshots_equal_pandapower_with_its_own_dclines() -> None:
     merged = ref.merge(long, on=key, how="outer", suffixes=("_ref", "_got"), indicator=True)
     assert (merged["_merge"] == "both").all()
     np.testing.assert_array_equal(merged["v_got"].to_numpy(), merged["v_ref"].to_numpy())
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_wide_frames_equal_pandas_pivots_to_the_bit(shuffled: bool) -> None:
+    rng = np.random.default_rng(5)
+    hours, units = 30, 9
+    long = pd.DataFrame(
+        {
+            "hour": np.repeat(np.arange(100, 100 + hours), units),
+            "kind": np.tile(np.array(["gen", "sgen", "gen"] * 3, dtype=object), hours),
+            "element": np.tile(np.arange(units), hours),
+            "p_mw": rng.normal(0, 1, hours * units) * 10.0 ** rng.integers(-8, 9, hours * units),
+        }
+    )
+    long.loc[long.sample(frac=0.05, random_state=1).index, "p_mw"] = np.nan
+    if shuffled:
+        long = long.sample(frac=1.0, random_state=2).reset_index(drop=True)
+    name = {
+        "gen": {e: f"g{e % 2}" for e in range(units)},
+        "sgen": {e: f"s{e}" for e in range(units)},
+    }
+    keys = [long["kind"], long["element"]]
+    got = _wide(long["hour"], keys, lambda k: _labels(*k, name), long["p_mw"], name="name",
+                total=True)  # fmt: skip
+    labels = _labels(long["kind"].to_numpy(), long["element"].to_numpy(), name)
+    ref = long.assign(name=labels).pivot_table(
+        index="hour", columns="name", values="p_mw", aggfunc="sum"
+    )
+    pd.testing.assert_frame_equal(got, ref, check_exact=True, check_column_type=True)
+    one = long.assign(
+        name=[f"u{k}.{e}" for k, e in zip(long["kind"], long["element"], strict=True)]
+    )
+    got = _wide(one["hour"], [one["name"]], lambda k: k[0], one["p_mw"], name="name")
+    ref = one.pivot(index="hour", columns="name", values="p_mw")
+    pd.testing.assert_frame_equal(got, ref, check_exact=True, check_column_type=True)
