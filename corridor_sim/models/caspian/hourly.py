@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from corridor_sim.engines.dispatch import DispatchResult
 
-__all__ = ["Hourly", "to_hourly"]
+__all__ = ["Hourly", "kahan_sum", "to_hourly"]
 
 _MARKET = "europe.market"
 
@@ -121,8 +121,35 @@ def _hour_major(hours: np.ndarray, keys: list[np.ndarray]) -> int | None:
     return n
 
 
-def _kahan(columns: list[np.ndarray], n: int) -> np.ndarray:
-    """Sum of `columns` in order, NaN skipped, with pandas' compensated (Kahan) group sum."""
+def kahan_sum(columns: list[np.ndarray], n: int) -> np.ndarray:
+    """Sum arrays in order, NaN skipped, as pandas' group sum does (compensated, Kahan).
+
+    ``DataFrame.groupby(...).sum()`` adds a group's rows one by one with Kahan's
+    compensation; this does the same for whole columns at once, so a table built from arrays
+    equals the one pandas builds, to the bit.
+
+    Parameters
+    ----------
+    columns : list of ndarray
+        Arrays of length `n`, in the order pandas would meet them.
+    n : int
+        Their length (the result's, when `columns` is empty).
+
+    Returns
+    -------
+    ndarray
+        Element-wise sum (0 where every value is NaN, as pandas' ``min_count=0``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cols = [np.array([1e16, 1.0]), np.array([1.0, np.nan]), np.array([-1e16, 2.0])]
+    >>> kahan_sum(cols, 2).tolist()
+    [1.0, 3.0]
+    >>> frame = pd.DataFrame(np.column_stack(cols)).T
+    >>> frame.groupby([0, 0, 0]).sum().to_numpy().ravel().tolist()
+    [1.0, 3.0]
+    """
     acc, comp = np.zeros(n), np.zeros(n)
     for val in columns:
         ok = ~np.isnan(val)
@@ -192,7 +219,7 @@ def _wide(
         if total:
             for c in range(names.size):
                 members = np.flatnonzero(col == c)
-                wide[:, c] = _kahan([values_2d[:, j] for j in members], hour_values.size)
+                wide[:, c] = kahan_sum([values_2d[:, j] for j in members], hour_values.size)
         else:
             if np.bincount(col, minlength=names.size).max(initial=0) > 1:
                 msg = f"{name}: an hour and label occur more than once; expected one row each"

@@ -118,7 +118,27 @@ def _loading_pct(h: Hourly) -> pd.DataFrame:
 
 
 def _long(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Stack wide hourly frames (index hour, one column per element) into one long table."""
+    """Stack wide hourly frames (index hour, one column per element) into one long table.
+
+    Rows run hour by hour, the elements in column order, as ``stack()`` lists them; frames
+    with the same hours and elements and no missing value are stacked on arrays.
+    """
+    first = next(iter(frames.values()))
+    same = all(
+        f.index.equals(first.index) and f.columns.equals(first.columns) for f in frames.values()
+    )
+    if (
+        same
+        and first.index.name is not None
+        and not any(f.isna().to_numpy().any() for f in frames.values())
+    ):
+        n_h, n_c = first.shape
+        out = {
+            first.index.name: np.repeat(first.index.to_numpy(), n_c),
+            "element": np.tile(np.asarray(first.columns, dtype=object), n_h),
+        }
+        out.update({k: f.to_numpy().reshape(-1) for k, f in frames.items()})
+        return pd.DataFrame(out)
     parts = [f.rename_axis(columns="element").stack().rename(k) for k, f in frames.items()]
     return pd.concat(parts, axis=1).reset_index()
 
