@@ -143,12 +143,12 @@ def kahan_sum(columns: list[np.ndarray], n: int) -> np.ndarray:
     Examples
     --------
     >>> import pandas as pd
-    >>> cols = [np.array([1e16, 1.0]), np.array([1.0, np.nan]), np.array([-1e16, 2.0])]
-    >>> kahan_sum(cols, 2).tolist()
-    [1.0, 3.0]
-    >>> frame = pd.DataFrame(np.column_stack(cols)).T
-    >>> frame.groupby([0, 0, 0]).sum().to_numpy().ravel().tolist()
-    [1.0, 3.0]
+    >>> cols = [np.array([0.1, 1.0]), np.array([0.2, np.nan]), np.array([0.3, 2.0])]
+    >>> kahan_sum(cols, 2).tolist(), 0.1 + 0.2 + 0.3
+    ([0.6, 3.0], 0.6000000000000001)
+    >>> frame = pd.DataFrame(np.vstack(cols))  # one row per array: pandas' group of rows
+    >>> frame.groupby(np.zeros(3, dtype=int)).sum().to_numpy().ravel().tolist()
+    [0.6, 3.0]
     """
     acc, comp = np.zeros(n), np.zeros(n)
     for val in columns:
