@@ -22,6 +22,7 @@ from corridor_sim.models.caspian import profiles, snapshots
 from corridor_sim.models.caspian.dispatch import NETS, availability, dispatch_year
 from corridor_sim.models.caspian.hourly import _labels, _wide
 from corridor_sim.models.caspian.params import resolve_year
+from corridor_sim.models.caspian.profiles import _correlated_ar1
 from corridor_sim.results.result import Result
 
 HOURS = 72
@@ -179,3 +180,16 @@ def test_wide_frames_equal_pandas_pivots_to_the_bit(shuffled: bool) -> None:
     got = _wide(one["hour"], [one["name"]], lambda k: k[0], one["p_mw"], name="name")
     ref = one.pivot(index="hour", columns="name", values="p_mw")
     pd.testing.assert_frame_equal(got, ref, check_exact=True, check_column_type=True)
+
+
+def test_weather_series_equal_the_hour_by_hour_recursion_to_the_bit() -> None:
+    corr = np.array([[1.0, 0.6, 0.3], [0.6, 1.0, 0.5], [0.3, 0.5, 1.0]])
+    got = _correlated_ar1(np.random.default_rng(11), 2000, 0.97, corr)
+    rng = np.random.default_rng(11)  # the same draws, the recursion written out
+    chol = np.linalg.cholesky(corr + 1e-12 * np.eye(3))
+    eps = rng.standard_normal((2000, 3)) @ chol.T * np.sqrt(1 - 0.97**2)
+    ref = np.empty((2000, 3))
+    ref[0] = rng.standard_normal(3) @ chol.T
+    for i in range(1, 2000):
+        ref[i] = 0.97 * ref[i - 1] + eps[i]
+    np.testing.assert_array_equal(got, ref)
