@@ -92,7 +92,7 @@ def export_origin(trace: Trace, year: int) -> pd.DataFrame:
             )
         )
     table = pd.concat(parts, ignore_index=True)
-    table["category"] = table["source"].map(category)
+    table["category"] = table["source"].map({s: category(s) for s in trace.sources})
     keys = hour_keys(table["hour"], year)
     rest = table.drop(columns=["hour", "route", "element"])
     return pd.concat([table[["route", "element"]], keys, rest], axis=1)
