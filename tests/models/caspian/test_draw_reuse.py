@@ -1,7 +1,7 @@
 """Draws that reuse what the worker built: the same tables as a worker that built nothing yet.
 
-Each draw here runs twice: once after the per-process net cache was emptied (a fresh
-worker) and once in a sequence of draws with other drawn
+Each draw here runs twice: once after the per-process caches of nets were emptied (a
+fresh worker) and once in a sequence of draws with other drawn
 values (A, B, A). The tables, the summary and the provenance must be identical, bit for bit.
 """
 
@@ -18,6 +18,7 @@ import pytest
 
 import corridor_sim as cs
 from corridor_sim.catalogue import overriding, value
+from corridor_sim.engines.dispatch.netcache import PROCESS_NET_DATA
 from corridor_sim.models.caspian import profiles, snapshots
 from corridor_sim.models.caspian.dispatch import NETS, availability, dispatch_year
 from corridor_sim.models.caspian.hourly import _labels, _wide
@@ -30,6 +31,7 @@ HOURS = 72
 
 def _fresh() -> None:
     NETS.clear()  # the LP cache gives the same answers whatever it holds (engine tests)
+    PROCESS_NET_DATA.clear()
 
 
 def _same(a: Result, b: Result) -> None:
