@@ -10,6 +10,7 @@ scenario. Only hour-dependent values (bounds, costs of the tables) change betwee
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -96,6 +97,7 @@ class NetDataCache:
     def __init__(self, max_items: int = 8) -> None:
         self.max_items = int(max_items)
         self._items: OrderedDict[tuple, NetData] = OrderedDict()
+        self._lock = threading.Lock()  # the bookkeeping only; reading a net runs outside it
         self.hits = 0
         self.misses = 0
 
@@ -128,16 +130,18 @@ class NetDataCache:
             self.misses += 1
             return read_net(net, **options)
         key = (digest, tuple(sorted(options.items())))
-        data = self._items.get(key)
-        if data is not None:
-            self.hits += 1
-            self._items.move_to_end(key)
-            return data
-        self.misses += 1
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self.hits += 1
+                self._items.move_to_end(key)
+                return data
+            self.misses += 1
         data = read_net(net, **options)
-        self._items[key] = data
-        while len(self._items) > self.max_items:
-            self._items.popitem(last=False)
+        with self._lock:
+            self._items[key] = data
+            while len(self._items) > self.max_items:
+                self._items.popitem(last=False)
         return data
 
     def clear(self) -> None:
@@ -147,7 +151,8 @@ class NetDataCache:
         --------
         >>> NetDataCache().clear()
         """
-        self._items.clear()
+        with self._lock:
+            self._items.clear()
 
 
 #: The nets read by :func:`corridor_sim.engines.dispatch.dispatch` in this process.

@@ -14,6 +14,7 @@ run's provenance is the one a new build gives. Any other row, or another key, bu
 from __future__ import annotations
 
 import copy
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
@@ -54,6 +55,7 @@ class BuildCache(Generic[T]):
     def __init__(self, max_items: int = 4) -> None:
         self.max_items = int(max_items)
         self._items: OrderedDict[Hashable, list[tuple[list[tuple[str, Any]], T]]] = OrderedDict()
+        self._lock = threading.Lock()  # the bookkeeping only; builds run outside it
         self.hits = 0
         self.misses = 0
 
@@ -80,21 +82,27 @@ class BuildCache(Generic[T]):
         >>> cache.get(1, lambda: [1.0])  # the cached build, not the caller's change
         [1.0]
         """
-        for rows, built in self._items.get(key, []):
+        with self._lock:
+            variants = list(self._items.get(key, []))
+        for rows, built in variants:
             if _same_rows(rows):
-                self.hits += 1
-                self._items.move_to_end(key)
+                with self._lock:
+                    self.hits += 1
+                    if key in self._items:
+                        self._items.move_to_end(key)
                 return copy.deepcopy(built)
-        self.misses += 1
         with recording() as ids:
             built = build()
         rows = [(i, fact(i, record=False)) for i in ids]
-        variants = self._items.setdefault(key, [])
-        variants.insert(0, (rows, copy.deepcopy(built)))
-        del variants[self.max_items :]
-        self._items.move_to_end(key)
-        while len(self._items) > self.max_items:
-            self._items.popitem(last=False)
+        kept = copy.deepcopy(built)
+        with self._lock:
+            self.misses += 1
+            variants = self._items.setdefault(key, [])
+            variants.insert(0, (rows, kept))
+            del variants[self.max_items :]
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_items:
+                self._items.popitem(last=False)
         return built
 
     def clear(self) -> None:
@@ -105,7 +113,8 @@ class BuildCache(Generic[T]):
         >>> cache = BuildCache(); _ = cache.get(1, list); cache.clear(); len(cache)
         0
         """
-        self._items.clear()
+        with self._lock:
+            self._items.clear()
 
     def __len__(self) -> int:
         """Return the number of builds kept."""
