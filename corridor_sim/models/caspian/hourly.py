@@ -247,14 +247,18 @@ def to_hourly(
         for t in ("gen", "sgen")
     }
     by_unit = [gen["element_type"], gen["element"]]
-    generation = _wide(gen["hour"], by_unit, lambda k: _labels(*k, market), gen["p_mw"],
+    generation = _wide(gen["hour"], by_unit, lambda k: _labels(k[0], k[1], market), gen["p_mw"],
                        name="name", total=True)  # fmt: skip
     fl = res.flows
     by_link = [fl["branch_type"], fl["element"]]
-    flow = _wide(fl["hour"], by_link, lambda k: _labels(*k, name), fl["p_mw"], name="link")
+
+    def link_of(k: list[np.ndarray]) -> np.ndarray:
+        return _labels(k[0], k[1], name)
+
+    flow = _wide(fl["hour"], by_link, link_of, fl["p_mw"], name="link")
     dcl = fl[fl["branch_type"] == "dcline"]
-    loss = _wide(dcl["hour"], [dcl["branch_type"], dcl["element"]], lambda k: _labels(*k, name),
-                 dcl["loss_mw"], name="link")  # fmt: skip
+    loss = _wide(dcl["hour"], [dcl["branch_type"], dcl["element"]], link_of, dcl["loss_mw"],
+                 name="link")  # fmt: skip
     bus_name = dict(zip(net.bus.index, net.bus.name, strict=True))
     pr = res.prices
     price = _wide(pr["hour"], [pr["bus"]], lambda k: pd.Series(k[0]).map(bus_name).to_numpy(),

@@ -169,7 +169,7 @@ def test_wide_frames_equal_pandas_pivots_to_the_bit(shuffled: bool) -> None:
         "sgen": {e: f"s{e}" for e in range(units)},
     }
     keys = [long["kind"], long["element"]]
-    got = _wide(long["hour"], keys, lambda k: _labels(*k, name), long["p_mw"], name="name",
+    got = _wide(long["hour"], keys, lambda k: _labels(k[0], k[1], name), long["p_mw"], name="name",
                 total=True)  # fmt: skip
     labels = _labels(long["kind"].to_numpy(), long["element"].to_numpy(), name)
     ref = long.assign(name=labels).pivot_table(
