@@ -26,7 +26,7 @@ from corridor_sim.models.caspian.params import resolve_year
 from corridor_sim.models.caspian.profiles import _correlated_ar1
 from corridor_sim.results.result import Result
 
-HOURS = 72
+HOURS = 48
 
 
 def _fresh() -> None:
@@ -73,7 +73,9 @@ def test_draw_sequence_gives_each_draw_its_fresh_tables(a, b) -> None:
     _fresh()
     fresh_b = b()
     _fresh()
+    hits = NETS.hits
     first_a, then_b, again_a = a(), b(), a()
+    assert NETS.hits > hits  # the second A reused the net built for the first
     _same(first_a, fresh_a)
     _same(then_b, fresh_b)
     _same(again_a, fresh_a)
