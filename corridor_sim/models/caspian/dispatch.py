@@ -395,7 +395,9 @@ def dispatch_year(
     Returns
     -------
     (pandapowerNet, Hourly)
-        The net as dispatched (with ramp limits when asked) and the dispatch.
+        The net as dispatched (with ramp limits when asked) and the dispatch. The net is
+        built once per process for each year and parameter values (:data:`NETS`); each call
+        gets its own copy.
     """
     key = (p.year, tuple((name, repr(v)) for name, v in p.items()))
     net = NETS.get(key, lambda: network(p))

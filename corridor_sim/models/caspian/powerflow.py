@@ -42,7 +42,8 @@ def snapshots(net: pp.pandapowerNet, h: Hourly, hours: Iterable[int], year: int)
     Parameters
     ----------
     net : pandapowerNet
-        The net the dispatch `h` was solved on (not modified; copies are solved).
+        The net the dispatch `h` was solved on (not modified; a copy is solved, its
+        dclines as the generator pairs pandapower solves them as).
     h : Hourly
         The dispatch.
     hours : iterable of int
