@@ -197,3 +197,17 @@ def test_weather_series_equal_the_hour_by_hour_recursion_to_the_bit() -> None:
     for i in range(1, 2000):
         ref[i] = 0.97 * ref[i - 1] + eps[i]
     np.testing.assert_array_equal(got, ref)
+
+
+def test_monte_carlo_draws_of_a_row_the_net_reads_are_read_by_every_draw(caplog) -> None:
+    scenario = cs.Scenario(model="caspian", year=2032, periods=24, seed=3,
+                           options={"snapshot_hours": []})  # fmt: skip
+    NETS.clear()
+    with caplog.at_level("WARNING"):
+        study = cs.monte_carlo(
+            scenario, 3, distributions={"caspian.market.ru.price": ("uniform", 20.0, 45.0)},
+            catalogue=False, progress=False,
+        )  # fmt: skip
+    assert "were not read" not in caplog.text
+    assert (study.tables["runs"]["status"] == "ok").all()
+    assert NETS.misses >= 3  # each drawn price builds its own net
