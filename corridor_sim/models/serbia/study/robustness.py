@@ -3,7 +3,7 @@
 Each draw takes every row of :data:`ROBUSTNESS_IDS` from its range (``low``, ``high``,
 ``distribution`` of ``assumptions_serbia_grid.csv``: line ratings and reactances,
 transformer data, the neighbours' equivalents and net positions, the load's records,
-shape and key, the plants' schedules, the prices), rebuilds the grid, the load, the
+shape, key and network losses, the plants' schedules, the prices), rebuilds the grid, the load, the
 dispatch and the study of every site, and records which sites cause no N-1 violation
 (``secure``) and which site the study ranks first (``best``). Draws are seeded from the
 scenario's seed; the same seed gives the same table.
@@ -17,14 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor_sim.catalogue import value
 from corridor_sim.models.serbia.grid.network import GridSpec
 from corridor_sim.models.serbia.grid.ties import default_open_borders
-from corridor_sim.models.serbia.params import ALL_SITES, PARAMS
+from corridor_sim.models.serbia.params import ALL_SITES, PARAMS, annual_energy_twh
 from corridor_sim.models.serbia.profiles import HOURS
 from corridor_sim.models.serbia.study.inputs import year_inputs
 from corridor_sim.models.serbia.study.sites import attribute_violations, best_site, site_tables
-from corridor_sim.models.serbia.values import Draw, cv, draw_from_ranges
+from corridor_sim.models.serbia.values import cv, draw_from_ranges
 
 __all__ = ["ROBUSTNESS_IDS", "robustness", "robustness_summary"]
 
@@ -57,13 +56,9 @@ ROBUSTNESS_IDS: tuple[str, ...] = (
     "serbia.grid.ehv_connection_mw",
     "serbia.study.aggravation_pct",
     "serbia.study.area_km",
+    "serbia.load.distribution_losses",
+    "serbia.load.transmission_losses",
 )
-
-
-def _annual_energy(year: int, draw: Draw) -> float:
-    growth = cv("serbia.load.growth_per_yr", "1/yr", draw)
-    base = int(value("serbia.load.base_year", unit="year"))
-    return value("serbia.load.annual_energy", unit="TWh") * (1 + growth) ** max(0, year - base)
 
 
 def robustness(
@@ -126,7 +121,7 @@ def robustness(
             year=year,
             plant_capacity_mw=float(p.plant_capacity_mw),
             plant_min_load=float(p.ocgt_min_load if ocgt else p.min_load),
-            annual_energy_twh=_annual_energy(year, draw),
+            annual_energy_twh=annual_energy_twh(year, draw),
             planned=planned,
             draw=draw,
             open_ties=default_open_borders() if open_ties is None else frozenset(open_ties),
