@@ -8,6 +8,8 @@ opened for the study is still built), and its length inside Serbia: a line betwe
 Serbian stations whole, a tie line up to the border (``data/tie_border.csv``, made by
 ``tools/serbia_tie_border.py``; the planned Trans-Balkan ties to the neighbours'
 equivalents by their catalogue length, which is the Serbian part).
+``tools/serbia_ems_conventions.py`` prints the same comparison under other readings of EMS's
+count (a double-circuit line once; Kosovo's lines included).
 """
 
 from __future__ import annotations
