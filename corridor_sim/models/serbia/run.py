@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -23,8 +24,10 @@ from corridor_sim.models.serbia.gas.run import (
     hourly_burn_mcm,
     tightest_legs,
 )
+from corridor_sim.models.serbia.gas.sizing import route_needs
 from corridor_sim.models.serbia.gas.study import chain_spec, gas_study
-from corridor_sim.models.serbia.gas.supply import route_needs, supply_legs, supply_summary_rows
+from corridor_sim.models.serbia.gas.supply import supply_legs, supply_summary_rows
+from corridor_sim.models.serbia.gas.tariffs import GAS_ROUTES
 from corridor_sim.models.serbia.grid.network import GridSpec, grid_elements
 from corridor_sim.models.serbia.grid.ties import borders, disputed_borders, open_borders
 from corridor_sim.models.serbia.market.dispatch import PRICE_PROFILES
@@ -160,6 +163,14 @@ OPTIONS = OptionTable(
             "gas_chain_monthly, gas_chain_daily, gas_legs), and on each supply route "
             "(tables gas_supply_legs, gas_route_needs)",
             default=True,
+        ),
+        Option(
+            "gas_route_dispatch",
+            "bool",
+            "size each supply route (table gas_route_needs) with the plant dispatched at that "
+            "route's own gas price (one more dispatch of the plant per other route); false: "
+            "every route with this run's dispatch",
+            default=False,
         ),
         Option(
             "robustness_draws",
@@ -390,14 +401,14 @@ def simulate(scenario: ScenarioLike) -> Result:
     year = int(scenario.year)
     events = _events(scenario, n_hours, opts["planned_grid"])
 
-    def inputs_on(g: GridSpec) -> YearInputs:
+    def inputs_on(g: GridSpec, q: ParamValues = p, *, plant_only: bool = False) -> YearInputs:
         """Return the year's hourly inputs (load, prices, dispatch) on grid `g`."""
         return year_inputs(
-            p,
+            q,
             g,
             rng=scenario.rng(),
-            need_plant=any(s != "none" for s in sites),
-            need_none="none" in sites,
+            need_plant=plant_only or any(s != "none" for s in sites),
+            need_none="none" in sites and not plant_only,
             dispatch_mode=opts["dispatch"],
             price_profile=opts["power_price_profile"],
             load_profile=opts["load_profile"],
@@ -470,9 +481,14 @@ def simulate(scenario: ScenarioLike) -> Result:
         )
         tables.update(chain.tables)
         chain_rows = chain.summary_rows(tech, "dispatch")
+        own_need = daily_gas_need_mcm(plant, efficiency=eff)
         needs = route_needs(
             chain.spec,
-            daily_gas_need_mcm(plant, efficiency=eff),
+            _route_needs_by_dispatch(
+                scenario, own_need, p, lambda q: inputs_on(grid, q, plant_only=True)
+            )
+            if opts["gas_route_dispatch"]
+            else own_need,
             efficiency=eff,
             hub_eur_per_mwh_th=float(p.gas_hub_price_eur_per_mwh_th),
         )
@@ -516,10 +532,36 @@ def simulate(scenario: ScenarioLike) -> Result:
         "unit": "mcm",
         "gas_unit": "mcm per month",
         "gas_route": str(p.gas_route),
+        "gas_route_dispatch": bool(opts["gas_route_dispatch"]),
         "gas_price_eur_per_mwh_th": float(yi.market.gas_price_eur_per_mwh_th),
         "contract_plan_bcm_per_yr": value("serbia.gas.contract_plan", unit="bcm/yr"),
     }
     return Result(tables=tables, summary_table=summary, meta=meta)
+
+
+def _route_needs_by_dispatch(
+    scenario: ScenarioLike,
+    own_need: np.ndarray,
+    p: ParamValues,
+    inputs: Callable[[ParamValues], YearInputs],
+) -> dict[str, np.ndarray]:
+    """Return each supply route's daily gas need: the plant dispatched at that route's price.
+
+    The run's own route keeps the run's need; another route re-runs the plant's dispatch with
+    ``gas_route`` set to it (a fixed gas price of the scenario gives way to the route's).
+    """
+    base = {k: v for k, v in dict(scenario.overrides).items() if k != "gas_price_eur_per_mwh_th"}
+    out = {}
+    for route in GAS_ROUTES:
+        if route == p.gas_route:
+            out[route] = own_need
+            continue
+        yi = inputs(PARAMS.resolve(int(scenario.year), {**base, "gas_route": route}))
+        if yi.with_plant is None:  # pragma: no cover - inputs(plant_only=True) has the plant
+            msg = f"gas_route_dispatch: no dispatch of the plant on route {route!r}"
+            raise ScenarioError(msg)
+        out[route] = daily_gas_need_mcm(yi.with_plant.plant_mw, efficiency=yi.market.efficiency)
+    return out
 
 
 def _unit_kinds(grid: GridSpec) -> dict[str, str]:

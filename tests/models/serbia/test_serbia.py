@@ -603,6 +603,22 @@ def test_unit_profiles_reproduce_the_2024_generation_mix():
     ).all()
 
 
+def test_kostolac_b3_joins_the_fleet_in_2024_its_takeover_year():
+    from corridor_sim.models.serbia.grid.tables import grid_tables
+    from corridor_sim.models.serbia.study.inputs import base_capacity_mw
+
+    assert value("serbia.change.kostolac_b3.year", unit="year") == 2024  # certificate 13.12.2024
+
+    def lignite_mw(year: int) -> float:
+        gens = grid_tables(year, None, planned=False).gens
+        return float(gens.loc[gens["kind"] == "lignite", "capacity_mw"].sum())
+
+    b3 = value("serbia.change.kostolac_b3.capacity", unit="MW")
+    assert lignite_mw(2024) - lignite_mw(2023) == pytest.approx(b3)
+    # it ran on trial through 2024, so the 2024 coal energy is spread over a fleet with B3
+    assert base_capacity_mw()["lignite"] == pytest.approx(lignite_mw(2024))
+
+
 @settings(max_examples=25, deadline=None)
 @given(cf=st.floats(0, 1))
 def test_dispatch_meets_capacity_factor_and_min_load(cf):
@@ -801,7 +817,7 @@ def test_figures(result):
             "serbia_gas_balance",
             "serbia_gas_balance_monthly",  # the gas chain on the run's own dispatch
             "serbia_gas_needs",
-            "serbia_gas_routes",  # price by route, room on the binding leg against the need
+            "serbia_gas_routes",  # price by route; largest day needed vs the binding leg's room
         }
         | measured
     )

@@ -3,6 +3,8 @@ the plant needs on each route."""
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -12,8 +14,9 @@ from corridor_sim.catalogue import value
 from corridor_sim.errors import SpecError, UnknownNameError
 from corridor_sim.models.serbia.gas.chain import daily_gas_need_mcm
 from corridor_sim.models.serbia.gas.figures import figures
+from corridor_sim.models.serbia.gas.sizing import route_needs
 from corridor_sim.models.serbia.gas.study import chain_spec
-from corridor_sim.models.serbia.gas.supply import route_needs, supply_legs, supply_summary_rows
+from corridor_sim.models.serbia.gas.supply import supply_legs, supply_summary_rows
 from corridor_sim.models.serbia.gas.tariffs import (
     GAS_ROUTES,
     LEG_TARIFFS,
@@ -106,19 +109,23 @@ def test_a_leg_counts_from_the_first_whole_year_in_service():
 
 
 def test_needs_per_route_by_hand(needs):
+    """A flat need: no storage can flatten it, so each route needs its peak day booked."""
     total, peak = NEED.sum() / THOUSAND, NEED.max()
     room = {"balkan_stream": 0.0, "azerbaijan": 0.4, "lng": 0.48}
     binding = {"balkan_stream": "turkstream", "azerbaijan": "tanap+tap", "lng": "igb"}
     for route in GAS_ROUTES:
         r = needs.loc[route]
         assert r["new_contract_bcm_per_yr"] == pytest.approx(total)  # no contract in 2029
-        assert r["new_contract_max_mcm_per_d"] == pytest.approx(peak)
+        assert r["booked_no_storage_mcm_per_d"] == pytest.approx(peak)
+        assert r["booked_storage_mcm_per_d"] == pytest.approx(peak, abs=5e-3)
         assert r["route_free_bcm_per_yr"] == pytest.approx(room[route])
         assert r["binding_leg"] == binding[route]
         extra = peak - room[route] * THOUSAND / 365
-        assert r["new_capacity_peak_mcm_per_d"] == pytest.approx(max(0.0, extra))
-        assert r["new_capacity_mean_mcm_per_d"] <= r["new_capacity_peak_mcm_per_d"] + 1e-9
-        assert not r["carries_plant_mean"]
+        assert r["new_capacity_no_storage_mcm_per_d"] == pytest.approx(max(0.0, extra))
+        assert r["binding_days_no_storage"] == 365
+        short = max(0.0, total - room[route])
+        assert r["unmet_as_is_no_storage_bcm_per_yr"] == pytest.approx(short, abs=1e-9)
+        assert not r["carries_plant"]
     assert needs.loc["azerbaijan", "legs_to_expand"] == "tanap+tap+igb"
     assert needs.loc["lng", "legs_to_expand"] == "igb"
 
@@ -128,7 +135,8 @@ def test_more_room_never_needs_more_capacity():
     roomy = route_needs(
         chain_spec(2029, tanap_free_bcm_per_yr=2.0, tap_free_bcm_per_yr=2.0), NEED, efficiency=0.58
     ).set_index("route")
-    assert (roomy["new_capacity_peak_mcm_per_d"] <= base["new_capacity_peak_mcm_per_d"]).all()
+    for col in ("new_capacity_storage_mcm_per_d", "unmet_as_is_storage_bcm_per_yr"):
+        assert (roomy[col] <= base[col] + 1e-9).all()
     assert roomy.loc["azerbaijan", "binding_leg"] == "igb"  # IGB binds once TANAP/TAP grow
 
 
@@ -144,6 +152,8 @@ def test_summary_names_the_binding_leg_and_the_answers(needs):
     assert len({m for m, *_ in rows}) == len(rows)  # one row per metric
     by = {(m, e): v for m, v, _, e in rows}
     assert by[("gas_route_free_bcm_per_yr", "lng:igb")] == pytest.approx(0.48)
+    assert by[("gas_route_binding_days", "lng:igb")] == 365
+    assert by[("gas_route_booked_no_storage_mcm_per_d", "lng:igb")] == pytest.approx(NEED.max())
     assert ("gas_cheapest_route_eur_per_mwh_th", "balkan_stream") in by
     assert ("gas_least_expansion_route_mcm_per_d", "lng") in by
 
@@ -168,11 +178,39 @@ def test_docs_figures_of_the_azerbaijani_run_reproduced():
     needs = result.table("gas_route_needs").set_index("route")
     az, lng = needs.loc["azerbaijan"], needs.loc["lng"]
     assert az["binding_leg"] == "tanap+tap"
-    assert az["new_capacity_peak_mcm_per_d"] == pytest.approx(1.14, abs=5e-3)
-    assert az["new_capacity_mean_mcm_per_d"] == pytest.approx(0.31, abs=5e-3)
+    assert az["booked_no_storage_mcm_per_d"] == pytest.approx(2.234, abs=5e-4)
+    assert az["booked_storage_mcm_per_d"] == pytest.approx(1.402, abs=5e-3)
+    assert az["new_capacity_no_storage_mcm_per_d"] == pytest.approx(1.138, abs=5e-4)
+    assert az["new_capacity_storage_mcm_per_d"] == pytest.approx(0.306, abs=5e-3)
+    assert az["binding_days_no_storage"] == 251
     assert lng["binding_leg"] == "igb"
     assert lng["route_free_bcm_per_yr"] == pytest.approx(0.48)
-    assert not needs["carries_plant_mean"].any()  # no route carries the plant as it is
+    assert not needs["carries_plant"].any()  # no route carries the plant as it is
+    # the whole chain (with today's users and the contract) books the same largest day
+    one = s.set_index(["metric", "element"])["value"]
+    chain = one[("gas_new_contract_max_mcm_per_d", "plant")]
+    assert az["booked_storage_mcm_per_d"] == pytest.approx(chain, abs=0.01)
+    # the docs' table: every route with the plant dispatched at its own price, as written
+    assert result.meta["gas_route_dispatch"]
+    text = (ROOT / "docs" / "serbia.md").read_text(encoding="utf-8")
+    names = {"balkan_stream": "Balkan Stream", "azerbaijan": "Azerbaijani", "lng": "Greek LNG"}
+    for route, name in names.items():
+        r = needs.loc[route]
+        row = (
+            f"| {name} | {r['gas_need_bcm_per_yr']:.3f} "
+            f"| {r['booked_no_storage_mcm_per_d']:.3f} / {r['booked_storage_mcm_per_d']:.3f} "
+        )
+        tail = (
+            f"| {r['new_capacity_no_storage_mcm_per_d']:.3f} / "
+            f"{r['new_capacity_storage_mcm_per_d']:.3f} "
+            f"| {r['binding_days_no_storage']} / {r['binding_days_storage']} "
+            f"| {r['unmet_as_is_storage_bcm_per_yr']:.3f} |"
+        )
+        lines = [x for x in text.splitlines() if x.startswith(f"| {name} | ") and " / " in x]
+        assert len(lines) == 1, lines
+        line = lines[0]
+        assert re.sub(r" \(0\.\d\d\)", "", line, count=1).startswith(row), line  # no CF
+        assert line.endswith(tail), line
 
 
 def test_routes_figure_is_honest(tmp_path):
@@ -189,3 +227,25 @@ def test_routes_figure_is_honest(tmp_path):
     check_png(save_figure(fig, tmp_path / "serbia_gas_routes.png"))
     for f in figs.values():
         plt.close(f)
+
+
+def test_docs_which_route_binds_at_the_range_ends():
+    """docs/serbia.md: the Azerbaijani run's own need with IGB most booked, and least."""
+    need = example_result("serbia_lng_vs_azeri_gas").table("gas_chain_daily")["need_mcm"]
+    igb = value("serbia.gas.igb.capacity", unit="bcm/yr")
+    tight = route_needs(
+        chain_spec(2029, igb_free_bcm_per_yr=igb * (1 - 0.94)), need, efficiency=0.58
+    ).set_index("route")
+    for route in ("azerbaijan", "lng"):
+        assert tight.loc[route, "binding_leg"] == "igb"
+        assert tight.loc[route, "new_capacity_storage_mcm_per_d"] == pytest.approx(0.909, abs=5e-4)
+    roomy = route_needs(
+        chain_spec(2029, tanap_free_bcm_per_yr=1.6, tap_free_bcm_per_yr=1.9,
+                   igb_free_bcm_per_yr=igb * (1 - 0.52)),
+        need,
+        efficiency=0.58,
+    ).set_index("route")  # fmt: skip
+    assert roomy.loc[["azerbaijan", "lng"], "carries_plant"].all()
+    assert not roomy.loc["balkan_stream", "carries_plant"]
+    central = route_needs(chain_spec(2029), need, efficiency=0.58).set_index("route")
+    assert central.loc["lng", "new_capacity_storage_mcm_per_d"] == pytest.approx(0.087, abs=5e-4)

@@ -174,3 +174,16 @@ def test_completed_grid_has_no_island_and_solves(year):
     net = serbia.build(year, site="krusevac")
     pp.runpp(net, numba=False, init="dc", calculate_voltage_angles=True)
     assert net.converged
+
+
+def test_vardiste_is_a_serbian_station_with_internal_lines():
+    """Bus 2123 is the switching station Vardište; every ENTSO-E map version tags it RS and its
+    lines to Bajina Bašta, Požega and Bistrica as Serbian, the line to Višegrad as the tie."""
+    t = read_tables()
+    assert t.station_names["2123"] == "Vardište"
+    assert t.buses.set_index("bus_id").at["2123", "country"] == "RS"
+    lines = serbian_lines(EMS_YEAR).set_index("id")
+    for line in ("line_1684", "line_1685", "line_1688"):
+        assert lines.at[line, "kind"] == "rs"
+        assert "Vardište" in lines.at[line, "name"]
+        assert lines.at[line, "length_in_serbia_km"] == pytest.approx(lines.at[line, "length_km"])

@@ -10,7 +10,10 @@
 * :mod:`.study` -- the gas study per case (:func:`~.study.gas_study`);
 * :mod:`.tariffs` -- the gas price by route: hub price plus the route's transport tariffs;
 * :mod:`.supply` -- the three supply routes as they are (Balkan Stream, Azerbaijani, Greek
-  LNG) and what contract and capacity the plant needs on each (:func:`~.supply.route_needs`);
+  LNG): their legs, room by day, dates and tariffs (:func:`~.supply.supply_legs`);
+* :mod:`.sizing` -- every route sized by the same daily chain LP: the contract and the daily
+  capacity the plant needs on it, with and without storage, and which leg binds
+  (:func:`~.sizing.route_needs`);
 * :mod:`.figures` -- its figures.
 
 Depends only on the shared parameters and the commodity engine, never on the grid.

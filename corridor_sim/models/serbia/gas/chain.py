@@ -55,6 +55,7 @@ __all__ = [
     "daily_gas_need_mcm",
     "existing_use_mcm",
     "leg_table",
+    "plant_at_nis",
     "serbian_demand_shape",
 ]
 
@@ -273,11 +274,44 @@ def _check_need(plant_mcm_per_d: npt.ArrayLike) -> np.ndarray:
     return need
 
 
+def plant_at_nis(spec: ChainSpec, need: np.ndarray) -> tuple[list[Node], list[Arc]]:
+    """Return the plant and its share of Banatski Dvor at node ``nis``: nodes and arcs.
+
+    Every supply route ends there (the chain and :mod:`.sizing`'s routes share it): the
+    plant's demand ``plant`` (unmet penalty :data:`PENALTY_PLANT`), the storage
+    ``banatski_dvor`` (its year cyclic) with arcs ``plant_offtake``, ``injection`` and
+    ``withdrawal``.
+
+    Examples
+    --------
+    >>> from corridor_sim.models.serbia.gas.study import chain_spec
+    >>> nodes, arcs = plant_at_nis(chain_spec(2029), np.full(365, 2.0))
+    >>> [n.id for n in nodes], [a.id for a in arcs]
+    (['plant', 'banatski_dvor'], ['plant_offtake', 'injection', 'withdrawal'])
+    """
+    store = spec.plant_storage_mcm
+    nodes = [
+        Node("plant", kind=NodeKind.DEMAND, demand=tuple(need.tolist()),
+             unmet_penalty=PENALTY_PLANT, label="the gas plant"),
+        Node("banatski_dvor", kind=NodeKind.STORAGE, storage_capacity=store,
+             initial_level=spec.plant_storage_start_level * store,
+             final_level=spec.plant_storage_start_level * store,
+             label="Banatski Dvor (the plant's share)"),
+    ]  # fmt: skip
+    arcs = [
+        Arc("nis", "plant", capacity=math.inf, id="plant_offtake"),
+        Arc("nis", "banatski_dvor", capacity=spec.plant_storage_injection_mcm_per_d,
+            cost=COST_STORAGE, id="injection", label="Banatski Dvor injection"),
+        Arc("banatski_dvor", "nis", capacity=spec.plant_storage_withdrawal_mcm_per_d,
+            cost=COST_STORAGE, id="withdrawal", label="Banatski Dvor withdrawal"),
+    ]  # fmt: skip
+    return nodes, arcs
+
+
 def _nodes(
     spec: ChainSpec, need: np.ndarray, new_contract: float | None, *, legs: bool
 ) -> list[Node]:
     account = spec.contracted_volume * THOUSAND
-    store = spec.plant_storage_mcm
     transit = ("sangachal", "turkgozu", "kipoi", "komotini", "stara_zagora", "novi_iskar",
                "malkoclar", "kireevo", "nis") if legs else ("sangachal", "nis")  # fmt: skip
     nodes = [
@@ -286,12 +320,7 @@ def _nodes(
         *(Node(n, label=_NODE_LABELS[n]) for n in transit),
         Node("users", kind=NodeKind.DEMAND, demand=tuple(existing_use_mcm(spec).tolist()),
              unmet_penalty=PENALTY_USERS, label="today's users of the contract"),
-        Node("plant", kind=NodeKind.DEMAND, demand=tuple(need.tolist()),
-             unmet_penalty=PENALTY_PLANT, label="the gas plant"),
-        Node("banatski_dvor", kind=NodeKind.STORAGE, storage_capacity=store,
-             initial_level=spec.plant_storage_start_level * store,
-             final_level=spec.plant_storage_start_level * store,
-             label="Banatski Dvor (the plant's share)"),
+        *plant_at_nis(spec, need)[0],
     ]  # fmt: skip
     if new_contract is not None:
         nodes.append(
@@ -337,12 +366,8 @@ def _arcs(spec: ChainSpec, dates: pd.DatetimeIndex, new_contract: float | None,
                         label="the route as one arc (every leg expandable)"))  # fmt: skip
     arcs += [
         Arc("nis", "users", capacity=math.inf, id="users_offtake"),
-        Arc("nis", "plant", capacity=math.inf, id="plant_offtake"),
-        Arc("nis", "banatski_dvor", capacity=spec.plant_storage_injection_mcm_per_d,
-            cost=COST_STORAGE, id="injection", label="Banatski Dvor injection"),
-        Arc("banatski_dvor", "nis", capacity=spec.plant_storage_withdrawal_mcm_per_d,
-            cost=COST_STORAGE, id="withdrawal", label="Banatski Dvor withdrawal"),
-    ]  # fmt: skip
+        *plant_at_nis(spec, np.zeros(0))[1],
+    ]
     if new_contract is not None:
         arcs.append(Arc("new_contract", entry, capacity=new_contract,
                         id="new_contract_delivery", label="new contract delivery"))  # fmt: skip

@@ -5,7 +5,7 @@ the route and from storage, and what is short) and ``gas_needs`` (the new contra
 new capacity per leg the plant needs, per technology). :func:`figures` returns both when the
 Result has the tables (``gas_chain_monthly``, ``gas_needs``, ``gas_new_capacity``) and
 nothing otherwise, so a model can always merge it into its own figures; ``gas_routes``
-(the price and the room of each supply route against the plant's need) when the Result has
+(the price of each supply route and the daily capacity the plant needs on it) when the Result has
 ``gas_route_needs`` and ``gas_supply_legs``.
 
 Every series with nothing to show is left out of the plot and the legend; titles name the
@@ -219,8 +219,10 @@ def gas_routes(result: Result) -> Figure:
     """Draw each supply route's gas price at Niš and its room against the plant's gas need.
 
     Left: the price by route, the hub price and the route's transport tariffs stacked.
-    Right: the room the binding leg leaves for gas to Serbia next to the plant's gas need
-    (the year's mean and its peak day, both as bcm/yr); the binding leg names each group.
+    Right: per route (the daily chain LP, :func:`~.sizing.route_needs`), the room its binding
+    leg leaves for gas to Serbia on its tightest day, and the largest daily capacity the
+    plant needs on the route without storage and with Banatski Dvor (mcm/d); each group
+    names the binding leg and the days on which the plant's flow exceeds its room.
 
     Returns
     -------
@@ -242,39 +244,50 @@ def _routes_figure(result: Result) -> Figure:
         for b in needs["binding_leg"]
     ]
     tariffs = legs.groupby("route", sort=False)["tariff_eur_per_mwh_th"].sum().reindex(routes)
-    price = needs["gas_price_eur_per_mwh_th"].to_numpy(dtype=float)
-    hub = price - tariffs.to_numpy(dtype=float)
+    prices = needs["gas_price_eur_per_mwh_th"].to_numpy(dtype=float)
+    hub = prices - tariffs.to_numpy(dtype=float)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     x = np.arange(len(routes))
     left.bar(x, hub, 0.6, color=_BLUE, label="hub price (TTF)")
     left.bar(x, tariffs.to_numpy(dtype=float), 0.6, bottom=hub, color=_ORANGE,
              label="transport tariffs")  # fmt: skip
-    for xi, v in zip(x, price, strict=True):
+    for xi, v in zip(x, prices, strict=True):
         left.annotate(f"{v:.1f}", (xi, v), ha="center", va="bottom",
                       fontsize=FONT_PT["annotation"])  # fmt: skip
-    left.set_ylim(0.0, 1.45 * float(price.max()))  # room for the legend above the labels
+    left.set_ylim(0.0, 1.45 * float(prices.max()))  # room for the legend above the labels
     left.set_xticks(x, names)
     left.set_xlabel("supply route", fontsize=_FONT)
     left.set_ylabel("gas price at Niš (EUR/MWh_th)", fontsize=_FONT)
     left.set_title("Price: hub plus the route's tariffs", fontsize=_FONT)
     w = 0.27
-    room = needs["route_free_bcm_per_yr"].to_numpy(dtype=float)
-    mean = needs["gas_need_bcm_per_yr"].to_numpy(dtype=float)
-    peak = needs["peak_need_mcm_per_d"].to_numpy(dtype=float) * 365 / 1000
-    bars = right.bar(x - w, room, w, color=_GREEN, label="room on the binding leg")
-    for b, v in zip(bars, room, strict=True):  # a route without room shows its 0
-        right.annotate(f"{v:.2f}", (b.get_x() + b.get_width() / 2, v), ha="center",
-                       va="bottom", fontsize=FONT_PT["annotation"])  # fmt: skip
-    right.bar(x, mean, w, color=_PURPLE, label="plant's gas need (year)")
-    right.bar(x + w, peak, w, color=_PURPLE, hatch="///", edgecolor="black", linewidth=0.5,
-              label="plant's peak day, at a yearly rate")  # fmt: skip
+    room = needs["room_min_mcm_per_d"].to_numpy(dtype=float)
+    bare = needs["booked_no_storage_mcm_per_d"].to_numpy(dtype=float)
+    stored = needs["booked_storage_mcm_per_d"].to_numpy(dtype=float)
+    series = ((-w, room, _GREEN, None, "room on the binding leg"),
+              (0.0, bare, _PURPLE, "///", "capacity the plant needs, no storage"),
+              (w, stored, _PURPLE, None, "with Banatski Dvor"))  # fmt: skip
+    for off, vals, colour, hatch, label in series:
+        bars = right.bar(x + off, vals, w, color=colour, hatch=hatch, label=label,
+                         edgecolor="black" if hatch else colour, linewidth=0.5)  # fmt: skip
+        for b, v in zip(bars, vals, strict=True):  # a route without room shows its 0
+            right.annotate(f"{v:.2f}", (b.get_x() + b.get_width() / 2, v), ha="center",
+                           va="bottom", fontsize=FONT_PT["annotation"])  # fmt: skip
+    days = needs["binding_days_storage"].astype(int).tolist()
     right.set_xticks(
-        x, [f"{r}\n{fill(f'(binds: {b})', 24)}" for r, b in zip(names, binds, strict=True)]
-    )
-    right.set_ylim(0.0, 1.45 * float(max(peak.max(), room.max())))
-    right.set_xlabel("supply route (binding leg)", fontsize=_FONT)
-    right.set_ylabel("gas to Serbia (bcm/yr)", fontsize=_FONT)
-    right.set_title("Room for the plant's gas", fontsize=_FONT)
+        x,
+        [f"{r}\n{fill(f'(binds: {b}, {d} days)', 24)}"
+         for r, b, d in zip(names, binds, days, strict=True)],
+    )  # fmt: skip
+    right.set_ylim(0.0, 1.5 * float(max(bare.max(), room.max())))
+    right.set_xlabel("supply route (binding leg, days its room is full)", fontsize=_FONT)
+    right.set_ylabel("gas to Serbia (mcm/d)", fontsize=_FONT)
+    own = str(result.meta.get("gas_route", ""))
+    if result.meta.get("gas_route_dispatch"):
+        price = "each route's price"
+    else:
+        price = f"the {names[routes.index(own)]} price" if own in routes else "its gas price"
+    right.set_title(f"Largest day: room, and what the plant needs at {price}",
+                    fontsize=_FONT)  # fmt: skip
     for ax in (left, right):
         ax.tick_params(labelsize=FONT_PT["tick"])
     fig.suptitle(figure_title(result, "The plant's gas by supply route"),

@@ -11,9 +11,10 @@ Routes (:data:`~corridor_sim.models.serbia.gas.tariffs.ROUTE_LEGS`):
 
 Each leg has its capacity, the room its other users leave for gas to Serbia and the year it
 entered service (a leg counts from the first whole year after); the Azerbaijani legs' room is
-the chain's (:class:`~.params.ChainSpec`, so overrides apply to both). :func:`route_needs`
-answers, for a plant's daily gas need, what contract and capacity the plant needs on each
-route taken alone and which leg binds; :func:`supply_summary_rows` gives the metrics.
+the chain's (:class:`~.params.ChainSpec`, so overrides apply to both).
+:func:`leg_room_mcm_per_d` gives a leg's room by day, which the route's daily chain
+(:mod:`.sizing`) takes as the leg's capacity; :func:`supply_summary_rows` gives the metrics
+of :func:`~.sizing.route_needs`.
 """
 
 from __future__ import annotations
@@ -24,27 +25,27 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from corridor_sim.catalogue import value
+from corridor_sim.errors import UnknownNameError, suggest
 from corridor_sim.models.serbia.gas.chain import DAYS, LEGS
 from corridor_sim.models.serbia.gas.params import ChainSpec
-from corridor_sim.models.serbia.gas.route import mwh_from_gas_mcm
 from corridor_sim.models.serbia.gas.tariffs import (
     GAS_ROUTES,
     LEG_TARIFFS,
-    ROUTE_LABELS,
     ROUTE_LEGS,
     check_route,
-    delivered_price_eur_per_mwh_th,
 )
 from corridor_sim.units import THOUSAND
 
-__all__ = ["SUPPLY_LEGS", "SupplyLeg", "route_needs", "supply_legs", "supply_summary_rows"]
-
-#: Shortfalls and extra capacities below this (mcm/d) are round-off.
-_TOL_MCM_PER_D = 1e-9
+__all__ = [
+    "SUPPLY_LEGS",
+    "SupplyLeg",
+    "leg_room_mcm_per_d",
+    "supply_legs",
+    "supply_summary_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -60,24 +61,33 @@ class SupplyLeg:
     label: str
     capacity: Callable[[ChainSpec], float]
     free: Callable[[ChainSpec], float]
+    by_day: Callable[[ChainSpec], np.ndarray] | None = None
     in_service: str | None = None
     limiting: bool = True
 
 
-def _chain_leg(leg_id: str) -> tuple[Callable[[ChainSpec], float], Callable[[ChainSpec], float]]:
-    """Capacity and room of a leg of the daily chain: their least value over the year's days."""
+def _dates(s: ChainSpec) -> pd.DatetimeIndex:
+    return pd.date_range(pd.Timestamp(year=s.year, month=1, day=1), periods=DAYS, freq="D")
+
+
+def _chain_leg(
+    leg_id: str,
+) -> tuple[
+    Callable[[ChainSpec], float], Callable[[ChainSpec], float], Callable[[ChainSpec], np.ndarray]
+]:
+    """Capacity and room of a leg of the daily chain (least over the year), and room by day."""
     leg = next(x for x in LEGS if x.id == leg_id)
 
-    def dates(s: ChainSpec) -> pd.DatetimeIndex:
-        return pd.date_range(pd.Timestamp(year=s.year, month=1, day=1), periods=DAYS, freq="D")
+    def by_day(s: ChainSpec) -> np.ndarray:  # bcm/yr on each day
+        return np.minimum(leg.free(s, _dates(s)), leg.capacity(s, _dates(s)))
 
     def cap(s: ChainSpec) -> float:
-        return float(leg.capacity(s, dates(s)).min())
+        return float(leg.capacity(s, _dates(s)).min())
 
     def free(s: ChainSpec) -> float:
-        return float(np.minimum(leg.free(s, dates(s)), leg.capacity(s, dates(s))).min())
+        return float(by_day(s).min())
 
-    return cap, free
+    return cap, free, by_day
 
 
 def _fact(fid: str, unit: str = "bcm/yr") -> Callable[[ChainSpec], float]:
@@ -102,6 +112,23 @@ def _lng_free(s: ChainSpec) -> float:
     return alex * (1.0 - booked) + own + revithoussa
 
 
+def _lng_by_day(s: ChainSpec) -> np.ndarray:
+    """Return the terminals' room by day (bcm/yr): ratable, at most the unbooked send-out.
+
+    The unbooked share of Alexandroupolis' daily send-out plus Serbia's booking (ratable)
+    and Revithoussa's room; a terminal's largest day is above its ratable rate, so the
+    ratable room is the smaller in practice.
+    """
+    room = _lng_free(s)
+    if room <= 0:
+        return np.zeros(DAYS)
+    send_out = value("serbia.gas.lng.alexandroupolis.send_out", unit="mcm/d") * DAYS / THOUSAND
+    booked = value("serbia.gas.lng.alexandroupolis.booked_share", unit="p.u.")
+    own = value("serbia.gas.lng.alexandroupolis.serbia_booking", unit="bcm/yr")
+    revithoussa = value("serbia.gas.lng.revithoussa.free", unit="bcm/yr")
+    return np.full(DAYS, min(room, send_out * (1.0 - booked) + own + revithoussa))
+
+
 _SCP, _TANAP, _TAP, _IGB, _IBS = (_chain_leg(x) for x in ("scp", "tanap", "tap", "igb", "ibs"))
 _BALKAN = _chain_leg("balkan_stream")
 _UNLIMITED = (lambda s: math.inf, lambda s: math.inf)
@@ -122,7 +149,7 @@ SUPPLY_LEGS: dict[str, SupplyLeg] = {
         SupplyLeg("bg_grid", "Bulgarian grid (not limiting)", *_UNLIMITED, limiting=False),
         SupplyLeg("ibs", "IBS (Novi Iskar–Niš)", *_IBS, in_service="serbia.gas.ibs.in_service"),
         SupplyLeg("lng_terminals", "Greek LNG terminals (Alexandroupolis FSRU, Revithoussa)",
-                  _lng_capacity, _lng_free),
+                  _lng_capacity, _lng_free, _lng_by_day),
         SupplyLeg("gr_grid", "Greek grid to Komotini (not limiting)", *_UNLIMITED,
                   limiting=False),
     )
@@ -134,6 +161,46 @@ def _in_service(leg: SupplyLeg, year: int) -> bool:
     return leg.in_service is None or year > int(value(leg.in_service, unit="year"))
 
 
+def leg_room_mcm_per_d(spec: ChainSpec, leg_id: str) -> np.ndarray:
+    """Room a leg leaves for gas to Serbia on each day of ``spec.year``, mcm/d.
+
+    Parameters
+    ----------
+    spec : ChainSpec
+        The year's chain (:func:`~.study.chain_spec`; its overrides apply).
+    leg_id : str
+        A key of :data:`SUPPLY_LEGS`.
+
+    Returns
+    -------
+    numpy.ndarray
+        365 values: the leg's room by day (its annual room ratably, the TAP expansion from
+        its date, the LNG terminals at most their unbooked send-out); 0 in a year the leg
+        is not in service for the whole of; ``inf`` for a grid the model does not limit.
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown leg (with a "did you mean").
+
+    Examples
+    --------
+    >>> from corridor_sim.models.serbia.gas.study import chain_spec
+    >>> round(float(leg_room_mcm_per_d(chain_spec(2029), "igb")[0]), 3)  # 0.48 bcm/yr
+    1.315
+    """
+    if leg_id not in SUPPLY_LEGS:
+        msg = f"leg = {leg_id!r}: unknown supply leg, {suggest(str(leg_id), list(SUPPLY_LEGS))}"
+        raise UnknownNameError(msg)
+    leg = SUPPLY_LEGS[leg_id]
+    if not leg.limiting:
+        return np.full(DAYS, math.inf)
+    if not _in_service(leg, spec.year):
+        return np.zeros(DAYS)
+    bcm = leg.by_day(spec) if leg.by_day is not None else np.full(DAYS, leg.free(spec))
+    return np.asarray(bcm, dtype=float) * THOUSAND / DAYS
+
+
 def supply_legs(spec: ChainSpec) -> pd.DataFrame:
     """Each route's legs in ``spec.year``: capacity, room for gas to Serbia, date, tariff.
 
@@ -141,9 +208,10 @@ def supply_legs(spec: ChainSpec) -> pd.DataFrame:
     -------
     DataFrame
         One row per route and leg (upstream first): ``route, element, label,
-        in_service_year, in_service, limiting, capacity_bcm_per_yr, free_bcm_per_yr,
-        free_mcm_per_d, tariff_eur_per_mwh_th, tariff_source``. A leg not in service for the
-        whole year has no room.
+        in_service_year, in_service, limiting, capacity_bcm_per_yr, other_use_bcm_per_yr
+        (capacity less the room its other users leave), free_bcm_per_yr, free_mcm_per_d,
+        tariff_eur_per_mwh_th, tariff_source``. A leg not in service for the whole year
+        has no room.
 
     Examples
     --------
@@ -171,6 +239,9 @@ def supply_legs(spec: ChainSpec) -> pd.DataFrame:
                     "in_service": on,
                     "limiting": leg.limiting,
                     "capacity_bcm_per_yr": leg.capacity(spec),
+                    "other_use_bcm_per_yr": (
+                        max(0.0, leg.capacity(spec) - leg.free(spec)) if leg.limiting else 0.0
+                    ),
                     "free_bcm_per_yr": free,
                     "free_mcm_per_d": free * THOUSAND / DAYS,
                     "tariff_eur_per_mwh_th": (value(tariff, unit="EUR/MWh_th") if tariff else 0.0),
@@ -180,108 +251,45 @@ def supply_legs(spec: ChainSpec) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _contract_for_plant(route: str, spec: ChainSpec) -> float:
-    """Contracted gas on `route` left for the plant in ``spec.year``, bcm/yr.
-
-    Only the Azerbaijani contract can serve the plant (what today's users leave, in its
-    years 2024–2026); Gazprom's contract and the LNG booking serve today's users.
-    """
-    return spec.contract_left_bcm_per_yr if route == "azerbaijan" else 0.0
-
-
-def route_needs(
-    spec: ChainSpec,
-    need_mcm_per_d: npt.ArrayLike,
-    *,
-    efficiency: float,
-    hub_eur_per_mwh_th: float | None = None,
-) -> pd.DataFrame:
-    """Return the contract and capacity the plant needs on each route alone, and what binds.
-
-    For each route: the new contract is the plant's gas need less the contracted gas left
-    for it on that route; its largest day is the plant's peak day. Each limiting leg needs
-    new capacity equal to the plant's flow less the leg's room for gas to Serbia, at the
-    peak day (no storage) and at the year's mean (storage flattens the flow). The binding
-    leg is the one with the least room.
-
-    Parameters
-    ----------
-    spec : ChainSpec
-        The year's chain (:func:`~.study.chain_spec`).
-    need_mcm_per_d : array_like of 365 floats
-        The plant's daily gas need (:func:`~.chain.daily_gas_need_mcm`).
-    efficiency : float
-        The plant's efficiency (for the fuel cost per MWh of electricity).
-    hub_eur_per_mwh_th : float, optional
-        Hub price (default: the catalogue's).
-
-    Returns
-    -------
-    DataFrame
-        One row per route: ``route, label, gas_need_bcm_per_yr, peak_need_mcm_per_d,
-        contract_for_plant_bcm_per_yr, new_contract_bcm_per_yr, new_contract_max_mcm_per_d,
-        route_free_bcm_per_yr, binding_leg, new_capacity_peak_mcm_per_d,
-        new_capacity_mean_mcm_per_d, legs_to_expand, carries_plant_mean,
-        gas_price_eur_per_mwh_th, fuel_cost_eur_per_mwh, fuel_cost_meur_per_yr``.
-    """
-    need = np.asarray(need_mcm_per_d, dtype=float)
-    peak, mean, total = float(need.max()), float(need.mean()), float(need.sum())
-    legs = supply_legs(spec)
-    energy_mwh_th = float(mwh_from_gas_mcm(total, efficiency=1.0))
-    rows = []
-    for route in GAS_ROUTES:
-        own = legs[(legs["route"] == route) & legs["limiting"]]
-        room = own.set_index("element")["free_mcm_per_d"]
-        low = float(room.min())
-        binding = "+".join(room.index[np.isclose(room.to_numpy(), low)])
-        at_peak = (peak - room).clip(lower=0.0)
-        at_mean = (mean - room).clip(lower=0.0)
-        contract = _contract_for_plant(route, spec)
-        price = delivered_price_eur_per_mwh_th(route, hub_eur_per_mwh_th=hub_eur_per_mwh_th)
-        rows.append(
-            {
-                "route": route,
-                "label": ROUTE_LABELS[route],
-                "gas_need_bcm_per_yr": total / THOUSAND,
-                "peak_need_mcm_per_d": peak,
-                "contract_for_plant_bcm_per_yr": contract,
-                "new_contract_bcm_per_yr": max(0.0, total / THOUSAND - contract),
-                "new_contract_max_mcm_per_d": peak,
-                "route_free_bcm_per_yr": low * DAYS / THOUSAND,
-                "binding_leg": binding,
-                "new_capacity_peak_mcm_per_d": float(at_peak.max()),
-                "new_capacity_mean_mcm_per_d": float(at_mean.max()),
-                "legs_to_expand": "+".join(at_peak.index[at_peak > _TOL_MCM_PER_D]) or "none",
-                "carries_plant_mean": bool(low >= mean - _TOL_MCM_PER_D),
-                "gas_price_eur_per_mwh_th": price,
-                "fuel_cost_eur_per_mwh": price / efficiency,
-                "fuel_cost_meur_per_yr": price * energy_mwh_th / 1e6,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def supply_summary_rows(needs: pd.DataFrame, *, route: str) -> list[tuple[str, Any, str, str]]:
-    """Summary rows ``(metric, value, unit, element)`` of :func:`route_needs`' table.
+    """Summary rows ``(metric, value, unit, element)`` of :func:`~.sizing.route_needs`' table.
 
-    For `route` (the run's): its room and the new capacity it needs at the peak day (element:
-    ``route:binding leg``) and its gas price; then the cheapest route and the route that needs
-    the least new capacity at the peak day (element: the route). Every route's figures are in
-    the table itself.
+    For `route` (the run's): the contract volume it needs, the largest daily capacity the
+    plant must book on it with its storage and without, the new capacity its binding leg
+    needs and the days its room is full, the gas short with the legs as they are (element:
+    ``route:binding leg``), and its gas price; then
+    the cheapest route and the route that needs the least new capacity (with storage; element:
+    the route). Every route's figures are in the table itself.
+
+    Examples
+    --------
+    >>> from corridor_sim.models.serbia.gas.sizing import route_needs
+    >>> from corridor_sim.models.serbia.gas.study import chain_spec
+    >>> t = route_needs(chain_spec(2029), np.full(365, 1.0), efficiency=0.58, routes=("lng",))
+    >>> supply_summary_rows(t, route="lng")[0]
+    ('gas_route_contract_bcm_per_yr', np.float64(0.365), 'bcm/yr', 'lng:igb')
     """
     r = needs.set_index("route").loc[check_route(route)]
     tag = f"{route}:{r['binding_leg']}"
     rows: list[tuple[str, Any, str, str]] = [
+        ("gas_route_contract_bcm_per_yr", r["new_contract_bcm_per_yr"], "bcm/yr", tag),
+        ("gas_route_booked_mcm_per_d", r["booked_storage_mcm_per_d"], "mcm/d", tag),
+        ("gas_route_booked_no_storage_mcm_per_d", r["booked_no_storage_mcm_per_d"], "mcm/d", tag),
         ("gas_route_free_bcm_per_yr", r["route_free_bcm_per_yr"], "bcm/yr", tag),
-        ("gas_route_new_capacity_mcm_per_d", r["new_capacity_peak_mcm_per_d"], "mcm/d", tag),
+        ("gas_route_new_capacity_mcm_per_d", r["new_capacity_storage_mcm_per_d"], "mcm/d", tag),
+        ("gas_route_new_capacity_no_storage_mcm_per_d", r["new_capacity_no_storage_mcm_per_d"],
+         "mcm/d", tag),
+        ("gas_route_binding_days", r["binding_days_storage"], "days", tag),
+        ("gas_route_binding_days_no_storage", r["binding_days_no_storage"], "days", tag),
+        ("gas_route_unmet_as_is_bcm_per_yr", r["unmet_as_is_storage_bcm_per_yr"], "bcm/yr", tag),
         ("gas_route_price_eur_per_mwh_th", r["gas_price_eur_per_mwh_th"], "EUR/MWh_th", route),
-    ]
+    ]  # fmt: skip
     cheap = needs.loc[needs["gas_price_eur_per_mwh_th"].idxmin()]
-    least = needs.loc[needs["new_capacity_peak_mcm_per_d"].idxmin()]
+    least = needs.loc[needs["new_capacity_storage_mcm_per_d"].idxmin()]
     rows += [
         ("gas_cheapest_route_eur_per_mwh_th", cheap["gas_price_eur_per_mwh_th"], "EUR/MWh_th",
          str(cheap["route"])),
-        ("gas_least_expansion_route_mcm_per_d", least["new_capacity_peak_mcm_per_d"], "mcm/d",
+        ("gas_least_expansion_route_mcm_per_d", least["new_capacity_storage_mcm_per_d"], "mcm/d",
          str(least["route"])),
     ]  # fmt: skip
     return rows
