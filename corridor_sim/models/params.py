@@ -139,6 +139,10 @@ class Param:
     aliases : tuple of str
         Other names users reach for; an unknown override equal to one is answered with
         "did you mean" this parameter (they are not accepted as overrides).
+    element : str, optional
+        Id of the network element whose capacity this parameter sets, when the name does
+        not start with it (``kz_west_link_mw`` sets link ``kz_internal``): figures name the
+        element by this declaration (:func:`corridor_sim.plotting.names.element_label`).
 
     Examples
     --------
@@ -161,6 +165,7 @@ class Param:
     choices: tuple[str, ...] = ()
     fact_unit: str = ""
     aliases: tuple[str, ...] = ()
+    element: str = ""
 
     def __post_init__(self) -> None:
         given = [x is not None for x in (self.fact, self.rule, self.value)]

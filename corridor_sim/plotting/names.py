@@ -147,10 +147,18 @@ def _entry(model: str) -> Any:  # a ModelEntry, or None for a model not register
 
 
 def _capacity_name(entry: Any, element: str) -> str | None:
-    """Return the element's name from its declared capacity parameter (``<element>_<unit>``)."""
+    """Return the element's name from its declared capacity parameter.
+
+    The parameter that declares the element (``Param.element``), else one named
+    ``<element>_<unit>`` whose description says "rating" or "capacity".
+    """
     table = getattr(entry, "params", None)
     if table is None:
         return None
+    for param in table.params:
+        if param.element == element:  # declared: the parameter sets this element's capacity
+            text = _QUALIFIER.sub("", _CAPACITY_WORDS.sub("", param.description, count=1)).strip()
+            return text[:1].upper() + text[1:]
     for param in table.params:
         if param.name.startswith(element + "_") and _CAPACITY_WORDS.search(param.description):
             text = _CAPACITY_WORDS.sub("", param.description, count=1).strip()
@@ -164,7 +172,8 @@ def element_label(model: str, element: str) -> str:
 
     Looked up, in order: the name of the arc (or node) in a corridor's ``arcs.csv`` (or
     ``nodes.csv``); the description of the element's declared capacity parameter
-    (``<element>_<unit>``, without the words "rating" or "capacity" and a closing remark
+    (declared by ``Param.element``, or named ``<element>_<unit>``; without the words
+    "rating" or "capacity" and a closing remark
     in brackets such as "(existing, before the reinforcement)"); else the id
     in words (``"port->market"`` -> ``"port → market"``). Elements joined by ``+`` (ties)
     are named one by one.

@@ -130,3 +130,28 @@ def test_element_names_come_from_the_arc_tables_and_the_capacity_parameters() ->
     assert element_label("caspian", "az_ge") == "Azerbaijan–Georgia AC link"
     assert element_label("commodity", "port->market") == "port → market"  # no declaration
     assert element_label("no_such_model", "a_b") == "a b"
+
+
+@pytest.mark.parametrize(
+    ("model", "element", "parameter"),
+    [
+        ("caspian", "kz_internal", "kz_west_link_mw"),
+        ("caspian", "tr_internal", "tr_east_west_mw"),
+        ("serbia", "contract", "contracted_volume_bcm_per_yr"),
+    ],
+)
+def test_an_element_named_by_a_parameter_that_declares_it(model, element, parameter) -> None:
+    """A capacity parameter whose name does not start with the element's id declares it."""
+    label = element_label(model, element)
+    declared = parameter_label(model, parameter, unit=False)
+    assert (declared[:1].upper() + declared[1:]).startswith(label)  # less a "(remark)"
+    assert len(label) > 0.6 * len(declared)
+    assert label != element.replace("_", " ")
+
+
+def test_every_caspian_link_that_can_bind_is_named_by_a_declaration() -> None:
+    from corridor_sim.models.caspian.network import LINKS
+
+    # az/ge/ro internal are copper-plate equivalents sized never to bind (network.py)
+    can_bind = [k for k in LINKS if k not in ("az_internal", "ge_internal", "ro_internal")]
+    assert all(element_label("caspian", k) != k.replace("_", " ") for k in can_bind)

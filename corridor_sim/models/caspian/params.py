@@ -85,8 +85,8 @@ def check_hours(hours: object) -> int:
     return int(hours)
 
 
-def _link(name: str, desc: str, fid: str) -> Param:
-    return Param(name, "MW", desc, fact=fid)
+def _link(name: str, desc: str, fid: str, **kw: Any) -> Param:
+    return Param(name, "MW", desc, fact=fid, **kw)
 
 
 def _cost(name: str, desc: str, fid: str) -> Param:
@@ -151,6 +151,7 @@ PARAMS = ParamTable(
             "MW",
             "Kazakhstan's Western Zone (Aktau) – rest of the grid transfer (500 kV Karabatan–Ulke)",
             r.kz_west_link,
+            element="kz_internal",
         ),
         _link(
             "kz_uz_mw",
@@ -164,6 +165,7 @@ PARAMS = ParamTable(
             "tr_east_west_mw",
             "spare east–west transfer in Türkiye for power from the Caucasus (a range)",
             "caspian.link.tr_internal.capacity",
+            element="tr_internal",
         ),
         Param(
             "neighbour_ties",

@@ -190,11 +190,16 @@ _GAS_ROWS: tuple[tuple[str, Any, str], ...] = (
 )
 
 
+#: Gas fields that set an element whose id their name does not start with.
+_GAS_ELEMENTS: dict[str, str] = {"contracted_volume": "contract"}
+
+
 def _gas_param(name: str, source: Any, desc: str) -> Param:
     """Return the model parameter of a gas field: its default from a catalogue id or a rule."""
+    element = _GAS_ELEMENTS.get(name, "")
     if callable(source):
-        return Param(gas_param(name), "bcm/yr", desc, rule=source)
-    return Param(gas_param(name), "bcm/yr", desc, fact=source)
+        return Param(gas_param(name), "bcm/yr", desc, rule=source, element=element)
+    return Param(gas_param(name), "bcm/yr", desc, fact=source, element=element)
 
 
 #: Fields of :class:`~corridor_sim.models.serbia.gas.route.GasSpec`, in declaration order.
