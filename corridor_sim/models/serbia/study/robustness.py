@@ -74,7 +74,8 @@ _FIXED_PRICE_ROW = "serbia.cost.gas.fuel"
 
 def _overridden_rows(p: ParamValues) -> set[str]:
     """Catalogue rows behind the parameters the scenario overrides (the user set them)."""
-    return {PARAMS[name].fact for name in p.overridden if PARAMS[name].fact}
+    facts = (PARAMS[name].fact for name in p.overridden)
+    return {f for f in facts if f}
 
 
 def gas_price_ids(p: ParamValues) -> tuple[str, ...]:
