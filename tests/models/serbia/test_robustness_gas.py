@@ -92,3 +92,23 @@ def test_both_tie_states_share_the_draw():
     s = robustness_summary(t)
     assert list(s["tie_state"]) == ["RS-XK open", "RS-XK credited"]
     assert (s["draws"] == 1).all()
+
+
+def test_a_runs_robustness_follows_its_tie_options():
+    """cs.run's robustness table studies the scenario's ties (here: Kosovo credited)."""
+    import corridor_sim as cs
+
+    options = {
+        "sites": ["none", "krusevac"],
+        "credit_ties": ["RS-XK"],
+        "both_tie_states": False,
+        "gas_chain": False,
+        "ac_cases": 0,
+        "robustness_draws": 1,
+    }
+    r = cs.run(cs.Scenario(model="serbia", year=2029, periods=24, seed=3, options=options))
+    t = r.table("robustness")
+    assert list(t["tie_state"]) == ["RS-XK credited"]
+    assert HUB_PRICE in t.columns
+    assert FIXED not in t.columns
+    assert list(r.table("robustness_summary")["tie_state"]) == ["RS-XK credited"]
