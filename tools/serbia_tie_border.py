@@ -16,9 +16,10 @@ Usage::
     python tools/serbia_tie_border.py
 
 Tie lines added by hand with a route (``changes.csv``, column ``geometry``) are cut the same
-way, their length being the change's catalogue length; the planned Trans-Balkan ties to the
-neighbours' equivalents are measured by the model itself (their catalogue length is the
-Serbian part).
+way, their length being the change's catalogue length (Vardište – Višegrad, Bajina Bašta –
+Pljevlja 2); extract lines a ``remove`` change takes out in every year are left out; the
+planned Trans-Balkan ties to the neighbours' equivalents are measured by the model itself
+(their catalogue length is the Serbian part).
 """
 
 from __future__ import annotations
@@ -78,7 +79,11 @@ def main() -> None:
         rows.append((line_id, f"{share * km_total:.1f}", how))
 
     rows: list[tuple[str, str, str]] = []
+    # extract lines a change takes out in every year (no year) are in no grid
+    gone = {c.bus0 for c in t.changes.itertuples() if c.kind == "remove" and not c.year_fact}
     for ln in t.lines.itertuples():
+        if ln.line_id in gone:
+            continue
         c0, c1 = country[ln.bus0], country[ln.bus1]
         if (c0 == "RS") != (c1 == "RS"):
             home = where[ln.bus0 if c0 == "RS" else ln.bus1]

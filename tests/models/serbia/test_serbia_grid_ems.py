@@ -187,3 +187,28 @@ def test_vardiste_is_a_serbian_station_with_internal_lines():
         assert lines.at[line, "kind"] == "rs"
         assert "Vardište" in lines.at[line, "name"]
         assert lines.at[line, "length_in_serbia_km"] == pytest.approx(lines.at[line, "length_km"])
+
+
+@pytest.mark.parametrize("year", [EMS_YEAR, 2029])
+def test_visegrad_tie_connects_at_vardiste_in_every_year(year):
+    """The Serbia–BiH 220 kV tie runs Vardište – Višegrad (map tie code 383.1.1, May 2018 route),
+    not Bajina Bašta – border joint: the March 2022 map's ``line_13826`` is the northern part of
+    the Bajina Bašta – Pljevlja 2 route that ``bajina_basta_pljevlja_220`` covers, so it is out."""
+    f = fact("serbia.line.vardiste_visegrad_220.length")
+    assert f.quote.startswith("2242,2052,2054,220,1,7380")  # the May 2018 map extract
+    assert "383.1.1" in f.reason
+    lines = grid_tables(year, None, planned=False).lines.set_index("id")
+    assert "line_13826" not in lines.index
+    row = lines.loc["vardiste_visegrad_220"]
+    assert (row["from"], row["to"], row["vn_kv"]) == ("b2123", "b7202", 220.0)
+    assert (row["kind"], row["border"], bool(row["in_service"])) == ("tie", "RS-BA", True)
+    assert row["length_km"] == pytest.approx(f.value)
+    assert row["geometry"][0] == pytest.approx((19.525452, 43.768119))  # the 2022 Vardište bus
+    assert row["geometry"][-1] == pytest.approx((19.388544, 43.723586), abs=1e-5)  # Višegrad
+    # no line left between Bajina Bašta and the border joint; the two BA ties stay two
+    assert not ((lines["from"] == "b2119") & (lines["to"] == "b7202")).any()
+    ba = lines[(lines["border"] == "RS-BA") & (lines["vn_kv"] < 300)]
+    assert list(ba.index) == ["vardiste_visegrad_220"]
+    # the part inside Serbia: more than the 2.4 km to the joint, less than the whole route
+    ties = serbian_lines(year).set_index("id")
+    assert 2.4 < ties.at["vardiste_visegrad_220", "length_in_serbia_km"] < f.value
