@@ -19,7 +19,8 @@ engine. The package is split by subject, each subpackage readable alone:
   predicted): the load fitted on ENTSO-E's measured hours of 2015 and checked on 2016.
 
 Shared by them: the parameters and sites (:mod:`.params`), the drawn values
-(:mod:`.values`), the hourly load and plant schedules (:mod:`.profiles`) and the load
+(:mod:`.values`), the load's energy basis (:mod:`.load_basis`: end customers' consumption plus
+the network losses), the hourly load and plant schedules (:mod:`.profiles`) and the load
 backcast (:mod:`.backcast`); :mod:`.run` joins them in a scenario run and :mod:`.figures`
 draws its Result. See ``docs/serbia.md``.
 

@@ -13,13 +13,16 @@ The three candidate sites (seed 002: "either in Trupale, Kruševac, or Niška Ba
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
 from corridor_sim.catalogue import fact, value
 from corridor_sim.errors import SpecError, UnknownNameError, suggest
 from corridor_sim.models.params import Param, ParamTable
+from corridor_sim.models.serbia.load_basis import system_energy_twh
 from corridor_sim.models.serbia.market.params import MARKET_PARAMS
+from corridor_sim.models.serbia.values import cv
 
 __all__ = [
     "ALL_SITES",
@@ -127,20 +130,33 @@ def preferred_site() -> Site:
     return named[0]
 
 
-def annual_energy_twh(year: int) -> float:
-    """National consumption in `year`, TWh: the 2024 figure grown at the assumed rate.
+def annual_energy_twh(year: int, draw: Mapping[str, float] | None = None) -> float:
+    """System consumption in `year`, TWh: the load's energy, network losses included.
 
-    Reads ``serbia.load.annual_energy``, ``serbia.load.base_year`` and
-    ``serbia.load.growth_per_yr`` (no growth before the base year).
+    C4's end customers' consumption of 2024 (``serbia.load.annual_energy``) grown at
+    ``serbia.load.growth_per_yr`` from ``serbia.load.base_year`` (no growth before it),
+    times :func:`~corridor_sim.models.serbia.load_basis.system_energy_factor` (distribution
+    and transmission losses).
+
+    Parameters
+    ----------
+    year : int
+        Model year.
+    draw : Mapping, optional
+        Catalogue values drawn by the robustness study.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
-    >>> round(annual_energy_twh(2029), 2)
-    32.37
+    >>> round(annual_energy_twh(2024), 2), round(annual_energy_twh(2029), 2)
+    (35.67, 37.49)
     """
-    growth = value("serbia.load.growth_per_yr", unit="1/yr")
+    growth = cv("serbia.load.growth_per_yr", "1/yr", draw)
     base = int(value("serbia.load.base_year", unit="year"))
-    return value("serbia.load.annual_energy", unit="TWh") * (1 + growth) ** max(0, year - base)
+    return system_energy_twh(draw) * (1 + growth) ** max(0, year - base)
 
 
 def _contract_years(year: int) -> bool:

@@ -1,6 +1,7 @@
 """Hourly inputs of the site study: the national load, the plants' availability, the hours' dates.
 
-* The national load (8760 hours) carries the year's energy (C4 grown) on a seasonal shape
+* The national load (8760 hours) carries the year's system consumption (C4's end customers
+  grown, plus the distribution and transmission losses, :mod:`.load_basis`) on a seasonal shape
   (a winter-summer and a semi-annual cosine) with two bumps, a cold spell and a heat wave,
   sized so that the base year's largest winter and summer days equal the public records
   (``serbia.load.winter_record_day_energy``, 9 January; C5's 105.8 GWh, 17 July); a daily
@@ -23,6 +24,7 @@ import pandas as pd
 
 from corridor_sim.catalogue import value
 from corridor_sim.errors import SpecError
+from corridor_sim.models.serbia.load_basis import system_energy_twh
 from corridor_sim.models.serbia.values import cv
 from corridor_sim.units import HOURS_PER_DAY, HOURS_PER_YEAR, MWH_PER_TWH, PERCENT, THOUSAND
 
@@ -72,16 +74,18 @@ def daily_shape(draw: Mapping[str, float] | None = None) -> np.ndarray:
     The seasonal cosines (``serbia.load.seasonal_*``) plus a cold-spell bump centred on the
     winter record's day and a heat-wave bump on the summer record's day, of width
     ``serbia.load.spell_days``. The bumps' heights solve two linear equations so that the
-    two record days, relative to the mean day of the base year (C4), equal the records.
+    two record days, relative to the mean day of the base year, equal the records. The mean
+    day is the base year's system consumption (C4's end customers plus the network losses,
+    :func:`~corridor_sim.models.serbia.load_basis.system_energy_twh`): the records' basis.
 
     Examples
     --------
     >>> s = daily_shape()
-    >>> round(float(s.mean()), 9), round(float(s[8]) * 30.8e3 / 365, 1)  # 9 January
+    >>> round(float(s.mean()), 9), round(float(s[8]) * system_energy_twh() * 1e3 / 365, 1)
     (1.0, 130.0)
     """
     day = np.arange(_DAYS, dtype=float)
-    mean_gwh = cv("serbia.load.annual_energy", "TWh", draw) * THOUSAND / _DAYS
+    mean_gwh = system_energy_twh(draw) * THOUSAND / _DAYS  # the records' basis (load_basis)
     d_w = cv("serbia.load.winter_record_day_of_year", "day", draw) - 1
     d_s = cv("serbia.load.record_day_of_year", "day", draw) - 1
     r_w = cv("serbia.load.winter_record_day_energy", "GWh/day", draw) / mean_gwh
@@ -119,19 +123,21 @@ def national_load_mw(
     draw: Mapping[str, float] | None = None,
     annual_twh: float | None = None,
 ) -> np.ndarray:
-    """Hourly national consumption of Serbia in `year`, MW (8760 values).
+    """Hourly system consumption of Serbia in `year`, MW (8760 values), losses included.
 
     :func:`daily_shape` times a daily cosine (``serbia.load.daily_swing``, peak at
     ``serbia.load.peak_hour``) and seeded noise (``serbia.load.noise``), scaled to the
-    year's energy exactly: `annual_twh` when given, else `spec.annual_energy_twh`, else C4
-    grown to `year`. `draw` replaces catalogue values of the shape (a robustness draw, or
-    the shape fitted on measured load, :mod:`corridor_sim.models.serbia.validation.load`).
+    year's energy exactly: `annual_twh` when given, else `spec.annual_energy_twh`, else the
+    system consumption of `year` (:func:`~corridor_sim.models.serbia.params.annual_energy_twh`:
+    C4 grown, plus distribution and transmission losses). `draw` replaces catalogue values of
+    the shape (a robustness draw, or the shape fitted on measured load,
+    :mod:`corridor_sim.models.serbia.validation.load`).
 
     Examples
     --------
     >>> x = national_load_mw(2024, rng=np.random.default_rng(0))
     >>> round(x.sum() / 1e5), round(x.reshape(-1, 24).sum(axis=1).max() / 1e3)  # TWh/10, GWh
-    (308, 130)
+    (357, 130)
     """
     from corridor_sim.models.serbia.params import annual_energy_twh
 

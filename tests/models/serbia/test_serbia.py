@@ -294,12 +294,17 @@ def test_model_entry_declares_params_options_and_horizon():
         "power_price_profile",
         "load_profile",
         "gas_chain",
+        "gas_route_dispatch",
     } == set(serbia.OPTIONS.names)
 
 
 # ------------------------------------------------------------ power flows
 def _hour_inputs(site: str | None, hours: list[int]) -> tuple:
-    """Load and generator tables of some hours of the economic dispatch, for `site`'s net."""
+    """Load and generator tables of some hours of the economic dispatch, for `site`'s net.
+
+    The loads are the substations' (the system consumption less the transmission losses), as
+    the site study puts them."""
+    from corridor_sim.models.serbia.load_basis import withdrawal_share
     from corridor_sim.models.serbia.study.inputs import year_inputs
     from corridor_sim.models.serbia.study.site import _hour_tables
 
@@ -308,7 +313,7 @@ def _hour_inputs(site: str | None, hours: list[int]) -> tuple:
     yi = year_inputs(p, grid, rng=np.random.default_rng(3), need_plant=True, need_none=True)
     net = serbia.build(2029, site=site)
     load, gen = _hour_tables(net, yi.inputs_plant, np.asarray(hours), with_plant=site is not None)
-    return net, load, gen, yi
+    return net, load * withdrawal_share(), gen, yi
 
 
 @pytest.mark.parametrize("site", ["trupale", "krusevac"])
@@ -545,7 +550,10 @@ def test_capacity_factor_dispatch_runs_the_dearest_hours():
 # ------------------------------------------------------------ load and plants
 def test_national_load_reproduces_c4_and_the_winter_and_summer_records():
     x = national_load_mw(2024, rng=np.random.default_rng(0))
-    assert x.sum() / 1e6 == pytest.approx(value("serbia.load.annual_energy", unit="TWh"))
+    c4 = value("serbia.load.annual_energy", unit="TWh")  # end customers
+    d = value("serbia.load.distribution_losses", unit="p.u.")
+    t = value("serbia.load.transmission_losses", unit="p.u.")
+    assert x.sum() / 1e6 == pytest.approx(c4 / (1 - d) / (1 - t))  # system consumption
     daily = x.reshape(-1, 24).sum(axis=1) / 1000  # GWh/day
     winter = value("serbia.load.winter_record_day_energy", unit="GWh/day")
     summer = value("serbia.load.record_day_energy", unit="GWh/day")
@@ -554,9 +562,22 @@ def test_national_load_reproduces_c4_and_the_winter_and_summer_records():
     assert daily[151:243].max() == pytest.approx(summer, rel=0.01)
 
 
+def test_substations_take_the_system_consumption_less_transmission_losses(result):
+    """The market balances the system consumption; the grid's flows compute their own
+    transmission losses, so its substations take ``(1 - t)`` of it (load_basis)."""
+    h = result.table("hourly")
+    share = 1 - value("serbia.load.transmission_losses", unit="p.u.")
+    np.testing.assert_allclose(h["grid_load_mw"], h["national_load_mw"] * share)
+    m = result.table("market")
+    hours = h[h["site"] == "none"]["national_load_mw"].to_numpy()
+    np.testing.assert_allclose(hours, m["national_load_mw"].to_numpy()[: len(hours)])
+
+
 def test_backcast_matches_the_records_within_their_spread(result):
     t = result.table("backcast").set_index("element")
-    assert t.at["annual_energy", "model_value"] == pytest.approx(30.8, rel=1e-9)
+    assert t.at["annual_energy", "model_value"] == pytest.approx(30.8 / (1 - 0.115) / (1 - 0.0244))
+    annual = t.loc["annual_energy"]
+    assert annual["record_value"] == pytest.approx(annual["model_value"])  # an input
     w = t.loc["largest_winter_day"]
     assert w["record_low"] <= w["model_value"] <= w["record_high"]
     assert w["record_low"] == pytest.approx(105.8 * 1.2)  # the dispatcher's "< 20 %"
@@ -727,7 +748,7 @@ def test_gas_spec_validation():
         GasSpec.for_year(2029, tap_capacity=-1.0)
     with pytest.raises(UnknownNameError, match="did you mean 'tap_capacity'"):
         GasSpec.for_year(2029, tap_capacit=1.0)
-    assert math.isclose(GridSpec.for_year(2024).annual_energy_twh, 30.8)
+    assert math.isclose(GridSpec.for_year(2024).annual_energy_twh, 30.8 / 0.885 / 0.9756)
 
 
 # ------------------------------------------------------------ robustness
@@ -977,15 +998,15 @@ def test_examples_reproduce_the_documented_figures(example_results):
     needs = res.table("gas_needs").iloc[0]
     assert needs["gas_need_bcm_per_yr"] == pytest.approx(s.at["gas_need_bcm_per_yr", "value"])
     outage = example_results["serbia_krusevac_line_outage"].site_comparison.set_index("site")
-    assert outage.at["krusevac", "n1_area_violation_hours"] == 4296  # as without the outage
-    assert outage.at["krusevac", "n1_site_violation_hours"] == 4300  # 4 more hours
+    assert outage.at["krusevac", "n1_area_violation_hours"] == 2762  # as without the outage
+    assert outage.at["krusevac", "n1_site_violation_hours"] == 2765  # 3 more hours
     winter = example_results["serbia_winter_peak_n1"].site_comparison.set_index("site")
     assert winter.loc[["trupale", "niska_banja"], "n1_area_violation_hours"].eq(0).all()
-    assert winter.at["krusevac", "n1_area_violation_hours"] == 1
-    assert winter.at["krusevac", "worst_area_n1_loading_pct"] == pytest.approx(100.2, abs=0.05)
+    assert winter.at["krusevac", "n1_area_violation_hours"] == 0
+    assert winter.at["krusevac", "worst_area_n1_loading_pct"] == pytest.approx(97.29, abs=0.05)
     states = res.table("tie_states").set_index(["tie_state", "site"])
     credited = states.loc["RS-XK credited"]
-    assert credited.at["krusevac", "worst_area_n1_loading_pct"] == pytest.approx(84.7, abs=0.05)
+    assert credited.at["krusevac", "worst_area_n1_loading_pct"] == pytest.approx(84.22, abs=0.05)
     assert credited["n1_secure"].all()
 
 
@@ -1052,9 +1073,9 @@ def test_plotting_serbia_still_imports():
 #: worst N-1 loading in the area %), and the best site.
 #: The Serbia–Kosovo ties are open (no N-1 credit, the default).
 DOCUMENTED = {
-    "none": (306.8, 0, 0, 99.0),
-    "trupale": (303.3, 0, 5, 90.2),
-    "krusevac": (315.8, 4296, 4296, 114.2),
-    "niska_banja": (307.2, 0, 6, 90.2),
+    "none": (336.39, 0, 0, 101.29),
+    "trupale": (326.85, 0, 4, 101.29),
+    "krusevac": (333.66, 2762, 2762, 110.95),
+    "niska_banja": (331.64, 0, 19, 101.29),
 }
 DOCUMENTED_BEST = "trupale"

@@ -417,8 +417,9 @@ def test_docs_results_reproduced():
     study = gas_study({"ccgt": mw, "ocgt": mw}, spec=chain_spec(2029, **TODAY))
     needs = study.tables["gas_needs"].set_index("technology")
     documented = {  # need bcm/yr, peak mcm/d, R with / without storage mcm/d, flat storage mcm
-        "ccgt": (0.408, 2.23, 1.12, 2.13, 99),
-        "ocgt": (0.577, 3.16, 1.58, 3.05, 140),
+        # the top-load hours on the system basis (load_basis); on C4 alone: 99 and 140 mcm
+        "ccgt": (0.408, 2.23, 1.12, 2.13, 101.3),
+        "ocgt": (0.577, 3.16, 1.58, 3.05, 143.3),
     }
     for tech, (gas, peak, rate, bare, store) in documented.items():
         r = needs.loc[tech]

@@ -39,7 +39,9 @@ class YearInputs:
     Attributes
     ----------
     national_mw : numpy.ndarray
-        National load, MW (8760 hours).
+        National load, MW (8760 hours): the system consumption, network losses included
+        (:mod:`~corridor_sim.models.serbia.load_basis`), which the lossless market dispatch
+        balances; the site study puts it less the transmission losses at the substations.
     price_eur_per_mwh : numpy.ndarray
         Regional price per hour.
     with_plant, without_plant : MarketResult or None

@@ -2,8 +2,8 @@
 
 Each draw takes every row of :data:`ROBUSTNESS_IDS` from its range (``low``, ``high``,
 ``distribution`` of the catalogue: line ratings and reactances, transformer data, the
-neighbours' equivalents and net positions, the load's records, shape and key, the plants'
-schedules, the power price) and the rows of the gas price the plant pays
+neighbours' equivalents and net positions, the load's records, shape, key and network
+losses, the plants' schedules, the power price) and the rows of the gas price the plant pays
 (:func:`gas_price_ids`: on a supply route the hub price and every tariff along it, at a
 fixed price that price), rebuilds the grid, the load, the dispatch and the study of every
 site, and records which sites cause no N-1 violation (``secure``) and which site the study
@@ -22,13 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor_sim.catalogue import value
 from corridor_sim.models.params import ParamValues
 from corridor_sim.models.serbia.gas.tariffs import route_price_ids
 from corridor_sim.models.serbia.grid.network import GridSpec
 from corridor_sim.models.serbia.grid.ties import default_open_borders, disputed_borders
 from corridor_sim.models.serbia.market.params import FIXED_GAS_PRICE
-from corridor_sim.models.serbia.params import ALL_SITES, PARAMS
+from corridor_sim.models.serbia.params import ALL_SITES, PARAMS, annual_energy_twh
 from corridor_sim.models.serbia.profiles import HOURS
 from corridor_sim.models.serbia.study.inputs import year_inputs
 from corridor_sim.models.serbia.study.sites import attribute_violations, best_site, site_tables
@@ -66,6 +65,8 @@ ROBUSTNESS_IDS: tuple[str, ...] = (
     "serbia.grid.ehv_connection_mw",
     "serbia.study.aggravation_pct",
     "serbia.study.area_km",
+    "serbia.load.distribution_losses",
+    "serbia.load.transmission_losses",
 )
 
 #: The fixed gas price's row (``gas_route = "fixed"``).
@@ -113,12 +114,6 @@ def gas_price_ids(p: ParamValues) -> tuple[str, ...]:
 def _default_ids(p: ParamValues) -> list[str]:
     fixed = _overridden_rows(p)
     return [r for r in ROBUSTNESS_IDS if r not in fixed] + list(gas_price_ids(p))
-
-
-def _annual_energy(year: int, draw: Draw) -> float:
-    growth = cv("serbia.load.growth_per_yr", "1/yr", draw)
-    base = int(value("serbia.load.base_year", unit="year"))
-    return value("serbia.load.annual_energy", unit="TWh") * (1 + growth) ** max(0, year - base)
 
 
 def _state_rows(
@@ -228,7 +223,7 @@ def study_draw(
             draw=d,
             open_ties=default_open_borders() if open_ties is None else frozenset(open_ties),
         ),
-        annual_energy_twh=_annual_energy(year, d),
+        annual_energy_twh=annual_energy_twh(year, d),
     )
     grids = [grid]
     if both_tie_states and disputed_borders():

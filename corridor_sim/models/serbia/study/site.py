@@ -3,7 +3,9 @@
 Method (see ``docs/serbia.md``):
 
 * hourly loads and plant outputs from :mod:`.profiles` and the economic dispatch of
-  :mod:`.market.dispatch` (the same for every site: Serbia is one bidding zone);
+  :mod:`.market.dispatch` (the same for every site: Serbia is one bidding zone); the
+  substations take the system consumption less the transmission losses
+  (:func:`~corridor_sim.models.serbia.load_basis.withdrawal_share`): the flows carry their own;
 * :func:`corridor_sim.engines.power.n_minus_1` over all hours, screening the outage of
   every Serbian line, transformer and tie line and monitoring the same elements (Kosovo's
   grid and the neighbours' equivalents carry flows but are neither screened nor monitored);
@@ -25,6 +27,7 @@ from corridor_sim.catalogue import value
 from corridor_sim.engines.power import N1Result, n_minus_1
 from corridor_sim.errors import ConvergenceError
 from corridor_sim.models.serbia.grid.network import GridSpec, build_grid, copy_net, monitored
+from corridor_sim.models.serbia.load_basis import withdrawal_share
 from corridor_sim.models.serbia.params import Site
 from corridor_sim.models.serbia.study.tables import (
     ac_check_table,
@@ -80,7 +83,8 @@ class HourlyInputs:
     Attributes
     ----------
     national_mw : numpy.ndarray
-        National load per hour, MW.
+        National load per hour, MW: the system consumption (losses included) in the market's
+        inputs; the site study puts ``national_mw * withdrawal_share()`` at the substations.
     unit_mw : DataFrame
         Hours x plant id (``net.gen.unit``: Serbian plants and the neighbours' positions), MW.
     plant_mw : numpy.ndarray
@@ -295,7 +299,10 @@ def site_study(
     year : int
         Model year (hour 0 is 1 January of it).
     inputs : HourlyInputs
-        National load, plants' and neighbours' outputs, the plant's output, per hour.
+        National load (the system consumption, losses included), plants' and neighbours'
+        outputs, the plant's output, per hour. The substations take the national load times
+        :func:`~corridor_sim.models.serbia.load_basis.withdrawal_share` (one minus the
+        transmission losses, which the flows compute themselves).
     events : sequence of (corridor, start hour, duration hours, availability)
         Outages / deratings of lines or trafos (by corridor id).
     config : StudyConfig, optional
@@ -316,6 +323,9 @@ def site_study(
     n = len(inputs.national_mw)
     with_plant = site is not None
     names_ = names(net)
+    share = withdrawal_share(spec.draw if spec is not None else None)
+    system = inputs
+    inputs = HourlyInputs(inputs.national_mw * share, inputs.unit_mw, inputs.plant_mw)
     screen = _screen(net, _event_groups(events, n), inputs, config, with_plant=with_plant)
     worst = worst_table(screen.worst, names_, label, year)
     area = area_elements(net, spec.draw if spec is not None else None)
@@ -356,7 +366,7 @@ def site_study(
         **parts,
         "buses": bus_table(net, label),
         "map_lines": map_line_table(net, label),
-        "hourly": hourly_table(label, year, inputs, with_plant, screen).assign(
-            max_area_loading_pct=area_max
+        "hourly": hourly_table(label, year, system, with_plant, screen).assign(
+            grid_load_mw=inputs.national_mw, max_area_loading_pct=area_max
         ),
     }

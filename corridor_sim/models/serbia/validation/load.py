@@ -219,10 +219,12 @@ def fit_load_shape(measured_mw: np.ndarray) -> Draw:
     -------
     Draw
         Catalogue id -> fitted value: ``serbia.load.annual_energy`` (the year's energy, the
-        reference of the record days' ratios), the winter and summer record days and their
-        energies (the year's largest December–February and June–August days), the two
-        seasonal amplitudes (least squares on the daily energies, with the bumps solved as
-        the model solves them), ``serbia.load.daily_swing`` and ``serbia.load.peak_hour``
+        reference of the record days' ratios; the two loss shares are set to zero, since a
+        measured total load already carries its losses, :mod:`..load_basis`), the winter and
+        summer record days and their energies (the year's largest December–February and
+        June–August days), the two seasonal amplitudes (least squares on the daily energies,
+        with the bumps solved as the model solves them), ``serbia.load.daily_swing`` and
+        ``serbia.load.peak_hour``
         (least squares of each hour over its day's mean on the daily cosine).
 
     Raises
@@ -236,8 +238,8 @@ def fit_load_shape(measured_mw: np.ndarray) -> Draw:
 
     >>> x = national_load_mw(2024, rng=np.random.default_rng(3))
     >>> d = fit_load_shape(x)
-    >>> round(d["serbia.load.peak_hour"], 1), round(d["serbia.load.annual_energy"], 1)
-    (19.0, 30.8)
+    >>> round(d["serbia.load.peak_hour"], 1), round(d["serbia.load.annual_energy"], 2)
+    (19.0, 35.67)
     """
     x = np.asarray(measured_mw, dtype=float)
     if x.shape != (HOURS_PER_YEAR,) or not np.all(np.isfinite(x)) or x.min() <= 0:
@@ -248,6 +250,9 @@ def fit_load_shape(measured_mw: np.ndarray) -> Draw:
     s = int(_SUMMER[np.argmax(days[_SUMMER])])
     fixed = {
         "serbia.load.annual_energy": float(x.sum()) / MWH_PER_TWH,
+        # a measured total load carries its network losses: its energy is the system energy
+        "serbia.load.distribution_losses": 0.0,
+        "serbia.load.transmission_losses": 0.0,
         "serbia.load.winter_record_day_of_year": float(w + 1),
         "serbia.load.winter_record_day_energy": float(days[w]),
         "serbia.load.record_day_of_year": float(s + 1),

@@ -57,7 +57,11 @@ __all__ = ["validation", "validation_rows"]
 
 #: role and quantity of each backcast row (``element`` of the backcast table).
 _BACKCAST = {
-    "annual_energy": ("input", "Serbian consumption, 2024 (the load is scaled to it)"),
+    "annual_energy": (
+        "input",
+        "Serbian system consumption, 2024 (C4's end customers plus network losses; the load "
+        "is scaled to it)",
+    ),
     "largest_winter_day": (
         "fitted",
         "largest winter day (the cold-spell bump is solved to equal the record)",
@@ -100,7 +104,7 @@ def _backcast_rows() -> list[tuple]:
                 str(r.unit),
                 float(r.model_value),
                 float(r.record_value),
-                ids[:1],
+                ids if r.element == "annual_energy" else ids[:1],
             )
         )
     base = int(value("serbia.load.base_year", unit="year"))
