@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandapower.networks as pn
 import pandas as pd
@@ -13,6 +15,7 @@ from corridor_sim.engines._shared.highs import HighsLP, LPArrays, LPCache, solve
 from corridor_sim.engines.dispatch import dispatch
 from corridor_sim.engines.dispatch import run as dispatch_run
 from corridor_sim.engines.dispatch.lp import solve_block
+from corridor_sim.engines.dispatch.netcache import PROCESS_NET_DATA
 from corridor_sim.errors import SpecError
 
 
@@ -107,3 +110,23 @@ def test_cache_is_bounded_by_models_and_nonzeros() -> None:
     big = sp.csr_matrix(np.ones((1, 20)))
     cache.get(LPArrays(np.ones(20), big, np.ones(1), np.ones(1), np.zeros(20), np.ones(20)))
     assert len(cache._models) == 2  # 20 nonzeros: built, not kept
+
+
+def test_net_read_once_per_content_and_changed_values_read_anew() -> None:
+    net = _net()
+    load = _loads(net, 6)
+    PROCESS_NET_DATA.clear()
+    first = dispatch(net, load_p_mw=load, block_hours=6)
+    hits = PROCESS_NET_DATA.hits
+    again = dispatch(copy.deepcopy(net), load_p_mw=load, block_hours=6)  # another object
+    assert PROCESS_NET_DATA.hits == hits + 1
+    for mine, theirs in zip(_tables(first), _tables(again), strict=True):
+        pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
+    tighter = copy.deepcopy(net)
+    tighter.line["max_loading_percent"] = 30.0
+    got = dispatch(tighter, load_p_mw=load, block_hours=6)
+    PROCESS_NET_DATA.clear()
+    ref = dispatch(tighter, load_p_mw=load, block_hours=6)
+    for mine, theirs in zip(_tables(got), _tables(ref), strict=True):
+        pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
+    assert got.objective_eur > first.objective_eur

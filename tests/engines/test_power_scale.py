@@ -51,12 +51,9 @@ def test_memory_budget_does_not_change_results(case118_screens: tuple) -> None:
     pd.testing.assert_frame_equal(big.violation_counts, small.violation_counts)
     pd.testing.assert_frame_equal(big.violations, small.violations)
     pd.testing.assert_frame_equal(big.islanding, small.islanding)
-    cols = ["element", "element_index", "loading_pct", "base_loading_pct"]
-    key = ["element", "element_index"]
-    pd.testing.assert_frame_equal(
-        big.worst[cols].sort_values(key).reset_index(drop=True),
-        small.worst[cols].sort_values(key).reset_index(drop=True),
-    )
+    # equal maxima resolve to the lowest outage position, then the earliest hour, whatever
+    # the blocks: the causes and hours agree too
+    pd.testing.assert_frame_equal(big.worst, small.worst)
     assert len(big.islanding) > 0  # case118 has radial lines: bridges are exercised
 
 

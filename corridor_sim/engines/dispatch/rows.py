@@ -169,11 +169,13 @@ def _select(
 
 
 def _hour_rows(
-    data: NetData, lay: Layout, ext: ExtData, a_inj: sp.csr_matrix, finj: np.ndarray
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    data: NetData, lay: Layout, ext: ExtData, a_inj: sp.csr_matrix, finj: np.ndarray,
+    *, matrix: bool = True,
+) -> tuple[sp.csr_matrix | None, np.ndarray, np.ndarray]:  # fmt: skip
     """Return the hour-invariant rows (n_rows x nv) and their bounds (hours x n_rows).
 
-    The rating columns' entries are added by :func:`_rating_columns`.
+    The rating columns' entries are added by :func:`_rating_columns`. Without `matrix`
+    only the bounds are computed (the rows are None): the caller has the block's matrix.
     """
     n_h, nv, sl, rows = finj.shape[0], lay.nv, lay.sl, lay.rows
     lo = np.zeros((n_h, lay.n_rows))
@@ -182,25 +184,27 @@ def _hour_rows(
     lim = data.branch_limit_mw[lay.fixed_branches]
     kvl = sp.csr_matrix((0, nv))
     if lay.formulation == "kirchhoff":
-        flows = _select(model.n_branch, sl["branch_flow"].start + np.arange(model.n_branch), nv)
-        bal = a_inj - sp.csr_matrix(model.cft).T @ flows
         lo[:, rows["nodal_balance"]] = hi[:, rows["nodal_balance"]] = -finj
         cyc, cyc_rhs = data.kvl
-        kvl = cyc @ flows
         lo[:, rows["kirchhoff_voltage_law"]] = hi[:, rows["kirchhoff_voltage_law"]] = cyc_rhs
-        flow_fixed = sp.csr_matrix((0, nv))
-        flow_x = flows[lay.extendable_branches]
+        if matrix:
+            flows = _select(model.n_branch, sl["branch_flow"].start + np.arange(model.n_branch), nv)
+            bal = a_inj - sp.csr_matrix(model.cft).T @ flows
+            kvl = cyc @ flows
+            flow_fixed = sp.csr_matrix((0, nv))
+            flow_x = flows[lay.extendable_branches]
         lim = np.zeros(0)  # fixed limits are the flow columns' bounds
         base_fixed = np.zeros((n_h, 0))
         base_x = np.zeros((n_h, lay.extendable_branches.size))
     elif lay.formulation == "angle":
-        theta = _select(data.n_row, sl["voltage_angle"].start + np.arange(data.n_row), nv)
-        bal = a_inj - sp.csr_matrix(model.bbus) @ theta
         lo[:, rows["nodal_balance"]] = hi[:, rows["nodal_balance"]] = (
             model.p_shift_bus_mw[None, :] - finj
         )
-        flow_fixed = sp.csr_matrix(model.bf[lay.fixed_branches]) @ theta
-        flow_x = sp.csr_matrix(model.bf[lay.extendable_branches]) @ theta
+        if matrix:
+            theta = _select(data.n_row, sl["voltage_angle"].start + np.arange(data.n_row), nv)
+            bal = a_inj - sp.csr_matrix(model.bbus) @ theta
+            flow_fixed = sp.csr_matrix(model.bf[lay.fixed_branches]) @ theta
+            flow_x = sp.csr_matrix(model.bf[lay.extendable_branches]) @ theta
         base_fixed = np.broadcast_to(
             model.p_shift_branch_mw[lay.fixed_branches], (n_h, lay.fixed_branches.size)
         )
@@ -212,23 +216,15 @@ def _hour_rows(
             (np.ones(data.n_row), (data.island, np.arange(data.n_row))),
             shape=(data.n_island, data.n_row),
         )
-        bal = grp @ a_inj
         lo[:, rows["nodal_balance"]] = hi[:, rows["nodal_balance"]] = -(grp @ finj.T).T
-        flow_fixed = sp.csr_matrix(data.ptdf[lay.fixed_branches]) @ a_inj
-        flow_x = sp.csr_matrix(data.ptdf[lay.extendable_branches]) @ a_inj
+        if matrix:
+            bal = grp @ a_inj
+            flow_fixed = sp.csr_matrix(data.ptdf[lay.fixed_branches]) @ a_inj
+            flow_x = sp.csr_matrix(data.ptdf[lay.extendable_branches]) @ a_inj
         base_fixed = finj @ data.ptdf[lay.fixed_branches].T + data.offset_mw[lay.fixed_branches]
         base_x = (
             finj @ data.ptdf[lay.extendable_branches].T + data.offset_mw[lay.extendable_branches]
         )
-    n_s = data.storage.element.size
-    s_idx = np.arange(n_s)
-    s_cols = np.concatenate(
-        [sl[k].start + s_idx for k in ("state_of_charge", "storage_charge", "storage_discharge")]
-    )
-    s_vals = np.concatenate(
-        [np.ones(n_s), -data.storage.eta_charge, 1.0 / data.storage.eta_discharge]
-    )
-    s_in = sp.csr_matrix((s_vals, (np.tile(s_idx, 3), s_cols)), shape=(n_s, nv))
     lo[0, rows["storage_balance"]] = hi[0, rows["storage_balance"]] = data.storage.e0_mwh
     lo[:, rows["branch_limit"]], hi[:, rows["branch_limit"]] = -lim - base_fixed, lim - base_fixed
     lo[:, rows["extendable_upper"]], hi[:, rows["extendable_upper"]] = (
@@ -239,13 +235,24 @@ def _hour_rows(
         -np.inf,
         base_x,
     )  # -flow - r <= 0
+    lo[:, rows["extendable_dcline_forward"]] = lo[
+        :, rows["extendable_dcline_reverse"]
+    ] = -np.inf  # sent - a r <= 0
+    if not matrix:
+        return None, lo, hi
+    n_s = data.storage.element.size
+    s_idx = np.arange(n_s)
+    s_cols = np.concatenate(
+        [sl[k].start + s_idx for k in ("state_of_charge", "storage_charge", "storage_discharge")]
+    )
+    s_vals = np.concatenate(
+        [np.ones(n_s), -data.storage.eta_charge, 1.0 / data.storage.eta_discharge]
+    )
+    s_in = sp.csr_matrix((s_vals, (np.tile(s_idx, 3), s_cols)), shape=(n_s, nv))
     pos = ext.dc_pos[ext.dc]
     dc_rows = [
         _select(pos.size, sl[key].start + pos, nv) for key in ("dcline_forward", "dcline_reverse")
     ]
-    lo[:, rows["extendable_dcline_forward"]] = lo[
-        :, rows["extendable_dcline_reverse"]
-    ] = -np.inf  # sent - a r <= 0
     parts = [bal, kvl, s_in, flow_fixed, flow_x, -flow_x, *dc_rows]
     return sp.vstack(parts, format="csr"), lo, hi
 
@@ -372,19 +379,22 @@ def build(
 ) -> LinearProgram:  # fmt: skip
     """Return the LP of one block of hours (arrays: hours x elements)."""
     n_h, n_x = lo.shape[0], ext.size
-    a_inj = _injection(data, lay)
+    a_inj = data.lp_memo.get(("injection", lay.formulation))  # depends on the net only
+    if a_inj is None:
+        a_inj = data.lp_memo[("injection", lay.formulation)] = _injection(data, lay)
     finj, dc_on = fixed_injections(data, load_mw, dc_max_mw)
-    hour, row_lo, row_hi = _hour_rows(data, lay, ext, a_inj, finj)
+    # without rating columns the matrix depends only on the net and the block's length: the
+    # blocks of one dispatch share it (built once, and its structure key with it)
+    key = ("block_matrix", lay.formulation, n_h)
+    a = data.lp_memo.get(key) if n_x == 0 else None
+    hour, row_lo, row_hi = _hour_rows(data, lay, ext, a_inj, finj, matrix=a is None)
     lo_rows, hi_rows = [row_lo.ravel()], [row_hi.ravel()]
     ramps, ramp_hi = _ramps(data, lay, n_h)
     if ramps is not None:
         lo_rows.append(np.full(ramp_hi.size, -np.inf))
         hi_rows.append(ramp_hi)
-    # without rating columns the matrix depends only on the net and the block's length: the
-    # blocks of one dispatch share it (built once, and its structure key with it)
-    key = ("block_matrix", lay.formulation, n_h)
-    a = data.lp_memo.get(key) if n_x == 0 else None
     if a is None:
+        assert hour is not None  # matrix=True
         a = _matrix(data, lay, ext, hour, ramps, dc_avail)
         if n_x == 0:
             data.lp_memo[key] = a

@@ -20,6 +20,7 @@ from corridor_sim.engines.dispatch.diagnose import infeasible_hint
 from corridor_sim.engines.dispatch.extendable import ExtData, Extendable, resolve
 from corridor_sim.engines.dispatch.extendable import empty as ext_empty
 from corridor_sim.engines.dispatch.lp import Block, solve_block
+from corridor_sim.engines.dispatch.netcache import read_net_cached
 from corridor_sim.engines.dispatch.netdata import NetData, coupled, read_net
 from corridor_sim.engines.dispatch.results import DispatchResult, assemble
 from corridor_sim.engines.dispatch.rows import FORMULATIONS, layout
@@ -360,7 +361,7 @@ def dispatch(
     }
     try:
         if topology is None:
-            data = read_net(net, **options)
+            data = read_net_cached(net, **options)
             ext = resolve(net, data, extendable)
             result = _solve_hours(data, ext, tables, index, **solve)
         else:

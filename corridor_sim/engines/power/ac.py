@@ -107,7 +107,7 @@ def ac_check(
     """
     wanted = _cases(n1, cases, top_k).reset_index(drop=True)
     tables = tables or {}
-    hours = n1.base.hours
+    hours = n1.hours
     rows = []
     work = copy.deepcopy(net)
     groups = wanted.groupby(["outage_element", "outage_index", "hour"], sort=False)

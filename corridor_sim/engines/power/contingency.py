@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from corridor_sim.engines._shared.dcmodel import DCModel
 from corridor_sim.engines._shared.linalg import blas_threads
-from corridor_sim.engines.power.flow import FlowArrays
+from corridor_sim.engines._shared.tidy import ElementIds
+from corridor_sim.engines.power.flow import FlowArrays, flow_blocks, hours_per_block
+from corridor_sim.engines.power.inputs import HourlyInjections
 from corridor_sim.engines.power.lodf import Branches, Scan, outage_factors, scan
-from corridor_sim.engines.power.results import DCFlowResult, N1Result
+from corridor_sim.engines.power.results import DCFlowResult, N1Result, take_hours
+from corridor_sim.engines.power.store import (
+    VIOLATION_COUNT_COLUMNS,
+    Keys,
+    MemorySink,
+    StoreSink,
+    pair_frame,
+    row_frame,
+)
 
-__all__ = ["VIOLATION_COUNT_COLUMNS", "screen_outages"]
+__all__ = ["VIOLATION_COUNT_COLUMNS", "BaseFunction", "screen_outages"]
+
+#: Computes the base case of some hour positions (None: every hour).
+BaseFunction = Callable[[np.ndarray | None], tuple[DCFlowResult, FlowArrays]]
 
 _WORST_COLUMNS = [
     "element",
@@ -34,25 +49,6 @@ _BY_OUTAGE_COLUMNS = [
     "element_index",
     "hour",
     "n_violations",
-]
-_VIOLATION_COLUMNS = [
-    "outage_element",
-    "outage_index",
-    "hour",
-    "element",
-    "element_index",
-    "p_mw",
-    "loading_pct",
-]
-VIOLATION_COUNT_COLUMNS = [
-    "outage_element",
-    "outage_index",
-    "element",
-    "element_index",
-    "n_hours",
-    "loading_pct",
-    "p_mw",
-    "hour",
 ]
 _ISLANDING_COLUMNS = [
     "outage_element",
@@ -94,165 +90,166 @@ def _monitored_flows(arrays: FlowArrays, br: Branches) -> np.ndarray:
 
 def screen_outages(
     model: DCModel,
-    arrays: FlowArrays,
-    hours: pd.Index,
+    hourly: HourlyInjections,
     outages: list[tuple[str, int]],
     *,
-    base: DCFlowResult,
+    base: tuple[DCFlowResult, FlowArrays] | BaseFunction,
+    ids: ElementIds,
     threshold_pct: float,
     memory_mib: float,
     violations: str,
     max_violation_rows: int,
     n_threads: int | None,
+    store_dir: Path | None = None,
 ) -> N1Result:
-    """Screen `outages` over all hours (streamed, see ``_power_lodf``) and build the tables."""
+    """Screen `outages` over all hours (streamed, see ``_power_lodf``) and build the tables.
+
+    `base` is the base case (result and arrays) computed already, or, with `store_dir`,
+    a function computing it for some hour positions (None: all): the screen then makes the
+    flows one block of hours at a time, writes the violations to `store_dir` and keeps
+    neither.
+    """
     br, kind, index = _branches(model, outages)
-    flows = _monitored_flows(arrays, br)
-    with blas_threads(n_threads):
-        state = scan(
-            model, br, flows,
-            threshold_pct=threshold_pct,
-            memory_bytes=int(memory_mib * 2**20),
-            keep_rows=violations != "compact",
-            max_rows=max_violation_rows if violations == "auto" else np.iinfo(np.int64).max,
-        )  # fmt: skip
-    hour_values = hours.to_numpy()
+    hours = hourly.hours
     out_kind = np.array([e for e, _ in outages], dtype=object)
     out_index = np.array([i for _, i in outages], dtype=np.int64)
-    tables = _Tables(flows, br, kind, index, out_kind, out_index, hour_values)
-    islanding = np.isin(np.arange(len(outages)), _islanding_positions(model, state.islands))
-    worst, by_outage = tables.worst_and_by_outage(state, islanding)
-    if state.rows is not None:
-        full, note = tables.violations(state), ""
+    keys = Keys(kind, index, out_kind, out_index, hours.to_numpy())
+    memory_bytes = int(memory_mib * 2**20)
+    keep_rows = violations != "compact"
+    max_rows = max_violation_rows if violations == "auto" else np.iinfo(np.int64).max
+    sink: MemorySink | StoreSink
+    if store_dir is None:
+        assert isinstance(base, tuple)
+        flows = _monitored_flows(base[1], br)
+        blocks: Iterable[tuple[int, np.ndarray]] = [(0, flows)]
+        sink = MemorySink(keep_rows, max_rows)
     else:
-        full = None
+        flows = None
+        n_block = hours_per_block(model, br.mon_pos.size, memory_bytes)
+        blocks = flow_blocks(model, hourly, br.mon_pos, n_block)
+        sink = StoreSink(store_dir, keys, keep_rows, max_rows, n_block)
+    with blas_threads(n_threads):
+        state = scan(
+            model, br, blocks, threshold_pct=threshold_pct, memory_bytes=memory_bytes, sink=sink
+        )
+    del blocks
+    islanding = np.isin(np.arange(len(outages)), _islanding_positions(model, state.islands))
+    worst, by_outage = _worst_and_by_outage(state, br, keys, islanding)
+    note = ""
+    if not sink.keep_rows:
         note = (
-            f"{state.n_rows} violation rows exceed max_violation_rows = {max_violation_rows}"
-            if state.rows_dropped
+            f"{sink.n_rows} violation rows exceed max_violation_rows = {max_violation_rows}"
+            if sink.dropped
             else "n_minus_1 ran with violations='compact'"
         )
     binding = pd.Series(
-        state.violating_hours.sum(axis=1),
+        state.binding_hours,
         index=pd.MultiIndex.from_arrays([kind, index], names=["element", "element_index"]),
     )
+    common = {
+        "hours": hours,
+        "_element_ids": ids,
+        "worst": worst,
+        "by_outage": by_outage,
+        "islanding": _islanding_table(model, state, br, out_kind, out_index),
+        "threshold_pct": threshold_pct,
+        "_violations_note": note,
+        "_binding_hours": binding[binding > 0],
+        "_outages": {o: k for k, o in enumerate(outages)},
+    }
+    if isinstance(sink, MemorySink):
+        assert isinstance(base, tuple)
+        assert flows is not None
+        rows = sink.row_records()
+        kept = base[0]
+        return N1Result(
+            **common,
+            _base=lambda positions: kept if positions is None else take_hours(kept, positions),
+            _counts=pair_frame(sink.pair_records(), keys),
+            _violations=None if rows is None else row_frame(rows, keys),
+            _post=_post_function(model, br, lambda: flows, base[1].branch_mw.shape),
+            _reader=None,
+        )
+    sink.finish(threshold_pct)
+    assert callable(base)
+    shape = (len(hours), model.line_row.size + model.trafo_row.size)
     return N1Result(
-        worst=worst,
-        by_outage=by_outage,
-        violation_counts=tables.counts(state),
-        islanding=_islanding_table(model, flows, br, out_kind, out_index, state.islands),
-        base=base,
-        threshold_pct=threshold_pct,
-        _violations=full,
-        _violations_note=note,
-        _binding_hours=binding[binding > 0],
-        _post=_post_function(model, flows, br, kind, index, arrays),
-        _outages={o: k for k, o in enumerate(outages)},
+        **common,
+        _base=lambda positions: base(positions)[0],
+        _counts=None,
+        _violations=None,
+        _post=_post_function(model, br, lambda: _monitored_flows(base(None)[1], br), shape),
+        _reader=_Reader(sink, keys),
     )
 
 
-class _Tables:
-    """Turns the scan's positions into the result tables (pandapower element references)."""
+@dataclass(frozen=True, slots=True, eq=False)
+class _Reader:
+    """Reads a stored screen's tables back (see :class:`~.store.StoreSink`)."""
 
-    def __init__(self, flows, br, kind, index, out_kind, out_index, hour_values) -> None:  # noqa: ANN001
-        self.flows, self.br, self.kind, self.index = flows, br, kind, index
-        self.out_kind, self.out_index, self.hours = out_kind, out_index, hour_values
+    sink: StoreSink
+    keys: Keys
 
-    def _flow(self, m: np.ndarray, o: np.ndarray, t: np.ndarray, lodf: np.ndarray) -> np.ndarray:
-        """Post-contingency flow (MW) of monitored m after outage o at hour t."""
-        if not m.size:
-            return np.zeros(0)
-        post = self.flows[m, t] + lodf * self.flows[self.br.out_mon[o], t]
-        return np.where(np.isnan(lodf), 0.0, post)  # NaN: cut off by a bridge outage
+    @property
+    def path(self) -> Path:
+        return self.sink.path
 
-    def worst_and_by_outage(
-        self, st: Scan, islanding: np.ndarray
-    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        if not self.out_kind.size:
-            return pd.DataFrame(columns=_WORST_COLUMNS), pd.DataFrame(columns=_BY_OUTAGE_COLUMNS)
-        n_mon = self.kind.size
-        m_idx = np.arange(n_mon)
-        peak = st.base_peak_mw if st.base_peak_mw is not None else np.zeros(n_mon)
-        base_load = peak * self.br.per_mw
-        worst = pd.DataFrame(
-            {
-                "element": self.kind,
-                "element_index": self.index,
-                "base_loading_pct": base_load,
-                "loading_pct": st.best_m,
-                "p_mw": self._flow(m_idx, st.best_m_out, st.best_m_hour, st.best_m_lodf),
-                "outage_element": self.out_kind[st.best_m_out],
-                "outage_index": self.out_index[st.best_m_out],
-                "hour": self.hours[st.best_m_hour],
-            }
-        )
-        worst = worst.sort_values("loading_pct", ascending=False, kind="stable").reset_index(
-            drop=True
-        )
-        by_outage = pd.DataFrame(
-            {
-                "outage_element": self.out_kind,
-                "outage_index": self.out_index,
-                "islanding": islanding,
-                "loading_pct": st.best_o,
-                "element": self.kind[st.best_o_mon],
-                "element_index": self.index[st.best_o_mon],
-                "hour": self.hours[st.best_o_hour],
-                "n_violations": st.n_violations,
-            }
-        )
-        return worst, by_outage
+    def violation_counts(
+        self, outages: np.ndarray | None = None, elements: np.ndarray | None = None
+    ) -> pd.DataFrame:
+        return pair_frame(self.sink.pair_records(outages, elements), self.keys)
 
-    def counts(self, st: Scan) -> pd.DataFrame:
-        """Compact violations: one row per (outage, element) pair above the threshold."""
-        if not st.pairs:
-            return pd.DataFrame(columns=VIOLATION_COUNT_COLUMNS)
-        m, o, n, peak, hour, lodf = (np.concatenate(a) for a in zip(*st.pairs, strict=True))
-        # sorted on integer keys before the frame is built: sorting the frame would copy it
-        # whole (with its object columns), doubling the peak memory of a large table
-        out_code = np.unique(self.out_kind.astype(str), return_inverse=True)[1].ravel()
-        kind_code = np.unique(self.kind.astype(str), return_inverse=True)[1].ravel()
-        order = np.lexsort((self.index[m], kind_code[m], self.out_index[o], out_code[o]))
-        m, o, hour, lodf = m[order], o[order], hour[order], lodf[order]
-        p_mw = self._flow(m, o, hour, lodf)
-        del lodf
-        return pd.DataFrame(
-            {
-                "outage_element": self.out_kind[o],
-                "outage_index": self.out_index[o],
-                "element": self.kind[m],
-                "element_index": self.index[m],
-                "n_hours": n[order],
-                "loading_pct": peak[order],
-                "p_mw": p_mw,
-                "hour": self.hours[hour],
-            }
-        )
-
-    def violations(self, st: Scan) -> pd.DataFrame:
-        """Every (outage, hour, element) above the threshold."""
-        if not st.rows:
-            return pd.DataFrame(columns=_VIOLATION_COLUMNS)
-        m, o, t, load, lodf = (np.concatenate(a) for a in zip(*st.rows, strict=True))
-        frame = pd.DataFrame(
-            {
-                "outage_element": self.out_kind[o],
-                "outage_index": self.out_index[o],
-                "hour": self.hours[t],
-                "element": self.kind[m],
-                "element_index": self.index[m],
-                "p_mw": self._flow(m, o, t, lodf),
-                "loading_pct": load,
-            }
-        ).sort_values(["outage_element", "outage_index", "hour", "element", "element_index"])
-        return frame.reset_index(drop=True)
+    def violations(self) -> pd.DataFrame | None:
+        rows = self.sink.row_records()
+        return None if rows is None else row_frame(rows, self.keys)
 
 
-def _post_function(model, flows, br, kind, index, arrays) -> Callable[[int], np.ndarray]:  # noqa: ANN001
+def _worst_and_by_outage(
+    st: Scan, br: Branches, keys: Keys, islanding: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Build the per-element and per-outage tables (pandapower element references)."""
+    if not keys.out_kind.size:
+        return pd.DataFrame(columns=_WORST_COLUMNS), pd.DataFrame(columns=_BY_OUTAGE_COLUMNS)
+    worst = pd.DataFrame(
+        {
+            "element": keys.kind,
+            "element_index": keys.index,
+            "base_loading_pct": st.base_peak_mw * br.per_mw,
+            "loading_pct": st.best_m,
+            "p_mw": st.best_m_p_mw,
+            "outage_element": keys.out_kind[st.best_m_out],
+            "outage_index": keys.out_index[st.best_m_out],
+            "hour": keys.hours[st.best_m_hour],
+        }
+    )
+    worst = worst.sort_values("loading_pct", ascending=False, kind="stable").reset_index(drop=True)
+    by_outage = pd.DataFrame(
+        {
+            "outage_element": keys.out_kind,
+            "outage_index": keys.out_index,
+            "islanding": islanding,
+            "loading_pct": st.best_o,
+            "element": keys.kind[st.best_o_mon],
+            "element_index": keys.index[st.best_o_mon],
+            "hour": keys.hours[st.best_o_hour],
+            "n_violations": st.n_violations,
+        }
+    )
+    return worst, by_outage
+
+
+def _post_function(
+    model: DCModel,
+    br: Branches,
+    flows_of: Callable[[], np.ndarray],
+    shape: tuple[int, int],
+) -> Callable[[int], np.ndarray]:
     """Post-contingency flows (hours x lines+trafos, MW) of outage number k, on demand."""
 
     def post(k: int) -> np.ndarray:
+        flows = flows_of()
         lodf, keep, _ = outage_factors(model, br, np.array([k]))
-        out = np.zeros_like(arrays.branch_mw)
+        out = np.zeros(shape)
         col = (lodf * keep)[:, 0]
         values = flows + col[:, None] * flows[br.out_mon[k]][None, :]
         values *= keep[:, 0][:, None]
@@ -271,20 +268,19 @@ def _islanding_positions(model: DCModel, islands: dict[int, np.ndarray]) -> np.n
     )
 
 
-def _islanding_table(model, flows, br, out_kind, out_index, islands) -> pd.DataFrame:  # noqa: ANN001
+def _islanding_table(model, st, br, out_kind, out_index) -> pd.DataFrame:  # noqa: ANN001
     rows = []
-    for k in sorted(islands):
-        buses = model.bus_index[np.isin(model.bus_row, islands[k])]
+    for k in sorted(st.islands):
+        buses = model.bus_index[np.isin(model.bus_row, st.islands[k])]
         if buses.size == 0:  # only pandapower's auxiliary buses are cut off: nothing is lost
             continue
-        own = flows[br.out_mon[k]]
         rows.append(
             {
                 "outage_element": out_kind[k],
                 "outage_index": int(out_index[k]),
                 "n_islanded_buses": int(buses.size),
                 "islanded_buses": tuple(int(b) for b in buses),
-                "cut_p_mw_max": float(np.abs(own).max()) if own.size else 0.0,
+                "cut_p_mw_max": float(st.base_peak_mw[br.out_mon[k]]),
             }
         )
     return pd.DataFrame(rows, columns=_ISLANDING_COLUMNS)

@@ -13,6 +13,7 @@ the choice is automatic and both give the same numbers to round-off.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ from corridor_sim.engines._shared.dcmodel import DCModel, FlowPlan
 from corridor_sim.engines._shared.linalg import blas_threads
 from corridor_sim.engines.power.inputs import HourlyInjections
 
-__all__ = ["DENSE_MAX_BUS", "FlowArrays", "evaluate", "use_dense"]
+__all__ = ["DENSE_MAX_BUS", "FlowArrays", "evaluate", "flow_blocks", "hours_per_block", "use_dense"]
 
 #: Up to this many non-slack bus rows the angles come from a dense sensitivity (measured
 #: faster there, ``benchmarks/bench_dc_flow.py --nets case30 case118``); above, sparse solves.
@@ -63,6 +64,69 @@ def _angles(model: DCModel, plan: FlowPlan, p: np.ndarray) -> np.ndarray:
     return va
 
 
+def _block_angles(
+    model: DCModel, plan: FlowPlan, p: np.ndarray, dense_angles: tuple | None
+) -> np.ndarray:
+    """Bus angles (rad) of one block of hours, block x n_bus, by the dense or sparse route."""
+    if dense_angles is None:
+        return _angles(model, plan, p)
+    sens, va0 = dense_angles
+    va = p.T @ sens.T  # hour-major, block x n_bus
+    va += va0[None, :]
+    return va
+
+
+def _block_flow(plan: FlowPlan, va: np.ndarray) -> np.ndarray:
+    """In-service branch flows (MW) of one block, block x branches (hour-major)."""
+    # every step writes contiguous hour-major slabs: filling fresh output memory in
+    # transposed order page-faults per element and was 6x slower (case2869pegase)
+    flow = np.ascontiguousarray((plan.bf_mw @ va.T).T)
+    flow += plan.shift_mw[None, :]
+    return flow
+
+
+def hours_per_block(model: DCModel, n_rows: int, memory_bytes: int) -> int:
+    """Hours per block of :func:`flow_blocks`: `n_rows` flows within half of the budget.
+
+    A multiple of ``model.block_columns()``, so the solves see the very right-hand sides
+    :func:`evaluate` gives them (the flows are equal bit for bit).
+    """
+    step = model.block_columns()
+    fit = memory_bytes // 2 // (8 * max(n_rows, 1))
+    return int(max(step, fit // step * step))
+
+
+def flow_blocks(
+    model: DCModel, hourly: HourlyInjections, positions: np.ndarray, n_hours_block: int
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Base-case flows (MW) of the branches at `positions`, one block of hours at a time.
+
+    Yields ``(h0, flows)``: the block's first hour position and its flows, element-major
+    (len(positions) x hours), equal to ``evaluate(...).branch_mw[h0:h1, positions].T``.
+    `positions` index the lines-then-trafos columns and must be in service. Only one block
+    is held at a time; `n_hours_block` must be a multiple of ``model.block_columns()``.
+    """
+    plan = model.flow_plan
+    dense_angles = (
+        (model.angle_sensitivity(), model.zero_injection_angles_rad) if use_dense(model) else None
+    )
+    inverse = np.full(model.line_row.size + model.trafo_row.size, -1, dtype=np.int64)
+    inverse[positions] = np.arange(positions.size)
+    col = inverse[plan.pos]
+    sel = np.flatnonzero(col >= 0)
+    step = model.block_columns()
+    n_hours = len(hourly.hours)
+    for h0 in range(0, n_hours, n_hours_block):
+        h1 = min(n_hours, h0 + n_hours_block)
+        out = np.zeros((positions.size, h1 - h0))
+        for start in range(h0, h1, step):
+            stop = min(h1, start + step)
+            va = _block_angles(model, plan, hourly.block(start, stop), dense_angles)
+            out[col[sel], start - h0 : stop - h0] = _block_flow(plan, va)[:, sel].T
+        yield h0, out
+        del out  # the next block is made only once this one is let go of
+
+
 def evaluate(
     model: DCModel,
     hourly: HourlyInjections,
@@ -99,16 +163,8 @@ def evaluate(
         for start in range(0, n_hours, step):
             stop = min(n_hours, start + step)
             p = hourly.block(start, stop)
-            if dense_angles is not None:
-                sens, va0 = dense_angles
-                va = p.T @ sens.T  # hour-major, block x n_bus
-                va += va0[None, :]
-            else:
-                va = _angles(model, plan, p)
-            # every step writes contiguous hour-major slabs: filling fresh output memory in
-            # transposed order page-faults per element and was 6x slower (case2869pegase)
-            flow = np.ascontiguousarray((plan.bf_mw @ va.T).T)
-            flow += plan.shift_mw[None, :]
+            va = _block_angles(model, plan, p, dense_angles)
+            flow = _block_flow(plan, va)
             load = np.abs(flow)  # in cache; the output is written once
             load *= plan.per_mw[None, :]
             if every:

@@ -139,6 +139,16 @@ class HourlyInjections:
             out += scatter @ values[start:stop].T
         return out
 
+    def take(self, positions: np.ndarray) -> HourlyInjections:
+        """Return the injections of the hours at `positions` only (in that order)."""
+        return HourlyInjections(
+            hours=self.hours[positions],
+            constant_mw=self.constant_mw,
+            parts=tuple((scatter, values[positions]) for scatter, values in self.parts),
+            slack_p0_mw=self.slack_p0_mw[positions],
+            gen_p_mw=self.gen_p_mw[positions],
+        )
+
     @property
     def p_bus_mw(self) -> np.ndarray:
         """Net injection per bus row for all hours, hours x n_bus (MW); built on each call."""

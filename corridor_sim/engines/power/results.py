@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ from corridor_sim.engines._shared.tidy import ElementIds, ids_of, keyed_frame, t
 from corridor_sim.errors import SpecError
 from corridor_sim.results.result import Result, summary_frame
 
-__all__ = ["DCFlowResult", "N1Result"]
+__all__ = ["DCFlowResult", "N1Result", "take_hours"]
 
 _BRANCH_TABLES = ("line", "trafo")
 
@@ -160,6 +161,20 @@ class DCFlowResult:
         )
 
 
+def take_hours(res: DCFlowResult, positions: np.ndarray) -> DCFlowResult:
+    """`res` restricted to the hours at `positions` (in that order)."""
+    return DCFlowResult(
+        line_p_from_mw=res.line_p_from_mw.iloc[positions],
+        trafo_p_hv_mw=res.trafo_p_hv_mw.iloc[positions],
+        line_loading_pct=res.line_loading_pct.iloc[positions],
+        trafo_loading_pct=res.trafo_loading_pct.iloc[positions],
+        ext_grid_p_mw=res.ext_grid_p_mw.iloc[positions],
+        gen_p_mw=res.gen_p_mw.iloc[positions],
+        bus_va_degree=res.bus_va_degree.iloc[positions],
+        element_ids=res.element_ids,
+    )
+
+
 def _utilisation(flows: pd.DataFrame) -> pd.DataFrame:
     util = flows.drop(columns=["p_mw", "loading_pct"])
     util["utilisation_pct"] = flows["loading_pct"].to_numpy()
@@ -192,13 +207,20 @@ class N1Result:
         The violations, compact: one row per (outage, element) pair loaded above
         ``threshold_pct`` in some hour: ``outage_element, outage_index, element,
         element_index, n_hours`` (hours above the threshold), ``loading_pct, p_mw, hour``
-        (the worst of them).
+        (the worst of them). Read from the store on each access when the screen was
+        stored (``n_minus_1(..., store_dir=...)``); :meth:`read_violation_counts` reads a
+        selection.
     islanding : pandas.DataFrame
         Outages that split the grid: ``outage_element, outage_index, n_islanded_buses,
         islanded_buses`` (pandapower bus indices) and ``cut_p_mw_max`` (largest absolute flow the
         outaged branch carried, i.e. the load/generation lost with the island).
     base : DCFlowResult
-        Pre-contingency flows.
+        Pre-contingency flows; recomputed on each access when the screen was stored (it
+        keeps no hourly flows then); :meth:`base_case` gives chosen hours.
+    hours : pandas.Index
+        The hours screened (the input tables' index).
+    store_dir : pathlib.Path or None
+        The directory holding the violations of a stored screen, else None.
     threshold_pct : float
         Violation threshold used (%).
     ac : pandas.DataFrame or None
@@ -225,16 +247,138 @@ class N1Result:
 
     worst: pd.DataFrame
     by_outage: pd.DataFrame
-    violation_counts: pd.DataFrame
     islanding: pd.DataFrame
-    base: DCFlowResult
     threshold_pct: float
+    hours: pd.Index = field(repr=False)
+    _element_ids: ElementIds = field(repr=False)
+    _base: Callable[[np.ndarray | None], DCFlowResult] = field(repr=False)
+    _counts: pd.DataFrame | None = field(repr=False)
     _violations: pd.DataFrame | None = field(repr=False)
     _violations_note: str = field(repr=False)
     _binding_hours: pd.Series = field(repr=False)
     _post: Callable[[int], np.ndarray] = field(repr=False)
     _outages: dict[tuple[str, int], int] = field(repr=False)
+    _reader: Any = field(repr=False)  # contingency._Reader of a stored screen, else None
     ac: pd.DataFrame | None = None
+
+    @property
+    def base(self) -> DCFlowResult:
+        """Pre-contingency flows of every hour (recomputed on each access when stored)."""
+        return self._base(None)
+
+    @property
+    def store_dir(self) -> Path | None:
+        """The directory of a stored screen (``n_minus_1(..., store_dir=...)``), else None."""
+        return None if self._reader is None else self._reader.path
+
+    @property
+    def violation_counts(self) -> pd.DataFrame:
+        """One row per violating (outage, element) pair (see the class docstring)."""
+        if self._counts is not None:
+            return self._counts
+        return self._reader.violation_counts()
+
+    def read_violation_counts(
+        self,
+        *,
+        outages: list[tuple[str, int]] | None = None,
+        elements: list[tuple[str, int]] | None = None,
+    ) -> pd.DataFrame:
+        """Return the rows of :attr:`violation_counts` of some outages and / or elements.
+
+        A stored screen reads its files one outage block at a time and keeps the selected
+        rows only, so the memory is that of the answer.
+
+        Parameters
+        ----------
+        outages, elements : list of (element_type, index), optional
+            Outages (``outage_element, outage_index``) and monitored elements (``element,
+            element_index``) to keep, e.g. ``[("line", 3)]``; None keeps all.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :attr:`violation_counts`, in its order.
+
+        Raises
+        ------
+        SpecError
+            An entry that is not a pair of element type and integer index.
+
+        Examples
+        --------
+        >>> import pandapower.networks as pn
+        >>> from corridor_sim.engines.power import n_minus_1
+        >>> res = n_minus_1(pn.case9(), threshold_pct=50.0)
+        >>> res.read_violation_counts(outages=[("line", 7)])[["element_index", "n_hours"]]
+           element_index  n_hours
+        0              2        1
+        1              5        1
+        2              6        1
+        """
+        if self._reader is None:
+            frame = self.violation_counts
+            keep = np.ones(len(frame), dtype=bool)
+            if outages is not None:
+                keep &= _matches(frame, ["outage_element", "outage_index"], outages, "outages")
+            if elements is not None:
+                keep &= _matches(frame, ["element", "element_index"], elements, "elements")
+            return frame[keep].reset_index(drop=True)
+        keys = self._reader.keys  # masks over the store's outage / element positions
+        o_mask = e_mask = None
+        if outages is not None:
+            frame = pd.DataFrame({"kind": keys.out_kind, "index": keys.out_index})
+            o_mask = _matches(frame, ["kind", "index"], outages, "outages")
+        if elements is not None:
+            frame = pd.DataFrame({"kind": keys.kind, "index": keys.index})
+            e_mask = _matches(frame, ["kind", "index"], elements, "elements")
+        return self._reader.violation_counts(o_mask, e_mask)
+
+    def base_case(self, hours: list | pd.Index | None = None) -> DCFlowResult:
+        """Pre-contingency flows of some `hours` (labels of :attr:`hours`), or of all.
+
+        A stored screen recomputes them (``dc_flow`` on those hours only), an in-memory one
+        selects them from :attr:`base`.
+
+        Parameters
+        ----------
+        hours : list or pandas.Index, optional
+            Hour labels, in the order wanted; None: every hour.
+
+        Returns
+        -------
+        DCFlowResult
+            The tables of :attr:`base`, restricted to `hours`.
+
+        Raises
+        ------
+        SpecError
+            An hour that was not screened.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import pandapower.networks as pn
+        >>> from corridor_sim.engines.power import n_minus_1
+        >>> res = n_minus_1(pn.case9(), load_p_mw=pd.DataFrame({1: [90.0, 120.0, 60.0]}))
+        >>> res.base_case([2, 0]).ext_grid_p_mw.round(1)
+              0
+        2  27.0
+        0  57.0
+        """
+        if hours is None:
+            return self._base(None)
+        wanted = pd.Index(hours)
+        positions = self.hours.get_indexer(wanted)
+        if (positions < 0).any():
+            bad = wanted[positions < 0][0]
+            bad = bad.item() if isinstance(bad, np.generic) else bad
+            msg = (
+                f"hours: {bad!r} was not screened; expected labels of N1Result.hours "
+                f"({span(self.hours)})"
+            )
+            raise SpecError(msg)
+        return self._base(positions)
 
     @property
     def violations(self) -> pd.DataFrame:
@@ -250,14 +394,16 @@ class N1Result:
             If the full list was not kept (use :attr:`violation_counts`, or run with
             ``violations="full"``).
         """
-        if self._violations is None:
+        if self._violations_note:
             msg = (
                 f"violations: the full list was not kept ({self._violations_note}); use "
                 "violation_counts (one row per outage and element), or n_minus_1(..., "
                 "violations='full')"
             )
             raise SpecError(msg)
-        return self._violations
+        if self._violations is not None:
+            return self._violations
+        return self._reader.violations()
 
     # -- display --------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -273,12 +419,12 @@ class N1Result:
         worst = None
         if len(self.worst):
             row = self.worst.iloc[0]
-            ids = self.base.element_ids
+            ids = self._element_ids
             what = element_name(ids, str(row["element"]), int(row["element_index"]))
             cause = element_name(ids, str(row["outage_element"]), int(row["outage_index"]))
             worst = f"{float(row['loading_pct']):.4g} ({what} after {cause} out)"
         return [
-            ("hours", span(self.base.hours)),
+            ("hours", span(self.hours)),
             ("outages_screened", len(self.by_outage)),
             ("violations", self.n_violations),
             ("islanding_outages", len(self.islanding)),
@@ -292,10 +438,11 @@ class N1Result:
         tables = {
             "worst": self.worst,
             "by_outage": self.by_outage,
-            "violation_counts": self.violation_counts,
             "islanding": self.islanding,
         }
-        if self.has_violation_rows:
+        if self._reader is None:  # a stored screen's tables stay on disk until asked for
+            tables["violation_counts"] = self.violation_counts
+        if self.has_violation_rows and self._reader is None:
             tables["violations"] = self.violations
         if self.ac is not None:
             tables["ac"] = self.ac
@@ -304,12 +451,15 @@ class N1Result:
     def display_card(self) -> tuple[list[tuple[str, Any]], dict[str, pd.DataFrame]]:
         """Return the base case's line and the first worst cases for the card."""
         head = f"worst cases (first {min(len(self.worst), CARD_WORST_ROWS)})"
-        return [("base", repr(self.base))], {head: self.worst.head(CARD_WORST_ROWS)}
+        fields: list[tuple[str, Any]] = [("store_dir", str(self.store_dir))]
+        if self._reader is None:
+            fields = [("base", repr(self.base))]
+        return fields, {head: self.worst.head(CARD_WORST_ROWS)}
 
     @property
     def has_violation_rows(self) -> bool:
         """Whether :attr:`violations` (the full list) was kept."""
-        return self._violations is not None
+        return not self._violations_note
 
     @property
     def n_violations(self) -> int:
@@ -329,10 +479,17 @@ class N1Result:
             msg = f"outage {outage!r} was not screened; screened outages are e.g. {known}"
             raise SpecError(msg)
         post = self._post(self._outages[key])
-        lines, trafos = self.base.line_p_from_mw.columns, self.base.trafo_p_hv_mw.columns
+        lines, trafos = self._element_ids_columns()
         cols = [("line", int(i)) for i in lines] + [("trafo", int(i)) for i in trafos]
         columns = pd.MultiIndex.from_tuples(cols, names=["element", "element_index"])
-        return pd.DataFrame(post, index=self.base.hours, columns=columns)
+        return pd.DataFrame(post, index=self.hours, columns=columns)
+
+    def _element_ids_columns(self) -> tuple[pd.Index, pd.Index]:
+        """Every line and trafo index of the net (the columns of the base-case tables)."""
+        if self._reader is None:
+            return self.base.line_p_from_mw.columns, self.base.trafo_p_hv_mw.columns
+        first = self.base_case(self.hours[:1])
+        return first.line_p_from_mw.columns, first.trafo_p_hv_mw.columns
 
     def to_result(self, *, model: str = "power") -> Result:
         """Wrap as a :class:`~corridor_sim.results.result.Result` in the standard schema.
@@ -350,7 +507,7 @@ class N1Result:
         (count), ``hours`` (h).
         """
         base = self.base.to_result(model=model)
-        ids, hours = self.base.element_ids, self.base.hours
+        ids, hours = self._element_ids, self.hours
         worst = _with_ids(self.worst, ids, hours)
         top = ("worst_post_contingency_loading", 0.0, "%", "")
         if len(worst):
@@ -371,13 +528,30 @@ class N1Result:
             "n_minus_1": _with_ids(self.by_outage, ids, hours),
             "violation_counts": _with_ids(self.violation_counts, ids, hours),
         }
-        if self._violations is not None:
-            tables["violations"] = _with_ids(self._violations, ids, hours)
+        if self.has_violation_rows:
+            tables["violations"] = _with_ids(self.violations, ids, hours)
         tables["islanding"] = _with_ids(self.islanding, ids, hours)
         if self.ac is not None:
             tables["ac_check"] = _with_ids(self.ac, ids, hours)
         meta = {**base.meta, "threshold_pct": float(self.threshold_pct)}
         return Result(tables=tables, summary_table=summary, meta=meta)
+
+
+def _matches(
+    frame: pd.DataFrame, columns: list[str], wanted: list[tuple[str, int]], name: str
+) -> np.ndarray:
+    """Rows of `frame` whose (type, index) in `columns` is one of `wanted`."""
+    pairs = []
+    for item in wanted:
+        if not (isinstance(item, tuple | list) and len(item) == 2 and isinstance(
+            item[1], int | np.integer)):  # fmt: skip
+            msg = (
+                f"{name} entry {item!r}: expected a pair (element_type, index) such as ('line', 3)"
+            )
+            raise SpecError(msg)
+        pairs.append((str(item[0]), int(item[1])))
+    key = pd.MultiIndex.from_arrays([frame[columns[0]].astype(str), frame[columns[1]]])
+    return np.asarray(key.isin(pairs), dtype=bool)
 
 
 def _with_ids(frame: pd.DataFrame, ids: ElementIds, hours: pd.Index) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from enum import StrEnum
 
 import numpy as np
@@ -18,6 +19,7 @@ from corridor_sim.engines.power.contingency import screen_outages
 from corridor_sim.engines.power.flow import FlowArrays, evaluate
 from corridor_sim.engines.power.inputs import HourlyInjections, Table, hourly_injections
 from corridor_sim.engines.power.results import DCFlowResult, N1Result
+from corridor_sim.engines.power.store import check_store_dir
 from corridor_sim.errors import SpecError
 from corridor_sim.units import PERCENT
 
@@ -193,6 +195,8 @@ def n_minus_1(
     ac_check: str | None = None,
     ac_top_k: int = 10,
     chunk_hours: int | None = None,
+    store_dir: str | os.PathLike | None = None,
+    overwrite: bool = False,
     model: DCModel | None = None,
     blas_threads: int | None = DEFAULT_BLAS_THREADS,
 ) -> N1Result:
@@ -202,7 +206,9 @@ def n_minus_1(
     service. Outages that split the grid (bridges) are flagged as islanding: the part
     without a slack is dropped, as pandapower does (its branches carry 0 MW). Outages and
     hours are screened in blocks whose working memory stays within `memory_mib`; only the
-    worst cases and the violations are kept (see ``docs/power-engine.md``).
+    worst cases and the violations are kept (see ``docs/power-engine.md``). With
+    `store_dir` the memory is flat in the hours: the base case is made one block of hours
+    at a time and not kept, and the violations are written to that directory.
 
     Parameters
     ----------
@@ -233,6 +239,16 @@ def n_minus_1(
         Elements re-checked with ``ac_check="worst"``.
     chunk_hours : int, optional
         Deprecated, ignored: the blocks follow `memory_mib`. Still checked (positive).
+    store_dir : str or path-like, optional
+        Directory for a **stored screen**, for long horizons on large nets: the base-case
+        flows are made one block of hours at a time (half of `memory_mib` each) and not
+        kept; the violating pairs (and rows, as `violations` says) are written there as
+        ``.npy`` chunks. The result holds the per-element and per-outage tables;
+        ``violation_counts``, ``violations``, ``base`` and ``post_flows`` are read or
+        recomputed on access, equal to those of an in-memory screen. The directory is
+        created; it must be new or empty, or hold a store of an earlier screen.
+    overwrite : bool, default False
+        Replace the store of an earlier screen in `store_dir`.
     model : DCModel, optional
         A model already built from this very net.
     blas_threads : int or None, default 1
@@ -244,13 +260,16 @@ def n_minus_1(
         ``worst`` (per monitored line/trafo), ``by_outage``, ``violation_counts``,
         ``violations`` (when kept), ``islanding``, the pre-contingency ``base`` flows,
         ``post_flows(outage)`` for any screened outage and ``ac`` (AC re-check).
+        ``store_dir`` is the store's directory (or None).
 
     Raises
     ------
     SpecError
         Bad tables (see :func:`dc_flow`), unknown outage set, element or index, an outage
         element already out of service, a non-positive `chunk_hours` or `memory_mib`, an
-        unknown `violations` or `ac_check` mode, or a NaN threshold.
+        unknown `violations` or `ac_check` mode, or a NaN threshold; a `store_dir` that is
+        a file, cannot be written, holds other files, or holds a store and `overwrite` is
+        False.
     CorridorSimError
         pandapower cannot run a DC power flow on `net`.
 
@@ -265,6 +284,20 @@ def n_minus_1(
     0             0                 8
     1             3                 1
     2             6                 1
+
+    A stored screen of two days, its violations in a directory:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> net = pn.case9()
+    >>> load = pd.DataFrame({2: [90.0, 125.0] * 24})  # load 2 (125 MW in the net), 48 h
+    >>> store = Path(tempfile.mkdtemp()) / "n1"
+    >>> res = n_minus_1(net, load_p_mw=load, threshold_pct=60, store_dir=store)
+    >>> res.store_dir == store, sorted(p.name for p in store.iterdir())
+    (True, ['hours.npy', 'keys.npz', 'n1_store.json', 'pairs', 'rows'])
+    >>> same = n_minus_1(net, load_p_mw=load, threshold_pct=60)  # in memory
+    >>> res.violation_counts.equals(same.violation_counts), res.worst.equals(same.worst)
+    (True, True)
     """
     _check_n1_arguments(threshold_pct, chunk_hours, memory_mib, violations, max_violation_rows)
     if ac_check not in (None, "worst", "violations"):
@@ -274,14 +307,21 @@ def n_minus_1(
     model, tables, hourly = _model_and_hours(
         net, model, load_p_mw, sgen_p_mw, gen_p_mw, storage_p_mw
     )
-    base, arrays = _result(model, hourly, element_ids(net), n_threads=n_threads)
+    path = None if store_dir is None else check_store_dir(store_dir, overwrite=overwrite)
+    ids = element_ids(net)
     outage_list = _outage_list(model, outages)
+
+    def base_of(positions: np.ndarray | None) -> tuple[DCFlowResult, FlowArrays]:
+        hours = hourly if positions is None else hourly.take(positions)
+        return _result(model, hours, ids, n_threads=n_threads)
+
     result = screen_outages(
         model,
-        arrays,
-        hourly.hours,
+        hourly,
         outage_list,
-        base=base,
+        base=base_of(None) if path is None else base_of,
+        ids=ids,
+        store_dir=path,
         threshold_pct=float(threshold_pct),
         memory_mib=float(memory_mib),
         violations=violations,

@@ -27,6 +27,7 @@ from corridor_sim.models.caspian.hourly import Hourly, to_hourly
 from corridor_sim.models.caspian.network import LINKS, network
 from corridor_sim.models.caspian.profiles import PRICE_COLUMN
 from corridor_sim.models.caspian.schedule import applies
+from corridor_sim.models.toolkit.reuse import BuildCache
 
 if TYPE_CHECKING:
     import pandapower as pp
@@ -34,7 +35,15 @@ if TYPE_CHECKING:
     from corridor_sim.models.base import EventLike
     from corridor_sim.models.params import ParamValues
 
-__all__ = ["Hourly", "Inputs", "availability", "dispatch_year", "inputs", "run_dispatch"]
+__all__ = [
+    "NETS",
+    "Hourly",
+    "Inputs",
+    "availability",
+    "dispatch_year",
+    "inputs",
+    "run_dispatch",
+]
 
 _EXPORT_RULE_IDS = {
     "matched": "caspian.gen.gas.export_rule.matched",
@@ -43,6 +52,10 @@ _EXPORT_RULE_IDS = {
 _MARKET = "europe.market"
 #: Hubs whose demand comes from the profiles (the markets' demand is static).
 _PROFILED_HUBS = frozenset(h for _, serves in FLEETS.values() for h in serves)
+#: The nets :func:`dispatch_year` built in this process, by year and parameter values: draws
+#: and sweep points with the same parameters (profiles, events or options drawn) build the
+#: net once per worker and get a copy (checked against the catalogue rows it read).
+NETS: BuildCache[pp.pandapowerNet] = BuildCache(max_items=4)
 
 
 def availability(events: Iterable[EventLike], hours: int) -> pd.DataFrame:
@@ -382,9 +395,12 @@ def dispatch_year(
     Returns
     -------
     (pandapowerNet, Hourly)
-        The net as dispatched (with ramp limits when asked) and the dispatch.
+        The net as dispatched (with ramp limits when asked) and the dispatch. The net is
+        built once per process for each year and parameter values (:data:`NETS`); each call
+        gets its own copy.
     """
-    net = network(p)
+    key = (p.year, tuple((name, repr(v)) for name, v in p.items()))
+    net = NETS.get(key, lambda: network(p))
     if ramping:
         add_ramps(net)
     hourly = run_dispatch(

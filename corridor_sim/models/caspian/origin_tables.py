@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from corridor_sim.models.caspian.hourly import kahan_sum
 from corridor_sim.models.caspian.network import LINKS, ROUTE_OF
 from corridor_sim.models.caspian.origin import Trace, category, cross_border_links
 from corridor_sim.models.caspian.tables import hour_keys
@@ -30,12 +31,16 @@ def origin(trace: Trace, year: int) -> pd.DataFrame:
         ``green_share_pct``.
     """
     parts = []
+    of = [category(s) for s in trace.sources]
     for link in cross_border_links():
         frame = trace.at_from_end(link)
-        cats = frame.T.groupby([category(s) for s in trace.sources]).sum().T
-        cats = cats.reindex(columns=["green", "fossil", "market"], fill_value=0.0)
+        mw = frame.to_numpy()
+        cats = {  # pandas' group sum over the sources of each category, to the bit
+            cat: kahan_sum([mw[:, j] for j, c in enumerate(of) if c == cat], len(mw))
+            for cat in ("green", "fossil", "market")
+        }
         size = frame.sum(axis=1).to_numpy()
-        share = np.divide(cats["green"].to_numpy(), size, out=np.full(len(size), np.nan),
+        share = np.divide(cats["green"], size, out=np.full(len(size), np.nan),
                           where=size > _TOL_MW) * 100  # fmt: skip
         sender = trace.sender[link].to_numpy()
         direction = np.where(sender == "", "", np.where(trace.forward(link), *_DIRECTIONS))
@@ -47,9 +52,9 @@ def origin(trace: Trace, year: int) -> pd.DataFrame:
                     "sender": sender,
                     "direction": direction,
                     "p_mw": size,
-                    "green_mw": cats["green"].to_numpy(),
-                    "fossil_mw": cats["fossil"].to_numpy(),
-                    "market_mw": cats["market"].to_numpy(),
+                    "green_mw": cats["green"],
+                    "fossil_mw": cats["fossil"],
+                    "market_mw": cats["market"],
                     "green_share_pct": share,
                 }
             )
@@ -73,13 +78,21 @@ def export_origin(trace: Trace, year: int) -> pd.DataFrame:
     parts = []
     for link in ROUTE_OF:
         frame = trace.exports(link)
-        long = frame.rename_axis(columns="source").stack().rename("p_mw").reset_index()
-        long = long[long["p_mw"] > _TOL_MW]
-        long.insert(0, "element", link)
-        long.insert(0, "route", ROUTE_OF[link])
-        parts.append(long)
+        mw = frame.to_numpy()
+        at = np.nonzero(mw > _TOL_MW)  # hour by hour, sources in order (as stack() lists them)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "route": ROUTE_OF[link],
+                    "element": link,
+                    "hour": frame.index.to_numpy()[at[0]],
+                    "source": np.asarray(frame.columns, dtype=object)[at[1]],
+                    "p_mw": mw[at],
+                }
+            )
+        )
     table = pd.concat(parts, ignore_index=True)
-    table["category"] = table["source"].map(category)
+    table["category"] = table["source"].map({s: category(s) for s in trace.sources})
     keys = hour_keys(table["hour"], year)
     rest = table.drop(columns=["hour", "route", "element"])
     return pd.concat([table[["route", "element"]], keys, rest], axis=1)

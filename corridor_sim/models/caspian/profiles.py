@@ -13,6 +13,7 @@ the year's mean.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from importlib import resources
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.signal import lfilter
 
 from corridor_sim.catalogue import value
 from corridor_sim.errors import SpecError
@@ -122,8 +124,9 @@ def _correlated_ar1(rng: np.random.Generator, n: int, phi: float, corr: np.ndarr
     eps = rng.standard_normal((n, k)) @ chol.T * math.sqrt(1 - phi**2)
     out = np.empty((n, k))
     out[0] = rng.standard_normal(k) @ chol.T
-    for i in range(1, n):
-        out[i] = phi * out[i - 1] + eps[i]
+    # out[i] = phi * out[i - 1] + eps[i], as a first-order filter: the same operations in
+    # the same order (bit for bit the loop's values), without a Python loop over the hours
+    out[1:], _ = lfilter([1.0], [1.0, -phi], eps[1:], axis=0, zi=(phi * out[0])[None, :])
     return out
 
 
@@ -239,10 +242,18 @@ def europe_price(mean_eur_per_mwh: float, shape: str = "hourly") -> np.ndarray:
     """
     if shape == "flat":
         return np.full(HOURS_PER_YEAR, float(mean_eur_per_mwh))
+    stored = _stored_price()
+    return stored * (mean_eur_per_mwh / stored.mean())
+
+
+@functools.lru_cache(maxsize=1)
+def _stored_price() -> np.ndarray:
+    """Return the stored hourly price profile (read once per process; read-only)."""
     data = resources.files("corridor_sim.models.caspian").joinpath("data", _PRICE_FILE)
     with resources.as_file(data) as path:
         stored = pd.read_csv(path, index_col="hour")["price_eur_per_mwh"].to_numpy(dtype=float)
-    return stored * (mean_eur_per_mwh / stored.mean())
+    stored.setflags(write=False)
+    return stored
 
 
 def _demand(

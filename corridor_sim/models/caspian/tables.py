@@ -99,8 +99,8 @@ def hour_keys(hours: pd.Index | np.ndarray | pd.Series, year: int) -> pd.DataFra
     30 December 23:00.
     """
     hour = np.asarray(hours, dtype=np.int64)
-    start = pd.Timestamp(year=int(year), month=1, day=1)
-    snapshot = (start + pd.to_timedelta(hour, unit="h")).astype("datetime64[ns]")
+    start = np.datetime64(f"{int(year):04d}-01-01T00:00", "ns")
+    snapshot = start + hour.astype("timedelta64[h]").astype("timedelta64[ns]")
     return pd.DataFrame({"period": hour, "snapshot": snapshot, "hour": hour})
 
 
@@ -118,7 +118,27 @@ def _loading_pct(h: Hourly) -> pd.DataFrame:
 
 
 def _long(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Stack wide hourly frames (index hour, one column per element) into one long table."""
+    """Stack wide hourly frames (index hour, one column per element) into one long table.
+
+    Rows run hour by hour, the elements in column order, as ``stack()`` lists them; frames
+    with the same hours and elements and no missing value are stacked on arrays.
+    """
+    first = next(iter(frames.values()))
+    same = all(
+        f.index.equals(first.index) and f.columns.equals(first.columns) for f in frames.values()
+    )
+    if (
+        same
+        and first.index.name is not None
+        and not any(f.isna().to_numpy().any() for f in frames.values())
+    ):
+        n_h, n_c = first.shape
+        out = {
+            first.index.name: np.repeat(first.index.to_numpy(), n_c),
+            "element": np.tile(np.asarray(first.columns, dtype=object), n_h),
+        }
+        out.update({k: f.to_numpy().reshape(-1) for k, f in frames.items()})
+        return pd.DataFrame(out)
     parts = [f.rename_axis(columns="element").stack().rename(k) for k, f in frames.items()]
     return pd.concat(parts, axis=1).reset_index()
 
@@ -257,6 +277,8 @@ def bottlenecks(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
     stats = link_statistics(h).set_index("element")
     mu = shadow_prices(h, net)
     limit_hit = at_limit(h)
+    mu_np, hit_np = mu.to_numpy(), limit_hit[list(mu.columns)].to_numpy()
+    mu_col = {k: j for j, k in enumerate(mu.columns)}
     curt = _hub_curtailment(h)
     price = h.price_eur_per_mwh
     blocked: defaultdict[str, float] = defaultdict(float)
@@ -300,8 +322,8 @@ def bottlenecks(h: Hourly, net: pp.pandapowerNet) -> pd.DataFrame:
             "blocked_gwh": [blocked[k] / MWH_PER_GWH for k in stats.index],
             "blocked_mwh_per_mw": np.array([blocked_hours[k] for k in stats.index], np.int64),
             "shadow_price_mean_eur_per_mwh": [
-                float(mu.loc[limit_hit[k], k].mean()) if limit_hit[k].any() else 0.0
-                for k in stats.index
+                float(pd.Series(mu_np[hit_np[:, j], j]).mean()) if hit_np[:, j].any() else 0.0
+                for j in (mu_col[k] for k in stats.index)
             ],
             "congestion_rent_meur": [
                 float((mu[k] * h.limit_mw[k]).sum()) / MWH_PER_TWH for k in stats.index

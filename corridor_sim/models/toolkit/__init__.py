@@ -9,6 +9,9 @@ group) builds on the same pieces as the built-in ones:
 - :mod:`.commodity` — what every commodity-network model does around the engine: events as
   per-slice availability, networks split into slices, standard tables by month, node
   coordinates from the catalogue, the map's node table.
+- :mod:`.reuse` — :class:`~corridor_sim.models.toolkit.reuse.BuildCache`: what a model
+  builds once per worker process (a network) and hands out as copies, checked against the
+  catalogue rows the build read.
 
 ``toolkit`` is not a model: :func:`corridor_sim.models.available_models` skips it.
 """
