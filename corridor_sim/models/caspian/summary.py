@@ -33,6 +33,7 @@ __all__ = [
     "origin_rows",
     "snapshot_rows",
     "summary_rows",
+    "thermal_above_own_demand_mw",
 ]
 
 _AC_LOSSES = "snapshot_ac_losses_mw"
@@ -167,6 +168,47 @@ def _traced(trace: Trace, links: Sequence[str]) -> dict[str, float]:
     return out
 
 
+def thermal_above_own_demand_mw(h: Hourly) -> pd.Series:
+    """Azerbaijan's thermal output above its own demand, hour by hour (MW).
+
+    ``max(0, gas + gas_export - demand of the hubs the fleet serves)``: the part of the
+    fleet's output that its own demand cannot take. Read from the total, not from the
+    export allowance unit alone: without the CBAM the two units cost the same, so which of
+    them runs below the own-demand cap is not decided by the objective (a warm-started
+    solve may pick another optimal vertex), while the total and this excess are.
+
+    Parameters
+    ----------
+    h : Hourly
+        A Caspian dispatch's hourly results.
+
+    Returns
+    -------
+    pandas.Series
+        MW per hour (0 where the fleet runs within its own demand).
+
+    Examples
+    --------
+    Two hours of Azerbaijan at 5,000 MW of own demand: the same total split two ways
+    between the units gives the same excess.
+
+    >>> from types import SimpleNamespace
+    >>> demand = pd.DataFrame({"az_absheron": [3000.0, 3000.0], "az_rest": [2000.0, 2000.0]})
+    >>> a = pd.DataFrame({"az_rest.gas": [5000.0, 4000.0], "az_rest.gas_export": [800.0, 0.0]})
+    >>> b = pd.DataFrame({"az_rest.gas": [4200.0, 3000.0], "az_rest.gas_export": [1600.0, 1000.0]})
+    >>> thermal_above_own_demand_mw(SimpleNamespace(generation_mw=a, demand_mw=demand)).tolist()
+    [800.0, 0.0]
+    >>> thermal_above_own_demand_mw(SimpleNamespace(generation_mw=b, demand_mw=demand)).tolist()
+    [800.0, 0.0]
+    """
+    hub, serves = FLEETS["az"]
+    gen = h.generation_mw
+    zero = pd.Series(0.0, index=gen.index)
+    total = gen.get(f"{hub}.gas", zero) + gen.get(f"{hub}.gas_export", zero)
+    own = h.demand_mw.reindex(columns=list(serves), fill_value=0.0).sum(axis=1)
+    return (total - own).clip(lower=0.0).rename("thermal_above_own_demand_mw")
+
+
 def origin_rows(
     h: Hourly,
     trace: Trace,
@@ -190,7 +232,7 @@ def origin_rows(
     for route, route_links in ROUTES.items():
         rows.append((f"green_share_{route}_pct", trace.green_share_pct(list(route_links)), "%",
                      "+".join(route_links)))  # fmt: skip
-    thermal = float(h.generation_mw.get("az_rest.gas_export", pd.Series(0.0)).sum())
+    thermal = float(thermal_above_own_demand_mw(h).sum())
     rows.append(
         ("thermal_above_own_demand_twh", thermal / MWH_PER_TWH, "TWh", "az_rest.gas_export")
     )
