@@ -13,6 +13,14 @@ dispatch, not from an assumption), in five variants of the chain:
 - ``2029_contract_1bcm``: the planned 1.0 bcm/yr contract (REFERENCES C7);
 - ``2025``: before TAP's and Banatski Dvor's expansions.
 
+Each year has its own dispatch (:func:`plant_output_mw`, on that year's grid and load). The
+2025 and 2029 dispatches of the plant are nonetheless the same hour for hour (CCGT capacity
+factor 0.628 in both): the plant runs when the regional price covers its cost, and nothing
+that decision reads changes with the year (the measured price shape at the same annual mean,
+``serbia.market.power_price``; the 2024 hub price and the route's tariffs; no carbon price),
+and in neither year does a congested tie line change it. Only the rest of Serbia's dispatch and the
+exchange follow the year's load.
+
 Usage: ``python examples/serbia_gas_chain.py [OUT_DIR]`` (default ``out/serbia_gas_chain``):
 writes ``needs.csv`` (one row per variant and technology), ``new_capacity.csv`` and the two
 figures of each variant.

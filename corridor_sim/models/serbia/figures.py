@@ -391,7 +391,8 @@ def site_robustness(
     ----------
     summary : DataFrame
         :func:`corridor_sim.models.serbia.study.robustness.robustness_summary` (or a result's
-        ``robustness_summary`` table).
+        ``robustness_summary`` table); with a ``tie_state`` column (draws studied with the
+        disputed ties in both states) each state gets its own pair of bars.
     ax : Axes, optional
         Where to draw.
     result : Result, optional
@@ -402,26 +403,42 @@ def site_robustness(
     Returns
     -------
     Axes
-        Two bars per site; the legend clear of the bars.
+        Two bars per site and tie state (solid: secure; hatched: preferred), the second
+        state's lighter; the legend clear of the bars.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"tie_state": ["RS-XK open"] * 2 + ["RS-XK credited"] * 2,
+    ...                   "site": ["trupale", "krusevac"] * 2, "draws": 4,
+    ...                   "p_secure": [1.0, 0.5, 1.0, 1.0], "p_best": [0.5, 0.5, 0.25, 0.75]})
+    >>> len(site_robustness(s, year=2029).patches)
+    8
     """
     with style_context():
-        ax = axes_or_new(ax, (7.0, 4.0))
+        ax = axes_or_new(ax, (7.5, 4.2))
+        states = list(dict.fromkeys(summary["tie_state"])) if "tie_state" in summary else [""]
         sites = [s for s in _SITE_COLOURS if s in set(summary["site"])]
-        s = summary.set_index("site").loc[sites]
         x = np.arange(len(sites))
-        ax.bar(x - 0.2, s["p_secure"] * 100, width=0.4, color=[_SITE_COLOURS[k] for k in sites],
-               label="N-1 secure in its area")  # fmt: skip
-        ax.bar(x + 0.2, s["p_best"] * 100, width=0.4, color="white",
-               edgecolor=[_SITE_COLOURS[k] for k in sites], hatch="//",
-               label="preferred site")  # fmt: skip
+        width = 0.8 / (2 * len(states))
+        for k, state in enumerate(states):
+            part = summary if not state else summary[summary["tie_state"] == state]
+            s = part.set_index("site").reindex(sites)
+            colours = [_SITE_COLOURS[site] for site in sites]
+            alpha = 1.0 if k == 0 else 0.45
+            where = f" ({state})" if state else ""
+            left = x - 0.4 + width * (2 * k + 0.5)
+            ax.bar(left, s["p_secure"] * 100, width=width, color=colours, alpha=alpha,
+                   label=f"N-1 secure in its area{where}")  # fmt: skip
+            ax.bar(left + width, s["p_best"] * 100, width=width, color="white", alpha=alpha,
+                   edgecolor=colours, hatch="//", label=f"preferred site{where}")  # fmt: skip
         ax.set_xticks(x, [_SITE_LABELS[k] for k in sites])
         ax.set_ylim(0, 105)
         ax.set_ylabel("share of draws (%)")
-        what = f"Robustness over {int(s['draws'].max())} draws of the catalogue ranges"
+        what = f"Robustness over {int(summary['draws'].max())} draws of the catalogue ranges"
         if result is not None:
             ax.set_title(figure_title(result, what))
         else:
-            ax.set_title(f"{what} — Serbian 500 MW plant sites" + (f", {year}" if year else ""))
+            ax.set_title(f"{what}\nSerbian 500 MW plant sites" + (f", {year}" if year else ""))
         place_legend(ax)
     return ax
 

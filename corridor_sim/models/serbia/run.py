@@ -463,6 +463,11 @@ def simulate(scenario: ScenarioLike) -> Result:
             sites=[s for s in sites if s != "none"],
             hours=n_hours,
             planned=opts["planned_grid"],
+            open_ties=grid.open_ties,
+            both_tie_states=opts["both_tie_states"],
+            dispatch_mode=opts["dispatch"],
+            price_profile=opts["power_price_profile"],
+            load_profile=opts["load_profile"],
         )
         tables["robustness"] = mc
         tables["robustness_summary"] = robustness_summary(mc)

@@ -753,6 +753,7 @@ def test_gas_spec_validation():
 
 # ------------------------------------------------------------ robustness
 def test_robustness_is_seeded_and_reads_the_catalogue_ranges():
+    from corridor_sim.models.serbia.gas.tariffs import route_price_ids
     from corridor_sim.models.serbia.study.robustness import (
         ROBUSTNESS_IDS,
         robustness,
@@ -769,6 +770,15 @@ def test_robustness_is_seeded_and_reads_the_catalogue_ranges():
     for fid in ROBUSTNESS_IDS:
         f = fact(fid)
         assert a[fid].between(f.low, f.high).all(), fid
+    # the gas price the plant pays: the route's hub price and tariffs, drawn (not the fixed one)
+    rows = route_price_ids("azerbaijan")
+    assert "serbia.cost.gas.fuel" not in a.columns
+    for fid in rows:
+        f = fact(fid)
+        assert a[fid].between(f.low, f.high).all(), fid
+    paid = a[list(rows)].sum(axis=1)
+    pd.testing.assert_series_equal(paid, a["gas_price_eur_per_mwh_th"], check_names=False)
+    assert (a["tie_state"] == "RS-XK open").all()  # the default: the disputed ties open
     s = robustness_summary(a)
     assert s["p_secure"].between(0, 1).all()
     assert s.at[0, "p_best"] == 1.0  # the only site

@@ -34,6 +34,7 @@ __all__ = [
     "check_route",
     "delivered_price_eur_per_mwh_th",
     "price_table",
+    "route_price_ids",
     "tariff_label",
 ]
 
@@ -82,6 +83,36 @@ def check_route(route: str) -> str:
         msg = f"gas_route = {route!r}: unknown route, {suggest(str(route), GAS_ROUTES)}"
         raise UnknownNameError(msg)
     return route
+
+
+def route_price_ids(route: str) -> tuple[str, ...]:
+    """Return the catalogue rows that make up `route`'s gas price: the hub's, then each tariff's.
+
+    The robustness study draws these rows from their ranges, so that a draw changes the
+    price the plant pays on its route.
+
+    Parameters
+    ----------
+    route : str
+        One of :data:`GAS_ROUTES`.
+
+    Returns
+    -------
+    tuple of str
+        :data:`HUB_PRICE`, then the tariff row of each leg with one, upstream first.
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown route.
+
+    Examples
+    --------
+    >>> route_price_ids("balkan_stream")
+    ('serbia.gas.hub.ttf_2024', 'serbia.gas.tariff.balkan_stream')
+    """
+    check_route(route)
+    return (HUB_PRICE, *(LEG_TARIFFS[leg] for leg in ROUTE_LEGS[route] if leg in LEG_TARIFFS))
 
 
 def price_table(
