@@ -60,7 +60,7 @@ def system_energy_factor(draw: Mapping[str, float] | None = None) -> float:
     Examples
     --------
     >>> round(system_energy_factor(), 4)
-    1.1583
+    1.1582
     >>> system_energy_factor({DISTRIBUTION_LOSSES: 0.0, TRANSMISSION_LOSSES: 0.0})
     1.0
     """
