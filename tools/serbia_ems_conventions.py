@@ -24,50 +24,27 @@ Nothing is stored: the script only reads the stored extract and prints a table.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from corridor_sim.catalogue import value
 from corridor_sim.models.serbia.grid.compare import EMS_YEAR, serbian_lines
-from corridor_sim.models.serbia.grid.stored import polyline_km, read_tables
+from corridor_sim.models.serbia.grid.stored import read_tables
 from corridor_sim.plotting.basemap import load_basemap
 
 _TIE_BORDER = Path(__file__).resolve().parent / "serbia_tie_border.py"
 
 
-def _crossing() -> Callable[..., float | None]:
+def _route_share_inside() -> Callable[..., tuple[float, int]]:
+    """``route_share_inside`` of tools/serbia_tie_border.py (a script, not a package)."""
     spec = importlib.util.spec_from_file_location("serbia_tie_border", _TIE_BORDER)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module._crossing
-
-
-def _km_from_home(
-    home: tuple[float, float],
-    route: str,
-    km_total: float,
-    borders: Sequence[tuple[np.ndarray, np.ndarray]],
-    crossing: Callable[..., float | None],
-) -> float:
-    """Length of `route` inside the area of its `home` end (as tools/serbia_tie_border.py)."""
-    geo = np.array([[float(v) for v in p.split()] for p in route.split(";")])
-    if np.hypot(*(geo[0] - home)) > np.hypot(*(geo[-1] - home)):
-        geo = geo[::-1]
-    cum = polyline_km([tuple(p) for p in geo])
-    hits = [
-        cum[i] + tt * (cum[i + 1] - cum[i])
-        for i in range(len(geo) - 1)
-        for a, b in borders
-        if (tt := crossing(geo[i], geo[i + 1], a, b)) is not None
-    ]
-    marks = [0.0, *sorted(hits), float(cum[-1])]
-    inside = sum(marks[k + 1] - marks[k] for k in range(0, len(marks) - 1, 2))
-    return inside / cum[-1] * km_total
+    return module.route_share_inside
 
 
 def kosovo_additions() -> pd.DataFrame:
@@ -78,7 +55,7 @@ def kosovo_additions() -> pd.DataFrame:
     borders = [
         (line[i], line[i + 1]) for line in load_basemap().borders for i in range(len(line) - 1)
     ]
-    crossing = _crossing()
+    share_inside = _route_share_inside()
     rows = []
     for ln in t.lines.itertuples():
         c0, c1 = country[ln.bus0], country[ln.bus1]
@@ -90,7 +67,7 @@ def kosovo_additions() -> pd.DataFrame:
             part = km
         else:
             home = where[ln.bus0 if c0 == "XK" else ln.bus1]
-            part = _km_from_home(home, ln.geometry, km, borders, crossing)
+            part = share_inside(home, ln.geometry, borders)[0] * km
         rows.append(
             {
                 "line_id": ln.line_id,

@@ -46,6 +46,31 @@ def _crossing(p: np.ndarray, q: np.ndarray, a: np.ndarray, b: np.ndarray) -> flo
     return float(t) if 0 <= t <= 1 and 0 <= u <= 1 else None
 
 
+def route_share_inside(
+    home: tuple[float, float],
+    route: str,
+    borders: list[tuple[np.ndarray, np.ndarray]],
+) -> tuple[float, int]:
+    """Share of `route` (``"lon lat;lon lat;..."``) inside the area of its `home` end.
+
+    Returns the share and the number of border crossings: from the `home` end, each
+    crossing leaves or re-enters the area in turn.
+    """
+    geo = np.array([[float(v) for v in p.split()] for p in route.split(";")])
+    if np.hypot(*(geo[0] - home)) > np.hypot(*(geo[-1] - home)):
+        geo = geo[::-1]
+    cum = polyline_km([tuple(p) for p in geo])
+    hits = [
+        cum[i] + tt * (cum[i + 1] - cum[i])
+        for i in range(len(geo) - 1)
+        for a, b in borders
+        if (tt := _crossing(geo[i], geo[i + 1], a, b)) is not None
+    ]
+    marks = [0.0, *sorted(hits), float(cum[-1])]
+    inside = sum(marks[k + 1] - marks[k] for k in range(0, len(marks) - 1, 2))
+    return inside / cum[-1], len(hits)
+
+
 def main() -> None:
     """Write ``tie_border.csv`` next to the stored extract."""
     t = read_tables()
@@ -56,22 +81,9 @@ def main() -> None:
     ]
 
     def cut(line_id: str, home: tuple[float, float], route: str, km_total: float) -> None:
-        geo = np.array([[float(v) for v in p.split()] for p in route.split(";")])
-        if np.hypot(*(geo[0] - home)) > np.hypot(*(geo[-1] - home)):
-            geo = geo[::-1]
-        cum = polyline_km([tuple(p) for p in geo])
-        hits = [
-            cum[i] + tt * (cum[i + 1] - cum[i])
-            for i in range(len(geo) - 1)
-            for a, b in borders
-            if (tt := _crossing(geo[i], geo[i + 1], a, b)) is not None
-        ]
-        # from the Serbian end, each crossing leaves or re-enters Serbia in turn
-        marks = [0.0, *sorted(hits), float(cum[-1])]
-        inside = sum(marks[k + 1] - marks[k] for k in range(0, len(marks) - 1, 2))
-        share = inside / cum[-1]
+        share, hits = route_share_inside(home, route, borders)
         how = (
-            f"route inside Serbia between Natural Earth border crossings ({len(hits)}; "
+            f"route inside Serbia between Natural Earth border crossings ({hits}; "
             f"{share:.3f} of the route)"
             if hits
             else "no border crossing on the route: the far end is the border joint"
